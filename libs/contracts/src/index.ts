@@ -1,1 +1,4 @@
-export const probe = 1;
+export * from './envelope';
+export * from './topics';
+export * from './enrollment/enrollment-events';
+export * from './fixtures';
