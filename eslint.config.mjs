@@ -16,20 +16,21 @@ const boundaries = {
     // Layers: deciders are pure; adapters sit on the outside.
     {
       sourceTag: 'type:domain',
-      onlyDependOnLibsWithTags: ['type:domain'],
+      onlyDependOnLibsWithTags: ['type:domain', 'type:kernel'],
       bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kurrent/*', 'pino', 'pino-http', '@opentelemetry/*', 'express'],
     },
+    { sourceTag: 'type:kernel', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-    { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'] },
-    { sourceTag: 'type:read-model', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:application', 'type:read-model', 'type:contracts', 'type:platform'] },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:kernel'] },
+    { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'] },
+    { sourceTag: 'type:read-model', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'] },
+    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:application', 'type:read-model', 'type:contracts', 'type:platform'] },
   ],
 };
 
 // Node's I/O modules are not visible to the Nx graph, so the domain's purity is also checked here.
 const domainPurity = {
-  files: ['libs/*/domain/**/*.ts'],
+  files: ['libs/*/domain/**/*.ts', 'libs/shared-kernel/**/*.ts'],
   rules: {
     'no-restricted-imports': [
       'error',

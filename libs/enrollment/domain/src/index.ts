@@ -1,0 +1,2 @@
+export * from './referral/referral';
+export * from './referral/referral.decider';

@@ -1,0 +1,57 @@
+import { spec, type CommandMetadata } from '@carecircle/shared-kernel';
+import type { ReferralDetails } from './referral';
+import { referralDecider } from './referral.decider';
+
+const metadata: CommandMetadata = { now: new Date('2026-03-02T09:30:00Z'), correlationId: 'corr-1', causationId: 'req-1' };
+const details: ReferralDetails = {
+  referralId: 'a3e1c1f4-2f0b-4a77-8f0a-3f3b1c2d4e51',
+  memberId: 'mbr_synthetic_0001',
+  referringClinicianId: 'clin_synthetic_psy_01',
+  wantedGroupType: 'disease-specific',
+  modalityPreference: 'hybrid',
+  memberRole: 'patient',
+};
+const received = { type: 'ReferralReceived', data: { ...details, receivedAt: '2026-03-01T08:00:00.000Z' } } as const;
+const enrolled = {
+  type: 'MemberEnrolled',
+  data: { referralId: details.referralId, memberId: details.memberId, groupId: 'grp_1', memberRole: 'patient', enrolledAt: '2026-03-02T09:30:00.000Z' },
+} as const;
+const then = spec(referralDecider);
+
+describe('referral decider', () => {
+  it('records a new referral with the time it was received', () => {
+    then.given([]).when({ type: 'ReceiveReferral', data: details, metadata }).then([
+      { type: 'ReferralReceived', data: { ...details, receivedAt: '2026-03-02T09:30:00.000Z' } },
+    ]);
+  });
+
+  it('treats the same referral sent again as already done', () => {
+    then.given([received]).when({ type: 'ReceiveReferral', data: details, metadata }).then([]);
+  });
+
+  it('refuses different facts under an existing referral id', () => {
+    then
+      .given([received])
+      .when({ type: 'ReceiveReferral', data: { ...details, modalityPreference: 'online' }, metadata })
+      .thenFails('conflict', /different referral/);
+  });
+
+  it('enrols a referred member in a group', () => {
+    then.given([received]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).then([enrolled]);
+  });
+
+  it('cannot enrol without a referral', () => {
+    then.given([]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).thenFails('not-found');
+  });
+
+  it('treats a repeated enrolment in the same group as already done', () => {
+    then.given([received, enrolled]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).then([]);
+  });
+
+  it('refuses enrolment in a second group through the same referral', () => {
+    then
+      .given([received, enrolled])
+      .when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_2' }, metadata })
+      .thenFails('conflict', /another group/);
+  });
+});

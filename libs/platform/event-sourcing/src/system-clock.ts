@@ -1,0 +1,3 @@
+import type { Clock } from '@carecircle/shared-kernel';
+
+export const systemClock: Clock = { now: () => new Date() };
