@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Level, Logger } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+import { isHealthProbe } from '../health-probe';
+import { urlWithoutQuery } from '../url-without-query';
+
+/** What express adds to the request: the full URL before sub-routing, and the matched route. */
+type RoutedRequest = IncomingMessage & { originalUrl?: string; route?: { path?: unknown } };
+
+/** One access-log line: no headers, no query string, no body; any of them can carry PHI. */
+export interface AccessLogFields {
+  method: string;
+  path: string;
+  /** The route template (`/members/:memberId`) when a route matched. */
+  route?: string;
+  statusCode: number;
+  durationMs: number;
+}
+
+/**
+ * pino-http middleware that logs one line per response with only `AccessLogFields` (plus the
+ * trace ids from the logger's mixin). Health probes are not logged.
+ */
+export function createHttpAccessLogger(logger: Logger): HttpLogger {
+  return pinoHttp({
+    logger,
+    // Fields are built at the end of the response, when the route is known, instead of binding
+    // the whole serialized request (headers, query, remote address) to the line.
+    quietReqLogger: true,
+    quietResLogger: true,
+    autoLogging: { ignore: isHealthProbe },
+    customAttributeKeys: { responseTime: 'durationMs' },
+    customLogLevel: (_req, res, error) => levelForStatus(res.statusCode, error),
+    customSuccessObject: (req, res, val: { durationMs: number }) => accessLogFields(req, res, val.durationMs),
+    customErrorObject: (req, res, _error, val: { durationMs: number }) => accessLogFields(req, res, val.durationMs),
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+  });
+}
+
+export function accessLogFields(req: RoutedRequest, res: ServerResponse, durationMs: number): AccessLogFields {
+  const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
+  return {
+    method: req.method ?? 'UNKNOWN',
+    path: urlWithoutQuery(req.originalUrl ?? req.url ?? ''),
+    ...(route ? { route } : {}),
+    statusCode: res.statusCode,
+    durationMs,
+  };
+}
+
+function levelForStatus(statusCode: number, error?: Error): Level {
+  if (error || statusCode >= 500) return 'error';
+  if (statusCode >= 400) return 'warn';
+  return 'info';
+}

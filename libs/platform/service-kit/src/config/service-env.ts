@@ -1,0 +1,63 @@
+import { LOG_LEVELS } from '@carecircle/platform/observability';
+import { z } from 'zod';
+
+const BROKERS_FORMAT = 'must be a comma-separated list of host:port';
+
+/** Building blocks for a service's environment schema, each with a message that never quotes the value. */
+export const envVar = {
+  port: (defaultPort: number) =>
+    z.coerce.number({ error: 'must be an integer between 0 and 65535' }).int().min(0).max(65535).default(defaultPort),
+  url: () => z.url({ error: 'must be a URL' }),
+  /** `host:port,host:port` → `['host:port', 'host:port']`. */
+  brokers: () =>
+    z
+      .string()
+      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, { error: BROKERS_FORMAT })).min(1, { error: BROKERS_FORMAT })),
+  logLevel: () => z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+};
+
+/** What every service reads; extend it with the service's own variables. */
+export function commonServiceEnv(defaultPort: number) {
+  return {
+    PORT: envVar.port(defaultPort),
+    LOG_LEVEL: envVar.logLevel(),
+    DATABASE_URL: envVar.url().optional(),
+    KAFKA_BROKERS: envVar.brokers().optional(),
+  };
+}
+
+/** Thrown at startup; its message names every offending variable and never quotes a value. */
+export class ServiceEnvError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ServiceEnvError';
+  }
+}
+
+/**
+ * Parses the environment against `shape`, e.g.
+ * `readServiceEnv({ ...commonServiceEnv(3101), DATABASE_URL: envVar.url() })`.
+ * Empty variables count as unset (a blank `PORT=` must not become port 0).
+ */
+export function readServiceEnv<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<z.ZodObject<Shape>> {
+  const present = Object.fromEntries(
+    Object.keys(shape).flatMap((name) => {
+      const value = env[name]?.trim();
+      return value ? [[name, value]] : [];
+    }),
+  );
+  const result = z.object(shape).safeParse(present, { reportInput: false });
+  if (result.success) return result.data;
+  // One line per variable: a list (KAFKA_BROKERS) may fail on several items.
+  const problems = new Set(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name} ${name in present ? issue.message : 'is required'}`;
+    }),
+  );
+  throw new ServiceEnvError([...problems]);
+}

@@ -1,0 +1,27 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { HEALTH_CONTRIBUTORS, type HealthContributor } from './health-contributor';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(HEALTH_CONTRIBUTORS) private readonly contributors: HealthContributor[],
+  ) {}
+
+  /** Readiness summary: 200 `{status:'ok'}` when every contributor is up, 503 with the details otherwise. */
+  @Get()
+  @HealthCheck()
+  readiness(): Promise<HealthCheckResult> {
+    return this.health.check(this.contributors.map((contributor) => () => contributor.check()));
+  }
+
+  /** Liveness: the process answers. Dependencies are left out so that an outage does not restart every pod. */
+  @Get('live')
+  @HealthCheck()
+  liveness(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+}

@@ -1,0 +1,17 @@
+export { bootstrapService, LISTENING_LOG_MESSAGE, type BootstrapServiceOptions } from './bootstrap/bootstrap-service';
+export { runService, exitOnStartupFailure, type RunServiceOptions } from './bootstrap/run-service';
+export { createValidationPipe, validationProblem, fieldErrors, type FieldValidationError, type ValidationProblem } from './bootstrap/validation';
+export { setupOpenApi, OPENAPI_PATH } from './bootstrap/openapi';
+export { HealthModule, type HealthModuleOptions } from './health/health.module';
+export { HEALTH_CONTRIBUTORS, type HealthContributor } from './health/health-contributor';
+export { DatabaseHealthContributor } from './health/database-health.contributor';
+export { readServiceEnv, commonServiceEnv, envVar, ServiceEnvError } from './config/service-env';
+export {
+  DomainError,
+  isDomainError,
+  HTTP_STATUS_BY_CATEGORY,
+  type DomainErrorLike,
+  type DomainErrorCategory,
+} from './errors/domain-error';
+export { DomainErrorFilter, type DomainErrorFilterOptions, type DomainProblem } from './errors/domain-error.filter';
+export { startServiceProcess, listeningPort, type ServiceProcess, type StartServiceProcessOptions } from './testing/start-service-process';
