@@ -1,18 +1,20 @@
 /**
- * Deciders return (not throw) a DomainError when a command cannot be honoured. Adapters map `code`
- * to a transport status (HTTP 404/409/422) at the edge; the message is shown to people, so it must
- * explain the rule in plain words and never contain identifying data.
+ * Deciders return (not throw) a DomainError when a command cannot be honoured. `code` is stable and
+ * machine-readable (`enrollment.referral-unknown`); `category` picks the transport status at the edge
+ * (HTTP 404/409/422). The message is shown to people, so it explains the rule in plain words and
+ * never contains identifying data. The HTTP filter in the service kit matches this shape structurally.
  */
-export type DomainErrorCode = 'not-found' | 'conflict' | 'rule-violation';
+export type DomainErrorCategory = 'not-found' | 'conflict' | 'rule-violation';
 
 export interface DomainError {
   readonly kind: 'domain-error';
-  readonly code: DomainErrorCode;
+  readonly category: DomainErrorCategory;
+  readonly code: string;
   readonly message: string;
 }
 
-export function domainError(code: DomainErrorCode, message: string): DomainError {
-  return { kind: 'domain-error', code, message };
+export function domainError(category: DomainErrorCategory, code: string, message: string): DomainError {
+  return { kind: 'domain-error', category, code, message };
 }
 
 export function isDomainError(value: unknown): value is DomainError {

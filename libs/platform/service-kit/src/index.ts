@@ -15,3 +15,15 @@ export {
 } from './errors/domain-error';
 export { DomainErrorFilter, type DomainErrorFilterOptions, type DomainProblem } from './errors/domain-error.filter';
 export { startServiceProcess, listeningPort, type ServiceProcess, type StartServiceProcessOptions } from './testing/start-service-process';
+export { PersistenceModule, EVENT_STORE, type PersistenceModuleOptions } from './wiring/persistence.module';
+export {
+  MessagingModule,
+  OutboxRelayHealthContributor,
+  pinoMessagingLogger,
+  KAFKA,
+  KAFKA_PRODUCER,
+  OUTBOX_RELAY,
+  type MessagingModuleOptions,
+} from './wiring/messaging.module';
+export { connectKafkaConsumer } from './wiring/connect-kafka-consumer';
+export { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring/wiring-env';

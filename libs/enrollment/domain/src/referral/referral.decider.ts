@@ -29,17 +29,17 @@ function receiveReferral(details: ReferralDetails, now: Date, state: ReferralSta
   }
   // The same referral sent again (an EHR retry) changes nothing; different facts under the same id are a mistake.
   if (sameReferral(state.details, details)) return [];
-  return domainError('conflict', 'A different referral was already received under this referral id.');
+  return domainError('conflict', 'enrollment.referral-conflict', 'A different referral was already received under this referral id.');
 }
 
 function enrolMember(data: { referralId: string; groupId: string }, now: Date, state: ReferralState) {
   switch (state.status) {
     case 'none':
-      return domainError('not-found', 'No referral with this id has been received.');
+      return domainError('not-found', 'enrollment.referral-unknown', 'No referral with this id has been received.');
     case 'enrolled':
       return state.groupId === data.groupId
         ? []
-        : domainError('conflict', 'The member is already enrolled in another group through this referral.');
+        : domainError('conflict', 'enrollment.already-enrolled-elsewhere', 'The member is already enrolled in another group through this referral.');
     case 'referred':
       return [
         {

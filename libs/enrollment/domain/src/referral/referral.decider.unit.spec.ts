@@ -33,7 +33,7 @@ describe('referral decider', () => {
     then
       .given([received])
       .when({ type: 'ReceiveReferral', data: { ...details, modalityPreference: 'online' }, metadata })
-      .thenFails('conflict', /different referral/);
+      .thenFails('enrollment.referral-conflict', /different referral/);
   });
 
   it('enrols a referred member in a group', () => {
@@ -41,7 +41,7 @@ describe('referral decider', () => {
   });
 
   it('cannot enrol without a referral', () => {
-    then.given([]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).thenFails('not-found');
+    then.given([]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).thenFails('enrollment.referral-unknown');
   });
 
   it('treats a repeated enrolment in the same group as already done', () => {
@@ -52,6 +52,6 @@ describe('referral decider', () => {
     then
       .given([received, enrolled])
       .when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_2' }, metadata })
-      .thenFails('conflict', /another group/);
+      .thenFails('enrollment.already-enrolled-elsewhere', /another group/);
   });
 });

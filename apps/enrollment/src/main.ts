@@ -1,0 +1,4 @@
+import { runService } from '@carecircle/platform/service-kit';
+import { AppModule } from './app.module';
+
+void runService({ name: 'enrollment', rootModule: AppModule, defaultPort: 3101 });

@@ -1,0 +1,18 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { findGroupRoster } from '@carecircle/scheduling/read-models';
+import { GroupIdPipe } from './group-id.pipe';
+
+@ApiTags('groups')
+@Controller('api/scheduling/groups/:groupId/roster')
+export class GroupRosterHttpController {
+  constructor(@InjectEntityManager() private readonly em: EntityManager) {}
+
+  @Get()
+  @ApiOkResponse({ description: "The group's members as enrollment reported them (enrolled and withdrawn)." })
+  roster(@Param('groupId', GroupIdPipe) groupId: string) {
+    return findGroupRoster(this.em, groupId);
+  }
+}

@@ -1,0 +1,18 @@
+import type { INestApplication } from '@nestjs/common';
+import { ServerKafka } from '@nestjs/microservices';
+import { kafkaMicroserviceOptions } from '@carecircle/platform/messaging';
+import { pinoMessagingLogger } from './messaging.module';
+import { readEventSourcedServiceEnv } from './wiring-env';
+
+/**
+ * Connects Nest's Kafka server with the service's consumer group. Returns the server so the
+ * service's tests can prove every subscribed topic has exactly one handler.
+ */
+export function connectKafkaConsumer(app: INestApplication, service: string): ServerKafka {
+  const env = readEventSourcedServiceEnv();
+  const server = new ServerKafka(
+    kafkaMicroserviceOptions({ clientId: service, groupId: service, brokers: env.KAFKA_BROKERS, logger: pinoMessagingLogger(service) }).options,
+  );
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  return server;
+}

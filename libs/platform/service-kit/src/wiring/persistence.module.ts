@@ -1,0 +1,57 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { DataSource, type EntitySchema } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { eventStoreMigrations, PostgresEventStore, runMigrations, type MigrationClass } from '@carecircle/platform/event-store';
+import { messagingMigrations } from '@carecircle/platform/messaging';
+import { readEventSourcedServiceEnv } from './wiring-env';
+
+/** The service's event store (`EventStore` port), backed by its own PostgreSQL database. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export interface PersistenceModuleOptions {
+  /** The service's read-model migrations; the event store's and messaging's come first. */
+  migrations?: readonly MigrationClass[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: (Function | EntitySchema)[];
+}
+
+/**
+ * One PostgreSQL database per service: schema by migrations (never `synchronize`), run under an
+ * advisory lock before the pool opens, so replicas starting together do not race. The event store
+ * shares TypeORM's pool: one set of connections per process.
+ */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions = {}): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => {
+            const env = readEventSourcedServiceEnv();
+            await runMigrations(env.DATABASE_URL, [...eventStoreMigrations, ...messagingMigrations, ...(options.migrations ?? [])]);
+            return {
+              type: 'postgres' as const,
+              url: env.DATABASE_URL,
+              entities: options.entities ?? [],
+              synchronize: false,
+              migrationsRun: false,
+              extra: { max: env.DATABASE_POOL_MAX },
+            };
+          },
+        }),
+      ],
+      providers: [
+        {
+          provide: EVENT_STORE,
+          useFactory: (dataSource: DataSource) => new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool),
+          inject: [DataSource],
+        },
+      ],
+      exports: [EVENT_STORE, TypeOrmModule],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { envVar, readServiceEnv } from '../config/service-env';
+
+/** The environment of a service that keeps events in PostgreSQL and talks to Kafka. */
+export function readEventSourcedServiceEnv(env: NodeJS.ProcessEnv = process.env) {
+  return readServiceEnv(
+    {
+      DATABASE_URL: envVar.url(),
+      /** 1 on embedded PGlite, which is a single session. */
+      DATABASE_POOL_MAX: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(200).default(10),
+      KAFKA_BROKERS: envVar.brokers(),
+      /** `true` on clusters that create topics on first use and have no admin createTopics (the local mock). */
+      KAFKA_TOPICS_AUTO_CREATED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+      KAFKA_TOPIC_PARTITIONS: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(12),
+      KAFKA_TOPIC_REPLICATION: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(3),
+      RELAY_BATCH_SIZE: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(5000).default(100),
+    },
+    env,
+  );
+}
+
+export type EventSourcedServiceEnv = ReturnType<typeof readEventSourcedServiceEnv>;
