@@ -68,6 +68,10 @@ export interface SubscribeToAllOptions {
   after?: bigint;
   /** Called in global order, one at a time; the subscription awaits it before the next event. */
   onEvent: (event: RecordedEvent) => Promise<void>;
+  /**
+   * The subscription ends after reporting an error (from the store or thrown by `onEvent`): the
+   * consumer resubscribes from its own checkpoint, so no event is ever skipped.
+   */
   onError?: (error: unknown) => void;
 }
 

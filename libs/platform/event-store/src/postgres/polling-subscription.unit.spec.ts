@@ -1,0 +1,64 @@
+import { waitFor } from '@carecircle/platform/testing';
+import { newEvent } from '../contract/contract-fixtures';
+import type { RecordedEvent } from '../event-store.port';
+import { startPollingSubscription, type ReadBatch } from './polling-subscription';
+
+function recorded(position: number): RecordedEvent {
+  return { ...newEvent(), streamId: 'stream', streamVersion: position, globalPosition: BigInt(position), recordedAt: new Date(0) };
+}
+
+/** A global log of `count` events read in batches, recording the `after` of every read. */
+function logOf(count: number): { read: ReadBatch; reads: Array<bigint | undefined>; append(): void } {
+  const events = Array.from({ length: count }, (_, index) => recorded(index + 1));
+  const reads: Array<bigint | undefined> = [];
+  return {
+    reads,
+    read: async (after, maxCount) => {
+      reads.push(after);
+      return events.filter((event) => after === undefined || event.globalPosition > after).slice(0, maxCount);
+    },
+    append: () => events.push(recorded(events.length + 1)),
+  };
+}
+
+describe('startPollingSubscription', () => {
+  it('reads full batches back to back from the checkpoint, then polls for new events', async () => {
+    const log = logOf(7);
+    const delivered: bigint[] = [];
+
+    const subscription = startPollingSubscription(log.read, { after: 2n, onEvent: async (event) => void delivered.push(event.globalPosition) }, { idleIntervalMs: 5, batchSize: 2 });
+    await waitFor(() => delivered.length === 5, { timeoutMs: 2_000, description: 'the five events after the checkpoint' });
+    log.append();
+    await waitFor(() => delivered.length === 6, { timeoutMs: 2_000, description: 'the event appended later' });
+    await subscription.stop();
+
+    expect(delivered).toEqual([3n, 4n, 5n, 6n, 7n, 8n]);
+    expect(log.reads.slice(0, 4)).toEqual([2n, 4n, 6n, 7n]);
+  });
+
+  it('reports a failed read once and ends', async () => {
+    const errors: unknown[] = [];
+    let reads = 0;
+    const failing: ReadBatch = async () => {
+      reads++;
+      throw new Error('connection reset');
+    };
+
+    const subscription = startPollingSubscription(failing, { onEvent: async () => undefined, onError: (error) => errors.push(error) }, { idleIntervalMs: 5, batchSize: 10 });
+    await waitFor(() => errors.length === 1, { timeoutMs: 2_000, description: 'the read failure' });
+    await subscription.stop();
+
+    expect(errors).toEqual([new Error('connection reset')]);
+    expect(reads).toBe(1);
+  });
+
+  it('stops promptly while waiting between polls', async () => {
+    const log = logOf(0);
+    const subscription = startPollingSubscription(log.read, { onEvent: async () => undefined }, { idleIntervalMs: 60_000, batchSize: 10 });
+    await waitFor(() => log.reads.length === 1, { timeoutMs: 2_000, description: 'the first poll' });
+
+    await subscription.stop();
+
+    expect(log.reads).toHaveLength(1);
+  });
+});
