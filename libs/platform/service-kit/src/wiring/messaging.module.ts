@@ -96,7 +96,7 @@ export class OutboxRelayHealthContributor implements HealthContributor {
 
   async check(): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check('outbox-relay');
-    if (!this.relay) return indicator.up({ relay: 'none' });
+    if (!this.relay) return indicator.up({ relay: 'not running in this process' });
     const status = this.relay.status();
     const lag = await this.relay.lag(10_000);
     const details = { running: status.running, pendingEvents: lag.pendingEvents, consecutiveFailures: status.consecutiveFailures, lastErrorClass: status.lastErrorClass };
@@ -139,7 +139,7 @@ export class MessagingModule {
         {
           provide: OUTBOX_RELAY,
           useFactory: (env: EventSourcedServiceEnv, store: EventStore, dataSource: DataSource, producer: Producer) =>
-            options.relay
+            options.relay && env.OUTBOX_RELAY_ENABLED === 'true'
               ? new OutboxRelay({
                   name: options.service,
                   eventStore: store,
