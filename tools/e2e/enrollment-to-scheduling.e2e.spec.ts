@@ -1,6 +1,18 @@
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { Client } from 'pg';
 import { enrol, enrolMany, roster } from './slice-client';
+
+async function countStoredEvents(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM event_store.events');
+    return Number(rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * The foundation's promise, end to end: enrollment and scheduling as separate processes, real
@@ -58,6 +70,20 @@ describe('enrollment → Kafka → scheduling roster', () => {
     await expectRosterExactly('grp_single', ['mbr_e2e_single_0001'], 30_000);
   });
 
+  it('rejects a malformed referral with 400 naming each field, echoes no value, and records nothing', async () => {
+    const before = await countStoredEvents(enrollmentDb.url);
+    const response = await fetch(`${enrollment!.url}/api/referrals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ referralId: 'not-a-uuid', memberId: 'Jane Synthetic Doe', referringClinicianId: 'clin_e2e_01', wantedGroupType: 'cooking', modalityPreference: 'online', memberRole: 'patient' }),
+    });
+    const body = (await response.json()) as { errors: { field: string }[] };
+    expect(response.status).toBe(400);
+    expect(body.errors.map((error) => error.field).sort()).toEqual(['memberId', 'referralId', 'wantedGroupType']);
+    expect(JSON.stringify(body)).not.toMatch(/Jane Synthetic Doe|cooking/);
+    expect(await countStoredEvents(enrollmentDb.url)).toBe(before);
+  });
+
   it('loses and duplicates nothing when scheduling is killed -9 while 500 enrolments stream through', async () => {
     const groupId = 'grp_kill_scheduling';
     const sending = enrolMany(() => enrollment!.url, groupId, 500);
@@ -93,5 +119,10 @@ describe('enrollment → Kafka → scheduling roster', () => {
     expect(atKill.count).toBeLessThan(500); // the kill landed while the backlog was being relayed
     enrollment = await startEnrollment();
     await expectRosterExactly(groupId, accepted);
+  });
+
+  it('shuts both services down cleanly on SIGTERM (exit code 0)', async () => {
+    const [enrollmentCode, schedulingCode] = await Promise.all([enrollment!.stop('SIGTERM'), scheduling!.stop('SIGTERM')]);
+    expect({ enrollmentCode, schedulingCode }).toEqual({ enrollmentCode: 0, schedulingCode: 0 });
   });
 });
