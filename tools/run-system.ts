@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   ensureDatabase,
   resolvePostgresServer,
+  EMBEDDED_MAX_CONNECTIONS,
   startEmbeddedPostgres,
   startKafka,
   waitFor,
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
           const embedded: EmbeddedPostgres = await startEmbeddedPostgres(join(root, '.data', database));
           cleanups.push(embedded.stop);
           env['DATABASE_URL'] = embedded.url;
-          env['DATABASE_POOL_MAX'] = '1';
+          env['DATABASE_SINGLE_SESSION'] = 'true';
+          env['DATABASE_POOL_MAX'] = String(EMBEDDED_MAX_CONNECTIONS);
         }
       }
       children.push(startService(service, env));

@@ -1,6 +1,6 @@
 import type { Client, Pool, PoolClient } from 'pg';
 import { WrongExpectedVersionError, type AppendResult, type ExpectedVersion, type NewEvent } from '../event-store.port';
-import { EXACT_INT8, type NamedStatement } from './postgres-rows';
+import { asQuery, EXACT_INT8, type NamedStatement } from './postgres-rows';
 
 export type Queryable = Pool | PoolClient | Client;
 
@@ -47,12 +47,18 @@ interface AppendedRow {
  * Appends in the caller's session. The adapter passes its pool (autocommit); tests pass a client
  * inside an open transaction to hold a commit back.
  */
-export async function appendEvents(db: Queryable, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+export async function appendEvents(
+  db: Queryable,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedVersion,
+  namedStatements = true,
+): Promise<AppendResult> {
   const batch = JSON.stringify(events.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })));
   const expectedCurrent = expected.kind === 'any' ? null : expected.kind === 'no_stream' ? -1 : expected.version;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { rows } = await db.query<AppendedRow>({ ...APPEND, values: [streamId, batch, expectedCurrent], types: EXACT_INT8 });
+      const { rows } = await db.query<AppendedRow>({ ...asQuery(APPEND, namedStatements), values: [streamId, batch, expectedCurrent], types: EXACT_INT8 });
       if (rows.length > 0) return toAppendResult(rows);
     } catch (error) {
       const constraint = uniqueViolation(error);

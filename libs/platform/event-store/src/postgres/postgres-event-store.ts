@@ -12,7 +12,7 @@ import type {
 } from '../event-store.port';
 import { StoreLifecycle, assertAppendable } from '../store-lifecycle';
 import { appendEvents } from './postgres-append';
-import { EVENT_COLUMNS, EXACT_INT8, toRecordedEvent, type EventRow, type NamedStatement } from './postgres-rows';
+import { asQuery, EVENT_COLUMNS, EXACT_INT8, toRecordedEvent, type EventRow, type NamedStatement } from './postgres-rows';
 import { startPollingSubscription } from './polling-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -22,6 +22,8 @@ export interface PostgresEventStoreOptions {
   subscriptionBatchSize?: number;
   /** End the pool on `close()`. Default false: whoever created the pool ends it. */
   endPoolOnClose?: boolean;
+  /** Prepare the hot statements once per connection. Default true; false where connections share one session (PGlite). */
+  namedStatements?: boolean;
 }
 
 /** Highest value of the `integer` stream_version column: "from the end" when reading backwards. */
@@ -73,7 +75,7 @@ export class PostgresEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
     this.lifecycle.assertOpen();
     assertAppendable(streamId, events, expected);
-    return appendEvents(this.pool, streamId, events, expected);
+    return appendEvents(this.pool, streamId, events, expected, this.options.namedStatements ?? true);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -108,7 +110,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async select(query: NamedStatement, values: unknown[]): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>({ ...query, values, types: EXACT_INT8 });
+    const { rows } = await this.pool.query<EventRow>({ ...asQuery(query, this.options.namedStatements ?? true), values, types: EXACT_INT8 });
     return rows.map(toRecordedEvent);
   }
 }

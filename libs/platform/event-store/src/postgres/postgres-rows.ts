@@ -19,6 +19,15 @@ export interface NamedStatement {
   text: string;
 }
 
+/**
+ * Named statements are prepared once per connection. Behind a connection multiplexer that shares
+ * one session among connections (embedded PGlite), a second PREPARE of the same name fails, so
+ * there the statements go unnamed.
+ */
+export function asQuery(statement: NamedStatement, named: boolean): { name?: string; text: string } {
+  return named ? statement : { text: statement.text };
+}
+
 /** Never alias a text cast as `global_position`: ORDER BY would then sort text ("999…" after "1000…"). */
 export const EVENT_COLUMNS = `global_position, stream_id, stream_version, event_id, type, data, metadata, recorded_at`;
 

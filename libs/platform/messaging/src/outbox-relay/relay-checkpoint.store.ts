@@ -14,6 +14,8 @@ export interface RelayCheckpointStore {
 }
 
 const READ = 'SELECT position::text AS position FROM outbox_relay_checkpoint WHERE relay_name = $1';
+const UPSERT = `INSERT INTO outbox_relay_checkpoint (relay_name, position, updated_at) VALUES ($1, $2, now())
+  ON CONFLICT (relay_name) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at`;
 
 /**
  * `outbox_relay_checkpoint` (see `messagingMigrations`). Each batch runs in a transaction holding a
@@ -36,11 +38,7 @@ export class PostgresRelayCheckpointStore implements RelayCheckpointStore {
       const rows: { position: string | null }[] = await tx.query(READ, [relayName]);
       const { result, advanceTo } = await batch(toPosition(rows[0]?.position ?? null));
       if (advanceTo !== undefined) {
-        await tx.query(
-          `INSERT INTO outbox_relay_checkpoint (relay_name, position, updated_at) VALUES ($1, $2, now())
-           ON CONFLICT (relay_name) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at`,
-          [relayName, advanceTo.toString()],
-        );
+        await tx.query(UPSERT, [relayName, advanceTo.toString()]);
       }
       return { claimed: true, result };
     });
@@ -54,4 +52,28 @@ export class PostgresRelayCheckpointStore implements RelayCheckpointStore {
 
 function toPosition(text: string | null): bigint | undefined {
   return text === null ? undefined : BigInt(text);
+}
+
+/**
+ * For a database only one process ever uses (the embedded PGlite of `npm start`, one per service):
+ * no lock and no transaction around the batch. PGlite is a single session, so a transaction held
+ * while the batch reads the log through another connection would wait on itself. With no second
+ * process there is nobody to take turns with; the checkpoint still moves only after the broker's ack.
+ */
+export class SingleProcessRelayCheckpointStore implements RelayCheckpointStore {
+  private readonly inner: PostgresRelayCheckpointStore;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.inner = new PostgresRelayCheckpointStore(dataSource);
+  }
+
+  async withCheckpoint<T>(relayName: string, batch: CheckpointedBatch<T>): Promise<ClaimResult<T>> {
+    const { result, advanceTo } = await batch(await this.inner.read(relayName));
+    if (advanceTo !== undefined) await this.dataSource.query(UPSERT, [relayName, advanceTo.toString()]);
+    return { claimed: true, result };
+  }
+
+  read(relayName: string): Promise<bigint | undefined> {
+    return this.inner.read(relayName);
+  }
 }

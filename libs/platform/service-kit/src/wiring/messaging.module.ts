@@ -21,6 +21,7 @@ import {
   OutboxRelay,
   PostgresRelayCheckpointStore,
   provisionTopics,
+  SingleProcessRelayCheckpointStore,
   type MessagingLogger,
   type OutgoingMessageMapper,
 } from '@carecircle/platform/messaging';
@@ -143,7 +144,10 @@ export class MessagingModule {
               ? new OutboxRelay({
                   name: options.service,
                   eventStore: store,
-                  checkpoints: new PostgresRelayCheckpointStore(dataSource),
+                  checkpoints:
+                    env.DATABASE_SINGLE_SESSION === 'true'
+                      ? new SingleProcessRelayCheckpointStore(dataSource)
+                      : new PostgresRelayCheckpointStore(dataSource),
                   publisher: new KafkaMessagePublisher(producer),
                   map: options.relay.map,
                   batchSize: env.RELAY_BATCH_SIZE,

@@ -47,7 +47,10 @@ export class PersistenceModule {
       providers: [
         {
           provide: EVENT_STORE,
-          useFactory: (dataSource: DataSource) => new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool),
+          useFactory: (dataSource: DataSource) =>
+            new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool, {
+              namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
+            }),
           inject: [DataSource],
         },
       ],

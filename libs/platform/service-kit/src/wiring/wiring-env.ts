@@ -6,7 +6,8 @@ export function readEventSourcedServiceEnv(env: NodeJS.ProcessEnv = process.env)
   return readServiceEnv(
     {
       DATABASE_URL: envVar.url(),
-      /** 1 on embedded PGlite, which is a single session. */
+      /** `true` on embedded PGlite: one session shared by every connection, one process per database. */
+      DATABASE_SINGLE_SESSION: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
       DATABASE_POOL_MAX: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(200).default(10),
       KAFKA_BROKERS: envVar.brokers(),
       /** `true` on clusters that create topics on first use and have no admin createTopics (the local mock). */
