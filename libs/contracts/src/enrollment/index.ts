@@ -1,0 +1,2 @@
+export * from './enrollment-events';
+export { enrollmentFixtures } from './enrollment-fixtures';

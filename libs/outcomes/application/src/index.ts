@@ -1,0 +1,2 @@
+// Filled by this library's first use case.
+export {};
