@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Every integration event on the bus has this envelope. `subject` is the pseudonymous member id
- * (never a name, MRN or other identifier from the EHR); `payload` carries the event's own facts.
+ * Every integration event on the bus has this envelope. `subject` is the pseudonymous id of the
+ * member the event is about (`mbr_…`), or of the aggregate for events about no single member
+ * (`grp_…` for a group); never a name, MRN or other identifier from the EHR. `payload` carries the
+ * event's own facts.
  */
 export const envelopeSchema = z.object({
   eventId: z.string().uuid(),
@@ -11,7 +13,9 @@ export const envelopeSchema = z.object({
   occurredAt: z.string().datetime({ offset: true }),
   correlationId: z.string().min(1),
   causationId: z.string().min(1),
-  subject: z.string().regex(/^mbr_[A-Za-z0-9_-]{6,64}$/, 'subject must be a pseudonymous member id (mbr_…)'),
+  subject: z
+    .string()
+    .regex(/^[a-z]{2,6}_[A-Za-z0-9_-]{1,64}$/, 'subject must be a pseudonymous id (mbr_…, grp_…), never an identifier from the EHR'),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;
@@ -22,7 +26,7 @@ export interface IntegrationEvent<Type extends string = string, Payload = unknow
 }
 
 /** Pseudonymous member ids look like `mbr_<opaque>`; the gateway alone maps them to EHR identities. */
-export const memberIdSchema = envelopeSchema.shape.subject;
+export const memberIdSchema = z.string().regex(/^mbr_[A-Za-z0-9_-]{6,64}$/, 'must be a pseudonymous member id (mbr_…)');
 
 /** Defines one event type: its name, schema version, topic and payload schema. */
 export function defineEvent<const Type extends string, Payload extends z.ZodTypeAny>(definition: {
