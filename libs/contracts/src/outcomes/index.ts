@@ -1,4 +1,2 @@
-// outcomes's integration events: definitions (defineEvent) in ./outcomes-events.ts, one fixture each in
-// ./outcomes-fixtures.ts. Add every definition to outcomesEvents so the contract test covers it.
-export const outcomesEvents = [] as const;
-export const outcomesFixtures = {};
+export * from './outcomes-events';
+export { outcomesFixtures } from './outcomes-fixtures';

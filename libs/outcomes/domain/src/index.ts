@@ -1,2 +1,6 @@
-// Filled by this library's first use case.
-export {};
+export * from './instruments/instrument';
+export * from './instruments/scorers';
+export * from './member-outcomes/member-outcomes';
+export * from './member-outcomes/member-outcomes.decider';
+export * from './member-outcomes/trajectory';
+export * from './cohort/cohort-report';

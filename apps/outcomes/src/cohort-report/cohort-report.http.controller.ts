@@ -1,0 +1,31 @@
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { EntityManager } from 'typeorm';
+import type { OutcomesDeps } from '@carecircle/outcomes/application';
+import { cohortReport, cohortReportCsv, suppressSmallCells } from '@carecircle/outcomes/domain';
+import { findCohortMembers } from '@carecircle/outcomes/read-models';
+import { OUTCOMES_DEPS } from '../outcomes.deps';
+import { CohortReportQueryDto } from './cohort-report.request.dto';
+
+@ApiTags('cohort reports')
+@Controller('api/outcomes/cohort-reports')
+export class CohortReportHttpController {
+  constructor(
+    @InjectEntityManager() private readonly em: EntityManager,
+    @Inject(OUTCOMES_DEPS) private readonly deps: OutcomesDeps,
+  ) {}
+
+  @Get()
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells under the small-cell threshold suppressed.' })
+  async report(@Query() query: CohortReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    const { format, ...filter } = query;
+    const members = await findCohortMembers(this.em, filter);
+    const exported = suppressSmallCells(cohortReport(filter.instrument, members, this.deps.config), this.deps.config.smallCellThreshold);
+    if (format !== 'csv') return exported;
+    response.type('text/csv');
+    return cohortReportCsv(exported);
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
+import { correctMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
+import { OUTCOMES_DEPS } from '../outcomes.deps';
+import { MemberIdPipe, unwrap } from '../outcome-response';
+import { CommandContext } from '../request-context.decorator';
+import { toMeasureDetails } from '../record-measure/measure-details';
+import { CorrectMeasureRequestDto } from './correct-measure.request.dto';
+
+@ApiTags('measures')
+@Controller('api/outcomes/members/:memberId/measures/:measureId/corrections')
+export class CorrectMeasureHttpController {
+  private readonly correct: ReturnType<typeof correctMeasure>;
+
+  constructor(@Inject(OUTCOMES_DEPS) deps: OutcomesDeps) {
+    this.correct = correctMeasure(deps);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'The correction is a new measure that references the corrected one.' })
+  async correctMeasure(
+    @Param('memberId', MemberIdPipe) memberId: string,
+    @Param('measureId', new ParseUUIDPipe()) correctsMeasureId: string,
+    @Body() body: CorrectMeasureRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
+    const { reason, ...measure } = body;
+    const { changed } = unwrap(await this.correct({ ...toMeasureDetails(memberId, measure as CorrectMeasureRequestDto), correctsMeasureId, reason }, context));
+    return { memberId, measureId: body.measureId, correctsMeasureId, status: changed ? 'corrected' : 'already-corrected' };
+  }
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { ServerKafka } from '@nestjs/microservices';
+import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
+import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
+import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
+import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { AppModule } from './app.module';
+import { OUTCOMES_SUBSCRIPTIONS } from './outcomes-events/outcomes-events.kafka.controller';
+
+jest.setTimeout(120_000);
+
+/**
+ * Outcomes in one process over real PostgreSQL, a Kafka-protocol broker and real HTTP: a cohort of
+ * 10 synthetic members with baseline and end PHQ-9, attendance from scheduling (fixture-shaped
+ * messages, as scheduling would publish them), and the cohort report computed by hand.
+ */
+describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
+  let kafka: KafkaCluster;
+  let db: TestDatabase;
+  let app: INestApplication | undefined;
+  let server: ServerKafka;
+  let producer: Producer | undefined;
+  let url: string;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    kafka = await startKafka();
+    db = await createTestDatabase('outcomes_int');
+    Object.assign(process.env, { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', LOG_LEVEL: 'error' });
+    app = await bootstrapService({
+      name: 'outcomes',
+      rootModule: AppModule,
+      port: 0,
+      configure: (a) => {
+        server = connectKafkaConsumer(a, 'outcomes');
+      },
+    });
+    url = await app.getUrl();
+    url = url.replace('[::1]', '127.0.0.1');
+    producer = createProducer(createKafka({ clientId: 'outcomes-int-scheduling', brokers: kafka.brokers }));
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    process.env = saved;
+    await db?.drop();
+    await kafka?.stop();
+  });
+
+  const post = (path: string, body: unknown) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const measure = (overrides: object) => ({
+    measureId: randomUUID(),
+    instrument: 'phq-9',
+    point: 'baseline',
+    administeredAt: '2026-03-02T10:00:00Z',
+    administeredBy: 'clin_int_01',
+    groupId: 'grp_int_cancer',
+    ...overrides,
+  });
+  async function storedEvents(): Promise<{ type: string }[]> {
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query<{ type: string }>('SELECT type FROM event_store.events ORDER BY 1')).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('has exactly one handler for each topic it subscribes to', () => {
+    expect(() => assertEveryTopicHasHandler(server, [...OUTCOMES_SUBSCRIPTIONS])).not.toThrow();
+  });
+
+  it('rejects an unscorable or malformed measure with 400 naming the item or field, echoing no value, writing nothing', async () => {
+    const before = (await storedEvents()).length;
+    const outOfRange = await post('/api/outcomes/members/mbr_int_reject_01/measures', measure({ answers: [1, 1, 1, 7, 1, 1, 1, 1, 0] }));
+    expect(outOfRange.status).toBe(400);
+    expect(await outOfRange.json()).toMatchObject({ errors: [{ field: 'answers[3]', constraints: [expect.stringMatching(/item 4 /)] }] });
+    const malformed = await post('/api/outcomes/members/mbr_int_reject_01/measures', measure({ instrument: 'phq-99', point: 'someday', total: 12 }));
+    const body = (await malformed.json()) as { errors: { field: string }[] };
+    expect(malformed.status).toBe(400);
+    expect(body.errors.map((e) => e.field).sort()).toEqual(['instrument', 'point']);
+    expect(JSON.stringify(body)).not.toMatch(/phq-99|someday/);
+    const badMember = await post('/api/outcomes/members/Jane%20Doe/measures', measure({ total: 12 }));
+    expect(badMember.status).toBe(400);
+    expect((await storedEvents()).length).toBe(before);
+  });
+
+  it('records 10 members with baseline and end PHQ-9, takes attendance from scheduling, and reports the cohort as computed by hand', async () => {
+    const members = Array.from({ length: 10 }, (_, i) => `mbr_int_cohort_${String(i).padStart(2, '0')}`);
+    // Baselines 10..19; even members improve by 6 (meaningful), odd ones by 2.
+    for (const [i, memberId] of members.entries()) {
+      const baseline = 10 + i;
+      expect((await post(`/api/outcomes/members/${memberId}/measures`, measure({ total: baseline, item9: 0 }))).status).toBe(202);
+      const end = measure({ total: baseline - (i % 2 === 0 ? 6 : 2), item9: i === 9 ? 1 : 0, point: 'end', administeredAt: '2026-05-04T10:00:00Z' });
+      const response = await post(`/api/outcomes/members/${memberId}/measures`, end);
+      expect(response.status).toBe(202);
+      const { events } = (await response.json()) as { events: string[] };
+      expect(events).toEqual(['MeasureRecorded', ...(i === 9 ? ['SuicidalIdeationReported'] : []), ...(i % 2 === 0 ? ['ImprovementDetected'] : [])]);
+      // The same measure sent again changes nothing.
+      expect(await (await post(`/api/outcomes/members/${memberId}/measures`, end)).json()).toMatchObject({ status: 'already-recorded' });
+    }
+
+    // Scheduling: the group, then 6 attended sessions for members 0-5 and 3 (plus an absence) for 6-9.
+    const group = { ...fixtures.GroupFormed, eventId: randomUUID(), subject: 'grp_int_cancer', payload: { ...fixtures.GroupFormed.payload, groupId: 'grp_int_cancer', groupType: 'disease-specific', condition: 'cancer' } };
+    expect(() => GroupFormed.parse(group)).not.toThrow();
+    const attendance = members.flatMap((memberId, i) =>
+      Array.from({ length: i < 6 ? 6 : 4 }, (_, s) => ({
+        ...fixtures.AttendanceRecorded,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...fixtures.AttendanceRecorded.payload, memberId, groupId: 'grp_int_cancer', sessionId: `ses_int_${s}`, status: i >= 6 && s === 3 ? 'absent' : 'attended-in-person', sessionsAttended: s + 1 },
+      })),
+    );
+    await producer!.send({ topic: Topics.scheduling, acks: -1, messages: [group, ...attendance].map((m) => ({ key: m.subject, value: JSON.stringify(m) })) });
+
+    const report = await waitFor(
+      async () => {
+        const response = await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupType=disease-specific&condition=cancer`);
+        const body = (await response.json()) as { all: { n?: number }; byDose: { dosed: { n?: number } } };
+        return body.all.n === 10 && body.byDose.dosed.n === 6 ? body : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the cohort report to include all 10 members and the attendance of the dosed 6' },
+    );
+    // By hand: baselines 10..19 → 14.5; ends → 10.5; changes -6/-2 alternating → mean -4, sd sqrt(40/9) = 2.108,
+    // se 0.6667, t(9) 2.262 → ±1.508; 5 of 10 improved by >= 5. Dosed (0-5): n 6, mean -4, 3 improved. Under-dosed n 4: suppressed.
+    expect(report).toMatchObject({
+      instrument: 'phq-9',
+      members: 10,
+      all: { n: 10, meanBaseline: 14.5, meanFollowUp: 10.5, meanChange: -4, meaningfulImprovement: { count: 5, share: 0.5 } },
+      byDose: { dosed: { n: 6, meanChange: -4, meaningfulImprovement: { count: 3, share: 0.5 } }, underDosed: { suppressed: true } },
+      missing: { baseline: 0, followUp: 0 },
+      smallCellThreshold: 5,
+    });
+    const ci = (report as unknown as { all: { meanChangeCi95: { lower: number; upper: number } } }).all.meanChangeCi95;
+    expect(ci.lower).toBeCloseTo(-5.508, 2);
+    expect(ci.upper).toBeCloseTo(-2.492, 2);
+
+    const csv = await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=grp_int_cancer&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const text = await csv.text();
+    expect(text).toContain('phq-9,all,10,14.5,10.5,-4,');
+    expect(text).toContain('phq-9,attended<6,,,,,,,,,true');
+
+    const trajectory = await (await fetch(`${url}/api/outcomes/members/${members[0]}/trajectory`)).json();
+    expect(trajectory).toMatchObject({ instruments: [{ instrument: 'phq-9', baseline: 10, latest: 4, changeFromBaseline: -6, bandTransition: { from: 'moderate', to: 'minimal' } }] });
+  });
+
+  it('records a correction as a new measure referencing the old one, and the cohort report uses it', async () => {
+    const memberId = 'mbr_int_correct_01';
+    const baseline = measure({ total: 14, groupId: 'grp_int_correct' });
+    await post(`/api/outcomes/members/${memberId}/measures`, baseline);
+    const correction = measure({ total: 16, groupId: 'grp_int_correct', reason: 'item 2 transcribed wrongly' });
+    const response = await post(`/api/outcomes/members/${memberId}/measures/${baseline.measureId}/corrections`, correction);
+    expect(response.status).toBe(202);
+    const unknown = await post(`/api/outcomes/members/${memberId}/measures/${randomUUID()}/corrections`, measure({ total: 3, reason: 'x' }));
+    expect(unknown.status).toBe(404);
+    const trajectory = (await (await fetch(`${url}/api/outcomes/members/${memberId}/trajectory`)).json()) as { instruments: { measures: { total: number; correctsMeasureId: string }[] }[] };
+    expect(trajectory.instruments[0]!.measures).toEqual([expect.objectContaining({ total: 16, correctsMeasureId: baseline.measureId })]);
+    await waitFor(
+      async () => {
+        const body = (await (await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=grp_int_correct`)).json()) as { members: number; missing: { followUp: number } };
+        return body.members === 1 && body.missing.followUp === 1 ? body : undefined;
+      },
+      { timeoutMs: 30_000, description: 'the corrected baseline to replace the original in the cohort projection' },
+    );
+  });
+});

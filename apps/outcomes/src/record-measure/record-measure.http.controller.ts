@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { recordMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
+import { OUTCOMES_DEPS } from '../outcomes.deps';
+import { MemberIdPipe, unwrap } from '../outcome-response';
+import { CommandContext } from '../request-context.decorator';
+import { toMeasureDetails } from './measure-details';
+import { RecordMeasureRequestDto } from './record-measure.request.dto';
+
+@ApiTags('measures')
+@Controller('api/outcomes/members/:memberId/measures')
+export class RecordMeasureHttpController {
+  private readonly record: ReturnType<typeof recordMeasure>;
+
+  constructor(@Inject(OUTCOMES_DEPS) deps: OutcomesDeps) {
+    this.record = recordMeasure(deps);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.' })
+  @ApiBadRequestResponse({ description: 'Invalid input, naming the field or item; nothing is written.' })
+  async recordMeasure(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: RecordMeasureRequestDto, @CommandContext() context: RequestContext) {
+    const outcome = await this.record(toMeasureDetails(memberId, body), context);
+    const { changed } = unwrap(outcome);
+    return { memberId, measureId: body.measureId, status: changed ? 'recorded' : 'already-recorded', events: outcome.ok ? outcome.events.map((e) => e.type) : [] };
+  }
+}

@@ -1,0 +1,104 @@
+import type { Observation, QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
+import { domainError, type DomainError } from '@carecircle/shared-kernel';
+import type { Instrument, MeasureFacts } from '@carecircle/outcomes/domain';
+
+export const LOINC = 'http://loinc.org';
+/** Local code system for instruments whose LOINC codes were not verified here. */
+export const CARECIRCLE_INSTRUMENT_SYSTEM = 'https://carecircle.example/fhir/CodeSystem/outcomes-instrument';
+/** Pseudonymous member ids; the gateway alone maps them to EHR Patients. */
+export const CARECIRCLE_MEMBER_SYSTEM = 'https://carecircle.example/fhir/NamingSystem/member-id';
+export const MEASURE_ID_SYSTEM = 'https://carecircle.example/fhir/NamingSystem/measure-id';
+
+/** Verified LOINC totals: PHQ-9 44261-6, GAD-7 70274-6. Others use the local system. */
+const TOTAL_CODES: Record<Instrument, { system: string; code: string; display: string }> = {
+  'phq-9': { system: LOINC, code: '44261-6', display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]' },
+  'gad-7': { system: LOINC, code: '70274-6', display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]' },
+  'pcl-5': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'pcl-5-total', display: 'PCL-5 total score' },
+  'zbi-22': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'zbi-22-total', display: 'Zarit Burden Interview (22 items) total score' },
+  'whoqol-bref': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'whoqol-bref-mean-domain', display: 'WHOQOL-BREF mean of the four 0-100 domain scores' },
+  'fact-g': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'fact-g-total', display: 'FACT-G total score' },
+  'opioid-mme': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'opioid-mme-per-day', display: 'Opioid morphine milligram equivalents per day' },
+};
+
+/**
+ * PHQ-9 items by LOINC code, in order (item 9, 44260-8, is the self-harm question), with the linkIds
+ * of the official FHIR PHQ-9 Questionnaire example for items 1-8.
+ */
+const PHQ9_ITEMS: readonly { loinc: string; linkId?: string }[] = [
+  { loinc: '44250-9', linkId: 'LittleInterest' },
+  { loinc: '44255-8', linkId: 'FeelingDown' },
+  { loinc: '44259-0', linkId: 'TroubleSleeping' },
+  { loinc: '44254-1', linkId: 'FeelingTired' },
+  { loinc: '44251-7', linkId: 'BadAppetite' },
+  { loinc: '44258-2', linkId: 'FeelingBadAboutSelf' },
+  { loinc: '44252-5', linkId: 'TroubleConcentrating' },
+  { loinc: '44253-3', linkId: 'MovingSpeaking' },
+  { loinc: '44260-8', linkId: 'ThoughtsOfSelfHarm' },
+];
+/** LOINC answer list LL358-3: not at all … nearly every day. */
+const LL358_3: Record<string, number> = { 'LA6568-5': 0, 'LA6569-3': 1, 'LA6570-1': 2, 'LA6571-9': 3 };
+
+export const PHQ9_QUESTIONNAIRE = 'http://loinc.org/q/44249-1';
+
+/** A measure as a FHIR Observation (category survey), subject the pseudonymous member id. */
+export function measureToObservation(memberId: string, facts: Omit<MeasureFacts, 'memberId' | 'input'>): Observation {
+  const code = TOTAL_CODES[facts.instrument];
+  return {
+    resourceType: 'Observation',
+    identifier: [{ system: MEASURE_ID_SYSTEM, value: facts.measureId }],
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] }],
+    code: { coding: [code], text: code.display },
+    subject: { identifier: { system: CARECIRCLE_MEMBER_SYSTEM, value: memberId } },
+    effectiveDateTime: facts.administeredAt,
+    performer: [{ identifier: { value: facts.administeredBy } }],
+    valueQuantity: facts.instrument === 'opioid-mme' ? { value: facts.total, unit: 'MME/d' } : { value: facts.total, system: 'http://unitsofmeasure.org', code: '{score}' },
+    interpretation: [{ coding: [{ system: CARECIRCLE_INSTRUMENT_SYSTEM, code: `band-${facts.band}` }], text: facts.band }],
+    ...(facts.instrument === 'phq-9' && facts.item9 !== null
+      ? { component: [{ code: { coding: [{ system: LOINC, code: '44260-8', display: 'Thoughts that you would be better off dead, or of hurting yourself in some way' }] }, valueInteger: facts.item9 }] }
+      : {}),
+  };
+}
+
+/** A PHQ-9 given as item answers, as a QuestionnaireResponse (linkIds of the official Questionnaire, item 9 ThoughtsOfSelfHarm). */
+export function phq9AnswersToQuestionnaireResponse(memberId: string, answers: readonly number[], authored: string): QuestionnaireResponse {
+  return {
+    resourceType: 'QuestionnaireResponse',
+    questionnaire: PHQ9_QUESTIONNAIRE,
+    status: 'completed',
+    subject: { identifier: { system: CARECIRCLE_MEMBER_SYSTEM, value: memberId } },
+    authored,
+    item: PHQ9_ITEMS.map((item, index) => ({ linkId: item.linkId ?? item.loinc, answer: [{ valueInteger: answers[index]! }] })),
+  };
+}
+
+/**
+ * Reads a PHQ-9 QuestionnaireResponse into item answers (1-9). Items are found by the official
+ * Questionnaire's linkIds or by their LOINC code used as linkId; answers as valueInteger or LL358-3
+ * codings. An item left unanswered stays null, so the scorer names it.
+ */
+export function questionnaireResponseToPhq9Answers(response: QuestionnaireResponse): (number | null)[] | DomainError {
+  if (response.status !== 'completed' && response.status !== 'amended') {
+    return domainError('rule-violation', 'outcomes.fhir-response-not-completed', 'Only a completed or amended QuestionnaireResponse can be scored.');
+  }
+  const flat = flatten(response.item ?? []);
+  const known = flat.filter((item) => PHQ9_ITEMS.some((p) => p.linkId === item.linkId || p.loinc === item.linkId));
+  if (known.length === 0) return domainError('rule-violation', 'outcomes.fhir-not-phq9', 'The QuestionnaireResponse answers no PHQ-9 item.');
+  const answers: (number | null)[] = [];
+  for (const [index, item] of PHQ9_ITEMS.entries()) {
+    const found = flat.find((i) => i.linkId === item.linkId || i.linkId === item.loinc);
+    const answer = found?.answer?.[0];
+    if (!answer) {
+      answers.push(null);
+      continue;
+    }
+    const value = answer.valueInteger ?? (answer.valueCoding?.code !== undefined ? LL358_3[answer.valueCoding.code] : undefined);
+    if (value === undefined) return domainError('rule-violation', 'outcomes.fhir-answer-unreadable', `PHQ-9 item ${index + 1} has an answer that is neither an integer nor an LL358-3 code.`);
+    answers.push(value);
+  }
+  return answers;
+}
+
+function flatten(items: readonly QuestionnaireResponseItem[]): QuestionnaireResponseItem[] {
+  return items.flatMap((item) => [item, ...flatten(item.item ?? [])]);
+}
