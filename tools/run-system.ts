@@ -19,15 +19,16 @@ import {
 interface ServiceSpec {
   name: string;
   port: number;
+  /** Gets a database of its own (`carecircle_<name>`). */
   database: boolean;
 }
 
 const services: ServiceSpec[] = [
   { name: 'enrollment', port: 3101, database: true },
   { name: 'scheduling', port: 3102, database: true },
-  { name: 'clinician-liaison', port: 3103, database: false },
-  { name: 'outcomes', port: 3104, database: false },
-  { name: 'gateway', port: 3000, database: false },
+  { name: 'clinician-liaison', port: 3103, database: true },
+  { name: 'outcomes', port: 3104, database: true },
+  { name: 'gateway', port: 3000, database: true },
 ];
 
 const root = join(__dirname, '..', '..');
