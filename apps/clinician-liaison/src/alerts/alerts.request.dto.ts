@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+
+export class AcknowledgeAlertRequestDto {
+  @ApiProperty({ enum: ['accepted', 'overridden'] })
+  @IsIn(['accepted', 'overridden'])
+  outcome!: 'accepted' | 'overridden';
+
+  @ApiPropertyOptional({ description: 'Required when overridden' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class ResolveAlertRequestDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}
+
+export class AlertInboxQueryDto {
+  @ApiPropertyOptional({ enum: ['raised', 'delivered', 'acknowledged', 'resolved'] })
+  @IsOptional()
+  @IsIn(['raised', 'delivered', 'acknowledged', 'resolved'])
+  status?: string;
+
+  @ApiPropertyOptional({ enum: ['info', 'warning', 'critical'] })
+  @IsOptional()
+  @IsIn(['info', 'warning', 'critical'])
+  severity?: string;
+}

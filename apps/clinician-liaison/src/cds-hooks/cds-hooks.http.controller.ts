@@ -1,0 +1,80 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import type { ZodType } from 'zod';
+import {
+  acknowledgeAlert,
+  alertCard,
+  CDS_SERVICE_IDS,
+  cdsDiscovery,
+  cdsFeedbackSchema,
+  cdsRequestSchema,
+  evaluateAppointments,
+  evaluateDraftOrders,
+  markAlertDelivered,
+  type LiaisonDeps,
+} from '@carecircle/clinician-liaison/application';
+import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
+import { LIAISON_DEPS } from '../liaison.deps';
+
+const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
+
+function parse<T>(schema: ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', constraints: { [i.code]: `${i.path.join('.') || 'body'} is invalid` } }));
+  throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors });
+}
+
+/** CDS Hooks 2.0: pull-only decision support for the EHR. Nothing is stored except feedback and delivery. */
+@ApiTags('cds-hooks')
+@Controller('cds-services')
+export class CdsHooksHttpController {
+  constructor(@Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {}
+
+  @Get()
+  discovery() {
+    return cdsDiscovery;
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  async call(@Param('id') id: string, @Body() body: unknown) {
+    const service = cdsDiscovery.services.find((s) => s.id === id);
+    if (!service) throw new NotFoundException('No CDS service with this id.');
+    const request = parse(cdsRequestSchema, body);
+    if (request.hook !== service.hook) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: 'hook', constraints: { hook: `this service answers ${service.hook}` } }] });
+    const memberId = request.context.patientId;
+    switch (id) {
+      case CDS_SERVICE_IDS.patientView: {
+        const alerts = await findOpenMemberAlerts(this.em, memberId);
+        const context = { correlationId: request.hookInstance, causationId: `cds-hooks:${request.hookInstance}` };
+        const deliver = markAlertDelivered(this.deps);
+        for (const alert of alerts) await deliver({ alertId: alert.alertId, channel: 'cds-hooks' }, context);
+        return { cards: alerts.map((a) => alertCard(a, timelineUrl(memberId))) };
+      }
+      case CDS_SERVICE_IDS.orderSelect:
+      case CDS_SERVICE_IDS.orderSign:
+        return { cards: await evaluateDraftOrders(this.deps, request, this.deps.clock.now(), timelineUrl(memberId)) };
+      default:
+        return { cards: await evaluateAppointments(this.deps, request, timelineUrl(memberId)) };
+    }
+  }
+
+  /** Feedback on a patient-view card (its uuid is the alert id) is recorded on the alert. */
+  @Post(':id/feedback')
+  @HttpCode(200)
+  async feedback(@Param('id') id: string, @Body() body: unknown) {
+    if (!cdsDiscovery.services.some((s) => s.id === id)) throw new NotFoundException('No CDS service with this id.');
+    const { feedback } = parse(cdsFeedbackSchema, body);
+    const acknowledge = acknowledgeAlert(this.deps);
+    for (const item of feedback) {
+      const alert = /^[0-9a-f-]{36}$/.test(item.card) ? await findAlert(this.em, item.card) : null;
+      if (!alert?.recipientId) continue;
+      const reason = item.overrideReason?.reason?.display ?? item.overrideReason?.reason?.code ?? item.overrideReason?.userComment ?? (item.outcome === 'overridden' ? 'overridden in the EHR' : null);
+      await acknowledge({ alertId: alert.alertId, by: alert.recipientId, outcome: item.outcome, reason }, { correlationId: id, causationId: `cds-feedback:${item.card}` });
+    }
+    return {};
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RecordedEvent, Subscription } from '@carecircle/platform/event-store';
+import { escalateAlert, raiseAlertsFor, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
+import { findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
+import { createLogger } from '@carecircle/platform/observability';
+import { LIAISON_DEPS } from '../liaison.deps';
+
+const PROCESSOR = 'liaison-processor';
+export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
+
+/**
+ * Follows the service's own event log in global order (so each member's facts in order):
+ * runs the rules on coordination events (raising alerts idempotently), projects alert events into
+ * the inbox with the checkpoint in the same transaction, and polls due escalation timers.
+ * A crash anywhere replays from the checkpoint; alert ids and escalation levels make replays no-ops.
+ */
+@Injectable()
+export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private subscription: Subscription | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private ticking: Promise<void> = Promise.resolve();
+  private readonly logger = createLogger('clinician-liaison');
+
+  constructor(
+    @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
+    private readonly dataSource: DataSource,
+    @Inject(TIMER_POLL_MS) private readonly pollMs: number,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.subscribe();
+    this.timer = setInterval(() => {
+      this.ticking = this.ticking.then(async () => void (await this.fireDueTimers())).catch((error: unknown) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
+    }, this.pollMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.ticking;
+    await this.subscription?.stop();
+  }
+
+  private async subscribe(): Promise<void> {
+    const after = await readProcessorCheckpoint(this.dataSource.manager, PROCESSOR);
+    this.subscription = this.deps.store.subscribeToAll({
+      after,
+      onEvent: (event) => this.process(event),
+      onError: (error) => {
+        this.logger.warn({ errorClass: (error as Error)?.name }, 'liaison processor stopped; resubscribing from its checkpoint');
+        if (!this.stopped) setTimeout(() => void this.subscribe(), 1_000).unref();
+      },
+    });
+  }
+
+  private async process(recorded: RecordedEvent): Promise<void> {
+    await raiseAlertsFor(this.deps, recorded);
+    await this.dataSource.transaction(async (tx) => {
+      if (recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) await projectAlertEvent(tx, { type: recorded.type, data: recorded.data } as AlertEvent);
+      await saveProcessorCheckpoint(tx, PROCESSOR, recorded.globalPosition);
+    });
+  }
+
+  /** The durable timer: due times live in the database, so a restart loses none. */
+  async fireDueTimers(): Promise<number> {
+    const due = await findDueEscalations(this.dataSource.manager, this.deps.clock.now());
+    const escalate = escalateAlert(this.deps);
+    for (const { alertId, nextLevel } of due) {
+      await escalate({ alertId, level: nextLevel }, { correlationId: alertId, causationId: `escalation-timer:${alertId}:${nextLevel}` });
+    }
+    return due.length;
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
+import { classifyMedication } from '@carecircle/clinician-liaison/domain';
+import { LIAISON_DEPS } from '../liaison.deps';
+import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
+import { CommandContext, unwrap } from '../request-context.decorator';
+import { ChangeDoseRequestDto, StartMedicationRequestDto, StartPlanRequestDto } from './treatments.request.dto';
+
+@ApiTags('treatments')
+@Controller('api/liaison/members/:memberId')
+export class TreatmentsHttpController {
+  private readonly run: ReturnType<typeof coordinate>;
+
+  constructor(@Inject(LIAISON_DEPS) deps: LiaisonDeps) {
+    this.run = coordinate(deps);
+  }
+
+  @Post('medications')
+  @HttpCode(202)
+  async start(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartMedicationRequestDto, @CommandContext() context: RequestContext) {
+    const order = { rxnormCode: body.rxnormCode ?? null, name: body.name, dailyDose: body.dailyDose ?? null, doseUnit: body.doseUnit, route: body.route, frequency: body.frequency, prescriberId: body.prescriberId };
+    const classification = classifyMedication(order);
+    const result = unwrap(await this.run('StartMedication', { memberId, medicationId: body.medicationId, order, classification }, context));
+    return { ...result, classification: classification.status };
+  }
+
+  @Put('medications/:medicationId/dose')
+  @HttpCode(202)
+  async changeDose(
+    @Param('memberId', MemberIdPipe) memberId: string,
+    @Param('medicationId', OpaqueIdPipe) medicationId: string,
+    @Body() body: ChangeDoseRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
+    return unwrap(await this.run('ChangeMedicationDose', { memberId, medicationId, dailyDose: body.dailyDose ?? null, doseUnit: body.doseUnit, frequency: body.frequency, prescriberId: body.prescriberId }, context));
+  }
+
+  @Delete('medications/:medicationId')
+  @HttpCode(202)
+  async stop(@Param('memberId', MemberIdPipe) memberId: string, @Param('medicationId', OpaqueIdPipe) medicationId: string, @CommandContext() context: RequestContext) {
+    return unwrap(await this.run('StopMedication', { memberId, medicationId }, context));
+  }
+
+  @Post('cbt-courses')
+  @HttpCode(202)
+  async cbt(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
+    return unwrap(await this.run('StartCbtCourse', { memberId, courseId: body.planId, therapistId: body.therapistId ?? 'unassigned' }, context));
+  }
+
+  @Post('palliative-plans')
+  @HttpCode(202)
+  async palliative(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
+    return unwrap(await this.run('StartPalliativePlan', { memberId, planId: body.planId, goalsOfCare: body.goalsOfCare ?? '' }, context));
+  }
+
+  @Put('palliative-plans/:planId/goals-of-care')
+  @HttpCode(202)
+  async goals(@Param('memberId', MemberIdPipe) memberId: string, @Param('planId', OpaqueIdPipe) planId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
+    return unwrap(await this.run('ChangeGoalsOfCare', { memberId, planId, goalsOfCare: body.goalsOfCare ?? '' }, context));
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  AlertAcknowledged,
+  AlertEscalated,
+  AlertResolved,
+  CoordinationAlertRaised,
+  MedicationChanged,
+  TreatmentPlanUpdated,
+  type IntegrationEvent,
+} from '@carecircle/contracts';
+import type { RecordedEvent } from '@carecircle/platform/event-store';
+import type { AlertEvent, CoordinationEvent, Medication } from '@carecircle/clinician-liaison/domain';
+
+export interface LiaisonMessage {
+  topic: string;
+  /** The pseudonymous member id: a member's events stay in order on one partition. */
+  key: string;
+  value: IntegrationEvent;
+}
+
+type Definition = { type: string; schemaVersion: number; topic: string };
+
+/** What other services learn from clinician-liaison: ids, codes and classes, never drug names or free text. */
+export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | null {
+  const event = { type: recorded.type, data: recorded.data } as AlertEvent | CoordinationEvent;
+  const { memberId } = event.data;
+  const out = (definition: Definition, payload: object): LiaisonMessage => ({
+    topic: definition.topic,
+    key: memberId,
+    value: {
+      eventId: recorded.eventId,
+      type: definition.type,
+      schemaVersion: definition.schemaVersion,
+      occurredAt: recorded.metadata.occurredAt,
+      correlationId: recorded.metadata.correlationId,
+      causationId: recorded.metadata.causationId,
+      subject: memberId,
+      payload,
+    },
+  });
+  switch (event.type) {
+    case 'AlertRaised': {
+      const { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt } = event.data;
+      return out(CoordinationAlertRaised, { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt });
+    }
+    case 'AlertAcknowledged': {
+      const { alertId, by, outcome, reason, acknowledgedAt } = event.data;
+      return out(AlertAcknowledged, { alertId, acknowledgedBy: by, outcome, overrideReasonGiven: !!reason, acknowledgedAt });
+    }
+    case 'AlertEscalated': {
+      const { alertId, level, escalatedTo, escalatedAt } = event.data;
+      return out(AlertEscalated, { alertId, level, escalatedTo, escalatedAt });
+    }
+    case 'AlertResolved':
+      return out(AlertResolved, { alertId: event.data.alertId, resolvedBy: event.data.by, resolvedAt: event.data.resolvedAt });
+    case 'MedicationStarted': {
+      const { medicationId, classification, order, startedAt } = event.data;
+      return out(MedicationChanged, { medicationId, change: 'started', ...classFacts(classification), prescriberId: order.prescriberId, changedAt: startedAt });
+    }
+    case 'MedicationDoseChanged':
+      return out(MedicationChanged, { medicationId: event.data.medicationId, change: 'dose-changed', rxnormIngredient: null, classes: [], classified: false, prescriberId: event.data.prescriberId, changedAt: event.data.changedAt });
+    case 'MedicationStopped':
+      return out(MedicationChanged, { medicationId: event.data.medicationId, change: 'stopped', rxnormIngredient: null, classes: [], classified: false, prescriberId: null, changedAt: event.data.stoppedAt });
+    case 'CbtCourseStarted':
+      return out(TreatmentPlanUpdated, { plan: 'cbt-course', planId: event.data.courseId, change: 'started', updatedAt: event.data.startedAt });
+    case 'PalliativePlanStarted':
+      return out(TreatmentPlanUpdated, { plan: 'palliative-plan', planId: event.data.planId, change: 'started', updatedAt: event.data.startedAt });
+    case 'GoalsOfCareChanged':
+      return out(TreatmentPlanUpdated, { plan: 'palliative-plan', planId: event.data.planId, change: 'goals-of-care-changed', updatedAt: event.data.changedAt });
+    default:
+      return null;
+  }
+}
+
+function classFacts(classification: Medication['classification']) {
+  return classification.status === 'classified'
+    ? { rxnormIngredient: classification.rxnormIngredient, classes: classification.classes, classified: true }
+    : { rxnormIngredient: null, classes: [], classified: false };
+}

@@ -1,0 +1,53 @@
+import { allEventDefinitions, fixtures } from '@carecircle/contracts';
+import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { toIntegrationEvent } from './to-integration-event';
+
+const f = fixtures;
+function recorded(type: string, eventId: string, occurredAt: string, data: object): RecordedEvent {
+  return { streamId: 's', streamVersion: 0, globalPosition: 1n, recordedAt: new Date(0), eventId, type, data, metadata: { occurredAt, correlationId: 'corr-liaison-01', causationId: 'cmd-liaison-01' } };
+}
+const parse = (type: string, value: unknown) => allEventDefinitions.find((d) => d.type === type)!.parse(value);
+const memberId = 'mbr_synthetic_0001';
+
+describe('clinician-liaison integration events (producer contract)', () => {
+  it('publishes CoordinationAlertRaised as the fixture, without the summary text', () => {
+    const p = f.CoordinationAlertRaised.payload;
+    const out = toIntegrationEvent(
+      recorded('AlertRaised', f.CoordinationAlertRaised.eventId, f.CoordinationAlertRaised.occurredAt, { ...p, memberId, escalationChain: [], summary: 'sertraline started', detail: 'd' }),
+    );
+    expect(out).toEqual({ topic: 'carecircle.clinician-liaison.v1', key: memberId, value: f.CoordinationAlertRaised });
+    expect(JSON.stringify(out)).not.toMatch(/sertraline/);
+  });
+
+  it('publishes AlertAcknowledged without the override text', () => {
+    const a = f.AlertAcknowledged;
+    const out = toIntegrationEvent(recorded('AlertAcknowledged', a.eventId, a.occurredAt, { alertId: a.payload.alertId, memberId, by: a.payload.acknowledgedBy, outcome: 'overridden', reason: 'member seen today', acknowledgedAt: a.payload.acknowledgedAt }));
+    expect(out?.value).toEqual(a);
+  });
+
+  it('publishes escalation, resolution, medication and plan changes that parse against their contracts', () => {
+    const e = f.AlertEscalated;
+    expect(toIntegrationEvent(recorded('AlertEscalated', e.eventId, e.occurredAt, { ...e.payload, memberId, nextEscalationDueAt: null }))?.value).toEqual(e);
+    const r = f.AlertResolved;
+    expect(toIntegrationEvent(recorded('AlertResolved', r.eventId, r.occurredAt, { alertId: r.payload.alertId, memberId, by: r.payload.resolvedBy, reason: 'x', resolvedAt: r.payload.resolvedAt }))?.value).toEqual(r);
+    const m = f.MedicationChanged;
+    const started = toIntegrationEvent(
+      recorded('MedicationStarted', m.eventId, m.occurredAt, {
+        memberId,
+        medicationId: m.payload.medicationId,
+        order: { rxnormCode: '36437', name: 'sertraline', dailyDose: 50, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: m.payload.prescriberId },
+        classification: { status: 'classified', ingredient: 'sertraline', rxnormIngredient: '36437', atc: 'N06AB06', classes: ['ssri'], mmeFactor: null, serotonergicOpioid: false },
+        startedAt: m.payload.changedAt,
+      }),
+    );
+    expect(started?.value).toEqual(m);
+    const t = f.TreatmentPlanUpdated;
+    expect(toIntegrationEvent(recorded('PalliativePlanStarted', t.eventId, t.occurredAt, { memberId, planId: t.payload.planId, goalsOfCare: 'comfort', startedAt: t.payload.updatedAt }))?.value).toEqual(t);
+    const stopped = toIntegrationEvent(recorded('MedicationStopped', m.eventId, m.occurredAt, { memberId, medicationId: 'med_1', stoppedAt: m.occurredAt }));
+    expect(parse('MedicationChanged', stopped!.value)).toEqual(stopped!.value);
+  });
+
+  it('keeps internal facts off the bus', () => {
+    expect(toIntegrationEvent(recorded('ExternalFactRecorded', f.AlertResolved.eventId, f.AlertResolved.occurredAt, { memberId }))).toBeNull();
+  });
+});

@@ -1,0 +1,17 @@
+import type { EventStore } from '@carecircle/platform/event-store';
+import type { EscalationConfig, RuleConfig } from '@carecircle/clinician-liaison/domain';
+import type { Clock } from '@carecircle/shared-kernel';
+
+/** What clinician-liaison's use cases need from the outside world. */
+export interface LiaisonDeps {
+  store: EventStore;
+  clock: Clock;
+  rules: RuleConfig;
+  escalation: EscalationConfig;
+}
+
+/** Who and what caused a command, as the adapter (HTTP request, Kafka message, timer) knows it. */
+export interface RequestContext {
+  correlationId: string;
+  causationId: string;
+}

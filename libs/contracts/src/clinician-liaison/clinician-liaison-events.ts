@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { defineEvent } from '../envelope';
+import { Topics } from '../topics';
+
+/**
+ * Clinician liaison's integration events. Subject: the member (`mbr_…`). No drug names, doses,
+ * free-text reasons or clinician contact details travel on the bus: ids, codes and classes only.
+ */
+const instant = z.string().datetime({ offset: true });
+const clinicianId = z.string().min(1).max(64);
+const severitySchema = z.enum(['info', 'warning', 'critical']);
+const recipientRoleSchema = z.enum(['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator', 'prescriber']);
+const drugClassSchema = z.enum(['ssri', 'snri', 'tca', 'maoi', 'other-antidepressant', 'benzodiazepine', 'opioid', 'gabapentinoid', 'triptan', 'antipsychotic', 'other-cns-depressant']);
+const ruleSchema = z.enum([
+  'antidepressant-change',
+  'suicidal-ideation',
+  'opioid-cns-depressant',
+  'gabapentinoid-combination',
+  'serotonin-syndrome',
+  'opioid-dose',
+  'therapeutic-overload',
+  'scheduling-conflict',
+  'outcome-worsening',
+  'caregiver-burden',
+  'attendance-below-dose',
+  'acute-distress',
+  'palliative-transition',
+]);
+
+export const CoordinationAlertRaised = defineEvent({
+  type: 'CoordinationAlertRaised',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({
+    alertId: z.string().uuid(),
+    rule: ruleSchema,
+    severity: severitySchema,
+    recipientRole: recipientRoleSchema,
+    recipientId: clinicianId.nullable(),
+    /** Unique per cause and recipient role: consumers may deduplicate on it. */
+    dedupKey: z.string().min(1).max(300),
+    /** Ids of the events that are the evidence. */
+    evidenceEventIds: z.array(z.string().min(1)),
+    raisedAt: instant,
+    escalationDueAt: instant.nullable(),
+  }),
+});
+
+export const AlertAcknowledged = defineEvent({
+  type: 'AlertAcknowledged',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({
+    alertId: z.string().uuid(),
+    acknowledgedBy: clinicianId,
+    outcome: z.enum(['accepted', 'overridden']),
+    /** Whether an override reason was given (the text stays in clinician-liaison). */
+    overrideReasonGiven: z.boolean(),
+    acknowledgedAt: instant,
+  }),
+});
+
+export const AlertEscalated = defineEvent({
+  type: 'AlertEscalated',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({ alertId: z.string().uuid(), level: z.number().int().positive(), escalatedTo: clinicianId.nullable(), escalatedAt: instant }),
+});
+
+export const AlertResolved = defineEvent({
+  type: 'AlertResolved',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({ alertId: z.string().uuid(), resolvedBy: clinicianId, resolvedAt: instant }),
+});
+
+export const MedicationChanged = defineEvent({
+  type: 'MedicationChanged',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({
+    medicationId: z.string().min(1).max(96),
+    change: z.enum(['started', 'dose-changed', 'stopped']),
+    /** RxNorm ingredient id when classified; null for unclassified drugs. */
+    rxnormIngredient: z.string().regex(/^\d{1,10}$/).nullable(),
+    classes: z.array(drugClassSchema),
+    classified: z.boolean(),
+    prescriberId: clinicianId.nullable(),
+    changedAt: instant,
+  }),
+});
+
+export const TreatmentPlanUpdated = defineEvent({
+  type: 'TreatmentPlanUpdated',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({
+    plan: z.enum(['cbt-course', 'palliative-plan']),
+    planId: z.string().min(1).max(96),
+    change: z.enum(['started', 'goals-of-care-changed']),
+    updatedAt: instant,
+  }),
+});
+
+export const clinicianLiaisonEventList = [CoordinationAlertRaised, AlertAcknowledged, AlertEscalated, AlertResolved, MedicationChanged, TreatmentPlanUpdated] as const;
