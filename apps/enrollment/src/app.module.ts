@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { toIntegrationEvent } from '@carecircle/enrollment/application';
+import { DataSource } from 'typeorm';
+import { toIntegrationEvent, type EnrollmentDeps } from '@carecircle/enrollment/application';
+import { enrollmentReadModelEntities, enrollmentReadModelMigrations, TypeOrmGroupCatalogue } from '@carecircle/enrollment/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
@@ -10,23 +12,43 @@ import {
   OutboxRelayHealthContributor,
   PersistenceModule,
 } from '@carecircle/platform/service-kit';
-import { ENROLLMENT_DEPS, type EnrollmentDeps } from './enrollment.deps';
+import { ENROLLMENT_DEPS } from './enrollment.deps';
+import { ENROLLMENT_CONFIG, readEnrollmentConfig, type EnrollmentConfig } from './enrollment.config';
 import { EnrolMemberHttpController } from './enrol-member/enrol-member.http.controller';
 import { ReceiveReferralHttpController } from './receive-referral/receive-referral.http.controller';
+import { ReferralsHttpController } from './referrals/referrals.http.controller';
+import { ConsentsHttpController } from './consents/consents.http.controller';
+import { PlacementHttpController } from './placement/placement.http.controller';
+import { ENROLLMENT_SUBSCRIPTIONS, SchedulingEventsKafkaController } from './scheduling-events/scheduling-events.kafka.controller';
+import { OfferExpiryPoller } from './offer-expiry.poller';
 
 @Module({
   imports: [
-    PersistenceModule.forRoot(),
-    MessagingModule.forRoot({ service: 'enrollment', publishes: [Topics.enrollment], relay: { map: toIntegrationEvent } }),
+    PersistenceModule.forRoot({ migrations: enrollmentReadModelMigrations, entities: enrollmentReadModelEntities }),
+    MessagingModule.forRoot({ service: 'enrollment', publishes: [Topics.enrollment], consumes: [...ENROLLMENT_SUBSCRIPTIONS], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
-  controllers: [ReceiveReferralHttpController, EnrolMemberHttpController],
+  controllers: [
+    ReceiveReferralHttpController,
+    EnrolMemberHttpController,
+    ReferralsHttpController,
+    ConsentsHttpController,
+    PlacementHttpController,
+    SchedulingEventsKafkaController,
+  ],
   providers: [
+    { provide: ENROLLMENT_CONFIG, useFactory: () => readEnrollmentConfig() },
     {
       provide: ENROLLMENT_DEPS,
-      useFactory: (store: EventStore): EnrollmentDeps => ({ store, clock: systemClock }),
-      inject: [EVENT_STORE],
+      useFactory: (store: EventStore, dataSource: DataSource, config: EnrollmentConfig): EnrollmentDeps => ({
+        store,
+        clock: systemClock,
+        catalogue: new TypeOrmGroupCatalogue(dataSource),
+        policy: config.policy,
+      }),
+      inject: [EVENT_STORE, DataSource, ENROLLMENT_CONFIG],
     },
+    OfferExpiryPoller,
   ],
 })
 export class AppModule {}

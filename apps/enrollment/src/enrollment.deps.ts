@@ -1,10 +1,5 @@
-import type { EventStore } from '@carecircle/platform/event-store';
-import type { Clock } from '@carecircle/shared-kernel';
+import type { EnrollmentDeps } from '@carecircle/enrollment/application';
 
-/** What enrollment's use cases need from the outside world. */
-export interface EnrollmentDeps {
-  store: EventStore;
-  clock: Clock;
-}
+export type { EnrollmentDeps };
 
 export const ENROLLMENT_DEPS = Symbol('ENROLLMENT_DEPS');

@@ -1,2 +1,9 @@
-// Filled by this library's first use case.
-export {};
+import { CatalogueGroupRow } from './catalogue/catalogue-group.entity';
+import { CreateGroupCatalogue1764300000000 } from './catalogue/migrations/1764300000000-create-group-catalogue';
+
+export * from './catalogue/catalogue-group.entity';
+export * from './catalogue/group-catalogue.projection';
+export * from './catalogue/migrations/1764300000000-create-group-catalogue';
+
+export const enrollmentReadModelMigrations = [CreateGroupCatalogue1764300000000];
+export const enrollmentReadModelEntities = [CatalogueGroupRow];

@@ -1,6 +1,6 @@
-import { MemberEnrolled, ReferralReceived, type IntegrationEvent } from '@carecircle/contracts';
+import { enrollmentEvents, type IntegrationEvent } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import type { ReferralEvent } from '@carecircle/enrollment/domain';
+import type { GroupSeatsEvent, ReferralEvent } from '@carecircle/enrollment/domain';
 
 export interface EnrollmentMessage {
   topic: string;
@@ -9,44 +9,33 @@ export interface EnrollmentMessage {
   value: IntegrationEvent;
 }
 
+type EnrollmentDomainEvent = ReferralEvent | GroupSeatsEvent;
+type Published = (typeof enrollmentEvents)[number];
+const definitions = new Map<string, Published>(enrollmentEvents.map((definition) => [definition.type, definition]));
+
+/** Domain events that stay inside enrollment. */
+const INTERNAL: ReadonlySet<EnrollmentDomainEvent['type']> = new Set(['PlacementRecorded']);
+
 /**
- * What the outside world learns from enrollment's own events. The integration event reuses the
- * stored event's id, so a relay that publishes twice produces the same eventId and inboxes absorb it.
+ * What the outside world learns from enrollment's own events. Every published domain event has a
+ * contract of the same name; its payload is the event's data without the member id (the envelope's
+ * subject) and parsed by the contract, which keeps only the fields the contract names: clinical facts
+ * (screening scores, flags) never leave enrollment. The integration event reuses the stored event's id,
+ * so a relay that publishes twice produces the same eventId and inboxes absorb it.
  */
 export function toIntegrationEvent(recorded: RecordedEvent): EnrollmentMessage | null {
-  const event = { type: recorded.type, data: recorded.data } as ReferralEvent;
-  const envelope = {
+  const definition = definitions.get(recorded.type);
+  if (!definition || INTERNAL.has(recorded.type as EnrollmentDomainEvent['type'])) return null;
+  const { memberId, ...payload } = recorded.data as { memberId: string };
+  const value = definition.parse({
     eventId: recorded.eventId,
+    type: definition.type,
+    schemaVersion: definition.schemaVersion,
     occurredAt: recorded.metadata.occurredAt,
     correlationId: recorded.metadata.correlationId,
     causationId: recorded.metadata.causationId,
-  };
-  switch (event.type) {
-    case 'ReferralReceived': {
-      const { memberId, referralId, referringClinicianId, wantedGroupType, modalityPreference, memberRole, receivedAt } = event.data;
-      return message(memberId, {
-        ...envelope,
-        type: ReferralReceived.type,
-        schemaVersion: ReferralReceived.schemaVersion,
-        subject: memberId,
-        payload: { referralId, referringClinicianId, wantedGroupType, modalityPreference, memberRole, receivedAt },
-      }, ReferralReceived.topic);
-    }
-    case 'MemberEnrolled': {
-      const { memberId, referralId, groupId, memberRole, enrolledAt } = event.data;
-      return message(memberId, {
-        ...envelope,
-        type: MemberEnrolled.type,
-        schemaVersion: MemberEnrolled.schemaVersion,
-        subject: memberId,
-        payload: { referralId, groupId, memberRole, enrolledAt },
-      }, MemberEnrolled.topic);
-    }
-    default:
-      return null;
-  }
-}
-
-function message(memberId: string, value: IntegrationEvent, topic: string): EnrollmentMessage {
-  return { topic, key: memberId, value };
+    subject: memberId,
+    payload,
+  });
+  return { topic: definition.topic, key: memberId, value };
 }

@@ -1,8 +1,12 @@
 import type { CommandMetadata } from '@carecircle/shared-kernel';
+import type { PlacementConstraints, ScreeningFacts, ScreeningOutcome, ScreeningReason } from '../screening/screening';
 
 export type GroupType = 'disease-specific' | 'stage-specific' | 'general-emotional-support';
 export type Modality = 'in-person' | 'online' | 'hybrid';
 export type MemberRole = 'patient' | 'caregiver' | 'family-member';
+export type ConsentKind = 'treatment' | 'confidentiality-agreement';
+/** Who the member allows the care team to share group information with. */
+export type SharingScope = 'psychiatrist' | 'cbt-therapist' | 'palliative-team' | 'primary-care';
 
 /** What a referral says about who is referred and what they want. `memberId` is pseudonymous. */
 export interface ReferralDetails {
@@ -10,27 +14,76 @@ export interface ReferralDetails {
   memberId: string;
   referringClinicianId: string;
   wantedGroupType: GroupType;
+  /** For disease-specific groups, e.g. "cancer". */
+  wantedCondition?: string;
+  /** For stage-specific groups, e.g. "post-surgical-recovery". */
+  wantedStage?: string;
   modalityPreference: Modality;
   memberRole: MemberRole;
+  /** The facts screening needs; a referral without them can be screened later. */
+  screeningFacts?: ScreeningFacts;
+}
+
+export interface ConsentDetails {
+  kind: ConsentKind;
+  /** Version of the agreement text the member signed, e.g. "2026-01". */
+  agreementVersion: string;
+  sharingScope: SharingScope[];
+  /** Opaque id of the staff member who took the consent. */
+  recordedBy: string;
+  signedAt: string;
 }
 
 // Commands ---------------------------------------------------------------------------------------
 
 export type ReferralCommand =
   | { type: 'ReceiveReferral'; data: ReferralDetails; metadata: CommandMetadata }
+  | { type: 'ScreenMember'; data: { referralId: string; facts: ScreeningFacts }; metadata: CommandMetadata }
+  | { type: 'RecordConsent'; data: { referralId: string } & ConsentDetails; metadata: CommandMetadata }
+  | { type: 'WithdrawConsent'; data: { referralId: string; kind: ConsentKind; withdrawnBy: string }; metadata: CommandMetadata }
+  | { type: 'RecordPlacement'; data: { referralId: string; groupId: string }; metadata: CommandMetadata }
+  /** The foundation's direct enrolment (no screening, consent or seat check): kept for its existing route. */
   | { type: 'EnrolMember'; data: { referralId: string; groupId: string }; metadata: CommandMetadata };
 
 // Events -----------------------------------------------------------------------------------------
 
+export interface ScreeningCompletedData {
+  referralId: string;
+  memberId: string;
+  outcome: ScreeningOutcome;
+  reasons: ScreeningReason[];
+  constraints: PlacementConstraints;
+  /** Kept in enrollment's own store (matching needs the age); never published. */
+  facts: ScreeningFacts;
+  screenedAt: string;
+}
+
 export type ReferralEvent =
   | { type: 'ReferralReceived'; data: ReferralDetails & { receivedAt: string } }
+  | { type: 'ScreeningCompleted'; data: ScreeningCompletedData }
+  | {
+      type: 'PsychiatricEvaluationRequired';
+      data: { referralId: string; memberId: string; urgency: 'same-day' | 'before-placement'; reasons: ScreeningReason[]; requiredAt: string };
+    }
+  | { type: 'IndividualCounselingRecommended'; data: { referralId: string; memberId: string; reasons: ScreeningReason[]; recommendedAt: string } }
+  | { type: 'ConsentRecorded'; data: { referralId: string; memberId: string; recordedAt: string } & ConsentDetails }
+  | { type: 'ConsentWithdrawn'; data: { referralId: string; memberId: string; kind: ConsentKind; withdrawnBy: string; withdrawnAt: string } }
+  | { type: 'PlacementRecorded'; data: { referralId: string; groupId: string; recordedAt: string } }
   | { type: 'MemberEnrolled'; data: { referralId: string; memberId: string; groupId: string; memberRole: MemberRole; enrolledAt: string } };
 
 // State ------------------------------------------------------------------------------------------
 
+export interface OpenReferral {
+  details: ReferralDetails;
+  screening?: ScreeningCompletedData;
+  consents: Partial<Record<ConsentKind, ConsentDetails>>;
+  /** The group the member was last placed in (enrolled or waitlisted) through the placement flow. */
+  placementGroupId?: string;
+}
+
 export type ReferralState =
   | { status: 'none' }
-  | { status: 'referred'; details: ReferralDetails }
-  | { status: 'enrolled'; details: ReferralDetails; groupId: string };
+  | ({ status: 'referred' } & OpenReferral)
+  | ({ status: 'enrolled'; groupId: string } & OpenReferral);
 
 export const referralStreamId = (referralId: string) => `referral-${referralId}`;

@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
+import type { ConsentKind } from '@carecircle/enrollment/domain';
+import { CommandContext } from '../request-context.decorator';
+import { unwrap } from '../outcome-response';
+import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
+import { CONSENT_KINDS, RecordConsentRequestDto, WithdrawConsentRequestDto } from './consents.request.dto';
+
+@ApiTags('enrollment: consent')
+@Controller('api/enrollment/referrals/:referralId/consents')
+export class ConsentsHttpController {
+  private readonly record: ReturnType<typeof recordConsent>;
+  private readonly withdraw: ReturnType<typeof withdrawConsent>;
+
+  constructor(@Inject(ENROLLMENT_DEPS) deps: EnrollmentDeps) {
+    this.record = recordConsent(deps);
+    this.withdraw = withdrawConsent(deps);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).' })
+  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  async recordConsent(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: RecordConsentRequestDto, @CommandContext() context: RequestContext) {
+    const { changed } = unwrap(await this.record({ referralId, ...body }, context));
+    return { referralId, kind: body.kind, status: changed ? 'recorded' : 'already-recorded' };
+  }
+
+  @Post(':kind/withdrawal')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.' })
+  async withdrawConsent(
+    @Param('referralId', new ParseUUIDPipe()) referralId: string,
+    @Param('kind', new ParseEnumPipe(Object.fromEntries(CONSENT_KINDS.map((kind) => [kind, kind])))) kind: ConsentKind,
+    @Body() body: WithdrawConsentRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
+    const { changed } = unwrap(await this.withdraw({ referralId, kind, withdrawnBy: body.withdrawnBy }, context));
+    return { referralId, kind, status: changed ? 'withdrawn' : 'not-on-record' };
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { proposeGroups, receiveReferral, referralStatus, screenMember, type RequestContext } from '@carecircle/enrollment/application';
+import { CommandContext } from '../request-context.decorator';
+import { orThrow, unwrap } from '../outcome-response';
+import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
+import { ReferMemberRequestDto } from './refer-member.request.dto';
+import { ScreenMemberRequestDto } from './screening-facts.dto';
+
+@ApiTags('enrollment: referrals and screening')
+@Controller('api/enrollment/referrals')
+export class ReferralsHttpController {
+  private readonly receive: ReturnType<typeof receiveReferral>;
+  private readonly screen: ReturnType<typeof screenMember>;
+  private readonly status: ReturnType<typeof referralStatus>;
+  private readonly propose: ReturnType<typeof proposeGroups>;
+
+  constructor(@Inject(ENROLLMENT_DEPS) deps: EnrollmentDeps) {
+    this.receive = receiveReferral(deps);
+    this.screen = screenMember(deps);
+    this.status = referralStatus(deps);
+    this.propose = proposeGroups(deps);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Referral recorded and screened; the outcome and its reasons are in GET /api/enrollment/referrals/{id}.' })
+  async refer(@Body() body: ReferMemberRequestDto, @CommandContext() context: RequestContext) {
+    const { changed } = unwrap(await this.receive({ ...body, screeningFacts: { ...body.screeningFacts } }, context));
+    return { referralId: body.referralId, status: changed ? 'received' : 'already-received' };
+  }
+
+  @Post(':referralId/screenings')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'Re-screened with new scores (can lift a hold).' })
+  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  async rescreen(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: ScreenMemberRequestDto, @CommandContext() context: RequestContext) {
+    const { changed } = unwrap(await this.screen({ referralId, facts: { ...body.facts } }, context));
+    return { referralId, status: changed ? 'screened' : 'unchanged' };
+  }
+
+  @Get(':referralId')
+  @ApiOkResponse({ description: 'Status, screening outcome with reasons, consents, placement and history.' })
+  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  async get(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
+    return orThrow(await this.status(referralId));
+  }
+
+  @Get(':referralId/proposals')
+  @ApiOkResponse({ description: 'Best-fitting groups first, with reasons; and why the other groups do not fit.' })
+  @ApiUnprocessableEntityResponse({ description: 'Not placeable yet (screening outcome or missing consent), with the reason.' })
+  async proposals(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
+    return orThrow(await this.propose(referralId));
+  }
+}

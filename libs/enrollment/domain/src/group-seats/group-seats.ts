@@ -1,0 +1,76 @@
+import type { CommandMetadata } from '@carecircle/shared-kernel';
+import type { MemberRole } from '../referral/referral';
+
+/**
+ * One stream per group holds its seats, waitlist and offers: the consistency boundary that makes two
+ * concurrent enrolments for the last seat end with exactly one winner (append with expected version).
+ */
+export const groupSeatsStreamId = (groupId: string) => `group-seats-${groupId}`;
+
+/** What the catalogue says about a group when a seat decision is made. */
+export interface GroupCapacity {
+  groupId: string;
+  seats: number;
+  openness: 'open' | 'closed';
+  /** The first session has taken place. */
+  started: boolean;
+  /** Scheduling closed the group (course completed, too few members…). */
+  closed: boolean;
+}
+
+export interface SeatHolder {
+  referralId: string;
+  memberId: string;
+  memberRole: MemberRole;
+}
+
+/** 1 is the most urgent; equal priorities are served first come, first served. */
+export type WaitlistPriority = 1 | 2 | 3;
+export type WithdrawalReason = 'member-request' | 'consent-withdrawn' | 'clinical' | 'other';
+
+export interface WaitingMember extends SeatHolder {
+  priority: WaitlistPriority;
+  waitlistedAt: string;
+}
+
+export interface SeatOffer extends SeatHolder {
+  offeredAt: string;
+  expiresAt: string;
+}
+
+// Commands ---------------------------------------------------------------------------------------
+
+type GroupCommand<Type extends string, Data> = { type: Type; data: Data & { group: GroupCapacity }; metadata: CommandMetadata };
+
+export type GroupSeatsCommand =
+  | GroupCommand<'EnrolInGroup', { candidate: SeatHolder }>
+  | GroupCommand<'JoinWaitlist', { candidate: SeatHolder; priority: WaitlistPriority }>
+  | GroupCommand<'AcceptOffer', { memberId: string }>
+  | GroupCommand<'DeclineOffer', { memberId: string }>
+  | GroupCommand<'LeaveGroup', { memberId: string; reason: WithdrawalReason }>
+  /** Run on a poll: lapses the offers whose time is up and offers their seats to the next in line. */
+  | GroupCommand<'ExpireOffers', object>
+  /** After the catalogue changed (more seats): offers any free seat to the waitlist. */
+  | GroupCommand<'OfferFreeSeats', object>;
+
+// Events -----------------------------------------------------------------------------------------
+
+type MemberFact<Data> = SeatHolder & { groupId: string } & Data;
+
+export type GroupSeatsEvent =
+  | { type: 'MemberEnrolled'; data: MemberFact<{ enrolledAt: string }> }
+  | { type: 'MemberWaitlisted'; data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string }> }
+  | { type: 'SeatOffered'; data: MemberFact<{ offeredAt: string; expiresAt: string }> }
+  | { type: 'OfferDeclined'; data: MemberFact<{ declinedAt: string }> }
+  | { type: 'OfferExpired'; data: MemberFact<{ expiredAt: string }> }
+  | { type: 'WaitlistLeft'; data: MemberFact<{ reason: WithdrawalReason; leftAt: string }> }
+  | { type: 'MemberWithdrew'; data: MemberFact<{ reason: WithdrawalReason; withdrewAt: string }> };
+
+// State ------------------------------------------------------------------------------------------
+
+export interface GroupSeatsState {
+  enrolled: SeatHolder[];
+  /** In serving order: priority, then arrival. */
+  waitlist: WaitingMember[];
+  offers: SeatOffer[];
+}
