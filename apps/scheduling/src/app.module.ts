@@ -1,16 +1,38 @@
 import { Module } from '@nestjs/common';
+import { getEntityManagerToken } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
-import { HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
-import { schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
+import { systemClock } from '@carecircle/platform/event-sourcing';
+import type { EventStore } from '@carecircle/platform/event-store';
+import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { toIntegrationEvent, type SchedulingDeps } from '@carecircle/scheduling/application';
+import { findEnrolledGroups, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
 import { EnrollmentEventsKafkaController } from './enrollment-events/enrollment-events.kafka.controller';
+import { FacilitatorsHttpController } from './groups/facilitators.http.controller';
+import { GroupsHttpController } from './groups/groups.http.controller';
 import { GroupRosterHttpController } from './roster/group-roster.http.controller';
+import { readSchedulingPolicy, SCHEDULING_DEPS } from './scheduling.deps';
+import { SessionsHttpController } from './sessions/sessions.http.controller';
+import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-load.http.controller';
 
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: schedulingReadModelMigrations, entities: schedulingReadModelEntities }),
-    MessagingModule.forRoot({ service: 'scheduling', consumes: [Topics.enrollment] }),
+    MessagingModule.forRoot({ service: 'scheduling', publishes: [Topics.scheduling], consumes: [Topics.enrollment], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
-  controllers: [EnrollmentEventsKafkaController, GroupRosterHttpController],
+  controllers: [EnrollmentEventsKafkaController, GroupRosterHttpController, GroupsHttpController, SessionsHttpController, TherapeuticLoadHttpController, FacilitatorsHttpController],
+  providers: [
+    {
+      provide: SCHEDULING_DEPS,
+      useFactory: (store: EventStore, em: EntityManager): SchedulingDeps => ({
+        store,
+        clock: systemClock,
+        policy: readSchedulingPolicy(),
+        roster: { member: (groupId, memberId) => findRosterMember(em, groupId, memberId), groupsOf: (memberId) => findEnrolledGroups(em, memberId) },
+      }),
+      inject: [EVENT_STORE, getEntityManagerToken()],
+    },
+  ],
 })
 export class AppModule {}

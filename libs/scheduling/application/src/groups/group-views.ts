@@ -1,0 +1,58 @@
+import { fold } from '@carecircle/shared-kernel';
+import { groupDecider, groupStreamId, type GroupSessionSlot, type GroupState } from '@carecircle/scheduling/domain';
+import type { SchedulingDeps } from '../scheduling.deps';
+
+export type FormedGroup = Exclude<GroupState, { status: 'none' }>;
+
+/** A group's current state, folded from its stream (small: one course of sessions and its attendance). */
+export async function loadGroup({ store, policy }: Pick<SchedulingDeps, 'store' | 'policy'>, groupId: string): Promise<FormedGroup | null> {
+  const decider = groupDecider(policy);
+  const history = await store.readStream(groupStreamId(groupId));
+  const state = fold(decider, history.map((e) => ({ type: e.type, data: e.data }) as Parameters<typeof decider.evolve>[1]));
+  return state.status === 'none' ? null : state;
+}
+
+/** The scheduled (not cancelled) sessions of every group the member is enrolled in. */
+export async function memberGroupSessions(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'roster'>, memberId: string): Promise<GroupSessionSlot[]> {
+  const groups = await Promise.all((await deps.roster.groupsOf(memberId)).map((groupId) => loadGroup(deps, groupId)));
+  return groups.flatMap((group) =>
+    group ? group.sessions.filter((s) => s.status === 'scheduled').map((s) => ({ groupId: group.details.groupId, sessionId: s.sessionId, start: s.startsAt, end: s.endsAt })) : [],
+  );
+}
+
+/** A group's calendar with each session's attendance, for the facilitator. */
+export async function groupCalendar(deps: Pick<SchedulingDeps, 'store' | 'policy'>, groupId: string) {
+  const group = await loadGroup(deps, groupId);
+  if (!group) return null;
+  const { videoLink: _hidden, ...details } = group.details;
+  return {
+    group: { ...details, status: group.status },
+    sessions: group.sessions.map((session) => ({
+      ...session,
+      attendance: Object.entries(group.attendance)
+        .filter(([, a]) => a.bySession[session.sessionId] !== undefined)
+        .map(([memberId, a]) => ({ memberId, status: a.bySession[session.sessionId]! })),
+    })),
+  };
+}
+
+/** Upcoming sessions of the groups a facilitator leads, found by scanning the log for group descriptions. */
+export async function facilitatorUpcomingSessions(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'clock'>, facilitatorId: string) {
+  const groupIds = new Set<string>();
+  for (let after: bigint | undefined; ; ) {
+    const page = await deps.store.readAll({ after, maxCount: 500 });
+    for (const event of page) {
+      if (event.type !== 'GroupFormed' && event.type !== 'GroupChanged') continue;
+      const data = event.data as { groupId: string; facilitatorIds: string[] };
+      if (data.facilitatorIds.includes(facilitatorId)) groupIds.add(data.groupId);
+      else groupIds.delete(data.groupId);
+    }
+    if (page.length < 500) break;
+    after = page[page.length - 1]!.globalPosition;
+  }
+  const now = deps.clock.now().toISOString();
+  const groups = await Promise.all([...groupIds].map((groupId) => loadGroup(deps, groupId)));
+  return groups
+    .flatMap((group) => (group ? group.sessions.filter((s) => s.status === 'scheduled' && s.endsAt > now).map((s) => ({ groupId: group.details.groupId, ...s })) : []))
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+}

@@ -1,0 +1,23 @@
+import type { EventStore } from '@carecircle/platform/event-store';
+import type { RosterMember, SchedulingPolicy } from '@carecircle/scheduling/domain';
+import type { Clock } from '@carecircle/shared-kernel';
+
+/** Where the use cases read what enrollment told scheduling (the roster projection). */
+export interface RosterLookup {
+  member(groupId: string, memberId: string): Promise<RosterMember | null>;
+  /** Groups the member is enrolled in (not withdrawn). */
+  groupsOf(memberId: string): Promise<string[]>;
+}
+
+export interface SchedulingDeps {
+  store: EventStore;
+  clock: Clock;
+  policy: SchedulingPolicy;
+  roster: RosterLookup;
+}
+
+/** Who and what caused a command, as the adapter (HTTP request, Kafka message) knows it. */
+export interface RequestContext {
+  correlationId: string;
+  causationId: string;
+}

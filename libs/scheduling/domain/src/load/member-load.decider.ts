@@ -1,0 +1,132 @@
+import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
+import { busiestWindow, conflictsWith, loadItems, type LoadPolicy } from './load-window';
+import type { ContactTime, GroupSessionSlot, LoadSnapshot, MemberLoadCommand, MemberLoadEvent, MemberLoadState, TherapeuticContact } from './member-load';
+
+type Outcome = readonly MemberLoadEvent[] | DomainError;
+
+/**
+ * A member's structured therapeutic contacts outside the group. Every booking, change or
+ * cancellation republishes the load of the busiest rolling window it touches (group sessions
+ * included) and reports group sessions it clashes with.
+ */
+export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand, MemberLoadEvent, MemberLoadState> {
+  return {
+    initialState: { contacts: {} },
+    decide(command, state) {
+      const now = command.metadata.now.toISOString();
+      switch (command.type) {
+        case 'BookContact':
+          return book(state, command.data, now, policy);
+        case 'ChangeContact':
+          return change(state, command.data, now, policy);
+        case 'CancelContact':
+          return cancel(state, command.data, now, policy);
+      }
+    },
+    evolve(state, event) {
+      switch (event.type) {
+        case 'TherapeuticContactBooked':
+        case 'TherapeuticContactChanged': {
+          const { contactId, kind, start, end } = event.data;
+          return { contacts: { ...state.contacts, [contactId]: { contactId, kind, start, end, status: 'booked' } } };
+        }
+        case 'TherapeuticContactCancelled': {
+          const current = state.contacts[event.data.contactId];
+          return current ? { contacts: { ...state.contacts, [event.data.contactId]: { ...current, status: 'cancelled' } } } : state;
+        }
+        case 'TherapeuticLoadChanged':
+        case 'SchedulingConflictDetected':
+          return state;
+      }
+    },
+  };
+}
+
+export function activeContacts(state: MemberLoadState, except?: string): TherapeuticContact[] {
+  return Object.values(state.contacts)
+    .filter((c) => c.status === 'booked' && c.contactId !== except)
+    .map(({ contactId, kind, start, end }) => ({ contactId, kind, start, end }));
+}
+
+/** "What would the load be if this were booked?": the answer before anything is written. */
+export function loadIfBooked(state: MemberLoadState, proposed: ContactTime & { kind: TherapeuticContact['kind'] }, groupSessions: GroupSessionSlot[], policy: LoadPolicy) {
+  const current = busiestWindow(loadItems(activeContacts(state), groupSessions), proposed, policy);
+  const withProposed = busiestWindow(loadItems([...activeContacts(state), { contactId: 'proposed', ...proposed }], groupSessions), proposed, policy);
+  return {
+    current,
+    ifBooked: withProposed,
+    wouldCrossCap: !current.overCap && withProposed.overCap,
+    conflicts: conflictsWith(proposed, groupSessions, policy).map((c) => ({ groupId: c.session.groupId, sessionId: c.session.sessionId, start: c.session.start, end: c.session.end, conflict: c.conflict, gapMinutes: c.gapMinutes })),
+  };
+}
+
+function book(state: MemberLoadState, data: Extract<MemberLoadCommand, { type: 'BookContact' }>['data'], now: string, policy: LoadPolicy): Outcome {
+  const { contact, memberId } = data;
+  const invalid = timeViolation(contact);
+  if (invalid) return invalid;
+  const existing = state.contacts[contact.contactId];
+  if (existing) {
+    const same = existing.kind === contact.kind && existing.start === contact.start && existing.end === contact.end && existing.status === 'booked';
+    return same ? [] : domainError('conflict', 'scheduling.contact-exists', 'A different contact was already booked under this contact id.');
+  }
+  return [
+    { type: 'TherapeuticContactBooked', data: { ...contact, memberId, bookedAt: now } },
+    loadChanged(memberId, busiestWindow(loadItems([...activeContacts(state), contact], data.groupSessions), contact, policy), now),
+    ...conflictEvents(memberId, contact, data.groupSessions, now, policy),
+  ];
+}
+
+function change(state: MemberLoadState, data: Extract<MemberLoadCommand, { type: 'ChangeContact' }>['data'], now: string, policy: LoadPolicy): Outcome {
+  const existing = state.contacts[data.contactId];
+  if (!existing) return domainError('not-found', 'scheduling.contact-unknown', 'No contact with this id was booked for the member.');
+  if (existing.status === 'cancelled') return domainError('conflict', 'scheduling.contact-cancelled', 'A cancelled contact cannot be changed.');
+  const invalid = timeViolation(data.time);
+  if (invalid) return invalid;
+  if (existing.start === data.time.start && existing.end === data.time.end) return [];
+  const moved: TherapeuticContact = { contactId: existing.contactId, kind: existing.kind, ...data.time };
+  return [
+    { type: 'TherapeuticContactChanged', data: { ...moved, memberId: data.memberId, previousStart: existing.start, previousEnd: existing.end, changedAt: now } },
+    loadChanged(data.memberId, busiestWindow(loadItems([...activeContacts(state, existing.contactId), moved], data.groupSessions), moved, policy), now),
+    ...conflictEvents(data.memberId, moved, data.groupSessions, now, policy),
+  ];
+}
+
+function cancel(state: MemberLoadState, data: Extract<MemberLoadCommand, { type: 'CancelContact' }>['data'], now: string, policy: LoadPolicy): Outcome {
+  const existing = state.contacts[data.contactId];
+  if (!existing) return domainError('not-found', 'scheduling.contact-unknown', 'No contact with this id was booked for the member.');
+  if (existing.status === 'cancelled') return [];
+  const { status: _status, ...contact } = existing;
+  return [
+    { type: 'TherapeuticContactCancelled', data: { ...contact, memberId: data.memberId, cancelledAt: now } },
+    loadChanged(data.memberId, busiestWindow(loadItems(activeContacts(state, existing.contactId), data.groupSessions), existing, policy), now),
+  ];
+}
+
+function timeViolation(time: ContactTime): DomainError | null {
+  return Date.parse(time.end) > Date.parse(time.start) ? null : domainError('rule-violation', 'scheduling.contact-ends-before-start', 'A contact must end after it starts.');
+}
+
+function loadChanged(memberId: string, snapshot: LoadSnapshot, now: string): MemberLoadEvent {
+  return { type: 'TherapeuticLoadChanged', data: { ...snapshot, memberId, changedAt: now } };
+}
+
+function conflictEvents(memberId: string, contact: TherapeuticContact, groupSessions: GroupSessionSlot[], now: string, policy: LoadPolicy): MemberLoadEvent[] {
+  return conflictsWith(contact, groupSessions, policy).map(({ session, conflict, gapMinutes }) => ({
+    type: 'SchedulingConflictDetected',
+    data: {
+      memberId,
+      groupId: session.groupId,
+      sessionId: session.sessionId,
+      sessionStartsAt: session.start,
+      sessionEndsAt: session.end,
+      contactId: contact.contactId,
+      contactKind: contact.kind,
+      contactStart: contact.start,
+      contactEnd: contact.end,
+      conflict,
+      gapMinutes,
+      windowMinutes: policy.conflictWindowMinutes,
+      detectedAt: now,
+    },
+  }));
+}

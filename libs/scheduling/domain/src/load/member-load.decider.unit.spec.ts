@@ -1,0 +1,92 @@
+import { spec } from '@carecircle/shared-kernel';
+import { defaultSchedulingPolicy } from '../policy/scheduling-policy';
+import type { GroupSessionSlot, MemberLoadEvent, TherapeuticContact } from './member-load';
+import { loadIfBooked, memberLoadDecider } from './member-load.decider';
+
+const decider = memberLoadDecider(defaultSchedulingPolicy);
+const now = '2026-03-20T10:00:00.000Z';
+const meta = { now: new Date(now), correlationId: 'corr-1', causationId: 'cause-1' };
+const memberId = 'mbr_load_0001';
+const groupSessions: GroupSessionSlot[] = [
+  { groupId: 'grp_berlin_tue', sessionId: 'grp_berlin_tue-s03', start: '2026-03-31T16:00:00.000Z', end: '2026-03-31T17:30:00.000Z' },
+  { groupId: 'grp_berlin_tue', sessionId: 'grp_berlin_tue-s04', start: '2026-04-07T16:00:00.000Z', end: '2026-04-07T17:30:00.000Z' },
+];
+const cbt1: TherapeuticContact = { contactId: 'tc_cbt_1', kind: 'cbt', start: '2026-04-01T09:00:00.000Z', end: '2026-04-01T09:50:00.000Z' };
+const cbt2: TherapeuticContact = { contactId: 'tc_cbt_2', kind: 'cbt', start: '2026-04-03T09:00:00.000Z', end: '2026-04-03T09:50:00.000Z' };
+const booked = (c: TherapeuticContact): MemberLoadEvent => ({ type: 'TherapeuticContactBooked', data: { ...c, memberId, bookedAt: now } });
+
+describe('member load decider', () => {
+  it('books a contact and publishes the load of its busiest rolling week, group sessions included', () => {
+    spec(decider)
+      .given([])
+      .when({ type: 'BookContact', data: { memberId, contact: cbt1, groupSessions }, metadata: meta })
+      .then([
+        booked(cbt1),
+        {
+          type: 'TherapeuticLoadChanged',
+          data: {
+            memberId,
+            windowStart: '2026-03-31T16:00:00.000Z',
+            windowEnd: '2026-04-07T16:00:00.000Z',
+            contacts: 2,
+            byKind: { 'group-session': 1, cbt: 1, psychiatry: 0, palliative: 0, 'individual-counseling': 0 },
+            cap: 3,
+            overCap: false,
+            changedAt: now,
+          },
+        },
+      ]);
+  });
+
+  it('goes over the cap (default 3) with two CBT sessions and a psychiatry visit in the group week', () => {
+    const psy: TherapeuticContact = { contactId: 'tc_psy_1', kind: 'psychiatry', start: '2026-04-02T09:00:00.000Z', end: '2026-04-02T09:30:00.000Z' };
+    const outcome = decider.decide({ type: 'BookContact', data: { memberId, contact: psy, groupSessions }, metadata: meta }, [booked(cbt1), booked(cbt2)].reduce(decider.evolve, decider.initialState));
+    expect((outcome as MemberLoadEvent[])[1]).toMatchObject({ type: 'TherapeuticLoadChanged', data: { contacts: 4, overCap: true } });
+  });
+
+  it('detects a contact overlapping a group session, and one too close to it', () => {
+    const overlapping: TherapeuticContact = { contactId: 'tc_pal_1', kind: 'palliative', start: '2026-03-31T15:30:00.000Z', end: '2026-03-31T16:20:00.000Z' };
+    const outcome = decider.decide({ type: 'BookContact', data: { memberId, contact: overlapping, groupSessions }, metadata: meta }, decider.initialState) as MemberLoadEvent[];
+    expect(outcome[2]).toEqual({
+      type: 'SchedulingConflictDetected',
+      data: {
+        memberId, groupId: 'grp_berlin_tue', sessionId: 'grp_berlin_tue-s03', sessionStartsAt: groupSessions[0]!.start, sessionEndsAt: groupSessions[0]!.end,
+        contactId: 'tc_pal_1', contactKind: 'palliative', contactStart: overlapping.start, contactEnd: overlapping.end, conflict: 'overlap', gapMinutes: 0, windowMinutes: 30, detectedAt: now,
+      },
+    });
+    const close: TherapeuticContact = { ...overlapping, contactId: 'tc_pal_2', start: '2026-03-31T17:40:00.000Z', end: '2026-03-31T18:30:00.000Z' };
+    const near = decider.decide({ type: 'BookContact', data: { memberId, contact: close, groupSessions }, metadata: meta }, decider.initialState) as MemberLoadEvent[];
+    expect(near[2]).toMatchObject({ data: { conflict: 'too-close', gapMinutes: 10 } });
+  });
+
+  it('is idempotent for the same booking and refuses different facts under the same contact id', () => {
+    spec(decider).given([booked(cbt1)]).when({ type: 'BookContact', data: { memberId, contact: cbt1, groupSessions }, metadata: meta }).then([]);
+    spec(decider).given([booked(cbt1)]).when({ type: 'BookContact', data: { memberId, contact: { ...cbt1, kind: 'psychiatry' }, groupSessions }, metadata: meta }).thenFails('scheduling.contact-exists');
+  });
+
+  it('changes and cancels a contact, republishing the load without it', () => {
+    const outcome = decider.decide({ type: 'ChangeContact', data: { memberId, contactId: 'tc_cbt_1', time: { start: '2026-04-20T09:00:00.000Z', end: '2026-04-20T09:50:00.000Z' }, groupSessions }, metadata: meta }, decider.evolve(decider.initialState, booked(cbt1))) as MemberLoadEvent[];
+    expect(outcome.map((e) => e.type)).toEqual(['TherapeuticContactChanged', 'TherapeuticLoadChanged']);
+    spec(decider)
+      .given([booked(cbt1), booked(cbt2)])
+      .when({ type: 'CancelContact', data: { memberId, contactId: 'tc_cbt_2', groupSessions }, metadata: meta })
+      .then([
+        { type: 'TherapeuticContactCancelled', data: { ...cbt2, memberId, cancelledAt: now } },
+        { type: 'TherapeuticLoadChanged', data: { memberId, windowStart: '2026-03-31T16:00:00.000Z', windowEnd: '2026-04-07T16:00:00.000Z', contacts: 2, byKind: { 'group-session': 1, cbt: 1, psychiatry: 0, palliative: 0, 'individual-counseling': 0 }, cap: 3, overCap: false, changedAt: now } },
+      ]);
+    spec(decider).given([booked(cbt1)]).when({ type: 'CancelContact', data: { memberId, contactId: 'tc_none', groupSessions }, metadata: meta }).thenFails('scheduling.contact-unknown');
+  });
+
+  it('refuses a contact that ends before it starts', () => {
+    spec(decider).given([]).when({ type: 'BookContact', data: { memberId, contact: { ...cbt1, end: cbt1.start }, groupSessions }, metadata: meta }).thenFails('scheduling.contact-ends-before-start');
+  });
+
+  it('answers "what if booked" without deciding anything: crossing the cap and clashes', () => {
+    const state = [booked(cbt1), booked(cbt2)].reduce(decider.evolve, decider.initialState);
+    const answer = loadIfBooked(state, { kind: 'psychiatry', start: '2026-03-31T17:00:00.000Z', end: '2026-03-31T17:30:00.000Z' }, groupSessions, defaultSchedulingPolicy);
+    expect(answer.current.contacts).toBe(3);
+    expect(answer.ifBooked).toMatchObject({ contacts: 4, overCap: true });
+    expect(answer.wouldCrossCap).toBe(true);
+    expect(answer.conflicts).toEqual([{ groupId: 'grp_berlin_tue', sessionId: 'grp_berlin_tue-s03', start: groupSessions[0]!.start, end: groupSessions[0]!.end, conflict: 'overlap', gapMinutes: 0 }]);
+  });
+});

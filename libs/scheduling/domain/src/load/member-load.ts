@@ -1,0 +1,71 @@
+import type { CommandMetadata } from '@carecircle/shared-kernel';
+
+export type TherapeuticContactKind = 'cbt' | 'psychiatry' | 'palliative' | 'individual-counseling';
+export type LoadContactKind = 'group-session' | TherapeuticContactKind;
+export const LOAD_CONTACT_KINDS: readonly LoadContactKind[] = ['group-session', 'cbt', 'psychiatry', 'palliative', 'individual-counseling'];
+
+export interface ContactTime {
+  start: string;
+  end: string;
+}
+
+/** A group session the member is expected at, as the use case reads it from the member's groups. */
+export interface GroupSessionSlot extends ContactTime {
+  groupId: string;
+  sessionId: string;
+}
+
+export interface TherapeuticContact extends ContactTime {
+  contactId: string;
+  kind: TherapeuticContactKind;
+}
+
+// Commands ---------------------------------------------------------------------------------------
+
+export type MemberLoadCommand =
+  | { type: 'BookContact'; data: { memberId: string; contact: TherapeuticContact; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
+  | { type: 'ChangeContact'; data: { memberId: string; contactId: string; time: ContactTime; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
+  | { type: 'CancelContact'; data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata };
+
+// Events -----------------------------------------------------------------------------------------
+
+export interface LoadSnapshot {
+  windowStart: string;
+  windowEnd: string;
+  contacts: number;
+  byKind: Record<LoadContactKind, number>;
+  cap: number;
+  overCap: boolean;
+}
+
+export type MemberLoadEvent =
+  | { type: 'TherapeuticContactBooked'; data: TherapeuticContact & { memberId: string; bookedAt: string } }
+  | { type: 'TherapeuticContactChanged'; data: TherapeuticContact & { memberId: string; previousStart: string; previousEnd: string; changedAt: string } }
+  | { type: 'TherapeuticContactCancelled'; data: TherapeuticContact & { memberId: string; cancelledAt: string } }
+  | { type: 'TherapeuticLoadChanged'; data: LoadSnapshot & { memberId: string; changedAt: string } }
+  | {
+      type: 'SchedulingConflictDetected';
+      data: {
+        memberId: string;
+        groupId: string;
+        sessionId: string;
+        sessionStartsAt: string;
+        sessionEndsAt: string;
+        contactId: string;
+        contactKind: TherapeuticContactKind;
+        contactStart: string;
+        contactEnd: string;
+        conflict: 'overlap' | 'too-close';
+        gapMinutes: number;
+        windowMinutes: number;
+        detectedAt: string;
+      };
+    };
+
+// State ------------------------------------------------------------------------------------------
+
+export interface MemberLoadState {
+  contacts: Record<string, TherapeuticContact & { status: 'booked' | 'cancelled' }>;
+}
+
+export const memberLoadStreamId = (memberId: string) => `member-load-${memberId}`;

@@ -1,0 +1,15 @@
+import type { EntityManager } from 'typeorm';
+import type { RosterMember } from '@carecircle/scheduling/domain';
+import { RosterEntryRow } from './roster-entry.entity';
+
+/** One member's roster entry in a group, as the attendance rules need it. */
+export async function findRosterMember(em: EntityManager, groupId: string, memberId: string): Promise<RosterMember | null> {
+  const row = await em.getRepository(RosterEntryRow).findOne({ where: { groupId, memberId } });
+  return row ? { status: row.status, enrolledAt: row.enrolledAt.toISOString() } : null;
+}
+
+/** The groups a member is currently enrolled in. */
+export async function findEnrolledGroups(em: EntityManager, memberId: string): Promise<string[]> {
+  const rows = await em.getRepository(RosterEntryRow).find({ where: { memberId, status: 'enrolled' }, order: { groupId: 'ASC' } });
+  return rows.map((row) => row.groupId);
+}
