@@ -23,3 +23,9 @@ export interface CommandMetadata {
 export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, events: readonly Event[]): State {
   return events.reduce(decider.evolve, decider.initialState);
 }
+
+/** Who and what caused a command, as the adapter (HTTP request, Kafka message) knows it. */
+export interface RequestContext {
+  correlationId: string;
+  causationId: string;
+}

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { changeGroup, closeGroup, formGroup, groupCalendar, groupIcalFeed, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { SchedulingGroupIdPipe, unwrap } from '../scheduling-request';
 import { ChangeGroupRequestDto, CloseGroupRequestDto, FormGroupRequestDto } from './form-group.request.dto';

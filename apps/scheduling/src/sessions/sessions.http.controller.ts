@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { cancelSession, correctAttendance, recordAttendance, rescheduleSession, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe, SchedulingGroupIdPipe, summary, unwrap } from '../scheduling-request';
 import { AttendanceRequestDto, CancelSessionRequestDto, RescheduleSessionRequestDto } from './sessions.request.dto';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { bookContact, cancelContact, changeContact, memberIcalFeed, memberWeek, whatIfBooked, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { MemberIdPipe, OpaqueIdPipe, summary, unwrap } from '../scheduling-request';
 import { BookContactRequestDto, ContactTimeDto, ProposedContactDto } from './therapeutic-load.request.dto';

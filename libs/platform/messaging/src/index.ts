@@ -40,3 +40,4 @@ export * from './nest/handler-coverage';
 // Topic provisioning
 export * from './provisioning/provision-topics';
 export { planProvisioning, type ProvisioningPlan, type ClusterShape } from './provisioning/provisioning-plan';
+export { envelopeFromRecorded } from './outbox-relay/envelope-from-recorded';

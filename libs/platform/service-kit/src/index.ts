@@ -27,3 +27,4 @@ export {
 } from './wiring/messaging.module';
 export { connectKafkaConsumer } from './wiring/connect-kafka-consumer';
 export { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring/wiring-env';
+export { CommandContext } from './http/command-context.decorator';

@@ -1,3 +1,4 @@
+export type { RequestContext } from '@carecircle/shared-kernel';
 import type { EventStore } from '@carecircle/platform/event-store';
 import type { RosterMember, SchedulingPolicy } from '@carecircle/scheduling/domain';
 import type { Clock } from '@carecircle/shared-kernel';
@@ -16,8 +17,3 @@ export interface SchedulingDeps {
   roster: RosterLookup;
 }
 
-/** Who and what caused a command, as the adapter (HTTP request, Kafka message) knows it. */
-export interface RequestContext {
-  correlationId: string;
-  causationId: string;
-}
