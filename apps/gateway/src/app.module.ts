@@ -1,7 +1,62 @@
 import { Module } from '@nestjs/common';
-import { HealthModule } from '@carecircle/platform/service-kit';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { IdentityVault, ingestFhir, SmartTokenService, toIntegrationEvent } from '@carecircle/gateway/application';
+import { gatewayMigrations } from '@carecircle/gateway/read-models';
+import { Topics } from '@carecircle/contracts';
+import { systemClock } from '@carecircle/platform/event-sourcing';
+import { createLogger } from '@carecircle/platform/observability';
+import { HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { AuditEventsHttpController } from './audit-events/audit-events.http.controller';
+import { AccessGuard } from './fhir-http/access.guard';
+import { FhirIngestHttpController } from './fhir-ingest/fhir-ingest.http.controller';
+import { FhirMetadataHttpController } from './fhir-metadata/fhir-metadata.http.controller';
+import { readGatewayConfig } from './gateway.config';
+import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
 import { HomeController } from './home.controller';
+import { PostgresAuditLog } from './persistence/postgres-audit-log';
+import { PostgresIngestUnitOfWork } from './persistence/postgres-ingest-unit-of-work';
+import { SmartHttpController } from './smart/smart.http.controller';
 
-// Shell: FHIR facade, CDS Hooks, SMART auth and the care timeline arrive with their use cases.
-@Module({ imports: [HealthModule.forRoot()], controllers: [HomeController] })
+@Module({
+  imports: [
+    PersistenceModule.forRoot({ migrations: gatewayMigrations }),
+    MessagingModule.forRoot({ service: 'gateway', publishes: [Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
+    HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+  ],
+  controllers: [HomeController, FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController],
+  providers: [
+    AccessGuard,
+    {
+      provide: GATEWAY_DEPS,
+      useFactory: async (dataSource: DataSource): Promise<GatewayDeps> => {
+        const config = readGatewayConfig();
+        if (config.usesDevelopmentIdentityKey) {
+          createLogger('gateway').warn('GATEWAY_IDENTITY_KEY is not set: identifying data is sealed with the PUBLIC DEVELOPMENT KEY. Never run like this with real data.');
+        }
+        const pool = (dataSource.driver as PostgresDriver).master as Pool;
+        const vault = new IdentityVault(config.identityKey);
+        const clock = systemClock;
+        const port = process.env['PORT'] ?? '3000';
+        const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
+        const tokens = await SmartTokenService.create({
+          clients: config.clients,
+          tokenUrl: `${publicUrl}/auth/token`,
+          issuer: publicUrl,
+          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+          clock,
+        });
+        return {
+          ingest: ingestFhir({ unitOfWork: new PostgresIngestUnitOfWork(pool, vault), vault, clock, scope: config.ingestScope }),
+          tokens,
+          audit: new PostgresAuditLog(pool),
+          vault,
+          clock,
+        };
+      },
+      inject: [DataSource],
+    },
+  ],
+})
 export class AppModule {}

@@ -1,11 +1,30 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { waitFor } from '@carecircle/platform/testing';
+import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 
 // Run from the workspace root after `npm run build` (npm run test:e2e does both).
 const SHELLS = ['clinician-liaison', 'outcomes', 'gateway'];
 const EXIT_TIMEOUT_MS = 10_000;
+
+// Services keep their event streams in PostgreSQL (one database each) and publish to Kafka.
+const databases: TestDatabase[] = [];
+let kafka: KafkaCluster | undefined;
+
+async function envFor(app: string): Promise<Record<string, string>> {
+  const db = await createTestDatabase(`${app.replace(/-/g, '_')}_shell`);
+  databases.push(db);
+  return { DATABASE_URL: db.url, KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true' };
+}
+
+beforeAll(async () => {
+  kafka = await startKafka();
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(databases.map((db) => db.drop()));
+  await kafka?.stop();
+}, 30_000);
 
 async function healthIsOk(service: ServiceProcess): Promise<void> {
   await waitFor(
@@ -34,7 +53,7 @@ function nonJsonLines(output: string): string[] {
 
 describe.each(SHELLS)('the %s shell, started from dist/ with the OpenTelemetry preload', (app) => {
   it('answers /health, then exits 0 on SIGTERM', async () => {
-    const service = await startServiceProcess({ app });
+    const service = await startServiceProcess({ app, env: await envFor(app) });
     try {
       await healthIsOk(service);
       const code = await service.stop('SIGTERM', EXIT_TIMEOUT_MS);
@@ -43,7 +62,7 @@ describe.each(SHELLS)('the %s shell, started from dist/ with the OpenTelemetry p
     } finally {
       await service.kill9();
     }
-  });
+  }, 60_000);
 });
 
 describe('startup with an invalid environment', () => {
@@ -62,8 +81,8 @@ describe('the gateway shell', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    service = await startServiceProcess({ app: 'gateway' });
-  });
+    service = await startServiceProcess({ app: 'gateway', env: await envFor('gateway') });
+  }, 60_000);
 
   afterAll(() => service?.kill9());
 
@@ -104,18 +123,18 @@ describe('tracing flush on shutdown', () => {
   it('exports the spans of the last requests before the process exits 0', async () => {
     const { port } = collector.address() as AddressInfo;
     const service = await startServiceProcess({
-      app: 'outcomes',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      app: 'gateway',
+      env: { ...(await envFor('gateway')), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     });
     try {
       expect((await fetch(`${service.url}/api/docs-json`)).status).toBe(200);
       // The batch processor would wait 5 s to export; only the shutdown flush can deliver it this soon.
       expect(await service.stop('SIGTERM', EXIT_TIMEOUT_MS)).toBe(0);
       const traces = received.filter((request) => request.startsWith('/v1/traces'));
-      expect(traces.join('\n')).toContain('outcomes');
+      expect(traces.join('\n')).toContain('gateway');
       expect(traces.join('\n')).toContain('/api/docs-json');
     } finally {
       await service.kill9();
     }
-  });
+  }, 60_000);
 });

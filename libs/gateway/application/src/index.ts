@@ -1,2 +1,11 @@
-// Filled by this library's first use case.
-export {};
+export * from './fhir/operation-outcome';
+export * from './fhir/structure-validation';
+export * from './fhir/resource-to-fact';
+export * from './identity/identity-vault';
+export * from './identity/member-identities.port';
+export * from './ingest-fhir/ingest-unit-of-work.port';
+export * from './ingest-fhir/ingest-fhir.handler';
+export * from './auth/smart-scopes';
+export * from './auth/smart-token-service';
+export * from './audit/audit-log.port';
+export * from './integration-events/to-integration-event';

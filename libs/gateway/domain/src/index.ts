@@ -1,2 +1,2 @@
-// Filled by this library's first use case.
-export {};
+export * from './member-record/member-record';
+export * from './member-record/member-record.decider';

@@ -1,2 +1,5 @@
-// Filled by this library's first use case.
-export {};
+import { CreateGatewayTables1764300000000 } from './migrations/1764300000000-create-gateway-tables';
+
+export { CreateGatewayTables1764300000000 };
+/** The gateway's own tables (identities, audit), after the event store's and messaging's. */
+export const gatewayMigrations = [CreateGatewayTables1764300000000];

@@ -1,0 +1,55 @@
+import { Controller, Get, Header, Inject, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
+import type { AuditRecord } from '@carecircle/gateway/application';
+import { AccessGuard, RequiresScope } from '../fhir-http/access.guard';
+import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
+import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
+
+const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
+const DEFAULT_PAGE = 100;
+
+/** The audit trail as FHIR AuditEvents, for administrators (`system/AuditEvent.rs`). */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin/audit-events')
+@UseGuards(AccessGuard)
+@UseFilters(FhirRequestErrorFilter)
+export class AuditEventsHttpController {
+  constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps) {}
+
+  @Get()
+  @RequiresScope('AuditEvent', 'r')
+  @Header('Content-Type', FHIR_JSON)
+  async list(@Query('patient') patient?: string, @Query('_count') count?: string) {
+    const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
+    const records = await this.deps.audit.list({ ...(patient && MEMBER_ID.test(patient) ? { memberId: patient } : {}), limit });
+    const bundle: Bundle<AuditEvent> = { resourceType: 'Bundle', type: 'searchset', total: records.length, entry: records.map((record) => ({ resource: toAuditEvent(record) })) };
+    return JSON.stringify(bundle);
+  }
+}
+
+function toAuditEvent(record: AuditRecord & { id: string }): AuditEvent {
+  return {
+    resourceType: 'AuditEvent',
+    id: record.id,
+    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+    action: record.action,
+    recorded: record.recordedAt.toISOString(),
+    outcome: record.outcome,
+    outcomeDesc: record.operation,
+    agent: [
+      {
+        who: { identifier: { system: 'urn:carecircle:smart-client', value: record.agent } },
+        requestor: true,
+        ...(record.sourceIp ? { network: { address: record.sourceIp, type: '2' as const } } : {}),
+      },
+      ...(record.onBehalfOf ? [{ who: { display: record.onBehalfOf }, requestor: false }] : []),
+    ],
+    source: { observer: { display: 'carecircle-gateway' } },
+    entity: [
+      ...record.memberIds.map((memberId) => ({ what: { identifier: { system: 'urn:carecircle:member', value: memberId } }, type: { code: '1', system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type' } })),
+      ...record.resourceTypes.map((type) => ({ what: { display: type } })),
+    ],
+  };
+}

