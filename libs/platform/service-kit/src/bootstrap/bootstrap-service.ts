@@ -25,6 +25,8 @@ export interface BootstrapServiceOptions {
   domainErrors?: DomainErrorFilterOptions;
   /** Defaults to `createLogger(name)`: JSON on stdout, level from `LOG_LEVEL`. */
   logger?: Logger;
+  /** Largest `application/json` body accepted (body-parser syntax, e.g. `5mb`). Default `100kb`. */
+  jsonBodyLimit?: string;
 }
 
 /** Flushes tracing as the last shutdown hook; the service's own module sits below it. */
@@ -46,7 +48,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
   );
   app.use(createHttpAccessLogger(logger));
   // The JSON parser is registered here, not at init, so that its error can be rewritten just after it.
-  app.useBodyParser('json');
+  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb' });
   app.use(hideMalformedBody);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter(), options.domainErrors));
