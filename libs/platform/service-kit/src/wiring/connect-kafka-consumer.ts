@@ -11,7 +11,15 @@ import { readEventSourcedServiceEnv } from './wiring-env';
 export function connectKafkaConsumer(app: INestApplication, service: string): ServerKafka {
   const env = readEventSourcedServiceEnv();
   const server = new ServerKafka(
-    kafkaMicroserviceOptions({ clientId: service, groupId: service, brokers: env.KAFKA_BROKERS, logger: pinoMessagingLogger(service) }).options,
+    kafkaMicroserviceOptions({
+      clientId: service,
+      groupId: service,
+      brokers: env.KAFKA_BROKERS,
+      logger: pinoMessagingLogger(service),
+      // How long the group waits for a vanished member before giving its partitions to the others:
+      // also how long a restarted replica waits to rejoin after a crash.
+      consumer: { sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS, heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10) },
+    }).options,
   );
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   return server;

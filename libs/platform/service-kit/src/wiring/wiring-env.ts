@@ -14,6 +14,8 @@ export function readEventSourcedServiceEnv(env: NodeJS.ProcessEnv = process.env)
       KAFKA_TOPICS_AUTO_CREATED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
       KAFKA_TOPIC_PARTITIONS: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(12),
       KAFKA_TOPIC_REPLICATION: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(3),
+      /** Consumer-group session timeout (kafkajs default 30 s); the broker bounds it (group.min/max.session.timeout.ms). */
+      KAFKA_SESSION_TIMEOUT_MS: z.coerce.number({ error: 'must be a positive integer' }).int().min(1000).max(300_000).default(30_000),
       /** `false` on replicas that only serve requests while a dedicated process relays (and in maintenance). */
       OUTBOX_RELAY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
       RELAY_BATCH_SIZE: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(5000).default(100),
