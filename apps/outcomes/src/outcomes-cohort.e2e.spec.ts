@@ -63,7 +63,7 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
   const seen: BusEvent[] = [];
   const measureIds = { baseline: MEMBERS.map(() => randomUUID()), end: MEMBERS.map(() => randomUUID()) };
 
-  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', LOG_LEVEL: 'info' });
+  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
   const startOutcomes = () => startServiceProcess({ app: 'outcomes', env: { ...common(), DATABASE_URL: outcomesDb!.url }, startTimeoutMs: 60_000 });
   const startScheduling = () => startServiceProcess({ app: 'scheduling', env: { ...common(), DATABASE_URL: schedulingDb!.url }, startTimeoutMs: 60_000 });
 
