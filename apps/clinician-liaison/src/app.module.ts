@@ -10,7 +10,9 @@ import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
 import { LIAISON_SUBSCRIPTIONS, MemberFactsKafkaController } from './consumers/member-facts.kafka.controller';
-import { LIAISON_DEPS, liaisonConfigFromEnv } from './liaison.deps';
+import { CommunicationsHttpController } from './delivery/communications.http.controller';
+import { WebhookDeliverer } from './delivery/webhook-deliverer';
+import { LIAISON_DEPS, liaisonConfigFromEnv, WEBHOOK_CONFIG, type WebhookConfig } from './liaison.deps';
 import { LiaisonProcessor, TIMER_POLL_MS } from './processor/liaison-processor';
 import { TreatmentsHttpController } from './treatments/treatments.http.controller';
 
@@ -20,7 +22,7 @@ import { TreatmentsHttpController } from './treatments/treatments.http.controlle
     MessagingModule.forRoot({ service: 'clinician-liaison', publishes: [Topics.clinicianLiaison], consumes: LIAISON_SUBSCRIPTIONS, relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
-  controllers: [CareTeamHttpController, TreatmentsHttpController, AlertsHttpController, CdsHooksHttpController, MemberFactsKafkaController],
+  controllers: [CareTeamHttpController, TreatmentsHttpController, AlertsHttpController, CdsHooksHttpController, CommunicationsHttpController, MemberFactsKafkaController],
   providers: [
     {
       provide: LIAISON_DEPS,
@@ -31,7 +33,17 @@ import { TreatmentsHttpController } from './treatments/treatments.http.controlle
       inject: [EVENT_STORE],
     },
     { provide: TIMER_POLL_MS, useFactory: () => liaisonConfigFromEnv().timerPollMs },
-    { provide: LiaisonProcessor, useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number) => new LiaisonProcessor(deps, ds, poll), inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS] },
+    { provide: WEBHOOK_CONFIG, useFactory: () => liaisonConfigFromEnv().webhooks },
+    {
+      provide: LiaisonProcessor,
+      useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, webhooks: WebhookConfig) => new LiaisonProcessor(deps, ds, poll, webhooks),
+      inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS, WEBHOOK_CONFIG],
+    },
+    {
+      provide: WebhookDeliverer,
+      useFactory: (deps: LiaisonDeps, webhooks: WebhookConfig, ds: DataSource, poll: number) => new WebhookDeliverer(deps, webhooks, ds, poll),
+      inject: [LIAISON_DEPS, WEBHOOK_CONFIG, DataSource, TIMER_POLL_MS],
+    },
   ],
 })
 export class AppModule {}

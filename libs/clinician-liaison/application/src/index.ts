@@ -5,3 +5,5 @@ export * from './alerts/raise-alerts';
 export * from './alerts/alert-commands.handler';
 export * from './integration-events/to-integration-event';
 export * from './cds-hooks/cds-services';
+export * from './delivery/alert-fhir';
+export * from './delivery/webhook-signature';

@@ -83,6 +83,11 @@ export async function findOpenMemberAlerts(em: EntityManager, memberId: string):
   return rows.map(toView);
 }
 
+/** Every alert about a member, oldest first (the FHIR Communication feed). */
+export async function findMemberAlerts(em: EntityManager, memberId: string): Promise<AlertView[]> {
+  return (await em.getRepository(AlertRow).find({ where: { memberId }, order: { raisedAt: 'ASC' }, take: 500 })).map(toView);
+}
+
 export async function findAlert(em: EntityManager, alertId: string): Promise<AlertView | null> {
   const row = await em.getRepository(AlertRow).findOne({ where: { alertId } });
   return row && toView(row);

@@ -1,0 +1,28 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import type { Bundle } from '@medplum/fhirtypes';
+import { alertFhirResources } from '@carecircle/clinician-liaison/application';
+import { findDeliveries, findMemberAlerts } from '@carecircle/clinician-liaison/read-models';
+import { MemberIdPipe } from '../member-id.pipe';
+
+@ApiTags('push delivery')
+@Controller('api/liaison')
+export class CommunicationsHttpController {
+  constructor(@InjectEntityManager() private readonly em: EntityManager) {}
+
+  /** The member's alerts as FHIR R4 Communication (and DetectedIssue for drug conflicts), a searchset Bundle. */
+  @Get('members/:memberId/communications')
+  @ApiOkResponse({ description: 'FHIR R4 Bundle (searchset) of Communication and DetectedIssue resources.' })
+  async communications(@Param('memberId', MemberIdPipe) memberId: string): Promise<Bundle> {
+    const resources = (await findMemberAlerts(this.em, memberId)).flatMap((alert) => alertFhirResources(alert));
+    return { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource, search: { mode: 'match' } })) };
+  }
+
+  /** The delivery log of one alert: each channel, attempts, last status, when delivered. */
+  @Get('alerts/:alertId/deliveries')
+  deliveries(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
+    return findDeliveries(this.em, alertId);
+  }
+}

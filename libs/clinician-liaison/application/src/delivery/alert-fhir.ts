@@ -1,0 +1,74 @@
+import type { Communication, DetectedIssue, Resource } from '@medplum/fhirtypes';
+
+/** What push delivery needs to know about an alert (the inbox row carries it). */
+export interface PushableAlert {
+  alertId: string;
+  memberId: string;
+  rule: string;
+  severity: 'info' | 'warning' | 'critical' | string;
+  recipientRole: string;
+  recipientId: string | null;
+  summary: string;
+  detail: string;
+  evidenceEventIds: string[];
+  raisedAt: string;
+}
+
+const ALERT_SYSTEM = 'urn:carecircle:liaison-alert';
+const RULE_SYSTEM = 'urn:carecircle:coordination-rule';
+/** Rules that describe a drug-drug conflict: they also go out as a DetectedIssue. */
+const DRUG_CONFLICT_RULES: ReadonlySet<string> = new Set(['opioid-cns-depressant', 'gabapentinoid-combination', 'serotonin-syndrome']);
+
+const PRIORITY = { critical: 'stat', warning: 'urgent', info: 'routine' } as const;
+const ISSUE_SEVERITY = { critical: 'high', warning: 'moderate', info: 'low' } as const;
+const level = (severity: string): keyof typeof PRIORITY => (severity === 'critical' || severity === 'warning' ? severity : 'info');
+
+/**
+ * The alert as FHIR R4 resources for push delivery (CDS Hooks is pull only): a Communication to its
+ * recipient, and for drug conflicts a DetectedIssue. The member is the pseudonymous id; the text is
+ * the alert's own, which for facilitators is already the minimum-necessary version.
+ */
+export function alertFhirResources(alert: PushableAlert): Resource[] {
+  const patient = { reference: `Patient/${alert.memberId}` };
+  const identifier = [{ system: ALERT_SYSTEM, value: alert.alertId }];
+  const communication: Communication = {
+    resourceType: 'Communication',
+    id: alert.alertId,
+    identifier,
+    status: 'completed',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert', display: 'Alert' }] }],
+    priority: PRIORITY[level(alert.severity)],
+    subject: patient,
+    topic: { coding: [{ system: RULE_SYSTEM, code: alert.rule }] },
+    ...(alert.recipientId ? { recipient: [{ reference: `Practitioner/${alert.recipientId}` }] } : {}),
+    sent: alert.raisedAt,
+    payload: [{ contentString: alert.summary }, { contentString: alert.detail }],
+  };
+  if (!DRUG_CONFLICT_RULES.has(alert.rule)) return [communication];
+  const issue: DetectedIssue = {
+    resourceType: 'DetectedIssue',
+    id: alert.alertId,
+    identifier,
+    status: 'final',
+    code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'DRG', display: 'Drug Interaction Alert' }] },
+    severity: ISSUE_SEVERITY[level(alert.severity)],
+    patient,
+    identifiedDateTime: alert.raisedAt,
+    detail: alert.detail,
+  };
+  return [communication, issue];
+}
+
+/** The webhook body: the alert's routing facts and its FHIR resources, nothing more. */
+export function webhookPayload(alert: PushableAlert) {
+  return {
+    alertId: alert.alertId,
+    memberId: alert.memberId,
+    rule: alert.rule,
+    severity: alert.severity,
+    recipientRole: alert.recipientRole,
+    recipientId: alert.recipientId,
+    raisedAt: alert.raisedAt,
+    resources: alertFhirResources(alert),
+  };
+}

