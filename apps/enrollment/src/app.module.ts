@@ -14,8 +14,6 @@ import {
 } from '@carecircle/platform/service-kit';
 import { ENROLLMENT_DEPS } from './enrollment.deps';
 import { ENROLLMENT_CONFIG, readEnrollmentConfig, type EnrollmentConfig } from './enrollment.config';
-import { EnrolMemberHttpController } from './enrol-member/enrol-member.http.controller';
-import { ReceiveReferralHttpController } from './receive-referral/receive-referral.http.controller';
 import { ReferralsHttpController } from './referrals/referrals.http.controller';
 import { ConsentsHttpController } from './consents/consents.http.controller';
 import { PlacementHttpController } from './placement/placement.http.controller';
@@ -29,8 +27,6 @@ import { OfferExpiryPoller } from './offer-expiry.poller';
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
   controllers: [
-    ReceiveReferralHttpController,
-    EnrolMemberHttpController,
     ReferralsHttpController,
     ConsentsHttpController,
     PlacementHttpController,

@@ -6,7 +6,11 @@ const GROUP_TYPES: GroupType[] = ['disease-specific', 'stage-specific', 'general
 const MODALITIES: Modality[] = ['in-person', 'online', 'hybrid'];
 const MEMBER_ROLES: MemberRole[] = ['patient', 'caregiver', 'family-member'];
 
-/** A referral as the referring clinician (or the gateway, from a FHIR ServiceRequest) sends it. */
+/**
+ * What every referral says about the member and what they want, as the referring clinician (or the
+ * gateway, from a FHIR ServiceRequest) sends it; `POST /api/enrollment/referrals` adds the screening facts
+ * (ReferMemberRequestDto).
+ */
 export class ReceiveReferralRequestDto {
   @ApiProperty({ format: 'uuid', description: 'Chosen by the sender; re-sending the same referral is harmless.' })
   @IsUUID()

@@ -1,7 +1,6 @@
 export * from './request-context';
 export * from './enrollment-deps';
 export * from './receive-referral/receive-referral.handler';
-export * from './enrol-member/enrol-member.handler';
 export * from './screening/screen-member.handler';
 export * from './consent/consent.handlers';
 export * from './placement/place-member.handler';

@@ -31,8 +31,6 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
           return requireReferral(state, (open) =>
             open.placementGroupId === command.data.groupId ? [] : [{ type: 'PlacementRecorded', data: { ...command.data, recordedAt: now } }],
           );
-        case 'EnrolMember':
-          return enrolMember(command.data, now, state);
       }
     },
     evolve(state, event) {
@@ -101,24 +99,6 @@ function screening(details: ReferralDetails, facts: ScreeningFacts, now: string,
     events.push({ type: 'IndividualCounselingRecommended', data: { referralId, memberId, reasons: counseling, recommendedAt: now } });
   }
   return events;
-}
-
-function enrolMember(data: { referralId: string; groupId: string }, now: string, state: ReferralState): readonly ReferralEvent[] | DomainError {
-  switch (state.status) {
-    case 'none':
-      return unknownReferral();
-    case 'enrolled':
-      return state.groupId === data.groupId
-        ? []
-        : domainError('conflict', 'enrollment.already-enrolled-elsewhere', 'The member is already enrolled in another group through this referral.');
-    case 'referred':
-      return [
-        {
-          type: 'MemberEnrolled',
-          data: { referralId: data.referralId, memberId: state.details.memberId, groupId: data.groupId, memberRole: state.details.memberRole, enrolledAt: now },
-        },
-      ];
-  }
 }
 
 /** Who may be placed, as the group-seats decider and matching need to know them. */

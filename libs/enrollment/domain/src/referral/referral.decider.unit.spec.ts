@@ -36,22 +36,10 @@ describe('referral decider', () => {
       .thenFails('enrollment.referral-conflict', /different referral/);
   });
 
-  it('enrols a referred member in a group', () => {
-    then.given([received]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).then([enrolled]);
-  });
-
-  it('cannot enrol without a referral', () => {
-    then.given([]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).thenFails('enrollment.referral-unknown');
-  });
-
-  it('treats a repeated enrolment in the same group as already done', () => {
-    then.given([received, enrolled]).when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata }).then([]);
-  });
-
-  it('refuses enrolment in a second group through the same referral', () => {
+  it('still folds a MemberEnrolled that the removed direct-enrolment route recorded on the referral', () => {
     then
       .given([received, enrolled])
-      .when({ type: 'EnrolMember', data: { referralId: details.referralId, groupId: 'grp_2' }, metadata })
-      .thenFails('enrollment.already-enrolled-elsewhere', /another group/);
+      .when({ type: 'RecordPlacement', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata })
+      .then([{ type: 'PlacementRecorded', data: { referralId: details.referralId, groupId: 'grp_1', recordedAt: '2026-03-02T09:30:00.000Z' } }]);
   });
 });

@@ -41,9 +41,7 @@ export type ReferralCommand =
   | { type: 'ScreenMember'; data: { referralId: string; facts: ScreeningFacts }; metadata: CommandMetadata }
   | { type: 'RecordConsent'; data: { referralId: string } & ConsentDetails; metadata: CommandMetadata }
   | { type: 'WithdrawConsent'; data: { referralId: string; kind: ConsentKind; withdrawnBy: string }; metadata: CommandMetadata }
-  | { type: 'RecordPlacement'; data: { referralId: string; groupId: string }; metadata: CommandMetadata }
-  /** The foundation's direct enrolment (no screening, consent or seat check): kept for its existing route. */
-  | { type: 'EnrolMember'; data: { referralId: string; groupId: string }; metadata: CommandMetadata };
+  | { type: 'RecordPlacement'; data: { referralId: string; groupId: string }; metadata: CommandMetadata };
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -69,6 +67,10 @@ export type ReferralEvent =
   | { type: 'ConsentRecorded'; data: { referralId: string; memberId: string; recordedAt: string } & ConsentDetails }
   | { type: 'ConsentWithdrawn'; data: { referralId: string; memberId: string; kind: ConsentKind; withdrawnBy: string; withdrawnAt: string } }
   | { type: 'PlacementRecorded'; data: { referralId: string; groupId: string; recordedAt: string } }
+  /**
+   * No longer decided here (members take a seat on the group's seats stream): referral streams written by
+   * the foundation's direct-enrolment route, since removed, still hold it, so it still folds.
+   */
   | { type: 'MemberEnrolled'; data: { referralId: string; memberId: string; groupId: string; memberRole: MemberRole; enrolledAt: string } };
 
 // State ------------------------------------------------------------------------------------------
