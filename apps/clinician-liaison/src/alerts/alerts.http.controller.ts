@@ -6,7 +6,8 @@ import { acknowledgeAlert, resolveAlert, type LiaisonDeps, type RequestContext }
 import { findAlert, findClinicianAlerts } from '@carecircle/clinician-liaison/read-models';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { OpaqueIdPipe } from '../member-id.pipe';
-import { ClinicianId, CommandContext, unwrap } from '../request-context.decorator';
+import { CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { ClinicianId } from '../clinician-id.decorator';
 import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto } from './alerts.request.dto';
 
 @ApiTags('alerts')

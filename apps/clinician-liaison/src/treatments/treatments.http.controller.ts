@@ -4,7 +4,7 @@ import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/c
 import { classifyMedication } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { CommandContext, unwrap } from '../request-context.decorator';
+import { CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
 import { ChangeDoseRequestDto, StartMedicationRequestDto, StartPlanRequestDto } from './treatments.request.dto';
 
 @ApiTags('treatments')

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { correctMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from '../record-measure/measure-details';
 import { CorrectMeasureRequestDto } from './correct-measure.request.dto';
 

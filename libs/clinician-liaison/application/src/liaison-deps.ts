@@ -11,7 +11,4 @@ export interface LiaisonDeps {
 }
 
 /** Who and what caused a command, as the adapter (HTTP request, Kafka message, timer) knows it. */
-export interface RequestContext {
-  correlationId: string;
-  causationId: string;
-}
+export type { RequestContext } from '@carecircle/shared-kernel';

@@ -1,5 +1,1 @@
-/** Who and what caused a command, as the adapter (HTTP request, Kafka message) knows it. */
-export interface RequestContext {
-  correlationId: string;
-  causationId: string;
-}
+export type { RequestContext } from '@carecircle/shared-kernel';

@@ -28,3 +28,4 @@ export {
 export { connectKafkaConsumer } from './wiring/connect-kafka-consumer';
 export { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring/wiring-env';
 export { CommandContext } from './http/command-context.decorator';
+export { unwrapOutcome, fieldError } from './http/command-outcome';

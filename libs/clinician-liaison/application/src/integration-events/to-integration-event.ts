@@ -1,3 +1,4 @@
+import { envelopeFromRecorded } from '@carecircle/platform/messaging';
 import {
   AlertAcknowledged,
   AlertEscalated,
@@ -27,12 +28,9 @@ export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | nu
     topic: definition.topic,
     key: memberId,
     value: {
-      eventId: recorded.eventId,
+      ...envelopeFromRecorded(recorded),
       type: definition.type,
       schemaVersion: definition.schemaVersion,
-      occurredAt: recorded.metadata.occurredAt,
-      correlationId: recorded.metadata.correlationId,
-      causationId: recorded.metadata.causationId,
       subject: memberId,
       payload,
     },

@@ -1,3 +1,4 @@
+import { envelopeFromRecorded } from '@carecircle/platform/messaging';
 import { DeteriorationDetected, ImprovementDetected, MeasureCorrected, MeasureRecorded, SuicidalIdeationReported, type IntegrationEvent } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
 import type { MeasureFacts, MemberOutcomesEvent } from '@carecircle/outcomes/domain';
@@ -21,13 +22,7 @@ function measurePayload(facts: MeasureFacts) {
  */
 export function toIntegrationEvent(recorded: RecordedEvent): OutcomesMessage | null {
   const event = { type: recorded.type, data: recorded.data } as MemberOutcomesEvent;
-  const envelope = {
-    eventId: recorded.eventId,
-    occurredAt: recorded.metadata.occurredAt,
-    correlationId: recorded.metadata.correlationId,
-    causationId: recorded.metadata.causationId,
-    subject: event.data?.memberId,
-  };
+  const envelope = { ...envelopeFromRecorded(recorded), subject: event.data?.memberId };
   const message = (definition: { type: string; schemaVersion: number; topic: string }, payload: object): OutcomesMessage => ({
     topic: definition.topic,
     key: event.data.memberId,
