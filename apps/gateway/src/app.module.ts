@@ -2,32 +2,42 @@ import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { IdentityVault, ingestFhir, SmartTokenService, toIntegrationEvent } from '@carecircle/gateway/application';
+import { IdentityVault, ingestFhir, SmartTokenService, TokenBucketRateLimiter, toIntegrationEvent } from '@carecircle/gateway/application';
 import { gatewayMigrations } from '@carecircle/gateway/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { createLogger } from '@carecircle/platform/observability';
 import { HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { AuditEventsHttpController } from './audit-events/audit-events.http.controller';
+import { CdsHooksProxyHttpController } from './cds-hooks/cds-hooks.http.controller';
 import { AccessGuard } from './fhir-http/access.guard';
+import { RateLimitGuard } from './fhir-http/rate-limit.guard';
 import { FhirIngestHttpController } from './fhir-ingest/fhir-ingest.http.controller';
 import { FhirMetadataHttpController } from './fhir-metadata/fhir-metadata.http.controller';
 import { readGatewayConfig } from './gateway.config';
 import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
-import { HomeController } from './home.controller';
 import { PostgresAuditLog } from './persistence/postgres-audit-log';
 import { PostgresIngestUnitOfWork } from './persistence/postgres-ingest-unit-of-work';
+import { PostgresMemberIdentities } from './persistence/postgres-member-identities';
 import { SmartHttpController } from './smart/smart.http.controller';
+import { TimelineModule } from './timeline/timeline.module';
 
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: gatewayMigrations }),
-    MessagingModule.forRoot({ service: 'gateway', publishes: [Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
+    MessagingModule.forRoot({
+      service: 'gateway',
+      publishes: [Topics.gatewayIngest],
+      consumes: [Topics.enrollment, Topics.scheduling, Topics.clinicianLiaison, Topics.outcomes],
+      relay: { map: toIntegrationEvent },
+    }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+    TimelineModule,
   ],
-  controllers: [HomeController, FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController],
+  controllers: [FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController, CdsHooksProxyHttpController],
   providers: [
     AccessGuard,
+    RateLimitGuard,
     {
       provide: GATEWAY_DEPS,
       useFactory: async (dataSource: DataSource): Promise<GatewayDeps> => {
@@ -53,6 +63,9 @@ import { SmartHttpController } from './smart/smart.http.controller';
           audit: new PostgresAuditLog(pool),
           vault,
           clock,
+          findMember: (reference) => new PostgresMemberIdentities(pool, vault).find([reference]),
+          rateLimiter: new TokenBucketRateLimiter({ ...config.rateLimit, clock }),
+          cdsHooks: config.cdsHooks,
         };
       },
       inject: [DataSource],

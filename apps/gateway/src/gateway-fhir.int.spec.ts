@@ -1,83 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { generateKeyPair } from 'jose';
 import { Client } from 'pg';
 import { Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
-import { bootstrapService } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
-import { AppModule } from './app.module';
-import { configureFhirBodies } from './fhir-http/fhir-body';
+import { waitFor } from '@carecircle/platform/testing';
+import { FHIR_JSON_TYPE as FHIR, startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const SYNTHEA = `${DATA}/synthea/r4-bundles/Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json`;
 const example = (name: string) => JSON.parse(readFileSync(`${DATA}/fhir-examples/${name}.json`, 'utf8')) as Record<string, unknown>;
-const FHIR = 'application/fhir+json';
 
 describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTTP)', () => {
-  let kafka: KafkaCluster;
-  let db: TestDatabase;
-  let app: INestApplication;
+  let gateway: GatewayHarness;
   let base: string;
   let sql: Client;
-  let clientKey: CryptoKey;
-  const saved = { ...process.env };
   const published: { key: string; value: string }[] = [];
   let stopConsumer: () => Promise<void> = async () => undefined;
 
-  async function tokenFor(clientId: string, scope: string, key = clientKey): Promise<Response> {
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: 'ES384', kid: 'k1' })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(`${base}/auth/token`)
-      .setJti(randomUUID())
-      .setExpirationTime('2m')
-      .sign(key);
-    return fetch(`${base}/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        scope,
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion,
-      }),
-    });
-  }
+  const tokenFor = (clientId: string, scope: string, key?: Parameters<GatewayHarness['tokenResponse']>[2]) => gateway.tokenResponse(clientId, scope, key);
   const accessToken = async (scope: string) => ((await (await tokenFor('ehr-integration', scope)).json()) as { access_token: string }).access_token;
   const post = async (path: string, body: unknown, token: string, method = 'POST') =>
     fetch(`${base}${path}`, { method, headers: { 'content-type': FHIR, authorization: `Bearer ${token}` }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const count = async (table: string) => Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
 
   beforeAll(async () => {
-    [kafka, db] = await Promise.all([startKafka(), createTestDatabase('gateway_fhir')]);
-    const pair = await generateKeyPair('ES384');
-    clientKey = pair.privateKey;
-    const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES384' }] };
-    Object.assign(process.env, {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_TOPICS_AUTO_CREATED: 'true',
-      LOG_LEVEL: 'error',
-      GATEWAY_IDENTITY_KEY: Buffer.alloc(32, 7).toString('base64'),
-      GATEWAY_PUBLIC_URL: 'http://127.0.0.1:0',
-      FHIR_BODY_LIMIT: '1mb',
-      SMART_CLIENTS: JSON.stringify([
-        { clientId: 'ehr-integration', scope: 'system/*.cruds', jwks },
-        { clientId: 'reporting', scope: 'system/*.rs', jwks },
-      ]),
+    gateway = await startGatewayHarness({
+      database: 'gateway_fhir',
+      fhirBodyLimit: '1mb',
+      clients: [
+        { clientId: 'ehr-integration', scope: 'system/*.cruds' },
+        { clientId: 'reporting', scope: 'system/*.rs' },
+      ],
     });
-    // The public URL must be known before the app builds its token service: bind, then restart on that port.
-    const probe = await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0 });
-    const { port } = probe.getHttpServer().address() as AddressInfo;
-    await probe.close();
-    process.env['GATEWAY_PUBLIC_URL'] = `http://127.0.0.1:${port}`;
-    app = await bootstrapService({ name: 'gateway', rootModule: AppModule, port, configure: (a) => configureFhirBodies(a, '1mb') });
-    base = `http://127.0.0.1:${port}`;
+    base = gateway.base;
+    const { db, kafka } = gateway;
     sql = new Client({ connectionString: db.url });
     await sql.connect();
     const consumer = createKafka({ clientId: 'gateway-test', brokers: kafka.brokers }).consumer({ groupId: `gateway-test-${randomUUID()}` });
@@ -89,11 +47,8 @@ describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTT
 
   afterAll(async () => {
     await stopConsumer().catch(() => undefined);
-    await app?.close();
     await sql?.end();
-    process.env = saved;
-    await db?.drop();
-    await kafka?.stop();
+    await gateway?.stop();
   }, 30_000);
 
   it('serves discovery without a token: SMART configuration and a CapabilityStatement of what is implemented', async () => {

@@ -27,6 +27,12 @@ const schema = z.object({
   GATEWAY_PUBLIC_URL: z.string().url().optional(),
   FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb'),
   SMART_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Per-client token bucket on FHIR and CDS Hooks routes: requests at once, and refilled per second. */
+  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
+  GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  /** Where clinician-liaison answers CDS Hooks (the gateway proxies `/cds-services`). */
+  CLINICIAN_LIAISON_URL: z.string().url().default('http://127.0.0.1:3103'),
+  CDS_HOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Comma-separated LOINC codes of the Observations taken in. */
   GATEWAY_OBSERVATION_CODES: z.string().default(DEFAULT_INGEST_SCOPE.observationCodes.join(',')),
 });
@@ -47,6 +53,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     publicUrl: config.GATEWAY_PUBLIC_URL,
     fhirBodyLimit: config.FHIR_BODY_LIMIT,
     accessTokenTtlSeconds: config.SMART_ACCESS_TOKEN_TTL_SECONDS,
+    rateLimit: { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND },
+    cdsHooks: { upstreamUrl: config.CLINICIAN_LIAISON_URL.replace(/\/+$/, ''), timeoutMs: config.CDS_HOOKS_TIMEOUT_MS },
     ingestScope: { observationCodes: config.GATEWAY_OBSERVATION_CODES.split(',').map((code) => code.trim()).filter(Boolean) },
   };
 }

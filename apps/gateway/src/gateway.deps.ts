@@ -1,4 +1,4 @@
-import type { AuditLog, IdentityVault, ingestFhir, SmartTokenService } from '@carecircle/gateway/application';
+import type { AuditLog, FindMember, IdentityVault, ingestFhir, SmartTokenService, TokenBucketRateLimiter } from '@carecircle/gateway/application';
 import type { Clock } from '@carecircle/shared-kernel';
 
 /** What the gateway's controllers need from the outside world. */
@@ -8,6 +8,11 @@ export interface GatewayDeps {
   audit: AuditLog;
   vault: IdentityVault;
   clock: Clock;
+  /** EHR patient reference → member id, outside any ingest transaction (CDS Hooks context). */
+  findMember: FindMember;
+  rateLimiter: TokenBucketRateLimiter;
+  /** clinician-liaison, which answers CDS Hooks behind the gateway. */
+  cdsHooks: { upstreamUrl: string; timeoutMs: number };
 }
 
 export const GATEWAY_DEPS = Symbol('GATEWAY_DEPS');

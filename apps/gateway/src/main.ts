@@ -1,4 +1,4 @@
-import { exitOnStartupFailure, runService } from '@carecircle/platform/service-kit';
+import { connectKafkaConsumer, exitOnStartupFailure, runService } from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
 import { configureFhirBodies } from './fhir-http/fhir-body';
 import { readGatewayConfig } from './gateway.config';
@@ -16,7 +16,10 @@ function start(): void {
     rootModule: AppModule,
     defaultPort: 3000,
     jsonBodyLimit: fhirBodyLimit,
-    configure: (app) => configureFhirBodies(app, fhirBodyLimit),
+    configure: (app) => {
+      configureFhirBodies(app, fhirBodyLimit);
+      connectKafkaConsumer(app, 'gateway');
+    },
   });
 }
 

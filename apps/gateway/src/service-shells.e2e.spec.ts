@@ -14,7 +14,7 @@ let kafka: KafkaCluster | undefined;
 async function envFor(app: string): Promise<Record<string, string>> {
   const db = await createTestDatabase(`${app.replace(/-/g, '_')}_shell`);
   databases.push(db);
-  return { DATABASE_URL: db.url, KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true' };
+  return { DATABASE_URL: db.url, KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000' };
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { FhirRequestError, HANDLED_RESOURCE_TYPES, ingestFhir, type FhirSubmission, type Principal, type RequestContext } from '@carecircle/gateway/application';
 import { AccessGuard, auditBase, CurrentPrincipal } from '../fhir-http/access.guard';
 import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
+import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { CommandContext } from '../fhir-http/request-context.decorator';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 
@@ -13,7 +14,7 @@ const TYPE_PATTERN = /^[A-Z][A-Za-z]{1,63}$/;
 @ApiTags('fhir')
 @ApiBearerAuth()
 @Controller('fhir/R4')
-@UseGuards(AccessGuard)
+@UseGuards(AccessGuard, RateLimitGuard)
 @UseFilters(FhirRequestErrorFilter)
 export class FhirIngestHttpController {
   private readonly ingest: ReturnType<typeof ingestFhir>;

@@ -4,7 +4,8 @@ import { newMemberId, type IdentityVault, type MemberIdentities, type PatientIde
 /** Identifier hashes → member id, and the sealed identity, in the caller's transaction. */
 export class PostgresMemberIdentities implements MemberIdentities {
   constructor(
-    private readonly client: PoolClient,
+    /** The ingest transaction's connection, or the pool for a lookup outside one. */
+    private readonly client: Pick<PoolClient, 'query'>,
     private readonly vault: IdentityVault,
   ) {}
 

@@ -9,3 +9,5 @@ export * from './auth/smart-scopes';
 export * from './auth/smart-token-service';
 export * from './audit/audit-log.port';
 export * from './integration-events/to-integration-event';
+export * from './cds-hooks/cds-patient-context';
+export * from './rate-limit/token-bucket';

@@ -1,2 +1,3 @@
 export * from './member-record/member-record';
 export * from './member-record/member-record.decider';
+export * from './timeline';

@@ -1,5 +1,7 @@
 import { CreateGatewayTables1764300000000 } from './migrations/1764300000000-create-gateway-tables';
+import { timelineMigrations } from './timeline';
 
 export { CreateGatewayTables1764300000000 };
 /** The gateway's own tables (identities, audit), after the event store's and messaging's. */
-export const gatewayMigrations = [CreateGatewayTables1764300000000];
+export const gatewayMigrations = [CreateGatewayTables1764300000000, ...timelineMigrations];
+export * from './timeline';

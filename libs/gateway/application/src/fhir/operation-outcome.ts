@@ -27,7 +27,7 @@ export function operationOutcome(issues: readonly FhirIssue[]): OperationOutcome
 export class FhirRequestError extends Error {
   override readonly name = 'FhirRequestError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
     readonly issues: readonly FhirIssue[],
   ) {
     super(issues.map((issue) => issue.text).join('; '));

@@ -1,0 +1,19 @@
+import type { AuditLog } from '@carecircle/gateway/application';
+import type { Sql } from '@carecircle/gateway/read-models';
+import type { Clock } from '@carecircle/shared-kernel';
+import type { DevIdentityProvider } from '../web-ui/dev-identity-provider';
+
+/** What the timeline's controllers need. */
+export interface TimelineDeps {
+  sql: Sql;
+  audit: AuditLog;
+  clock: Clock;
+  /** The development issuer, only when `GATEWAY_DEV_IDP=true`. */
+  devIdp?: DevIdentityProvider;
+  /** Humans' tokens from a configured OpenID Connect issuer (`GATEWAY_OIDC_ISSUER` + `GATEWAY_OIDC_JWKS_URL`). */
+  oidc?: { issuer: string; jwksUrl: string; audience: string };
+  /** How often the live stream looks for new entries. */
+  streamPollMs: number;
+}
+
+export const TIMELINE_DEPS = Symbol('TIMELINE_DEPS');

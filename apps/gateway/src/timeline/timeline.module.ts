@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { sqlOfPool } from '@carecircle/gateway/read-models';
+import { systemClock } from '@carecircle/platform/event-sourcing';
+import { createLogger } from '@carecircle/platform/observability';
+import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { DevIdentityProvider } from '../web-ui/dev-identity-provider';
+import { DevIdentityProviderHttpController } from '../web-ui/dev-identity-provider.http.controller';
+import { WebUiHttpController } from '../web-ui/web-ui.http.controller';
+import { TimelineEventsKafkaController } from './timeline-events.kafka.controller';
+import { TimelineReader } from './timeline-reader';
+import { readTimelineConfig } from './timeline.config';
+import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
+import { TimelineHttpController } from './timeline.http.controller';
+
+/** The care timeline: its Kafka consumer, its API (JSON and server-sent events) and the web UI at `/`. */
+@Module({
+  controllers: [TimelineEventsKafkaController, TimelineHttpController, DevIdentityProviderHttpController, WebUiHttpController],
+  providers: [
+    TimelineReader,
+    {
+      provide: TIMELINE_DEPS,
+      useFactory: async (dataSource: DataSource): Promise<TimelineDeps> => {
+        const config = readTimelineConfig();
+        const pool = (dataSource.driver as PostgresDriver).master as Pool;
+        if (config.devIdp) createLogger('gateway').warn('GATEWAY_DEV_IDP=true: the development sign-in is on; anyone reaching the gateway can sign in as a demo user. Local runs only.');
+        return {
+          sql: sqlOfPool(pool),
+          audit: new PostgresAuditLog(pool),
+          clock: systemClock,
+          ...(config.devIdp ? { devIdp: await DevIdentityProvider.create(`${config.publicUrl}/dev-idp`) } : {}),
+          ...(config.oidc ? { oidc: config.oidc } : {}),
+          streamPollMs: config.streamPollMs,
+        };
+      },
+      inject: [DataSource],
+    },
+  ],
+})
+export class TimelineModule {}

@@ -1,0 +1,89 @@
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+
+/** The roles a human reader of the web UI has. */
+export type HumanRole = 'facilitator' | 'clinician' | 'programme-lead';
+export const HUMAN_ROLES: readonly HumanRole[] = ['facilitator', 'clinician', 'programme-lead'];
+
+/** Claim carrying the CareCircle role in ID and access tokens (ours and a configured issuer's). */
+export const ROLE_CLAIM = 'carecircle_role';
+
+export interface DemoUser {
+  username: string;
+  /** Pseudonymous staff id, as the services' events name them. */
+  sub: string;
+  name: string;
+  role: HumanRole;
+}
+
+/** Synthetic demo users; their ids match the contract fixtures' facilitator and psychiatrist. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { username: 'facilitator', sub: 'fac_synthetic_sw_01', name: 'Demo facilitator (social worker)', role: 'facilitator' },
+  { username: 'clinician', sub: 'clin_synthetic_psy_01', name: 'Demo attending psychiatrist', role: 'clinician' },
+  { username: 'lead', sub: 'lead_synthetic_01', name: 'Demo programme lead', role: 'programme-lead' },
+];
+
+const TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * A development-only OpenID Connect issuer for the local run (`GATEWAY_DEV_IDP=true`): password-less
+ * sign-in as one of the demo users, ES256 ID and access tokens signed by a key made at start-up.
+ * Never enabled by default: anyone reaching it can sign in as anyone.
+ */
+export class DevIdentityProvider {
+  private constructor(
+    readonly issuer: string,
+    private readonly privateKey: CryptoKey,
+    private readonly publicKey: CryptoKey,
+    readonly publicJwk: JWK,
+  ) {}
+
+  static async create(issuer: string): Promise<DevIdentityProvider> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: 'dev-idp-1' };
+    return new DevIdentityProvider(issuer, privateKey, publicKey, publicJwk);
+  }
+
+  discovery(): Record<string, unknown> {
+    return {
+      issuer: this.issuer,
+      jwks_uri: `${this.issuer}/jwks`,
+      token_endpoint: `${this.issuer}/token`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+      claims_supported: ['sub', 'name', ROLE_CLAIM],
+    };
+  }
+
+  async signIn(username: string, now: Date): Promise<{ id_token: string; access_token: string; token_type: 'Bearer'; expires_in: number } | undefined> {
+    const user = DEMO_USERS.find((candidate) => candidate.username === username);
+    if (!user) return undefined;
+    const iat = Math.floor(now.getTime() / 1000);
+    const sign = (claims: Record<string, unknown>, audience: string) =>
+      new SignJWT({ ...claims, [ROLE_CLAIM]: user.role })
+        .setProtectedHeader({ alg: 'ES256', kid: this.publicJwk.kid })
+        .setIssuer(this.issuer)
+        .setSubject(user.sub)
+        .setAudience(audience)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + TOKEN_TTL_SECONDS)
+        .sign(this.privateKey);
+    return {
+      id_token: await sign({ name: user.name }, 'carecircle-web'),
+      access_token: await sign({ scope: 'openid timeline.read' }, 'carecircle-gateway'),
+      token_type: 'Bearer',
+      expires_in: TOKEN_TTL_SECONDS,
+    };
+  }
+
+  /** The user of a valid access token from this issuer, or undefined. */
+  async verify(accessToken: string, now: Date): Promise<{ sub: string; role: HumanRole } | undefined> {
+    try {
+      const { payload } = await jwtVerify(accessToken, this.publicKey, { issuer: this.issuer, audience: 'carecircle-gateway', algorithms: ['ES256'], currentDate: now });
+      const role = payload[ROLE_CLAIM];
+      return typeof payload.sub === 'string' && HUMAN_ROLES.includes(role as HumanRole) ? { sub: payload.sub, role: role as HumanRole } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { fixtures, Topics, type IntegrationEvent } from '@carecircle/contracts';
+import { createKafka, createProducer } from '@carecircle/platform/messaging';
+import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
+import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+
+// Run from the workspace root after `npm run build` (npm run test:e2e does both).
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const MEMBER = 'mbr_synthetic_0001';
+const UI_TIMEOUT_MS = 20_000;
+
+const TOPIC_OF: Record<string, string> = {
+  GroupFormed: Topics.scheduling,
+  ReferralReceived: Topics.enrollment,
+  MemberEnrolled: Topics.enrollment,
+  MeasureRecorded: Topics.outcomes,
+  TreatmentPlanUpdated: Topics.clinicianLiaison,
+  MedicationChanged: Topics.clinicianLiaison,
+  CoordinationAlertRaised: Topics.clinicianLiaison,
+  AlertAcknowledged: Topics.clinicianLiaison,
+};
+
+type AxeResult = { violations: { id: string; impact: string | null; nodes: unknown[] }[] };
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
+  return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+}
+
+async function signIn(context: BrowserContext, baseUrl: string, username: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  await page.goto(`${baseUrl}/`);
+  await page.getByLabel('Demo user (development sign-in)').selectOption(username);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#who').filter({ hasText: 'Signed in as' }).waitFor();
+  return page;
+}
+
+describe('the web UI in Chromium: the care timeline, redacted by role, updating live', () => {
+  let kafka: KafkaCluster | undefined;
+  let db: TestDatabase | undefined;
+  let gateway: ServiceProcess | undefined;
+  let context: BrowserContext | undefined;
+  let producer: ReturnType<typeof createProducer> | undefined;
+  const profile = mkdtempSync(join(tmpdir(), 'cc-chromium-'));
+
+  async function publish(...types: (keyof typeof TOPIC_OF)[]): Promise<void> {
+    for (const type of types) {
+      const event = fixtures[type as keyof typeof fixtures] as IntegrationEvent;
+      await producer!.send({ topic: TOPIC_OF[type]!, messages: [{ key: event.subject, value: JSON.stringify(event) }] });
+    }
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    kafka = await startKafka();
+    db = await createTestDatabase('gateway_web_ui');
+    producer = createProducer(createKafka({ clientId: 'web-ui-e2e', brokers: kafka.brokers }));
+    await producer.connect();
+    // Something on each topic before the gateway subscribes (the mock cluster creates topics on first produce).
+    await publish('GroupFormed', 'ReferralReceived', 'MemberEnrolled', 'MeasureRecorded', 'TreatmentPlanUpdated');
+    gateway = await startServiceProcess({
+      app: 'gateway',
+      env: { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', GATEWAY_DEV_IDP: 'true', TIMELINE_STREAM_POLL_MS: '200' },
+      startTimeoutMs: 30_000,
+    });
+    context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, bypassCSP: true, viewport: { width: 1100, height: 1400 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await gateway?.kill9();
+    await producer?.disconnect().catch(() => undefined);
+    await db?.drop();
+    await kafka?.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }, 60_000);
+
+  it('shows the facilitator the alert and the medication change without the drug; the clinician sees the drug; the lead sees no member', async () => {
+    const baseUrl = gateway!.url;
+    // The consumer has caught up with what was published before it started.
+    await waitFor(
+      async () => {
+        const response = await fetch(`${baseUrl}/health`);
+        return response.ok;
+      },
+      { timeoutMs: 15_000, description: 'the gateway to be healthy' },
+    );
+
+    const facilitator = await signIn(context!, baseUrl, 'facilitator');
+    await facilitator.locator('#timeline li', { hasText: 'Enrolled in group grp_cancer_tuesday' }).waitFor();
+
+    // Arrives while the page is open: shown through the live stream, no reload.
+    await publish('MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged');
+    await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
+    const alert = facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' });
+    await alert.waitFor();
+    await alert.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
+    const facilitatorText = await facilitator.locator('#timeline').innerText();
+    expect(facilitatorText).not.toMatch(/sertraline|36437|ssri/i);
+    expect(await seriousAxeViolations(facilitator)).toEqual([]);
+    await facilitator.screenshot({ path: join(SCREENSHOTS, 'timeline-facilitator.png'), fullPage: true });
+
+    // Filters: only alerts.
+    await facilitator.getByLabel('treatment').uncheck();
+    await expect(facilitator.locator('#timeline li', { hasText: 'Medication change' }).count()).resolves.toBe(0);
+
+    const clinician = await signIn(context!, baseUrl, 'clinician');
+    await clinician.locator('#timeline li', { hasText: 'Medication started: sertraline (ssri)' }).waitFor();
+    expect(await seriousAxeViolations(clinician)).toEqual([]);
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
+
+    const lead = await signIn(context!, baseUrl, 'lead');
+    await lead.locator('[role="alert"]', { hasText: 'You may not see this member’s timeline.' }).waitFor();
+    await lead.screenshot({ path: join(SCREENSHOTS, 'timeline-lead.png'), fullPage: true });
+
+    // Every read was audited, the lead's denial too.
+    const client = new Client({ connectionString: db!.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ agent: string; outcome: string }>(
+        `SELECT DISTINCT agent, outcome FROM gateway.audit_event WHERE 'Timeline' = ANY(resource_types) AND member_ids @> ARRAY[$1] ORDER BY agent`,
+        [MEMBER],
+      );
+      expect(rows).toEqual([
+        { agent: 'clin_synthetic_psy_01', outcome: '0' },
+        { agent: 'fac_synthetic_sw_01', outcome: '0' },
+        { agent: 'lead_synthetic_01', outcome: '4' },
+      ]);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,71 @@
+import type { AlertLifecycle, Severity, TimelineEntry, TimelineKind, TimelineSourceEvent, TimelineViewer } from './timeline-entry';
+
+/** Who may see a member, learnt from the events: group rosters and facilitators, and the care team. */
+export type AccessFact =
+  | { kind: 'group-facilitators'; groupId: string; facilitatorIds: readonly string[] }
+  | { kind: 'group-member'; groupId: string; memberId: string; present: boolean }
+  | { kind: 'care-team'; memberId: string; clinicianId: string };
+
+type Payload = Readonly<Record<string, unknown>>;
+
+export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
+  const p = event.payload as Payload;
+  const member = event.subject;
+  const clinician = (key: string): AccessFact[] =>
+    typeof p[key] === 'string' && member.startsWith('mbr_') ? [{ kind: 'care-team', memberId: member, clinicianId: p[key] }] : [];
+  switch (event.type) {
+    case 'GroupFormed':
+    case 'GroupChanged':
+      return [{ kind: 'group-facilitators', groupId: String(p['groupId']), facilitatorIds: (p['facilitatorIds'] as string[] | undefined) ?? [] }];
+    case 'MemberEnrolled':
+      return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: true }];
+    case 'MemberWithdrew':
+      return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: false }];
+    case 'ReferralReceived':
+      return clinician('referringClinicianId');
+    case 'MedicationChanged':
+      return clinician('prescriberId');
+    case 'CoordinationAlertRaised':
+      return p['recipientRole'] === 'facilitator' ? [] : clinician('recipientId');
+    case 'AlertEscalated':
+      return clinician('escalatedTo');
+    default:
+      return [];
+  }
+}
+
+/** An entry as one reader may see it. */
+export interface TimelineEntryView {
+  id: string;
+  memberId: string;
+  at: string;
+  kind: TimelineKind;
+  type: string;
+  title: string;
+  severity?: Severity;
+  details: Readonly<Record<string, unknown>>;
+  alert?: AlertLifecycle;
+  /** True when the reader sees the minimum-necessary view. */
+  redacted: boolean;
+}
+
+/**
+ * Redaction at read time: the care team sees everything; a facilitator the minimum-necessary view,
+ * except treatment details when the member consented to share them.
+ */
+export function viewOf(entry: TimelineEntry, viewer: TimelineViewer): TimelineEntryView {
+  const full = viewer.role === 'clinician' || (viewer.consentToShareMedication && entry.kind === 'treatment');
+  const shown = full ? { title: entry.title, details: entry.details } : entry.facilitatorView;
+  return {
+    id: entry.sourceEventId,
+    memberId: entry.memberId,
+    at: entry.at,
+    kind: entry.kind,
+    type: entry.type,
+    title: shown.title,
+    ...(entry.severity ? { severity: entry.severity } : {}),
+    details: shown.details,
+    ...(entry.alert ? { alert: entry.alert } : {}),
+    redacted: !full && (shown.title !== entry.title || JSON.stringify(shown.details) !== JSON.stringify(entry.details)),
+  };
+}

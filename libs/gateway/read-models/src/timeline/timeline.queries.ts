@@ -1,0 +1,86 @@
+import type { TimelineEntry, TimelineKind } from '@carecircle/gateway/domain';
+import type { Sql } from './timeline.projection';
+
+export interface TimelineQuery {
+  from?: string;
+  to?: string;
+  kinds?: readonly TimelineKind[];
+  cursor?: string;
+  limit: number;
+}
+
+export interface TimelinePage {
+  entries: TimelineEntry[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** Opaque keyset cursor: the (at, sourceEventId) of the last entry of a page. */
+export function encodeCursor(entry: Pick<TimelineEntry, 'at' | 'sourceEventId'>): string {
+  return Buffer.from(JSON.stringify([entry.at, entry.sourceEventId]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
+}
+
+/** One member's timeline, oldest first, filtered by time range and kinds, a page at a time. */
+export async function readTimeline(sql: Sql, memberId: string, query: TimelineQuery): Promise<TimelinePage> {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const rows = await sql<{ entry: TimelineEntry }>(
+    `SELECT entry FROM gateway.timeline_entry
+      WHERE member_id = $1
+        AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
+        AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
+        AND ($4::text[] IS NULL OR kind = ANY($4::text[]))
+        AND ($5::timestamptz IS NULL OR (at, source_event_id) > ($5::timestamptz, $6::text))
+      ORDER BY at, source_event_id
+      LIMIT $7`,
+    [memberId, query.from ?? null, query.to ?? null, query.kinds?.length ? query.kinds : null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
+  );
+  const entries = rows.slice(0, query.limit).map((row) => row.entry);
+  const last = entries.at(-1);
+  return rows.length > query.limit && last ? { entries, nextCursor: encodeCursor(last) } : { entries };
+}
+
+/** Entries added or changed after change number `afterChange` (the live stream), with the newest change number. */
+export async function readTimelineChanges(sql: Sql, memberId: string, afterChange: string): Promise<{ entries: TimelineEntry[]; lastChange: string }> {
+  const rows = await sql<{ entry: TimelineEntry; change: string }>(
+    `SELECT entry, changed_seq::text AS change FROM gateway.timeline_entry WHERE member_id = $1 AND changed_seq > $2::bigint ORDER BY changed_seq LIMIT 500`,
+    [memberId, afterChange],
+  );
+  return { entries: rows.map((row) => row.entry), lastChange: rows.at(-1)?.change ?? afterChange };
+}
+
+/** The newest change number of a member's timeline ('0' when empty): where a live stream starts. */
+export async function latestTimelineChange(sql: Sql, memberId: string): Promise<string> {
+  const [row] = await sql<{ latest: string | null }>(`SELECT max(changed_seq)::text AS latest FROM gateway.timeline_entry WHERE member_id = $1`, [memberId]);
+  return row?.latest ?? '0';
+}
+
+export interface MemberAccess {
+  facilitatorIds: string[];
+  clinicianIds: string[];
+  /** The member's consent to show facilitators treatment details. No integration event carries it yet: always false. */
+  consentToShareMedication: boolean;
+}
+
+/** Who may read a member's timeline: the facilitators of the member's groups and the care team seen in the events. */
+export async function memberAccess(sql: Sql, memberId: string): Promise<MemberAccess> {
+  const facilitators = await sql<{ id: string }>(
+    `SELECT DISTINCT unnest(f.facilitator_ids) AS id FROM gateway.timeline_group_member m JOIN gateway.timeline_group_facilitator f USING (group_id) WHERE m.member_id = $1`,
+    [memberId],
+  );
+  const clinicians = await sql<{ id: string }>(`SELECT clinician_id AS id FROM gateway.timeline_care_team WHERE member_id = $1`, [memberId]);
+  return { facilitatorIds: facilitators.map((row) => row.id), clinicianIds: clinicians.map((row) => row.id), consentToShareMedication: false };
+}
