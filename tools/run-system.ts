@@ -64,6 +64,8 @@ async function main(): Promise<void> {
         KAFKA_BROKERS: kafka.brokers.join(','),
         KAFKA_TOPICS_AUTO_CREATED: kafka.kind === 'mock' ? 'true' : (process.env['KAFKA_TOPICS_AUTO_CREATED'] ?? 'false'),
         OTEL_SERVICE_NAME: `carecircle-${service.name}`,
+        // The local run signs people in through the gateway's development issuer (demo users only).
+        ...(service.name === 'gateway' ? { GATEWAY_DEV_IDP: process.env['GATEWAY_DEV_IDP'] ?? 'true' } : {}),
       };
       if (service.database) {
         const database = `carecircle_${service.name.replace(/-/g, '_')}`;
@@ -86,7 +88,9 @@ async function main(): Promise<void> {
     }
     log('all services are up:');
     for (const service of services) log(`  ${service.name.padEnd(18)} http://127.0.0.1:${service.port}  (health: /health, API docs: /api/docs)`);
-    log('web UI and FHIR facade: http://127.0.0.1:3000 — press Ctrl-C to stop');
+    log('web UI, FHIR R4 facade and CDS Hooks: http://127.0.0.1:3000');
+    log('  sign in with the development issuer as the demo facilitator, clinician or programme lead');
+    log('press Ctrl-C to stop');
   } catch (error) {
     console.error(`[carecircle] ${error instanceof Error ? error.message : String(error)}`);
     await stopAll(1);
