@@ -18,7 +18,7 @@ import { ReferralsHttpController } from './referrals/referrals.http.controller';
 import { ConsentsHttpController } from './consents/consents.http.controller';
 import { PlacementHttpController } from './placement/placement.http.controller';
 import { ENROLLMENT_SUBSCRIPTIONS, SchedulingEventsKafkaController } from './scheduling-events/scheduling-events.kafka.controller';
-import { OfferExpiryPoller } from './offer-expiry.poller';
+import { SeatKeeperPoller } from './seat-keeper.poller';
 
 @Module({
   imports: [
@@ -44,7 +44,7 @@ import { OfferExpiryPoller } from './offer-expiry.poller';
       }),
       inject: [EVENT_STORE, DataSource, ENROLLMENT_CONFIG],
     },
-    OfferExpiryPoller,
+    SeatKeeperPoller,
   ],
 })
 export class AppModule {}

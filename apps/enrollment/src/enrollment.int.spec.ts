@@ -3,8 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
 import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
-import { expireDueOffers } from '@carecircle/enrollment/application';
-import { TypeOrmGroupCatalogue } from '@carecircle/enrollment/read-models';
+import { capacityOf, completeDanglingPlacements, expireDueOffers, openNewGroupsToWaitlists } from '@carecircle/enrollment/application';
+import { groupSeatsDecider, groupSeatsStreamId } from '@carecircle/enrollment/domain';
+import { TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
+import { handleCommand, systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer, EVENT_STORE, bootstrapService } from '@carecircle/platform/service-kit';
@@ -60,11 +62,11 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
   };
   const countEvents = async () => Number((await app!.get(DataSource).query('SELECT count(*) AS n FROM event_store.events'))[0].n);
 
-  async function refer(label: string, facts: object) {
+  async function refer(label: string, facts: object, wantedCondition = 'cancer') {
     const referralId = randomUUID();
     const memberId = `mbr_int_${label}`;
     const referred = await post('/api/enrollment/referrals', {
-      referralId, memberId, referringClinicianId: 'clin_int_01', wantedGroupType: 'disease-specific', wantedCondition: 'cancer', modalityPreference: 'online', memberRole: 'patient', screeningFacts: facts,
+      referralId, memberId, referringClinicianId: 'clin_int_01', wantedGroupType: 'disease-specific', wantedCondition, modalityPreference: 'online', memberRole: 'patient', screeningFacts: facts,
     });
     expect(referred.status).toBe(202);
     for (const kind of ['treatment', 'confidentiality-agreement']) {
@@ -74,15 +76,23 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     return { referralId, memberId };
   }
 
-  it('learns a group from scheduling, screens, enrols exactly one of two for the last seat, waitlists, offers and expires', async () => {
+  /** Scheduling forms a group: GroupFormed on Kafka, until enrollment's catalogue knows it. */
+  async function formGroup(id: string, shape: { condition: string; seats: number; cadence: string }) {
     const formed = GroupFormed.parse({
       ...fixtures.GroupFormed,
       eventId: randomUUID(),
-      subject: groupId,
-      payload: { ...(fixtures.GroupFormed as { payload: object }).payload, groupId, groupType: 'disease-specific', condition: 'cancer', seats: 6, openness: 'open', modality: 'online', cadence: 'biweekly', ageBand: { min: 18, max: 90 }, firstSessionAt: '2030-01-07T17:00:00.000Z' },
+      subject: id,
+      payload: { ...(fixtures.GroupFormed as { payload: object }).payload, groupId: id, groupType: 'disease-specific', openness: 'open', modality: 'online', ageBand: { min: 18, max: 90 }, firstSessionAt: '2030-01-07T17:00:00.000Z', ...shape },
     });
-    await producer!.send({ topic: Topics.scheduling, acks: -1, messages: [{ key: groupId, value: JSON.stringify(formed) }] });
-    await waitFor(async () => ((await get(`/api/enrollment/groups/${groupId}`)).status === 200 ? true : undefined), { timeoutMs: 45_000, description: 'the GroupFormed event to reach the catalogue' });
+    await producer!.send({ topic: Topics.scheduling, acks: -1, messages: [{ key: id, value: JSON.stringify(formed) }] });
+    await waitFor(async () => ((await get(`/api/enrollment/groups/${id}`)).status === 200 ? true : undefined), { timeoutMs: 45_000, description: `GroupFormed of ${id} to reach the catalogue` });
+  }
+
+  const context = (label: string) => ({ correlationId: label, causationId: label });
+  const depsAt = (now?: Date) => ({ store: app!.get<EventStore>(EVENT_STORE), clock: now ? fixedClock(now) : systemClock, catalogue: new TypeOrmGroupCatalogue(app!.get(DataSource)) });
+
+  it('learns a group from scheduling, screens, enrols exactly one of two for the last seat, waitlists, offers and expires', async () => {
+    await formGroup(groupId, { condition: 'cancer', seats: 6, cadence: 'biweekly' });
 
     const members = await Promise.all(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((label) => refer(label, mild)));
     const anxious = await refer('anxious', { ...mild, gad7: 18 });
@@ -122,13 +132,108 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     expect(afterWithdrawal.offers.map((o: { memberId: string }) => o.memberId)).toEqual([loser.memberId]);
 
     // The offer lapses once its configured time has passed (an injected clock drives the poll's use case).
-    const clock = fixedClock(new Date(Date.now() + 49 * 3_600_000));
-    const deps = { store: app!.get<EventStore>(EVENT_STORE), clock, catalogue: new TypeOrmGroupCatalogue(app!.get(DataSource)) };
-    expect(await expireDueOffers(deps)({ correlationId: 'poll-1', causationId: 'poll-1' })).toBe(1);
+    const deps = depsAt(new Date(Date.now() + 49 * 3_600_000));
+    expect(await expireDueOffers(deps)(context('poll-1'))).toBe(1);
     const afterExpiry = (await get(`/api/enrollment/groups/${groupId}`)).body;
     expect(afterExpiry.offers).toEqual([]);
     expect(afterExpiry.history.at(-1)).toMatchObject({ type: 'OfferExpired', memberId: loser.memberId });
-    expect(await expireDueOffers(deps)({ correlationId: 'poll-2', causationId: 'poll-2' })).toBe(0);
+    expect(await expireDueOffers(deps)(context('poll-2'))).toBe(0);
+  });
+
+  it('re-checks eligibility when a seat is offered: a member put on hold keeps their place but is passed over', async () => {
+    const id = 'grp_int_recheck';
+    await formGroup(id, { condition: 'lymphoma', seats: 6, cadence: 'weekly' });
+    const seated = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => refer(`recheck_${n}`, mild, 'lymphoma')));
+    for (const member of seated) expect((await post(`/api/enrollment/groups/${id}/enrolments`, { referralId: member.referralId })).status).toBe(202);
+    const [first, second] = [await refer('recheck_first', mild, 'lymphoma'), await refer('recheck_second', mild, 'lymphoma')];
+    for (const member of [first, second]) expect((await post(`/api/enrollment/groups/${id}/waitlist`, { referralId: member.referralId })).status).toBe(202);
+    // A new screening puts the first in line on hold (PHQ-9 item 9).
+    expect((await post(`/api/enrollment/referrals/${first.referralId}/screenings`, { facts: { ...mild, phq9: { total: 5, item9: 2 } } })).status).toBe(202);
+
+    expect((await post(`/api/enrollment/groups/${id}/withdrawals`, { memberId: seated[0]!.memberId, reason: 'member-request' })).status).toBe(202);
+    const afterWithdrawal = (await get(`/api/enrollment/groups/${id}`)).body;
+    expect(afterWithdrawal.offers.map((o: { memberId: string }) => o.memberId)).toEqual([second.memberId]);
+    expect(afterWithdrawal.waitlist.map((w: { memberId: string }) => w.memberId)).toEqual([first.memberId]);
+
+    // The second is put on hold too before accepting: the acceptance is refused with the reason, nothing written.
+    expect((await post(`/api/enrollment/referrals/${second.referralId}/screenings`, { facts: { ...mild, phq9: { total: 5, item9: 1 } } })).status).toBe(202);
+    const before = await countEvents();
+    const refused = await post(`/api/enrollment/groups/${id}/offers/${second.memberId}/acceptance`, {});
+    expect([refused.status, refused.body.code]).toEqual([422, 'enrollment.no-longer-eligible']);
+    expect(refused.body.detail).toMatch(/Placement is on hold/);
+    expect(await countEvents()).toBe(before);
+
+    // Once the hold is lifted, the poll offers the next free seat to the first in line again.
+    expect((await post(`/api/enrollment/referrals/${first.referralId}/screenings`, { facts: mild })).status).toBe(202);
+    expect((await post(`/api/enrollment/groups/${id}/withdrawals`, { memberId: seated[1]!.memberId, reason: 'member-request' })).status).toBe(202);
+    expect((await get(`/api/enrollment/groups/${id}`)).body.offers.map((o: { memberId: string }) => o.memberId)).toEqual([second.memberId, first.memberId]);
+  });
+
+  it('offers a newly formed group\'s seats to members waiting on full groups of its kind: urgent first, FIFO, screening respected', async () => {
+    const fullId = 'grp_int_melanoma_small';
+    await formGroup(fullId, { condition: 'melanoma', seats: 6, cadence: 'monthly' });
+    const seated = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => refer(`mel_${n}`, mild, 'melanoma')));
+    for (const member of seated) expect((await post(`/api/enrollment/groups/${fullId}/enrolments`, { referralId: member.referralId })).status).toBe(202);
+    const anxious = await refer('mel_anxious', { ...mild, gad7: 16 }, 'melanoma');
+    const early = await refer('mel_early', mild, 'melanoma');
+    const held = await refer('mel_held', mild, 'melanoma');
+    const late = await refer('mel_late', mild, 'melanoma');
+    const urgent = await refer('mel_urgent', mild, 'melanoma');
+    for (const [member, priority] of [[anxious, 2], [early, 2], [held, 2], [late, 2], [urgent, 1]] as const) {
+      expect((await post(`/api/enrollment/groups/${fullId}/waitlist`, { referralId: member.referralId, priority })).status).toBe(202);
+    }
+    expect((await post(`/api/enrollment/referrals/${held.referralId}/screenings`, { facts: { ...mild, phq9: { total: 5, item9: 1 } } })).status).toBe(202);
+
+    // A weekly group of 12 for the same condition: too big and too frequent for severe anxiety; 3 seats to offer.
+    const newId = 'grp_int_melanoma_weekly';
+    await formGroup(newId, { condition: 'melanoma', seats: 12, cadence: 'weekly' });
+    const nine = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => refer(`mel_new_${n}`, mild, 'melanoma')));
+    for (const member of nine) expect((await post(`/api/enrollment/groups/${newId}/enrolments`, { referralId: member.referralId })).status).toBe(202);
+    const open = openNewGroupsToWaitlists(depsAt(), new TypeOrmGroupCatalogue(app!.get(DataSource)));
+    expect(await open(context('open-1'))).toBe(3);
+    const offers = (await get(`/api/enrollment/groups/${newId}`)).body.offers as { memberId: string; waitingInGroupId: string }[];
+    expect(offers.map((o) => [o.memberId, o.waitingInGroupId])).toEqual([urgent, early, late].map((m) => [m.memberId, fullId]));
+    expect(await open(context('open-2'))).toBe(0);
+
+    // Accepting moves the member: seated in the new group, off the full group's waitlist, the referral follows.
+    expect((await post(`/api/enrollment/groups/${newId}/offers/${early.memberId}/acceptance`, {})).status).toBe(202);
+    const full = (await get(`/api/enrollment/groups/${fullId}`)).body;
+    expect(full.waitlist.map((w: { memberId: string }) => w.memberId)).toEqual([urgent, anxious, held, late].map((m) => m.memberId));
+    expect((await get(`/api/enrollment/referrals/${early.referralId}`)).body.placementGroupId).toBe(newId);
+    // One who took a seat elsewhere meanwhile cannot hold two: 409.
+    expect((await post(`/api/enrollment/groups/${fullId}/withdrawals`, { memberId: seated[0]!.memberId, reason: 'member-request' })).status).toBe(202);
+    expect((await post(`/api/enrollment/groups/${fullId}/offers/${urgent.memberId}/acceptance`, {})).status).toBe(202);
+    const twice = await post(`/api/enrollment/groups/${newId}/offers/${urgent.memberId}/acceptance`, {});
+    expect([twice.status, twice.body.code]).toEqual([409, 'enrollment.seated-elsewhere']);
+  });
+
+  it('completes a placement whose referral append was lost in a crash, so a consent withdrawal still finds the group', async () => {
+    const id = 'grp_int_repair';
+    await formGroup(id, { condition: 'sarcoma', seats: 6, cadence: 'weekly' });
+    const member = await refer('repair', mild, 'sarcoma');
+    const deps = depsAt();
+    const checkpoint = new TypeOrmProcessCheckpoint(app!.get(DataSource), 'placement-repair-int');
+    const repair = completeDanglingPlacements(deps, checkpoint, { batchSize: 50 });
+    await repair(context('repair-0')); // catch up with everything recorded so far
+
+    // The first append only, as a process killed between the two would leave it.
+    const group = (await deps.catalogue.find(id))!;
+    const seat = await handleCommand(deps.store, groupSeatsStreamId(id), groupSeatsDecider, {
+      type: 'EnrolInGroup',
+      data: { group: capacityOf(group, new Date()), candidate: { referralId: member.referralId, memberId: member.memberId, memberRole: 'patient' } },
+      metadata: { now: new Date(), ...context('crash') },
+    });
+    expect(seat.ok).toBe(true);
+    expect((await get(`/api/enrollment/referrals/${member.referralId}`)).body.placementGroupId).toBeNull();
+
+    expect(await repair(context('repair-1'))).toBe(1);
+    expect((await get(`/api/enrollment/referrals/${member.referralId}`)).body.placementGroupId).toBe(id);
+    expect(await repair(context('repair-2'))).toBe(0);
+
+    expect((await post(`/api/enrollment/referrals/${member.referralId}/consents/treatment/withdrawal`, { withdrawnBy: 'staff_int_01' })).status).toBe(202);
+    const seats = (await get(`/api/enrollment/groups/${id}`)).body;
+    expect(seats.roster).toEqual([]);
+    expect(seats.history.at(-1)).toMatchObject({ type: 'MemberWithdrew', memberId: member.memberId });
   });
 
   it('answers bad input with 400 naming the field and unknown ids with 404, writing nothing', async () => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { actOnGroupSeats, groupSeats, placeMember, type RequestContext } from '@carecircle/enrollment/application';
+import { acceptOffer, actOnGroupSeats, groupSeats, placeMember, type RequestContext } from '@carecircle/enrollment/application';
 import { CommandContext } from '../request-context.decorator';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
@@ -12,11 +12,13 @@ import { JoinWaitlistRequestDto, PlaceMemberRequestDto, WithdrawMemberRequestDto
 export class PlacementHttpController {
   private readonly place: ReturnType<typeof placeMember>;
   private readonly act: ReturnType<typeof actOnGroupSeats>;
+  private readonly acceptSeat: ReturnType<typeof acceptOffer>;
   private readonly seats: ReturnType<typeof groupSeats>;
 
   constructor(@Inject(ENROLLMENT_DEPS) deps: EnrollmentDeps) {
     this.place = placeMember(deps);
     this.act = actOnGroupSeats(deps);
+    this.acceptSeat = acceptOffer(deps);
     this.seats = groupSeats(deps);
   }
 
@@ -41,9 +43,10 @@ export class PlacementHttpController {
 
   @Post('offers/:memberId/acceptance')
   @HttpCode(202)
-  @ApiConflictResponse({ description: 'The offer has expired.' })
+  @ApiConflictResponse({ description: 'The offer has expired, or the member holds a seat in another group.' })
+  @ApiUnprocessableEntityResponse({ description: 'The member is no longer eligible (screening outcome, consent or a screening constraint), with the reason.' })
   async accept(@Param('groupId', groupIdPipe) groupId: string, @Param('memberId', memberIdPipe) memberId: string, @CommandContext() context: RequestContext) {
-    const { changed } = unwrap(await this.act(groupId, { type: 'AcceptOffer', memberId }, context));
+    const { changed } = unwrap(await this.acceptSeat({ groupId, memberId }, context));
     return { groupId, memberId, status: changed ? 'enrolled' : 'already-enrolled' };
   }
 

@@ -24,7 +24,8 @@ export class SchedulingEventsKafkaController {
     };
     this.scheduling = consumer.forTopic(Topics.scheduling, {
       routes: [
-        on(GroupFormed, (event, tx) => projectCatalogueFact(tx, describe(event))),
+        // A new group: the seat keeper offers its seats to members waiting on full groups of its kind.
+        on(GroupFormed, (event, tx) => projectCatalogueFact(tx, { ...describe(event), formed: true })),
         on(GroupChanged, (event, tx) => projectCatalogueFact(tx, describe(event))),
         on(GroupClosed, (event, tx) => projectCatalogueFact(tx, { type: 'GroupClosed', groupId: event.payload.groupId })),
       ],

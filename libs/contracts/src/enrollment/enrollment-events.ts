@@ -5,7 +5,8 @@ import { Topics } from '../topics';
 export const groupTypeSchema = z.enum(['disease-specific', 'stage-specific', 'general-emotional-support']);
 export const modalitySchema = z.enum(['in-person', 'online', 'hybrid']);
 export const memberRoleSchema = z.enum(['patient', 'caregiver', 'family-member']);
-const withdrawalReasonSchema = z.enum(['member-request', 'consent-withdrawn', 'clinical', 'other']);
+/** placed-elsewhere (added in v1): the member took a seat in another group and left this waitlist. */
+const withdrawalReasonSchema = z.enum(['member-request', 'consent-withdrawn', 'clinical', 'other', 'placed-elsewhere']);
 
 export const ReferralReceived = defineEvent({
   type: 'ReferralReceived',
@@ -138,7 +139,13 @@ export const SeatOffered = defineEvent({
   type: 'SeatOffered',
   schemaVersion: 1,
   topic: Topics.enrollment,
-  payload: z.object({ ...placementFacts, offeredAt: instant, expiresAt: instant }),
+  payload: z.object({
+    ...placementFacts,
+    offeredAt: instant,
+    expiresAt: instant,
+    /** Added in v1 (optional): the full group whose waitlist the member was on, when a newly formed group offers the seat. */
+    waitingInGroupId: z.string().min(1).optional(),
+  }),
 });
 
 export const OfferDeclined = defineEvent({

@@ -5,5 +5,8 @@ export * from './screening/screen-member.handler';
 export * from './consent/consent.handlers';
 export * from './placement/place-member.handler';
 export * from './placement/group-seats.handlers';
+export * from './placement/eligibility';
+export * from './placement/complete-placement';
+export * from './placement/open-new-groups';
 export * from './queries/enrollment.queries';
 export * from './integration-events/to-integration-event';

@@ -1,9 +1,11 @@
 import { CatalogueGroupRow } from './catalogue/catalogue-group.entity';
 import { CreateGroupCatalogue1764300000000 } from './catalogue/migrations/1764300000000-create-group-catalogue';
+import { SeatKeeping1764400000000 } from './catalogue/migrations/1764400000000-seat-keeping';
 
 export * from './catalogue/catalogue-group.entity';
 export * from './catalogue/group-catalogue.projection';
 export * from './catalogue/migrations/1764300000000-create-group-catalogue';
+export * from './catalogue/migrations/1764400000000-seat-keeping';
 
-export const enrollmentReadModelMigrations = [CreateGroupCatalogue1764300000000];
+export const enrollmentReadModelMigrations = [CreateGroupCatalogue1764300000000, SeatKeeping1764400000000];
 export const enrollmentReadModelEntities = [CatalogueGroupRow];

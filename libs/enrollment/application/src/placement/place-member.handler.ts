@@ -2,10 +2,10 @@ import { handleCommand, type CommandOutcome } from '@carecircle/platform/event-s
 import {
   groupSeatsStreamId,
   matchGroups,
-  placementCandidate,
   referralStreamId,
   type CatalogueGroup,
   type GroupSeatsEvent,
+  type GroupSeatsState,
   type PlacementCandidate,
   type ReferralEvent,
   type WaitlistPriority,
@@ -13,6 +13,9 @@ import {
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { RequestContext } from '../request-context';
+import { completePlacement, standing } from './complete-placement';
+import { ineligibleAmong, loadCandidate } from './eligibility';
+import { actOnGroupSeats } from './group-seats.handlers';
 
 export interface PlaceMemberInput {
   referralId: string;
@@ -27,11 +30,12 @@ const DEFAULT_PRIORITY: WaitlistPriority = 2;
 /**
  * Places a screened, consenting member in a group that fits them: the seat decision is taken on the
  * group's seats stream (expected version: one winner for the last seat), then the referral remembers the
- * group. Repeating the same placement is accepted and changes nothing, which also completes a placement
- * interrupted between the two appends.
+ * group (completePlacement). Repeating the same placement is accepted and changes nothing, which also
+ * completes a placement interrupted between the two appends; the repair poll does the same on its own.
  */
 export function placeMember(deps: EnrollmentDeps) {
   const deciders = decidersFor(deps.policy);
+  const complete = completePlacement(deps);
   return async (input: PlaceMemberInput, context: RequestContext): Promise<CommandOutcome<GroupSeatsEvent>> => {
     const now = deps.clock.now();
     const metadata = { now, ...context };
@@ -39,22 +43,55 @@ export function placeMember(deps: EnrollmentDeps) {
     if ('kind' in prepared) return { ok: false, error: prepared };
     const { candidate, group } = prepared;
     const holder = { referralId: candidate.referralId, memberId: candidate.memberId, memberRole: candidate.memberRole };
+    // Joining a waitlist can offer a free seat at once: the members already waiting are re-checked first.
+    const ineligible = input.mode === 'waitlist' ? await waitingIneligible(deps, group, now) : {};
     const seats = await handleCommand(
       deps.store,
       groupSeatsStreamId(group.groupId),
       deciders.groupSeats,
       input.mode === 'enrol'
         ? { type: 'EnrolInGroup', data: { group: capacityOf(group, now), candidate: holder }, metadata }
-        : { type: 'JoinWaitlist', data: { group: capacityOf(group, now), candidate: holder, priority: input.priority ?? DEFAULT_PRIORITY }, metadata },
+        : { type: 'JoinWaitlist', data: { group: capacityOf(group, now), ineligible, candidate: holder, priority: input.priority ?? DEFAULT_PRIORITY }, metadata },
     );
     if (!seats.ok) return seats;
-    const recorded = await handleCommand(deps.store, referralStreamId(input.referralId), deciders.referral, {
-      type: 'RecordPlacement',
-      data: { referralId: input.referralId, groupId: group.groupId },
-      metadata,
-    });
+    const recorded = await complete(holder, group.groupId, context);
     return recorded.ok ? seats : recorded;
   };
+}
+
+/**
+ * Accepts a seat offer (the member's screening and consents are re-checked), then completes the placement:
+ * a member offered a new group's seat from another group's waitlist leaves that waitlist. A member who
+ * already holds a seat in the group their referral points at must withdraw there first (409).
+ */
+export function acceptOffer(deps: EnrollmentDeps) {
+  const deciders = decidersFor(deps.policy);
+  const act = actOnGroupSeats(deps);
+  const complete = completePlacement(deps);
+  return async (input: { groupId: string; memberId: string }, context: RequestContext): Promise<CommandOutcome<GroupSeatsEvent>> => {
+    const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(input.groupId), deciders.groupSeats);
+    const offer = state.offers.find((o) => o.memberId === input.memberId) ?? state.enrolled.find((m) => m.memberId === input.memberId);
+    if (offer) {
+      const { state: referral } = await loadState<ReferralEvent, typeof deciders.referral.initialState>(deps.store, referralStreamId(offer.referralId), deciders.referral);
+      const elsewhere = referral.status !== 'none' ? referral.placementGroupId : undefined;
+      if (elsewhere && elsewhere !== input.groupId) {
+        const { state: other } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(elsewhere), deciders.groupSeats);
+        if (standing(other, input.memberId) === 'enrolled') {
+          return { ok: false, error: domainError('conflict', 'enrollment.seated-elsewhere', 'The member already holds a seat in another group; they withdraw there before taking this one.') };
+        }
+      }
+    }
+    const accepted = await act(input.groupId, { type: 'AcceptOffer', memberId: input.memberId }, context);
+    if (!accepted.ok || !offer) return accepted;
+    const recorded = await complete(offer, input.groupId, context);
+    return recorded.ok ? accepted : recorded;
+  };
+}
+
+async function waitingIneligible(deps: EnrollmentDeps, group: CatalogueGroup, now: Date) {
+  const { groupSeats } = decidersFor(deps.policy);
+  const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(group.groupId), groupSeats);
+  return state.waitlist.length === 0 ? {} : ineligibleAmong(deps, group, state.waitlist, now);
 }
 
 async function prepare(deps: EnrollmentDeps, input: PlaceMemberInput, now: Date): Promise<{ candidate: PlacementCandidate; group: CatalogueGroup } | DomainError> {
@@ -69,11 +106,4 @@ async function prepare(deps: EnrollmentDeps, input: PlaceMemberInput, now: Date)
     return domainError('rule-violation', 'enrollment.group-does-not-fit', `This group does not fit the member: ${misfit.reasons.join(' ')}`);
   }
   return { candidate, group };
-}
-
-/** The referral's placement candidate, or why the member cannot be placed. */
-export async function loadCandidate(deps: EnrollmentDeps, referralId: string): Promise<PlacementCandidate | DomainError> {
-  const { referral } = decidersFor(deps.policy);
-  const { state } = await loadState<ReferralEvent, typeof referral.initialState>(deps.store, referralStreamId(referralId), referral);
-  return placementCandidate(state);
 }

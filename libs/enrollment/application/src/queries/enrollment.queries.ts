@@ -1,7 +1,7 @@
 import { freeSeats, groupSeatsStreamId, matchGroups, referralStreamId, type GroupSeatsEvent, type MatchResult, type ReferralEvent } from '@carecircle/enrollment/domain';
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
-import { loadCandidate } from '../placement/place-member.handler';
+import { loadCandidate } from '../placement/eligibility';
 
 /** A referral's current status and its history, read from its stream (no clinical facts). */
 export function referralStatus(deps: EnrollmentDeps) {

@@ -1,6 +1,6 @@
 import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from '../policy/enrollment-policy';
-import type { GroupCapacity, GroupSeatsCommand, GroupSeatsEvent, GroupSeatsState, SeatHolder, WaitingMember } from './group-seats';
+import type { GroupCapacity, GroupSeatsCommand, GroupSeatsEvent, GroupSeatsState, Ineligible, SeatHolder, WaitingMember } from './group-seats';
 
 const HOUR_MS = 3_600_000;
 
@@ -11,7 +11,8 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
       const now = command.metadata.now;
       const at = now.toISOString();
       const { group } = command.data;
-      const fill = (after: GroupSeatsState, events: GroupSeatsEvent[]) => [...events, ...offerFreeSeats(after, group, now, policy)];
+      const ineligible = command.data.ineligible ?? {};
+      const fill = (after: GroupSeatsState, events: GroupSeatsEvent[]) => [...events, ...offerFreeSeats(after, group, now, policy, ineligible)];
       switch (command.type) {
         case 'EnrolInGroup': {
           const { candidate } = command.data;
@@ -33,6 +34,8 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
           const offer = findOffer(state, command.data.memberId);
           if (!offer) return isEnrolled(state, command.data.memberId) ? [] : noOffer();
           if (offer.expiresAt <= at) return domainError('conflict', 'enrollment.offer-expired', 'This seat offer has expired; the seat goes to the next member on the waitlist.');
+          const notEligible = ineligible[offer.memberId];
+          if (notEligible) return domainError('rule-violation', 'enrollment.no-longer-eligible', `The member cannot take this seat now: ${notEligible}`);
           return [{ type: 'MemberEnrolled', data: { ...holder(offer), groupId: group.groupId, enrolledAt: at } }];
         }
         case 'DeclineOffer': {
@@ -60,6 +63,21 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
         }
         case 'OfferFreeSeats':
           return fill(state, []);
+        case 'OfferSeatsToWaitingElsewhere': {
+          const own = fill(state, []);
+          const after = evolveAll(state, own);
+          if (admissionRefusal(group)) return own;
+          const expiresAt = offerExpiry(now, policy);
+          const known = (memberId: string) => isEnrolled(after, memberId) || after.waitlist.some((w) => w.memberId === memberId) || findOffer(after, memberId);
+          const elsewhere: GroupSeatsEvent[] = command.data.candidates
+            .filter((candidate, index, all) => !known(candidate.memberId) && !ineligible[candidate.memberId] && all.findIndex((c) => c.memberId === candidate.memberId) === index)
+            .slice(0, freeSeats(after, group))
+            .map((candidate) => ({
+              type: 'SeatOffered',
+              data: { ...holder(candidate), groupId: group.groupId, offeredAt: at, expiresAt, waitingInGroupId: candidate.waitingInGroupId },
+            }));
+          return [...own, ...elsewhere];
+        }
       }
     },
     evolve,
@@ -78,8 +96,9 @@ function evolve(state: GroupSeatsState, event: GroupSeatsEvent): GroupSeatsState
       return { ...state, waitlist: insertInServingOrder(state.waitlist, { ...holder(event.data), priority, waitlistedAt }) };
     }
     case 'SeatOffered': {
-      const { offeredAt, expiresAt } = event.data;
-      return { ...state, waitlist: without(state.waitlist), offers: [...without(state.offers), { ...holder(event.data), offeredAt, expiresAt }] };
+      const { offeredAt, expiresAt, waitingInGroupId } = event.data;
+      const offer = { ...holder(event.data), offeredAt, expiresAt, ...(waitingInGroupId ? { waitingInGroupId } : {}) };
+      return { ...state, waitlist: without(state.waitlist), offers: [...without(state.offers), offer] };
     }
     case 'OfferDeclined':
     case 'OfferExpired':
@@ -105,10 +124,14 @@ export function admissionRefusal(group: GroupCapacity): DomainError | undefined 
   return undefined;
 }
 
-function offerFreeSeats(state: GroupSeatsState, group: GroupCapacity, now: Date, policy: EnrollmentPolicy): GroupSeatsEvent[] {
+const offerExpiry = (now: Date, policy: EnrollmentPolicy) => new Date(now.getTime() + policy.seatOfferTtlHours * HOUR_MS).toISOString();
+
+/** Free seats go to the waitlist in serving order, passing over (but keeping in line) members not eligible now. */
+function offerFreeSeats(state: GroupSeatsState, group: GroupCapacity, now: Date, policy: EnrollmentPolicy, ineligible: Ineligible): GroupSeatsEvent[] {
   if (admissionRefusal(group)) return [];
-  const expiresAt = new Date(now.getTime() + policy.seatOfferTtlHours * HOUR_MS).toISOString();
+  const expiresAt = offerExpiry(now, policy);
   return state.waitlist
+    .filter((waiting) => !ineligible[waiting.memberId])
     .slice(0, freeSeats(state, group))
     .map((next) => ({ type: 'SeatOffered', data: { ...holder(next), groupId: group.groupId, offeredAt: now.toISOString(), expiresAt } }));
 }

@@ -97,4 +97,40 @@ describe('group seats', () => {
     ]);
     then.given(history).when({ type: 'DeclineOffer', data: { group, memberId: member(8).memberId }, metadata }).thenFails('enrollment.offer-unknown');
   });
+
+  it('passes over a waiting member who is no longer eligible, keeping their place, and refuses their acceptance', () => {
+    const history = [...full, waitlisted(7, 2, 1), waitlisted(8, 2, 2)];
+    const ineligible = { [member(7).memberId]: 'Placement is on hold.' };
+    then.given(history).when({ type: 'LeaveGroup', data: { group, ineligible, memberId: member(1).memberId, reason: 'member-request' }, metadata }).then([
+      { type: 'MemberWithdrew', data: { ...member(1), groupId: group.groupId, reason: 'member-request', withdrewAt: at } },
+      offered(8),
+    ]);
+    const offeredToSeven = [...full.slice(0, 5), waitlisted(7, 2, 1), offered(7)];
+    then.given(offeredToSeven).when({ type: 'AcceptOffer', data: { group, ineligible, memberId: member(7).memberId }, metadata }).thenFails('enrollment.no-longer-eligible', /on hold/);
+  });
+
+  it('offers a new group\'s seats to its own waitlist first, then to eligible members waiting elsewhere, in the order given', () => {
+    const newGroup: GroupCapacity = { ...group, groupId: 'grp_new', seats: 6 };
+    const elsewhere = (n: number) => ({ ...member(n), priority: 2 as const, waitlistedAt: at, waitingInGroupId: group.groupId });
+    const offeredHere = (n: number, extra: object = {}): GroupSeatsEvent => ({
+      type: 'SeatOffered',
+      data: { ...member(n), groupId: 'grp_new', offeredAt: at, expiresAt: in48h, ...extra },
+    });
+    const enrolledHere = (n: number): GroupSeatsEvent => ({ type: 'MemberEnrolled', data: { ...member(n), groupId: 'grp_new', enrolledAt: at } });
+    const history = [1, 2, 3, 4].map(enrolledHere);
+    then
+      .given(history)
+      .when({
+        type: 'OfferSeatsToWaitingElsewhere',
+        data: { group: newGroup, ineligible: { [member(9).memberId]: 'on hold' }, candidates: [elsewhere(9), elsewhere(10), elsewhere(1), elsewhere(11), elsewhere(12)] },
+        metadata,
+      })
+      .then([offeredHere(10, { waitingInGroupId: group.groupId }), offeredHere(11, { waitingInGroupId: group.groupId })]);
+    then.given([...history, offeredHere(10, { waitingInGroupId: group.groupId }), offeredHere(11, { waitingInGroupId: group.groupId })])
+      .when({ type: 'OfferSeatsToWaitingElsewhere', data: { group: newGroup, candidates: [elsewhere(10), elsewhere(11), elsewhere(12)] }, metadata })
+      .then([]);
+    then.given(history)
+      .when({ type: 'OfferSeatsToWaitingElsewhere', data: { group: { ...newGroup, closed: true }, candidates: [elsewhere(10)] }, metadata })
+      .then([]);
+  });
 });

@@ -26,7 +26,8 @@ export interface SeatHolder {
 
 /** 1 is the most urgent; equal priorities are served first come, first served. */
 export type WaitlistPriority = 1 | 2 | 3;
-export type WithdrawalReason = 'member-request' | 'consent-withdrawn' | 'clinical' | 'other';
+/** placed-elsewhere: the member took a seat in another group (e.g. a newly formed one) and leaves this waitlist. */
+export type WithdrawalReason = 'member-request' | 'consent-withdrawn' | 'clinical' | 'other' | 'placed-elsewhere';
 
 export interface WaitingMember extends SeatHolder {
   priority: WaitlistPriority;
@@ -36,11 +37,25 @@ export interface WaitingMember extends SeatHolder {
 export interface SeatOffer extends SeatHolder {
   offeredAt: string;
   expiresAt: string;
+  /** Set when the offer went to a member waiting on another (full) group's waitlist. */
+  waitingInGroupId?: string;
 }
+
+/** A member waiting on another group's waitlist, offered a seat here when this group is newly formed. */
+export interface WaitingElsewhere extends WaitingMember {
+  waitingInGroupId: string;
+}
+
+/**
+ * Waiting members who may not be offered a seat now (screening outcome, consent, or a screening constraint
+ * no longer fits the group), by member id, with the reason in plain words. The application re-checks each
+ * waiting member's referral before any command that can offer a seat; members not named are eligible.
+ */
+export type Ineligible = Readonly<Record<string, string>>;
 
 // Commands ---------------------------------------------------------------------------------------
 
-type GroupCommand<Type extends string, Data> = { type: Type; data: Data & { group: GroupCapacity }; metadata: CommandMetadata };
+type GroupCommand<Type extends string, Data> = { type: Type; data: Data & { group: GroupCapacity; ineligible?: Ineligible }; metadata: CommandMetadata };
 
 export type GroupSeatsCommand =
   | GroupCommand<'EnrolInGroup', { candidate: SeatHolder }>
@@ -51,7 +66,12 @@ export type GroupSeatsCommand =
   /** Run on a poll: lapses the offers whose time is up and offers their seats to the next in line. */
   | GroupCommand<'ExpireOffers', object>
   /** After the catalogue changed (more seats): offers any free seat to the waitlist. */
-  | GroupCommand<'OfferFreeSeats', object>;
+  | GroupCommand<'OfferFreeSeats', object>
+  /**
+   * A newly formed group: free seats go first to its own waitlist, then to eligible members waiting on
+   * other full groups of its kind (given in serving order: priority, then arrival).
+   */
+  | GroupCommand<'OfferSeatsToWaitingElsewhere', { candidates: readonly WaitingElsewhere[] }>;
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -60,7 +80,7 @@ type MemberFact<Data> = SeatHolder & { groupId: string } & Data;
 export type GroupSeatsEvent =
   | { type: 'MemberEnrolled'; data: MemberFact<{ enrolledAt: string }> }
   | { type: 'MemberWaitlisted'; data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string }> }
-  | { type: 'SeatOffered'; data: MemberFact<{ offeredAt: string; expiresAt: string }> }
+  | { type: 'SeatOffered'; data: MemberFact<{ offeredAt: string; expiresAt: string; waitingInGroupId?: string }> }
   | { type: 'OfferDeclined'; data: MemberFact<{ declinedAt: string }> }
   | { type: 'OfferExpired'; data: MemberFact<{ expiredAt: string }> }
   | { type: 'WaitlistLeft'; data: MemberFact<{ reason: WithdrawalReason; leftAt: string }> }

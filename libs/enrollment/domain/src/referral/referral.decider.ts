@@ -28,9 +28,12 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
               : [],
           );
         case 'RecordPlacement':
-          return requireReferral(state, (open) =>
-            open.placementGroupId === command.data.groupId ? [] : [{ type: 'PlacementRecorded', data: { ...command.data, recordedAt: now } }],
-          );
+          return requireReferral(state, (open) => {
+            const { ifPlacedIn, ...placement } = command.data;
+            if (open.placementGroupId === placement.groupId) return [];
+            if (ifPlacedIn !== undefined && (open.placementGroupId ?? null) !== ifPlacedIn) return [];
+            return [{ type: 'PlacementRecorded', data: { ...placement, recordedAt: now } }];
+          });
       }
     },
     evolve(state, event) {

@@ -42,4 +42,13 @@ describe('referral decider', () => {
       .when({ type: 'RecordPlacement', data: { referralId: details.referralId, groupId: 'grp_1' }, metadata })
       .then([{ type: 'PlacementRecorded', data: { referralId: details.referralId, groupId: 'grp_1', recordedAt: '2026-03-02T09:30:00.000Z' } }]);
   });
+
+  it('records a repaired placement only while the referral still points where the repair saw it', () => {
+    const placed = (groupId: string) => ({ type: 'PlacementRecorded', data: { referralId: details.referralId, groupId, recordedAt: '2026-03-02T09:00:00.000Z' } }) as const;
+    const repair = (ifPlacedIn: string | null) => ({ type: 'RecordPlacement', data: { referralId: details.referralId, groupId: 'grp_2', ifPlacedIn }, metadata }) as const;
+    then.given([received]).when(repair(null)).then([{ type: 'PlacementRecorded', data: { referralId: details.referralId, groupId: 'grp_2', recordedAt: '2026-03-02T09:30:00.000Z' } }]);
+    then.given([received, placed('grp_1')]).when(repair(null)).then([]);
+    then.given([received, placed('grp_1')]).when(repair('grp_1')).then([{ type: 'PlacementRecorded', data: { referralId: details.referralId, groupId: 'grp_2', recordedAt: '2026-03-02T09:30:00.000Z' } }]);
+    then.given([received, placed('grp_2')]).when(repair('grp_1')).then([]);
+  });
 });

@@ -41,7 +41,15 @@ export type ReferralCommand =
   | { type: 'ScreenMember'; data: { referralId: string; facts: ScreeningFacts }; metadata: CommandMetadata }
   | { type: 'RecordConsent'; data: { referralId: string } & ConsentDetails; metadata: CommandMetadata }
   | { type: 'WithdrawConsent'; data: { referralId: string; kind: ConsentKind; withdrawnBy: string }; metadata: CommandMetadata }
-  | { type: 'RecordPlacement'; data: { referralId: string; groupId: string }; metadata: CommandMetadata };
+  | {
+      type: 'RecordPlacement';
+      /**
+       * `ifPlacedIn` (optional): record only while the referral still points at this group (null: at none),
+       * so a repair that read an older state never overwrites a newer placement.
+       */
+      data: { referralId: string; groupId: string; ifPlacedIn?: string | null };
+      metadata: CommandMetadata;
+    };
 
 // Events -----------------------------------------------------------------------------------------
 

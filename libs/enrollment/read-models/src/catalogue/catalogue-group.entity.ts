@@ -41,4 +41,8 @@ export class CatalogueGroupRow {
 
   @Column({ type: 'boolean', default: false })
   closed!: boolean;
+
+  /** False from GroupFormed until its seats were offered to members waiting on full groups of its kind. */
+  @Column({ name: 'waitlists_opened', type: 'boolean', default: true })
+  waitlistsOpened!: boolean;
 }

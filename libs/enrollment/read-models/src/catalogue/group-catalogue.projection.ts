@@ -4,7 +4,8 @@ import { CatalogueGroupRow } from './catalogue-group.entity';
 
 /** What the catalogue learns from scheduling: a group's whole current description, or its closing. */
 export type CatalogueFact =
-  | { type: 'GroupDescribed'; group: Omit<CatalogueGroup, 'closed'> }
+  /** `formed`: the group is new (GroupFormed), so its seats are still to be offered to waitlists of full groups. */
+  | { type: 'GroupDescribed'; group: Omit<CatalogueGroup, 'closed'>; formed?: boolean }
   | { type: 'GroupClosed'; groupId: string };
 
 /**
@@ -17,15 +18,15 @@ export async function projectCatalogueFact(tx: EntityManager, fact: CatalogueFac
       const { group } = fact;
       await tx.query(
         `INSERT INTO enrollment_group_catalogue
-           (group_id, group_type, condition, stage, seats, openness, modality, cadence, age_min, age_max, facilitator_ids, first_session_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           (group_id, group_type, condition, stage, seats, openness, modality, cadence, age_min, age_max, facilitator_ids, first_session_at, waitlists_opened)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (group_id) DO UPDATE SET
            group_type = EXCLUDED.group_type, condition = EXCLUDED.condition, stage = EXCLUDED.stage, seats = EXCLUDED.seats,
            openness = EXCLUDED.openness, modality = EXCLUDED.modality, cadence = EXCLUDED.cadence, age_min = EXCLUDED.age_min,
            age_max = EXCLUDED.age_max, facilitator_ids = EXCLUDED.facilitator_ids, first_session_at = EXCLUDED.first_session_at`,
         [
           group.groupId, group.groupType, group.condition ?? null, group.stage ?? null, group.seats, group.openness, group.modality,
-          group.cadence, group.ageBand.min, group.ageBand.max, JSON.stringify(group.facilitatorIds), group.firstSessionAt,
+          group.cadence, group.ageBand.min, group.ageBand.max, JSON.stringify(group.facilitatorIds), group.firstSessionAt, fact.formed !== true,
         ],
       );
       return;
@@ -47,6 +48,37 @@ export class TypeOrmGroupCatalogue {
 
   async list(): Promise<CatalogueGroup[]> {
     return (await this.dataSource.getRepository(CatalogueGroupRow).find({ order: { groupId: 'ASC' } })).map(toGroup);
+  }
+
+  /** Newly formed groups whose seats are still to be offered to the waitlists of full groups. */
+  async pending(): Promise<CatalogueGroup[]> {
+    return (await this.dataSource.getRepository(CatalogueGroupRow).find({ where: { waitlistsOpened: false }, order: { groupId: 'ASC' } })).map(toGroup);
+  }
+
+  async markOpened(groupId: string): Promise<void> {
+    await this.dataSource.getRepository(CatalogueGroupRow).update({ groupId }, { waitlistsOpened: true });
+  }
+}
+
+/** A process's durable place in the event log (the application's `ProcessCheckpoint` port). */
+export class TypeOrmProcessCheckpoint {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly processName: string,
+  ) {}
+
+  async load(): Promise<bigint | undefined> {
+    const rows: { position: string }[] = await this.dataSource.query('SELECT position::text AS position FROM enrollment_process_checkpoint WHERE process_name = $1', [this.processName]);
+    return rows[0] ? BigInt(rows[0].position) : undefined;
+  }
+
+  /** Never moves back (two replicas may run the same process). */
+  async save(position: bigint): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO enrollment_process_checkpoint (process_name, position) VALUES ($1, $2)
+       ON CONFLICT (process_name) DO UPDATE SET position = GREATEST(enrollment_process_checkpoint.position, EXCLUDED.position)`,
+      [this.processName, position.toString()],
+    );
   }
 }
 
