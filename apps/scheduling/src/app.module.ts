@@ -6,10 +6,11 @@ import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { toIntegrationEvent, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { findEnrolledGroups, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
+import { findEnrolledGroups, findEnrolledMembers, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
 import { EnrollmentEventsKafkaController } from './enrollment-events/enrollment-events.kafka.controller';
 import { FacilitatorsHttpController } from './groups/facilitators.http.controller';
 import { GroupsHttpController } from './groups/groups.http.controller';
+import { SchedulingProcessor } from './processor/scheduling-processor';
 import { GroupRosterHttpController } from './roster/group-roster.http.controller';
 import { readSchedulingPolicy, SCHEDULING_DEPS } from './scheduling.deps';
 import { SessionsHttpController } from './sessions/sessions.http.controller';
@@ -29,10 +30,15 @@ import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-lo
         store,
         clock: systemClock,
         policy: readSchedulingPolicy(),
-        roster: { member: (groupId, memberId) => findRosterMember(em, groupId, memberId), groupsOf: (memberId) => findEnrolledGroups(em, memberId) },
+        roster: {
+          member: (groupId, memberId) => findRosterMember(em, groupId, memberId),
+          groupsOf: (memberId) => findEnrolledGroups(em, memberId),
+          membersOf: (groupId) => findEnrolledMembers(em, groupId),
+        },
       }),
       inject: [EVENT_STORE, getEntityManagerToken()],
     },
+    SchedulingProcessor,
   ],
 })
 export class AppModule {}

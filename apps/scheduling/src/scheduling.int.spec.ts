@@ -157,8 +157,11 @@ describe('scheduling service (HTTP, Kafka, PostgreSQL)', () => {
     const future = { ...group, groupId: 'grp_int_future', firstSessionAt: new Date(Date.now() + 7 * DAY).toISOString() };
     await json('POST', '/api/scheduling/groups', future);
     expect((await json('POST', `/api/scheduling/groups/grp_int_future/sessions/grp_int_future-s03/cancellation`, { reason: 'holiday' })).status).toBe(202);
-    const upcoming = await json('GET', '/api/scheduling/facilitators/fac_int_01/upcoming-sessions');
-    expect((upcoming.body['sessions'] as unknown[]).length).toBe(7);
+    // The facilitator's schedule is a read model that follows scheduling's own events.
+    await waitFor(async () => ((await json('GET', '/api/scheduling/facilitators/fac_int_01/upcoming-sessions')).body['sessions'] as unknown[]).length === 7, {
+      timeoutMs: 10_000,
+      description: "the facilitator's 7 upcoming sessions (8 formed, 1 cancelled, the past course's all over)",
+    });
 
     const response = await send('GET', '/api/scheduling/groups/grp_int_future/calendar.ics');
     expect(response.headers.get('content-type')).toContain('text/calendar');
@@ -169,5 +172,52 @@ describe('scheduling service (HTTP, Kafka, PostgreSQL)', () => {
 
     const memberFeed = new ICAL.Component(ICAL.parse(await (await send('GET', `/api/scheduling/members/${members[0]}/calendar.ics`)).text()));
     expect(memberFeed.getAllSubcomponents('vevent')).toHaveLength(8);
+  });
+
+  it('reassesses load and clashes when a member joins a group and when a session moves, and bumps the SEQUENCE of the moved session', async () => {
+    const FUTURE = 'grp_int_future';
+    const joiner = 'mbr_int_joiner_04';
+    const slot = async (n: number) => ((await json('GET', `/api/scheduling/groups/${FUTURE}/calendar`)).body['sessions'] as { startsAt: string; endsAt: string }[])[n - 1]!;
+    const s2 = Date.parse((await slot(2)).startsAt);
+    const iso = (t: number) => new Date(t).toISOString();
+    // Booked before the member is in any group: nothing to clash with yet.
+    const before = await json('POST', `/api/scheduling/members/${joiner}/contacts`, { contactId: 'tc_join_cbt', kind: 'cbt', start: iso(s2 + 30 * 60_000), end: iso(s2 + 80 * 60_000) });
+    expect(before.body['events']).toEqual(['TherapeuticContactBooked', 'TherapeuticLoadChanged']);
+    const spare = { contactId: 'tc_join_psy', kind: 'psychiatry', start: iso(s2 + 3 * DAY), end: iso(s2 + 3 * DAY + 30 * 60_000) };
+    expect((await json('POST', `/api/scheduling/members/${joiner}/contacts`, spare)).status).toBe(202);
+
+    const enrolled = { ...fixtures.MemberEnrolled, eventId: randomUUID(), subject: joiner, payload: { ...fixtures.MemberEnrolled.payload, groupId: FUTURE, enrolledAt: new Date().toISOString() } };
+    await producer!.send({ topic: Topics.enrollment, messages: [{ key: joiner, value: JSON.stringify(enrolled) }] });
+    await waitFor(() => ofType('SchedulingConflictDetected', joiner).length === 1, { timeoutMs: 30_000, description: "the joiner's clash with session 2, found at enrolment" });
+    expect(ofType('SchedulingConflictDetected', joiner)[0]!.payload).toMatchObject({ groupId: FUTURE, sessionId: `${FUTURE}-s02`, contactId: 'tc_join_cbt', conflict: 'overlap' });
+
+    // Session 4 moves onto the psychiatry visit: the load and the clash are published without any contact changing.
+    const loadsBefore = ofType('TherapeuticLoadChanged', joiner).length;
+    const movedTo = iso(Math.floor((s2 + 3 * DAY - 60 * 60_000) / 60_000) * 60_000); // calendars keep whole seconds
+    const moved = await json('POST', `/api/scheduling/groups/${FUTURE}/sessions/${FUTURE}-s04/reschedule`, { startsAt: movedTo });
+    expect(moved).toEqual({ status: 202, body: { events: ['SessionRescheduled'] } });
+    await waitFor(() => ofType('SchedulingConflictDetected', joiner).length === 2 && ofType('TherapeuticLoadChanged', joiner).length > loadsBefore, {
+      timeoutMs: 30_000,
+      description: "the joiner's load and clash after session 4 moved",
+    });
+    expect(ofType('SchedulingConflictDetected', joiner)[1]!.payload).toMatchObject({ sessionId: `${FUTURE}-s04`, contactId: 'tc_join_psy', conflict: 'overlap' });
+    expect(ofType('TherapeuticLoadChanged', joiner).at(-1)!.payload).toMatchObject({ contacts: 4, overCap: true, byKind: { 'group-session': 2, cbt: 1, psychiatry: 1 } });
+
+    const feed = new ICAL.Component(ICAL.parse(await (await send('GET', `/api/scheduling/groups/${FUTURE}/calendar.ics`)).text()));
+    const sequences = Object.fromEntries(feed.getAllSubcomponents('vevent').map((e) => [String(e.getFirstPropertyValue('uid')).split('@')[0], e.getFirstPropertyValue('sequence')]));
+    expect(sequences).toEqual({ [`${FUTURE}-s01`]: 0, [`${FUTURE}-s02`]: 0, [`${FUTURE}-s03`]: 1, [`${FUTURE}-s04`]: 1, [`${FUTURE}-s05`]: 0, [`${FUTURE}-s06`]: 0, [`${FUTURE}-s07`]: 0, [`${FUTURE}-s08`]: 0 });
+    const movedEvent = feed.getAllSubcomponents('vevent').find((e) => e.getFirstPropertyValue('uid') === `${FUTURE}-s04@scheduling.carecircle`)!;
+    expect((movedEvent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(movedTo);
+
+    await waitFor(
+      async () => {
+        const { body } = await json('GET', '/api/scheduling/facilitators/fac_int_01/upcoming-sessions');
+        return (body['sessions'] as { sessionId: string; startsAt: string; revision: number }[]).find((x) => x.sessionId === `${FUTURE}-s04`)?.revision === 1;
+      },
+      { timeoutMs: 10_000, description: "the facilitator's schedule to show session 4 moved" },
+    );
+    const upcoming = (await json('GET', '/api/scheduling/facilitators/fac_int_01/upcoming-sessions')).body['sessions'] as { sessionId: string; startsAt: string }[];
+    expect(upcoming.map((x) => x.startsAt)).toEqual([...upcoming.map((x) => x.startsAt)].sort());
+    expect(upcoming.find((x) => x.sessionId === `${FUTURE}-s04`)!.startsAt).toBe(movedTo);
   });
 });

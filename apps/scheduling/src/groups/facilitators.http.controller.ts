@@ -1,17 +1,23 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { facilitatorUpcomingSessions, type SchedulingDeps } from '@carecircle/scheduling/application';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import type { SchedulingDeps } from '@carecircle/scheduling/application';
+import { findUpcomingSessions } from '@carecircle/scheduling/read-models';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe } from '../scheduling-request';
 
 @ApiTags('facilitators')
 @Controller('api/scheduling/facilitators/:facilitatorId/upcoming-sessions')
 export class FacilitatorsHttpController {
-  constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}
+  constructor(
+    @Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps,
+    @InjectEntityManager() private readonly em: EntityManager,
+  ) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Scheduled sessions not yet over, of every group the facilitator leads, soonest first.' })
+  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments)." })
   async upcoming(@Param('facilitatorId', OpaqueIdPipe) facilitatorId: string) {
-    return { facilitatorId, sessions: await facilitatorUpcomingSessions(this.deps, facilitatorId) };
+    return { facilitatorId, sessions: await findUpcomingSessions(this.em, facilitatorId, this.deps.clock.now()) };
   }
 }

@@ -8,6 +8,8 @@ export interface RosterLookup {
   member(groupId: string, memberId: string): Promise<RosterMember | null>;
   /** Groups the member is enrolled in (not withdrawn). */
   groupsOf(memberId: string): Promise<string[]>;
+  /** Members enrolled in the group (not withdrawn). */
+  membersOf(groupId: string): Promise<string[]>;
 }
 
 export interface SchedulingDeps {

@@ -15,6 +15,8 @@ function feed(name: string, groups: readonly FormedGroup[]): string {
         start: new Date(session.startsAt),
         end: new Date(session.endsAt),
         summary: `Support group session ${session.sequence}/${total}`,
+        // RFC 5545 3.8.7.4: a revised event (moved, cancelled) carries a higher SEQUENCE so calendars replace it.
+        sequence: session.revision,
         status: session.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       });
     }

@@ -14,7 +14,12 @@ export async function loadGroup({ store, policy }: Pick<SchedulingDeps, 'store' 
 
 /** The scheduled (not cancelled) sessions of every group the member is enrolled in. */
 export async function memberGroupSessions(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'roster'>, memberId: string): Promise<GroupSessionSlot[]> {
-  const groups = await Promise.all((await deps.roster.groupsOf(memberId)).map((groupId) => loadGroup(deps, groupId)));
+  return groupSessions(deps, await deps.roster.groupsOf(memberId));
+}
+
+/** The scheduled (not cancelled) sessions of the groups. */
+export async function groupSessions(deps: Pick<SchedulingDeps, 'store' | 'policy'>, groupIds: readonly string[]): Promise<GroupSessionSlot[]> {
+  const groups = await Promise.all(groupIds.map((groupId) => loadGroup(deps, groupId)));
   return groups.flatMap((group) =>
     group ? group.sessions.filter((s) => s.status === 'scheduled').map((s) => ({ groupId: group.details.groupId, sessionId: s.sessionId, start: s.startsAt, end: s.endsAt })) : [],
   );
@@ -34,25 +39,4 @@ export async function groupCalendar(deps: Pick<SchedulingDeps, 'store' | 'policy
         .map(([memberId, a]) => ({ memberId, status: a.bySession[session.sessionId]! })),
     })),
   };
-}
-
-/** Upcoming sessions of the groups a facilitator leads, found by scanning the log for group descriptions. */
-export async function facilitatorUpcomingSessions(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'clock'>, facilitatorId: string) {
-  const groupIds = new Set<string>();
-  for (let after: bigint | undefined; ; ) {
-    const page = await deps.store.readAll({ after, maxCount: 500 });
-    for (const event of page) {
-      if (event.type !== 'GroupFormed' && event.type !== 'GroupChanged') continue;
-      const data = event.data as { groupId: string; facilitatorIds: string[] };
-      if (data.facilitatorIds.includes(facilitatorId)) groupIds.add(data.groupId);
-      else groupIds.delete(data.groupId);
-    }
-    if (page.length < 500) break;
-    after = page[page.length - 1]!.globalPosition;
-  }
-  const now = deps.clock.now().toISOString();
-  const groups = await Promise.all([...groupIds].map((groupId) => loadGroup(deps, groupId)));
-  return groups
-    .flatMap((group) => (group ? group.sessions.filter((s) => s.status === 'scheduled' && s.endsAt > now).map((s) => ({ groupId: group.details.groupId, ...s })) : []))
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
 }

@@ -61,11 +61,11 @@ function evolve(state: GroupState, event: GroupEvent): GroupState {
     case 'GroupClosed':
       return state.status === 'none' ? state : { ...state, status: 'closed' };
     case 'SessionScheduled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled' });
+      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled', revision: 0 });
     case 'SessionRescheduled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled' });
+      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled', revision: nextRevision(state, event.data.sessionId) });
     case 'SessionCancelled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'cancelled' });
+      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'cancelled', revision: nextRevision(state, event.data.sessionId) });
     case 'AttendanceRecorded':
     case 'AttendanceCorrected':
       return withAttendance(state, event.data.memberId, (a) => ({ ...a, bySession: { ...a.bySession, [event.data.sessionId]: event.data.status } }));
@@ -74,6 +74,11 @@ function evolve(state: GroupState, event: GroupEvent): GroupState {
     case 'OffTrackForDose':
       return withAttendance(state, event.data.memberId, (a) => ({ ...a, offTrackReported: true }));
   }
+}
+
+/** Each reschedule or cancellation is a new revision of the session (the iCalendar SEQUENCE). */
+function nextRevision(state: GroupState, sessionId: string): number {
+  return state.status === 'none' ? 0 : (state.sessions.find((s) => s.sessionId === sessionId)?.revision ?? 0) + 1;
 }
 
 function withSession(state: GroupState, session: Session): GroupState {

@@ -95,6 +95,23 @@ describe('group decider', () => {
       .then([{ type: 'SessionCancelled', data: { groupId: details.groupId, sessionId: s2, sequence: 2, timeZone: 'Europe/Berlin', startsAt: '2026-03-24T17:00:00.000Z', endsAt: '2026-03-24T18:30:00.000Z', reason: 'holiday' } }]);
   });
 
+  it('counts a revision for every reschedule and cancellation of a session (the calendar SEQUENCE)', () => {
+    const s2 = sessionIdFor(details.groupId, 2);
+    const at = meta('2026-03-18T09:00:00.000Z');
+    let state = formed.reduce(decider.evolve, decider.initialState);
+    const revisionOf = (sessionId: string) => (state.status === 'none' ? undefined : state.sessions.find((s) => s.sessionId === sessionId)?.revision);
+    expect(revisionOf(s2)).toBe(0);
+    for (const command of [
+      { type: 'RescheduleSession', data: { sessionId: s2, startsAt: '2026-03-25T17:00:00.000Z' }, metadata: at },
+      { type: 'RescheduleSession', data: { sessionId: s2, startsAt: '2026-03-26T17:00:00.000Z' }, metadata: at },
+      { type: 'CancelSession', data: { sessionId: s2, reason: 'holiday' }, metadata: at },
+    ] as const) {
+      state = (decider.decide(command, state) as GroupEvent[]).reduce(decider.evolve, state);
+    }
+    expect(revisionOf(s2)).toBe(3);
+    expect(revisionOf(sessionIdFor(details.groupId, 3))).toBe(0);
+  });
+
   it('cancels the remaining sessions when the group closes', () => {
     const outcome = decider.decide({ type: 'CloseGroup', data: { reason: 'too-few-members' }, metadata: meta('2026-04-20T09:00:00.000Z') }, formed.reduce(decider.evolve, decider.initialState));
     expect((outcome as GroupEvent[]).map((e) => e.type)).toEqual(['SessionCancelled', 'SessionCancelled', 'SessionCancelled', 'GroupClosed']);

@@ -39,6 +39,8 @@ export interface Session {
   startsAt: string;
   endsAt: string;
   status: 'scheduled' | 'cancelled';
+  /** 0 as planned; +1 for every reschedule or cancellation (what calendars see as SEQUENCE). */
+  revision: number;
 }
 
 /** A roster entry as scheduling knows it from enrollment, handed to the decider by the use case. */

@@ -1,6 +1,6 @@
 import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
 import { busiestWindow, conflictsWith, loadItems, type LoadPolicy } from './load-window';
-import type { ContactTime, GroupSessionSlot, LoadSnapshot, MemberLoadCommand, MemberLoadEvent, MemberLoadState, TherapeuticContact } from './member-load';
+import { conflictKey, type ContactTime, type GroupSessionSlot, type LoadSnapshot, type MemberLoadCommand, type MemberLoadEvent, type MemberLoadState, type TherapeuticContact } from './member-load';
 
 type Outcome = readonly MemberLoadEvent[] | DomainError;
 
@@ -11,7 +11,7 @@ type Outcome = readonly MemberLoadEvent[] | DomainError;
  */
 export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand, MemberLoadEvent, MemberLoadState> {
   return {
-    initialState: { contacts: {} },
+    initialState: { contacts: {}, lastLoad: null, reportedConflicts: {} },
     decide(command, state) {
       const now = command.metadata.now.toISOString();
       switch (command.type) {
@@ -21,6 +21,8 @@ export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand
           return change(state, command.data, now, policy);
         case 'CancelContact':
           return cancel(state, command.data, now, policy);
+        case 'ReassessLoad':
+          return reassess(state, command.data, now, policy);
       }
     },
     evolve(state, event) {
@@ -28,15 +30,18 @@ export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand
         case 'TherapeuticContactBooked':
         case 'TherapeuticContactChanged': {
           const { contactId, kind, start, end } = event.data;
-          return { contacts: { ...state.contacts, [contactId]: { contactId, kind, start, end, status: 'booked' } } };
+          return { ...state, contacts: { ...state.contacts, [contactId]: { contactId, kind, start, end, status: 'booked' } } };
         }
         case 'TherapeuticContactCancelled': {
           const current = state.contacts[event.data.contactId];
-          return current ? { contacts: { ...state.contacts, [event.data.contactId]: { ...current, status: 'cancelled' } } } : state;
+          return current ? { ...state, contacts: { ...state.contacts, [event.data.contactId]: { ...current, status: 'cancelled' } } } : state;
         }
-        case 'TherapeuticLoadChanged':
+        case 'TherapeuticLoadChanged': {
+          const { memberId: _memberId, changedAt: _changedAt, ...snapshot } = event.data;
+          return { ...state, lastLoad: snapshot };
+        }
         case 'SchedulingConflictDetected':
-          return state;
+          return { ...state, reportedConflicts: { ...state.reportedConflicts, [conflictKey(event.data)]: true } };
       }
     },
   };
@@ -100,6 +105,26 @@ function cancel(state: MemberLoadState, data: Extract<MemberLoadCommand, { type:
     { type: 'TherapeuticContactCancelled', data: { ...contact, memberId: data.memberId, cancelledAt: now } },
     loadChanged(data.memberId, busiestWindow(loadItems(activeContacts(state, existing.contactId), data.groupSessions), existing, policy), now),
   ];
+}
+
+function reassess(state: MemberLoadState, data: Extract<MemberLoadCommand, { type: 'ReassessLoad' }>['data'], now: string, policy: LoadPolicy): Outcome {
+  const contacts = activeContacts(state);
+  const items = loadItems(contacts, data.groupSessions);
+  const busiest = data.anchors
+    .map((anchor) => busiestWindow(items, anchor, policy))
+    .reduce<LoadSnapshot | null>((best, s) => (!best || s.contacts > best.contacts || (s.contacts === best.contacts && s.windowStart < best.windowStart) ? s : best), null);
+  // A member with no other contacts and a load within the cap has nothing to report yet.
+  const worthSaying = busiest && (state.lastLoad ? !sameSnapshot(state.lastLoad, busiest) : contacts.length > 0 || busiest.overCap);
+  const affected = data.groupSessions.filter((s) => data.affectedSessionIds.includes(s.sessionId));
+  const conflicts = contacts
+    .flatMap((contact) => conflictEvents(data.memberId, contact, affected, now, policy))
+    .filter((event) => event.type === 'SchedulingConflictDetected' && !state.reportedConflicts[conflictKey(event.data)]);
+  return [...(worthSaying ? [loadChanged(data.memberId, busiest, now)] : []), ...conflicts];
+}
+
+function sameSnapshot(a: LoadSnapshot, b: LoadSnapshot): boolean {
+  const kinds = Object.keys({ ...a.byKind, ...b.byKind }) as (keyof LoadSnapshot['byKind'])[];
+  return a.windowStart === b.windowStart && a.windowEnd === b.windowEnd && a.contacts === b.contacts && a.cap === b.cap && a.overCap === b.overCap && kinds.every((k) => a.byKind[k] === b.byKind[k]);
 }
 
 function timeViolation(time: ContactTime): DomainError | null {

@@ -89,4 +89,33 @@ describe('member load decider', () => {
     expect(answer.wouldCrossCap).toBe(true);
     expect(answer.conflicts).toEqual([{ groupId: 'grp_berlin_tue', sessionId: 'grp_berlin_tue-s03', start: groupSessions[0]!.start, end: groupSessions[0]!.end, conflict: 'overlap', gapMinutes: 0 }]);
   });
+
+  describe('reassessment when the member\'s group sessions change', () => {
+    const reassess = (state: ReturnType<typeof decider.evolve>, slots: GroupSessionSlot[], anchors: { start: string; end: string }[], affectedSessionIds: string[]) =>
+      decider.decide({ type: 'ReassessLoad', data: { memberId, groupSessions: slots, anchors, affectedSessionIds }, metadata: meta }, state) as MemberLoadEvent[];
+    const s3 = groupSessions[0]!;
+    // s03 moved onto cbt1's morning: it now overlaps it.
+    const moved: GroupSessionSlot = { ...s3, start: '2026-04-01T08:30:00.000Z', end: '2026-04-01T10:00:00.000Z' };
+
+    it('says nothing for a member with no other contacts whose load stays within the cap', () => {
+      expect(reassess(decider.initialState, groupSessions, groupSessions, groupSessions.map((s) => s.sessionId))).toEqual([]);
+    });
+
+    it('republishes the load and reports the clash of a moved session, once', () => {
+      const state = [booked(cbt1), booked(cbt2)].reduce(decider.evolve, decider.initialState);
+      const slots = [moved, groupSessions[1]!];
+      const events = reassess(state, slots, [moved, s3], [s3.sessionId]);
+      expect(events.map((e) => e.type)).toEqual(['TherapeuticLoadChanged', 'SchedulingConflictDetected']);
+      expect(events[1]!.data).toMatchObject({ sessionId: s3.sessionId, sessionStartsAt: moved.start, contactId: 'tc_cbt_1', conflict: 'overlap' });
+      const after = events.reduce(decider.evolve, state);
+      expect(reassess(after, slots, [moved, s3], [s3.sessionId])).toEqual([]);
+    });
+
+    it('reports a contact booked before the member joined the group that it clashes with', () => {
+      const state = decider.evolve(decider.initialState, booked({ ...cbt1, start: '2026-03-31T17:40:00.000Z', end: '2026-03-31T18:30:00.000Z' }));
+      const events = reassess(state, groupSessions, groupSessions, groupSessions.map((s) => s.sessionId));
+      expect(events.map((e) => e.type)).toEqual(['TherapeuticLoadChanged', 'SchedulingConflictDetected']);
+      expect(events[1]!.data).toMatchObject({ sessionId: s3.sessionId, conflict: 'too-close', gapMinutes: 10 });
+    });
+  });
 });

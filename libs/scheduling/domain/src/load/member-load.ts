@@ -25,7 +25,13 @@ export interface TherapeuticContact extends ContactTime {
 export type MemberLoadCommand =
   | { type: 'BookContact'; data: { memberId: string; contact: TherapeuticContact; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
   | { type: 'ChangeContact'; data: { memberId: string; contactId: string; time: ContactTime; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
-  | { type: 'CancelContact'; data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata };
+  | { type: 'CancelContact'; data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
+  /**
+   * The member's group sessions changed (a session moved or was cancelled, the member joined a group):
+   * republish the busiest window around `anchors` and report clashes with the `affectedSessionIds`.
+   * Idempotent: an unchanged load and conflicts already reported produce nothing.
+   */
+  | { type: 'ReassessLoad'; data: { memberId: string; groupSessions: GroupSessionSlot[]; anchors: ContactTime[]; affectedSessionIds: string[] }; metadata: CommandMetadata };
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -66,6 +72,14 @@ export type MemberLoadEvent =
 
 export interface MemberLoadState {
   contacts: Record<string, TherapeuticContact & { status: 'booked' | 'cancelled' }>;
+  /** The last load published, so a reassessment that finds it unchanged stays silent. */
+  lastLoad: LoadSnapshot | null;
+  /** Conflicts already published (see `conflictKey`), so none is reported twice. */
+  reportedConflicts: Record<string, true>;
 }
+
+/** One clash of one contact (at its time) with one group session (at its time). */
+export const conflictKey = (c: { contactId: string; contactStart: string; sessionId: string; sessionStartsAt: string }) =>
+  `${c.contactId}@${c.contactStart}|${c.sessionId}@${c.sessionStartsAt}`;
 
 export const memberLoadStreamId = (memberId: string) => `member-load-${memberId}`;

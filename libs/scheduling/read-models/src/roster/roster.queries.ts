@@ -13,3 +13,9 @@ export async function findEnrolledGroups(em: EntityManager, memberId: string): P
   const rows = await em.getRepository(RosterEntryRow).find({ where: { memberId, status: 'enrolled' }, order: { groupId: 'ASC' } });
   return rows.map((row) => row.groupId);
 }
+
+/** The members currently enrolled in a group. */
+export async function findEnrolledMembers(em: EntityManager, groupId: string): Promise<string[]> {
+  const rows = await em.getRepository(RosterEntryRow).find({ where: { groupId, status: 'enrolled' }, order: { memberId: 'ASC' } });
+  return rows.map((row) => row.memberId);
+}
