@@ -11,8 +11,8 @@ import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
 import { LIAISON_SUBSCRIPTIONS, MemberFactsKafkaController } from './consumers/member-facts.kafka.controller';
 import { CommunicationsHttpController } from './delivery/communications.http.controller';
-import { WebhookDeliverer } from './delivery/webhook-deliverer';
-import { LIAISON_DEPS, liaisonConfigFromEnv, WEBHOOK_CONFIG, type WebhookConfig } from './liaison.deps';
+import { PushDeliverer } from './delivery/push-deliverer';
+import { LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type PushConfig } from './liaison.deps';
 import { LiaisonProcessor, TIMER_POLL_MS } from './processor/liaison-processor';
 import { TreatmentsHttpController } from './treatments/treatments.http.controller';
 
@@ -33,16 +33,16 @@ import { TreatmentsHttpController } from './treatments/treatments.http.controlle
       inject: [EVENT_STORE],
     },
     { provide: TIMER_POLL_MS, useFactory: () => liaisonConfigFromEnv().timerPollMs },
-    { provide: WEBHOOK_CONFIG, useFactory: () => liaisonConfigFromEnv().webhooks },
+    { provide: PUSH_CONFIG, useFactory: () => liaisonConfigFromEnv().push },
     {
       provide: LiaisonProcessor,
-      useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, webhooks: WebhookConfig) => new LiaisonProcessor(deps, ds, poll, webhooks),
-      inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS, WEBHOOK_CONFIG],
+      useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, push: PushConfig) => new LiaisonProcessor(deps, ds, poll, push),
+      inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS, PUSH_CONFIG],
     },
     {
-      provide: WebhookDeliverer,
-      useFactory: (deps: LiaisonDeps, webhooks: WebhookConfig, ds: DataSource, poll: number) => new WebhookDeliverer(deps, webhooks, ds, poll),
-      inject: [LIAISON_DEPS, WEBHOOK_CONFIG, DataSource, TIMER_POLL_MS],
+      provide: PushDeliverer,
+      useFactory: (deps: LiaisonDeps, push: PushConfig, ds: DataSource, poll: number) => new PushDeliverer(deps, push, ds, poll),
+      inject: [LIAISON_DEPS, PUSH_CONFIG, DataSource, TIMER_POLL_MS],
     },
   ],
 })

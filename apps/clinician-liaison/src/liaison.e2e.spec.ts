@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import type { Consumer, KafkaMessage } from 'kafkajs';
 import { Client } from 'pg';
-import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
+import { Topics } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared care-flow helpers live in tools/e2e, which is no Nx project to import by name
+import { ELIGIBLE_SCREENING_FACTS, enrolInGroup, groupDetails, recordConsents, waitForCatalogue } from '../../../tools/e2e/care-flow-client';
 
-jest.setTimeout(150_000);
+jest.setTimeout(120_000);
 
-const member = `mbr_e2e_liaison_${randomUUID().slice(0, 8)}`;
+const RUN = randomUUID().slice(0, 8);
+const member = `mbr_e2e_liaison_${RUN}`;
 const psy = 'clin_e2e_psy_01';
 const fac = 'clin_e2e_fac_01';
-const group = 'grp_e2e_liaison_depression';
-/** A 22-year-old with mild symptoms: screening places them; the antidepressant alert is critical (< 25). */
-const screeningFacts = { age: 22, conditions: ['depression'], phq9: { total: 8, item9: 0 }, gad7: 5, pcl5: 10, ptsdDiagnosis: false, highImpulsivity: false, acutePsychogenicDisorder: false, suicidalOrHomicidalIntent: false, psychosisOrAcuteMania: false };
-/** Critical alerts escalate after 0.2 min (12 s): long enough to kill and restart before it fires. */
-const ESCALATE_CRITICAL_MINUTES = 0.2;
+const group = `grp_e2e_liaison_depression_${RUN}`;
+/** Twenty-two and a half years old whenever the test runs. */
+const today = new Date();
+const birthDate = new Date(Date.UTC(today.getUTCFullYear() - 22, today.getUTCMonth() - 6, 1)).toISOString().slice(0, 10);
+/** A 22-year-old with mild depressive symptoms: screening places them; an antidepressant change is critical (< 25). */
+const screeningFacts = { ...ELIGIBLE_SCREENING_FACTS, age: 22, conditions: ['depression'], phq9: { total: 8, item9: 0 } };
+/** Critical alerts escalate after 0.25 min (15 s): long enough to act, kill and restart before the first one fires. */
+const ESCALATE_CRITICAL_MINUTES = 0.25;
+const LIAISON_GROUP = 'clinician-liaison';
 
 interface AlertView {
   alertId: string;
@@ -24,30 +32,50 @@ interface AlertView {
   summary: string;
   escalationLevel: number;
 }
+interface Card {
+  uuid?: string;
+  summary: string;
+  indicator: string;
+  detail: string;
+  source: { label: string };
+  overrideReasons: { code: string }[];
+  links: { url: string }[];
+}
 
 /**
- * Enrollment and clinician-liaison as separate processes from dist/ on one Kafka-protocol cluster,
- * each with its own database: a 22-year-old member is enrolled through enrollment's REST, started on
- * sertraline through liaison's REST, and the psychiatrist and facilitator alerts appear once. Then
- * liaison is killed -9 while the escalation timer is pending; after a restart it fires exactly once.
+ * Issue 5's e2e: enrollment, scheduling and clinician-liaison as separate processes from dist/ on one
+ * Kafka-protocol cluster, each with its own database. Scheduling forms a depression group through its
+ * REST; enrollment learns it over Kafka, screens, consents and enrols a 22-year-old member; liaison learns
+ * the enrolment over Kafka. Sertraline started → one critical alert to the psychiatrist and one
+ * minimum-necessary alert to the facilitator; the same request and the same Kafka event again → still
+ * one; a dose change → a second alert, returned by CDS Hooks patient-view as a card; acknowledging it
+ * from the EHR stops its escalation. Liaison is killed -9 with escalation timers pending: after a
+ * restart each unacknowledged alert escalates exactly once. Synthetic data only.
  */
-describe('enrollment → Kafka → clinician-liaison alerts (processes)', () => {
+describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS Hooks (processes)', () => {
   let kafka: KafkaCluster | undefined;
-  let enrollmentDb: TestDatabase | undefined;
-  let liaisonDb: TestDatabase | undefined;
+  let dbs: Partial<Record<'enrollment' | 'scheduling' | 'liaison', TestDatabase>> = {};
   let enrollment: ServiceProcess | undefined;
+  let scheduling: ServiceProcess | undefined;
   let liaison: ServiceProcess | undefined;
+  let reader: Consumer | undefined;
+  /** Everything on enrollment's topic, as the bus carries it (for a byte-identical redelivery). */
+  const enrollmentTopic: { partition: number; message: KafkaMessage }[] = [];
+  let firstAlerts: { psy: AlertView; fac: AlertView } | undefined;
+  let secondPsyAlert: AlertView | undefined;
 
   const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
   const startLiaison = () =>
     startServiceProcess({
       app: 'clinician-liaison',
-      env: { ...common(), DATABASE_URL: liaisonDb!.url, LIAISON_TIMER_POLL_MS: '250', LIAISON_ESCALATE_CRITICAL_MINUTES: String(ESCALATE_CRITICAL_MINUTES) },
+      env: { ...common(), DATABASE_URL: dbs.liaison!.url, LIAISON_TIMER_POLL_MS: '250', LIAISON_ESCALATE_CRITICAL_MINUTES: String(ESCALATE_CRITICAL_MINUTES) },
       startTimeoutMs: 60_000,
     });
+  const liaisonApi = () => httpJson(() => liaison!.url);
+  const as = (clinician: string) => ({ 'x-clinician-id': clinician });
 
   async function sql<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: liaisonDb!.url });
+    const client = new Client({ connectionString: dbs.liaison!.url });
     await client.connect();
     try {
       return (await client.query(query, params)).rows as T[];
@@ -55,115 +83,178 @@ describe('enrollment → Kafka → clinician-liaison alerts (processes)', () => 
       await client.end();
     }
   }
-
-  async function call(base: string, method: string, path: string, body?: unknown, clinician?: string) {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(clinician ? { 'x-clinician-id': clinician } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
-  }
-  const liaisonCall = (method: string, path: string, body?: unknown, clinician?: string) => call(liaison!.url, method, path, body, clinician);
-  const inbox = async (clinician: string) => (await liaisonCall('GET', `/api/liaison/clinicians/${clinician}/alerts?memberId=${member}`)).body as AlertView[];
+  const inbox = async (clinician: string) => (await liaisonApi().get<AlertView[]>(`/api/liaison/clinicians/${clinician}/alerts?memberId=${member}`)).body;
   const countEvents = async (type: string) => Number((await sql<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE type = $1', [type]))[0]!.n);
-
-  async function publishGroupFormed() {
-    const producer = createProducer(createKafka({ clientId: 'liaison-e2e-scheduling', brokers: kafka!.brokers }));
-    await producer.connect();
-    try {
-      const formed = GroupFormed.parse({
-        ...fixtures.GroupFormed,
-        eventId: randomUUID(),
-        subject: group,
-        payload: { ...(fixtures.GroupFormed as { payload: object }).payload, groupId: group, groupType: 'disease-specific', condition: 'depression', seats: 8, openness: 'open', modality: 'online', cadence: 'weekly', ageBand: { min: 18, max: 30 }, firstSessionAt: '2030-01-07T17:00:00.000Z' },
-      });
-      await producer.send({ topic: Topics.scheduling, acks: -1, messages: [{ key: group, value: JSON.stringify(formed) }] });
-    } finally {
-      await producer.disconnect();
-    }
-  }
+  const groupJoinedFacts = async () =>
+    Number((await sql<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE type = 'ExternalFactRecorded' AND data->'fact'->>'kind' = 'group-joined' AND data->>'memberId' = $1", [member]))[0]!.n);
+  const patientView = async () => {
+    const request = { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: `Practitioner/${psy}`, patientId: member } };
+    const answer = await liaisonApi().post<{ cards: Card[] }>('/cds-services/carecircle-open-alerts', request);
+    expect(answer.status).toBe(200);
+    return answer.body.cards;
+  };
 
   beforeAll(async () => {
     kafka = await startKafka();
-    [enrollmentDb, liaisonDb] = await Promise.all([createTestDatabase('e2e_liaison_enrollment'), createTestDatabase('e2e_liaison')]);
-    // Each is assigned as soon as it runs, so afterAll stops it even when the other fails to start.
+    const [enrollmentDb, schedulingDb, liaisonDb] = await Promise.all([createTestDatabase('e2e_liaison_enrollment'), createTestDatabase('e2e_liaison_scheduling'), createTestDatabase('e2e_liaison')]);
+    dbs = { enrollment: enrollmentDb, scheduling: schedulingDb, liaison: liaisonDb };
+    const client = createKafka({ clientId: `liaison-e2e-${RUN}`, brokers: kafka.brokers });
+    reader = client.consumer({ groupId: `liaison-e2e-reader-${RUN}`, sessionTimeout: 6_000 });
+    // Each is assigned as soon as it runs, so afterAll stops it even when another fails to start.
     await Promise.all([
       startServiceProcess({ app: 'enrollment', env: { ...common(), DATABASE_URL: enrollmentDb.url }, startTimeoutMs: 60_000 }).then((p) => (enrollment = p)),
+      startServiceProcess({ app: 'scheduling', env: { ...common(), DATABASE_URL: schedulingDb.url }, startTimeoutMs: 60_000 }).then((p) => (scheduling = p)),
       startLiaison().then((p) => (liaison = p)),
+      (async () => {
+        await reader!.connect();
+        await reader!.subscribe({ topic: Topics.enrollment, fromBeginning: true });
+        await reader!.run({ eachMessage: async ({ partition, message }) => void enrollmentTopic.push({ partition, message }) });
+      })(),
     ]);
   });
 
   afterAll(async () => {
-    await Promise.all([enrollment?.kill9(), liaison?.kill9()]);
-    await Promise.all([enrollmentDb?.drop(), liaisonDb?.drop()]);
+    await Promise.allSettled([reader?.disconnect(), enrollment?.kill9(), scheduling?.kill9(), liaison?.kill9()]);
+    await Promise.allSettled(Object.values(dbs).map((db) => db.drop()));
     await kafka?.stop();
   });
 
-  it('alerts the psychiatrist (critical) and the facilitator (minimum necessary) once for a sertraline start after enrolment', async () => {
-    // The care team and the member's profile (22 years old, no consent to share drug details with the facilitator).
-    expect((await liaisonCall('PUT', `/api/liaison/members/${member}/profile`, { birthDate: '2004-01-15', cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false })).status).toBe(200);
+  it('alerts the psychiatrist (critical) and the facilitator (minimum necessary) once for a sertraline start, and still once when request and event are redelivered', async () => {
+    // The care team and the member's profile (22, no consent to share drug details with the facilitator).
+    const profile = { birthDate, cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false };
+    expect((await liaisonApi().put(`/api/liaison/members/${member}/profile`, profile)).status).toBe(200);
     for (const [clinicianId, role] of [[psy, 'attending-psychiatrist'], [fac, 'facilitator']] as const) {
-      expect((await liaisonCall('PUT', `/api/liaison/members/${member}/care-team`, { clinicianId, role })).status).toBe(200);
+      expect((await liaisonApi().put(`/api/liaison/members/${member}/care-team`, { clinicianId, role })).status).toBe(200);
     }
 
-    // Scheduling forms the group (its GroupFormed on the bus); the member is referred, screened,
-    // consents and is enrolled through enrollment's REST; the enrolment reaches liaison over Kafka.
-    await publishGroupFormed();
-    await waitFor(async () => ((await call(enrollment!.url, 'GET', `/api/enrollment/groups/${group}`)).status === 200 ? true : undefined), {
-      timeoutMs: 45_000,
-      description: "the group to reach enrollment's catalogue",
-    });
+    // Scheduling forms a depression group for young adults; enrollment learns it over Kafka.
+    const formed = await httpJson(scheduling!.url).post('/api/scheduling/groups', { ...groupDetails(group), groupType: 'disease-specific', condition: 'depression', ageBand: { min: 18, max: 30 }, facilitatorIds: [fac] });
+    expect(formed.status).toBe(202);
+    await waitForCatalogue(enrollment!.url, [group], 45_000);
+
+    // Referred with screening, both consents, enrolled; the enrolment reaches liaison over Kafka.
     const referralId = randomUUID();
     const referral = { referralId, memberId: member, referringClinicianId: psy, wantedGroupType: 'disease-specific', wantedCondition: 'depression', modalityPreference: 'online', memberRole: 'patient', screeningFacts };
-    expect((await call(enrollment!.url, 'POST', '/api/enrollment/referrals', referral)).status).toBe(202);
-    for (const kind of ['treatment', 'confidentiality-agreement']) {
-      const consent = { kind, agreementVersion: '2026-01', sharingScope: ['psychiatrist'], recordedBy: 'staff_e2e_01', signedAt: '2026-03-01T10:00:00Z' };
-      expect((await call(enrollment!.url, 'POST', `/api/enrollment/referrals/${referralId}/consents`, consent)).status).toBe(202);
-    }
-    expect((await call(enrollment!.url, 'POST', `/api/enrollment/groups/${group}/enrolments`, { referralId })).status).toBe(202);
-    await waitFor(async () => ((await countEvents('ExternalFactRecorded')) >= 1 ? true : undefined), { timeoutMs: 60_000, description: 'the enrolment to reach clinician-liaison over Kafka' });
+    expect((await httpJson(enrollment!.url).post('/api/enrollment/referrals', referral)).status).toBe(202);
+    await recordConsents(enrollment!.url, referralId);
+    await enrolInGroup(enrollment!.url, group, referralId);
+    await waitFor(async () => (await groupJoinedFacts()) === 1, { timeoutMs: 30_000, description: 'the enrolment to reach clinician-liaison over Kafka' });
 
     const sertraline = { medicationId: 'med_e2e_1', rxnormCode: '36437', name: 'sertraline', dailyDose: 50, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: psy };
-    expect((await liaisonCall('POST', `/api/liaison/members/${member}/medications`, sertraline)).status).toBe(202);
-    expect((await liaisonCall('POST', `/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({ changed: false, classification: 'classified' }); // a retried request
-
+    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({ changed: true, classification: 'classified' });
     const [psyAlerts, facAlerts] = await waitFor(
       async () => {
         const found = await Promise.all([inbox(psy), inbox(fac)]);
         return found.every((alerts) => alerts.length >= 1) ? found : undefined;
       },
-      { timeoutMs: 30_000, description: "the psychiatrist's and the facilitator's alerts" },
+      { timeoutMs: 20_000, description: "the psychiatrist's and the facilitator's alerts" },
     );
-    expect(psyAlerts).toEqual([expect.objectContaining({ recipientId: psy, severity: 'critical', escalationLevel: 0, summary: expect.stringMatching(/sertraline/) })]);
-    expect(facAlerts).toEqual([expect.objectContaining({ recipientId: fac, severity: 'critical', escalationLevel: 0 })]);
-    expect(facAlerts[0]!.summary).not.toMatch(/sertraline|\d+\s*mg/i);
+    expect(psyAlerts).toEqual([expect.objectContaining({ recipientId: psy, severity: 'critical', escalationLevel: 0, summary: expect.stringMatching(/sertraline started.*\(under 25\)/) })]);
+    expect(facAlerts).toEqual([expect.objectContaining({ recipientId: fac, severity: 'critical', escalationLevel: 0, summary: expect.stringMatching(/^Medication change: watch for activation/) })]);
+    expect(JSON.stringify(facAlerts)).not.toMatch(/sertraline|\d+\s*mg/i);
+    firstAlerts = { psy: psyAlerts[0]!, fac: facAlerts[0]! };
+
+    // The same start again (a retried request): nothing changes.
+    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({ changed: false, classification: 'classified' });
+    // Enrollment's MemberEnrolled redelivered byte for byte on its topic: liaison consumes and commits it, and records nothing.
+    const enrolled = await waitFor(
+      () =>
+        enrollmentTopic.find(({ message }) => {
+          const event = JSON.parse(message.value!.toString()) as { type: string; subject: string };
+          return event.type === 'MemberEnrolled' && event.subject === member;
+        }),
+      { timeoutMs: 15_000, description: "enrollment's MemberEnrolled on its topic" },
+    );
+    const producer = createProducer(createKafka({ clientId: `liaison-e2e-redeliver-${RUN}`, brokers: kafka!.brokers }));
+    await producer.connect();
+    let redelivered: { partition: number; offset: number };
+    try {
+      const [sent] = await producer.send({ topic: Topics.enrollment, acks: -1, messages: [{ key: enrolled.message.key, value: enrolled.message.value, headers: enrolled.message.headers }] });
+      redelivered = { partition: sent!.partition, offset: Number(sent!.baseOffset) };
+    } finally {
+      await producer.disconnect();
+    }
+    const admin = createKafka({ clientId: `liaison-e2e-admin-${RUN}`, brokers: kafka!.brokers }).admin();
+    await admin.connect();
+    try {
+      await waitFor(
+        async () => {
+          const [offsets] = await admin.fetchOffsets({ groupId: LIAISON_GROUP, topics: [Topics.enrollment] });
+          return Number(offsets?.partitions.find((p) => p.partition === redelivered.partition)?.offset ?? -1) > redelivered.offset;
+        },
+        { timeoutMs: 20_000, intervalMs: 200, description: 'clinician-liaison to consume and commit the redelivered MemberEnrolled' },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    expect(await groupJoinedFacts()).toBe(1);
     expect(await countEvents('AlertRaised')).toBe(2);
+    expect(await inbox(psy)).toEqual(psyAlerts);
+    expect(await inbox(fac)).toEqual(facAlerts);
   });
 
-  it('fires a pending escalation exactly once after a kill -9 and restart, and not for the acknowledged alert', async () => {
-    const [psyAlert] = await inbox(psy);
-    const [facAlert] = await inbox(fac);
-    // The facilitator acknowledges; the psychiatrist's alert stays open with its timer pending.
-    expect((await liaisonCall('POST', `/api/liaison/alerts/${facAlert!.alertId}/acknowledgement`, { outcome: 'accepted' }, fac)).status).toBe(200);
-    const pending = await sql<{ due: Date; level: number }>('SELECT escalation_due_at AS due, escalation_level AS level FROM liaison_alert WHERE alert_id = $1', [psyAlert!.alertId]);
-    expect(pending).toEqual([{ due: expect.any(Date), level: 0 }]);
+  it('raises a second alert on a dose change, returns it as a CDS Hooks patient-view card, and acknowledging the card stops its escalation', async () => {
+    const dose = { dailyDose: 100, doseUnit: 'mg', frequency: 'daily', prescriberId: psy };
+    expect((await liaisonApi().put(`/api/liaison/members/${member}/medications/med_e2e_1/dose`, dose)).status).toBe(202);
+    const psyAlerts = await waitFor(async () => ((await inbox(psy)).length >= 2 ? inbox(psy) : undefined), { timeoutMs: 20_000, description: 'a second alert for the dose change' });
+    const second = psyAlerts.find((a) => a.alertId !== firstAlerts!.psy.alertId)!;
+    expect(second).toMatchObject({ recipientId: psy, severity: 'critical', status: 'raised', summary: expect.stringMatching(/sertraline dose changed/) });
+    await waitFor(async () => ((await inbox(fac)).length === 2 ? true : undefined), { timeoutMs: 20_000, description: "the facilitator's second alert" });
+    expect(JSON.stringify(await inbox(fac))).not.toMatch(/sertraline|\d+\s*mg/i);
+    expect(await countEvents('AlertRaised')).toBe(4);
+    secondPsyAlert = second;
+
+    // The EHR opens the member's chart: the second alert comes back as a card, with its evidence.
+    const card = (await patientView()).find((c) => c.uuid === second.alertId);
+    expect(card).toMatchObject({ indicator: 'critical', source: { label: 'CareCircle clinician liaison' }, summary: second.summary });
+    expect(card!.summary.length).toBeLessThan(140);
+    expect(card!.detail).toMatch(/under 25[\s\S]*Evidence/);
+    expect(card!.overrideReasons.length).toBeGreaterThan(0);
+    expect(card!.links[0]!.url).toMatch(new RegExp(`/${member}$`));
+
+    // The psychiatrist accepts it in the EHR: acknowledged, its escalation timer cleared, no longer a card.
+    const feedback = { feedback: [{ card: second.alertId, outcome: 'accepted', outcomeTimestamp: new Date().toISOString() }] };
+    expect((await liaisonApi().post('/cds-services/carecircle-open-alerts/feedback', feedback)).status).toBe(200);
+    await waitFor(async () => ((await inbox(psy)).find((a) => a.alertId === second.alertId)?.status === 'acknowledged' ? true : undefined), {
+      timeoutMs: 15_000,
+      description: 'the accepted card to show as acknowledged',
+    });
+    expect(await sql('SELECT escalation_due_at AS due FROM liaison_alert WHERE alert_id = $1', [second.alertId])).toEqual([{ due: null }]);
+    expect((await patientView()).map((c) => c.uuid)).not.toContain(second.alertId);
+  });
+
+  it('fires pending escalations exactly once after a kill -9 and restart, and none for the acknowledged alerts', async () => {
+    // The facilitator acknowledges the first alert; the psychiatrist's first and the facilitator's second stay open.
+    expect((await liaisonApi().post(`/api/liaison/alerts/${firstAlerts!.fac.alertId}/acknowledgement`, { outcome: 'accepted' }, as(fac))).status).toBe(200);
+    const facSecond = (await inbox(fac)).find((a) => a.alertId !== firstAlerts!.fac.alertId)!;
+    const open = [firstAlerts!.psy.alertId, facSecond.alertId];
+    await waitFor(async () => ((await sql("SELECT 1 FROM liaison_alert WHERE alert_id = $1 AND status = 'acknowledged'", [firstAlerts!.fac.alertId])).length === 1 ? true : undefined), {
+      timeoutMs: 15_000,
+      description: "the facilitator's acknowledgement in the inbox",
+    });
+    const pending = await sql<{ alert_id: string; due: Date; level: number }>('SELECT alert_id, escalation_due_at AS due, escalation_level AS level FROM liaison_alert WHERE escalation_due_at IS NOT NULL ORDER BY raised_at');
+    expect(pending.map((p) => [p.alert_id, p.level])).toEqual(open.map((id) => [id, 0]));
     expect(pending[0]!.due.getTime()).toBeGreaterThan(Date.now()); // still pending when the process dies
 
     await liaison!.kill9();
     liaison = await startLiaison();
 
-    await waitFor(async () => ((await countEvents('AlertEscalated')) >= 1 ? true : undefined), { timeoutMs: 60_000, description: "the psychiatrist's alert to escalate after the restart" });
-    // The facilitator is next in the chain: the escalated alert is now in their inbox too.
-    const escalated = await waitFor(async () => (await inbox(fac)).find((a) => a.alertId === psyAlert!.alertId && a.escalationLevel === 1), {
-      timeoutMs: 15_000,
-      description: "the escalated alert in the facilitator's inbox",
-    });
-    expect(escalated.status).toBe('raised');
-    const polls = await sql<{ n: string }>('SELECT count(*) AS n FROM liaison_alert WHERE escalation_due_at IS NOT NULL');
-    expect(polls[0]!.n).toBe('0'); // no timer left to fire: nothing could escalate again
-    const escalations = await sql<{ stream_id: string; n: string }>("SELECT stream_id, count(*) AS n FROM event_store.events WHERE type = 'AlertEscalated' GROUP BY stream_id");
-    expect(escalations).toEqual([{ stream_id: `alert-${psyAlert!.alertId}`, n: '1' }]);
-    expect(await countEvents('AlertRaised')).toBe(2); // the replay after restart raised nothing again
+    // Each open alert climbs to the next person in the care team: the psychiatrist's to the facilitator and back.
+    await waitFor(
+      async () => {
+        const [facInbox, psyInbox] = await Promise.all([inbox(fac), inbox(psy)]);
+        return facInbox.some((a) => a.alertId === firstAlerts!.psy.alertId && a.escalationLevel === 1) && psyInbox.some((a) => a.alertId === facSecond.alertId && a.escalationLevel === 1) ? true : undefined;
+      },
+      { timeoutMs: 45_000, description: 'both open alerts to escalate once after the restart' },
+    );
+    const escalations = await sql<{ stream_id: string; n: string }>("SELECT stream_id, count(*) AS n FROM event_store.events WHERE type = 'AlertEscalated' GROUP BY stream_id ORDER BY stream_id");
+    expect(escalations).toEqual(open.map((id) => ({ stream_id: `alert-${id}`, n: '1' })).sort((a, b) => a.stream_id.localeCompare(b.stream_id)));
+    // No timer is left to fire, and the acknowledged alerts never escalated.
+    expect(await sql('SELECT alert_id FROM liaison_alert WHERE escalation_due_at IS NOT NULL')).toEqual([]);
+    const acknowledged = await sql<{ alert_id: string; status: string; level: number }>('SELECT alert_id, status, escalation_level AS level FROM liaison_alert WHERE alert_id = ANY($1) ORDER BY alert_id', [
+      [firstAlerts!.fac.alertId, secondPsyAlert!.alertId],
+    ]);
+    expect(acknowledged.map((a) => [a.status, a.level])).toEqual([['acknowledged', 0], ['acknowledged', 0]]);
+    expect(await countEvents('AlertRaised')).toBe(4); // the replay after the restart raised nothing again
   });
 });

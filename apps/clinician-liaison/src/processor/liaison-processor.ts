@@ -1,12 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent, Subscription } from '@carecircle/platform/event-store';
-import { escalateAlert, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import { escalateAlert, fhirPushes, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { startSerialInterval } from './serial-interval';
-import { LIAISON_DEPS, WEBHOOK_CONFIG, type WebhookConfig } from '../liaison.deps';
+import { LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 
 const PROCESSOR = 'liaison-processor';
 export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
@@ -28,7 +28,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
     @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
     private readonly dataSource: DataSource,
     @Inject(TIMER_POLL_MS) private readonly pollMs: number,
-    @Inject(WEBHOOK_CONFIG) private readonly webhooks: Pick<WebhookConfig, 'endpoints'>,
+    @Inject(PUSH_CONFIG) private readonly push: Pick<PushConfig, 'webhookEndpoints' | 'fhirEndpoint'>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,17 +60,25 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
       if (recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) {
         const event = { type: recorded.type, data: recorded.data } as AlertEvent;
         await projectAlertEvent(tx, event);
-        if (event.type === 'AlertRaised') await this.queueWebhook(tx, event.data);
+        if (event.type === 'AlertRaised') await this.queuePushes(tx, event.data);
       }
       await saveProcessorCheckpoint(tx, PROCESSOR, recorded.globalPosition);
     });
   }
 
-  /** A raised alert goes out to the webhook of its recipient's role, queued with its projection. */
-  private async queueWebhook(tx: EntityManager, alert: Extract<AlertEvent, { type: 'AlertRaised' }>['data']): Promise<void> {
-    const url = this.webhooks.endpoints[alert.recipientRole];
-    if (!url) return;
-    await enqueueDelivery(tx, { alertId: alert.alertId, channel: `webhook:${alert.recipientRole}`, url, payload: webhookPayload(alert), now: this.deps.clock.now() });
+  /**
+   * A raised alert is queued, with its projection, for the webhook of its recipient's role and for the
+   * FHIR endpoint (one create per resource). The queue holds the payloads: a restart loses none.
+   */
+  private async queuePushes(tx: EntityManager, alert: Extract<AlertEvent, { type: 'AlertRaised' }>['data']): Promise<void> {
+    const now = this.deps.clock.now();
+    const url = this.push.webhookEndpoints[alert.recipientRole];
+    if (url) await enqueueDelivery(tx, { alertId: alert.alertId, channel: `webhook:${alert.recipientRole}`, url, payload: webhookPayload(alert), now });
+    const base = this.push.fhirEndpoint;
+    if (!base) return;
+    for (const push of fhirPushes(alert)) {
+      await enqueueDelivery(tx, { alertId: alert.alertId, channel: push.channel, url: `${base}/${push.resourceType}`, payload: push.resource, now });
+    }
   }
 
   /** The durable timer: due times live in the database, so a restart loses none. */

@@ -59,6 +59,23 @@ export function alertFhirResources(alert: PushableAlert): Resource[] {
   return [communication, issue];
 }
 
+/** One resource to create on the configured FHIR endpoint: `POST <base>/<resourceType>`. */
+export interface FhirPush {
+  /** The delivery channel in the queue and log, e.g. `fhir:Communication`. */
+  channel: string;
+  resourceType: string;
+  /** Without `id`: on a create the server assigns it; the alert identifier names the resource. */
+  resource: Resource;
+}
+
+/** Push is at least once: the `If-None-Exist` value that makes a resend match the resource already created. */
+export const fhirIfNoneExist = (alertId: string) => `identifier=${encodeURIComponent(`${ALERT_SYSTEM}|${alertId}`)}`;
+
+/** The alert's FHIR resources as create requests for the configured FHIR endpoint, one per resource. */
+export function fhirPushes(alert: PushableAlert): FhirPush[] {
+  return alertFhirResources(alert).map(({ id: _id, ...resource }) => ({ channel: `fhir:${resource.resourceType}`, resourceType: resource.resourceType, resource: resource as Resource }));
+}
+
 /** The webhook body: the alert's routing facts and its FHIR resources, nothing more. */
 export function webhookPayload(alert: PushableAlert) {
   return {

