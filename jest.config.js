@@ -16,7 +16,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
     // Real databases, brokers and processes on a 2-core machine: generous bounds, never expected timings.
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'], slowTestThreshold: 30, testTimeout: 60_000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'], slowTestThreshold: 120, testTimeout: 240_000 },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'], slowTestThreshold: 30, setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'], slowTestThreshold: 120, setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'] },
   ],
 };
