@@ -1,7 +1,7 @@
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
 import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 import { Client } from 'pg';
-import { enrolMany, formGroupsKnownToEnrollment, groupIdsFor, referConsentAndEnrol, rosters, rosterSize, type Enrolment } from './care-flow-client';
+import { enrolMany, formGroupsKnownToEnrollment, groupIdsFor, referConsentAndEnrol, rosters, rosterSize, type Enrolment } from '@carecircle/platform/testing';
 
 async function query<T extends object>(databaseUrl: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: databaseUrl });

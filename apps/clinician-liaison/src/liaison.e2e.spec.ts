@@ -5,8 +5,7 @@ import { Topics } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
 import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared care-flow helpers live in tools/e2e, which is no Nx project to import by name
-import { ELIGIBLE_SCREENING_FACTS, enrolInGroup, groupDetails, recordConsents, waitForCatalogue } from '../../../tools/e2e/care-flow-client';
+import { ELIGIBLE_SCREENING_FACTS, enrolInGroup, groupDetails, recordConsents, waitForCatalogue } from '@carecircle/platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
 import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared care-flow helpers live in tools/e2e, which is no Nx project to import by name
-import { ELIGIBLE_SCREENING_FACTS, groupDetails, recordConsents, roster, waitForCatalogue } from '../../../tools/e2e/care-flow-client';
+import { ELIGIBLE_SCREENING_FACTS, groupDetails, recordConsents, roster, waitForCatalogue } from '@carecircle/platform/testing';
 
 /**
  * Issue 3's e2e: enrollment and scheduling as separate processes on one Kafka cluster, each with its own

@@ -4,8 +4,7 @@ import { Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
 import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared care-flow helpers live in tools/e2e, which is no Nx project to import by name
-import { referConsentAndEnrol, roster, waitForCatalogue } from '../../../tools/e2e/care-flow-client';
+import { referConsentAndEnrol, roster, waitForCatalogue } from '@carecircle/platform/testing';
 
 /**
  * Issue 4's e2e: enrollment and scheduling as separate processes built from dist/, each with its own

@@ -3,3 +3,4 @@ export * from './local-infrastructure/kafka-mock-cluster';
 export * from './local-infrastructure/postgres';
 export * from './local-infrastructure/embedded-postgres';
 export * from './http-json';
+export * from './care-flow-client';

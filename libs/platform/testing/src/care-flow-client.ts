@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { httpJson, waitFor } from '@carecircle/platform/testing';
+import { httpJson } from './http-json';
+import { waitFor } from './wait-for';
 
 /**
  * HTTP helpers for the real care flow, as a care coordinator's tools would call it: scheduling forms a
