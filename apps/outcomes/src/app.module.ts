@@ -8,6 +8,7 @@ import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributo
 import { CohortReportHttpController } from './cohort-report/cohort-report.http.controller';
 import { CorrectMeasureHttpController } from './correct-measure/correct-measure.http.controller';
 import { MemberTrajectoryHttpController } from './member-trajectory/member-trajectory.http.controller';
+import { GatewayIngestKafkaController } from './gateway-ingest/gateway-ingest.kafka.controller';
 import { CohortEventsKafkaController } from './outcomes-events/outcomes-events.kafka.controller';
 import { OUTCOMES_DEPS, readOutcomesConfig } from './outcomes.deps';
 import { RecordMeasureHttpController } from './record-measure/record-measure.http.controller';
@@ -15,10 +16,10 @@ import { RecordMeasureHttpController } from './record-measure/record-measure.htt
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: outcomesReadModelMigrations }),
-    MessagingModule.forRoot({ service: 'outcomes', publishes: [Topics.outcomes], consumes: [Topics.outcomes, Topics.scheduling], relay: { map: toIntegrationEvent } }),
+    MessagingModule.forRoot({ service: 'outcomes', publishes: [Topics.outcomes], consumes: [Topics.outcomes, Topics.scheduling, Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
-  controllers: [RecordMeasureHttpController, CorrectMeasureHttpController, MemberTrajectoryHttpController, CohortReportHttpController, CohortEventsKafkaController],
+  controllers: [RecordMeasureHttpController, CorrectMeasureHttpController, MemberTrajectoryHttpController, CohortReportHttpController, CohortEventsKafkaController, GatewayIngestKafkaController],
   providers: [
     {
       provide: OUTCOMES_DEPS,

@@ -3,7 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { ServerKafka } from '@nestjs/microservices';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
+import { ConditionRecorded, fixtures, gatewayFixtures, GroupFormed, ObservationRecorded, QuestionnaireAnswered, Topics } from '@carecircle/contracts';
+import { gatewayMeasureId } from '@carecircle/outcomes/application';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
@@ -170,5 +171,79 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
       },
       { timeoutMs: 30_000, description: 'the corrected baseline to replace the original in the cohort projection' },
     );
+  });
+  it('turns gateway PHQ-9/GAD-7 totals and PHQ-9 answers into measures; a redelivery changes nothing, a new revision corrects', async () => {
+    const memberId = 'mbr_int_gateway_01';
+    const phq9 = ObservationRecorded.parse({ ...gatewayFixtures.ObservationRecorded, eventId: randomUUID(), subject: memberId });
+    const condition = ConditionRecorded.parse({ ...gatewayFixtures.ConditionRecorded, eventId: randomUUID(), subject: memberId });
+    const send = (...events: { subject: string }[]) =>
+      producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((m) => ({ key: m.subject, value: JSON.stringify(m) })) });
+    type Trajectory = { instruments: { instrument: string; measures: { measureId: string; point: string; total: number; item9: number | null; correctsMeasureId: string | null }[] }[] };
+    const trajectory = async () => (await (await fetch(`${url}/api/outcomes/members/${memberId}/trajectory`)).json()) as Trajectory;
+    const measuresOf = (t: Trajectory, instrument: string) => t.instruments.find((i) => i.instrument === instrument)?.measures ?? [];
+
+    const started = Date.now();
+    await send(condition, phq9);
+    const first = await waitFor(async () => ((t) => (measuresOf(t, 'phq-9').length === 1 ? t : undefined))(await trajectory()), {
+      timeoutMs: 30_000,
+      description: 'the gateway PHQ-9 total to appear in the trajectory',
+    });
+    const firstMs = Date.now() - started;
+    const measureId = gatewayMeasureId(phq9.payload.resourceId, 1);
+    expect(measuresOf(first, 'phq-9')).toEqual([expect.objectContaining({ measureId, point: 'baseline', total: 12, item9: null, correctsMeasureId: null })]);
+    expect(first.instruments).toHaveLength(1);
+
+    // The same message again, then a GAD-7 total behind it on the member's partition: once that shows, the redelivery was handled.
+    const before = (await storedEvents()).length;
+    const gad7 = ObservationRecorded.parse({
+      ...phq9,
+      eventId: randomUUID(),
+      payload: { ...phq9.payload, resourceId: randomUUID(), codes: [{ system: 'http://loinc.org', code: '70274-6' }], value: { value: 8 } },
+    });
+    await send(phq9, gad7);
+    const second = await waitFor(async () => ((t) => (measuresOf(t, 'gad-7').length === 1 ? t : undefined))(await trajectory()), {
+      timeoutMs: 30_000,
+      description: 'the GAD-7 marker behind the redelivery',
+    });
+    expect(measuresOf(second, 'phq-9')).toEqual(measuresOf(first, 'phq-9'));
+    expect(measuresOf(second, 'gad-7')).toEqual([expect.objectContaining({ point: 'baseline', total: 8 })]);
+    expect((await storedEvents()).length).toBe(before + 1);
+
+    // Revision 2 of the same Observation corrects the measure; a PHQ-9 QuestionnaireResponse later is a full follow-up with item 9.
+    const revised = ObservationRecorded.parse({ ...phq9, eventId: randomUUID(), payload: { ...phq9.payload, revision: 2, value: { value: 15 } } });
+    const code = (c: string) => ({ system: 'http://loinc.org', code: c });
+    const answered = QuestionnaireAnswered.parse({
+      ...gatewayFixtures.QuestionnaireAnswered,
+      eventId: randomUUID(),
+      subject: memberId,
+      payload: {
+        ...gatewayFixtures.QuestionnaireAnswered.payload,
+        authored: '2026-04-06T09:00:00Z',
+        answers: [
+          { linkId: 'LittleInterest', value: code('LA6569-3') },
+          { linkId: 'FeelingDown', value: code('LA6570-1') },
+          { linkId: 'TroubleSleeping', value: 1 },
+          { linkId: 'FeelingTired', value: 1 },
+          { linkId: 'BadAppetite', value: code('LA6568-5') },
+          { linkId: 'FeelingBadAboutSelf', value: 1 },
+          { linkId: 'TroubleConcentrating', value: 1 },
+          { linkId: 'MovingSpeaking', value: 0 },
+          { linkId: 'ThoughtsOfSelfHarm', value: code('LA6569-3') },
+        ],
+      },
+    });
+    const ideationBefore = (await storedEvents()).filter((e) => e.type === 'SuicidalIdeationReported').length;
+    await send(revised, answered);
+    const third = await waitFor(async () => ((t) => (measuresOf(t, 'phq-9').length === 2 ? t : undefined))(await trajectory()), {
+      timeoutMs: 30_000,
+      description: 'the correction and the questionnaire follow-up',
+    });
+    expect(measuresOf(third, 'phq-9')).toEqual([
+      expect.objectContaining({ measureId: gatewayMeasureId(phq9.payload.resourceId, 2), point: 'baseline', total: 15, correctsMeasureId: measureId }),
+      expect.objectContaining({ measureId: gatewayMeasureId(answered.payload.resourceId, 1), point: 'follow-up', total: 8, item9: 1 }),
+    ]);
+    expect((await storedEvents()).filter((e) => e.type === 'SuicidalIdeationReported').length).toBe(ideationBefore + 1);
+    // eslint-disable-next-line no-console
+    console.info(`gateway ingest: first PHQ-9 visible after ${firstMs} ms`);
   });
 });

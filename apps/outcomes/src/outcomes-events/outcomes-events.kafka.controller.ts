@@ -5,7 +5,7 @@ import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type
 import { projectAttendance, projectGroup, projectMeasure } from '@carecircle/outcomes/read-models';
 
 /** The topics outcomes consumes; its tests prove each has exactly one handler. */
-export const OUTCOMES_SUBSCRIPTIONS = [Topics.outcomes, Topics.scheduling] as const;
+export const OUTCOMES_SUBSCRIPTIONS = [Topics.outcomes, Topics.scheduling, Topics.gatewayIngest] as const;
 
 const ATTENDED = new Set(['attended-in-person', 'attended-online']);
 

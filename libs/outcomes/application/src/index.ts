@@ -5,3 +5,4 @@ export * from './correct-measure/correct-measure.handler';
 export * from './member-trajectory/member-trajectory.query';
 export * from './integration-events/to-integration-event';
 export * from './fhir/fhir-mapping';
+export * from './gateway/gateway-ingest';
