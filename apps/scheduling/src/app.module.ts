@@ -8,6 +8,7 @@ import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributo
 import { toIntegrationEvent, type SchedulingDeps } from '@carecircle/scheduling/application';
 import { findEnrolledGroups, findEnrolledMembers, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
 import { EnrollmentEventsKafkaController } from './enrollment-events/enrollment-events.kafka.controller';
+import { GatewayEventsKafkaController } from './gateway-events/gateway-events.kafka.controller';
 import { FacilitatorsHttpController } from './groups/facilitators.http.controller';
 import { GroupsHttpController } from './groups/groups.http.controller';
 import { SchedulingProcessor } from './processor/scheduling-processor';
@@ -19,10 +20,10 @@ import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-lo
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: schedulingReadModelMigrations, entities: schedulingReadModelEntities }),
-    MessagingModule.forRoot({ service: 'scheduling', publishes: [Topics.scheduling], consumes: [Topics.enrollment], relay: { map: toIntegrationEvent } }),
+    MessagingModule.forRoot({ service: 'scheduling', publishes: [Topics.scheduling], consumes: [Topics.enrollment, Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
   ],
-  controllers: [EnrollmentEventsKafkaController, GroupRosterHttpController, GroupsHttpController, SessionsHttpController, TherapeuticLoadHttpController, FacilitatorsHttpController],
+  controllers: [EnrollmentEventsKafkaController, GatewayEventsKafkaController, GroupRosterHttpController, GroupsHttpController, SessionsHttpController, TherapeuticLoadHttpController, FacilitatorsHttpController],
   providers: [
     {
       provide: SCHEDULING_DEPS,

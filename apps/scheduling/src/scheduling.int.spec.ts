@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Consumer, Producer } from 'kafkajs';
 import ICAL from 'ical.js';
-import { fixtures, Topics, type IntegrationEvent } from '@carecircle/contracts';
+import { AppointmentBooked, fixtures, gatewayFixtures, Topics, type IntegrationEvent } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
@@ -219,5 +219,63 @@ describe('scheduling service (HTTP, Kafka, PostgreSQL)', () => {
     const upcoming = (await json('GET', '/api/scheduling/facilitators/fac_int_01/upcoming-sessions')).body['sessions'] as { sessionId: string; startsAt: string }[];
     expect(upcoming.map((x) => x.startsAt)).toEqual([...upcoming.map((x) => x.startsAt)].sort());
     expect(upcoming.find((x) => x.sessionId === `${FUTURE}-s04`)!.startsAt).toBe(movedTo);
+  });
+
+  it("books the EHR's appointments from the gateway as REST bookings are, once per revision", async () => {
+    const viaGateway = 'mbr_int_gateway_05';
+    const viaRest = 'mbr_int_rest_06';
+    const publish = (event: IntegrationEvent) => producer!.send({ topic: Topics.gatewayIngest, messages: [{ key: event.subject, value: JSON.stringify(event) }] });
+    const from = '2026-03-09T00:00:00.000Z';
+    const week = async (memberId: string) => (await json('GET', `/api/scheduling/members/${memberId}/week?from=${from}`)).body as { contacts: { contactId: string; kind: string; start: string; end: string }[]; load: Record<string, unknown> };
+    const loadOf = (event: IntegrationEvent) => {
+      const { memberId: _m, changedAt: _c, ...snapshot } = event.payload as Record<string, unknown>;
+      return snapshot;
+    };
+    // The contract's CBT appointment, for our member; parsed first so the test sends what the gateway may send.
+    const cbt = AppointmentBooked.parse({ ...gatewayFixtures.AppointmentBooked, eventId: randomUUID(), subject: viaGateway });
+    const contactId = `gw-appt-${cbt.payload.resourceId}`;
+    // Before it: a code scheduling cannot tell the kind of, and a gateway fact that is not scheduling's. Neither stops the topic.
+    await publish(AppointmentBooked.parse({ ...cbt, eventId: randomUUID(), payload: { ...cbt.payload, resourceId: randomUUID(), serviceTypes: [{ system: 'http://snomed.info/sct', code: '185349003' }] } }));
+    await publish({ ...gatewayFixtures.ObservationRecorded, eventId: randomUUID(), subject: viaGateway });
+    await publish(cbt);
+    await waitFor(async () => (await week(viaGateway)).contacts.length === 1, { timeoutMs: 30_000, description: "the gateway's CBT appointment in the member's week" });
+    expect((await week(viaGateway)).contacts).toEqual([{ contactId, kind: 'cbt', start: '2026-03-10T14:00:00.000Z', end: '2026-03-10T15:00:00.000Z' }]);
+
+    // The same appointment booked over REST for another member: the same load is published.
+    const rest = await json('POST', `/api/scheduling/members/${viaRest}/contacts`, { contactId: 'tc_rest_cbt', kind: 'cbt', start: '2026-03-10T14:00:00.000Z', end: '2026-03-10T15:00:00.000Z' });
+    expect(rest.body['events']).toEqual(['TherapeuticContactBooked', 'TherapeuticLoadChanged']);
+    await waitFor(() => ofType('TherapeuticLoadChanged', viaGateway).length === 1 && ofType('TherapeuticLoadChanged', viaRest).length === 1, { timeoutMs: 30_000, description: 'both loads on the topic' });
+    expect(loadOf(ofType('TherapeuticLoadChanged', viaGateway)[0]!)).toEqual(loadOf(ofType('TherapeuticLoadChanged', viaRest)[0]!));
+    expect(ofType('TherapeuticLoadChanged', viaGateway)[0]!.payload).toMatchObject({ contacts: 1, overCap: false, byKind: { cbt: 1, 'group-session': 0 } });
+    expect((await week(viaGateway)).load).toEqual((await week(viaRest)).load);
+
+    // Redelivered (the same message, and the same revision in a new message): nothing changes. Revision 2,
+    // on the same partition behind them, moves the appointment; once it shows, the duplicates were handled.
+    const weekBefore = await week(viaGateway);
+    await publish(cbt);
+    await publish({ ...cbt, eventId: randomUUID() });
+    await publish(AppointmentBooked.parse({ ...cbt, eventId: randomUUID(), payload: { ...cbt.payload, revision: 2, start: '2026-03-11T09:00:00Z', end: '2026-03-11T09:50:00Z' } }));
+    await waitFor(async () => (await week(viaGateway)).contacts[0]?.start === '2026-03-11T09:00:00.000Z', { timeoutMs: 30_000, description: 'revision 2 moves the contact' });
+    await waitFor(() => ofType('TherapeuticContactChanged', viaGateway).length === 1, { timeoutMs: 30_000, description: 'the change on the topic' });
+    expect(weekBefore.contacts).toHaveLength(1);
+    expect((await week(viaGateway)).contacts).toEqual([{ contactId, kind: 'cbt', start: '2026-03-11T09:00:00.000Z', end: '2026-03-11T09:50:00.000Z' }]);
+    expect(ofType('TherapeuticContactBooked', viaGateway)).toHaveLength(1);
+    expect(ofType('TherapeuticLoadChanged', viaGateway)).toHaveLength(2);
+
+    // Revision 3 cancels; the first message again, and the cancellation again, change nothing. A psychiatry
+    // appointment behind them on the partition shows they were handled.
+    const cancelled = AppointmentBooked.parse({ ...cbt, eventId: randomUUID(), payload: { ...cbt.payload, revision: 3, status: 'cancelled' } });
+    await publish(cancelled);
+    await waitFor(async () => (await week(viaGateway)).contacts.length === 0, { timeoutMs: 30_000, description: 'revision 3 cancels the contact' });
+    await publish(cbt);
+    await publish(cancelled);
+    await publish({ ...cancelled, eventId: randomUUID() });
+    const psychiatry = AppointmentBooked.parse({ ...cbt, eventId: randomUUID(), payload: { ...cbt.payload, resourceId: randomUUID(), serviceTypes: [{ system: 'http://snomed.info/sct', code: '394587001' }] } });
+    await publish(psychiatry);
+    await waitFor(async () => (await week(viaGateway)).contacts.length === 1, { timeoutMs: 30_000, description: 'the psychiatry appointment behind the duplicates' });
+    expect((await week(viaGateway)).contacts).toEqual([{ contactId: `gw-appt-${psychiatry.payload.resourceId}`, kind: 'psychiatry', start: '2026-03-10T14:00:00.000Z', end: '2026-03-10T15:00:00.000Z' }]);
+    await waitFor(() => ofType('TherapeuticContactBooked', viaGateway).length === 2, { timeoutMs: 30_000, description: 'the psychiatry booking on the topic' });
+    expect(ofType('TherapeuticContactCancelled', viaGateway)).toHaveLength(1);
+    expect(ofType('TherapeuticContactChanged', viaGateway)).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { findEnrolledGroups, projectRosterFact } from '@carecircle/scheduling/re
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 
 /** The topics scheduling consumes; its tests prove each has exactly one handler. */
-export const SCHEDULING_SUBSCRIPTIONS = [Topics.enrollment] as const;
+export const SCHEDULING_SUBSCRIPTIONS = [Topics.enrollment, Topics.gatewayIngest] as const;
 
 /** Enrollment's events keep scheduling's rosters (and a new member's load): one handler for the topic, one route per event type. */
 @Controller()

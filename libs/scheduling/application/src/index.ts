@@ -6,3 +6,4 @@ export * from './therapeutic-load/member-load.handler';
 export * from './therapeutic-load/reassess-load.handler';
 export * from './calendar/ical-feed';
 export * from './integration-events/to-integration-event';
+export * from './gateway/appointment-ingest';
