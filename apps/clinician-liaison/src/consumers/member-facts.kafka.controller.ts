@@ -1,7 +1,19 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import {
+  AppointmentBooked,
+  CaregiverLinked,
+  CarePlanUpdated,
+  CareTeamUpdated,
+  ConditionRecorded,
+  ConsentReceived,
+  EncounterRecorded,
   MeasureRecorded,
+  MedicationOrdered,
+  MedicationStatementRecorded,
+  ObservationRecorded,
+  QuestionnaireAnswered,
+  ReferralRequested,
   MemberEnrolled,
   MemberWithdrew,
   OffTrackForDose,
@@ -14,9 +26,10 @@ import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type
 import { coordinate, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import type { ExternalFact, Instrument } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
+import { careTeamAssignments, careTeamEnded, medicationIntent, type MedicationIntent } from './gateway-ingest';
 
 /** The topics clinician-liaison consumes; its tests prove each has exactly one handler. */
-export const LIAISON_SUBSCRIPTIONS = [Topics.enrollment, Topics.scheduling, Topics.outcomes] as const;
+export const LIAISON_SUBSCRIPTIONS = [Topics.enrollment, Topics.scheduling, Topics.outcomes, Topics.gatewayIngest] as const;
 
 const INSTRUMENTS: Record<string, Instrument> = { 'phq-9': 'PHQ-9', 'gad-7': 'GAD-7', 'pcl-5': 'PCL-5', 'zbi-22': 'ZBI-22' };
 
@@ -30,6 +43,7 @@ export class MemberFactsKafkaController {
   private readonly enrollment: TopicHandler;
   private readonly scheduling: TopicHandler;
   private readonly outcomes: TopicHandler;
+  private readonly gateway: TopicHandler;
 
   constructor(consumer: IntegrationEventConsumer, @Inject(LIAISON_DEPS) deps: LiaisonDeps) {
     const run = coordinate(deps);
@@ -37,6 +51,40 @@ export class MemberFactsKafkaController {
       run('RecordExternalFact', { memberId, sourceEventId: event.eventId, fact }, { correlationId: event.correlationId, causationId: event.eventId }).then((outcome) => {
         if (!outcome.ok) throw outcome.error;
       });
+    /**
+     * EHR medications from the gateway: one medication per gateway resourceId. A redelivered
+     * revision decides to nothing (same order, same dose, already stopped); a later revision with
+     * another dose is a dose change; a stopping status stops it. Nothing to stop or change is a no-op.
+     */
+    const medication = async (event: IntegrationEvent, memberId: string, intent: MedicationIntent) => {
+      const context = { correlationId: event.correlationId, causationId: event.eventId };
+      if (intent.kind === 'ignore') return;
+      if (intent.kind === 'stop') {
+        const stopped = await run('StopMedication', { memberId, medicationId: intent.medicationId }, context);
+        if (!stopped.ok && stopped.error.code !== 'liaison.medication-unknown') throw stopped.error;
+        return;
+      }
+      const started = await run('StartMedication', { memberId, medicationId: intent.medicationId, order: intent.order, classification: intent.classification }, context);
+      if (started.ok) return;
+      if (started.error.code !== 'liaison.medication-conflict') throw started.error;
+      const { dailyDose, doseUnit, frequency, prescriberId } = intent.order;
+      const changed = await run('ChangeMedicationDose', { memberId, medicationId: intent.medicationId, dailyDose, doseUnit, frequency, prescriberId }, context);
+      // A stopped medication does not come back through a dose change: the EHR would send a new resource.
+      if (!changed.ok && changed.error.code !== 'liaison.medication-stopped') throw changed.error;
+    };
+    const careTeam = async (event: IntegrationEvent, memberId: string, payload: Parameters<typeof careTeamAssignments>[0] & { status?: string | undefined }) => {
+      const context = { correlationId: event.correlationId, causationId: event.eventId };
+      if (payload.status !== undefined && payload.status !== 'active' && !careTeamEnded(payload.status)) return; // proposed, suspended
+      for (const { clinicianId, role } of careTeamAssignments(payload)) {
+        if (careTeamEnded(payload.status)) {
+          const ended = await run('EndCareTeamMember', { memberId, clinicianId, role }, context);
+          if (!ended.ok && ended.error.code !== 'liaison.care-team-member-unknown') throw ended.error;
+        } else {
+          const assigned = await run('AssignCareTeamMember', { memberId, clinicianId, role, endpoint: null }, context);
+          if (!assigned.ok) throw assigned.error;
+        }
+      }
+    };
     this.enrollment = consumer.forTopic(Topics.enrollment, {
       routes: [
         on(MemberEnrolled, (e) => record(e.subject, e, { kind: 'group-joined', groupId: e.payload.groupId, at: e.payload.enrolledAt })),
@@ -85,6 +133,25 @@ export class MemberFactsKafkaController {
       // Item 9 and worsening are evaluated here from MeasureRecorded; the derived events would alert twice.
       ignore: ['MeasureCorrected', 'ImprovementDetected', 'DeteriorationDetected', 'SuicidalIdeationReported'],
     });
+    this.gateway = consumer.forTopic(Topics.gatewayIngest, {
+      routes: [
+        on(MedicationOrdered, (e) => medication(e, e.subject, medicationIntent(e.payload))),
+        on(MedicationStatementRecorded, (e) => medication(e, e.subject, medicationIntent(e.payload))),
+        on(CareTeamUpdated, (e) => careTeam(e, e.subject, e.payload)),
+      ],
+      // Referrals go to enrollment, appointments to scheduling, answers and scores to outcomes.
+      ignore: [
+        ReferralRequested.type,
+        ConditionRecorded.type,
+        ConsentReceived.type,
+        QuestionnaireAnswered.type,
+        ObservationRecorded.type,
+        AppointmentBooked.type,
+        CarePlanUpdated.type,
+        EncounterRecorded.type,
+        CaregiverLinked.type,
+      ],
+    });
   }
 
   @KafkaTopicHandler(Topics.enrollment)
@@ -100,5 +167,10 @@ export class MemberFactsKafkaController {
   @KafkaTopicHandler(Topics.outcomes)
   onOutcomes(@Ctx() context: KafkaContext) {
     return this.outcomes.handle(fromKafkaContext(context));
+  }
+
+  @KafkaTopicHandler(Topics.gatewayIngest)
+  onGatewayIngest(@Ctx() context: KafkaContext) {
+    return this.gateway.handle(fromKafkaContext(context));
   }
 }
