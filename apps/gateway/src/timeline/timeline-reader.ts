@@ -57,7 +57,8 @@ export class TimelineReader {
     return access.facilitatorIds.includes(reader.id) ? { role: 'facilitator', consentToShareMedication: access.consentToShareMedication } : undefined;
   }
 
-  private async authenticate(request: Request): Promise<Reader | undefined> {
+  /** Who presents the request's bearer token (dev IdP, the configured OIDC issuer, or a SMART client), or undefined; not audited here. */
+  async authenticate(request: Request): Promise<Reader | undefined> {
     const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
     if (!token) return undefined;
     const now = this.deps.clock.now();
