@@ -19,6 +19,7 @@ import { ConsentsHttpController } from './consents/consents.http.controller';
 import { PlacementHttpController } from './placement/placement.http.controller';
 import { ENROLLMENT_SUBSCRIPTIONS, SchedulingEventsKafkaController } from './scheduling-events/scheduling-events.kafka.controller';
 import { SeatKeeperPoller } from './seat-keeper.poller';
+import { GatewayIngestKafkaController } from './gateway-ingest/gateway-ingest.kafka.controller';
 
 @Module({
   imports: [
@@ -31,6 +32,7 @@ import { SeatKeeperPoller } from './seat-keeper.poller';
     ConsentsHttpController,
     PlacementHttpController,
     SchedulingEventsKafkaController,
+    GatewayIngestKafkaController,
   ],
   providers: [
     { provide: ENROLLMENT_CONFIG, useFactory: () => readEnrollmentConfig() },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from '@carecircle/enrollment/domain';
+import { DEFAULT_EHR_REFERRAL_CODES } from '@carecircle/enrollment/application';
 
 export const ENROLLMENT_CONFIG = Symbol('ENROLLMENT_CONFIG');
 
@@ -7,6 +8,8 @@ export interface EnrollmentConfig {
   policy: EnrollmentPolicy;
   /** How often due offers are checked (0 disables the poll). */
   offerPollMs: number;
+  /** SNOMED CT codes of an EHR ServiceRequest that refer a member to a support group. */
+  ehrReferralCodes: readonly string[];
 }
 
 const count = z.coerce.number({ error: 'must be a number' }).int().min(0);
@@ -27,6 +30,11 @@ export function readEnrollmentConfig(env: NodeJS.ProcessEnv = process.env): Enro
         .transform((value) => value.split(',').map((item) => cadences.parse(item.trim()))),
       ENROLLMENT_SEAT_OFFER_TTL_HOURS: z.coerce.number({ error: 'must be a number' }).positive().default(d.seatOfferTtlHours),
       ENROLLMENT_OFFER_POLL_MS: count.default(30_000),
+      ENROLLMENT_EHR_REFERRAL_CODES: z
+        .string()
+        .default(DEFAULT_EHR_REFERRAL_CODES.join(','))
+        .transform((value) => value.split(',').map((code) => code.trim()))
+        .pipe(z.array(z.string().regex(/^\d{6,18}$/, 'must be SNOMED CT codes (digits), comma-separated')).min(1)),
     })
     .parse(env);
   return {
@@ -39,5 +47,6 @@ export function readEnrollmentConfig(env: NodeJS.ProcessEnv = process.env): Enro
       seatOfferTtlHours: parsed.ENROLLMENT_SEAT_OFFER_TTL_HOURS,
     },
     offerPollMs: parsed.ENROLLMENT_OFFER_POLL_MS,
+    ehrReferralCodes: parsed.ENROLLMENT_EHR_REFERRAL_CODES,
   };
 }

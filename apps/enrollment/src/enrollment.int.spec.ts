@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
-import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
+import { fixtures, gatewayFixtures, GroupFormed, ObservationRecorded, ReferralRequested, Topics } from '@carecircle/contracts';
 import { capacityOf, completeDanglingPlacements, expireDueOffers, openNewGroupsToWaitlists } from '@carecircle/enrollment/application';
 import { groupSeatsDecider, groupSeatsStreamId } from '@carecircle/enrollment/domain';
 import { TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
@@ -246,5 +246,53 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     expect((await post(`/api/enrollment/groups/grp_unknown/enrolments`, { referralId: randomUUID() })).status).toBe(404);
     expect((await get('/api/enrollment/groups/not-a-group')).status).toBe(400);
     expect(await countEvents()).toBe(before);
+  });
+
+  it('turns an EHR referral from the gateway into a referral screened on the same member\'s scores; redelivery changes nothing, revisions update', async () => {
+    const memberId = 'mbr_int_gateway_referral';
+    const observed = (resourceId: string, code: string, value: number, revision = 1) =>
+      ObservationRecorded.parse({
+        ...gatewayFixtures.ObservationRecorded,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...gatewayFixtures.ObservationRecorded.payload, resourceId, revision, codes: [{ system: 'http://loinc.org', code }], value: { value } },
+      });
+    const requested = (revision: number, status: string) =>
+      ReferralRequested.parse({
+        ...gatewayFixtures.ReferralRequested,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...gatewayFixtures.ReferralRequested.payload, revision, status, reasonCodes: [{ system: 'http://snomed.info/sct', code: '93761005' }] },
+      });
+    const send = (...events: { eventId: string; subject: string }[]) => producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+    const [phq9Id, item9Id, gad7Id] = [randomUUID(), randomUUID(), randomUUID()];
+    const referralId = gatewayFixtures.ReferralRequested.payload.resourceId;
+    const referral = async () => (await get(`/api/enrollment/referrals/${referralId}`)).body;
+    const outcome = (expected: string) => async () => ((await referral()).screening?.outcome === expected ? referral() : undefined);
+
+    // Scores first, the referral after them: screened as soon as the referral arrives.
+    const first = [observed(phq9Id, '44261-6', 12), observed(item9Id, '44260-8', 0), observed(gad7Id, '70274-6', 16), requested(1, 'active')];
+    await send(...first);
+    const screened = await waitFor(outcome('eligible-with-constraints'), { timeoutMs: 45_000, description: 'the EHR referral to be received and screened' });
+    expect(screened).toMatchObject({ memberId, status: 'referred', screening: { constraints: { maxGroupSeats: 8, allowedCadences: ['biweekly', 'monthly'] } } });
+    expect(screened.history.map((h: { type: string }) => h.type)).toEqual(['ReferralReceived', 'ScreeningCompleted']);
+    const stored = await countEvents();
+
+    // Redelivered (same event ids) and re-posted (same resource revisions, new event ids); then item 9
+    // corrected to 1 (revision 2), which as the member's last message also shows the ones before it were handled.
+    await send(...first, ...first.map((event) => ({ ...event, eventId: randomUUID() })), observed(item9Id, '44260-8', 1, 2));
+    const held = await waitFor(outcome('placement-on-hold'), { timeoutMs: 45_000, description: 'the corrected item 9 to put the placement on hold' });
+    expect(held.history.map((h: { type: string }) => h.type)).toEqual(['ReferralReceived', 'ScreeningCompleted', 'ScreeningCompleted', 'PsychiatricEvaluationRequired']);
+    expect(await countEvents()).toBe(stored + 3); // the noted revision, the re-screening and the psychiatrist's task
+    expect(JSON.stringify(held)).not.toMatch(/"item9":|"gad7":|"phq9":/);
+
+    // The first revision re-posted changes nothing; the referrer then revokes the ServiceRequest (revision 2): the referral is cancelled.
+    const beforeRevocation = await countEvents();
+    await send({ ...first[3]!, eventId: randomUUID() }, requested(2, 'revoked'));
+    const cancelled = await waitFor(async () => ((await referral()).status === 'cancelled' ? referral() : undefined), { timeoutMs: 45_000, description: 'the revoked ServiceRequest to cancel the referral' });
+    expect(cancelled.history.at(-1)).toMatchObject({ type: 'ReferralCancelled' });
+    expect(await countEvents()).toBe(beforeRevocation + 2); // the noted revision and the cancellation
+    const refused = await get(`/api/enrollment/referrals/${referralId}/proposals`);
+    expect([refused.status, refused.body.code]).toEqual([422, 'enrollment.referral-cancelled']);
   });
 });

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
 import type { ConsentKind } from '@carecircle/enrollment/domain';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { CONSENT_KINDS, RecordConsentRequestDto, WithdrawConsentRequestDto } from './consents.request.dto';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { acceptOffer, actOnGroupSeats, groupSeats, placeMember, type RequestContext } from '@carecircle/enrollment/application';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { groupIdPipe, memberIdPipe } from './ids.pipe';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { proposeGroups, receiveReferral, referralStatus, screenMember, type RequestContext } from '@carecircle/enrollment/application';
-import { CommandContext } from '../request-context.decorator';
+import { CommandContext } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { ReferMemberRequestDto } from './refer-member.request.dto';

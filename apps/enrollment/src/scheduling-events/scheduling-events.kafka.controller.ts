@@ -5,7 +5,7 @@ import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type
 import { projectCatalogueFact } from '@carecircle/enrollment/read-models';
 
 /** The topics enrollment consumes; its tests prove each has exactly one handler. */
-export const ENROLLMENT_SUBSCRIPTIONS = [Topics.scheduling] as const;
+export const ENROLLMENT_SUBSCRIPTIONS = [Topics.scheduling, Topics.gatewayIngest] as const;
 
 const CATALOGUE_EVENTS: readonly string[] = [GroupFormed.type, GroupChanged.type, GroupClosed.type];
 

@@ -10,3 +10,5 @@ export * from './placement/complete-placement';
 export * from './placement/open-new-groups';
 export * from './queries/enrollment.queries';
 export * from './integration-events/to-integration-event';
+export * from './ehr-intake/gateway-evidence';
+export * from './ehr-intake/intake-ehr-evidence.handler';

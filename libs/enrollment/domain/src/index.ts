@@ -5,3 +5,5 @@ export * from './referral/referral.decider';
 export * from './group-seats/group-seats';
 export * from './group-seats/group-seats.decider';
 export * from './matching/matching';
+export * from './ehr-intake/ehr-intake';
+export * from './ehr-intake/screening-facts-assembly';

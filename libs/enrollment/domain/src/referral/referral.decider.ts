@@ -14,7 +14,19 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
         case 'ReceiveReferral':
           return receiveReferral(command.data, now, state, policy);
         case 'ScreenMember':
-          return requireReferral(state, (open) => screening(open.details, command.data.facts, now, policy, open));
+          return requireReferral(state, (open) => (state.status === 'cancelled' ? cancelledReferral() : screening(open.details, command.data.facts, now, policy, open)));
+        case 'CancelReferral':
+          return requireReferral(state, (open) => {
+            if (state.status === 'cancelled') return [];
+            if (state.status === 'enrolled' || open.placementGroupId) {
+              return domainError(
+                'rule-violation',
+                'enrollment.referral-placed',
+                'The member already has a place in a group or on its waitlist; leaving it is a withdrawal, decided with the member and the facilitator.',
+              );
+            }
+            return [{ type: 'ReferralCancelled', data: { ...command.data, memberId: open.details.memberId, cancelledAt: now } }];
+          });
         case 'RecordConsent':
           return requireReferral(state, (open) => {
             const { referralId, ...consent } = command.data;
@@ -60,6 +72,10 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
           return { ...state, placementGroupId: event.data.groupId };
         case 'MemberEnrolled':
           return { ...state, status: 'enrolled', groupId: event.data.groupId };
+        case 'ReferralCancelled': {
+          const { groupId: _groupId, ...open } = state as OpenReferral & { groupId?: string };
+          return { ...open, status: 'cancelled' };
+        }
       }
     },
   };
@@ -74,6 +90,10 @@ function requireReferral(state: ReferralState, decide: (open: OpenReferral) => r
 
 function unknownReferral(): DomainError {
   return domainError('not-found', 'enrollment.referral-unknown', 'No referral with this id has been received.');
+}
+
+function cancelledReferral(): DomainError {
+  return domainError('rule-violation', 'enrollment.referral-cancelled', 'The referral was cancelled by the referrer; a new referral is needed.');
 }
 
 function receiveReferral(details: ReferralDetails, now: string, state: ReferralState, policy: EnrollmentPolicy): readonly ReferralEvent[] | DomainError {
@@ -93,12 +113,15 @@ function screening(details: ReferralDetails, facts: ScreeningFacts, now: string,
   const result = screen(facts, policy);
   const events: ReferralEvent[] = [{ type: 'ScreeningCompleted', data: { referralId, memberId, ...result, facts, screenedAt: now } }];
   const psychiatric = result.reasons.filter((reason) => reason.outcome === 'psychiatric-evaluation-required' || reason.outcome === 'placement-on-hold');
-  if (psychiatric.length > 0) {
+  // A re-screen (new scores trickling in from the EHR) that finds what the standing screening found asks nobody twice.
+  const standing = open?.screening?.reasons ?? [];
+  const alreadyAsked = (reasons: readonly { code: string }[]) => reasons.length > 0 && reasons.every((reason) => standing.some((found) => found.code === reason.code));
+  if (psychiatric.length > 0 && !alreadyAsked(psychiatric)) {
     const urgency = psychiatric.some((reason) => reason.outcome === 'placement-on-hold') ? 'same-day' : 'before-placement';
     events.push({ type: 'PsychiatricEvaluationRequired', data: { referralId, memberId, urgency, reasons: psychiatric, requiredAt: now } });
   }
   const counseling = result.reasons.filter((reason) => reason.outcome === 'individual-counseling-first');
-  if (counseling.length > 0) {
+  if (counseling.length > 0 && !alreadyAsked(counseling)) {
     events.push({ type: 'IndividualCounselingRecommended', data: { referralId, memberId, reasons: counseling, recommendedAt: now } });
   }
   return events;
@@ -124,10 +147,14 @@ export interface PlacementCandidate {
 export function placementCandidate(state: ReferralState): PlacementCandidate | DomainError {
   if (state.status === 'none') return unknownReferral();
   const { details, screening: screened, consents } = state;
+  if (state.status === 'cancelled') return cancelledReferral();
   if (!screened) return domainError('rule-violation', 'enrollment.not-screened', 'The member has not been screened yet; screening comes before any placement.');
   if (!allowsPlacement(screened.outcome)) {
     const blocking = screened.reasons.filter((reason) => !allowsPlacement(reason.outcome)).map((reason) => reason.text);
     return domainError('rule-violation', `enrollment.screening-${screened.outcome}`, `Placement is not possible now: ${blocking.join(' ')}`);
+  }
+  if (screened.facts.age === undefined) {
+    return domainError('rule-violation', 'enrollment.age-unknown', "The member's age is not known yet (referrals from the EHR do not carry it): re-screen with the age before placement.");
   }
   const missing = REQUIRED_CONSENTS.filter((kind) => !consents[kind]);
   if (missing.length > 0) {

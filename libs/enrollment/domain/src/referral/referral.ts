@@ -5,6 +5,8 @@ export type GroupType = 'disease-specific' | 'stage-specific' | 'general-emotion
 export type Modality = 'in-person' | 'online' | 'hybrid';
 export type MemberRole = 'patient' | 'caregiver' | 'family-member';
 export type ConsentKind = 'treatment' | 'confidentiality-agreement';
+/** Why a referral was cancelled: `revoked` by the referrer, or `entered-in-error` (it should never have existed). */
+export type ReferralCancellationReason = 'revoked' | 'entered-in-error';
 /** Who the member allows the care team to share group information with. */
 export type SharingScope = 'psychiatrist' | 'cbt-therapist' | 'palliative-team' | 'primary-care';
 
@@ -41,6 +43,8 @@ export type ReferralCommand =
   | { type: 'ScreenMember'; data: { referralId: string; facts: ScreeningFacts }; metadata: CommandMetadata }
   | { type: 'RecordConsent'; data: { referralId: string } & ConsentDetails; metadata: CommandMetadata }
   | { type: 'WithdrawConsent'; data: { referralId: string; kind: ConsentKind; withdrawnBy: string }; metadata: CommandMetadata }
+  /** The referrer withdrew the referral (an EHR ServiceRequest revoked or entered in error) before any placement. */
+  | { type: 'CancelReferral'; data: { referralId: string; reason: ReferralCancellationReason }; metadata: CommandMetadata }
   | {
       type: 'RecordPlacement';
       /**
@@ -75,6 +79,7 @@ export type ReferralEvent =
   | { type: 'ConsentRecorded'; data: { referralId: string; memberId: string; recordedAt: string } & ConsentDetails }
   | { type: 'ConsentWithdrawn'; data: { referralId: string; memberId: string; kind: ConsentKind; withdrawnBy: string; withdrawnAt: string } }
   | { type: 'PlacementRecorded'; data: { referralId: string; groupId: string; recordedAt: string } }
+  | { type: 'ReferralCancelled'; data: { referralId: string; memberId: string; reason: ReferralCancellationReason; cancelledAt: string } }
   /**
    * No longer decided here (members take a seat on the group's seats stream): referral streams written by
    * the foundation's direct-enrolment route, since removed, still hold it, so it still folds.
@@ -94,6 +99,8 @@ export interface OpenReferral {
 export type ReferralState =
   | { status: 'none' }
   | ({ status: 'referred' } & OpenReferral)
-  | ({ status: 'enrolled'; groupId: string } & OpenReferral);
+  | ({ status: 'enrolled'; groupId: string } & OpenReferral)
+  /** Withdrawn by the referrer before any placement: kept for the history, never screened or placed. */
+  | ({ status: 'cancelled' } & OpenReferral);
 
 export const referralStreamId = (referralId: string) => `referral-${referralId}`;

@@ -129,6 +129,14 @@ describe('screening at referral (DOMAIN.md table)', () => {
     then.given([received, ...held]).when({ type: 'ScreenMember', data: { referralId, facts: { ...mild, phq9: { total: 6, item9: 1 } } }, metadata }).then([]);
   });
 
+  it('asks the psychiatrist and the counselor once: a re-screen with new scores but the same findings asks nobody again', () => {
+    const held = outcomeOf({ ...mild, phq9: { total: 6, item9: 1 }, pcl5: 40 });
+    expect(held.map((e) => e.type)).toEqual(['ScreeningCompleted', 'PsychiatricEvaluationRequired', 'IndividualCounselingRecommended']);
+    const rescreen = (facts: ScreeningFacts) => referralDecider.decide({ type: 'ScreenMember', data: { referralId, facts }, metadata }, fold(referralDecider, [received, ...held])) as ReferralEvent[];
+    expect(rescreen({ ...mild, phq9: { total: 9, item9: 1 }, pcl5: 40, gad7: 16 }).map((e) => e.type)).toEqual(['ScreeningCompleted']);
+    expect(rescreen({ ...mild, phq9: { total: 9, item9: 1 }, pcl5: 40, highImpulsivity: true }).map((e) => e.type)).toEqual(['ScreeningCompleted', 'PsychiatricEvaluationRequired']);
+  });
+
   it('screens a referral that arrives with its clinical facts in the same decision', () => {
     const events = referralDecider.decide({ type: 'ReceiveReferral', data: { ...details, screeningFacts: mild }, metadata }, referralDecider.initialState);
     expect((events as ReferralEvent[]).map((e) => e.type)).toEqual(['ReferralReceived', 'ScreeningCompleted']);

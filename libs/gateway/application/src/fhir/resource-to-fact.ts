@@ -7,8 +7,11 @@ export interface IngestScope {
   observationCodes: readonly string[];
 }
 
-/** PHQ-9 total, GAD-7 total, PHQ-2 total (DOMAIN.md instruments). Configurable: `GATEWAY_OBSERVATION_CODES`. */
-export const DEFAULT_INGEST_SCOPE: IngestScope = { observationCodes: ['44261-6', '70274-6', '55758-7'] };
+/**
+ * PHQ-9 total, GAD-7 total, PHQ-2 total (DOMAIN.md instruments) and PHQ-9 item 9 (the self-harm
+ * question enrollment's screening needs beside the total). Configurable: `GATEWAY_OBSERVATION_CODES`.
+ */
+export const DEFAULT_INGEST_SCOPE: IngestScope = { observationCodes: ['44261-6', '70274-6', '55758-7', '44260-8'] };
 
 export const HANDLED_RESOURCE_TYPES = [
   'Patient',

@@ -46,6 +46,8 @@ describe('resourceToFact', () => {
   it('takes only the configured instrument Observations, with their value', () => {
     const phq9 = { resourceType: 'Observation', status: 'final', subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] }, valueInteger: 14, effectiveDateTime: '2026-01-03' };
     expect(map(phq9)).toMatchObject({ outcome: 'fact', fact: { kind: 'ObservationRecorded', details: { value: { value: 14 }, effective: '2026-01-03' } } });
+    const item9 = { ...phq9, code: { coding: [{ system: 'http://loinc.org', code: '44260-8' }] }, valueInteger: 1 };
+    expect(map(item9)).toMatchObject({ outcome: 'fact', fact: { kind: 'ObservationRecorded', details: { value: { value: 1 } } } });
     const heartRate = { ...phq9, code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] } };
     expect(map(heartRate)).toEqual({ outcome: 'ignored', reason: expect.stringMatching(/not an instrument/) });
   });
