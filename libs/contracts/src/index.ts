@@ -6,3 +6,4 @@ export * from './clinician-liaison';
 export * from './outcomes';
 export * from './gateway';
 export * from './fixtures';
+export * from './fhir-codes';

@@ -1,4 +1,5 @@
 import type { Communication, DetectedIssue, Resource } from '@medplum/fhirtypes';
+import { ALERT_ISSUE_SEVERITY, ALERT_PRIORITY, CareCircleFhirSystems, DRUG_CONFLICT_RULES } from '@carecircle/contracts';
 
 /** What push delivery needs to know about an alert (the inbox row carries it). */
 export interface PushableAlert {
@@ -14,14 +15,9 @@ export interface PushableAlert {
   raisedAt: string;
 }
 
-const ALERT_SYSTEM = 'urn:carecircle:liaison-alert';
-const RULE_SYSTEM = 'urn:carecircle:coordination-rule';
-/** Rules that describe a drug-drug conflict: they also go out as a DetectedIssue. */
-const DRUG_CONFLICT_RULES: ReadonlySet<string> = new Set(['opioid-cns-depressant', 'gabapentinoid-combination', 'serotonin-syndrome']);
-
-const PRIORITY = { critical: 'stat', warning: 'urgent', info: 'routine' } as const;
-const ISSUE_SEVERITY = { critical: 'high', warning: 'moderate', info: 'low' } as const;
-const level = (severity: string): keyof typeof PRIORITY => (severity === 'critical' || severity === 'warning' ? severity : 'info');
+// Codes shared with the gateway's FHIR reads (libs/contracts fhir-codes), so an alert reads as it was pushed.
+const ALERT_SYSTEM = CareCircleFhirSystems.alert;
+const level = (severity: string): keyof typeof ALERT_PRIORITY => (severity === 'critical' || severity === 'warning' ? severity : 'info');
 
 /**
  * The alert as FHIR R4 resources for push delivery (CDS Hooks is pull only): a Communication to its
@@ -37,9 +33,9 @@ export function alertFhirResources(alert: PushableAlert): Resource[] {
     identifier,
     status: 'completed',
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert', display: 'Alert' }] }],
-    priority: PRIORITY[level(alert.severity)],
+    priority: ALERT_PRIORITY[level(alert.severity)],
     subject: patient,
-    topic: { coding: [{ system: RULE_SYSTEM, code: alert.rule }] },
+    topic: { coding: [{ system: CareCircleFhirSystems.rule, code: alert.rule }] },
     ...(alert.recipientId ? { recipient: [{ reference: `Practitioner/${alert.recipientId}` }] } : {}),
     sent: alert.raisedAt,
     payload: [{ contentString: alert.summary }, { contentString: alert.detail }],
@@ -51,7 +47,7 @@ export function alertFhirResources(alert: PushableAlert): Resource[] {
     identifier,
     status: 'final',
     code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'DRG', display: 'Drug Interaction Alert' }] },
-    severity: ISSUE_SEVERITY[level(alert.severity)],
+    severity: ALERT_ISSUE_SEVERITY[level(alert.severity)],
     patient,
     identifiedDateTime: alert.raisedAt,
     detail: alert.detail,

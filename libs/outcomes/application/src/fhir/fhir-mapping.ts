@@ -1,24 +1,14 @@
 import type { Observation, QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
+import { CareCircleFhirSystems, INSTRUMENT_TOTAL_CODES, LOINC, PHQ9_ITEM9_CODING } from '@carecircle/contracts';
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
-import type { Instrument, MeasureFacts } from '@carecircle/outcomes/domain';
+import type { MeasureFacts } from '@carecircle/outcomes/domain';
 
-export const LOINC = 'http://loinc.org';
+export { LOINC };
 /** Local code system for instruments whose LOINC codes were not verified here. */
-export const CARECIRCLE_INSTRUMENT_SYSTEM = 'https://carecircle.example/fhir/CodeSystem/outcomes-instrument';
+export const CARECIRCLE_INSTRUMENT_SYSTEM = CareCircleFhirSystems.instrument;
 /** Pseudonymous member ids; the gateway alone maps them to EHR Patients. */
-export const CARECIRCLE_MEMBER_SYSTEM = 'https://carecircle.example/fhir/NamingSystem/member-id';
-export const MEASURE_ID_SYSTEM = 'https://carecircle.example/fhir/NamingSystem/measure-id';
-
-/** Verified LOINC totals: PHQ-9 44261-6, GAD-7 70274-6. Others use the local system. */
-const TOTAL_CODES: Record<Instrument, { system: string; code: string; display: string }> = {
-  'phq-9': { system: LOINC, code: '44261-6', display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]' },
-  'gad-7': { system: LOINC, code: '70274-6', display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]' },
-  'pcl-5': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'pcl-5-total', display: 'PCL-5 total score' },
-  'zbi-22': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'zbi-22-total', display: 'Zarit Burden Interview (22 items) total score' },
-  'whoqol-bref': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'whoqol-bref-mean-domain', display: 'WHOQOL-BREF mean of the four 0-100 domain scores' },
-  'fact-g': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'fact-g-total', display: 'FACT-G total score' },
-  'opioid-mme': { system: CARECIRCLE_INSTRUMENT_SYSTEM, code: 'opioid-mme-per-day', display: 'Opioid morphine milligram equivalents per day' },
-};
+export const CARECIRCLE_MEMBER_SYSTEM = CareCircleFhirSystems.member;
+export const MEASURE_ID_SYSTEM = CareCircleFhirSystems.measure;
 
 /**
  * PHQ-9 items by LOINC code, in order (item 9, 44260-8, is the self-harm question), with the linkIds
@@ -42,7 +32,7 @@ export const PHQ9_QUESTIONNAIRE = 'http://loinc.org/q/44249-1';
 
 /** A measure as a FHIR Observation (category survey), subject the pseudonymous member id. */
 export function measureToObservation(memberId: string, facts: Omit<MeasureFacts, 'memberId' | 'input'>): Observation {
-  const code = TOTAL_CODES[facts.instrument];
+  const code = INSTRUMENT_TOTAL_CODES[facts.instrument];
   return {
     resourceType: 'Observation',
     identifier: [{ system: MEASURE_ID_SYSTEM, value: facts.measureId }],
@@ -55,7 +45,7 @@ export function measureToObservation(memberId: string, facts: Omit<MeasureFacts,
     valueQuantity: facts.instrument === 'opioid-mme' ? { value: facts.total, unit: 'MME/d' } : { value: facts.total, system: 'http://unitsofmeasure.org', code: '{score}' },
     interpretation: [{ coding: [{ system: CARECIRCLE_INSTRUMENT_SYSTEM, code: `band-${facts.band}` }], text: facts.band }],
     ...(facts.instrument === 'phq-9' && facts.item9 !== null
-      ? { component: [{ code: { coding: [{ system: LOINC, code: '44260-8', display: 'Thoughts that you would be better off dead, or of hurting yourself in some way' }] }, valueInteger: facts.item9 }] }
+      ? { component: [{ code: { coding: [PHQ9_ITEM9_CODING] }, valueInteger: facts.item9 }] }
       : {}),
   };
 }
