@@ -400,8 +400,8 @@ describe('clinician-liaison (integration)', () => {
       payload: {
         ...gatewayFixtures.CareTeamUpdated.payload,
         participants: [
-          { roles: [{ system: 'http://snomed.info/sct', code: '80584001', display: 'Psychiatrist' }], clinician: `Practitioner/${psy}` },
-          { roles: [{ system: 'http://example.org/unmapped-role', code: 'x' }], clinician: 'Practitioner/clin_int_other' },
+          { roles: [{ system: 'http://snomed.info/sct', code: '80584001', display: 'Psychiatrist' }], clinician: psy },
+          { roles: [{ system: 'http://example.org/unmapped-role', code: 'x' }], clinician: 'clin_int_other' },
           { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }] },
         ],
       },

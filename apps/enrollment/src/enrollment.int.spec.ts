@@ -10,7 +10,7 @@ import { handleCommand, systemClock } from '@carecircle/platform/event-sourcing'
 import type { EventStore } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer, EVENT_STORE, bootstrapService } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, recordConsents, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 import { fixedClock } from '@carecircle/shared-kernel';
 import { AppModule } from './app.module';
 import { ENROLLMENT_SUBSCRIPTIONS } from './scheduling-events/scheduling-events.kafka.controller';
@@ -294,5 +294,55 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     expect(await countEvents()).toBe(beforeRevocation + 2); // the noted revision and the cancellation
     const refused = await get(`/api/enrollment/referrals/${referralId}/proposals`);
     expect([refused.status, refused.body.code]).toEqual([422, 'enrollment.referral-cancelled']);
+  });
+
+  it('places an EHR-referred member without a re-screen: age at referral and referrer come from the gateway; without an age, placement asks for one', async () => {
+    const id = 'grp_int_ehr_cancer';
+    await formGroup(id, { condition: 'cancer', seats: 6, cadence: 'weekly' });
+    const { requesterId, ageAtReferral } = gatewayFixtures.ReferralRequested.payload;
+    const ehrReferral = async (memberId: string, known: { requesterId?: string; ageAtReferral?: number }) => {
+      const referralId = randomUUID();
+      const score = (code: string, value: number) =>
+        ObservationRecorded.parse({
+          ...gatewayFixtures.ObservationRecorded,
+          eventId: randomUUID(),
+          subject: memberId,
+          payload: { ...gatewayFixtures.ObservationRecorded.payload, resourceId: randomUUID(), codes: [{ system: 'http://loinc.org', code }], value: { value } },
+        });
+      const { requesterId: _r, ageAtReferral: _a, ...unknown } = gatewayFixtures.ReferralRequested.payload;
+      const requested = ReferralRequested.parse({
+        ...gatewayFixtures.ReferralRequested,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...unknown, ...known, resourceId: referralId, reasonCodes: [{ system: 'http://snomed.info/sct', code: '93761005' }] },
+      });
+      const events = [score('44261-6', 6), score('44260-8', 0), requested];
+      await producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((e) => ({ key: memberId, value: JSON.stringify(e) })) });
+      return referralId;
+    };
+    const aged = await ehrReferral('mbr_int_ehr_aged', { requesterId, ageAtReferral });
+    const ageless = await ehrReferral('mbr_int_ehr_ageless', {});
+    for (const referralId of [aged, ageless]) {
+      await waitFor(async () => ((await get(`/api/enrollment/referrals/${referralId}`)).body.screening?.outcome === 'eligible' ? true : undefined), {
+        timeoutMs: 45_000,
+        description: `the EHR referral ${referralId} to be received and screened eligible`,
+      });
+      await recordConsents(url, referralId);
+    }
+
+    // The age the gateway computed from the birth date is enough: no staff re-screen before the seat.
+    expect((await post(`/api/enrollment/groups/${id}/enrolments`, { referralId: aged })).status).toBe(202);
+    expect((await get(`/api/enrollment/groups/${id}`)).body.roster.map((m: { memberId: string }) => m.memberId)).toEqual(['mbr_int_ehr_aged']);
+    const before = await countEvents();
+    const refused = await post(`/api/enrollment/groups/${id}/enrolments`, { referralId: ageless });
+    expect([refused.status, refused.body.code]).toEqual([422, 'enrollment.age-unknown']);
+    expect(await countEvents()).toBe(before);
+
+    // The referrer is the requester's pseudonymous staff id, or the placeholder when the EHR named nobody.
+    const referrers = await app!.get(DataSource).query(
+      `SELECT stream_id, data->>'referringClinicianId' AS referrer FROM event_store.events WHERE type = 'ReferralReceived' AND stream_id = ANY($1) ORDER BY stream_id = $2 DESC`,
+      [[`referral-${aged}`, `referral-${ageless}`], `referral-${aged}`],
+    );
+    expect(referrers.map((r: { referrer: string }) => r.referrer)).toEqual([requesterId, 'ehr-referrer-unknown']);
   });
 });

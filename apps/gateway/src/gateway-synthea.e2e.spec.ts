@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Consumer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { Topics } from '@carecircle/contracts';
-import { createKafka } from '@carecircle/platform/messaging';
+import { fixtures, GroupFormed, Topics } from '@carecircle/contracts';
+import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, enrolInGroup, httpJson, recordConsents, startKafka, waitFor, waitForCatalogue, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 import { clientKeyPair, FHIR_JSON_TYPE, requestToken } from './testing/gateway-harness';
 
 // Run from the workspace root after `npm run build` (npm run test:e2e does both).
@@ -23,16 +23,19 @@ interface Published {
 
 /**
  * Three Synthea patients the EHR refers to a support group (Synthea bundles hold no ServiceRequest),
- * each with the screening scores it sends alongside, and the outcome enrollment's screening gives.
+ * each with the screening scores it sends alongside, the outcome enrollment's screening gives, and
+ * the age at referral (2026-11-20) the gateway derives from the bundle's birth date.
  */
 const REFERRALS = [
-  // Colon cancer in the record, referred for it: mild scores.
-  { file: 'Florentino_Mertz', reason: '93761005', phq9: 7, item9: 0, gad7: 4, outcome: 'eligible', reasons: ['no-contraindication'] },
-  // Major depression: thoughts of self-harm on item 9 hold placement, a same-day task to the psychiatrist.
-  { file: 'Milan_Beatty', reason: '370143000', phq9: 17, item9: 1, gad7: 9, outcome: 'placement-on-hold', reasons: ['suicidal-ideation-item9'] },
-  // Severe anxiety: only small, low-frequency groups.
-  { file: 'Alberto_Atencio', reason: undefined, phq9: 9, item9: 0, gad7: 17, outcome: 'eligible-with-constraints', reasons: ['severe-anxiety'] },
+  // Colon cancer in the record, referred for it: mild scores. Born 1920-04-23.
+  { file: 'Florentino_Mertz', reason: '93761005', phq9: 7, item9: 0, gad7: 4, outcome: 'eligible', reasons: ['no-contraindication'], age: 106 },
+  // Major depression: thoughts of self-harm on item 9 hold placement, a same-day task to the psychiatrist. Born 1973-11-24: 53 four days later.
+  { file: 'Milan_Beatty', reason: '370143000', phq9: 17, item9: 1, gad7: 9, outcome: 'placement-on-hold', reasons: ['suicidal-ideation-item9'], age: 52 },
+  // Severe anxiety: only small, low-frequency groups. Born 1993-06-07.
+  { file: 'Alberto_Atencio', reason: undefined, phq9: 9, item9: 0, gad7: 17, outcome: 'eligible-with-constraints', reasons: ['severe-anxiety'], age: 33 },
 ] as const;
+/** A small biweekly group Alberto's screening allows (formed by scheduling: GroupFormed on its topic). */
+const SMALL_GROUP = 'grp_e2e_ehr_small_biweekly';
 
 /**
  * The EHR side of the whole system on real processes: every Synthea bundle through `POST /fhir/R4`
@@ -46,6 +49,7 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
   const processes: Partial<Record<'gateway' | 'enrollment' | 'liaison', ServiceProcess>> = {};
   const sql: Partial<Record<'gateway' | 'enrollment' | 'liaison', Client>> = {};
   let consumer: Consumer | undefined;
+  let producer: Producer | undefined;
   let token: string;
   const published: Published[] = [];
   const files = readdirSync(SYNTHEA).filter((name) => name.endsWith('.json')).sort();
@@ -99,6 +103,8 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
       sql[service] = new Client({ connectionString: dbs[service]!.url });
       await sql[service].connect();
     }
+    producer = createProducer(createKafka({ clientId: 'gateway-synthea-e2e-scheduling', brokers: kafka.brokers }));
+    await producer.connect();
     consumer = createKafka({ clientId: 'gateway-synthea-e2e', brokers: kafka.brokers }).consumer({ groupId: `gateway-synthea-e2e-${randomUUID()}` });
     await consumer.connect();
     await consumer.subscribe({ topic: Topics.gatewayIngest, fromBeginning: true });
@@ -109,6 +115,7 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
 
   afterAll(async () => {
     await consumer?.disconnect().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
     await Promise.all(Object.values(sql).map((client) => client.end().catch(() => undefined)));
     await Promise.all(Object.values(processes).map((process) => process.kill9()));
     await Promise.all(Object.values(dbs).map((db) => db.drop()));
@@ -138,7 +145,12 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
     expect(published).toHaveLength(stored + 1);
     expect(published.at(-1)).toMatchObject({ value: expect.stringContaining('"type":"ConditionRecorded"') });
     expect(published.map((m) => m.key)).toContain(memberKey);
-    expect(published.map((m) => m.value).join('\n')).not.toMatch(/urn:uuid|Patient\//);
+    // Only pseudonymous ids leave the gateway: no EHR patient or practitioner reference in any value or key.
+    expect([...published.map((m) => m.value), ...published.map((m) => m.key)].join('\n')).not.toMatch(/urn:uuid|Patient\/|Practitioner/);
+    // Synthea names the prescriber of every order (a urn:uuid to a Practitioner in the bundle): each travels as a staff id.
+    const orders = published.filter((m) => m.event.type === 'MedicationOrdered');
+    expect(orders.length).toBeGreaterThan(10);
+    expect(orders.filter((m) => !/^clin_[A-Za-z0-9_-]{22}$/.test(String(m.event.payload['requesterId'])))).toEqual([]);
   }, 120_000);
 
   it('refers three Synthea patients by their EHR ids: enrollment screens them, liaison holds their Synthea medications; re-posting everything changes nothing downstream', async () => {
@@ -165,6 +177,22 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
     expect(screened.map((r) => [r.memberId, r.status, r.screening!.outcome, r.screening!.reasons.map((reason) => reason.code)])).toEqual(
       REFERRALS.map((referral, index) => [referred[index]!.memberId, 'referred', referral.outcome, [...referral.reasons]]),
     );
+
+    // The referral carries the age at referral (never the birth date) and the requester's staff id, which
+    // is the same staff id Synthea's orders by that practitioner carry (urn:uuid there, Practitioner/<id> here).
+    const requests = referred.map(({ referralId }) => published.find((m) => m.event.type === 'ReferralRequested' && m.event.payload.resourceId === referralId)!.event);
+    expect(requests.map((event) => event.payload['ageAtReferral'])).toEqual(REFERRALS.map((referral) => referral.age));
+    expect(JSON.stringify(requests)).not.toMatch(/birth|1920-04-23|1973-11-24|1993-06-07/i);
+    const requesters = requests.map((event) => String(event.payload['requesterId']));
+    expect(requesters.every((id) => /^clin_/.test(id))).toBe(true);
+    const orderedBy = (memberId: string) => new Set(published.filter((m) => m.event.type === 'MedicationOrdered' && m.event.subject === memberId).map((m) => m.event.payload['requesterId']));
+    expect(orderedBy(referred[1]!.memberId).has(requesters[1])).toBe(true);
+    expect(orderedBy(referred[2]!.memberId).has(requesters[2])).toBe(true);
+    const referrers = await sql.enrollment!.query<{ referrer: string }>(
+      "SELECT data->>'referringClinicianId' AS referrer FROM event_store.events WHERE type = 'ReferralReceived' AND stream_id = ANY($1::text[]) ORDER BY array_position($1::text[], stream_id)",
+      [referred.map(({ referralId }) => `referral-${referralId}`)],
+    );
+    expect(referrers.rows.map((row) => row.referrer)).toEqual(requesters);
 
     // Every active Synthea medication order the gateway published is a medication liaison holds, under the member it belongs to.
     const ordered = published
@@ -197,8 +225,38 @@ describe('EHR → gateway → enrollment and clinician-liaison: every Synthea bu
     await waitFor(async () => ((await byBarrier('liaison', before.liaison)) >= 1 ? true : undefined), { timeoutMs: 30_000, description: 'liaison to start the barrier medication' });
     expect(await since('enrollment', before.enrollment)).toBe(REFERRALS.length); // one noted score each; an item 9 older than the new total screens nothing
     expect(await since('liaison', before.liaison)).toBe(await byBarrier('liaison', before.liaison));
+
+    // Last (its MemberEnrolled would move liaison): Alberto is placed in a small biweekly group with both
+    // consents, and no staff re-screen for an age.
+    const alberto = referred[2]!;
+    await formGroupInScheduling(producer!, SMALL_GROUP);
+    await waitForCatalogue(processes.enrollment!.url, [SMALL_GROUP], 30_000);
+    await recordConsents(processes.enrollment!.url, alberto.referralId);
+    await enrolInGroup(processes.enrollment!.url, SMALL_GROUP, alberto.referralId); // throws with the answer unless 202
+    expect((await enrollment.get<{ roster: { memberId: string }[] }>(`/api/enrollment/groups/${SMALL_GROUP}`)).body.roster.map((m) => m.memberId)).toEqual([alberto.memberId]);
+    expect([...published.map((m) => m.value), ...published.map((m) => m.key)].join('\n')).not.toMatch(/urn:uuid|Patient\/|Practitioner/);
   }, 120_000);
 });
+
+/** Scheduling's GroupFormed as it publishes it (the contract fixture, reshaped): enrollment's catalogue learns the group. */
+async function formGroupInScheduling(producer: Producer, groupId: string): Promise<void> {
+  const { condition: _condition, locationId: _location, ...group } = fixtures.GroupFormed.payload;
+  const formed = GroupFormed.parse({
+    ...fixtures.GroupFormed,
+    eventId: randomUUID(),
+    subject: groupId,
+    payload: { ...group, groupId, groupType: 'general-emotional-support', locationId: null, seats: 8, cadence: 'biweekly', openness: 'open', modality: 'online', firstSessionAt: '2030-01-08T17:00:00.000Z' },
+  });
+  await producer.send({ topic: Topics.scheduling, acks: -1, messages: [{ key: groupId, value: JSON.stringify(formed) }] });
+}
+
+/** The Practitioner who ordered the bundle's first medication (Synthea's requester), else the bundle's first Practitioner. */
+function requesterOf(file: string): string {
+  const bundle = JSON.parse(readFileSync(join(SYNTHEA, file), 'utf8')) as { entry: { fullUrl: string; resource: { resourceType: string; id: string; requester?: { reference: string } } }[] };
+  const ordered = bundle.entry.find((e) => e.resource.resourceType === 'MedicationRequest')?.resource.requester?.reference;
+  const practitioner = bundle.entry.find((e) => (ordered ? e.fullUrl === ordered : e.resource.resourceType === 'Practitioner'))!.resource;
+  return `Practitioner/${practitioner.id}`;
+}
 
 /** The EHR reference of a Synthea patient (Synthea's Patient ids are the file name's UUID). */
 function patientReference(file: string): string {
@@ -235,6 +293,7 @@ function referralBundle(file: string, referral: (typeof REFERRALS)[number]) {
         code: { coding: [{ system: SNOMED, code: '1259213000' }] },
         ...(referral.reason ? { reasonCode: [{ coding: [{ system: SNOMED, code: referral.reason }] }] } : {}),
         subject: { reference: subject },
+        requester: { reference: requesterOf(file) },
         authoredOn: '2026-11-20T09:00:00Z',
       } as { resourceType: string; id: string }),
       score(`e2e-phq9-${id}`, subject, '44261-6', referral.phq9, '2026-11-20T08:30:00Z'),

@@ -17,7 +17,7 @@ interface Coding {
 /** The gateway's resource ids are UUIDs; the medication id is derived so every revision lands on the same medication. */
 export const gatewayMedicationId = (resourceId: string) => `gw-${resourceId}`;
 
-/** The EHR payload names no prescriber; alerts for "the prescriber" go to this placeholder id. */
+/** For an EHR order that names no practitioner: alerts for "the prescriber" go to this placeholder id. */
 export const GATEWAY_PRESCRIBER = 'ehr-prescriber-unknown';
 
 /** FHIR MedicationRequest/MedicationStatement statuses that end the medication. */
@@ -40,6 +40,8 @@ export function medicationIntent(payload: {
   intent?: string;
   medication: { codes: Coding[] };
   dose?: { value: number; unit?: string } | undefined;
+  /** The prescriber's pseudonymous staff id (MedicationRequest.requester), when the EHR named one. */
+  requesterId?: string | undefined;
 }): MedicationIntent {
   const medicationId = gatewayMedicationId(payload.resourceId);
   if (payload.intent !== undefined && NOT_AN_ORDER.has(payload.intent)) return { kind: 'ignore' };
@@ -58,7 +60,7 @@ export function medicationIntent(payload: {
     doseUnit: payload.dose ? `${payload.dose.value} ${payload.dose.unit ?? 'unit'} per dose` : 'unknown',
     route: 'unknown',
     frequency: 'unknown',
-    prescriberId: GATEWAY_PRESCRIBER,
+    prescriberId: payload.requesterId ?? GATEWAY_PRESCRIBER,
   };
   return { kind: 'start', medicationId, order, classification };
 }
@@ -68,7 +70,8 @@ const ROLES: Readonly<Record<string, CareTeamRole>> = {
   '80584001': 'attending-psychiatrist', // Psychiatrist
   '309343006': 'physician', // Physician
 };
-const PRACTITIONER = /^(?:Practitioner\/)?([A-Za-z0-9_-]{1,64})$/;
+/** The gateway names clinicians by pseudonymous staff id (`clin_…`), the same id a clinician signs in with. */
+const STAFF_ID = /^clin_[A-Za-z0-9_-]{1,59}$/;
 
 export interface CareTeamAssignment {
   clinicianId: string;
@@ -79,8 +82,8 @@ export interface CareTeamAssignment {
 export function careTeamAssignments(payload: { participants: { roles: Coding[]; clinician?: string | undefined }[] }): CareTeamAssignment[] {
   const out = new Map<string, CareTeamAssignment>();
   for (const participant of payload.participants) {
-    const clinicianId = participant.clinician ? PRACTITIONER.exec(participant.clinician)?.[1] : undefined;
-    if (!clinicianId) continue;
+    const clinicianId = participant.clinician;
+    if (!clinicianId || !STAFF_ID.test(clinicianId)) continue;
     for (const coding of participant.roles) {
       const role = coding.system === SNOMED_SYSTEM ? ROLES[coding.code] : undefined;
       if (role) out.set(`${clinicianId}|${role}`, { clinicianId, role });

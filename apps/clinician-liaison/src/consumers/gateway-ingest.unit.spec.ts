@@ -11,9 +11,15 @@ describe('gateway ingest mappings', () => {
     expect(intent).toMatchObject({
       kind: 'start',
       medicationId: `gw-${ordered.resourceId}`,
-      order: { rxnormCode: '36437', name: 'sertraline', dailyDose: null, doseUnit: '1 tablet per dose', prescriberId: GATEWAY_PRESCRIBER },
+      order: { rxnormCode: '36437', name: 'sertraline', dailyDose: null, doseUnit: '1 tablet per dose', prescriberId: ordered.requesterId },
       classification: { status: 'classified', ingredient: 'sertraline', classes: ['ssri'] },
     });
+  });
+
+  it('names the prescriber by the staff id the gateway sent, or the placeholder when the EHR named nobody', () => {
+    expect(medicationIntent(ordered)).toMatchObject({ order: { prescriberId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg' } });
+    expect(medicationIntent({ ...ordered, requesterId: undefined })).toMatchObject({ order: { prescriberId: GATEWAY_PRESCRIBER } });
+    expect(medicationIntent(statement)).toMatchObject({ order: { prescriberId: GATEWAY_PRESCRIBER } });
   });
 
   it('keeps a product code the table does not know as unclassified, never dropped', () => {
@@ -41,19 +47,21 @@ describe('gateway ingest mappings', () => {
     expect(medicationIntent({ ...ordered, status, intent })).toEqual({ kind: 'ignore' });
   });
 
-  it('maps care-team participants with a clinician and a known SNOMED role, ignoring the rest', () => {
+  it('maps care-team participants with a staff id and a known SNOMED role, ignoring the rest', () => {
     const payload = CareTeamUpdated.schema.parse(gatewayFixtures.CareTeamUpdated).payload;
-    expect(careTeamAssignments(payload)).toEqual([{ clinicianId: 'psy-01', role: 'attending-psychiatrist' }]);
+    expect(careTeamAssignments(payload)).toEqual([{ clinicianId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg', role: 'attending-psychiatrist' }]);
     expect(
       careTeamAssignments({
         participants: [
-          { roles: [{ system: 'http://snomed.info/sct', code: '309343006' }], clinician: 'Practitioner/phys_1' },
-          { roles: [{ system: 'http://snomed.info/sct', code: '999999' }], clinician: 'Practitioner/other' },
+          { roles: [{ system: 'http://snomed.info/sct', code: '309343006' }], clinician: 'clin_phys_1' },
+          { roles: [{ system: 'http://snomed.info/sct', code: '999999' }], clinician: 'clin_other' },
           { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }] },
-          { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }], clinician: 'Practitioner/not an id' },
+          // Never an EHR reference, nor an id that is not a staff id.
+          { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }], clinician: 'Practitioner/psy-01' },
+          { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }], clinician: 'psy-01' },
         ],
       }),
-    ).toEqual([{ clinicianId: 'phys_1', role: 'physician' }]);
+    ).toEqual([{ clinicianId: 'clin_phys_1', role: 'physician' }]);
     expect([careTeamEnded('inactive'), careTeamEnded('entered-in-error'), careTeamEnded('active'), careTeamEnded(undefined)]).toEqual([true, true, false, false]);
   });
 });

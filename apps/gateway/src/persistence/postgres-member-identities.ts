@@ -40,4 +40,10 @@ export class PostgresMemberIdentities implements MemberIdentities {
     );
     return memberId;
   }
+
+  async birthDate(memberId: string): Promise<string | undefined> {
+    const { rows } = await this.client.query<{ sealed: string }>(`SELECT sealed FROM gateway.member_identity WHERE member_id = $1`, [memberId]);
+    const birthDate = rows[0] ? this.vault.decrypt<{ birthDate?: unknown }>(rows[0].sealed).birthDate : undefined;
+    return typeof birthDate === 'string' ? birthDate : undefined;
+  }
 }

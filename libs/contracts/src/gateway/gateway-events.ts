@@ -7,6 +7,9 @@ import { Topics } from '../topics';
  * Pseudonymous and minimal: the subject is the member id, `resourceId` is a gateway-chosen UUID
  * (never the EHR's id), and payloads carry codes, statuses and instants only, no names or free text.
  * `revision` starts at 1; a changed version of the same resource is published again with the next one.
+ * Clinicians travel as pseudonymous staff ids (`clin_…`, keyed hashes of the EHR's practitioner
+ * references), a member's age as whole years, never a birth date. Fields added since version 1 are
+ * optional (additive changes keep the schema version; consumers must not require them).
  */
 const instant = z.string().datetime({ offset: true });
 /** FHIR date, dateTime or instant, as sent (partial dates allowed). */
@@ -15,6 +18,8 @@ export const codingSchema = z.object({ system: z.string().optional(), code: z.st
 const codings = z.array(codingSchema);
 const period = z.object({ start: fhirDateTime.optional(), end: fhirDateTime.optional() });
 const resource = { resourceId: z.string().uuid(), revision: z.number().int().positive() };
+/** A pseudonymous staff id: never an EHR `Practitioner/…` reference (the relay refuses to publish one). */
+export const staffIdSchema = z.string().regex(/^clin_[A-Za-z0-9_-]{1,59}$/, 'must be a pseudonymous staff id (clin_…), never an EHR practitioner reference');
 
 function ingestEvent<const Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
   return defineEvent({ type, schemaVersion: 1, topic: Topics.gatewayIngest, payload: z.object({ ...resource, ...shape }) });
@@ -27,6 +32,10 @@ export const ReferralRequested = ingestEvent('ReferralRequested', {
   codes: codings,
   reasonCodes: codings,
   authoredOn: fhirDateTime.optional(),
+  /** Who requested the referral, when the EHR named a practitioner. */
+  requesterId: staffIdSchema.optional(),
+  /** The member's age in whole years at authoredOn (at ingest when absent), when the gateway knows the birth date. */
+  ageAtReferral: z.number().int().min(0).max(150).optional(),
 });
 
 export const ConditionRecorded = ingestEvent('ConditionRecorded', {
@@ -71,6 +80,8 @@ export const MedicationOrdered = ingestEvent('MedicationOrdered', {
   medication,
   dose: dose.optional(),
   authoredOn: fhirDateTime.optional(),
+  /** The prescriber, when the EHR named a practitioner. */
+  requesterId: staffIdSchema.optional(),
 });
 
 export const MedicationStatementRecorded = ingestEvent('MedicationStatementRecorded', {
@@ -88,11 +99,11 @@ export const AppointmentBooked = ingestEvent('AppointmentBooked', {
   end: instant.optional(),
 });
 
-/** Participants are clinicians (`Practitioner/…` references and role codes), never other patients. */
+/** Participants are clinicians (staff ids and role codes), never the patient, relatives or organisations. */
 export const CareTeamUpdated = ingestEvent('CareTeamUpdated', {
   status: z.string().optional(),
   categories: codings,
-  participants: z.array(z.object({ roles: codings, clinician: z.string().optional() })),
+  participants: z.array(z.object({ roles: codings, clinician: staffIdSchema.optional() })),
 });
 
 export const CarePlanUpdated = ingestEvent('CarePlanUpdated', {

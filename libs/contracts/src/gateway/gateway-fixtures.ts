@@ -26,6 +26,8 @@ export const gatewayFixtures = {
     codes: [snomed('1259213000', 'Referral to support group')],
     reasonCodes: [snomed('35489007', 'Depressive disorder')],
     authoredOn: '2026-03-01T10:00:00Z',
+    requesterId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg',
+    ageAtReferral: 47,
   }) satisfies EventOf<typeof E.ReferralRequested>,
   ConditionRecorded: fixture(2, 'ConditionRecorded', {
     clinicalStatus: 'active',
@@ -58,6 +60,7 @@ export const gatewayFixtures = {
     medication: { codes: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '312938', display: 'sertraline 50 MG Oral Tablet' }] },
     dose: { value: 1, unit: 'tablet' },
     authoredOn: '2026-02-20',
+    requesterId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg',
   }) satisfies EventOf<typeof E.MedicationOrdered>,
   MedicationStatementRecorded: fixture(7, 'MedicationStatementRecorded', {
     status: 'active',
@@ -73,7 +76,7 @@ export const gatewayFixtures = {
   CareTeamUpdated: fixture(9, 'CareTeamUpdated', {
     status: 'active',
     categories: [{ system: 'http://loinc.org', code: 'LA27976-2', display: 'Encounter-focused care team' }],
-    participants: [{ roles: [snomed('80584001', 'Psychiatrist')], clinician: 'Practitioner/psy-01' }],
+    participants: [{ roles: [snomed('80584001', 'Psychiatrist')], clinician: 'clin_8d2Qm1vXkT3sW9yLpA0bRg' }],
   }) satisfies EventOf<typeof E.CareTeamUpdated>,
   CarePlanUpdated: fixture(10, 'CarePlanUpdated', {
     status: 'active',

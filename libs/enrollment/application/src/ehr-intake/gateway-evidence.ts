@@ -71,7 +71,10 @@ export function administeredAt(value: string | undefined, fallback: string): str
   return (parsed && !Number.isNaN(parsed.getTime()) ? parsed : new Date(fallback)).toISOString();
 }
 
-/** A ServiceRequest: a referral to a support group (by its code), the group wanted from its reason codes. */
+/**
+ * A ServiceRequest: a referral to a support group (by its code), the group wanted from its reason
+ * codes, the requester's staff id and the member's age at referral when the gateway sent them.
+ */
 export function referralEvidence(payload: EventOf<typeof ReferralRequested>['payload'], referralCodes: readonly string[] = DEFAULT_EHR_REFERRAL_CODES): EhrEvidence {
   if (!snomedCodes(payload.codes).some((code) => referralCodes.includes(code))) return RETRACTED;
   const condition = snomedCodes(payload.reasonCodes).map((code) => CONDITION_CATEGORY[code]).find(Boolean);
@@ -79,6 +82,8 @@ export function referralEvidence(payload: EventOf<typeof ReferralRequested>['pay
     kind: 'referral',
     state: referralState(payload.status, payload.intent),
     ...(condition ? { wantedGroupType: 'disease-specific', wantedCondition: condition } : { wantedGroupType: 'general-emotional-support' }),
+    ...(payload.requesterId ? { requesterId: payload.requesterId } : {}),
+    ...(payload.ageAtReferral !== undefined ? { ageAtReferral: payload.ageAtReferral } : {}),
   };
 }
 

@@ -10,8 +10,11 @@ const loinc = (code: string) => ({ system: 'http://loinc.org', code });
 
 describe('gateway ingest payloads as enrollment evidence', () => {
   it('reads a support-group ServiceRequest: the group from its reason codes, its state from status and intent', () => {
-    expect(referralEvidence(referral({}))).toEqual({ kind: 'referral', state: 'active', wantedGroupType: 'general-emotional-support' });
-    expect(referralEvidence(referral({ reasonCodes: [snomed('93761005')] }))).toEqual({ kind: 'referral', state: 'active', wantedGroupType: 'disease-specific', wantedCondition: 'cancer' });
+    const { requesterId } = gatewayFixtures.ReferralRequested.payload;
+    expect(referralEvidence(referral({}))).toEqual({ kind: 'referral', state: 'active', wantedGroupType: 'general-emotional-support', requesterId, ageAtReferral: 47 });
+    expect(referralEvidence(referral({ requesterId: undefined, ageAtReferral: undefined }))).toEqual({ kind: 'referral', state: 'active', wantedGroupType: 'general-emotional-support' });
+    expect(referralEvidence(referral({ ageAtReferral: 0 }))).toMatchObject({ ageAtReferral: 0 });
+    expect(referralEvidence(referral({ reasonCodes: [snomed('93761005')] }))).toMatchObject({ kind: 'referral', state: 'active', wantedGroupType: 'disease-specific', wantedCondition: 'cancer' });
     expect(referralEvidence(referral({ status: 'revoked' }))).toMatchObject({ state: { cancelled: 'revoked' } });
     expect(referralEvidence(referral({ status: 'entered-in-error' }))).toMatchObject({ state: { cancelled: 'entered-in-error' } });
     expect(referralEvidence(referral({ status: 'draft' }))).toMatchObject({ state: 'pending' });

@@ -62,11 +62,16 @@ export function intakeEhrEvidence(deps: EnrollmentDeps) {
         continue;
       }
       if (referralState !== 'active') continue;
+      const { state: before } = await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral);
+      const details = ehrReferralDetails(memberId, requested, before.status === 'none' ? undefined : before.details);
       // A revision that changes what was asked (another group type) is refused by the decider: referrals are not amended.
-      const received = run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ReceiveReferral', data: ehrReferralDetails(memberId, requested), metadata: metadata() }));
+      const received = run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ReceiveReferral', data: details, metadata: metadata() }));
       if (!received || assembled.kind !== 'complete') continue;
-      const { state: current } = await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral);
-      const facts = withStandingFacts(assembled.facts, current.status === 'none' ? undefined : current.screening?.facts);
+      const current = before.status === 'none' ? (await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral)).state : before;
+      // The age the gateway computed for this referral makes it placeable without a staff re-screen.
+      const { ageAtReferral } = requested.evidence;
+      const ehrFacts = ageAtReferral === undefined ? assembled.facts : { ...assembled.facts, age: ageAtReferral };
+      const facts = withStandingFacts(ehrFacts, current.status === 'none' ? undefined : current.screening?.facts);
       // A cancelled referral stays cancelled: new scores do not screen it.
       run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ScreenMember', data: { referralId, facts }, metadata: metadata() }), ['enrollment.referral-cancelled']);
     }

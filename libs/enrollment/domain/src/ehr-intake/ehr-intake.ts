@@ -6,8 +6,11 @@ import type { GroupType, ReferralCancellationReason } from '../referral/referral
  * referral and screening need: coded categories and scores, never codes' display texts or free text.
  */
 export type EhrEvidence =
-  /** A ServiceRequest referring the member to a support group. */
-  | { kind: 'referral'; state: EhrReferralState; wantedGroupType: GroupType; wantedCondition?: string }
+  /**
+   * A ServiceRequest referring the member to a support group: who requested it (a pseudonymous staff id)
+   * and the member's age in whole years at referral, when the gateway knew them.
+   */
+  | { kind: 'referral'; state: EhrReferralState; wantedGroupType: GroupType; wantedCondition?: string; requesterId?: string; ageAtReferral?: number }
   /** A scored instrument: a PHQ-9 or GAD-7 Observation, or a PHQ-9 QuestionnaireResponse (total and item 9 when answered). */
   | { kind: 'scores'; administeredAt: string; phq9Total?: number; phq9Item9?: number; gad7?: number }
   /** An active Condition screening or matching cares about. */

@@ -2,7 +2,7 @@ import type { ReferralDetails } from '../referral/referral';
 import type { ScreeningFacts } from '../screening/screening';
 import type { EhrEvidence, NotedEvidence } from './ehr-intake';
 
-/** The EHR's ServiceRequest names no referrer enrollment may know (practitioner ids stay in the gateway). */
+/** The referrer of an EHR referral whose ServiceRequest named no practitioner (or that was received before the gateway named them). */
 export const EHR_REFERRER = 'ehr-referrer-unknown';
 
 /** What is still missing before an EHR referral can be screened. */
@@ -59,15 +59,21 @@ function latest(scores: readonly Scores[], pick: (scores: Scores) => number | un
 
 /**
  * The referral an active EHR ServiceRequest stands for. Its id is the gateway's pseudonymous resource
- * id (a UUID, the same for every revision), so each revision lands on the same referral. The
- * ServiceRequest says nothing about modality: `hybrid` is matching's "open to either".
+ * id (a UUID, the same for every revision), so each revision lands on the same referral. The referrer
+ * is the requester's staff id; once received, the referral keeps the referrer it was received with
+ * (a revision naming another requester does not make it another referral). The ServiceRequest says
+ * nothing about modality: `hybrid` is matching's "open to either".
  */
-export function ehrReferralDetails(memberId: string, noted: NotedEvidence & { evidence: Extract<EhrEvidence, { kind: 'referral' }> }): ReferralDetails {
-  const { wantedGroupType, wantedCondition } = noted.evidence;
+export function ehrReferralDetails(
+  memberId: string,
+  noted: NotedEvidence & { evidence: Extract<EhrEvidence, { kind: 'referral' }> },
+  received?: Pick<ReferralDetails, 'referringClinicianId'>,
+): ReferralDetails {
+  const { wantedGroupType, wantedCondition, requesterId } = noted.evidence;
   return {
     referralId: noted.resourceId,
     memberId,
-    referringClinicianId: EHR_REFERRER,
+    referringClinicianId: received?.referringClinicianId ?? requesterId ?? EHR_REFERRER,
     wantedGroupType,
     ...(wantedCondition ? { wantedCondition } : {}),
     modalityPreference: 'hybrid',
@@ -77,15 +83,18 @@ export function ehrReferralDetails(memberId: string, noted: NotedEvidence & { ev
 
 /**
  * The facts to re-screen with when EHR evidence changes after a referral was screened: the EHR's
- * latest scores and diagnoses, and what only staff state (age, PCL-5, impulsivity, acute disorder,
- * current intent, counseling in place) kept from the standing screening. A finding once stated is
- * cleared by a staff re-screen only, never by an EHR feed that merely stopped mentioning it.
+ * latest scores and diagnoses, and what only staff state (PCL-5, impulsivity, acute disorder, current
+ * intent, counseling in place) kept from the standing screening. The age is the EHR's when the
+ * referral carries one (computed from the birth date the EHR holds), else the one staff stated. A
+ * finding once stated is cleared by a staff re-screen only, never by an EHR feed that merely stopped
+ * mentioning it.
  */
 export function withStandingFacts(ehr: ScreeningFacts, standing: ScreeningFacts | undefined): ScreeningFacts {
   if (!standing) return ehr;
+  const age = ehr.age ?? standing.age;
   return {
     ...ehr,
-    ...(standing.age !== undefined ? { age: standing.age } : {}),
+    ...(age !== undefined ? { age } : {}),
     ...(standing.pcl5 !== undefined ? { pcl5: standing.pcl5 } : {}),
     ...(standing.individualCounselingInPlace !== undefined ? { individualCounselingInPlace: standing.individualCounselingInPlace } : {}),
     conditions: [...new Set([...standing.conditions, ...ehr.conditions])].sort(),

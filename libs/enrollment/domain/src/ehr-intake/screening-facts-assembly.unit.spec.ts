@@ -51,6 +51,18 @@ describe('screening facts assembled from EHR evidence', () => {
       memberRole: 'patient',
     });
   });
+
+  it('names the requester the gateway sent as referrer, and keeps the referrer a received referral already has', () => {
+    const requested = (requesterId?: string) =>
+      noted({ kind: 'referral', state: 'active', wantedGroupType: 'general-emotional-support', ...(requesterId ? { requesterId } : {}), ageAtReferral: 47 }) as NotedEvidence & {
+        evidence: Extract<EhrEvidence, { kind: 'referral' }>;
+      };
+    expect(ehrReferralDetails(memberId, requested('clin_a1'))).toMatchObject({ referringClinicianId: 'clin_a1' });
+    expect(ehrReferralDetails(memberId, requested('clin_b2'), { referringClinicianId: 'clin_a1' })).toMatchObject({ referringClinicianId: 'clin_a1' });
+    expect(ehrReferralDetails(memberId, requested('clin_b2'), { referringClinicianId: EHR_REFERRER })).toMatchObject({ referringClinicianId: EHR_REFERRER });
+    // The age is a screening fact, not a detail of the referral.
+    expect(ehrReferralDetails(memberId, requested('clin_a1'))).not.toHaveProperty('screeningFacts');
+  });
 });
 
 describe('re-screening an EHR referral staff have screened since', () => {
@@ -58,6 +70,8 @@ describe('re-screening an EHR referral staff have screened since', () => {
     const ehr = { conditions: ['cancer'], phq9: { total: 14, item9: 0 }, gad7: 8, ptsdDiagnosis: false, psychosisOrAcuteMania: false, ...absent };
     const standing = { age: 52, conditions: ['lymphoma'], phq9: { total: 6, item9: 0 }, pcl5: 35, ptsdDiagnosis: true, psychosisOrAcuteMania: false, individualCounselingInPlace: true, ...absent, highImpulsivity: true };
     expect(withStandingFacts(ehr, undefined)).toBe(ehr);
+    // The age the EHR's birth date gives wins over an earlier one; without it, staff's stays.
+    expect(withStandingFacts({ ...ehr, age: 53 }, standing)).toMatchObject({ age: 53 });
     expect(withStandingFacts(ehr, standing)).toEqual({
       age: 52,
       conditions: ['cancer', 'lymphoma'],

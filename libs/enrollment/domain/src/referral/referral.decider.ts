@@ -154,7 +154,7 @@ export function placementCandidate(state: ReferralState): PlacementCandidate | D
     return domainError('rule-violation', `enrollment.screening-${screened.outcome}`, `Placement is not possible now: ${blocking.join(' ')}`);
   }
   if (screened.facts.age === undefined) {
-    return domainError('rule-violation', 'enrollment.age-unknown', "The member's age is not known yet (referrals from the EHR do not carry it): re-screen with the age before placement.");
+    return domainError('rule-violation', 'enrollment.age-unknown', "The member's age is not known yet (the EHR sent no birth date with this referral): re-screen with the age before placement.");
   }
   const missing = REQUIRED_CONSENTS.filter((kind) => !consents[kind]);
   if (missing.length > 0) {

@@ -3,8 +3,9 @@ import type { Cadence, EnrollmentPolicy } from '../policy/enrollment-policy';
 /** The clinical facts screening needs, as the referral (or a later re-screen) states them. */
 export interface ScreeningFacts {
   /**
-   * Years; screening itself does not use it, matching does (age bands). Referrals from the EHR come
-   * without it (the gateway keeps birth dates), so placement asks for a re-screen that states it.
+   * Years; screening itself does not use it, matching does (age bands). Referrals from the EHR carry
+   * the age at referral the gateway computed (it keeps birth dates); without one, placement asks for a
+   * re-screen that states it.
    */
   age?: number;
   /** Coded condition categories, e.g. "cancer"; used for matching disease-specific groups. */

@@ -37,6 +37,12 @@ export type MappedResource =
 /** Looks up a Medication a MedicationRequest/Statement refers to (contained or in the same Bundle). */
 export type MedicationLookup = (reference: string) => CodeableConcept | undefined;
 
+/**
+ * The pseudonymous staff id (`clin_…`) of a practitioner reference (requester, care-team member), or
+ * undefined when it names no practitioner: EHR practitioner ids never leave the gateway.
+ */
+export type StaffIdLookup = (reference: string) => string | undefined;
+
 const codes = (concepts: readonly CodeableConcept[] | CodeableConcept | undefined): Coding[] =>
   (Array.isArray(concepts) ? concepts : concepts ? [concepts] : [])
     .flatMap((concept: CodeableConcept) => concept.coding ?? [])
@@ -52,7 +58,7 @@ const defined = <T extends Record<string, unknown>>(value: T) =>
  * Maps one validated resource to the fact the services need, or says why it is ignored. Only
  * codes, statuses and instants are taken: names, narrative and free text never leave the gateway.
  */
-export function resourceToFact(resource: Resource, scope: IngestScope, medication: MedicationLookup = () => undefined): MappedResource {
+export function resourceToFact(resource: Resource, scope: IngestScope, medication: MedicationLookup = () => undefined, staffId: StaffIdLookup = () => undefined): MappedResource {
   const fact = (path: string, reference: Reference | undefined, kind: ClinicalFact['kind'], details: Record<string, unknown>): MappedResource => {
     const target = reference?.reference;
     if (!target) return { outcome: 'ignored', reason: `${resource.resourceType} without a patient reference is not in scope` };
@@ -63,6 +69,7 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
   };
   const medicationCodes = (concept: CodeableConcept | undefined, reference: Reference | undefined) =>
     codes(concept ?? (reference?.reference ? medication(reference.reference) : undefined));
+  const staff = (reference: Reference | undefined) => (reference?.reference ? staffId(reference.reference) : undefined);
 
   switch (resource.resourceType) {
     case 'Patient':
@@ -76,6 +83,7 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         codes: codes(resource.code),
         reasonCodes: codes(resource.reasonCode),
         authoredOn: resource.authoredOn,
+        requesterId: staff(resource.requester),
       });
     case 'Condition':
       return fact('subject', resource.subject, 'ConditionRecorded', {
@@ -121,6 +129,7 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         medication: { codes: medicationCodes(resource.medicationCodeableConcept, resource.medicationReference) },
         dose: doseOf(resource.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity),
         authoredOn: resource.authoredOn,
+        requesterId: staff(resource.requester),
       });
     case 'MedicationStatement':
       return fact('subject', resource.subject, 'MedicationStatementRecorded', {
@@ -143,9 +152,11 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
       return fact('subject', resource.subject, 'CareTeamUpdated', {
         status: resource.status,
         categories: codes(resource.category),
-        participants: (resource.participant ?? [])
-          .filter((p) => !p.member?.reference || /^(Practitioner|PractitionerRole)[/?]/.test(p.member.reference))
-          .map((p) => defined({ roles: codes(p.role), clinician: p.member?.reference })),
+        // Clinicians under their staff ids; other members (the patient, relatives, organisations) are dropped.
+        participants: (resource.participant ?? []).flatMap((p) => {
+          const clinician = staff(p.member);
+          return p.member?.reference && !clinician ? [] : [defined({ roles: codes(p.role), clinician })];
+        }),
       });
     case 'CarePlan':
       return fact('subject', resource.subject, 'CarePlanUpdated', {

@@ -1,8 +1,11 @@
 import type { Resource } from '@medplum/fhirtypes';
+import { IdentityVault } from '../identity/identity-vault';
 import { DEFAULT_INGEST_SCOPE, resourceToFact } from './resource-to-fact';
 
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
-const map = (resource: object, lookup?: Parameters<typeof resourceToFact>[2]) => resourceToFact(resource as Resource, DEFAULT_INGEST_SCOPE, lookup);
+const vault = new IdentityVault(Buffer.alloc(32, 1));
+const staffId = (reference: string) => vault.staffId(reference);
+const map = (resource: object, lookup?: Parameters<typeof resourceToFact>[2]) => resourceToFact(resource as Resource, DEFAULT_INGEST_SCOPE, lookup, staffId);
 
 describe('resourceToFact', () => {
   it('treats a Patient as identity, never as a fact', () => {
@@ -70,8 +73,49 @@ describe('resourceToFact', () => {
   it('finds the patient participant of an Appointment and keeps only clinician members of a CareTeam', () => {
     const appointment = map({ resourceType: 'Appointment', status: 'booked', participant: [{ actor: { reference: 'Practitioner/d1' }, status: 'accepted' }, { actor: { reference: 'Patient/p1' }, status: 'accepted' }] });
     expect(appointment).toMatchObject({ outcome: 'fact', patient: { reference: 'Patient/p1', expression: 'Appointment.participant[1].actor' } });
-    const team = map({ resourceType: 'CareTeam', status: 'active', subject: { reference: 'Patient/p1' }, participant: [{ member: { reference: 'Practitioner/d1' } }, { member: { reference: 'RelatedPerson/r1' } }] });
-    expect(team).toMatchObject({ fact: { kind: 'CareTeamUpdated', details: { participants: [{ clinician: 'Practitioner/d1' }] } } });
+    const psychiatrist = { coding: [{ system: 'http://snomed.info/sct', code: '80584001' }] };
+    const team = map({
+      resourceType: 'CareTeam',
+      status: 'active',
+      subject: { reference: 'Patient/p1' },
+      participant: [
+        { role: [psychiatrist], member: { reference: 'Practitioner/d1' } },
+        { member: { reference: 'RelatedPerson/r1' } },
+        { member: { reference: 'Patient/p1' } },
+        { role: [psychiatrist], member: { reference: 'PractitionerRole/r2' } },
+        { role: [psychiatrist] },
+      ],
+    });
+    expect(team).toEqual({
+      outcome: 'fact',
+      patient: { reference: 'Patient/p1', expression: 'CareTeam.subject' },
+      fact: {
+        kind: 'CareTeamUpdated',
+        details: {
+          status: 'active',
+          categories: [],
+          participants: [
+            { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }], clinician: vault.staffId('Practitioner/d1') },
+            { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }], clinician: vault.staffId('PractitionerRole/r2') },
+            { roles: [{ system: 'http://snomed.info/sct', code: '80584001' }] },
+          ],
+        },
+      },
+    });
+    expect(JSON.stringify(team)).not.toMatch(/Practitioner|RelatedPerson|d1|r1|r2/);
+  });
+
+  it('names the requester of a referral and of a medication order by staff id only, and nobody it cannot pseudonymise', () => {
+    const referral = (requester: object) =>
+      map({ resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, requester, code: { coding: [{ system: 'http://snomed.info/sct', code: '1259213000' }] } });
+    const byPractitioner = referral({ reference: 'Practitioner/ref-7', display: 'Dr. Synthetic' });
+    expect(byPractitioner).toMatchObject({ fact: { details: { requesterId: vault.staffId('Practitioner/ref-7') } } });
+    expect(JSON.stringify(byPractitioner)).not.toMatch(/ref-7|Dr\. Synthetic|Practitioner/);
+    for (const requester of [{ reference: 'Organization/o1' }, { reference: 'Patient/p1' }, { display: 'Dr. Synthetic' }]) {
+      expect(referral(requester)).toMatchObject({ outcome: 'fact', fact: { details: expect.not.objectContaining({ requesterId: expect.anything() }) } });
+    }
+    const order = map({ resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { coding: [{ system: RXNORM, code: '36437' }] }, requester: { reference: 'Practitioner/rx-1' } });
+    expect(order).toMatchObject({ fact: { kind: 'MedicationOrdered', details: { requesterId: vault.staffId('Practitioner/rx-1') } } });
   });
 
   it('ignores, with a reason, resources without a patient, about a Group, or of types outside scope', () => {

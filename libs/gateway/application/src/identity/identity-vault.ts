@@ -11,11 +11,9 @@ export class IdentityVault {
   private readonly pseudonymKey: Buffer;
 
   constructor(masterKey: Buffer) {
-    if (masterKey.length !== 32) throw new Error('The identity key must be 32 bytes');
-    const derive = (info: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
-    this.encryptionKey = derive('carecircle-gateway-identity-encryption');
-    this.lookupKey = derive('carecircle-gateway-identity-lookup');
-    this.pseudonymKey = derive('carecircle-gateway-resource-pseudonym');
+    this.encryptionKey = deriveKey(masterKey, 'carecircle-gateway-identity-encryption');
+    this.lookupKey = deriveKey(masterKey, LOOKUP_KEY_INFO);
+    this.pseudonymKey = deriveKey(masterKey, 'carecircle-gateway-resource-pseudonym');
   }
 
   /** `v1.<iv>.<tag>.<ciphertext>` (base64url): a fresh 96-bit IV per value. */
@@ -44,6 +42,53 @@ export class IdentityVault {
     const hex = createHmac('sha256', this.pseudonymKey).update(resourceKey).digest('hex');
     const variant = ((parseInt(hex[16] ?? '0', 16) & 0x3) | 0x8).toString(16);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  }
+
+  /** The pseudonymous staff id (`clin_…`) of a Practitioner or PractitionerRole reference; undefined for any other reference. */
+  staffId(reference: string): string | undefined {
+    return staffIdWithLookupKey(this.lookupKey, reference);
+  }
+}
+
+const LOOKUP_KEY_INFO = 'carecircle-gateway-identity-lookup';
+
+function deriveKey(masterKey: Buffer, info: string): Buffer {
+  if (masterKey.length !== 32) throw new Error('The identity key must be 32 bytes');
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
+}
+
+/**
+ * The pseudonymous staff id of an EHR practitioner: `clin_` and 128 bits of the keyed lookup hash of
+ * its canonical reference. A pure function of the gateway's identity key (`GATEWAY_IDENTITY_KEY`, the
+ * same on every replica and restart) and the reference, so the ingest and the authenticator (a SMART
+ * `fhirUser` claim `Practitioner/<id>`) arrive at the same id; without the key it says nothing about
+ * who it stands for. Undefined for a reference that names no practitioner.
+ */
+export function pseudonymousStaffId(identityKey: Buffer, reference: string): string | undefined {
+  return staffIdWithLookupKey(deriveKey(identityKey, LOOKUP_KEY_INFO), reference);
+}
+
+function staffIdWithLookupKey(lookupKey: Buffer, reference: string): string | undefined {
+  const canonical = canonicalStaffReference(reference);
+  if (!canonical) return undefined;
+  // A prefix of its own keeps staff ids apart from the member lookup hashes made with the same key.
+  return `clin_${createHmac('sha256', lookupKey).update(`staff|${canonical}`).digest().subarray(0, 16).toString('base64url')}`;
+}
+
+/**
+ * `Practitioner/<id>` or `PractitionerRole/<id>` however the EHR wrote it: relative, absolute
+ * (`https://ehr.example/fhir/Practitioner/<id>`, as `fhirUser` usually is) or versioned
+ * (`…/_history/2`); a conditional reference by identifier stays one (`Practitioner?identifier=system|value`).
+ */
+export function canonicalStaffReference(reference: string): string | undefined {
+  const literal = /(?:^|\/)(Practitioner|PractitionerRole)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/.exec(reference);
+  if (literal) return `${literal[1]}/${literal[2]}`;
+  const conditional = /^(Practitioner|PractitionerRole)\?identifier=(.+)$/.exec(reference);
+  if (!conditional) return undefined;
+  try {
+    return `${conditional[1]}?identifier=${decodeURIComponent(conditional[2]!)}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { contentHash, IdentityVault, newMemberId } from './identity-vault';
+import { canonicalStaffReference, contentHash, IdentityVault, newMemberId, pseudonymousStaffId } from './identity-vault';
 
 const key = (fill: number) => Buffer.alloc(32, fill);
 
@@ -36,8 +36,34 @@ describe('IdentityVault', () => {
     expect(vault.resourcePseudonym('MedicationRequest/x')).not.toBe(vault.resourcePseudonym('MedicationRequest/y'));
   });
 
+  it('derives pseudonymous staff ids from practitioner references: stable, keyed, opaque, the same however the EHR writes the reference', () => {
+    const id = vault.staffId('Practitioner/psy-01')!;
+    expect(id).toMatch(/^clin_[A-Za-z0-9_-]{22}$/);
+    expect(id).not.toContain('psy-01');
+    // The same key on another replica or after a restart, and the pure function the authenticator uses for a fhirUser claim.
+    expect(new IdentityVault(key(1)).staffId('Practitioner/psy-01')).toBe(id);
+    expect(pseudonymousStaffId(key(1), 'Practitioner/psy-01')).toBe(id);
+    expect(pseudonymousStaffId(key(1), 'https://ehr.example.test/fhir/R4/Practitioner/psy-01')).toBe(id);
+    expect(vault.staffId('Practitioner/psy-01/_history/3')).toBe(id);
+    // Another key, another practitioner, a role or an identifier: another id.
+    expect(pseudonymousStaffId(key(2), 'Practitioner/psy-01')).not.toBe(id);
+    const others = ['Practitioner/psy-02', 'PractitionerRole/psy-01', 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150'].map((ref) => vault.staffId(ref));
+    expect(new Set([id, ...others]).size).toBe(4);
+    // Not the member lookup hash of the same text: staff ids reveal nothing the lookup table holds.
+    expect(id.slice(5)).not.toBe(vault.lookupHash('Practitioner/psy-01').slice(0, 22));
+  });
+
+  it('gives no staff id to a reference that names no practitioner', () => {
+    for (const reference of ['Patient/p1', 'Organization/o1', 'urn:uuid:7f1b2c3d-0000-4000-8000-000000000001', '#contained', 'Practitioner/', 'psy-01']) {
+      expect(vault.staffId(reference)).toBeUndefined();
+    }
+    expect(canonicalStaffReference('Practitioner?identifier=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Fus-npi%7C150')).toBe('Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150');
+    expect(canonicalStaffReference('Practitioner?identifier=%E0%A4%A')).toBeUndefined();
+  });
+
   it('refuses a key that is not 32 bytes', () => {
     expect(() => new IdentityVault(Buffer.alloc(16))).toThrow(/32 bytes/);
+    expect(() => pseudonymousStaffId(Buffer.alloc(16), 'Practitioner/p1')).toThrow(/32 bytes/);
   });
 });
 

@@ -12,4 +12,6 @@ export interface MemberIdentities {
   find(lookupKeys: readonly string[]): Promise<string | undefined>;
   /** The member for this patient: the existing one if any key is known (new keys are added), else a new one. */
   register(patient: PatientIdentity): Promise<string>;
+  /** The member's birth date as the EHR last sent it (unsealed here only to derive an age; it never leaves the gateway). */
+  birthDate(memberId: string): Promise<string | undefined>;
 }

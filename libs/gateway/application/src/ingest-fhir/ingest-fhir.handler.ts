@@ -1,13 +1,14 @@
-import type { Bundle, BundleEntry, CodeableConcept, Medication, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, CodeableConcept, Medication, Practitioner, Resource } from '@medplum/fhirtypes';
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { memberRecordDecider, memberRecordStreamId, type ResourceSubmission } from '@carecircle/gateway/domain';
+import { memberRecordDecider, memberRecordStreamId, type ClinicalFact, type ResourceSubmission } from '@carecircle/gateway/domain';
 import type { Clock } from '@carecircle/shared-kernel';
 import { principalAllows, type Interaction, type Principal } from '../auth/smart-scopes';
 import { FhirRequestError, operationOutcome, type FhirIssue } from '../fhir/operation-outcome';
-import { resourceToFact, type IngestScope, type MappedResource } from '../fhir/resource-to-fact';
+import { resourceToFact, type IngestScope, type MappedResource, type StaffIdLookup } from '../fhir/resource-to-fact';
 import { validateFhirResource } from '../fhir/structure-validation';
 import { contentHash, type IdentityVault } from '../identity/identity-vault';
 import type { PatientIdentity } from '../identity/member-identities.port';
+import { ageInWholeYears } from './age-at-referral';
 import type { IngestTransaction, IngestUnitOfWork } from './ingest-unit-of-work.port';
 
 export interface IngestFhirDeps {
@@ -57,7 +58,7 @@ const OK_STATUS = { created: '201 Created', updated: '200 OK', unchanged: '200 O
  */
 export function ingestFhir(deps: IngestFhirDeps) {
   return async (submission: FhirSubmission, principal: Principal, context: RequestContext): Promise<IngestResult> => {
-    const { entries, bundleType } = readSubmission(submission, deps.scope);
+    const { entries, bundleType } = readSubmission(submission, deps);
     const atomic = bundleType !== 'batch';
     for (const entry of entries) check(entry, principal);
     const refused = entries.filter((entry) => entry.failure);
@@ -72,7 +73,7 @@ export function ingestFhir(deps: IngestFhirDeps) {
   };
 }
 
-function readSubmission(submission: FhirSubmission, scope: IngestScope): { entries: Entry[]; bundleType?: string } {
+function readSubmission(submission: FhirSubmission, { scope, vault }: IngestFhirDeps): { entries: Entry[]; bundleType?: string } {
   const body = submission.body as Partial<Resource> | undefined;
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid(400, 'structure', 'The body must be a FHIR resource (a JSON object)', undefined);
   if (submission.kind !== 'bundle') {
@@ -81,13 +82,15 @@ function readSubmission(submission: FhirSubmission, scope: IngestScope): { entri
     }
     if (submission.kind === 'update' && (body as Resource).id !== submission.id) throw invalid(400, 'invalid', 'The resource id must match the id in the URL', `${submission.type}.id`);
     const resource = body as Resource;
-    return { entries: [toEntry(resource, submission.type, submission.kind === 'create' ? 'c' : 'u', undefined, scope, () => undefined)] };
+    return { entries: [toEntry(resource, submission.type, submission.kind === 'create' ? 'c' : 'u', undefined, scope, () => undefined, (ref) => vault.staffId(ref))] };
   }
   if (body.resourceType !== 'Bundle') throw invalid(400, 'invalid', 'POST /fhir/R4 takes a Bundle', 'resourceType');
   const bundle = body as Bundle;
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw invalid(422, 'not-supported', 'Only batch and transaction Bundles are processed', 'Bundle.type');
   const bundleEntries = bundle.entry ?? [];
   const medication = medicationLookup(bundleEntries);
+  const practitioner = practitionerLookup(bundleEntries);
+  const staffId: StaffIdLookup = (ref) => vault.staffId(practitioner(ref) ?? ref);
   return {
     bundleType: bundle.type,
     entries: bundleEntries.map((entry, index) => {
@@ -95,15 +98,24 @@ function readSubmission(submission: FhirSubmission, scope: IngestScope): { entri
       const method = entry.request?.method;
       if (!entry.resource || typeof entry.resource !== 'object') return refusedEntry(at, 400, 'required', 'The entry has no resource', `${at}.resource`);
       if (method !== 'POST' && method !== 'PUT') return refusedEntry(at, 422, 'not-supported', 'Only POST and PUT entries are processed', `${at}.request.method`);
-      return toEntry(entry.resource, `${at}.resource`, method === 'POST' ? 'c' : 'u', entry.fullUrl, scope, medication);
+      return toEntry(entry.resource, `${at}.resource`, method === 'POST' ? 'c' : 'u', entry.fullUrl, scope, medication, staffId);
     }),
   };
 }
 
-function toEntry(resource: Resource, at: string, interaction: Interaction, fullUrl: string | undefined, scope: IngestScope, medication: (ref: string) => CodeableConcept | undefined): Entry {
+function toEntry(
+  resource: Resource,
+  at: string,
+  interaction: Interaction,
+  fullUrl: string | undefined,
+  scope: IngestScope,
+  medication: (ref: string) => CodeableConcept | undefined,
+  staffId: StaffIdLookup,
+): Entry {
   const issues = validateFhirResource(resource, at);
   const key = `${resource.resourceType}/${resource.id ?? `#${contentHash(resource)}`}`;
-  const mapped = issues.length === 0 ? resourceToFact(resource, scope, (ref) => (ref.startsWith('#') ? contained(resource, ref) : medication(ref))) : { outcome: 'ignored' as const, reason: 'invalid' };
+  const mapped =
+    issues.length === 0 ? resourceToFact(resource, scope, (ref) => (ref.startsWith('#') ? contained(resource, ref) : medication(ref)), staffId) : { outcome: 'ignored' as const, reason: 'invalid' };
   return { at, fullUrl, resource, interaction, key, mapped, ...(issues.length > 0 ? { failure: { status: 400, issues } } : {}) };
 }
 
@@ -154,12 +166,16 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
     byMember.set(memberId, [...(byMember.get(memberId) ?? []), entry]);
   }
   for (const [memberId, memberEntries] of byMember) {
-    const resources: ResourceSubmission[] = memberEntries.map((entry) => ({
-      resourceKey: entry.key,
-      resourceId: deps.vault.resourcePseudonym(entry.key),
-      contentHash: contentHash(entry.resource),
-      fact: (entry.mapped as Extract<MappedResource, { outcome: 'fact' }>).fact,
-    }));
+    const resources: ResourceSubmission[] = [];
+    for (const entry of memberEntries) {
+      const { fact } = entry.mapped as Extract<MappedResource, { outcome: 'fact' }>;
+      resources.push({
+        resourceKey: entry.key,
+        resourceId: deps.vault.resourcePseudonym(entry.key),
+        contentHash: contentHash(entry.resource),
+        fact: fact.kind === 'ReferralRequested' ? await withAgeAtReferral(fact, memberId, tx, deps) : fact,
+      });
+    }
     const outcome = await handleCommand(
       tx.store,
       memberRecordStreamId(memberId),
@@ -178,6 +194,17 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
       entry.result = revision === undefined ? 'unchanged' : revision === 1 ? 'created' : 'updated';
     }
   }
+}
+
+/**
+ * A referral carries the member's age in whole years at its authoredOn (at ingest when it has none),
+ * from the birth date the gateway holds: enrollment needs the age for placement, never the birth date.
+ * Read after this submission's Patients were registered, so a Patient in the same Bundle counts.
+ */
+async function withAgeAtReferral(fact: ClinicalFact, memberId: string, tx: IngestTransaction, deps: IngestFhirDeps): Promise<ClinicalFact> {
+  const authoredOn = fact.details['authoredOn'];
+  const ageAtReferral = ageInWholeYears(await tx.identities.birthDate(memberId), typeof authoredOn === 'string' ? authoredOn : deps.clock.now().toISOString());
+  return ageAtReferral === undefined ? fact : { ...fact, details: { ...fact.details, ageAtReferral } };
 }
 
 async function findMember(reference: string, tx: IngestTransaction): Promise<string | undefined> {
@@ -225,6 +252,23 @@ function medicationLookup(entries: readonly BundleEntry[]): (reference: string) 
     if (entry.resource.id) medications.set(`Medication/${entry.resource.id}`, code);
   }
   return (reference) => medications.get(reference);
+}
+
+/**
+ * The literal reference of a Practitioner the Bundle carries under a `urn:uuid:` (as Synthea sends
+ * requesters): `Practitioner/<id>`, or by its first identifier when it has no id, so the staff id is
+ * the same whichever way the EHR refers to it next time.
+ */
+function practitionerLookup(entries: readonly BundleEntry[]): (reference: string) => string | undefined {
+  const practitioners = new Map<string, string>();
+  for (const entry of entries) {
+    const resource = entry.resource;
+    if (!entry.fullUrl || (resource?.resourceType !== 'Practitioner' && resource?.resourceType !== 'PractitionerRole')) continue;
+    const identifier = (resource as Practitioner).identifier?.find((i) => i.value);
+    const literal = resource.id ? `${resource.resourceType}/${resource.id}` : identifier ? `${resource.resourceType}?identifier=${identifier.system ?? ''}|${identifier.value}` : undefined;
+    if (literal) practitioners.set(entry.fullUrl, literal);
+  }
+  return (reference) => practitioners.get(reference);
 }
 
 function contained(resource: Resource, reference: string): CodeableConcept | undefined {

@@ -38,4 +38,13 @@ describe('gateway ingest integration events (producer contract)', () => {
     (broken.data as { fact: { details: object } }).fact.details = { status: 'active' };
     expect(() => toIntegrationEvent(broken)).toThrow(/intent|medication/);
   });
+
+  it('refuses to publish an EHR practitioner reference where a pseudonymous staff id belongs', () => {
+    const team = recorded('CareTeamUpdated');
+    (team.data as { fact: { details: { participants: object[] } } }).fact.details.participants = [{ roles: [], clinician: 'Practitioner/psy-01' }];
+    expect(() => toIntegrationEvent(team)).toThrow(/clin_/);
+    const order = recorded('MedicationOrdered');
+    (order.data as { fact: { details: object } }).fact.details = { ...fixtures.MedicationOrdered.payload, requesterId: 'Practitioner/p1' };
+    expect(() => toIntegrationEvent(order)).toThrow(/staff id/);
+  });
 });
