@@ -3,9 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { acknowledgeAlert, resolveAlert, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
-import { findAlert, findClinicianAlerts } from '@carecircle/clinician-liaison/read-models';
+import { findAlert, findClinicianAlerts, findMemberAlerts } from '@carecircle/clinician-liaison/read-models';
 import { LIAISON_DEPS } from '../liaison.deps';
-import { OpaqueIdPipe } from '../member-id.pipe';
+import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
 import { CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
 import { ClinicianId } from '../clinician-id.decorator';
 import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto } from './alerts.request.dto';
@@ -24,6 +24,12 @@ export class AlertsHttpController {
   @Get('clinicians/:clinicianId/alerts')
   inbox(@Param('clinicianId', OpaqueIdPipe) clinicianId: string, @Query() query: AlertInboxQueryDto) {
     return findClinicianAlerts(this.em, clinicianId, query);
+  }
+
+  /** Every alert about a member, each recipient's copy, oldest first (the gateway's care console picks the reader's copies). */
+  @Get('members/:memberId/alerts')
+  memberAlerts(@Param('memberId', MemberIdPipe) memberId: string) {
+    return findMemberAlerts(this.em, memberId);
   }
 
   @Get('alerts/:alertId')

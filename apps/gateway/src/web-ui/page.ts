@@ -4,20 +4,33 @@ const kindFilters = TIMELINE_KINDS.map(
   (kind) => `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${kind}</label></li>`,
 ).join('\n          ');
 
-/** The web UI shell: server-rendered, no build step; `/ui/timeline-ui.js` does sign-in, loading and the live stream. */
+/**
+ * The care console's shell: server-rendered, no build step. `/ui/timeline-ui.js` does sign-in, the
+ * member timeline and its live stream; `/ui/care-console.js` the homes, sessions, alerts, outcome charts
+ * and cohort report, each a view of its own `section` chosen by the URL's `#/…` route.
+ */
 export const WEB_UI_PAGE = `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>CareCircle: care timeline</title>
+  <title>CareCircle: care console</title>
   <link rel="stylesheet" href="/ui/timeline-ui.css">
 </head>
 <body>
-  <a class="skip" href="#main">Skip to the timeline</a>
+  <a class="skip" href="#main">Skip to content</a>
   <header>
     <h1>CareCircle</h1>
     <p>Care coordination for psychosocial support groups: facilitators, psychiatrists, CBT therapists and palliative-care teams kept in sync.</p>
+    <p id="who" role="status" aria-live="polite">Not signed in.</p>
+    <nav id="nav" aria-label="Care console" hidden>
+      <ul class="links">
+        <li><a href="#/home">Home</a></li>
+        <li data-roles="facilitator clinician"><a href="#/alerts">Alerts inbox</a></li>
+        <li data-roles="programme-lead"><a href="#/cohort">Cohort report</a></li>
+        <li><button type="button" id="sign-out" class="link">Sign out</button></li>
+      </ul>
+    </nav>
   </header>
   <main id="main">
     <section aria-labelledby="signin-heading" id="signin">
@@ -27,23 +40,71 @@ export const WEB_UI_PAGE = `<!doctype html>
         <select id="demo-user" name="username" required></select>
         <button type="submit">Sign in</button>
       </form>
-      <p id="who" role="status" aria-live="polite">Not signed in.</p>
     </section>
-    <section aria-labelledby="member-heading" id="member">
-      <h2 id="member-heading">Member timeline</h2>
-      <form id="member-form">
-        <label for="member-id">Member id (pseudonymous)</label>
-        <input id="member-id" name="member" required pattern="mbr_[A-Za-z0-9_-]{6,64}" value="mbr_synthetic_0001" autocomplete="off">
-        <button type="submit">Show timeline</button>
+    <p id="console-status" role="status" aria-live="polite"></p>
+    <section aria-labelledby="home-heading" id="home" class="view" hidden>
+      <h2 id="home-heading" tabindex="-1">Home</h2>
+      <div id="home-body"></div>
+    </section>
+    <section aria-labelledby="session-heading" id="session" class="view" hidden>
+      <h2 id="session-heading" tabindex="-1">Session</h2>
+      <p id="session-meta" class="meta"></p>
+      <form id="attendance-form" novalidate>
+        <div id="attendance-members"></div>
+        <button type="submit" id="save-attendance">Save attendance</button>
       </form>
-      <fieldset id="filters">
-        <legend>Entry types</legend>
-        <ul class="filters">
-          ${kindFilters}
-        </ul>
-      </fieldset>
-      <p id="status" role="status" aria-live="polite"></p>
-      <ol id="timeline" aria-label="Timeline entries, oldest first"></ol>
+    </section>
+    <section aria-labelledby="alerts-heading" id="alerts" class="view" hidden>
+      <h2 id="alerts-heading" tabindex="-1">Alerts inbox</h2>
+      <p class="meta">Open alerts for your members. Acknowledging stops an alert’s escalation; an override needs a reason.</p>
+      <ul id="inbox" class="alerts" aria-label="Open alerts"></ul>
+    </section>
+    <section aria-labelledby="cohort-heading" id="cohort" class="view" hidden>
+      <h2 id="cohort-heading" tabindex="-1">Cohort report</h2>
+      <form id="cohort-form" class="inline">
+        <label for="cohort-instrument">Instrument</label>
+        <select id="cohort-instrument" name="instrument">
+          <option value="phq-9">PHQ-9 (depression)</option>
+          <option value="gad-7">GAD-7 (anxiety)</option>
+        </select>
+        <label for="cohort-group-type">Group type</label>
+        <select id="cohort-group-type" name="groupType">
+          <option value="">All group types</option>
+          <option value="disease-specific">Disease-specific</option>
+          <option value="stage-specific">Stage-specific</option>
+          <option value="general-emotional-support">General emotional support</option>
+        </select>
+        <button type="submit">Show report</button>
+        <button type="button" id="cohort-csv">Download CSV</button>
+      </form>
+      <div id="cohort-body"></div>
+    </section>
+    <section aria-labelledby="member-heading" id="member" class="view" hidden>
+      <h2 id="member-heading" tabindex="-1">Member</h2>
+      <section aria-labelledby="member-alerts-heading">
+        <h3 id="member-alerts-heading">Alerts</h3>
+        <ul id="member-alerts" class="alerts" aria-label="This member’s alerts, newest first"></ul>
+      </section>
+      <section aria-labelledby="outcomes-heading">
+        <h3 id="outcomes-heading">Outcomes over time</h3>
+        <div id="outcomes" class="charts"></div>
+      </section>
+      <section aria-labelledby="timeline-heading">
+        <h3 id="timeline-heading">Care timeline</h3>
+        <form id="member-form" class="inline">
+          <label for="member-id">Member id (pseudonymous)</label>
+          <input id="member-id" name="member" required pattern="mbr_[A-Za-z0-9_-]{6,64}" value="mbr_synthetic_0001" autocomplete="off">
+          <button type="submit">Show timeline</button>
+        </form>
+        <fieldset id="filters">
+          <legend>Entry types</legend>
+          <ul class="filters">
+            ${kindFilters}
+          </ul>
+        </fieldset>
+        <p id="status" role="status" aria-live="polite"></p>
+        <ol id="timeline" aria-label="Timeline entries, oldest first"></ol>
+      </section>
     </section>
   </main>
   <footer>
@@ -53,6 +114,7 @@ export const WEB_UI_PAGE = `<!doctype html>
     </ul>
   </footer>
   <script src="/ui/timeline-ui.js" defer></script>
+  <script src="/ui/care-console.js" defer></script>
 </body>
 </html>
 `;
@@ -84,4 +146,46 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 1rem; margin:
 dt { font-weight: 600; }
 dd { margin: 0; overflow-wrap: anywhere; }
 [role="alert"] { color: #a30000; font-weight: 600; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+button.link { background: none; color: #0b3a75; border: none; padding: 0; text-decoration: underline; }
+button.secondary { background: #ffffff; color: #0b3a75; }
+form.inline { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: .5rem 0; }
+header nav { margin: .5rem 0; }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { text-align: left; padding: .25rem .75rem .25rem 0; border-bottom: 1px solid #c4c4c4; }
+caption { text-align: left; font-weight: 600; }
+.group { border: 1px solid #6b6b6b; border-radius: 4px; padding: .5rem 1rem; margin: 1rem 0; }
+.group h3 { margin: .25rem 0; }
+progress { width: 8rem; vertical-align: middle; }
+.alerts { list-style: none; padding: 0; }
+.alert-card { border-left: 6px solid #6b6b6b; background: #f4f4f4; margin: .5rem 0; padding: .5rem .75rem; }
+.alert-card h4 { margin: 0; font-size: 1rem; }
+.alert-card.sev-info { border-color: #0b3a75; background: #e6f0ff; }
+.alert-card.sev-warning { border-color: #8a5a00; background: #fff4d6; }
+.alert-card.sev-critical { border-color: #a30000; background: #fde8e8; }
+.alert-card .badge.sev { background: #1a1a1a; }
+.alert-card.sev-info .badge.sev { background: #0b3a75; }
+.alert-card.sev-warning .badge.sev { background: #6b4500; }
+.alert-card.sev-critical .badge.sev { background: #a30000; }
+.badge.state { background: #3d3d3d; }
+.badge.escalated { background: #6b1a6b; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .5rem; }
+.actions textarea { font: inherit; min-width: 18rem; }
+.attendance-member { border: 1px solid #6b6b6b; margin: .5rem 0; }
+.attendance-member label { margin-right: 1rem; }
+.charts figure { margin: 1rem 0; }
+.charts figcaption { font-weight: 600; }
+svg.chart { max-width: 100%; height: auto; background: #ffffff; }
+svg.chart text { font: 12px system-ui, sans-serif; fill: #1a1a1a; }
+svg.chart .band-minimal { fill: #e3f4e4; }
+svg.chart .band-mild { fill: #fbf6d0; }
+svg.chart .band-moderate { fill: #fde6c8; }
+svg.chart .band-moderately-severe { fill: #f9d4cc; }
+svg.chart .band-severe { fill: #f3c1c1; }
+svg.chart .axis { stroke: #3d3d3d; stroke-width: 1; }
+svg.chart .line { fill: none; stroke: #0b3a75; stroke-width: 2.5; }
+svg.chart .point { fill: #0b3a75; stroke: #ffffff; stroke-width: 1.5; }
+svg.chart .bar-baseline { fill: #6b6b6b; }
+svg.chart .bar-follow-up { fill: #0b3a75; }
 `;

@@ -13,6 +13,8 @@ const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MEMBER = 'mbr_synthetic_0001';
 const UI_TIMEOUT_MS = 20_000;
+/** Only the gateway runs here: the care console's services answer nowhere (its own e2e runs them). */
+const NO_SERVICES = { SCHEDULING_URL: 'http://127.0.0.1:9', CLINICIAN_LIAISON_URL: 'http://127.0.0.1:9', OUTCOMES_URL: 'http://127.0.0.1:9', ENROLLMENT_URL: 'http://127.0.0.1:9' };
 
 const TOPIC_OF: Record<string, string> = {
   GroupFormed: Topics.scheduling,
@@ -40,6 +42,8 @@ async function signIn(context: BrowserContext, baseUrl: string, username: string
   await page.getByLabel('Demo user (development sign-in)').selectOption(username);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#who').filter({ hasText: 'Signed in as' }).waitFor();
+  // The home comes first; the member's page is its own route.
+  await page.goto(`${baseUrl}/#/members/${MEMBER}`);
   return page;
 }
 
@@ -68,7 +72,7 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     await publish('GroupFormed', 'ReferralReceived', 'MemberEnrolled', 'MeasureRecorded', 'TreatmentPlanUpdated');
     gateway = await startServiceProcess({
       app: 'gateway',
-      env: { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', GATEWAY_DEV_IDP: 'true', TIMELINE_STREAM_POLL_MS: '200' },
+      env: { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', GATEWAY_DEV_IDP: 'true', TIMELINE_STREAM_POLL_MS: '200', ...NO_SERVICES },
       startTimeoutMs: 30_000,
     });
     context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, bypassCSP: true, viewport: { width: 1100, height: 1400 } });
@@ -118,15 +122,16 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
 
     const lead = await signIn(context!, baseUrl, 'lead');
-    await lead.locator('[role="alert"]', { hasText: 'You may not see this member’s timeline.' }).waitFor();
+    await lead.locator('#console-status[role="alert"]', { hasText: 'Programme leads see cohort figures, never members or groups' }).waitFor();
+    expect(await lead.locator('#member').isHidden()).toBe(true);
     await lead.screenshot({ path: join(SCREENSHOTS, 'timeline-lead.png'), fullPage: true });
 
-    // Every read was audited, the lead's denial too.
+    // Every read was audited (the timeline's and the console's), the lead's denial too.
     const client = new Client({ connectionString: db!.url });
     await client.connect();
     try {
       const { rows } = await client.query<{ agent: string; outcome: string }>(
-        `SELECT DISTINCT agent, outcome FROM gateway.audit_event WHERE 'Timeline' = ANY(resource_types) AND member_ids @> ARRAY[$1] ORDER BY agent`,
+        `SELECT DISTINCT agent, outcome FROM gateway.audit_event WHERE resource_types && ARRAY['Timeline', 'Communication'] AND member_ids @> ARRAY[$1] ORDER BY agent`,
         [MEMBER],
       );
       expect(rows).toEqual([

@@ -6,8 +6,9 @@ import { WEB_UI_CSS, WEB_UI_PAGE } from './page';
 
 /** Plain JavaScript, served as written (no bundler); copied next to the compiled controller by the build. */
 const SCRIPT = readFileSync(join(__dirname, 'assets', 'timeline-ui.js'), 'utf8');
+const CONSOLE_SCRIPT = readFileSync(join(__dirname, 'assets', 'care-console.js'), 'utf8');
 
-/** The web UI at `/`: the page, its stylesheet and its script. */
+/** The web UI at `/`: the page, its stylesheet and its scripts. */
 @ApiExcludeController()
 @Controller()
 export class WebUiHttpController {
@@ -28,5 +29,11 @@ export class WebUiHttpController {
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   script(): string {
     return SCRIPT;
+  }
+
+  @Get('ui/care-console.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  consoleScript(): string {
+    return CONSOLE_SCRIPT;
   }
 }

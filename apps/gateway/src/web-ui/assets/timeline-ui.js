@@ -1,5 +1,6 @@
 // CareCircle care timeline: development sign-in, the member timeline with filters, live updates over SSE.
 // Plain browser JavaScript, no build step. Everything shown goes through textContent (never innerHTML).
+// care-console.js drives the views: it hears `cc:signed-in` and `cc:timeline-entry`, and calls window.ccTimeline.
 (function () {
   'use strict';
   var state = { token: sessionStorage.getItem('cc.token'), who: sessionStorage.getItem('cc.who'), entries: new Map(), stream: null };
@@ -66,11 +67,18 @@
     sessionStorage.setItem('cc.token', state.token);
     sessionStorage.setItem('cc.who', state.who);
     $('who').textContent = 'Signed in as ' + state.who + '.';
-    await loadTimeline();
+    document.dispatchEvent(new CustomEvent('cc:signed-in'));
   }
 
-  async function loadTimeline(event) {
-    if (event) event.preventDefault();
+  // The member form opens the member's view (its route), which loads the timeline.
+  function openMember(event) {
+    event.preventDefault();
+    var member = $('member-id').value.trim();
+    if (!$('member-id').checkValidity()) { say('A member id looks like mbr_ followed by 6-64 letters, digits, _ or -.', true); return; }
+    location.hash = '#/members/' + encodeURIComponent(member);
+  }
+
+  async function loadTimeline() {
     if (!state.token) { say('Sign in first.', true); return; }
     var member = $('member-id').value.trim();
     if (state.stream) state.stream.abort();
@@ -116,6 +124,7 @@
           state.entries.set(entry.id, entry);
           render();
           say(state.entries.size + ' entries. New: ' + entry.title);
+          document.dispatchEvent(new CustomEvent('cc:timeline-entry', { detail: entry }));
         });
       }
     } catch (error) {
@@ -125,7 +134,7 @@
 
   async function start() {
     $('signin-form').addEventListener('submit', signIn);
-    $('member-form').addEventListener('submit', loadTimeline);
+    $('member-form').addEventListener('submit', openMember);
     $('filters').addEventListener('change', render);
     var response = await fetch('/dev-idp/users');
     if (response.ok) {
@@ -137,6 +146,19 @@
     }
     if (state.token) { $('who').textContent = 'Signed in as ' + state.who + '.'; }
   }
+
+  window.ccTimeline = {
+    el: el,
+    load: function (member) { $('member-id').value = member; return loadTimeline(); },
+    stop: function () { if (state.stream) state.stream.abort(); state.stream = null; },
+    signOut: function () {
+      if (state.stream) state.stream.abort();
+      state.token = null; state.who = null; state.entries = new Map();
+      sessionStorage.removeItem('cc.token'); sessionStorage.removeItem('cc.who');
+      $('who').textContent = 'Not signed in.';
+      render();
+    },
+  };
 
   start();
 })();

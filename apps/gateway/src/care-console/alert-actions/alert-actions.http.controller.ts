@@ -1,0 +1,49 @@
+import { Body, Controller, ForbiddenException, HttpCode, Param, Post, Req, UnprocessableEntityException } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { checkAcknowledgement, checkResolution, decideAlertAction, type Checked, type LiaisonAlert } from '@carecircle/gateway/application';
+import { CareConsoleAccess } from '../care-console.access';
+import { alertIdOf } from '../care-console.params';
+import { ServicesClient } from '../services.client';
+
+/** Acknowledge (accept, or override with a reason) and resolve an alert: the reader's own copy only. */
+@ApiTags('care console')
+@ApiBearerAuth()
+@Controller('api/care-console/alerts/:alertId')
+export class AlertActionsHttpController {
+  constructor(
+    private readonly access: CareConsoleAccess,
+    private readonly services: ServicesClient,
+  ) {}
+
+  @Post('acknowledgement')
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['accepted', 'overridden'] }, reason: { type: 'string', description: 'Required when overridden' } } } })
+  @ApiOkResponse({ description: 'Acknowledged in clinician-liaison: its escalation stops' })
+  @ApiForbiddenResponse({ description: 'Not the reader’s copy of the alert, or a member the reader may not see' })
+  @ApiUnprocessableEntityResponse({ description: 'No outcome, or an override without a reason' })
+  acknowledge(@Param('alertId') alert: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(request, alertIdOf(alert), 'acknowledgement', checkAcknowledgement(body));
+  }
+
+  @Post('resolution')
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', properties: { reason: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'Resolved in clinician-liaison' })
+  @ApiForbiddenResponse({ description: 'Not the reader’s copy of the alert, or a member the reader may not see' })
+  resolve(@Param('alertId') alert: string, @Body() body: unknown, @Req() request: Request) {
+    return this.act(request, alertIdOf(alert), 'resolution', checkResolution(body));
+  }
+
+  private async act(request: Request, alertId: string, step: 'acknowledgement' | 'resolution', input: Checked<object>) {
+    const by = await this.access.person(request);
+    const alert = await this.services.call<LiaisonAlert>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}`);
+    const { view } = await this.access.member(request, alert.memberId, 'U', ['Communication']);
+    const action = decideAlertAction(view, alert);
+    if (!action.allowed) throw new ForbiddenException(action.reason);
+    if (!input.ok) throw new UnprocessableEntityException(input.message);
+    const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}/${step}`, { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } });
+    // Liaison's inbox shows the new state within moments; the answer says what was asked and what liaison recorded.
+    return { alertId, requested: step, answer };
+  }
+}

@@ -1,0 +1,94 @@
+import { ForbiddenException, HttpException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  decideCohortAccess,
+  decideGroupAccess,
+  decideHome,
+  decideMemberAccess,
+  type AuditRecord,
+  type ConsoleView,
+  type Decision,
+} from '@carecircle/gateway/application';
+import { facilitatorsOfGroup, memberAccess } from '@carecircle/gateway/read-models';
+import { auditBase } from '../fhir-http/access.guard';
+import { TimelineReader, type Reader } from '../timeline/timeline-reader';
+import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
+
+type Action = AuditRecord['action'];
+
+/**
+ * The console's gate: the timeline's authenticator says who calls, the pure decisions say what they may
+ * do, and every attempt on clinical data, allowed or refused, lands in the audit trail before the
+ * answer (and before any service is called).
+ */
+@Injectable()
+export class CareConsoleAccess {
+  constructor(
+    @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
+    private readonly reader: TimelineReader,
+  ) {}
+
+  /** The caller's home role, or 401/403. Not clinical data by itself: audited by what the home then reads. */
+  async home(request: Request): Promise<{ role: 'facilitator' | 'clinician' | 'programme-lead'; id: string }> {
+    const decision = decideHome(await this.reader.authenticate(request));
+    if (!decision.allowed) throw refusal(decision);
+    return { role: decision.role, id: decision.id };
+  }
+
+  /** The acting person's id (for the services' X-Clinician-Id), or 401/403, refusals audited. */
+  async person(request: Request): Promise<string> {
+    const reader = await this.reader.authenticate(request);
+    const decision = decideHome(reader);
+    if (!decision.allowed) {
+      await this.audit(request, reader, 'U', false, ['Communication'], []);
+      throw refusal(decision);
+    }
+    return decision.id;
+  }
+
+  /** The caller's view of the member, audited under `resourceTypes`. */
+  async member(request: Request, memberId: string, action: Action, resourceTypes: readonly string[]): Promise<{ view: ConsoleView }> {
+    const reader = await this.reader.authenticate(request);
+    const decision = decideMemberAccess(reader, await memberAccess(this.deps.sql, memberId));
+    await this.audit(request, reader, action, decision.allowed, resourceTypes, [memberId]);
+    if (!decision.allowed) throw refusal(decision);
+    return { view: decision.view };
+  }
+
+  /**
+   * A group's facilitator: `load` runs only once that is decided (it calls the services), and the access
+   * is audited with the members of what it loaded.
+   */
+  async group<T>(request: Request, groupId: string, action: Action, resourceTypes: readonly string[], load: () => Promise<{ memberIds: readonly string[]; value: T }>): Promise<T> {
+    const reader = await this.reader.authenticate(request);
+    const decision = decideGroupAccess(reader, await facilitatorsOfGroup(this.deps.sql, groupId));
+    if (!decision.allowed) {
+      await this.audit(request, reader, action, false, resourceTypes, []);
+      throw refusal(decision);
+    }
+    const loaded = await load();
+    await this.audit(request, reader, action, true, resourceTypes, loaded.memberIds);
+    return loaded.value;
+  }
+
+  /** A programme lead: aggregates only, still audited. */
+  async cohort(request: Request): Promise<void> {
+    const reader = await this.reader.authenticate(request);
+    const decision = decideCohortAccess(reader);
+    await this.audit(request, reader, 'R', decision.allowed, ['CohortReport'], []);
+    if (!decision.allowed) throw refusal(decision);
+  }
+
+  /** Records a read done on behalf of a home (the members it showed). */
+  audited(request: Request, agent: string, resourceTypes: readonly string[], memberIds: readonly string[]): Promise<void> {
+    return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent, resourceTypes, memberIds });
+  }
+
+  private audit(request: Request, reader: Reader | undefined, action: Action, allowed: boolean, resourceTypes: readonly string[], memberIds: readonly string[]): Promise<void> {
+    return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action, outcome: allowed ? '0' : '4', agent: reader?.id ?? 'anonymous', resourceTypes, memberIds });
+  }
+}
+
+function refusal(denial: Exclude<Decision, { allowed: true }>): HttpException {
+  return denial.status === 401 ? new UnauthorizedException(denial.reason) : new ForbiddenException(denial.reason);
+}

@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { sqlOfPool } from '@carecircle/gateway/read-models';
+import { systemClock } from '@carecircle/platform/event-sourcing';
+import { readGatewayConfig } from '../gateway.config';
+import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { TimelineModule } from '../timeline/timeline.module';
+import { AlertActionsHttpController } from './alert-actions/alert-actions.http.controller';
+import { CareConsoleAccess } from './care-console.access';
+import { readCareConsoleConfig } from './care-console.config';
+import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
+import { CohortReportHttpController } from './cohort-report/cohort-report.http.controller';
+import { HomeHttpController } from './home/home.http.controller';
+import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
+import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
+import { ServicesClient } from './services.client';
+import { SessionAttendanceHttpController } from './session-attendance/session-attendance.http.controller';
+
+/**
+ * The web UI's backend: facilitators', clinicians' and programme leads' views over scheduling,
+ * clinician-liaison and outcomes, each request decided and audited here before any service is called.
+ */
+@Module({
+  imports: [TimelineModule],
+  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController],
+  providers: [
+    CareConsoleAccess,
+    ServicesClient,
+    {
+      provide: CARE_CONSOLE_DEPS,
+      useFactory: (dataSource: DataSource): CareConsoleDeps => {
+        const config = readCareConsoleConfig();
+        const pool = (dataSource.driver as PostgresDriver).master as Pool;
+        return {
+          sql: sqlOfPool(pool),
+          audit: new PostgresAuditLog(pool),
+          clock: systemClock,
+          services: { scheduling: config.schedulingUrl, clinicianLiaison: readGatewayConfig().cdsHooks.upstreamUrl, outcomes: config.outcomesUrl, enrollment: config.enrollmentUrl },
+          upstreamTimeoutMs: config.upstreamTimeoutMs,
+          doseSessions: config.doseSessions,
+        };
+      },
+      inject: [DataSource],
+    },
+  ],
+})
+export class CareConsoleModule {}

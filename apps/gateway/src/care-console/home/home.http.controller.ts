@@ -1,0 +1,74 @@
+import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { alertsForView, rosterDoseProgress, sessionsToAttend, type GroupCalendar, type GroupRoster, type LiaisonAlert } from '@carecircle/gateway/application';
+import { groupsFacilitatedBy, membersOfClinician } from '@carecircle/gateway/read-models';
+import { CareConsoleAccess } from '../care-console.access';
+import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
+import { ServicesClient } from '../services.client';
+
+/** The signed-in person's start page: a facilitator's groups, a clinician's members, a lead's reports. */
+@ApiTags('care console')
+@ApiBearerAuth()
+@Controller('api/care-console/home')
+export class HomeHttpController {
+  constructor(
+    @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
+    private readonly access: CareConsoleAccess,
+    private readonly services: ServicesClient,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({
+    description:
+      'Facilitator: my groups with each member’s dose progress, my next sessions, open alerts for my members (facilitator copies). Clinician: my care-team members and the open alerts addressed to me. Programme lead: the role only (cohort reports are at /api/care-console/cohort-report).',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid token' })
+  @ApiForbiddenResponse({ description: 'An integration client, or a role without a home' })
+  async home(@Req() request: Request) {
+    const me = await this.access.home(request);
+    if (me.role === 'facilitator') return this.facilitatorHome(request, me.id);
+    if (me.role === 'clinician') return this.clinicianHome(request, me.id);
+    return { role: me.role, id: me.id };
+  }
+
+  private async facilitatorHome(request: Request, facilitatorId: string) {
+    const now = this.deps.clock.now();
+    const groupIds = await groupsFacilitatedBy(this.deps.sql, facilitatorId);
+    const [groups, upcoming] = await Promise.all([
+      Promise.all(
+        groupIds.map(async (groupId) => {
+          const path = `/api/scheduling/groups/${encodeURIComponent(groupId)}`;
+          const [roster, calendar] = await Promise.all([this.services.call<GroupRoster>(request, 'scheduling', `${path}/roster`), this.services.call<GroupCalendar>(request, 'scheduling', `${path}/calendar`)]);
+          return {
+            groupId,
+            groupType: calendar.group.groupType,
+            status: calendar.group.status,
+            roster: rosterDoseProgress(roster, calendar, this.deps.doseSessions, now),
+            sessions: sessionsToAttend(calendar, now),
+          };
+        }),
+      ),
+      this.services.call<{ sessions: unknown[] }>(request, 'scheduling', `/api/scheduling/facilitators/${encodeURIComponent(facilitatorId)}/upcoming-sessions`),
+    ]);
+    const memberIds = [...new Set(groups.flatMap((group) => group.roster.map((member) => member.memberId)))];
+    const alerts = await Promise.all(memberIds.map((memberId) => this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/alerts`)));
+    await this.access.audited(request, facilitatorId, ['Group', 'Attendance', 'Communication'], memberIds);
+    return {
+      role: 'facilitator' as const,
+      id: facilitatorId,
+      groups,
+      upcomingSessions: upcoming.sessions.slice(0, 10),
+      openAlerts: alertsForView(alerts.flat(), 'facilitator').filter((alert) => alert.open),
+    };
+  }
+
+  private async clinicianHome(request: Request, clinicianId: string) {
+    const memberIds = await membersOfClinician(this.deps.sql, clinicianId);
+    const addressed = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/clinicians/${encodeURIComponent(clinicianId)}/alerts`);
+    // Only members the gateway knows the clinician cares for: an inbox row for anyone else is not shown.
+    const alerts = alertsForView(addressed, 'clinician').filter((alert) => alert.open && memberIds.includes(alert.memberId));
+    await this.access.audited(request, clinicianId, ['CareTeam', 'Communication'], memberIds);
+    return { role: 'clinician' as const, id: clinicianId, members: memberIds, openAlerts: alerts };
+  }
+}

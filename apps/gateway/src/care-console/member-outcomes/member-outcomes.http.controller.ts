@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { outcomeChartsFor, type MemberTrajectory } from '@carecircle/gateway/application';
+import { CareConsoleAccess } from '../care-console.access';
+import { memberIdOf } from '../care-console.params';
+import { ServicesClient } from '../services.client';
+
+/** A member's PHQ-9 and GAD-7 over time, for the charts with their severity bands. */
+@ApiTags('care console')
+@ApiBearerAuth()
+@Controller('api/care-console/members/:memberId/outcomes')
+export class MemberOutcomesHttpController {
+  constructor(
+    private readonly access: CareConsoleAccess,
+    private readonly services: ServicesClient,
+  ) {}
+
+  @Get()
+  @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
+  @ApiOkResponse({ description: 'Per instrument (PHQ-9, GAD-7): the measures oldest first (date, total, band), the severity bands, baseline and latest' })
+  @ApiForbiddenResponse({ description: 'Not the member’s facilitator or on their care team, or a programme lead' })
+  async outcomes(@Param('memberId') member: string, @Req() request: Request) {
+    const memberId = memberIdOf(member);
+    const { view } = await this.access.member(request, memberId, 'R', ['Observation']);
+    const trajectory = await this.services.call<MemberTrajectory>(request, 'outcomes', `/api/outcomes/members/${memberId}/trajectory`);
+    return { memberId, instruments: outcomeChartsFor(trajectory, view) };
+  }
+}

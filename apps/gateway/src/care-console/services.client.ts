@@ -1,0 +1,67 @@
+import { HttpException, Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { consoleErrorOf } from '@carecircle/gateway/application';
+import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
+
+export type Service = keyof CareConsoleDeps['services'];
+
+const SERVICE_NAMES: Record<Service, string> = { scheduling: 'scheduling', clinicianLiaison: 'clinician-liaison', outcomes: 'outcomes', enrollment: 'enrollment' };
+const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface ServiceCall {
+  method?: 'GET' | 'POST' | 'PUT';
+  body?: unknown;
+  /** Extra headers (e.g. liaison's X-Clinician-Id for the acting person). */
+  headers?: Record<string, string>;
+  /** Answer with the raw text instead of JSON (CSV). */
+  text?: boolean;
+}
+
+/**
+ * Calls the services on the caller's behalf: their bearer token and correlation id go along (the
+ * services verify the token themselves); a refusal keeps its 4xx and explanation, a failure is a 502.
+ * Only ever called after the console's own access decision allowed the request.
+ */
+@Injectable()
+export class ServicesClient {
+  constructor(@Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps) {}
+
+  async call<T>(request: Request, service: Service, path: string, call: ServiceCall = {}): Promise<T> {
+    const correlation = request.header('x-correlation-id');
+    const authorization = request.header('authorization');
+    const headers: Record<string, string> = {
+      accept: call.text ? 'text/csv' : 'application/json',
+      'x-correlation-id': correlation && OPAQUE_ID.test(correlation) ? correlation : randomUUID(),
+      ...(authorization ? { authorization } : {}),
+      ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...call.headers,
+    };
+    let response: Response;
+    try {
+      response = await fetch(`${this.deps.services[service]}${path}`, {
+        method: call.method ?? 'GET',
+        headers,
+        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+        signal: AbortSignal.timeout(this.deps.upstreamTimeoutMs),
+      });
+    } catch {
+      const failed = consoleErrorOf(SERVICE_NAMES[service], undefined, undefined);
+      throw new HttpException(failed.message, failed.status);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const refused = consoleErrorOf(SERVICE_NAMES[service], response.status, parse(text));
+      throw new HttpException(refused.message, refused.status);
+    }
+    return (call.text ? text : parse(text)) as T;
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './care-console.access';
+export * from './care-console.alerts';
+export * from './care-console.sessions';
+export * from './upstream-error';
+export * from './care-console.outcomes';
