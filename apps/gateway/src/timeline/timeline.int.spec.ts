@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { gatewayMigrations, projectTimelineEvent, readTimeline, sqlOfPool } from '@carecircle/gateway/read-models';
+import { gatewayMigrations, latestTimelineChange, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool } from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, Inbox, messagingMigrations } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { progressBar, runTimelineRebuild } from './rebuild-timeline';
@@ -37,8 +38,16 @@ describe('care timeline read model (PostgreSQL)', () => {
     await db?.drop();
   });
 
-  const snapshot = async () =>
-    (await pool.query<{ member_id: string; source_event_id: string; entry: unknown }>(`SELECT member_id, source_event_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`)).rows;
+  /** Every derived row the readers and the access checks use; change numbers left out (a rebuild draws new ones). */
+  const snapshot = async () => {
+    const rows = async (query: string) => (await pool.query(query)).rows;
+    return {
+      entries: await rows(`SELECT member_id, source_event_id, at, kind, alert_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`),
+      facilitators: await rows(`SELECT group_id, facilitator_ids FROM gateway.timeline_group_facilitator ORDER BY group_id`),
+      groupMembers: await rows(`SELECT group_id, member_id FROM gateway.timeline_group_member ORDER BY group_id, member_id`),
+      careTeams: await rows(`SELECT member_id, clinician_id FROM gateway.timeline_care_team ORDER BY member_id, clinician_id`),
+    };
+  };
 
   it('projects each event exactly once through the inbox, and a rebuild from the kept events equals the live timeline', async () => {
     const inbox = new Inbox(dataSource);
@@ -48,6 +57,8 @@ describe('care timeline read model (PostgreSQL)', () => {
     expect(await inbox.handleOnce('gateway', fixtures.AlertAcknowledged.eventId, async () => undefined)).toBe('duplicate');
 
     const live = await snapshot();
+    // The fixtures fill every derived table, so the comparison below covers each of them.
+    expect([live.entries, live.facilitators, live.groupMembers, live.careTeams].map((rows) => rows.length > 0)).toEqual([true, true, true, true]);
     const page = await readTimeline(sqlOfPool(pool), MEMBER, { limit: 100 });
     expect(page.entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['MemberEnrolled', 'SessionScheduled', 'MedicationChanged', 'CoordinationAlertRaised', 'MeasureRecorded']));
     const raised = page.entries.find((entry) => entry.type === 'CoordinationAlertRaised');
@@ -76,6 +87,45 @@ describe('care timeline read model (PostgreSQL)', () => {
     expect(new Set(alerts.entries.map((entry) => entry.kind))).toEqual(new Set(['alert']));
     const late = await readTimeline(sql, MEMBER, { limit: 100, from: '2026-04-01T00:00:00Z' });
     expect(late.entries.every((entry) => entry.at >= '2026-04-01')).toBe(true);
+  });
+
+  it("numbers one member's changes in commit order: a live reader polling between two writers' commits skips nothing", async () => {
+    const member = 'mbr_synthetic_race_01';
+    const [first, second] = [0, 1].map(() => ({ ...(JSON.parse(JSON.stringify(fixtures.MeasureRecorded).split(MEMBER).join(member)) as typeof fixtures.MeasureRecorded), eventId: randomUUID() }));
+    const reader = sqlOfPool(pool);
+    const seen: string[] = [];
+    let last = await latestTimelineChange(reader, member);
+    const poll = async () => {
+      const changes = await readTimelineChanges(reader, member, last);
+      seen.push(...changes.entries.map((entry) => entry.sourceEventId));
+      last = changes.lastChange;
+    };
+    const [a, b] = [await pool.connect(), await pool.connect()];
+    try {
+      const [{ pid }] = (await b.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [{ pid: number }];
+      await a.query('BEGIN');
+      await b.query('BEGIN');
+      await projectTimelineEvent(sqlOfPool(a), first); // draws the lower change number, does not commit yet
+      let secondApplied = false;
+      const applying = projectTimelineEvent(sqlOfPool(b), second).then(() => void (secondApplied = true));
+      const waitsForLock = async () => (await pool.query<{ wait: string | null }>('SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.wait === 'Lock';
+      await waitFor(async () => secondApplied || (await waitsForLock()), { timeoutMs: 10_000, description: 'the second writer to finish or to wait for the first' });
+      // Had the second writer drawn its (higher) number without waiting, it commits first here.
+      const secondCommitsFirst = secondApplied;
+      if (secondCommitsFirst) await b.query('COMMIT');
+      await poll();
+      await a.query('COMMIT');
+      await poll();
+      await applying;
+      if (!secondCommitsFirst) await b.query('COMMIT');
+      await poll();
+      expect(seen).toEqual([first.eventId, second.eventId]);
+    } finally {
+      for (const client of [a, b]) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
+    }
   });
 
   it('draws a progress bar', () => {

@@ -36,17 +36,43 @@ async function applyAccessFact(sql: Sql, fact: AccessFact): Promise<void> {
   }
 }
 
+/** Namespace (first key) of the per-member advisory locks, apart from any other lock in the database. */
+const CHANGE_ORDER_LOCK = 0x7469_6d65; // 'time'
+
+/**
+ * Locks the members until the transaction ends, in sorted order (two transactions touching the same
+ * members lock them in one order: no deadlock).
+ */
+async function lockMembers(sql: Sql, memberIds: readonly string[]): Promise<void> {
+  for (const memberId of [...new Set(memberIds)].sort()) await sql(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CHANGE_ORDER_LOCK, memberId]);
+}
+
+export interface ApplyOptions {
+  /**
+   * Lock each member the event touches first (the live path). The rebuild does not: its TRUNCATE holds
+   * the tables exclusively, and a lock per member for a whole replay would fill the lock table.
+   */
+  serialiseMembers: boolean;
+}
+
 /**
  * Applies one event to the derived tables: access facts first (an enrolment adds the member before its
  * entry), then the entries the domain's `changesFor` answers, upserted with a fresh change number (the
  * live stream's cursor). Replaying the same events in the same order gives the same rows.
+ *
+ * Change numbers are drawn before commit: two writers of one member could commit 10 before 9, and a
+ * stream that had read 10 would skip 9 for good. Locking the member before numbering makes one member's
+ * change order its commit order; it also makes two lifecycle steps of one alert apply one after the
+ * other instead of both starting from the old entry.
  */
-export async function applyToTimeline(sql: Sql, event: TimelineSourceEvent): Promise<void> {
+export async function applyToTimeline(sql: Sql, event: TimelineSourceEvent, options: ApplyOptions = { serialiseMembers: true }): Promise<void> {
   for (const fact of accessFactsOf(event)) await applyAccessFact(sql, fact);
   const payload = event.payload as Record<string, unknown>;
-  const groupMembers = event.subject.startsWith('mbr_')
+  const aboutMember = event.subject.startsWith('mbr_');
+  const groupMembers = aboutMember
     ? []
     : (await sql<{ member_id: string }>(`SELECT member_id FROM gateway.timeline_group_member WHERE group_id = $1 ORDER BY member_id`, [payload['groupId'] ?? event.subject])).map((row) => row.member_id);
+  if (options.serialiseMembers) await lockMembers(sql, aboutMember ? [event.subject] : groupMembers);
   const existing =
     typeof payload['alertId'] === 'string'
       ? (await sql<{ entry: TimelineEntry }>(`SELECT entry FROM gateway.timeline_entry WHERE member_id = $1 AND alert_id = $2`, [event.subject, payload['alertId']])).map((row) => row.entry)
@@ -77,7 +103,8 @@ export interface RebuildProgress {
 
 /**
  * Rebuilds every derived table from the kept source events, in the order they were received, in one
- * transaction (readers see the old timeline until it commits). `sql` must be bound to one connection
+ * transaction: the TRUNCATE holds the derived tables until it commits, so readers and the live path
+ * wait and then see the rebuilt timeline, never a half-built one. `sql` must be bound to one connection
  * inside a transaction the caller opens and commits.
  */
 export async function rebuildTimeline(sql: Sql, onProgress: (progress: RebuildProgress) => void = () => undefined, batchSize = 1_000): Promise<RebuildProgress> {
@@ -89,7 +116,7 @@ export async function rebuildTimeline(sql: Sql, onProgress: (progress: RebuildPr
   for (;;) {
     const rows = await sql<{ position: string; body: TimelineSourceEvent }>(`SELECT seq::text AS position, body FROM gateway.timeline_source_event WHERE seq > $1::bigint ORDER BY seq LIMIT $2`, [after, batchSize]);
     if (rows.length === 0) break;
-    for (const row of rows) await applyToTimeline(sql, row.body);
+    for (const row of rows) await applyToTimeline(sql, row.body, { serialiseMembers: false });
     after = rows.at(-1)?.position ?? after;
     progress.done += rows.length;
     onProgress({ ...progress });

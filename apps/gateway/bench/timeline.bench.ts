@@ -1,0 +1,220 @@
+/**
+ * The care timeline read model on real PostgreSQL:
+ *  - one member with 5,000 entries, projected event by event through the live path (inbox-sized
+ *    transactions, the per-member lock included);
+ *  - the table filled up to 100,000 kept source events (other members, groups of ten), then a full
+ *    rebuild from them timed, through the same code `npm run timeline:rebuild` runs;
+ *  - p50/p99 of the member's timeline queries on the rebuilt table: the first page, a page from a
+ *    cursor in the middle, a filtered page (kinds and a time range), and a live-stream poll.
+ *
+ *   npm run bench:timeline [-- --entries 5000 --events 100000 --queries 200 --json]
+ *
+ * Events are the contract fixtures (libs/contracts), one member's life of 19 events cloned with fresh
+ * ids, the member's and the group's ids, and times shifted per copy. Its own database, dropped at the
+ * end. Prints figures only; nothing here asserts a timing.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { fixtures } from '@carecircle/contracts';
+import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
+import { encodeCursor, gatewayMigrations, latestTimelineChange, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool, type Sql } from '@carecircle/gateway/read-models';
+import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
+import { messagingMigrations } from '@carecircle/platform/messaging';
+import { createTestDatabase, type TestDatabase } from '@carecircle/platform/testing';
+import { runTimelineRebuild } from '../src/timeline/rebuild-timeline';
+
+/** A member's life as the four services tell it: referral to enrolment, sessions, treatment, an alert's lifecycle, scores. */
+const LIFE = [
+  'GroupFormed', 'ReferralReceived', 'ScreeningCompleted', 'ConsentRecorded', 'MemberEnrolled', 'SessionScheduled', 'AttendanceRecorded', 'DoseReached',
+  'TherapeuticContactBooked', 'TherapeuticLoadChanged', 'MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved',
+  'TreatmentPlanUpdated', 'MeasureRecorded', 'DeteriorationDetected', 'SuicidalIdeationReported',
+] as const;
+const FIXTURE_MEMBER = 'mbr_synthetic_0001';
+const FIXTURE_GROUP = 'grp_cancer_tuesday';
+const MEMBERS_PER_GROUP = 10;
+const DAY_MS = 86_400_000;
+const PAGE = 50;
+
+const { values: flags } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '5000' },
+    events: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '200' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const ENTRIES = positiveInteger(flags.entries, 'entries');
+const EVENTS = positiveInteger(flags.events, 'events');
+const QUERIES = positiveInteger(flags.queries, 'queries');
+
+function positiveInteger(value: string | undefined, name: string): number {
+  const parsed = Number.parseInt(value ?? '', 10);
+  if (!(parsed > 0)) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
+}
+
+type Figure =
+  | { figure: string; events: number; entries: number; seconds: number; eventsPerSec: number }
+  | { figure: string; runs: number; rows: number; p50: number; p99: number };
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
+
+/**
+ * Copy `copy` of the fixture life for `memberId` in `groupId`: every UUID replaced by a fresh one (the
+ * same within the copy, so an alert's lifecycle events still name their alert), every instant moved
+ * `copy` days later.
+ */
+function lifeOf(memberId: string, groupId: string, copy: number): TimelineSourceEvent[] {
+  const fresh = new Map<string, string>();
+  const text = JSON.stringify(LIFE.map((type) => fixtures[type]))
+    .split(FIXTURE_MEMBER).join(memberId)
+    .split(FIXTURE_GROUP).join(groupId)
+    .replace(UUID, (id) => fresh.get(id) ?? (fresh.set(id, randomUUID()), fresh.get(id)!))
+    .replace(INSTANT, (instant) => new Date(Date.parse(instant) + copy * DAY_MS).toISOString());
+  return JSON.parse(text) as TimelineSourceEvent[];
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+async function latency(figure: string, query: () => Promise<number>): Promise<Figure> {
+  for (let i = 0; i < 5; i++) await query(); // warm the plan and the cache
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < QUERIES; i++) {
+    const started = performance.now();
+    rows = await query();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { figure, runs: QUERIES, rows, p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
+}
+
+const count = async (sql: Sql, query: string, params: readonly unknown[] = []) => Number((await sql<{ n: string }>(query, params))[0]?.n ?? 0);
+
+/** One member's entries through the live path, a transaction per event as the inbox runs it. */
+async function projectMember(pool: Pool, memberId: string): Promise<Figure> {
+  const client = await pool.connect();
+  let events = 0;
+  const started = performance.now();
+  try {
+    for (let copy = 0; (await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [memberId])) < ENTRIES; copy++) {
+      for (const event of lifeOf(memberId, 'grp_bench_solo', copy)) {
+        await client.query('BEGIN');
+        await projectTimelineEvent(sqlOfPool(client), event);
+        await client.query('COMMIT');
+        events++;
+      }
+    }
+  } finally {
+    client.release();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const entries = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [memberId]);
+  return { figure: 'live projection (one member)', events, entries, seconds: round(seconds), eventsPerSec: Math.round(events / seconds) };
+}
+
+/** Kept source events for other members, inserted in bulk (the replay source; nothing derived yet). */
+async function fillSourceEvents(pool: Pool, total: number): Promise<void> {
+  let kept = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_source_event');
+  let batch: TimelineSourceEvent[] = [];
+  const flush = async () => {
+    await pool.query(
+      `INSERT INTO gateway.timeline_source_event (event_id, type, body) SELECT e->>'eventId', e->>'type', e FROM jsonb_array_elements($1::jsonb) AS e`,
+      [JSON.stringify(batch)],
+    );
+    kept += batch.length;
+    batch = [];
+  };
+  for (let member = 0; kept + batch.length < total; member++) {
+    const memberId = `mbr_bench_${String(member).padStart(6, '0')}`;
+    const groupId = `grp_bench_${String(Math.floor(member / MEMBERS_PER_GROUP)).padStart(5, '0')}`;
+    batch.push(...lifeOf(memberId, groupId, member % 365).slice(0, total - kept - batch.length));
+    if (batch.length >= 2_000) await flush();
+  }
+  if (batch.length) await flush();
+}
+
+async function rebuild(db: TestDatabase, pool: Pool): Promise<Figure> {
+  const started = performance.now();
+  const result = await runTimelineRebuild(db.url, process.stderr);
+  const seconds = (performance.now() - started) / 1000;
+  const entries = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry');
+  return { figure: 'full rebuild (all members)', events: result.total, entries, seconds: round(seconds), eventsPerSec: Math.round(result.total / seconds) };
+}
+
+async function queries(pool: Pool, memberId: string): Promise<Figure[]> {
+  const sql = sqlOfPool(pool);
+  const entries = await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [memberId]);
+  const [middle] = await sql<{ at: Date; source_event_id: string }>(
+    `SELECT at, source_event_id FROM gateway.timeline_entry WHERE member_id = $1 ORDER BY at, source_event_id OFFSET $2 LIMIT 1`,
+    [memberId, Math.floor(entries / 2)],
+  );
+  if (!middle) throw new Error('the member has no entries');
+  const cursor = encodeCursor({ at: middle.at.toISOString(), sourceEventId: middle.source_event_id });
+  const from = new Date(middle.at.getTime() - 180 * DAY_MS).toISOString();
+  const to = middle.at.toISOString();
+  const latest = await latestTimelineChange(sql, memberId);
+  return [
+    await latency(`first page (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE })).entries.length),
+    await latency(`middle page from a cursor (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE, cursor })).entries.length),
+    await latency(`alerts and treatment, 180 days (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE, kinds: ['alert', 'treatment'], from, to })).entries.length),
+    await latency('live stream poll, nothing new', async () => (await readTimelineChanges(sql, memberId, latest)).entries.length),
+  ];
+}
+
+function print(figures: readonly Figure[], context: { memberEntries: number; totalEntries: number }): void {
+  if (flags.json) {
+    for (const figure of figures) console.log(JSON.stringify(figure));
+    return;
+  }
+  const table = (header: string[], rows: string[][]) => {
+    const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+    const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    console.log(line(header));
+    for (const row of rows) console.log(line(row));
+  };
+  const writes = figures.filter((f): f is Extract<Figure, { events: number }> => 'events' in f);
+  const reads = figures.filter((f): f is Extract<Figure, { runs: number }> => 'runs' in f);
+  table(['write', 'events', 'entries', 'seconds', 'events/s'], writes.map((f) => [f.figure, f.events, f.entries, f.seconds, f.eventsPerSec].map(String)));
+  console.log('');
+  table(['query', 'runs', 'rows', 'p50 ms', 'p99 ms'], reads.map((f) => [f.figure, f.runs, f.rows, f.p50, f.p99].map(String)));
+  console.log(`One member with ${context.memberEntries} entries, in a table of ${context.totalEntries}; queries through the read model's functions on a pool (no HTTP).`);
+}
+
+async function main(): Promise<void> {
+  let db: TestDatabase | undefined;
+  let pool: Pool | undefined;
+  try {
+    db = await createTestDatabase('gateway_timeline_bench');
+    await runMigrations(db.url, [...eventStoreMigrations, ...messagingMigrations, ...gatewayMigrations]);
+    pool = new Pool({ connectionString: db.url, max: 4 });
+    const member = 'mbr_bench_many_entries';
+    const figures: Figure[] = [];
+    process.stderr.write(`projecting ${ENTRIES} entries for one member…\n`);
+    figures.push(await projectMember(pool, member));
+    process.stderr.write(`keeping ${EVENTS} source events in all…\n`);
+    await fillSourceEvents(pool, EVENTS);
+    figures.push(await rebuild(db, pool));
+    figures.push(...(await queries(pool, member)));
+    const sql = sqlOfPool(pool);
+    print(figures, {
+      memberEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [member]),
+      totalEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry'),
+    });
+  } finally {
+    await pool?.end();
+    await db?.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

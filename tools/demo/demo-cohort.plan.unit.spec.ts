@@ -1,0 +1,101 @@
+import {
+  attendanceOf,
+  careTeamOf,
+  DEMO_FACILITATOR,
+  demoGroups,
+  demoMembers,
+  DETERIORATING_MEMBER_INDEX,
+  measuresOf,
+  referralOf,
+  stableUuid,
+  type CohortCandidate,
+} from './demo-cohort.plan';
+import { generatedPatients } from './demo-patients';
+
+const NOW = new Date('2026-11-27T09:30:00.000Z');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const candidates: CohortCandidate[] = [
+  { memberId: 'mbr_demo_aaaaaa', birthDate: '1973-06-29', deceased: false },
+  { memberId: 'mbr_demo_bbbbbb', birthDate: '1920-04-23', deceased: true },
+  { memberId: 'mbr_demo_cccccc', birthDate: '2015-02-01', deceased: false },
+  { memberId: 'mbr_demo_dddddd', birthDate: '1993-11-28', deceased: false },
+  { memberId: 'mbr_demo_eeeeee', deceased: false },
+  { memberId: 'mbr_demo_ffffff', birthDate: '1957-07-01', deceased: false },
+  { memberId: 'mbr_demo_gggggg', birthDate: '1985-02-03', deceased: false },
+];
+
+describe('the demo cohort plan', () => {
+  const groups = demoGroups(NOW);
+
+  it('forms groups the demo facilitator leads, each with sessions already held', () => {
+    expect(groups.map((group) => group.groupId)).toEqual(['grp_demo_tuesday_evening', 'grp_demo_thursday_online', 'grp_demo_saturday_online']);
+    for (const group of groups) {
+      expect(group.details.facilitatorIds).toEqual([DEMO_FACILITATOR]);
+      expect(Date.parse(String(group.details['firstSessionAt']))).toBeLessThan(NOW.getTime() - 7 * 86_400_000);
+    }
+    expect(demoGroups(NOW)).toEqual(groups);
+  });
+
+  it('enrols living adults only, in turn over the groups, with an age as of now', () => {
+    const { members, leftOut } = demoMembers(candidates, groups, NOW);
+    expect(leftOut).toEqual({ deceased: 1, notAdult: 2 });
+    expect(members.map((member) => [member.memberId, member.age, member.groupId])).toEqual([
+      ['mbr_demo_aaaaaa', 53, 'grp_demo_tuesday_evening'],
+      ['mbr_demo_dddddd', 32, 'grp_demo_thursday_online'],
+      ['mbr_demo_ffffff', 69, 'grp_demo_saturday_online'],
+      ['mbr_demo_gggggg', 41, 'grp_demo_tuesday_evening'],
+    ]);
+  });
+
+  it('derives every id from a stable seed, so sending the plan again is recognised', () => {
+    const first = demoMembers(candidates, groups, NOW).members;
+    const again = demoMembers(candidates, groups, new Date(NOW.getTime() + 3_600_000)).members;
+    expect(again.map((member) => member.referralId)).toEqual(first.map((member) => member.referralId));
+    expect(new Set(first.map((member) => member.referralId)).size).toBe(first.length);
+    expect(first.every((member) => UUID.test(member.referralId))).toBe(true);
+    expect(stableUuid('x')).toBe(stableUuid('x'));
+    expect(stableUuid('x')).not.toBe(stableUuid('y'));
+  });
+
+  it('refers with screening facts that place a member in a general group, and shares no birth date', () => {
+    const [member] = demoMembers(candidates, groups, NOW).members;
+    const referral = referralOf(member!);
+    expect(referral.screeningFacts).toMatchObject({ age: 53, phq9: { item9: 0 }, suicidalOrHomicidalIntent: false, ptsdDiagnosis: false });
+    expect(referral.screeningFacts.gad7).toBeLessThan(15);
+    expect(careTeamOf(member!).profile.birthDate).toBe('1973-01-01');
+  });
+
+  it('records one attendance per held session, in person only in the hybrid group', () => {
+    const { members } = demoMembers(candidates, groups, NOW);
+    const held = [1, 2, 3].map((n) => ({ sessionId: `ses_${n}`, startsAt: `2026-11-0${n}T17:00:00.000Z` }));
+    const hybrid = attendanceOf(members[0]!, 'hybrid', held);
+    const online = attendanceOf(members[1]!, 'online', held);
+    expect(hybrid.map((record) => record.sessionId)).toEqual(['ses_1', 'ses_2', 'ses_3']);
+    expect(hybrid.some((record) => record.body.status === 'attended-in-person')).toBe(true);
+    expect(online.some((record) => record.body.status === 'attended-in-person')).toBe(false);
+  });
+
+  it('scores baselines for all, a mid-course PHQ-9 for some, and one member worse by the meaningful change', () => {
+    const { members } = demoMembers(candidates, groups, NOW);
+    const first = String(groups[0]!.details['firstSessionAt']);
+    const byMember = members.map((member) => measuresOf(member, first));
+    for (const measures of byMember) expect(measures.filter((m) => m.point === 'baseline').map((m) => m.instrument)).toEqual(['phq-9', 'gad-7']);
+    const worse = byMember[DETERIORATING_MEMBER_INDEX]!;
+    const phq9 = (point: string) => worse.find((m) => m.instrument === 'phq-9' && m.point === point)!.total;
+    expect(phq9('mid-course') - phq9('baseline')).toBe(5);
+    expect(byMember.flat().every((m) => m.total >= 0 && m.total <= (m.instrument === 'phq-9' ? 27 : 21))).toBe(true);
+    expect(measuresOf(members[0]!, first)).toEqual(byMember[0]); // the same again: outcomes sees a repeat, not a conflict
+    expect(worse.every((m) => Date.parse(m.administeredAt) < NOW.getTime())).toBe(true);
+  });
+
+  it('generates nameless synthetic adults when no Synthea data is there', () => {
+    const patients = generatedPatients(8, NOW);
+    const resources = patients.map((patient) => (patient.bundle as { entry: { resource: Record<string, unknown> }[] }).entry[0]!.resource);
+    expect(resources.every((resource) => resource['resourceType'] === 'Patient' && !('name' in resource))).toBe(true);
+    expect(new Set(resources.map((resource) => resource['id'])).size).toBe(8);
+    const { members, leftOut } = demoMembers(patients.map((patient, i) => ({ memberId: `mbr_generated_${i}`, deceased: patient.deceased, ...(patient.birthDate ? { birthDate: patient.birthDate } : {}) })), groups, NOW);
+    expect(leftOut).toEqual({ deceased: 0, notAdult: 0 });
+    expect(members).toHaveLength(8);
+  });
+});
