@@ -6,14 +6,15 @@ import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { toIntegrationEvent, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { findEnrolledGroups, findEnrolledMembers, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
+import { findEnrolledGroups, findEnrolledMembers, findMemberships, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
 import { EnrollmentEventsKafkaController } from './enrollment-events/enrollment-events.kafka.controller';
 import { GatewayEventsKafkaController } from './gateway-events/gateway-events.kafka.controller';
 import { FacilitatorsHttpController } from './groups/facilitators.http.controller';
 import { GroupsHttpController } from './groups/groups.http.controller';
+import { LoadReassessmentProcessor } from './processor/load-reassessment.processor';
 import { SchedulingProcessor } from './processor/scheduling-processor';
 import { GroupRosterHttpController } from './roster/group-roster.http.controller';
-import { readSchedulingPolicy, SCHEDULING_DEPS } from './scheduling.deps';
+import { LOAD_REASSESSMENT_POLL_MS, readLoadReassessmentPollMs, readSchedulingPolicy, SCHEDULING_DEPS } from './scheduling.deps';
 import { SessionsHttpController } from './sessions/sessions.http.controller';
 import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-load.http.controller';
 
@@ -35,11 +36,14 @@ import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-lo
           member: (groupId, memberId) => findRosterMember(em, groupId, memberId),
           groupsOf: (memberId) => findEnrolledGroups(em, memberId),
           membersOf: (groupId) => findEnrolledMembers(em, groupId),
+          membershipsOf: (memberId) => findMemberships(em, memberId),
         },
       }),
       inject: [EVENT_STORE, getEntityManagerToken()],
     },
     SchedulingProcessor,
+    { provide: LOAD_REASSESSMENT_POLL_MS, useFactory: () => readLoadReassessmentPollMs() },
+    LoadReassessmentProcessor,
   ],
 })
 export class AppModule {}

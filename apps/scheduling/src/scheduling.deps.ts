@@ -24,3 +24,10 @@ export function readSchedulingPolicy(env: NodeJS.ProcessEnv = process.env): Sche
     conflictWindowMinutes: parsed.SCHEDULING_CONFLICT_WINDOW_MINUTES,
   };
 }
+
+export const LOAD_REASSESSMENT_POLL_MS = Symbol('LOAD_REASSESSMENT_POLL_MS');
+
+/** How often owed load reassessments are looked for (ms); 0 turns the loop off (tests drive it by hand). */
+export function readLoadReassessmentPollMs(env: NodeJS.ProcessEnv = process.env): number {
+  return readServiceEnv({ SCHEDULING_REASSESS_POLL_MS: z.coerce.number().int().min(0).default(250) }, env).SCHEDULING_REASSESS_POLL_MS;
+}

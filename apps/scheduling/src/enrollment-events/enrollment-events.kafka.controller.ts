@@ -1,34 +1,35 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import { MemberEnrolled, MemberWithdrew, Topics } from '@carecircle/contracts';
 import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
-import { reassessLoadAfterEnrolment, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { findEnrolledGroups, projectRosterFact } from '@carecircle/scheduling/read-models';
-import { SCHEDULING_DEPS } from '../scheduling.deps';
+import { projectRosterFact, recordPendingLoadReassessment } from '@carecircle/scheduling/read-models';
 
 /** The topics scheduling consumes; its tests prove each has exactly one handler. */
 export const SCHEDULING_SUBSCRIPTIONS = [Topics.enrollment, Topics.gatewayIngest] as const;
 
-/** Enrollment's events keep scheduling's rosters (and a new member's load): one handler for the topic, one route per event type. */
+/**
+ * Enrollment's events keep scheduling's rosters. A member joining or leaving a group changes which
+ * sessions count in their load: the reassessment is owed in the same transaction as the roster
+ * change and done after it commits (LoadReassessmentProcessor), so no event-store write waits
+ * inside the inbox's transaction and a rolled-back delivery owes nothing.
+ */
 @Controller()
 export class EnrollmentEventsKafkaController {
   private readonly enrollment: TopicHandler;
 
-  constructor(consumer: IntegrationEventConsumer, @Inject(SCHEDULING_DEPS) deps: SchedulingDeps) {
-    const reassess = reassessLoadAfterEnrolment(deps);
+  constructor(consumer: IntegrationEventConsumer) {
     this.enrollment = consumer.forTopic(Topics.enrollment, {
       routes: [
         on(MemberEnrolled, async (event, tx) => {
-          const memberId = event.subject;
-          await projectRosterFact(tx, { type: 'MemberEnrolled', memberId, groupId: event.payload.groupId, memberRole: event.payload.memberRole, enrolledAt: event.payload.enrolledAt });
-          // The new group's sessions join the member's load. Written to the event store before the inbox
-          // commits; a redelivery decides again on the same facts and publishes nothing new.
-          const groupIds = await findEnrolledGroups(tx, memberId);
-          await reassess({ memberId, groupId: event.payload.groupId, groupIds }, { correlationId: event.correlationId, causationId: event.eventId });
+          const { groupId, memberRole, enrolledAt } = event.payload;
+          await projectRosterFact(tx, { type: 'MemberEnrolled', memberId: event.subject, groupId, memberRole, enrolledAt });
+          await recordPendingLoadReassessment(tx, { memberId: event.subject, groupId, cause: 'enrolled', at: enrolledAt, causeEventId: event.eventId, correlationId: event.correlationId });
         }),
-        on(MemberWithdrew, (event, tx) =>
-          projectRosterFact(tx, { type: 'MemberWithdrew', memberId: event.subject, groupId: event.payload.groupId, withdrewAt: event.payload.withdrewAt }),
-        ),
+        on(MemberWithdrew, async (event, tx) => {
+          const { groupId, withdrewAt } = event.payload;
+          await projectRosterFact(tx, { type: 'MemberWithdrew', memberId: event.subject, groupId, withdrewAt });
+          await recordPendingLoadReassessment(tx, { memberId: event.subject, groupId, cause: 'withdrew', at: withdrewAt, causeEventId: event.eventId, correlationId: event.correlationId });
+        }),
       ],
       ignore: ['ReferralReceived'],
     });

@@ -226,6 +226,31 @@ export const SchedulingConflictDetected = defineEvent({
   }),
 });
 
+/**
+ * A reported clash that no longer holds: the member left the group, the session or the contact moved
+ * or was cancelled. Names the detection it closes (contact and session, each at its reported time).
+ */
+export const SchedulingConflictResolved = defineEvent({
+  type: 'SchedulingConflictResolved',
+  schemaVersion: 1,
+  topic: Topics.scheduling,
+  payload: SchedulingConflictDetected.payload
+    .pick({ memberId: true, groupId: true, sessionId: true, sessionStartsAt: true, contactId: true, contactKind: true, contactStart: true })
+    .extend({ resolvedAt: instant }),
+});
+
+/**
+ * A rolling window once published over the cap (TherapeuticLoadChanged with overCap) now holds no
+ * more than the cap, e.g. after the member left a group: the overload is over. The window is the
+ * one reported, [windowStart, windowEnd); `contacts` is what it holds now.
+ */
+export const TherapeuticOverloadResolved = defineEvent({
+  type: 'TherapeuticOverloadResolved',
+  schemaVersion: 1,
+  topic: Topics.scheduling,
+  payload: TherapeuticLoadChanged.payload.pick({ memberId: true, windowStart: true, windowEnd: true, contacts: true, cap: true }).extend({ resolvedAt: instant }),
+});
+
 /** Scheduling's shared enums and shapes, namespaced so they never clash with other services' exports. */
 export const schedulingSchemas = {
   groupId: schedulingGroupIdSchema,
@@ -256,4 +281,6 @@ export const schedulingEvents = [
   TherapeuticContactCancelled,
   TherapeuticLoadChanged,
   SchedulingConflictDetected,
+  SchedulingConflictResolved,
+  TherapeuticOverloadResolved,
 ] as const;

@@ -8,6 +8,7 @@ import {
   GroupFormed,
   OffTrackForDose,
   SchedulingConflictDetected,
+  SchedulingConflictResolved,
   SessionCancelled,
   SessionRescheduled,
   SessionScheduled,
@@ -15,6 +16,7 @@ import {
   TherapeuticContactCancelled,
   TherapeuticContactChanged,
   TherapeuticLoadChanged,
+  TherapeuticOverloadResolved,
 } from './scheduling-events';
 
 /** One synthetic example of every scheduling event. A weekly 8-week Berlin group crossing the March DST change. */
@@ -191,4 +193,33 @@ export const schedulingFixtures = {
       detectedAt: '2026-03-20T10:00:00.000Z',
     },
   } satisfies EventOf<typeof SchedulingConflictDetected>,
+  // The member left the group: the clash above and the over-cap window of TherapeuticLoadChanged are over.
+  SchedulingConflictResolved: {
+    ...onMember,
+    eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a16',
+    type: 'SchedulingConflictResolved',
+    payload: {
+      memberId: 'mbr_synthetic_0001',
+      groupId: 'grp_cancer_tuesday',
+      sessionId: 'grp_cancer_tuesday-s03',
+      sessionStartsAt: '2026-03-31T16:00:00.000Z',
+      contactId: 'tc_3f1a2b7c',
+      contactKind: 'cbt',
+      contactStart: '2026-03-31T15:30:00.000Z',
+      resolvedAt: '2026-03-25T10:00:00.000Z',
+    },
+  } satisfies EventOf<typeof SchedulingConflictResolved>,
+  TherapeuticOverloadResolved: {
+    ...onMember,
+    eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a17',
+    type: 'TherapeuticOverloadResolved',
+    payload: {
+      memberId: 'mbr_synthetic_0001',
+      windowStart: '2026-03-30T22:00:00.000Z',
+      windowEnd: '2026-04-06T22:00:00.000Z',
+      contacts: 3,
+      cap: 3,
+      resolvedAt: '2026-03-25T10:00:00.000Z',
+    },
+  } satisfies EventOf<typeof TherapeuticOverloadResolved>,
 };

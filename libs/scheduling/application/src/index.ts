@@ -4,6 +4,7 @@ export * from './groups/group-views';
 export * from './attendance/record-attendance.handler';
 export * from './therapeutic-load/member-load.handler';
 export * from './therapeutic-load/reassess-load.handler';
+export * from './therapeutic-load/pending-reassessments';
 export * from './calendar/ical-feed';
 export * from './integration-events/to-integration-event';
 export * from './gateway/appointment-ingest';

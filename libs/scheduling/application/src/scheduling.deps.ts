@@ -1,6 +1,6 @@
 export type { RequestContext } from '@carecircle/shared-kernel';
 import type { EventStore } from '@carecircle/platform/event-store';
-import type { RosterMember, SchedulingPolicy } from '@carecircle/scheduling/domain';
+import type { GroupMembership, RosterMember, SchedulingPolicy } from '@carecircle/scheduling/domain';
 import type { Clock } from '@carecircle/shared-kernel';
 
 /** Where the use cases read what enrollment told scheduling (the roster projection). */
@@ -10,6 +10,8 @@ export interface RosterLookup {
   groupsOf(memberId: string): Promise<string[]>;
   /** Members enrolled in the group (not withdrawn). */
   membersOf(groupId: string): Promise<string[]>;
+  /** Every group the member is or was in, with when they left it: what counts in their load. */
+  membershipsOf(memberId: string): Promise<GroupMembership[]>;
 }
 
 export interface SchedulingDeps {

@@ -9,7 +9,7 @@ export const TIMELINE_EVENT_TYPES = [
   // scheduling
   'GroupFormed', 'GroupChanged', 'GroupClosed', 'SessionScheduled', 'SessionRescheduled', 'SessionCancelled', 'AttendanceRecorded', 'AttendanceCorrected',
   'DoseReached', 'OffTrackForDose', 'TherapeuticContactBooked', 'TherapeuticContactChanged', 'TherapeuticContactCancelled', 'TherapeuticLoadChanged',
-  'SchedulingConflictDetected',
+  'SchedulingConflictDetected', 'SchedulingConflictResolved', 'TherapeuticOverloadResolved',
   // clinician-liaison
   'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'MedicationChanged', 'TreatmentPlanUpdated',
   // outcomes
@@ -131,6 +131,10 @@ function draft(type: TimelineEventType, event: TimelineSourceEvent): Draft | und
       };
     case 'SchedulingConflictDetected':
       return { at, kind: 'contact', title: `Scheduling conflict (${words(str(p, 'conflict'))}) with ${contactName(str(p, 'contactKind'))}`, severity: 'info', details: p };
+    case 'SchedulingConflictResolved':
+      return { at, kind: 'contact', title: `Scheduling conflict with ${contactName(str(p, 'contactKind'))} resolved`, details: p };
+    case 'TherapeuticOverloadResolved':
+      return { at, kind: 'contact', title: `Therapeutic load back within the cap: ${str(p, 'contacts')} contacts in 7 days (cap ${str(p, 'cap')})`, details: p };
     case 'CoordinationAlertRaised': {
       const severity = str(p, 'severity') as Severity;
       const alert: AlertLifecycle = { alertId: str(p, 'alertId'), status: 'raised', steps: [{ state: 'raised', at }] };

@@ -1,5 +1,5 @@
 import { fold } from '@carecircle/shared-kernel';
-import { groupDecider, groupStreamId, type GroupSessionSlot, type GroupState } from '@carecircle/scheduling/domain';
+import { groupDecider, groupStreamId, sessionsWhileMember, type GroupSessionSlot, type GroupState } from '@carecircle/scheduling/domain';
 import type { SchedulingDeps } from '../scheduling.deps';
 
 export type FormedGroup = Exclude<GroupState, { status: 'none' }>;
@@ -12,9 +12,10 @@ export async function loadGroup({ store, policy }: Pick<SchedulingDeps, 'store' 
   return state.status === 'none' ? null : state;
 }
 
-/** The scheduled (not cancelled) sessions of every group the member is enrolled in. */
+/** The scheduled (not cancelled) sessions that count in the member's load: their groups', and a left group's before they left. */
 export async function memberGroupSessions(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'roster'>, memberId: string): Promise<GroupSessionSlot[]> {
-  return groupSessions(deps, await deps.roster.groupsOf(memberId));
+  const memberships = await deps.roster.membershipsOf(memberId);
+  return sessionsWhileMember(await groupSessions(deps, memberships.map((m) => m.groupId)), memberships);
 }
 
 /** The scheduled (not cancelled) sessions of the groups. */

@@ -53,6 +53,8 @@ function subjectAndPayload(event: GroupEvent | MemberLoadEvent): [string, object
     case 'TherapeuticContactCancelled':
     case 'TherapeuticLoadChanged':
     case 'SchedulingConflictDetected':
+    case 'SchedulingConflictResolved':
+    case 'TherapeuticOverloadResolved':
       return [event.data.memberId, event.data];
   }
 }

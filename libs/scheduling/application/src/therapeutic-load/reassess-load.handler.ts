@@ -42,17 +42,31 @@ export function reassessLoadAfterSessionChange(deps: Deps) {
   };
 }
 
+/** A member joined or left a group (enrollment's MemberEnrolled or MemberWithdrew), at `at`. */
+export interface RosterChange {
+  memberId: string;
+  groupId: string;
+  cause: 'enrolled' | 'withdrew';
+  at: string;
+}
+
 /**
- * A member joined a group: the load around each of its sessions still to come is reassessed, and
- * those sessions' clashes with contacts already booked are reported. `groupIds` are the member's
- * groups including the new one (the caller reads them inside the transaction that enrols).
+ * A member joined or left a group, as the roster now records it. Joined: the load around each of the
+ * group's sessions still to come is reassessed and their clashes with contacts already booked are
+ * reported. Left: the group's sessions from the withdrawal on no longer count; the load around those
+ * still to come is republished, and clashes and over-cap windows that no longer hold are resolved.
+ * Safe to run again for the same change: the decider says nothing it already said.
  */
-export function reassessLoadAfterEnrolment(deps: Deps) {
-  return async (enrolment: { memberId: string; groupId: string; groupIds: readonly string[] }, context: RequestContext): Promise<readonly MemberLoadEvent[]> => {
-    const sessions = await groupSessions(deps, enrolment.groupIds);
-    const now = deps.clock.now().toISOString();
-    const joined = sessions.filter((s) => s.groupId === enrolment.groupId && s.end > now);
-    if (joined.length === 0) return [];
-    return reassess(deps, enrolment.memberId, { groupSessions: sessions, anchors: joined, affectedSessionIds: joined.map((s) => s.sessionId) }, context);
+export function reassessLoadAfterRosterChange(deps: Deps) {
+  return async (change: RosterChange, context: RequestContext): Promise<readonly MemberLoadEvent[]> => {
+    const counted = await memberGroupSessions(deps, change.memberId);
+    const now = deps.clock.now().getTime();
+    const toCome = (s: GroupSessionSlot) => s.groupId === change.groupId && Date.parse(s.end) > now;
+    if (change.cause === 'enrolled') {
+      const joined = counted.filter(toCome);
+      return reassess(deps, change.memberId, { groupSessions: counted, anchors: joined, affectedSessionIds: joined.map((s) => s.sessionId) }, context);
+    }
+    const left = (await groupSessions(deps, [change.groupId])).filter((s) => toCome(s) && Date.parse(s.start) >= Date.parse(change.at));
+    return reassess(deps, change.memberId, { groupSessions: counted, anchors: left, affectedSessionIds: [] }, context);
   };
 }

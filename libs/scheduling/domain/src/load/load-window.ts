@@ -1,5 +1,5 @@
 import type { SchedulingPolicy } from '../policy/scheduling-policy';
-import { LOAD_CONTACT_KINDS, type ContactTime, type GroupSessionSlot, type LoadContactKind, type LoadSnapshot, type TherapeuticContact } from './member-load';
+import { LOAD_CONTACT_KINDS, type ContactTime, type GroupSessionSlot, type LoadContactKind, type LoadSnapshot, type LoadWindow, type TherapeuticContact } from './member-load';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -37,6 +37,12 @@ export function busiestWindow(items: readonly LoadItem[], around: ContactTime, p
     cap: policy.therapeuticLoadCap,
     overCap: chosen.inside.length > policy.therapeuticLoadCap,
   };
+}
+
+/** How many items start inside the window [windowStart, windowEnd). */
+export function contactsIn(items: readonly LoadItem[], window: LoadWindow): number {
+  const [start, end] = [Date.parse(window.windowStart), Date.parse(window.windowEnd)];
+  return items.filter((item) => Date.parse(item.start) >= start && Date.parse(item.start) < end).length;
 }
 
 export interface Conflict {

@@ -1,5 +1,5 @@
 import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
-import { busiestWindow, conflictsWith, loadItems, type LoadPolicy } from './load-window';
+import { busiestWindow, conflictsWith, contactsIn, loadItems, type LoadPolicy } from './load-window';
 import { conflictKey, type ContactTime, type GroupSessionSlot, type LoadSnapshot, type MemberLoadCommand, type MemberLoadEvent, type MemberLoadState, type TherapeuticContact } from './member-load';
 
 type Outcome = readonly MemberLoadEvent[] | DomainError;
@@ -11,7 +11,7 @@ type Outcome = readonly MemberLoadEvent[] | DomainError;
  */
 export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand, MemberLoadEvent, MemberLoadState> {
   return {
-    initialState: { contacts: {}, lastLoad: null, reportedConflicts: {} },
+    initialState: { contacts: {}, lastLoad: null, reportedConflicts: {}, openOverloads: {} },
     decide(command, state) {
       const now = command.metadata.now.toISOString();
       switch (command.type) {
@@ -38,10 +38,22 @@ export function memberLoadDecider(policy: LoadPolicy): Decider<MemberLoadCommand
         }
         case 'TherapeuticLoadChanged': {
           const { memberId: _memberId, changedAt: _changedAt, ...snapshot } = event.data;
-          return { ...state, lastLoad: snapshot };
+          const { windowStart, windowEnd } = snapshot;
+          const openOverloads = snapshot.overCap ? { ...state.openOverloads, [windowStart]: { windowStart, windowEnd } } : state.openOverloads;
+          return { ...state, lastLoad: snapshot, openOverloads };
         }
-        case 'SchedulingConflictDetected':
-          return { ...state, reportedConflicts: { ...state.reportedConflicts, [conflictKey(event.data)]: true } };
+        case 'SchedulingConflictDetected': {
+          const { groupId, sessionId, sessionStartsAt, contactId, contactKind, contactStart } = event.data;
+          return { ...state, reportedConflicts: { ...state.reportedConflicts, [conflictKey(event.data)]: { groupId, sessionId, sessionStartsAt, contactId, contactKind, contactStart } } };
+        }
+        case 'SchedulingConflictResolved': {
+          const { [conflictKey(event.data)]: _resolved, ...reportedConflicts } = state.reportedConflicts;
+          return { ...state, reportedConflicts };
+        }
+        case 'TherapeuticOverloadResolved': {
+          const { [event.data.windowStart]: _resolved, ...openOverloads } = state.openOverloads;
+          return { ...state, openOverloads };
+        }
       }
     },
   };
@@ -89,10 +101,12 @@ function change(state: MemberLoadState, data: Extract<MemberLoadCommand, { type:
   if (invalid) return invalid;
   if (existing.start === data.time.start && existing.end === data.time.end) return [];
   const moved: TherapeuticContact = { contactId: existing.contactId, kind: existing.kind, ...data.time };
+  const contacts = [...activeContacts(state, existing.contactId), moved];
   return [
     { type: 'TherapeuticContactChanged', data: { ...moved, memberId: data.memberId, previousStart: existing.start, previousEnd: existing.end, changedAt: now } },
-    loadChanged(data.memberId, busiestWindow(loadItems([...activeContacts(state, existing.contactId), moved], data.groupSessions), moved, policy), now),
+    loadChanged(data.memberId, busiestWindow(loadItems(contacts, data.groupSessions), moved, policy), now),
     ...conflictEvents(data.memberId, moved, data.groupSessions, now, policy),
+    ...noLongerHolding(state, data.memberId, contacts, data.groupSessions, now, policy),
   ];
 }
 
@@ -101,9 +115,11 @@ function cancel(state: MemberLoadState, data: Extract<MemberLoadCommand, { type:
   if (!existing) return domainError('not-found', 'scheduling.contact-unknown', 'No contact with this id was booked for the member.');
   if (existing.status === 'cancelled') return [];
   const { status: _status, ...contact } = existing;
+  const remaining = activeContacts(state, existing.contactId);
   return [
     { type: 'TherapeuticContactCancelled', data: { ...contact, memberId: data.memberId, cancelledAt: now } },
-    loadChanged(data.memberId, busiestWindow(loadItems(activeContacts(state, existing.contactId), data.groupSessions), existing, policy), now),
+    loadChanged(data.memberId, busiestWindow(loadItems(remaining, data.groupSessions), existing, policy), now),
+    ...noLongerHolding(state, data.memberId, remaining, data.groupSessions, now, policy),
   ];
 }
 
@@ -119,7 +135,29 @@ function reassess(state: MemberLoadState, data: Extract<MemberLoadCommand, { typ
   const conflicts = contacts
     .flatMap((contact) => conflictEvents(data.memberId, contact, affected, now, policy))
     .filter((event) => event.type === 'SchedulingConflictDetected' && !state.reportedConflicts[conflictKey(event.data)]);
-  return [...(worthSaying ? [loadChanged(data.memberId, busiest, now)] : []), ...conflicts];
+  return [...(worthSaying ? [loadChanged(data.memberId, busiest, now)] : []), ...conflicts, ...noLongerHolding(state, data.memberId, contacts, data.groupSessions, now, policy)];
+}
+
+/**
+ * Reported clashes and over-cap windows that the member's contacts and counted group sessions no
+ * longer bear out: a clash whose contact or session is gone or has moved, a window now within the
+ * cap. Each is resolved once (evolve forgets it), so a clash that comes back is reported anew.
+ */
+function noLongerHolding(state: MemberLoadState, memberId: string, contacts: TherapeuticContact[], groupSessions: GroupSessionSlot[], now: string, policy: LoadPolicy): MemberLoadEvent[] {
+  const holding = new Set(
+    contacts.flatMap((contact) =>
+      conflictsWith(contact, groupSessions, policy).map(({ session }) => conflictKey({ contactId: contact.contactId, contactStart: contact.start, sessionId: session.sessionId, sessionStartsAt: session.start })),
+    ),
+  );
+  const conflicts = Object.entries(state.reportedConflicts)
+    .filter(([key]) => !holding.has(key))
+    .map(([, conflict]): MemberLoadEvent => ({ type: 'SchedulingConflictResolved', data: { memberId, ...conflict, resolvedAt: now } }));
+  const items = loadItems(contacts, groupSessions);
+  const overloads = Object.values(state.openOverloads)
+    .map((window) => ({ window, count: contactsIn(items, window) }))
+    .filter(({ count }) => count <= policy.therapeuticLoadCap)
+    .map(({ window, count }): MemberLoadEvent => ({ type: 'TherapeuticOverloadResolved', data: { memberId, ...window, contacts: count, cap: policy.therapeuticLoadCap, resolvedAt: now } }));
+  return [...conflicts, ...overloads];
 }
 
 function sameSnapshot(a: LoadSnapshot, b: LoadSnapshot): boolean {

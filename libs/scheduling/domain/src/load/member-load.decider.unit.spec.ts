@@ -1,6 +1,6 @@
 import { spec } from '@carecircle/shared-kernel';
 import { defaultSchedulingPolicy } from '../policy/scheduling-policy';
-import type { GroupSessionSlot, MemberLoadEvent, TherapeuticContact } from './member-load';
+import { sessionsWhileMember, type GroupSessionSlot, type MemberLoadCommand, type MemberLoadEvent, type TherapeuticContact } from './member-load';
 import { loadIfBooked, memberLoadDecider } from './member-load.decider';
 
 const decider = memberLoadDecider(defaultSchedulingPolicy);
@@ -116,6 +116,88 @@ describe('member load decider', () => {
       const events = reassess(state, groupSessions, groupSessions, groupSessions.map((s) => s.sessionId));
       expect(events.map((e) => e.type)).toEqual(['TherapeuticLoadChanged', 'SchedulingConflictDetected']);
       expect(events[1]!.data).toMatchObject({ sessionId: s3.sessionId, conflict: 'too-close', gapMinutes: 10 });
+    });
+  });
+
+  describe('leaving a group: its sessions stop counting from the withdrawal, and what no longer holds is resolved', () => {
+    const grp = 'grp_berlin_tue';
+    const psy: TherapeuticContact = { contactId: 'tc_psy_1', kind: 'psychiatry', start: '2026-04-02T09:00:00.000Z', end: '2026-04-02T09:30:00.000Z' };
+    // Ends 10 minutes before s03 starts: too close to it.
+    const pal: TherapeuticContact = { contactId: 'tc_pal_1', kind: 'palliative', start: '2026-03-31T15:00:00.000Z', end: '2026-03-31T15:50:00.000Z' };
+    const s3 = groupSessions[0]!;
+    // The busiest week starts at the palliative visit: it, s03, cbt1 and psy.
+    const overloaded = { windowStart: pal.start, windowEnd: '2026-04-07T15:00:00.000Z' };
+    const reassessWith = (slots: GroupSessionSlot[], anchors: { start: string; end: string }[]): MemberLoadCommand => ({
+      type: 'ReassessLoad',
+      data: { memberId, groupSessions: slots, anchors, affectedSessionIds: [] },
+      metadata: meta,
+    });
+    // The member joined: s03 makes four contacts in its week (over the cap of 3) and clashes with the palliative visit.
+    const joined = decider.decide(
+      { type: 'ReassessLoad', data: { memberId, groupSessions, anchors: groupSessions, affectedSessionIds: groupSessions.map((s) => s.sessionId) }, metadata: meta },
+      [booked(cbt1), booked(psy), booked(pal)].reduce(decider.evolve, decider.initialState),
+    ) as MemberLoadEvent[];
+    const history = [booked(cbt1), booked(psy), booked(pal), ...joined];
+
+    it('counts a left group\'s sessions only before the withdrawal, and no group the member was never in', () => {
+      const other: GroupSessionSlot = { groupId: 'grp_other', sessionId: 'grp_other-s01', start: s3.start, end: s3.end };
+      expect(sessionsWhileMember([...groupSessions, other], [{ groupId: grp, withdrawnAt: '2026-04-01T00:00:00.000Z' }])).toEqual([s3]);
+      expect(sessionsWhileMember(groupSessions, [{ groupId: grp, withdrawnAt: null }])).toEqual(groupSessions);
+      expect(sessionsWhileMember(groupSessions, [{ groupId: grp, withdrawnAt: s3.start }])).toEqual([]);
+    });
+
+    it('had reported the overload and the clash when the member joined', () => {
+      expect(joined.map((e) => e.type)).toEqual(['TherapeuticLoadChanged', 'SchedulingConflictDetected']);
+      expect(joined[0]!.data).toMatchObject({ ...overloaded, contacts: 4, overCap: true });
+    });
+
+    it('republishes the load without the left sessions and resolves the over-cap window and the clash, once', () => {
+      spec(decider)
+        .given(history)
+        .when(reassessWith([], groupSessions))
+        .then([
+          {
+            type: 'TherapeuticLoadChanged',
+            data: { memberId, windowStart: pal.start, windowEnd: '2026-04-07T15:00:00.000Z', contacts: 3, byKind: { 'group-session': 0, cbt: 1, psychiatry: 1, palliative: 1, 'individual-counseling': 0 }, cap: 3, overCap: false, changedAt: now },
+          },
+          {
+            type: 'SchedulingConflictResolved',
+            data: { memberId, groupId: grp, sessionId: s3.sessionId, sessionStartsAt: s3.start, contactId: 'tc_pal_1', contactKind: 'palliative', contactStart: pal.start, resolvedAt: now },
+          },
+          { type: 'TherapeuticOverloadResolved', data: { memberId, ...overloaded, contacts: 3, cap: 3, resolvedAt: now } },
+        ]);
+      const after = decider.decide(reassessWith([], groupSessions), history.reduce(decider.evolve, decider.initialState)) as MemberLoadEvent[];
+      spec(decider).given([...history, ...after]).when(reassessWith([], groupSessions)).then([]);
+    });
+
+    it('keeps what still holds: a withdrawal after s03 leaves its week and its clash as they were', () => {
+      const stillCounted = sessionsWhileMember(groupSessions, [{ groupId: grp, withdrawnAt: '2026-04-05T00:00:00.000Z' }]);
+      const outcome = decider.decide(reassessWith(stillCounted, [groupSessions[1]!]), history.reduce(decider.evolve, decider.initialState)) as MemberLoadEvent[];
+      // Only the week of the left s04 is republished; nothing is resolved.
+      expect(outcome.map((e) => e.type)).toEqual(['TherapeuticLoadChanged']);
+      expect(outcome[0]!.data).toMatchObject({ windowStart: cbt1.start, contacts: 2, byKind: { 'group-session': 0 }, overCap: false });
+    });
+
+    it('reports a clash again if it comes back after it was resolved (the member rejoined)', () => {
+      const left = decider.decide(reassessWith([], groupSessions), history.reduce(decider.evolve, decider.initialState)) as MemberLoadEvent[];
+      const rejoined = decider.decide(
+        { type: 'ReassessLoad', data: { memberId, groupSessions, anchors: groupSessions, affectedSessionIds: groupSessions.map((s) => s.sessionId) }, metadata: meta },
+        [...history, ...left].reduce(decider.evolve, decider.initialState),
+      ) as MemberLoadEvent[];
+      expect(rejoined.map((e) => e.type)).toEqual(['TherapeuticLoadChanged', 'SchedulingConflictDetected']);
+    });
+
+    it('resolves the overload when the contact that made it is cancelled', () => {
+      const outcome = decider.decide({ type: 'CancelContact', data: { memberId, contactId: 'tc_psy_1', groupSessions }, metadata: meta }, history.reduce(decider.evolve, decider.initialState)) as MemberLoadEvent[];
+      expect(outcome.map((e) => e.type)).toEqual(['TherapeuticContactCancelled', 'TherapeuticLoadChanged', 'TherapeuticOverloadResolved']);
+      expect(outcome[2]!.data).toMatchObject({ ...overloaded, contacts: 3 });
+    });
+
+    it('resolves the clash when the contact moves away from the session, and reports none twice', () => {
+      const state = history.reduce(decider.evolve, decider.initialState);
+      const outcome = decider.decide({ type: 'ChangeContact', data: { memberId, contactId: 'tc_pal_1', time: { start: '2026-04-01T14:00:00.000Z', end: '2026-04-01T14:50:00.000Z' }, groupSessions }, metadata: meta }, state) as MemberLoadEvent[];
+      expect(outcome.map((e) => e.type)).toEqual(['TherapeuticContactChanged', 'TherapeuticLoadChanged', 'SchedulingConflictResolved']);
+      expect(outcome[2]!.data).toMatchObject({ contactId: 'tc_pal_1', contactStart: pal.start, sessionId: s3.sessionId });
     });
   });
 });

@@ -27,9 +27,11 @@ export type MemberLoadCommand =
   | { type: 'ChangeContact'; data: { memberId: string; contactId: string; time: ContactTime; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
   | { type: 'CancelContact'; data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
   /**
-   * The member's group sessions changed (a session moved or was cancelled, the member joined a group):
-   * republish the busiest window around `anchors` and report clashes with the `affectedSessionIds`.
-   * Idempotent: an unchanged load and conflicts already reported produce nothing.
+   * The member's group sessions changed (a session moved or was cancelled, the member joined or left
+   * a group): republish the busiest window around `anchors`, report clashes with the
+   * `affectedSessionIds`, and resolve reported clashes and over-cap windows that no longer hold.
+   * `groupSessions` are the sessions that count for the member (see `sessionsWhileMember`).
+   * Idempotent: an unchanged load, conflicts already reported and nothing newly resolved produce nothing.
    */
   | { type: 'ReassessLoad'; data: { memberId: string; groupSessions: GroupSessionSlot[]; anchors: ContactTime[]; affectedSessionIds: string[] }; metadata: CommandMetadata };
 
@@ -66,7 +68,9 @@ export type MemberLoadEvent =
         windowMinutes: number;
         detectedAt: string;
       };
-    };
+    }
+  | { type: 'SchedulingConflictResolved'; data: ReportedConflict & { memberId: string; resolvedAt: string } }
+  | { type: 'TherapeuticOverloadResolved'; data: LoadWindow & { memberId: string; contacts: number; cap: number; resolvedAt: string } };
 
 // State ------------------------------------------------------------------------------------------
 
@@ -74,12 +78,49 @@ export interface MemberLoadState {
   contacts: Record<string, TherapeuticContact & { status: 'booked' | 'cancelled' }>;
   /** The last load published, so a reassessment that finds it unchanged stays silent. */
   lastLoad: LoadSnapshot | null;
-  /** Conflicts already published (see `conflictKey`), so none is reported twice. */
-  reportedConflicts: Record<string, true>;
+  /** Conflicts published and not resolved (see `conflictKey`), so none is reported twice and each is resolved once. */
+  reportedConflicts: Record<string, ReportedConflict>;
+  /** Windows published over the cap and not resolved, by window start. */
+  openOverloads: Record<string, LoadWindow>;
+}
+
+/** What identifies a reported clash: the contact and the session, each at the time it was reported. */
+export interface ReportedConflict {
+  groupId: string;
+  sessionId: string;
+  sessionStartsAt: string;
+  contactId: string;
+  contactKind: TherapeuticContactKind;
+  contactStart: string;
+}
+
+/** A rolling load window, [windowStart, windowEnd). */
+export interface LoadWindow {
+  windowStart: string;
+  windowEnd: string;
+}
+
+/** The member's place in one group, as the roster knows it; `withdrawnAt` is null while enrolled. */
+export interface GroupMembership {
+  groupId: string;
+  withdrawnAt: string | null;
 }
 
 /** One clash of one contact (at its time) with one group session (at its time). */
 export const conflictKey = (c: { contactId: string; contactStart: string; sessionId: string; sessionStartsAt: string }) =>
   `${c.contactId}@${c.contactStart}|${c.sessionId}@${c.sessionStartsAt}`;
+
+/**
+ * The group sessions that count in the member's load: every session of a group they are enrolled
+ * in, and those of a group they left that started before they left it (what they attended stays
+ * in the windows it fell in; what comes after is no longer theirs).
+ */
+export function sessionsWhileMember(sessions: readonly GroupSessionSlot[], memberships: readonly GroupMembership[]): GroupSessionSlot[] {
+  const byGroup = new Map(memberships.map((m) => [m.groupId, m]));
+  return sessions.filter((s) => {
+    const membership = byGroup.get(s.groupId);
+    return membership !== undefined && (membership.withdrawnAt === null || Date.parse(s.start) < Date.parse(membership.withdrawnAt));
+  });
+}
 
 export const memberLoadStreamId = (memberId: string) => `member-load-${memberId}`;

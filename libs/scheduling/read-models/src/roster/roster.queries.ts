@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { RosterMember } from '@carecircle/scheduling/domain';
+import type { GroupMembership, RosterMember } from '@carecircle/scheduling/domain';
 import { RosterEntryRow } from './roster-entry.entity';
 
 /** One member's roster entry in a group, as the attendance rules need it. */
@@ -18,4 +18,10 @@ export async function findEnrolledGroups(em: EntityManager, memberId: string): P
 export async function findEnrolledMembers(em: EntityManager, groupId: string): Promise<string[]> {
   const rows = await em.getRepository(RosterEntryRow).find({ where: { groupId, status: 'enrolled' }, order: { memberId: 'ASC' } });
   return rows.map((row) => row.memberId);
+}
+
+/** Every group the member is or was in, with when they left it (null while enrolled). */
+export async function findMemberships(em: EntityManager, memberId: string): Promise<GroupMembership[]> {
+  const rows = await em.getRepository(RosterEntryRow).find({ where: { memberId }, order: { groupId: 'ASC' } });
+  return rows.map((row) => ({ groupId: row.groupId, withdrawnAt: row.status === 'withdrawn' ? (row.withdrawnAt?.toISOString() ?? row.enrolledAt.toISOString()) : null }));
 }
