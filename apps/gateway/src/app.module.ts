@@ -2,18 +2,19 @@ import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { IdentityVault, ingestFhir, SmartTokenService, TokenBucketRateLimiter, toIntegrationEvent } from '@carecircle/gateway/application';
+import { IdentityVault, ingestFhir, TokenBucketRateLimiter, toIntegrationEvent } from '@carecircle/gateway/application';
 import { gatewayMigrations } from '@carecircle/gateway/read-models';
 import { Topics } from '@carecircle/contracts';
-import { systemClock } from '@carecircle/platform/event-sourcing';
 import { createLogger } from '@carecircle/platform/observability';
 import { HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { GatewayAuthModule } from './auth/gateway-auth.module';
+import { GATEWAY_AUTH, type GatewayAuth } from './auth/gateway-auth';
 import { AuditEventsHttpController } from './audit-events/audit-events.http.controller';
 import { CdsHooksProxyHttpController } from './cds-hooks/cds-hooks.http.controller';
-import { AccessGuard } from './fhir-http/access.guard';
 import { RateLimitGuard } from './fhir-http/rate-limit.guard';
 import { FhirIngestHttpController } from './fhir-ingest/fhir-ingest.http.controller';
 import { FhirMetadataHttpController } from './fhir-metadata/fhir-metadata.http.controller';
+import { FHIR_READ_CONTROLLERS } from './fhir-read/fhir-read.http.controller';
 import { readGatewayConfig } from './gateway.config';
 import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
 import { PostgresAuditLog } from './persistence/postgres-audit-log';
@@ -21,6 +22,7 @@ import { PostgresIngestUnitOfWork } from './persistence/postgres-ingest-unit-of-
 import { PostgresMemberIdentities } from './persistence/postgres-member-identities';
 import { SmartHttpController } from './smart/smart.http.controller';
 import { TimelineModule } from './timeline/timeline.module';
+import { CareConsoleModule } from './care-console/care-console.module';
 
 @Module({
   imports: [
@@ -33,30 +35,22 @@ import { TimelineModule } from './timeline/timeline.module';
     }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
     TimelineModule,
+    CareConsoleModule,
+    GatewayAuthModule,
   ],
-  controllers: [FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController, CdsHooksProxyHttpController],
+  controllers: [FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController, CdsHooksProxyHttpController, ...FHIR_READ_CONTROLLERS],
   providers: [
-    AccessGuard,
     RateLimitGuard,
     {
       provide: GATEWAY_DEPS,
-      useFactory: async (dataSource: DataSource): Promise<GatewayDeps> => {
+      useFactory: (dataSource: DataSource, auth: GatewayAuth): GatewayDeps => {
         const config = readGatewayConfig();
         if (config.usesDevelopmentIdentityKey) {
           createLogger('gateway').warn('GATEWAY_IDENTITY_KEY is not set: identifying data is sealed with the PUBLIC DEVELOPMENT KEY. Never run like this with real data.');
         }
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         const vault = new IdentityVault(config.identityKey);
-        const clock = systemClock;
-        const port = process.env['PORT'] ?? '3000';
-        const publicUrl = config.publicUrl ?? `http://localhost:${port}`;
-        const tokens = await SmartTokenService.create({
-          clients: config.clients,
-          tokenUrl: `${publicUrl}/auth/token`,
-          issuer: publicUrl,
-          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-          clock,
-        });
+        const { clock, tokens } = auth;
         return {
           ingest: ingestFhir({ unitOfWork: new PostgresIngestUnitOfWork(pool, vault), vault, clock, scope: config.ingestScope }),
           tokens,
@@ -68,7 +62,7 @@ import { TimelineModule } from './timeline/timeline.module';
           cdsHooks: config.cdsHooks,
         };
       },
-      inject: [DataSource],
+      inject: [DataSource, GATEWAY_AUTH],
     },
   ],
 })

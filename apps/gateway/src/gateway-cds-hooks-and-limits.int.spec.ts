@@ -10,6 +10,7 @@ interface Received {
   method: string;
   url: string;
   body: string;
+  authorization?: string | undefined;
 }
 
 const SERVICES = ['carecircle-open-alerts', 'carecircle-medication-select'];
@@ -40,7 +41,7 @@ describe('gateway CDS Hooks proxy, rate limit and body limit (real PostgreSQL, K
   beforeAll(async () => {
     liaison = createServer((req, res) => {
       void readBody(req).then((body) => {
-        received.push({ method: req.method ?? '', url: req.url ?? '', body });
+        received.push({ method: req.method ?? '', url: req.url ?? '', body, authorization: req.headers.authorization });
         res.setHeader('content-type', 'application/json');
         if (req.method === 'GET' && req.url === '/cds-services') {
           return res.end(JSON.stringify({ services: SERVICES.map((id) => ({ id, hook: 'patient-view', description: 'stand-in' })) }));
@@ -130,6 +131,9 @@ describe('gateway CDS Hooks proxy, rate limit and body limit (real PostgreSQL, K
     expect(body['context'].draftOrders.entry[0].resource.subject).toEqual({ reference: `Patient/${memberId}` });
     expect(Object.keys(body).sort()).toEqual(['context', 'hook', 'hookInstance']);
     expect(forwarded[0]!.body).not.toMatch(/ehr-pat-1|MRN-CDS-1|Synthetic|ehr-secret-token/);
+    // The caller's own token goes along so that clinician-liaison verifies it too; discovery needs none.
+    expect(forwarded[0]!.authorization).toBe(`Bearer ${cardsToken}`);
+    expect(received.filter((r) => r.method === 'GET').every((r) => r.authorization === undefined)).toBe(true);
 
     const audited = (await auditEvents()).find((e) => e.outcomeDesc === 'POST /cds-services/:id' && e.outcome === '0');
     expect(audited?.entity.some((entity) => entity.what.identifier?.value === memberId)).toBe(true);

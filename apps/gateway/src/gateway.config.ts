@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { z } from 'zod';
 import { DEFAULT_INGEST_SCOPE, type RegisteredClient } from '@carecircle/gateway/application';
 
@@ -23,6 +24,20 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /** The SMART access-token signing key, a private ES384 JWK (JSON), the same for every replica; generated per process when unset. */
+  GATEWAY_SIGNING_KEY: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return z.object({ kty: z.literal('EC'), crv: z.literal('P-384'), x: z.string(), y: z.string(), d: z.string(), kid: z.string().optional() }).parse(JSON.parse(value)) as JWK;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a private EC P-384 JWK (JSON with kty, crv, x, y, d)' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** `true` in real deployments (deploy/k8s): `GATEWAY_SIGNING_KEY` becomes required, as per-process keys would split the replicas. */
+  AUTH_REQUIRED: z.enum(['true', 'false']).default('false'),
   /** Where callers reach the gateway; the token endpoint's `aud` and the issuer derive from it. */
   GATEWAY_PUBLIC_URL: z.string().url().optional(),
   FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb'),
@@ -46,10 +61,12 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`Invalid gateway environment: ${names}`);
   }
   const config = parsed.data;
+  if (config.AUTH_REQUIRED === 'true' && !config.GATEWAY_SIGNING_KEY) throw new Error('Invalid gateway environment: GATEWAY_SIGNING_KEY is required when AUTH_REQUIRED is true');
   return {
     identityKey: Buffer.from(config.GATEWAY_IDENTITY_KEY ?? DEV_IDENTITY_KEY, 'base64'),
     usesDevelopmentIdentityKey: config.GATEWAY_IDENTITY_KEY === undefined,
     clients: config.SMART_CLIENTS,
+    signingKey: config.GATEWAY_SIGNING_KEY,
     publicUrl: config.GATEWAY_PUBLIC_URL,
     fhirBodyLimit: config.FHIR_BODY_LIMIT,
     accessTokenTtlSeconds: config.SMART_ACCESS_TOKEN_TTL_SECONDS,

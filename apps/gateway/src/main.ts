@@ -16,6 +16,7 @@ function start(): void {
     rootModule: AppModule,
     defaultPort: 3000,
     jsonBodyLimit: fhirBodyLimit,
+    authenticatesItself: true,
     configure: (app) => {
       configureFhirBodies(app, fhirBodyLimit);
       connectKafkaConsumer(app, 'gateway');

@@ -122,6 +122,9 @@ export class MemberFactsKafkaController {
         'TherapeuticContactChanged',
         'TherapeuticContactCancelled',
         'TherapeuticLoadChanged',
+        // Liaison keeps its own overload and conflict findings from the contacts it sees; scheduling's resolutions add nothing yet.
+        'SchedulingConflictResolved',
+        'TherapeuticOverloadResolved',
       ],
     });
     this.outcomes = consumer.forTopic(Topics.outcomes, {

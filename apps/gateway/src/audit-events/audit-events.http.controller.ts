@@ -1,15 +1,20 @@
-import { Controller, Get, Header, Inject, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import type { AuditRecord } from '@carecircle/gateway/application';
-import { AccessGuard, RequiresScope } from '../fhir-http/access.guard';
+import type { Caller } from '../auth/gateway-authenticator';
+import { AccessGuard, AllowHumans, auditBase, CurrentCaller, RequiresScope } from '../fhir-http/access.guard';
 import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 
 const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
 const DEFAULT_PAGE = 100;
 
-/** The audit trail as FHIR AuditEvents, for administrators (`system/AuditEvent.rs`). */
+/**
+ * The audit trail as FHIR AuditEvents, for administrators: people with the `admin` role, and integration
+ * clients with `system/AuditEvent.rs`. Reading it is audited too.
+ */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin/audit-events')
@@ -20,10 +25,13 @@ export class AuditEventsHttpController {
 
   @Get()
   @RequiresScope('AuditEvent', 'r')
+  @AllowHumans('admin')
   @Header('Content-Type', FHIR_JSON)
-  async list(@Query('patient') patient?: string, @Query('_count') count?: string) {
+  async list(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('patient') patient?: string, @Query('_count') count?: string) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
-    const records = await this.deps.audit.list({ ...(patient && MEMBER_ID.test(patient) ? { memberId: patient } : {}), limit });
+    const memberId = patient && MEMBER_ID.test(patient) ? patient : undefined;
+    const records = await this.deps.audit.list({ ...(memberId ? { memberId } : {}), limit });
+    await this.deps.audit.append({ ...auditBase(req), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent: caller.id, resourceTypes: ['AuditEvent'], memberIds: memberId ? [memberId] : [] });
     const bundle: Bundle<AuditEvent> = { resourceType: 'Bundle', type: 'searchset', total: records.length, entry: records.map((record) => ({ resource: toAuditEvent(record) })) };
     return JSON.stringify(bundle);
   }

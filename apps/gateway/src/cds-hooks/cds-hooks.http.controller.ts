@@ -24,6 +24,7 @@ class UpstreamUnavailable extends Error {
  * needs `system/DetectedIssue.r` (cards are the coordination findings), feedback `system/DetectedIssue.u`
  * (it acknowledges them). The EHR's `context.patientId` is mapped to the member id before forwarding;
  * an unknown patient gets empty cards, as a known one without alerts would. Invocations are audited.
+ * The caller's bearer token goes along, so that clinician-liaison verifies it too.
  */
 @ApiTags('cds-hooks')
 @Controller('cds-services')
@@ -57,7 +58,7 @@ export class CdsHooksProxyHttpController {
           // Same answer as a known patient without cards; only a bogus service id is told apart.
           return await this.answer(res, audit, [], (await this.isService(id)) ? { status: 200, body: { cards: [] } } : { status: 404, body: { error: 'No CDS service with this id' } });
         case 'forward':
-          return await this.answer(res, audit, [translated.memberId], await this.call('POST', `/cds-services/${encodeURIComponent(id)}`, translated.body));
+          return await this.answer(res, audit, [translated.memberId], await this.call('POST', `/cds-services/${encodeURIComponent(id)}`, translated.body, req));
       }
     } catch (error) {
       await this.answer(res, audit, [], unavailable(error));
@@ -73,7 +74,7 @@ export class CdsHooksProxyHttpController {
     const audit = this.auditFor(req, principal);
     if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
     // Feedback names cards (alert ids), never a patient: it goes through as sent.
-    const upstream = await this.call('POST', `/cds-services/${encodeURIComponent(id)}/feedback`, body).catch(unavailable);
+    const upstream = await this.call('POST', `/cds-services/${encodeURIComponent(id)}/feedback`, body, req).catch(unavailable);
     await this.answer(res, audit, [], upstream);
   }
 
@@ -99,13 +100,15 @@ export class CdsHooksProxyHttpController {
     this.discoveryCache = { ids: new Set(services.map((s) => String(s.id))), at: this.deps.clock.now().getTime() };
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Upstream> {
+  /** `caller`: the request whose Authorization header goes along (discovery needs none). */
+  private async call(method: 'GET' | 'POST', path: string, body?: unknown, caller?: Request): Promise<Upstream> {
     const { upstreamUrl, timeoutMs } = this.deps.cdsHooks;
+    const authorization = caller?.header('authorization');
     let response: globalThis.Response;
     try {
       response = await fetch(`${upstreamUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { accept: 'application/json', ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });

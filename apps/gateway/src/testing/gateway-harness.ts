@@ -94,11 +94,11 @@ export async function startGatewayHarness(options: GatewayHarnessOptions): Promi
       ...options.env,
     });
     // The public URL must be known before the app builds its token service: bind, then restart on that port.
-    const probe = await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0 });
+    const probe = await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0, authenticatesItself: true });
     const { port } = probe.getHttpServer().address() as AddressInfo;
     await probe.close();
     process.env['GATEWAY_PUBLIC_URL'] = `http://127.0.0.1:${port}`;
-    app = await bootstrapService({ name: 'gateway', rootModule: AppModule, port, jsonBodyLimit: fhirBodyLimit, configure: (a) => configureFhirBodies(a, fhirBodyLimit) });
+    app = await bootstrapService({ name: 'gateway', rootModule: AppModule, port, authenticatesItself: true, jsonBodyLimit: fhirBodyLimit, configure: (a) => configureFhirBodies(a, fhirBodyLimit) });
     const base = `http://127.0.0.1:${port}`;
     const tokenResponse = (clientId: string, scope: string, key: CryptoKey = pair.privateKey) => requestToken(`${base}/auth/token`, clientId, scope, key);
     const accessToken = async (clientId: string, scope: string) => {

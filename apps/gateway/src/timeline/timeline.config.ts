@@ -5,7 +5,10 @@ const schema = z.object({
   GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false'),
   GATEWAY_PUBLIC_URL: z.string().url().optional(),
   PORT: z.string().optional(),
-  /** A real OpenID Connect issuer for humans: its issuer id, JWKS URL and the audience of its access tokens. */
+  /**
+   * A real OpenID Connect issuer for humans: its issuer id, the audience of its access tokens and, optionally,
+   * its JWKS URL (found through the issuer's discovery document when unset).
+   */
   GATEWAY_OIDC_ISSUER: z.string().url().optional(),
   GATEWAY_OIDC_JWKS_URL: z.string().url().optional(),
   GATEWAY_OIDC_AUDIENCE: z.string().min(1).default('carecircle-gateway'),
@@ -25,6 +28,10 @@ export function readTimelineConfig(env: NodeJS.ProcessEnv = process.env) {
       config.GATEWAY_OIDC_ISSUER && config.GATEWAY_OIDC_JWKS_URL
         ? { issuer: config.GATEWAY_OIDC_ISSUER, jwksUrl: config.GATEWAY_OIDC_JWKS_URL, audience: config.GATEWAY_OIDC_AUDIENCE }
         : undefined,
+    /** The configured issuer as the gateway's authenticator uses it (JWKS URL optional: discovery). */
+    humanIssuer: config.GATEWAY_OIDC_ISSUER
+      ? { issuer: config.GATEWAY_OIDC_ISSUER, audience: config.GATEWAY_OIDC_AUDIENCE, ...(config.GATEWAY_OIDC_JWKS_URL ? { jwksUrl: config.GATEWAY_OIDC_JWKS_URL } : {}) }
+      : undefined,
     streamPollMs: config.TIMELINE_STREAM_POLL_MS,
   };
 }

@@ -18,6 +18,7 @@ import { TimelineHttpController } from './timeline.http.controller';
 /** The care timeline: its Kafka consumer, its API (JSON and server-sent events) and the web UI at `/`. */
 @Module({
   controllers: [TimelineEventsKafkaController, TimelineHttpController, DevIdentityProviderHttpController, WebUiHttpController],
+  exports: [TimelineReader],
   providers: [
     TimelineReader,
     {

@@ -1,11 +1,7 @@
-import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { isHumanRole, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
 
-/** The roles a human reader of the web UI has. */
-export type HumanRole = 'facilitator' | 'clinician' | 'programme-lead';
-export const HUMAN_ROLES: readonly HumanRole[] = ['facilitator', 'clinician', 'programme-lead'];
-
-/** Claim carrying the CareCircle role in ID and access tokens (ours and a configured issuer's). */
-export const ROLE_CLAIM = 'carecircle_role';
+export { HUMAN_ROLES, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
 
 export interface DemoUser {
   username: string;
@@ -20,6 +16,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'facilitator', sub: 'fac_synthetic_sw_01', name: 'Demo facilitator (social worker)', role: 'facilitator' },
   { username: 'clinician', sub: 'clin_synthetic_psy_01', name: 'Demo attending psychiatrist', role: 'clinician' },
   { username: 'lead', sub: 'lead_synthetic_01', name: 'Demo programme lead', role: 'programme-lead' },
+  { username: 'admin', sub: 'adm_synthetic_01', name: 'Demo administrator (audit trail)', role: 'admin' },
 ];
 
 const TOKEN_TTL_SECONDS = 3600;
@@ -39,7 +36,9 @@ export class DevIdentityProvider {
 
   static async create(issuer: string): Promise<DevIdentityProvider> {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
-    const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig', kid: 'dev-idp-1' };
+    const exported = await exportJWK(publicKey);
+    // A new key per start, so a new kid: services that cached the old JWKS fetch the new one instead of failing.
+    const publicJwk = { ...exported, alg: 'ES256', use: 'sig', kid: `dev-idp-${(await calculateJwkThumbprint(exported)).slice(0, 16)}` };
     return new DevIdentityProvider(issuer, privateKey, publicKey, publicJwk);
   }
 
@@ -81,7 +80,7 @@ export class DevIdentityProvider {
     try {
       const { payload } = await jwtVerify(accessToken, this.publicKey, { issuer: this.issuer, audience: 'carecircle-gateway', algorithms: ['ES256'], currentDate: now });
       const role = payload[ROLE_CLAIM];
-      return typeof payload.sub === 'string' && HUMAN_ROLES.includes(role as HumanRole) ? { sub: payload.sub, role: role as HumanRole } : undefined;
+      return typeof payload.sub === 'string' && isHumanRole(role) ? { sub: payload.sub, role } : undefined;
     } catch {
       return undefined;
     }

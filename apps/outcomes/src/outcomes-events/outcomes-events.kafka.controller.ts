@@ -33,7 +33,7 @@ export class CohortEventsKafkaController {
         on(GroupFormed, (event, tx) => projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null })),
         on(GroupChanged, (event, tx) => projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null })),
       ],
-      ignore: ['GroupClosed', 'SessionScheduled', 'SessionRescheduled', 'SessionCancelled', 'DoseReached', 'OffTrackForDose', 'TherapeuticContactBooked', 'TherapeuticContactChanged', 'TherapeuticContactCancelled', 'TherapeuticLoadChanged', 'SchedulingConflictDetected'],
+      ignore: ['GroupClosed', 'SessionScheduled', 'SessionRescheduled', 'SessionCancelled', 'DoseReached', 'OffTrackForDose', 'TherapeuticContactBooked', 'TherapeuticContactChanged', 'TherapeuticContactCancelled', 'TherapeuticLoadChanged', 'SchedulingConflictDetected', 'SchedulingConflictResolved', 'TherapeuticOverloadResolved'],
     });
   }
 

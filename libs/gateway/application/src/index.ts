@@ -11,3 +11,5 @@ export * from './audit/audit-log.port';
 export * from './integration-events/to-integration-event';
 export * from './cds-hooks/cds-patient-context';
 export * from './rate-limit/token-bucket';
+export * from './care-console';
+export * from './fhir-read';

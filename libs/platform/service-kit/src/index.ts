@@ -29,3 +29,8 @@ export { connectKafkaConsumer } from './wiring/connect-kafka-consumer';
 export { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring/wiring-env';
 export { CommandContext } from './http/command-context.decorator';
 export { unwrapOutcome, fieldError } from './http/command-outcome';
+export { Public, CurrentCaller, type Caller, type RequestWithCaller } from './auth/caller';
+export { BearerTokenVerifier, ROLE_CLAIM, type Verification } from './auth/bearer-token-verifier';
+export { readTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers';
+export { ServiceTokenGuard } from './auth/service-token.guard';
+export { startLocalTokenIssuer, type LocalTokenIssuer } from './auth/local-token-issuer';

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type CryptoKey } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type CryptoKey } from 'jose';
 import type { Clock } from '@carecircle/shared-kernel';
 import { narrowScopes, type Principal } from './smart-scopes';
 
@@ -17,6 +17,19 @@ export interface SmartTokenServiceOptions {
   issuer: string;
   accessTokenTtlSeconds: number;
   clock: Clock;
+  /** The access-token signing key (a private ES384 JWK), the same on every replica; generated per process when absent. */
+  signingKey?: JWK;
+  /** Where used assertion ids are kept: shared by the replicas, so that an assertion works once anywhere. */
+  usedAssertions: UsedAssertions;
+}
+
+/** Remembers client assertions until they expire: `true` on first use, `false` on a replay. */
+export interface UsedAssertions {
+  useOnce(assertionKey: string, expiresAt: Date): Promise<boolean>;
+}
+
+export class SigningKeyError extends Error {
+  override readonly name = 'SigningKeyError';
 }
 
 export class TokenRequestError extends Error {
@@ -39,8 +52,6 @@ export const CLIENT_ASSERTION_ALGORITHMS = ['RS384', 'ES384'];
  * scopes. Assertion ids (`jti`) are remembered until they expire, so an assertion works once.
  */
 export class SmartTokenService {
-  private readonly seenAssertions = new Map<string, number>();
-
   private constructor(
     private readonly options: SmartTokenServiceOptions,
     private readonly signingKey: CryptoKey,
@@ -49,9 +60,20 @@ export class SmartTokenService {
   ) {}
 
   static async create(options: SmartTokenServiceOptions): Promise<SmartTokenService> {
-    const { privateKey, publicKey } = await generateKeyPair('ES384');
-    const publicJwk = { ...(await exportJWK(publicKey)), alg: 'ES384', use: 'sig', kid: 'gateway-1' };
-    return new SmartTokenService(options, privateKey, publicKey, publicJwk);
+    if (!options.signingKey) {
+      const { privateKey, publicKey } = await generateKeyPair('ES384');
+      const exported = await exportJWK(publicKey);
+      // A new key per process, so a new kid: verifiers that cached another JWKS refetch instead of failing.
+      const publicJwk = { ...exported, alg: 'ES384', use: 'sig', kid: await calculateJwkThumbprint(exported) };
+      return new SmartTokenService(options, privateKey, publicKey, publicJwk);
+    }
+    const { d, kty, crv, x, y } = options.signingKey;
+    if (kty !== 'EC' || crv !== 'P-384' || !d || !x || !y) throw new SigningKeyError('The signing key must be a private EC P-384 JWK (ES384)');
+    const publicPart = { kty, crv, x, y };
+    // The kid follows the key, so that a rotated key is told apart by verifiers that cache JWKS.
+    const publicJwk = { ...publicPart, alg: 'ES384', use: 'sig', kid: options.signingKey.kid ?? (await calculateJwkThumbprint(publicPart)) };
+    const [privateKey, publicKey] = await Promise.all([importJWK({ ...publicPart, d }, 'ES384'), importJWK(publicPart, 'ES384')]);
+    return new SmartTokenService(options, privateKey as CryptoKey, publicKey as CryptoKey, publicJwk);
   }
 
   async issue(form: Record<string, string | undefined>): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
@@ -93,6 +115,8 @@ export class SmartTokenService {
     const unverified = decodeIssuer(assertion);
     const client = this.options.clients.find((candidate) => candidate.clientId === unverified);
     if (!client) throw new TokenRequestError('invalid_client', 'Unknown client');
+    let expiresAtMs: number;
+    let jti: string;
     try {
       const { payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
         issuer: client.clientId,
@@ -102,21 +126,18 @@ export class SmartTokenService {
         currentDate: this.options.clock.now(),
         requiredClaims: ['jti', 'exp'],
       });
-      // SMART: the assertion's exp is at most five minutes in the future.
-      if ((payload.exp ?? 0) * 1000 > this.options.clock.now().getTime() + MAX_ASSERTION_LIFETIME_MS) throw new TokenRequestError('invalid_client', 'The client assertion lives too long');
-      this.rememberOnce(`${client.clientId}:${String(payload.jti)}`, (payload.exp ?? 0) * 1000);
-      return client;
-    } catch (error) {
-      if (error instanceof TokenRequestError) throw error;
+      expiresAtMs = (payload.exp ?? 0) * 1000;
+      jti = String(payload.jti);
+    } catch {
       throw new TokenRequestError('invalid_client', 'The client assertion is not valid for this client');
     }
-  }
-
-  private rememberOnce(jti: string, expiresAtMs: number): void {
-    const now = this.options.clock.now().getTime();
-    for (const [seen, expiry] of this.seenAssertions) if (expiry < now) this.seenAssertions.delete(seen);
-    if (this.seenAssertions.has(jti)) throw new TokenRequestError('invalid_client', 'The client assertion was already used');
-    this.seenAssertions.set(jti, expiresAtMs);
+    // SMART: the assertion's exp is at most five minutes in the future.
+    if (expiresAtMs > this.options.clock.now().getTime() + MAX_ASSERTION_LIFETIME_MS) throw new TokenRequestError('invalid_client', 'The client assertion lives too long');
+    // Outside the try: a database failure is a 500, not the client's fault.
+    if (!(await this.options.usedAssertions.useOnce(`${client.clientId}:${jti}`, new Date(expiresAtMs)))) {
+      throw new TokenRequestError('invalid_client', 'The client assertion was already used');
+    }
+    return client;
   }
 }
 

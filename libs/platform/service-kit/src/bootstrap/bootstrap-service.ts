@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createHttpAccessLogger, createLogger, PinoNestLogger } from '@carecircle/platform/observability';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { installServiceTokenGuard } from '../auth/service-token.guard';
 import { DomainErrorFilter, type DomainErrorFilterOptions } from '../errors/domain-error.filter';
 import { FlushTracingOnShutdown } from './flush-tracing-on-shutdown';
 import { hideMalformedBody } from './malformed-body';
@@ -27,6 +28,8 @@ export interface BootstrapServiceOptions {
   logger?: Logger;
   /** Largest `application/json` body accepted (body-parser syntax, e.g. `5mb`). Default `100kb`. */
   jsonBodyLimit?: string;
+  /** The gateway verifies its callers itself (SMART, OIDC, audited denials); every other service gets the bearer-token guard. */
+  authenticatesItself?: boolean;
 }
 
 /** Flushes tracing as the last shutdown hook; the service's own module sits below it. */
@@ -52,6 +55,7 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
   app.use(hideMalformedBody);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter(), options.domainErrors));
+  if (!options.authenticatesItself) installServiceTokenGuard(app, logger);
   // useProcessExit: after a clean close Nest exits 0 instead of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await options.configure?.(app);

@@ -1,0 +1,53 @@
+import { Global, Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SmartTokenService } from '@carecircle/gateway/application';
+import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
+import { systemClock } from '@carecircle/platform/event-sourcing';
+import { createLogger } from '@carecircle/platform/observability';
+import { AccessGuard } from '../fhir-http/access.guard';
+import { readGatewayConfig } from '../gateway.config';
+import { readTimelineConfig } from '../timeline/timeline.config';
+import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { GATEWAY_AUTH, type GatewayAuth } from './gateway-auth';
+import { GatewayAuthenticator } from './gateway-authenticator';
+
+/**
+ * The SMART token service (signing key from `GATEWAY_SIGNING_KEY`, used assertions in PostgreSQL, so
+ * that replicas agree), the one authenticator and the AccessGuard, for every module of the gateway.
+ */
+@Global()
+@Module({
+  providers: [
+    GatewayAuthenticator,
+    AccessGuard,
+    {
+      provide: GATEWAY_AUTH,
+      useFactory: async (dataSource: DataSource): Promise<GatewayAuth> => {
+        const config = readGatewayConfig();
+        if (!config.signingKey) {
+          createLogger('gateway').warn('GATEWAY_SIGNING_KEY is not set: access tokens are signed with a key made by this process, so other replicas reject them. Set it wherever more than one replica runs.');
+        }
+        const pool = (dataSource.driver as PostgresDriver).master as Pool;
+        const sql = sqlOfPool(pool);
+        const clock = systemClock;
+        const publicUrl = config.publicUrl ?? `http://localhost:${process.env['PORT'] ?? '3000'}`;
+        const tokens = await SmartTokenService.create({
+          clients: config.clients,
+          tokenUrl: `${publicUrl}/auth/token`,
+          issuer: publicUrl,
+          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+          clock,
+          ...(config.signingKey ? { signingKey: config.signingKey } : {}),
+          usedAssertions: { useOnce: (assertionKey, expiresAt) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) },
+        });
+        const { humanIssuer } = readTimelineConfig();
+        return { tokens, audit: new PostgresAuditLog(pool), clock, ...(humanIssuer ? { humanIssuer } : {}) };
+      },
+      inject: [DataSource],
+    },
+  ],
+  exports: [GATEWAY_AUTH, GatewayAuthenticator, AccessGuard],
+})
+export class GatewayAuthModule {}

@@ -1,0 +1,19 @@
+import type { AuditLog, SmartTokenService } from '@carecircle/gateway/application';
+import type { Clock } from '@carecircle/shared-kernel';
+
+/** A configured OpenID Connect issuer for people; without `jwksUrl` its discovery document names it. */
+export interface HumanIssuer {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+}
+
+/** What authentication needs, provided globally so that any module's controllers can use the AccessGuard. */
+export interface GatewayAuth {
+  tokens: SmartTokenService;
+  audit: AuditLog;
+  clock: Clock;
+  humanIssuer?: HumanIssuer;
+}
+
+export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');

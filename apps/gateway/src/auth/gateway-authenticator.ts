@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Request } from 'express';
+import { jwtVerify } from 'jose';
+import { createLogger } from '@carecircle/platform/observability';
+import { TIMELINE_DEPS, type TimelineDeps } from '../timeline/timeline.deps';
+import { GATEWAY_AUTH, type GatewayAuth, type HumanIssuer } from './gateway-auth';
+import { isHumanRole, ROLE_CLAIM, type HumanRole } from './human-roles';
+import { OidcIssuerKeys } from './oidc-issuer-keys';
+
+/** Who presents a token: a person (OIDC: the dev IdP or the configured issuer) or an integration client (SMART backend services). */
+export type Caller = { kind: 'human'; id: string; role: HumanRole } | { kind: 'system'; id: string; scope: string };
+
+/**
+ * The gateway's one place for bearer tokens: its own SMART access tokens, the development issuer's
+ * (only when `GATEWAY_DEV_IDP=true`) and the configured OpenID Connect issuer's (`GATEWAY_OIDC_*`,
+ * role in `carecircle_role`). Answers who calls, or undefined; deciding and auditing is the caller's.
+ */
+@Injectable()
+export class GatewayAuthenticator {
+  private readonly humanIssuerKeys?: OidcIssuerKeys;
+  private readonly logger = createLogger('gateway');
+
+  constructor(
+    @Inject(GATEWAY_AUTH) private readonly auth: GatewayAuth,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    if (auth.humanIssuer) this.humanIssuerKeys = new OidcIssuerKeys(auth.humanIssuer);
+  }
+
+  /** The caller behind the request's `Authorization: Bearer` header, or undefined (none, invalid, expired, unknown issuer). */
+  async authenticate(request: Request): Promise<Caller | undefined> {
+    const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
+    return token ? this.authenticateToken(token) : undefined;
+  }
+
+  async authenticateToken(token: string): Promise<Caller | undefined> {
+    const client = await this.auth.tokens.verify(token);
+    if (client) return { kind: 'system', id: client.clientId, scope: client.scope };
+    const now = this.auth.clock.now();
+    const dev = await this.devIdp()?.verify(token, now);
+    if (dev) return { kind: 'human', id: dev.sub, role: dev.role };
+    return this.auth.humanIssuer && this.humanIssuerKeys ? this.verifyConfiguredIssuer(token, this.auth.humanIssuer, this.humanIssuerKeys, now) : undefined;
+  }
+
+  private async verifyConfiguredIssuer(token: string, issuer: HumanIssuer, keys: OidcIssuerKeys, now: Date): Promise<Caller | undefined> {
+    const keySet = await keys.get().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'The configured OIDC issuer’s keys are unavailable: its tokens are refused until they can be fetched');
+      return undefined;
+    });
+    if (!keySet) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, keySet, { issuer: issuer.issuer, audience: issuer.audience, currentDate: now });
+      const role = payload[ROLE_CLAIM];
+      return typeof payload.sub === 'string' && isHumanRole(role) ? { kind: 'human', id: payload.sub, role } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The development issuer lives with the timeline (its module makes it, its controller serves its endpoints). */
+  private devIdp(): TimelineDeps['devIdp'] {
+    return this.moduleRef.get<TimelineDeps>(TIMELINE_DEPS, { strict: false }).devIdp;
+  }
+}
