@@ -41,8 +41,6 @@ interface RouteRow {
   open?: number;
   /** Roles whose allowed answer must not name the member's drug (facilitators without consent to share). */
   withoutDrugNames?: Role[];
-  /** Refusals not audited as such, for every role or the ones named (the exception: say why in the row). */
-  unauditedDenials?: 'all' | readonly Role[];
   /** A stream: only the status is read, then the connection is closed. */
   stream?: boolean;
 }
@@ -107,8 +105,6 @@ const ROUTES: RouteRow[] = [
     route: 'care console home',
     call: { method: 'GET', path: '/api/care-console/home' },
     scope: EVERYTHING,
-    // The care console does not audit a refused home page (no clinical data in the refusal); what a home reads is audited.
-    unauditedDenials: 'all',
     allowed: { 'facilitator of the member’s group': 200, 'facilitator of another group': 200, 'clinician on the care team': 200, 'clinician not on it': 200, 'programme lead': 200 },
   },
   { route: 'care console member alerts', call: { method: 'GET', path: `/api/care-console/members/${SEEDED.member}/alerts` }, scope: EVERYTHING, allowed: memberReaders, withoutDrugNames: ['facilitator of the member’s group'] },
@@ -119,9 +115,6 @@ const ROUTES: RouteRow[] = [
     call: { method: 'POST', path: `/api/care-console/alerts/${MEMBER_ALERTS[0]?.alertId}/acknowledgement`, body: { outcome: 'accepted' } },
     scope: EVERYTHING,
     allowed: { 'clinician on the care team': 200 },
-    // KNOWN GAP (care console, not the guard): the facilitator may see the member, so the access is audited as
-    // allowed, and the refusal to act on another recipient's copy that follows is not audited. Remove once fixed.
-    unauditedDenials: ['facilitator of the member’s group'],
   },
   { route: 'care console cohort report', call: { method: 'GET', path: '/api/care-console/cohort-report?instrument=phq-9' }, scope: EVERYTHING, allowed: { 'programme lead': 200 } },
 ];
@@ -230,8 +223,7 @@ describe('access matrix: role × route (real PostgreSQL, HTTP; people from an OI
     try {
       expect({ role, status: response.status }).toEqual({ role, status });
       if (status === 401 || status === 403) {
-        const audited = row.unauditedDenials !== 'all' && !row.unauditedDenials?.includes(role);
-        if (audited) expect(await denials(agent)).toBeGreaterThan(deniedBefore); // every denial is in the audit trail
+        expect(await denials(agent)).toBeGreaterThan(deniedBefore); // every denial is in the audit trail
         expect(await response.text()).not.toContain(token ?? 'no token');
       } else if (!row.stream) {
         const body = await response.text();

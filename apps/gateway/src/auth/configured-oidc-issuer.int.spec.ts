@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { pseudonymousStaffId } from '@carecircle/gateway/application';
 import { startLocalTokenIssuer, type LocalTokenIssuer } from '@carecircle/platform/service-kit';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { SEEDED, seedMemberAccess } from './testing/seed-member-access';
@@ -42,6 +44,23 @@ describe('gateway with a configured OpenID Connect issuer (discovery and JWKS ov
     const response = await timeline(SEEDED.member, await person(SEEDED.clinician, 'clinician'));
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(new RegExp(SEEDED.drugName, 'i'));
+  });
+
+  it('knows a clinician by their SMART fhirUser as the staff id the EHR ingest gives that practitioner', async () => {
+    const practitioner = 'Practitioner/ehr-practitioner-oidc-1';
+    const staffId = pseudonymousStaffId(Buffer.alloc(32, 7), practitioner); // the harness's GATEWAY_IDENTITY_KEY
+    expect(staffId).toMatch(/^clin_/);
+    const token = await signed('hospital-user-4711', { carecircle_role: 'clinician', fhirUser: practitioner }, { audience: AUDIENCE });
+    expect((await timeline(SEEDED.otherMember, token)).status).toBe(403);
+    // As when an EHR CareTeam or order names that practitioner for the member.
+    const sql = new Client({ connectionString: gateway?.db.url });
+    await sql.connect();
+    try {
+      await sql.query('INSERT INTO gateway.timeline_care_team (member_id, clinician_id) VALUES ($1, $2)', [SEEDED.otherMember, staffId]);
+    } finally {
+      await sql.end();
+    }
+    expect((await timeline(SEEDED.otherMember, token)).status).toBe(200);
   });
 
   it('denies its facilitator a member of another group (403), and refuses tokens for another audience, expired or without a role (401)', async () => {

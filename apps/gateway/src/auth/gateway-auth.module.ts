@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { SmartTokenService } from '@carecircle/gateway/application';
+import { pseudonymousStaffId, SmartTokenService } from '@carecircle/gateway/application';
 import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { createLogger } from '@carecircle/platform/observability';
@@ -43,7 +43,8 @@ import { GatewayAuthenticator } from './gateway-authenticator';
           usedAssertions: { useOnce: (assertionKey, expiresAt) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) },
         });
         const { humanIssuer } = readTimelineConfig();
-        return { tokens, audit: new PostgresAuditLog(pool), clock, ...(humanIssuer ? { humanIssuer } : {}) };
+        const staffIdOf = (fhirUser: string) => pseudonymousStaffId(config.identityKey, fhirUser);
+        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, ...(humanIssuer ? { humanIssuer } : {}) };
       },
       inject: [DataSource],
     },

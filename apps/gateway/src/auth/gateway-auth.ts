@@ -14,6 +14,8 @@ export interface GatewayAuth {
   audit: AuditLog;
   clock: Clock;
   humanIssuer?: HumanIssuer;
+  /** The pseudonymous staff id (`clin_…`) the ingest gives a practitioner reference, for a person's SMART `fhirUser` claim. */
+  staffIdOf: (fhirUser: string) => string | undefined;
 }
 
 export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');

@@ -52,7 +52,12 @@ export class GatewayAuthenticator {
     try {
       const { payload } = await jwtVerify(token, keySet, { issuer: issuer.issuer, audience: issuer.audience, currentDate: now });
       const role = payload[ROLE_CLAIM];
-      return typeof payload.sub === 'string' && isHumanRole(role) ? { kind: 'human', id: payload.sub, role } : undefined;
+      if (typeof payload.sub !== 'string' || !isHumanRole(role)) return undefined;
+      // A clinician whose token names their EHR practitioner (SMART `fhirUser`) is the staff id the ingest gave
+      // that practitioner, so EHR care teams and orders find them; otherwise the issuer's subject is the id.
+      const fhirUser = payload['fhirUser'];
+      const staffId = role === 'clinician' && typeof fhirUser === 'string' ? this.auth.staffIdOf(fhirUser) : undefined;
+      return { kind: 'human', id: staffId ?? payload.sub, role };
     } catch {
       return undefined;
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
@@ -93,6 +94,20 @@ describe('services verify tokens themselves: clinician-liaison trusts the gatewa
     const signIn = (await (await fetch(`${gatewayUrl}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clinician' }) })).json()) as { access_token: string };
     const alerts = await fetch(`${liaisonUrl}/api/liaison/members/mbr_synthetic_0001/alerts`, { headers: { authorization: `Bearer ${signIn.access_token}` } });
     expect(alerts.status).toBe(200);
+  });
+
+  it('takes the acting clinician from a person’s token: naming someone else in X-Clinician-Id is refused (403)', async () => {
+    const signIn = (await (await fetch(`${gatewayUrl}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clinician' }) })).json()) as { access_token: string };
+    const acknowledge = (clinicianId?: string) =>
+      fetch(`${liaisonUrl}/api/liaison/alerts/${randomUUID()}/acknowledgement`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${signIn.access_token}`, ...(clinicianId ? { 'x-clinician-id': clinicianId } : {}) },
+        body: JSON.stringify({ outcome: 'accepted' }),
+      });
+    const impersonating = await acknowledge('clin_someone_else_01');
+    expect({ status: impersonating.status, body: await impersonating.text() }).toEqual({ status: 403, body: expect.stringContaining('signed-in person') });
+    // As themselves (header or none), the request reaches the alert: this one does not exist.
+    for (const header of ['clin_synthetic_psy_01', undefined]) expect((await acknowledge(header)).status).toBe(404);
   });
 
   it('refuses calls straight to it without a token, or with one the gateway did not sign (401), and keeps health and discovery open', async () => {

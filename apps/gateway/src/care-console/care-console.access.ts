@@ -28,10 +28,14 @@ export class CareConsoleAccess {
     private readonly reader: TimelineReader,
   ) {}
 
-  /** The caller's home role, or 401/403. Not clinical data by itself: audited by what the home then reads. */
+  /** The caller's home role, or 401/403 (refusals audited). Allowed, it is audited by what the home then reads. */
   async home(request: Request): Promise<{ role: 'facilitator' | 'clinician' | 'programme-lead'; id: string }> {
-    const decision = decideHome(await this.reader.authenticate(request));
-    if (!decision.allowed) throw refusal(decision);
+    const reader = await this.reader.authenticate(request);
+    const decision = decideHome(reader);
+    if (!decision.allowed) {
+      await this.audit(request, reader, 'R', false, ['CareConsoleHome'], []);
+      throw refusal(decision);
+    }
     return { role: decision.role, id: decision.id };
   }
 
@@ -46,14 +50,20 @@ export class CareConsoleAccess {
     return decision.id;
   }
 
-  /** The caller's view of the member, audited under `resourceTypes`. */
-  async member(request: Request, memberId: string, action: Action, resourceTypes: readonly string[]): Promise<{ view: ConsoleView }> {
+  /**
+   * The caller's view of the member, audited under `resourceTypes`. `then` decides what this view may do
+   * with the thing at hand (e.g. only one's own copy of an alert): audited once, with the final outcome.
+   */
+  async member(request: Request, memberId: string, action: Action, resourceTypes: readonly string[], then?: (view: ConsoleView) => Decision): Promise<{ view: ConsoleView }> {
     const reader = await this.reader.authenticate(request);
-    const decision = decideMemberAccess(reader, await memberAccess(this.deps.sql, memberId));
+    const access = decideMemberAccess(reader, await memberAccess(this.deps.sql, memberId));
+    const decision = access.allowed && then ? then(access.view) : access;
     await this.audit(request, reader, action, decision.allowed, resourceTypes, [memberId]);
     if (!decision.allowed) throw refusal(decision);
-    return { view: decision.view };
+    if (!access.allowed) throw refusal(access);
+    return { view: access.view };
   }
+
 
   /**
    * A group's facilitator: `load` runs only once that is decided (it calls the services), and the access

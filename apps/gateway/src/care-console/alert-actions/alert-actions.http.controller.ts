@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, HttpCode, Param, Post, Req, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { checkAcknowledgement, checkResolution, decideAlertAction, type Checked, type LiaisonAlert } from '@carecircle/gateway/application';
@@ -38,9 +38,7 @@ export class AlertActionsHttpController {
   private async act(request: Request, alertId: string, step: 'acknowledgement' | 'resolution', input: Checked<object>) {
     const by = await this.access.person(request);
     const alert = await this.services.call<LiaisonAlert>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}`);
-    const { view } = await this.access.member(request, alert.memberId, 'U', ['Communication']);
-    const action = decideAlertAction(view, alert);
-    if (!action.allowed) throw new ForbiddenException(action.reason);
+    await this.access.member(request, alert.memberId, 'U', ['Communication'], (view) => decideAlertAction(view, alert));
     if (!input.ok) throw new UnprocessableEntityException(input.message);
     const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}/${step}`, { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } });
     // Liaison's inbox shows the new state within moments; the answer says what was asked and what liaison recorded.
