@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { viewOf } from '@carecircle/gateway/domain';
+import { alertRecipientRolesShownTo, isShownTo, viewOf } from '@carecircle/gateway/domain';
 import { InvalidCursorError, latestTimelineChange, readTimeline, readTimelineChanges } from '@carecircle/gateway/read-models';
 import { TimelineReader } from './timeline-reader';
 import { TimelineQueryDto } from './timeline.request.dto';
@@ -42,6 +42,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
         ...(query.types ? { kinds: query.types } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
         limit: query.limit ?? 50,
+        ...(alertRecipientRolesShownTo(viewer) ? { alertRecipientRoles: alertRecipientRolesShownTo(viewer) } : {}),
       });
       return { memberId, entries: page.entries.map((entry) => viewOf(entry, viewer)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     } catch (error) {
@@ -73,7 +74,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
       polling = true;
       try {
         const changes = await readTimelineChanges(this.deps.sql, memberId, last);
-        for (const entry of changes.entries) response.write(`event: entry\ndata: ${JSON.stringify(viewOf(entry, viewer))}\n\n`);
+        for (const entry of changes.entries.filter((candidate) => isShownTo(candidate, viewer))) response.write(`event: entry\ndata: ${JSON.stringify(viewOf(entry, viewer))}\n\n`);
         if (changes.entries.length) response.write(`id: ${changes.lastChange}\n\n`);
         last = changes.lastChange;
       } catch {

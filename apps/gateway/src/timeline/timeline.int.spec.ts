@@ -87,6 +87,10 @@ describe('care timeline read model (PostgreSQL)', () => {
     expect(new Set(alerts.entries.map((entry) => entry.kind))).toEqual(new Set(['alert']));
     const late = await readTimeline(sql, MEMBER, { limit: 100, from: '2026-04-01T00:00:00Z' });
     expect(late.entries.every((entry) => entry.at >= '2026-04-01')).toBe(true);
+    // The fixture alert is the psychiatrist's copy: a facilitator's timeline leaves it out, the care team's keeps it.
+    expect(alerts.entries.map((entry) => entry.details['recipientRole'])).toContain('attending-psychiatrist');
+    const facilitatorCopies = await readTimeline(sql, MEMBER, { limit: 100, kinds: ['alert'], alertRecipientRoles: ['facilitator'] });
+    expect(facilitatorCopies.entries).toEqual([]);
   });
 
   it("numbers one member's changes in commit order: a live reader polling between two writers' commits skips nothing", async () => {

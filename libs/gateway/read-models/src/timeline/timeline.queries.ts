@@ -7,6 +7,8 @@ export interface TimelineQuery {
   kinds?: readonly TimelineKind[];
   cursor?: string;
   limit: number;
+  /** Only these recipients' copies of alerts (`alertRecipientRolesShownTo`); absent: every copy. */
+  alertRecipientRoles?: readonly string[];
 }
 
 export interface TimelinePage {
@@ -44,9 +46,10 @@ export async function readTimeline(sql: Sql, memberId: string, query: TimelineQu
         AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
         AND ($4::text[] IS NULL OR kind = ANY($4::text[]))
         AND ($5::timestamptz IS NULL OR (at, source_event_id) > ($5::timestamptz, $6::text))
+        AND ($8::text[] IS NULL OR kind <> 'alert' OR entry->'details'->>'recipientRole' = ANY($8::text[]))
       ORDER BY at, source_event_id
       LIMIT $7`,
-    [memberId, query.from ?? null, query.to ?? null, query.kinds?.length ? query.kinds : null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
+    [memberId, query.from ?? null, query.to ?? null, query.kinds?.length ? query.kinds : null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1, query.alertRecipientRoles ?? null],
   );
   const entries = rows.slice(0, query.limit).map((row) => row.entry);
   const last = entries.at(-1);
