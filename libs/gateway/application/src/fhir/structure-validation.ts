@@ -6,7 +6,7 @@ import { checkRequiredCodes, loadTerminology } from './terminology';
 
 let indexed = false;
 
-/** Loads the FHIR R4 base structure definitions into @medplum/core, and the R4 terminology, once per process (about 0.5 s). */
+/** Loads the FHIR R4 base structure definitions into @medplum/core, and the R4 terminology, once per process (a few seconds at start-up). */
 export function loadFhirDefinitions(): void {
   if (indexed) return;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);

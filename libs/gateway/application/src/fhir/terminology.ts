@@ -26,7 +26,6 @@ interface CodedElement {
   key: string;
   /** FHIRPath name (a choice type's name without its type suffix). */
   name: string;
-  isArray: boolean;
   type: string;
   /** Set when the element carries a required binding on a coded type. */
   valueSet?: { url: string; label: string };
@@ -35,14 +34,18 @@ interface CodedElement {
 const CODED_TYPES = new Set(['code', 'Coding', 'CodeableConcept']);
 const SOURCES = ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/r4/v2-tables.json'];
 
-let codeSystems: Map<string, CodeSystem> | undefined;
-let valueSets: Map<string, ValueSet> | undefined;
+interface Terminology {
+  codeSystems: ReadonlyMap<string, CodeSystem>;
+  valueSets: ReadonlyMap<string, ValueSet>;
+}
+
+let terminology: Terminology | undefined;
 const expansions = new Map<string, Expansion>();
 const plans = new Map<string, CodedElement[]>();
 
-/** Reads the R4 terminology bundles once per process (about 0.3 s); expansions are computed on first use. */
-export function loadTerminology(): void {
-  if (codeSystems && valueSets) return;
+/** Reads the R4 terminology bundles once per process (about 0.5 s); each ValueSet is expanded on first use. */
+export function loadTerminology(): Terminology {
+  if (terminology) return terminology;
   const systems = new Map<string, CodeSystem>();
   const sets = new Map<string, ValueSet>();
   for (const source of SOURCES) {
@@ -52,28 +55,27 @@ export function loadTerminology(): void {
       if (resource?.resourceType === 'ValueSet' && resource.url && !sets.has(resource.url)) sets.set(resource.url, resource);
     }
   }
-  codeSystems = systems;
-  valueSets = sets;
+  terminology = { codeSystems: systems, valueSets: sets };
+  return terminology;
 }
 
 /** The codes of a ValueSet by system, or `undefined` when it cannot be enumerated locally (see above). */
 export function expandValueSet(url: string): Expansion {
-  loadTerminology();
+  const { valueSets, codeSystems } = loadTerminology();
   const canonical = url.split('|')[0];
   if (expansions.has(canonical)) return expansions.get(canonical);
-  expansions.set(canonical, undefined); // guards against import cycles
-  const expansion = expand(valueSets!.get(canonical), new Set([canonical]));
+  expansions.set(canonical, undefined); // a ValueSet importing itself, directly or not, is skipped
+  const expansion = expand(valueSets.get(canonical), codeSystems);
   expansions.set(canonical, expansion);
   return expansion;
 }
 
-function expand(valueSet: ValueSet | undefined, seen: Set<string>): Expansion {
+function expand(valueSet: ValueSet | undefined, codeSystems: Terminology['codeSystems']): Expansion {
   if (!valueSet?.compose?.include?.length) return undefined;
   const codes = new Map<string, Set<string>>();
   for (const include of valueSet.compose.include) {
     if (include.filter?.length || (!include.system && !include.valueSet?.length)) return undefined;
     for (const imported of include.valueSet ?? []) {
-      if (seen.has(imported.split('|')[0])) return undefined;
       const other = expandValueSet(imported);
       if (!other) return undefined;
       for (const [system, set] of other) union(codes, system, set);
@@ -82,7 +84,7 @@ function expand(valueSet: ValueSet | undefined, seen: Set<string>): Expansion {
     if (include.concept?.length) {
       union(codes, include.system, include.concept.map((concept) => concept.code));
     } else {
-      const system = codeSystems!.get(include.system);
+      const system = codeSystems.get(include.system);
       if (system?.content !== 'complete' || !system.concept?.length) return undefined;
       union(codes, include.system, flatten(system.concept));
     }
@@ -121,7 +123,7 @@ function planFor(typeName: string): CodedElement[] {
     for (const { code } of element.type ?? []) {
       const key = choice ? `${name}${code[0].toUpperCase()}${code.slice(1)}` : name;
       const valueSet = CODED_TYPES.has(code) ? requiredValueSet(element.binding) : undefined;
-      if (valueSet || code === 'Resource' || !isPrimitive(code)) plan.push({ key, name, isArray: element.isArray ?? element.max > 1, type: code, ...(valueSet ? { valueSet } : {}) });
+      if (valueSet || code === 'Resource' || !isPrimitive(code)) plan.push({ key, name, type: code, ...(valueSet ? { valueSet } : {}) });
     }
   }
   return plan;
@@ -161,18 +163,18 @@ function visit(value: Record<string, unknown>, typeName: string, path: string, i
     const items = Array.isArray(raw) ? raw : [raw];
     items.forEach((item, index) => {
       const at = `${path}.${element.name}${Array.isArray(raw) ? `[${index}]` : ''}`;
-      if (element.valueSet) checkCoded(item, element, at, issues);
+      if (element.valueSet) checkCoded(item, element, element.valueSet, at, issues);
       else if (element.type === 'Resource') visitResource(item as Resource, at, issues);
       else if (item && typeof item === 'object') visit(item as Record<string, unknown>, element.type, at, issues);
     });
   }
 }
 
-function checkCoded(item: unknown, element: CodedElement, at: string, issues: FhirIssue[]): void {
-  const expansion = expandValueSet(element.valueSet!.url);
+function checkCoded(item: unknown, element: CodedElement, valueSet: NonNullable<CodedElement['valueSet']>, at: string, issues: FhirIssue[]): void {
+  const expansion = expandValueSet(valueSet.url);
   if (!expansion) return;
   if (element.type === 'code') {
-    if (typeof item === 'string' && !inAnySystem(expansion, item)) issues.push(notInValueSet(at, element));
+    if (typeof item === 'string' && !inAnySystem(expansion, item)) issues.push(notInValueSet(at, valueSet));
     return;
   }
   const codings: unknown[] = element.type === 'Coding' ? [item] : Array.isArray((item as { coding?: unknown })?.coding) ? (item as { coding: unknown[] }).coding : [];
@@ -180,7 +182,7 @@ function checkCoded(item: unknown, element: CodedElement, at: string, issues: Fh
     const { system, code } = (coding ?? {}) as Coding;
     const codes = system ? expansion.get(system) : undefined;
     if (codes && typeof code === 'string' && !codes.has(code)) {
-      issues.push(notInValueSet(element.type === 'Coding' ? `${at}.code` : `${at}.coding[${index}].code`, element));
+      issues.push(notInValueSet(element.type === 'Coding' ? `${at}.code` : `${at}.coding[${index}].code`, valueSet));
     }
   });
 }
@@ -191,8 +193,8 @@ function inAnySystem(expansion: NonNullable<Expansion>, code: string): boolean {
 }
 
 /** Names the element and the value set, never the submitted value. */
-function notInValueSet(expression: string, element: CodedElement): FhirIssue {
+function notInValueSet(expression: string, valueSet: NonNullable<CodedElement['valueSet']>): FhirIssue {
   const elementPath = expression.replace(/\[\d+\]/g, '');
-  return { severity: 'error', code: 'code-invalid', text: `The code of ${elementPath} is not in the required value set ${element.valueSet!.label}`, expression };
+  return { severity: 'error', code: 'code-invalid', text: `The code of ${elementPath} is not in the required value set ${valueSet.label}`, expression };
 }
 
