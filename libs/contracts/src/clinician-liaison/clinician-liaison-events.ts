@@ -102,4 +102,24 @@ export const TreatmentPlanUpdated = defineEvent({
   }),
 });
 
-export const clinicianLiaisonEventList = [CoordinationAlertRaised, AlertAcknowledged, AlertEscalated, AlertResolved, MedicationChanged, TreatmentPlanUpdated] as const;
+/**
+ * The member's consent to show facilitators drug names and doses, as it stands after the member's
+ * profile was recorded (first time or changed). The value may repeat when another profile field changed:
+ * consumers keep the latest value rather than treat every event as a change.
+ */
+export const MedicationSharingWithFacilitatorChanged = defineEvent({
+  type: 'MedicationSharingWithFacilitatorChanged',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({ shareMedicationDetailsWithFacilitator: z.boolean(), changedAt: instant }),
+});
+
+export const clinicianLiaisonEventList = [
+  CoordinationAlertRaised,
+  AlertAcknowledged,
+  AlertEscalated,
+  AlertResolved,
+  MedicationChanged,
+  TreatmentPlanUpdated,
+  MedicationSharingWithFacilitatorChanged,
+] as const;

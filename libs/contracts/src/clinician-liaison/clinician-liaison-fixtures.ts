@@ -1,5 +1,5 @@
 import type { EventOf } from '../envelope';
-import { AlertAcknowledged, AlertEscalated, AlertResolved, CoordinationAlertRaised, MedicationChanged, TreatmentPlanUpdated } from './clinician-liaison-events';
+import { AlertAcknowledged, AlertEscalated, AlertResolved, CoordinationAlertRaised, MedicationChanged, MedicationSharingWithFacilitatorChanged, TreatmentPlanUpdated } from './clinician-liaison-events';
 
 const base = { schemaVersion: 1, occurredAt: '2026-03-10T09:00:00.000Z', correlationId: 'corr-liaison-01', causationId: 'cmd-liaison-01', subject: 'mbr_synthetic_0001' } as const;
 const alertId = '5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01';
@@ -51,4 +51,10 @@ export const clinicianLiaisonFixtures = {
     type: 'TreatmentPlanUpdated',
     payload: { plan: 'palliative-plan', planId: 'plan_synthetic_01', change: 'started', updatedAt: '2026-03-10T09:00:00.000Z' },
   } satisfies EventOf<typeof TreatmentPlanUpdated>,
+  MedicationSharingWithFacilitatorChanged: {
+    ...base,
+    eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f07',
+    type: 'MedicationSharingWithFacilitatorChanged',
+    payload: { shareMedicationDetailsWithFacilitator: true, changedAt: '2026-03-10T09:00:00.000Z' },
+  } satisfies EventOf<typeof MedicationSharingWithFacilitatorChanged>,
 };

@@ -5,6 +5,7 @@ import {
   AlertResolved,
   CoordinationAlertRaised,
   MedicationChanged,
+  MedicationSharingWithFacilitatorChanged,
   TreatmentPlanUpdated,
   type IntegrationEvent,
 } from '@carecircle/contracts';
@@ -36,6 +37,9 @@ export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | nu
     },
   });
   switch (event.type) {
+    // Recorded only when the profile is new or differs; the gateway's timeline redaction needs the consent.
+    case 'MemberProfileRecorded':
+      return out(MedicationSharingWithFacilitatorChanged, { shareMedicationDetailsWithFacilitator: event.data.shareMedicationDetailsWithFacilitator, changedAt: event.data.recordedAt });
     case 'AlertRaised': {
       const { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt } = event.data;
       return out(CoordinationAlertRaised, { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt });

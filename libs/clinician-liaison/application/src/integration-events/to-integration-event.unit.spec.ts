@@ -47,6 +47,16 @@ describe('clinician-liaison integration events (producer contract)', () => {
     expect(parse('MedicationChanged', stopped!.value)).toEqual(stopped!.value);
   });
 
+  it('publishes the medication-sharing consent from the recorded profile, and nothing else of the profile', () => {
+    const c = f.MedicationSharingWithFacilitatorChanged;
+    const profile = { memberId, birthDate: '1961-04-02', cohort: 'general', shareMedicationDetailsWithFacilitator: true, part2Consent: true, recordedAt: c.payload.changedAt };
+    const out = toIntegrationEvent(recorded('MemberProfileRecorded', c.eventId, c.occurredAt, profile));
+    expect(out).toEqual({ topic: 'carecircle.clinician-liaison.v1', key: memberId, value: c });
+    expect(JSON.stringify(out)).not.toMatch(/1961|part2|cohort/);
+    const withdrawn = toIntegrationEvent(recorded('MemberProfileRecorded', c.eventId, c.occurredAt, { ...profile, shareMedicationDetailsWithFacilitator: false }));
+    expect(parse('MedicationSharingWithFacilitatorChanged', withdrawn?.value).payload).toEqual({ shareMedicationDetailsWithFacilitator: false, changedAt: c.payload.changedAt });
+  });
+
   it('keeps internal facts off the bus', () => {
     expect(toIntegrationEvent(recorded('ExternalFactRecorded', f.AlertResolved.eventId, f.AlertResolved.occurredAt, { memberId }))).toBeNull();
   });

@@ -1,10 +1,14 @@
 import type { AlertLifecycle, Severity, TimelineEntry, TimelineKind, TimelineSourceEvent, TimelineViewer } from './timeline-entry';
 
-/** Who may see a member, learnt from the events: group rosters and facilitators, and the care team. */
+/**
+ * Who may see a member, learnt from the events: group rosters and facilitators, and the care team; and
+ * how much facilitators see (the member's consent to share medication details).
+ */
 export type AccessFact =
   | { kind: 'group-facilitators'; groupId: string; facilitatorIds: readonly string[] }
   | { kind: 'group-member'; groupId: string; memberId: string; present: boolean }
-  | { kind: 'care-team'; memberId: string; clinicianId: string };
+  | { kind: 'care-team'; memberId: string; clinicianId: string }
+  | { kind: 'medication-sharing'; memberId: string; shareMedication: boolean };
 
 type Payload = Readonly<Record<string, unknown>>;
 
@@ -29,6 +33,8 @@ export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
       return p['recipientRole'] === 'facilitator' ? [] : clinician('recipientId');
     case 'AlertEscalated':
       return clinician('escalatedTo');
+    case 'MedicationSharingWithFacilitatorChanged':
+      return member.startsWith('mbr_') ? [{ kind: 'medication-sharing', memberId: member, shareMedication: p['shareMedicationDetailsWithFacilitator'] === true }] : [];
     default:
       return [];
   }

@@ -12,6 +12,7 @@ export const TIMELINE_EVENT_TYPES = [
   'SchedulingConflictDetected', 'SchedulingConflictResolved', 'TherapeuticOverloadResolved',
   // clinician-liaison
   'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'MedicationChanged', 'TreatmentPlanUpdated',
+  'MedicationSharingWithFacilitatorChanged',
   // outcomes
   'MeasureRecorded', 'MeasureCorrected', 'ImprovementDetected', 'DeteriorationDetected', 'SuicidalIdeationReported',
 ] as const;
@@ -24,6 +25,11 @@ export function isTimelineEventType(type: string): type is TimelineEventType {
 /** What the projection knows beyond the event: the members of a group (for group-level events). */
 export interface TimelineContext {
   groupMembers: readonly string[];
+  /**
+   * The member's consent to share medication details before a `MedicationSharingWithFacilitatorChanged`
+   * (undefined: none yet). Liaison repeats the value when another profile field changes; a repeat adds no entry.
+   */
+  medicationSharingBefore?: boolean;
 }
 
 const NO_CONTEXT: TimelineContext = { groupMembers: [] };
@@ -167,6 +173,10 @@ function draft(type: TimelineEventType, event: TimelineSourceEvent): Draft | und
         facilitatorView: { title: `Medication change: ${watch}`, details: { change: p['change'], changedAt: p['changedAt'] } },
       };
     }
+    case 'MedicationSharingWithFacilitatorChanged':
+      return p['shareMedicationDetailsWithFacilitator'] === true
+        ? { at, kind: 'consent', title: 'Medication details shared with facilitators', details: p }
+        : { at, kind: 'consent', title: 'Medication details no longer shared with facilitators', details: p };
     case 'TreatmentPlanUpdated':
       return { at, kind: 'treatment', title: `${p['plan'] === 'cbt-course' ? 'CBT course' : 'Palliative plan'} ${words(str(p, 'change'))}`, details: p };
     case 'MeasureRecorded':
@@ -210,6 +220,7 @@ function contactName(kind: string): string {
 /** New and changed entries for `event`, given the entries already on the timeline (to advance alert lifecycles). */
 export function changesFor(entries: readonly TimelineEntry[], event: TimelineSourceEvent, context: TimelineContext = NO_CONTEXT): TimelineEntry[] {
   if (!isTimelineEventType(event.type)) return [];
+  if (event.type === 'MedicationSharingWithFacilitatorChanged' && (event.payload as Payload)['shareMedicationDetailsWithFacilitator'] === context.medicationSharingBefore) return [];
   const shape = draft(event.type, event);
   if (!shape) return [];
   const { facilitatorView, ...rest } = shape;

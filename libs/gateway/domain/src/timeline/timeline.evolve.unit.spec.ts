@@ -55,4 +55,11 @@ describe('care timeline evolve', () => {
     expect(evolve([], event('GroupFormed', { groupId: 'grp_a', facilitatorIds: ['fac_1'] }, { subject: 'grp_a' }))).toEqual([]);
     expect(evolve([], event('SomethingNew', {}))).toEqual([]);
   });
+
+  it('records the medication-sharing consent as a consent entry, once per change', () => {
+    const sharing = (share: boolean, id: string) => event('MedicationSharingWithFacilitatorChanged', { shareMedicationDetailsWithFacilitator: share, changedAt: '2026-03-12T09:00:00.000Z' }, { eventId: id });
+    expect(evolve([], sharing(true, 's1')).map((entry) => [entry.kind, entry.title])).toEqual([['consent', 'Medication details shared with facilitators']]);
+    expect(evolve([], sharing(false, 's2'), { groupMembers: [], medicationSharingBefore: true })[0]?.title).toBe('Medication details no longer shared with facilitators');
+    expect(evolve([], sharing(true, 's3'), { groupMembers: [], medicationSharingBefore: true })).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { CreateTimelineTables1764400000000 } from './1764400000000-create-timeline-tables';
+import { CreateTimelineMemberSharing1764700000000 } from './1764700000000-create-timeline-member-sharing';
 
-export { CreateTimelineTables1764400000000 };
-export const timelineMigrations = [CreateTimelineTables1764400000000];
+export { CreateTimelineMemberSharing1764700000000, CreateTimelineTables1764400000000 };
+export const timelineMigrations = [CreateTimelineTables1764400000000, CreateTimelineMemberSharing1764700000000];
 export * from './timeline.projection';
 export * from './timeline.queries';

@@ -33,7 +33,20 @@ async function applyAccessFact(sql: Sql, fact: AccessFact): Promise<void> {
     case 'care-team':
       await sql(`INSERT INTO gateway.timeline_care_team (member_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [fact.memberId, fact.clinicianId]);
       return;
+    case 'medication-sharing':
+      await sql(
+        `INSERT INTO gateway.timeline_member_sharing (member_id, share_medication) VALUES ($1, $2)
+         ON CONFLICT (member_id) DO UPDATE SET share_medication = excluded.share_medication`,
+        [fact.memberId, fact.shareMedication],
+      );
+      return;
   }
+}
+
+/** The member's consent to show facilitators medication details; undefined until liaison told us. */
+export async function medicationSharingOf(sql: Sql, memberId: string): Promise<boolean | undefined> {
+  const [row] = await sql<{ share_medication: boolean }>(`SELECT share_medication FROM gateway.timeline_member_sharing WHERE member_id = $1`, [memberId]);
+  return row?.share_medication;
 }
 
 /** Namespace (first key) of the per-member advisory locks, apart from any other lock in the database. */
@@ -66,6 +79,8 @@ export interface ApplyOptions {
  * other instead of both starting from the old entry.
  */
 export async function applyToTimeline(sql: Sql, event: TimelineSourceEvent, options: ApplyOptions = { serialiseMembers: true }): Promise<void> {
+  // Read before the fact overwrites it: a repeated consent value adds no entry.
+  const medicationSharingBefore = event.type === 'MedicationSharingWithFacilitatorChanged' ? await medicationSharingOf(sql, event.subject) : undefined;
   for (const fact of accessFactsOf(event)) await applyAccessFact(sql, fact);
   const payload = event.payload as Record<string, unknown>;
   const aboutMember = event.subject.startsWith('mbr_');
@@ -77,7 +92,7 @@ export async function applyToTimeline(sql: Sql, event: TimelineSourceEvent, opti
     typeof payload['alertId'] === 'string'
       ? (await sql<{ entry: TimelineEntry }>(`SELECT entry FROM gateway.timeline_entry WHERE member_id = $1 AND alert_id = $2`, [event.subject, payload['alertId']])).map((row) => row.entry)
       : [];
-  for (const entry of changesFor(existing, event, { groupMembers })) {
+  for (const entry of changesFor(existing, event, { groupMembers, ...(medicationSharingBefore === undefined ? {} : { medicationSharingBefore }) })) {
     await sql(
       `INSERT INTO gateway.timeline_entry (member_id, source_event_id, at, kind, alert_id, entry) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (member_id, source_event_id) DO UPDATE SET entry = excluded.entry, changed_seq = nextval('gateway.timeline_change_seq')`,
@@ -108,7 +123,7 @@ export interface RebuildProgress {
  * inside a transaction the caller opens and commits.
  */
 export async function rebuildTimeline(sql: Sql, onProgress: (progress: RebuildProgress) => void = () => undefined, batchSize = 1_000): Promise<RebuildProgress> {
-  await sql(`TRUNCATE gateway.timeline_entry, gateway.timeline_group_facilitator, gateway.timeline_group_member, gateway.timeline_care_team`);
+  await sql(`TRUNCATE gateway.timeline_entry, gateway.timeline_group_facilitator, gateway.timeline_group_member, gateway.timeline_care_team, gateway.timeline_member_sharing`);
   const [{ total } = { total: '0' }] = await sql<{ total: string }>(`SELECT count(*)::text AS total FROM gateway.timeline_source_event`);
   const progress = { done: 0, total: Number(total) };
   onProgress(progress);

@@ -1,5 +1,5 @@
 import type { TimelineEntry, TimelineKind } from '@carecircle/gateway/domain';
-import type { Sql } from './timeline.projection';
+import { medicationSharingOf, type Sql } from './timeline.projection';
 
 export interface TimelineQuery {
   from?: string;
@@ -74,7 +74,7 @@ export async function latestTimelineChange(sql: Sql, memberId: string): Promise<
 export interface MemberAccess {
   facilitatorIds: string[];
   clinicianIds: string[];
-  /** The member's consent to show facilitators treatment details. No integration event carries it yet: always false. */
+  /** The member's consent to show facilitators treatment details (liaison's MedicationSharingWithFacilitatorChanged); false until given. */
   consentToShareMedication: boolean;
 }
 
@@ -85,5 +85,6 @@ export async function memberAccess(sql: Sql, memberId: string): Promise<MemberAc
     [memberId],
   );
   const clinicians = await sql<{ id: string }>(`SELECT clinician_id AS id FROM gateway.timeline_care_team WHERE member_id = $1`, [memberId]);
-  return { facilitatorIds: facilitators.map((row) => row.id), clinicianIds: clinicians.map((row) => row.id), consentToShareMedication: false };
+  const consentToShareMedication = (await medicationSharingOf(sql, memberId)) === true;
+  return { facilitatorIds: facilitators.map((row) => row.id), clinicianIds: clinicians.map((row) => row.id), consentToShareMedication };
 }
