@@ -13,6 +13,7 @@ const common = {
 };
 
 module.exports = {
+  testResultsProcessor: '<rootDir>/tools/jest/write-results.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
     // Real databases, brokers and processes on a 2-core machine: generous bounds, never expected timings.
