@@ -8,6 +8,7 @@ import {
   ConditionRecorded,
   ConsentReceived,
   EncounterRecorded,
+  enrollmentEvents,
   MeasureRecorded,
   MedicationOrdered,
   MedicationStatementRecorded,
@@ -90,7 +91,8 @@ export class MemberFactsKafkaController {
         on(MemberEnrolled, (e) => record(e.subject, e, { kind: 'group-joined', groupId: e.payload.groupId, at: e.payload.enrolledAt })),
         on(MemberWithdrew, (e) => record(e.subject, e, { kind: 'group-left', groupId: e.payload.groupId, at: e.payload.withdrewAt })),
       ],
-      ignore: ['ReferralReceived'],
+      // Everything else enrollment publishes (screening, consent, waitlist) is not liaison's; a type added later still warns.
+      ignore: enrollmentEvents.map((definition) => definition.type).filter((type) => type !== MemberEnrolled.type && type !== MemberWithdrew.type),
     });
     this.scheduling = consumer.forTopic(Topics.scheduling, {
       routes: [
