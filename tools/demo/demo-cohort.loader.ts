@@ -274,12 +274,21 @@ async function startMedication(api: Api, member: DemoMember, members: readonly D
     const inbox = await api.liaison.get<{ memberId?: string }[]>(`/api/liaison/clinicians/${DEMO_PSYCHIATRIST}/alerts`);
     return inbox.status === 200 && Array.isArray(inbox.body) ? inbox.body.filter((alert) => alert.memberId !== undefined && cohort.has(alert.memberId)) : [];
   };
-  const alerts = await waitFor(
-    async () => {
-      const found = await alertsAbout();
-      return expected.every((memberId) => found.some((alert) => alert.memberId === memberId)) ? found : undefined;
-    },
-    { timeoutMs: waitMs, intervalMs: 250, description: `clinician-liaison to alert ${DEMO_PSYCHIATRIST} about the antidepressant start and the worsening PHQ-9` },
-  );
+  const allExpected = async () => {
+    const found = await alertsAbout();
+    return expected.every((memberId) => found.some((alert) => alert.memberId === memberId)) ? found : undefined;
+  };
+  // Liaison judges the antidepressant rule when the medication changes. A start that reached it before the
+  // member's enrolment did (two paths: REST and Kafka) raises nothing, so after a while the start is sent
+  // again as a dose change, which liaison judges with the enrolment known.
+  const firstTry = await waitFor(allExpected, { timeoutMs: Math.floor(waitMs / 3), intervalMs: 250, description: 'the first alerts' }).catch(() => undefined);
+  if (!firstTry) {
+    const start = medicationStartOf(member);
+    const change = { dailyDose: start.dailyDose + 25, doseUnit: start.doseUnit, frequency: start.frequency, prescriberId: start.prescriberId };
+    expectStatus(await api.liaison.put(`/api/liaison/members/${member.memberId}/medications/${start.medicationId}/dose`, change), [202], 'medication dose change');
+  }
+  const alerts =
+    firstTry ??
+    (await waitFor(allExpected, { timeoutMs: waitMs, intervalMs: 250, description: `clinician-liaison to alert ${DEMO_PSYCHIATRIST} about the antidepressant start and the worsening PHQ-9` }));
   log(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} for ${DEMO_PSYCHIATRIST} (antidepressant started while in a group, worsening PHQ-9)`);
 }
