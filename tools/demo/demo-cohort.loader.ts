@@ -274,26 +274,13 @@ async function startMedication(api: Api, member: DemoMember, members: readonly D
     const inbox = await api.liaison.get<{ memberId?: string }[]>(`/api/liaison/clinicians/${DEMO_PSYCHIATRIST}/alerts`);
     return inbox.status === 200 && Array.isArray(inbox.body) ? inbox.body.filter((alert) => alert.memberId !== undefined && cohort.has(alert.memberId)) : [];
   };
-  const allExpected = async () => {
-    const found = await alertsAbout();
-    return expected.every((memberId) => found.some((alert) => alert.memberId === memberId)) ? found : undefined;
-  };
-  // Liaison judges the antidepressant rule when the medication changes. A start that reached it before the
-  // member's enrolment did (REST is quicker than a consumer still joining its group) raises nothing, so
-  // while no alert about that member exists the start is re-sent as a dose change, every 15 s, within the bound.
-  const budgetMs = Math.max(waitMs, 120_000);
-  const deadline = Date.now() + budgetMs;
-  const start = medicationStartOf(member);
-  let alerts: Awaited<ReturnType<typeof alertsAbout>> | undefined;
-  for (let attempt = 1; !alerts; attempt++) {
-    const remaining = deadline - Date.now();
-    alerts = await waitFor(allExpected, { timeoutMs: Math.max(1_000, Math.min(15_000, remaining)), intervalMs: 250, description: 'the alerts' }).catch(() => undefined);
-    if (alerts) break;
-    if (Date.now() >= deadline) throw new Error(`Timed out after ${budgetMs} ms waiting for clinician-liaison to alert ${DEMO_PSYCHIATRIST} about the antidepressant start and the worsening PHQ-9`);
-    if (!(await alertsAbout()).some((alert) => alert.memberId === member.memberId)) {
-      const change = { dailyDose: start.dailyDose + 25 * attempt, doseUnit: start.doseUnit, frequency: start.frequency, prescriberId: start.prescriberId };
-      expectStatus(await api.liaison.put(`/api/liaison/members/${member.memberId}/medications/${start.medicationId}/dose`, change), [202], 'medication dose change');
-    }
-  }
+  // Liaison judges the start when it arrives and again when it learns of the enrolment, whichever comes last.
+  const alerts = await waitFor(
+    async () => {
+      const found = await alertsAbout();
+      return expected.every((memberId) => found.some((alert) => alert.memberId === memberId)) ? found : undefined;
+    },
+    { timeoutMs: waitMs, intervalMs: 250, description: `clinician-liaison to alert ${DEMO_PSYCHIATRIST} about the antidepressant start and the worsening PHQ-9` },
+  );
   log(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} for ${DEMO_PSYCHIATRIST} (antidepressant started while in a group, worsening PHQ-9)`);
 }

@@ -55,6 +55,7 @@ export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): { ru
     rules: {
       ...defaultRuleConfig,
       overloadCap: num('LIAISON_OVERLOAD_CAP', defaultRuleConfig.overloadCap),
+      antidepressantWatchDays: num('LIAISON_ANTIDEPRESSANT_WATCH_DAYS', defaultRuleConfig.antidepressantWatchDays),
       conflictWindowMinutes: num('LIAISON_CONFLICT_WINDOW_MINUTES', defaultRuleConfig.conflictWindowMinutes),
       mmeInfo: num('LIAISON_MME_INFO', defaultRuleConfig.mmeInfo),
       mmeWarning: num('LIAISON_MME_WARNING', defaultRuleConfig.mmeWarning),

@@ -211,6 +211,24 @@ describe('clinician-liaison (integration)', () => {
     expect(await alertsOf()).toHaveLength(4);
   });
 
+  it('raises the same pair once when the enrolment arrives over Kafka after the sertraline start, redelivered or not', async () => {
+    const late = 'mbr_int_liaison_0004';
+    const alertsOfLate = () => sql<{ recipient_id: string; severity: string }>("SELECT recipient_id, severity FROM liaison_alert WHERE member_id = $1 AND rule = 'antidepressant-change' ORDER BY recipient_role", [late]);
+    expect((await http('PUT', `/api/liaison/members/${late}/profile`, { birthDate: '2004-01-15', cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false })).status).toBe(200);
+    for (const [clinicianId, role] of [[psy, 'attending-psychiatrist'], [fac, 'facilitator']]) {
+      expect((await http('PUT', `/api/liaison/members/${late}/care-team`, { clinicianId, role })).status).toBe(200);
+    }
+    const medication = { medicationId: 'med_int_late', rxnormCode: '36437', name: 'sertraline', dailyDose: 50, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: psy };
+    expect((await http('POST', `/api/liaison/members/${late}/medications`, medication)).status).toBe(202);
+    expect(await alertsOfLate()).toEqual([]); // not in a group yet, as far as liaison knows
+
+    const enrolled = { ...fixtures.MemberEnrolled, eventId: '5b3c1d2e-8f9a-4b7c-9d1e-2f3a4b5c6d7e', subject: late, payload: { ...fixtures.MemberEnrolled.payload, groupId: 'grp_depression_int', enrolledAt: new Date().toISOString() } };
+    const message = { key: late, value: JSON.stringify(enrolled) };
+    await producer!.send({ topic: Topics.enrollment, acks: -1, messages: [message, message] }); // redelivered
+    const raised = await waitFor(async () => ((await alertsOfLate()).length >= 2 ? alertsOfLate() : undefined), { timeoutMs: 60_000, description: 'the sertraline alerts once liaison learns of the enrolment' });
+    expect(raised.map((a) => [a.recipient_id, a.severity])).toEqual([[psy, 'critical'], [fac, 'critical']]);
+  });
+
   it('pushes each raised alert as a signed webhook, retried after a 503, logged, and as FHIR Communication', async () => {
     const alerts = await alertsOf();
     const deliveries = await waitFor(

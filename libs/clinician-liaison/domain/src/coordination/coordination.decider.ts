@@ -99,12 +99,12 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         return { ...base, careTeam: endMembership(state, event.data.clinicianId, event.data.role, event.data.endedAt) };
       case 'MedicationStarted': {
         const { medicationId, order, classification, startedAt } = event.data;
-        return { ...base, medications: { ...state.medications, [medicationId]: { ...order, medicationId, classification, status: 'active', startedAt } } };
+        return { ...base, medications: { ...state.medications, [medicationId]: { ...order, medicationId, classification, status: 'active', startedAt, changedAt: startedAt } } };
       }
       case 'MedicationDoseChanged': {
-        const { medicationId, dailyDose, doseUnit, frequency, prescriberId } = event.data;
+        const { medicationId, dailyDose, doseUnit, frequency, prescriberId, changedAt } = event.data;
         const current = state.medications[medicationId]!;
-        return { ...base, medications: { ...state.medications, [medicationId]: { ...current, dailyDose, doseUnit, frequency, prescriberId } } };
+        return { ...base, medications: { ...state.medications, [medicationId]: { ...current, dailyDose, doseUnit, frequency, prescriberId, changedAt } } };
       }
       case 'MedicationStopped': {
         const current = state.medications[event.data.medicationId]!;

@@ -42,6 +42,8 @@ export interface Medication extends MedicationOrder {
   classification: MedicationClassification;
   status: 'active' | 'stopped';
   startedAt: string;
+  /** When it was started or its dose last changed. */
+  changedAt: string;
 }
 
 /** Facts other services told us about the member (from their integration events). */

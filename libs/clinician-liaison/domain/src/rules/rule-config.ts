@@ -2,6 +2,8 @@
 export interface RuleConfig {
   /** Rule 1: antidepressant alerts become critical below this age (FDA boxed warning, 18-24 extension). */
   antidepressantCriticalUnderAge: number;
+  /** Rule 1: joining a group this many days from an antidepressant change counts as a change while in a group. */
+  antidepressantWatchDays: number;
   /** Rule 4: gabapentinoid + opioid/CNS depressant is critical from this age. */
   elderlyAge: number;
   /** Rule 6: MME/day bands (CDC 2016). */
@@ -22,6 +24,7 @@ export interface RuleConfig {
 
 export const defaultRuleConfig: RuleConfig = {
   antidepressantCriticalUnderAge: 25,
+  antidepressantWatchDays: 28,
   elderlyAge: 65,
   mmeInfo: 50,
   mmeWarning: 90,

@@ -30,26 +30,57 @@ function finding(f: Omit<Finding, 'summary' | 'minimumNecessarySummary'> & { sum
   return { ...f, summary: clip(f.summary), minimumNecessarySummary: clip(f.minimumNecessarySummary ?? f.summary) };
 }
 
-/** 1. Antidepressant started or dose changed while in a group. */
+/** An antidepressant change to judge: the medication, the event that changed it, and whether it started it. */
+interface AntidepressantChange {
+  medication: Medication;
+  eventId: string;
+  started: boolean;
+}
+
+/**
+ * The changes rule 1 judges on this trigger: the medication the trigger changed, or, when the trigger is a
+ * group join, each antidepressant changed within the watch window of it. The prescriber's order and
+ * enrollment's MemberEnrolled reach liaison by different paths, in either order.
+ */
+function antidepressantChanges(input: RuleInput, config: RuleConfig): AntidepressantChange[] {
+  const { event } = input.trigger;
+  const changed = changedMedication(input);
+  if (changed) return hasAny(changed, ANTIDEPRESSANT_CLASSES) ? [{ medication: changed, eventId: input.trigger.eventId, started: event.type === 'MedicationStarted' }] : [];
+  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'group-joined' || input.before.groups[event.data.fact.groupId]?.active) return [];
+  const joinedAt = Date.parse(event.data.fact.at);
+  const watchMs = config.antidepressantWatchDays * MS_PER_DAY;
+  return active(input.after).flatMap((medication) => {
+    const changes = input.index.medications[medication.medicationId] ?? [];
+    const eventId = changes.at(-1);
+    const recent = Math.abs(joinedAt - Date.parse(medication.changedAt)) <= watchMs;
+    return eventId && recent && hasAny(medication, ANTIDEPRESSANT_CLASSES) ? [{ medication, eventId, started: changes.length === 1 }] : [];
+  });
+}
+
+/**
+ * 1. Antidepressant started or dose changed while in a group. The dedup key names the change, so a change
+ * alerts once whether it is judged when it happens or when the member joins a group.
+ */
 export const antidepressantChange: Rule = (input, config) => {
-  const medication = changedMedication(input);
-  if (!medication || !hasAny(medication, ANTIDEPRESSANT_CLASSES) || !inGroup(input.after)) return [];
+  if (!inGroup(input.after)) return [];
   const years = age(input);
   const young = years !== null && years < config.antidepressantCriticalUnderAge;
-  const started = input.trigger.event.type === 'MedicationStarted';
-  return [
+  return antidepressantChanges(input, config).map(({ medication, eventId, started }) =>
     finding({
       rule: 'antidepressant-change',
       severity: young ? 'critical' : 'warning',
       recipients: ['facilitator', 'attending-psychiatrist'],
-      evidence: { eventIds: [input.trigger.eventId], facts: [`${drugName(medication)} ${started ? 'started' : 'dose changed'}`, ...(young ? [`age under ${config.antidepressantCriticalUnderAge}`] : [])] },
-      dedupKey: `antidepressant-change:${medication.medicationId}:${input.trigger.eventId}`,
+      evidence: {
+        eventIds: eventId === input.trigger.eventId ? [eventId] : [eventId, input.trigger.eventId],
+        facts: [`${drugName(medication)} ${started ? 'started' : 'dose changed'}`, ...(young ? [`age under ${config.antidepressantCriticalUnderAge}`] : [])],
+      },
+      dedupKey: `antidepressant-change:${medication.medicationId}:${eventId}`,
       summary: `${drugName(medication)} ${started ? 'started' : 'dose changed'}: watch for worsening mood, suicidality, unusual behaviour${young ? ' (under 25)' : ''}`,
       minimumNecessarySummary: 'Medication change: watch for activation, worsening mood or unusual behaviour in the first weeks',
       detail: `An antidepressant was ${started ? 'started' : 'changed'} while the member attends a group.${young ? ' The member is under 25 (FDA boxed warning, extended to ages 18-24 in 2007).' : ''} Watch the first weeks closely.`,
       mentionsMedication: true,
     }),
-  ];
+  );
 };
 
 /** 2. PHQ-9 item 9 > 0. */

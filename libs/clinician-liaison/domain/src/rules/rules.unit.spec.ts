@@ -15,9 +15,9 @@ const profile = (birthDate: string, cohort: 'general' | 'palliative' = 'general'
   rec({ type: 'MemberProfileRecorded', data: { memberId, birthDate, cohort, shareMedicationDetailsWithFacilitator: false, part2Consent: false, recordedAt: 'x' } });
 const fact = (f: ExternalFact) => rec({ type: 'ExternalFactRecorded', data: { memberId, sourceEventId: `src-${seq}`, fact: f } });
 const joined = () => fact({ kind: 'group-joined', groupId: 'grp_depression', at: '2026-03-01T10:00:00Z' });
-function start(medicationId: string, name: string, dailyDose: number | null = 50, rxnormCode: string | null = null) {
+function start(medicationId: string, name: string, dailyDose: number | null = 50, rxnormCode: string | null = null, startedAt = 'x') {
   const order: MedicationOrder = { rxnormCode, name, dailyDose, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: 'clin_psy_01' };
-  return rec({ type: 'MedicationStarted', data: { memberId, medicationId, order, classification: classifyMedication({ rxnormCode, name }), startedAt: 'x' } });
+  return rec({ type: 'MedicationStarted', data: { memberId, medicationId, order, classification: classifyMedication({ rxnormCode, name }), startedAt } });
 }
 const changeDose = (medicationId: string, dailyDose: number) =>
   rec({ type: 'MedicationDoseChanged', data: { memberId, medicationId, dailyDose, doseUnit: 'mg', frequency: 'daily', prescriberId: 'clin_psy_01', changedAt: 'x' } });
@@ -49,6 +49,24 @@ describe('coordination rules', () => {
       const second = only(run(rules.antidepressantChange, [...history, changeDose('med_1', 100)]), 'antidepressant-change');
       expect(first.severity).toBe('warning');
       expect(second.dedupKey).not.toBe(first.dedupKey);
+    });
+    it('is judged again when the member joins a group within the watch window of the change: the same change, the same dedup key', () => {
+      const sertraline = start('med_1', 'sertraline', 50, '36437', '2026-03-01T09:00:00.000Z');
+      const join = fact({ kind: 'group-joined', groupId: 'grp_depression', at: '2026-03-01T10:00:00Z' });
+      const f = only(run(rules.antidepressantChange, [profile('2004-01-15'), sertraline, join]), 'antidepressant-change');
+      expect(f).toMatchObject({ severity: 'critical', evidence: { eventIds: [sertraline.eventId, join.eventId] }, dedupKey: `antidepressant-change:med_1:${sertraline.eventId}` });
+      // Judged when it happened, in a group, the change gets the same key: the alert is raised once either way.
+      const inGroupAlready = only(run(rules.antidepressantChange, [profile('2004-01-15'), joined(), sertraline]), 'antidepressant-change');
+      expect(inGroupAlready.dedupKey).toBe(f.dedupKey);
+      // A second group while already in one adds nothing new to judge.
+      expect(run(rules.antidepressantChange, [profile('2004-01-15'), join, sertraline, fact({ kind: 'group-joined', groupId: 'grp_depression', at: '2026-03-02T10:00:00Z' })])).toEqual([]);
+    });
+    it('does not count a join long after the change, nor other drugs at a join', () => {
+      const old = start('med_1', 'sertraline', 50, '36437', '2025-11-01T09:00:00.000Z');
+      const join = () => fact({ kind: 'group-joined', groupId: 'grp_depression', at: '2026-03-01T10:00:00Z' });
+      expect(run(rules.antidepressantChange, [profile('2004-01-15'), old, join()])).toEqual([]);
+      const gabapentin = start('med_2', 'gabapentin', 50, null, '2026-03-01T09:00:00.000Z');
+      expect(run(rules.antidepressantChange, [profile('2004-01-15'), gabapentin, join()])).toEqual([]);
     });
     it('stays silent outside a group or for other drugs', () => {
       expect(run(rules.antidepressantChange, [profile('2004-01-15'), start('med_1', 'sertraline')])).toEqual([]);
