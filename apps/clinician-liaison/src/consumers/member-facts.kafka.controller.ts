@@ -8,7 +8,6 @@ import {
   ConditionRecorded,
   ConsentReceived,
   EncounterRecorded,
-  enrollmentEvents,
   MeasureRecorded,
   MedicationOrdered,
   MedicationStatementRecorded,
@@ -91,8 +90,20 @@ export class MemberFactsKafkaController {
         on(MemberEnrolled, (e) => record(e.subject, e, { kind: 'group-joined', groupId: e.payload.groupId, at: e.payload.enrolledAt })),
         on(MemberWithdrew, (e) => record(e.subject, e, { kind: 'group-left', groupId: e.payload.groupId, at: e.payload.withdrewAt })),
       ],
-      // Everything else enrollment publishes (screening, consent, waitlist) is not liaison's; a type added later still warns.
-      ignore: enrollmentEvents.map((definition) => definition.type).filter((type) => type !== MemberEnrolled.type && type !== MemberWithdrew.type),
+      // Listed one by one, so a type enrollment adds later is logged as unknown rather than dropped unseen.
+      ignore: [
+        'ReferralReceived',
+        'ScreeningCompleted',
+        'PsychiatricEvaluationRequired',
+        'IndividualCounselingRecommended',
+        'ConsentRecorded',
+        'ConsentWithdrawn',
+        'MemberWaitlisted',
+        'SeatOffered',
+        'OfferDeclined',
+        'OfferExpired',
+        'WaitlistLeft',
+      ],
     });
     this.scheduling = consumer.forTopic(Topics.scheduling, {
       routes: [

@@ -24,10 +24,6 @@ export function readTimelineConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     devIdp: config.GATEWAY_DEV_IDP === 'true',
     publicUrl: config.GATEWAY_PUBLIC_URL ?? `http://localhost:${config.PORT ?? '3000'}`,
-    oidc:
-      config.GATEWAY_OIDC_ISSUER && config.GATEWAY_OIDC_JWKS_URL
-        ? { issuer: config.GATEWAY_OIDC_ISSUER, jwksUrl: config.GATEWAY_OIDC_JWKS_URL, audience: config.GATEWAY_OIDC_AUDIENCE }
-        : undefined,
     /** The configured issuer as the gateway's authenticator uses it (JWKS URL optional: discovery). */
     humanIssuer: config.GATEWAY_OIDC_ISSUER
       ? { issuer: config.GATEWAY_OIDC_ISSUER, audience: config.GATEWAY_OIDC_AUDIENCE, ...(config.GATEWAY_OIDC_JWKS_URL ? { jwksUrl: config.GATEWAY_OIDC_JWKS_URL } : {}) }

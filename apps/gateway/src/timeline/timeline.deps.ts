@@ -10,8 +10,6 @@ export interface TimelineDeps {
   clock: Clock;
   /** The development issuer, only when `GATEWAY_DEV_IDP=true`. */
   devIdp?: DevIdentityProvider;
-  /** Humans' tokens from a configured OpenID Connect issuer (`GATEWAY_OIDC_ISSUER` + `GATEWAY_OIDC_JWKS_URL`). */
-  oidc?: { issuer: string; jwksUrl: string; audience: string };
   /** How often the live stream looks for new entries. */
   streamPollMs: number;
 }

@@ -35,6 +35,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto, @Req() request: Request) {
     const memberId = memberIdOf(id);
     const { viewer } = await this.reader.authorize(request, memberId);
+    const alertRecipientRoles = alertRecipientRolesShownTo(viewer);
     try {
       const page = await readTimeline(this.deps.sql, memberId, {
         ...(query.from ? { from: query.from } : {}),
@@ -42,7 +43,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
         ...(query.types ? { kinds: query.types } : {}),
         ...(query.cursor ? { cursor: query.cursor } : {}),
         limit: query.limit ?? 50,
-        ...(alertRecipientRolesShownTo(viewer) ? { alertRecipientRoles: alertRecipientRolesShownTo(viewer) } : {}),
+        ...(alertRecipientRoles ? { alertRecipientRoles } : {}),
       });
       return { memberId, entries: page.entries.map((entry) => viewOf(entry, viewer)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     } catch (error) {

@@ -32,7 +32,6 @@ import { TimelineHttpController } from './timeline.http.controller';
           audit: new PostgresAuditLog(pool),
           clock: systemClock,
           ...(config.devIdp ? { devIdp: await DevIdentityProvider.create(`${config.publicUrl}/dev-idp`) } : {}),
-          ...(config.oidc ? { oidc: config.oidc } : {}),
           streamPollMs: config.streamPollMs,
         };
       },

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
-import { enrollmentEvents, MemberEnrolled, MemberWithdrew, Topics } from '@carecircle/contracts';
+import { MemberEnrolled, MemberWithdrew, Topics } from '@carecircle/contracts';
 import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
 import { projectRosterFact, recordPendingLoadReassessment } from '@carecircle/scheduling/read-models';
 
@@ -31,8 +31,20 @@ export class EnrollmentEventsKafkaController {
           await recordPendingLoadReassessment(tx, { memberId: event.subject, groupId, cause: 'withdrew', at: withdrewAt, causeEventId: event.eventId, correlationId: event.correlationId });
         }),
       ],
-      // Everything else enrollment publishes (screening, consent, waitlist) is not scheduling's; a type added later still warns.
-      ignore: enrollmentEvents.map((definition) => definition.type).filter((type) => type !== MemberEnrolled.type && type !== MemberWithdrew.type),
+      // Listed one by one, so a type enrollment adds later is logged as unknown rather than dropped unseen.
+      ignore: [
+        'ReferralReceived',
+        'ScreeningCompleted',
+        'PsychiatricEvaluationRequired',
+        'IndividualCounselingRecommended',
+        'ConsentRecorded',
+        'ConsentWithdrawn',
+        'MemberWaitlisted',
+        'SeatOffered',
+        'OfferDeclined',
+        'OfferExpired',
+        'WaitlistLeft',
+      ],
     });
   }
 
