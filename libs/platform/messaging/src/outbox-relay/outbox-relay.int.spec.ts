@@ -113,6 +113,12 @@ describe('OutboxRelay over the PostgreSQL event store and a real broker', () => 
   it('republishes a batch whose checkpoint was never stored (crash after the ack): duplicates, never a loss', async () => {
     const topic = uniqueName('it.relay-crash');
     const ids = await append(['mbr_member_000c', 'mbr_member_000c', 'mbr_member_000d']);
+    // The global log shows a commit only once every older transaction in the cluster has finished
+    // (other suites run in parallel): the crash must hit a batch holding all three events.
+    await waitFor(async () => (await eventStore.readAll({ maxCount: 1_000 })).filter((event) => ids.includes(event.eventId)).length === ids.length, {
+      timeoutMs: 20_000,
+      description: 'the three appended events to become visible in the global log',
+    });
     const name = uniqueName('relay');
     const real = new KafkaMessagePublisher(bed.producer);
     const crashing = relay(topic, ids, {
