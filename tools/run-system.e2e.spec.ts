@@ -123,19 +123,30 @@ describe('the run command (npm start) with the demo cohort', () => {
     expect(log).toMatch(/demo cohort: \d+ attendance records over \d+ held sessions/);
     expect(log).toMatch(/demo cohort: \d+ scores/);
     expect(log).toMatch(/demo cohort: \d+ alerts for clin_synthetic_psy_01 \(antidepressant started while in a group, worsening PHQ-9\)/);
+    expect(log).toMatch(/demo cohort: coordination alerts: PHQ-9 item 9, same-day evaluation \(mbr_\S+\); therapeutic overload \(mbr_\S+\); palliative transition \(mbr_\S+\)/);
     expect(log).not.toMatch(/failed/);
     expect(log).toMatch(/facilitator +facilitator/);
     expect(log).toMatch(/clinician +clinician/);
     const alertMember = /a demo member with a medication alert: (mbr_\S+)/.exec(log)?.[1];
     expect(alertMember).toBeDefined();
 
-    // The demo users sign in through the development issuer; the services trust its tokens too.
+    // The demo users sign in through the development issuer; a service takes only a token minted for it (token exchange).
     const gateway = httpJson(url);
     const signIn = async (username: string) => (await gateway.post<{ access_token: string }>('/dev-idp/token', { username })).body.access_token;
     const as = (token: string) => ({ authorization: `Bearer ${token}` });
     const [facilitator, clinician] = [await signIn('facilitator'), await signIn('clinician')];
+    const exchangeFor = async (subjectToken: string, resource: string) => {
+      const exchanged = await fetch(`${url}/auth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource }),
+      });
+      expect(exchanged.status).toBe(200);
+      return ((await exchanged.json()) as { access_token: string }).access_token;
+    };
+    const forScheduling = await exchangeFor(facilitator, 'carecircle-scheduling');
     const schedulingUrl = `http://127.0.0.1:${env['SCHEDULING_PORT']}`;
-    const roster = await httpJson(schedulingUrl).get<{ members: { memberId: string }[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(facilitator));
+    expect((await httpJson(schedulingUrl).get('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(facilitator))).status).toBe(401);
+    const roster = await httpJson(schedulingUrl).get<{ members: { memberId: string }[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(forScheduling));
     expect(roster.status).toBe(200);
     expect(roster.body.members.length).toBeGreaterThanOrEqual(3);
 
@@ -168,7 +179,8 @@ describe('the run command (npm start) with the demo cohort', () => {
     await waitForUrl(second);
     expect(printed(second)).toMatch(/demo cohort: already loaded \(3 groups, \d+ alerts for clin_synthetic_psy_01\); nothing sent/);
     expect(printed(second)).toMatch(/SMART backend client for scripts: carecircle-local-scripts \(key pair in /);
-    const again = await httpJson(schedulingUrl).get<{ members: unknown[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(await signIn('facilitator')));
+    const again = await httpJson(schedulingUrl).get<{ members: unknown[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(await exchangeFor(await signIn('facilitator'), 'carecircle-scheduling')));
+    expect(again.status).toBe(200);
     expect(again.body.members).toHaveLength(roster.body.members.length);
   }, 600_000);
 });

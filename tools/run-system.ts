@@ -4,7 +4,7 @@
  *  - PostgreSQL: DATABASE_URL, else 127.0.0.1:5432, else embedded PGlite under .data/ (one per service).
  *  - Each service runs as its own process with OpenTelemetry preloaded; Ctrl-C stops them all.
  *  - A local SMART backend client (made once, kept in .data/local-smart-client.json) is registered with
- *    the gateway; the services trust the gateway's tokens and its development issuer's.
+ *    the gateway; the services trust only tokens the gateway minted for each of them.
  *  - Once all are healthy, the demo cohort is loaded (DEMO_COHORT=off skips it), then the web UI's URL,
  *    the demo sign-ins and how to get a token for scripts are printed.
  * Overrides (used by the run command's own test): <SERVICE>_PORT (e.g. GATEWAY_PORT, CLINICIAN_LIAISON_PORT),
@@ -155,15 +155,13 @@ function parseClients(value: string | undefined): { clientId: string }[] {
   throw new Error('SMART_CLIENTS must be a JSON array of {clientId, scope, jwks}');
 }
 
-/** The four services verify bearer tokens from the gateway's SMART token endpoint and, when on, its development issuer. */
+/**
+ * The four services trust the gateway's issuer only, and each takes only tokens minted for it
+ * (`aud` = `carecircle-<service>`): the gateway's own calls, token exchange, or a SMART `resource`.
+ */
 function serviceAuthEnv(): NodeJS.ProcessEnv {
   if (env['AUTH_TRUSTED_ISSUERS']) return {};
-  const gateway = local('gateway');
-  const issuers = [
-    { issuer: gatewayPublicUrl, jwksUri: `${gateway}/.well-known/jwks.json`, audience: gatewayPublicUrl },
-    ...(devIdpOn ? [{ issuer: `${gatewayPublicUrl}/dev-idp`, jwksUri: `${gateway}/dev-idp/jwks`, audience: 'carecircle-gateway' }] : []),
-  ];
-  return { AUTH_TRUSTED_ISSUERS: JSON.stringify(issuers) };
+  return { AUTH_TRUSTED_ISSUERS: JSON.stringify([{ issuer: gatewayPublicUrl, jwksUri: `${local('gateway')}/.well-known/jwks.json` }]) };
 }
 
 async function loadCohort(file: Awaited<ReturnType<typeof ensureLocalSmartClient>>['file']) {

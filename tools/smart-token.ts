@@ -1,5 +1,6 @@
-// `npm run -s token [-- --scope "system/Patient.rs"]`: prints an access token of the local run's SMART
-// backend client, for `curl -H "Authorization: Bearer $(npm run -s token)" …`.
+// `npm run -s token [-- --scope "system/Patient.rs"] [--service scheduling]`: prints an access token of the
+// local run's SMART backend client, for `curl -H "Authorization: Bearer $(npm run -s token)" …`: for the
+// gateway, or with --service for that one service (each service accepts only tokens meant for it).
 import { readFileSync } from 'node:fs';
 import { localTokenSource, type LocalSmartClientFile } from './demo/local-smart-client';
 
@@ -23,8 +24,10 @@ export function readSmartClientFile(path: string, scope?: string): LocalSmartCli
 async function main(): Promise<void> {
   const scopeAt = process.argv.indexOf('--scope');
   const scope = scopeAt >= 0 ? process.argv[scopeAt + 1] : undefined;
+  const serviceAt = process.argv.indexOf('--service');
+  const service = serviceAt >= 0 ? process.argv[serviceAt + 1] : undefined;
   const file = readSmartClientFile(process.env['SMART_CLIENT_FILE'] ?? DEFAULT_CLIENT_FILE, scope);
-  process.stdout.write(`${await localTokenSource(file)()}\n`);
+  process.stdout.write(`${await localTokenSource(file)(service ? `carecircle-${service}` : undefined)}\n`);
 }
 
 if (require.main === module) {

@@ -7,6 +7,11 @@ import {
   DEMO_PSYCHIATRIST,
   demoGroups,
   DETERIORATING_MEMBER_INDEX,
+  ITEM9_MEMBER_INDEX,
+  OVERLOAD_MEMBER_INDEX,
+  overloadContactsOf,
+  PALLIATIVE_MEMBER_INDEX,
+  palliativePlanOf,
   demoMembers,
   measuresOf,
   MEDICATION_MEMBER_INDEX,
@@ -21,8 +26,8 @@ import type { DemoPatient } from './demo-patients';
 
 export interface DemoCohortTarget {
   urls: { gateway: string; enrollment: string; scheduling: string; clinicianLiaison: string; outcomes: string };
-  /** Access tokens of the local SMART client, sent on every call (the services verify them too). */
-  token: () => Promise<string>;
+  /** Access tokens of the local SMART client: for the gateway, or for one service (`resource`, its audience). */
+  token: (resource?: string) => Promise<string>;
   /** The local client's id: the agent of its FHIR ingests in the audit trail. */
   clientId: string;
   patients: readonly DemoPatient[];
@@ -86,6 +91,7 @@ export async function loadDemoCohort(target: DemoCohortTarget): Promise<DemoCoho
   await step(log, 'scores', () => recordScores(api, groups, enrolled, log));
   const alertMember = enrolled.find((member) => member.index === MEDICATION_MEMBER_INDEX);
   if (alertMember) await step(log, 'medication change', () => startMedication(api, alertMember, enrolled, target.waitMs ?? 60_000, log));
+  await step(log, 'coordination', () => coordinate(api, enrolled, now, target.waitMs ?? 60_000, log));
   return { status: 'loaded', members: enrolled.map((member) => member.memberId), ...(alertMember ? { alertMemberId: alertMember.memberId } : {}) };
 }
 
@@ -93,9 +99,9 @@ type Api = ReturnType<typeof apiOf>;
 
 /** JSON clients of the gateway and the four services, each call with a fresh-enough bearer token. */
 export function apiOf(target: Pick<DemoCohortTarget, 'urls' | 'token' | 'clientId'>) {
-  const client = (base: string) => {
+  const client = (base: string, resource?: string) => {
     const json = httpJson(base);
-    const auth = async (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${await target.token()}`, ...headers });
+    const auth = async (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${await target.token(resource)}`, ...headers });
     return {
       get: async <T = Record<string, unknown>>(path: string) => json.get<T>(path, await auth()),
       post: async <T = Record<string, unknown>>(path: string, body: unknown, headers?: Record<string, string>) => json.post<T>(path, body, await auth(headers)),
@@ -104,10 +110,10 @@ export function apiOf(target: Pick<DemoCohortTarget, 'urls' | 'token' | 'clientI
   };
   return {
     gateway: client(target.urls.gateway),
-    enrollment: client(target.urls.enrollment),
-    scheduling: client(target.urls.scheduling),
-    liaison: client(target.urls.clinicianLiaison),
-    outcomes: client(target.urls.outcomes),
+    enrollment: client(target.urls.enrollment, 'carecircle-enrollment'),
+    scheduling: client(target.urls.scheduling, 'carecircle-scheduling'),
+    liaison: client(target.urls.clinicianLiaison, 'carecircle-clinician-liaison'),
+    outcomes: client(target.urls.outcomes, 'carecircle-outcomes'),
     clientId: target.clientId,
   };
 }
@@ -283,4 +289,42 @@ async function startMedication(api: Api, member: DemoMember, members: readonly D
     { timeoutMs: waitMs, intervalMs: 250, description: `clinician-liaison to alert ${DEMO_PSYCHIATRIST} about the antidepressant start and the worsening PHQ-9` },
   );
   log(`${alerts.length} alert${alerts.length === 1 ? '' : 's'} for ${DEMO_PSYCHIATRIST} (antidepressant started while in a group, worsening PHQ-9)`);
+}
+
+/**
+ * The coordination the rules exist for, one member each: an item-9 answer (sent with the scores), a week
+ * over the therapeutic-load cap, and a palliative plan. Waits (bounded) until liaison has alerted on each.
+ */
+async function coordinate(api: Api, members: readonly DemoMember[], now: Date, waitMs: number, log: (line: string) => void): Promise<void> {
+  const memberAt = (index: number) => members.find((member) => member.index === index);
+  const expected: { member: DemoMember; rule: string; label: string }[] = [];
+  const item9 = memberAt(ITEM9_MEMBER_INDEX);
+  if (item9) expected.push({ member: item9, rule: 'suicidal-ideation', label: 'PHQ-9 item 9, same-day evaluation' });
+  const overloaded = memberAt(OVERLOAD_MEMBER_INDEX);
+  if (overloaded) {
+    const calendar = await api.scheduling.get<Calendar>(`/api/scheduling/groups/${overloaded.groupId}/calendar`);
+    expectStatus(calendar, [200], `calendar of ${overloaded.groupId}`);
+    const next = calendar.body.sessions.find((session) => session.status === 'scheduled' && Date.parse(session.startsAt) > now.getTime());
+    if (next) {
+      for (const contact of overloadContactsOf(overloaded, next.startsAt)) {
+        expectStatus(await api.scheduling.post(`/api/scheduling/members/${overloaded.memberId}/contacts`, contact), [202], `${contact.kind} contact`);
+      }
+      expected.push({ member: overloaded, rule: 'therapeutic-overload', label: 'therapeutic overload' });
+    }
+  }
+  const palliative = memberAt(PALLIATIVE_MEMBER_INDEX);
+  if (palliative) {
+    expectStatus(await api.liaison.post(`/api/liaison/members/${palliative.memberId}/palliative-plans`, palliativePlanOf(palliative)), [202], 'palliative plan');
+    expected.push({ member: palliative, rule: 'palliative-transition', label: 'palliative transition' });
+  }
+  const rulesAlerted = async (memberId: string) => {
+    const alerts = await api.liaison.get<{ rule?: string }[]>(`/api/liaison/members/${memberId}/alerts`);
+    return new Set(alerts.status === 200 && Array.isArray(alerts.body) ? alerts.body.map((alert) => alert.rule) : []);
+  };
+  await waitFor(async () => (await Promise.all(expected.map(async ({ member, rule }) => (await rulesAlerted(member.memberId)).has(rule)))).every(Boolean), {
+    timeoutMs: waitMs,
+    intervalMs: 250,
+    description: `clinician-liaison to alert on ${expected.map(({ label }) => label).join(', ')}`,
+  });
+  log(`coordination alerts: ${expected.map(({ member, label }) => `${label} (${member.memberId})`).join('; ')}`);
 }

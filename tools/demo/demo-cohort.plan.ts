@@ -115,6 +115,13 @@ export const DETERIORATING_MEMBER_INDEX = 1;
 /** The one member whose antidepressant start raises the medication alert. */
 export const MEDICATION_MEMBER_INDEX = 0;
 
+/** The member whose mid-course PHQ-9 answers item 9 with 1 ("several days"): a same-day evaluation for the psychiatrist. */
+export const ITEM9_MEMBER_INDEX = 2;
+/** The member whose week holds two CBT sessions and a psychiatry visit besides the group: therapeutic overload. */
+export const OVERLOAD_MEMBER_INDEX = 3;
+/** A member with cancer whose palliative plan starts: the facilitator adapts the group's topics. */
+export const PALLIATIVE_MEMBER_INDEX = 5;
+
 /** Enrollment's `POST /api/enrollment/referrals`: a screened referral that places the member in a general group. */
 export function referralOf(member: DemoMember) {
   return {
@@ -186,13 +193,13 @@ export function measuresOf(member: DemoMember, firstSessionAt: string) {
     measureId: stableUuid(`measure:${member.memberId}:${instrument}:${point}`),
     instrument,
     total,
-    ...(instrument === 'phq-9' ? { item9: 0 } : {}),
+    ...(instrument === 'phq-9' ? { item9: instrument === 'phq-9' && point === 'mid-course' && member.index === ITEM9_MEMBER_INDEX ? 1 : 0 } : {}),
     point,
     administeredAt,
     ...common,
   });
   const measures = [measure('phq-9', 'baseline', baselinePhq9(member), baselineAt), measure('gad-7', 'baseline', baselineGad7(member), baselineAt)];
-  if (member.index === DETERIORATING_MEMBER_INDEX || member.index % 2 === 0) {
+  if (member.index === DETERIORATING_MEMBER_INDEX || member.index === ITEM9_MEMBER_INDEX || member.index % 2 === 0) {
     const change = member.index === DETERIORATING_MEMBER_INDEX ? +5 : -4;
     measures.push(measure('phq-9', 'mid-course', baselinePhq9(member) + change, midCourseAt));
   }
@@ -211,4 +218,27 @@ export function medicationStartOf(member: DemoMember) {
     frequency: 'daily',
     prescriberId: DEMO_PSYCHIATRIST,
   };
+}
+
+/**
+ * Scheduling's `POST …/contacts`: two CBT sessions and a psychiatry visit in the days after the member's
+ * next group session, so that four structured contacts fall within seven days (the default cap is 3).
+ */
+export function overloadContactsOf(member: DemoMember, groupSessionAt: string) {
+  const at = (days: number, hour: number, minutes: number) => {
+    const start = new Date(Date.parse(groupSessionAt) + days * DAY_MS);
+    start.setUTCHours(hour, 0, 0, 0);
+    return { start: start.toISOString(), end: new Date(start.getTime() + minutes * 60_000).toISOString() };
+  };
+  const prefix = `tc_demo_${member.memberId.slice(4, 16)}`;
+  return [
+    { contactId: `${prefix}_cbt_1`, kind: 'cbt' as const, ...at(1, 14, 50) },
+    { contactId: `${prefix}_psychiatry`, kind: 'psychiatry' as const, ...at(2, 9, 30) },
+    { contactId: `${prefix}_cbt_2`, kind: 'cbt' as const, ...at(3, 14, 50) },
+  ];
+}
+
+/** Clinician-liaison's `POST …/palliative-plans`: a palliative plan starts (no free text in the demo). */
+export function palliativePlanOf(member: DemoMember) {
+  return { planId: `plan_demo_${member.memberId.slice(4, 16)}` };
 }

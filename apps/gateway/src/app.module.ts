@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -6,18 +7,21 @@ import { IdentityVault, ingestFhir, TokenBucketRateLimiter, toIntegrationEvent }
 import { gatewayMigrations } from '@carecircle/gateway/read-models';
 import { Topics } from '@carecircle/contracts';
 import { createLogger } from '@carecircle/platform/observability';
-import { HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { AccessModule, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { GatewayAuthModule } from './auth/gateway-auth.module';
 import { GATEWAY_AUTH, type GatewayAuth } from './auth/gateway-auth';
 import { AuditEventsHttpController } from './audit-events/audit-events.http.controller';
 import { CdsHooksProxyHttpController } from './cds-hooks/cds-hooks.http.controller';
-import { RateLimitGuard } from './fhir-http/rate-limit.guard';
+import { RateLimitGuard, rateLimitOf } from './fhir-http/rate-limit.guard';
+import { TrustProxySetting } from './fhir-http/trust-proxy';
 import { FhirIngestHttpController } from './fhir-ingest/fhir-ingest.http.controller';
 import { FhirMetadataHttpController } from './fhir-metadata/fhir-metadata.http.controller';
+import { IdentityReviewsHttpController } from './identity-reviews/identity-reviews.http.controller';
 import { FHIR_READ_CONTROLLERS } from './fhir-read/fhir-read.http.controller';
 import { readGatewayConfig } from './gateway.config';
 import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
 import { PostgresAuditLog } from './persistence/postgres-audit-log';
+import { PostgresIdentityReviews } from './persistence/postgres-identity-reviews';
 import { PostgresIngestUnitOfWork } from './persistence/postgres-ingest-unit-of-work';
 import { PostgresMemberIdentities } from './persistence/postgres-member-identities';
 import { SmartHttpController } from './smart/smart.http.controller';
@@ -34,13 +38,26 @@ import { CareConsoleModule } from './care-console/care-console.module';
       relay: { map: toIntegrationEvent },
     }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+    // The gateway decides with the same policy and the same relationships as the services, from its own copy.
+    AccessModule.forRoot({ service: 'gateway' }),
     TimelineModule,
     CareConsoleModule,
     GatewayAuthModule,
   ],
-  controllers: [FhirMetadataHttpController, SmartHttpController, FhirIngestHttpController, AuditEventsHttpController, CdsHooksProxyHttpController, ...FHIR_READ_CONTROLLERS],
+  controllers: [
+    FhirMetadataHttpController,
+    SmartHttpController,
+    FhirIngestHttpController,
+    AuditEventsHttpController,
+    IdentityReviewsHttpController,
+    CdsHooksProxyHttpController,
+    ...FHIR_READ_CONTROLLERS,
+  ],
   providers: [
     RateLimitGuard,
+    // Every route, before its own guards: per principal, or per address without a valid token.
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    TrustProxySetting,
     {
       provide: GATEWAY_DEPS,
       useFactory: (dataSource: DataSource, auth: GatewayAuth): GatewayDeps => {
@@ -52,13 +69,25 @@ import { CareConsoleModule } from './care-console/care-console.module';
         const vault = new IdentityVault(config.identityKey);
         const { clock, tokens } = auth;
         return {
-          ingest: ingestFhir({ unitOfWork: new PostgresIngestUnitOfWork(pool, vault), vault, clock, scope: config.ingestScope }),
+          ingest: ingestFhir({
+            unitOfWork: new PostgresIngestUnitOfWork(pool, vault),
+            vault,
+            clock,
+            scope: config.ingestScope,
+            reviews: new PostgresIdentityReviews(pool),
+            maxBundleEntries: config.bundleMaxEntries,
+          }),
           tokens,
           audit: new PostgresAuditLog(pool),
           vault,
           clock,
           findMember: (reference) => new PostgresMemberIdentities(pool, vault).find([reference]),
-          rateLimiter: new TokenBucketRateLimiter({ ...config.rateLimit, clock }),
+          rateLimiter: new TokenBucketRateLimiter({
+            ...config.rateLimit,
+            clock,
+            limitFor: (key) => rateLimitOf(config.rateLimits, key),
+          }),
+          baseUrl: config.baseUrl,
           cdsHooks: config.cdsHooks,
         };
       },

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FHIR_JSON_TYPE, startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
@@ -131,8 +132,12 @@ describe('gateway CDS Hooks proxy, rate limit and body limit (real PostgreSQL, K
     expect(body['context'].draftOrders.entry[0].resource.subject).toEqual({ reference: `Patient/${memberId}` });
     expect(Object.keys(body).sort()).toEqual(['context', 'hook', 'hookInstance']);
     expect(forwarded[0]!.body).not.toMatch(/ehr-pat-1|MRN-CDS-1|Synthetic|ehr-secret-token/);
-    // The caller's own token goes along so that clinician-liaison verifies it too; discovery needs none.
-    expect(forwarded[0]!.authorization).toBe(`Bearer ${cardsToken}`);
+    // Liaison gets a one-minute token of its own for the same client and scopes, never the caller's; discovery needs none.
+    const [, forwardedToken = ''] = /^Bearer (.+)$/.exec(forwarded[0]?.authorization ?? '') ?? [];
+    expect(forwardedToken).not.toBe(cardsToken);
+    const minted = decodeJwt(forwardedToken);
+    expect(minted).toMatchObject({ sub: 'ehr', scope: 'system/DetectedIssue.r', aud: 'carecircle-clinician-liaison', act: { sub: 'carecircle-gateway' } });
+    expect((minted.exp ?? 0) - (minted.iat ?? 0)).toBeLessThanOrEqual(60);
     expect(received.filter((r) => r.method === 'GET').every((r) => r.authorization === undefined)).toBe(true);
 
     const audited = (await auditEvents()).find((e) => e.outcomeDesc === 'POST /cds-services/:id' && e.outcome === '0');

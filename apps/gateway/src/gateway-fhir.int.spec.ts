@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { generateKeyPair } from 'jose';
 import { Client } from 'pg';
-import { Topics } from '@carecircle/contracts';
+import { ACUTE_DISTRESS_CODING, Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
 import { waitFor } from '@carecircle/platform/testing';
 import { FHIR_JSON_TYPE as FHIR, startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
@@ -134,6 +134,36 @@ describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTT
     expect(await count('gateway.member_identity')).toBe(identities);
   });
 
+  it('audits a body refused before any handler (413 too large, 400 malformed) as a failure, naming the caller and never the EHR id in the path', async () => {
+    const token = await accessToken('system/*.cruds');
+    const refusals = async () =>
+      (await sql.query<{ operation: string; action: string; resource_types: string[]; n: string }>(
+        `SELECT operation, action, resource_types, sum(count)::text AS n FROM gateway.audit_event WHERE agent = 'ehr-integration' AND outcome = '4' GROUP BY operation, action, resource_types ORDER BY operation`,
+      )).rows;
+    const keyOf = (row: { operation: string; action: string; resource_types: string[] }) => `${row.operation} ${row.action} ${row.resource_types.join(',')}`;
+    const before = new Map((await refusals()).map((row) => [keyOf(row), Number(row.n)]));
+    const grew = async (operation: string, action: string, resourceTypes: string[]) => {
+      const key = keyOf({ operation, action, resource_types: resourceTypes });
+      const row = (await refusals()).find((r) => keyOf(r) === key);
+      expect({ key, n: Number(row?.n ?? 0) }).toEqual({ key, n: (before.get(key) ?? 0) + 1 });
+    };
+    const tooLarge = await post('/fhir/R4', { resourceType: 'Bundle', type: 'batch', padding: 'x'.repeat(1_100_000) }, token);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] });
+    await grew('POST /fhir/R4', 'E', ['Bundle']);
+    const largePatient = await post('/fhir/R4/Patient/ehr-secret-id-77', { resourceType: 'Patient', id: 'ehr-secret-id-77', padding: 'x'.repeat(1_100_000) }, token, 'PUT');
+    expect(largePatient.status).toBe(413);
+    await grew('PUT /fhir/R4/:type/:id', 'U', ['Patient']);
+    const malformed = await post('/fhir/R4/Observation', '{"resourceType": "Observation",', token);
+    expect(malformed.status).toBe(400);
+    await grew('POST /fhir/R4/:type', 'C', ['Observation']);
+    const anonymous = await fetch(`${base}/fhir/R4`, { method: 'POST', headers: { 'content-type': FHIR }, body: JSON.stringify({ padding: 'x'.repeat(1_100_000) }) });
+    expect(anonymous.status).toBe(413);
+    const all = await sql.query<{ operation: string }>(`SELECT operation FROM gateway.audit_event`);
+    expect(all.rows.map((row) => row.operation).join('\n')).not.toContain('ehr-secret-id-77');
+    expect((await sql.query(`SELECT 1 FROM gateway.audit_event WHERE agent = 'anonymous' AND operation = 'POST /fhir/R4' AND outcome = '4'`)).rowCount).toBeGreaterThan(0);
+  });
+
   it('accepts out-of-scope types and codes as ignored, and takes single resources for a known patient', async () => {
     const token = await accessToken('system/*.cruds');
     const organization = await post('/fhir/R4/Organization', example('Organization-1'), token);
@@ -164,5 +194,58 @@ describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTT
     expect((await fetch(`${base}/admin/audit-events`, { headers: { authorization: `Bearer ${readOnly}` } })).status).toBe(200);
     const ingestOnly = await accessToken('system/Patient.c');
     expect((await fetch(`${base}/admin/audit-events`, { headers: { authorization: `Bearer ${ingestOnly}` } })).status).toBe(403);
+  });
+  it("publishes a Patient's birth date as PatientRecorded and a Flag and an acute-distress Observation, keyed by the member id, once", async () => {
+    const token = await accessToken('system/*.cruds');
+    const subject = { reference: 'Patient/pat-flag-1' };
+    const patient = { resourceType: 'Patient', id: 'pat-flag-1', active: true, birthDate: '2003-05-17', name: [{ family: 'Flagfamily' }], identifier: [{ system: 'urn:mrn', value: 'MRN-FLAG-1' }] };
+    const flag = {
+      resourceType: 'Flag',
+      id: 'flag-distress-1',
+      status: 'active',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }] }],
+      code: { coding: [{ ...ACUTE_DISTRESS_CODING }], text: 'Free text that stays here' },
+      subject,
+      period: { start: '2026-03-02T09:00:00Z' },
+    };
+    const distress = { resourceType: 'Observation', id: 'obs-distress-1', status: 'final', code: { coding: [{ ...ACUTE_DISTRESS_CODING }] }, subject, effectiveDateTime: '2026-03-02T09:05:00Z' };
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [patient, flag, distress].map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } })),
+    };
+    const response = await post('/fhir/R4', bundle, token);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { entry: { response: { status: string } }[] };
+    expect(body.entry.map((e) => e.response.status)).toEqual(['200 OK', '201 Created', '201 Created']);
+    const memberId = (await sql.query<{ member_id: string }>(`SELECT data->>'memberId' AS member_id FROM event_store.events WHERE data->>'resourceKey' = 'Flag/flag-distress-1'`)).rows[0]?.member_id;
+    expect(memberId).toMatch(/^mbr_/);
+
+    type Message = { key: string; event: { type: string; subject: string; payload: Record<string, unknown> } };
+    const ofMember = () => published.filter((m) => m.key === memberId).map((m): Message => ({ key: m.key, event: JSON.parse(m.value) as Message['event'] }));
+    const events = await waitFor(() => (ofMember().length >= 3 ? ofMember() : undefined), { timeoutMs: 20_000, description: `PatientRecorded, FlagRecorded and ObservationRecorded for ${memberId} on ${Topics.gatewayIngest}` });
+    expect(events.map((m) => m.event.type).sort()).toEqual(['FlagRecorded', 'ObservationRecorded', 'PatientRecorded']);
+    expect(events.every((m) => m.event.subject === memberId)).toBe(true);
+    const byType = Object.fromEntries(events.map((m) => [m.event.type, m.event.payload]));
+    expect(byType['PatientRecorded']).toEqual({ resourceId: expect.any(String), revision: 1, active: true, birthDate: '2003-05-17' });
+    expect(byType['FlagRecorded']).toMatchObject({ status: 'active', codes: [{ ...ACUTE_DISTRESS_CODING }], period: { start: '2026-03-02T09:00:00Z' } });
+    expect(byType['ObservationRecorded']).toMatchObject({ status: 'final', codes: [{ ...ACUTE_DISTRESS_CODING }] });
+    const raw = published.filter((m) => m.key === memberId).map((m) => m.value).join('\n');
+    expect(raw).not.toMatch(/Flagfamily|MRN-FLAG-1|pat-flag-1|flag-distress-1|obs-distress-1|Free text/);
+
+    // The same Bundle again, and the Patient with only its name changed (kept in the vault): nothing more published.
+    const stored = await count('event_store.events');
+    expect((await post('/fhir/R4', bundle, token)).status).toBe(200);
+    expect((await post('/fhir/R4/Patient/pat-flag-1', { ...patient, name: [{ family: 'Renamed' }] }, token, 'PUT')).status).toBe(200);
+    expect(await count('event_store.events')).toBe(stored);
+    // A changed birth date is the Patient's next revision.
+    expect((await post('/fhir/R4/Patient/pat-flag-1', { ...patient, birthDate: '2003-05-18' }, token, 'PUT')).status).toBe(200);
+    const revised = await waitFor(() => ofMember().find((m) => m.event.type === 'PatientRecorded' && m.event.payload['revision'] === 2), { timeoutMs: 20_000, description: 'the Patient\'s second PatientRecorded' });
+    expect(revised.event.payload).toMatchObject({ birthDate: '2003-05-18', resourceId: byType['PatientRecorded']!['resourceId'] });
+  }, 40_000);
+
+  it('lists Flag as taken in by its CapabilityStatement', async () => {
+    const metadata = (await (await fetch(`${base}/fhir/R4/metadata`)).json()) as { rest: { resource: { type: string; interaction: { code: string }[] }[] }[] };
+    expect(metadata.rest[0]!.resource.find((r) => r.type === 'Flag')?.interaction.map((i) => i.code)).toEqual(expect.arrayContaining(['create', 'update']));
   });
 });

@@ -1,11 +1,23 @@
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { DEFAULT_INGEST_SCOPE, type RegisteredClient } from '@carecircle/gateway/application';
+import {
+  DEFAULT_JSON_MAX_DEPTH,
+  IN_PRODUCTION,
+  isPlainHttpToRemoteHost,
+  productionMode,
+  ServiceEnvError,
+} from '@carecircle/platform/service-kit';
 
 /** A development-only identity key: anyone with the source can read what it sealed. */
 const DEV_IDENTITY_KEY = Buffer.alloc(32, 'carecircle-dev-only-identity-key').toString('base64');
 
 const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
+const rateLimit = z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict();
+const rateLimitsSchema = z
+  .object({ address: rateLimit.optional(), principals: z.record(z.string().min(1), rateLimit).optional() })
+  .strict();
+
 const schema = z.object({
   /** 32 bytes, base64: seals identifying fields (AES-256-GCM) and keys the lookups. */
   GATEWAY_IDENTITY_KEY: z
@@ -36,15 +48,49 @@ const schema = z.object({
       }
     })
     .optional(),
-  /** `true` in real deployments (deploy/k8s): `GATEWAY_SIGNING_KEY` becomes required, as per-process keys would split the replicas. */
+  /** `true` in real deployments (deploy/k8s): production mode (`productionMode`), see `productionProblems`. */
   AUTH_REQUIRED: z.enum(['true', 'false']).default('false'),
+  /** Read by the timeline's config too; here only so that production can refuse the development settings. */
+  GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false'),
+  GATEWAY_OIDC_ISSUER: z.string().url().optional(),
+  GATEWAY_OIDC_JWKS_URL: z.string().url().optional(),
   /** Where callers reach the gateway; the token endpoint's `aud` and the issuer derive from it. */
   GATEWAY_PUBLIC_URL: z.string().url().optional(),
   FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb'),
+  /** Deepest nesting of a JSON body, FHIR included (the service kit reads the same variable for application/json). */
+  JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH),
+  /** Most entries a batch or transaction Bundle may have; a larger one is refused whole (413 too-costly). */
+  GATEWAY_BUNDLE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1000),
   SMART_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Per-client token bucket on FHIR and CDS Hooks routes: requests at once, and refilled per second. */
   GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
   GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  /**
+   * JSON `{"address": {burst, perSecond}, "principals": {"<client or person id>": {burst, perSecond}}}`: the
+   * bucket of each caller address for every request without a valid token (default 60 at once, 10/s), and
+   * the principals given their own (an EHR client 100+ req/s); the rest get the two limits above.
+   */
+  GATEWAY_RATE_LIMITS: z
+    .string()
+    .default('{}')
+    .transform((value, ctx) => {
+      try {
+        return rateLimitsSchema.parse(JSON.parse(value));
+      } catch {
+        const shape = '{"address"?: {burst, perSecond}, "principals"?: {"<id>": {burst, perSecond}}}';
+        ctx.addIssue({ code: 'custom', message: `must be JSON ${shape}` });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * Express `trust proxy`: the number of proxies in front (`1`) or their addresses/subnets, comma-separated.
+   * Only then is the caller's address read from `X-Forwarded-For`; unset, it is the TCP peer's.
+   */
+  GATEWAY_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, 'must be a number of hops or comma-separated addresses or subnets')
+    .refine((value) => !/^\s*true\s*$/i.test(value), 'must name the proxies (true would trust any X-Forwarded-For)')
+    .optional(),
   /** Where clinician-liaison answers CDS Hooks (the gateway proxies `/cds-services`). */
   CLINICIAN_LIAISON_URL: z.string().url().default('http://127.0.0.1:3103'),
   CDS_HOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
@@ -56,22 +102,75 @@ export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = schema.safeParse(env);
+  // Each problem names its variable, never its value (one line in the start-up log).
   if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ');
-    throw new Error(`Invalid gateway environment: ${names}`);
+    throw new ServiceEnvError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
   const config = parsed.data;
-  if (config.AUTH_REQUIRED === 'true' && !config.GATEWAY_SIGNING_KEY) throw new Error('Invalid gateway environment: GATEWAY_SIGNING_KEY is required when AUTH_REQUIRED is true');
+  // Links and discovery come from GATEWAY_PUBLIC_URL, never from the Host header (a caller chooses that one).
+  const unsafe = productionMode(env) ? productionProblems(config, env) : [];
+  if (unsafe.length > 0) throw new ServiceEnvError(unsafe);
   return {
     identityKey: Buffer.from(config.GATEWAY_IDENTITY_KEY ?? DEV_IDENTITY_KEY, 'base64'),
     usesDevelopmentIdentityKey: config.GATEWAY_IDENTITY_KEY === undefined,
     clients: config.SMART_CLIENTS,
     signingKey: config.GATEWAY_SIGNING_KEY,
     publicUrl: config.GATEWAY_PUBLIC_URL,
+    /** Every absolute link the gateway writes (discovery, Bundle links, CapabilityStatement) starts with this. */
+    baseUrl: (config.GATEWAY_PUBLIC_URL ?? `http://localhost:${env['PORT'] ?? '3000'}`).replace(/\/+$/, ''),
     fhirBodyLimit: config.FHIR_BODY_LIMIT,
+    jsonMaxDepth: config.JSON_MAX_DEPTH,
+    bundleMaxEntries: config.GATEWAY_BUNDLE_MAX_ENTRIES,
     accessTokenTtlSeconds: config.SMART_ACCESS_TOKEN_TTL_SECONDS,
     rateLimit: { burst: config.GATEWAY_RATE_LIMIT_BURST, perSecond: config.GATEWAY_RATE_LIMIT_PER_SECOND },
+    /** Per caller address (no valid token) and per principal (`GATEWAY_RATE_LIMITS`). */
+    rateLimits: {
+      address: config.GATEWAY_RATE_LIMITS.address ?? { burst: 60, perSecond: 10 },
+      principals: config.GATEWAY_RATE_LIMITS.principals ?? {},
+    },
+    trustProxy: parseTrustProxy(config.GATEWAY_TRUST_PROXY),
     cdsHooks: { upstreamUrl: config.CLINICIAN_LIAISON_URL.replace(/\/+$/, ''), timeoutMs: config.CDS_HOOKS_TIMEOUT_MS },
     ingestScope: { observationCodes: config.GATEWAY_OBSERVATION_CODES.split(',').map((code) => code.trim()).filter(Boolean) },
   };
+}
+
+/** Services the care console and CDS Hooks proxy call; their defaults are the local run's ports. */
+const UPSTREAM_URLS = ['ENROLLMENT_URL', 'SCHEDULING_URL', 'CLINICIAN_LIAISON_URL', 'OUTCOMES_URL'] as const;
+
+/**
+ * Production reaches no development fallback: the public development identity key, a signing key made
+ * per process, the development sign-in, `http://localhost` as its own URL, the local ports as upstreams,
+ * and people with no real issuer to sign in at. Each problem names its variable, never its value.
+ */
+function productionProblems(config: z.output<typeof schema>, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const identityKey = config.GATEWAY_IDENTITY_KEY;
+  if (!identityKey) problems.push(`GATEWAY_IDENTITY_KEY is required ${IN_PRODUCTION}`);
+  else if (Buffer.from(identityKey, 'base64').equals(Buffer.from(DEV_IDENTITY_KEY, 'base64'))) {
+    problems.push(`GATEWAY_IDENTITY_KEY must not be the public development key ${IN_PRODUCTION}`);
+  }
+  // Per-process keys would also split the replicas: each would refuse the others' access tokens.
+  if (!config.GATEWAY_SIGNING_KEY) problems.push(`GATEWAY_SIGNING_KEY is required ${IN_PRODUCTION}`);
+  if (config.GATEWAY_DEV_IDP === 'true') problems.push(`GATEWAY_DEV_IDP must not be true ${IN_PRODUCTION}`);
+  if (!config.GATEWAY_OIDC_ISSUER) problems.push(`GATEWAY_OIDC_ISSUER is required ${IN_PRODUCTION}`);
+  if (!config.GATEWAY_PUBLIC_URL) problems.push(`GATEWAY_PUBLIC_URL is required ${IN_PRODUCTION}`);
+  const urls = {
+    GATEWAY_OIDC_ISSUER: config.GATEWAY_OIDC_ISSUER,
+    GATEWAY_OIDC_JWKS_URL: config.GATEWAY_OIDC_JWKS_URL,
+    GATEWAY_PUBLIC_URL: config.GATEWAY_PUBLIC_URL,
+  };
+  for (const [name, url] of Object.entries(urls)) {
+    if (url && isPlainHttpToRemoteHost(url)) {
+      problems.push(`${name} must be https (plain http only to loopback) ${IN_PRODUCTION}`);
+    }
+  }
+  for (const name of UPSTREAM_URLS) if (!env[name]?.trim()) problems.push(`${name} is required ${IN_PRODUCTION}`);
+  return problems;
+}
+
+/** Express `trust proxy`: false (the TCP peer) unless proxies are named. */
+function parseTrustProxy(value: string | undefined): false | number | string[] {
+  if (value === undefined || value.trim() === '') return false;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
 }

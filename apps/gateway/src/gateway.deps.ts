@@ -13,6 +13,8 @@ export interface GatewayDeps {
   rateLimiter: TokenBucketRateLimiter;
   /** clinician-liaison, which answers CDS Hooks behind the gateway. */
   cdsHooks: { upstreamUrl: string; timeoutMs: number };
+  /** `GATEWAY_PUBLIC_URL`: the start of every absolute link the gateway writes, never the Host header. */
+  baseUrl: string;
 }
 
 export const GATEWAY_DEPS = Symbol('GATEWAY_DEPS');

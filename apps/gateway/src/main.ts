@@ -1,12 +1,29 @@
-import { connectKafkaConsumer, exitOnStartupFailure, runService } from '@carecircle/platform/service-kit';
+import {
+  checkServiceEnvironment,
+  connectKafkaConsumer,
+  exitOnStartupFailure,
+  runService,
+} from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
+import { readCareConsoleConfig } from './care-console/care-console.config';
 import { configureFhirBodies } from './fhir-http/fhir-body';
 import { readGatewayConfig } from './gateway.config';
+import { readTimelineConfig } from './timeline/timeline.config';
+
+/** Every setting of the gateway, production's rules included (see `readGatewayConfig`). */
+const readGatewaySettings = (env: NodeJS.ProcessEnv) => [
+  readGatewayConfig(env),
+  readTimelineConfig(env),
+  readCareConsoleConfig(env),
+];
 
 function start(): void {
   let fhirBodyLimit: string;
+  let jsonMaxDepth: number;
   try {
-    ({ fhirBodyLimit } = readGatewayConfig());
+    // Checked before anything starts: one line names all that is wrong or unsafe, then exit 1.
+    checkServiceEnvironment({ defaultPort: 3000, authenticatesItself: true, readConfig: readGatewaySettings });
+    ({ fhirBodyLimit, jsonMaxDepth } = readGatewayConfig());
   } catch (error) {
     exitOnStartupFailure('gateway', error);
   }
@@ -16,9 +33,11 @@ function start(): void {
     rootModule: AppModule,
     defaultPort: 3000,
     jsonBodyLimit: fhirBodyLimit,
+    jsonMaxDepth,
     authenticatesItself: true,
+    readConfig: readGatewaySettings,
     configure: (app) => {
-      configureFhirBodies(app, fhirBodyLimit);
+      configureFhirBodies(app, fhirBodyLimit, jsonMaxDepth);
       connectKafkaConsumer(app, 'gateway');
     },
   });

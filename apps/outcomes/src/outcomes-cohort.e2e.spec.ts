@@ -14,7 +14,8 @@ import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDa
  * API, and outcomes' events are read back from its real topic with a kafkajs consumer.
  *
  * The cohort, 10 synthetic members in one open, disease-specific (cancer) group, PHQ-9 at baseline
- * and end. Members 0-5 attend 6 sessions (dosed), 6-9 attend 3 and miss the 4th (under-dosed).
+ * and end. Members 0-4 attend 6 sessions (dosed), 5-9 attend 3 and miss the 4th (under-dosed): five a side, so both
+ * dose cells reach the small-cell threshold (with 6/4 the 4 is withheld, and the 6 with it, as 10 - 6 = 4).
  */
 jest.setTimeout(180_000);
 
@@ -26,7 +27,7 @@ const END = [8, 12, 10, 12, 11, 16, 14, 12, 17, 6];
 /** PHQ-9 item 9 > 0: member 9 at baseline, member 6 at the end. */
 const ITEM9_BASELINE = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 const ITEM9_END = [0, 0, 0, 0, 0, 0, 2, 0, 0, 0];
-const DOSED = (i: number) => i < 6;
+const DOSED = (i: number) => i < 5;
 /** Changes (end - baseline) of at least 5 points: improvement for 0, 1, 2; deterioration for 5 and 8. */
 const EXPECTED_EVENTS: Record<number, string[]> = {
   0: ['ImprovementDetected'],
@@ -181,7 +182,7 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
         if ((response.body as { events: string[] }).events.includes('DoseReached')) doseReached.push(memberId);
       }
     }
-    expect(doseReached).toEqual(MEMBERS.slice(0, 6));
+    expect(doseReached).toEqual(MEMBERS.slice(0, 5));
   });
 
   it('accepts half the measures, survives kill -9 of outcomes, and accepts the rest after a restart', async () => {
@@ -248,27 +249,29 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     expect(events.every((e) => /^mbr_/.test(e.subject))).toBe(true);
   });
 
-  it('reports the cohort as computed by hand, split by dose, with small cells suppressed in JSON and CSV', async () => {
+  it('reports the cohort as computed by hand, split by dose, five a side so no cell is withheld, in JSON and CSV', async () => {
     const reportUrl = `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupType=disease-specific&condition=cancer`;
     const report = await waitFor(
       async () => {
         const body = (await send('GET', reportUrl)).body as { all?: { n?: number }; byDose?: { dosed: { n?: number } } };
-        return body.all?.n === 10 && body.byDose?.dosed.n === 6 ? body : undefined;
+        return body.all?.n === 10 && body.byDose?.dosed.n === 5 ? body : undefined;
       },
-      { timeoutMs: 60_000, description: "the cohort report (filtered by scheduling's group type and condition) to hold the 10 members and the 6 dosed" },
+      { timeoutMs: 60_000, description: "the cohort report (filtered by scheduling's group type and condition) to hold the 10 members and the 5 dosed" },
     );
     // By hand. Baselines 20 18 16 14 12 10 15 13 11 9 → 13.8; ends 8 12 10 12 11 16 14 12 17 6 → 11.8.
     // Changes -12 -6 -6 -2 -1 +6 -1 -1 +6 -3 → mean -2; squared deviations sum 264, sd sqrt(264/9) = 5.416,
     // se 1.7127, t(9) 2.262 → ±3.874: [-5.874, 1.874]. Improved by >= 5: members 0, 1, 2 → 3/10.
-    // Dosed (0-5): baselines → 15, ends → 11.5, changes sum -21 → -3.5; squared deviations 183.5, sd sqrt(36.7) = 6.058,
-    // se 2.4732, t(5) 2.571 → ±6.359: [-9.859, 2.859]; improved 3/6. Under-dosed (6-9): n 4 < 5, suppressed.
+    // Dosed (0-4): baselines → 16, ends 8 12 10 12 11 → 10.6, changes -12 -6 -6 -2 -1 → -5.4; squared deviations 75.2,
+    // sd sqrt(18.8) = 4.336, se 1.9391, t(4) 2.776 → ±5.383: [-10.783, -0.017]; improved 3/5.
+    // Under-dosed (5-9): baselines 10 15 13 11 9 → 11.6, ends 16 14 12 17 6 → 13, changes +6 -1 -1 +6 -3 → 1.4; squared
+    // deviations 73.2, sd sqrt(18.3) = 4.278, se 1.9131, ±5.311: [-3.911, 6.711]; improved 0/5.
     expect(report).toEqual({
       instrument: 'phq-9',
       members: 10,
       all: { n: 10, meanBaseline: 13.8, meanFollowUp: 11.8, meanChange: -2, meanChangeCi95: { lower: -5.874, upper: 1.874 }, meaningfulImprovement: { count: 3, share: 0.3 } },
       byDose: {
-        dosed: { n: 6, meanBaseline: 15, meanFollowUp: 11.5, meanChange: -3.5, meanChangeCi95: { lower: -9.859, upper: 2.859 }, meaningfulImprovement: { count: 3, share: 0.5 } },
-        underDosed: { suppressed: true, reason: 'fewer than 5 members' },
+        dosed: { n: 5, meanBaseline: 16, meanFollowUp: 10.6, meanChange: -5.4, meanChangeCi95: { lower: -10.783, upper: -0.017 }, meaningfulImprovement: { count: 3, share: 0.6 } },
+        underDosed: { n: 5, meanBaseline: 11.6, meanFollowUp: 13, meanChange: 1.4, meanChangeCi95: { lower: -3.911, upper: 6.711 }, meaningfulImprovement: { count: 0, share: 0 } },
       },
       doseSessions: 6,
       missing: { baseline: 0, followUp: 0 },
@@ -280,12 +283,13 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     const csv = await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}&format=csv`);
     expect(csv.contentType).toMatch(/text\/csv/);
     expect(csv.text.trim().split('\n')).toEqual([
-      'instrument,cell,n,meanBaseline,meanFollowUp,meanChange,ci95Lower,ci95Upper,meaningfulImprovementCount,meaningfulImprovementShare,suppressed',
-      'phq-9,all,10,13.8,11.8,-2,-5.874,1.874,3,0.3,false',
-      'phq-9,attended>=6,6,15,11.5,-3.5,-9.859,2.859,3,0.5,false',
-      'phq-9,attended<6,,,,,,,,,true',
-      'phq-9,missing-baseline,0,,,,,,,,false',
-      'phq-9,missing-follow-up,0,,,,,,,,false',
+      'instrument,cell,n,meanBaseline,meanFollowUp,meanChange,ci95Lower,ci95Upper,meaningfulImprovementCount,meaningfulImprovementShare,suppressed,suppressedReason',
+      'phq-9,members,10,,,,,,,,false,',
+      'phq-9,all,10,13.8,11.8,-2,-5.874,1.874,3,0.3,false,',
+      'phq-9,attended>=6,5,16,10.6,-5.4,-10.783,-0.017,3,0.6,false,',
+      'phq-9,attended<6,5,11.6,13,1.4,-3.911,6.711,0,0,false,',
+      'phq-9,missing-baseline,0,,,,,,,,false,',
+      'phq-9,missing-follow-up,0,,,,,,,,false,',
     ]);
     expect(csv.text).not.toMatch(/mbr_/);
   });

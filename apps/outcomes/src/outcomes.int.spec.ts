@@ -108,15 +108,16 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
       expect(await (await post(`/api/outcomes/members/${memberId}/measures`, end)).json()).toMatchObject({ status: 'already-recorded' });
     }
 
-    // Scheduling: the group, then 6 attended sessions for members 0-5 and 3 (plus an absence) for 6-9.
+    // Scheduling: the group, then 6 attended sessions for members 0-4 and 3 (plus an absence) for 5-9: five a side, so
+    // both dose cells reach the small-cell threshold (with 6/4, the 4 would be withheld and the 6 with it, as 10 - 6 = 4).
     const group = { ...fixtures.GroupFormed, eventId: randomUUID(), subject: 'grp_int_cancer', payload: { ...fixtures.GroupFormed.payload, groupId: 'grp_int_cancer', groupType: 'disease-specific', condition: 'cancer' } };
     expect(() => GroupFormed.parse(group)).not.toThrow();
     const attendance = members.flatMap((memberId, i) =>
-      Array.from({ length: i < 6 ? 6 : 4 }, (_, s) => ({
+      Array.from({ length: i < 5 ? 6 : 4 }, (_, s) => ({
         ...fixtures.AttendanceRecorded,
         eventId: randomUUID(),
         subject: memberId,
-        payload: { ...fixtures.AttendanceRecorded.payload, memberId, groupId: 'grp_int_cancer', sessionId: `ses_int_${s}`, status: i >= 6 && s === 3 ? 'absent' : 'attended-in-person', sessionsAttended: s + 1 },
+        payload: { ...fixtures.AttendanceRecorded.payload, memberId, groupId: 'grp_int_cancer', sessionId: `ses_int_${s}`, status: i >= 5 && s === 3 ? 'absent' : 'attended-in-person', sessionsAttended: s + 1 },
       })),
     );
     await producer!.send({ topic: Topics.scheduling, acks: -1, messages: [group, ...attendance].map((m) => ({ key: m.subject, value: JSON.stringify(m) })) });
@@ -124,18 +125,23 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
     const report = await waitFor(
       async () => {
         const response = await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupType=disease-specific&condition=cancer`);
-        const body = (await response.json()) as { all: { n?: number }; byDose: { dosed: { n?: number } } };
-        return body.all.n === 10 && body.byDose.dosed.n === 6 ? body : undefined;
+        const body = (await response.json()) as { all: { n?: number }; byDose: { dosed: { n?: number }; underDosed: { n?: number } } };
+        return body.all.n === 10 && body.byDose.dosed.n === 5 && body.byDose.underDosed.n === 5 ? body : undefined;
       },
-      { timeoutMs: 60_000, description: 'the cohort report to include all 10 members and the attendance of the dosed 6' },
+      { timeoutMs: 60_000, description: 'the cohort report to include all 10 members and the attendance of the dosed 5' },
     );
     // By hand: baselines 10..19 → 14.5; ends → 10.5; changes -6/-2 alternating → mean -4, sd sqrt(40/9) = 2.108,
-    // se 0.6667, t(9) 2.262 → ±1.508; 5 of 10 improved by >= 5. Dosed (0-5): n 6, mean -4, 3 improved. Under-dosed n 4: suppressed.
+    // se 0.6667, t(9) 2.262 → ±1.508; 5 of 10 improved by >= 5. Dosed (0-4): baselines 10..14 → 12, ends 4 9 6 11 8 → 7.6,
+    // changes -6 -2 -6 -2 -6 → -4.4, 3 of 5 improved. Under-dosed (5-9): baselines 15..19 → 17, ends 13 10 15 12 17 → 13.4,
+    // changes -2 -6 -2 -6 -2 → -3.6, 2 of 5 improved.
     expect(report).toMatchObject({
       instrument: 'phq-9',
       members: 10,
       all: { n: 10, meanBaseline: 14.5, meanFollowUp: 10.5, meanChange: -4, meaningfulImprovement: { count: 5, share: 0.5 } },
-      byDose: { dosed: { n: 6, meanChange: -4, meaningfulImprovement: { count: 3, share: 0.5 } }, underDosed: { suppressed: true } },
+      byDose: {
+        dosed: { n: 5, meanBaseline: 12, meanFollowUp: 7.6, meanChange: -4.4, meaningfulImprovement: { count: 3, share: 0.6 } },
+        underDosed: { n: 5, meanBaseline: 17, meanFollowUp: 13.4, meanChange: -3.6, meaningfulImprovement: { count: 2, share: 0.4 } },
+      },
       missing: { baseline: 0, followUp: 0 },
       smallCellThreshold: 5,
     });
@@ -147,7 +153,8 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const text = await csv.text();
     expect(text).toContain('phq-9,all,10,14.5,10.5,-4,');
-    expect(text).toContain('phq-9,attended<6,,,,,,,,,true');
+    expect(text).toContain('phq-9,members,10,,,,,,,,false,\n');
+    expect(text).toContain('phq-9,attended<6,5,17,13.4,-3.6,');
 
     const trajectory = await (await fetch(`${url}/api/outcomes/members/${members[0]}/trajectory`)).json();
     expect(trajectory).toMatchObject({ instruments: [{ instrument: 'phq-9', baseline: 10, latest: 4, changeFromBaseline: -6, bandTransition: { from: 'moderate', to: 'minimal' } }] });
@@ -164,13 +171,23 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
     expect(unknown.status).toBe(404);
     const trajectory = (await (await fetch(`${url}/api/outcomes/members/${memberId}/trajectory`)).json()) as { instruments: { measures: { total: number; correctsMeasureId: string }[] }[] };
     expect(trajectory.instruments[0]!.measures).toEqual([expect.objectContaining({ total: 16, correctsMeasureId: baseline.measureId })]);
-    await waitFor(
+    // A group of one would be withheld (fewer than 5 members): four more members with baseline 10 and end 8, and an end
+    // of 10 for the corrected member, make a cell of 5 whose mean baseline tells the two apart: (16 + 40) / 5 = 11.2
+    // with the correction, (14 + 40) / 5 = 10.8 without.
+    const end = (total: number) => measure({ total, point: 'end', administeredAt: '2026-05-04T10:00:00Z', groupId: 'grp_int_correct' });
+    expect((await post(`/api/outcomes/members/${memberId}/measures`, end(10))).status).toBe(202);
+    for (const other of ['02', '03', '04', '05']) {
+      expect((await post(`/api/outcomes/members/mbr_int_correct_${other}/measures`, measure({ total: 10, groupId: 'grp_int_correct' }))).status).toBe(202);
+      expect((await post(`/api/outcomes/members/mbr_int_correct_${other}/measures`, end(8))).status).toBe(202);
+    }
+    const report = await waitFor(
       async () => {
-        const body = (await (await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=grp_int_correct`)).json()) as { members: number; missing: { followUp: number } };
-        return body.members === 1 && body.missing.followUp === 1 ? body : undefined;
+        const body = (await (await fetch(`${url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=grp_int_correct`)).json()) as { all: { n?: number; meanBaseline?: number } };
+        return body.all.n === 5 && body.all.meanBaseline === 11.2 ? body : undefined;
       },
       { timeoutMs: 30_000, description: 'the corrected baseline to replace the original in the cohort projection' },
     );
+    expect(report).toMatchObject({ members: 5, all: { meanFollowUp: 8.4 }, missing: { baseline: 0, followUp: 0 } });
   });
   it('turns gateway PHQ-9/GAD-7 totals and PHQ-9 answers into measures; a redelivery changes nothing, a new revision corrects', async () => {
     const memberId = 'mbr_int_gateway_01';

@@ -16,6 +16,8 @@ export const CareCircleFhirSystems = {
   instrument: 'https://carecircle.example/fhir/CodeSystem/outcomes-instrument',
   alert: 'urn:carecircle:liaison-alert',
   rule: 'urn:carecircle:coordination-rule',
+  /** Local codes for coordination facts that have no verified standard code here. */
+  coordinationFact: 'https://carecircle.example/fhir/CodeSystem/coordination-fact',
 } as const;
 
 /** Total-score codes: verified LOINC for PHQ-9 (44261-6) and GAD-7 (70274-6), the local system for the others. */
@@ -31,6 +33,9 @@ export const INSTRUMENT_TOTAL_CODES: Record<z.infer<typeof instrumentSchema>, { 
 
 /** PHQ-9 item 9, the self-harm question. */
 export const PHQ9_ITEM9_CODING = { system: LOINC, code: '44260-8', display: 'Thoughts that you would be better off dead, or of hurting yourself in some way' } as const;
+
+/** Acute distress reported (by a facilitator in a session, or by the EHR as a Flag or Observation code). */
+export const ACUTE_DISTRESS_CODING = { system: CareCircleFhirSystems.coordinationFact, code: 'acute-distress', display: 'Acute distress reported' } as const;
 
 /** Rules that describe a drug-drug conflict: coded as a v3 drug-interaction DetectedIssue too. */
 export const DRUG_CONFLICT_RULES: ReadonlySet<string> = new Set(['opioid-cns-depressant', 'gabapentinoid-combination', 'serotonin-syndrome']);

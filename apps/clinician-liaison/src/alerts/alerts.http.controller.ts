@@ -1,14 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { acknowledgeAlert, resolveAlert, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
-import { findAlert, findClinicianAlerts, findMemberAlerts } from '@carecircle/clinician-liaison/read-models';
+import { findAlert, findClinicianAlerts, findMemberAlerts, type AlertView } from '@carecircle/clinician-liaison/read-models';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, accessViewOf, CommandContext, unwrapOutcome as unwrap, type RequestWithAccess } from '@carecircle/platform/service-kit';
 import { ClinicianId } from '../clinician-id.decorator';
 import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto } from './alerts.request.dto';
+
+/**
+ * A facilitator's view (the policy's allow-redacted) is the facilitator's copy of each alert and nothing
+ * else: the clinicians' copies carry drug names, doses and reasons. Their copy was written without
+ * medication detail unless the member consented to share it.
+ */
+const isFacilitatorCopy = (alert: Pick<AlertView, 'recipientRole'>) => alert.recipientRole === 'facilitator';
 
 @ApiTags('alerts')
 @Controller('api/liaison')
@@ -22,32 +29,60 @@ export class AlertsHttpController {
   }
 
   @Get('clinicians/:clinicianId/alerts')
+  @Access('clinician.inbox.read', { self: 'clinicianId' })
   inbox(@Param('clinicianId', OpaqueIdPipe) clinicianId: string, @Query() query: AlertInboxQueryDto) {
     return findClinicianAlerts(this.em, clinicianId, query);
   }
 
-  /** Every alert about a member, each recipient's copy, oldest first (the gateway's care console picks the reader's copies). */
+  /** Every alert about a member, each recipient's copy, oldest first; a facilitator gets the facilitator copies only. */
   @Get('members/:memberId/alerts')
-  memberAlerts(@Param('memberId', MemberIdPipe) memberId: string) {
-    return findMemberAlerts(this.em, memberId);
+  @Access('member.alerts.read', { member: 'memberId' })
+  async memberAlerts(@Param('memberId', MemberIdPipe) memberId: string, @Req() request: RequestWithAccess) {
+    const alerts = await findMemberAlerts(this.em, memberId);
+    return accessViewOf(request) === 'redacted' ? alerts.filter(isFacilitatorCopy) : alerts;
   }
 
   @Get('alerts/:alertId')
-  async one(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
+  @Access('member.alerts.read', { member: 'alertId', via: 'alert' })
+  async one(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Req() request: RequestWithAccess) {
     const alert = await findAlert(this.em, alertId);
-    if (!alert) throw new NotFoundException('No alert with this id exists.');
+    // Another recipient's copy does not exist for a facilitator: the same answer as an unknown id.
+    if (!alert || (accessViewOf(request) === 'redacted' && !isFacilitatorCopy(alert))) throw new NotFoundException('No alert with this id exists.');
     return alert;
   }
 
   @Post('alerts/:alertId/acknowledgement')
   @HttpCode(200)
-  async ack(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() body: AcknowledgeAlertRequestDto, @ClinicianId() by: string, @CommandContext() context: RequestContext) {
+  @Access('alert.act', { member: 'alertId', via: 'alert' })
+  async ack(
+    @Param('alertId', new ParseUUIDPipe()) alertId: string,
+    @Body() body: AcknowledgeAlertRequestDto,
+    @ClinicianId() by: string,
+    @CommandContext() context: RequestContext,
+    @Req() request: RequestWithAccess,
+  ) {
+    await this.mayAct(alertId, request);
     return unwrap(await this.acknowledge({ alertId, by, outcome: body.outcome, reason: body.reason ?? null }, context));
   }
 
   @Post('alerts/:alertId/resolution')
   @HttpCode(200)
-  async resolution(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Body() body: ResolveAlertRequestDto, @ClinicianId() by: string, @CommandContext() context: RequestContext) {
+  @Access('alert.act', { member: 'alertId', via: 'alert' })
+  async resolution(
+    @Param('alertId', new ParseUUIDPipe()) alertId: string,
+    @Body() body: ResolveAlertRequestDto,
+    @ClinicianId() by: string,
+    @CommandContext() context: RequestContext,
+    @Req() request: RequestWithAccess,
+  ) {
+    await this.mayAct(alertId, request);
     return unwrap(await this.resolve({ alertId, by, reason: body.reason ?? null }, context));
+  }
+
+  /** A facilitator acts on facilitator copies only; the alert itself then checks it is theirs. */
+  private async mayAct(alertId: string, request: RequestWithAccess): Promise<void> {
+    if (accessViewOf(request) !== 'redacted') return;
+    const alert = await findAlert(this.em, alertId);
+    if (!alert || !isFacilitatorCopy(alert)) throw new ForbiddenException('A facilitator may act only on the facilitator’s copy of an alert');
   }
 }

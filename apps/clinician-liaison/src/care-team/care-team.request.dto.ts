@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUrl, Matches } from 'class-validator';
-import type { CareTeamRole, Cohort } from '@carecircle/clinician-liaison/domain';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
+import type { CareTeamRole, Cohort, EmergencyAccessReason } from '@carecircle/clinician-liaison/domain';
 
 const ROLES: CareTeamRole[] = ['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator'];
 const COHORTS: Cohort[] = ['general', 'palliative'];
@@ -36,4 +36,18 @@ export class RecordMemberProfileRequestDto {
   @ApiProperty()
   @IsBoolean()
   part2Consent!: boolean;
+}
+
+const EMERGENCY_REASONS: EmergencyAccessReason[] = ['emergency-treatment', 'covering-clinician', 'safety-concern'];
+
+export class OpenEmergencyAccessRequestDto {
+  @ApiProperty({ enum: EMERGENCY_REASONS })
+  @IsIn(EMERGENCY_REASONS)
+  reasonCode!: EmergencyAccessReason;
+
+  /** The clinician's own words: kept in clinician-liaison's store only, never published nor logged. */
+  @ApiProperty({ minLength: 1, maxLength: 500 })
+  @IsString()
+  @Length(1, 500, { message: 'note must be 1 to 500 characters' })
+  note!: string;
 }

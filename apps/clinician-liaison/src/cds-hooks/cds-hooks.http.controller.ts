@@ -7,15 +7,18 @@ import {
   acknowledgeAlert,
   alertCard,
   CDS_SERVICE_IDS,
+  CdsContextError,
   cdsDiscovery,
   cdsFeedbackSchema,
   cdsRequestSchema,
   evaluateAppointments,
   evaluateDraftOrders,
-  markAlertDelivered,
+  type Card,
+  type CdsRequest,
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
+import { Access, Public } from '@carecircle/platform/service-kit';
 import { LIAISON_DEPS } from '../liaison.deps';
 
 const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
@@ -27,18 +30,21 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors });
 }
 
-/** CDS Hooks 2.0: pull-only decision support for the EHR. Nothing is stored except feedback and delivery. */
+/** CDS Hooks 2.0: pull-only decision support for the EHR. Invoking a service changes nothing; only feedback is recorded. */
 @ApiTags('cds-hooks')
 @Controller('cds-services')
 export class CdsHooksHttpController {
   constructor(@Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {}
 
+  /** Discovery is read before the EHR holds a token (the guard exempts it as well). */
   @Get()
+  @Public()
   discovery() {
     return cdsDiscovery;
   }
 
   @Post(':id')
+  @Access('cds.invoke', 'service')
   @HttpCode(200)
   async call(@Param('id') id: string, @Body() body: unknown) {
     const service = cdsDiscovery.services.find((s) => s.id === id);
@@ -46,12 +52,19 @@ export class CdsHooksHttpController {
     const request = parse(cdsRequestSchema, body);
     if (request.hook !== service.hook) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: 'hook', constraints: { hook: `this service answers ${service.hook}` } }] });
     const memberId = request.context.patientId;
+    try {
+      return await this.answer(id, request, memberId);
+    } catch (error) {
+      if (!(error instanceof CdsContextError)) throw error;
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: error.field, constraints: { shape: `${error.field} ${error.reason}` } }] });
+    }
+  }
+
+  private async answer(id: string, request: CdsRequest, memberId: string): Promise<{ cards: Card[] }> {
     switch (id) {
       case CDS_SERVICE_IDS.patientView: {
+        // A read: showing a card is not delivery (a prefetching EHR calls this for charts nobody opens).
         const alerts = await findOpenMemberAlerts(this.em, memberId);
-        const context = { correlationId: request.hookInstance, causationId: `cds-hooks:${request.hookInstance}` };
-        const deliver = markAlertDelivered(this.deps);
-        for (const alert of alerts) await deliver({ alertId: alert.alertId, channel: 'cds-hooks' }, context);
         return { cards: alerts.map((a) => alertCard(a, timelineUrl(memberId))) };
       }
       case CDS_SERVICE_IDS.orderSelect:
@@ -64,6 +77,7 @@ export class CdsHooksHttpController {
 
   /** Feedback on a patient-view card (its uuid is the alert id) is recorded on the alert. */
   @Post(':id/feedback')
+  @Access('cds.feedback', 'service')
   @HttpCode(200)
   async feedback(@Param('id') id: string, @Body() body: unknown) {
     if (!cdsDiscovery.services.some((s) => s.id === id)) throw new NotFoundException('No CDS service with this id.');

@@ -8,10 +8,12 @@ import {
   ConditionRecorded,
   ConsentReceived,
   EncounterRecorded,
+  FlagRecorded,
   MeasureRecorded,
   MedicationOrdered,
   MedicationStatementRecorded,
   ObservationRecorded,
+  PatientRecorded,
   QuestionnaireAnswered,
   ReferralRequested,
   MemberEnrolled,
@@ -19,14 +21,16 @@ import {
   OffTrackForDose,
   SchedulingConflictDetected,
   TherapeuticContactBooked,
+  TherapeuticLoadChanged,
+  TherapeuticOverloadResolved,
   Topics,
   type IntegrationEvent,
 } from '@carecircle/contracts';
 import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
-import { coordinate, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
 import type { ExternalFact, Instrument } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
-import { careTeamAssignments, careTeamEnded, medicationIntent, type MedicationIntent } from './gateway-ingest';
+import { careTeamAssignments, careTeamEnded, distressFlag, distressObservation, encounterIntent, item9Observation, medicationIntent, palliativeCondition, palliativePlanIntent, type CareTeamAssignment, type EncounterIntent, type MedicationIntent } from './gateway-ingest';
 
 /** The topics clinician-liaison consumes; its tests prove each has exactly one handler. */
 export const LIAISON_SUBSCRIPTIONS = [Topics.enrollment, Topics.scheduling, Topics.outcomes, Topics.gatewayIngest] as const;
@@ -75,15 +79,26 @@ export class MemberFactsKafkaController {
     const careTeam = async (event: IntegrationEvent, memberId: string, payload: Parameters<typeof careTeamAssignments>[0] & { status?: string | undefined }) => {
       const context = { correlationId: event.correlationId, causationId: event.eventId };
       if (payload.status !== undefined && payload.status !== 'active' && !careTeamEnded(payload.status)) return; // proposed, suspended
-      for (const { clinicianId, role } of careTeamAssignments(payload)) {
-        if (careTeamEnded(payload.status)) {
-          const ended = await run('EndCareTeamMember', { memberId, clinicianId, role }, context);
-          if (!ended.ok && ended.error.code !== 'liaison.care-team-member-unknown') throw ended.error;
-        } else {
-          const assigned = await run('AssignCareTeamMember', { memberId, clinicianId, role, endpoint: null }, context);
-          if (!assigned.ok) throw assigned.error;
-        }
+      const assignments = careTeamAssignments(payload);
+      await (careTeamEnded(payload.status) ? endAll(memberId, assignments, context) : assignAll(memberId, assignments, context));
+    };
+    const assignAll = async (memberId: string, assignments: CareTeamAssignment[], context: RequestContext) => {
+      for (const { clinicianId, role, activeUntil } of assignments) {
+        const assigned = await run('AssignCareTeamMember', { memberId, clinicianId, role, endpoint: null, activeUntil }, context);
+        if (!assigned.ok) throw assigned.error;
       }
+    };
+    const endAll = async (memberId: string, assignments: CareTeamAssignment[], context: RequestContext) => {
+      for (const { clinicianId, role } of assignments) {
+        const ended = await run('EndCareTeamMember', { memberId, clinicianId, role }, context);
+        if (!ended.ok && ended.error.code !== 'liaison.care-team-member-unknown') throw ended.error;
+      }
+    };
+    /** Encounter participants are on the care team while the encounter is under way; discharge ends it. */
+    const encounter = async (event: IntegrationEvent, memberId: string, intent: EncounterIntent) => {
+      const context = { correlationId: event.correlationId, causationId: event.eventId };
+      if (intent.kind === 'assign') await assignAll(memberId, intent.assignments, context);
+      if (intent.kind === 'end') await endAll(memberId, intent.assignments, context);
     };
     this.enrollment = consumer.forTopic(Topics.enrollment, {
       routes: [
@@ -111,6 +126,15 @@ export class MemberFactsKafkaController {
         on(SchedulingConflictDetected, (e) =>
           record(e.payload.memberId, e, { kind: 'contact-booked', contactId: e.payload.sessionId, contactKind: 'group-session', start: e.payload.sessionStartsAt, end: e.payload.sessionEndsAt }),
         ),
+        // Scheduling counts the load (group sessions included): the overload rule judges its windows, once per episode.
+        on(TherapeuticLoadChanged, (e) => {
+          const { memberId, windowStart, windowEnd, contacts, cap, overCap, changedAt } = e.payload;
+          return record(memberId, e, { kind: 'load-changed', windowStart, windowEnd, contacts, cap, overCap, at: changedAt });
+        }),
+        on(TherapeuticOverloadResolved, (e) => {
+          const { memberId, windowStart, windowEnd, resolvedAt } = e.payload;
+          return record(memberId, e, { kind: 'overload-resolved', windowStart, windowEnd, at: resolvedAt });
+        }),
         on(OffTrackForDose, (e) =>
           record(e.payload.memberId, e, {
             kind: 'attendance-recorded',
@@ -134,10 +158,8 @@ export class MemberFactsKafkaController {
         'DoseReached',
         'TherapeuticContactChanged',
         'TherapeuticContactCancelled',
-        'TherapeuticLoadChanged',
-        // Liaison keeps its own overload and conflict findings from the contacts it sees; scheduling's resolutions add nothing yet.
+        // Liaison keeps its own conflict findings from the contacts it sees; scheduling's conflict resolutions add nothing yet.
         'SchedulingConflictResolved',
-        'TherapeuticOverloadResolved',
       ],
     });
     this.outcomes = consumer.forTopic(Topics.outcomes, {
@@ -154,17 +176,41 @@ export class MemberFactsKafkaController {
         on(MedicationOrdered, (e) => medication(e, e.subject, medicationIntent(e.payload))),
         on(MedicationStatementRecorded, (e) => medication(e, e.subject, medicationIntent(e.payload))),
         on(CareTeamUpdated, (e) => careTeam(e, e.subject, e.payload)),
+        on(EncounterRecorded, (e) => encounter(e, e.subject, encounterIntent(e.payload))),
+        on(CarePlanUpdated, async (e) => {
+          const intent = palliativePlanIntent(e.payload);
+          if (intent.kind === 'ignore') return;
+          const started = await run('StartPalliativePlan', { memberId: e.subject, planId: intent.planId, goalsOfCare: '' }, { correlationId: e.correlationId, causationId: e.eventId });
+          if (!started.ok) throw started.error;
+        }),
+        // The birth date, for ages computed when a rule runs; a Patient without one changes nothing.
+        on(PatientRecorded, async (e) => {
+          if (!e.payload.birthDate) return;
+          const recorded = await run('RecordBirthDate', { memberId: e.subject, birthDate: e.payload.birthDate }, { correlationId: e.correlationId, causationId: e.eventId });
+          if (!recorded.ok) throw recorded.error;
+        }),
+        // Item 9 sent on its own: outcomes scores totals only, so liaison takes the answer itself.
+        // Acute distress from the EHR (an Observation coded so) is the same fact a facilitator reports.
+        on(ObservationRecorded, async (e) => {
+          const fact = item9Observation(e.payload, e.occurredAt) ?? distressObservation(e.payload, e.occurredAt);
+          if (fact) await record(e.subject, e, fact);
+        }),
+        // A palliative-care Condition: the palliative cohort (opioid dose informational), not an alert.
+        on(ConditionRecorded, async (e) => {
+          const fact = palliativeCondition(e.payload, e.occurredAt);
+          if (fact) await record(e.subject, e, fact);
+        }),
+        on(FlagRecorded, async (e) => {
+          const fact = distressFlag(e.payload, e.occurredAt);
+          if (fact) await record(e.subject, e, fact);
+        }),
       ],
-      // Referrals go to enrollment, appointments to scheduling, answers and scores to outcomes.
+      // Referrals go to enrollment, appointments to scheduling, answers and totals to outcomes.
       ignore: [
         ReferralRequested.type,
-        ConditionRecorded.type,
         ConsentReceived.type,
         QuestionnaireAnswered.type,
-        ObservationRecorded.type,
         AppointmentBooked.type,
-        CarePlanUpdated.type,
-        EncounterRecorded.type,
         CaregiverLinked.type,
       ],
     });

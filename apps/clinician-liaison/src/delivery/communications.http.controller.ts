@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { Bundle } from '@medplum/fhirtypes';
 import { alertFhirResources } from '@carecircle/clinician-liaison/application';
 import { findDeliveries, findMemberAlerts } from '@carecircle/clinician-liaison/read-models';
+import { Access } from '@carecircle/platform/service-kit';
 import { MemberIdPipe } from '../member-id.pipe';
 
 @ApiTags('push delivery')
@@ -14,6 +15,7 @@ export class CommunicationsHttpController {
 
   /** The member's alerts as FHIR R4 Communication (and DetectedIssue for drug conflicts), a searchset Bundle. */
   @Get('members/:memberId/communications')
+  @Access('member.communications.read', { member: 'memberId' })
   @ApiOkResponse({ description: 'FHIR R4 Bundle (searchset) of Communication and DetectedIssue resources.' })
   async communications(@Param('memberId', MemberIdPipe) memberId: string): Promise<Bundle> {
     const resources = (await findMemberAlerts(this.em, memberId)).flatMap((alert) => alertFhirResources(alert));
@@ -22,6 +24,7 @@ export class CommunicationsHttpController {
 
   /** The delivery log of one alert: each channel, attempts, last status, when delivered. */
   @Get('alerts/:alertId/deliveries')
+  @Access('alert.deliveries.read', { member: 'alertId', via: 'alert' })
   deliveries(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
     return findDeliveries(this.em, alertId);
   }

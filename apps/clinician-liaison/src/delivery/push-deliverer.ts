@@ -11,8 +11,9 @@ import { startSerialInterval } from '../processor/serial-interval';
 export const isFhirChannel = (channel: string) => channel.startsWith('fhir:');
 
 /**
- * Sends queued pushes: signed webhooks (HMAC-SHA256 over "<timestamp>.<body>") and FHIR creates
- * (`application/fhir+json`, conditional on the alert identifier). Only a 2xx marks a delivery done;
+ * Sends queued pushes, each signed (HMAC-SHA256 over "<timestamp>.<body>", `SIGNATURE_HEADER`; receivers
+ * check it with `verifyWebhookSignature`): webhooks and FHIR creates (`application/fhir+json`,
+ * conditional on the alert identifier). Only a 2xx marks a delivery done;
  * anything else is logged and retried with exponential backoff, so a receiver that is down delays
  * delivery and loses nothing, and a restart picks up what is still pending from the table.
  * At least once: webhook receivers deduplicate on the alert id, FHIR servers on `If-None-Exist`.
@@ -45,10 +46,19 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private headers(delivery: DueDelivery, body: string, now: Date): Record<string, string> {
+    // Signed at each attempt, so that a retry carries the time it is sent and stays inside the replay window.
+    const timestampSeconds = Math.floor(now.getTime() / 1000);
+    const signature = { [SIGNATURE_HEADER]: signWebhook(this.config.webhookSecret, body, timestampSeconds) };
     if (isFhirChannel(delivery.channel)) {
-      return { 'content-type': 'application/fhir+json', accept: 'application/fhir+json', 'if-none-exist': fhirIfNoneExist(delivery.alertId), prefer: 'return=minimal' };
+      return {
+        'content-type': 'application/fhir+json',
+        accept: 'application/fhir+json',
+        'if-none-exist': fhirIfNoneExist(delivery.alertId),
+        prefer: 'return=minimal',
+        ...signature,
+      };
     }
-    return { 'content-type': 'application/json', [SIGNATURE_HEADER]: signWebhook(this.config.webhookSecret, body, Math.floor(now.getTime() / 1000)), 'x-carecircle-alert-id': delivery.alertId };
+    return { 'content-type': 'application/json', ...signature, 'x-carecircle-alert-id': delivery.alertId };
   }
 
   private async deliver(delivery: DueDelivery): Promise<void> {

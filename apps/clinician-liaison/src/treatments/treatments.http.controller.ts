@@ -4,7 +4,7 @@ import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/c
 import { classifyMedication } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
 import { ChangeDoseRequestDto, StartMedicationRequestDto, StartPlanRequestDto } from './treatments.request.dto';
 
 @ApiTags('treatments')
@@ -17,6 +17,7 @@ export class TreatmentsHttpController {
   }
 
   @Post('medications')
+  @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
   async start(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartMedicationRequestDto, @CommandContext() context: RequestContext) {
     const order = { rxnormCode: body.rxnormCode ?? null, name: body.name, dailyDose: body.dailyDose ?? null, doseUnit: body.doseUnit, route: body.route, frequency: body.frequency, prescriberId: body.prescriberId };
@@ -26,6 +27,7 @@ export class TreatmentsHttpController {
   }
 
   @Put('medications/:medicationId/dose')
+  @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
   async changeDose(
     @Param('memberId', MemberIdPipe) memberId: string,
@@ -37,24 +39,28 @@ export class TreatmentsHttpController {
   }
 
   @Delete('medications/:medicationId')
+  @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
   async stop(@Param('memberId', MemberIdPipe) memberId: string, @Param('medicationId', OpaqueIdPipe) medicationId: string, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StopMedication', { memberId, medicationId }, context));
   }
 
   @Post('cbt-courses')
+  @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
   async cbt(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StartCbtCourse', { memberId, courseId: body.planId, therapistId: body.therapistId ?? 'unassigned' }, context));
   }
 
   @Post('palliative-plans')
+  @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
   async palliative(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StartPalliativePlan', { memberId, planId: body.planId, goalsOfCare: body.goalsOfCare ?? '' }, context));
   }
 
   @Put('palliative-plans/:planId/goals-of-care')
+  @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
   async goals(@Param('memberId', MemberIdPipe) memberId: string, @Param('planId', OpaqueIdPipe) planId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('ChangeGoalsOfCare', { memberId, planId, goalsOfCare: body.goalsOfCare ?? '' }, context));

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
 import type { ConsentKind } from '@carecircle/enrollment/domain';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { CONSENT_KINDS, RecordConsentRequestDto, WithdrawConsentRequestDto } from './consents.request.dto';
@@ -19,6 +19,7 @@ export class ConsentsHttpController {
   }
 
   @Post()
+  @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).' })
   @ApiNotFoundResponse({ description: 'Unknown referral.' })
@@ -28,6 +29,7 @@ export class ConsentsHttpController {
   }
 
   @Post(':kind/withdrawal')
+  @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.' })
   async withdrawConsent(

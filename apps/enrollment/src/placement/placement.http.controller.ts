@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { acceptOffer, actOnGroupSeats, groupSeats, placeMember, type RequestContext } from '@carecircle/enrollment/application';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { acceptOffer, actOnGroupSeats, groupSeats, placeMember, type PlacementOutcome, type RequestContext } from '@carecircle/enrollment/application';
+import type { PlacementRedirect } from '@carecircle/enrollment/domain';
+import { Access, CommandContext, CurrentAccess, type RequestAccess } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { groupIdPipe, memberIdPipe } from './ids.pipe';
@@ -23,25 +24,35 @@ export class PlacementHttpController {
   }
 
   @Post('enrolments')
+  @Access('placement.write', { member: 'referralId', via: 'referral', from: 'body' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'Enrolled: the member holds a seat (or already did).' })
-  @ApiConflictResponse({ description: 'The group is full, closed, or a closed group that has started.' })
+  @ApiAcceptedResponse({
+    description:
+      'Enrolled: the member holds a seat (or already did). Asked into a closed group that has started, the member goes to its next course, ' +
+      'else another group that fits, else its waitlist for the next course: `placedIn` and `redirect` (kind, reason, in words) say where and why.',
+  })
+  @ApiConflictResponse({ description: 'The group is full, or scheduling closed it and no other group fits.' })
   @ApiUnprocessableEntityResponse({ description: 'Not screened, screening blocks placement, consent missing, or the group does not fit.' })
   @ApiNotFoundResponse({ description: 'Unknown referral or group.' })
   async enrol(@Param('groupId', groupIdPipe) groupId: string, @Body() body: PlaceMemberRequestDto, @CommandContext() context: RequestContext) {
-    const { changed } = unwrap(await this.place({ referralId: body.referralId, groupId, mode: 'enrol' }, context));
-    return { groupId, referralId: body.referralId, status: changed ? 'enrolled' : 'already-enrolled' };
+    const outcome = await this.place({ referralId: body.referralId, groupId, mode: 'enrol' }, context);
+    const { changed } = unwrap(outcome);
+    if (!outcome.ok || !outcome.redirect) return { groupId, referralId: body.referralId, status: changed ? 'enrolled' : 'already-enrolled' };
+    return { groupId, referralId: body.referralId, ...whereTheMemberWent(outcome, outcome.redirect) };
   }
 
   @Post('waitlist')
+  @Access('placement.write', { member: 'referralId', via: 'referral', from: 'body' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'On the waitlist (or offered a seat right away if one was free).' })
+  @ApiAcceptedResponse({ description: 'On the waitlist (or offered a seat right away if one was free); redirected from a closed group that has started as enrolment is.' })
   async waitlist(@Param('groupId', groupIdPipe) groupId: string, @Body() body: JoinWaitlistRequestDto, @CommandContext() context: RequestContext) {
-    const { events } = unwrap(await this.place({ referralId: body.referralId, groupId, mode: 'waitlist', ...(body.priority ? { priority: body.priority } : {}) }, context));
-    return { groupId, referralId: body.referralId, events: events.map((event) => event.type) };
+    const outcome = await this.place({ referralId: body.referralId, groupId, mode: 'waitlist', ...(body.priority ? { priority: body.priority } : {}) }, context);
+    const { events } = unwrap(outcome);
+    return { groupId, referralId: body.referralId, events: events.map((event) => event.type), ...(outcome.ok && outcome.redirect ? whereTheMemberWent(outcome, outcome.redirect) : {}) };
   }
 
   @Post('offers/:memberId/acceptance')
+  @Access('placement.write', { member: 'memberId' })
   @HttpCode(202)
   @ApiConflictResponse({ description: 'The offer has expired, or the member holds a seat in another group.' })
   @ApiUnprocessableEntityResponse({ description: 'The member is no longer eligible (screening outcome, consent or a screening constraint), with the reason.' })
@@ -51,6 +62,7 @@ export class PlacementHttpController {
   }
 
   @Post('offers/:memberId/decline')
+  @Access('placement.write', { member: 'memberId' })
   @HttpCode(202)
   async decline(@Param('groupId', groupIdPipe) groupId: string, @Param('memberId', memberIdPipe) memberId: string, @CommandContext() context: RequestContext) {
     unwrap(await this.act(groupId, { type: 'DeclineOffer', memberId }, context));
@@ -58,6 +70,7 @@ export class PlacementHttpController {
   }
 
   @Post('withdrawals')
+  @Access('placement.write', { member: 'memberId', from: 'body' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The member left the group (its freed seat is offered to the waitlist) or its waitlist.' })
   async withdraw(@Param('groupId', groupIdPipe) groupId: string, @Body() body: WithdrawMemberRequestDto, @CommandContext() context: RequestContext) {
@@ -66,9 +79,44 @@ export class PlacementHttpController {
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Roster, waitlist in serving order, open offers and the seat history.' })
+  @Access('group.read', { group: 'groupId' })
+  @ApiOkResponse({ description: 'Roster, waitlist in serving order, open offers and the seat history; counts only for callers who do not run the group.' })
   @ApiNotFoundResponse({ description: 'Unknown group.' })
-  async get(@Param('groupId', groupIdPipe) groupId: string) {
-    return orThrow(await this.seats(groupId));
+  async get(@Param('groupId', groupIdPipe) groupId: string, @CurrentAccess() access: RequestAccess | undefined) {
+    const seats = orThrow(await this.seats(groupId));
+    if (seesWhoIsInTheGroup(access)) return seats;
+    return { groupId, seats: seats.seats, enrolled: seats.roster.length, waitlisted: seats.waitlist.length, openOffers: seats.offers.length };
   }
+}
+
+/**
+ * Who is in a therapy group is itself health information: its facilitators and integration clients
+ * granted Group reads see the members; any clinician, a programme lead or the gateway see counts.
+ * Unchecked (token verification off, development) answers in full.
+ */
+function seesWhoIsInTheGroup(access: RequestAccess | undefined): boolean {
+  if (!access) return true;
+  const { principal } = access;
+  return principal.kind === 'system' || (principal.kind === 'person' && principal.role === 'facilitator');
+}
+
+const REDIRECTED: Record<string, string> = {
+  'next-course': 'the member was placed in its next course',
+  'other-group': 'no next course is scheduled, so the member was placed in another group that fits',
+  'waitlist-for-next-course': 'no next course or other group that fits exists yet, so the member waits on its waitlist for the next course',
+};
+const WHY: Record<string, string> = { 'closed-group-started': 'This is a closed group that has already started', 'group-closed': 'This group has been closed' };
+
+/** Where a redirected member went, in the body of the 202: the group, seat or waitlist, and why in plain words. */
+function whereTheMemberWent(outcome: Extract<PlacementOutcome, { ok: true }>, redirect: PlacementRedirect) {
+  const { placedIn, events } = outcome;
+  const waitlisted = events.find((event) => event.type === 'MemberWaitlisted');
+  const offered = waitlisted && events.some((event) => event.type === 'SeatOffered' && event.data.memberId === waitlisted.data.memberId);
+  const joined = offered ? 'offered' : waitlisted ? 'waitlisted' : 'already-waitlisted';
+  const status = outcome.placement === 'enrol' ? (events.length > 0 ? 'enrolled' : 'already-enrolled') : joined;
+  return {
+    status,
+    placedIn,
+    redirect: { kind: redirect.kind, reason: redirect.reason, message: `${WHY[redirect.reason]}: ${REDIRECTED[redirect.kind]} (${placedIn}).` },
+  };
 }

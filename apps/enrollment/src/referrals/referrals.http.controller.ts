@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { proposeGroups, receiveReferral, referralStatus, screenMember, type RequestContext } from '@carecircle/enrollment/application';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { ReferMemberRequestDto } from './refer-member.request.dto';
@@ -23,6 +23,7 @@ export class ReferralsHttpController {
   }
 
   @Post()
+  @Access('referral.create', 'service')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Referral recorded and screened; the outcome and its reasons are in GET /api/enrollment/referrals/{id}.' })
   async refer(@Body() body: ReferMemberRequestDto, @CommandContext() context: RequestContext) {
@@ -31,6 +32,7 @@ export class ReferralsHttpController {
   }
 
   @Post(':referralId/screenings')
+  @Access('referral.screen', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Re-screened with new scores (can lift a hold).' })
   @ApiNotFoundResponse({ description: 'Unknown referral.' })
@@ -40,6 +42,7 @@ export class ReferralsHttpController {
   }
 
   @Get(':referralId')
+  @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOkResponse({ description: 'Status, screening outcome with reasons, consents, placement and history.' })
   @ApiNotFoundResponse({ description: 'Unknown referral.' })
   async get(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
@@ -47,6 +50,7 @@ export class ReferralsHttpController {
   }
 
   @Get(':referralId/proposals')
+  @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOkResponse({ description: 'Best-fitting groups first, with reasons; and why the other groups do not fit.' })
   @ApiUnprocessableEntityResponse({ description: 'Not placeable yet (screening outcome or missing consent), with the reason.' })
   async proposals(@Param('referralId', new ParseUUIDPipe()) referralId: string) {

@@ -2,9 +2,10 @@ import { Controller, Get, Header, Inject, Query, Req, UseFilters, UseGuards } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
-import type { AuditRecord } from '@carecircle/gateway/application';
+import type { StoredAuditRecord } from '@carecircle/gateway/application';
 import type { Caller } from '../auth/gateway-authenticator';
-import { AccessGuard, AllowHumans, auditBase, CurrentCaller, RequiresScope } from '../fhir-http/access.guard';
+import { Access } from '@carecircle/platform/service-kit';
+import { AccessGuard, auditBase, CurrentCaller } from '../fhir-http/access.guard';
 import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 
@@ -24,8 +25,7 @@ export class AuditEventsHttpController {
   constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps) {}
 
   @Get()
-  @RequiresScope('AuditEvent', 'r')
-  @AllowHumans('admin')
+  @Access('audit.read', 'service')
   @Header('Content-Type', FHIR_JSON)
   async list(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('patient') patient?: string, @Query('_count') count?: string) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
@@ -37,10 +37,17 @@ export class AuditEventsHttpController {
   }
 }
 
-function toAuditEvent(record: AuditRecord & { id: string }): AuditEvent {
+/** How many refusals a counted AuditEvent stands for (one row per agent, operation and minute). */
+export const AUDIT_EVENT_COUNT_EXTENSION = 'https://carecircle.example/fhir/StructureDefinition/audit-event-count';
+
+function toAuditEvent(record: StoredAuditRecord): AuditEvent {
   return {
     resourceType: 'AuditEvent',
     id: record.id,
+    ...(record.outcome === '4' ? { extension: [{ url: AUDIT_EVENT_COUNT_EXTENSION, valueInteger: record.count }] } : {}),
+    ...(record.lastRecordedAt
+      ? { period: { start: record.recordedAt.toISOString(), end: record.lastRecordedAt.toISOString() } }
+      : {}),
     type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
     action: record.action,
     recorded: record.recordedAt.toISOString(),

@@ -52,11 +52,11 @@ describe('gateway with a configured OpenID Connect issuer (discovery and JWKS ov
     expect(staffId).toMatch(/^clin_/);
     const token = await signed('hospital-user-4711', { carecircle_role: 'clinician', fhirUser: practitioner }, { audience: AUDIENCE });
     expect((await timeline(SEEDED.otherMember, token)).status).toBe(403);
-    // As when an EHR CareTeam or order names that practitioner for the member.
+    // As when an EHR CareTeam names that practitioner for the member (liaison's CareTeamMemberAssigned, projected).
     const sql = new Client({ connectionString: gateway?.db.url });
     await sql.connect();
     try {
-      await sql.query('INSERT INTO gateway.timeline_care_team (member_id, clinician_id) VALUES ($1, $2)', [SEEDED.otherMember, staffId]);
+      await sql.query(`INSERT INTO access.care_team (member_id, clinician_id, role, active_until) VALUES ($1, $2, 'attending-psychiatrist', NULL)`, [SEEDED.otherMember, staffId]);
     } finally {
       await sql.end();
     }

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { pseudonymousStaffId, SmartTokenService } from '@carecircle/gateway/application';
+import { IdentityVault, pseudonymousStaffId, SmartTokenService } from '@carecircle/gateway/application';
 import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { createLogger } from '@carecircle/platform/observability';
@@ -10,8 +10,10 @@ import { AccessGuard } from '../fhir-http/access.guard';
 import { readGatewayConfig } from '../gateway.config';
 import { readTimelineConfig } from '../timeline/timeline.config';
 import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { PostgresMemberIdentities } from '../persistence/postgres-member-identities';
 import { GATEWAY_AUTH, type GatewayAuth } from './gateway-auth';
 import { GatewayAuthenticator } from './gateway-authenticator';
+import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
 
 /**
  * The SMART token service (signing key from `GATEWAY_SIGNING_KEY`, used assertions in PostgreSQL, so
@@ -21,6 +23,7 @@ import { GatewayAuthenticator } from './gateway-authenticator';
 @Module({
   providers: [
     GatewayAuthenticator,
+    InternalTokens,
     AccessGuard,
     {
       provide: GATEWAY_AUTH,
@@ -41,14 +44,17 @@ import { GatewayAuthenticator } from './gateway-authenticator';
           clock,
           ...(config.signingKey ? { signingKey: config.signingKey } : {}),
           usedAssertions: { useOnce: (assertionKey, expiresAt) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) },
+          serviceAudiences: SERVICE_AUDIENCES,
         });
         const { humanIssuer } = readTimelineConfig();
         const staffIdOf = (fhirUser: string) => pseudonymousStaffId(config.identityKey, fhirUser);
-        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, ...(humanIssuer ? { humanIssuer } : {}) };
+        const identities = new PostgresMemberIdentities(pool, new IdentityVault(config.identityKey));
+        const memberOfPatient = (reference: string) => identities.find([reference]);
+        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, ...(humanIssuer ? { humanIssuer } : {}) };
       },
       inject: [DataSource],
     },
   ],
-  exports: [GATEWAY_AUTH, GatewayAuthenticator, AccessGuard],
+  exports: [GATEWAY_AUTH, GatewayAuthenticator, InternalTokens, AccessGuard],
 })
 export class GatewayAuthModule {}

@@ -16,6 +16,8 @@ export interface GatewayAuth {
   humanIssuer?: HumanIssuer;
   /** The pseudonymous staff id (`clin_…`) the ingest gives a practitioner reference, for a person's SMART `fhirUser` claim. */
   staffIdOf: (fhirUser: string) => string | undefined;
+  /** The member an EHR `Patient/<id>` reference names, when the gateway knows the patient: for audit records of refusals. */
+  memberOfPatient?: (reference: string) => Promise<string | undefined>;
 }
 
 export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');

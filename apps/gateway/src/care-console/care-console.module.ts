@@ -12,6 +12,7 @@ import { CareConsoleAccess } from './care-console.access';
 import { readCareConsoleConfig } from './care-console.config';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
 import { CohortReportHttpController } from './cohort-report/cohort-report.http.controller';
+import { DistressReportsHttpController } from './distress-reports/distress-reports.http.controller';
 import { HomeHttpController } from './home/home.http.controller';
 import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
 import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
@@ -24,7 +25,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
  */
 @Module({
   imports: [TimelineModule],
-  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController],
+  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController, DistressReportsHttpController],
   providers: [
     CareConsoleAccess,
     ServicesClient,

@@ -2,11 +2,12 @@ import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { consoleErrorOf } from '@carecircle/gateway/application';
+import { InternalTokens, type ServiceBehindGateway } from '../auth/internal-tokens';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
 
 export type Service = keyof CareConsoleDeps['services'];
 
-const SERVICE_NAMES: Record<Service, string> = { scheduling: 'scheduling', clinicianLiaison: 'clinician-liaison', outcomes: 'outcomes', enrollment: 'enrollment' };
+const SERVICE_NAMES: Record<Service, ServiceBehindGateway> = { scheduling: 'scheduling', clinicianLiaison: 'clinician-liaison', outcomes: 'outcomes', enrollment: 'enrollment' };
 const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ServiceCall {
@@ -19,17 +20,22 @@ export interface ServiceCall {
 }
 
 /**
- * Calls the services on the caller's behalf: their bearer token and correlation id go along (the
- * services verify the token themselves); a refusal keeps its 4xx and explanation, a failure is a 502.
+ * Calls the services on the caller's behalf with a one-minute token for that service alone (the
+ * caller's identity, mapped once; their own token stays here) and their correlation id; each service
+ * decides access again itself. A refusal keeps its 4xx and explanation, a failure is a 502.
  * Only ever called after the console's own access decision allowed the request.
  */
 @Injectable()
 export class ServicesClient {
-  constructor(@Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps) {}
+  constructor(
+    @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
+    private readonly tokens: InternalTokens,
+  ) {}
 
   async call<T>(request: Request, service: Service, path: string, call: ServiceCall = {}): Promise<T> {
     const correlation = request.header('x-correlation-id');
-    const authorization = request.header('authorization');
+    const token = await this.tokens.forRequest(request, SERVICE_NAMES[service]);
+    const authorization = token ? `Bearer ${token}` : undefined;
     const headers: Record<string, string> = {
       accept: call.text ? 'text/csv' : 'application/json',
       'x-correlation-id': correlation && OPAQUE_ID.test(correlation) ? correlation : randomUUID(),

@@ -2,10 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseFilt
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { translateCdsRequest, type AuditRecord, type Principal } from '@carecircle/gateway/application';
-import { AccessGuard, auditBase, CurrentPrincipal, RequiresScope } from '../fhir-http/access.guard';
+import { Access, Public } from '@carecircle/platform/service-kit';
+import { AccessGuard, auditBase, CurrentPrincipal } from '../fhir-http/access.guard';
 import { FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
+import { InternalTokens } from '../auth/internal-tokens';
 
 const SERVICE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const DISCOVERY_TTL_MS = 60_000;
@@ -24,7 +26,7 @@ class UpstreamUnavailable extends Error {
  * needs `system/DetectedIssue.r` (cards are the coordination findings), feedback `system/DetectedIssue.u`
  * (it acknowledges them). The EHR's `context.patientId` is mapped to the member id before forwarding;
  * an unknown patient gets empty cards, as a known one without alerts would. Invocations are audited.
- * The caller's bearer token goes along, so that clinician-liaison verifies it too.
+ * Liaison gets a one-minute token of its own for the same client and scopes, and decides again.
  */
 @ApiTags('cds-hooks')
 @Controller('cds-services')
@@ -32,9 +34,13 @@ class UpstreamUnavailable extends Error {
 export class CdsHooksProxyHttpController {
   private discoveryCache?: { ids: ReadonlySet<string>; at: number };
 
-  constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps) {}
+  constructor(
+    @Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps,
+    private readonly tokens: InternalTokens,
+  ) {}
 
   @Get()
+  @Public()
   async discovery(@Res() res: Response) {
     const upstream = await this.call('GET', '/cds-services').catch(unavailable);
     this.remember(upstream);
@@ -45,7 +51,7 @@ export class CdsHooksProxyHttpController {
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(AccessGuard, RateLimitGuard)
-  @RequiresScope('DetectedIssue', 'r')
+  @Access('cds.invoke', 'service')
   async invoke(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
     const audit = this.auditFor(req, principal);
     if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
@@ -69,7 +75,7 @@ export class CdsHooksProxyHttpController {
   @HttpCode(200)
   @ApiBearerAuth()
   @UseGuards(AccessGuard, RateLimitGuard)
-  @RequiresScope('DetectedIssue', 'u')
+  @Access('cds.feedback', 'service')
   async feedback(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
     const audit = this.auditFor(req, principal);
     if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
@@ -100,10 +106,11 @@ export class CdsHooksProxyHttpController {
     this.discoveryCache = { ids: new Set(services.map((s) => String(s.id))), at: this.deps.clock.now().getTime() };
   }
 
-  /** `caller`: the request whose Authorization header goes along (discovery needs none). */
+  /** `caller`: the request on whose behalf liaison is called (discovery needs nobody's). */
   private async call(method: 'GET' | 'POST', path: string, body?: unknown, caller?: Request): Promise<Upstream> {
     const { upstreamUrl, timeoutMs } = this.deps.cdsHooks;
-    const authorization = caller?.header('authorization');
+    const token = caller ? await this.tokens.forRequest(caller, 'clinician-liaison') : undefined;
+    const authorization = token ? `Bearer ${token}` : undefined;
     let response: globalThis.Response;
     try {
       response = await fetch(`${upstreamUrl}${path}`, {

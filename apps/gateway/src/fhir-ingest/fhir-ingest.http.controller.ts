@@ -7,6 +7,7 @@ import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-err
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { CommandContext } from '../fhir-http/request-context.decorator';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
+import { Access } from '@carecircle/platform/service-kit';
 
 const TYPE_PATTERN = /^[A-Z][A-Za-z]{1,63}$/;
 
@@ -14,6 +15,7 @@ const TYPE_PATTERN = /^[A-Z][A-Za-z]{1,63}$/;
 @ApiTags('fhir')
 @ApiBearerAuth()
 @Controller('fhir/R4')
+@Access('fhir.ingest', 'service')
 @UseGuards(AccessGuard, RateLimitGuard)
 @UseFilters(FhirRequestErrorFilter)
 export class FhirIngestHttpController {

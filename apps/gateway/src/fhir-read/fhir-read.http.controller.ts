@@ -7,6 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import {
   FhirRequestError,
   parseFhirSearch,
+  patientNamedBy,
   READABLE_RESOURCE_TYPES,
   SEARCH_PARAMETERS,
   searchsetBundle,
@@ -19,10 +20,12 @@ import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-err
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 import { postgresFhirReader } from './fhir-read-ports';
+import { Access } from '@carecircle/platform/service-kit';
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
-const fhirBase = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}/fhir/R4`;
+/** From `GATEWAY_PUBLIC_URL`, never the Host header (a caller chooses that one). */
+const fhirBase = (deps: GatewayDeps) => `${deps.baseUrl}/fhir/R4`;
 const notFound = (text: string) => new FhirRequestError(404, [{ severity: 'error', code: 'not-found', text }]);
 
 interface Answer {
@@ -41,7 +44,10 @@ async function audited(deps: GatewayDeps, req: Request, agent: string, type: str
     await deps.audit.append({ ...audit, recordedAt: deps.clock.now(), outcome: '0', memberIds });
     respond();
   } catch (error) {
-    await deps.audit.append({ ...audit, recordedAt: deps.clock.now(), outcome: error instanceof FhirRequestError ? '4' : '8', memberIds: [] });
+    // A refused or failed search still names the patient it asked about, when the gateway knows them.
+    const patient = patientNamedBy((req.query ?? {}) as Record<string, unknown>);
+    const named = patient ? await deps.findMember(patient).catch(() => undefined) : undefined;
+    await deps.audit.append({ ...audit, recordedAt: deps.clock.now(), outcome: error instanceof FhirRequestError ? '4' : '8', memberIds: named ? [named] : [] });
     throw error;
   }
 }
@@ -54,6 +60,7 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
   @ApiTags('fhir')
   @ApiBearerAuth()
   @Controller(`fhir/R4/${type}`)
+  @Access('fhir.read', 'service')
   @UseGuards(AccessGuard, RateLimitGuard)
   @UseFilters(FhirRequestErrorFilter)
   class FhirReadHttpController {
@@ -73,7 +80,7 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
       return audited(this.deps, req, principal.clientId, type, async () => {
         const search = parseFhirSearch(type, query);
         const found = await this.reader.search(type, search.by.reference);
-        return { memberIds: found.memberIds, respond: () => res.status(200).type(FHIR_JSON).send(JSON.stringify(searchsetBundle(fhirBase(req), type, search, found.resources))) };
+        return { memberIds: found.memberIds, respond: () => res.status(200).type(FHIR_JSON).send(JSON.stringify(searchsetBundle(fhirBase(this.deps), type, search, found.resources))) };
       });
     }
 
@@ -109,6 +116,7 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
 @ApiTags('fhir')
 @ApiBearerAuth()
 @Controller('fhir/R4')
+@Access('fhir.read', 'service')
 @UseGuards(AccessGuard, RateLimitGuard)
 @UseFilters(FhirRequestErrorFilter)
 export class FhirReadUnsupportedHttpController {

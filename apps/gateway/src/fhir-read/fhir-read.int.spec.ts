@@ -97,10 +97,13 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
   });
 
   it('answers 404 OperationOutcome for an unknown id, a warning alert (no Flag) and a type it does not read', async () => {
-    for (const path of ['Observation/5f6e7d8c-0000-4000-8000-000000000000', 'Flag/6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02', 'Group/not_a_fhir_id', 'Patient/pat1']) {
+    for (const path of ['Observation/5f6e7d8c-0000-4000-8000-000000000000', 'Flag/6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02', 'Patient/pat1']) {
       const { status, body } = await get(path, tokens.reader);
       expect({ path, status, type: body.resourceType }).toEqual({ path, status: 404, type: 'OperationOutcome' });
     }
+    // An id outside the FHIR id rule is bad input, not an unknown resource.
+    const badId = await get('Group/not_a_fhir_id', tokens.reader);
+    expect({ status: badId.status, issue: (badId.body as OperationOutcome).issue[0] }).toMatchObject({ status: 400, issue: { code: 'value', expression: ['Group.id'] } });
     expect(((await get('Patient/pat1', tokens.reader)).body as OperationOutcome).issue[0]?.code).toBe('not-supported');
   });
 
@@ -157,13 +160,16 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     expect((await get('Flag/5f6e7d8c-0000-4000-8000-000000000000', probe)).status).toBe(404);
     expect((await get(`Flag?patient=Patient/${PATIENT.id}&_sort=date`, probe)).status).toBe(400);
     expect((await get(`Task/${ALERT_ID}`, probe)).status).toBe(403);
+    expect((await get(`Task?patient=Patient/${PATIENT.id}`, probe)).status).toBe(403);
     expect((await get(`Task/${ALERT_ID}`)).status).toBe(401);
     expect(await auditRows('audit-probe')).toEqual([
       { operation: 'GET /fhir/R4/Flag/:id', outcome: '0', resource_types: ['Flag'], member_ids: [memberId] },
       { operation: 'GET /fhir/R4/Flag', outcome: '0', resource_types: ['Flag'], member_ids: [memberId] },
       { operation: 'GET /fhir/R4/Flag/:id', outcome: '4', resource_types: ['Flag'], member_ids: [] },
-      { operation: 'GET /fhir/R4/Flag', outcome: '4', resource_types: ['Flag'], member_ids: [] },
+      // Refused searches and denials name the patient they asked about.
+      { operation: 'GET /fhir/R4/Flag', outcome: '4', resource_types: ['Flag'], member_ids: [memberId] },
       { operation: 'GET /fhir/R4/Task/:id', outcome: '4', resource_types: [], member_ids: [] },
+      { operation: 'GET /fhir/R4/Task', outcome: '4', resource_types: [], member_ids: [memberId] },
     ]);
     expect((await auditRows('anonymous')).slice(anonymousBefore)).toEqual([{ operation: 'GET /fhir/R4/Task/:id', outcome: '4', resource_types: [], member_ids: [] }]);
   });
@@ -194,5 +200,57 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     const operations = ['Communication', 'DetectedIssue', 'Flag', 'Task', 'Observation', 'Group', 'Appointment'].flatMap((type) => [openApi.paths[`/fhir/R4/${type}`]?.get?.operationId, openApi.paths[`/fhir/R4/${type}/{id}`]?.get?.operationId]);
     expect(operations.every(Boolean)).toBe(true);
     expect(new Set(operations).size).toBe(operations.length);
+  });
+  it("orders the same-day psychiatric evaluation of a suicidal-ideation alert as a Task, requested until the psychiatrist acknowledges, read and audited like the alert", async () => {
+    const patient = { resourceType: 'Patient', id: 'pat-item9', birthDate: '1981-03-14' };
+    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${patient.id}`, { method: 'PUT', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${tokens.ingest}` }, body: JSON.stringify(patient) });
+    expect(put.status).toBe(200);
+    const member = await gateway.app.get<GatewayDeps>(GATEWAY_DEPS).findMember(`Patient/${patient.id}`);
+    const alertId = '7d2e0f1e-5e83-4c2c-9f70-9c3d4e5f6a03';
+    const keepFor = (type: Fixture, eventId: string, payload: Record<string, unknown>) =>
+      projectTimelineEvent(sqlOfPool(pool), { ...fixtures[type], eventId, subject: member!, payload: { ...fixtures[type].payload, ...payload } });
+    await keepFor('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000030', {
+      alertId,
+      rule: 'suicidal-ideation',
+      severity: 'critical',
+      recipientRole: 'attending-psychiatrist',
+      recipientId: 'clin_synthetic_psy_01',
+      raisedAt: '2026-03-10T09:00:00.000Z',
+      escalationDueAt: '2026-03-10T09:15:00.000Z',
+    });
+    type TaskResource = { id: string; status: string; priority: string; intent: string; code?: { coding: { code: string }[] }; owner?: { identifier: { value: string } }; restriction?: { period: { end: string } } };
+    const tasks = (await searchAll(`Task?patient=Patient/${patient.id}`)) as unknown as TaskResource[];
+    expect(tasks.map((task) => task.id).sort()).toEqual([alertId, `${alertId}-evaluation`]);
+    const evaluation = tasks.find((task) => task.id === `${alertId}-evaluation`)!;
+    expect(evaluation).toMatchObject({
+      status: 'requested',
+      intent: 'order',
+      priority: 'stat',
+      for: { reference: `Patient/${patient.id}` },
+      owner: { identifier: { value: 'clin_synthetic_psy_01' } },
+      restriction: { period: { end: '2026-03-10T23:59:59Z' } },
+    });
+    expect(evaluation.code?.coding.map((coding) => coding.code)).toContain('psychiatric-evaluation');
+    expect(JSON.stringify(tasks)).not.toContain(member);
+    // A search that finds nothing still names the member it was about.
+    expect(await searchAll(`Observation?patient=Patient/${patient.id}`)).toEqual([]);
+
+    await keepFor('AlertAcknowledged', '00000000-0000-4000-8000-000000000031', { alertId, outcome: 'accepted', overrideReasonGiven: false, acknowledgedAt: '2026-03-10T09:12:00.000Z' });
+    const read = await get(`Task/${alertId}-evaluation`, tokens.reader);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: `${alertId}-evaluation`, status: 'completed', executionPeriod: { end: '2026-03-10T09:12:00.000Z' } });
+    expect(read.headers.get('etag')).toBe('W/"2"');
+    expect((await get(`Task/${alertId.replace(/.$/, '9')}-evaluation`, tokens.reader)).status).toBe(404);
+    // The communication and the acknowledgement Task are the same alert's; they do not mention an evaluation.
+    expect((await get(`Communication/${alertId}-evaluation`, tokens.reader)).status).toBe(404);
+
+    const reads = (await pool.query<{ operation: string; outcome: string; member_ids: string[] }>(`SELECT operation, outcome, member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND action = 'R' AND 'Task' = ANY(resource_types) ORDER BY seq DESC LIMIT 3`)).rows;
+    const emptySearch = await pool.query<{ member_ids: string[] }>(`SELECT member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND operation = 'GET /fhir/R4/Observation' AND $1 = ANY(member_ids)`, [member]);
+    expect(emptySearch.rowCount).toBe(1);
+    expect(reads.reverse()).toEqual([
+      { operation: 'GET /fhir/R4/Task', outcome: '0', member_ids: [member] },
+      { operation: 'GET /fhir/R4/Task/:id', outcome: '0', member_ids: [member] },
+      { operation: 'GET /fhir/R4/Task/:id', outcome: '4', member_ids: [] },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { principalAllows } from '@carecircle/gateway/application';
+import { principalAllows, principalOfReader } from '@carecircle/gateway/application';
 import type { TimelineViewer } from '@carecircle/gateway/domain';
-import { memberAccess } from '@carecircle/gateway/read-models';
+import { medicationSharingOf } from '@carecircle/gateway/read-models';
+import { decideAccess } from '@carecircle/platform/access';
+import { AccessContext } from '@carecircle/platform/service-kit';
 import { GatewayAuthenticator, type Caller } from '../auth/gateway-authenticator';
 import { auditBase } from '../fhir-http/access.guard';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
@@ -11,16 +13,18 @@ import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
 export type Reader = Caller;
 
 /**
- * Authenticates timeline reads, decides access per member and audits every attempt:
- * facilitators see members of their groups (minimum necessary), clinicians members whose care team
- * they are on (everything), programme leads and admins no member timelines; SMART clients need
- * `system/Patient.r`, and see treatment details only with `system/MedicationRequest.r`.
+ * Authenticates timeline reads, decides access per member with the shared policy
+ * (`member.timeline.read`) and audits every attempt: facilitators of the member's groups get the
+ * facilitator view (minimum necessary), the care team now everything, programme leads and admins no
+ * member timelines; SMART clients need `system/Patient.r`, and see treatment details only with
+ * `system/MedicationRequest.r`.
  */
 @Injectable()
 export class TimelineReader {
   constructor(
     @Inject(TIMELINE_DEPS) private readonly deps: TimelineDeps,
     private readonly authenticator: GatewayAuthenticator,
+    private readonly access: AccessContext,
   ) {}
 
   /** The reader's view of `memberId`, or a 401/403 (audited either way). */
@@ -40,16 +44,13 @@ export class TimelineReader {
   }
 
   private async viewerFor(reader: Reader, memberId: string): Promise<TimelineViewer | undefined> {
-    if (reader.kind === 'human' && (reader.role === 'programme-lead' || reader.role === 'admin')) return undefined; // cohort figures or the audit trail, never members
-    const access = await memberAccess(this.deps.sql, memberId);
-    if (reader.kind === 'system') {
-      if (!principalAllows({ clientId: reader.id, scope: reader.scope }, 'Patient', 'r')) return undefined;
-      return principalAllows({ clientId: reader.id, scope: reader.scope }, 'MedicationRequest', 'r')
-        ? { role: 'clinician' }
-        : { role: 'facilitator', consentToShareMedication: access.consentToShareMedication };
+    const relations = await this.access.relationships.memberRelations(memberId);
+    const decision = decideAccess(principalOfReader(reader), 'member.timeline.read', { kind: 'member', memberId, relations }, this.deps.clock.now());
+    if (decision.effect === 'deny') return undefined;
+    if (decision.effect === 'allow' && (reader.kind === 'human' || principalAllows({ clientId: reader.id, scope: reader.scope }, 'MedicationRequest', 'r'))) {
+      return { role: 'clinician' };
     }
-    if (reader.role === 'clinician') return access.clinicianIds.includes(reader.id) ? { role: 'clinician' } : undefined;
-    return access.facilitatorIds.includes(reader.id) ? { role: 'facilitator', consentToShareMedication: access.consentToShareMedication } : undefined;
+    return { role: 'facilitator', consentToShareMedication: (await medicationSharingOf(this.deps.sql, memberId)) === true };
   }
 
   /** Who presents the request's bearer token (dev IdP, the configured OIDC issuer, or a SMART client), or undefined; not audited here. */

@@ -1,14 +1,29 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { decodeJwt } from 'jose';
 import { alertRecipientRolesShownTo, isShownTo, viewOf } from '@carecircle/gateway/domain';
 import { InvalidCursorError, latestTimelineChange, readTimeline, readTimelineChanges } from '@carecircle/gateway/read-models';
 import { TimelineReader } from './timeline-reader';
 import { TimelineQueryDto } from './timeline.request.dto';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
+import { Access } from '@carecircle/platform/service-kit';
 
 const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
 const HEARTBEAT_MS = 15_000;
+/** How often an open stream asks whether its token still holds (sign-out, revocation). */
+const TOKEN_RECHECK_MS = 3_000;
+
+/** When the request's bearer token expires (seconds since the epoch), if it says; read after it was verified. */
+function tokenExpiry(request: Request): number | undefined {
+  const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
+  try {
+    const exp = token ? decodeJwt(token).exp : undefined;
+    return typeof exp === 'number' ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function memberIdOf(value: string): string {
   if (!MEMBER_ID.test(value)) throw new BadRequestException('id must be a pseudonymous member id (mbr_…)');
@@ -20,7 +35,7 @@ function memberIdOf(value: string): string {
 @ApiBearerAuth()
 @Controller('api/members/:id/timeline')
 export class TimelineHttpController implements BeforeApplicationShutdown {
-  private readonly streams = new Set<() => void>();
+  private readonly streams = new Set<(reason?: 'token-expired' | 'token-invalid') => void>();
 
   constructor(
     @Inject(TIMELINE_DEPS) private readonly deps: TimelineDeps,
@@ -28,6 +43,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   ) {}
 
   @Get()
+  @Access('member.timeline.read', { member: 'id' })
   @ApiParam({ name: 'id', description: 'Pseudonymous member id', example: 'mbr_synthetic_0001' })
   @ApiOkResponse({ description: 'Entries oldest first, and `nextCursor` when more follow' })
   @ApiUnauthorizedResponse({ description: 'No valid token' })
@@ -54,9 +70,11 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
 
   /**
    * Server-sent events: `event: entry` with an entry (new, or an alert whose lifecycle moved) as the
-   * reader may see it; `id` is the change number, so `Last-Event-ID` resumes after a reconnect.
+   * reader may see it; `id` is the change number, so `Last-Event-ID` resumes after a reconnect. The
+   * stream ends (`event: end`, with the reason) when the token expires or stops being valid (sign-out).
    */
   @Get('stream')
+  @Access('member.timeline.read', { member: 'id' })
   @ApiParam({ name: 'id', description: 'Pseudonymous member id' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'A text/event-stream of timeline entries as they arrive' })
@@ -67,7 +85,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
     const { viewer } = await this.reader.authorize(request, memberId);
     const resumeFrom = request.header('last-event-id');
     let last = resumeFrom && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestTimelineChange(this.deps.sql, memberId);
-    response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     response.write(`retry: 3000\n: ready\n\n`);
     let polling = false;
     const poll = async () => {
@@ -86,14 +104,31 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
     };
     const pollTimer = setInterval(() => void poll(), this.deps.streamPollMs);
     const heartbeat = setInterval(() => response.write(`: keep-alive\n\n`), HEARTBEAT_MS);
-    const close = () => {
+    // The stream lives no longer than its token: it ends at `exp`, and on sign-out (re-checked every few seconds).
+    const exp = tokenExpiry(request);
+    const untilExpiry = exp === undefined ? undefined : Math.max(0, exp * 1000 - this.deps.clock.now().getTime());
+    const expiry = untilExpiry === undefined ? undefined : setTimeout(() => close('token-expired'), untilExpiry);
+    const recheck = setInterval(() => {
+      void this.reader.authenticate(request).then(
+        (still) => (still ? undefined : close('token-invalid')),
+        () => undefined, // an issuer briefly unreachable is not a sign-out; expiry still ends the stream
+      );
+    }, TOKEN_RECHECK_MS);
+    let closed = false;
+    const close = (reason?: 'token-expired' | 'token-invalid') => {
+      if (closed) return;
+      closed = true;
       clearInterval(pollTimer);
       clearInterval(heartbeat);
+      clearInterval(recheck);
+      if (expiry) clearTimeout(expiry);
       this.streams.delete(close);
+      // The client is told why, so that it asks for a new sign-in instead of reconnecting with the old token.
+      if (reason) response.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
       response.end();
     };
     this.streams.add(close);
-    request.once('close', close);
+    request.once('close', () => close());
   }
 
   /** Open streams would hold the HTTP server open: end them before it closes. */

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { gatewayMigrations, latestTimelineChange, memberAccess, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool } from '@carecircle/gateway/read-models';
+import { gatewayMigrations, latestTimelineChange, medicationSharingOf, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool } from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, Inbox, messagingMigrations } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer } from '@carecircle/platform/service-kit';
@@ -45,7 +45,6 @@ describe('care timeline read model (PostgreSQL)', () => {
       entries: await rows(`SELECT member_id, source_event_id, at, kind, alert_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`),
       facilitators: await rows(`SELECT group_id, facilitator_ids FROM gateway.timeline_group_facilitator ORDER BY group_id`),
       groupMembers: await rows(`SELECT group_id, member_id FROM gateway.timeline_group_member ORDER BY group_id, member_id`),
-      careTeams: await rows(`SELECT member_id, clinician_id FROM gateway.timeline_care_team ORDER BY member_id, clinician_id`),
       sharing: await rows(`SELECT member_id, share_medication FROM gateway.timeline_member_sharing ORDER BY member_id`),
     };
   };
@@ -59,14 +58,14 @@ describe('care timeline read model (PostgreSQL)', () => {
 
     const live = await snapshot();
     // The fixtures fill every derived table, so the comparison below covers each of them.
-    expect([live.entries, live.facilitators, live.groupMembers, live.careTeams, live.sharing].map((rows) => rows.length > 0)).toEqual([true, true, true, true, true]);
+    expect([live.entries, live.facilitators, live.groupMembers, live.sharing].map((rows) => rows.length > 0)).toEqual([true, true, true, true]);
     const page = await readTimeline(sqlOfPool(pool), MEMBER, { limit: 100 });
     expect(page.entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['MemberEnrolled', 'SessionScheduled', 'MedicationChanged', 'CoordinationAlertRaised', 'MeasureRecorded']));
     const raised = page.entries.find((entry) => entry.type === 'CoordinationAlertRaised');
     expect(raised?.alert?.status).toBe('resolved');
     expect(raised?.alert?.steps.map((step) => step.state)).toEqual(['raised', 'overridden', 'escalated', 'resolved']);
     // The member consented (the fixture): facilitators may see treatment details.
-    expect((await memberAccess(sqlOfPool(pool), MEMBER)).consentToShareMedication).toBe(true);
+    expect(await medicationSharingOf(sqlOfPool(pool), MEMBER)).toBe(true);
     expect(page.entries.find((entry) => entry.type === 'MedicationSharingWithFacilitatorChanged')).toMatchObject({ kind: 'consent', title: 'Medication details shared with facilitators' });
 
     const lines: string[] = [];

@@ -236,8 +236,8 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await waitFor(
       async () => {
         const [access] = await gatewaySql<{ n: string }>(
-          `SELECT (SELECT count(*) FROM gateway.timeline_group_member m JOIN gateway.timeline_group_facilitator f USING (group_id) WHERE m.member_id = $1 AND $2 = ANY(f.facilitator_ids))
-                + (SELECT count(*) FROM gateway.timeline_care_team WHERE member_id = $1 AND clinician_id = $3) AS n`,
+          `SELECT (SELECT count(*) FROM access.group_member m JOIN access.group_facilitator f USING (group_id) WHERE m.member_id = $1 AND $2 = ANY(f.facilitator_ids))
+                + (SELECT count(*) FROM access.care_team WHERE member_id = $1 AND clinician_id = $3) AS n`,
           [memberId, FACILITATOR, CLINICIAN],
         );
         const roster = await scheduling.get<{ members: unknown[] }>(`/api/scheduling/groups/${GROUP}/roster`);
@@ -325,6 +325,38 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
         { agent: CLINICIAN, action: 'R', types: 'Communication' },
       ]),
     );
+  });
+
+  it('lets the facilitator report acute distress from the session sheet on a 390 px phone: confirmed first, then critical to the psychiatrist, the note kept out of the audit', async () => {
+    const NOTE = 'synthetic: tearful, left the room mid-session';
+    const facilitator = await signIn('facilitator');
+    await facilitator.setViewportSize({ width: 390, height: 844 });
+    const group = facilitator.locator('article.group', { hasText: GROUP });
+    await group.getByRole('link', { name: /attendance \d+ of \d+/ }).first().click();
+    await facilitator.locator('#session-heading', { hasText: GROUP }).waitFor();
+    const member = facilitator.getByRole('group', { name: new RegExp(memberId) });
+    await member.getByRole('button', { name: 'Report acute distress' }).click();
+    // Nothing is sent before the confirmation: the panel asks first, and says who will be alerted.
+    await member.getByText('Their attending psychiatrist is alerted now, as critical.').waitFor();
+    await member.getByLabel('What you saw (optional, for the care team)').fill(NOTE);
+    await look(facilitator, 'facilitator-distress-390');
+    expect(Number(await facilitator.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    await member.getByRole('button', { name: 'Send report' }).click();
+    await facilitator.locator('#console-status', { hasText: `Acute distress reported for ${memberId}` }).waitFor();
+
+    const clinician = await signIn('clinician');
+    await clinician.getByRole('link', { name: 'Alerts inbox' }).click();
+    const card = clinician.locator('#inbox li.alert-card', { hasText: 'Facilitator reported acute distress in a group session' });
+    await card.waitFor({ timeout: 45_000 });
+    await card.locator('.badge', { hasText: 'critical' }).waitFor();
+    await look(clinician, 'clinician-inbox-distress');
+
+    const audited = await gatewaySql<{ outcome: string; text: string }>(
+      `SELECT outcome, row_to_json(a)::text AS text FROM gateway.audit_event a WHERE member_ids @> ARRAY[$1] AND agent = $2 AND resource_types @> ARRAY['Flag'] AND action = 'C'`,
+      [memberId, FACILITATOR],
+    );
+    expect(audited.map((row) => row.outcome)).toEqual(['0']);
+    expect(audited[0]!.text).not.toContain('tearful');
   });
 
   it("liaison's member-alerts route (added for the console) lists every recipient's copy about the member, and checks the id", async () => {

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { isHumanRole, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
 
 export { HUMAN_ROLES, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
@@ -27,6 +28,12 @@ const TOKEN_TTL_SECONDS = 3600;
  * Never enabled by default: anyone reaching it can sign in as anyone.
  */
 export class DevIdentityProvider {
+  /**
+   * Signed-out sessions (`sid`) until their tokens expire. In memory is enough: the signing key is made per
+   * process too, so no other process or restart accepts these tokens anyway.
+   */
+  private readonly signedOut = new Map<string, number>();
+
   private constructor(
     readonly issuer: string,
     private readonly privateKey: CryptoKey,
@@ -58,8 +65,10 @@ export class DevIdentityProvider {
     const user = DEMO_USERS.find((candidate) => candidate.username === username);
     if (!user) return undefined;
     const iat = Math.floor(now.getTime() / 1000);
+    const sid = randomUUID();
     const sign = (claims: Record<string, unknown>, audience: string) =>
-      new SignJWT({ ...claims, [ROLE_CLAIM]: user.role })
+      new SignJWT({ ...claims, sid, [ROLE_CLAIM]: user.role })
+        .setJti(randomUUID())
         .setProtectedHeader({ alg: 'ES256', kid: this.publicJwk.kid })
         .setIssuer(this.issuer)
         .setSubject(user.sub)
@@ -75,10 +84,24 @@ export class DevIdentityProvider {
     };
   }
 
-  /** The user of a valid access token from this issuer, or undefined. */
+  /**
+   * Sign-out: every token of the access token's session is refused from now on (the live timeline stream
+   * re-checks its token and closes). False when the token is not a valid one of this issuer.
+   */
+  async signOut(accessToken: string, now: Date): Promise<boolean> {
+    if (!(await this.verify(accessToken, now))) return false;
+    const { sid, exp } = decodeJwt(accessToken);
+    if (typeof sid !== 'string' || typeof exp !== 'number') return false;
+    for (const [session, until] of this.signedOut) if (until * 1000 <= now.getTime()) this.signedOut.delete(session);
+    this.signedOut.set(sid, exp);
+    return true;
+  }
+
+  /** The user of a valid access token from this issuer whose session is not signed out, or undefined. */
   async verify(accessToken: string, now: Date): Promise<{ sub: string; role: HumanRole } | undefined> {
     try {
       const { payload } = await jwtVerify(accessToken, this.publicKey, { issuer: this.issuer, audience: 'carecircle-gateway', algorithms: ['ES256'], currentDate: now });
+      if (typeof payload['sid'] !== 'string' || this.signedOut.has(payload['sid'])) return undefined;
       const role = payload[ROLE_CLAIM];
       return typeof payload.sub === 'string' && isHumanRole(role) ? { sub: payload.sub, role } : undefined;
     } catch {

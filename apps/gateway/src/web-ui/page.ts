@@ -174,6 +174,15 @@ progress { width: 8rem; vertical-align: middle; }
 .actions textarea { font: inherit; min-width: 18rem; }
 .attendance-member { border: 1px solid #6b6b6b; margin: .5rem 0; }
 .attendance-member label { margin-right: 1rem; }
+.distress { margin-top: .5rem; }
+.distress-confirm { border: 2px solid #a30000; background: #fde8e8; border-radius: 4px; padding: .5rem .75rem; margin-top: .5rem; }
+.distress-confirm textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; }
+.distress-title { font-weight: 600; margin: 0 0 .5rem; }
+button.danger { background: #a30000; border-color: #a30000; }
+@media (max-width: 30rem) {
+  .actions textarea { min-width: 0; width: 100%; box-sizing: border-box; }
+  .attendance-member label { margin-right: .5rem; }
+}
 .charts figure { margin: 1rem 0; }
 .charts figcaption { font-weight: 600; }
 svg.chart { max-width: 100%; height: auto; background: #ffffff; }

@@ -26,6 +26,7 @@ const TOPIC_OF: Record<string, string> = {
   MedicationChanged: Topics.clinicianLiaison,
   CoordinationAlertRaised: Topics.clinicianLiaison,
   AlertAcknowledged: Topics.clinicianLiaison,
+  CareTeamMemberAssigned: Topics.clinicianLiaison,
 };
 
 type AxeResult = { violations: { id: string; impact: string | null; nodes: unknown[] }[] };
@@ -58,7 +59,9 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
 
   async function publish(...types: (keyof typeof TOPIC_OF)[]): Promise<void> {
     for (const type of types) {
-      const event = fixtures[type as keyof typeof fixtures] as IntegrationEvent;
+      const fixture = fixtures[type as keyof typeof fixtures] as IntegrationEvent;
+      // The fixture's care-team period has ended (2026-09-01): here the psychiatrist is on the team now.
+      const event = type === 'CareTeamMemberAssigned' ? { ...fixture, payload: { ...(fixture.payload as object), activeUntil: null } } : fixture;
       await producer!.send({ topic: TOPIC_OF[type]!, messages: [{ key: event.subject, value: JSON.stringify(event) }] });
     }
   }
@@ -81,7 +84,7 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     producer = createProducer(createKafka({ clientId: 'web-ui-e2e', brokers: kafka.brokers }));
     await producer.connect();
     // Something on each topic before the gateway subscribes (the mock cluster creates topics on first produce).
-    await publish('GroupFormed', 'ReferralReceived', 'MemberEnrolled', 'MeasureRecorded', 'TreatmentPlanUpdated');
+    await publish('GroupFormed', 'ReferralReceived', 'MemberEnrolled', 'CareTeamMemberAssigned', 'MeasureRecorded', 'TreatmentPlanUpdated');
     gateway = await startServiceProcess({
       app: 'gateway',
       env: { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', GATEWAY_DEV_IDP: 'true', TIMELINE_STREAM_POLL_MS: '200', ...NO_SERVICES },
@@ -109,6 +112,25 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
       },
       { timeoutMs: 15_000, description: 'the gateway to be healthy' },
     );
+    // Access comes from the relationships the gateway projects from the bus: wait on the projection itself,
+    // so that no early request is refused (the audit below counts refusals).
+    const projection = new Client({ connectionString: db!.url });
+    await projection.connect();
+    try {
+      await waitFor(
+        async () => {
+          const { rows } = await projection.query<{ ready: boolean }>(
+            `SELECT EXISTS (SELECT 1 FROM access.group_member m JOIN access.group_facilitator f USING (group_id) WHERE m.member_id = $1 AND cardinality(f.facilitator_ids) > 0)
+                AND EXISTS (SELECT 1 FROM access.care_team WHERE member_id = $1) AS ready`,
+            [MEMBER],
+          );
+          return rows[0]?.ready === true;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, description: 'the gateway to project the member\'s group, facilitator and care team' },
+      );
+    } finally {
+      await projection.end();
+    }
 
     const facilitator = await signIn(context!, baseUrl, 'facilitator');
     await facilitator.locator('#timeline li', { hasText: 'Enrolled in group grp_cancer_tuesday' }).waitFor();
@@ -160,4 +182,28 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
       await client.end();
     }
   }, 120_000);
+
+  it('works under its Content-Security-Policy (no violation), and signing out ends the session at the issuer', async () => {
+    const baseUrl = gateway!.url;
+    // The test above bypasses the CSP to inject axe; this context keeps it.
+    const strictProfile = mkdtempSync(join(tmpdir(), 'cc-chromium-csp-'));
+    const strict = await chromium.launchPersistentContext(strictProfile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1100, height: 1400 } });
+    try {
+      const violations: string[] = [];
+      strict.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())));
+      const page = await signIn(strict, baseUrl, 'clinician');
+      page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())));
+      await page.locator('#timeline li', { hasText: 'Enrolled in group grp_cancer_tuesday' }).waitFor();
+      const token = await page.evaluate(() => sessionStorage.getItem('cc.token'));
+      expect(token).toBeTruthy();
+      const logout = page.waitForResponse((response) => response.url().endsWith('/dev-idp/logout'));
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      expect((await logout).status()).toBe(204);
+      expect((await fetch(`${baseUrl}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+      expect(violations).toEqual([]);
+    } finally {
+      await strict.close().catch(() => undefined);
+      rmSync(strictProfile, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { EntityManager } from 'typeorm';
 import type { OutcomesDeps } from '@carecircle/outcomes/application';
+import { Access } from '@carecircle/platform/service-kit';
 import { cohortReport, cohortReportCsv, suppressSmallCells } from '@carecircle/outcomes/domain';
 import { findCohortMembers } from '@carecircle/outcomes/read-models';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
@@ -18,8 +19,9 @@ export class CohortReportHttpController {
   ) {}
 
   @Get()
+  @Access('cohort.read', 'service')
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells under the small-cell threshold suppressed.' })
+  @ApiOkResponse({ description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells and counts under the small-cell threshold withheld, and those that would give one back.' })
   async report(@Query() query: CohortReportQueryDto, @Res({ passthrough: true }) response: Response) {
     const { format, ...filter } = query;
     const members = await findCohortMembers(this.em, filter);

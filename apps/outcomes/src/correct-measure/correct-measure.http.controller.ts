@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { correctMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from '../record-measure/measure-details';
 import { CorrectMeasureRequestDto } from './correct-measure.request.dto';
 
@@ -17,6 +17,7 @@ export class CorrectMeasureHttpController {
   }
 
   @Post()
+  @Access('member.measure.correct', { member: 'memberId' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The correction is a new measure that references the corrected one.' })
   async correctMeasure(

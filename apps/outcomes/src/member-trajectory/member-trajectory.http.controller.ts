@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { memberTrajectory, type OutcomesDeps } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
+import { Access } from '@carecircle/platform/service-kit';
 import { MemberIdPipe } from '../outcome-response';
 
 @ApiTags('measures')
@@ -14,6 +15,7 @@ export class MemberTrajectoryHttpController {
   }
 
   @Get()
+  @Access('member.outcomes.read', { member: 'memberId' })
   @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.' })
   get(@Param('memberId', MemberIdPipe) memberId: string) {
     return this.trajectory(memberId);

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swa
 import { recordMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from './measure-details';
 import { RecordMeasureRequestDto } from './record-measure.request.dto';
 
@@ -17,6 +17,7 @@ export class RecordMeasureHttpController {
   }
 
   @Post()
+  @Access('member.measure.write', { member: 'memberId' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.' })
   @ApiBadRequestResponse({ description: 'Invalid input, naming the field or item; nothing is written.' })

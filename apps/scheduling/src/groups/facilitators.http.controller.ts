@@ -4,6 +4,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingDeps } from '@carecircle/scheduling/application';
 import { findUpcomingSessions } from '@carecircle/scheduling/read-models';
+import { Access } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe } from '../scheduling-request';
 
@@ -16,6 +17,7 @@ export class FacilitatorsHttpController {
   ) {}
 
   @Get()
+  @Access('facilitator.sessions.read', { self: 'facilitatorId' })
   @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments)." })
   async upcoming(@Param('facilitatorId', OpaqueIdPipe) facilitatorId: string) {
     return { facilitatorId, sessions: await findUpcomingSessions(this.em, facilitatorId, this.deps.clock.now()) };

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { findGroupRoster } from '@carecircle/scheduling/read-models';
+import { Access } from '@carecircle/platform/service-kit';
 import { GroupIdPipe } from './group-id.pipe';
 
 @ApiTags('groups')
@@ -11,6 +12,7 @@ export class GroupRosterHttpController {
   constructor(@InjectEntityManager() private readonly em: EntityManager) {}
 
   @Get()
+  @Access('group.roster.read', { group: 'groupId' })
   @ApiOkResponse({ description: "The group's members as enrollment reported them (enrolled and withdrawn)." })
   roster(@Param('groupId', GroupIdPipe) groupId: string) {
     return findGroupRoster(this.em, groupId);

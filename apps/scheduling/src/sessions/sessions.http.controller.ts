@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { cancelSession, correctAttendance, recordAttendance, rescheduleSession, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe, SchedulingGroupIdPipe, summary, unwrap } from '../scheduling-request';
 import { AttendanceRequestDto, CancelSessionRequestDto, RescheduleSessionRequestDto } from './sessions.request.dto';
@@ -13,18 +13,21 @@ export class SessionsHttpController {
   constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}
 
   @Post('reschedule')
+  @Access('group.session.write', { group: 'groupId' })
   @HttpCode(202)
   async reschedule(@Param('groupId', SchedulingGroupIdPipe) groupId: string, @Param('sessionId', OpaqueIdPipe) sessionId: string, @Body() body: RescheduleSessionRequestDto, @CommandContext() context: RequestContext) {
     return summary(unwrap(await rescheduleSession(this.deps)(groupId, { sessionId, startsAt: body.startsAt }, context)));
   }
 
   @Post('cancellation')
+  @Access('group.session.write', { group: 'groupId' })
   @HttpCode(202)
   async cancel(@Param('groupId', SchedulingGroupIdPipe) groupId: string, @Param('sessionId', OpaqueIdPipe) sessionId: string, @Body() body: CancelSessionRequestDto, @CommandContext() context: RequestContext) {
     return summary(unwrap(await cancelSession(this.deps)(groupId, { sessionId, reason: body.reason }, context)));
   }
 
   @Post('attendance')
+  @Access('group.attendance.write', { group: 'groupId' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Recorded (with DoseReached / OffTrackForDose when they follow), or already recorded with this status.' })
   async record(@Param('groupId', SchedulingGroupIdPipe) groupId: string, @Param('sessionId', OpaqueIdPipe) sessionId: string, @Body() body: AttendanceRequestDto, @CommandContext() context: RequestContext) {
@@ -32,6 +35,7 @@ export class SessionsHttpController {
   }
 
   @Put('attendance')
+  @Access('group.attendance.write', { group: 'groupId' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'A correction, kept as its own event next to the original record.' })
   async correct(@Param('groupId', SchedulingGroupIdPipe) groupId: string, @Param('sessionId', OpaqueIdPipe) sessionId: string, @Body() body: AttendanceRequestDto, @CommandContext() context: RequestContext) {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { bookContact, cancelContact, changeContact, memberIcalFeed, memberWeek, whatIfBooked, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { MemberIdPipe, OpaqueIdPipe, summary, unwrap } from '../scheduling-request';
 import { BookContactRequestDto, ContactTimeDto, ProposedContactDto } from './therapeutic-load.request.dto';
@@ -14,6 +14,7 @@ export class TherapeuticLoadHttpController {
   constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}
 
   @Post('contacts')
+  @Access('member.contact.write', { member: 'memberId' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Booked; the load and any clash with a group session are published.' })
   async book(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: BookContactRequestDto, @CommandContext() context: RequestContext) {
@@ -22,18 +23,21 @@ export class TherapeuticLoadHttpController {
   }
 
   @Put('contacts/:contactId')
+  @Access('member.contact.write', { member: 'memberId' })
   @HttpCode(202)
   async change(@Param('memberId', MemberIdPipe) memberId: string, @Param('contactId', OpaqueIdPipe) contactId: string, @Body() body: ContactTimeDto, @CommandContext() context: RequestContext) {
     return summary(unwrap(await changeContact(this.deps)(memberId, { contactId, time: { start: body.start, end: body.end } }, context)));
   }
 
   @Delete('contacts/:contactId')
+  @Access('member.contact.write', { member: 'memberId' })
   @HttpCode(202)
   async cancel(@Param('memberId', MemberIdPipe) memberId: string, @Param('contactId', OpaqueIdPipe) contactId: string, @CommandContext() context: RequestContext) {
     return summary(unwrap(await cancelContact(this.deps)(memberId, { contactId }, context)));
   }
 
   @Post('load/what-if')
+  @Access('member.load.read', { member: 'memberId' })
   @HttpCode(200)
   @ApiOkResponse({ description: 'The load with and without the proposed appointment, whether it would cross the cap, and clashes. Nothing is written.' })
   whatIf(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: ProposedContactDto) {
@@ -41,12 +45,14 @@ export class TherapeuticLoadHttpController {
   }
 
   @Get('week')
+  @Access('member.load.read', { member: 'memberId' })
   @ApiQuery({ name: 'from', example: '2026-03-30T00:00:00.000Z' })
   week(@Param('memberId', MemberIdPipe) memberId: string, @Query('from', IsoInstantPipe) from: string) {
     return memberWeek(this.deps, memberId, from);
   }
 
   @Get('calendar.ics')
+  @Access('member.load.read', { member: 'memberId' })
   @Header('content-type', 'text/calendar; charset=utf-8')
   ics(@Param('memberId', MemberIdPipe) memberId: string) {
     return memberIcalFeed(this.deps, memberId);

@@ -8,6 +8,11 @@ export interface LiaisonDeps {
   clock: Clock;
   rules: RuleConfig;
   escalation: EscalationConfig;
+  /**
+   * Who facilitates a group now (the service's access projection of scheduling's groups). The facilitator
+   * copy of an alert goes to them; without it (unit tests) the copy is addressed to the role alone.
+   */
+  groupFacilitators?: (groupId: string) => Promise<readonly string[]>;
 }
 
 /** Who and what caused a command, as the adapter (HTTP request, Kafka message, timer) knows it. */

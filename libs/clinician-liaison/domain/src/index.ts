@@ -1,4 +1,5 @@
 export * from './terminology/medication-terminology';
+export * from './terminology/daily-dose';
 export * from './coordination/coordination';
 export * from './coordination/coordination.decider';
 export * from './rules/rule-config';

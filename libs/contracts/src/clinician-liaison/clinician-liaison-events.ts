@@ -25,6 +25,8 @@ const ruleSchema = z.enum([
   'attendance-below-dose',
   'acute-distress',
   'palliative-transition',
+  // Break-the-glass: the care team is told (info, never escalates).
+  'emergency-access-opened',
 ]);
 
 export const CoordinationAlertRaised = defineEvent({
@@ -114,6 +116,44 @@ export const MedicationSharingWithFacilitatorChanged = defineEvent({
   payload: z.object({ shareMedicationDetailsWithFacilitator: z.boolean(), changedAt: instant }),
 });
 
+const careTeamRoleSchema = z.enum(['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator']);
+
+/**
+ * A clinician joined the member's care team: from the EHR's CareTeam (its participant period), an
+ * Encounter's participants, or the admin route. Every service grants care-team access from these, and
+ * only from these (never from who prescribed or referred). `activeUntil`: the period's planned end.
+ */
+export const CareTeamMemberAssigned = defineEvent({
+  type: 'CareTeamMemberAssigned',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({ clinicianId, role: careTeamRoleSchema, activeFrom: instant, activeUntil: instant.nullable() }),
+});
+
+/** The clinician left the member's care team (period ended, removed, CareTeam inactive): access ends. */
+export const CareTeamMemberEnded = defineEvent({
+  type: 'CareTeamMemberEnded',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({ clinicianId, role: careTeamRoleSchema, endedAt: instant }),
+});
+
+/**
+ * Break-the-glass: a clinician not on the care team opened the member's record for a stated reason, until
+ * `expiresAt`. The reason travels as a code; the clinician's own words stay in clinician-liaison's store.
+ */
+export const EmergencyAccessOpened = defineEvent({
+  type: 'EmergencyAccessOpened',
+  schemaVersion: 1,
+  topic: Topics.clinicianLiaison,
+  payload: z.object({
+    clinicianId,
+    reasonCode: z.enum(['emergency-treatment', 'covering-clinician', 'safety-concern']),
+    openedAt: instant,
+    expiresAt: instant,
+  }),
+});
+
 export const clinicianLiaisonEventList = [
   CoordinationAlertRaised,
   AlertAcknowledged,
@@ -122,4 +162,7 @@ export const clinicianLiaisonEventList = [
   MedicationChanged,
   TreatmentPlanUpdated,
   MedicationSharingWithFacilitatorChanged,
+  CareTeamMemberAssigned,
+  CareTeamMemberEnded,
+  EmergencyAccessOpened,
 ] as const;

@@ -1,5 +1,16 @@
 import type { EventOf } from '../envelope';
-import { AlertAcknowledged, AlertEscalated, AlertResolved, CoordinationAlertRaised, MedicationChanged, MedicationSharingWithFacilitatorChanged, TreatmentPlanUpdated } from './clinician-liaison-events';
+import {
+  AlertAcknowledged,
+  AlertEscalated,
+  AlertResolved,
+  CareTeamMemberAssigned,
+  CareTeamMemberEnded,
+  CoordinationAlertRaised,
+  EmergencyAccessOpened,
+  MedicationChanged,
+  MedicationSharingWithFacilitatorChanged,
+  TreatmentPlanUpdated,
+} from './clinician-liaison-events';
 
 const base = { schemaVersion: 1, occurredAt: '2026-03-10T09:00:00.000Z', correlationId: 'corr-liaison-01', causationId: 'cmd-liaison-01', subject: 'mbr_synthetic_0001' } as const;
 const alertId = '5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01';
@@ -57,4 +68,22 @@ export const clinicianLiaisonFixtures = {
     type: 'MedicationSharingWithFacilitatorChanged',
     payload: { shareMedicationDetailsWithFacilitator: true, changedAt: '2026-03-10T09:00:00.000Z' },
   } satisfies EventOf<typeof MedicationSharingWithFacilitatorChanged>,
+  CareTeamMemberAssigned: {
+    ...base,
+    eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f08',
+    type: 'CareTeamMemberAssigned',
+    payload: { clinicianId: 'clin_synthetic_psy_01', role: 'attending-psychiatrist', activeFrom: '2026-03-01T00:00:00.000Z', activeUntil: '2026-09-01T00:00:00.000Z' },
+  } satisfies EventOf<typeof CareTeamMemberAssigned>,
+  CareTeamMemberEnded: {
+    ...base,
+    eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f09',
+    type: 'CareTeamMemberEnded',
+    payload: { clinicianId: 'clin_synthetic_psy_01', role: 'attending-psychiatrist', endedAt: '2026-09-01T00:00:00.000Z' },
+  } satisfies EventOf<typeof CareTeamMemberEnded>,
+  EmergencyAccessOpened: {
+    ...base,
+    eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f10',
+    type: 'EmergencyAccessOpened',
+    payload: { clinicianId: 'clin_synthetic_er_01', reasonCode: 'emergency-treatment', openedAt: '2026-03-10T09:00:00.000Z', expiresAt: '2026-03-10T13:00:00.000Z' },
+  } satisfies EventOf<typeof EmergencyAccessOpened>,
 };

@@ -8,7 +8,8 @@ import { Topics } from '../topics';
  * (never the EHR's id), and payloads carry codes, statuses and instants only, no names or free text.
  * `revision` starts at 1; a changed version of the same resource is published again with the next one.
  * Clinicians travel as pseudonymous staff ids (`clin_…`, keyed hashes of the EHR's practitioner
- * references), a member's age as whole years, never a birth date. Fields added since version 1 are
+ * references). A birth date travels only in `PatientRecorded`, for the services whose rules depend on an
+ * age that has to be recomputed as time passes (a number of years would go stale). Fields added since version 1 are
  * optional (additive changes keep the schema version; consumers must not require them).
  */
 const instant = z.string().datetime({ offset: true });
@@ -73,12 +74,21 @@ export const ObservationRecorded = ingestEvent('ObservationRecorded', {
 
 const medication = z.object({ codes: codings });
 const dose = z.object({ value: z.number(), unit: z.string().optional() });
+/** Added (optional): the first dosage's `Timing` (repeat frequency/period/periodUnit, or its code), for the daily dose. */
+const timing = z.object({
+  frequency: z.number().int().positive().optional(),
+  frequencyMax: z.number().int().positive().optional(),
+  period: z.number().nonnegative().optional(),
+  periodUnit: z.string().optional(),
+  code: z.string().optional(),
+});
 
 export const MedicationOrdered = ingestEvent('MedicationOrdered', {
   status: z.string(),
   intent: z.string(),
   medication,
   dose: dose.optional(),
+  timing: timing.optional(),
   authoredOn: fhirDateTime.optional(),
   /** The prescriber, when the EHR named a practitioner. */
   requesterId: staffIdSchema.optional(),
@@ -88,6 +98,7 @@ export const MedicationStatementRecorded = ingestEvent('MedicationStatementRecor
   status: z.string(),
   medication,
   dose: dose.optional(),
+  timing: timing.optional(),
   effective: period.optional(),
 });
 
@@ -103,7 +114,9 @@ export const AppointmentBooked = ingestEvent('AppointmentBooked', {
 export const CareTeamUpdated = ingestEvent('CareTeamUpdated', {
   status: z.string().optional(),
   categories: codings,
-  participants: z.array(z.object({ roles: codings, clinician: staffIdSchema.optional() })),
+  /** Added in v1 (optional): the team's period; a participant's own period narrows it. */
+  period: period.optional(),
+  participants: z.array(z.object({ roles: codings, clinician: staffIdSchema.optional(), period: period.optional() })),
 });
 
 export const CarePlanUpdated = ingestEvent('CarePlanUpdated', {
@@ -118,12 +131,36 @@ export const EncounterRecorded = ingestEvent('EncounterRecorded', {
   class: codingSchema.optional(),
   types: codings,
   period: period.optional(),
+  /** Added in v1 (optional): the clinicians taking part (staff ids), each with its period. */
+  participants: z.array(z.object({ clinician: staffIdSchema, period: period.optional() })).optional(),
 });
 
 /** A RelatedPerson (caregiver, family member) of the member: relationship codes only. */
 export const CaregiverLinked = ingestEvent('CaregiverLinked', {
   active: z.boolean().optional(),
   relationships: codings,
+});
+
+/**
+ * Patient: only what coordination rules need. The birth date (FHIR date, partial allowed) lets a
+ * service compute the age on the day a rule runs (the antidepressant boxed warning through 24, the
+ * elderly threshold); names, identifiers, addresses and telecom stay in the gateway.
+ */
+export const PatientRecorded = ingestEvent('PatientRecorded', {
+  active: z.boolean().optional(),
+  birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
+  deceased: z.boolean().optional(),
+});
+
+/**
+ * Flag: a standing caution the EHR raised about the member. `ACUTE_DISTRESS_CODING` in its codes is a
+ * report of acute distress (the same fact a facilitator reports from a session).
+ */
+export const FlagRecorded = ingestEvent('FlagRecorded', {
+  status: z.string(),
+  categories: codings,
+  codes: codings,
+  period: period.optional(),
 });
 
 export const gatewayEvents = [
@@ -139,4 +176,6 @@ export const gatewayEvents = [
   CarePlanUpdated,
   EncounterRecorded,
   CaregiverLinked,
+  PatientRecorded,
+  FlagRecorded,
 ] as const;

@@ -94,4 +94,14 @@ export const gatewayFixtures = {
     active: true,
     relationships: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'WIFE' }],
   }) satisfies EventOf<typeof E.CaregiverLinked>,
+  PatientRecorded: fixture(13, 'PatientRecorded', {
+    active: true,
+    birthDate: '2003-05-17',
+  }) satisfies EventOf<typeof E.PatientRecorded>,
+  FlagRecorded: fixture(14, 'FlagRecorded', {
+    status: 'active',
+    categories: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical', display: 'Clinical' }],
+    codes: [{ system: 'https://carecircle.example/fhir/CodeSystem/coordination-fact', code: 'acute-distress', display: 'Acute distress reported' }],
+    period: { start: '2026-03-02T09:00:00Z' },
+  }) satisfies EventOf<typeof E.FlagRecorded>,
 };

@@ -12,3 +12,4 @@ export * from './queries/enrollment.queries';
 export * from './integration-events/to-integration-event';
 export * from './ehr-intake/gateway-evidence';
 export * from './ehr-intake/intake-ehr-evidence.handler';
+export * from './ehr-intake/lapse-ehr-consents';

@@ -7,3 +7,4 @@ export * from './group-seats/group-seats.decider';
 export * from './matching/matching';
 export * from './ehr-intake/ehr-intake';
 export * from './ehr-intake/screening-facts-assembly';
+export * from './ehr-intake/ehr-consent';

@@ -1,8 +1,11 @@
 export * from './fhir/operation-outcome';
 export * from './fhir/structure-validation';
 export * from './fhir/resource-to-fact';
+export * from './fhir/fhir-input-rules';
 export * from './identity/identity-vault';
 export * from './identity/member-identities.port';
+export * from './identity/identity-match';
+export * from './identity/identity-review.port';
 export * from './ingest-fhir/ingest-unit-of-work.port';
 export * from './ingest-fhir/ingest-fhir.handler';
 export * from './auth/smart-scopes';
@@ -13,3 +16,4 @@ export * from './cds-hooks/cds-patient-context';
 export * from './rate-limit/token-bucket';
 export * from './care-console';
 export * from './fhir-read';
+export * from './audit/denial-aggregate';

@@ -23,6 +23,7 @@ export * from './inbox/inbox';
 
 // Consuming: parse → inbox → effect, retries, dead letters
 export * from './consumer/incoming-message';
+export { decodeMessage, type DecodedMessage } from './consumer/decode-message';
 export * from './consumer/event-route';
 export * from './consumer/handle-outcome';
 export * from './consumer/message-rejections';

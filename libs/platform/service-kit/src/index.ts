@@ -1,11 +1,28 @@
 export { bootstrapService, LISTENING_LOG_MESSAGE, type BootstrapServiceOptions } from './bootstrap/bootstrap-service';
-export { runService, exitOnStartupFailure, type RunServiceOptions } from './bootstrap/run-service';
+export {
+  runService,
+  checkServiceEnvironment,
+  exitOnStartupFailure,
+  type RunServiceOptions,
+  type CheckedServiceEnvironment,
+} from './bootstrap/run-service';
+export {
+  DEFAULT_JSON_MAX_DEPTH,
+  exceedsJsonDepth,
+  rejectDeepJson,
+  bodyRejection,
+  JsonTooDeepError,
+  type BodyRejection,
+} from './bootstrap/json-body-limits';
+export { RefusedBodyException } from './bootstrap/malformed-body';
 export { createValidationPipe, validationProblem, fieldErrors, type FieldValidationError, type ValidationProblem } from './bootstrap/validation';
 export { setupOpenApi, OPENAPI_PATH } from './bootstrap/openapi';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HEALTH_CONTRIBUTORS, type HealthContributor } from './health/health-contributor';
 export { DatabaseHealthContributor } from './health/database-health.contributor';
 export { readServiceEnv, commonServiceEnv, envVar, ServiceEnvError } from './config/service-env';
+export { productionMode, IN_PRODUCTION, isLoopbackHost, isPlainHttpToRemoteHost } from './config/production-mode';
+export { readKafkaSecurity, readKafkaSecuritySettings } from './config/kafka-security-env';
 export {
   DomainError,
   isDomainError,
@@ -34,3 +51,12 @@ export { BearerTokenVerifier, ROLE_CLAIM, type Verification } from './auth/beare
 export { readTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers';
 export { ServiceTokenGuard } from './auth/service-token.guard';
 export { startLocalTokenIssuer, type LocalTokenIssuer } from './auth/local-token-issuer';
+export { serviceAudience } from './auth/service-token.guard';
+export { Access, CurrentAccess, accessViewOf, ACCESS_METADATA, type AccessTarget, type AccessMetadata, type AccessView, type RequestAccess, type RequestWithAccess } from './access/access.decorator';
+export { AccessModule, AccessContext, type AccessModuleOptions, type MemberLookups } from './access/access.module';
+export { RelationshipStore } from './access/relationship-store';
+export { RelationshipProjector } from './access/relationship-projector';
+export { ServiceAuditLog, type ServiceAuditEntry } from './access/service-audit-log';
+export { accessMigrations } from './access/access-migrations';
+export { declaredRoutes, type DeclaredRoute } from './access/route-access';
+export { MATRIX_PEOPLE, MATRIX_CALLERS, MATRIX_MIRROR, matrixTokens, matrixAnswers, bearerRequests, type MatrixCaller, type MatrixRoute, type MatrixSide } from './testing/access-matrix';

@@ -1,6 +1,8 @@
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { memberAccess, projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { relationshipFactsOf } from '@carecircle/platform/access';
+import { RelationshipStore } from '@carecircle/platform/service-kit';
 
 /** Who may see whom after `seedMemberAccess`: ids from the contract fixtures, plus a second group and member nobody above may see. */
 export const SEEDED = {
@@ -20,9 +22,10 @@ export const SEEDED = {
 } as const;
 
 /**
- * Group membership, facilitators and the care team, projected into the timeline read model straight
- * from contract fixtures (no Kafka): the facilitator leads the member's group, the psychiatrist is on
- * the care team and changed a medication. Answers after checking that access came out as intended.
+ * Group membership, facilitators and the care team, projected into the timeline read model and the
+ * access relationships straight from contract fixtures (no Kafka): the facilitator leads the member's
+ * group, the psychiatrist is on the care team (liaison's CareTeamMemberAssigned, open-ended) and changed
+ * a medication. Answers after checking that access came out as intended.
  */
 export async function seedMemberAccess(databaseUrl: string): Promise<void> {
   const pool = new Pool({ connectionString: databaseUrl, max: 2 });
@@ -48,10 +51,16 @@ export async function seedMemberAccess(databaseUrl: string): Promise<void> {
         payload: { ...fixtures.MemberEnrolled.payload, referralId: 'a3e1c1f4-2f0b-4a77-8f0a-3f3b1c2d4e52', groupId: otherGroup },
       },
     ];
-    for (const event of events) await projectTimelineEvent(sql, event);
-    const [access, other] = await Promise.all([memberAccess(sql, SEEDED.member), memberAccess(sql, SEEDED.otherMember)]);
+    const careTeam = { ...fixtures.CareTeamMemberAssigned, payload: { ...fixtures.CareTeamMemberAssigned.payload, activeUntil: null } };
+    const relationships = new RelationshipStore(pool);
+    for (const event of [...events, careTeam]) {
+      await projectTimelineEvent(sql, event);
+      await relationships.apply(pool, relationshipFactsOf(event));
+    }
+    const [access, other] = await Promise.all([relationships.memberRelations(SEEDED.member), relationships.memberRelations(SEEDED.otherMember)]);
+    const clinicianIds = (relations: typeof access) => relations.careTeam.map((member) => member.clinicianId);
     const expected = { member: [[SEEDED.facilitator], [SEEDED.clinician]], other: [[SEEDED.otherFacilitator], []] };
-    const actual = { member: [access.facilitatorIds, access.clinicianIds], other: [other.facilitatorIds, other.clinicianIds] };
+    const actual = { member: [access.facilitatorIds, clinicianIds(access)], other: [other.facilitatorIds, clinicianIds(other)] };
     if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`seeded access is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   } finally {
     await pool.end();

@@ -5,6 +5,7 @@ import { checkAcknowledgement, checkResolution, decideAlertAction, type Checked,
 import { CareConsoleAccess } from '../care-console.access';
 import { alertIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
+import { Access } from '@carecircle/platform/service-kit';
 
 /** Acknowledge (accept, or override with a reason) and resolve an alert: the reader's own copy only. */
 @ApiTags('care console')
@@ -17,6 +18,7 @@ export class AlertActionsHttpController {
   ) {}
 
   @Post('acknowledgement')
+  @Access('alert.act', { member: 'alertId', via: 'alert' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['accepted', 'overridden'] }, reason: { type: 'string', description: 'Required when overridden' } } } })
   @ApiOkResponse({ description: 'Acknowledged in clinician-liaison: its escalation stops' })
@@ -27,6 +29,7 @@ export class AlertActionsHttpController {
   }
 
   @Post('resolution')
+  @Access('alert.act', { member: 'alertId', via: 'alert' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { reason: { type: 'string' } } } })
   @ApiOkResponse({ description: 'Resolved in clinician-liaison' })
@@ -38,10 +41,20 @@ export class AlertActionsHttpController {
   private async act(request: Request, alertId: string, step: 'acknowledgement' | 'resolution', input: Checked<object>) {
     const by = await this.access.person(request);
     const alert = await this.services.call<LiaisonAlert>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}`);
-    await this.access.member(request, alert.memberId, 'U', ['Communication'], (view) => decideAlertAction(view, alert));
-    if (!input.ok) throw new UnprocessableEntityException(input.message);
-    const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}/${step}`, { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } });
-    // Liaison's inbox shows the new state within moments; the answer says what was asked and what liaison recorded.
-    return { alertId, requested: step, answer };
+    // Audited once liaison answered: a refusal there (4xx) is a failed attempt, not an acknowledgement.
+    return this.access.memberAct(
+      request,
+      alert.memberId,
+      'alert.act',
+      'U',
+      ['Communication'],
+      async () => {
+        if (!input.ok) throw new UnprocessableEntityException(input.message);
+        const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}/${step}`, { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } });
+        // Liaison's inbox shows the new state within moments; the answer says what was asked and what liaison recorded.
+        return { alertId, requested: step, answer };
+      },
+      (view) => decideAlertAction(view, alert),
+    );
   }
 }

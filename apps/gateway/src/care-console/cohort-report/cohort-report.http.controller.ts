@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQue
 import type { Request, Response } from 'express';
 import { CareConsoleAccess } from '../care-console.access';
 import { ServicesClient } from '../services.client';
+import { Access } from '@carecircle/platform/service-kit';
 
 const FILTERS = ['instrument', 'groupId', 'groupType', 'condition', 'from', 'to'] as const;
 
@@ -17,6 +18,7 @@ export class CohortReportHttpController {
   ) {}
 
   @Get()
+  @Access('cohort.read', 'service')
   @ApiQuery({ name: 'instrument', example: 'phq-9' })
   @ApiQuery({ name: 'groupType', required: false })
   @ApiQuery({ name: 'condition', required: false })

@@ -2,10 +2,12 @@ import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { alertsForView, rosterDoseProgress, sessionsToAttend, type GroupCalendar, type GroupRoster, type LiaisonAlert } from '@carecircle/gateway/application';
-import { groupsFacilitatedBy, membersOfClinician } from '@carecircle/gateway/read-models';
+import { groupsFacilitatedBy } from '@carecircle/gateway/read-models';
+import { AccessContext } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { ServicesClient } from '../services.client';
+import { Access } from '@carecircle/platform/service-kit';
 
 /** The signed-in person's start page: a facilitator's groups, a clinician's members, a lead's reports. */
 @ApiTags('care console')
@@ -16,9 +18,11 @@ export class HomeHttpController {
     @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
+    private readonly relationships: AccessContext,
   ) {}
 
   @Get()
+  @Access('console.home.read', { self: 'caller' })
   @ApiOkResponse({
     description:
       'Facilitator: my groups with each member’s dose progress, my next sessions, open alerts for my members (facilitator copies). Clinician: my care-team members and the open alerts addressed to me. Programme lead: the role only (cohort reports are at /api/care-console/cohort-report).',
@@ -64,7 +68,7 @@ export class HomeHttpController {
   }
 
   private async clinicianHome(request: Request, clinicianId: string) {
-    const memberIds = await membersOfClinician(this.deps.sql, clinicianId);
+    const memberIds = await this.relationships.relationships.membersOfClinician(clinicianId, this.deps.clock.now());
     const addressed = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/clinicians/${encodeURIComponent(clinicianId)}/alerts`);
     // Only members the gateway knows the clinician cares for: an inbox row for anyone else is not shown.
     const alerts = alertsForView(addressed, 'clinician').filter((alert) => alert.open && memberIds.includes(alert.memberId));

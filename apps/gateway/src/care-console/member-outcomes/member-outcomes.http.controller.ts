@@ -5,6 +5,7 @@ import { outcomeChartsFor, type MemberTrajectory } from '@carecircle/gateway/app
 import { CareConsoleAccess } from '../care-console.access';
 import { memberIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
+import { Access } from '@carecircle/platform/service-kit';
 
 /** A member's PHQ-9 and GAD-7 over time, for the charts with their severity bands. */
 @ApiTags('care console')
@@ -17,12 +18,13 @@ export class MemberOutcomesHttpController {
   ) {}
 
   @Get()
+  @Access('member.outcomes.read', { member: 'memberId' })
   @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
   @ApiOkResponse({ description: 'Per instrument (PHQ-9, GAD-7): the measures oldest first (date, total, band), the severity bands, baseline and latest' })
   @ApiForbiddenResponse({ description: 'Not the member’s facilitator or on their care team, or a programme lead' })
   async outcomes(@Param('memberId') member: string, @Req() request: Request) {
     const memberId = memberIdOf(member);
-    const { view } = await this.access.member(request, memberId, 'R', ['Observation']);
+    const { view } = await this.access.member(request, memberId, 'member.outcomes.read', 'R', ['Observation']);
     const trajectory = await this.services.call<MemberTrajectory>(request, 'outcomes', `/api/outcomes/members/${memberId}/trajectory`);
     return { memberId, instruments: outcomeChartsFor(trajectory, view) };
   }

@@ -6,6 +6,7 @@ import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { groupIdOf, sessionIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
+import { Access } from '@carecircle/platform/service-kit';
 
 /** One session of a facilitator's group: its attendance sheet, and taking attendance. */
 @ApiTags('care console')
@@ -19,15 +20,17 @@ export class SessionAttendanceHttpController {
   ) {}
 
   @Get()
+  @Access('group.roster.read', { group: 'groupId' })
   @ApiOkResponse({ description: 'The session and every enrolled member with the attendance recorded so far (null: none yet)' })
   @ApiForbiddenResponse({ description: 'Not a facilitator of this group' })
   @ApiNotFoundResponse({ description: 'No such group or session' })
   async sheet(@Param('groupId') group: string, @Param('sessionId') session: string, @Req() request: Request): Promise<AttendanceSheet> {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
-    return this.access.group(request, groupId, 'R', ['Attendance'], () => this.loadAudited(request, groupId, sessionId));
+    return this.access.group(request, groupId, 'group.roster.read', 'R', ['Attendance'], () => this.loadAudited(request, groupId, sessionId));
   }
 
   @Put('attendance')
+  @Access('group.attendance.write', { group: 'groupId' })
   @ApiBody({
     schema: {
       type: 'object',
@@ -40,15 +43,20 @@ export class SessionAttendanceHttpController {
   @ApiUnprocessableEntityResponse({ description: 'An entry names no member of the roster, a member twice, or an unknown status; nothing was recorded' })
   async take(@Param('groupId') group: string, @Param('sessionId') session: string, @Body() body: unknown, @Req() request: Request) {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
-    const sheet = await this.access.group(request, groupId, 'U', ['Attendance'], () => this.loadAudited(request, groupId, sessionId));
-    const writes = attendanceWrites(body, sheet);
-    if (!writes.ok) throw new UnprocessableEntityException(writes.message);
-    const path = `/api/scheduling/groups/${groupId}/sessions/${encodeURIComponent(sessionId)}/attendance`;
-    // One member at a time, as scheduling takes them: a refusal stops here and says which member.
-    for (const write of writes.value) {
-      await this.services.call(request, 'scheduling', path, { method: write.kind === 'record' ? 'POST' : 'PUT', body: { memberId: write.memberId, status: write.status } });
-    }
-    return { saved: writes.value.length, sheet: await this.load(request, groupId, sessionId) };
+    // Audited once the writes are done, with their outcome: a refused entry or a refusal by scheduling is a failure.
+    return this.access.group(request, groupId, 'group.attendance.write', 'U', ['Attendance'], async (naming) => {
+      const sheet = await this.load(request, groupId, sessionId);
+      const writes = attendanceWrites(body, sheet);
+      if (!writes.ok) throw new UnprocessableEntityException(writes.message);
+      naming(writes.value.map((write) => write.memberId));
+      const path = `/api/scheduling/groups/${groupId}/sessions/${encodeURIComponent(sessionId)}/attendance`;
+      // One member at a time, as scheduling takes them: a refusal stops here and says which member.
+      for (const write of writes.value) {
+        await this.services.call(request, 'scheduling', path, { method: write.kind === 'record' ? 'POST' : 'PUT', body: { memberId: write.memberId, status: write.status } });
+      }
+      const after = await this.load(request, groupId, sessionId);
+      return { memberIds: after.members.map((member) => member.memberId), value: { saved: writes.value.length, sheet: after } };
+    });
   }
 
   private async loadAudited(request: Request, groupId: string, sessionId: string) {

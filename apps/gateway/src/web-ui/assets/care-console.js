@@ -246,11 +246,57 @@
         if (!sheet.session.started) input.disabled = true;
         return el('span', {}, [input, el('label', { for: id }, [status[1]])]);
       });
-      return el('fieldset', { class: 'attendance-member' }, [el('legend', {}, [member.memberId + (member.status ? '' : ' (not yet recorded)')])].concat(options));
+      return el('fieldset', { class: 'attendance-member' }, [el('legend', {}, [member.memberId + (member.status ? '' : ' (not yet recorded)')])].concat(options, [distressControl(sheet, member.memberId, index)]));
     });
     var box = $('attendance-members');
     box.replaceChildren.apply(box, members.length ? members : [el('p', {}, ['No one is enrolled in this group yet.'])]);
     $('save-attendance').disabled = !sheet.session.started || !members.length;
+  }
+
+  // Acute distress seen in the session: a button, then a confirmation (with an optional note) before
+  // anything is sent; the attending psychiatrist is alerted at once. The report id is chosen when the
+  // confirmation opens, so sending again after a failure is the same report, never a second one.
+  function distressControl(sheet, memberId, index) {
+    var box = el('div', { class: 'distress' }, []);
+    var open = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': 'distress-' + index }, ['Report acute distress']);
+    var panel = el('div', { id: 'distress-' + index, class: 'distress-confirm', role: 'group', 'aria-labelledby': 'distress-title-' + index, hidden: '' }, []);
+    var noteId = 'distress-note-' + index;
+    var note = el('textarea', { id: noteId, rows: '2', maxlength: '280' }, []);
+    var send = el('button', { type: 'button', class: 'danger' }, ['Send report']);
+    var cancel = el('button', { type: 'button', class: 'secondary' }, ['Cancel']);
+    var reportId = null;
+    panel.append(
+      el('p', { id: 'distress-title-' + index, class: 'distress-title', tabindex: '-1' }, ['Report acute distress for ' + memberId + '? Their attending psychiatrist is alerted now, as critical.']),
+      el('label', { for: noteId }, ['What you saw (optional, for the care team)']),
+      note,
+      el('div', { class: 'actions' }, [send, cancel])
+    );
+    function close() { panel.hidden = true; open.setAttribute('aria-expanded', 'false'); open.focus(); }
+    open.addEventListener('click', function () {
+      reportId = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : null;
+      panel.hidden = false;
+      open.setAttribute('aria-expanded', 'true');
+      panel.querySelector('.distress-title').focus();
+    });
+    cancel.addEventListener('click', close);
+    send.addEventListener('click', async function () {
+      send.disabled = true;
+      try {
+        var report = { groupId: sheet.groupId, sessionId: sheet.session.sessionId };
+        if (reportId) report.reportId = reportId;
+        if (note.value.trim()) report.note = note.value.trim();
+        await api('/api/care-console/members/' + encodeURIComponent(memberId) + '/distress-reports', { method: 'POST', json: report });
+        note.value = '';
+        close();
+        say('Acute distress reported for ' + memberId + ': their attending psychiatrist has been alerted.');
+      } catch (error) {
+        say(error.message, true);
+      } finally {
+        send.disabled = false;
+      }
+    });
+    box.append(open, panel);
+    return box;
   }
 
   async function saveAttendance(event) {
@@ -382,6 +428,17 @@
   function cellOf(report, key) { return key === 'all' ? report.all : report.byDose[key]; }
   function figure(value) { return value === null || value === undefined ? '–' : String(Math.round(value * 10) / 10); }
 
+  // A count is a number, or withheld: too small ("fewer than N") or withheld so that a small one cannot be worked out.
+  function count(report, value) {
+    if (typeof value === 'number') return String(value);
+    return value.cause === 'small-cell' ? 'fewer than ' + report.smallCellThreshold : 'withheld';
+  }
+  function membersWithAMeasure(report) {
+    var members = report.members;
+    if (typeof members === 'number') return members + (members === 1 ? ' member' : ' members') + ' with a measure';
+    return members.cause === 'small-cell' ? 'fewer than ' + report.smallCellThreshold + ' members with a measure' : 'members with a measure: withheld';
+  }
+
   function cohortTable(report) {
     var rows = CELLS.map(function (c) {
       var cell = cellOf(report, c[0]);
@@ -394,7 +451,7 @@
     });
     var head = ['Cohort', 'n', 'Mean baseline', 'Mean follow-up', 'Mean change', 'Meaningfully improved'].map(function (h) { return el('th', { scope: 'col' }, [h]); });
     return el('table', {}, [
-      el('caption', {}, [report.instrument.toUpperCase() + ': ' + report.members + (report.members === 1 ? ' member' : ' members') + ' with a measure; missing baseline ' + report.missing.baseline + ', missing follow-up ' + report.missing.followUp + '; cells under ' + report.smallCellThreshold + ' suppressed']),
+      el('caption', {}, [report.instrument.toUpperCase() + ': ' + membersWithAMeasure(report) + '; missing baseline ' + count(report, report.missing.baseline) + ', missing follow-up ' + count(report, report.missing.followUp) + '; counts under ' + report.smallCellThreshold + ' withheld']),
       el('thead', {}, [el('tr', {}, head)]),
       el('tbody', {}, rows),
     ]);

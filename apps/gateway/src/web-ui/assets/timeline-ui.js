@@ -118,8 +118,11 @@
         var blocks = buffer.split('\n\n');
         buffer = blocks.pop();
         blocks.forEach(function (block) {
-          var data = block.split('\n').filter(function (line) { return line.indexOf('data: ') === 0; }).map(function (line) { return line.slice(6); }).join('\n');
+          var lines = block.split('\n');
+          var data = lines.filter(function (line) { return line.indexOf('data: ') === 0; }).map(function (line) { return line.slice(6); }).join('\n');
           if (!data) return;
+          // The server ends the stream when the token expires or the session is signed out.
+          if (lines.indexOf('event: end') !== -1) { say('Live updates ended: your sign-in has expired or ended; sign in again.', true); return; }
           var entry = JSON.parse(data);
           state.entries.set(entry.id, entry);
           render();
@@ -153,6 +156,8 @@
     stop: function () { if (state.stream) state.stream.abort(); state.stream = null; },
     signOut: function () {
       if (state.stream) state.stream.abort();
+      // Ends the session at the development issuer too, so the token stops working everywhere.
+      if (state.token) fetch('/dev-idp/logout', { method: 'POST', headers: authHeaders() }).catch(function () { return undefined; });
       state.token = null; state.who = null; state.entries = new Map();
       sessionStorage.removeItem('cc.token'); sessionStorage.removeItem('cc.who');
       $('who').textContent = 'Not signed in.';

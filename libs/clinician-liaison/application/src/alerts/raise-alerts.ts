@@ -3,11 +3,13 @@ import type { RecordedEvent } from '@carecircle/platform/event-store';
 import {
   alertDecider,
   alertStreamId,
+  careTeamAt,
   COORDINATION_STREAM_PREFIX,
   evaluateRules,
   mayShareMedicationDetails,
   ruleInputFor,
   type AlertContent,
+  type CareTeamMember,
   type CareTeamRole,
   type CoordinationEvent,
   type CoordinationState,
@@ -30,8 +32,10 @@ export async function raiseAlertsFor(deps: LiaisonDeps, recorded: RecordedEvent)
   const history = await deps.store.readStream(recorded.streamId, { maxCount: recorded.streamVersion + 1 });
   const input = ruleInputFor(history.map((r) => ({ eventId: r.eventId, occurredAt: r.metadata.occurredAt, event: { type: r.type, data: r.data } as CoordinationEvent })));
   const raised: string[] = [];
-  for (const finding of evaluateRules(input, deps.rules)) {
-    for (const content of alertContents(input.after, finding)) {
+  const findings = evaluateRules(input, deps.rules);
+  const facilitatorIds = findings.some((finding) => finding.recipients.includes('facilitator')) ? await facilitatorsOf(deps, input.after) : [];
+  for (const finding of findings) {
+    for (const content of alertContents(input.after, finding, recorded.metadata.occurredAt, facilitatorIds)) {
       const outcome = await handleCommand(deps.store, alertStreamId(content.alertId), alertDecider, {
         type: 'RaiseAlert',
         data: { alertId: content.alertId, content, escalation: deps.escalation },
@@ -44,12 +48,28 @@ export async function raiseAlertsFor(deps: LiaisonDeps, recorded: RecordedEvent)
   return raised;
 }
 
-/** One alert per recipient; facilitators get the minimum-necessary text unless consent allows more. */
-export function alertContents(state: CoordinationState, finding: Finding): AlertContent[] {
+/** The facilitators of the member's current groups, first group joined first. */
+async function facilitatorsOf(deps: LiaisonDeps, state: CoordinationState): Promise<string[]> {
+  if (!deps.groupFacilitators) return [];
+  const groups = Object.values(state.groups)
+    .filter((group) => group.active)
+    .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt));
+  const perGroup = await Promise.all(groups.map((group) => deps.groupFacilitators!(group.groupId)));
+  return [...new Set(perGroup.flat())];
+}
+
+/**
+ * One alert per recipient, from the care team at `at` (the triggering fact's time: a planned end that has
+ * passed counts); facilitators get the minimum-necessary text unless consent allows more. The facilitator
+ * role is held by the care team's facilitators, else by the facilitators of the member's groups.
+ */
+export function alertContents(state: CoordinationState, finding: Finding, at: string, groupFacilitatorIds: readonly string[] = []): AlertContent[] {
   const memberId = state.memberId!;
+  const team = careTeamAt(state, at);
   return finding.recipients.flatMap((role) =>
-    recipientsFor(state, finding, role).map((recipientId) => {
-      const dedupKey = `${finding.dedupKey}|${role}${role === 'prescriber' ? `:${recipientId}` : ''}`;
+    recipientsFor(team, finding, role, groupFacilitatorIds).map((recipientId) => {
+      const perRecipient = role === 'prescriber' || finding.toEveryHolder === true;
+      const dedupKey = `${finding.dedupKey}|${role}${perRecipient ? `:${recipientId}` : ''}`;
       const minimal = role === 'facilitator' && finding.mentionsMedication && !mayShareMedicationDetails(state, 'facilitator');
       return {
         alertId: alertIdFor(memberId, dedupKey),
@@ -58,7 +78,7 @@ export function alertContents(state: CoordinationState, finding: Finding): Alert
         severity: finding.severity,
         recipientRole: role,
         recipientId,
-        escalationChain: escalationChain(state, recipientId),
+        escalationChain: escalationChain(team, recipientId),
         dedupKey,
         summary: minimal ? finding.minimumNecessarySummary : finding.summary,
         detail: minimal ? finding.minimumNecessarySummary : `${finding.detail}\n\n**Evidence**: ${finding.evidence.facts.join('; ')}`,
@@ -68,15 +88,16 @@ export function alertContents(state: CoordinationState, finding: Finding): Alert
   );
 }
 
-function recipientsFor(state: CoordinationState, finding: Finding, role: RecipientRole): (string | null)[] {
+function recipientsFor(team: readonly CareTeamMember[], finding: Finding, role: RecipientRole, groupFacilitatorIds: readonly string[]): (string | null)[] {
   if (role === 'prescriber') return finding.prescriberIds ?? [];
-  const holders = state.careTeam.filter((m) => m.role === role && m.activeTo === null).map((m) => m.clinicianId);
+  const holders = [...new Set([...team.filter((m) => m.role === role).map((m) => m.clinicianId), ...(role === 'facilitator' ? groupFacilitatorIds : [])])];
+  if (finding.toEveryHolder) return holders;
   // A role nobody holds still raises the alert: it escalates at once to the care team.
   return holders.length > 0 ? holders.slice(0, 1) : role === 'attending-psychiatrist' || role === 'facilitator' ? [null] : [];
 }
 
-function escalationChain(state: CoordinationState, recipientId: string | null): string[] {
-  const active = state.careTeam.filter((m) => m.activeTo === null && m.clinicianId !== recipientId);
+function escalationChain(team: readonly CareTeamMember[], recipientId: string | null): string[] {
+  const active = team.filter((m) => m.clinicianId !== recipientId);
   const ordered = ESCALATION_ORDER.flatMap((role) => active.filter((m) => m.role === role).map((m) => m.clinicianId));
   return [...new Set(ordered)];
 }

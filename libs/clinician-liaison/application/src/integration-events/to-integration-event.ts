@@ -3,7 +3,10 @@ import {
   AlertAcknowledged,
   AlertEscalated,
   AlertResolved,
+  CareTeamMemberAssigned,
+  CareTeamMemberEnded,
   CoordinationAlertRaised,
+  EmergencyAccessOpened,
   MedicationChanged,
   MedicationSharingWithFacilitatorChanged,
   TreatmentPlanUpdated,
@@ -40,6 +43,20 @@ export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | nu
     // Recorded only when the profile is new or differs; the gateway's timeline redaction needs the consent.
     case 'MemberProfileRecorded':
       return out(MedicationSharingWithFacilitatorChanged, { shareMedicationDetailsWithFacilitator: event.data.shareMedicationDetailsWithFacilitator, changedAt: event.data.recordedAt });
+    // Care-team membership: every service's access to the member follows these, so each is parsed against the contract.
+    case 'CareTeamMemberAssigned': {
+      const { clinicianId, role, activeFrom } = event.data;
+      return checked(CareTeamMemberAssigned, out(CareTeamMemberAssigned, { clinicianId, role, activeFrom, activeUntil: event.data.activeUntil ?? null }));
+    }
+    case 'CareTeamMemberEnded': {
+      const { clinicianId, role, endedAt } = event.data;
+      return checked(CareTeamMemberEnded, out(CareTeamMemberEnded, { clinicianId, role, endedAt }));
+    }
+    // The clinician's note stays in liaison's store: the bus learns the reason code only.
+    case 'EmergencyAccessOpened': {
+      const { clinicianId, reasonCode, openedAt, expiresAt } = event.data;
+      return checked(EmergencyAccessOpened, out(EmergencyAccessOpened, { clinicianId, reasonCode, openedAt, expiresAt }));
+    }
     case 'AlertRaised': {
       const { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt } = event.data;
       return out(CoordinationAlertRaised, { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt });
@@ -71,6 +88,12 @@ export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | nu
     default:
       return null;
   }
+}
+
+/** A message that grants or ends access is published only as its contract allows (it throws otherwise). */
+function checked(definition: { parse(raw: unknown): unknown }, message: LiaisonMessage): LiaisonMessage {
+  definition.parse(message.value);
+  return message;
 }
 
 function classFacts(classification: Medication['classification']) {

@@ -57,6 +57,28 @@ describe('clinician-liaison integration events (producer contract)', () => {
     expect(parse('MedicationSharingWithFacilitatorChanged', withdrawn?.value).payload).toEqual({ shareMedicationDetailsWithFacilitator: false, changedAt: c.payload.changedAt });
   });
 
+  it('publishes care-team membership and emergency access as their contracts, the clinician’s note never', () => {
+    const eventId = f.AlertResolved.eventId;
+    const at = '2026-03-02T10:00:00.000Z';
+    const assigned = toIntegrationEvent(recorded('CareTeamMemberAssigned', eventId, at, { memberId, clinicianId: 'clin_psy_01', role: 'attending-psychiatrist', endpoint: 'https://ehr.example/ep', activeFrom: at, activeUntil: '2026-06-30T00:00:00.000Z' }));
+    expect(parse('CareTeamMemberAssigned', assigned!.value).payload).toEqual({ clinicianId: 'clin_psy_01', role: 'attending-psychiatrist', activeFrom: at, activeUntil: '2026-06-30T00:00:00.000Z' });
+    expect(JSON.stringify(assigned)).not.toContain('ehr.example');
+    // Recorded before planned ends were kept: open-ended.
+    const older = toIntegrationEvent(recorded('CareTeamMemberAssigned', eventId, at, { memberId, clinicianId: 'clin_psy_01', role: 'physician', endpoint: null, activeFrom: at }));
+    expect(parse('CareTeamMemberAssigned', older!.value).payload).toMatchObject({ activeUntil: null });
+    const ended = toIntegrationEvent(recorded('CareTeamMemberEnded', eventId, at, { memberId, clinicianId: 'clin_psy_01', role: 'physician', endedAt: at }));
+    expect(parse('CareTeamMemberEnded', ended!.value)).toMatchObject({ subject: memberId, payload: { clinicianId: 'clin_psy_01', role: 'physician', endedAt: at } });
+    const opened = toIntegrationEvent(
+      recorded('EmergencyAccessOpened', eventId, at, { memberId, clinicianId: 'clin_er_01', reasonCode: 'safety-concern', note: 'synthetic private words', openedAt: at, expiresAt: '2026-03-02T14:00:00.000Z' }),
+    );
+    expect(parse('EmergencyAccessOpened', opened!.value).payload).toEqual({ clinicianId: 'clin_er_01', reasonCode: 'safety-concern', openedAt: at, expiresAt: '2026-03-02T14:00:00.000Z' });
+    expect(JSON.stringify(opened)).not.toContain('synthetic private words');
+  });
+
+  it('refuses to publish a membership its contract would not accept', () => {
+    expect(() => toIntegrationEvent(recorded('CareTeamMemberAssigned', f.AlertResolved.eventId, 'x', { memberId, clinicianId: 'clin_psy_01', role: 'surgeon', endpoint: null, activeFrom: 'yesterday' }))).toThrow();
+  });
+
   it('keeps internal facts off the bus', () => {
     expect(toIntegrationEvent(recorded('ExternalFactRecorded', f.AlertResolved.eventId, f.AlertResolved.occurredAt, { memberId }))).toBeNull();
   });

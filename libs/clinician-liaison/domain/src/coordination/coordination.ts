@@ -15,9 +15,22 @@ export interface CareTeamMember {
   endpoint: string | null;
   activeFrom: string;
   activeTo: string | null;
+  /** The planned end (the EHR period's end, an encounter's end); null when open-ended. */
+  activeUntil: string | null;
+}
+
+export type EmergencyAccessReason = 'emergency-treatment' | 'covering-clinician' | 'safety-concern';
+
+/** Break-the-glass: a clinician off the care team opened the member's record until `expiresAt`. */
+export interface EmergencyAccess {
+  clinicianId: string;
+  reasonCode: EmergencyAccessReason;
+  openedAt: string;
+  expiresAt: string;
 }
 
 export interface MemberProfile {
+  /** FHIR date: YYYY-MM-DD from the REST route; the EHR may send a partial YYYY or YYYY-MM. Ages are computed on the day a rule runs. */
   birthDate: string;
   cohort: Cohort;
   /** The member's consent allows the facilitator to see drug names and doses. */
@@ -53,7 +66,29 @@ export type ExternalFact =
   | { kind: 'contact-booked'; contactId: string; contactKind: ContactKind; start: string; end: string }
   | { kind: 'attendance-recorded'; groupId: string; sessionNumber: number; plannedSessions: number; sessionsAttended: number; at: string }
   | { kind: 'measure-recorded'; instrument: Instrument; score: number; item9: number | null; at: string }
-  | { kind: 'distress-reported'; groupId: string; at: string };
+  /** PHQ-9 item 9 answered on its own (an EHR Observation, LOINC 44260-8): no total, so no score to keep. */
+  | { kind: 'item9-answered'; item9: number; at: string }
+  /**
+   * Acute distress: reported by a facilitator from a session (REST), or by the EHR (a Flag or an Observation coded
+   * acute distress). `reportId` names the report (the client's id, or the EHR resource), so a resend alerts once;
+   * facts recorded before it existed have none. The note is the reporter's words: it stays in this stream.
+   */
+  | {
+      kind: 'distress-reported';
+      groupId: string | null;
+      at: string;
+      reportId?: string;
+      source?: 'facilitator' | 'ehr-flag' | 'ehr-observation';
+      sessionId?: string | null;
+      reportedBy?: string | null;
+      note?: string | null;
+    }
+  /** Scheduling's therapeutic load of the busiest rolling window a change touched, [windowStart, windowEnd), group sessions included. */
+  | { kind: 'load-changed'; windowStart: string; windowEnd: string; contacts: number; cap: number; overCap: boolean; at: string }
+  /** Scheduling: a window once over the cap holds no more than the cap now; the overload episode is over. */
+  | { kind: 'overload-resolved'; windowStart: string; windowEnd: string; at: string }
+  /** An EHR Condition coded palliative care (SNOMED 103735009, ICD-10 Z51.5): active puts the member in the palliative cohort. */
+  | { kind: 'palliative-condition'; conditionId: string; active: boolean; at: string };
 
 // Commands ---------------------------------------------------------------------------------------
 
@@ -61,15 +96,21 @@ type Cmd<T extends string, D> = { type: T; data: D & { memberId: string }; metad
 
 export type CoordinationCommand =
   | Cmd<'RecordMemberProfile', MemberProfile>
-  | Cmd<'AssignCareTeamMember', { clinicianId: string; role: CareTeamRole; endpoint: string | null }>
+  /** The EHR's Patient.birthDate (FHIR date, partial allowed): only the birth date changes, the rest of the profile stays. */
+  | Cmd<'RecordBirthDate', { birthDate: string }>
+  | Cmd<'AssignCareTeamMember', { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeUntil?: string | null }>
   | Cmd<'EndCareTeamMember', { clinicianId: string; role: CareTeamRole }>
+  /** The note is the clinician's own words: it stays in this stream, never on the bus or in logs. */
+  | Cmd<'OpenEmergencyAccess', { clinicianId: string; reasonCode: EmergencyAccessReason; note: string; expiresAt: string }>
   | Cmd<'StartMedication', { medicationId: string; order: MedicationOrder; classification: MedicationClassification }>
   | Cmd<'ChangeMedicationDose', { medicationId: string; dailyDose: number | null; doseUnit: string; frequency: string; prescriberId: string }>
   | Cmd<'StopMedication', { medicationId: string }>
   | Cmd<'StartCbtCourse', { courseId: string; therapistId: string }>
   | Cmd<'StartPalliativePlan', { planId: string; goalsOfCare: string }>
   | Cmd<'ChangeGoalsOfCare', { planId: string; goalsOfCare: string }>
-  | Cmd<'RecordExternalFact', { sourceEventId: string; fact: ExternalFact }>;
+  | Cmd<'RecordExternalFact', { sourceEventId: string; fact: ExternalFact }>
+  /** A facilitator (or care-team clinician) reports acute distress seen in a session of one of the member's groups. */
+  | Cmd<'ReportDistress', { reportId: string; groupId: string; sessionId: string | null; observedAt: string; reportedBy: string; note: string | null }>;
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -77,8 +118,12 @@ type Ev<T extends string, D> = { type: T; data: D & { memberId: string } };
 
 export type CoordinationEvent =
   | Ev<'MemberProfileRecorded', MemberProfile & { recordedAt: string }>
-  | Ev<'CareTeamMemberAssigned', { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeFrom: string }>
+  /** The birth date from the EHR; a member without a profile gets the defaults (general cohort, palliative once a plan started, nothing shared). */
+  | Ev<'MemberBirthDateRecorded', { birthDate: string; recordedAt: string }>
+  // `activeUntil` is absent from events recorded before planned ends were kept: open-ended.
+  | Ev<'CareTeamMemberAssigned', { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeFrom: string; activeUntil?: string | null }>
   | Ev<'CareTeamMemberEnded', { clinicianId: string; role: CareTeamRole; endedAt: string }>
+  | Ev<'EmergencyAccessOpened', EmergencyAccess & { note: string }>
   | Ev<'MedicationStarted', { medicationId: string; order: MedicationOrder; classification: MedicationClassification; startedAt: string }>
   | Ev<'MedicationDoseChanged', { medicationId: string; dailyDose: number | null; doseUnit: string; frequency: string; prescriberId: string; changedAt: string }>
   | Ev<'MedicationStopped', { medicationId: string; stoppedAt: string }>
@@ -97,18 +142,32 @@ export interface Score {
   at: string;
 }
 
+/** A rolling window of scheduling's therapeutic load: [windowStart, windowEnd). */
+export interface LoadWindow {
+  windowStart: string;
+  windowEnd: string;
+  contacts: number;
+}
+
 export interface CoordinationState {
   memberId: string | null;
   profile: MemberProfile | null;
   careTeam: CareTeamMember[];
+  emergencyAccess: EmergencyAccess[];
   medications: Record<string, Medication>;
   groups: Record<string, { groupId: string; active: boolean; joinedAt: string }>;
   contacts: { contactId: string; kind: ContactKind; start: string; end: string }[];
   attendance: Record<string, { sessionNumber: number; plannedSessions: number; sessionsAttended: number }>;
   /** Latest and previous score per instrument. */
   scores: Partial<Record<Instrument, { latest: Score; previous: Score | null }>>;
+  /** Scheduling's latest load per reported window (for the appointment-book forecast). */
+  loadWindows: LoadWindow[];
+  /** The windows of the open overload episode(s): over the cap and not yet resolved. */
+  overloadWindows: LoadWindow[];
   cbt: { courseId: string; therapistId: string; startedAt: string } | null;
   palliative: { planId: string; goalsOfCare: string; startedAt: string } | null;
+  /** Active EHR Conditions coded palliative care (their ids). */
+  palliativeConditions: string[];
   /** Source event ids already recorded, so a redelivered integration event changes nothing. */
   seenSourceEvents: string[];
 }

@@ -17,7 +17,8 @@ export type RuleId =
   | 'caregiver-burden'
   | 'attendance-below-dose'
   | 'acute-distress'
-  | 'palliative-transition';
+  | 'palliative-transition'
+  | 'emergency-access-opened';
 
 /** What a rule found: enough for an alert, its recipients and its reason. */
 export interface Finding {
@@ -38,6 +39,8 @@ export interface Finding {
   prescriberIds?: string[];
   /** Medication details in the finding: facilitators see them only with consent. */
   mentionsMedication: boolean;
+  /** Every current holder of each recipient role gets a copy (not only the first), and nobody if none holds it. */
+  toEveryHolder?: boolean;
 }
 
 export interface RecordedCoordinationEvent {

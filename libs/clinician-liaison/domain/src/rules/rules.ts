@@ -1,5 +1,5 @@
-import type { CoordinationState, Medication } from '../coordination/coordination';
-import { ageOn } from '../coordination/coordination.decider';
+import type { CoordinationState, ExternalFact, Medication } from '../coordination/coordination';
+import { ageRangeOn, careTeamAt, inPalliativeCohort, windowsOverlap } from '../coordination/coordination.decider';
 import { ANTIDEPRESSANT_CLASSES, CNS_DEPRESSANT_CLASSES, SEROTONERGIC_CLASSES, type DrugClass } from '../terminology/medication-terminology';
 import type { Finding, RuleInput, Severity } from './finding';
 import type { RuleConfig } from './rule-config';
@@ -15,7 +15,8 @@ const hasAny = (m: Medication, classes: readonly DrugClass[]) => classesOf(m).so
 const active = (state: CoordinationState) => Object.values(state.medications).filter((m) => m.status === 'active');
 const drugName = (m: Medication) => (m.classification.status === 'classified' ? m.classification.ingredient : m.name);
 const inGroup = (state: CoordinationState) => Object.values(state.groups).some((g) => g.active);
-const age = (input: RuleInput) => (input.after.profile ? ageOn(input.after.profile.birthDate, input.trigger.occurredAt) : null);
+/** The member's age on the day the rule runs (never a stored number), as a range when the EHR sent a partial birth date. */
+const age = (input: RuleInput) => (input.after.profile?.birthDate ? ageRangeOn(input.after.profile.birthDate, input.trigger.occurredAt) : null);
 const clip = (text: string) => (text.length < 140 ? text : `${text.slice(0, 136)}...`);
 
 /** The medication the trigger started or changed, if any. */
@@ -64,7 +65,8 @@ function antidepressantChanges(input: RuleInput, config: RuleConfig): Antidepres
 export const antidepressantChange: Rule = (input, config) => {
   if (!inGroup(input.after)) return [];
   const years = age(input);
-  const young = years !== null && years < config.antidepressantCriticalUnderAge;
+  // Critical whenever the member may be under the age (a partial birth date counts its youngest age).
+  const young = years !== null && years.youngest < config.antidepressantCriticalUnderAge;
   return antidepressantChanges(input, config).map(({ medication, eventId, started }) =>
     finding({
       rule: 'antidepressant-change',
@@ -83,19 +85,30 @@ export const antidepressantChange: Rule = (input, config) => {
   );
 };
 
-/** 2. PHQ-9 item 9 > 0. */
+/** The PHQ-9 item 9 answer a fact carries: inside a whole measure (QuestionnaireResponse) or on its own (Observation). */
+function item9Answer(fact: ExternalFact): { item9: number; at: string } | null {
+  if (fact.kind === 'item9-answered') return { item9: fact.item9, at: fact.at };
+  if (fact.kind === 'measure-recorded' && fact.instrument === 'PHQ-9' && fact.item9 !== null) return { item9: fact.item9, at: fact.at };
+  return null;
+}
+
+/**
+ * 2. PHQ-9 item 9 > 0. One meaning whichever way the answer came: the key is the day it was given (UTC),
+ * so the same answer sent as an Observation and inside a QuestionnaireResponse, or re-sent, alerts once;
+ * the psychiatrist's task is a same-day review, and one review covers every positive answer of that day.
+ */
 export const suicidalIdeation: Rule = (input) => {
   const { event } = input.trigger;
-  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'measure-recorded') return [];
-  const { fact } = event.data;
-  if (fact.instrument !== 'PHQ-9' || !fact.item9 || fact.item9 <= 0) return [];
+  if (event.type !== 'ExternalFactRecorded') return [];
+  const answer = item9Answer(event.data.fact);
+  if (!answer || answer.item9 <= 0) return [];
   return [
     finding({
       rule: 'suicidal-ideation',
       severity: 'critical',
       recipients: ['attending-psychiatrist'],
       evidence: { eventIds: [input.trigger.eventId], facts: ['PHQ-9 item 9 above 0'] },
-      dedupKey: `suicidal-ideation:${input.trigger.eventId}`,
+      dedupKey: `suicidal-ideation:${answer.at.slice(0, 10)}`,
       summary: 'PHQ-9 item 9 positive: same-day psychiatric review; hold group placement',
       detail: 'The member answered PHQ-9 item 9 above 0. **Same-day task** for the attending psychiatrist; group placement is on hold until reviewed.',
       mentionsMedication: false,
@@ -143,7 +156,8 @@ export const opioidCnsDepressant: Rule = (input) =>
 /** 4. Gabapentinoid with an opioid or CNS depressant (FDA 2019-12-19); higher if elderly. */
 export const gabapentinoidCombination: Rule = (input, config) => {
   const years = age(input);
-  const severity: Severity = years !== null && years >= config.elderlyAge ? 'critical' : 'warning';
+  // Critical whenever the member may have reached the age (a partial birth date counts its oldest age).
+  const severity: Severity = years !== null && years.oldest >= config.elderlyAge ? 'critical' : 'warning';
   return pairsWithTrigger(input, isGabapentinoid, (m) => isOpioid(m) || isCnsDepressant(m)).map((pair) =>
     pairFinding(input, 'gabapentinoid-combination', severity, pair, `${drugName(pair[0])} with ${drugName(pair[1])}: respiratory depression risk (FDA 2019)`, 'Gabapentin or pregabalin with an opioid or CNS depressant: serious breathing difficulties (FDA safety communication, 2019-12-19); higher risk in the elderly.'),
   );
@@ -169,13 +183,19 @@ export function totalMme(state: CoordinationState): number {
   }, 0);
 }
 
-/** 6. Opioid dose >= 50 MME/day info, >= 90 warning; informational only in palliative cohorts. */
+/**
+ * 6. Opioid dose >= 50 MME/day info, >= 90 warning; informational only in palliative cohorts.
+ * An opioid whose daily dose is unknown (no dose, a tablet count, no timing) is not silence: the
+ * prescriber gets an info alert that its MME could not be assessed.
+ */
 export const opioidDose: Rule = (input, config) => {
   if (!changedMedication(input) || !isOpioid(changedMedication(input)!)) return [];
+  const opioid = changedMedication(input)!;
+  if (opioid.dailyDose === null) return [doseUnknown(input, opioid)];
   const band = (mme: number) => (mme >= config.mmeWarning ? 2 : mme >= config.mmeInfo ? 1 : 0);
   const now = totalMme(input.after);
   if (band(now) === 0 || band(now) <= band(totalMme(input.before))) return [];
-  const palliative = input.after.profile?.cohort === 'palliative';
+  const palliative = inPalliativeCohort(input.after);
   const severity: Severity = band(now) === 2 && !palliative ? 'warning' : 'info';
   const limit = band(now) === 2 ? config.mmeWarning : config.mmeInfo;
   return [
@@ -193,6 +213,20 @@ export const opioidDose: Rule = (input, config) => {
   ];
 };
 
+function doseUnknown(input: RuleInput, opioid: Medication): Finding {
+  return finding({
+    rule: 'opioid-dose',
+    severity: 'info',
+    recipients: ['prescriber'],
+    prescriberIds: [opioid.prescriberId],
+    evidence: { eventIds: [input.trigger.eventId], facts: [`${drugName(opioid)}: daily dose unknown (${opioid.doseUnit}, ${opioid.frequency})`] },
+    dedupKey: `opioid-dose:unknown:${input.trigger.eventId}`,
+    summary: `${drugName(opioid)}: daily dose unknown, MME/day not assessed; give dose in mg and timing`,
+    detail: 'The order gives no dose in mass units with a frequency, so its MME/day (and the total over opioids) was not computed (CDC 2016 bands).',
+    mentionsMedication: true,
+  });
+}
+
 /** Most structured contacts in any rolling window that contains `at`. */
 export function peakLoad(contacts: readonly { start: string }[], at: string, windowDays: number): number {
   const t = Date.parse(at);
@@ -201,25 +235,52 @@ export function peakLoad(contacts: readonly { start: string }[], at: string, win
   return Math.max(0, ...starts.filter((s) => s <= t && s > t - window).map((from) => starts.filter((s) => s >= from && s < from + window).length));
 }
 
-/** 7. Therapeutic overload: more contacts in a rolling window than the cap. */
-export const therapeuticOverload: Rule = (input, config) => {
+/**
+ * 7. Therapeutic overload, from scheduling's load (TherapeuticLoadChanged: every structured contact,
+ * group sessions included, in its busiest rolling window). One alert per overload episode: a window over
+ * the cap alerts unless it overlaps a window already over the cap and not yet resolved
+ * (TherapeuticOverloadResolved, or the same window reported back under the cap, ends it).
+ */
+export const therapeuticOverload: Rule = (input) => {
   const { event } = input.trigger;
-  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'contact-booked') return [];
-  const load = peakLoad(input.after.contacts, event.data.fact.start, config.overloadWindowDays);
-  if (load <= config.overloadCap) return [];
-  return [
-    finding({
-      rule: 'therapeutic-overload',
-      severity: 'warning',
-      recipients: ['facilitator', 'attending-psychiatrist', 'cbt-therapist', 'palliative-team'],
-      evidence: { eventIds: [input.trigger.eventId], facts: [`${load} structured contacts within ${config.overloadWindowDays} days (cap ${config.overloadCap})`] },
-      dedupKey: `therapeutic-overload:${event.data.fact.contactId}`,
-      summary: `Therapeutic overload: ${load} contacts within ${config.overloadWindowDays} days (cap ${config.overloadCap})`,
-      detail: 'Group sessions, CBT, psychiatry and palliative visits together exceed the policy cap; consider spacing them.',
-      mentionsMedication: false,
-    }),
-  ];
+  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'load-changed' || !event.data.fact.overCap) return [];
+  const load = event.data.fact;
+  if (input.before.overloadWindows.some((open) => windowsOverlap(open, load))) return [];
+  return [overloadFinding(load.contacts, load.cap, load.windowStart, input.trigger.eventId)];
 };
+
+function overloadFinding(contacts: number, cap: number, windowStart: string, eventId: string): Finding {
+  return finding({
+    rule: 'therapeutic-overload',
+    severity: 'warning',
+    recipients: ['facilitator', 'attending-psychiatrist', 'cbt-therapist', 'palliative-team'],
+    evidence: { eventIds: [eventId], facts: [`${contacts} structured contacts in the 7 days from ${windowStart.slice(0, 10)} (cap ${cap})`] },
+    // The episode's first over-cap report: a later episode (after a resolution) is a new cause.
+    dedupKey: `therapeutic-overload:${eventId}`,
+    summary: `Therapeutic overload: ${contacts} contacts within 7 days (cap ${cap})`,
+    detail: 'Group sessions, CBT, psychiatry and palliative visits together exceed the policy cap; consider spacing them.',
+    mentionsMedication: false,
+  });
+}
+
+/**
+ * appointment-book forecast (no alert): would these proposed appointments take a week over the cap? The
+ * load is scheduling's last report for a window holding the appointment, or the contacts liaison knows,
+ * whichever is higher, plus the proposed appointments in that window.
+ */
+export function forecastOverload(state: CoordinationState, proposedStarts: readonly string[], config: RuleConfig): Finding[] {
+  const peak = proposedStarts.reduce((most, start) => {
+    const t = Date.parse(start);
+    const reported = state.loadWindows
+      .filter((w) => Date.parse(w.windowStart) <= t && t < Date.parse(w.windowEnd))
+      .map((w) => w.contacts + proposedStarts.filter((p) => Date.parse(w.windowStart) <= Date.parse(p) && Date.parse(p) < Date.parse(w.windowEnd)).length);
+    const known = peakLoad([...state.contacts, ...proposedStarts.map((p) => ({ start: p }))], start, config.overloadWindowDays);
+    return Math.max(most, known, ...reported);
+  }, 0);
+  if (peak <= config.overloadCap) return [];
+  const first = [...proposedStarts].sort()[0]!;
+  return [{ ...overloadFinding(peak, config.overloadCap, first, 'proposed'), dedupKey: 'therapeutic-overload:proposed' }];
+}
 
 /** 8. A group session overlapping, or within the window of, another therapeutic appointment. */
 export const schedulingConflict: Rule = (input, config) => {
@@ -315,19 +376,30 @@ export const attendanceBelowDose: Rule = (input, config) => {
   ];
 };
 
-/** 12. Facilitator reports acute distress in a session. */
+const DISTRESS_SOURCES = {
+  facilitator: { summary: 'Facilitator reported acute distress in a group session: review today', fact: 'acute distress reported in a session' },
+  'ehr-flag': { summary: 'Acute distress flagged in the EHR: review today', fact: 'acute distress flag from the EHR' },
+  'ehr-observation': { summary: 'Acute distress recorded in the EHR: review today', fact: 'acute distress observation from the EHR' },
+} as const;
+
+/**
+ * 12. Acute distress: a facilitator's report from a session, or the EHR's Flag or Observation. Once per
+ * report (the reporter's id, or the EHR resource): a resent report or Flag alerts no one again.
+ */
 export const acuteDistress: Rule = (input) => {
   const { event } = input.trigger;
   if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'distress-reported') return [];
+  const fact = event.data.fact;
+  const source = DISTRESS_SOURCES[fact.source ?? 'facilitator'];
   return [
     finding({
       rule: 'acute-distress',
       severity: 'critical',
       recipients: ['attending-psychiatrist'],
-      evidence: { eventIds: [input.trigger.eventId], facts: ['acute distress reported in a session'] },
-      dedupKey: `acute-distress:${input.trigger.eventId}`,
-      summary: 'Facilitator reported acute distress in a group session: review today',
-      detail: 'The facilitator reported acute distress during a session.',
+      evidence: { eventIds: [input.trigger.eventId], facts: [source.fact] },
+      dedupKey: `acute-distress:${fact.reportId ?? input.trigger.eventId}`,
+      summary: source.summary,
+      detail: `${fact.source === undefined || fact.source === 'facilitator' ? 'The facilitator reported acute distress during a session.' : 'The EHR recorded acute distress for the member.'} Same-day review by the attending psychiatrist.`,
       mentionsMedication: false,
     }),
   ];
@@ -351,6 +423,33 @@ export const palliativeTransition: Rule = (input) => {
   ];
 };
 
+const EMERGENCY_REASONS = { 'emergency-treatment': 'emergency treatment', 'covering-clinician': 'covering clinician', 'safety-concern': 'safety concern' } as const;
+
+/**
+ * 15. Break-the-glass: the care team is told who opened the member's record, why (the code, never the
+ * clinician's note) and until when. Info: nothing to act on, so it never escalates.
+ */
+export const emergencyAccessOpened: Rule = (input) => {
+  const { event } = input.trigger;
+  if (event.type !== 'EmergencyAccessOpened') return [];
+  const team = careTeamAt(input.after, input.trigger.occurredAt).filter((member) => member.clinicianId !== event.data.clinicianId);
+  if (team.length === 0) return [];
+  const summary = `Emergency access opened by ${event.data.clinicianId} (${EMERGENCY_REASONS[event.data.reasonCode]}) until ${event.data.expiresAt}`;
+  return [
+    finding({
+      rule: 'emergency-access-opened',
+      severity: 'info',
+      recipients: [...new Set(team.map((member) => member.role))],
+      evidence: { eventIds: [input.trigger.eventId], facts: [`emergency access opened for ${EMERGENCY_REASONS[event.data.reasonCode]}`] },
+      dedupKey: `emergency-access-opened:${input.trigger.eventId}`,
+      summary,
+      detail: `${summary}. A clinician outside the care team opened the member's record; the access ends by itself.`,
+      mentionsMedication: false,
+      toEveryHolder: true,
+    }),
+  ];
+};
+
 export const coordinationRules: readonly Rule[] = [
   antidepressantChange,
   suicidalIdeation,
@@ -365,6 +464,7 @@ export const coordinationRules: readonly Rule[] = [
   attendanceBelowDose,
   acuteDistress,
   palliativeTransition,
+  emergencyAccessOpened,
 ];
 
 /** Runs every rule on one triggering event; same input, same findings (pure). */

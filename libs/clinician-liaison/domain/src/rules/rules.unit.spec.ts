@@ -43,6 +43,13 @@ describe('coordination rules', () => {
       expect(f.minimumNecessarySummary).not.toMatch(/sertraline|mg/i);
       expect(f.summary.length).toBeLessThan(140);
     });
+    it('takes the age from the EHR birth date: critical at 22, a warning at 25; a partial date counts its youngest possible age', () => {
+      const birth = (birthDate: string) => rec({ type: 'MemberBirthDateRecorded', data: { memberId, birthDate, recordedAt: 'x' } });
+      const severity = (birthDate: string) => only(run(rules.antidepressantChange, [birth(birthDate), joined(), start('med_1', 'sertraline', 50, '36437')]), 'antidepressant-change').severity;
+      expect(severity('2004-01-15')).toBe('critical');
+      expect(severity('2001-03-01')).toBe('warning');
+      expect(severity('2001')).toBe('critical');
+    });
     it('is a warning from 25 and a new dose change is a new cause (new dedup key)', () => {
       const history = [profile('1980-01-15'), joined(), start('med_1', 'sertraline', 50, '36437')];
       const first = only(run(rules.antidepressantChange, history), 'antidepressant-change');
@@ -80,6 +87,20 @@ describe('coordination rules', () => {
     });
     it('stays silent when item 9 is 0', () => {
       expect(run(rules.suicidalIdeation, [measure('PHQ-9', 22, 0)])).toEqual([]);
+      expect(run(rules.suicidalIdeation, [fact({ kind: 'item9-answered', item9: 0, at: '2026-03-01T10:00:00Z' })])).toEqual([]);
+    });
+    it('gives the item alone (Observation) the same finding as the item in a whole PHQ-9 (QuestionnaireResponse), one key per day', () => {
+      const inMeasure = only(run(rules.suicidalIdeation, [measure('PHQ-9', 12, 2)]), 'suicidal-ideation');
+      const alone = only(run(rules.suicidalIdeation, [fact({ kind: 'item9-answered', item9: 2, at: '2026-03-01T07:30:00+00:00' })]), 'suicidal-ideation');
+      const { evidence: _a, ...sameA } = inMeasure;
+      const { evidence: _b, ...sameB } = alone;
+      expect(sameB).toEqual(sameA);
+      expect(alone.dedupKey).toBe('suicidal-ideation:2026-03-01');
+      const nextDay = only(run(rules.suicidalIdeation, [fact({ kind: 'item9-answered', item9: 1, at: '2026-03-02T07:30:00Z' })]), 'suicidal-ideation');
+      expect(nextDay.dedupKey).not.toBe(alone.dedupKey);
+    });
+    it('a total without item 9 (a total Observation) raises nothing and keeps no item 9', () => {
+      expect(run(rules.suicidalIdeation, [measure('PHQ-9', 20, null)])).toEqual([]);
     });
   });
 
@@ -103,6 +124,12 @@ describe('coordination rules', () => {
       expect(only(run(rules.gabapentinoidCombination, [profile('1980-01-01'), start('m1', 'oxycodone'), start('m2', 'pregabalin')]), 'gabapentinoid-combination').severity).toBe('warning');
       expect(only(run(rules.gabapentinoidCombination, [profile('1950-01-01'), start('m1', 'oxycodone'), start('m2', 'gabapentin')]), 'gabapentinoid-combination').severity).toBe('critical');
     });
+    it('rates by the age from the EHR birth date on the day it runs; a partial date counts its oldest possible age', () => {
+      const birth = (birthDate: string) => rec({ type: 'MemberBirthDateRecorded', data: { memberId, birthDate, recordedAt: 'x' } });
+      expect(only(run(rules.gabapentinoidCombination, [birth('1956-03-02'), start('m1', 'oxycodone'), start('m2', 'gabapentin')]), 'gabapentinoid-combination').severity).toBe('critical');
+      expect(only(run(rules.gabapentinoidCombination, [birth('1961-03-02'), start('m1', 'oxycodone'), start('m2', 'gabapentin')]), 'gabapentinoid-combination').severity).toBe('warning');
+      expect(only(run(rules.gabapentinoidCombination, [birth('1961'), start('m1', 'oxycodone'), start('m2', 'gabapentin')]), 'gabapentinoid-combination').severity).toBe('critical');
+    });
     it('stays silent for a gabapentinoid with an SSRI', () => {
       expect(run(rules.gabapentinoidCombination, [start('m1', 'sertraline'), start('m2', 'gabapentin')])).toEqual([]);
     });
@@ -120,6 +147,15 @@ describe('coordination rules', () => {
   });
 
   describe('6. opioid dose in MME', () => {
+    it('is informational in the palliative cohort: a palliative plan or an active palliative Condition, not only the profile', () => {
+      const condition = (active: boolean) => fact({ kind: 'palliative-condition', conditionId: 'gw-condition-1', active, at: '2026-03-01T10:00:00Z' });
+      const plan = rec({ type: 'PalliativePlanStarted', data: { memberId, planId: 'p1', goalsOfCare: '', startedAt: 'x' } });
+      const severity = (...history: RecordedCoordinationEvent[]) => only(run(rules.opioidDose, [...history, start('m1', 'morphine', 100)]), 'opioid-dose').severity;
+      expect(severity()).toBe('warning');
+      expect(severity(condition(true))).toBe('info');
+      expect(severity(plan)).toBe('info');
+      expect(severity(condition(true), condition(false))).toBe('warning');
+    });
     it('is info from 50 and a warning from 90 MME/day', () => {
       expect(only(run(rules.opioidDose, [start('m1', 'oxycodone', 40)]), 'opioid-dose').severity).toBe('info'); // 60 MME
       expect(only(run(rules.opioidDose, [start('m1', 'oxycodone', 40), changeDose('m1', 60)]), 'opioid-dose').severity).toBe('warning'); // 90
@@ -129,16 +165,51 @@ describe('coordination rules', () => {
       expect(run(rules.opioidDose, [start('m1', 'tramadol', 200)])).toEqual([]); // 40 MME
       expect(rules.totalMme(ruleInputFor([start('m1', 'fentanyl', 25)]).after)).toBeCloseTo(60);
     });
+    it('oxycodone 120 mg/day (30 mg every 6 h) is 180 MME/day: a warning to the prescriber', () => {
+      const f = only(run(rules.opioidDose, [start('m1', 'oxycodone', 120)]), 'opioid-dose');
+      expect(f).toMatchObject({ severity: 'warning', recipients: ['prescriber'], prescriberIds: ['clin_psy_01'], evidence: { facts: ['total 180 MME/day'] } });
+    });
+    it('an opioid with an unknown daily dose is an info "dose unknown" to the prescriber, not silence; other drugs stay silent', () => {
+      const f = only(run(rules.opioidDose, [start('m1', 'oxycodone', null)]), 'opioid-dose');
+      expect(f).toMatchObject({ severity: 'info', recipients: ['prescriber'], summary: expect.stringMatching(/oxycodone: daily dose unknown, MME\/day not assessed/) });
+      expect(f.dedupKey).toMatch(/^opioid-dose:unknown:/);
+      expect(run(rules.opioidDose, [start('m1', 'sertraline', null)])).toEqual([]);
+    });
   });
 
-  describe('7. therapeutic overload', () => {
-    it('warns when a booking takes a rolling 7 days above the cap', () => {
-      const history = [contact('c1', 'group-session', '2026-03-02T10:00:00Z'), contact('c2', 'cbt', '2026-03-03T10:00:00Z'), contact('c3', 'psychiatry', '2026-03-05T10:00:00Z'), contact('c4', 'palliative', '2026-03-08T09:00:00Z')];
-      expect(only(run(rules.therapeuticOverload, history), 'therapeutic-overload').dedupKey).toBe('therapeutic-overload:c4');
+  describe('7. therapeutic overload (from scheduling\'s load)', () => {
+    const load = (windowStart: string, contacts: number, overCap = contacts > 3) =>
+      fact({ kind: 'load-changed', windowStart, windowEnd: new Date(Date.parse(windowStart) + 7 * 86_400_000).toISOString(), contacts, cap: 3, overCap, at: windowStart });
+    const resolved = (windowStart: string) => fact({ kind: 'overload-resolved', windowStart, windowEnd: new Date(Date.parse(windowStart) + 7 * 86_400_000).toISOString(), at: windowStart });
+    it('warns facilitator and care team when a window goes over the cap', () => {
+      const over = load('2026-03-02T10:00:00.000Z', 4);
+      const f = only(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 3), over]), 'therapeutic-overload');
+      expect(f).toMatchObject({ severity: 'warning', recipients: ['facilitator', 'attending-psychiatrist', 'cbt-therapist', 'palliative-team'], dedupKey: `therapeutic-overload:${over.eventId}` });
+      expect(f.summary).toBe('Therapeutic overload: 4 contacts within 7 days (cap 3)');
     });
-    it('stays silent at the cap or when contacts are spread out', () => {
-      expect(run(rules.therapeuticOverload, [contact('c1', 'cbt', '2026-03-02T10:00:00Z'), contact('c2', 'cbt', '2026-03-04T10:00:00Z'), contact('c3', 'cbt', '2026-03-06T10:00:00Z')])).toEqual([]);
-      expect(run(rules.therapeuticOverload, [contact('c1', 'cbt', '2026-03-01T10:00:00Z'), contact('c2', 'cbt', '2026-03-04T10:00:00Z'), contact('c3', 'cbt', '2026-03-07T10:00:00Z'), contact('c4', 'cbt', '2026-03-10T10:00:00Z')])).toEqual([]);
+    it('stays silent at the cap, and for the same or an overlapping window while the episode is open', () => {
+      expect(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 3)])).toEqual([]);
+      expect(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 4), load('2026-03-02T10:00:00.000Z', 5)])).toEqual([]);
+      expect(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 4), load('2026-03-05T10:00:00.000Z', 4)])).toEqual([]);
+    });
+    it('alerts again once the episode was resolved, or for a window that does not overlap it', () => {
+      const again = [load('2026-03-02T10:00:00.000Z', 4), resolved('2026-03-02T10:00:00.000Z'), load('2026-03-03T10:00:00.000Z', 4)];
+      expect(run(rules.therapeuticOverload, again).map((f) => f.rule)).toEqual(['therapeutic-overload']);
+      expect(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 4), load('2026-03-09T10:00:00.000Z', 4)]).map((f) => f.rule)).toEqual(['therapeutic-overload']);
+      // The same window reported back under the cap ends its part of the episode too.
+      expect(run(rules.therapeuticOverload, [load('2026-03-02T10:00:00.000Z', 4), load('2026-03-02T10:00:00.000Z', 3), load('2026-03-02T10:00:00.000Z', 4)]).map((f) => f.rule)).toEqual(['therapeutic-overload']);
+    });
+    it('no longer counts contacts itself: bookings alone raise nothing', () => {
+      const history = [contact('c1', 'group-session', '2026-03-02T10:00:00Z'), contact('c2', 'cbt', '2026-03-03T10:00:00Z'), contact('c3', 'psychiatry', '2026-03-05T10:00:00Z'), contact('c4', 'palliative', '2026-03-08T09:00:00Z')];
+      expect(run(rules.therapeuticOverload, history)).toEqual([]);
+    });
+    it('forecasts an appointment-book overload from scheduling\'s last load of the window, or the contacts liaison knows', () => {
+      const state = ruleInputFor([load('2026-03-02T10:00:00.000Z', 3)]).after;
+      expect(rules.forecastOverload(state, ['2026-03-04T10:00:00Z'], config).map((f) => f.summary)).toEqual(['Therapeutic overload: 4 contacts within 7 days (cap 3)']);
+      expect(rules.forecastOverload(state, ['2026-03-12T10:00:00Z'], config)).toEqual([]);
+      const known = ruleInputFor([contact('c1', 'cbt', '2026-03-02T10:00:00Z'), contact('c2', 'cbt', '2026-03-03T10:00:00Z'), contact('c3', 'cbt', '2026-03-04T10:00:00Z')]).after;
+      expect(rules.forecastOverload(known, ['2026-03-05T10:00:00Z'], config)).toHaveLength(1);
+      expect(rules.forecastOverload(known, ['2026-03-10T10:00:00Z'], config)).toEqual([]);
     });
   });
 
@@ -188,6 +259,11 @@ describe('coordination rules', () => {
   describe('12. acute distress', () => {
     it('is critical to the psychiatrist', () => {
       expect(only(run(rules.acuteDistress, [fact({ kind: 'distress-reported', groupId: 'grp_1', at: '2026-03-01T10:00:00Z' })]), 'acute-distress').severity).toBe('critical');
+      // One alert per report: the same report (a resent Flag, a retried POST) has the same key.
+      const flag = (eventReport: string) => fact({ kind: 'distress-reported', groupId: null, at: '2026-03-01T10:00:00Z', reportId: eventReport, source: 'ehr-flag' });
+      const first = only(run(rules.acuteDistress, [flag('gw:r1')]), 'acute-distress');
+      expect(first).toMatchObject({ severity: 'critical', recipients: ['attending-psychiatrist'], dedupKey: 'acute-distress:gw:r1', summary: 'Acute distress flagged in the EHR: review today' });
+      expect(only(run(rules.acuteDistress, [flag('gw:r1'), flag('gw:r1')]), 'acute-distress').dedupKey).toBe(first.dedupKey);
     });
     it('stays silent on other facts', () => {
       expect(run(rules.acuteDistress, [joined()])).toEqual([]);
@@ -220,5 +296,25 @@ describe('coordination rules', () => {
     expect(a.map((f) => f.rule)).toEqual(['serotonin-syndrome']);
     expect(rules.evaluateRules(ruleInputFor(history), config)).toEqual(a);
   });
-});
 
+  describe('15. emergency access opened', () => {
+    const assign = (clinicianId: string, role: 'attending-psychiatrist' | 'physician' | 'facilitator', activeUntil: string | null = null) =>
+      rec({ type: 'CareTeamMemberAssigned', data: { memberId, clinicianId, role, endpoint: null, activeFrom: '2026-03-01T09:00:00.000Z', activeUntil } });
+    const opened = () =>
+      rec({ type: 'EmergencyAccessOpened', data: { memberId, clinicianId: 'clin_er_01', reasonCode: 'covering-clinician', note: 'synthetic note', openedAt: 'x', expiresAt: '2026-03-01T14:00:00.000Z' } });
+
+    it('tells every current holder of every role, in info, naming the code and never the note', () => {
+      const history = [assign('clin_psy_01', 'attending-psychiatrist'), assign('clin_phys_01', 'physician'), assign('clin_phys_02', 'physician'), assign('clin_gone_01', 'physician', '2026-02-01T00:00:00.000Z'), opened()];
+      const f = only(run(rules.emergencyAccessOpened, history), 'emergency-access-opened');
+      expect(f).toMatchObject({ severity: 'info', recipients: ['attending-psychiatrist', 'physician'], toEveryHolder: true, mentionsMedication: false });
+      expect(f.summary).toContain('clin_er_01');
+      expect(f.summary).toContain('covering clinician');
+      expect(`${f.summary}${f.detail}${f.evidence.facts.join()}`).not.toContain('synthetic note');
+    });
+
+    it('tells nobody when there is no care team, and fires on nothing else', () => {
+      expect(run(rules.emergencyAccessOpened, [opened()])).toEqual([]);
+      expect(run(rules.emergencyAccessOpened, [assign('clin_psy_01', 'attending-psychiatrist')])).toEqual([]);
+    });
+  });
+});

@@ -1,5 +1,5 @@
-import type { ConditionRecorded, EventOf, ObservationRecorded, QuestionnaireAnswered, ReferralRequested } from '@carecircle/contracts';
-import type { DiagnosedFinding, EhrEvidence, EhrReferralState } from '@carecircle/enrollment/domain';
+import type { ConditionRecorded, ConsentReceived, EventOf, ObservationRecorded, QuestionnaireAnswered, ReferralRequested } from '@carecircle/contracts';
+import type { ConsentKind, DiagnosedFinding, EhrConsentState, EhrEvidence, EhrReferralState } from '@carecircle/enrollment/domain';
 
 /**
  * Pure mappings from the gateway's FHIR-derived ingest payloads to the evidence enrollment keeps.
@@ -133,4 +133,50 @@ export function conditionEvidence(payload: EventOf<typeof ConditionRecorded>['pa
   const conditionCategory = codes.map((code) => CONDITION_CATEGORY[code]).find(Boolean);
   if (!finding && !conditionCategory) return RETRACTED;
   return { kind: 'diagnosis', ...(finding ? { finding } : {}), ...(conditionCategory ? { conditionCategory } : {}) };
+}
+
+/** FHIR consent scope (http://terminology.hl7.org/CodeSystem/consentscope) and LOINC document categories. */
+const CONSENT_SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
+const SCOPE_KIND: Readonly<Record<string, ConsentKind>> = { treatment: 'treatment', 'patient-privacy': 'confidentiality-agreement' };
+const CATEGORY_KIND: Readonly<Record<string, ConsentKind>> = {
+  '57016-8': 'confidentiality-agreement', // Privacy policy acknowledgment Document
+  '59284-0': 'treatment', // Consent Document
+  '64292-6': 'treatment', // Release of information consent (fallback)
+};
+const WITHDRAWN_CONSENT = new Set(['inactive', 'rejected', 'entered-in-error']);
+
+/**
+ * A FHIR Consent as the consent enrollment requires before placement. The kind comes from the scope
+ * (`treatment`, `patient-privacy`), else from a LOINC category (57016-8 confidentiality; 59284-0, then
+ * 64292-6, treatment). Active with a permit (or no) provision whose period has not ended at `now` grants it;
+ * inactive, rejected, entered in error, a deny provision or an ended period withdraws it (a grant keeps its
+ * period's future end as `endsAt`, when it lapses); draft and proposed
+ * change nothing yet. A Consent of any other scope (research, advance directive) says nothing to enrollment.
+ */
+export function consentEvidence(event: EventOf<typeof ConsentReceived>, now: Date): EhrEvidence {
+  const { payload } = event;
+  const scoped = payload.scope.filter((c) => c.system === undefined || c.system === CONSENT_SCOPE).map((c) => SCOPE_KIND[c.code]).find(Boolean);
+  const otherScope = payload.scope.length > 0 && !scoped;
+  const categories = payload.categories.filter((c) => c.system === undefined || c.system === LOINC).map((c) => c.code);
+  const categorised = ['57016-8', '59284-0', '64292-6'].filter((code) => categories.includes(code)).map((code) => CATEGORY_KIND[code])[0];
+  const consent = scoped ?? (otherScope ? undefined : categorised);
+  if (!consent) return RETRACTED;
+  const state = consentState(payload, now);
+  const endsAt = state === 'granted' ? periodEnd(payload, now) : undefined;
+  return { kind: 'consent', consent, state, signedAt: administeredAt(payload.dateTime ?? payload.period?.start, event.occurredAt), ...(endsAt ? { endsAt: endsAt.toISOString() } : {}) };
+}
+
+function consentState(payload: EventOf<typeof ConsentReceived>['payload'], now: Date): EhrConsentState {
+  if (WITHDRAWN_CONSENT.has(payload.status) || payload.provision === 'deny') return 'withdrawn';
+  // Draft and proposed (or a status this version does not know) wait for the EHR's next revision.
+  if (payload.status !== 'active') return 'pending';
+  const endsAt = periodEnd(payload, now);
+  return endsAt && endsAt < now ? 'withdrawn' : 'granted';
+}
+
+/** The provision period's end as an instant (a date-only end covers that whole day); none when absent or unreadable. */
+function periodEnd(payload: EventOf<typeof ConsentReceived>['payload'], now: Date): Date | undefined {
+  const end = payload.period?.end;
+  const endsAt = end ? new Date(/^\d{4}(-\d{2})?(-\d{2})?$/.test(end) ? `${administeredAt(end, now.toISOString()).slice(0, 10)}T23:59:59.999Z` : end) : undefined;
+  return endsAt && !Number.isNaN(endsAt.getTime()) ? endsAt : undefined;
 }

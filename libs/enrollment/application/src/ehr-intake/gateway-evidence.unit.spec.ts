@@ -1,10 +1,11 @@
-import { ConditionRecorded, gatewayFixtures, ObservationRecorded, QuestionnaireAnswered, ReferralRequested } from '@carecircle/contracts';
-import { administeredAt, conditionEvidence, observationEvidence, questionnaireEvidence, referralEvidence } from './gateway-evidence';
+import { ConditionRecorded, ConsentReceived, gatewayFixtures, ObservationRecorded, QuestionnaireAnswered, ReferralRequested } from '@carecircle/contracts';
+import { administeredAt, conditionEvidence, consentEvidence, observationEvidence, questionnaireEvidence, referralEvidence } from './gateway-evidence';
 
 const referral = (payload: object) => ReferralRequested.parse({ ...gatewayFixtures.ReferralRequested, payload: { ...gatewayFixtures.ReferralRequested.payload, ...payload } }).payload;
 const observation = (payload: object) => ObservationRecorded.parse({ ...gatewayFixtures.ObservationRecorded, payload: { ...gatewayFixtures.ObservationRecorded.payload, ...payload } });
 const questionnaire = (payload: object) => QuestionnaireAnswered.parse({ ...gatewayFixtures.QuestionnaireAnswered, payload: { ...gatewayFixtures.QuestionnaireAnswered.payload, ...payload } });
 const condition = (payload: object) => ConditionRecorded.parse({ ...gatewayFixtures.ConditionRecorded, payload: { ...gatewayFixtures.ConditionRecorded.payload, ...payload } }).payload;
+const consent = (payload: object) => ConsentReceived.parse({ ...gatewayFixtures.ConsentReceived, payload: { ...gatewayFixtures.ConsentReceived.payload, ...payload } });
 const snomed = (code: string) => ({ system: 'http://snomed.info/sct', code });
 const loinc = (code: string) => ({ system: 'http://loinc.org', code });
 
@@ -54,6 +55,34 @@ describe('gateway ingest payloads as enrollment evidence', () => {
     for (const changed of [{ clinicalStatus: 'resolved' }, { verificationStatus: 'refuted' }, { codes: [snomed('35489007')] }]) {
       expect(conditionEvidence(condition(changed))).toEqual({ kind: 'retracted' });
     }
+  });
+
+  it('reads a FHIR Consent as treatment consent or the confidentiality agreement: scope first, then the LOINC category', () => {
+    const now = new Date('2026-03-05T12:00:00Z');
+    const scope = (code: string) => [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code }];
+    // The contract fixture: scope patient-privacy (wins over its generic consent-document category), signed at the period start.
+    expect(consentEvidence(consent({}), now)).toEqual({ kind: 'consent', consent: 'confidentiality-agreement', state: 'granted', signedAt: '2026-03-01T00:00:00.000Z' });
+    expect(consentEvidence(consent({ scope: scope('treatment'), dateTime: '2026-03-02T10:00:00Z' }), now)).toEqual({ kind: 'consent', consent: 'treatment', state: 'granted', signedAt: '2026-03-02T10:00:00.000Z' });
+    expect(consentEvidence(consent({ scope: [], categories: [loinc('59284-0')] }), now)).toMatchObject({ consent: 'treatment' });
+    expect(consentEvidence(consent({ scope: [], categories: [loinc('64292-6')] }), now)).toMatchObject({ consent: 'treatment' });
+    expect(consentEvidence(consent({ scope: [], categories: [loinc('59284-0'), loinc('57016-8')] }), now)).toMatchObject({ consent: 'confidentiality-agreement' });
+    expect(consentEvidence(consent({ scope: [], categories: [loinc('57016-8')], provision: undefined, period: undefined }), now)).toMatchObject({ consent: 'confidentiality-agreement', state: 'granted' });
+    // Research, advance directives, unknown categories: nothing to enrollment.
+    expect(consentEvidence(consent({ scope: scope('research') }), now)).toEqual({ kind: 'retracted' });
+    expect(consentEvidence(consent({ scope: [], categories: [loinc('11111-1')] }), now)).toEqual({ kind: 'retracted' });
+  });
+
+  it('withdraws on inactive, rejected, entered-in-error, a deny provision or an ended period; draft and proposed wait', () => {
+    const now = new Date('2026-03-05T12:00:00Z');
+    for (const changed of [{ status: 'inactive' }, { status: 'rejected' }, { status: 'entered-in-error' }, { provision: 'deny' }, { period: { start: '2026-01-01', end: '2026-03-04' } }, { period: { end: '2026-03-05T11:59:00Z' } }]) {
+      expect(consentEvidence(consent(changed), now)).toMatchObject({ kind: 'consent', consent: 'confidentiality-agreement', state: 'withdrawn' });
+    }
+    // A period ending today (date only) still covers today.
+    expect(consentEvidence(consent({ period: { start: '2026-01-01', end: '2026-03-05' } }), now)).toMatchObject({ state: 'granted', endsAt: '2026-03-05T23:59:59.999Z' });
+    // A grant keeps its future end, so it lapses then; a withdrawal keeps none.
+    expect(consentEvidence(consent({ period: { start: '2026-01-01', end: '2026-06-30T17:00:00+02:00' } }), now)).toMatchObject({ state: 'granted', endsAt: '2026-06-30T15:00:00.000Z' });
+    expect(consentEvidence(consent({ status: 'inactive', period: { end: '2026-06-30' } }), now)).not.toHaveProperty('endsAt');
+    for (const status of ['draft', 'proposed']) expect(consentEvidence(consent({ status }), now)).toMatchObject({ state: 'pending' });
   });
 
   it('orders administrations by instant, partial FHIR dates included', () => {

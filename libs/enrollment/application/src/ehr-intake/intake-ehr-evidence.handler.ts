@@ -1,6 +1,8 @@
 import { handleCommand, type CommandOutcome } from '@carecircle/platform/event-sourcing';
 import {
   assembleScreeningFacts,
+  EHR_CONSENT_ACTOR,
+  ehrConsentActions,
   ehrIntakeDecider,
   ehrIntakeStreamId,
   ehrReferralDetails,
@@ -14,6 +16,7 @@ import {
   withStandingFacts,
 } from '@carecircle/enrollment/domain';
 import type { DomainError } from '@carecircle/shared-kernel';
+import { withdrawConsent } from '../consent/consent.handlers';
 import { decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { RequestContext } from '../request-context';
 
@@ -33,11 +36,13 @@ export interface EhrIntakeResult {
  * Notes one EHR resource version about a member, then brings every EHR referral of that member in
  * line with all evidence noted so far: an active ServiceRequest is received and, once the facts are
  * complete, screened (re-screened when a later score or diagnosis changes them); a revoked one is
- * cancelled. Each step is idempotent, and the reconciliation runs on a redelivery too, so a crash
+ * cancelled; the member's FHIR Consents record or withdraw its treatment consent and confidentiality
+ * agreement (see `ehrConsentActions`; a withdrawal also frees the member's seat). Each step is idempotent, and the reconciliation runs on a redelivery too, so a crash
  * between the note and the referral is repaired by the broker's redelivery.
  */
 export function intakeEhrEvidence(deps: EnrollmentDeps) {
   const { referral } = decidersFor(deps.policy);
+  const withdraw = withdrawConsent(deps);
   return async (memberId: string, source: { resourceId: string; revision: number }, evidence: EhrEvidence, context: RequestContext): Promise<EhrIntakeResult | DomainError> => {
     const metadata = () => ({ now: deps.clock.now(), ...context });
     const noted = await handleCommand(deps.store, ehrIntakeStreamId(memberId), ehrIntakeDecider, { type: 'NoteEhrEvidence', data: { memberId, ...source, evidence }, metadata: metadata() });
@@ -66,8 +71,19 @@ export function intakeEhrEvidence(deps: EnrollmentDeps) {
       const details = ehrReferralDetails(memberId, requested, before.status === 'none' ? undefined : before.details);
       // A revision that changes what was asked (another group type) is refused by the decider: referrals are not amended.
       const received = run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ReceiveReferral', data: details, metadata: metadata() }));
-      if (!received || assembled.kind !== 'complete') continue;
+      if (!received) continue;
       const current = before.status === 'none' ? (await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral)).state : before;
+      if (current.status !== 'none' && current.status !== 'cancelled') {
+        for (const action of ehrConsentActions(state.evidence, source.resourceId, current.consents, deps.clock.now())) {
+          run(
+            referralId,
+            action.type === 'record'
+              ? await handleCommand(deps.store, streamId, referral, { type: 'RecordConsent', data: { referralId, ...action.consent }, metadata: metadata() })
+              : await withdraw({ referralId, kind: action.kind, withdrawnBy: EHR_CONSENT_ACTOR }, context),
+          );
+        }
+      }
+      if (assembled.kind !== 'complete') continue;
       // The age the gateway computed for this referral makes it placeable without a staff re-screen.
       const { ageAtReferral } = requested.evidence;
       const ehrFacts = ageAtReferral === undefined ? assembled.facts : { ...assembled.facts, age: ageAtReferral };

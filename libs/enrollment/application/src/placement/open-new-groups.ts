@@ -1,4 +1,4 @@
-import { freeSeats, groupSeatsStreamId, type CatalogueGroup, type GroupSeatsEvent, type GroupSeatsState, type WaitingElsewhere } from '@carecircle/enrollment/domain';
+import { admissionRefusal, freeSeats, groupSeatsStreamId, type CatalogueGroup, type GroupSeatsEvent, type GroupSeatsState, type WaitingElsewhere } from '@carecircle/enrollment/domain';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { RequestContext } from '../request-context';
 import { actOnGroupSeats } from './group-seats.handlers';
@@ -30,7 +30,10 @@ export function openNewGroupsToWaitlists(deps: EnrollmentDeps, openings: GroupOp
       const candidates: WaitingElsewhere[] = [];
       for (const other of catalogue.filter((g) => g.groupId !== group.groupId && !g.closed && sameKind(g, group))) {
         const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(other.groupId), groupSeats);
-        if (freeSeats(state, capacityOf(other, now)) > 0) continue; // not full: its own waitlist gets its free seats
+        const capacity = capacityOf(other, now);
+        // Not full and taking members: its own waitlist gets its free seats. A closed group that has started
+        // never does, so the members waiting there for its next course are offered this group's seats.
+        if (!admissionRefusal(capacity) && freeSeats(state, capacity) > 0) continue;
         candidates.push(...state.waitlist.map((waiting) => ({ ...waiting, waitingInGroupId: other.groupId })));
       }
       candidates.sort((a, b) => a.priority - b.priority || a.waitlistedAt.localeCompare(b.waitlistedAt));

@@ -1,7 +1,10 @@
 import { handleCommand, type CommandOutcome } from '@carecircle/platform/event-sourcing';
 import {
+  freeSeats,
   groupSeatsStreamId,
   matchGroups,
+  redirectPlacement,
+  type PlacementRedirect,
   referralStreamId,
   type CatalogueGroup,
   type GroupSeatsEvent,
@@ -27,36 +30,64 @@ export interface PlaceMemberInput {
 
 const DEFAULT_PRIORITY: WaitlistPriority = 2;
 
+/** A placement decided: the seat events, the group the member went to, and why when it is not the one asked for. */
+export type PlacementOutcome =
+  | { ok: true; events: readonly GroupSeatsEvent[]; nextExpectedVersion: number; placedIn: string; placement: 'enrol' | 'waitlist'; redirect?: PlacementRedirect }
+  | { ok: false; error: DomainError };
+
 /**
  * Places a screened, consenting member in a group that fits them: the seat decision is taken on the
  * group's seats stream (expected version: one winner for the last seat), then the referral remembers the
  * group (completePlacement). Repeating the same placement is accepted and changes nothing, which also
  * completes a placement interrupted between the two appends; the repair poll does the same on its own.
+ * A group that takes nobody new does not leave the member without a place: a closed group that has
+ * started (or one scheduling closed) sends them to its next course, else to another group that fits
+ * (seat or waitlist), else (started closed group) onto its waitlist for the next course, with the reason.
  */
 export function placeMember(deps: EnrollmentDeps) {
   const deciders = decidersFor(deps.policy);
   const complete = completePlacement(deps);
-  return async (input: PlaceMemberInput, context: RequestContext): Promise<CommandOutcome<GroupSeatsEvent>> => {
+  return async (input: PlaceMemberInput, context: RequestContext): Promise<PlacementOutcome> => {
     const now = deps.clock.now();
     const metadata = { now, ...context };
     const prepared = await prepare(deps, input, now);
     if ('kind' in prepared) return { ok: false, error: prepared };
-    const { candidate, group } = prepared;
+    const { candidate } = prepared;
+    const redirect = redirectPlacement(candidate, prepared.group, await catalogueWithFreeSeats(deps, now), now);
+    if (redirect?.kind === 'none') {
+      return { ok: false, error: domainError('conflict', 'enrollment.group-closed', 'This group has been closed and takes no new members, and no other group fits the member yet.') };
+    }
+    const target = redirect ? await deps.catalogue.find(redirect.groupId) : prepared.group;
+    if (!target) return { ok: false, error: domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.') };
+    const mode = redirect ? redirect.placement : input.mode;
     const holder = { referralId: candidate.referralId, memberId: candidate.memberId, memberRole: candidate.memberRole };
     // Joining a waitlist can offer a free seat at once: the members already waiting are re-checked first.
-    const ineligible = input.mode === 'waitlist' ? await waitingIneligible(deps, group, now) : {};
+    const ineligible = mode === 'waitlist' ? await waitingIneligible(deps, target, now) : {};
+    const reason = redirect?.kind === 'waitlist-for-next-course' ? { reason: redirect.reason } : {};
     const seats = await handleCommand(
       deps.store,
-      groupSeatsStreamId(group.groupId),
+      groupSeatsStreamId(target.groupId),
       deciders.groupSeats,
-      input.mode === 'enrol'
-        ? { type: 'EnrolInGroup', data: { group: capacityOf(group, now), candidate: holder }, metadata }
-        : { type: 'JoinWaitlist', data: { group: capacityOf(group, now), ineligible, candidate: holder, priority: input.priority ?? DEFAULT_PRIORITY }, metadata },
+      mode === 'enrol'
+        ? { type: 'EnrolInGroup', data: { group: capacityOf(target, now), candidate: holder }, metadata }
+        : { type: 'JoinWaitlist', data: { group: capacityOf(target, now), ineligible, candidate: holder, priority: input.priority ?? DEFAULT_PRIORITY, ...reason }, metadata },
     );
     if (!seats.ok) return seats;
-    const recorded = await complete(holder, group.groupId, context);
-    return recorded.ok ? seats : recorded;
+    const recorded = await complete(holder, target.groupId, context);
+    if (!recorded.ok) return recorded;
+    return { ...seats, placedIn: target.groupId, placement: mode, ...(redirect ? { redirect } : {}) };
   };
+}
+
+/** Every catalogued group with the seats free on its stream (for redirecting from a group that takes nobody new). */
+async function catalogueWithFreeSeats(deps: EnrollmentDeps, now: Date) {
+  const { groupSeats } = decidersFor(deps.policy);
+  return Promise.all(
+    (await deps.catalogue.list()).map(async (group) => {
+      const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(group.groupId), groupSeats);
+      return { group, freeSeats: freeSeats(state, capacityOf(group, now)) };
+    }),
+  );
 }
 
 /**
@@ -99,10 +130,10 @@ async function prepare(deps: EnrollmentDeps, input: PlaceMemberInput, now: Date)
   if ('kind' in candidate) return candidate;
   const group = await deps.catalogue.find(input.groupId);
   if (!group) return domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.');
-  const { excluded } = matchGroups(candidate, [{ group, freeSeats: 1 }], now);
+  // Whether the group fits the member, whether or not it takes anyone now (a group that does not is redirected from).
+  const { excluded } = matchGroups(candidate, [{ group: { ...group, closed: false, openness: 'open' }, freeSeats: 1 }], now);
   const misfit = excluded[0];
-  // Closed and started groups are the seat stream's call (409); every other misfit is a placement rule (422).
-  if (misfit && !group.closed && !(group.openness === 'closed' && Date.parse(group.firstSessionAt) <= now.getTime())) {
+  if (misfit) {
     return domainError('rule-violation', 'enrollment.group-does-not-fit', `This group does not fit the member: ${misfit.reasons.join(' ')}`);
   }
   return { candidate, group };

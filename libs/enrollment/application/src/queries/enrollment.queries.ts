@@ -1,4 +1,5 @@
 import { freeSeats, groupSeatsStreamId, matchGroups, referralStreamId, type GroupSeatsEvent, type MatchResult, type ReferralEvent } from '@carecircle/enrollment/domain';
+import type { EventStore } from '@carecircle/platform/event-store';
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import { loadCandidate } from '../placement/eligibility';
@@ -18,6 +19,17 @@ export function referralStatus(deps: EnrollmentDeps) {
       placementGroupId: state.placementGroupId ?? null,
       history: history.map((recorded) => ({ type: recorded.type, at: recorded.metadata.occurredAt })),
     };
+  };
+}
+
+/**
+ * The member a referral is about (its first event, ReferralReceived, names them), or undefined for a
+ * referral never received: the access policy's lookup for routes that name a referral, not a member.
+ */
+export function referralMember(store: Pick<EventStore, 'readStream'>) {
+  return async (referralId: string): Promise<string | undefined> => {
+    const [first] = await store.readStream(referralStreamId(referralId), { maxCount: 1 });
+    return first?.type === 'ReferralReceived' ? (first.data as { memberId?: string }).memberId : undefined;
   };
 }
 

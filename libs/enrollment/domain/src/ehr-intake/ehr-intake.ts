@@ -1,5 +1,5 @@
 import { type CommandMetadata, type Decider } from '@carecircle/shared-kernel';
-import type { GroupType, ReferralCancellationReason } from '../referral/referral';
+import type { ConsentKind, GroupType, ReferralCancellationReason } from '../referral/referral';
 
 /**
  * What enrollment keeps of one EHR resource version the gateway took in, already reduced to what
@@ -15,6 +15,13 @@ export type EhrEvidence =
   | { kind: 'scores'; administeredAt: string; phq9Total?: number; phq9Item9?: number; gad7?: number }
   /** An active Condition screening or matching cares about. */
   | { kind: 'diagnosis'; finding?: DiagnosedFinding; conditionCategory?: string }
+  /**
+   * A FHIR Consent enrollment requires before placement: `granted` (active, permit, within its period),
+   * `withdrawn` (inactive, rejected, entered in error, denied or ended), `pending` (draft, proposed: no effect yet).
+   * `endsAt` (ISO instant): when a grant's provision period ends; from then on it no longer grants, and the
+   * consent it recorded lapses (see `ehrConsentLapse`).
+   */
+  | { kind: 'consent'; consent: ConsentKind; state: EhrConsentState; signedAt: string; endsAt?: string }
   /** The resource no longer says anything screening uses (entered in error, resolved, refuted): it retracts what it said before. */
   | { kind: 'retracted' };
 
@@ -23,6 +30,8 @@ export type EhrEvidence =
  * referrer withdrew it; `completed`: fulfilled or otherwise ended, nothing to do.
  */
 export type EhrReferralState = 'pending' | 'active' | { cancelled: ReferralCancellationReason } | 'completed';
+
+export type EhrConsentState = 'granted' | 'withdrawn' | 'pending';
 
 /** Screening findings the EHR codes as diagnoses. */
 export type DiagnosedFinding = 'ptsd' | 'psychosis-or-acute-mania';

@@ -22,12 +22,16 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
           return [{ type: 'MemberEnrolled', data: { ...candidate, groupId: group.groupId, enrolledAt: at } }];
         }
         case 'JoinWaitlist': {
-          const { candidate, priority } = command.data;
+          const { candidate, priority, reason } = command.data;
           if (isEnrolled(state, candidate.memberId) || state.waitlist.some((w) => w.memberId === candidate.memberId) || findOffer(state, candidate.memberId)) return [];
           const refusal = admissionRefusal(group);
-          if (refusal) return refusal;
+          // Waiting for the next course is the one way onto a started closed group's list (its roster stays fixed).
+          if (refusal && !(reason === 'closed-group-started' && refusal.code === 'enrollment.closed-group-started')) return refusal;
           const position = state.waitlist.filter((waiting) => waiting.priority <= priority).length + 1;
-          const waitlisted: GroupSeatsEvent = { type: 'MemberWaitlisted', data: { ...candidate, groupId: group.groupId, priority, position, waitlistedAt: at } };
+          const waitlisted: GroupSeatsEvent = {
+            type: 'MemberWaitlisted',
+            data: { ...candidate, groupId: group.groupId, priority, position, waitlistedAt: at, ...(reason ? { reason } : {}) },
+          };
           return fill(evolveAll(state, [waitlisted]), [waitlisted]);
         }
         case 'AcceptOffer': {

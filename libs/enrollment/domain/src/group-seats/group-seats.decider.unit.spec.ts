@@ -36,6 +36,16 @@ describe('group seats', () => {
       .thenFails('enrollment.closed-group-started', /roster stays fixed/);
   });
 
+  it('waitlists on a closed group that has started only for its next course, with the reason, and never offers a seat there', () => {
+    const startedClosed = { ...group, openness: 'closed' as const, started: true };
+    then
+      .given([])
+      .when({ type: 'JoinWaitlist', data: { group: startedClosed, candidate: member(1), priority: 2, reason: 'closed-group-started' }, metadata })
+      .then([{ type: 'MemberWaitlisted', data: { ...member(1), groupId: group.groupId, priority: 2, position: 1, waitlistedAt: at, reason: 'closed-group-started' } }]);
+    then.given([]).when({ type: 'JoinWaitlist', data: { group: startedClosed, candidate: member(1), priority: 2 }, metadata }).thenFails('enrollment.closed-group-started');
+    then.given([]).when({ type: 'JoinWaitlist', data: { group: { ...group, closed: true }, candidate: member(1), priority: 2, reason: 'closed-group-started' }, metadata }).thenFails('enrollment.group-closed');
+  });
+
   it('lets an open group that has started take members mid-course', () => {
     then.given([]).when({ type: 'EnrolInGroup', data: { group: { ...group, started: true }, candidate: member(1) }, metadata }).then([enrolled(1)]);
   });

@@ -1,4 +1,5 @@
 import type { CommandMetadata } from '@carecircle/shared-kernel';
+import type { WaitlistReason } from '../matching/matching';
 import type { MemberRole } from '../referral/referral';
 
 /**
@@ -59,7 +60,11 @@ type GroupCommand<Type extends string, Data> = { type: Type; data: Data & { grou
 
 export type GroupSeatsCommand =
   | GroupCommand<'EnrolInGroup', { candidate: SeatHolder }>
-  | GroupCommand<'JoinWaitlist', { candidate: SeatHolder; priority: WaitlistPriority }>
+  /**
+   * `reason` 'closed-group-started': the member waits on a closed group that has started (no seat is ever
+   * offered there) for its next course or a newly formed group of its kind; any other group refusing members refuses it.
+   */
+  | GroupCommand<'JoinWaitlist', { candidate: SeatHolder; priority: WaitlistPriority; reason?: WaitlistReason }>
   | GroupCommand<'AcceptOffer', { memberId: string }>
   | GroupCommand<'DeclineOffer', { memberId: string }>
   | GroupCommand<'LeaveGroup', { memberId: string; reason: WithdrawalReason }>
@@ -79,7 +84,7 @@ type MemberFact<Data> = SeatHolder & { groupId: string } & Data;
 
 export type GroupSeatsEvent =
   | { type: 'MemberEnrolled'; data: MemberFact<{ enrolledAt: string }> }
-  | { type: 'MemberWaitlisted'; data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string }> }
+  | { type: 'MemberWaitlisted'; data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string; reason?: WaitlistReason }> }
   | { type: 'SeatOffered'; data: MemberFact<{ offeredAt: string; expiresAt: string; waitingInGroupId?: string }> }
   | { type: 'OfferDeclined'; data: MemberFact<{ declinedAt: string }> }
   | { type: 'OfferExpired'; data: MemberFact<{ expiredAt: string }> }

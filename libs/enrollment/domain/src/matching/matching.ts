@@ -95,3 +95,54 @@ function misfitReasons(candidate: PlacementCandidate, group: CatalogueGroup, now
 function describeType(group: CatalogueGroup): string {
   return [group.groupType, group.condition, group.stage].filter(Boolean).join(' / ');
 }
+
+/** Why a member asked into a group that takes nobody new is waitlisted there rather than placed. */
+export type WaitlistReason = 'closed-group-started';
+
+/**
+ * Where a member goes when the group asked for takes nobody new (a closed group that has started, or one
+ * scheduling closed): the next course of that group, else another group that fits, else (a started closed
+ * group only) its waitlist for the next course, with the reason. `undefined`: the group admits members.
+ */
+export type PlacementRedirect =
+  | { kind: 'next-course' | 'other-group'; groupId: string; placement: 'enrol' | 'waitlist'; reason: 'closed-group-started' | 'group-closed' }
+  | { kind: 'waitlist-for-next-course'; groupId: string; placement: 'waitlist'; reason: WaitlistReason }
+  | { kind: 'none'; reason: 'group-closed' };
+
+/**
+ * The next course of a group: a later group of the same type, condition, stage, openness and modality run
+ * by at least one of the same facilitators (scheduling forms each course as its own group).
+ */
+export function isNextCourseOf(requested: CatalogueGroup, other: CatalogueGroup): boolean {
+  return (
+    other.groupId !== requested.groupId &&
+    other.groupType === requested.groupType &&
+    (other.condition ?? null) === (requested.condition ?? null) &&
+    (other.stage ?? null) === (requested.stage ?? null) &&
+    other.openness === requested.openness &&
+    other.modality === requested.modality &&
+    other.facilitatorIds.some((id) => requested.facilitatorIds.includes(id)) &&
+    Date.parse(other.firstSessionAt) > Date.parse(requested.firstSessionAt)
+  );
+}
+
+export function redirectPlacement(
+  candidate: PlacementCandidate,
+  requested: CatalogueGroup,
+  others: readonly { group: CatalogueGroup; freeSeats: number }[],
+  now: Date,
+): PlacementRedirect | undefined {
+  const started = requested.openness === 'closed' && Date.parse(requested.firstSessionAt) <= now.getTime();
+  if (!requested.closed && !started) return undefined;
+  const reason = requested.closed ? 'group-closed' : 'closed-group-started';
+  const { proposals } = matchGroups(candidate, others.filter(({ group }) => group.groupId !== requested.groupId), now);
+  const courses = proposals
+    .flatMap((proposal) => others.filter(({ group }) => group.groupId === proposal.groupId && isNextCourseOf(requested, group)).map(({ group }) => ({ proposal, startsAt: Date.parse(group.firstSessionAt) })))
+    .sort((a, b) => a.startsAt - b.startsAt || a.proposal.groupId.localeCompare(b.proposal.groupId));
+  const nextCourse = courses[0]?.proposal;
+  if (nextCourse) return { kind: 'next-course', groupId: nextCourse.groupId, placement: nextCourse.placement, reason };
+  const other = proposals[0];
+  if (other) return { kind: 'other-group', groupId: other.groupId, placement: other.placement, reason };
+  // A closed group that has started: its waitlist is where the next course (or a newly formed group of its kind) finds the member.
+  return requested.closed ? { kind: 'none', reason: 'group-closed' } : { kind: 'waitlist-for-next-course', groupId: requested.groupId, placement: 'waitlist', reason: 'closed-group-started' };
+}

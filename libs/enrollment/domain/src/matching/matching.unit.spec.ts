@@ -1,5 +1,5 @@
 import type { PlacementCandidate } from '../referral/referral.decider';
-import { matchGroups, type CatalogueGroup } from './matching';
+import { isNextCourseOf, matchGroups, redirectPlacement, type CatalogueGroup } from './matching';
 
 const now = new Date('2026-03-02T09:00:00Z');
 const candidate: PlacementCandidate = {
@@ -74,5 +74,43 @@ describe('matching', () => {
     expect(result.proposals.map((p) => p.groupId)).toEqual(['grp_small']);
     expect(result.excluded.find((e) => e.groupId === 'grp_big')!.reasons.join(' ')).toMatch(/at most 8 members/);
     expect(result.excluded.find((e) => e.groupId === 'grp_weekly')!.reasons.join(' ')).toMatch(/biweekly or monthly/);
+  });
+
+  describe('a group that takes nobody new', () => {
+    const started = g({ groupId: 'grp_closed_started', openness: 'closed', firstSessionAt: '2026-02-01T17:00:00.000Z' });
+    const next = g({ groupId: 'grp_closed_next', openness: 'closed', firstSessionAt: '2026-04-06T17:00:00.000Z' });
+    const later = g({ groupId: 'grp_closed_later', openness: 'closed', firstSessionAt: '2026-06-01T17:00:00.000Z' });
+    const open = g({ groupId: 'grp_open' });
+    const free = (...groups: CatalogueGroup[]) => groups.map((group) => ({ group, freeSeats: 3 }));
+
+    it('admits: no redirect for an open group, a closed one not yet started', () => {
+      expect(redirectPlacement(candidate, open, free(open), now)).toBeUndefined();
+      expect(redirectPlacement(candidate, next, free(next), now)).toBeUndefined();
+    });
+
+    it('offers the earliest next course of a closed group that has started, before any other group', () => {
+      expect(redirectPlacement(candidate, started, free(started, open, later, next), now)).toEqual({ kind: 'next-course', groupId: 'grp_closed_next', placement: 'enrol', reason: 'closed-group-started' });
+      expect(redirectPlacement(candidate, started, [{ group: next, freeSeats: 0 }], now)).toMatchObject({ kind: 'next-course', placement: 'waitlist' });
+    });
+
+    it('a next course is the same kind, openness and modality, a shared facilitator, starting later', () => {
+      expect(isNextCourseOf(started, next)).toBe(true);
+      expect(isNextCourseOf(next, started)).toBe(false);
+      for (const other of [g({ ...next, facilitatorIds: ['fac_02'] }), g({ ...next, modality: 'in-person' }), g({ ...next, condition: 'sarcoma' }), g({ ...next, openness: 'open' })]) {
+        expect(isNextCourseOf(started, other)).toBe(false);
+      }
+    });
+
+    it('else another group that fits (a seat first), else the started group\'s waitlist for its next course, with the reason', () => {
+      expect(redirectPlacement(candidate, started, free(started, open), now)).toEqual({ kind: 'other-group', groupId: 'grp_open', placement: 'enrol', reason: 'closed-group-started' });
+      const misfits = free(started, g({ groupId: 'grp_sarcoma', condition: 'sarcoma' }), g({ groupId: 'grp_young', ageBand: { min: 18, max: 30 } }), g({ ...next, groupId: 'grp_gone', closed: true }));
+      expect(redirectPlacement(candidate, started, misfits, now)).toEqual({ kind: 'waitlist-for-next-course', groupId: 'grp_closed_started', placement: 'waitlist', reason: 'closed-group-started' });
+    });
+
+    it('a group scheduling closed sends the member elsewhere, or nowhere (no waitlist on a closed group)', () => {
+      const gone = g({ groupId: 'grp_gone', closed: true });
+      expect(redirectPlacement(candidate, gone, free(gone, open), now)).toEqual({ kind: 'other-group', groupId: 'grp_open', placement: 'enrol', reason: 'group-closed' });
+      expect(redirectPlacement(candidate, gone, free(gone), now)).toEqual({ kind: 'none', reason: 'group-closed' });
+    });
   });
 });

@@ -15,8 +15,15 @@ export interface AuditRecord {
   sourceIp?: string;
 }
 
+/**
+ * A stored audit row. Refusals (outcome 4) are counted: one row per minute, agent, operation, action,
+ * resource types and member ids, with how many there were and when the last one came.
+ */
+export type StoredAuditRecord = AuditRecord & { id: string; count: number; lastRecordedAt?: Date };
+
 export interface AuditLog {
+  /** Allowed and failed accesses: one row each; refusals (outcome 4): counted into their minute's row. */
   append(record: AuditRecord): Promise<void>;
   /** Newest first. */
-  list(filter: { memberId?: string; limit: number }): Promise<(AuditRecord & { id: string })[]>;
+  list(filter: { memberId?: string; limit: number }): Promise<StoredAuditRecord[]>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type CryptoKey } from 'jose';
 import type { Clock } from '@carecircle/shared-kernel';
 import { narrowScopes, type Principal } from './smart-scopes';
@@ -21,7 +22,18 @@ export interface SmartTokenServiceOptions {
   signingKey?: JWK;
   /** Where used assertion ids are kept: shared by the replicas, so that an assertion works once anywhere. */
   usedAssertions: UsedAssertions;
+  /**
+   * The audiences of the services behind the gateway (`carecircle-<service>`): a token request may name
+   * one as its `resource` (RFC 8707) and gets a token that only that service accepts.
+   */
+  serviceAudiences?: readonly string[];
 }
+
+/** Who an internal token speaks for: a person (role) or an integration client (scope). */
+export type InternalSubject = { sub: string; role: string } | { sub: string; scope: string };
+
+/** Internal tokens live a minute: long enough for one call through the gateway, too short to be worth stealing. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 
 /** Remembers client assertions until they expire: `true` on first use, `false` on a replay. */
 export interface UsedAssertions {
@@ -35,7 +47,7 @@ export class SigningKeyError extends Error {
 export class TokenRequestError extends Error {
   override readonly name = 'TokenRequestError';
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type',
+    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type' | 'invalid_target' | 'invalid_grant',
     readonly description: string,
   ) {
     super(description);
@@ -81,19 +93,45 @@ export class SmartTokenService {
     if (form['client_assertion_type'] !== ASSERTION_TYPE) throw new TokenRequestError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
     const assertion = form['client_assertion'];
     if (!assertion) throw new TokenRequestError('invalid_request', 'client_assertion is required');
+    const audience = this.audienceOf(form['resource']);
     const client = await this.authenticate(assertion);
     const scope = narrowScopes(form['scope'] ?? '', client.scope);
     if (!scope) throw new TokenRequestError('invalid_scope', 'None of the requested scopes is granted to this client');
+    const accessToken = await this.sign({ scope, client_id: client.clientId }, client.clientId, audience, this.options.accessTokenTtlSeconds);
+    return { access_token: accessToken, token_type: 'bearer', expires_in: this.options.accessTokenTtlSeconds, scope };
+  }
+
+  /**
+   * A short-lived token for one service behind the gateway, on behalf of a person or client the gateway
+   * has already authenticated (the console's and CDS Hooks' calls, and token exchange). Same issuer and
+   * key as the SMART tokens; only the named service accepts it.
+   */
+  async mintForService(audience: string, subject: InternalSubject, notAfter?: Date): Promise<{ token: string; expiresIn: number }> {
+    if (!this.options.serviceAudiences?.includes(audience)) throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
+    const now = this.options.clock.now().getTime();
+    // Never outlive the token it was exchanged for.
+    const expiresIn = Math.max(1, Math.min(INTERNAL_TOKEN_TTL_SECONDS, Math.floor(((notAfter?.getTime() ?? Infinity) - now) / 1000)));
+    const claims = 'role' in subject ? { carecircle_role: subject.role } : { scope: subject.scope };
+    return { token: await this.sign({ ...claims, act: { sub: 'carecircle-gateway' } }, subject.sub, audience, expiresIn), expiresIn };
+  }
+
+  private audienceOf(resource: string | undefined): string {
+    if (resource === undefined) return this.options.issuer;
+    if (!this.options.serviceAudiences?.includes(resource)) throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
+    return resource;
+  }
+
+  private sign(claims: Record<string, unknown>, subject: string, audience: string, ttlSeconds: number): Promise<string> {
     const now = Math.floor(this.options.clock.now().getTime() / 1000);
-    const accessToken = await new SignJWT({ scope, client_id: client.clientId })
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES384', kid: this.publicJwk.kid })
       .setIssuer(this.options.issuer)
-      .setSubject(client.clientId)
-      .setAudience(this.options.issuer)
+      .setSubject(subject)
+      .setAudience(audience)
       .setIssuedAt(now)
-      .setExpirationTime(now + this.options.accessTokenTtlSeconds)
+      .setExpirationTime(now + ttlSeconds)
+      .setJti(randomUUID())
       .sign(this.signingKey);
-    return { access_token: accessToken, token_type: 'bearer', expires_in: this.options.accessTokenTtlSeconds, scope };
   }
 
   /** The principal of a valid access token, or undefined (expired, forged, other issuer). */

@@ -10,40 +10,48 @@ const clinician: ConsoleReader = { kind: 'human', id: 'clin_1', role: 'clinician
 const lead: ConsoleReader = { kind: 'human', id: 'lead_1', role: 'programme-lead' };
 const admin: ConsoleReader = { kind: 'human', id: 'adm_1', role: 'admin' };
 const ehr: ConsoleReader = { kind: 'system', id: 'ehr', scope: 'system/*.rs' };
-const facts = { facilitatorIds: ['fac_1'], clinicianIds: ['clin_1'], consentToShareMedication: false };
+const relations = { facilitatorIds: ['fac_1'], careTeam: [{ clinicianId: 'clin_1', activeUntil: null }], emergencyAccess: [], withdrawn: false };
+const now = new Date('2026-12-04T12:00:00.000Z');
+const member = 'mbr_synthetic_0001';
 
 describe('care console access (DOMAIN.md: minimum necessary)', () => {
   it('gives a member’s facilitator the facilitator view and their care-team clinician the full view', () => {
-    expect(decideMemberAccess(facilitator, facts)).toEqual({ allowed: true, view: 'facilitator' });
-    expect(decideMemberAccess(clinician, facts)).toEqual({ allowed: true, view: 'clinician' });
+    expect(decideMemberAccess(facilitator, 'member.alerts.read', member, relations, now)).toEqual({ allowed: true, view: 'facilitator' });
+    expect(decideMemberAccess(clinician, 'member.alerts.read', member, relations, now)).toEqual({ allowed: true, view: 'clinician' });
   });
 
   it('refuses anyone else a member: another facilitator, a clinician off the team, the programme lead, an admin, a SMART client; 401 without a token', () => {
-    expect(decideMemberAccess(otherFacilitator, facts)).toMatchObject({ allowed: false, status: 403 });
-    expect(decideMemberAccess({ ...clinician, id: 'clin_2' }, facts)).toMatchObject({ allowed: false, status: 403 });
-    expect(decideMemberAccess(lead, facts)).toMatchObject({ allowed: false, status: 403, reason: expect.stringMatching(/cohort figures/) });
-    expect(decideMemberAccess(admin, facts)).toMatchObject({ allowed: false, status: 403 });
-    expect(decideMemberAccess(ehr, facts)).toMatchObject({ allowed: false, status: 403, reason: expect.stringMatching(/FHIR/) });
-    expect(decideMemberAccess(undefined, facts)).toMatchObject({ allowed: false, status: 401 });
+    expect(decideMemberAccess(otherFacilitator, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideMemberAccess({ ...clinician, id: 'clin_2' }, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideMemberAccess(lead, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403, reason: expect.stringMatching(/cohort figures/) });
+    expect(decideMemberAccess(admin, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideMemberAccess(ehr, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403, reason: expect.stringMatching(/FHIR/) });
+    expect(decideMemberAccess(undefined, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 401 });
     // A facilitator id that happens to be on the care-team list does not make a facilitator a clinician.
-    expect(decideMemberAccess({ ...facilitator, id: 'clin_1' }, facts)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideMemberAccess({ ...facilitator, id: 'clin_1' }, 'member.alerts.read', member, relations, now)).toMatchObject({ allowed: false, status: 403 });
   });
 
   it('lets only a group’s own facilitators at its sessions, and only programme leads at cohort reports', () => {
-    expect(decideGroupAccess(facilitator, ['fac_1'])).toEqual({ allowed: true });
-    expect(decideGroupAccess(otherFacilitator, ['fac_1'])).toMatchObject({ allowed: false, status: 403 });
-    expect(decideGroupAccess(clinician, ['clin_1'])).toMatchObject({ allowed: false, status: 403 });
-    expect(decideGroupAccess(lead, ['lead_1'])).toMatchObject({ allowed: false, status: 403 });
-    expect(decideCohortAccess(lead)).toEqual({ allowed: true });
-    for (const reader of [facilitator, clinician, admin, ehr]) expect(decideCohortAccess(reader)).toMatchObject({ allowed: false, status: 403 });
-    expect(decideCohortAccess(undefined)).toMatchObject({ allowed: false, status: 401 });
+    expect(decideGroupAccess(facilitator, 'group.roster.read', 'grp_1', ['fac_1'], now)).toEqual({ allowed: true });
+    expect(decideGroupAccess(otherFacilitator, 'group.roster.read', 'grp_1', ['fac_1'], now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideGroupAccess(clinician, 'group.roster.read', 'grp_1', ['clin_1'], now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideGroupAccess(lead, 'group.roster.read', 'grp_1', ['lead_1'], now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideCohortAccess(lead, now)).toEqual({ allowed: true });
+    for (const reader of [facilitator, clinician, admin, ehr]) expect(decideCohortAccess(reader, now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideCohortAccess(undefined, now)).toMatchObject({ allowed: false, status: 401 });
   });
 
   it('gives the three console roles a home, and nobody else', () => {
-    expect(decideHome(facilitator)).toEqual({ allowed: true, role: 'facilitator', id: 'fac_1' });
-    expect(decideHome(lead)).toEqual({ allowed: true, role: 'programme-lead', id: 'lead_1' });
-    expect(decideHome(admin)).toMatchObject({ allowed: false, status: 403 });
-    expect(decideHome(ehr)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideHome(facilitator, now)).toEqual({ allowed: true, role: 'facilitator', id: 'fac_1' });
+    expect(decideHome(lead, now)).toEqual({ allowed: true, role: 'programme-lead', id: 'lead_1' });
+    expect(decideHome(admin, now)).toMatchObject({ allowed: false, status: 403 });
+    expect(decideHome(ehr, now)).toMatchObject({ allowed: false, status: 403 });
+  });
+
+  it('ends a clinician’s access with the care-team period, and everyone’s when the member withdrew', () => {
+    const ended = { ...relations, careTeam: [{ clinicianId: 'clin_1', activeUntil: '2026-12-04T11:00:00.000Z' }] };
+    expect(decideMemberAccess(clinician, 'member.alerts.read', member, ended, now)).toMatchObject({ allowed: false, status: 403 });
+    for (const reader of [clinician, facilitator]) expect(decideMemberAccess(reader, 'member.alerts.read', member, { ...relations, withdrawn: true }, now)).toMatchObject({ allowed: false, status: 403 });
   });
 });
 

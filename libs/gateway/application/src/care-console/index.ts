@@ -3,3 +3,4 @@ export * from './care-console.alerts';
 export * from './care-console.sessions';
 export * from './upstream-error';
 export * from './care-console.outcomes';
+export * from './care-console.distress';

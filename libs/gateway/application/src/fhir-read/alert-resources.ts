@@ -193,3 +193,47 @@ export function alertToTask(alert: FoldedAlert, patientIds: PatientIds): Task {
     ...(acknowledged || resolution(alert) ? { executionPeriod: { start: alert.raised.raisedAt, end: (acknowledged ?? resolution(alert))?.at } } : {}),
   };
 }
+
+/** The id of the psychiatric-evaluation Task of a suicidal-ideation alert: the alert's id and this suffix. */
+export const EVALUATION_TASK_SUFFIX = '-evaluation';
+
+/** End of the calendar day (UTC) of an instant: "same day" for the evaluation an item-9 answer calls for. */
+const endOfDay = (instant: string) => `${new Date(instant).toISOString().slice(0, 10)}T23:59:59Z`;
+
+/**
+ * PHQ-9 item 9 above 0 calls for a psychiatric evaluation the same day: the attending psychiatrist's
+ * copy of a suicidal-ideation alert is also that order, a stat Task owned by them, due by the end of
+ * the day it was raised. Requested until they acknowledge the alert, then completed; cancelled when
+ * the alert was resolved without anyone acknowledging it. No other alert orders an evaluation.
+ */
+export function alertToEvaluationTask(alert: FoldedAlert, patientIds: PatientIds): Task | undefined {
+  if (alert.raised.rule !== 'suicidal-ideation' || alert.raised.recipientRole !== 'attending-psychiatrist') return undefined;
+  const acknowledged = acknowledgement(alert);
+  const resolved = resolution(alert);
+  const done = acknowledged ?? resolved;
+  return {
+    resourceType: 'Task',
+    id: `${alert.raised.alertId}${EVALUATION_TASK_SUFFIX}`,
+    meta: metaOf(alert.events),
+    identifier: [{ system: FhirReadSystems.alert, value: alert.raised.alertId }],
+    status: acknowledged ? 'completed' : resolved ? 'cancelled' : 'requested',
+    intent: 'order',
+    priority: 'stat',
+    code: {
+      coding: [
+        { system: 'http://snomed.info/sct', code: '90407005', display: 'Evaluation of psychiatric state of patient' },
+        { system: FhirReadSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' },
+      ],
+      text: 'Psychiatric evaluation, same day',
+    },
+    description: 'Psychiatric evaluation required the same day: PHQ-9 item 9 (thoughts of self-harm) answered above 0',
+    focus: { reference: `Communication/${alert.raised.alertId}` },
+    reasonCode: { coding: [ruleCoding(alert)] },
+    for: patientReference(alert.memberId, patientIds),
+    authoredOn: alert.raised.raisedAt,
+    lastModified: alert.steps.at(-1)?.at ?? alert.raised.raisedAt,
+    ...(alert.raised.recipientId ? { owner: staffReference(alert.raised.recipientId) } : {}),
+    restriction: { period: { start: alert.raised.raisedAt, end: endOfDay(alert.raised.raisedAt) } },
+    ...(done ? { executionPeriod: { start: alert.raised.raisedAt, end: done.at } } : {}),
+  };
+}

@@ -1,4 +1,4 @@
-import { alertToCommunication, alertToDetectedIssue, alertToFlag, alertToTask, foldAlerts } from './alert-resources';
+import { alertToCommunication, alertToDetectedIssue, alertToEvaluationTask, alertToFlag, alertToTask, foldAlerts } from './alert-resources';
 import { FhirReadSystems } from './fhir-read-references';
 import { expectValidFhir, stored } from './fhir-read.fixtures';
 
@@ -101,5 +101,38 @@ describe('coordination alerts as FHIR', () => {
       ['5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01', 'resolved'],
       ['0b9e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e09', 'raised'],
     ]);
+  });
+  describe('the same-day psychiatric evaluation a suicidal-ideation alert orders', () => {
+    const ideation = (seq: number, payload: Record<string, unknown> = {}) => stored('CoordinationAlertRaised', seq, { payload: { rule: 'suicidal-ideation', escalationDueAt: '2026-03-10T09:15:00.000Z', ...payload } });
+
+    it('is a stat order for the attending psychiatrist, for the patient, due by the end of the day it was raised', () => {
+      const task = alertToEvaluationTask(alertOf([ideation(1)]), known);
+      expectValidFhir(task);
+      expect(task).toMatchObject({
+        id: '5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01-evaluation',
+        status: 'requested',
+        intent: 'order',
+        priority: 'stat',
+        code: { coding: expect.arrayContaining([{ system: FhirReadSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' }]) },
+        for: { reference: 'Patient/ehr-patient-42' },
+        owner: { identifier: { system: FhirReadSystems.clinician, value: 'clin_synthetic_psy_01' } },
+        focus: { reference: 'Communication/5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01' },
+        restriction: { period: { start: '2026-03-10T09:00:00.000Z', end: '2026-03-10T23:59:59Z' } },
+      });
+      expect(task!.executionPeriod).toBeUndefined();
+      expect(JSON.stringify(task)).not.toContain('mbr_synthetic_0001');
+    });
+
+    it('stays with the psychiatrist when the alert escalates; completed once acknowledged, cancelled when resolved unacknowledged', () => {
+      expect(alertToEvaluationTask(alertOf([ideation(1), stored('AlertEscalated', 2)]), known)).toMatchObject({ status: 'requested', owner: { identifier: { value: 'clin_synthetic_psy_01' } } });
+      const acknowledged = stored('AlertAcknowledged', 2, { payload: { outcome: 'accepted', overrideReasonGiven: false } });
+      expect(alertToEvaluationTask(alertOf([ideation(1), acknowledged]), known)).toMatchObject({ status: 'completed', executionPeriod: { end: '2026-03-10T09:10:00.000Z' } });
+      expect(alertToEvaluationTask(alertOf([stored('AlertResolved', 3), ideation(1)]), known)).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('is ordered by no other rule, and not on the facilitator\'s copy', () => {
+      expect(alertToEvaluationTask(alertOf(), known)).toBeUndefined();
+      expect(alertToEvaluationTask(alertOf([ideation(1, { recipientRole: 'facilitator', recipientId: 'fac_synthetic_01' })]), known)).toBeUndefined();
+    });
   });
 });

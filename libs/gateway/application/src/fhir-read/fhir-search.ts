@@ -67,6 +67,19 @@ export function parseFhirSearch(type: ReadableResourceType, query: Readonly<Reco
   return { by: { name, reference }, count: Math.min(count, MAX_COUNT), offset };
 }
 
+/**
+ * The patient a request's query names (`patient`, `subject` or `member`, as `Patient/<id>`), whatever
+ * else is wrong with it: for the audit record of a refused or failed search. Only well-formed ids.
+ */
+export function patientNamedBy(query: Readonly<Record<string, unknown>>): string | undefined {
+  for (const name of ['patient', 'subject', 'member']) {
+    const value = query[name];
+    const reference = typeof value === 'string' ? patientReferenceOf(name, value) : undefined;
+    if (reference) return reference;
+  }
+  return undefined;
+}
+
 /** `Patient/<id>`, or a bare id for `patient` (whose target can only be a Patient). */
 function patientReferenceOf(name: string, value: string): string | undefined {
   const id = value.startsWith('Patient/') ? value.slice('Patient/'.length) : name === 'patient' ? value : undefined;

@@ -1,5 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ALERT_EVENT_TYPES, alertToCommunication, alertToDetectedIssue, alertToFlag, alertToTask, foldAlerts, type FoldedAlert } from './alert-resources';
+import { ALERT_EVENT_TYPES, alertToCommunication, alertToDetectedIssue, alertToEvaluationTask, alertToFlag, alertToTask, EVALUATION_TASK_SUFFIX, foldAlerts, type FoldedAlert } from './alert-resources';
 import { internalIdOf, type PatientIds, type StoredEvent } from './fhir-read-references';
 import type { ReadableResourceType } from './fhir-search';
 import { GROUP_EVENT_TYPES, groupIdsOfMember, groupToFhir, MEMBERSHIP_EVENT_TYPES, SESSION_EVENT_TYPES, sessionIdsOf, sessionToAppointment } from './group-resources';
@@ -28,13 +28,17 @@ export interface FhirReadResult {
   memberIds: string[];
 }
 
-type AlertMapper = (alert: FoldedAlert, patientIds: PatientIds) => Resource | undefined;
+type AlertMapper = (alert: FoldedAlert, patientIds: PatientIds) => (Resource | undefined)[];
 const ALERT_MAPPERS: Partial<Record<ReadableResourceType, AlertMapper>> = {
-  Communication: alertToCommunication,
-  DetectedIssue: alertToDetectedIssue,
-  Flag: alertToFlag,
-  Task: alertToTask,
+  Communication: (alert, ids) => [alertToCommunication(alert, ids)],
+  DetectedIssue: (alert, ids) => [alertToDetectedIssue(alert, ids)],
+  Flag: (alert, ids) => [alertToFlag(alert, ids)],
+  // Every alert asks to be acknowledged; a suicidal-ideation alert also orders the same-day evaluation.
+  Task: (alert, ids) => [alertToTask(alert, ids), alertToEvaluationTask(alert, ids)],
 };
+
+/** The alert a resource id belongs to: the evaluation Task's id is its alert's id with a suffix. */
+const alertIdOf = (type: ReadableResourceType, id: string) => (type === 'Task' && id.endsWith(EVALUATION_TASK_SUFFIX) ? id.slice(0, -EVALUATION_TASK_SUFFIX.length) : id);
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 const bySeq = (events: readonly StoredEvent[]) => [...events].sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -47,14 +51,11 @@ const bySeq = (events: readonly StoredEvent[]) => [...events].sort((a, b) => Num
 export function fhirReader(ports: FhirReadPorts) {
   const { events } = ports;
 
-  async function alertResources(type: ReadableResourceType, alertEvents: StoredEvent[]): Promise<FhirReadResult> {
+  async function alertResources(type: ReadableResourceType, alertEvents: StoredEvent[], onlyId?: string): Promise<FhirReadResult> {
     const alerts = foldAlerts(alertEvents);
     const patientIds = await ports.patientIds(unique(alerts.map((alert) => alert.memberId)));
     const map = ALERT_MAPPERS[type] as AlertMapper;
-    const mapped = alerts.flatMap((alert) => {
-      const resource = map(alert, patientIds);
-      return resource ? [{ resource, memberId: alert.memberId }] : [];
-    });
+    const mapped = alerts.flatMap((alert) => map(alert, patientIds).flatMap((resource) => (resource && (onlyId === undefined || resource.id === onlyId) ? [{ resource, memberId: alert.memberId }] : [])));
     return { resources: mapped.map((entry) => entry.resource), memberIds: unique(mapped.map((entry) => entry.memberId)) };
   }
 
@@ -87,7 +88,7 @@ export function fhirReader(ports: FhirReadPorts) {
         case 'DetectedIssue':
         case 'Flag':
         case 'Task':
-          return alertResources(type, await events.byPayload('alertId', [id], ALERT_EVENT_TYPES));
+          return alertResources(type, await events.byPayload('alertId', [alertIdOf(type, id)], ALERT_EVENT_TYPES), id);
         case 'Observation': {
           // A correction joins its original's chain: fold the member's measures, keep this score.
           const subjects = unique((await events.byPayload('measureId', [id], MEASURE_EVENT_TYPES)).map((event) => event.subject));
@@ -108,6 +109,13 @@ export function fhirReader(ports: FhirReadPorts) {
     async search(type: ReadableResourceType, reference: string): Promise<FhirReadResult> {
       const memberId = await ports.findMember(reference);
       if (!memberId) return { resources: [], memberIds: [] };
+      const found = await searchOf(type, memberId);
+      // The member searched for is named in the audit record even when nothing was found.
+      return { ...found, memberIds: unique([memberId, ...found.memberIds]) };
+    },
+  };
+
+  async function searchOf(type: ReadableResourceType, memberId: string): Promise<FhirReadResult> {
       switch (type) {
         case 'Communication':
         case 'DetectedIssue':
@@ -123,8 +131,7 @@ export function fhirReader(ports: FhirReadPorts) {
           return groupIds.length === 0 ? { resources: [], memberIds: [memberId] } : appointments(await events.bySubjects(groupIds, SESSION_EVENT_TYPES), [memberId]);
         }
       }
-    },
-  };
+  }
 }
 
 export type FhirReader = ReturnType<typeof fhirReader>;

@@ -1,4 +1,5 @@
-import type { CodeableConcept, Coding, Period, Reference, Resource } from '@medplum/fhirtypes';
+import type { CodeableConcept, Coding, Period, Reference, Resource, Timing } from '@medplum/fhirtypes';
+import { ACUTE_DISTRESS_CODING } from '@carecircle/contracts';
 import type { ClinicalFact } from '@carecircle/gateway/domain';
 
 /** Which codes of open-ended resource types the system works with; everything else is accepted and ignored. */
@@ -27,10 +28,12 @@ export const HANDLED_RESOURCE_TYPES = [
   'CareTeam',
   'CarePlan',
   'Encounter',
+  'Flag',
 ] as const;
 
 export type MappedResource =
-  | { outcome: 'identity' }
+  /** A Patient: registered as a member's identity, and its rule-relevant facts (birth date, active, deceased) recorded. */
+  | { outcome: 'identity'; fact: ClinicalFact }
   | { outcome: 'fact'; patient: { reference: string; expression: string }; fact: ClinicalFact }
   | { outcome: 'ignored'; reason: string };
 
@@ -73,7 +76,14 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
 
   switch (resource.resourceType) {
     case 'Patient':
-      return { outcome: 'identity' };
+      // Names, identifiers, telecom and address stay in the identity vault; only what rules need travels.
+      return {
+        outcome: 'identity',
+        fact: {
+          kind: 'PatientRecorded',
+          details: defined({ active: resource.active, birthDate: resource.birthDate, deceased: resource.deceasedBoolean ?? (resource.deceasedDateTime ? true : undefined) }),
+        },
+      };
     case 'RelatedPerson':
       return fact('patient', resource.patient, 'CaregiverLinked', { active: resource.active, relationships: codes(resource.relationship) });
     case 'ServiceRequest':
@@ -111,7 +121,8 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
       });
     case 'Observation': {
       const observationCodes = codes(resource.code);
-      if (!observationCodes.some((coding) => coding.system === 'http://loinc.org' && scope.observationCodes.includes(coding.code ?? ''))) {
+      // Survey instruments in scope, and acute distress the EHR observed (the same fact a facilitator reports).
+      if (!observationCodes.some((coding) => (coding.system === 'http://loinc.org' && scope.observationCodes.includes(coding.code ?? '')) || isAcuteDistress(coding))) {
         return { outcome: 'ignored', reason: 'Observation code is not an instrument the system works with' };
       }
       const quantity = resource.valueQuantity ?? (resource.valueInteger !== undefined ? { value: resource.valueInteger } : undefined);
@@ -128,6 +139,7 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         intent: resource.intent,
         medication: { codes: medicationCodes(resource.medicationCodeableConcept, resource.medicationReference) },
         dose: doseOf(resource.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity),
+        timing: timingOf(resource.dosageInstruction?.[0]?.timing),
         authoredOn: resource.authoredOn,
         requesterId: staff(resource.requester),
       });
@@ -136,6 +148,7 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         status: resource.status,
         medication: { codes: medicationCodes(resource.medicationCodeableConcept, resource.medicationReference) },
         dose: doseOf(resource.dosage?.[0]?.doseAndRate?.[0]?.doseQuantity),
+        timing: timingOf(resource.dosage?.[0]?.timing),
         effective: resource.effectiveDateTime ? { start: resource.effectiveDateTime } : periodOf(resource.effectivePeriod),
       });
     case 'Appointment': {
@@ -153,9 +166,11 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         status: resource.status,
         categories: codes(resource.category),
         // Clinicians under their staff ids; other members (the patient, relatives, organisations) are dropped.
+        // The periods bound care-team access: it ends with them in every service.
+        period: periodOf(resource.period),
         participants: (resource.participant ?? []).flatMap((p) => {
           const clinician = staff(p.member);
-          return p.member?.reference && !clinician ? [] : [defined({ roles: codes(p.role), clinician })];
+          return p.member?.reference && !clinician ? [] : [defined({ roles: codes(p.role), clinician, period: periodOf(p.period) })];
         }),
       });
     case 'CarePlan':
@@ -171,14 +186,41 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         class: resource.class?.code ? defined({ system: resource.class.system, code: resource.class.code }) : undefined,
         types: codes(resource.type),
         period: periodOf(resource.period),
+        // Clinicians taking part, by staff id: an encounter's participants are on the care team while it lasts.
+        participants: (resource.participant ?? []).flatMap((p) => {
+          const clinician = staff(p.individual);
+          return clinician ? [defined({ clinician, period: periodOf(p.period) })] : [];
+        }),
       });
+    case 'Flag': {
+      // A Flag may be about a location, an organisation or a practitioner: only a patient's is a member's fact.
+      const subject = resource.subject?.reference;
+      if (subject && !/^(Patient[/?]|urn:uuid:)/.test(subject)) return { outcome: 'ignored', reason: `Flag about a ${subject.split(/[/?]/)[0]} is not in scope` };
+      return fact('subject', resource.subject, 'FlagRecorded', {
+        status: resource.status,
+        categories: codes(resource.category),
+        codes: codes(resource.code),
+        period: periodOf(resource.period),
+      });
+    }
     default:
       return { outcome: 'ignored', reason: `${resource.resourceType} is not a resource type the gateway takes in` };
   }
 }
 
+const isAcuteDistress = (coding: Coding) => coding.system === ACUTE_DISTRESS_CODING.system && coding.code === ACUTE_DISTRESS_CODING.code;
+
 function doseOf(quantity: { value?: number; unit?: string; code?: string } | undefined) {
   return quantity?.value === undefined ? undefined : defined({ value: quantity.value, unit: quantity.code ?? quantity.unit });
+}
+
+/** The timing a daily dose needs: the repeat's frequency and period, or the coded abbreviation (Q6H, BID...). */
+function timingOf(timing: Timing | undefined) {
+  const { frequency, frequencyMax, period, periodUnit } = timing?.repeat ?? {};
+  // The coded abbreviation only: Timing.code.text is free text and stays here.
+  const code = timing?.code?.coding?.find((c) => c.code)?.code;
+  const picked = defined({ frequency, frequencyMax, period, periodUnit, code });
+  return Object.keys(picked).length > 0 ? picked : undefined;
 }
 
 interface AnswerItem {

@@ -1,4 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
+import { ACUTE_DISTRESS_CODING } from '@carecircle/contracts';
 import { IdentityVault } from '../identity/identity-vault';
 import { DEFAULT_INGEST_SCOPE, resourceToFact } from './resource-to-fact';
 
@@ -8,8 +9,33 @@ const staffId = (reference: string) => vault.staffId(reference);
 const map = (resource: object, lookup?: Parameters<typeof resourceToFact>[2]) => resourceToFact(resource as Resource, DEFAULT_INGEST_SCOPE, lookup, staffId);
 
 describe('resourceToFact', () => {
-  it('treats a Patient as identity, never as a fact', () => {
-    expect(map({ resourceType: 'Patient', id: 'p1', name: [{ family: 'Synthetic' }] })).toEqual({ outcome: 'identity' });
+  it('treats a Patient as identity, and takes only its birth date, active and deceased as PatientRecorded', () => {
+    const patient = { resourceType: 'Patient', id: 'p1', active: true, birthDate: '2003-05-17', name: [{ family: 'Synthetic' }], identifier: [{ system: 'urn:mrn', value: 'MRN-1' }], gender: 'female' };
+    expect(map(patient)).toEqual({ outcome: 'identity', fact: { kind: 'PatientRecorded', details: { active: true, birthDate: '2003-05-17' } } });
+    expect(JSON.stringify(map(patient))).not.toMatch(/Synthetic|MRN-1|female/);
+    expect(map({ resourceType: 'Patient', id: 'p2', deceasedDateTime: '2026-01-02' })).toEqual({ outcome: 'identity', fact: { kind: 'PatientRecorded', details: { deceased: true } } });
+    expect(map({ resourceType: 'Patient', id: 'p3', deceasedBoolean: false })).toEqual({ outcome: 'identity', fact: { kind: 'PatientRecorded', details: { deceased: false } } });
+  });
+
+  it("maps a patient's Flag to FlagRecorded with codes only (acute distress included); a Flag about a location is ignored", () => {
+    const flag = {
+      resourceType: 'Flag',
+      status: 'active',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }] }],
+      code: { coding: [{ ...ACUTE_DISTRESS_CODING }], text: 'Tearful, said things about ending it' },
+      subject: { reference: 'Patient/p1' },
+      period: { start: '2026-03-02T09:00:00Z' },
+    };
+    expect(map(flag)).toEqual({
+      outcome: 'fact',
+      patient: { reference: 'Patient/p1', expression: 'Flag.subject' },
+      fact: {
+        kind: 'FlagRecorded',
+        details: { status: 'active', categories: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical' }], codes: [{ ...ACUTE_DISTRESS_CODING }], period: { start: '2026-03-02T09:00:00Z' } },
+      },
+    });
+    expect(JSON.stringify(map(flag))).not.toMatch(/Tearful/);
+    expect(map({ ...flag, subject: { reference: 'Location/ward-3' } })).toEqual({ outcome: 'ignored', reason: expect.stringMatching(/Location/) });
   });
 
   it('maps a referral to ReferralRequested with codes and instants only, and says where the patient reference is', () => {
@@ -46,6 +72,27 @@ describe('resourceToFact', () => {
     expect(byReference).toMatchObject({ fact: { details: { medication: { codes: [{ code: '36437' }] } } } });
   });
 
+  it("takes the first dosage's timing (repeat, or its coded abbreviation, never its text) for the daily dose", () => {
+    const oxycodone = (timing: object | undefined, key = 'dosageInstruction', resourceType = 'MedicationRequest') => ({
+      resourceType,
+      status: 'active',
+      intent: 'order',
+      subject: { reference: 'Patient/p1' },
+      medicationCodeableConcept: { coding: [{ system: RXNORM, code: '7804' }] },
+      [key]: [{ doseAndRate: [{ doseQuantity: { value: 30, unit: 'mg' } }], ...(timing ? { timing } : {}) }],
+    });
+    expect(map(oxycodone({ repeat: { frequency: 1, period: 6, periodUnit: 'h', boundsDuration: { value: 5, unit: 'd' } } }))).toMatchObject({
+      fact: { kind: 'MedicationOrdered', details: { dose: { value: 30, unit: 'mg' }, timing: { frequency: 1, period: 6, periodUnit: 'h' } } },
+    });
+    const coded = map(oxycodone({ code: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation', code: 'Q6H' }], text: 'every six hours' } }));
+    expect(coded).toMatchObject({ fact: { details: { timing: { code: 'Q6H' } } } });
+    expect(JSON.stringify(coded)).not.toMatch(/every six hours/);
+    expect(map(oxycodone({ code: { text: 'as discussed' } }))).toMatchObject({ fact: { details: expect.not.objectContaining({ timing: expect.anything() }) } });
+    expect(map(oxycodone(undefined))).toMatchObject({ fact: { details: expect.not.objectContaining({ timing: expect.anything() }) } });
+    const { intent: _intent, ...statement } = oxycodone({ code: { coding: [{ code: 'BID' }] } }, 'dosage', 'MedicationStatement');
+    expect(map(statement)).toMatchObject({ fact: { kind: 'MedicationStatementRecorded', details: { timing: { code: 'BID' } } } });
+  });
+
   it('takes only the configured instrument Observations, with their value', () => {
     const phq9 = { resourceType: 'Observation', status: 'final', subject: { reference: 'Patient/p1' }, code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] }, valueInteger: 14, effectiveDateTime: '2026-01-03' };
     expect(map(phq9)).toMatchObject({ outcome: 'fact', fact: { kind: 'ObservationRecorded', details: { value: { value: 14 }, effective: '2026-01-03' } } });
@@ -53,6 +100,16 @@ describe('resourceToFact', () => {
     expect(map(item9)).toMatchObject({ outcome: 'fact', fact: { kind: 'ObservationRecorded', details: { value: { value: 1 } } } });
     const heartRate = { ...phq9, code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] } };
     expect(map(heartRate)).toEqual({ outcome: 'ignored', reason: expect.stringMatching(/not an instrument/) });
+  });
+
+  it('takes an Observation of acute distress (ACUTE_DISTRESS_CODING) whatever the instrument scope', () => {
+    const distress = { resourceType: 'Observation', status: 'final', subject: { reference: 'Patient/p1' }, code: { coding: [{ ...ACUTE_DISTRESS_CODING }] }, effectiveDateTime: '2026-03-02T09:00:00Z' };
+    expect(resourceToFact(distress as Resource, { observationCodes: [] })).toMatchObject({
+      outcome: 'fact',
+      fact: { kind: 'ObservationRecorded', details: { status: 'final', codes: [{ ...ACUTE_DISTRESS_CODING }], effective: '2026-03-02T09:00:00Z' } },
+    });
+    const otherSystem = { ...distress, code: { coding: [{ system: 'http://example.org/local', code: ACUTE_DISTRESS_CODING.code }] } };
+    expect(map(otherSystem)).toMatchObject({ outcome: 'ignored' });
   });
 
   it('keeps numeric and coded questionnaire answers, drops free text', () => {

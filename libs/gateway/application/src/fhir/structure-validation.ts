@@ -31,7 +31,8 @@ function structureIssues(resource: Resource): FhirIssue[] {
     validateResource(resource);
     return [];
   } catch (error) {
-    if (!(error instanceof OperationOutcomeError)) throw error;
+    // @medplum/core can also fail with a TypeError on shapes it does not expect: still bad input, not a 500.
+    if (!(error instanceof OperationOutcomeError)) return [{ severity: 'error', code: 'structure', text: 'The resource is not valid FHIR R4 JSON', expression: resource.resourceType }];
     return (error.outcome.issue ?? [])
       .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
       .map((issue) => ({

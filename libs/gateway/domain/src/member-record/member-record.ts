@@ -14,6 +14,8 @@ export const CLINICAL_FACT_KINDS = [
   'CarePlanUpdated',
   'EncounterRecorded',
   'CaregiverLinked',
+  'PatientRecorded',
+  'FlagRecorded',
 ] as const;
 
 export type ClinicalFactKind = (typeof CLINICAL_FACT_KINDS)[number];

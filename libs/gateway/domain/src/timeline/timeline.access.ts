@@ -1,13 +1,14 @@
 import type { AlertLifecycle, Severity, TimelineEntry, TimelineKind, TimelineSourceEvent, TimelineViewer } from './timeline-entry';
 
 /**
- * Who may see a member, learnt from the events: group rosters and facilitators, and the care team; and
- * how much facilitators see (the member's consent to share medication details).
+ * What the timeline keeps beside its entries: group rosters and facilitators (group events reach each
+ * member's timeline) and how much facilitators see (the member's consent to share medication details).
+ * Who may read a member is the access policy's (libs/platform/access), from authoritative relationships:
+ * who prescribed, referred or was alerted grants nothing.
  */
 export type AccessFact =
   | { kind: 'group-facilitators'; groupId: string; facilitatorIds: readonly string[] }
   | { kind: 'group-member'; groupId: string; memberId: string; present: boolean }
-  | { kind: 'care-team'; memberId: string; clinicianId: string }
   | { kind: 'medication-sharing'; memberId: string; shareMedication: boolean };
 
 type Payload = Readonly<Record<string, unknown>>;
@@ -15,8 +16,6 @@ type Payload = Readonly<Record<string, unknown>>;
 export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
   const p = event.payload as Payload;
   const member = event.subject;
-  const clinician = (key: string): AccessFact[] =>
-    typeof p[key] === 'string' && member.startsWith('mbr_') ? [{ kind: 'care-team', memberId: member, clinicianId: p[key] }] : [];
   switch (event.type) {
     case 'GroupFormed':
     case 'GroupChanged':
@@ -25,14 +24,6 @@ export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
       return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: true }];
     case 'MemberWithdrew':
       return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: false }];
-    case 'ReferralReceived':
-      return clinician('referringClinicianId');
-    case 'MedicationChanged':
-      return clinician('prescriberId');
-    case 'CoordinationAlertRaised':
-      return p['recipientRole'] === 'facilitator' ? [] : clinician('recipientId');
-    case 'AlertEscalated':
-      return clinician('escalatedTo');
     case 'MedicationSharingWithFacilitatorChanged':
       return member.startsWith('mbr_') ? [{ kind: 'medication-sharing', memberId: member, shareMedication: p['shareMedicationDetailsWithFacilitator'] === true }] : [];
     default:

@@ -12,7 +12,7 @@ export const TIMELINE_EVENT_TYPES = [
   'SchedulingConflictDetected', 'SchedulingConflictResolved', 'TherapeuticOverloadResolved',
   // clinician-liaison
   'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved', 'MedicationChanged', 'TreatmentPlanUpdated',
-  'MedicationSharingWithFacilitatorChanged',
+  'MedicationSharingWithFacilitatorChanged', 'CareTeamMemberAssigned', 'CareTeamMemberEnded', 'EmergencyAccessOpened',
   // outcomes
   'MeasureRecorded', 'MeasureCorrected', 'ImprovementDetected', 'DeteriorationDetected', 'SuicidalIdeationReported',
 ] as const;
@@ -57,8 +57,12 @@ function membersOf(event: TimelineSourceEvent, context: TimelineContext): readon
 const FACT_TIME_KEYS = [
   'receivedAt', 'screenedAt', 'requiredAt', 'recommendedAt', 'recordedAt', 'withdrawnAt', 'enrolledAt', 'withdrewAt', 'waitlistedAt', 'offeredAt', 'declinedAt',
   'expiredAt', 'leftAt', 'closedAt', 'correctedAt', 'reachedAt', 'assessedAt', 'bookedAt', 'cancelledAt', 'detectedAt', 'raisedAt', 'acknowledgedAt',
-  'escalatedAt', 'resolvedAt', 'changedAt', 'updatedAt', 'administeredAt',
+  'escalatedAt', 'resolvedAt', 'changedAt', 'updatedAt', 'administeredAt', 'activeFrom', 'endedAt', 'openedAt',
 ] as const;
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 function factTime(event: TimelineSourceEvent): string {
   const p = event.payload as Payload;
@@ -177,6 +181,21 @@ function draft(type: TimelineEventType, event: TimelineSourceEvent): Draft | und
       return p['shareMedicationDetailsWithFacilitator'] === true
         ? { at, kind: 'consent', title: 'Medication details shared with facilitators', details: p }
         : { at, kind: 'consent', title: 'Medication details no longer shared with facilitators', details: p };
+    case 'CareTeamMemberAssigned': {
+      const until = p['activeUntil'] ? ` until ${str(p, 'activeUntil').slice(0, 10)}` : '';
+      return { at, kind: 'care-team', title: `${capitalised(words(str(p, 'role')))} joined the care team${until}`, details: p };
+    }
+    case 'CareTeamMemberEnded':
+      return { at, kind: 'care-team', title: `${capitalised(words(str(p, 'role')))} left the care team`, details: p };
+    // The care team is told who opened the record in an emergency, why, and until when.
+    case 'EmergencyAccessOpened':
+      return {
+        at,
+        kind: 'care-team',
+        severity: 'warning',
+        title: `Emergency access opened by a clinician outside the care team (${words(str(p, 'reasonCode'))}), until ${str(p, 'expiresAt').slice(11, 16)} UTC`,
+        details: p,
+      };
     case 'TreatmentPlanUpdated':
       return { at, kind: 'treatment', title: `${p['plan'] === 'cbt-course' ? 'CBT course' : 'Palliative plan'} ${words(str(p, 'change'))}`, details: p };
     case 'MeasureRecorded':

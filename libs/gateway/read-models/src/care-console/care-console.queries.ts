@@ -1,8 +1,8 @@
 import type { Sql } from '../timeline/timeline.projection';
 
 /**
- * Who leads which group and who is on whose care team, as the gateway learnt it from the events
- * (the timeline's access tables): the console's access decisions never trust a service's answer for it.
+ * Who leads which group, as the gateway learnt it from the events (the timeline's tables); care teams
+ * are the access policy's relationships (`AccessContext`). The console never trusts a service's answer for either.
  */
 export async function groupsFacilitatedBy(sql: Sql, facilitatorId: string): Promise<string[]> {
   const rows = await sql<{ group_id: string }>(`SELECT group_id FROM gateway.timeline_group_facilitator WHERE $1 = ANY(facilitator_ids) ORDER BY group_id`, [facilitatorId]);
@@ -18,11 +18,5 @@ export async function facilitatorsOfGroup(sql: Sql, groupId: string): Promise<st
 export async function membersOfGroups(sql: Sql, groupIds: readonly string[]): Promise<string[]> {
   if (groupIds.length === 0) return [];
   const rows = await sql<{ member_id: string }>(`SELECT DISTINCT member_id FROM gateway.timeline_group_member WHERE group_id = ANY($1::text[]) ORDER BY member_id`, [groupIds]);
-  return rows.map((row) => row.member_id);
-}
-
-/** Members whose care team the clinician is on. */
-export async function membersOfClinician(sql: Sql, clinicianId: string): Promise<string[]> {
-  const rows = await sql<{ member_id: string }>(`SELECT member_id FROM gateway.timeline_care_team WHERE clinician_id = $1 ORDER BY member_id`, [clinicianId]);
   return rows.map((row) => row.member_id);
 }

@@ -30,9 +30,6 @@ async function applyAccessFact(sql: Sql, fact: AccessFact): Promise<void> {
         ? sql(`INSERT INTO gateway.timeline_group_member (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [fact.groupId, fact.memberId])
         : sql(`DELETE FROM gateway.timeline_group_member WHERE group_id = $1 AND member_id = $2`, [fact.groupId, fact.memberId]));
       return;
-    case 'care-team':
-      await sql(`INSERT INTO gateway.timeline_care_team (member_id, clinician_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [fact.memberId, fact.clinicianId]);
-      return;
     case 'medication-sharing':
       await sql(
         `INSERT INTO gateway.timeline_member_sharing (member_id, share_medication) VALUES ($1, $2)
@@ -123,7 +120,7 @@ export interface RebuildProgress {
  * inside a transaction the caller opens and commits.
  */
 export async function rebuildTimeline(sql: Sql, onProgress: (progress: RebuildProgress) => void = () => undefined, batchSize = 1_000): Promise<RebuildProgress> {
-  await sql(`TRUNCATE gateway.timeline_entry, gateway.timeline_group_facilitator, gateway.timeline_group_member, gateway.timeline_care_team, gateway.timeline_member_sharing`);
+  await sql(`TRUNCATE gateway.timeline_entry, gateway.timeline_group_facilitator, gateway.timeline_group_member, gateway.timeline_member_sharing`);
   const [{ total } = { total: '0' }] = await sql<{ total: string }>(`SELECT count(*)::text AS total FROM gateway.timeline_source_event`);
   const progress = { done: 0, total: Number(total) };
   onProgress(progress);

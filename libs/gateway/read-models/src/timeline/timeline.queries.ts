@@ -1,5 +1,5 @@
 import type { TimelineEntry, TimelineKind } from '@carecircle/gateway/domain';
-import { medicationSharingOf, type Sql } from './timeline.projection';
+import type { Sql } from './timeline.projection';
 
 export interface TimelineQuery {
   from?: string;
@@ -71,20 +71,3 @@ export async function latestTimelineChange(sql: Sql, memberId: string): Promise<
   return row?.latest ?? '0';
 }
 
-export interface MemberAccess {
-  facilitatorIds: string[];
-  clinicianIds: string[];
-  /** The member's consent to show facilitators treatment details (liaison's MedicationSharingWithFacilitatorChanged); false until given. */
-  consentToShareMedication: boolean;
-}
-
-/** Who may read a member's timeline: the facilitators of the member's groups and the care team seen in the events. */
-export async function memberAccess(sql: Sql, memberId: string): Promise<MemberAccess> {
-  const facilitators = await sql<{ id: string }>(
-    `SELECT DISTINCT unnest(f.facilitator_ids) AS id FROM gateway.timeline_group_member m JOIN gateway.timeline_group_facilitator f USING (group_id) WHERE m.member_id = $1`,
-    [memberId],
-  );
-  const clinicians = await sql<{ id: string }>(`SELECT clinician_id AS id FROM gateway.timeline_care_team WHERE member_id = $1`, [memberId]);
-  const consentToShareMedication = (await medicationSharingOf(sql, memberId)) === true;
-  return { facilitatorIds: facilitators.map((row) => row.id), clinicianIds: clinicians.map((row) => row.id), consentToShareMedication };
-}

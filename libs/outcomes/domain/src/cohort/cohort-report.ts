@@ -30,14 +30,30 @@ export interface CohortReport {
   missing: { baseline: number; followUp: number };
 }
 
-/** A cell shown in an export: either the figures or the fact that it was suppressed. */
-export type ExportedCell = CohortCell | { suppressed: true; reason: string };
+/**
+ * A figure withheld from an export: `small-cell` when it counts 1 to threshold - 1 members, `complementary`
+ * when it is large enough itself but would let a small one be worked out from a total.
+ */
+export interface Suppressed {
+  suppressed: true;
+  cause: 'small-cell' | 'complementary';
+  reason: string;
+}
 
-export interface ExportedCohortReport extends Omit<CohortReport, 'all' | 'byDose'> {
+/** A cell shown in an export: either the figures or the fact that it was suppressed. */
+export type ExportedCell = CohortCell | Suppressed;
+/** A count shown in an export: the number (0 included: an empty cell identifies nobody) or the fact it was withheld. */
+export type ExportedCount = number | Suppressed;
+
+export interface ExportedCohortReport extends Omit<CohortReport, 'members' | 'all' | 'byDose' | 'missing'> {
+  members: ExportedCount;
   all: ExportedCell;
   byDose: { dosed: ExportedCell; underDosed: ExportedCell };
+  missing: { baseline: ExportedCount; followUp: ExportedCount };
   smallCellThreshold: number;
 }
+
+export const isSuppressed = (value: ExportedCell | ExportedCount): value is Suppressed => typeof value === 'object' && 'suppressed' in value;
 
 /** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; the normal 1.96 beyond. */
 const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
@@ -82,25 +98,70 @@ function ci95(values: readonly number[], m: number): { lower: number; upper: num
   return { lower: round(m - half), upper: round(m + half) };
 }
 
-/** Cells with fewer members than the threshold are withheld, so that no member can be re-identified. */
+/**
+ * Withholds every count of 1 to threshold - 1 members (cells and the top-level counts), then what would give one back:
+ * - all.n = dosed.n + underDosed.n: with the total shown, one withheld dose cell is the total minus the other,
+ *   so the other is withheld too (if the total is withheld, two of the three are, and neither can be worked out).
+ * - members = all.n + incomplete, and the missing counts give incomplete back (exactly when no member lacks both
+ *   measures, or when one of them is 0): with members shown, a withheld all.n or missing count could be worked
+ *   out, so members is withheld. Members takes part in no other sum, so withholding it starts no further chain.
+ */
 export function suppressSmallCells(report: CohortReport, threshold: number): ExportedCohortReport {
-  const guard = (c: CohortCell): ExportedCell => (c.n > 0 && c.n < threshold ? { suppressed: true, reason: `fewer than ${threshold} members` } : c);
-  return { ...report, all: guard(report.all), byDose: { dosed: guard(report.byDose.dosed), underDosed: guard(report.byDose.underDosed) }, smallCellThreshold: threshold };
+  const small = (n: number) => n > 0 && n < threshold;
+  const tooSmall: Suppressed = { suppressed: true, cause: 'small-cell', reason: `fewer than ${threshold} members` };
+  const complement: Suppressed = { suppressed: true, cause: 'complementary', reason: COMPLEMENTARY_REASON };
+  const { dosed, underDosed } = report.byDose;
+  const allSmall = small(report.all.n);
+  const doseComplement = !allSmall && small(dosed.n) !== small(underDosed.n);
+  const doseCell = (c: CohortCell): ExportedCell => (small(c.n) ? tooSmall : doseComplement ? complement : c);
+  const missingSmall = small(report.missing.baseline) || small(report.missing.followUp);
+  const members = small(report.members) ? tooSmall : allSmall || missingSmall ? complement : report.members;
+  const count = (n: number): ExportedCount => (small(n) ? tooSmall : n);
+  return {
+    ...report,
+    members,
+    all: allSmall ? tooSmall : report.all,
+    byDose: { dosed: doseCell(dosed), underDosed: doseCell(underDosed) },
+    missing: { baseline: count(report.missing.baseline), followUp: count(report.missing.followUp) },
+    smallCellThreshold: threshold,
+  };
 }
 
-const CSV_COLUMNS = ['instrument', 'cell', 'n', 'meanBaseline', 'meanFollowUp', 'meanChange', 'ci95Lower', 'ci95Upper', 'meaningfulImprovementCount', 'meaningfulImprovementShare', 'suppressed'] as const;
+const COMPLEMENTARY_REASON = 'withheld so that a suppressed cell cannot be worked out from the total';
 
-/** The exported report as CSV: one row per cell, then the missing-data counts. Suppressed cells show no figures. */
+const CSV_COLUMNS = [
+  'instrument',
+  'cell',
+  'n',
+  'meanBaseline',
+  'meanFollowUp',
+  'meanChange',
+  'ci95Lower',
+  'ci95Upper',
+  'meaningfulImprovementCount',
+  'meaningfulImprovementShare',
+  'suppressed',
+  'suppressedReason',
+] as const;
+
+/**
+ * The exported report as CSV: the members count, one row per cell, then the missing-data counts.
+ * A withheld cell or count shows no figures, `true` and the reason.
+ */
 export function cohortReportCsv(report: ExportedCohortReport): string {
   const rows: string[][] = [[...CSV_COLUMNS]];
+  const withheld = (name: string, s: Suppressed) => [report.instrument, name, '', '', '', '', '', '', '', '', 'true', s.reason];
+  const countRow = (name: string, c: ExportedCount) =>
+    isSuppressed(c) ? withheld(name, c) : [report.instrument, name, String(c), '', '', '', '', '', '', '', 'false', ''];
+  rows.push(countRow('members', report.members));
   const cells: [string, ExportedCell][] = [
     ['all', report.all],
     [`attended>=${report.doseSessions}`, report.byDose.dosed],
     [`attended<${report.doseSessions}`, report.byDose.underDosed],
   ];
   for (const [name, c] of cells) {
-    if ('suppressed' in c) {
-      rows.push([report.instrument, name, '', '', '', '', '', '', '', '', 'true']);
+    if (isSuppressed(c)) {
+      rows.push(withheld(name, c));
       continue;
     }
     const show = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
@@ -116,10 +177,11 @@ export function cohortReportCsv(report: ExportedCohortReport): string {
       show(c.meaningfulImprovement?.count),
       show(c.meaningfulImprovement?.share),
       'false',
+      '',
     ]);
   }
-  rows.push([report.instrument, 'missing-baseline', String(report.missing.baseline), '', '', '', '', '', '', '', 'false']);
-  rows.push([report.instrument, 'missing-follow-up', String(report.missing.followUp), '', '', '', '', '', '', '', 'false']);
+  rows.push(countRow('missing-baseline', report.missing.baseline));
+  rows.push(countRow('missing-follow-up', report.missing.followUp));
   return rows.map((r) => r.join(',')).join('\n') + '\n';
 }
 

@@ -1,4 +1,12 @@
-import { Kafka, Partitioners, logLevel, type KafkaConfig, type Producer, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type KafkaConfig,
+  type Producer,
+  type ProducerConfig,
+  type SASLOptions,
+} from 'kafkajs';
 import { kafkajsLogCreator } from '../logging/kafkajs-log-creator';
 import { warningsToStderr, type MessagingLogLevel, type MessagingLogger } from '../logging/messaging-logger';
 import { applyKafkajsNegativeTimeoutFix } from './kafkajs-negative-timeout.fix';
@@ -44,6 +52,27 @@ export function kafkaClientConfig(options: KafkaConnectionOptions): KafkaConfig 
     logLevel: KAFKAJS_LEVEL[options.logLevel ?? 'warn'],
     logCreator: kafkajsLogCreator(options.logger ?? warningsToStderr),
   };
+}
+
+/** The password-based SASL mechanisms CareCircle configures (`KAFKA_SASL_MECHANISM`). */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** How a client proves itself to the brokers and protects the connection, as read from configuration. */
+export interface KafkaSecuritySettings {
+  /** TLS to the brokers, their certificate checked (never `rejectUnauthorized: false`). */
+  ssl: boolean;
+  /** PEM of the CA that signed the brokers' certificates; Node's trusted CAs when absent. */
+  caPem?: string;
+  sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
+}
+
+/** `ssl` and `sasl` for `KafkaConnectionOptions`; absent settings stay absent (plaintext, no SASL). */
+export function kafkaSecurityOptions(settings: KafkaSecuritySettings): Pick<KafkaConnectionOptions, 'ssl' | 'sasl'> {
+  const ssl = settings.ssl ? (settings.caPem ? { ca: [settings.caPem], rejectUnauthorized: true } : true) : undefined;
+  // Each mechanism takes the same username and password: the union needs the cast, not the values.
+  const sasl = settings.sasl ? ({ ...settings.sasl } as SASLOptions) : undefined;
+  return { ...(ssl ? { ssl } : {}), ...(sasl ? { sasl } : {}) };
 }
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {

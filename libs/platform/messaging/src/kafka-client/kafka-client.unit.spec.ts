@@ -2,7 +2,13 @@ import { Transport } from '@nestjs/microservices';
 import { Partitioners, logLevel, type LogEntry } from 'kafkajs';
 import type { MessagingLogEntry } from '../logging/messaging-logger';
 import { kafkajsLogCreator } from '../logging/kafkajs-log-creator';
-import { PINNED_PRODUCER_CONFIG, createKafka, createProducer, kafkaClientConfig } from './kafka-client.factory';
+import {
+  PINNED_PRODUCER_CONFIG,
+  createKafka,
+  createProducer,
+  kafkaClientConfig,
+  kafkaSecurityOptions,
+} from './kafka-client.factory';
 import { applyKafkajsNegativeTimeoutFix } from './kafkajs-negative-timeout.fix';
 import { kafkaMicroserviceOptions } from './nest-kafka-options';
 
@@ -26,6 +32,23 @@ describe('Kafka client setup', () => {
       parser: { keepBinary: true },
       subscribe: { fromBeginning: true },
     });
+  });
+
+  it('passes TLS and SASL settings to the kafkajs client of producers, admins and Nest consumers alike', () => {
+    const sasl = { mechanism: 'scram-sha-512' as const, username: 'carecircle-liaison', password: 'pw-from-a-secret' };
+    const caPem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const security = kafkaSecurityOptions({ ssl: true, caPem, sasl });
+    expect(security).toEqual({ ssl: { ca: [caPem], rejectUnauthorized: true }, sasl });
+    const connection = { clientId: 'clinician-liaison', brokers: ['kafka-0.example.test:9093'], ...security };
+    expect(kafkaClientConfig(connection)).toMatchObject({ ssl: { ca: [caPem], rejectUnauthorized: true }, sasl });
+    const { options } = kafkaMicroserviceOptions({ ...connection, groupId: 'clinician-liaison' });
+    expect(options.client).toMatchObject({ ssl: { ca: [caPem], rejectUnauthorized: true }, sasl });
+    // TLS with Node's trusted CAs; nothing set: plaintext without SASL, as before.
+    expect(kafkaSecurityOptions({ ssl: true })).toEqual({ ssl: true });
+    expect(kafkaSecurityOptions({ ssl: false })).toEqual({});
+    const none = kafkaSecurityOptions({ ssl: false });
+    const plaintext = kafkaClientConfig({ clientId: 'c', brokers: ['b:9092'], ...none });
+    expect(plaintext).toMatchObject({ ssl: undefined, sasl: undefined });
   });
 
   it('routes kafkajs logs to the logger at the chosen level, forwarding only allow-listed fields', () => {

@@ -4,12 +4,16 @@ import { pinoHttp, type HttpLogger } from 'pino-http';
 import { isHealthProbe } from '../health-probe';
 import { urlWithoutQuery } from '../url-without-query';
 
-/** What express adds to the request: the full URL before sub-routing, and the matched route. */
-type RoutedRequest = IncomingMessage & { originalUrl?: string; route?: { path?: unknown } };
+/** What express adds to the request: the full URL before sub-routing, the router's mount path and the matched route. */
+type RoutedRequest = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: unknown } };
 
-/** One access-log line: no headers, no query string, no body; any of them can carry PHI. */
+/**
+ * One access-log line: no headers, no query string, no body, no path parameter; any of them can carry
+ * PHI or an EHR id (`/fhir/R4/Patient/<ehr id>`), so the path is the route template.
+ */
 export interface AccessLogFields {
   method: string;
+  /** The route template with its mount path (`/fhir/R4/Patient/:id`); unmatched, only the first segment (`/fhir/…`). */
   path: string;
   /** The route template (`/members/:memberId`) when a route matched. */
   route?: string;
@@ -42,11 +46,18 @@ export function accessLogFields(req: RoutedRequest, res: ServerResponse, duratio
   const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
   return {
     method: req.method ?? 'UNKNOWN',
-    path: urlWithoutQuery(req.originalUrl ?? req.url ?? ''),
+    path: route !== undefined ? `${req.baseUrl ?? ''}${route}` : unmatchedPath(req.originalUrl ?? req.url ?? ''),
     ...(route ? { route } : {}),
     statusCode: res.statusCode,
     durationMs,
   };
+}
+
+/** No route matched (a 404, or refused before routing): which area was asked, not which record. */
+function unmatchedPath(url: string): string {
+  const [first, ...rest] = urlWithoutQuery(url).split('/').filter(Boolean);
+  if (first === undefined) return '/';
+  return rest.length > 0 ? `/${first}/…` : `/${first}`;
 }
 
 function levelForStatus(statusCode: number, error?: Error): Level {

@@ -9,13 +9,18 @@ export type Verification = { ok: true; caller: Caller } | { ok: false; reason: s
 
 /**
  * Verifies JWT access tokens against the trusted issuers: signature from the issuer's JWKS (fetched
- * once, cached, refetched on an unknown `kid`), `iss`, `aud` when configured, `exp`/`nbf`.
+ * once, cached, refetched on an unknown `kid`), `iss`, `aud` naming this service, `exp`/`nbf`. A token
+ * minted for another service is refused here.
  * Reasons are fixed texts: they never quote the token or its claims.
  */
 export class BearerTokenVerifier {
   private readonly keySets = new Map<string, JWTVerifyGetKey>();
 
-  constructor(private readonly issuers: readonly TrustedIssuer[]) {}
+  constructor(
+    private readonly issuers: readonly TrustedIssuer[],
+    /** The `aud` every token must carry: the service's own (`carecircle-<service>`). */
+    private readonly audience: string,
+  ) {}
 
   async verify(token: string): Promise<Verification> {
     let claimedIssuer: unknown;
@@ -29,7 +34,7 @@ export class BearerTokenVerifier {
     try {
       const { payload } = await jwtVerify(token, this.keySet(trusted), {
         issuer: trusted.issuer,
-        ...(trusted.audience ? { audience: trusted.audience } : {}),
+        audience: this.audience,
         requiredClaims: ['sub', 'exp'],
       });
       const role = payload[ROLE_CLAIM];

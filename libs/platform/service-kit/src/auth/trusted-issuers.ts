@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { IN_PRODUCTION, isPlainHttpToRemoteHost, productionMode } from '../config/production-mode';
 import { readServiceEnv, ServiceEnvError } from '../config/service-env';
 
-/** An issuer whose tokens a service accepts: its `iss`, where its public keys are, and the `aud` its tokens must carry. */
+/**
+ * An issuer whose tokens a service accepts: its `iss` and where its public keys are. The `aud` is not
+ * configurable: it is always the service's own (`carecircle-<service>`).
+ */
 export interface TrustedIssuer {
   issuer: string;
   jwksUri: string;
-  audience?: string;
 }
 
-const TRUSTED_ISSUERS_FORMAT = 'must be a JSON array of {issuer, jwksUri, audience?} with URLs';
+const TRUSTED_ISSUERS_FORMAT = 'must be a JSON array of {issuer, jwksUri} with URLs';
 
-const trustedIssuers = z.array(
-  z.object({ issuer: z.string().min(1), jwksUri: z.url(), audience: z.string().min(1).optional() }).strict(),
-);
+const trustedIssuers = z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() }).strict());
 
 const authEnv = {
   /** JSON array of `TrustedIssuer`. Unset: tokens are not verified (development and the existing tests). */
@@ -27,18 +28,23 @@ const authEnv = {
       }
     })
     .optional(),
-  /** `true` in production manifests: a missing `AUTH_TRUSTED_ISSUERS` stops the service instead of leaving it open. */
+  /** `true` in production manifests (see `productionMode`): a missing `AUTH_TRUSTED_ISSUERS` stops the service. */
   AUTH_REQUIRED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 };
 
 /**
  * The issuers a service trusts, or `undefined` when verification is off. Off only where nothing is
- * configured and `AUTH_REQUIRED` is not `true`; the message of a bad value names the variable, never the value.
+ * configured outside production (`productionMode`); in production an issuer whose `issuer` or `jwksUri` is
+ * plain http to a host other than loopback is refused too (its keys could be swapped on the way).
+ * The message of a bad value names the variable, never the value.
  */
 export function readTrustedIssuers(env: NodeJS.ProcessEnv = process.env): readonly TrustedIssuer[] | undefined {
   const config = readServiceEnv(authEnv, env);
-  if (!config.AUTH_TRUSTED_ISSUERS && config.AUTH_REQUIRED === 'true') {
-    throw new ServiceEnvError(['AUTH_TRUSTED_ISSUERS is required when AUTH_REQUIRED is true']);
+  if (!productionMode(env)) return config.AUTH_TRUSTED_ISSUERS;
+  if (!config.AUTH_TRUSTED_ISSUERS) throw new ServiceEnvError([`AUTH_TRUSTED_ISSUERS is required ${IN_PRODUCTION}`]);
+  const urls = config.AUTH_TRUSTED_ISSUERS.flatMap(({ issuer, jwksUri }) => [issuer, jwksUri]);
+  if (urls.some(isPlainHttpToRemoteHost)) {
+    throw new ServiceEnvError([`AUTH_TRUSTED_ISSUERS must use https (plain http only to loopback) ${IN_PRODUCTION}`]);
   }
   return config.AUTH_TRUSTED_ISSUERS;
 }

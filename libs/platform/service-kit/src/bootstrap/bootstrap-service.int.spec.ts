@@ -102,6 +102,28 @@ describe('bootstrapService', () => {
     expect(await response.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Malformed request body' });
   });
 
+  it('answers a 50,000-deep body with 400 before parsing it, and takes one at the depth limit to validation', async () => {
+    const deep = await post('/referrals', '['.repeat(50_000) + ']'.repeat(50_000));
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body is nested deeper than 64 levels' });
+    const deepInside = await post('/referrals', JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(70) + '1' + '}'.repeat(70)) }));
+    expect(deepInside.status).toBe(400);
+    expect(await deepInside.json()).toMatchObject({ message: 'The JSON body is nested deeper than 64 levels' });
+    const atLimit = await post('/referrals', JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(62) + '1' + '}'.repeat(62)) }));
+    expect(atLimit.status).toBe(400);
+    expect(await atLimit.json()).toMatchObject({ message: 'Request validation failed' });
+    const utf16 = await fetch(`${url}/referrals`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16le' }, body: Buffer.from(`${'['.repeat(70)}${']'.repeat(70)}`, 'utf16le') });
+    expect(utf16.status).toBe(400);
+  });
+
+  it('answers a body over the limit with 413 in the usual error shape, without quoting it', async () => {
+    const response = await post('/referrals', JSON.stringify({ memberId: 'Jane Doe', receivedAt: 'x'.repeat(200_000) }));
+    expect(response.status).toBe(413);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'The request body is larger than the limit of 102400 bytes' });
+    expect(body).not.toContain('Jane Doe');
+  });
+
   it.each([
     ['missing', 404, 'enrollment.referral-unknown', 'No such referral'],
     ['twice', 409, 'enrollment.already-enrolled', undefined],

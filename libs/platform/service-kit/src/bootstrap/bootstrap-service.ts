@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { installServiceTokenGuard } from '../auth/service-token.guard';
 import { DomainErrorFilter, type DomainErrorFilterOptions } from '../errors/domain-error.filter';
 import { FlushTracingOnShutdown } from './flush-tracing-on-shutdown';
+import { DEFAULT_JSON_MAX_DEPTH, rejectDeepJson } from './json-body-limits';
 import { hideMalformedBody } from './malformed-body';
+import { securityHeaders } from './security-headers';
 import { setupOpenApi } from './openapi';
 import { createValidationPipe } from './validation';
 
@@ -28,6 +30,8 @@ export interface BootstrapServiceOptions {
   logger?: Logger;
   /** Largest `application/json` body accepted (body-parser syntax, e.g. `5mb`). Default `100kb`. */
   jsonBodyLimit?: string;
+  /** Deepest nesting of a JSON body (`JSON_MAX_DEPTH`); deeper answers 400 before parsing. Default 64. */
+  jsonMaxDepth?: number;
   /** The gateway verifies its callers itself (SMART, OIDC, audited denials); every other service gets the bearer-token guard. */
   authenticatesItself?: boolean;
 }
@@ -50,12 +54,16 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
     { logger: new PinoNestLogger(logger), bufferLogs: true, abortOnError: false },
   );
   app.use(createHttpAccessLogger(logger));
+  // HSTS, nosniff, no-store, no referrer, no framing on every answer; no X-Powered-By.
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   // The JSON parser is registered here, not at init, so that its error can be rewritten just after it.
-  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb' });
+  // The depth check runs on the raw bytes before JSON.parse: what follows the parser recurses.
+  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb', verify: rejectDeepJson(options.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
   app.use(hideMalformedBody);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter(), options.domainErrors));
-  if (!options.authenticatesItself) installServiceTokenGuard(app, logger);
+  if (!options.authenticatesItself) installServiceTokenGuard(app, options.name, logger);
   // useProcessExit: after a clean close Nest exits 0 instead of re-raising the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await options.configure?.(app);

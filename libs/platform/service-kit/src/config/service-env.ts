@@ -1,5 +1,6 @@
 import { LOG_LEVELS } from '@carecircle/platform/observability';
 import { z } from 'zod';
+import { DEFAULT_JSON_MAX_DEPTH } from '../bootstrap/json-body-limits';
 
 const BROKERS_FORMAT = 'must be a comma-separated list of host:port';
 
@@ -24,6 +25,8 @@ export function commonServiceEnv(defaultPort: number) {
     LOG_LEVEL: envVar.logLevel(),
     DATABASE_URL: envVar.url().optional(),
     KAFKA_BROKERS: envVar.brokers().optional(),
+    /** Deepest nesting of a JSON request body; a deeper one answers 400 before it is parsed. */
+    JSON_MAX_DEPTH: z.coerce.number({ error: 'must be an integer between 2 and 1000' }).int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH),
   };
 }
 

@@ -12,6 +12,7 @@ describe('readServiceEnv', () => {
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/outcomes',
       KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9093'],
+      JSON_MAX_DEPTH: 64,
     });
   });
 

@@ -1,9 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '../auth/caller';
 import { HEALTH_CONTRIBUTORS, type HealthContributor } from './health-contributor';
 
+/** Probes answer without a token: orchestrators have none, and they reveal no data. */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

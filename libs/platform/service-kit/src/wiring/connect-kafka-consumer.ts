@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ServerKafka } from '@nestjs/microservices';
 import { kafkaMicroserviceOptions } from '@carecircle/platform/messaging';
+import { readKafkaSecurity } from '../config/kafka-security-env';
 import { pinoMessagingLogger } from './messaging.module';
 import { readEventSourcedServiceEnv } from './wiring-env';
 
@@ -16,6 +17,7 @@ export function connectKafkaConsumer(app: INestApplication, service: string): Se
       groupId: service,
       brokers: env.KAFKA_BROKERS,
       logger: pinoMessagingLogger(service),
+      ...readKafkaSecurity(),
       // How long the group waits for a vanished member before giving its partitions to the others:
       // also how long a restarted replica waits to rejoin after a crash.
       consumer: { sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS, heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10) },

@@ -25,8 +25,10 @@ import {
   type MessagingLogger,
   type OutgoingMessageMapper,
 } from '@carecircle/platform/messaging';
+import { RELATIONSHIP_TOPICS } from '@carecircle/platform/access';
 import { createLogger } from '@carecircle/platform/observability';
 import type { HealthContributor } from '../health/health-contributor';
+import { readKafkaSecurity } from '../config/kafka-security-env';
 import { EVENT_STORE } from './persistence.module';
 import { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring-env';
 
@@ -65,7 +67,8 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const topics = [...new Set([...(this.options.publishes ?? []), ...(this.options.consumes ?? [])])];
+    // The access relationships (AccessModule) are read from their topics in every service.
+    const topics = [...new Set([...(this.options.publishes ?? []), ...(this.options.consumes ?? []), ...RELATIONSHIP_TOPICS])];
     await provisionTopics(
       this.kafka,
       topics.map((topic) => ({ topic, numPartitions: this.env.KAFKA_TOPIC_PARTITIONS, replicationFactor: this.env.KAFKA_TOPIC_REPLICATION })),
@@ -121,7 +124,13 @@ export class MessagingModule {
         { provide: SERVICE_ENV, useFactory: () => readEventSourcedServiceEnv() },
         {
           provide: KAFKA,
-          useFactory: (env: EventSourcedServiceEnv) => createKafka({ clientId: options.service, brokers: env.KAFKA_BROKERS, logger: pinoMessagingLogger(options.service) }),
+          useFactory: (env: EventSourcedServiceEnv) =>
+            createKafka({
+              clientId: options.service,
+              brokers: env.KAFKA_BROKERS,
+              logger: pinoMessagingLogger(options.service),
+              ...readKafkaSecurity(),
+            }),
           inject: [SERVICE_ENV],
         },
         { provide: KAFKA_PRODUCER, useFactory: (kafka: Kafka) => createProducer(kafka), inject: [KAFKA] },

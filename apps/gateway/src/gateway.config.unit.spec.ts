@@ -1,0 +1,86 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ServiceEnvError } from '@carecircle/platform/service-kit';
+import { readGatewayConfig } from './gateway.config';
+
+const IN_PRODUCTION = 'when AUTH_REQUIRED is true or NODE_ENV is production';
+const IDENTITY_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_IDENTITY_KEY = Buffer.alloc(32, 'carecircle-dev-only-identity-key').toString('base64');
+const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const SIGNING_KEY = JSON.stringify(privateKey.export({ format: 'jwk' }));
+
+/** What deploy/k8s gives the gateway: every production requirement met. */
+const SAFE: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  GATEWAY_IDENTITY_KEY: IDENTITY_KEY,
+  GATEWAY_SIGNING_KEY: SIGNING_KEY,
+  GATEWAY_OIDC_ISSUER: 'https://login.hospital.example/realms/carecircle',
+  GATEWAY_PUBLIC_URL: 'https://carecircle.hospital.example',
+  GATEWAY_DEV_IDP: 'false',
+  ENROLLMENT_URL: 'http://enrollment.carecircle.svc',
+  SCHEDULING_URL: 'http://scheduling.carecircle.svc',
+  CLINICIAN_LIAISON_URL: 'http://clinician-liaison.carecircle.svc',
+  OUTCOMES_URL: 'http://outcomes.carecircle.svc',
+};
+
+/** The problems the gateway names at start-up, or `started`. */
+const failure = (env: NodeJS.ProcessEnv): readonly string[] | 'started' => {
+  try {
+    readGatewayConfig(env);
+  } catch (error) {
+    if (error instanceof ServiceEnvError) return error.problems;
+    throw error;
+  }
+  return 'started';
+};
+
+const NOT_DEV_KEY = 'must not be the public development key';
+const HTTPS = 'must be https (plain http only to loopback)';
+
+describe('the gateway in production (NODE_ENV=production or AUTH_REQUIRED=true) has no development fallback', () => {
+  it('starts with a complete production configuration, and with none at all outside production', () => {
+    const production = readGatewayConfig(SAFE);
+    expect(production).toMatchObject({ usesDevelopmentIdentityKey: false, publicUrl: SAFE['GATEWAY_PUBLIC_URL'] });
+    expect(readGatewayConfig({})).toMatchObject({ usesDevelopmentIdentityKey: true });
+    const local = readGatewayConfig({ GATEWAY_IDENTITY_KEY: DEV_IDENTITY_KEY, GATEWAY_DEV_IDP: 'true' });
+    expect(local.usesDevelopmentIdentityKey).toBe(false);
+  });
+
+  it.each([
+    ['GATEWAY_IDENTITY_KEY missing', { GATEWAY_IDENTITY_KEY: undefined }, 'GATEWAY_IDENTITY_KEY is required'],
+    ['the development identity key', { GATEWAY_IDENTITY_KEY: DEV_IDENTITY_KEY }, `GATEWAY_IDENTITY_KEY ${NOT_DEV_KEY}`],
+    ['GATEWAY_SIGNING_KEY missing', { GATEWAY_SIGNING_KEY: undefined }, 'GATEWAY_SIGNING_KEY is required'],
+    ['the development IdP on', { GATEWAY_DEV_IDP: 'true' }, 'GATEWAY_DEV_IDP must not be true'],
+    ['no OIDC issuer', { GATEWAY_OIDC_ISSUER: undefined }, 'GATEWAY_OIDC_ISSUER is required'],
+    ['an http OIDC issuer', { GATEWAY_OIDC_ISSUER: 'http://login.hospital.example' }, `GATEWAY_OIDC_ISSUER ${HTTPS}`],
+    ['an http JWKS URL', { GATEWAY_OIDC_JWKS_URL: 'http://hospital.example/c' }, `GATEWAY_OIDC_JWKS_URL ${HTTPS}`],
+    ['GATEWAY_PUBLIC_URL unset', { GATEWAY_PUBLIC_URL: undefined }, 'GATEWAY_PUBLIC_URL is required'],
+    ['an http public URL', { GATEWAY_PUBLIC_URL: 'http://cc.hospital.example' }, `GATEWAY_PUBLIC_URL ${HTTPS}`],
+    ['an upstream left at its local port', { CLINICIAN_LIAISON_URL: undefined }, 'CLINICIAN_LIAISON_URL is required'],
+  ])('refuses %s, naming the variable and never its value', (_, change, problem) => {
+    for (const mode of [{}, { NODE_ENV: undefined, AUTH_REQUIRED: 'true' }]) {
+      const problems = failure({ ...SAFE, ...mode, ...change });
+      expect(problems).toEqual([`${problem} ${IN_PRODUCTION}`]);
+      expect(String(problems)).not.toMatch(/hospital\.example|carecircle\.svc/);
+      expect(String(problems)).not.toContain(DEV_IDENTITY_KEY);
+    }
+  });
+
+  it('names every problem at once', () => {
+    const problems = failure({ AUTH_REQUIRED: 'true' });
+    expect(problems !== 'started' && problems.map((problem) => problem.split(' ')[0])).toEqual([
+      'GATEWAY_IDENTITY_KEY',
+      'GATEWAY_SIGNING_KEY',
+      'GATEWAY_OIDC_ISSUER',
+      'GATEWAY_PUBLIC_URL',
+      'ENROLLMENT_URL',
+      'SCHEDULING_URL',
+      'CLINICIAN_LIAISON_URL',
+      'OUTCOMES_URL',
+    ]);
+  });
+
+  it('allows loopback http for the issuer and public URL (tests, a sidecar proxy)', () => {
+    const loopback = { GATEWAY_OIDC_ISSUER: 'http://127.0.0.1:8080/cc', GATEWAY_PUBLIC_URL: 'http://localhost:3000' };
+    expect(failure({ ...SAFE, ...loopback })).toBe('started');
+  });
+});
