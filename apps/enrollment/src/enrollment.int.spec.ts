@@ -403,7 +403,7 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     expect(consented.history.filter((h: { type: string }) => h.type === 'ConsentRecorded')).toHaveLength(2);
     expect((await enrol()).status).toBe(202);
     expect((await get(`/api/enrollment/groups/${id}`)).body.roster.map((m: { memberId: string }) => m.memberId)).toEqual([memberId]);
-    const recorded = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentRecorded' AND stream_id = $1`, [`referral-${referralId}`]);
+    const recorded = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentRecorded' AND stream_id = $1 ORDER BY stream_version`, [`referral-${referralId}`]);
     expect(recorded.map((r: { data: Record<string, unknown> }) => r.data)).toEqual(
       ['treatment', 'confidentiality-agreement'].map((kind) => expect.objectContaining({ kind, recordedBy: 'ehr-fhir-consent', agreementVersion: 'fhir-consent', sharingScope: [], signedAt: '2026-03-01T10:00:00.000Z' })),
     );
@@ -495,11 +495,11 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
 
     const lapsed = await referralOf(lapsing.referralId);
     expect(lapsed.consents).toEqual(['confidentiality-agreement']);
-    const withdrawals = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentWithdrawn' AND stream_id = $1`, [`referral-${lapsing.referralId}`]);
+    const withdrawals = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'ConsentWithdrawn' AND stream_id = $1 ORDER BY stream_version`, [`referral-${lapsing.referralId}`]);
     expect(withdrawals.map((r: { data: Record<string, unknown> }) => r.data)).toEqual([expect.objectContaining({ kind: 'treatment', withdrawnBy: 'ehr-fhir-consent', memberId: lapsing.memberId })]);
     const seats = (await get(`/api/enrollment/groups/${id}`)).body;
     expect(seats.roster.map((m: { memberId: string }) => m.memberId)).toEqual([extended.memberId]);
-    const left = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'MemberWithdrew' AND stream_id = $1`, [`group-seats-${id}`]);
+    const left = await app!.get(DataSource).query(`SELECT data FROM event_store.events WHERE type = 'MemberWithdrew' AND stream_id = $1 ORDER BY stream_version`, [`group-seats-${id}`]);
     expect(left.map((r: { data: Record<string, unknown> }) => r.data)).toEqual([expect.objectContaining({ memberId: lapsing.memberId, reason: 'consent-withdrawn' })]);
 
     // Cancelled lapses: the extended Consent and the REST re-consent keep treatment consent...
@@ -559,7 +559,7 @@ describe('enrollment service (PostgreSQL + Kafka + HTTP)', () => {
     expect(await countEvents()).toBe(before);
     const only = (await get(`/api/enrollment/groups/${onlyId}`)).body;
     expect([only.roster, only.offers, only.waitlist.map((w: { memberId: string }) => w.memberId)]).toEqual([[], [], [third.memberId, fourth.memberId]]);
-    const reasons = await app!.get(DataSource).query(`SELECT data->>'reason' AS reason FROM event_store.events WHERE type = 'MemberWaitlisted' AND stream_id = $1`, [`group-seats-${onlyId}`]);
+    const reasons = await app!.get(DataSource).query(`SELECT data->>'reason' AS reason FROM event_store.events WHERE type = 'MemberWaitlisted' AND stream_id = $1 ORDER BY stream_version`, [`group-seats-${onlyId}`]);
     expect(reasons).toEqual([{ reason: 'closed-group-started' }, { reason: 'closed-group-started' }]);
 
     // Scheduling forms the next course: its seats go to the members waiting for it, in order.
