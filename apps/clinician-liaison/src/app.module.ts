@@ -12,6 +12,7 @@ import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
 import { LIAISON_SUBSCRIPTIONS, MemberFactsKafkaController } from './consumers/member-facts.kafka.controller';
 import { CommunicationsHttpController } from './delivery/communications.http.controller';
+import { DeliveriesHealthContributor } from './delivery/deliveries.health';
 import { DistressHttpController } from './distress/distress.http.controller';
 import { PushDeliverer } from './delivery/push-deliverer';
 import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type PushConfig } from './liaison.deps';
@@ -24,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   imports: [
     PersistenceModule.forRoot({ migrations: liaisonReadModelMigrations, entities: liaisonReadModelEntities }),
     MessagingModule.forRoot({ service: 'clinician-liaison', publishes: [Topics.clinicianLiaison], consumes: LIAISON_SUBSCRIPTIONS, relay: { map: toIntegrationEvent } }),
-    HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
+    HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor, DeliveriesHealthContributor] }),
     // The name is runService's: tokens must name carecircle-clinician-liaison. Alerts lead to their member.
     AccessModule.forRoot({
       service: 'clinician-liaison',

@@ -17,6 +17,8 @@ export interface PushConfig {
   fhirEndpoint: string | null;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** The attempt after which a push that still fails is parked for an operator. */
+  maxAttempts: number;
   timeoutMs: number;
 }
 
@@ -120,9 +122,10 @@ function pushConfig(env: NodeJS.ProcessEnv, num: (name: string, fallback: number
     webhookEndpoints: endpoints,
     webhookSecret: secret,
     fhirEndpoint: fhir,
-    // Retries apply to every push channel: exponential from the base, capped.
+    // Retries apply to every push channel: jittered exponential from the base, capped, then parked.
     retryBaseMs: num('LIAISON_PUSH_RETRY_BASE_MS', 1_000),
     retryMaxMs: num('LIAISON_PUSH_RETRY_MAX_MS', 5 * 60_000),
+    maxAttempts: Math.max(1, num('LIAISON_PUSH_MAX_ATTEMPTS', 12)),
     timeoutMs: num('LIAISON_PUSH_TIMEOUT_MS', 5_000),
   };
 }

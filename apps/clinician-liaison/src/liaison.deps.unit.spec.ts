@@ -7,7 +7,7 @@ const IN_PRODUCTION = 'when AUTH_REQUIRED is true or NODE_ENV is production';
 describe('clinician-liaison configuration from the environment', () => {
   it('pushes nowhere by default, with DOMAIN.md thresholds and a capped backoff', () => {
     const config = liaisonConfigFromEnv({});
-    expect(config.push).toEqual({ webhookEndpoints: {}, webhookSecret: '', fhirEndpoint: null, retryBaseMs: 1_000, retryMaxMs: 300_000, timeoutMs: 5_000 });
+    expect(config.push).toEqual({ webhookEndpoints: {}, webhookSecret: '', fhirEndpoint: null, retryBaseMs: 1_000, retryMaxMs: 300_000, maxAttempts: 12, timeoutMs: 5_000 });
     expect(hasPushChannels(config.push)).toBe(false);
     expect(config.escalation).toEqual({ criticalAfterMinutes: 30, warningAfterMinutes: 1_440 });
   });

@@ -168,6 +168,8 @@ describe('clinician-liaison (integration)', () => {
       LIAISON_FHIR_ENDPOINT: fhir.url,
       LIAISON_PUSH_RETRY_BASE_MS: '200',
       LIAISON_PUSH_RETRY_MAX_MS: '1000',
+      // The FHIR endpoint stays down across a restart: enough attempts that none is parked meanwhile.
+      LIAISON_PUSH_MAX_ATTEMPTS: '200',
     });
     producer = createProducer(createKafka({ clientId: 'liaison-int-test', brokers: kafka.brokers }));
     await producer.connect();

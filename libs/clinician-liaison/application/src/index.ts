@@ -7,3 +7,4 @@ export * from './integration-events/to-integration-event';
 export * from './cds-hooks/cds-services';
 export * from './delivery/alert-fhir';
 export * from './delivery/webhook-signature';
+export * from './delivery/delivery-policy';

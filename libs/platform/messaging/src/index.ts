@@ -42,3 +42,4 @@ export * from './nest/handler-coverage';
 export * from './provisioning/provision-topics';
 export { planProvisioning, type ProvisioningPlan, type ClusterShape } from './provisioning/provisioning-plan';
 export { envelopeFromRecorded } from './outbox-relay/envelope-from-recorded';
+export { backoffDelayMs, jitteredBackoffDelayMs, type Backoff } from './shared/backoff';

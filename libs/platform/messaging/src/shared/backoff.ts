@@ -10,3 +10,11 @@ export function backoffDelayMs(backoff: Backoff, failures: number): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * "Full jitter": a uniform delay between 0 and the capped exponential one, so that many senders that
+ * failed together do not retry together. `random` is injected for tests (default Math.random).
+ */
+export function jitteredBackoffDelayMs(backoff: Backoff, failures: number, random: () => number = Math.random): number {
+  return Math.floor(random() * backoffDelayMs(backoff, failures));
+}

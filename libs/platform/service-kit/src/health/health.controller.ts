@@ -14,8 +14,12 @@ export class HealthController {
     @Inject(HEALTH_CONTRIBUTORS) private readonly contributors: HealthContributor[],
   ) {}
 
-  /** Readiness summary: 200 `{status:'ok'}` when every contributor is up, 503 with the details otherwise. */
-  @Get()
+  /**
+   * Readiness: 200 `{status:'ok'}` when every contributor is up, 503 with the details otherwise.
+   * Orchestrators route traffic on it (Kubernetes readinessProbe, compose healthcheck); `/health` is its
+   * older name, kept for the tools that poll it.
+   */
+  @Get(['ready', ''])
   @HealthCheck()
   readiness(): Promise<HealthCheckResult> {
     return this.health.check(this.contributors.map((contributor) => () => contributor.check()));

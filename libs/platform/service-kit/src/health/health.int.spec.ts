@@ -70,6 +70,7 @@ describe('HealthModule with a database and an extra contributor', () => {
       const { status, body } = await health();
       expect(status).toBe(503);
       expect(body).toMatchObject({ status: 'error', info: { database: { status: 'up' } }, error: { kafka: { status: 'down', reason: 'disconnected' } } });
+      expect(await health('/health/ready')).toEqual({ status, body });
       expect(await health('/health/live')).toEqual({ status: 200, body: { status: 'ok', info: {}, error: {}, details: {} } });
     } finally {
       app.get(BrokerConnection).connected = true;

@@ -6,7 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventStoreMigrations, PostgresEventStore, runMigrations, type MigrationClass } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import { accessMigrations } from '../access/access-migrations';
-import { readEventSourcedServiceEnv } from './wiring-env';
+import { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring-env';
 
 /** The service's event store (`EventStore` port), backed by its own PostgreSQL database. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -40,7 +40,7 @@ export class PersistenceModule {
               entities: options.entities ?? [],
               synchronize: false,
               migrationsRun: false,
-              extra: { max: env.DATABASE_POOL_MAX },
+              extra: poolOptions(env),
             };
           },
         }),
@@ -58,4 +58,18 @@ export class PersistenceModule {
       exports: [EVENT_STORE, TypeOrmModule],
     };
   }
+}
+
+/**
+ * node-postgres pool settings. The server-side timeouts go in the startup packet of real PostgreSQL
+ * only: embedded PGlite (one shared session, `DATABASE_SINGLE_SESSION`) is a development store.
+ */
+export function poolOptions(env: EventSourcedServiceEnv): Record<string, number> {
+  const clientSide = { max: env.DATABASE_POOL_MAX, connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS };
+  if (env.DATABASE_SINGLE_SESSION === 'true') return clientSide;
+  return {
+    ...clientSide,
+    statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  };
 }
