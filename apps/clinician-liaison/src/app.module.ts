@@ -6,7 +6,7 @@ import { liaisonReadModelEntities, liaisonReadModelMigrations } from '@carecircl
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { findAlert } from '@carecircle/clinician-liaison/read-models';
-import { AccessContext, AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { AccessContext, AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, ParkedEventsHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
@@ -25,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   imports: [
     PersistenceModule.forRoot({ migrations: liaisonReadModelMigrations, entities: liaisonReadModelEntities }),
     MessagingModule.forRoot({ service: 'clinician-liaison', publishes: [Topics.clinicianLiaison], consumes: LIAISON_SUBSCRIPTIONS, relay: { map: toIntegrationEvent } }),
-    HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor, DeliveriesHealthContributor] }),
+    HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor, DeliveriesHealthContributor, ParkedEventsHealthContributor] }),
     // The name is runService's: tokens must name carecircle-clinician-liaison. Alerts lead to their member.
     AccessModule.forRoot({
       service: 'clinician-liaison',

@@ -259,6 +259,10 @@ describe('clinician-liaison (integration)', () => {
     expect(facilitatorBodies.length).toBeGreaterThan(0);
     for (const body of facilitatorBodies) expect(body).not.toMatch(/sertraline|\d\s*mg\b/i); // minimum necessary
     expect(receiver!.received.filter((r) => r.path === '/psychiatrist').some((r) => /sertraline/.test(r.body))).toBe(true);
+    // Readiness reports the push queue and the processor's parked events: none here.
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect((await ready.json()) as unknown).toMatchObject({ info: { deliveries: { status: 'up', parked: 0, degraded: false }, 'parked-events': { status: 'up', parked: 0 } } });
     // The AlertDelivered events reach the inbox through the processor.
     await waitFor(async () => ((await alertsOf()).every((a) => a.status === 'delivered') ? true : undefined), { timeoutMs: 15_000, description: 'the alerts to show as delivered' });
 

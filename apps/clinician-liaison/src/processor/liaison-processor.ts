@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { RecordedEvent, Subscription } from '@carecircle/platform/event-store';
+import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { EventProcessor } from '@carecircle/platform/service-kit';
 import { escalateAlert, fhirPushes, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
@@ -16,42 +17,39 @@ export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
  * runs the rules on coordination events (raising alerts idempotently), projects alert events into
  * the inbox with the checkpoint in the same transaction, and polls due escalation timers.
  * A crash anywhere replays from the checkpoint; alert ids and escalation levels make replays no-ops.
+ * An event that keeps failing is parked (`EventProcessor`), so the ones after it still raise alerts.
  */
 @Injectable()
 export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private subscription: Subscription | undefined;
   private timer: { stop(): Promise<void> } | undefined;
-  private stopped = false;
   private readonly logger = createLogger('clinician-liaison');
+  private readonly processor: EventProcessor;
 
   constructor(
     @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
     private readonly dataSource: DataSource,
     @Inject(TIMER_POLL_MS) private readonly pollMs: number,
     @Inject(PUSH_CONFIG) private readonly push: Pick<PushConfig, 'webhookEndpoints' | 'fhirEndpoint'>,
-  ) {}
+  ) {
+    this.processor = new EventProcessor({
+      name: PROCESSOR,
+      store: deps.store,
+      dataSource,
+      readCheckpoint: () => readProcessorCheckpoint(dataSource.manager, PROCESSOR),
+      handle: (event) => this.process(event),
+      skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
+      logger: this.logger,
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.subscribe();
+    await this.processor.start();
     this.timer = startSerialInterval(() => this.fireDueTimers(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     await this.timer?.stop();
-    await this.subscription?.stop();
-  }
-
-  private async subscribe(): Promise<void> {
-    const after = await readProcessorCheckpoint(this.dataSource.manager, PROCESSOR);
-    this.subscription = this.deps.store.subscribeToAll({
-      after,
-      onEvent: (event) => this.process(event),
-      onError: (error) => {
-        this.logger.warn({ errorClass: (error as Error)?.name }, 'liaison processor stopped; resubscribing from its checkpoint');
-        if (!this.stopped) setTimeout(() => void this.subscribe(), 1_000).unref();
-      },
-    });
+    await this.processor.stop();
   }
 
   private async process(recorded: RecordedEvent): Promise<void> {

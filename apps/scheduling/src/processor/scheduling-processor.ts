@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { RecordedEvent, Subscription } from '@carecircle/platform/event-store';
+import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { EventProcessor } from '@carecircle/platform/service-kit';
 import { createLogger } from '@carecircle/platform/observability';
 import { reassessLoadAfterSessionChange, type SchedulingDeps } from '@carecircle/scheduling/application';
 import type { GroupEvent } from '@carecircle/scheduling/domain';
@@ -16,38 +17,33 @@ const PROJECTED: ReadonlySet<string> = new Set(['GroupFormed', 'GroupChanged', '
  * enrolled member's load reassessed (idempotent, so a replay republishes nothing); group and session
  * events feed the facilitators' upcoming sessions, each applied in the transaction that claims its
  * position. Events the projection ignores do not move the checkpoint: after a restart they are read
- * again and ignored again.
+ * again and ignored again. An event that keeps failing is parked (`EventProcessor`) and the rest go on.
  */
 @Injectable()
 export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private subscription: Subscription | undefined;
-  private stopped = false;
-  private readonly logger = createLogger('scheduling');
+  private readonly processor: EventProcessor;
 
   constructor(
     @Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.processor = new EventProcessor({
+      name: PROJECTION,
+      store: deps.store,
+      dataSource,
+      readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, PROJECTION),
+      handle: (event) => this.process(event),
+      skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
+      logger: createLogger('scheduling'),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.subscribe();
+    await this.processor.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.subscription?.stop();
-  }
-
-  private async subscribe(): Promise<void> {
-    const after = await readProjectionCheckpoint(this.dataSource.manager, PROJECTION);
-    this.subscription = this.deps.store.subscribeToAll({
-      after,
-      onEvent: (event) => this.process(event),
-      onError: (error) => {
-        this.logger.warn({ errorClass: (error as Error)?.name }, 'scheduling processor stopped; resubscribing from its checkpoint');
-        if (!this.stopped) setTimeout(() => void this.subscribe().catch(() => undefined), 1_000).unref();
-      },
-    });
+    await this.processor.stop();
   }
 
   private async process(recorded: RecordedEvent): Promise<void> {

@@ -19,7 +19,8 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
  * PostgreSQL connection/resource/shutdown classes and Node socket errors: the database is away, not
  * the message bad. Dead-lettering on these would empty a topic into the DLQ during an outage.
  */
-const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01)/;
+// 57014: a statement cancelled by statement_timeout (a slow server, not a bad message).
+const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|57014|40001|40P01)/;
 const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isTransientInfrastructureError(error: unknown): boolean {

@@ -6,6 +6,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { eventStoreMigrations, PostgresEventStore, runMigrations, type MigrationClass } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import { accessMigrations } from '../access/access-migrations';
+import { processingMigrations } from '../processing/processing-migrations';
 import { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring-env';
 
 /** The service's event store (`EventStore` port), backed by its own PostgreSQL database. */
@@ -33,7 +34,7 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             const env = readEventSourcedServiceEnv();
-            await runMigrations(env.DATABASE_URL, [...eventStoreMigrations, ...messagingMigrations, ...accessMigrations, ...(options.migrations ?? [])]);
+            await runMigrations(env.DATABASE_URL, [...eventStoreMigrations, ...messagingMigrations, ...accessMigrations, ...processingMigrations, ...(options.migrations ?? [])]);
             return {
               type: 'postgres' as const,
               url: env.DATABASE_URL,

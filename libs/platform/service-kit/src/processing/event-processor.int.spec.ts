@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ExpectedVersion, PostgresEventStore, eventStoreMigrations, runMigrations, type NewEvent, type RecordedEvent } from '@carecircle/platform/event-store';
+import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { EventProcessor } from './event-processor';
+import { countParkedEvents, listParkedEvents } from './parked-events';
+import { processingMigrations } from './processing-migrations';
+
+jest.setTimeout(60_000);
+
+const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  metadata: { correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-12-05T10:00:00.000Z' },
+});
+
+/** A transient failure as node-postgres reports one: the connection went away. */
+const connectionLost = () => Object.assign(new Error('Connection terminated unexpectedly'), { code: '08006' });
+
+/**
+ * The platform's event processor on real PostgreSQL: a poison event is tried `maxAttempts` times, parked
+ * without its data, and skipped in the parking transaction; an outage is retried until it passes and
+ * never parks; a restart resumes after the parked event.
+ */
+describe('EventProcessor (PostgreSQL event store)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+  const processors: EventProcessor[] = [];
+  const calls = new Map<string, number>();
+  const logs: { level: string; fields: object; message: string }[] = [];
+  let failTransiently = 0;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_processor');
+    await runMigrations(db.url, [...eventStoreMigrations, ...processingMigrations]);
+    dataSource = new DataSource({ type: 'postgres', url: db.url });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE test_checkpoint (name text PRIMARY KEY, position bigint NOT NULL)');
+    await dataSource.query('CREATE TABLE test_handled (position bigint PRIMARY KEY, type text NOT NULL)');
+    store = new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool);
+  });
+
+  afterAll(async () => {
+    for (const processor of processors) await processor.stop();
+    await store?.close();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const saveCheckpoint = async (tx: EntityManager, position: bigint) => {
+    await tx.query(
+      `INSERT INTO test_checkpoint (name, position) VALUES ('p', $1) ON CONFLICT (name) DO UPDATE SET position = GREATEST(test_checkpoint.position, EXCLUDED.position)`,
+      [position.toString()],
+    );
+  };
+
+  const handle = async (recorded: RecordedEvent) => {
+    calls.set(recorded.type, (calls.get(recorded.type) ?? 0) + 1);
+    if (recorded.type === 'Poison') throw new RangeError(`cannot read ${JSON.stringify(recorded.data)}`);
+    if (recorded.type === 'Flaky' && failTransiently > 0) {
+      failTransiently--;
+      throw connectionLost();
+    }
+    await dataSource.transaction(async (tx) => {
+      await tx.query('INSERT INTO test_handled (position, type) VALUES ($1, $2) ON CONFLICT DO NOTHING', [recorded.globalPosition.toString(), recorded.type]);
+      await saveCheckpoint(tx, recorded.globalPosition);
+    });
+  };
+
+  const startProcessor = async () => {
+    const processor = new EventProcessor({
+      name: 'test-processor',
+      store,
+      dataSource,
+      readCheckpoint: async () => {
+        const [row]: { position: string }[] = await dataSource.query("SELECT position::text AS position FROM test_checkpoint WHERE name = 'p'");
+        return row ? BigInt(row.position) : undefined;
+      },
+      handle,
+      skip: saveCheckpoint,
+      logger: {
+        warn: (fields, message) => void logs.push({ level: 'warn', fields, message }),
+        error: (fields, message) => void logs.push({ level: 'error', fields, message }),
+      },
+      maxAttempts: 3,
+      backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+    });
+    processors.push(processor);
+    await processor.start();
+    return processor;
+  };
+
+  const handledTypes = async () => ((await dataSource.query('SELECT type FROM test_handled ORDER BY position')) as { type: string }[]).map((r) => r.type);
+
+  it('parks a poison event after its attempts and goes on; retries an outage until it passes without parking', async () => {
+    failTransiently = 2;
+    const processor = await startProcessor();
+    for (const type of ['Before', 'Poison', 'After', 'Flaky', 'Last']) {
+      await store.appendToStream(`stream-${randomUUID()}`, [event(type, { note: 'synthetic note that must not be logged' })], ExpectedVersion.any);
+    }
+    await waitFor(async () => ((await handledTypes()).length === 4 ? true : undefined), { timeoutMs: 20_000, description: 'the four good events to be handled around the poison one' });
+
+    expect(await handledTypes()).toEqual(['Before', 'After', 'Flaky', 'Last']);
+    expect(calls.get('Poison')).toBe(3);
+    expect(calls.get('Flaky')).toBe(3); // two outages, then handled
+    const parked = await listParkedEvents(dataSource.manager);
+    expect(parked).toEqual([expect.objectContaining({ processor: 'test-processor', eventType: 'Poison', errorClass: 'RangeError', attempts: 3 })]);
+    expect(await countParkedEvents(dataSource.manager)).toBe(1);
+    expect(processor.status()).toMatchObject({ running: true, consecutiveFailures: 0, parkedSinceStart: 1, lastErrorClass: 'Error' });
+    expect(logs.filter((l) => l.message.startsWith('event parked'))).toHaveLength(1);
+    expect(logs.filter((l) => l.message.startsWith('processor stopped'))).toHaveLength(2);
+    expect(JSON.stringify(logs)).not.toContain('synthetic note');
+  });
+
+  it('resumes after the parked event on restart, trying it no more', async () => {
+    await processors[0]!.stop();
+    const poisonCalls = calls.get('Poison');
+    await startProcessor();
+    await store.appendToStream(`stream-${randomUUID()}`, [event('AfterRestart')], ExpectedVersion.any);
+    await waitFor(async () => ((await handledTypes()).includes('AfterRestart') ? true : undefined), { timeoutMs: 20_000, description: 'the event appended after the restart to be handled' });
+    expect(calls.get('Poison')).toBe(poisonCalls);
+    expect(await handledTypes()).toEqual(['Before', 'After', 'Flaky', 'Last', 'AfterRestart']);
+  });
+});

@@ -1,0 +1,146 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventStore, RecordedEvent, Subscription } from '@carecircle/platform/event-store';
+import { isTransientInfrastructureError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
+import { parkEvent } from './parked-events';
+
+export interface EventProcessorLogger {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface EventProcessorOptions {
+  /** Names the processor in logs and parked rows. */
+  name: string;
+  store: Pick<EventStore, 'subscribeToAll'>;
+  dataSource: DataSource;
+  /** Where to resume: the last position the processor has fully handled. */
+  readCheckpoint(): Promise<bigint | undefined>;
+  /** Handles one event and moves the checkpoint, idempotently (a replay after a crash repeats it). */
+  handle(event: RecordedEvent): Promise<void>;
+  /** Moves the checkpoint past a parked event, in the transaction that parks it. */
+  skip(tx: EntityManager, position: bigint): Promise<void>;
+  logger: EventProcessorLogger;
+  /** Tries of one event before it is parked. Default 5. */
+  maxAttempts?: number;
+  /** Between tries of one event, and before resubscribing after an outage. */
+  backoff?: Partial<Backoff>;
+  clock?: () => Date;
+  random?: () => number;
+}
+
+export interface EventProcessorStatus {
+  running: boolean;
+  /** Consecutive failures of the subscription (an outage); 0 once an event is handled again. */
+  consecutiveFailures: number;
+  lastErrorClass?: string;
+  parkedSinceStart: number;
+}
+
+const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2 };
+
+/**
+ * Follows a service's own log from its checkpoint, one event at a time. An event that fails is tried
+ * again in place; after `maxAttempts` it is parked (position, id, type, error class) and the checkpoint
+ * moves past it in one transaction, so one bad event cannot stop the processor. An outage (the database
+ * or a connection away) never parks: the subscription ends and resumes from the checkpoint after a
+ * jittered, capped backoff, for as long as it takes.
+ */
+export class EventProcessor {
+  private subscription: Subscription | undefined;
+  private stopping = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly backoff: Backoff;
+  private readonly maxAttempts: number;
+  private readonly state: EventProcessorStatus = { running: false, consecutiveFailures: 0, parkedSinceStart: 0 };
+
+  constructor(private readonly options: EventProcessorOptions) {
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    this.state.running = true;
+    await this.subscribe();
+  }
+
+  /** Resolves once no event is being handled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    await this.subscription?.stop();
+    this.state.running = false;
+  }
+
+  status(): EventProcessorStatus {
+    return { ...this.state };
+  }
+
+  private async subscribe(): Promise<void> {
+    if (this.stopping) return;
+    let after: bigint | undefined;
+    try {
+      after = await this.options.readCheckpoint();
+    } catch (error) {
+      this.resubscribeLater(error);
+      return;
+    }
+    this.subscription = this.options.store.subscribeToAll({
+      after,
+      onEvent: (event) => this.handleWithRetries(event),
+      onError: (error) => this.resubscribeLater(error),
+    });
+  }
+
+  private resubscribeLater(error: unknown): void {
+    if (this.stopping) return;
+    const failures = ++this.state.consecutiveFailures;
+    this.state.lastErrorClass = errorClass(error);
+    const delayMs = jitteredBackoffDelayMs(this.backoff, failures, this.options.random);
+    const log = failures === 1 ? this.options.logger.warn : this.options.logger.error;
+    log.call(this.options.logger, { processor: this.options.name, errorClass: this.state.lastErrorClass, consecutiveFailures: failures, retryInMs: delayMs }, 'processor stopped; resubscribing from its checkpoint');
+    this.retryTimer = setTimeout(() => void this.subscribe(), delayMs);
+    this.retryTimer.unref();
+  }
+
+  private async handleWithRetries(event: RecordedEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle(event);
+        this.state.consecutiveFailures = 0;
+        return;
+      } catch (error) {
+        // An outage or a stop ends the subscription (resumed from the checkpoint); only the event's own failures count.
+        if (this.stopping || isTransientInfrastructureError(error)) throw error;
+        if (attempt >= this.maxAttempts) return this.park(event, error, attempt);
+        await new Promise((resolve) => setTimeout(resolve, jitteredBackoffDelayMs(this.backoff, attempt, this.options.random)));
+      }
+    }
+  }
+
+  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+    const { name, dataSource, clock } = this.options;
+    await dataSource.transaction(async (tx) => {
+      await parkEvent(tx, {
+        processor: name,
+        globalPosition: event.globalPosition,
+        eventId: event.eventId,
+        eventType: event.type,
+        errorClass: errorClass(error),
+        attempts,
+        parkedAt: clock?.() ?? new Date(),
+      });
+      await this.options.skip(tx, event.globalPosition);
+    });
+    this.state.parkedSinceStart++;
+    this.options.logger.error(
+      { processor: name, eventId: event.eventId, eventType: event.type, position: event.globalPosition.toString(), errorClass: errorClass(error), attempts },
+      'event parked; the processor goes on without it',
+    );
+  }
+}
+
+/** The class only: a message could carry data from the event. */
+function errorClass(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
