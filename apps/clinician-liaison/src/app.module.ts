@@ -6,7 +6,7 @@ import { liaisonReadModelEntities, liaisonReadModelMigrations } from '@carecircl
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { findAlert } from '@carecircle/clinician-liaison/read-models';
-import { AccessContext, AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, ParkedEventsHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { AccessContext, AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, ParkedEventsHealthContributor, PersistenceModule, ProcessingModule, EventProcessorRegistry } from '@carecircle/platform/service-kit';
 import { AlertsHttpController } from './alerts/alerts.http.controller';
 import { CareTeamHttpController } from './care-team/care-team.http.controller';
 import { CdsHooksHttpController } from './cds-hooks/cds-hooks.http.controller';
@@ -26,6 +26,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     PersistenceModule.forRoot({ migrations: liaisonReadModelMigrations, entities: liaisonReadModelEntities }),
     MessagingModule.forRoot({ service: 'clinician-liaison', publishes: [Topics.clinicianLiaison], consumes: LIAISON_SUBSCRIPTIONS, relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor, DeliveriesHealthContributor, ParkedEventsHealthContributor] }),
+    ProcessingModule.forRoot({ routePrefix: 'api/liaison' }),
     // The name is runService's: tokens must name carecircle-clinician-liaison. Alerts lead to their member.
     AccessModule.forRoot({
       service: 'clinician-liaison',
@@ -47,8 +48,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     { provide: EMERGENCY_ACCESS_MINUTES, useFactory: () => liaisonConfigFromEnv().emergencyAccessMinutes },
     {
       provide: LiaisonProcessor,
-      useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, push: PushConfig) => new LiaisonProcessor(deps, ds, poll, push),
-      inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS, PUSH_CONFIG],
+      useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, push: PushConfig, registry: EventProcessorRegistry) => new LiaisonProcessor(deps, ds, poll, push, registry),
+      inject: [LIAISON_DEPS, DataSource, TIMER_POLL_MS, PUSH_CONFIG, EventProcessorRegistry],
     },
     {
       provide: PushDeliverer,

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
-import { AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, ParkedEventsHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import { AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, ParkedEventsHealthContributor, PersistenceModule, ProcessingModule } from '@carecircle/platform/service-kit';
 import { toIntegrationEvent, type SchedulingDeps } from '@carecircle/scheduling/application';
 import { findEnrolledGroups, findEnrolledMembers, findMemberships, findRosterMember, schedulingReadModelEntities, schedulingReadModelMigrations } from '@carecircle/scheduling/read-models';
 import { EnrollmentEventsKafkaController } from './enrollment-events/enrollment-events.kafka.controller';
@@ -23,6 +23,7 @@ import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-lo
     PersistenceModule.forRoot({ migrations: schedulingReadModelMigrations, entities: schedulingReadModelEntities }),
     MessagingModule.forRoot({ service: 'scheduling', publishes: [Topics.scheduling], consumes: [Topics.enrollment, Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor, ParkedEventsHealthContributor] }),
+    ProcessingModule.forRoot({ routePrefix: 'api/scheduling' }),
     AccessModule.forRoot({ service: 'scheduling' }),
   ],
   controllers: [EnrollmentEventsKafkaController, GatewayEventsKafkaController, GroupRosterHttpController, GroupsHttpController, SessionsHttpController, TherapeuticLoadHttpController, FacilitatorsHttpController],

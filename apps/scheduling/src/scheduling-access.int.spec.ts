@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { fixtures, Topics } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import {
@@ -93,6 +94,8 @@ describe('scheduling: who may do what, decided in the service', () => {
     { name: 'GET week', scope: 'system/Appointment.r', allowed: ['careTeam', 'rightScope'], status: 200, call: (s, t) => send('GET', `/api/scheduling/members/${member(s)}/week?from=${encodeURIComponent(inAMonth(-24))}`, t) },
     { name: 'GET member calendar.ics', scope: 'system/Appointment.r', allowed: ['careTeam', 'rightScope'], status: 200, call: (s, t) => send('GET', `/api/scheduling/members/${member(s)}/calendar.ics`, t) },
     { name: 'GET upcoming-sessions', scope: 'system/Appointment.r', allowed: ['facilitator', 'rightScope'], status: 200, call: (s, t) => send('GET', `/api/scheduling/facilitators/${facilitatorId(s)}/upcoming-sessions`, t) },
+    // Operations: admins only, no SMART scope opens it.
+    { name: 'GET parked-events', scope: 'system/AuditEvent.r', allowed: ['admin'], status: 200, call: (_s, t) => send('GET', '/api/scheduling/operations/parked-events', t) },
   ];
 
   beforeAll(async () => {
@@ -193,6 +196,59 @@ describe('scheduling: who may do what, decided in the service', () => {
     await publish(Topics.enrollment, [withdrew]);
     await waitFor(async () => (await read('otherClinician', week(OTHER))).status === 403, { timeoutMs: 30_000, intervalMs: 200, description: 'MemberWithdrew from the only group to end the care team’s access' });
     expect(JSON.parse((await read('otherClinician', week(OTHER))).text)).toMatchObject({ message: 'The member has withdrawn: access through the care team or a group has ended' });
+  });
+
+  it('lets an admin list, replay and discard parked events, each call audited; bad input is a 4xx that changes nothing', async () => {
+    const sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      // Park two of scheduling's own events as the processor would have: GroupFormed of the own group, and another.
+      const events: { global_position: string; event_id: string; type: string }[] = (
+        await sql.query("SELECT global_position::text AS global_position, event_id, type FROM event_store.events WHERE type = 'GroupFormed' ORDER BY global_position LIMIT 2")
+      ).rows;
+      expect(events).toHaveLength(2);
+      for (const event of events) {
+        await sql.query(
+          `INSERT INTO processing.parked_event (processor, global_position, event_id, event_type, error_class, attempts, parked_at) VALUES ('upcoming-sessions', $1, $2, $3, 'TypeError', 5, now())`,
+          [event.global_position, event.event_id, event.type],
+        );
+      }
+      const admin = await token('admin', '');
+      const parked = (await (await send('GET', '/api/scheduling/operations/parked-events', admin)).json()) as { items: { processor: string; position: string; eventType: string }[] };
+      expect(parked.items.map((item) => [item.processor, item.position, item.eventType])).toEqual(events.map((e) => ['upcoming-sessions', e.global_position, 'GroupFormed']));
+      const ready = (await (await fetch(`${url}/health/ready`)).json()) as { info: Record<string, unknown> };
+      expect(ready.info['parked-events']).toEqual({ status: 'up', parked: 2, degraded: true });
+
+      const [replayed, discarded] = events.map((e) => e.global_position);
+      expect((await send('POST', `/api/scheduling/operations/parked-events/upcoming-sessions/${replayed}/replay`, await token('facilitator', ''))).status).toBe(403);
+      for (const [method, path, status] of [
+        ['POST', `/api/scheduling/operations/parked-events/upcoming-sessions/abc/replay`, 400],
+        ['POST', `/api/scheduling/operations/parked-events/Upcoming%20Sessions/${replayed}/replay`, 400],
+        ['POST', `/api/scheduling/operations/parked-events/no-such-processor/${replayed}/replay`, 404],
+        ['DELETE', `/api/scheduling/operations/parked-events/upcoming-sessions/99999999999999999999`, 400],
+        ['DELETE', `/api/scheduling/operations/parked-events/upcoming-sessions/1`, 404],
+      ] as const) {
+        expect(`${method} ${path}: ${(await send(method, path, admin)).status}`).toBe(`${method} ${path}: ${status}`);
+      }
+      expect((await sql.query('SELECT count(*)::int AS n FROM processing.parked_event')).rows[0].n).toBe(2); // the refusals changed nothing
+
+      const replay = await send('POST', `/api/scheduling/operations/parked-events/upcoming-sessions/${replayed}/replay`, admin);
+      expect({ status: replay.status, body: await replay.json() }).toEqual({ status: 200, body: { replayed: true } });
+      expect((await send('DELETE', `/api/scheduling/operations/parked-events/upcoming-sessions/${discarded}`, admin)).status).toBe(204);
+      expect((await send('DELETE', `/api/scheduling/operations/parked-events/upcoming-sessions/${discarded}`, admin)).status).toBe(404);
+      expect(((await (await send('GET', '/api/scheduling/operations/parked-events', admin)).json()) as { items: unknown[] }).items).toEqual([]);
+
+      const audited = await sql.query("SELECT route, outcome FROM access.audit_record WHERE agent = $1 AND action = 'operations.manage' AND outcome = 'allowed' ORDER BY id", [PEOPLE.admin[0]]);
+      expect(audited.rows.map((row: { route: string }) => row.route)).toEqual(
+        expect.arrayContaining([
+          'GET /api/scheduling/operations/parked-events',
+          'POST /api/scheduling/operations/parked-events/:processor/:position/replay',
+          'DELETE /api/scheduling/operations/parked-events/:processor/:position',
+        ]),
+      );
+    } finally {
+      await sql.end();
+    }
   });
 
   it('lets the group’s facilitator and the programme lead close it, nobody else', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EventProcessor } from '@carecircle/platform/service-kit';
+import { EventProcessor, EventProcessorRegistry } from '@carecircle/platform/service-kit';
 import { escalateAlert, fhirPushes, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
@@ -30,8 +30,9 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
     private readonly dataSource: DataSource,
     @Inject(TIMER_POLL_MS) private readonly pollMs: number,
     @Inject(PUSH_CONFIG) private readonly push: Pick<PushConfig, 'webhookEndpoints' | 'fhirEndpoint'>,
+    registry: EventProcessorRegistry,
   ) {
-    this.processor = new EventProcessor({
+    this.processor = registry.register(new EventProcessor({
       name: PROCESSOR,
       store: deps.store,
       dataSource,
@@ -39,7 +40,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
       handle: (event) => this.process(event),
       skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
       logger: this.logger,
-    });
+    }));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EventProcessor } from '@carecircle/platform/service-kit';
+import { EventProcessor, EventProcessorRegistry } from '@carecircle/platform/service-kit';
 import { createLogger } from '@carecircle/platform/observability';
 import { reassessLoadAfterSessionChange, type SchedulingDeps } from '@carecircle/scheduling/application';
 import type { GroupEvent } from '@carecircle/scheduling/domain';
@@ -26,16 +26,18 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps,
     private readonly dataSource: DataSource,
+    registry: EventProcessorRegistry,
   ) {
-    this.processor = new EventProcessor({
+    this.processor = registry.register(new EventProcessor({
       name: PROJECTION,
       store: deps.store,
       dataSource,
       readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, PROJECTION),
       handle: (event) => this.process(event),
       skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
+      replay: (event) => this.process(event, { afterCheckpoint: true }),
       logger: createLogger('scheduling'),
-    });
+    }));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,7 +48,11 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
     await this.processor.stop();
   }
 
-  private async process(recorded: RecordedEvent): Promise<void> {
+  /**
+   * `afterCheckpoint`: an operator's replay of a parked event, which the checkpoint has already passed.
+   * It is applied without claiming its position (it never was applied: it was parked instead).
+   */
+  private async process(recorded: RecordedEvent, { afterCheckpoint = false } = {}): Promise<void> {
     if (!PROJECTED.has(recorded.type)) return;
     const event = { type: recorded.type, data: recorded.data } as GroupEvent;
     if (event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') {
@@ -58,7 +64,7 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
       );
     }
     await this.dataSource.transaction(async (tx) => {
-      if (await claimProjectionPosition(tx, PROJECTION, recorded.globalPosition)) await projectUpcomingSessions(tx, event);
+      if (afterCheckpoint || (await claimProjectionPosition(tx, PROJECTION, recorded.globalPosition))) await projectUpcomingSessions(tx, event);
     });
   }
 }

@@ -33,6 +33,7 @@ describe('EventProcessor (PostgreSQL event store)', () => {
   const calls = new Map<string, number>();
   const logs: { level: string; fields: object; message: string }[] = [];
   let failTransiently = 0;
+  let poisonCured = false;
 
   beforeAll(async () => {
     db = await createTestDatabase('event_processor');
@@ -60,7 +61,7 @@ describe('EventProcessor (PostgreSQL event store)', () => {
 
   const handle = async (recorded: RecordedEvent) => {
     calls.set(recorded.type, (calls.get(recorded.type) ?? 0) + 1);
-    if (recorded.type === 'Poison') throw new RangeError(`cannot read ${JSON.stringify(recorded.data)}`);
+    if (recorded.type === 'Poison' && !poisonCured) throw new RangeError(`cannot read ${JSON.stringify(recorded.data)}`);
     if (recorded.type === 'Flaky' && failTransiently > 0) {
       failTransiently--;
       throw connectionLost();
@@ -124,5 +125,18 @@ describe('EventProcessor (PostgreSQL event store)', () => {
     await waitFor(async () => ((await handledTypes()).includes('AfterRestart') ? true : undefined), { timeoutMs: 20_000, description: 'the event appended after the restart to be handled' });
     expect(calls.get('Poison')).toBe(poisonCalls);
     expect(await handledTypes()).toEqual(['Before', 'After', 'Flaky', 'Last', 'AfterRestart']);
+  });
+
+  it('replays a parked event on request: a failure keeps it parked, a success forgets it', async () => {
+    const processor = processors[processors.length - 1]!;
+    const [parked] = await listParkedEvents(dataSource.manager);
+    expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'failed', errorClass: 'RangeError' });
+    expect(await listParkedEvents(dataSource.manager)).toEqual([expect.objectContaining({ eventType: 'Poison', attempts: 4 })]);
+
+    poisonCured = true; // the fix is deployed
+    expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'replayed' });
+    expect(await listParkedEvents(dataSource.manager)).toEqual([]);
+    expect(await handledTypes()).toContain('Poison');
+    expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'not-parked' });
   });
 });

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent, Subscription } from '@carecircle/platform/event-store';
 import { isTransientInfrastructureError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
-import { parkEvent } from './parked-events';
+import { findParkedEvent, forgetParkedEvent, parkEvent, recordFailedReplay } from './parked-events';
 
 export interface EventProcessorLogger {
   warn(fields: object, message: string): void;
@@ -11,7 +11,7 @@ export interface EventProcessorLogger {
 export interface EventProcessorOptions {
   /** Names the processor in logs and parked rows. */
   name: string;
-  store: Pick<EventStore, 'subscribeToAll'>;
+  store: Pick<EventStore, 'subscribeToAll' | 'readAll'>;
   dataSource: DataSource;
   /** Where to resume: the last position the processor has fully handled. */
   readCheckpoint(): Promise<bigint | undefined>;
@@ -19,6 +19,11 @@ export interface EventProcessorOptions {
   handle(event: RecordedEvent): Promise<void>;
   /** Moves the checkpoint past a parked event, in the transaction that parks it. */
   skip(tx: EntityManager, position: bigint): Promise<void>;
+  /**
+   * Handles a parked event once more, on an operator's request, after later events were handled: it
+   * must not depend on the checkpoint. Default `handle`.
+   */
+  replay?(event: RecordedEvent): Promise<void>;
   logger: EventProcessorLogger;
   /** Tries of one event before it is parked. Default 5. */
   maxAttempts?: number;
@@ -27,6 +32,8 @@ export interface EventProcessorOptions {
   clock?: () => Date;
   random?: () => number;
 }
+
+export type ReplayOutcome = { outcome: 'replayed' } | { outcome: 'failed'; errorClass: string } | { outcome: 'not-parked' };
 
 export interface EventProcessorStatus {
   running: boolean;
@@ -72,8 +79,29 @@ export class EventProcessor {
     this.state.running = false;
   }
 
+  get name(): string {
+    return this.options.name;
+  }
+
   status(): EventProcessorStatus {
     return { ...this.state };
+  }
+
+  /** An operator's replay of one parked event: handled once, then forgotten; a failure stays parked. */
+  async replayParked(position: bigint): Promise<ReplayOutcome> {
+    const { name, dataSource, store } = this.options;
+    const parked = await findParkedEvent(dataSource.manager, name, position);
+    if (!parked) return { outcome: 'not-parked' };
+    const [event] = await store.readAll({ after: position - 1n, maxCount: 1 });
+    if (event?.globalPosition !== position) return { outcome: 'failed', errorClass: 'EventNotFound' };
+    try {
+      await (this.options.replay ?? this.options.handle)(event);
+    } catch (error) {
+      await recordFailedReplay(dataSource.manager, name, position, errorClass(error));
+      return { outcome: 'failed', errorClass: errorClass(error) };
+    }
+    await forgetParkedEvent(dataSource.manager, name, position);
+    return { outcome: 'replayed' };
   }
 
   private async subscribe(): Promise<void> {
