@@ -5,6 +5,7 @@ import { readKafkaSecuritySettings } from '../config/kafka-security-env';
 import { IN_PRODUCTION, productionMode } from '../config/production-mode';
 import { commonServiceEnv, readServiceEnv, ServiceEnvError } from '../config/service-env';
 import { readEventSourcedServiceEnv } from '../wiring/wiring-env';
+import { armShutdownDeadline, DEFAULT_SHUTDOWN_DEADLINE_MS } from './shutdown-deadline';
 import { bootstrapService, type BootstrapServiceOptions } from './bootstrap-service';
 
 export interface RunServiceOptions extends Omit<BootstrapServiceOptions, 'port'> {
@@ -25,6 +26,10 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     const logger = options.logger ?? createLogger(options.name);
     for (const warning of warnings) logger.warn(warning);
     await bootstrapService({ ...options, logger, port, jsonMaxDepth: options.jsonMaxDepth ?? jsonMaxDepth });
+    armShutdownDeadline(DEFAULT_SHUTDOWN_DEADLINE_MS, () => {
+      logger.error({ deadlineMs: DEFAULT_SHUTDOWN_DEADLINE_MS }, 'graceful shutdown overran its deadline; exiting');
+      process.exit(1);
+    });
   } catch (error) {
     exitOnStartupFailure(options.name, error);
   }
