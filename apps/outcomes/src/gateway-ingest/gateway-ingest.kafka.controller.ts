@@ -43,6 +43,9 @@ export class GatewayIngestKafkaController {
         'CarePlanUpdated',
         'EncounterRecorded',
         'CaregiverLinked',
+        // Birth dates and risk flags are clinician-liaison's (age and distress rules).
+        'PatientRecorded',
+        'FlagRecorded',
       ],
     });
   }

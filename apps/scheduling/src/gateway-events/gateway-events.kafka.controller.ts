@@ -39,6 +39,9 @@ export class GatewayEventsKafkaController {
         'CarePlanUpdated',
         'EncounterRecorded',
         'CaregiverLinked',
+        // Birth dates and risk flags are clinician-liaison's (age and distress rules).
+        'PatientRecorded',
+        'FlagRecorded',
       ],
     });
   }
