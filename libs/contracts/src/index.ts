@@ -7,3 +7,4 @@ export * from './outcomes';
 export * from './gateway';
 export * from './fixtures';
 export * from './fhir-codes';
+export * from './fhir-resources';

@@ -26,7 +26,15 @@ describe('push delivery: FHIR resources and signed webhooks', () => {
     const resources = alertFhirResources(alert);
     expect(resources.map((r) => r.resourceType)).toEqual(['Communication', 'DetectedIssue']);
     for (const resource of resources) expect(() => validateResource(resource)).not.toThrow();
-    expect(resources[0]).toMatchObject({ priority: 'urgent', subject: { reference: 'Patient/mbr_synthetic_0001' }, recipient: [{ reference: 'Practitioner/clin_fac_01' }] });
+    // The pseudonymous member and clinician as logical references: there is no Patient/mbr_… on any FHIR server.
+    expect(resources[0]).toMatchObject({
+      status: 'in-progress',
+      priority: 'urgent',
+      subject: { type: 'Patient', identifier: { system: 'https://carecircle.example/fhir/NamingSystem/member-id', value: 'mbr_synthetic_0001' } },
+      recipient: [{ type: 'Practitioner', identifier: { system: 'https://carecircle.example/fhir/NamingSystem/clinician-id', value: 'clin_fac_01' } }],
+      payload: [{ contentString: alert.summary }, { contentString: alert.detail }],
+    });
+    expect(resources[1]).toMatchObject({ status: 'preliminary', detail: alert.detail });
   });
 
   it('maps any other alert to a Communication only, and omits the recipient when no one holds the role', () => {

@@ -1,6 +1,16 @@
-import { alertToCommunication, alertToDetectedIssue, alertToEvaluationTask, alertToFlag, alertToTask, foldAlerts } from './alert-resources';
-import { FhirReadSystems } from './fhir-read-references';
+import * as outbound from '@carecircle/contracts';
+import { OutboundFhirSystems, type AlertView, type OutboundContext } from '@carecircle/contracts';
+import { foldAlerts, type FoldedAlert } from './alert-resources';
+import { outboundContextOf, type PatientIds } from './fhir-read-references';
 import { expectValidFhir, stored } from './fhir-read.fixtures';
+
+/** The shared mappers as the gateway calls them: the member named through the identity vault, the version from the events. */
+const asGatewayReads = <R>(map: (alert: AlertView, context: OutboundContext) => R) => (alert: FoldedAlert, patientIds: PatientIds) => map(alert, outboundContextOf(alert, patientIds));
+const alertToCommunication = asGatewayReads((alert, context) => outbound.alertToCommunication(alert, context));
+const alertToDetectedIssue = asGatewayReads((alert, context) => outbound.alertToDetectedIssue(alert, context));
+const alertToFlag = asGatewayReads(outbound.alertToFlag);
+const alertToTask = asGatewayReads(outbound.alertToTask);
+const alertToEvaluationTask = asGatewayReads(outbound.alertToEvaluationTask);
 
 const known = new Map([['mbr_synthetic_0001', 'ehr-patient-42']]);
 const unknown = new Map<string, string>();
@@ -26,7 +36,7 @@ describe('coordination alerts as FHIR', () => {
       status: 'in-progress',
       priority: 'stat',
       subject: { reference: 'Patient/ehr-patient-42' },
-      recipient: [{ identifier: { system: FhirReadSystems.clinician, value: 'clin_synthetic_psy_01' } }],
+      recipient: [{ identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } }],
       sent: '2026-03-10T09:00:00.000Z',
     });
     expect(communication.received).toBeUndefined();
@@ -45,7 +55,7 @@ describe('coordination alerts as FHIR', () => {
 
   it('names a member without a known EHR identity by the pseudonymous member id, saying so, and never the member id beside an EHR id', () => {
     const alert = alertOf();
-    expect(alertToCommunication(alert, unknown).subject).toEqual({ type: 'Patient', identifier: { system: FhirReadSystems.member, value: 'mbr_synthetic_0001' } });
+    expect(alertToCommunication(alert, unknown).subject).toEqual({ type: 'Patient', identifier: { system: OutboundFhirSystems.member, value: 'mbr_synthetic_0001' } });
     for (const resource of [alertToCommunication(alert, known), alertToDetectedIssue(alert, known), alertToFlag(alert, known), alertToTask(alert, known)]) {
       expect(JSON.stringify(resource)).not.toContain('mbr_synthetic_0001');
     }
@@ -66,7 +76,7 @@ describe('coordination alerts as FHIR', () => {
     expectValidFhir(issue);
     expect(issue.status).toBe('final');
     expect(issue.mitigation).toEqual([
-      { action: { coding: [{ system: FhirReadSystems.alertStep, code: 'overridden', display: 'overridden' }] }, date: '2026-03-10T09:10:00.000Z', author: { type: 'Practitioner', identifier: { system: FhirReadSystems.clinician, value: 'clin_synthetic_psy_01' } } },
+      { action: { coding: [{ system: OutboundFhirSystems.alertStep, code: 'overridden', display: 'overridden' }] }, date: '2026-03-10T09:10:00.000Z', author: { type: 'Practitioner', identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } } },
     ]);
     expect(alertToCommunication(alert, known)).toMatchObject({ status: 'completed', received: '2026-03-10T09:10:00.000Z', meta: { versionId: '2' } });
     expect(alertToTask(alert, known)).toMatchObject({ status: 'completed', businessStatus: { text: 'overridden' }, executionPeriod: { end: '2026-03-10T09:10:00.000Z' } });
@@ -113,9 +123,9 @@ describe('coordination alerts as FHIR', () => {
         status: 'requested',
         intent: 'order',
         priority: 'stat',
-        code: { coding: expect.arrayContaining([{ system: FhirReadSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' }]) },
+        code: { coding: expect.arrayContaining([{ system: OutboundFhirSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' }]) },
         for: { reference: 'Patient/ehr-patient-42' },
-        owner: { identifier: { system: FhirReadSystems.clinician, value: 'clin_synthetic_psy_01' } },
+        owner: { identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } },
         focus: { reference: 'Communication/5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01' },
         restriction: { period: { start: '2026-03-10T09:00:00.000Z', end: '2026-03-10T23:59:59Z' } },
       });

@@ -1,24 +1,6 @@
-import type { Meta, Patient, Practitioner, Reference } from '@medplum/fhirtypes';
-import { CareCircleFhirSystems } from '@carecircle/contracts';
+import type { Meta, Patient, Reference } from '@medplum/fhirtypes';
+import { memberReference, type OutboundContext } from '@carecircle/contracts';
 import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
-
-/**
- * Naming and code systems of outbound resources: the ones outcomes and clinician-liaison write too
- * (member, measure, instrument, alert, rule; from the contracts), and those only the read side needs.
- */
-export const FhirReadSystems = {
-  ...CareCircleFhirSystems,
-  clinician: 'https://carecircle.example/fhir/NamingSystem/clinician-id',
-  facilitator: 'https://carecircle.example/fhir/NamingSystem/facilitator-id',
-  staff: 'https://carecircle.example/fhir/NamingSystem/staff-id',
-  group: 'https://carecircle.example/fhir/NamingSystem/group-id',
-  session: 'https://carecircle.example/fhir/NamingSystem/session-id',
-  location: 'https://carecircle.example/fhir/NamingSystem/location-id',
-  alertStep: 'https://carecircle.example/fhir/CodeSystem/alert-step',
-  taskCode: 'https://carecircle.example/fhir/CodeSystem/task-code',
-  groupCharacteristic: 'https://carecircle.example/fhir/CodeSystem/group-characteristic',
-  sessionCancellation: 'https://carecircle.example/fhir/CodeSystem/session-cancellation-reason',
-} as const;
 
 /** One stored integration event as the read side sees it: the envelope, where it stands and when it was received. */
 export type StoredEvent = TimelineSourceEvent & {
@@ -38,13 +20,7 @@ export type PatientIds = ReadonlyMap<string, string>;
  */
 export function patientReference(memberId: string, patientIds: PatientIds): Reference<Patient> {
   const ehrId = patientIds.get(memberId);
-  return ehrId ? { reference: `Patient/${ehrId}`, type: 'Patient' } : { type: 'Patient', identifier: { system: FhirReadSystems.member, value: memberId } };
-}
-
-/** A clinician, facilitator or other staff member by pseudonymous id: a logical reference (no Practitioner is served here). */
-export function staffReference(staffId: string): Reference<Practitioner> {
-  const system = staffId.startsWith('clin_') ? FhirReadSystems.clinician : staffId.startsWith('fac_') ? FhirReadSystems.facilitator : FhirReadSystems.staff;
-  return { type: 'Practitioner', identifier: { system, value: staffId } };
+  return ehrId ? { reference: `Patient/${ehrId}`, type: 'Patient' } : memberReference(memberId);
 }
 
 /**
@@ -62,5 +38,11 @@ export function metaOf(events: readonly StoredEvent[]): Meta {
  */
 export const fhirIdOf = (internalId: string) => internalId.replace(/_/g, '.');
 export const internalIdOf = (fhirId: string) => fhirId.replace(/\./g, '_');
+
+/** How the gateway names the member (the EHR's Patient where it holds the identity) and the version it knows. */
+export const outboundContextOf = (subject: { memberId: string; events: readonly StoredEvent[] }, patientIds: PatientIds): OutboundContext => ({
+  patient: patientReference(subject.memberId, patientIds),
+  meta: metaOf(subject.events),
+});
 
 export const payloadOf = <Payload>(event: StoredEvent) => event.payload as Payload;

@@ -1,6 +1,7 @@
 import type { Appointment, AppointmentParticipant, Group, GroupCharacteristic } from '@medplum/fhirtypes';
 import type { EventOf, GroupChanged, GroupClosed, GroupFormed, MemberEnrolled, MemberWithdrew, SessionCancelled, SessionScheduled } from '@carecircle/contracts';
-import { fhirIdOf, FhirReadSystems, metaOf, payloadOf, staffReference, type StoredEvent } from './fhir-read-references';
+import { OutboundFhirSystems, staffReference } from '@carecircle/contracts';
+import { fhirIdOf, metaOf, payloadOf, type StoredEvent } from './fhir-read-references';
 
 /** Events about the group itself (subject `grp_…`). */
 export const GROUP_EVENT_TYPES = ['GroupFormed', 'GroupChanged', 'GroupClosed'] as const;
@@ -28,8 +29,8 @@ export function groupDescription(groupId: string, events: readonly StoredEvent[]
 }
 
 const characteristic = (code: string, value: string): GroupCharacteristic => ({
-  code: { coding: [{ system: FhirReadSystems.groupCharacteristic, code }] },
-  valueCodeableConcept: { coding: [{ system: FhirReadSystems.groupCharacteristic, code: value }], text: value.replace(/-/g, ' ') },
+  code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code }] },
+  valueCodeableConcept: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: value }], text: value.replace(/-/g, ' ') },
   exclude: false,
 });
 
@@ -51,7 +52,7 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
   }
   const closedAt = closedEvent ? payloadOf<Closed>(closedEvent).closedAt : undefined;
   const member = [...members.entries()].map(([memberId, period]) => ({
-    entity: { type: 'Patient' as const, identifier: { system: FhirReadSystems.member, value: memberId } },
+    entity: { type: 'Patient' as const, identifier: { system: OutboundFhirSystems.member, value: memberId } },
     period: { ...(period.start ? { start: period.start } : {}), ...((period.end ?? closedAt) ? { end: period.end ?? closedAt } : {}) },
     inactive: period.end !== undefined || closedAt !== undefined,
   }));
@@ -59,11 +60,11 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
     resourceType: 'Group',
     id: fhirIdOf(groupId),
     meta: metaOf([...described.events, ...membershipEvents]),
-    identifier: [{ system: FhirReadSystems.group, value: groupId }],
+    identifier: [{ system: OutboundFhirSystems.group, value: groupId }],
     active: !closedEvent,
     type: 'person',
     actual: true,
-    code: { coding: [{ system: FhirReadSystems.groupCharacteristic, code: description.groupType }], text: `Support group: ${description.groupType.replace(/-/g, ' ')}` },
+    code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: description.groupType }], text: `Support group: ${description.groupType.replace(/-/g, ' ')}` },
     quantity: member.filter((entry) => !entry.inactive).length,
     characteristic: [
       ...(description.condition ? [characteristic('condition', description.condition)] : []),
@@ -72,7 +73,7 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
       characteristic('openness', description.openness),
       characteristic('cadence', description.cadence),
       {
-        code: { coding: [{ system: FhirReadSystems.groupCharacteristic, code: 'age' }] },
+        code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: 'age' }] },
         valueRange: { low: { value: description.ageBand.min, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' }, high: { value: description.ageBand.max, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' } },
         exclude: false,
       },
@@ -104,16 +105,16 @@ export function sessionToAppointment(sessionId: string, events: readonly StoredE
   const participant: AppointmentParticipant[] = group
     ? [
         ...group.description.facilitatorIds.map((id) => ({ type: [performer], actor: staffReference(id), required: 'required' as const, status: 'accepted' as const })),
-        ...(group.description.locationId ? [{ actor: { type: 'Location' as const, identifier: { system: FhirReadSystems.location, value: group.description.locationId } }, status: 'accepted' as const }] : []),
+        ...(group.description.locationId ? [{ actor: { type: 'Location' as const, identifier: { system: OutboundFhirSystems.location, value: group.description.locationId } }, status: 'accepted' as const }] : []),
       ]
     : [{ type: [performer], status: 'needs-action' }];
   return {
     resourceType: 'Appointment',
     id: fhirIdOf(sessionId),
     meta: metaOf([...own, ...(group?.events ?? [])]),
-    identifier: [{ system: FhirReadSystems.session, value: sessionId }],
+    identifier: [{ system: OutboundFhirSystems.session, value: sessionId }],
     status: cancelled ? 'cancelled' : 'booked',
-    ...(cancelled ? { cancelationReason: { coding: [{ system: FhirReadSystems.sessionCancellation, code: payloadOf<Cancelled>(cancelled).reason }] } } : {}),
+    ...(cancelled ? { cancelationReason: { coding: [{ system: OutboundFhirSystems.sessionCancellation, code: payloadOf<Cancelled>(cancelled).reason }] } } : {}),
     serviceType: [{ text: 'Psychosocial support group session' }],
     description: `Session ${session.sequence} of the group's course`,
     start: session.startsAt,

@@ -1,4 +1,5 @@
-import { FhirReadSystems, internalIdOf } from './fhir-read-references';
+import { OutboundFhirSystems } from '@carecircle/contracts';
+import { internalIdOf } from './fhir-read-references';
 import { expectValidFhir, stored } from './fhir-read.fixtures';
 import { groupToFhir, sessionIdsOf, sessionToAppointment } from './group-resources';
 
@@ -15,13 +16,13 @@ describe('support groups as FHIR Groups', () => {
     expect(group).toMatchObject({
       id: 'grp.cancer.tuesday',
       meta: { versionId: '4', lastUpdated: otherEnrolled.receivedAt },
-      identifier: [{ system: FhirReadSystems.group, value: GROUP }],
+      identifier: [{ system: OutboundFhirSystems.group, value: GROUP }],
       active: true,
       type: 'person',
       actual: true,
       quantity: 2,
       member: [
-        { entity: { type: 'Patient', identifier: { system: FhirReadSystems.member, value: 'mbr_synthetic_0001' } }, period: { start: '2026-03-09T10:00:00.000Z' }, inactive: false },
+        { entity: { type: 'Patient', identifier: { system: OutboundFhirSystems.member, value: 'mbr_synthetic_0001' } }, period: { start: '2026-03-09T10:00:00.000Z' }, inactive: false },
         { entity: { identifier: { value: 'mbr_synthetic_0002' } }, inactive: false },
       ],
     });
@@ -58,8 +59,8 @@ describe('group sessions as FHIR Appointments', () => {
       minutesDuration: 90,
       supportingInformation: [{ reference: 'Group/grp.cancer.tuesday' }],
       participant: [
-        { actor: { type: 'Practitioner', identifier: { system: FhirReadSystems.facilitator, value: 'fac_synthetic_sw_01' } }, status: 'accepted' },
-        { actor: { type: 'Location', identifier: { system: FhirReadSystems.location, value: 'loc_oncology_day_clinic_room_2' } }, status: 'accepted' },
+        { actor: { type: 'Practitioner', identifier: { system: OutboundFhirSystems.facilitator, value: 'fac_synthetic_sw_01' } }, status: 'accepted' },
+        { actor: { type: 'Location', identifier: { system: OutboundFhirSystems.location, value: 'loc_oncology_day_clinic_room_2' } }, status: 'accepted' },
       ],
     });
     expect(JSON.stringify(appointment)).not.toContain('mbr_');
@@ -71,7 +72,7 @@ describe('group sessions as FHIR Appointments', () => {
     expect(sessionToAppointment('grp_cancer_tuesday-s02', events)?.participant.map((p) => p.actor?.identifier?.value)).toEqual(['fac_synthetic_sw_01', 'fac_synthetic_sw_02', 'loc_oncology_day_clinic_room_2']);
     const cancelled = sessionToAppointment('grp_cancer_tuesday-s02', [...events, stored('SessionCancelled', 5)]);
     expectValidFhir(cancelled);
-    expect(cancelled).toMatchObject({ status: 'cancelled', cancelationReason: { coding: [{ system: FhirReadSystems.sessionCancellation, code: 'holiday' }] } });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelationReason: { coding: [{ system: OutboundFhirSystems.sessionCancellation, code: 'holiday' }] } });
   });
 
   it('before the group is described the session still reads, with an unnamed performer who has yet to accept', () => {

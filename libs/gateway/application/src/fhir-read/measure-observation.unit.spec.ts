@@ -1,11 +1,12 @@
-import { FhirReadSystems } from './fhir-read-references';
+import { measureToObservation, OutboundFhirSystems } from '@carecircle/contracts';
+import { outboundContextOf } from './fhir-read-references';
 import { expectValidFhir, stored } from './fhir-read.fixtures';
-import { foldMeasures, measureToObservation } from './measure-observation';
+import { foldMeasures } from './measure-observation';
 
 const known = new Map([['mbr_synthetic_0001', 'ehr-patient-42']]);
 const recorded = stored('MeasureRecorded', 1);
 const corrected = stored('MeasureCorrected', 2);
-const observationsOf = (events = [recorded]) => foldMeasures(events).map((measure) => measureToObservation(measure, known));
+const observationsOf = (events = [recorded]) => foldMeasures(events).map((measure) => measureToObservation(measure, outboundContextOf(measure, known)));
 
 describe('scores as FHIR Observations', () => {
   it('a PHQ-9 total is a final survey Observation with its LOINC code, band, item 9 and who gave it', () => {
@@ -19,7 +20,7 @@ describe('scores as FHIR Observations', () => {
       code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
       subject: { reference: 'Patient/ehr-patient-42' },
       effectiveDateTime: '2026-03-09T10:00:00.000Z',
-      performer: [{ identifier: { system: FhirReadSystems.clinician, value: 'clin_synthetic_psy_01' } }],
+      performer: [{ identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } }],
       valueQuantity: { value: 14, system: 'http://unitsofmeasure.org', code: '{score}' },
       component: [{ code: { coding: [{ code: '44260-8' }] }, valueInteger: 0 }],
     });
@@ -36,8 +37,8 @@ describe('scores as FHIR Observations', () => {
       status: 'corrected',
       valueQuantity: { value: 15 },
       identifier: [
-        { system: FhirReadSystems.measure, value: 'c1f0a9e2-4b7d-4c11-9e0a-6b2d3f4a5e10' },
-        { system: FhirReadSystems.measure, value: 'd2a1b0f3-5c8e-4d22-8f1b-7c3e4a5b6f21' },
+        { system: OutboundFhirSystems.measure, value: 'c1f0a9e2-4b7d-4c11-9e0a-6b2d3f4a5e10' },
+        { system: OutboundFhirSystems.measure, value: 'd2a1b0f3-5c8e-4d22-8f1b-7c3e4a5b6f21' },
       ],
     });
     expect(observations[0]?.interpretation?.[0]?.text).toBe('moderately severe');
@@ -58,7 +59,7 @@ describe('scores as FHIR Observations', () => {
     const observations = observationsOf([gad7, pcl5, mme]);
     for (const observation of observations) expectValidFhir(observation);
     expect(observations.map((observation) => observation.code.coding?.[0]?.code)).toEqual(['70274-6', 'pcl-5-total', 'opioid-mme-per-day']);
-    expect(observations[1]?.code.coding?.[0]?.system).toBe(FhirReadSystems.instrument);
+    expect(observations[1]?.code.coding?.[0]?.system).toBe(OutboundFhirSystems.instrument);
     expect(observations[2]?.valueQuantity).toMatchObject({ value: 60, unit: 'MME/d' });
     expect(observations.every((observation) => observation.component === undefined)).toBe(true);
   });

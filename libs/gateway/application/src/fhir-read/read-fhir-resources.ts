@@ -1,9 +1,19 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { ALERT_EVENT_TYPES, alertToCommunication, alertToDetectedIssue, alertToEvaluationTask, alertToFlag, alertToTask, EVALUATION_TASK_SUFFIX, foldAlerts, type FoldedAlert } from './alert-resources';
-import { internalIdOf, type PatientIds, type StoredEvent } from './fhir-read-references';
+import {
+  alertToCommunication,
+  alertToDetectedIssue,
+  alertToEvaluationTask,
+  alertToFlag,
+  alertToTask,
+  EVALUATION_TASK_SUFFIX,
+  measureToObservation,
+  type OutboundContext,
+} from '@carecircle/contracts';
+import { ALERT_EVENT_TYPES, foldAlerts, type FoldedAlert } from './alert-resources';
+import { internalIdOf, outboundContextOf, type PatientIds, type StoredEvent } from './fhir-read-references';
 import type { ReadableResourceType } from './fhir-search';
 import { GROUP_EVENT_TYPES, groupIdsOfMember, groupToFhir, MEMBERSHIP_EVENT_TYPES, SESSION_EVENT_TYPES, sessionIdsOf, sessionToAppointment } from './group-resources';
-import { foldMeasures, MEASURE_EVENT_TYPES, measureToObservation } from './measure-observation';
+import { foldMeasures, MEASURE_EVENT_TYPES } from './measure-observation';
 
 /** The payload fields the read side looks events up by (each has an index). */
 export type PayloadKey = 'alertId' | 'measureId' | 'groupId' | 'sessionId';
@@ -28,13 +38,13 @@ export interface FhirReadResult {
   memberIds: string[];
 }
 
-type AlertMapper = (alert: FoldedAlert, patientIds: PatientIds) => (Resource | undefined)[];
+type AlertMapper = (alert: FoldedAlert, context: OutboundContext) => (Resource | undefined)[];
 const ALERT_MAPPERS: Partial<Record<ReadableResourceType, AlertMapper>> = {
-  Communication: (alert, ids) => [alertToCommunication(alert, ids)],
-  DetectedIssue: (alert, ids) => [alertToDetectedIssue(alert, ids)],
-  Flag: (alert, ids) => [alertToFlag(alert, ids)],
+  Communication: (alert, context) => [alertToCommunication(alert, context)],
+  DetectedIssue: (alert, context) => [alertToDetectedIssue(alert, context)],
+  Flag: (alert, context) => [alertToFlag(alert, context)],
   // Every alert asks to be acknowledged; a suicidal-ideation alert also orders the same-day evaluation.
-  Task: (alert, ids) => [alertToTask(alert, ids), alertToEvaluationTask(alert, ids)],
+  Task: (alert, context) => [alertToTask(alert, context), alertToEvaluationTask(alert, context)],
 };
 
 /** The alert a resource id belongs to: the evaluation Task's id is its alert's id with a suffix. */
@@ -55,14 +65,14 @@ export function fhirReader(ports: FhirReadPorts) {
     const alerts = foldAlerts(alertEvents);
     const patientIds = await ports.patientIds(unique(alerts.map((alert) => alert.memberId)));
     const map = ALERT_MAPPERS[type] as AlertMapper;
-    const mapped = alerts.flatMap((alert) => map(alert, patientIds).flatMap((resource) => (resource && (onlyId === undefined || resource.id === onlyId) ? [{ resource, memberId: alert.memberId }] : [])));
+    const mapped = alerts.flatMap((alert) => map(alert, outboundContextOf(alert, patientIds)).flatMap((resource) => (resource && (onlyId === undefined || resource.id === onlyId) ? [{ resource, memberId: alert.memberId }] : [])));
     return { resources: mapped.map((entry) => entry.resource), memberIds: unique(mapped.map((entry) => entry.memberId)) };
   }
 
   async function observations(measureEvents: StoredEvent[], onlyId?: string): Promise<FhirReadResult> {
     const measures = foldMeasures(measureEvents).filter((measure) => onlyId === undefined || measure.rootMeasureId === onlyId);
     const patientIds = await ports.patientIds(unique(measures.map((measure) => measure.memberId)));
-    return { resources: measures.map((measure) => measureToObservation(measure, patientIds)), memberIds: unique(measures.map((measure) => measure.memberId)) };
+    return { resources: measures.map((measure) => measureToObservation(measure, outboundContextOf(measure, patientIds))), memberIds: unique(measures.map((measure) => measure.memberId)) };
   }
 
   async function groups(groupIds: readonly string[]): Promise<FhirReadResult> {

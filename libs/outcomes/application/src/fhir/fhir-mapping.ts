@@ -1,14 +1,10 @@
-import type { Observation, QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
-import { CareCircleFhirSystems, INSTRUMENT_TOTAL_CODES, LOINC, PHQ9_ITEM9_CODING } from '@carecircle/contracts';
+import type { QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
+import { CareCircleFhirSystems, LOINC } from '@carecircle/contracts';
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
-import type { MeasureFacts } from '@carecircle/outcomes/domain';
 
 export { LOINC };
-/** Local code system for instruments whose LOINC codes were not verified here. */
-export const CARECIRCLE_INSTRUMENT_SYSTEM = CareCircleFhirSystems.instrument;
 /** Pseudonymous member ids; the gateway alone maps them to EHR Patients. */
 export const CARECIRCLE_MEMBER_SYSTEM = CareCircleFhirSystems.member;
-export const MEASURE_ID_SYSTEM = CareCircleFhirSystems.measure;
 
 /**
  * PHQ-9 items by LOINC code, in order (item 9, 44260-8, is the self-harm question), with the linkIds
@@ -29,26 +25,6 @@ const PHQ9_ITEMS: readonly { loinc: string; linkId?: string }[] = [
 const LL358_3: Record<string, number> = { 'LA6568-5': 0, 'LA6569-3': 1, 'LA6570-1': 2, 'LA6571-9': 3 };
 
 export const PHQ9_QUESTIONNAIRE = 'http://loinc.org/q/44249-1';
-
-/** A measure as a FHIR Observation (category survey), subject the pseudonymous member id. */
-export function measureToObservation(memberId: string, facts: Omit<MeasureFacts, 'memberId' | 'input'>): Observation {
-  const code = INSTRUMENT_TOTAL_CODES[facts.instrument];
-  return {
-    resourceType: 'Observation',
-    identifier: [{ system: MEASURE_ID_SYSTEM, value: facts.measureId }],
-    status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] }],
-    code: { coding: [code], text: code.display },
-    subject: { identifier: { system: CARECIRCLE_MEMBER_SYSTEM, value: memberId } },
-    effectiveDateTime: facts.administeredAt,
-    performer: [{ identifier: { value: facts.administeredBy } }],
-    valueQuantity: facts.instrument === 'opioid-mme' ? { value: facts.total, unit: 'MME/d' } : { value: facts.total, system: 'http://unitsofmeasure.org', code: '{score}' },
-    interpretation: [{ coding: [{ system: CARECIRCLE_INSTRUMENT_SYSTEM, code: `band-${facts.band}` }], text: facts.band }],
-    ...(facts.instrument === 'phq-9' && facts.item9 !== null
-      ? { component: [{ code: { coding: [PHQ9_ITEM9_CODING] }, valueInteger: facts.item9 }] }
-      : {}),
-  };
-}
 
 /** A PHQ-9 given as item answers, as a QuestionnaireResponse (linkIds of the official Questionnaire, item 9 ThoughtsOfSelfHarm). */
 export function phq9AnswersToQuestionnaireResponse(memberId: string, answers: readonly number[], authored: string): QuestionnaireResponse {
