@@ -60,8 +60,14 @@ function unmatchedPath(url: string): string {
   return rest.length > 0 ? `/${first}/…` : `/${first}`;
 }
 
-function levelForStatus(statusCode: number, error?: Error): Level {
+/**
+ * 5xx is ours to fix; other 4xx are worth an operator's look (bad input, refused tokens, throttling). A 404
+ * is an ordinary answer ("not there yet" while a projection catches up; every client polls for that), so a
+ * normal start prints no warnings; refusals are audited in any case.
+ */
+export function levelForStatus(statusCode: number, error?: Error): Level {
   if (error || statusCode >= 500) return 'error';
+  if (statusCode === 404) return 'info';
   if (statusCode >= 400) return 'warn';
   return 'info';
 }
