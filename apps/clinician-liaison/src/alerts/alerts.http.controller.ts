@@ -6,7 +6,7 @@ import { acknowledgeAlert, resolveAlert, type LiaisonDeps, type RequestContext }
 import { findAlert, findClinicianAlerts, findMemberAlerts, type AlertView } from '@carecircle/clinician-liaison/read-models';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, accessViewOf, CommandContext, unwrapOutcome as unwrap, type RequestWithAccess } from '@carecircle/platform/service-kit';
+import { Access, accessViewOf, CommandContext, unwrapOutcome as unwrap, type RequestWithAccess, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { ClinicianId } from '../clinician-id.decorator';
 import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto } from './alerts.request.dto';
 
@@ -18,6 +18,7 @@ import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto 
 const isFacilitatorCopy = (alert: Pick<AlertView, 'recipientRole'>) => alert.recipientRole === 'facilitator';
 
 @ApiTags('alerts')
+@ApiServiceErrors()
 @Controller('api/liaison')
 export class AlertsHttpController {
   private readonly acknowledge: ReturnType<typeof acknowledgeAlert>;

@@ -5,10 +5,11 @@ import type { CareTeamRole } from '@carecircle/clinician-liaison/domain';
 import { ClinicianId } from '../clinician-id.decorator';
 import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { AssignCareTeamMemberRequestDto, OpenEmergencyAccessRequestDto, RecordMemberProfileRequestDto } from './care-team.request.dto';
 
 @ApiTags('care team')
+@ApiServiceErrors()
 @Controller('api/liaison/members/:memberId')
 export class CareTeamHttpController {
   private readonly run: ReturnType<typeof coordinate>;

@@ -18,7 +18,7 @@ import {
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access, Public } from '@carecircle/platform/service-kit';
+import { Access, Public, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { LIAISON_DEPS } from '../liaison.deps';
 
 const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
@@ -32,6 +32,7 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 
 /** CDS Hooks 2.0: pull-only decision support for the EHR. Invoking a service changes nothing; only feedback is recorded. */
 @ApiTags('cds-hooks')
+@ApiServiceErrors()
 @Controller('cds-services')
 export class CdsHooksHttpController {
   constructor(@Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {}

@@ -5,10 +5,11 @@ import type { EntityManager } from 'typeorm';
 import type { Bundle } from '@medplum/fhirtypes';
 import { alertFhirResources } from '@carecircle/clinician-liaison/application';
 import { findDeliveries, findMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { MemberIdPipe } from '../member-id.pipe';
 
 @ApiTags('push delivery')
+@ApiServiceErrors()
 @Controller('api/liaison')
 export class CommunicationsHttpController {
   constructor(@InjectEntityManager() private readonly em: EntityManager) {}

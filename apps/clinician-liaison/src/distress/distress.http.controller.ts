@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
-import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { ClinicianId } from '../clinician-id.decorator';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe } from '../member-id.pipe';
@@ -12,6 +12,7 @@ import { ReportDistressRequestDto } from './distress.request.dto';
  * the acute-distress rule alerts the attending psychiatrist (critical), once per report id.
  */
 @ApiTags('distress reports')
+@ApiServiceErrors()
 @Controller('api/liaison/members/:memberId')
 export class DistressHttpController {
   private readonly run: ReturnType<typeof coordinate>;

@@ -4,10 +4,11 @@ import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/c
 import { classifyMedication } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { ChangeDoseRequestDto, StartMedicationRequestDto, StartPlanRequestDto } from './treatments.request.dto';
 
 @ApiTags('treatments')
+@ApiServiceErrors()
 @Controller('api/liaison/members/:memberId')
 export class TreatmentsHttpController {
   private readonly run: ReturnType<typeof coordinate>;

@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
 import type { ConsentKind } from '@carecircle/enrollment/domain';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { CONSENT_KINDS, RecordConsentRequestDto, WithdrawConsentRequestDto } from './consents.request.dto';
 
 @ApiTags('enrollment: consent')
+@ApiServiceErrors()
 @Controller('api/enrollment/referrals/:referralId/consents')
 export class ConsentsHttpController {
   private readonly record: ReturnType<typeof recordConsent>;
@@ -22,7 +23,7 @@ export class ConsentsHttpController {
   @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).' })
-  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  @ApiDomainError(404, 'Unknown referral.')
   async recordConsent(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: RecordConsentRequestDto, @CommandContext() context: RequestContext) {
     const { changed } = unwrap(await this.record({ referralId, ...body }, context));
     return { referralId, kind: body.kind, status: changed ? 'recorded' : 'already-recorded' };

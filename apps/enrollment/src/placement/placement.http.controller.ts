@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { acceptOffer, actOnGroupSeats, groupSeats, placeMember, type PlacementOutcome, type RequestContext } from '@carecircle/enrollment/application';
 import type { PlacementRedirect } from '@carecircle/enrollment/domain';
-import { Access, CommandContext, CurrentAccess, type RequestAccess } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, CurrentAccess, type RequestAccess, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { groupIdPipe, memberIdPipe } from './ids.pipe';
 import { JoinWaitlistRequestDto, PlaceMemberRequestDto, WithdrawMemberRequestDto } from './placement.request.dto';
 
 @ApiTags('enrollment: groups, seats and waitlist')
+@ApiServiceErrors()
 @Controller('api/enrollment/groups/:groupId')
 export class PlacementHttpController {
   private readonly place: ReturnType<typeof placeMember>;
@@ -31,9 +32,9 @@ export class PlacementHttpController {
       'Enrolled: the member holds a seat (or already did). Asked into a closed group that has started, the member goes to its next course, ' +
       'else another group that fits, else its waitlist for the next course: `placedIn` and `redirect` (kind, reason, in words) say where and why.',
   })
-  @ApiConflictResponse({ description: 'The group is full, or scheduling closed it and no other group fits.' })
-  @ApiUnprocessableEntityResponse({ description: 'Not screened, screening blocks placement, consent missing, or the group does not fit.' })
-  @ApiNotFoundResponse({ description: 'Unknown referral or group.' })
+  @ApiDomainError(409, 'The group is full, or scheduling closed it and no other group fits.')
+  @ApiDomainError(422, 'Not screened, screening blocks placement, consent missing, or the group does not fit.')
+  @ApiDomainError(404, 'Unknown referral or group.')
   async enrol(@Param('groupId', groupIdPipe) groupId: string, @Body() body: PlaceMemberRequestDto, @CommandContext() context: RequestContext) {
     const outcome = await this.place({ referralId: body.referralId, groupId, mode: 'enrol' }, context);
     const { changed } = unwrap(outcome);
@@ -54,8 +55,8 @@ export class PlacementHttpController {
   @Post('offers/:memberId/acceptance')
   @Access('placement.write', { member: 'memberId' })
   @HttpCode(202)
-  @ApiConflictResponse({ description: 'The offer has expired, or the member holds a seat in another group.' })
-  @ApiUnprocessableEntityResponse({ description: 'The member is no longer eligible (screening outcome, consent or a screening constraint), with the reason.' })
+  @ApiDomainError(409, 'The offer has expired, or the member holds a seat in another group.')
+  @ApiDomainError(422, 'The member is no longer eligible (screening outcome, consent or a screening constraint), with the reason.')
   async accept(@Param('groupId', groupIdPipe) groupId: string, @Param('memberId', memberIdPipe) memberId: string, @CommandContext() context: RequestContext) {
     const { changed } = unwrap(await this.acceptSeat({ groupId, memberId }, context));
     return { groupId, memberId, status: changed ? 'enrolled' : 'already-enrolled' };
@@ -81,7 +82,7 @@ export class PlacementHttpController {
   @Get()
   @Access('group.read', { group: 'groupId' })
   @ApiOkResponse({ description: 'Roster, waitlist in serving order, open offers and the seat history; counts only for callers who do not run the group.' })
-  @ApiNotFoundResponse({ description: 'Unknown group.' })
+  @ApiDomainError(404, 'Unknown group.')
   async get(@Param('groupId', groupIdPipe) groupId: string, @CurrentAccess() access: RequestAccess | undefined) {
     const seats = orThrow(await this.seats(groupId));
     if (seesWhoIsInTheGroup(access)) return seats;

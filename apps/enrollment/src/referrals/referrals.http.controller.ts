@@ -1,13 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { proposeGroups, receiveReferral, referralStatus, screenMember, type RequestContext } from '@carecircle/enrollment/application';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { ReferMemberRequestDto } from './refer-member.request.dto';
 import { ScreenMemberRequestDto } from './screening-facts.dto';
 
 @ApiTags('enrollment: referrals and screening')
+@ApiServiceErrors()
 @Controller('api/enrollment/referrals')
 export class ReferralsHttpController {
   private readonly receive: ReturnType<typeof receiveReferral>;
@@ -35,7 +36,7 @@ export class ReferralsHttpController {
   @Access('referral.screen', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Re-screened with new scores (can lift a hold).' })
-  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  @ApiDomainError(404, 'Unknown referral.')
   async rescreen(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: ScreenMemberRequestDto, @CommandContext() context: RequestContext) {
     const { changed } = unwrap(await this.screen({ referralId, facts: { ...body.facts } }, context));
     return { referralId, status: changed ? 'screened' : 'unchanged' };
@@ -44,7 +45,7 @@ export class ReferralsHttpController {
   @Get(':referralId')
   @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOkResponse({ description: 'Status, screening outcome with reasons, consents, placement and history.' })
-  @ApiNotFoundResponse({ description: 'Unknown referral.' })
+  @ApiDomainError(404, 'Unknown referral.')
   async get(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
     return orThrow(await this.status(referralId));
   }
@@ -52,7 +53,7 @@ export class ReferralsHttpController {
   @Get(':referralId/proposals')
   @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOkResponse({ description: 'Best-fitting groups first, with reasons; and why the other groups do not fit.' })
-  @ApiUnprocessableEntityResponse({ description: 'Not placeable yet (screening outcome or missing consent), with the reason.' })
+  @ApiDomainError(422, 'Not placeable yet (screening outcome or missing consent), with the reason.')
   async proposals(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
     return orThrow(await this.propose(referralId));
   }

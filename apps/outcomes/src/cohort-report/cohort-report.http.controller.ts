@@ -4,13 +4,14 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { EntityManager } from 'typeorm';
 import type { OutcomesDeps } from '@carecircle/outcomes/application';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { cohortReport, cohortReportCsv, suppressSmallCells } from '@carecircle/outcomes/domain';
 import { findCohortMembers } from '@carecircle/outcomes/read-models';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { CohortReportQueryDto } from './cohort-report.request.dto';
 
 @ApiTags('cohort reports')
+@ApiServiceErrors()
 @Controller('api/outcomes/cohort-reports')
 export class CohortReportHttpController {
   constructor(

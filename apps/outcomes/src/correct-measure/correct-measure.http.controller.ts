@@ -3,11 +3,12 @@ import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { correctMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from '../record-measure/measure-details';
 import { CorrectMeasureRequestDto } from './correct-measure.request.dto';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/measures/:measureId/corrections')
 export class CorrectMeasureHttpController {
   private readonly correct: ReturnType<typeof correctMeasure>;

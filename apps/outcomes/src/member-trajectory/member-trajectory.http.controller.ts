@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { memberTrajectory, type OutcomesDeps } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { MemberIdPipe } from '../outcome-response';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/trajectory')
 export class MemberTrajectoryHttpController {
   private readonly trajectory: ReturnType<typeof memberTrajectory>;

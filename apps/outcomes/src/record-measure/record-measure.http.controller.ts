@@ -3,11 +3,12 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swa
 import { recordMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from './measure-details';
 import { RecordMeasureRequestDto } from './record-measure.request.dto';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/measures')
 export class RecordMeasureHttpController {
   private readonly record: ReturnType<typeof recordMeasure>;

@@ -4,11 +4,12 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingDeps } from '@carecircle/scheduling/application';
 import { findUpcomingSessions } from '@carecircle/scheduling/read-models';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe } from '../scheduling-request';
 
 @ApiTags('facilitators')
+@ApiServiceErrors()
 @Controller('api/scheduling/facilitators/:facilitatorId/upcoming-sessions')
 export class FacilitatorsHttpController {
   constructor(

@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { changeGroup, closeGroup, formGroup, groupCalendar, groupIcalFeed, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { Access, CommandContext, CurrentAccess, type RequestAccess } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, CurrentAccess, type RequestAccess, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { SchedulingGroupIdPipe, unwrap } from '../scheduling-request';
 import { ChangeGroupRequestDto, CloseGroupRequestDto, FormGroupRequestDto } from './form-group.request.dto';
 
 @ApiTags('groups')
+@ApiServiceErrors()
 @Controller('api/scheduling/groups')
 export class GroupsHttpController {
   constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}

@@ -3,10 +3,11 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { findGroupRoster } from '@carecircle/scheduling/read-models';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { GroupIdPipe } from './group-id.pipe';
 
 @ApiTags('groups')
+@ApiServiceErrors()
 @Controller('api/scheduling/groups/:groupId/roster')
 export class GroupRosterHttpController {
   constructor(@InjectEntityManager() private readonly em: EntityManager) {}

@@ -1,13 +1,14 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { cancelSession, correctAttendance, recordAttendance, rescheduleSession, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe, SchedulingGroupIdPipe, summary, unwrap } from '../scheduling-request';
 import { AttendanceRequestDto, CancelSessionRequestDto, RescheduleSessionRequestDto } from './sessions.request.dto';
 
 /** A group's sessions: moving, cancelling, and the attendance taken at each. */
 @ApiTags('sessions')
+@ApiServiceErrors()
 @Controller('api/scheduling/groups/:groupId/sessions/:sessionId')
 export class SessionsHttpController {
   constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { bookContact, cancelContact, changeContact, memberIcalFeed, memberWeek, whatIfBooked, type RequestContext, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { MemberIdPipe, OpaqueIdPipe, summary, unwrap } from '../scheduling-request';
 import { BookContactRequestDto, ContactTimeDto, ProposedContactDto } from './therapeutic-load.request.dto';
@@ -9,6 +9,7 @@ import { IsoInstantPipe } from './iso-instant.pipe';
 
 /** A member's other therapeutic contacts (CBT, psychiatry, palliative, counseling), their load and their calendar. */
 @ApiTags('members')
+@ApiServiceErrors()
 @Controller('api/scheduling/members/:memberId')
 export class TherapeuticLoadHttpController {
   constructor(@Inject(SCHEDULING_DEPS) private readonly deps: SchedulingDeps) {}

@@ -16,7 +16,18 @@ export {
 } from './bootstrap/json-body-limits';
 export { RefusedBodyException } from './bootstrap/malformed-body';
 export { createValidationPipe, validationProblem, fieldErrors, type FieldValidationError, type ValidationProblem } from './bootstrap/validation';
-export { setupOpenApi, OPENAPI_PATH } from './bootstrap/openapi';
+export { setupOpenApi, buildOpenApiDocument, OPENAPI_PATH, BEARER_SCHEME } from './bootstrap/openapi';
+export {
+  ApiServiceErrors,
+  ApiDomainErrors,
+  ApiDomainError,
+  httpError,
+  ValidationProblemDto,
+  FieldValidationErrorDto,
+  HttpErrorDto,
+  DomainProblemDto,
+  type DomainErrorStatus,
+} from './bootstrap/openapi-responses';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HEALTH_CONTRIBUTORS, type HealthContributor } from './health/health-contributor';
 export { DatabaseHealthContributor } from './health/database-health.contributor';
