@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ConsentCommandResponseDto } from '../enrollment.response.dto';
 import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
 import type { ConsentKind } from '@carecircle/enrollment/domain';
 import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
@@ -22,7 +23,8 @@ export class ConsentsHttpController {
   @Post()
   @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).' })
+  @ApiOperation({ summary: 'Record a consent or confidentiality agreement' })
+  @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).', type: ConsentCommandResponseDto })
   @ApiDomainError(404, 'Unknown referral.')
   async recordConsent(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: RecordConsentRequestDto, @CommandContext() context: RequestContext) {
     const { changed } = unwrap(await this.record({ referralId, ...body }, context));
@@ -32,7 +34,9 @@ export class ConsentsHttpController {
   @Post(':kind/withdrawal')
   @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.' })
+  @ApiOperation({ summary: 'Withdraw a consent' })
+  @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.', type: ConsentCommandResponseDto })
+  @ApiDomainError(404, 'Unknown referral.')
   async withdrawConsent(
     @Param('referralId', new ParseUUIDPipe()) referralId: string,
     @Param('kind', new ParseEnumPipe(Object.fromEntries(CONSENT_KINDS.map((kind) => [kind, kind])))) kind: ConsentKind,

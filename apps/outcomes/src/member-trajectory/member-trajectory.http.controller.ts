@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MemberTrajectoryResponseDto } from '../outcomes.response.dto';
 import { memberTrajectory, type OutcomesDeps } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
@@ -17,7 +18,8 @@ export class MemberTrajectoryHttpController {
 
   @Get()
   @Access('member.outcomes.read', { member: 'memberId' })
-  @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.' })
+  @ApiOperation({ summary: "Read a member's outcome trajectory" })
+  @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.', type: MemberTrajectoryResponseDto })
   get(@Param('memberId', MemberIdPipe) memberId: string) {
     return this.trajectory(memberId);
   }
