@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { FacilitatorSessionsResponseDto } from '../scheduling.response.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingDeps } from '@carecircle/scheduling/application';
@@ -19,7 +20,8 @@ export class FacilitatorsHttpController {
 
   @Get()
   @Access('facilitator.sessions.read', { self: 'facilitatorId' })
-  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments)." })
+  @ApiOperation({ summary: "List a facilitator's upcoming sessions" })
+  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments).", type: FacilitatorSessionsResponseDto })
   async upcoming(@Param('facilitatorId', OpaqueIdPipe) facilitatorId: string) {
     return { facilitatorId, sessions: await findUpcomingSessions(this.em, facilitatorId, this.deps.clock.now()) };
   }

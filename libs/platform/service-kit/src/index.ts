@@ -21,7 +21,7 @@ export {
   ApiServiceErrors,
   ApiDomainErrors,
   ApiDomainError,
-  httpError,
+  ApiHttpError,
   ValidationProblemDto,
   FieldValidationErrorDto,
   HttpErrorDto,

@@ -65,9 +65,9 @@ const DOMAIN_EXAMPLE: Record<DomainErrorStatus, string> = {
 export function ApiServiceErrors(...domainStatuses: DomainErrorStatus[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(...OPENAPI_ERROR_MODELS),
-    ApiResponse({ status: 400, description: 'Invalid input: the fields and the rules they break.', content: { 'application/json': { schema: { $ref: getSchemaPath(ValidationProblemDto) }, example: { statusCode: 400, error: 'Bad Request', message: 'Request validation failed', errors: [{ field: 'startsAt', constraints: ['startsAt must be a valid ISO 8601 date string'] }] } } } }),
-    httpError(401, 'No valid bearer token.', 'A bearer token is required'),
-    httpError(403, 'The access policy refuses this caller.', 'Access denied'),
+    ApiResponse({ status: 400, description: 'Invalid input: the body\'s fields and the rules they break, or the path or query value refused.', content: { 'application/json': { schema: { anyOf: [{ $ref: getSchemaPath(ValidationProblemDto) }, { $ref: getSchemaPath(HttpErrorDto) }] }, example: { statusCode: 400, error: 'Bad Request', message: 'Request validation failed', errors: [{ field: 'startsAt', constraints: ['startsAt must be a valid ISO 8601 date string'] }] } } } }),
+    ApiHttpError(401, 'No valid bearer token.', 'A bearer token is required'),
+    ApiHttpError(403, 'The access policy refuses this caller.', 'Access denied'),
     ...ApiDomainErrors(...domainStatuses),
   );
 }
@@ -94,8 +94,8 @@ export function ApiDomainError(status: DomainErrorStatus, description: string): 
   );
 }
 
-/** A Nest error body (`HttpErrorDto`) for one status. */
-export function httpError(status: number, description: string, message: string): MethodDecorator & ClassDecorator {
+/** A Nest error body (`HttpErrorDto`) for one status: what it means there, and an example message. */
+export function ApiHttpError(status: number, description: string, message: string): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(HttpErrorDto),
     ApiResponse({
