@@ -9,7 +9,7 @@ interface Node {
 
 /**
  * What the linter does not check and the API's readers need: each operation has a summary, a success
- * answer with a body schema (204 and redirects excepted), a 4xx answer with a body schema (health probes excepted), a schema for
+ * answer with a body schema (204 and redirects excepted), a 4xx answer with a body schema (unless it is public and takes no input, like health probes), a schema for
  * any request body, and at least one example (request or response, inline or in a referenced schema).
  * Returns one line per gap, `METHOD /path: what is missing`.
  */
@@ -28,8 +28,8 @@ export function openApiGaps(document: OpenAPIObject): string[] {
         if (status !== '204' && !/^3/.test(status) && !hasSchemas(response.content)) gaps.push(`${where}: ${status} has no body schema`);
       }
       const clientErrors = Object.entries(responses).filter(([status]) => /^4/.test(status));
-      // Probes take no input and answer 200 or 503: nothing a client could get wrong.
-      if (clientErrors.length === 0 && !PROBE.test(path)) gaps.push(`${where}: no 4xx response`);
+      // Probes and public discovery documents take no input: nothing a client could get wrong.
+      if (clientErrors.length === 0 && !takesNothing(path, operation)) gaps.push(`${where}: no 4xx response`);
       for (const [status, response] of clientErrors) {
         if (!hasSchemas(response.content)) gaps.push(`${where}: ${status} has no body schema`);
       }
@@ -39,6 +39,11 @@ export function openApiGaps(document: OpenAPIObject): string[] {
     }
   }
   return gaps;
+}
+
+function takesNothing(path: string, operation: Node): boolean {
+  const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+  return PROBE.test(path) || (isPublic && !operation.requestBody && ((operation.parameters as unknown[] | undefined) ?? []).length === 0);
 }
 
 function hasSchemas(content: unknown): boolean {

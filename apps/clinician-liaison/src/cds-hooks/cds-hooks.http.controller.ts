@@ -18,7 +18,7 @@ import {
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access, Public, ApiServiceErrors } from '@carecircle/platform/service-kit';
+import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback } from '@carecircle/platform/service-kit';
 import { LIAISON_DEPS } from '../liaison.deps';
 
 const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
@@ -40,6 +40,7 @@ export class CdsHooksHttpController {
   /** Discovery is read before the EHR holds a token (the guard exempts it as well). */
   @Get()
   @Public()
+  @ApiCdsDiscovery()
   discovery() {
     return cdsDiscovery;
   }
@@ -47,6 +48,7 @@ export class CdsHooksHttpController {
   @Post(':id')
   @Access('cds.invoke', 'service')
   @HttpCode(200)
+  @ApiCdsServiceCall()
   async call(@Param('id') id: string, @Body() body: unknown) {
     const service = cdsDiscovery.services.find((s) => s.id === id);
     if (!service) throw new NotFoundException('No CDS service with this id.');
@@ -80,6 +82,7 @@ export class CdsHooksHttpController {
   @Post(':id/feedback')
   @Access('cds.feedback', 'service')
   @HttpCode(200)
+  @ApiCdsFeedback()
   async feedback(@Param('id') id: string, @Body() body: unknown) {
     if (!cdsDiscovery.services.some((s) => s.id === id)) throw new NotFoundException('No CDS service with this id.');
     const { feedback } = parse(cdsFeedbackSchema, body);

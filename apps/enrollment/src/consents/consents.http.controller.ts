@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseEnumPipe, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ConsentCommandResponseDto } from '../enrollment.response.dto';
 import { recordConsent, withdrawConsent, type RequestContext } from '@carecircle/enrollment/application';
 import type { ConsentKind } from '@carecircle/enrollment/domain';
@@ -37,6 +37,7 @@ export class ConsentsHttpController {
   @ApiOperation({ summary: 'Withdraw a consent' })
   @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.', type: ConsentCommandResponseDto })
   @ApiDomainError(404, 'Unknown referral.')
+  @ApiParam({ name: 'kind', enum: CONSENT_KINDS, description: 'The consent to withdraw.' })
   async withdrawConsent(
     @Param('referralId', new ParseUUIDPipe()) referralId: string,
     @Param('kind', new ParseEnumPipe(Object.fromEntries(CONSENT_KINDS.map((kind) => [kind, kind])))) kind: ConsentKind,

@@ -28,6 +28,8 @@ export {
   DomainProblemDto,
   type DomainErrorStatus,
 } from './bootstrap/openapi-responses';
+export { ApiFhirErrors, fhirResourceSchema, fhirBundleSchema, FHIR_JSON_MEDIA } from './bootstrap/openapi-fhir';
+export { ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback } from './bootstrap/openapi-cds-hooks';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HEALTH_CONTRIBUTORS, type HealthContributor } from './health/health-contributor';
 export { DatabaseHealthContributor } from './health/database-health.contributor';

@@ -27,7 +27,9 @@ export function buildOpenApiDocument(app: INestApplication, serviceName: string)
   const document = SwaggerModule.createDocument(app, config, { extraModels: OPENAPI_ERROR_MODELS, operationIdFactory: operationId });
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
-      const operation = pathItem[method] as (Record<string, unknown> & { security?: unknown }) | undefined;
+      const operation = pathItem[method] as (Record<string, unknown> & { security?: unknown; operationId?: string }) | undefined;
+      // A handler on several paths gets `id[1]`, `id[2]`… for its aliases: an identifier a client generator can use.
+      if (operation?.operationId) operation.operationId = operation.operationId.replace(/\[(\d+)\]$/, 'Alias$1');
       if (operation?.[PUBLIC_ROUTE_EXTENSION]) {
         delete operation[PUBLIC_ROUTE_EXTENSION];
         operation.security = [];
