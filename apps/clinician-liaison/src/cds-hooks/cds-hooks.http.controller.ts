@@ -18,7 +18,7 @@ import {
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback } from '@carecircle/platform/service-kit';
+import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
 import { LIAISON_DEPS } from '../liaison.deps';
 
 const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
@@ -49,6 +49,7 @@ export class CdsHooksHttpController {
   @Access('cds.invoke', 'service')
   @HttpCode(200)
   @ApiCdsServiceCall()
+  @ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.')
   async call(@Param('id') id: string, @Body() body: unknown) {
     const service = cdsDiscovery.services.find((s) => s.id === id);
     if (!service) throw new NotFoundException('No CDS service with this id.');
@@ -83,6 +84,7 @@ export class CdsHooksHttpController {
   @Access('cds.feedback', 'service')
   @HttpCode(200)
   @ApiCdsFeedback()
+  @ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.')
   async feedback(@Param('id') id: string, @Body() body: unknown) {
     if (!cdsDiscovery.services.some((s) => s.id === id)) throw new NotFoundException('No CDS service with this id.');
     const { feedback } = parse(cdsFeedbackSchema, body);

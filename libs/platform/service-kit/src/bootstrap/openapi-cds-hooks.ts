@@ -1,7 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { ApiHttpError } from './openapi-responses';
 
 /**
  * The CDS Hooks 2.0 wire format (https://cds-hooks.hl7.org/2.0/) as OpenAPI, for the services that answer
@@ -72,7 +71,6 @@ export function ApiCdsServiceCall(): MethodDecorator {
         },
       },
     }),
-    ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.'),
   );
 }
 
@@ -94,6 +92,5 @@ export function ApiCdsFeedback(): MethodDecorator {
       examples: { overridden: { summary: 'A card overridden', value: { feedback: [{ card: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', outcome: 'overridden', outcomeTimestamp: '2026-03-02T09:30:00Z', overrideReason: { reason: { code: 'already-reviewed', display: 'Already reviewed with the care team' } } }] } } },
     }),
     ApiOkResponse({ description: 'Recorded.', content: { 'application/json': { schema: { type: 'object' }, example: {} } } }),
-    ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.'),
   );
 }

@@ -46,8 +46,6 @@ export class DomainProblemDto {
   detail?: string;
 }
 
-export const OPENAPI_ERROR_MODELS = [ValidationProblemDto, FieldValidationErrorDto, HttpErrorDto, DomainProblemDto];
-
 /** Statuses a domain error of a route can take (`HTTP_STATUS_BY_CATEGORY`, or a service's override). */
 export type DomainErrorStatus = 404 | 409 | 422;
 
@@ -64,7 +62,7 @@ const DOMAIN_EXAMPLE: Record<DomainErrorStatus, string> = {
  */
 export function ApiServiceErrors(...domainStatuses: DomainErrorStatus[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ApiExtraModels(...OPENAPI_ERROR_MODELS),
+    ApiExtraModels(ValidationProblemDto, HttpErrorDto),
     ApiResponse({ status: 400, description: 'Invalid input: the body\'s fields and the rules they break, or the path or query value refused.', content: { 'application/json': { schema: { anyOf: [{ $ref: getSchemaPath(ValidationProblemDto) }, { $ref: getSchemaPath(HttpErrorDto) }] }, example: { statusCode: 400, error: 'Bad Request', message: 'Request validation failed', errors: [{ field: 'startsAt', constraints: ['startsAt must be a valid ISO 8601 date string'] }] } } } }),
     ApiHttpError(401, 'No valid bearer token.', 'A bearer token is required'),
     ApiHttpError(403, 'The access policy refuses this caller.', 'Access denied'),

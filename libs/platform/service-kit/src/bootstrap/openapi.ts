@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE_EXTENSION } from '../auth/caller';
-import { OPENAPI_ERROR_MODELS } from './openapi-responses';
 
 export const OPENAPI_PATH = 'api/docs';
 
@@ -12,8 +11,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 
 /**
  * The service's OpenAPI document, the same for Swagger UI and for `npm run openapi:export`: a bearer JWT
- * required on every operation except `@Public()` ones (`security: []`), the shared error bodies as
- * components, keys sorted so that the exported file only changes when the API does.
+ * required on every operation except `@Public()` ones (`security: []`), keys sorted so that the exported file only changes when the API does.
  */
 export function buildOpenApiDocument(app: INestApplication, serviceName: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -24,7 +22,7 @@ export function buildOpenApiDocument(app: INestApplication, serviceName: string)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT from a trusted issuer (SMART token, OIDC, or a service token).' }, BEARER_SCHEME)
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: OPENAPI_ERROR_MODELS, operationIdFactory: operationId });
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = pathItem[method] as (Record<string, unknown> & { security?: unknown; operationId?: string }) | undefined;
