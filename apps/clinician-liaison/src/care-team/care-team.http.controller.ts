@@ -1,14 +1,16 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { EmergencyAccessResponseDto, LiaisonCommandResponseDto } from '../liaison.response.dto';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
 import type { CareTeamRole } from '@carecircle/clinician-liaison/domain';
 import { ClinicianId } from '../clinician-id.decorator';
 import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { AssignCareTeamMemberRequestDto, OpenEmergencyAccessRequestDto, RecordMemberProfileRequestDto } from './care-team.request.dto';
 
 @ApiTags('care team')
+@ApiServiceErrors()
 @Controller('api/liaison/members/:memberId')
 export class CareTeamHttpController {
   private readonly run: ReturnType<typeof coordinate>;
@@ -23,6 +25,8 @@ export class CareTeamHttpController {
   @Put('profile')
   @HttpCode(200)
   @Access('member.profile.write', { member: 'memberId' })
+  @ApiOperation({ summary: "Record a member's coordination profile" })
+  @ApiOkResponse({ description: 'Recorded, or unchanged.', type: LiaisonCommandResponseDto })
   async profile(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: RecordMemberProfileRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('RecordMemberProfile', { memberId, ...body }, context));
   }
@@ -31,6 +35,10 @@ export class CareTeamHttpController {
   @Put('care-team')
   @HttpCode(200)
   @Access('care-team.write', { member: 'memberId' })
+  @ApiOperation({ summary: "Put a clinician on a member's care team" })
+  @ApiOkResponse({ description: 'Assigned, or already.', type: LiaisonCommandResponseDto })
+  @ApiDomainError(404, 'Unknown member.')
+  @ApiDomainError(409, 'The clinician already holds this role on the care team.')
   async assign(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: AssignCareTeamMemberRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('AssignCareTeamMember', { memberId, clinicianId: body.clinicianId, role: body.role, endpoint: body.endpoint ?? null }, context));
   }
@@ -38,6 +46,9 @@ export class CareTeamHttpController {
   @Delete('care-team/:role/:clinicianId')
   @HttpCode(200)
   @Access('care-team.write', { member: 'memberId' })
+  @ApiOperation({ summary: "End a clinician's care-team role for a member" })
+  @ApiOkResponse({ description: 'Ended.', type: LiaisonCommandResponseDto })
+  @ApiDomainError(404, 'The clinician holds no such role on the care team.')
   async end(
     @Param('memberId', MemberIdPipe) memberId: string,
     @Param('role', OpaqueIdPipe) role: string,
@@ -55,6 +66,9 @@ export class CareTeamHttpController {
   @Post('emergency-access')
   @HttpCode(201)
   @Access('member.emergency-access.open', { member: 'memberId' })
+  @ApiOperation({ summary: "Open emergency access to a member's record" })
+  @ApiCreatedResponse({ description: 'Open until `expiresAt`; the care team is told.', type: EmergencyAccessResponseDto })
+  @ApiDomainError(404, 'Unknown member.')
   async openEmergencyAccess(
     @Param('memberId', MemberIdPipe) memberId: string,
     @Body() body: OpenEmergencyAccessRequestDto,

@@ -18,7 +18,7 @@ import {
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access, Public } from '@carecircle/platform/service-kit';
+import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
 import { LIAISON_DEPS } from '../liaison.deps';
 
 const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
@@ -32,6 +32,7 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 
 /** CDS Hooks 2.0: pull-only decision support for the EHR. Invoking a service changes nothing; only feedback is recorded. */
 @ApiTags('cds-hooks')
+@ApiServiceErrors()
 @Controller('cds-services')
 export class CdsHooksHttpController {
   constructor(@Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {}
@@ -39,6 +40,7 @@ export class CdsHooksHttpController {
   /** Discovery is read before the EHR holds a token (the guard exempts it as well). */
   @Get()
   @Public()
+  @ApiCdsDiscovery()
   discovery() {
     return cdsDiscovery;
   }
@@ -46,6 +48,8 @@ export class CdsHooksHttpController {
   @Post(':id')
   @Access('cds.invoke', 'service')
   @HttpCode(200)
+  @ApiCdsServiceCall()
+  @ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.')
   async call(@Param('id') id: string, @Body() body: unknown) {
     const service = cdsDiscovery.services.find((s) => s.id === id);
     if (!service) throw new NotFoundException('No CDS service with this id.');
@@ -79,6 +83,8 @@ export class CdsHooksHttpController {
   @Post(':id/feedback')
   @Access('cds.feedback', 'service')
   @HttpCode(200)
+  @ApiCdsFeedback()
+  @ApiHttpError(404, 'No CDS service with this id.', 'No CDS service with this id.')
   async feedback(@Param('id') id: string, @Body() body: unknown) {
     if (!cdsDiscovery.services.some((s) => s.id === id)) throw new NotFoundException('No CDS service with this id.');
     const { feedback } = parse(cdsFeedbackSchema, body);

@@ -1,13 +1,15 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { LiaisonCommandResponseDto, MedicationStartedResponseDto } from '../liaison.response.dto';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
 import { classifyMedication } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, CommandContext, unwrapOutcome as unwrap } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { ChangeDoseRequestDto, StartMedicationRequestDto, StartPlanRequestDto } from './treatments.request.dto';
 
 @ApiTags('treatments')
+@ApiServiceErrors()
 @Controller('api/liaison/members/:memberId')
 export class TreatmentsHttpController {
   private readonly run: ReturnType<typeof coordinate>;
@@ -19,6 +21,9 @@ export class TreatmentsHttpController {
   @Post('medications')
   @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start a medication for a member' })
+  @ApiAcceptedResponse({ description: 'Started and classified; conflicts with group work or therapies raise alerts.', type: MedicationStartedResponseDto })
+  @ApiDomainError(409, 'A different medication was already started under this id.')
   async start(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartMedicationRequestDto, @CommandContext() context: RequestContext) {
     const order = { rxnormCode: body.rxnormCode ?? null, name: body.name, dailyDose: body.dailyDose ?? null, doseUnit: body.doseUnit, route: body.route, frequency: body.frequency, prescriberId: body.prescriberId };
     const classification = classifyMedication(order);
@@ -29,6 +34,10 @@ export class TreatmentsHttpController {
   @Put('medications/:medicationId/dose')
   @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: "Change a medication's dose" })
+  @ApiAcceptedResponse({ description: 'Changed, or unchanged.', type: LiaisonCommandResponseDto })
+  @ApiDomainError(404, 'Unknown medication.')
+  @ApiDomainError(422, 'The medication was stopped.')
   async changeDose(
     @Param('memberId', MemberIdPipe) memberId: string,
     @Param('medicationId', OpaqueIdPipe) medicationId: string,
@@ -41,6 +50,9 @@ export class TreatmentsHttpController {
   @Delete('medications/:medicationId')
   @Access('member.medication.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: 'Stop a medication' })
+  @ApiAcceptedResponse({ description: 'Stopped, or already.', type: LiaisonCommandResponseDto })
+  @ApiDomainError(404, 'Unknown medication.')
   async stop(@Param('memberId', MemberIdPipe) memberId: string, @Param('medicationId', OpaqueIdPipe) medicationId: string, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StopMedication', { memberId, medicationId }, context));
   }
@@ -48,6 +60,8 @@ export class TreatmentsHttpController {
   @Post('cbt-courses')
   @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start a CBT course for a member' })
+  @ApiAcceptedResponse({ description: 'Started, or already.', type: LiaisonCommandResponseDto })
   async cbt(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StartCbtCourse', { memberId, courseId: body.planId, therapistId: body.therapistId ?? 'unassigned' }, context));
   }
@@ -55,6 +69,8 @@ export class TreatmentsHttpController {
   @Post('palliative-plans')
   @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: 'Start a palliative care plan for a member' })
+  @ApiAcceptedResponse({ description: 'Started, or already.', type: LiaisonCommandResponseDto })
   async palliative(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('StartPalliativePlan', { memberId, planId: body.planId, goalsOfCare: body.goalsOfCare ?? '' }, context));
   }
@@ -62,6 +78,9 @@ export class TreatmentsHttpController {
   @Put('palliative-plans/:planId/goals-of-care')
   @Access('member.treatment-plan.write', { member: 'memberId' })
   @HttpCode(202)
+  @ApiOperation({ summary: "Change a palliative plan's goals of care" })
+  @ApiAcceptedResponse({ description: 'Changed, or unchanged.', type: LiaisonCommandResponseDto })
+  @ApiDomainError(404, 'Unknown palliative plan.')
   async goals(@Param('memberId', MemberIdPipe) memberId: string, @Param('planId', OpaqueIdPipe) planId: string, @Body() body: StartPlanRequestDto, @CommandContext() context: RequestContext) {
     return unwrap(await this.run('ChangeGoalsOfCare', { memberId, planId, goalsOfCare: body.goalsOfCare ?? '' }, context));
   }

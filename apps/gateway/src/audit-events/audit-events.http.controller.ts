@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Inject, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { FHIR_JSON_MEDIA, fhirBundleSchema, Access } from '@carecircle/platform/service-kit';
+import { ApiFhirRouteErrors } from '../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import type { StoredAuditRecord } from '@carecircle/gateway/application';
 import type { Caller } from '../auth/gateway-authenticator';
-import { Access } from '@carecircle/platform/service-kit';
 import { AccessGuard, auditBase, CurrentCaller } from '../fhir-http/access.guard';
 import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
@@ -21,12 +22,17 @@ const DEFAULT_PAGE = 100;
 @Controller('admin/audit-events')
 @UseGuards(AccessGuard)
 @UseFilters(FhirRequestErrorFilter)
+@ApiFhirRouteErrors()
 export class AuditEventsHttpController {
   constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps) {}
 
   @Get()
   @Access('audit.read', 'service')
   @Header('Content-Type', FHIR_JSON)
+  @ApiOperation({ summary: 'Search the audit trail (FHIR AuditEvent)' })
+  @ApiQuery({ name: 'patient', required: false, description: 'Only the events naming this member id.', example: 'mbr_synthetic_0001' })
+  @ApiQuery({ name: '_count', required: false, type: Number, description: 'Page size, 1-1000.', example: 50 })
+  @ApiOkResponse({ description: 'A searchset Bundle of AuditEvent, newest first.', content: { [FHIR_JSON_MEDIA]: { schema: fhirBundleSchema('AuditEvent'), example: { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'AuditEvent', id: '1', action: 'R', outcome: '0', recorded: '2026-03-02T09:30:00.000Z' } }] } } } })
   async list(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('patient') patient?: string, @Query('_count') count?: string) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
     const memberId = patient && MEMBER_ID.test(patient) ? patient : undefined;

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiCdsProxyErrors } from '../fhir-http/api-responses';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { translateCdsRequest, type AuditRecord, type Principal } from '@carecircle/gateway/application';
-import { Access, Public } from '@carecircle/platform/service-kit';
+import { Access, Public, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
 import { AccessGuard, auditBase, CurrentPrincipal } from '../fhir-http/access.guard';
 import { FhirRequestErrorFilter } from '../fhir-http/fhir-request-error.filter';
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
@@ -41,6 +42,8 @@ export class CdsHooksProxyHttpController {
 
   @Get()
   @Public()
+  @ApiCdsDiscovery()
+  @ApiHttpError(429, 'Too many requests from this address (Retry-After says when to retry).', 'Too many requests: retry after 30 s')
   async discovery(@Res() res: Response) {
     const upstream = await this.call('GET', '/cds-services').catch(unavailable);
     this.remember(upstream);
@@ -52,6 +55,8 @@ export class CdsHooksProxyHttpController {
   @ApiBearerAuth()
   @UseGuards(AccessGuard, RateLimitGuard)
   @Access('cds.invoke', 'service')
+  @ApiCdsServiceCall()
+  @ApiCdsProxyErrors()
   async invoke(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
     const audit = this.auditFor(req, principal);
     if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
@@ -76,6 +81,8 @@ export class CdsHooksProxyHttpController {
   @ApiBearerAuth()
   @UseGuards(AccessGuard, RateLimitGuard)
   @Access('cds.feedback', 'service')
+  @ApiCdsFeedback()
+  @ApiCdsProxyErrors()
   async feedback(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
     const audit = this.auditFor(req, principal);
     if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });

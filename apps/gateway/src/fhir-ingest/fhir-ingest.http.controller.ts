@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiFhirErrors, FHIR_JSON_MEDIA, fhirResourceSchema, Access } from '@carecircle/platform/service-kit';
+import { ApiFhirRouteErrors } from '../fhir-http/api-responses';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { FhirRequestError, HANDLED_RESOURCE_TYPES, ingestFhir, type FhirSubmission, type Principal, type RequestContext } from '@carecircle/gateway/application';
 import { AccessGuard, auditBase, CurrentPrincipal } from '../fhir-http/access.guard';
@@ -7,7 +9,6 @@ import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-err
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { CommandContext } from '../fhir-http/request-context.decorator';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
-import { Access } from '@carecircle/platform/service-kit';
 
 const TYPE_PATTERN = /^[A-Z][A-Za-z]{1,63}$/;
 
@@ -18,6 +19,7 @@ const TYPE_PATTERN = /^[A-Z][A-Za-z]{1,63}$/;
 @Access('fhir.ingest', 'service')
 @UseGuards(AccessGuard, RateLimitGuard)
 @UseFilters(FhirRequestErrorFilter)
+@ApiFhirRouteErrors()
 export class FhirIngestHttpController {
   private readonly ingest: ReturnType<typeof ingestFhir>;
 
@@ -27,19 +29,33 @@ export class FhirIngestHttpController {
 
   @Post()
   @HttpCode(200)
-  @ApiBody({ description: 'A FHIR R4 Bundle of type batch or transaction (application/fhir+json).' })
-  @ApiOkResponse({ description: 'batch-response or transaction-response Bundle; ignored entries say why.' })
+  @ApiOperation({ summary: 'Submit a FHIR batch or transaction Bundle' })
+  @ApiConsumes(FHIR_JSON_MEDIA, 'application/json')
+  @ApiBody({ description: 'A FHIR R4 Bundle of type batch or transaction (application/fhir+json).', schema: fhirResourceSchema('Bundle'), examples: { example: { summary: 'A synthetic example', value: { resourceType: 'Bundle', type: 'batch', entry: [{ resource: { resourceType: 'Patient', identifier: [{ system: 'urn:ehr:mrn', value: 'SYN-0001' }] }, request: { method: 'POST', url: 'Patient' } }] } } } })
+  @ApiOkResponse({ description: 'batch-response or transaction-response Bundle; ignored entries say why.', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('Bundle', 'A batch-response or transaction-response.'), example: { resourceType: 'Bundle', type: 'batch-response', entry: [{ response: { status: '201 Created', outcome: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Accepted: created' }] } } }] } } } })
+  @ApiFhirErrors({ 409: 'A transaction entry conflicts with a known identity (held for review); nothing was taken.', 413: 'The Bundle has too many entries.', 422: 'A transaction reference resolves to nothing in the Bundle.' })
   bundle(@Body() body: unknown, @CurrentPrincipal() principal: Principal, @CommandContext() context: RequestContext, @Req() req: Request, @Res() res: Response) {
     return this.run({ kind: 'bundle', body }, 'E', principal, context, req, res);
   }
 
   @Post(':type')
-  @ApiBody({ description: `A FHIR R4 resource; taken in: ${HANDLED_RESOURCE_TYPES.join(', ')}. Others are accepted and ignored.` })
+  @ApiOperation({ summary: 'Submit a FHIR resource' })
+  @ApiConsumes(FHIR_JSON_MEDIA, 'application/json')
+  @ApiBody({ description: `A FHIR R4 resource; taken in: ${HANDLED_RESOURCE_TYPES.join(', ')}. Others are accepted and ignored.`, schema: { type: 'object', additionalProperties: true, required: ['resourceType'], properties: { resourceType: { type: 'string' } }, description: 'A FHIR R4 resource: https://hl7.org/fhir/R4/resourcelist.html' }, examples: { example: { summary: 'A synthetic example', value: { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] }, subject: { reference: 'Patient/SYN-0001' }, valueInteger: 12 } } } })
+  @ApiResponse({ status: 201, description: 'Created; the OperationOutcome says what was taken in.', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('OperationOutcome'), example: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Accepted: created' }] } } } })
+  @ApiResponse({ status: 200, description: 'Accepted unchanged, or accepted and ignored (the OperationOutcome says why).', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('OperationOutcome'), example: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Accepted: created' }] } } } })
+  @ApiFhirErrors({ 404: 'Unknown resource type.', 409: 'Conflicts with a known identity (held for review).', 422: 'A reference resolves to nothing.' })
   create(@Param('type') type: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @CommandContext() context: RequestContext, @Req() req: Request, @Res() res: Response) {
     return this.run({ kind: 'create', type: checkedType(type), body }, 'C', principal, context, req, res);
   }
 
   @Put(':type/:id')
+  @ApiOperation({ summary: 'Submit a FHIR resource update' })
+  @ApiConsumes(FHIR_JSON_MEDIA, 'application/json')
+  @ApiBody({ description: 'The FHIR R4 resource, its id the one in the path.', schema: { type: 'object', additionalProperties: true, required: ['resourceType', 'id'], properties: { resourceType: { type: 'string' }, id: { type: 'string' } }, description: 'A FHIR R4 resource: https://hl7.org/fhir/R4/resourcelist.html' }, examples: { example: { summary: 'A synthetic example', value: { resourceType: 'Observation', id: 'obs-1', status: 'amended', subject: { reference: 'Patient/SYN-0001' }, valueInteger: 10 } } } })
+  @ApiResponse({ status: 201, description: 'Created; the OperationOutcome says what was taken in.', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('OperationOutcome'), example: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Accepted: created' }] } } } })
+  @ApiResponse({ status: 200, description: 'Updated, unchanged, or accepted and ignored (the OperationOutcome says which).', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('OperationOutcome'), example: { resourceType: 'OperationOutcome', issue: [{ severity: 'information', code: 'informational', diagnostics: 'Accepted: created' }] } } } })
+  @ApiFhirErrors({ 404: 'Unknown resource type.', 409: 'Conflicts with a known identity (held for review).', 422: 'A reference resolves to nothing.' })
   update(
     @Param('type') type: string,
     @Param('id') id: string,

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiFhirErrors, FHIR_JSON_MEDIA, fhirBundleSchema, fhirResourceSchema, Access } from '@carecircle/platform/service-kit';
+import { ApiFhirRouteErrors } from '../fhir-http/api-responses';
+import { ApiBearerAuth, ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -20,7 +22,6 @@ import { FHIR_JSON, FhirRequestErrorFilter } from '../fhir-http/fhir-request-err
 import { RateLimitGuard } from '../fhir-http/rate-limit.guard';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 import { postgresFhirReader } from './fhir-read-ports';
-import { Access } from '@carecircle/platform/service-kit';
 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -63,6 +64,7 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
   @Access('fhir.read', 'service')
   @UseGuards(AccessGuard, RateLimitGuard)
   @UseFilters(FhirRequestErrorFilter)
+  @ApiFhirRouteErrors()
   class FhirReadHttpController {
     private readonly reader: FhirReader;
 
@@ -75,7 +77,8 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
     @ApiQuery({ name: SEARCH_PARAMETERS[type][0] ?? 'patient', required: true, description: `Patient/<EHR id> (also: ${SEARCH_PARAMETERS[type].join(', ')})` })
     @ApiQuery({ name: '_count', required: false, description: 'Page size, 0-100 (default 20)' })
     @ApiQuery({ name: '_offset', required: false, description: 'Where the page starts (the paging links carry it)' })
-    @ApiOkResponse({ description: `A searchset Bundle of ${type}; unknown parameters are refused (400, handling=strict)` })
+    @ApiOperation({ summary: `Search ${type} resources of a patient` })
+    @ApiOkResponse({ description: `A searchset Bundle of ${type}; unknown parameters are refused (400, handling=strict)`, content: { [FHIR_JSON_MEDIA]: { schema: fhirBundleSchema(type), example: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } } } })
     search(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
       return audited(this.deps, req, principal.clientId, type, async () => {
         const search = parseFhirSearch(type, query);
@@ -86,8 +89,9 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
 
     @Get(':id')
     @RequiresScope(type, 'r')
-    @ApiOkResponse({ description: `The ${type}, with ETag (its versionId) and Last-Modified` })
-    @ApiNotFoundResponse({ description: 'OperationOutcome: no such resource' })
+    @ApiOperation({ summary: `Read a ${type}` })
+    @ApiOkResponse({ description: `The ${type}, with ETag (its versionId) and Last-Modified`, content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema(type), example: { resourceType: type, id: 'cc-1', meta: { versionId: '1', lastUpdated: '2026-03-02T09:30:00.000Z' } } } } })
+    @ApiFhirErrors({ 404: 'No such resource.' })
     read(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
       return audited(this.deps, req, principal.clientId, type, async () => {
         const found = FHIR_ID.test(id) ? await this.reader.read(type, id) : { resources: [], memberIds: [] };
@@ -119,6 +123,8 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
 @Access('fhir.read', 'service')
 @UseGuards(AccessGuard, RateLimitGuard)
 @UseFilters(FhirRequestErrorFilter)
+// Only refuses (404 not-supported for the types not served): the metadata says which types are.
+@ApiExcludeController()
 export class FhirReadUnsupportedHttpController {
   constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps) {}
 

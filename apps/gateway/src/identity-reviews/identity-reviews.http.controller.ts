@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { IdentityReviewsResponseDto } from './identity-reviews.response.dto';
+import { ApiFhirRouteErrors } from '../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -24,6 +26,7 @@ const DEFAULT_PAGE = 100;
 @Controller('admin/identity-reviews')
 @UseGuards(AccessGuard)
 @UseFilters(FhirRequestErrorFilter)
+@ApiFhirRouteErrors()
 export class IdentityReviewsHttpController {
   private readonly reviews: IdentityReviews;
 
@@ -34,7 +37,9 @@ export class IdentityReviewsHttpController {
   @Get()
   // Review items hold member ids and reason codes only: the audit trail's readers see them.
   @Access('audit.read', 'service')
-  @ApiOkResponse({ description: '{ items: [{ id, detectedAt, reasonCode, memberIds, resourceType }] }: the open review items' })
+  @ApiOperation({ summary: 'List the open identity review items' })
+  @ApiQuery({ name: '_count', required: false, type: Number, description: 'Page size, 1-1000.', example: 50 })
+  @ApiOkResponse({ description: 'The open review items: records that matched a known identity in part.', type: IdentityReviewsResponseDto })
   async listOpen(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('_count') count?: string) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
     const items = await this.reviews.listOpen(limit);

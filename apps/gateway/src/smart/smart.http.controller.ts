@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiSmartConfiguration, ApiSmartToken } from './smart.openapi';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -35,6 +36,7 @@ export class SmartHttpController {
 
   /** Links from `GATEWAY_PUBLIC_URL`, never the Host header (a caller chooses that one). */
   @Get('.well-known/smart-configuration')
+  @ApiSmartConfiguration()
   configuration() {
     const base = this.deps.baseUrl;
     return {
@@ -56,6 +58,7 @@ export class SmartHttpController {
 
   @Post('auth/token')
   @HttpCode(200)
+  @ApiSmartToken()
   async token(@Body() body: unknown, @Res() res: Response) {
     res.setHeader('Cache-Control', 'no-store');
     const form = tokenRequestSchema.safeParse(body ?? {});

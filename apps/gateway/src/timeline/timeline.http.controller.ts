@@ -1,5 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiParam, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { TimelinePageResponseDto } from './timeline.response.dto';
+import { ApiConsoleErrors } from '../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { alertRecipientRolesShownTo, isShownTo, viewOf } from '@carecircle/gateway/domain';
@@ -7,7 +9,7 @@ import { InvalidCursorError, latestTimelineChange, readTimeline, readTimelineCha
 import { TimelineReader } from './timeline-reader';
 import { TimelineQueryDto } from './timeline.request.dto';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
 const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
 const HEARTBEAT_MS = 15_000;
@@ -33,6 +35,7 @@ function memberIdOf(value: string): string {
 /** A member's care timeline, redacted for the reader at read time; every read is audited. */
 @ApiTags('timeline')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/members/:id/timeline')
 export class TimelineHttpController implements BeforeApplicationShutdown {
   private readonly streams = new Set<(reason?: 'token-expired' | 'token-invalid') => void>();
@@ -45,9 +48,10 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @Get()
   @Access('member.timeline.read', { member: 'id' })
   @ApiParam({ name: 'id', description: 'Pseudonymous member id', example: 'mbr_synthetic_0001' })
-  @ApiOkResponse({ description: 'Entries oldest first, and `nextCursor` when more follow' })
-  @ApiUnauthorizedResponse({ description: 'No valid token' })
-  @ApiForbiddenResponse({ description: 'Not on the care team, not the member’s facilitator, or a programme lead' })
+  @ApiOperation({ summary: "Read a member's care timeline" })
+  @ApiOkResponse({ description: 'Entries oldest first, and `nextCursor` when more follow', type: TimelinePageResponseDto })
+  @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
+  @ApiHttpError(403, 'Not on the care team, not the member’s facilitator, or a programme lead', 'Access denied')
   async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto, @Req() request: Request) {
     const memberId = memberIdOf(id);
     const { viewer } = await this.reader.authorize(request, memberId);
@@ -76,10 +80,13 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @Get('stream')
   @Access('member.timeline.read', { member: 'id' })
   @ApiParam({ name: 'id', description: 'Pseudonymous member id' })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'A text/event-stream of timeline entries as they arrive' })
-  @ApiUnauthorizedResponse({ description: 'No valid token' })
-  @ApiForbiddenResponse({ description: 'The reader may not see this member' })
+  @ApiOperation({ summary: "Follow a member's care timeline as it changes (server-sent events)" })
+  @ApiOkResponse({
+    description: 'A text/event-stream of timeline entries as they arrive',
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'id: 42\nevent: entry\ndata: {"id":"0b9f3c52-71e4-4d8a-a6c2-5e13f07b9d24","kind":"alert"}\n\n' } },
+  })
+  @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
+  @ApiHttpError(403, 'The reader may not see this member', 'Access denied')
   async stream(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const memberId = memberIdOf(id);
     const { viewer } = await this.reader.authorize(request, memberId);

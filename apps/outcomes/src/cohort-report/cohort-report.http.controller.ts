@@ -1,16 +1,18 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { COHORT_REPORT_EXAMPLE, CohortReportResponseDto } from '../outcomes.response.dto';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { EntityManager } from 'typeorm';
 import type { OutcomesDeps } from '@carecircle/outcomes/application';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { cohortReport, cohortReportCsv, suppressSmallCells } from '@carecircle/outcomes/domain';
 import { findCohortMembers } from '@carecircle/outcomes/read-models';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { CohortReportQueryDto } from './cohort-report.request.dto';
 
 @ApiTags('cohort reports')
+@ApiServiceErrors()
 @Controller('api/outcomes/cohort-reports')
 export class CohortReportHttpController {
   constructor(
@@ -20,8 +22,15 @@ export class CohortReportHttpController {
 
   @Get()
   @Access('cohort.read', 'service')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells and counts under the small-cell threshold withheld, and those that would give one back.' })
+  @ApiOperation({ summary: 'Export a de-identified cohort outcome report' })
+  @ApiExtraModels(CohortReportResponseDto)
+  @ApiOkResponse({
+    description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells and counts under the small-cell threshold withheld, and those that would give one back.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(CohortReportResponseDto) }, example: COHORT_REPORT_EXAMPLE },
+      'text/csv': { schema: { type: 'string', description: 'The same figures, one row per cell.' } },
+    },
+  })
   async report(@Query() query: CohortReportQueryDto, @Res({ passthrough: true }) response: Response) {
     const { format, ...filter } = query;
     const members = await findCohortMembers(this.em, filter);

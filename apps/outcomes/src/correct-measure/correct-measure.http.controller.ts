@@ -1,13 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MeasureCorrectionResponseDto } from '../outcomes.response.dto';
 import { correctMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from '../record-measure/measure-details';
 import { CorrectMeasureRequestDto } from './correct-measure.request.dto';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/measures/:measureId/corrections')
 export class CorrectMeasureHttpController {
   private readonly correct: ReturnType<typeof correctMeasure>;
@@ -19,7 +21,11 @@ export class CorrectMeasureHttpController {
   @Post()
   @Access('member.measure.correct', { member: 'memberId' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'The correction is a new measure that references the corrected one.' })
+  @ApiOperation({ summary: 'Correct a recorded measure' })
+  @ApiAcceptedResponse({ description: 'The correction is a new measure that references the corrected one.', type: MeasureCorrectionResponseDto })
+  @ApiDomainError(404, 'No measure with this id was recorded for the member.')
+  @ApiDomainError(409, 'The measure was already corrected, or the measure id is taken by another measure.')
+  @ApiDomainError(422, 'The correction names another instrument than the corrected measure.')
   async correctMeasure(
     @Param('memberId', MemberIdPipe) memberId: string,
     @Param('measureId', new ParseUUIDPipe()) correctsMeasureId: string,

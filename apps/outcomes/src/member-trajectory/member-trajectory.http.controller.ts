@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MemberTrajectoryResponseDto } from '../outcomes.response.dto';
 import { memberTrajectory, type OutcomesDeps } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { MemberIdPipe } from '../outcome-response';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/trajectory')
 export class MemberTrajectoryHttpController {
   private readonly trajectory: ReturnType<typeof memberTrajectory>;
@@ -16,7 +18,8 @@ export class MemberTrajectoryHttpController {
 
   @Get()
   @Access('member.outcomes.read', { member: 'memberId' })
-  @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.' })
+  @ApiOperation({ summary: "Read a member's outcome trajectory" })
+  @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.', type: MemberTrajectoryResponseDto })
   get(@Param('memberId', MemberIdPipe) memberId: string) {
     return this.trajectory(memberId);
   }

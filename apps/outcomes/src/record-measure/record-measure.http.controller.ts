@@ -1,13 +1,15 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MeasureCommandResponseDto } from '../outcomes.response.dto';
 import { recordMeasure, type OutcomesDeps, type RequestContext } from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 import { MemberIdPipe, unwrap } from '../outcome-response';
-import { Access, CommandContext } from '@carecircle/platform/service-kit';
+import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { toMeasureDetails } from './measure-details';
 import { RecordMeasureRequestDto } from './record-measure.request.dto';
 
 @ApiTags('measures')
+@ApiServiceErrors()
 @Controller('api/outcomes/members/:memberId/measures')
 export class RecordMeasureHttpController {
   private readonly record: ReturnType<typeof recordMeasure>;
@@ -19,8 +21,9 @@ export class RecordMeasureHttpController {
   @Post()
   @Access('member.measure.write', { member: 'memberId' })
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.' })
-  @ApiBadRequestResponse({ description: 'Invalid input, naming the field or item; nothing is written.' })
+  @ApiOperation({ summary: "Record a member's outcome measure" })
+  @ApiAcceptedResponse({ description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.', type: MeasureCommandResponseDto })
+  @ApiDomainError(409, 'The measure id is taken by a different measure.')
   async recordMeasure(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: RecordMeasureRequestDto, @CommandContext() context: RequestContext) {
     const outcome = await this.record(toMeasureDetails(memberId, body), context);
     const { changed } = unwrap(outcome);

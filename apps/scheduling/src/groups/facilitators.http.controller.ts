@@ -1,14 +1,16 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { FacilitatorSessionsResponseDto } from '../scheduling.response.dto';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import type { SchedulingDeps } from '@carecircle/scheduling/application';
 import { findUpcomingSessions } from '@carecircle/scheduling/read-models';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiServiceErrors } from '@carecircle/platform/service-kit';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { OpaqueIdPipe } from '../scheduling-request';
 
 @ApiTags('facilitators')
+@ApiServiceErrors()
 @Controller('api/scheduling/facilitators/:facilitatorId/upcoming-sessions')
 export class FacilitatorsHttpController {
   constructor(
@@ -18,7 +20,8 @@ export class FacilitatorsHttpController {
 
   @Get()
   @Access('facilitator.sessions.read', { self: 'facilitatorId' })
-  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments)." })
+  @ApiOperation({ summary: "List a facilitator's upcoming sessions" })
+  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments).", type: FacilitatorSessionsResponseDto })
   async upcoming(@Param('facilitatorId', OpaqueIdPipe) facilitatorId: string) {
     return { facilitatorId, sessions: await findUpcomingSessions(this.em, facilitatorId, this.deps.clock.now()) };
   }

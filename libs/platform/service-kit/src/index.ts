@@ -16,7 +16,20 @@ export {
 } from './bootstrap/json-body-limits';
 export { RefusedBodyException } from './bootstrap/malformed-body';
 export { createValidationPipe, validationProblem, fieldErrors, type FieldValidationError, type ValidationProblem } from './bootstrap/validation';
-export { setupOpenApi, OPENAPI_PATH } from './bootstrap/openapi';
+export { setupOpenApi, buildOpenApiDocument, OPENAPI_PATH, BEARER_SCHEME } from './bootstrap/openapi';
+export {
+  ApiServiceErrors,
+  ApiDomainErrors,
+  ApiDomainError,
+  ApiHttpError,
+  ValidationProblemDto,
+  FieldValidationErrorDto,
+  HttpErrorDto,
+  DomainProblemDto,
+  type DomainErrorStatus,
+} from './bootstrap/openapi-responses';
+export { ApiFhirErrors, fhirResourceSchema, fhirBundleSchema, FHIR_JSON_MEDIA } from './bootstrap/openapi-fhir';
+export { ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback } from './bootstrap/openapi-cds-hooks';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HEALTH_CONTRIBUTORS, type HealthContributor } from './health/health-contributor';
 export { DatabaseHealthContributor } from './health/database-health.contributor';

@@ -1,15 +1,18 @@
 import { Body, Controller, HttpCode, Param, Post, Req, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { AlertActionResponseDto } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { checkAcknowledgement, checkResolution, decideAlertAction, type Checked, type LiaisonAlert } from '@carecircle/gateway/application';
 import { CareConsoleAccess } from '../care-console.access';
 import { alertIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
 /** Acknowledge (accept, or override with a reason) and resolve an alert: the reader's own copy only. */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/alerts/:alertId')
 export class AlertActionsHttpController {
   constructor(
@@ -21,9 +24,10 @@ export class AlertActionsHttpController {
   @Access('alert.act', { member: 'alertId', via: 'alert' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['accepted', 'overridden'] }, reason: { type: 'string', description: 'Required when overridden' } } } })
-  @ApiOkResponse({ description: 'Acknowledged in clinician-liaison: its escalation stops' })
-  @ApiForbiddenResponse({ description: 'Not the reader’s copy of the alert, or a member the reader may not see' })
-  @ApiUnprocessableEntityResponse({ description: 'No outcome, or an override without a reason' })
+  @ApiOperation({ summary: 'Acknowledge an alert from the care console' })
+  @ApiOkResponse({ description: 'Acknowledged in clinician-liaison: its escalation stops', type: AlertActionResponseDto })
+  @ApiHttpError(403, 'Not the reader’s copy of the alert, or a member the reader may not see', 'Access denied')
+  @ApiHttpError(422, 'No outcome, or an override without a reason', 'No outcome, or an override without a reason')
   acknowledge(@Param('alertId') alert: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(request, alertIdOf(alert), 'acknowledgement', checkAcknowledgement(body));
   }
@@ -32,8 +36,9 @@ export class AlertActionsHttpController {
   @Access('alert.act', { member: 'alertId', via: 'alert' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { reason: { type: 'string' } } } })
-  @ApiOkResponse({ description: 'Resolved in clinician-liaison' })
-  @ApiForbiddenResponse({ description: 'Not the reader’s copy of the alert, or a member the reader may not see' })
+  @ApiOperation({ summary: 'Resolve an alert from the care console' })
+  @ApiOkResponse({ description: 'Resolved in clinician-liaison', type: AlertActionResponseDto })
+  @ApiHttpError(403, 'Not the reader’s copy of the alert, or a member the reader may not see', 'Access denied')
   resolve(@Param('alertId') alert: string, @Body() body: unknown, @Req() request: Request) {
     return this.act(request, alertIdOf(alert), 'resolution', checkResolution(body));
   }

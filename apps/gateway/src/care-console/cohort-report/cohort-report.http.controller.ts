@@ -1,15 +1,18 @@
 import { BadRequestException, Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CONSOLE_COHORT_REPORT_EXAMPLE } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CareConsoleAccess } from '../care-console.access';
 import { ServicesClient } from '../services.client';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
 const FILTERS = ['instrument', 'groupId', 'groupType', 'condition', 'from', 'to'] as const;
 
 /** Outcomes' cohort report for programme leads: aggregates with small cells suppressed, as JSON or CSV. */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/cohort-report')
 export class CohortReportHttpController {
   constructor(
@@ -26,9 +29,15 @@ export class CohortReportHttpController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'n, means, mean change with 95% CI, share meaningfully improved, the dose split; CSV as a download' })
-  @ApiForbiddenResponse({ description: 'Not a programme lead' })
+  @ApiOperation({ summary: 'Export a de-identified cohort outcome report' })
+  @ApiOkResponse({
+    description: 'n, means, mean change with 95% CI, share meaningfully improved, the dose split; CSV as a download',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true, description: "The outcomes service's cohort report (docs/openapi/outcomes.json)." }, example: CONSOLE_COHORT_REPORT_EXAMPLE },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiHttpError(403, 'Not a programme lead', 'Access denied')
   async report(@Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     await this.access.cohort(request);
     const params = new URLSearchParams();

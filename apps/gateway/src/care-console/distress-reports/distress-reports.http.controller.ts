@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DistressReportTakenResponseDto } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { checkDistressReport } from '@carecircle/gateway/application';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { memberIdOf } from '../care-console.params';
@@ -16,6 +18,7 @@ import { ServicesClient } from '../services.client';
  */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/members/:memberId/distress-reports')
 export class DistressReportsHttpController {
   constructor(
@@ -41,9 +44,10 @@ export class DistressReportsHttpController {
       },
     },
   })
-  @ApiCreatedResponse({ description: 'Taken by clinician-liaison: the attending psychiatrist is alerted' })
-  @ApiForbiddenResponse({ description: 'Not the member’s facilitator or on their care team' })
-  @ApiUnprocessableEntityResponse({ description: 'A field is missing or wrong (named); nothing was sent' })
+  @ApiOperation({ summary: 'Report distress observed in a group' })
+  @ApiCreatedResponse({ description: 'Taken by clinician-liaison: the attending psychiatrist is alerted', type: DistressReportTakenResponseDto })
+  @ApiHttpError(403, 'Not the member’s facilitator or on their care team', 'Access denied')
+  @ApiHttpError(422, 'A field is missing or wrong (named); nothing was sent', 'A field is missing or wrong (named); nothing was sent')
   report(@Param('memberId') member: string, @Body() body: unknown, @Req() request: Request) {
     const memberId = memberIdOf(member);
     return this.access.memberAct(request, memberId, 'member.distress.report', 'C', ['Flag'], async () => {

@@ -1,17 +1,19 @@
 import { Controller, Get, Inject, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ConsoleHomeResponseDto } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { alertsForView, rosterDoseProgress, sessionsToAttend, type GroupCalendar, type GroupRoster, type LiaisonAlert } from '@carecircle/gateway/application';
 import { groupsFacilitatedBy } from '@carecircle/gateway/read-models';
-import { AccessContext } from '@carecircle/platform/service-kit';
+import { AccessContext, ApiHttpError, Access } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { ServicesClient } from '../services.client';
-import { Access } from '@carecircle/platform/service-kit';
 
 /** The signed-in person's start page: a facilitator's groups, a clinician's members, a lead's reports. */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/home')
 export class HomeHttpController {
   constructor(
@@ -23,12 +25,14 @@ export class HomeHttpController {
 
   @Get()
   @Access('console.home.read', { self: 'caller' })
+  @ApiOperation({ summary: "Read the signed-in person's care-console home" })
   @ApiOkResponse({
+    type: ConsoleHomeResponseDto,
     description:
       'Facilitator: my groups with each member’s dose progress, my next sessions, open alerts for my members (facilitator copies). Clinician: my care-team members and the open alerts addressed to me. Programme lead: the role only (cohort reports are at /api/care-console/cohort-report).',
   })
-  @ApiUnauthorizedResponse({ description: 'No valid token' })
-  @ApiForbiddenResponse({ description: 'An integration client, or a role without a home' })
+  @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
+  @ApiHttpError(403, 'An integration client, or a role without a home', 'Access denied')
   async home(@Req() request: Request) {
     const me = await this.access.home(request);
     if (me.role === 'facilitator') return this.facilitatorHome(request, me.id);

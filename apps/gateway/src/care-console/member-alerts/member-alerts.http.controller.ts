@@ -1,15 +1,18 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { MemberAlertsResponseDto } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { alertsForView, type LiaisonAlert } from '@carecircle/gateway/application';
 import { CareConsoleAccess } from '../care-console.access';
 import { memberIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
 /** A member's coordination alerts, the reader's copies: the facilitator's without drug or dose. */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/members/:memberId/alerts')
 export class MemberAlertsHttpController {
   constructor(
@@ -20,8 +23,9 @@ export class MemberAlertsHttpController {
   @Get()
   @Access('member.alerts.read', { member: 'memberId' })
   @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
-  @ApiOkResponse({ description: 'Alerts newest first, with status, escalation level and whether each is still open' })
-  @ApiForbiddenResponse({ description: 'Not the member’s facilitator or on their care team, or a programme lead' })
+  @ApiOperation({ summary: "List a member's alerts" })
+  @ApiOkResponse({ description: 'Alerts newest first, with status, escalation level and whether each is still open', type: MemberAlertsResponseDto })
+  @ApiHttpError(403, 'Not the member’s facilitator or on their care team, or a programme lead', 'Access denied')
   async alerts(@Param('memberId') member: string, @Req() request: Request) {
     const memberId = memberIdOf(member);
     const { view } = await this.access.member(request, memberId, 'member.alerts.read', 'R', ['Communication']);

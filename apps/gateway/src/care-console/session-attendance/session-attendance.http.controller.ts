@@ -1,16 +1,19 @@
 import { Body, Controller, Get, Inject, NotFoundException, Param, Put, Req, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { AttendanceSavedResponseDto, AttendanceSheetResponseDto } from '../care-console.response.dto';
+import { ApiConsoleErrors } from '../../fhir-http/api-responses';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ATTENDANCE_STATUSES, attendanceSheet, attendanceWrites, type AttendanceSheet, type GroupCalendar, type GroupRoster } from '@carecircle/gateway/application';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { groupIdOf, sessionIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
-import { Access } from '@carecircle/platform/service-kit';
+import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
 /** One session of a facilitator's group: its attendance sheet, and taking attendance. */
 @ApiTags('care console')
 @ApiBearerAuth()
+@ApiConsoleErrors()
 @Controller('api/care-console/groups/:groupId/sessions/:sessionId')
 export class SessionAttendanceHttpController {
   constructor(
@@ -21,9 +24,10 @@ export class SessionAttendanceHttpController {
 
   @Get()
   @Access('group.roster.read', { group: 'groupId' })
-  @ApiOkResponse({ description: 'The session and every enrolled member with the attendance recorded so far (null: none yet)' })
-  @ApiForbiddenResponse({ description: 'Not a facilitator of this group' })
-  @ApiNotFoundResponse({ description: 'No such group or session' })
+  @ApiOperation({ summary: "Read a session's attendance sheet" })
+  @ApiOkResponse({ description: 'The session and every enrolled member with the attendance recorded so far (null: none yet)', type: AttendanceSheetResponseDto })
+  @ApiHttpError(403, 'Not a facilitator of this group', 'Access denied')
+  @ApiHttpError(404, 'No such group or session', 'No such group or session')
   async sheet(@Param('groupId') group: string, @Param('sessionId') session: string, @Req() request: Request): Promise<AttendanceSheet> {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
     return this.access.group(request, groupId, 'group.roster.read', 'R', ['Attendance'], () => this.loadAudited(request, groupId, sessionId));
@@ -38,9 +42,10 @@ export class SessionAttendanceHttpController {
       properties: { entries: { type: 'array', items: { type: 'object', required: ['memberId', 'status'], properties: { memberId: { type: 'string', example: 'mbr_synthetic_0001' }, status: { type: 'string', enum: [...ATTENDANCE_STATUSES] } } } } },
     },
   })
-  @ApiOkResponse({ description: 'Recorded (new entries) or corrected (changed ones) in scheduling; answers the sheet as it now stands' })
-  @ApiForbiddenResponse({ description: 'Not a facilitator of this group' })
-  @ApiUnprocessableEntityResponse({ description: 'An entry names no member of the roster, a member twice, or an unknown status; nothing was recorded' })
+  @ApiOperation({ summary: "Take a session's attendance" })
+  @ApiOkResponse({ description: 'Recorded (new entries) or corrected (changed ones) in scheduling; answers the sheet as it now stands', type: AttendanceSavedResponseDto })
+  @ApiHttpError(403, 'Not a facilitator of this group', 'Access denied')
+  @ApiHttpError(422, 'An entry names no member of the roster, a member twice, or an unknown status; nothing was recorded', 'An entry names no member of the roster, a member twice, or an unknown status; nothing was recorded')
   async take(@Param('groupId') group: string, @Param('sessionId') session: string, @Body() body: unknown, @Req() request: Request) {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
     // Audited once the writes are done, with their outcome: a refused entry or a refusal by scheduling is a failure.

@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 /** Who called, from a verified bearer token: a person (`role`) or an integration client (`scope`). */
@@ -14,9 +15,11 @@ export interface Caller {
 export type RequestWithCaller = Request & { caller?: Caller };
 
 export const IS_PUBLIC_ROUTE = 'carecircle:public-route';
+/** Marks the route's OpenAPI operation, which the document builder turns into `security: []`. */
+export const PUBLIC_ROUTE_EXTENSION = 'x-carecircle-public';
 
 /** The route answers without a token (discovery documents and the like); /health is public anyway. */
-export const Public = () => SetMetadata(IS_PUBLIC_ROUTE, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC_ROUTE, true), ApiExtension(PUBLIC_ROUTE_EXTENSION, true));
 
 /** The verified caller; undefined when token verification is off (no `AUTH_TRUSTED_ISSUERS`) or on a public route. */
 export const CurrentCaller = createParamDecorator(

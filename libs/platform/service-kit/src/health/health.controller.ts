@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/caller';
 import { HEALTH_CONTRIBUTORS, type HealthContributor } from './health-contributor';
@@ -21,6 +21,7 @@ export class HealthController {
    */
   @Get(['ready', ''])
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness probe: every dependency is up' })
   readiness(): Promise<HealthCheckResult> {
     return this.health.check(this.contributors.map((contributor) => () => contributor.check()));
   }
@@ -28,6 +29,7 @@ export class HealthController {
   /** Liveness: the process answers. Dependencies are left out so that an outage does not restart every pod. */
   @Get('live')
   @HealthCheck()
+  @ApiOperation({ summary: 'Liveness probe: the process answers' })
   liveness(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }

@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const MEMBER_ID = 'mbr_synthetic_0001';
+const GROUP_ID = 'grp_cancer_tuesday';
+const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
+const OPEN_OBJECTS = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+
+export class AlertActionResponseDto {
+  @ApiProperty({ format: 'uuid', example: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d' })
+  alertId!: string;
+  @ApiProperty({ enum: ['acknowledgement', 'resolution'], example: 'acknowledgement' })
+  requested!: string;
+  @ApiProperty({ ...OPEN_OBJECT, description: "clinician-liaison's answer.", example: { changed: true } })
+  answer!: object;
+}
+
+export class DistressReportTakenResponseDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({ format: 'uuid', example: '8e2d6b14-0f3a-4c59-a7e1-2b9c5d0f4a36' })
+  reportId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T18:05:00.000Z' })
+  observedAt!: string;
+  @ApiProperty({ ...OPEN_OBJECT, description: "clinician-liaison's answer.", example: { reportId: '8e2d6b14-0f3a-4c59-a7e1-2b9c5d0f4a36', recorded: true } })
+  answer!: object;
+}
+
+export class ConsoleHomeResponseDto {
+  @ApiProperty({ enum: ['facilitator', 'clinician', 'programme-lead'], example: 'facilitator' })
+  role!: string;
+  @ApiProperty({ example: 'fac_ada' })
+  id!: string;
+  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my groups, each with its roster (dose progress) and sessions to attend.', example: [{ groupId: GROUP_ID, groupType: 'support', status: 'active', roster: [{ memberId: MEMBER_ID, attended: 4, dose: 6 }], sessions: [] }] })
+  groups?: object[];
+  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my next sessions.' })
+  upcoming?: object[];
+  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Clinician: my care-team members.' })
+  members?: object[];
+  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Open alerts: facilitator copies for my members, or those addressed to me.' })
+  alerts?: object[];
+}
+
+export class MemberAlertsResponseDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({ enum: ['full', 'facilitator'], description: 'Which view of the alerts the reader gets.', example: 'full' })
+  view!: string;
+  @ApiProperty({ ...OPEN_OBJECTS, description: 'Newest first, each with status, escalation level and whether it is still open.', example: [{ alertId: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', summary: 'Distress reported in group', status: 'open', escalationLevel: 0, open: true }] })
+  alerts!: object[];
+}
+
+export class MemberOutcomesResponseDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({ ...OPEN_OBJECTS, description: 'Per instrument: measures oldest first (date, total, band), the severity bands, baseline and latest.', example: [{ instrument: 'PHQ-9', baseline: 14, latest: 8, measures: [{ at: '2026-03-02', total: 14, band: 'moderate' }] }] })
+  instruments!: object[];
+}
+
+export class AttendanceSessionDto {
+  @ApiProperty({ example: 'ses_3' })
+  sessionId!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-04-21T17:00:00.000Z' })
+  startsAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-04-21T18:30:00.000Z' })
+  endsAt!: string;
+  @ApiProperty({ example: 'scheduled' })
+  status!: string;
+  @ApiProperty({ example: true })
+  started!: boolean;
+}
+
+export class AttendanceEntryDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'null: nothing recorded yet.', example: 'attended' })
+  status!: string | null;
+}
+
+export class AttendanceSheetResponseDto {
+  @ApiProperty({ example: GROUP_ID })
+  groupId!: string;
+  @ApiProperty({ type: AttendanceSessionDto })
+  session!: AttendanceSessionDto;
+  @ApiProperty({ type: [AttendanceEntryDto] })
+  members!: AttendanceEntryDto[];
+}
+
+export class AttendanceSavedResponseDto {
+  @ApiProperty({ description: 'Entries recorded or corrected.', example: 2 })
+  saved!: number;
+  @ApiProperty({ type: AttendanceSheetResponseDto })
+  sheet!: AttendanceSheetResponseDto;
+}
+
+export const CONSOLE_COHORT_REPORT_EXAMPLE = { instrument: 'PHQ-9', members: 24, all: { n: 20, meanChange: -3.7 }, smallCellThreshold: 5 };
