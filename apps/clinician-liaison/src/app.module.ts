@@ -15,7 +15,7 @@ import { CommunicationsHttpController } from './delivery/communications.http.con
 import { DeliveriesHealthContributor } from './delivery/deliveries.health';
 import { DistressHttpController } from './distress/distress.http.controller';
 import { PushDeliverer } from './delivery/push-deliverer';
-import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type PushConfig } from './liaison.deps';
+import { EMERGENCY_ACCESS_MINUTES, LIAISON_CONFIG, LIAISON_DEPS, liaisonConfigFromEnv, PUSH_CONFIG, type LiaisonConfig, type PushConfig } from './liaison.deps';
 import { LiaisonProcessor, TIMER_POLL_MS } from './processor/liaison-processor';
 import { TreatmentsHttpController } from './treatments/treatments.http.controller';
 
@@ -37,15 +37,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   providers: [
     {
       provide: LIAISON_DEPS,
-      useFactory: (store: EventStore, access: AccessContext): LiaisonDeps => {
-        const { rules, escalation } = liaisonConfigFromEnv();
+      useFactory: (store: EventStore, access: AccessContext, { rules, escalation }: LiaisonConfig): LiaisonDeps => {
         return { store, clock: systemClock, rules, escalation, groupFacilitators: (groupId) => access.relationships.groupFacilitators(groupId) };
       },
-      inject: [EVENT_STORE, AccessContext],
+      inject: [EVENT_STORE, AccessContext, LIAISON_CONFIG],
     },
-    { provide: TIMER_POLL_MS, useFactory: () => liaisonConfigFromEnv().timerPollMs },
-    { provide: PUSH_CONFIG, useFactory: () => liaisonConfigFromEnv().push },
-    { provide: EMERGENCY_ACCESS_MINUTES, useFactory: () => liaisonConfigFromEnv().emergencyAccessMinutes },
+    // Read once; main.ts has already checked the same environment at boot.
+    { provide: LIAISON_CONFIG, useFactory: () => liaisonConfigFromEnv() },
+    { provide: TIMER_POLL_MS, useFactory: (config: LiaisonConfig) => config.timerPollMs, inject: [LIAISON_CONFIG] },
+    { provide: PUSH_CONFIG, useFactory: (config: LiaisonConfig) => config.push, inject: [LIAISON_CONFIG] },
+    { provide: EMERGENCY_ACCESS_MINUTES, useFactory: (config: LiaisonConfig) => config.emergencyAccessMinutes, inject: [LIAISON_CONFIG] },
     {
       provide: LiaisonProcessor,
       useFactory: (deps: LiaisonDeps, ds: DataSource, poll: number, push: PushConfig, registry: EventProcessorRegistry) => new LiaisonProcessor(deps, ds, poll, push, registry),

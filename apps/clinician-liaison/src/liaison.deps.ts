@@ -1,7 +1,11 @@
 import { defaultEscalationConfig, defaultRuleConfig, type EscalationConfig, type RuleConfig } from '@carecircle/clinician-liaison/domain';
 import { IN_PRODUCTION, isLoopbackHost, productionMode } from '@carecircle/platform/service-kit';
+import { z } from 'zod';
 
 export const LIAISON_DEPS = Symbol('LIAISON_DEPS');
+/** The `LiaisonConfig`, read once when the module starts. */
+export const LIAISON_CONFIG = Symbol('LIAISON_CONFIG');
+const DEFAULT_TIMELINE_BASE_URL = 'https://carecircle.example/timeline';
 export const PUSH_CONFIG = Symbol('PUSH_CONFIG');
 export const EMERGENCY_ACCESS_MINUTES = Symbol('EMERGENCY_ACCESS_MINUTES');
 
@@ -69,37 +73,87 @@ function fhirEndpoint(raw: string | undefined, production: boolean): string | nu
   return value.replace(/\/+$/, '');
 }
 
-/** Thresholds from the environment, each defaulting to DOMAIN.md's value. */
-export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): {
+const nonNegative = (fallback: number, description: string) =>
+  z.coerce.number().min(0).default(fallback).describe(description);
+
+/** clinician-liaison's own variables: thresholds default to DOMAIN.md's values. */
+export const liaisonSettingsEnv = {
+  LIAISON_OVERLOAD_CAP: nonNegative(defaultRuleConfig.overloadCap, 'Rule 7: structured therapeutic contacts allowed in any rolling window.'),
+  LIAISON_ANTIDEPRESSANT_WATCH_DAYS: nonNegative(
+    defaultRuleConfig.antidepressantWatchDays,
+    'Rule 1: joining a group this many days from an antidepressant change counts as a change while in a group.',
+  ),
+  LIAISON_CONFLICT_WINDOW_MINUTES: nonNegative(defaultRuleConfig.conflictWindowMinutes, 'Rule 8: a group session this close (minutes) to another appointment is a conflict.'),
+  LIAISON_MME_INFO: nonNegative(defaultRuleConfig.mmeInfo, 'Rule 6: lower MME/day band (CDC 2016).'),
+  LIAISON_MME_WARNING: nonNegative(defaultRuleConfig.mmeWarning, 'Rule 6: upper MME/day band (CDC 2016).'),
+  LIAISON_DOSE_SESSIONS: nonNegative(defaultRuleConfig.doseSessions, 'Rule 11: the dose (sessions attended).'),
+  LIAISON_ESCALATE_CRITICAL_MINUTES: nonNegative(defaultEscalationConfig.criticalAfterMinutes, 'An unacknowledged critical alert escalates to the next care-team member after this many minutes.'),
+  LIAISON_ESCALATE_WARNING_MINUTES: nonNegative(defaultEscalationConfig.warningAfterMinutes, 'An unacknowledged warning alert escalates to the next care-team member after this many minutes.'),
+  LIAISON_TIMER_POLL_MS: nonNegative(5_000, 'How often due escalations and pushes are looked for (ms).'),
+  LIAISON_EMERGENCY_ACCESS_MINUTES: nonNegative(240, 'How long break-the-glass access lasts, 1 to 1440 minutes.'),
+  LIAISON_WEBHOOK_ENDPOINTS: z
+    .string()
+    .optional()
+    .describe('JSON object of recipient role to webhook URL. https only (plain http to loopback outside production).'),
+  LIAISON_FHIR_ENDPOINT: z
+    .string()
+    .optional()
+    .describe("A FHIR R4 base URL that receives each alert's Communication (and DetectedIssue). https only (plain http to loopback outside production)."),
+  LIAISON_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .describe('Signs every push (a secret, 16+ characters); required with any push endpoint.'),
+  LIAISON_PUSH_RETRY_BASE_MS: nonNegative(1_000, 'First retry delay of a failed push (ms), doubled and jittered per attempt.'),
+  LIAISON_PUSH_RETRY_MAX_MS: nonNegative(5 * 60_000, 'Longest delay between two attempts of a push (ms).'),
+  LIAISON_PUSH_MAX_ATTEMPTS: nonNegative(12, 'The attempt after which a push that still fails is parked for an operator.'),
+  LIAISON_PUSH_TIMEOUT_MS: nonNegative(5_000, 'How long one push attempt may take (ms).'),
+  CARE_TIMELINE_BASE_URL: z
+    .url()
+    .default(DEFAULT_TIMELINE_BASE_URL)
+    .describe("Where a CDS Hooks card links to a member's care timeline (`<url>/<memberId>`): the gateway's `<GATEWAY_PUBLIC_URL>/timeline`."),
+};
+
+type LiaisonNumber = {
+  [Name in keyof typeof liaisonSettingsEnv]: z.output<(typeof liaisonSettingsEnv)[Name]> extends number ? Name : never;
+}[keyof typeof liaisonSettingsEnv];
+
+export interface LiaisonConfig {
   rules: RuleConfig;
   escalation: EscalationConfig;
   timerPollMs: number;
   push: PushConfig;
   emergencyAccessMinutes: number;
-} {
-  const num = (name: string, fallback: number) => {
-    const raw = env[name];
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
-    return value;
+  /** A member's care timeline is `${timelineBaseUrl}/${memberId}`. */
+  timelineBaseUrl: string;
+}
+
+/** Thresholds from the environment, each defaulting to DOMAIN.md's value. */
+export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LiaisonConfig {
+  const num = (name: LiaisonNumber) => {
+    const result = liaisonSettingsEnv[name].safeParse(env[name]?.trim() || undefined);
+    if (!result.success) throw new Error(`${name} must be a non-negative number`);
+    return result.data;
   };
+  const timelineBaseUrl = liaisonSettingsEnv.CARE_TIMELINE_BASE_URL.safeParse(env['CARE_TIMELINE_BASE_URL']?.trim() || undefined);
+  if (!timelineBaseUrl.success) throw new Error('CARE_TIMELINE_BASE_URL must be a URL');
   return {
     rules: {
       ...defaultRuleConfig,
-      overloadCap: num('LIAISON_OVERLOAD_CAP', defaultRuleConfig.overloadCap),
-      antidepressantWatchDays: num('LIAISON_ANTIDEPRESSANT_WATCH_DAYS', defaultRuleConfig.antidepressantWatchDays),
-      conflictWindowMinutes: num('LIAISON_CONFLICT_WINDOW_MINUTES', defaultRuleConfig.conflictWindowMinutes),
-      mmeInfo: num('LIAISON_MME_INFO', defaultRuleConfig.mmeInfo),
-      mmeWarning: num('LIAISON_MME_WARNING', defaultRuleConfig.mmeWarning),
-      doseSessions: num('LIAISON_DOSE_SESSIONS', defaultRuleConfig.doseSessions),
+      overloadCap: num('LIAISON_OVERLOAD_CAP'),
+      antidepressantWatchDays: num('LIAISON_ANTIDEPRESSANT_WATCH_DAYS'),
+      conflictWindowMinutes: num('LIAISON_CONFLICT_WINDOW_MINUTES'),
+      mmeInfo: num('LIAISON_MME_INFO'),
+      mmeWarning: num('LIAISON_MME_WARNING'),
+      doseSessions: num('LIAISON_DOSE_SESSIONS'),
     },
     escalation: {
-      criticalAfterMinutes: num('LIAISON_ESCALATE_CRITICAL_MINUTES', defaultEscalationConfig.criticalAfterMinutes),
-      warningAfterMinutes: num('LIAISON_ESCALATE_WARNING_MINUTES', defaultEscalationConfig.warningAfterMinutes),
+      criticalAfterMinutes: num('LIAISON_ESCALATE_CRITICAL_MINUTES'),
+      warningAfterMinutes: num('LIAISON_ESCALATE_WARNING_MINUTES'),
     },
-    timerPollMs: num('LIAISON_TIMER_POLL_MS', 5_000),
+    timerPollMs: num('LIAISON_TIMER_POLL_MS'),
     push: pushConfig(env, num),
-    emergencyAccessMinutes: emergencyAccessMinutes(num('LIAISON_EMERGENCY_ACCESS_MINUTES', 240)),
+    emergencyAccessMinutes: emergencyAccessMinutes(num('LIAISON_EMERGENCY_ACCESS_MINUTES')),
+    timelineBaseUrl: timelineBaseUrl.data.replace(/\/+$/, ''),
   };
 }
 
@@ -109,7 +163,7 @@ function emergencyAccessMinutes(value: number): number {
   return value;
 }
 
-function pushConfig(env: NodeJS.ProcessEnv, num: (name: string, fallback: number) => number): PushConfig {
+function pushConfig(env: NodeJS.ProcessEnv, num: (name: LiaisonNumber) => number): PushConfig {
   const production = productionMode(env);
   const endpoints = webhookEndpoints(env['LIAISON_WEBHOOK_ENDPOINTS'], production);
   const fhir = fhirEndpoint(env['LIAISON_FHIR_ENDPOINT'], production);
@@ -123,9 +177,9 @@ function pushConfig(env: NodeJS.ProcessEnv, num: (name: string, fallback: number
     webhookSecret: secret,
     fhirEndpoint: fhir,
     // Retries apply to every push channel: jittered exponential from the base, capped, then parked.
-    retryBaseMs: num('LIAISON_PUSH_RETRY_BASE_MS', 1_000),
-    retryMaxMs: num('LIAISON_PUSH_RETRY_MAX_MS', 5 * 60_000),
-    maxAttempts: Math.max(1, num('LIAISON_PUSH_MAX_ATTEMPTS', 12)),
-    timeoutMs: num('LIAISON_PUSH_TIMEOUT_MS', 5_000),
+    retryBaseMs: num('LIAISON_PUSH_RETRY_BASE_MS'),
+    retryMaxMs: num('LIAISON_PUSH_RETRY_MAX_MS'),
+    maxAttempts: Math.max(1, num('LIAISON_PUSH_MAX_ATTEMPTS')),
+    timeoutMs: num('LIAISON_PUSH_TIMEOUT_MS'),
   };
 }

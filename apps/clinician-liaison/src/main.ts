@@ -1,15 +1,14 @@
 import { connectKafkaConsumer, runService } from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
-import { liaisonConfigFromEnv } from './liaison.deps';
+import { liaisonEnv } from './liaison.env';
 import { liaisonDomainErrors } from './service-options';
 
 void runService({
-  name: 'clinician-liaison',
+  name: liaisonEnv.service,
   rootModule: AppModule,
-  defaultPort: 3103,
+  defaultPort: liaisonEnv.defaultPort,
   domainErrors: liaisonDomainErrors,
-  // Push endpoints and their secret too: in production a plain-http webhook stops the service here.
-  readConfig: liaisonConfigFromEnv,
+  readConfig: liaisonEnv.readConfig,
   configure: (app) => {
     connectKafkaConsumer(app, 'clinician-liaison');
   },

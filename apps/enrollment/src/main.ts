@@ -1,12 +1,12 @@
 import { connectKafkaConsumer, runService } from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
-import { readEnrollmentConfig } from './enrollment.config';
+import { enrollmentEnv } from './enrollment.env';
 
 void runService({
-  name: 'enrollment',
+  name: enrollmentEnv.service,
   rootModule: AppModule,
-  defaultPort: 3101,
-  readConfig: readEnrollmentConfig,
+  defaultPort: enrollmentEnv.defaultPort,
+  readConfig: enrollmentEnv.readConfig,
   configure: (app) => {
     connectKafkaConsumer(app, 'enrollment');
   },

@@ -19,12 +19,11 @@ const rateLimitsSchema = z
   .strict();
 
 const schema = z.object({
-  /** 32 bytes, base64: seals identifying fields (AES-256-GCM) and keys the lookups. */
   GATEWAY_IDENTITY_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
-    .optional(),
-  /** JSON array of `{clientId, scope, jwks}`: the SMART backend clients an administrator registered. */
+    .optional()
+    .describe('32 bytes, base64: seals identifying fields (AES-256-GCM) and keys the lookups (a secret). Required in production.'),
   SMART_CLIENTS: z
     .string()
     .default('[]')
@@ -35,8 +34,8 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {clientId, scope, jwks}' });
         return z.NEVER;
       }
-    }),
-  /** The SMART access-token signing key, a private ES384 JWK (JSON), the same for every replica; generated per process when unset. */
+    })
+    .describe('JSON array of `{clientId, scope, jwks}`: the SMART backend clients an administrator registered.'),
   GATEWAY_SIGNING_KEY: z
     .string()
     .transform((value, ctx) => {
@@ -47,29 +46,19 @@ const schema = z.object({
         return z.NEVER;
       }
     })
-    .optional(),
-  /** `true` in real deployments (deploy/k8s): production mode (`productionMode`), see `productionProblems`. */
-  AUTH_REQUIRED: z.enum(['true', 'false']).default('false'),
-  /** Read by the timeline's config too; here only so that production can refuse the development settings. */
-  GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false'),
-  GATEWAY_OIDC_ISSUER: z.string().url().optional(),
-  GATEWAY_OIDC_JWKS_URL: z.string().url().optional(),
-  /** Where callers reach the gateway; the token endpoint's `aud` and the issuer derive from it. */
-  GATEWAY_PUBLIC_URL: z.string().url().optional(),
-  FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb'),
-  /** Deepest nesting of a JSON body, FHIR included (the service kit reads the same variable for application/json). */
-  JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH),
-  /** Most entries a batch or transaction Bundle may have; a larger one is refused whole (413 too-costly). */
-  GATEWAY_BUNDLE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1000),
-  SMART_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-  /** Per-client token bucket on FHIR and CDS Hooks routes: requests at once, and refilled per second. */
-  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200),
-  GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
-  /**
-   * JSON `{"address": {burst, perSecond}, "principals": {"<client or person id>": {burst, perSecond}}}`: the
-   * bucket of each caller address for every request without a valid token (default 60 at once, 10/s), and
-   * the principals given their own (an EHR client 100+ req/s); the rest get the two limits above.
-   */
+    .optional()
+    .describe('The SMART access-token signing key, a private ES384 JWK (JSON), the same for every replica; generated per process when unset (a secret). Required in production.'),
+  AUTH_REQUIRED: z.enum(['true', 'false']).default('false').describe('`true` in real deployments (deploy/k8s): production mode (`productionMode`), see `productionProblems`.'),
+  GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false').describe('`true` only in the local run: the built-in development issuer with password-less demo users. Refused in production.'),
+  GATEWAY_OIDC_ISSUER: z.string().url().optional().describe("The hospital's OpenID Connect issuer for people (its `iss`); required in production, https there."),
+  GATEWAY_OIDC_JWKS_URL: z.string().url().optional().describe("The issuer's JWKS URL; found through its discovery document when unset."),
+  GATEWAY_PUBLIC_URL: z.string().url().optional().describe("Where callers reach the gateway; the token endpoint's `aud`, the issuer and every absolute link derive from it. Required in production, https there."),
+  FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb').describe('Largest FHIR or JSON request body, e.g. 5mb or 500kb.'),
+  JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH).describe('Deepest nesting of a JSON body, FHIR included (the service kit reads the same variable for application/json).'),
+  GATEWAY_BUNDLE_MAX_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(1000).describe('Most entries a batch or transaction Bundle may have; a larger one is refused whole (413 too-costly).'),
+  SMART_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300).describe('Lifetime of a SMART backend access token (seconds).'),
+  GATEWAY_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200).describe('Per-client token bucket on FHIR and CDS Hooks routes: requests at once.'),
+  GATEWAY_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50).describe('Per-client token bucket on FHIR and CDS Hooks routes: tokens refilled per second.'),
   GATEWAY_RATE_LIMITS: z
     .string()
     .default('{}')
@@ -81,22 +70,21 @@ const schema = z.object({
         ctx.addIssue({ code: 'custom', message: `must be JSON ${shape}` });
         return z.NEVER;
       }
-    }),
-  /**
-   * Express `trust proxy`: the number of proxies in front (`1`) or their addresses/subnets, comma-separated.
-   * Only then is the caller's address read from `X-Forwarded-For`; unset, it is the TCP peer's.
-   */
+    })
+    .describe('JSON `{"address": {burst, perSecond}, "principals": {"<client or person id>": {burst, perSecond}}}`: the bucket of each caller address for every request without a valid token (default 60 at once, 10/s), and the principals given their own (an EHR client 100+ req/s); the rest get the two limits above.'),
   GATEWAY_TRUST_PROXY: z
     .string()
     .regex(/^(\d{1,2}|[0-9A-Za-z.:/,\s]+)$/, 'must be a number of hops or comma-separated addresses or subnets')
     .refine((value) => !/^\s*true\s*$/i.test(value), 'must name the proxies (true would trust any X-Forwarded-For)')
-    .optional(),
-  /** Where clinician-liaison answers CDS Hooks (the gateway proxies `/cds-services`). */
-  CLINICIAN_LIAISON_URL: z.string().url().default('http://127.0.0.1:3103'),
-  CDS_HOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** Comma-separated LOINC codes of the Observations taken in. */
-  GATEWAY_OBSERVATION_CODES: z.string().default(DEFAULT_INGEST_SCOPE.observationCodes.join(',')),
+    .optional()
+    .describe("Express `trust proxy`: the number of proxies in front (`1`) or their addresses/subnets, comma-separated. Only then is the caller's address read from `X-Forwarded-For`; unset, it is the TCP peer's."),
+  CLINICIAN_LIAISON_URL: z.string().url().default('http://127.0.0.1:3103').describe('Where clinician-liaison answers CDS Hooks (the gateway proxies `/cds-services`).'),
+  CDS_HOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000).describe('How long the CDS Hooks proxy waits for clinician-liaison (ms).'),
+  GATEWAY_OBSERVATION_CODES: z.string().default(DEFAULT_INGEST_SCOPE.observationCodes.join(',')).describe('Comma-separated LOINC codes of the Observations taken in.'),
 });
+
+/** The gateway's own variables (gateway.env.ts lists them with the platform's, the timeline's and the console's). */
+export const gatewaySettingsEnv = schema.shape;
 
 export type GatewayConfig = ReturnType<typeof readGatewayConfig>;
 

@@ -1,12 +1,12 @@
 import { connectKafkaConsumer, runService } from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
-import { readOutcomesConfig } from './outcomes.deps';
+import { outcomesEnv } from './outcomes.env';
 
 void runService({
-  name: 'outcomes',
+  name: outcomesEnv.service,
   rootModule: AppModule,
-  defaultPort: 3104,
-  readConfig: readOutcomesConfig,
+  defaultPort: outcomesEnv.defaultPort,
+  readConfig: outcomesEnv.readConfig,
   configure: (app) => {
     connectKafkaConsumer(app, 'outcomes');
   },

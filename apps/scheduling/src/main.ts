@@ -1,12 +1,12 @@
 import { connectKafkaConsumer, runService } from '@carecircle/platform/service-kit';
 import { AppModule } from './app.module';
-import { readLoadReassessmentPollMs, readSchedulingPolicy } from './scheduling.deps';
+import { schedulingEnv } from './scheduling.env';
 
 void runService({
-  name: 'scheduling',
+  name: schedulingEnv.service,
   rootModule: AppModule,
-  defaultPort: 3102,
-  readConfig: (env) => [readSchedulingPolicy(env), readLoadReassessmentPollMs(env)],
+  defaultPort: schedulingEnv.defaultPort,
+  readConfig: schedulingEnv.readConfig,
   configure: (app) => {
     connectKafkaConsumer(app, 'scheduling');
   },

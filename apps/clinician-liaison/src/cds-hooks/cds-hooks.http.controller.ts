@@ -19,9 +19,7 @@ import {
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
 import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
-import { LIAISON_DEPS } from '../liaison.deps';
-
-const timelineUrl = (memberId: string) => `${process.env['CARE_TIMELINE_BASE_URL'] ?? 'https://carecircle.example/timeline'}/${encodeURIComponent(memberId)}`;
+import { LIAISON_CONFIG, LIAISON_DEPS, type LiaisonConfig } from '../liaison.deps';
 
 function parse<T>(schema: ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -35,7 +33,15 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 @ApiServiceErrors()
 @Controller('cds-services')
 export class CdsHooksHttpController {
-  constructor(@Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {}
+  constructor(
+    @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
+    @InjectEntityManager() private readonly em: EntityManager,
+    @Inject(LIAISON_CONFIG) private readonly config: LiaisonConfig,
+  ) {}
+
+  private timelineUrl(memberId: string): string {
+    return `${this.config.timelineBaseUrl}/${encodeURIComponent(memberId)}`;
+  }
 
   /** Discovery is read before the EHR holds a token (the guard exempts it as well). */
   @Get()
@@ -69,13 +75,13 @@ export class CdsHooksHttpController {
       case CDS_SERVICE_IDS.patientView: {
         // A read: showing a card is not delivery (a prefetching EHR calls this for charts nobody opens).
         const alerts = await findOpenMemberAlerts(this.em, memberId);
-        return { cards: alerts.map((a) => alertCard(a, timelineUrl(memberId))) };
+        return { cards: alerts.map((a) => alertCard(a, this.timelineUrl(memberId))) };
       }
       case CDS_SERVICE_IDS.orderSelect:
       case CDS_SERVICE_IDS.orderSign:
-        return { cards: await evaluateDraftOrders(this.deps, request, this.deps.clock.now(), timelineUrl(memberId)) };
+        return { cards: await evaluateDraftOrders(this.deps, request, this.deps.clock.now(), this.timelineUrl(memberId)) };
       default:
-        return { cards: await evaluateAppointments(this.deps, request, timelineUrl(memberId)) };
+        return { cards: await evaluateAppointments(this.deps, request, this.timelineUrl(memberId)) };
     }
   }
 

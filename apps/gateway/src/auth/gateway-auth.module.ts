@@ -35,7 +35,7 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         const sql = sqlOfPool(pool);
         const clock = systemClock;
-        const publicUrl = config.publicUrl ?? `http://localhost:${process.env['PORT'] ?? '3000'}`;
+        const publicUrl = config.publicUrl ?? config.baseUrl;
         const tokens = await SmartTokenService.create({
           clients: config.clients,
           tokenUrl: `${publicUrl}/auth/token`,

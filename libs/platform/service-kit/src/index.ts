@@ -79,3 +79,19 @@ export { ProcessingModule, type ProcessingModuleOptions } from './processing/pro
 export { parkEvent, listParkedEvents, findParkedEvent, forgetParkedEvent, countParkedEvents, type ParkedEvent } from './processing/parked-events';
 export { ParkedEventsHealthContributor, ParkedWorkHealthContributor } from './processing/parked-events.health';
 export { processingMigrations } from './processing/processing-migrations';
+export {
+  defineServiceEnv,
+  checkServiceEnv,
+  describeServiceEnv,
+  platformServiceEnv,
+  productionModeEnv,
+  observabilityEnv,
+  requiredIn,
+  problemsOf,
+  type ServiceEnvSchema,
+  type EnvVariableDoc,
+  type Requirement,
+} from './config/service-env-schema';
+export { eventSourcedServiceEnv } from './wiring/wiring-env';
+export { kafkaSecurityEnv } from './config/kafka-security-env';
+export { trustedIssuersEnv } from './auth/trusted-issuers';

@@ -15,8 +15,8 @@ const TRUSTED_ISSUERS_FORMAT = 'must be a JSON array of {issuer, jwksUri} with U
 
 const trustedIssuers = z.array(z.object({ issuer: z.string().min(1), jwksUri: z.url() }).strict());
 
-const authEnv = {
-  /** JSON array of `TrustedIssuer`. Unset: tokens are not verified (development and the existing tests). */
+/** The issuers a service (not the gateway, which verifies its callers itself) accepts tokens from. */
+export const trustedIssuersEnv = {
   AUTH_TRUSTED_ISSUERS: z
     .string()
     .transform((value, ctx) => {
@@ -27,9 +27,14 @@ const authEnv = {
         return z.NEVER;
       }
     })
-    .optional(),
-  /** `true` in production manifests (see `productionMode`): a missing `AUTH_TRUSTED_ISSUERS` stops the service. */
-  AUTH_REQUIRED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    .optional()
+    .describe(
+      'JSON array of {issuer, jwksUri}: who may call the service (the gateway\'s SMART issuer). Unset outside production: tokens are not verified. https only in production (plain http to loopback).',
+    ),
+  AUTH_REQUIRED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .describe('`true` in production manifests: production mode (as NODE_ENV=production), no development fallback.'),
 };
 
 /**
@@ -39,7 +44,7 @@ const authEnv = {
  * The message of a bad value names the variable, never the value.
  */
 export function readTrustedIssuers(env: NodeJS.ProcessEnv = process.env): readonly TrustedIssuer[] | undefined {
-  const config = readServiceEnv(authEnv, env);
+  const config = readServiceEnv(trustedIssuersEnv, env);
   if (!productionMode(env)) return config.AUTH_TRUSTED_ISSUERS;
   if (!config.AUTH_TRUSTED_ISSUERS) throw new ServiceEnvError([`AUTH_TRUSTED_ISSUERS is required ${IN_PRODUCTION}`]);
   const urls = config.AUTH_TRUSTED_ISSUERS.flatMap(({ issuer, jwksUri }) => [issuer, jwksUri]);

@@ -8,16 +8,22 @@ import {
 } from '@carecircle/platform/messaging';
 import { readServiceEnv, ServiceEnvError } from './service-env';
 
-const kafkaSecurityEnv = {
-  /** `true`: TLS to the brokers (SSL or SASL_SSL listeners). */
-  KAFKA_SSL: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-  /** A PEM file with the CA of the brokers' certificates (a private CA); Node's trusted CAs when unset. */
-  KAFKA_SSL_CA_FILE: z.string().optional(),
+/** Kafka's TLS and SASL settings, checked together by `readKafkaSecuritySettings`. */
+export const kafkaSecurityEnv = {
+  KAFKA_SSL: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .describe('`true`: TLS to the brokers (SSL or SASL_SSL listeners). Production warns when it is not.'),
+  KAFKA_SSL_CA_FILE: z
+    .string()
+    .optional()
+    .describe("A PEM file with the CA of the brokers' certificates (a private CA); Node's trusted CAs when unset."),
   KAFKA_SASL_MECHANISM: z
     .enum(KAFKA_SASL_MECHANISMS, { error: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` })
-    .optional(),
-  KAFKA_SASL_USERNAME: z.string().optional(),
-  KAFKA_SASL_PASSWORD: z.string().optional(),
+    .optional()
+    .describe(`SASL mechanism (${KAFKA_SASL_MECHANISMS.join(', ')}); all three KAFKA_SASL_* or none.`),
+  KAFKA_SASL_USERNAME: z.string().optional().describe('SASL user name.'),
+  KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password (a secret).'),
 };
 
 /** The Kafka security settings, checked together: each problem names its variable, never a value. */

@@ -21,12 +21,17 @@ export const envVar = {
 /** What every service reads; extend it with the service's own variables. */
 export function commonServiceEnv(defaultPort: number) {
   return {
-    PORT: envVar.port(defaultPort),
-    LOG_LEVEL: envVar.logLevel(),
-    DATABASE_URL: envVar.url().optional(),
-    KAFKA_BROKERS: envVar.brokers().optional(),
-    /** Deepest nesting of a JSON request body; a deeper one answers 400 before it is parsed. */
-    JSON_MAX_DEPTH: z.coerce.number({ error: 'must be an integer between 2 and 1000' }).int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH),
+    PORT: envVar.port(defaultPort).describe('TCP port the HTTP server listens on.'),
+    LOG_LEVEL: envVar.logLevel().describe('Least severe log level written (JSON lines on stdout).'),
+    DATABASE_URL: envVar.url().optional().describe('PostgreSQL connection URL of the service\'s own database.'),
+    KAFKA_BROKERS: envVar.brokers().optional().describe('Kafka bootstrap brokers, comma-separated host:port.'),
+    JSON_MAX_DEPTH: z.coerce
+      .number({ error: 'must be an integer between 2 and 1000' })
+      .int()
+      .min(2)
+      .max(1000)
+      .default(DEFAULT_JSON_MAX_DEPTH)
+      .describe('Deepest nesting of a JSON request body; a deeper one answers 400 before it is parsed.'),
   };
 }
 

@@ -1,33 +1,48 @@
 import { z } from 'zod';
 import { envVar, readServiceEnv } from '../config/service-env';
 
+const positive = () => z.coerce.number({ error: 'must be a positive integer' }).int();
+const flag = (fallback: 'true' | 'false') => z.enum(['true', 'false'], { error: 'must be true or false' }).default(fallback);
+
+/** The variables of a service that keeps events in PostgreSQL and talks to Kafka (the gateway too). */
+export const eventSourcedServiceEnv = {
+  DATABASE_URL: envVar.url().describe("PostgreSQL connection URL of the service's own database."),
+  DATABASE_SINGLE_SESSION: flag('false').describe(
+    '`true` on embedded PGlite only (`npm start`): one session shared by every connection, one process per database. Refused in production.',
+  ),
+  DATABASE_POOL_MAX: positive().min(1).max(200).default(10).describe('Most PostgreSQL connections in the pool.'),
+  DATABASE_STATEMENT_TIMEOUT_MS: positive()
+    .min(100)
+    .default(30_000)
+    .describe('A statement running longer is cancelled (a stuck query must not hold a connection for good).'),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: positive()
+    .min(100)
+    .default(60_000)
+    .describe('A session idle inside a transaction this long is ended by the server, releasing its locks.'),
+  DATABASE_CONNECT_TIMEOUT_MS: positive()
+    .min(100)
+    .default(10_000)
+    .describe('Waiting for a new connection (server down, pool exhausted) fails after this long instead of hanging.'),
+  KAFKA_BROKERS: envVar.brokers().describe('Kafka bootstrap brokers, comma-separated host:port.'),
+  KAFKA_TOPICS_AUTO_CREATED: flag('false').describe(
+    '`true` on clusters that create topics on first use and have no admin createTopics (the local mock).',
+  ),
+  KAFKA_TOPIC_PARTITIONS: positive().min(1).default(12).describe('Partitions of each topic the service creates.'),
+  KAFKA_TOPIC_REPLICATION: positive().min(1).default(3).describe('Replication factor of each topic the service creates.'),
+  KAFKA_SESSION_TIMEOUT_MS: positive()
+    .min(1000)
+    .max(300_000)
+    .default(30_000)
+    .describe('Consumer-group session timeout; the broker bounds it (group.min/max.session.timeout.ms).'),
+  OUTBOX_RELAY_ENABLED: flag('true').describe(
+    '`false` on replicas that only serve requests while a dedicated process relays (and in maintenance).',
+  ),
+  RELAY_BATCH_SIZE: positive().min(1).max(5000).default(100).describe('Outbox messages the relay publishes per batch.'),
+};
+
 /** The environment of a service that keeps events in PostgreSQL and talks to Kafka. */
 export function readEventSourcedServiceEnv(env: NodeJS.ProcessEnv = process.env) {
-  return readServiceEnv(
-    {
-      DATABASE_URL: envVar.url(),
-      /** `true` on embedded PGlite: one session shared by every connection, one process per database. */
-      DATABASE_SINGLE_SESSION: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-      DATABASE_POOL_MAX: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(200).default(10),
-      /** A statement running longer is cancelled (a stuck query must not hold a connection for good). */
-      DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number({ error: 'must be a positive integer' }).int().min(100).default(30_000),
-      /** A session idle inside a transaction this long is ended by the server, releasing its locks. */
-      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number({ error: 'must be a positive integer' }).int().min(100).default(60_000),
-      /** Waiting for a new connection (server down, pool exhausted) fails after this long instead of hanging. */
-      DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number({ error: 'must be a positive integer' }).int().min(100).default(10_000),
-      KAFKA_BROKERS: envVar.brokers(),
-      /** `true` on clusters that create topics on first use and have no admin createTopics (the local mock). */
-      KAFKA_TOPICS_AUTO_CREATED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-      KAFKA_TOPIC_PARTITIONS: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(12),
-      KAFKA_TOPIC_REPLICATION: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).default(3),
-      /** Consumer-group session timeout (kafkajs default 30 s); the broker bounds it (group.min/max.session.timeout.ms). */
-      KAFKA_SESSION_TIMEOUT_MS: z.coerce.number({ error: 'must be a positive integer' }).int().min(1000).max(300_000).default(30_000),
-      /** `false` on replicas that only serve requests while a dedicated process relays (and in maintenance). */
-      OUTBOX_RELAY_ENABLED: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
-      RELAY_BATCH_SIZE: z.coerce.number({ error: 'must be a positive integer' }).int().min(1).max(5000).default(100),
-    },
-    env,
-  );
+  return readServiceEnv(eventSourcedServiceEnv, env);
 }
 
 export type EventSourcedServiceEnv = ReturnType<typeof readEventSourcedServiceEnv>;
