@@ -69,16 +69,17 @@ export class StandInEhrLaunch {
   static async start(): Promise<StandInEhrLaunch> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     const publicJwk = { ...(await exportJWK(publicKey)), kid: `stand-in-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
-    let ehr: StandInEhrLaunch | undefined;
+    const started: { ehr?: StandInEhrLaunch } = {};
     const server = createServer((request, response) => {
-      ehr!.handle(request, response).catch(() => {
+      if (!started.ehr) return void response.writeHead(503).end();
+      started.ehr.handle(request, response).catch(() => {
         if (!response.headersSent) response.writeHead(500).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    ehr = new StandInEhrLaunch(server, `http://127.0.0.1:${port}`, privateKey, publicJwk, publicKey);
-    return ehr;
+    started.ehr = new StandInEhrLaunch(server, `http://127.0.0.1:${port}`, privateKey, publicJwk, publicKey);
+    return started.ehr;
   }
 
   /** The OpenID Connect issuer (`/oidc`) and the FHIR base, which is also the SMART issuer (`/fhir`). */
