@@ -72,7 +72,7 @@ const schema = z.object({
   /** The console's public client id at GATEWAY_OIDC_ISSUER (authorization code + PKCE); unset, the console offers no such sign-in. */
   GATEWAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
   /** Scopes the console asks GATEWAY_OIDC_ISSUER for (space-separated; `openid` is always asked). */
-  GATEWAY_OIDC_SCOPES: z.string().min(1).default('openid profile offline_access'),
+  GATEWAY_OIDC_SCOPES: z.string().min(1).default('openid profile'),
   /** Where the provider sends the browser back (registered at the provider); default the console's own page. */
   GATEWAY_OIDC_REDIRECT_URI: z.string().url().optional(),
   /** The claim holding a person's role, a dot path into the token (`realm_access.roles`); a string or an array of strings. */
