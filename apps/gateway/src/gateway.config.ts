@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { z } from 'zod';
+import { HUMAN_ROLES, type HumanRole } from './auth/human-roles';
 import { DEFAULT_INGEST_SCOPE, type RegisteredClient } from '@carecircle/gateway/application';
 import {
   DEFAULT_JSON_MAX_DEPTH,
@@ -11,6 +12,20 @@ import {
 
 /** A development-only identity key: anyone with the source can read what it sealed. */
 const DEV_IDENTITY_KEY = Buffer.alloc(32, 'carecircle-dev-only-identity-key').toString('base64');
+
+const smartEhrsSchema = z.array(
+  z.object({ iss: z.string().url(), clientId: z.string().min(1), name: z.string().min(1).max(80).optional(), scope: z.string().min(1).optional() }).strict(),
+);
+
+/** A JSON variable parsed with its schema; the message names the shape, never the value. */
+const jsonOf = <T>(shape: z.ZodType<T>, message: string) => (value: string, ctx: z.RefinementCtx): T => {
+  try {
+    return shape.parse(JSON.parse(value));
+  } catch {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  }
+};
 
 const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
 const rateLimit = z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict();
@@ -52,6 +67,24 @@ const schema = z.object({
   GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false').describe('`true` only in the local run: the built-in development issuer with password-less demo users. Refused in production.'),
   GATEWAY_OIDC_ISSUER: z.string().url().optional().describe("The hospital's OpenID Connect issuer for people (its `iss`); required in production, https there."),
   GATEWAY_OIDC_JWKS_URL: z.string().url().optional().describe("The issuer's JWKS URL; found through its discovery document when unset."),
+  GATEWAY_OIDC_CLIENT_ID: z.string().min(1).optional().describe("The console's public client id at GATEWAY_OIDC_ISSUER (authorization code + PKCE); unset, the console offers no such sign-in."),
+  GATEWAY_OIDC_SCOPES: z.string().min(1).default('openid profile').describe('Scopes the console asks GATEWAY_OIDC_ISSUER for (space-separated; `openid` is always asked).'),
+  GATEWAY_OIDC_REDIRECT_URI: z.string().url().optional().describe("Where the provider sends the browser back (registered at the provider); default the console's own page. https in production."),
+  GATEWAY_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'must be a claim name or dot path')
+    .default('carecircle_role')
+    .describe("The claim holding a person's role, a dot path into the token (`realm_access.roles`); a string or an array of strings."),
+  GATEWAY_OIDC_ROLE_MAP: z
+    .string()
+    .optional()
+    .transform((value, ctx) => (value === undefined ? undefined : jsonOf(z.record(z.string().min(1), z.enum(HUMAN_ROLES as [HumanRole, ...HumanRole[]])), 'must be JSON {"<claim value>": "facilitator|clinician|programme-lead|admin"}')(value, ctx)))
+    .describe('JSON `{"<claim value>": "<role>"}`: the provider\'s group or role names as CareCircle roles; unset, the role names themselves.'),
+  GATEWAY_SMART_EHRS: z
+    .string()
+    .default('[]')
+    .transform(jsonOf(smartEhrsSchema, 'must be a JSON array of {iss, clientId, name?, scope?}'))
+    .describe("JSON array of `{iss, clientId, name?, scope?}`: the EHRs that may launch the console (SMART App Launch); `iss` is the EHR's FHIR base URL exactly, any other is refused, never followed. https in production."),
   GATEWAY_PUBLIC_URL: z.string().url().optional().describe("Where callers reach the gateway; the token endpoint's `aud`, the issuer and every absolute link derive from it. Required in production, https there."),
   FHIR_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'must look like 5mb or 500kb').default('5mb').describe('Largest FHIR or JSON request body, e.g. 5mb or 500kb.'),
   JSON_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(DEFAULT_JSON_MAX_DEPTH).describe('Deepest nesting of a JSON body, FHIR included (the service kit reads the same variable for application/json).'),
@@ -118,7 +151,25 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     trustProxy: parseTrustProxy(config.GATEWAY_TRUST_PROXY),
     cdsHooks: { upstreamUrl: config.CLINICIAN_LIAISON_URL.replace(/\/+$/, ''), timeoutMs: config.CDS_HOOKS_TIMEOUT_MS },
+    consoleSignIn: consoleSignIn(config, (config.GATEWAY_PUBLIC_URL ?? `http://localhost:${env['PORT'] ?? '3000'}`).replace(/\/+$/, '')),
     ingestScope: { observationCodes: config.GATEWAY_OBSERVATION_CODES.split(',').map((code) => code.trim()).filter(Boolean) },
+  };
+}
+
+/**
+ * How people sign in to the console (authorization code + PKCE, public client) and which EHRs may launch
+ * it; the same role mapping reads the configured issuer's and the EHRs' tokens.
+ */
+function consoleSignIn(config: z.output<typeof schema>, baseUrl: string) {
+  const scopes = new Set(['openid', ...config.GATEWAY_OIDC_SCOPES.split(/\s+/).filter(Boolean)]);
+  return {
+    provider:
+      config.GATEWAY_OIDC_ISSUER && config.GATEWAY_OIDC_CLIENT_ID
+        ? { issuer: config.GATEWAY_OIDC_ISSUER, clientId: config.GATEWAY_OIDC_CLIENT_ID, scope: [...scopes].join(' ') }
+        : undefined,
+    redirectUri: config.GATEWAY_OIDC_REDIRECT_URI ?? `${baseUrl}/`,
+    roleMapping: { claim: config.GATEWAY_OIDC_ROLE_CLAIM, ...(config.GATEWAY_OIDC_ROLE_MAP ? { values: config.GATEWAY_OIDC_ROLE_MAP } : {}) },
+    ehrs: config.GATEWAY_SMART_EHRS.map((ehr) => ({ ...ehr, iss: ehr.iss.replace(/\/+$/, ''), name: ehr.name ?? new URL(ehr.iss).host, scope: ehr.scope ?? 'openid fhirUser' })),
   };
 }
 
@@ -151,6 +202,12 @@ function productionProblems(config: z.output<typeof schema>, env: NodeJS.Process
     if (url && isPlainHttpToRemoteHost(url)) {
       problems.push(`${name} must be https (plain http only to loopback) ${IN_PRODUCTION}`);
     }
+  }
+  if (config.GATEWAY_OIDC_REDIRECT_URI && isPlainHttpToRemoteHost(config.GATEWAY_OIDC_REDIRECT_URI)) {
+    problems.push(`GATEWAY_OIDC_REDIRECT_URI must be https (plain http only to loopback) ${IN_PRODUCTION}`);
+  }
+  if (config.GATEWAY_SMART_EHRS.some((ehr) => isPlainHttpToRemoteHost(ehr.iss))) {
+    problems.push(`GATEWAY_SMART_EHRS iss must be https (plain http only to loopback) ${IN_PRODUCTION}`);
   }
   for (const name of UPSTREAM_URLS) if (!env[name]?.trim()) problems.push(`${name} is required ${IN_PRODUCTION}`);
   return problems;

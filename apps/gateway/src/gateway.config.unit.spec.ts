@@ -56,6 +56,8 @@ describe('the gateway in production (NODE_ENV=production or AUTH_REQUIRED=true) 
     ['GATEWAY_PUBLIC_URL unset', { GATEWAY_PUBLIC_URL: undefined }, 'GATEWAY_PUBLIC_URL is required'],
     ['an http public URL', { GATEWAY_PUBLIC_URL: 'http://cc.hospital.example' }, `GATEWAY_PUBLIC_URL ${HTTPS}`],
     ['an upstream left at its local port', { CLINICIAN_LIAISON_URL: undefined }, 'CLINICIAN_LIAISON_URL is required'],
+    ['an http EHR for SMART launch', { GATEWAY_SMART_EHRS: JSON.stringify([{ iss: 'http://ehr.hospital.example/fhir', clientId: 'cc' }]) }, `GATEWAY_SMART_EHRS iss ${HTTPS}`],
+    ['an http console redirect URI', { GATEWAY_OIDC_REDIRECT_URI: 'http://cc.hospital.example/' }, `GATEWAY_OIDC_REDIRECT_URI ${HTTPS}`],
   ])('refuses %s, naming the variable and never its value', (_, change, problem) => {
     for (const mode of [{}, { NODE_ENV: undefined, AUTH_REQUIRED: 'true' }]) {
       const problems = failure({ ...SAFE, ...mode, ...change });
@@ -82,5 +84,32 @@ describe('the gateway in production (NODE_ENV=production or AUTH_REQUIRED=true) 
   it('allows loopback http for the issuer and public URL (tests, a sidecar proxy)', () => {
     const loopback = { GATEWAY_OIDC_ISSUER: 'http://127.0.0.1:8080/cc', GATEWAY_PUBLIC_URL: 'http://localhost:3000' };
     expect(failure({ ...SAFE, ...loopback })).toBe('started');
+  });
+});
+
+describe('the console’s sign-in settings', () => {
+  it('offers the provider with openid always asked, and the registered EHRs by exact iss', () => {
+    const config = readGatewayConfig({
+      ...SAFE,
+      GATEWAY_OIDC_CLIENT_ID: 'carecircle-console',
+      GATEWAY_OIDC_SCOPES: 'profile',
+      GATEWAY_OIDC_ROLE_CLAIM: 'realm_access.roles',
+      GATEWAY_OIDC_ROLE_MAP: '{"cc-psy": "clinician"}',
+      GATEWAY_SMART_EHRS: JSON.stringify([{ iss: 'https://ehr.hospital.example/fhir/', clientId: 'cc-smart' }]),
+    });
+    expect(config.consoleSignIn).toEqual({
+      provider: { issuer: SAFE['GATEWAY_OIDC_ISSUER'], clientId: 'carecircle-console', scope: 'openid profile' },
+      redirectUri: 'https://carecircle.hospital.example/',
+      roleMapping: { claim: 'realm_access.roles', values: { 'cc-psy': 'clinician' } },
+      ehrs: [{ iss: 'https://ehr.hospital.example/fhir', clientId: 'cc-smart', name: 'ehr.hospital.example', scope: 'openid fhirUser' }],
+    });
+  });
+
+  it.each([
+    ['a role map naming no CareCircle role', { GATEWAY_OIDC_ROLE_MAP: '{"cc-psy": "superuser"}' }, 'GATEWAY_OIDC_ROLE_MAP'],
+    ['a role claim that is no claim path', { GATEWAY_OIDC_ROLE_CLAIM: 'roles[0]' }, 'GATEWAY_OIDC_ROLE_CLAIM'],
+    ['EHRs that are not a JSON array of {iss, clientId}', { GATEWAY_SMART_EHRS: '[{"iss": "not a url"}]' }, 'GATEWAY_SMART_EHRS'],
+  ])('refuses %s', (_, change, variable) => {
+    expect(failure({ ...SAFE, ...change })).toEqual([expect.stringMatching(new RegExp(`^${variable} `))]);
   });
 });

@@ -50,7 +50,9 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
         const staffIdOf = (fhirUser: string) => pseudonymousStaffId(config.identityKey, fhirUser);
         const identities = new PostgresMemberIdentities(pool, new IdentityVault(config.identityKey));
         const memberOfPatient = (reference: string) => identities.find([reference]);
-        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, ...(humanIssuer ? { humanIssuer } : {}) };
+        const { roleMapping, ehrs } = config.consoleSignIn;
+        const smartEhrs = ehrs.map(({ iss, clientId }) => ({ iss, clientId }));
+        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, roleMapping, smartEhrs, ...(humanIssuer ? { humanIssuer } : {}) };
       },
       inject: [DataSource],
     },

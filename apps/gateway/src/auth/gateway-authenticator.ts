@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request } from 'express';
-import { jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import { createLogger } from '@carecircle/platform/observability';
 import { TIMELINE_DEPS, type TimelineDeps } from '../timeline/timeline.deps';
 import { GATEWAY_AUTH, type GatewayAuth, type HumanIssuer } from './gateway-auth';
-import { isHumanRole, ROLE_CLAIM, type HumanRole } from './human-roles';
+import { roleFromClaims, type HumanRole } from './human-roles';
 import { OidcIssuerKeys } from './oidc-issuer-keys';
 
 /** Who presents a token: a person (OIDC: the dev IdP or the configured issuer) or an integration client (SMART backend services). */
@@ -13,12 +13,15 @@ export type Caller = { kind: 'human'; id: string; role: HumanRole } | { kind: 's
 
 /**
  * The gateway's one place for bearer tokens: its own SMART access tokens, the development issuer's
- * (only when `GATEWAY_DEV_IDP=true`) and the configured OpenID Connect issuer's (`GATEWAY_OIDC_*`,
- * role in `carecircle_role`). Answers who calls, or undefined; deciding and auditing is the caller's.
+ * (only when `GATEWAY_DEV_IDP=true`), the configured OpenID Connect issuer's (`GATEWAY_OIDC_*`) and the
+ * ID tokens a registered EHR issued to the console (`GATEWAY_SMART_EHRS`, SMART App Launch); a person's
+ * role from the configured claim mapping. Answers who calls, or undefined; deciding and auditing is the caller's.
  */
 @Injectable()
 export class GatewayAuthenticator {
   private readonly humanIssuerKeys?: OidcIssuerKeys;
+  /** Only registered EHRs, by their exact `iss`: a token naming any other issuer makes the gateway fetch nothing. */
+  private readonly ehrIssuers = new Map<string, { issuer: HumanIssuer; keys: OidcIssuerKeys }>();
   private readonly logger = createLogger('gateway');
 
   constructor(
@@ -26,6 +29,11 @@ export class GatewayAuthenticator {
     private readonly moduleRef: ModuleRef,
   ) {
     if (auth.humanIssuer) this.humanIssuerKeys = new OidcIssuerKeys(auth.humanIssuer);
+    for (const ehr of auth.smartEhrs) {
+      // The EHR's ID token is issued to the console's client id there: that is its audience.
+      const issuer = { issuer: ehr.iss, audience: ehr.clientId };
+      this.ehrIssuers.set(ehr.iss, { issuer, keys: new OidcIssuerKeys(issuer) });
+    }
   }
 
   /** The caller behind the request's `Authorization: Bearer` header, or undefined (none, invalid, expired, unknown issuer). */
@@ -40,7 +48,12 @@ export class GatewayAuthenticator {
     const now = this.auth.clock.now();
     const dev = await this.devIdp()?.verify(token, now);
     if (dev) return { kind: 'human', id: dev.sub, role: dev.role };
-    return this.auth.humanIssuer && this.humanIssuerKeys ? this.verifyConfiguredIssuer(token, this.auth.humanIssuer, this.humanIssuerKeys, now) : undefined;
+    if (this.auth.humanIssuer && this.humanIssuerKeys) {
+      const person = await this.verifyConfiguredIssuer(token, this.auth.humanIssuer, this.humanIssuerKeys, now);
+      if (person) return person;
+    }
+    const ehr = this.ehrIssuers.get(unverifiedIssuer(token) ?? '');
+    return ehr ? this.verifyConfiguredIssuer(token, ehr.issuer, ehr.keys, now) : undefined;
   }
 
   private async verifyConfiguredIssuer(token: string, issuer: HumanIssuer, keys: OidcIssuerKeys, now: Date): Promise<Caller | undefined> {
@@ -51,8 +64,8 @@ export class GatewayAuthenticator {
     if (!keySet) return undefined;
     try {
       const { payload } = await jwtVerify(token, keySet, { issuer: issuer.issuer, audience: issuer.audience, currentDate: now });
-      const role = payload[ROLE_CLAIM];
-      if (typeof payload.sub !== 'string' || !isHumanRole(role)) return undefined;
+      const role = roleFromClaims(payload, this.auth.roleMapping);
+      if (typeof payload.sub !== 'string' || !role) return undefined;
       // A clinician whose token names their EHR practitioner (SMART `fhirUser`) is the staff id the ingest gave
       // that practitioner, so EHR care teams and orders find them; otherwise the issuer's subject is the id.
       const fhirUser = payload['fhirUser'];
@@ -66,5 +79,15 @@ export class GatewayAuthenticator {
   /** The development issuer lives with the timeline (its module makes it, its controller serves its endpoints). */
   private devIdp(): TimelineDeps['devIdp'] {
     return this.moduleRef.get<TimelineDeps>(TIMELINE_DEPS, { strict: false }).devIdp;
+  }
+}
+
+/** The `iss` a token claims, to pick the registered EHR whose keys verify it; undefined for anything unreadable. */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const { iss } = decodeJwt(token);
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -146,6 +146,11 @@ export class CareConsoleAccess {
     if (!decision.allowed) throw refusal(decision);
   }
 
+  /** Who the audit trail names for this request: the caller's id, or `anonymous`. */
+  async agentOf(request: Request): Promise<string> {
+    return (await this.reader.authenticate(request))?.id ?? 'anonymous';
+  }
+
   /** Records a read done on behalf of a home (the members it showed). */
   audited(request: Request, agent: string, resourceTypes: readonly string[], memberIds: readonly string[]): Promise<void> {
     return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent, resourceTypes, memberIds });

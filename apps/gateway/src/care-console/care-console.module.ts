@@ -17,6 +17,8 @@ import { HomeHttpController } from './home/home.http.controller';
 import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
 import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
 import { ServicesClient } from './services.client';
+import { SignedInPersonHttpController } from './signed-in-person/signed-in-person.http.controller';
+import { SmartLaunchHttpController } from './smart-launch/smart-launch.http.controller';
 import { SessionAttendanceHttpController } from './session-attendance/session-attendance.http.controller';
 
 /**
@@ -25,7 +27,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
  */
 @Module({
   imports: [TimelineModule],
-  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController, DistressReportsHttpController],
+  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController, DistressReportsHttpController, SignedInPersonHttpController, SmartLaunchHttpController],
   providers: [
     CareConsoleAccess,
     ServicesClient,

@@ -5,8 +5,9 @@ const kindFilters = TIMELINE_KINDS.map(
 ).join('\n          ');
 
 /**
- * The care console's shell: server-rendered, no build step. `/ui/timeline-ui.js` does sign-in, the
- * member timeline and its live stream; `/ui/care-console.js` the homes, sessions, alerts, outcome charts
+ * The care console's shell: server-rendered, no build step. `/ui/timeline-ui.js` does the development
+ * sign-in, the member timeline and its live stream; `/ui/sign-in.js` sign-in at an OpenID Connect provider
+ * or an EHR (authorization code + PKCE, SMART App Launch); `/ui/care-console.js` the homes, sessions, alerts, outcome charts
  * and cohort report, each a view of its own `section` chosen by the URL's `#/…` route.
  */
 export const WEB_UI_PAGE = `<!doctype html>
@@ -40,6 +41,8 @@ export const WEB_UI_PAGE = `<!doctype html>
         <select id="demo-user" name="username" required></select>
         <button type="submit">Sign in</button>
       </form>
+      <p id="provider-signin" hidden><button type="button" id="provider-signin-button">Sign in with your organisation</button></p>
+      <ul id="ehr-signin" class="links" aria-label="Sign in through an EHR" hidden></ul>
     </section>
     <p id="console-status" role="status" aria-live="polite"></p>
     <section aria-labelledby="home-heading" id="home" class="view" hidden>
@@ -115,6 +118,8 @@ export const WEB_UI_PAGE = `<!doctype html>
   </footer>
   <script src="/ui/timeline-ui.js" defer></script>
   <script src="/ui/care-console.js" defer></script>
+  <script type="module" src="/ui/oauth-client.js"></script>
+  <script src="/ui/sign-in.js" defer></script>
 </body>
 </html>
 `;

@@ -30,7 +30,7 @@
   }
 
   function when(iso) { return new Date(iso).toLocaleString(); }
-  function token() { return sessionStorage.getItem('cc.token'); }
+  function token() { return window.ccTimeline.token(); }
 
   // Every call carries the bearer token; the gateway decides access and answers 401/403/4xx with a message.
   async function api(path, options) {
@@ -90,7 +90,7 @@
 
   async function whoAmI() {
     var claim = claims();
-    state.role = claim.carecircle_role || null;
+    state.role = window.ccTimeline.role() || claim.carecircle_role || null;
     state.id = claim.sub || null;
     $('signin').hidden = true;
     $('nav').hidden = false;

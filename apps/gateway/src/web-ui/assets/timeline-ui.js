@@ -1,9 +1,11 @@
 // CareCircle care timeline: development sign-in, the member timeline with filters, live updates over SSE.
 // Plain browser JavaScript, no build step. Everything shown goes through textContent (never innerHTML).
 // care-console.js drives the views: it hears `cc:signed-in` and `cc:timeline-entry`, and calls window.ccTimeline.
+// It holds the session's bearer token: sign-in.js puts a provider's in here, in memory only (the
+// development issuer's alone is kept in sessionStorage, for the local run).
 (function () {
   'use strict';
-  var state = { token: sessionStorage.getItem('cc.token'), who: sessionStorage.getItem('cc.who'), entries: new Map(), stream: null };
+  var state = { token: sessionStorage.getItem('cc.token'), who: sessionStorage.getItem('cc.who'), role: null, onSignOut: null, entries: new Map(), stream: null };
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, children) {
@@ -152,16 +154,26 @@
 
   window.ccTimeline = {
     el: el,
+    token: function () { return state.token; },
+    /** The role the gateway gave this session (sign-in.js asks it), or null: then the token's own claim. */
+    role: function () { return state.role; },
+    /** A provider's session, in memory only; `onSignOut` ends it at the provider. A refresh calls this again. */
+    setSession: function (token, who, role, onSignOut) {
+      state.token = token; state.who = who; state.role = role; state.onSignOut = onSignOut;
+      $('who').textContent = 'Signed in as ' + who + (role ? ' (' + role + ')' : '') + '.';
+    },
     load: function (member) { $('member-id').value = member; return loadTimeline(); },
     stop: function () { if (state.stream) state.stream.abort(); state.stream = null; },
     signOut: function () {
       if (state.stream) state.stream.abort();
+      var onSignOut = state.onSignOut;
       // Ends the session at the development issuer too, so the token stops working everywhere.
-      if (state.token) fetch('/dev-idp/logout', { method: 'POST', headers: authHeaders() }).catch(function () { return undefined; });
-      state.token = null; state.who = null; state.entries = new Map();
+      if (state.token && !onSignOut) fetch('/dev-idp/logout', { method: 'POST', headers: authHeaders() }).catch(function () { return undefined; });
+      state.token = null; state.who = null; state.role = null; state.onSignOut = null; state.entries = new Map();
       sessionStorage.removeItem('cc.token'); sessionStorage.removeItem('cc.who');
       $('who').textContent = 'Not signed in.';
       render();
+      if (onSignOut) onSignOut();
     },
   };
 
