@@ -146,7 +146,10 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       AUTH_TRUSTED_ISSUERS: JSON.stringify([{ issuer: base, jwksUri: `${base}/.well-known/jwks.json` }]),
     });
     try {
-      liaison = await bootstrapService({ name: 'clinician-liaison', rootModule: LiaisonModule, port: 0, domainErrors: liaisonDomainErrors, configure: (a) => connectKafkaConsumer(a, 'clinician-liaison') });
+      liaison = await bootstrapService({ name: 'clinician-liaison', rootModule: LiaisonModule, port: 0, domainErrors: liaisonDomainErrors, configure: (a) => {
+          connectKafkaConsumer(a, 'clinician-liaison');
+        },
+      });
     } finally {
       process.env = gatewayEnv;
     }
