@@ -82,6 +82,7 @@ import { CareConsoleModule } from './care-console/care-console.module';
           vault,
           clock,
           findMember: (reference) => new PostgresMemberIdentities(pool, vault).find([reference]),
+          findMemberByKeys: (lookupKeys) => new PostgresMemberIdentities(pool, vault).find(lookupKeys),
           rateLimiter: new TokenBucketRateLimiter({
             ...config.rateLimit,
             clock,

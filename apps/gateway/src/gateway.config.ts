@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
 import { z } from 'zod';
 import { HUMAN_ROLES, type HumanRole } from './auth/human-roles';
-import { DEFAULT_INGEST_SCOPE, type RegisteredClient } from '@carecircle/gateway/application';
+import { DEFAULT_INGEST_SCOPE, type CdsClient, type RegisteredClient } from '@carecircle/gateway/application';
 import {
   DEFAULT_JSON_MAX_DEPTH,
   IN_PRODUCTION,
@@ -28,6 +28,14 @@ const jsonOf = <T>(shape: z.ZodType<T>, message: string) => (value: string, ctx:
 };
 
 const jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) });
+/** Public keys inline (`jwks`) or where the party publishes them (`jwksUri`, fetched, cached, rotation followed): exactly one. */
+const keysOf = { jwks: jwks.optional(), jwksUri: z.string().url().optional() };
+const oneKeySource = (value: { jwks?: unknown; jwksUri?: unknown }) => (value.jwks === undefined) !== (value.jwksUri === undefined);
+const smartClient = z.object({ clientId: z.string().min(1), scope: z.string().min(1), ...keysOf }).refine(oneKeySource);
+const cdsClient = z
+  .object({ iss: z.string().min(1), sub: z.string().min(1).optional(), fhirServers: z.array(z.string().url()).default([]), clientId: z.string().min(1), scope: z.string().min(1), ...keysOf })
+  .strict()
+  .refine(oneKeySource);
 const rateLimit = z.object({ burst: z.number().int().min(1), perSecond: z.number().positive() }).strict();
 const rateLimitsSchema = z
   .object({ address: rateLimit.optional(), principals: z.record(z.string().min(1), rateLimit).optional() })
@@ -44,13 +52,32 @@ const schema = z.object({
     .default('[]')
     .transform((value, ctx) => {
       try {
-        return z.array(z.object({ clientId: z.string().min(1), scope: z.string().min(1), jwks })).parse(JSON.parse(value)) as RegisteredClient[];
+        return z.array(smartClient).parse(JSON.parse(value)) as RegisteredClient[];
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {clientId, scope, jwks}' });
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {clientId, scope, jwks | jwksUri}' });
         return z.NEVER;
       }
     })
-    .describe('JSON array of `{clientId, scope, jwks}`: the SMART backend clients an administrator registered.'),
+    .describe('JSON array of `{clientId, scope, jwks | jwksUri}`: the SMART backend clients an administrator registered (keys inline, or fetched from `jwksUri`, cached, rotation followed).'),
+  CDS_CLIENTS: z
+    .string()
+    .default('[]')
+    .transform((value, ctx) => {
+      try {
+        return z.array(cdsClient).parse(JSON.parse(value)) as CdsClient[];
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {iss, sub?, jwks | jwksUri, fhirServers, clientId, scope}' });
+        return z.NEVER;
+      }
+    })
+    .describe('JSON array of `{iss, sub?, jwks | jwksUri, fhirServers, clientId, scope}`: the EHRs that call CDS Hooks with their own signed JWT, the FHIR servers each may name as `fhirServer`, and the CareCircle client and scopes each acts as. URLs https in production.'),
+  GATEWAY_JWKS_REFETCH_COOLDOWN_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000)
+    .describe('Least time between two fetches of one registered `jwksUri` (a token with an unknown `kid` triggers one).'),
   GATEWAY_SIGNING_KEY: z
     .string()
     .transform((value, ctx) => {
@@ -135,6 +162,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     identityKey: Buffer.from(config.GATEWAY_IDENTITY_KEY ?? DEV_IDENTITY_KEY, 'base64'),
     usesDevelopmentIdentityKey: config.GATEWAY_IDENTITY_KEY === undefined,
     clients: config.SMART_CLIENTS,
+    cdsClients: config.CDS_CLIENTS,
+    jwksRefetchCooldownMs: config.GATEWAY_JWKS_REFETCH_COOLDOWN_MS,
     signingKey: config.GATEWAY_SIGNING_KEY,
     publicUrl: config.GATEWAY_PUBLIC_URL,
     /** Every absolute link the gateway writes (discovery, Bundle links, CapabilityStatement) starts with this. */
@@ -208,6 +237,11 @@ function productionProblems(config: z.output<typeof schema>, env: NodeJS.Process
   }
   if (config.GATEWAY_SMART_EHRS.some((ehr) => isPlainHttpToRemoteHost(ehr.iss))) {
     problems.push(`GATEWAY_SMART_EHRS iss must be https (plain http only to loopback) ${IN_PRODUCTION}`);
+  }
+  // Keys and FHIR data fetched over plain http could be swapped on the way.
+  const registered = [...config.SMART_CLIENTS.map((c) => c.jwksUri), ...config.CDS_CLIENTS.flatMap((c) => [c.jwksUri, ...c.fhirServers])];
+  if (registered.some((url) => url && isPlainHttpToRemoteHost(url))) {
+    problems.push(`SMART_CLIENTS and CDS_CLIENTS URLs must be https (plain http only to loopback) ${IN_PRODUCTION}`);
   }
   for (const name of UPSTREAM_URLS) if (!env[name]?.trim()) problems.push(`${name} is required ${IN_PRODUCTION}`);
   return problems;

@@ -10,6 +10,8 @@ export interface GatewayDeps {
   clock: Clock;
   /** EHR patient reference → member id, outside any ingest transaction (CDS Hooks context). */
   findMember: FindMember;
+  /** Lookup keys (`system|value` identifiers) → member id: a CDS request's Patient known by its identifiers only. */
+  findMemberByKeys: (lookupKeys: readonly string[]) => Promise<string | undefined>;
   rateLimiter: TokenBucketRateLimiter;
   /** clinician-liaison, which answers CDS Hooks behind the gateway. */
   cdsHooks: { upstreamUrl: string; timeoutMs: number };

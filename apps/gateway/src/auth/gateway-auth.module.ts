@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { IdentityVault, pseudonymousStaffId, SmartTokenService } from '@carecircle/gateway/application';
+import { CdsClientTokens, DEFAULT_REMOTE_KEY_SET_OPTIONS, IdentityVault, pseudonymousStaffId, RemoteKeySets, SmartTokenService } from '@carecircle/gateway/application';
 import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { createLogger } from '@carecircle/platform/observability';
@@ -36,6 +36,8 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
         const sql = sqlOfPool(pool);
         const clock = systemClock;
         const publicUrl = config.publicUrl ?? config.baseUrl;
+        const usedAssertions = { useOnce: (assertionKey: string, expiresAt: Date) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) };
+        const remoteKeys = new RemoteKeySets({ ...DEFAULT_REMOTE_KEY_SET_OPTIONS, cooldownMs: config.jwksRefetchCooldownMs });
         const tokens = await SmartTokenService.create({
           clients: config.clients,
           tokenUrl: `${publicUrl}/auth/token`,
@@ -43,16 +45,18 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
           accessTokenTtlSeconds: config.accessTokenTtlSeconds,
           clock,
           ...(config.signingKey ? { signingKey: config.signingKey } : {}),
-          usedAssertions: { useOnce: (assertionKey, expiresAt) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) },
+          usedAssertions,
           serviceAudiences: SERVICE_AUDIENCES,
+          remoteKeys,
         });
+        const cdsClients = new CdsClientTokens({ clients: config.cdsClients, clock, usedAssertions, remoteKeys });
         const { humanIssuer } = readTimelineConfig();
         const staffIdOf = (fhirUser: string) => pseudonymousStaffId(config.identityKey, fhirUser);
         const identities = new PostgresMemberIdentities(pool, new IdentityVault(config.identityKey));
         const memberOfPatient = (reference: string) => identities.find([reference]);
         const { roleMapping, ehrs } = config.consoleSignIn;
         const smartEhrs = ehrs.map(({ iss, clientId }) => ({ iss, clientId }));
-        return { tokens, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, roleMapping, smartEhrs, ...(humanIssuer ? { humanIssuer } : {}) };
+        return { tokens, cdsClients, publicUrl: config.baseUrl, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, roleMapping, smartEhrs, ...(humanIssuer ? { humanIssuer } : {}) };
       },
       inject: [DataSource],
     },

@@ -1,4 +1,4 @@
-import type { AuditLog, SmartTokenService } from '@carecircle/gateway/application';
+import type { AuditLog, CdsClientTokens, SmartTokenService } from '@carecircle/gateway/application';
 import type { Clock } from '@carecircle/shared-kernel';
 import type { RoleMapping } from './human-roles';
 
@@ -18,6 +18,10 @@ export interface SmartEhr {
 /** What authentication needs, provided globally so that any module's controllers can use the AccessGuard. */
 export interface GatewayAuth {
   tokens: SmartTokenService;
+  /** EHRs' own CDS Hooks JWTs (`CDS_CLIENTS`), accepted only on `/cds-services/<id>` with `aud` that URL. */
+  cdsClients: CdsClientTokens;
+  /** `GATEWAY_PUBLIC_URL` (no trailing slash): the start of a CDS service's URL, the `aud` of the EHR's JWT. */
+  publicUrl: string;
   audit: AuditLog;
   clock: Clock;
   humanIssuer?: HumanIssuer;

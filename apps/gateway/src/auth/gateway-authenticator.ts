@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Request } from 'express';
 import { decodeJwt, jwtVerify } from 'jose';
+import type { CdsClient } from '@carecircle/gateway/application';
 import { createLogger } from '@carecircle/platform/observability';
 import { TIMELINE_DEPS, type TimelineDeps } from '../timeline/timeline.deps';
 import { GATEWAY_AUTH, type GatewayAuth, type HumanIssuer } from './gateway-auth';
@@ -9,7 +10,10 @@ import { roleFromClaims, type HumanRole } from './human-roles';
 import { OidcIssuerKeys } from './oidc-issuer-keys';
 
 /** Who presents a token: a person (OIDC: the dev IdP or the configured issuer) or an integration client (SMART backend services). */
-export type Caller = { kind: 'human'; id: string; role: HumanRole } | { kind: 'system'; id: string; scope: string };
+export type Caller = { kind: 'human'; id: string; role: HumanRole } | { kind: 'system'; id: string; scope: string; cdsClient?: CdsClient; expiresAt?: Date };
+
+/** The routes where an EHR's own CDS Hooks JWT is accepted: a service invocation and its feedback. */
+const CDS_SERVICE_PATH = /^\/cds-services\/[A-Za-z0-9._-]{1,64}(\/feedback)?$/;
 
 /**
  * The gateway's one place for bearer tokens: its own SMART access tokens, the development issuer's
@@ -23,6 +27,8 @@ export class GatewayAuthenticator {
   /** Only registered EHRs, by their exact `iss`: a token naming any other issuer makes the gateway fetch nothing. */
   private readonly ehrIssuers = new Map<string, { issuer: HumanIssuer; keys: OidcIssuerKeys }>();
   private readonly logger = createLogger('gateway');
+  /** One answer per request: guards and the proxy ask again, and an EHR's JWT (`jti`) is good for one use. */
+  private readonly answered = new WeakMap<Request, Promise<Caller | undefined>>();
 
   constructor(
     @Inject(GATEWAY_AUTH) private readonly auth: GatewayAuth,
@@ -37,9 +43,34 @@ export class GatewayAuthenticator {
   }
 
   /** The caller behind the request's `Authorization: Bearer` header, or undefined (none, invalid, expired, unknown issuer). */
-  async authenticate(request: Request): Promise<Caller | undefined> {
+  authenticate(request: Request): Promise<Caller | undefined> {
+    let answer = this.answered.get(request);
+    if (!answer) {
+      answer = this.authenticateRequest(request);
+      this.answered.set(request, answer);
+    }
+    return answer;
+  }
+
+  private async authenticateRequest(request: Request): Promise<Caller | undefined> {
     const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
-    return token ? this.authenticateToken(token) : undefined;
+    if (!token) return undefined;
+    // A registered EHR's JWT counts only where CDS Hooks sends it, and never falls through to another issuer.
+    if (this.auth.cdsClients.claimedClient(token)) return this.authenticateCdsClient(token, request);
+    return this.authenticateToken(token);
+  }
+
+  /** CDS Hooks 2.0: `aud` is the CDS service URL invoked, built from `GATEWAY_PUBLIC_URL`, never from the Host header. */
+  private async authenticateCdsClient(token: string, request: Request): Promise<Caller | undefined> {
+    const path = request.originalUrl.split('?')[0] ?? '';
+    if (request.method !== 'POST' || !CDS_SERVICE_PATH.test(path)) return undefined;
+    const verified = await this.auth.cdsClients.verify(token, `${this.auth.publicUrl}${path}`);
+    if (!verified.ok) {
+      this.logger.warn({ reason: verified.reason }, 'An EHR’s CDS Hooks JWT was refused');
+      return undefined;
+    }
+    const { client, expiresAt } = verified;
+    return { kind: 'system', id: client.clientId, scope: client.scope, cdsClient: client, expiresAt };
   }
 
   async authenticateToken(token: string): Promise<Caller | undefined> {

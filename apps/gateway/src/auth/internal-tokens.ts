@@ -26,8 +26,11 @@ export class InternalTokens {
   async forRequest(request: Request, service: ServiceBehindGateway): Promise<string | undefined> {
     const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
     if (!token) return undefined;
-    const caller = await this.authenticator.authenticateToken(token);
-    return caller ? (await this.forCaller(caller, serviceAudience(service), expiryOf(token))).token : undefined;
+    // The request's own answer: an EHR's CDS Hooks JWT is single-use and valid only for its URL.
+    const caller = await this.authenticator.authenticate(request);
+    if (!caller) return undefined;
+    const notAfter = caller.kind === 'system' && caller.expiresAt ? caller.expiresAt : expiryOf(token);
+    return (await this.forCaller(caller, serviceAudience(service), notAfter)).token;
   }
 
   forCaller(caller: Caller, audience: string, notAfter?: Date): Promise<{ token: string; expiresIn: number }> {

@@ -12,8 +12,8 @@ export const FHIR_JSON_TYPE = 'application/fhir+json';
 export interface GatewayHarnessOptions {
   /** Test database name prefix. */
   database: string;
-  /** SMART backend clients to register, all with the harness's key pair. */
-  clients: { clientId: string; scope: string }[];
+  /** SMART backend clients to register: with the harness's key pair, or by the `jwksUri` where their own keys are. */
+  clients: { clientId: string; scope: string; jwksUri?: string }[];
   fhirBodyLimit?: string;
   /** Extra environment for the gateway (rate limit, upstream URLs…). */
   env?: Record<string, string>;
@@ -90,7 +90,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions): Promi
       GATEWAY_IDENTITY_KEY: Buffer.alloc(32, 7).toString('base64'),
       GATEWAY_PUBLIC_URL: 'http://127.0.0.1:0',
       FHIR_BODY_LIMIT: fhirBodyLimit,
-      SMART_CLIENTS: JSON.stringify(options.clients.map((client) => ({ ...client, jwks }))),
+      SMART_CLIENTS: JSON.stringify(options.clients.map((client) => (client.jwksUri ? client : { ...client, jwks }))),
       ...options.env,
     });
     // The public URL must be known before the app builds its token service: bind, then restart on that port.

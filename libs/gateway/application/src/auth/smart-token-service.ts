@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type CryptoKey } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
 import type { Clock } from '@carecircle/shared-kernel';
+import { RemoteKeySets } from './remote-key-sets';
 import { narrowScopes, type Principal } from './smart-scopes';
 
-/** A backend client registered by an administrator (configuration): its public keys and the scopes it may get. */
-export interface RegisteredClient {
-  clientId: string;
-  jwks: JSONWebKeySet;
-  scope: string;
+/**
+ * A backend client registered by an administrator (configuration): its public keys, inline (`jwks`) or
+ * where it publishes them (`jwksUri`, fetched and cached, so that it can rotate them), and the scopes it may get.
+ */
+export type RegisteredClient = { clientId: string; scope: string } & ({ jwks: JSONWebKeySet; jwksUri?: undefined } | { jwksUri: string; jwks?: undefined });
+
+/** The verification keys of a registration: its inline JWKS, or the cached fetch of its `jwksUri`. */
+export function keysOf(registered: { jwks?: JSONWebKeySet | undefined; jwksUri?: string | undefined }, remote: RemoteKeySets): JWTVerifyGetKey {
+  if (registered.jwks) return createLocalJWKSet(registered.jwks);
+  if (registered.jwksUri) return remote.get(registered.jwksUri);
+  throw new Error('A registration needs jwks or jwksUri');
 }
 
 export interface SmartTokenServiceOptions {
@@ -27,6 +34,8 @@ export interface SmartTokenServiceOptions {
    * one as its `resource` (RFC 8707) and gets a token that only that service accepts.
    */
   serviceAudiences?: readonly string[];
+  /** Where the keys of clients registered by `jwksUri` are fetched and cached. */
+  remoteKeys?: RemoteKeySets;
 }
 
 /** Who an internal token speaks for: a person (role) or an integration client (scope). */
@@ -64,12 +73,16 @@ export const CLIENT_ASSERTION_ALGORITHMS = ['RS384', 'ES384'];
  * scopes. Assertion ids (`jti`) are remembered until they expire, so an assertion works once.
  */
 export class SmartTokenService {
+  private readonly remoteKeys: RemoteKeySets;
+
   private constructor(
     private readonly options: SmartTokenServiceOptions,
     private readonly signingKey: CryptoKey,
     private readonly verifyKey: CryptoKey,
     readonly publicJwk: JWK,
-  ) {}
+  ) {
+    this.remoteKeys = options.remoteKeys ?? new RemoteKeySets();
+  }
 
   static async create(options: SmartTokenServiceOptions): Promise<SmartTokenService> {
     if (!options.signingKey) {
@@ -156,7 +169,8 @@ export class SmartTokenService {
     let expiresAtMs: number;
     let jti: string;
     try {
-      const { payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), {
+      // A client's JWKS that cannot be fetched fails its assertion too (jose does not cache a failed fetch).
+      const { payload } = await jwtVerify(assertion, keysOf(client, this.remoteKeys), {
         issuer: client.clientId,
         subject: client.clientId,
         audience: this.options.tokenUrl,
