@@ -52,6 +52,13 @@ export class GatewayAuthenticator {
     return answer;
   }
 
+  /** The caller as of now, asked again: a long-lived stream re-checks its token (sign-out) past the per-request answer. */
+  reauthenticate(request: Request): Promise<Caller | undefined> {
+    const answer = this.authenticateRequest(request);
+    this.answered.set(request, answer);
+    return answer;
+  }
+
   private async authenticateRequest(request: Request): Promise<Caller | undefined> {
     const token = /^Bearer (\S+)$/i.exec(request.header('authorization') ?? '')?.[1];
     if (!token) return undefined;

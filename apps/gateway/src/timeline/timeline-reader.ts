@@ -58,6 +58,11 @@ export class TimelineReader {
     return this.authenticator.authenticate(request);
   }
 
+  /** Who presents the request's token now (a live stream re-checks it for sign-out); not audited here. */
+  reauthenticate(request: Request): Promise<Reader | undefined> {
+    return this.authenticator.reauthenticate(request);
+  }
+
   private audit(request: Request, agent: string, memberId: string, outcome: '0' | '4'): Promise<void> {
     return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action: 'R', outcome, agent, resourceTypes: ['Timeline'], memberIds: [memberId] });
   }

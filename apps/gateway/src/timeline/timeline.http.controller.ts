@@ -116,7 +116,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
     const untilExpiry = exp === undefined ? undefined : Math.max(0, exp * 1000 - this.deps.clock.now().getTime());
     const expiry = untilExpiry === undefined ? undefined : setTimeout(() => close('token-expired'), untilExpiry);
     const recheck = setInterval(() => {
-      void this.reader.authenticate(request).then(
+      void this.reader.reauthenticate(request).then(
         (still) => (still ? undefined : close('token-invalid')),
         () => undefined, // an issuer briefly unreachable is not a sign-out; expiry still ends the stream
       );

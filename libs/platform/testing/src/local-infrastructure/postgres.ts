@@ -64,7 +64,9 @@ export interface TestDatabase {
 
 /** A fresh database of its own for one test run; `drop()` removes it even if connections remain. */
 export async function createTestDatabase(label: string, env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
-  const server = await requirePostgresServer(env);
+  // Create and drop through the server's maintenance database: DATABASE_URL may name another test's
+  // database (a harness sets it), which can be gone by the time this one is dropped.
+  const server = databaseUrl(await requirePostgresServer(env), 'postgres');
   const name = `cc_test_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`.slice(0, 63);
   const url = await ensureDatabase(server, name);
   return {
