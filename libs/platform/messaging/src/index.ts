@@ -41,5 +41,5 @@ export * from './nest/handler-coverage';
 // Topic provisioning
 export * from './provisioning/provision-topics';
 export { planProvisioning, type ProvisioningPlan, type ClusterShape } from './provisioning/provisioning-plan';
-export { envelopeFromRecorded } from './outbox-relay/envelope-from-recorded';
+export { integrationMessage, type IntegrationContract } from './outbox-relay/integration-message';
 export { backoffDelayMs, jitteredBackoffDelayMs, type Backoff } from './shared/backoff';

@@ -1,4 +1,3 @@
-import { envelopeFromRecorded } from '@carecircle/platform/messaging';
 import {
   AlertAcknowledged,
   AlertEscalated,
@@ -10,52 +9,32 @@ import {
   MedicationChanged,
   MedicationSharingWithFacilitatorChanged,
   TreatmentPlanUpdated,
-  type IntegrationEvent,
 } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { integrationMessage, type IntegrationContract, type OutgoingMessage } from '@carecircle/platform/messaging';
 import type { AlertEvent, CoordinationEvent, Medication } from '@carecircle/clinician-liaison/domain';
 
-export interface LiaisonMessage {
-  topic: string;
-  /** The pseudonymous member id: a member's events stay in order on one partition. */
-  key: string;
-  value: IntegrationEvent;
-}
-
-type Definition = { type: string; schemaVersion: number; topic: string };
-
 /** What other services learn from clinician-liaison: ids, codes and classes, never drug names or free text. */
-export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | null {
+export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as AlertEvent | CoordinationEvent;
-  const { memberId } = event.data;
-  const out = (definition: Definition, payload: object): LiaisonMessage => ({
-    topic: definition.topic,
-    key: memberId,
-    value: {
-      ...envelopeFromRecorded(recorded),
-      type: definition.type,
-      schemaVersion: definition.schemaVersion,
-      subject: memberId,
-      payload,
-    },
-  });
+  const out = (contract: IntegrationContract, payload: object) => integrationMessage(recorded, contract, event.data.memberId, payload);
   switch (event.type) {
     // Recorded only when the profile is new or differs; the gateway's timeline redaction needs the consent.
     case 'MemberProfileRecorded':
       return out(MedicationSharingWithFacilitatorChanged, { shareMedicationDetailsWithFacilitator: event.data.shareMedicationDetailsWithFacilitator, changedAt: event.data.recordedAt });
-    // Care-team membership: every service's access to the member follows these, so each is parsed against the contract.
+    // Care-team membership: every service's access to the member follows these.
     case 'CareTeamMemberAssigned': {
       const { clinicianId, role, activeFrom } = event.data;
-      return checked(CareTeamMemberAssigned, out(CareTeamMemberAssigned, { clinicianId, role, activeFrom, activeUntil: event.data.activeUntil ?? null }));
+      return out(CareTeamMemberAssigned, { clinicianId, role, activeFrom, activeUntil: event.data.activeUntil ?? null });
     }
     case 'CareTeamMemberEnded': {
       const { clinicianId, role, endedAt } = event.data;
-      return checked(CareTeamMemberEnded, out(CareTeamMemberEnded, { clinicianId, role, endedAt }));
+      return out(CareTeamMemberEnded, { clinicianId, role, endedAt });
     }
     // The clinician's note stays in liaison's store: the bus learns the reason code only.
     case 'EmergencyAccessOpened': {
       const { clinicianId, reasonCode, openedAt, expiresAt } = event.data;
-      return checked(EmergencyAccessOpened, out(EmergencyAccessOpened, { clinicianId, reasonCode, openedAt, expiresAt }));
+      return out(EmergencyAccessOpened, { clinicianId, reasonCode, openedAt, expiresAt });
     }
     case 'AlertRaised': {
       const { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt } = event.data;
@@ -88,12 +67,6 @@ export function toIntegrationEvent(recorded: RecordedEvent): LiaisonMessage | nu
     default:
       return null;
   }
-}
-
-/** A message that grants or ends access is published only as its contract allows (it throws otherwise). */
-function checked(definition: { parse(raw: unknown): unknown }, message: LiaisonMessage): LiaisonMessage {
-  definition.parse(message.value);
-  return message;
 }
 
 function classFacts(classification: Medication['classification']) {

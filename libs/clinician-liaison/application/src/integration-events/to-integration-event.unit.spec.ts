@@ -45,6 +45,19 @@ describe('clinician-liaison integration events (producer contract)', () => {
     expect(toIntegrationEvent(recorded('PalliativePlanStarted', t.eventId, t.occurredAt, { memberId, planId: t.payload.planId, goalsOfCare: 'comfort', startedAt: t.payload.updatedAt }))?.value).toEqual(t);
     const stopped = toIntegrationEvent(recorded('MedicationStopped', m.eventId, m.occurredAt, { memberId, medicationId: 'med_1', stoppedAt: m.occurredAt }));
     expect(parse('MedicationChanged', stopped!.value)).toEqual(stopped!.value);
+    const doseChanged = toIntegrationEvent(recorded('MedicationDoseChanged', m.eventId, m.occurredAt, { memberId, medicationId: 'med_1', dailyDose: 100, doseUnit: 'mg', frequency: 'daily', prescriberId: m.payload.prescriberId, changedAt: m.occurredAt }));
+    expect(doseChanged?.value.payload).toEqual({ medicationId: 'med_1', change: 'dose-changed', rxnormIngredient: null, classes: [], classified: false, prescriberId: m.payload.prescriberId, changedAt: m.occurredAt });
+    expect(JSON.stringify(doseChanged)).not.toMatch(/100|dailyDose/); // doses stay in liaison
+    const cbt = toIntegrationEvent(recorded('CbtCourseStarted', t.eventId, t.occurredAt, { memberId, courseId: 'cbt_1', sessionsPlanned: 12, startedAt: t.occurredAt }));
+    expect(cbt?.value.payload).toEqual({ plan: 'cbt-course', planId: 'cbt_1', change: 'started', updatedAt: t.occurredAt });
+    const goals = toIntegrationEvent(recorded('GoalsOfCareChanged', t.eventId, t.occurredAt, { memberId, planId: t.payload.planId, goalsOfCare: 'comfort only', changedAt: t.occurredAt }));
+    expect(goals?.value.payload).toEqual({ plan: 'palliative-plan', planId: t.payload.planId, change: 'goals-of-care-changed', updatedAt: t.occurredAt });
+    expect(JSON.stringify(goals)).not.toMatch(/comfort/);
+  });
+
+  it('parses every message against its contract, not only memberships: a name as subject stops the relay', () => {
+    const m = f.MedicationChanged;
+    expect(() => toIntegrationEvent(recorded('MedicationStopped', m.eventId, m.occurredAt, { memberId: 'Jane Doe', medicationId: 'med_1', stoppedAt: m.occurredAt }))).toThrow(/pseudonymous/);
   });
 
   it('publishes the medication-sharing consent from the recorded profile, and nothing else of the profile', () => {

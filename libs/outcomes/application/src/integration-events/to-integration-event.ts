@@ -1,14 +1,7 @@
-import { envelopeFromRecorded } from '@carecircle/platform/messaging';
-import { DeteriorationDetected, ImprovementDetected, MeasureCorrected, MeasureRecorded, SuicidalIdeationReported, type IntegrationEvent } from '@carecircle/contracts';
+import { DeteriorationDetected, ImprovementDetected, MeasureCorrected, MeasureRecorded, SuicidalIdeationReported } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { integrationMessage, type IntegrationContract, type OutgoingMessage } from '@carecircle/platform/messaging';
 import type { MeasureFacts, MemberOutcomesEvent } from '@carecircle/outcomes/domain';
-
-export interface OutcomesMessage {
-  topic: string;
-  /** The pseudonymous member id: all of a member's events land on one partition, in order. */
-  key: string;
-  value: IntegrationEvent;
-}
 
 /** Measure facts that travel: scores and context, never the item answers or free text beyond the correction reason. */
 function measurePayload(facts: MeasureFacts) {
@@ -16,18 +9,10 @@ function measurePayload(facts: MeasureFacts) {
   return { measureId, instrument, total, band, item9, ...(domains ? { domains } : {}), point, administeredAt, administeredBy, groupId };
 }
 
-/**
- * What the outside world learns from outcomes' own events. The integration event reuses the stored
- * event's id, so a relay that publishes twice produces the same eventId and inboxes absorb it.
- */
-export function toIntegrationEvent(recorded: RecordedEvent): OutcomesMessage | null {
+/** What the outside world learns from outcomes' own events, each about one member. */
+export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as MemberOutcomesEvent;
-  const envelope = { ...envelopeFromRecorded(recorded), subject: event.data?.memberId };
-  const message = (definition: { type: string; schemaVersion: number; topic: string }, payload: object): OutcomesMessage => ({
-    topic: definition.topic,
-    key: event.data.memberId,
-    value: { ...envelope, type: definition.type, schemaVersion: definition.schemaVersion, payload } as IntegrationEvent,
-  });
+  const message = (contract: IntegrationContract, payload: object) => integrationMessage(recorded, contract, event.data.memberId, payload);
   switch (event.type) {
     case 'MeasureRecorded':
       return message(MeasureRecorded, measurePayload(event.data));

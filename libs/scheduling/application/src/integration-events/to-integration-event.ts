@@ -1,37 +1,21 @@
-import { schedulingEvents, type IntegrationEvent } from '@carecircle/contracts';
+import { schedulingEvents } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { integrationMessage, type OutgoingMessage } from '@carecircle/platform/messaging';
 import type { GroupDetails, GroupEvent, MemberLoadEvent } from '@carecircle/scheduling/domain';
-
-export interface SchedulingMessage {
-  topic: string;
-  /** grp_… for group and session events, mbr_… for a member's: each subject's events stay in order on one partition. */
-  key: string;
-  value: IntegrationEvent;
-}
 
 const definitions = new Map(schedulingEvents.map((d) => [d.type as string, d]));
 
 /**
  * What the outside world learns from scheduling's own events: every domain event has a public
- * counterpart, minus what must stay inside (the video link becomes `hasVideoLink`). The stored
- * event's id is reused, so a relay that publishes twice is absorbed by consumers' inboxes.
+ * counterpart, minus what must stay inside (the video link becomes `hasVideoLink`). The subject is
+ * grp_… for group and session events, mbr_… for a member's.
  */
-export function toIntegrationEvent(recorded: RecordedEvent): SchedulingMessage | null {
+export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as GroupEvent | MemberLoadEvent;
   const definition = definitions.get(event.type);
   if (!definition) return null;
   const [subject, payload] = subjectAndPayload(event);
-  const value = {
-    eventId: recorded.eventId,
-    type: definition.type,
-    schemaVersion: definition.schemaVersion,
-    occurredAt: recorded.metadata.occurredAt,
-    correlationId: recorded.metadata.correlationId,
-    causationId: recorded.metadata.causationId,
-    subject,
-    payload,
-  };
-  return { topic: definition.topic, key: subject, value: definition.parse(value) };
+  return integrationMessage(recorded, definition, subject, payload);
 }
 
 function subjectAndPayload(event: GroupEvent | MemberLoadEvent): [string, object] {
