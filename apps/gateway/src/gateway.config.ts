@@ -90,6 +90,16 @@ const schema = z.object({
     })
     .optional()
     .describe('The SMART access-token signing key, a private ES384 JWK (JSON), the same for every replica; generated per process when unset (a secret). Required in production.'),
+  GATEWAY_ROTATION_PUBLIC_KEYS: z
+    .string()
+    .default('[]')
+    .transform(
+      jsonOf(
+        z.array(z.object({ kty: z.literal('EC'), crv: z.literal('P-384'), x: z.string(), y: z.string(), kid: z.string().min(1), alg: z.literal('ES384').optional(), use: z.literal('sig').optional() }).strict()),
+        'must be a JSON array of public EC P-384 JWKs, each with a kid (never a private key)',
+      ),
+    )
+    .describe('Public ES384 JWKs published and accepted beside GATEWAY_SIGNING_KEY during a key rotation: the next key before replicas switch to it, the previous one until its tokens expire (see the key-rotation runbook).'),
   AUTH_REQUIRED: z.enum(['true', 'false']).default('false').describe('`true` in real deployments (deploy/k8s): production mode (`productionMode`), see `productionProblems`.'),
   GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false').describe('`true` only in the local run: the built-in development issuer with password-less demo users. Refused in production.'),
   GATEWAY_OIDC_ISSUER: z.string().url().optional().describe("The hospital's OpenID Connect issuer for people (its `iss`); required in production, https there."),
@@ -165,6 +175,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
     cdsClients: config.CDS_CLIENTS,
     jwksRefetchCooldownMs: config.GATEWAY_JWKS_REFETCH_COOLDOWN_MS,
     signingKey: config.GATEWAY_SIGNING_KEY,
+    rotationKeys: config.GATEWAY_ROTATION_PUBLIC_KEYS,
     publicUrl: config.GATEWAY_PUBLIC_URL,
     /** Every absolute link the gateway writes (discovery, Bundle links, CapabilityStatement) starts with this. */
     baseUrl: (config.GATEWAY_PUBLIC_URL ?? `http://localhost:${env['PORT'] ?? '3000'}`).replace(/\/+$/, ''),

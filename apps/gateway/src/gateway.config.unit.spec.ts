@@ -113,3 +113,23 @@ describe('the console’s sign-in settings', () => {
     expect(failure({ ...SAFE, ...change })).toEqual([expect.stringMatching(new RegExp(`^${variable} `))]);
   });
 });
+
+describe('signing-key rotation settings (GATEWAY_ROTATION_PUBLIC_KEYS)', () => {
+  const publicPart = ({ kty, crv, x, y }: Record<string, unknown>) => ({ kty, crv, x, y, kid: 'gateway-2026-11' });
+  const signing = JSON.parse(SIGNING_KEY) as Record<string, unknown>;
+
+  it('takes public P-384 keys with a kid, none by default', () => {
+    expect(readGatewayConfig(SAFE).rotationKeys).toEqual([]);
+    expect(readGatewayConfig({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([publicPart(signing)]) }).rotationKeys).toEqual([publicPart(signing)]);
+  });
+
+  it.each([
+    ['a private key', { ...signing, kid: 'k' }],
+    ['a key without a kid', { ...publicPart(signing), kid: undefined }],
+    ['an RSA key', { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'k' }],
+  ])('refuses %s, without quoting it', (_, key) => {
+    const problems = failure({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([key]) });
+    expect(problems).toEqual([expect.stringMatching(/^GATEWAY_ROTATION_PUBLIC_KEYS must be a JSON array of public EC P-384 JWKs/)]);
+    expect(String(problems)).not.toContain(String(signing['d']));
+  });
+});

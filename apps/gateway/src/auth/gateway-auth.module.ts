@@ -45,6 +45,7 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
           accessTokenTtlSeconds: config.accessTokenTtlSeconds,
           clock,
           ...(config.signingKey ? { signingKey: config.signingKey } : {}),
+          rotationKeys: config.rotationKeys,
           usedAssertions,
           serviceAudiences: SERVICE_AUDIENCES,
           remoteKeys,

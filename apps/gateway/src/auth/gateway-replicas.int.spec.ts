@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bootstrapService } from '@carecircle/platform/service-kit';
 import { createTestDatabase, startKafka, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
 import { AppModule } from '../app.module';
@@ -10,7 +10,7 @@ import { clientKeyPair } from '../testing/gateway-harness';
 /** Where callers reach the replicas (a load balancer in production): the token endpoint's `aud` and the access tokens' issuer. */
 const PUBLIC_URL = 'https://gateway.carecircle.test';
 
-describe('two gateway replicas on one database (shared signing key, shared used-assertion table)', () => {
+describe('two gateway replicas on one database, mid key rotation (shared used-assertion table)', () => {
   const saved = { ...process.env };
   let kafka: KafkaCluster | undefined;
   let db: TestDatabase | undefined;
@@ -20,7 +20,13 @@ describe('two gateway replicas on one database (shared signing key, shared used-
 
   beforeAll(async () => {
     [kafka, db, client] = await Promise.all([startKafka(), createTestDatabase('gateway_replicas'), clientKeyPair()]);
-    const signing = await generateKeyPair('ES384', { extractable: true });
+    const [old, next] = await Promise.all([generateKeyPair('ES384', { extractable: true }), generateKeyPair('ES384', { extractable: true })]);
+    const jwkOf = async (key: CryptoKey, kid: string) => JSON.stringify({ ...(await exportJWK(key)), kid });
+    // Mid-rotation: the first replica still signs with the old key and already publishes the next; the second has switched.
+    const keys = [
+      { GATEWAY_SIGNING_KEY: await jwkOf(old.privateKey, 'gateway-2026-11'), GATEWAY_ROTATION_PUBLIC_KEYS: `[${await jwkOf(next.publicKey, 'gateway-2026-12')}]` },
+      { GATEWAY_SIGNING_KEY: await jwkOf(next.privateKey, 'gateway-2026-12'), GATEWAY_ROTATION_PUBLIC_KEYS: `[${await jwkOf(old.publicKey, 'gateway-2026-11')}]` },
+    ];
     Object.assign(process.env, {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: kafka.brokers.join(','),
@@ -28,11 +34,13 @@ describe('two gateway replicas on one database (shared signing key, shared used-
       LOG_LEVEL: 'error',
       GATEWAY_IDENTITY_KEY: Buffer.alloc(32, 9).toString('base64'),
       GATEWAY_PUBLIC_URL: PUBLIC_URL,
-      GATEWAY_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(signing.privateKey)), kid: 'gateway-2026-11' }),
       SMART_CLIENTS: JSON.stringify([{ clientId: 'ehr', scope: 'system/AuditEvent.rs', jwks: client.jwks }]),
     });
     // One after the other: the first runs the migrations.
-    for (let i = 0; i < 2; i++) replicas.push(await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0, authenticatesItself: true }));
+    for (const replicaKeys of keys) {
+      Object.assign(process.env, replicaKeys);
+      replicas.push(await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0, authenticatesItself: true }));
+    }
     [first, second] = await Promise.all(replicas.map((replica) => replica.getUrl()));
   });
 
@@ -73,14 +81,20 @@ describe('two gateway replicas on one database (shared signing key, shared used-
     expect((await token(first, once)).status).toBe(401);
   });
 
-  it('accepts on one replica an access token the other issued, and both publish the configured key', async () => {
-    const issued = (await (await token(first, await assertion())).json()) as { access_token: string };
-    const read = await fetch(`${second}/admin/audit-events?_count=5`, { headers: { authorization: `Bearer ${issued.access_token}` } });
-    expect(read.status).toBe(200);
-    const [published, alsoPublished] = await Promise.all([first, second].map(async (url) => (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] }));
-    expect(published).toEqual(alsoPublished);
-    expect(published?.keys).toEqual([expect.objectContaining({ kid: 'gateway-2026-11', alg: 'ES384', kty: 'EC', crv: 'P-384' })]);
-    expect(published?.keys[0]).not.toHaveProperty('d');
+  it('accepts on each replica the access tokens the other issued with its key, and both publish both keys, public parts only', async () => {
+    for (const [issuer, reader] of [[first, second], [second, first]] as const) {
+      const issued = (await (await token(issuer, await assertion())).json()) as { access_token: string };
+      const read = await fetch(`${reader}/admin/audit-events?_count=5`, { headers: { authorization: `Bearer ${issued.access_token}` } });
+      expect(read.status).toBe(200);
+    }
+    for (const url of [first, second]) {
+      const { keys } = (await (await fetch(`${url}/.well-known/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+      expect(keys.map((key) => key['kid']).sort()).toEqual(['gateway-2026-11', 'gateway-2026-12']);
+      for (const key of keys) {
+        expect(key).toMatchObject({ alg: 'ES384', kty: 'EC', crv: 'P-384' });
+        expect(key).not.toHaveProperty('d');
+      }
+    }
   });
 
   it('refuses to start with a signing key that is not a private P-384 JWK (without quoting it), or without one where AUTH_REQUIRED', () => {

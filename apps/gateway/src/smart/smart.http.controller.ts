@@ -53,7 +53,7 @@ export class SmartHttpController {
   @Get('.well-known/jwks.json')
   @ApiExcludeEndpoint()
   jwks() {
-    return { keys: [this.deps.tokens.publicJwk] };
+    return { keys: this.deps.tokens.publishedKeys };
   }
 
   @Post('auth/token')

@@ -27,6 +27,11 @@ export interface SmartTokenServiceOptions {
   clock: Clock;
   /** The access-token signing key (a private ES384 JWK), the same on every replica; generated per process when absent. */
   signingKey?: JWK;
+  /**
+   * Public ES384 keys published and accepted beside the signing key's, for a rotation without refusals:
+   * the next key before replicas switch to it, the previous one until its tokens have expired.
+   */
+  rotationKeys?: readonly JWK[];
   /** Where used assertion ids are kept: shared by the replicas, so that an assertion works once anywhere. */
   usedAssertions: UsedAssertions;
   /**
@@ -74,14 +79,18 @@ export const CLIENT_ASSERTION_ALGORITHMS = ['RS384', 'ES384'];
  */
 export class SmartTokenService {
   private readonly remoteKeys: RemoteKeySets;
+  /** What `/.well-known/jwks.json` publishes: the signing key's public part first, then the rotation keys. */
+  readonly publishedKeys: readonly JWK[];
+  private readonly verifyKeys: JWTVerifyGetKey;
 
   private constructor(
     private readonly options: SmartTokenServiceOptions,
     private readonly signingKey: CryptoKey,
-    private readonly verifyKey: CryptoKey,
     readonly publicJwk: JWK,
   ) {
     this.remoteKeys = options.remoteKeys ?? new RemoteKeySets();
+    this.publishedKeys = [publicJwk, ...rotationKeysBeside(publicJwk, options.rotationKeys ?? [])];
+    this.verifyKeys = createLocalJWKSet({ keys: [...this.publishedKeys] });
   }
 
   static async create(options: SmartTokenServiceOptions): Promise<SmartTokenService> {
@@ -90,15 +99,15 @@ export class SmartTokenService {
       const exported = await exportJWK(publicKey);
       // A new key per process, so a new kid: verifiers that cached another JWKS refetch instead of failing.
       const publicJwk = { ...exported, alg: 'ES384', use: 'sig', kid: await calculateJwkThumbprint(exported) };
-      return new SmartTokenService(options, privateKey, publicKey, publicJwk);
+      return new SmartTokenService(options, privateKey, publicJwk);
     }
     const { d, kty, crv, x, y } = options.signingKey;
     if (kty !== 'EC' || crv !== 'P-384' || !d || !x || !y) throw new SigningKeyError('The signing key must be a private EC P-384 JWK (ES384)');
     const publicPart = { kty, crv, x, y };
     // The kid follows the key, so that a rotated key is told apart by verifiers that cache JWKS.
     const publicJwk = { ...publicPart, alg: 'ES384', use: 'sig', kid: options.signingKey.kid ?? (await calculateJwkThumbprint(publicPart)) };
-    const [privateKey, publicKey] = await Promise.all([importJWK({ ...publicPart, d }, 'ES384'), importJWK(publicPart, 'ES384')]);
-    return new SmartTokenService(options, privateKey as CryptoKey, publicKey as CryptoKey, publicJwk);
+    const privateKey = await importJWK({ ...publicPart, d }, 'ES384');
+    return new SmartTokenService(options, privateKey as CryptoKey, publicJwk);
   }
 
   async issue(form: Record<string, string | undefined>): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
@@ -150,7 +159,7 @@ export class SmartTokenService {
   /** The principal of a valid access token, or undefined (expired, forged, other issuer). */
   async verify(accessToken: string): Promise<Principal | undefined> {
     try {
-      const { payload } = await jwtVerify(accessToken, this.verifyKey, {
+      const { payload } = await jwtVerify(accessToken, this.verifyKeys, {
         issuer: this.options.issuer,
         audience: this.options.issuer,
         algorithms: ['ES384'],
@@ -191,6 +200,15 @@ export class SmartTokenService {
     }
     return client;
   }
+}
+
+/** Rotation keys as published: public EC P-384 parts with their own kid, never a private part, never the signing key twice. */
+function rotationKeysBeside(signing: JWK, rotation: readonly JWK[]): JWK[] {
+  return rotation.map(({ kty, crv, x, y, kid, d }) => {
+    if (kty !== 'EC' || crv !== 'P-384' || !x || !y || !kid || d !== undefined) throw new SigningKeyError('A rotation key must be a public EC P-384 JWK with a kid');
+    if (kid === signing.kid) throw new SigningKeyError('A rotation key must have a kid of its own, not the signing key’s');
+    return { kty, crv, x, y, kid, alg: 'ES384', use: 'sig' };
+  });
 }
 
 function decodeIssuer(jwt: string): string | undefined {
