@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
-import { generateKeyPair } from 'jose';
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { Client } from 'pg';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
@@ -229,6 +229,10 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     const stranger = await generateKeyPair('ES384');
     const used = await ehr.cdsJwt(serviceUrl(OPEN_ALERTS));
     expect((await invoke(OPEN_ALERTS, hookRequest('patient-view'), used)).status).toBe(200);
+    // Forgeries that name the EHR's real key: an HMAC keyed with its public JWK (algorithm confusion), and a `jku` to the attacker's keys.
+    const published = ((await (await fetch(ehr.jwksUri)).json()) as { keys: { kid: string }[] }).keys[0]!;
+    const forged = (header: { alg: string; kid: string; jku?: string }, key: CryptoKey | Uint8Array) =>
+      new SignJWT({}).setProtectedHeader(header).setIssuer(ehr.iss).setSubject('stand-in-ehr').setAudience(serviceUrl(OPEN_ALERTS)).setIssuedAt(now).setExpirationTime(now + 120).setJti(crypto.randomUUID()).sign(key);
     const invalid: [string, string][] = [
       ['wrong aud', await ehr.cdsJwt(serviceUrl(SELECT))],
       ['expired', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { iat: now - 600, exp: now - 120 })],
@@ -237,6 +241,8 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       ['alg none', ehr.unsignedJwt(serviceUrl(OPEN_ALERTS))],
       ['foreign iss', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { iss: 'https://foreign-ehr.example' })],
       ['lives too long', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { exp: now + 3600 })],
+      ['HS256 keyed with the public JWK', await forged({ alg: 'HS256', kid: published.kid }, new TextEncoder().encode(JSON.stringify(published)))],
+      ['a jku to foreign keys', await forged({ alg: 'ES384', kid: published.kid, jku: 'https://attacker.example/jwks.json' }, stranger.privateKey)],
     ];
     const before = forwarded.filter((f) => f.method === 'POST').length;
     for (const [why, token] of invalid) {
