@@ -165,6 +165,20 @@ describe('the run command (npm start) with the demo cohort', () => {
     const seenByClinician = await timelineOf(alertMember!, clinician, ['enrolment', 'alert']);
     expect(JSON.stringify(seenByClinician)).toMatch(/sertraline/i);
 
+    // The programme lead's cohort report has figures on both sides of the dose (end-of-course scores of two finished courses).
+    type Cell = { n: number; meanChange: number } | { suppressed: true };
+    const report = await waitFor(
+      async () => {
+        const answer = await gateway.get<{ byDose: { dosed: Cell; underDosed: Cell } }>('/api/care-console/cohort-report?instrument=phq-9', as(await signIn('lead')));
+        return answer.status === 200 && 'n' in answer.body.byDose.dosed && 'n' in answer.body.byDose.underDosed ? answer.body : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500, description: 'the cohort report to show both dose cells unsuppressed' },
+    );
+    const [dosed, underDosed] = [report.byDose.dosed, report.byDose.underDosed] as { n: number; meanChange: number }[];
+    expect(dosed!.n).toBeGreaterThanOrEqual(5);
+    expect(underDosed!.n).toBeGreaterThanOrEqual(5);
+    expect(dosed!.meanChange).toBeLessThan(underDosed!.meanChange); // PHQ-9: lower is better
+
     // Scripts: the client file has the agreed fields, and its key gets a token the gateway accepts.
     const clientFile = join(dataDir, 'local-smart-client.json');
     expect(existsSync(clientFile)).toBe(true);

@@ -88,7 +88,7 @@ export async function loadDemoCohort(target: DemoCohortTarget): Promise<DemoCoho
   const enrolled = (await step(log, 'enrolment', () => enrolMembers(api, members, now, leftOut, log))) ?? [];
   await step(log, 'care teams', () => assignCareTeams(api, enrolled, log));
   await step(log, 'attendance', () => recordAttendance(api, groups, enrolled, now, target.waitMs ?? 60_000, log));
-  await step(log, 'scores', () => recordScores(api, groups, enrolled, log));
+  await step(log, 'scores', () => recordScores(api, groups, enrolled, now, log));
   const alertMember = enrolled.find((member) => member.index === MEDICATION_MEMBER_INDEX);
   if (alertMember) await step(log, 'medication change', () => startMedication(api, alertMember, enrolled, target.waitMs ?? 60_000, log));
   await step(log, 'coordination', () => coordinate(api, enrolled, now, target.waitMs ?? 60_000, log));
@@ -251,7 +251,7 @@ async function recordAttendance(api: Api, groups: readonly DemoGroup[], members:
 }
 
 /** Baselines fall before each group's first session as scheduling has it (a re-run may plan another date). */
-async function recordScores(api: Api, groups: readonly DemoGroup[], members: readonly DemoMember[], log: (line: string) => void): Promise<void> {
+async function recordScores(api: Api, groups: readonly DemoGroup[], members: readonly DemoMember[], now: Date, log: (line: string) => void): Promise<void> {
   const firstSession = new Map<string, string>();
   for (const group of groups) {
     const calendar = await api.scheduling.get<Calendar>(`/api/scheduling/groups/${group.groupId}/calendar`);
@@ -259,13 +259,15 @@ async function recordScores(api: Api, groups: readonly DemoGroup[], members: rea
     firstSession.set(group.groupId, calendar.body.sessions[0]?.startsAt ?? String(group.details['firstSessionAt']));
   }
   let scores = 0;
+  let ends = 0;
   for (const member of members) {
-    for (const measure of measuresOf(member, firstSession.get(member.groupId)!)) {
+    for (const measure of measuresOf(member, firstSession.get(member.groupId)!, now)) {
       expectStatus(await api.outcomes.post(`/api/outcomes/members/${member.memberId}/measures`, measure), [202], `${measure.instrument} ${measure.point}`);
       scores++;
+      if (measure.point === 'end') ends++;
     }
   }
-  log(`${scores} scores (PHQ-9 and GAD-7 at baseline, PHQ-9 mid-course; one member worse by 5)`);
+  log(`${scores} scores (PHQ-9 and GAD-7 at baseline and, for ${ends / 2} members whose course has ended, at its end; PHQ-9 mid-course; one member worse by 5)`);
 }
 
 /**

@@ -17,12 +17,21 @@ export interface DemoGroup {
   details: Record<string, unknown> & { groupId: string; modality: 'online' | 'hybrid' };
 }
 
-/** The demo's groups, facilitated by the demo facilitator; each started a few weeks before `now`, so some sessions have been held. */
+/** Weekly sessions of a demo group's course. */
+const COURSE_WEEKS = 8;
+/** Sessions a member attends to have had the dose the literature ties to benefit (DOMAIN.md); the cohort report splits on it. */
+export const DOSE_SESSIONS = 6;
+
+/**
+ * The demo's groups, facilitated by the demo facilitator: two whose eight-week course ended a week or two
+ * before `now` (end-of-course scores, so the cohort report has figures) and one two weeks in (upcoming
+ * sessions, where the therapeutic-load rule has a week to look at).
+ */
 export function demoGroups(now: Date): DemoGroup[] {
   const shapes = [
-    { groupId: 'grp_demo_tuesday_evening', weeksAgo: 3, modality: 'hybrid' as const },
+    { groupId: 'grp_demo_tuesday_evening', weeksAgo: 9, modality: 'hybrid' as const },
     { groupId: 'grp_demo_thursday_online', weeksAgo: 2, modality: 'online' as const },
-    { groupId: 'grp_demo_saturday_online', weeksAgo: 4, modality: 'online' as const },
+    { groupId: 'grp_demo_saturday_online', weeksAgo: 10, modality: 'online' as const },
   ];
   return shapes.map(({ groupId, weeksAgo, modality }) => {
     const first = new Date(now.getTime() - weeksAgo * 7 * DAY_MS - DAY_MS);
@@ -41,7 +50,7 @@ export function demoGroups(now: Date): DemoGroup[] {
         ageBand: { min: 18, max: 99 },
         cadence: 'weekly',
         sessionMinutes: 90,
-        courseWeeks: 8,
+        courseWeeks: COURSE_WEEKS,
         firstSessionAt: first.toISOString(),
         timeZone: 'Europe/Berlin',
       },
@@ -58,6 +67,8 @@ export interface DemoMember {
   birthYear: number;
   groupId: string;
   referralId: string;
+  /** Attends all but one session (at least DOSE_SESSIONS of a whole course), or about half. */
+  attendsFully?: boolean;
 }
 
 export interface CohortCandidate {
@@ -81,16 +92,32 @@ export function demoMembers(candidates: readonly CohortCandidate[], groups: read
       continue;
     }
     const index = members.length;
+    // The overloaded member joins the running group (its next session anchors the crowded week); the others
+    // alternate over the finished courses, every other one attending fully: the report's two dose cells.
+    const placed = members.filter((member) => member.index !== OVERLOAD_MEMBER_INDEX).length;
+    const finished = groups.filter((group) => courseEndedBy(group, now));
+    const running = groups.find((group) => !courseEndedBy(group, now)) ?? groups[0]!;
+    const group = index === OVERLOAD_MEMBER_INDEX || finished.length === 0 ? running : finished[placed % finished.length]!;
     members.push({
       memberId: candidate.memberId,
       index,
       age,
       birthYear: now.getUTCFullYear() - age,
-      groupId: groups[index % groups.length]!.groupId,
+      groupId: group.groupId,
       referralId: stableUuid(`referral:${candidate.memberId}`),
+      attendsFully: index !== OVERLOAD_MEMBER_INDEX && placed % 2 === 0,
     });
   }
   return { members, leftOut };
+}
+
+/** When the course's last session has been held, a day's margin after it: end-of-course scores are due. */
+function courseEndAt(firstSessionAt: string): number {
+  return Date.parse(firstSessionAt) + (COURSE_WEEKS - 1) * 7 * DAY_MS + DAY_MS;
+}
+
+function courseEndedBy(group: DemoGroup, now: Date): boolean {
+  return courseEndAt(String(group.details['firstSessionAt'])) <= now.getTime();
 }
 
 function ageOn(birthDate: string, now: Date): number | undefined {
@@ -172,24 +199,31 @@ export interface HeldSession {
 }
 
 const ONLINE_PATTERN = ['attended-online', 'attended-online', 'absent', 'attended-online', 'excused'] as const;
-const HYBRID_PATTERN = ['attended-in-person', 'attended-online', 'attended-in-person', 'absent', 'excused'] as const;
+const HYBRID_PATTERN = ['attended-in-person', 'attended-online', 'absent', 'attended-in-person', 'excused'] as const;
 
-/** Attendance at the sessions of the member's group that have started: mostly present, some absences. */
+/**
+ * Attendance at the sessions of the member's group that have started: a member who attends fully misses
+ * one session (the fifth); the others follow a pattern of about three in five, four or five of a course.
+ */
 export function attendanceOf(member: DemoMember, modality: DemoGroup['details']['modality'], held: readonly HeldSession[]) {
   const pattern = modality === 'hybrid' ? HYBRID_PATTERN : ONLINE_PATTERN;
-  return held.map((session, sequence) => ({ sessionId: session.sessionId, body: { memberId: member.memberId, status: pattern[(member.index + sequence) % pattern.length]! } }));
+  const present = modality === 'hybrid' ? 'attended-in-person' : 'attended-online';
+  const statusAt = (sequence: number) => (member.attendsFully ? (sequence === 4 ? 'absent' : present) : pattern[(member.index + sequence) % pattern.length]!);
+  return held.map((session, sequence) => ({ sessionId: session.sessionId, body: { memberId: member.memberId, status: statusAt(sequence) } }));
 }
 
 /**
  * Outcomes' `POST …/measures`: PHQ-9 and GAD-7 at baseline (two days before the group's first session),
- * and a mid-course PHQ-9 two weeks into the course for every other member: most improve, one worsens
- * by 5. Times follow the group's calendar only, so the same measure is sent again unchanged.
+ * a mid-course PHQ-9 two weeks into the course for every other member (most improve, one worsens by 5),
+ * and, once the course has ended, PHQ-9 and GAD-7 at its end: more improvement for those who attended
+ * fully, the worsening member back to near baseline. Times follow the group's calendar and `now` only,
+ * so the same measure is sent again unchanged.
  */
-export function measuresOf(member: DemoMember, firstSessionAt: string) {
+export function measuresOf(member: DemoMember, firstSessionAt: string, now: Date) {
   const baselineAt = new Date(Date.parse(firstSessionAt) - 2 * DAY_MS).toISOString();
   const midCourseAt = new Date(Date.parse(firstSessionAt) + 14 * DAY_MS + 2 * 3_600_000).toISOString();
   const common = { administeredBy: DEMO_PSYCHIATRIST, groupId: member.groupId };
-  const measure = (instrument: 'phq-9' | 'gad-7', point: 'baseline' | 'mid-course', total: number, administeredAt: string) => ({
+  const measure = (instrument: 'phq-9' | 'gad-7', point: 'baseline' | 'mid-course' | 'end', total: number, administeredAt: string) => ({
     measureId: stableUuid(`measure:${member.memberId}:${instrument}:${point}`),
     instrument,
     total,
@@ -202,6 +236,12 @@ export function measuresOf(member: DemoMember, firstSessionAt: string) {
   if (member.index === DETERIORATING_MEMBER_INDEX || member.index === ITEM9_MEMBER_INDEX || member.index % 2 === 0) {
     const change = member.index === DETERIORATING_MEMBER_INDEX ? +5 : -4;
     measures.push(measure('phq-9', 'mid-course', baselinePhq9(member) + change, midCourseAt));
+  }
+  const endAt = courseEndAt(firstSessionAt);
+  if (endAt <= now.getTime()) {
+    const [phq9Change, gad7Change] = member.index === DETERIORATING_MEMBER_INDEX ? [+1, 0] : member.attendsFully ? [-(4 + (member.index % 4)), -(3 + (member.index % 3))] : [-(member.index % 3), -(member.index % 2)];
+    const at = new Date(endAt).toISOString();
+    measures.push(measure('phq-9', 'end', Math.max(0, baselinePhq9(member) + phq9Change), at), measure('gad-7', 'end', Math.max(0, baselineGad7(member) + gad7Change), at));
   }
   return measures;
 }

@@ -5,6 +5,7 @@ import {
   demoGroups,
   demoMembers,
   DETERIORATING_MEMBER_INDEX,
+  DOSE_SESSIONS,
   ITEM9_MEMBER_INDEX,
   measuresOf,
   OVERLOAD_MEMBER_INDEX,
@@ -31,7 +32,7 @@ const candidates: CohortCandidate[] = [
 describe('the demo cohort plan', () => {
   const groups = demoGroups(NOW);
 
-  it('forms groups the demo facilitator leads, each with sessions already held', () => {
+  it('forms groups the demo facilitator leads, each with sessions already held, two of them with the course over', () => {
     expect(groups.map((group) => group.groupId)).toEqual(['grp_demo_tuesday_evening', 'grp_demo_thursday_online', 'grp_demo_saturday_online']);
     for (const group of groups) {
       expect(group.details.facilitatorIds).toEqual([DEMO_FACILITATOR]);
@@ -40,15 +41,39 @@ describe('the demo cohort plan', () => {
     expect(demoGroups(NOW)).toEqual(groups);
   });
 
-  it('enrols living adults only, in turn over the groups, with an age as of now', () => {
-    const { members, leftOut } = demoMembers(candidates, groups, NOW);
+  it('enrols living adults only, with an age as of now: the overloaded member in the running group, the others in turn over the finished courses, every other one attending fully', () => {
+    const { members, leftOut } = demoMembers([...candidates, { memberId: 'mbr_demo_hhhhhh', birthDate: '1990-01-01', deceased: false }], groups, NOW);
     expect(leftOut).toEqual({ deceased: 1, notAdult: 2 });
-    expect(members.map((member) => [member.memberId, member.age, member.groupId])).toEqual([
-      ['mbr_demo_aaaaaa', 53, 'grp_demo_tuesday_evening'],
-      ['mbr_demo_dddddd', 32, 'grp_demo_thursday_online'],
-      ['mbr_demo_ffffff', 69, 'grp_demo_saturday_online'],
-      ['mbr_demo_gggggg', 41, 'grp_demo_tuesday_evening'],
+    expect(members.map((member) => [member.memberId, member.age, member.groupId, member.attendsFully])).toEqual([
+      ['mbr_demo_aaaaaa', 53, 'grp_demo_tuesday_evening', true],
+      ['mbr_demo_dddddd', 32, 'grp_demo_saturday_online', false],
+      ['mbr_demo_ffffff', 69, 'grp_demo_tuesday_evening', true],
+      ['mbr_demo_gggggg', 41, 'grp_demo_thursday_online', false],
+      ['mbr_demo_hhhhhh', 36, 'grp_demo_saturday_online', false],
     ]);
+    expect(members[OVERLOAD_MEMBER_INDEX]!.groupId).toBe('grp_demo_thursday_online');
+  });
+
+  it('gives a whole course at least the dose to members who attend fully, and fewer sessions to the others', () => {
+    const held = Array.from({ length: 8 }, (_, n) => ({ sessionId: `ses_${n}`, startsAt: `2026-10-0${n + 1}T17:00:00.000Z` }));
+    const attended = (records: { body: { status: string } }[]) => records.filter((record) => record.body.status.startsWith('attended')).length;
+    for (const modality of ['hybrid', 'online'] as const) {
+      for (let index = 0; index < 10; index++) {
+        const member = { memberId: `mbr_demo_${index}`, index, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid(`r${index}`) };
+        expect(attended(attendanceOf({ ...member, attendsFully: true }, modality, held))).toBeGreaterThanOrEqual(DOSE_SESSIONS);
+        expect(attended(attendanceOf({ ...member, attendsFully: false }, modality, held))).toBeLessThan(DOSE_SESSIONS);
+      }
+    }
+  });
+
+  it('scores the end of a course only once it has ended, and before now', () => {
+    const { members } = demoMembers(candidates, groups, NOW);
+    const firstOf = (groupId: string) => String(groups.find((group) => group.groupId === groupId)!.details['firstSessionAt']);
+    for (const member of members) {
+      const ends = measuresOf(member, firstOf(member.groupId), NOW).filter((m) => m.point === 'end');
+      expect(ends.map((m) => m.instrument)).toEqual(member.groupId === 'grp_demo_thursday_online' ? [] : ['phq-9', 'gad-7']);
+      expect(ends.every((m) => Date.parse(m.administeredAt) < NOW.getTime())).toBe(true);
+    }
   });
 
   it('derives every id from a stable seed, so sending the plan again is recognised', () => {
@@ -82,19 +107,19 @@ describe('the demo cohort plan', () => {
   it('scores baselines for all, a mid-course PHQ-9 for some, and one member worse by the meaningful change', () => {
     const { members } = demoMembers(candidates, groups, NOW);
     const first = String(groups[0]!.details['firstSessionAt']);
-    const byMember = members.map((member) => measuresOf(member, first));
+    const byMember = members.map((member) => measuresOf(member, first, NOW));
     for (const measures of byMember) expect(measures.filter((m) => m.point === 'baseline').map((m) => m.instrument)).toEqual(['phq-9', 'gad-7']);
     const worse = byMember[DETERIORATING_MEMBER_INDEX]!;
     const phq9 = (point: string) => worse.find((m) => m.instrument === 'phq-9' && m.point === point)!.total;
     expect(phq9('mid-course') - phq9('baseline')).toBe(5);
     expect(byMember.flat().every((m) => m.total >= 0 && m.total <= (m.instrument === 'phq-9' ? 27 : 21))).toBe(true);
-    expect(measuresOf(members[0]!, first)).toEqual(byMember[0]); // the same again: outcomes sees a repeat, not a conflict
+    expect(measuresOf(members[0]!, first, NOW)).toEqual(byMember[0]); // the same again: outcomes sees a repeat, not a conflict
     expect(worse.every((m) => Date.parse(m.administeredAt) < NOW.getTime())).toBe(true);
   });
 
   it('answers item 9 above 0 for one member only, on a mid-course PHQ-9', () => {
     const members = Array.from({ length: 6 }, (_, index) => ({ memberId: `mbr_demo_${index}`, index, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid(`r${index}`) }));
-    const answered = members.flatMap((member) => measuresOf(member, '2026-11-01T17:00:00.000Z').filter((m) => (m.item9 ?? 0) > 0).map((m) => [member.index, m.point]));
+    const answered = members.flatMap((member) => measuresOf(member, '2026-11-01T17:00:00.000Z', NOW).filter((m) => (m.item9 ?? 0) > 0).map((m) => [member.index, m.point]));
     expect(answered).toEqual([[ITEM9_MEMBER_INDEX, 'mid-course']]);
   });
 
