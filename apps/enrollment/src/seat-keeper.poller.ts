@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { completeDanglingPlacements, expireDueOffers, lapseEndedEhrConsents, openNewGroupsToWaitlists, type RequestContext } from '@carecircle/enrollment/application';
 import { TypeOrmConsentLapseSchedule, TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
 import { createLogger } from '@carecircle/platform/observability';
+import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from './enrollment.deps';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './enrollment.config';
 
@@ -17,8 +18,7 @@ import { ENROLLMENT_CONFIG, type EnrollmentConfig } from './enrollment.config';
  */
 @Injectable()
 export class SeatKeeperPoller implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private poller: SerialPoller | undefined;
   private readonly logger = createLogger('enrollment');
   private readonly steps: { name: string; run: (context: RequestContext) => Promise<number> }[];
 
@@ -37,15 +37,12 @@ export class SeatKeeperPoller implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.offerPollMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.running = this.running.then(() => this.tick());
-    }, this.config.offerPollMs);
-    this.timer.unref();
+    // Each step reports its own failure; the pass as a whole does not fail.
+    this.poller = startSerialPoller(() => this.tick(), this.config.offerPollMs, () => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.poller?.stop();
   }
 
   private async tick(): Promise<void> {

@@ -5,7 +5,7 @@ import { claimDueDeliveries, recordDeliveryAttempt, type DueDelivery } from '@ca
 import { createLogger } from '@carecircle/platform/observability';
 import { hasPushChannels, LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 import { TIMER_POLL_MS } from '../processor/liaison-processor';
-import { startSerialInterval } from '../processor/serial-interval';
+import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 
 /** FHIR channels are named after the resource type (`fhir:Communication`); webhooks after the role. */
 /** Rows claimed per pass. */
@@ -26,7 +26,7 @@ export const isFhirChannel = (channel: string) => channel.startsWith('fhir:');
  */
 @Injectable()
 export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: { stop(): Promise<void> } | undefined;
+  private timer: SerialPoller | undefined;
   private readonly logger = createLogger('clinician-liaison');
 
   constructor(
@@ -38,7 +38,7 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     if (!hasPushChannels(this.config)) return;
-    this.timer = startSerialInterval(() => this.deliverDue(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'push delivery pass failed; retrying'));
+    this.timer = startSerialPoller(() => this.deliverDue(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'push delivery pass failed; retrying'));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,12 +1,11 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EventProcessor, EventProcessorRegistry } from '@carecircle/platform/service-kit';
+import { EventProcessor, EventProcessorRegistry, startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 import { escalateAlert, fhirPushes, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
-import { startSerialInterval } from './serial-interval';
 import { LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 
 const PROCESSOR = 'liaison-processor';
@@ -21,7 +20,7 @@ export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
  */
 @Injectable()
 export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: { stop(): Promise<void> } | undefined;
+  private timer: SerialPoller | undefined;
   private readonly logger = createLogger('clinician-liaison');
   private readonly processor: EventProcessor;
 
@@ -45,7 +44,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     await this.processor.start();
-    this.timer = startSerialInterval(() => this.fireDueTimers(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
+    this.timer = startSerialPoller(() => this.fireDueTimers(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createLogger } from '@carecircle/platform/observability';
+import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 import { runPendingReassessments, type PendingReassessments, type ReassessmentPass, type SchedulingDeps } from '@carecircle/scheduling/application';
 import { findPendingLoadReassessments, markLoadReassessmentDone, markLoadReassessmentFailed } from '@carecircle/scheduling/read-models';
 import { LOAD_REASSESSMENT_POLL_MS, SCHEDULING_DEPS } from '../scheduling.deps';
@@ -12,8 +13,7 @@ import { LOAD_REASSESSMENT_POLL_MS, SCHEDULING_DEPS } from '../scheduling.deps';
  */
 @Injectable()
 export class LoadReassessmentProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<ReassessmentPass> | undefined;
+  private poller: SerialPoller | undefined;
   private readonly logger = createLogger('scheduling');
   private readonly pass: () => Promise<ReassessmentPass>;
 
@@ -36,26 +36,12 @@ export class LoadReassessmentProcessor implements OnApplicationBootstrap, Before
 
   onApplicationBootstrap(): void {
     if (this.pollMs <= 0) return;
-    // A tick while a pass is still running is skipped, not queued.
-    this.timer = setInterval(() => void (this.inFlight ? undefined : this.runPass().catch(() => undefined)), this.pollMs);
-    this.timer.unref();
+    this.poller = startSerialPoller(this.pass, this.pollMs, (error) =>
+      this.logger.warn({ errorClass: (error as Error)?.name }, 'load reassessment pass failed; retrying on the next pass'),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.inFlight?.catch(() => undefined);
-  }
-
-  /** One pass over what is pending, after any pass in flight (never two at once in this process). */
-  runPass(): Promise<ReassessmentPass> {
-    const next = (this.inFlight ?? Promise.resolve()).catch(() => undefined).then(() => this.pass());
-    this.inFlight = next;
-    void next.catch(() => undefined).finally(() => {
-      if (this.inFlight === next) this.inFlight = undefined;
-    });
-    return next.catch((error: unknown) => {
-      this.logger.warn({ errorClass: (error as Error)?.name }, 'load reassessment pass failed; retrying on the next pass');
-      throw error;
-    });
+    await this.poller?.stop();
   }
 }

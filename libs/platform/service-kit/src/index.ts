@@ -75,6 +75,7 @@ export { declaredRoutes, type DeclaredRoute } from './access/route-access';
 export { MATRIX_PEOPLE, MATRIX_CALLERS, MATRIX_MIRROR, matrixTokens, matrixAnswers, bearerRequests, type MatrixCaller, type MatrixRoute, type MatrixSide } from './testing/access-matrix';
 export { EventProcessor, type EventProcessorOptions, type EventProcessorStatus, type EventProcessorLogger, type ReplayOutcome } from './processing/event-processor';
 export { EventProcessorRegistry } from './processing/event-processor-registry';
+export { startSerialPoller, type SerialPoller } from './processing/serial-poller';
 export { ProcessingModule, type ProcessingModuleOptions } from './processing/processing.module';
 export { parkEvent, listParkedEvents, findParkedEvent, forgetParkedEvent, countParkedEvents, type ParkedEvent } from './processing/parked-events';
 export { ParkedEventsHealthContributor, ParkedWorkHealthContributor } from './processing/parked-events.health';
