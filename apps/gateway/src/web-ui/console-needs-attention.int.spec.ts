@@ -40,6 +40,18 @@ function liaisonAlert(alertId: string, severity: string, raisedAt: string, more:
   };
 }
 
+const cell = (n: number, meanBaseline: number, meanFollowUp: number) => ({ n, meanBaseline, meanFollowUp, meanChange: meanFollowUp - meanBaseline, meanChangeCi95: { lower: -5.1, upper: -1.2 }, meaningfulImprovement: { count: 6, share: 0.4 } });
+/** Outcomes' answer, in the shape the console draws: three cells, one small enough to be suppressed. */
+const COHORT_REPORT = {
+  instrument: 'phq-9',
+  members: 24,
+  all: cell(20, 14.2, 10.5),
+  byDose: { dosed: cell(15, 14.8, 9.6), underDosed: { suppressed: true, reason: 'fewer than 5 members' } },
+  missing: { baseline: 0, followUp: { cause: 'small-cell' } },
+  smallCellThreshold: 5,
+  doseSessions: 6,
+};
+
 const uuid = (n: number) => `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`;
 const FAC = { info: uuid(1), warning: uuid(2), criticalLate: uuid(3), criticalEscalated: uuid(4), resolved: uuid(5) };
 const CLIN = { critical: fixtures.CoordinationAlertRaised.payload.alertId, info: uuid(11) };
@@ -82,6 +94,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       const measures = [14, 11, 8].map((total, i) => ({ administeredAt: ago(30 - i * 10), total, band: total >= 10 ? 'moderate' : 'mild', point: i === 0 ? 'baseline' : 'follow-up', item9: 0 }));
       return { memberId: SEEDED.member, instruments: [{ instrument: 'phq-9', measures, baseline: 14, latest: 8, changeFromBaseline: -6 }] };
     }
+    if (path === '/api/outcomes/cohort-reports') return COHORT_REPORT;
     const acted = /^\/api\/liaison\/alerts\/([^/]+)(?:\/(acknowledgement|resolution))?$/.exec(path);
     const alert = alerts.find((candidate) => candidate.alertId === acted?.[1]);
     if (alert && acted?.[2] === 'acknowledgement') {
@@ -187,6 +200,24 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
     return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
   }
+
+  it('fits the sign-in screen and the programme lead’s cohort report to a 390 px phone', async () => {
+    const context = await browser!.newContext({ viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    await page.getByLabel('Demo user (development sign-in)').selectOption('lead');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#home-heading', { hasText: 'Programme overview' }).waitFor();
+    await page.goto(`${base}/#/cohort`);
+    await page.locator('#cohort-body table').waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-cohort-390.png'), fullPage: true });
+  }, 30_000);
 
   it('opens a facilitator on their open alerts, most severe then soonest due, with counts; an acknowledged one moves to Done, who and when shown', async () => {
     const page = await signIn('facilitator');

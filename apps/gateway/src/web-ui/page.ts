@@ -130,7 +130,7 @@ body { margin: 0 auto; max-width: 60rem; padding: 1rem; line-height: 1.5; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #ffffff; padding: .5rem; }
 a { color: #0b3a75; }
-button, select, input { font: inherit; padding: .3rem .6rem; }
+button, select, input { font: inherit; padding: .3rem .6rem; max-width: 100%; box-sizing: border-box; }
 button { background: #0b3a75; color: #ffffff; border: 2px solid #0b3a75; border-radius: 4px; cursor: pointer; }
 :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 fieldset { border: 1px solid #6b6b6b; margin: 1rem 0; }
@@ -186,7 +186,9 @@ progress { width: 8rem; vertical-align: middle; }
 button.danger { background: #a30000; border-color: #a30000; }
 /* Phones (390 px): nothing may push the page sideways; wide tables scroll inside their own box. */
 main, section, article, figure, fieldset, .group, .alert-card { min-width: 0; max-width: 100%; box-sizing: border-box; }
-h1, h2, h3, h4, p, li, legend, caption, td, th { overflow-wrap: anywhere; }
+h1, h2, h3, h4, p, li, legend, caption { overflow-wrap: anywhere; }
+/* Cells keep their words whole: a table too wide for the phone scrolls in its .scroll-x box instead. */
+td, th { overflow-wrap: break-word; }
 .scroll-x { max-width: 100%; overflow-x: auto; }
 .attention { border: 2px solid #0b3a75; border-radius: 4px; padding: .25rem .75rem .5rem; margin: .5rem 0 1rem; }
 .attention h3, .done h3 { margin: .5rem 0 .25rem; }
