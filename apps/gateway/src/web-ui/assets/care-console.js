@@ -394,8 +394,11 @@
 
   // A line chart over the instrument's severity bands, drawn as labelled coloured horizontal bands,
   // and the same figures as a table for screen readers.
+  // Drawn at the width it gets, so that its text stays legible on a phone rather than shrunk with it.
+  function chartWidth(box, widest) { return Math.max(320, Math.min(widest, box.clientWidth || widest)); }
+
   function chart(instrument) {
-    var W = 680, H = 240, left = 40, right = 190, top = 10, bottom = 30;
+    var W = chartWidth($('outcomes'), 680), narrow = W < 500, H = 240, left = 40, right = narrow ? 120 : 190, top = 10, bottom = 30;
     var plotW = W - left - right, plotH = H - top - bottom;
     var y = function (score) { return top + plotH - (score / instrument.max) * plotH; };
     var times = instrument.points.map(function (p) { return Date.parse(p.at); });
@@ -406,7 +409,7 @@
     instrument.bands.forEach(function (band) {
       var upper = band.to === instrument.max ? instrument.max : band.to + 1;
       nodes.push(svg('rect', { class: 'band-' + band.label.replace(/\s+/g, '-'), x: left, width: plotW, y: y(upper), height: y(band.from) - y(upper) }, []));
-      nodes.push(svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [band.from + '–' + band.to + ' ' + band.label]));
+      nodes.push(svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [narrow ? band.label : band.from + '–' + band.to + ' ' + band.label]));
     });
     nodes.push(svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plotH }, []), svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }, []));
     [0, instrument.max].forEach(function (tick) { nodes.push(svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, [String(tick)])); });
@@ -505,7 +508,8 @@
 
   // Grouped bars: mean baseline and mean follow-up per cohort cell; suppressed cells say so.
   function cohortChart(report) {
-    var W = 640, H = 250, left = 40, top = 40, bottom = 40, plotH = H - top - bottom, groupW = 180;
+    var W = chartWidth($('cohort-body'), 640), H = 250, left = 40, top = 40, bottom = 40, plotH = H - top - bottom, groupW = (W - left - 40) / 3;
+    var barW = groupW * 0.3, gap = groupW * 0.055, mid = barW + gap / 2;
     var max = Math.max.apply(null, CELLS.map(function (c) { var cell = cellOf(report, c[0]); return cell.suppressed ? 0 : Math.max(cell.meanBaseline || 0, cell.meanFollowUp || 0); }).concat([1]));
     var y = function (v) { return top + plotH - (v / max) * plotH; };
     var nodes = [svg('title', { id: 'cohort-chart-title' }, ['Mean ' + report.instrument.toUpperCase() + ' at baseline and follow-up, all members and by dose']), svg('desc', { id: 'cohort-chart-desc' }, ['The same figures are in the table below.'])];
@@ -514,13 +518,13 @@
       var cell = cellOf(report, c[0]);
       var x0 = left + 20 + i * groupW;
       if (cell.suppressed || cell.meanBaseline === null) {
-        nodes.push(svg('text', { x: x0 + 60, y: top + plotH - 10, 'text-anchor': 'middle' }, [cell.suppressed ? 'suppressed' : 'no data']));
+        nodes.push(svg('text', { x: x0 + mid, y: top + plotH - 10, 'text-anchor': 'middle' }, [cell.suppressed ? 'suppressed' : 'no data']));
       } else {
-        nodes.push(svg('rect', { class: 'bar-baseline', x: x0, width: 55, y: y(cell.meanBaseline), height: top + plotH - y(cell.meanBaseline) }, []));
-        nodes.push(svg('rect', { class: 'bar-follow-up', x: x0 + 65, width: 55, y: y(cell.meanFollowUp), height: top + plotH - y(cell.meanFollowUp) }, []));
-        nodes.push(svg('text', { x: x0 + 27, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [figure(cell.meanBaseline)]), svg('text', { x: x0 + 92, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [figure(cell.meanFollowUp)]));
+        nodes.push(svg('rect', { class: 'bar-baseline', x: x0, width: barW, y: y(cell.meanBaseline), height: top + plotH - y(cell.meanBaseline) }, []));
+        nodes.push(svg('rect', { class: 'bar-follow-up', x: x0 + barW + gap, width: barW, y: y(cell.meanFollowUp), height: top + plotH - y(cell.meanFollowUp) }, []));
+        nodes.push(svg('text', { x: x0 + barW / 2, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [figure(cell.meanBaseline)]), svg('text', { x: x0 + barW * 1.5 + gap, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [figure(cell.meanFollowUp)]));
       }
-      nodes.push(svg('text', { x: x0 + 60, y: H - 20, 'text-anchor': 'middle' }, [c[1]]));
+      nodes.push(svg('text', { x: x0 + mid, y: H - 20, 'text-anchor': 'middle' }, [c[1]]));
     });
     nodes.push(svg('rect', { class: 'bar-baseline', x: W - 200, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 186, y: 15 }, ['baseline']));
     nodes.push(svg('rect', { class: 'bar-follow-up', x: W - 110, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 96, y: 15 }, ['follow-up']));
