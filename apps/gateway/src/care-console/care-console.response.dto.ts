@@ -118,8 +118,8 @@ export class MemberAlertsResponseDto {
   memberId!: string;
   @ApiProperty({ enum: ['full', 'facilitator'], description: 'Which view of the alerts the reader gets.', example: 'full' })
   view!: string;
-  @ApiProperty({ ...OPEN_OBJECTS, description: 'Newest first, each with status, escalation level and whether it is still open.', example: [{ alertId: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', summary: 'Distress reported in group', status: 'open', escalationLevel: 0, open: true }] })
-  alerts!: object[];
+  @ApiProperty({ type: [InboxAlertDto], description: 'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.' })
+  alerts!: InboxAlertDto[];
 }
 
 export class MemberOutcomesResponseDto {

@@ -252,6 +252,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       expect({ route, sideways: await scrollsSideways(page) }).toEqual({ route, sideways: false });
     }
     expect(await page.locator('#outcomes svg text.value').allTextContents()).toEqual(['14', '11', '8']);
+    expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(`Acknowledged by ${SEEDED.facilitator}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-390.png'), fullPage: true });
   }, 45_000);
 

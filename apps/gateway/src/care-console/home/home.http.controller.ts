@@ -4,10 +4,7 @@ import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
-  ALERT_EVENT_TYPES,
-  alertHistories,
   alertsForView,
-  foldAlerts,
   inboxOf,
   rosterDoseProgress,
   sessionsToAttend,
@@ -16,7 +13,8 @@ import {
   type GroupRoster,
   type LiaisonAlert,
 } from '@carecircle/gateway/application';
-import { groupsFacilitatedBy, sourceEventsByPayload } from '@carecircle/gateway/read-models';
+import { groupsFacilitatedBy } from '@carecircle/gateway/read-models';
+import { historiesOf } from '../alert-histories';
 import { AccessContext, ApiHttpError, Access } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
@@ -92,10 +90,9 @@ export class HomeHttpController {
     return { role: 'clinician' as const, id: clinicianId, members: memberIds, ...(await this.inbox(alerts)) };
   }
 
-  /** Open alerts first, then Done: who acted and when comes from liaison's events the gateway keeps (their alert ids are the reader's copies). */
+  /** Open alerts first, then Done, with who acted and when. */
   private async inbox(alerts: ConsoleAlert[]) {
-    const events = await sourceEventsByPayload(this.deps.sql, 'alertId', alerts.map((alert) => alert.alertId), ALERT_EVENT_TYPES);
-    const { counts, open, done } = inboxOf(alerts, alertHistories(foldAlerts(events)));
+    const { counts, open, done } = inboxOf(alerts, await historiesOf(this.deps.sql, alerts));
     return { alertCounts: counts, openAlerts: open, doneAlerts: done };
   }
 }

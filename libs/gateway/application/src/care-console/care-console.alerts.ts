@@ -122,9 +122,14 @@ function byUrgency(a: InboxAlert, b: InboxAlert): number {
   return a.raisedAt.localeCompare(b.raisedAt);
 }
 
+/** Each alert with its state and who acted on it when (nothing yet where the gateway has not heard). */
+export function withHistories(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): InboxAlert[] {
+  return alerts.map((alert) => ({ ...alert, ...(histories.get(alert.alertId) ?? NO_HISTORY), state: stateOf(alert) }));
+}
+
 /** The reader's alerts as an inbox: needing attention first, a Done list instead of alerts vanishing, counts per state. */
 export function inboxOf(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): ConsoleInbox {
-  const all = alerts.map((alert): InboxAlert => ({ ...alert, ...(histories.get(alert.alertId) ?? NO_HISTORY), state: stateOf(alert) }));
+  const all = withHistories(alerts, histories);
   const counts = Object.fromEntries(ALERT_STATES.map((state) => [state, all.filter((alert) => alert.state === state).length])) as Record<ConsoleAlertState, number>;
   return {
     counts,
