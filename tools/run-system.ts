@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       children.push(startService(service, serviceEnv));
     }
     log(`starting ${services.length} services…`);
+    const fallbacks = [!env['GATEWAY_IDENTITY_KEY'] && 'public development identity key', !env['GATEWAY_SIGNING_KEY'] && 'per-process signing key', devIdpOn && 'development sign-in (demo users)'].filter(Boolean);
+    if (fallbacks.length) log(`development mode: the gateway uses a ${fallbacks.join(', a ')}; never with real data (production refuses them)`);
 
     let up = 0;
     await Promise.all(
@@ -136,6 +138,8 @@ function gatewayEnv(registration: { clientId: string }): NodeJS.ProcessEnv {
     GATEWAY_PUBLIC_URL: gatewayPublicUrl,
     // The local run signs people in through the gateway's development issuer (demo users only).
     GATEWAY_DEV_IDP: devIdpOn ? 'true' : 'false',
+    // Its development fallbacks are expected here: one info line (below), not a warning each.
+    GATEWAY_LOCAL_RUN: 'true',
     SMART_CLIENTS: JSON.stringify([...configured, registration]),
     ENROLLMENT_URL: env['ENROLLMENT_URL'] ?? local('enrollment'),
     SCHEDULING_URL: env['SCHEDULING_URL'] ?? local('scheduling'),

@@ -18,7 +18,7 @@ import { FhirIngestHttpController } from './fhir-ingest/fhir-ingest.http.control
 import { FhirMetadataHttpController } from './fhir-metadata/fhir-metadata.http.controller';
 import { IdentityReviewsHttpController } from './identity-reviews/identity-reviews.http.controller';
 import { FHIR_READ_CONTROLLERS } from './fhir-read/fhir-read.http.controller';
-import { readGatewayConfig } from './gateway.config';
+import { developmentFallbackNotices, readGatewayConfig } from './gateway.config';
 import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
 import { PostgresAuditLog } from './persistence/postgres-audit-log';
 import { PostgresIdentityReviews } from './persistence/postgres-identity-reviews';
@@ -62,9 +62,9 @@ import { CareConsoleModule } from './care-console/care-console.module';
       provide: GATEWAY_DEPS,
       useFactory: (dataSource: DataSource, auth: GatewayAuth): GatewayDeps => {
         const config = readGatewayConfig();
-        if (config.usesDevelopmentIdentityKey) {
-          createLogger('gateway').warn('GATEWAY_IDENTITY_KEY is not set: identifying data is sealed with the PUBLIC DEVELOPMENT KEY. Never run like this with real data.');
-        }
+        // Once per start, all development fallbacks together (the auth and timeline modules use them too).
+        const logger = createLogger('gateway');
+        for (const notice of developmentFallbackNotices(config)) logger[notice.level](notice.msg);
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         const vault = new IdentityVault(config.identityKey);
         const { clock, tokens } = auth;

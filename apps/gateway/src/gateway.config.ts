@@ -102,6 +102,10 @@ const schema = z.object({
     .describe('Public ES384 JWKs published and accepted beside GATEWAY_SIGNING_KEY during a key rotation: the next key before replicas switch to it, the previous one until its tokens expire (see the key-rotation runbook).'),
   AUTH_REQUIRED: z.enum(['true', 'false']).default('false').describe('`true` in real deployments (deploy/k8s): production mode (`productionMode`), see `productionProblems`.'),
   GATEWAY_DEV_IDP: z.enum(['true', 'false']).default('false').describe('`true` only in the local run: the built-in development issuer with password-less demo users. Refused in production.'),
+  GATEWAY_LOCAL_RUN: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('`true` only from `npm start` (tools/run-system.ts): the development fallbacks that run expects (development sign-in, per-process signing key, development identity key) are named in one info line instead of a warning each. Refused in production.'),
   GATEWAY_OIDC_ISSUER: z.string().url().optional().describe("The hospital's OpenID Connect issuer for people (its `iss`); required in production, https there."),
   GATEWAY_OIDC_JWKS_URL: z.string().url().optional().describe("The issuer's JWKS URL; found through its discovery document when unset."),
   GATEWAY_OIDC_CLIENT_ID: z.string().min(1).optional().describe("The console's public client id at GATEWAY_OIDC_ISSUER (authorization code + PKCE); unset, the console offers no such sign-in."),
@@ -171,6 +175,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     identityKey: Buffer.from(config.GATEWAY_IDENTITY_KEY ?? DEV_IDENTITY_KEY, 'base64'),
     usesDevelopmentIdentityKey: config.GATEWAY_IDENTITY_KEY === undefined,
+    devIdp: config.GATEWAY_DEV_IDP === 'true',
+    localRun: config.GATEWAY_LOCAL_RUN === 'true',
     clients: config.SMART_CLIENTS,
     cdsClients: config.CDS_CLIENTS,
     jwksRefetchCooldownMs: config.GATEWAY_JWKS_REFETCH_COOLDOWN_MS,
@@ -231,6 +237,7 @@ function productionProblems(config: z.output<typeof schema>, env: NodeJS.Process
   // Per-process keys would also split the replicas: each would refuse the others' access tokens.
   if (!config.GATEWAY_SIGNING_KEY) problems.push(`GATEWAY_SIGNING_KEY is required ${IN_PRODUCTION}`);
   if (config.GATEWAY_DEV_IDP === 'true') problems.push(`GATEWAY_DEV_IDP must not be true ${IN_PRODUCTION}`);
+  if (config.GATEWAY_LOCAL_RUN === 'true') problems.push(`GATEWAY_LOCAL_RUN must not be true ${IN_PRODUCTION}`);
   if (!config.GATEWAY_OIDC_ISSUER) problems.push(`GATEWAY_OIDC_ISSUER is required ${IN_PRODUCTION}`);
   if (!config.GATEWAY_PUBLIC_URL) problems.push(`GATEWAY_PUBLIC_URL is required ${IN_PRODUCTION}`);
   const urls = {
@@ -263,4 +270,25 @@ function parseTrustProxy(value: string | undefined): false | number | string[] {
   if (value === undefined || value.trim() === '') return false;
   if (/^\d+$/.test(value.trim())) return Number(value.trim());
   return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+/** What each development fallback means, as a warning outside the local run. */
+const FALLBACK_WARNINGS = {
+  identityKey: 'GATEWAY_IDENTITY_KEY is not set: identifying data is sealed with the PUBLIC DEVELOPMENT KEY. Never run like this with real data.',
+  signingKey: 'GATEWAY_SIGNING_KEY is not set: access tokens are signed with a key made by this process, so other replicas reject them. Set it wherever more than one replica runs.',
+  devIdp: 'GATEWAY_DEV_IDP=true: the development sign-in is on; anyone reaching the gateway can sign in as a demo user. Local runs only.',
+} as const;
+const FALLBACK_NAMES = { identityKey: 'public development identity key', signingKey: 'per-process signing key', devIdp: 'development sign-in (demo users)' } as const;
+
+/**
+ * The development fallbacks in use (production refuses them all at start). `npm start` expects them:
+ * there they are one info line saying so; anywhere else each is a warning of its own.
+ */
+export function developmentFallbackNotices(config: Pick<GatewayConfig, 'usesDevelopmentIdentityKey' | 'signingKey' | 'devIdp' | 'localRun'>): { level: 'info' | 'warn'; msg: string }[] {
+  const used = (['identityKey', 'signingKey', 'devIdp'] as const).filter((fallback) =>
+    fallback === 'identityKey' ? config.usesDevelopmentIdentityKey : fallback === 'signingKey' ? !config.signingKey : config.devIdp,
+  );
+  if (used.length === 0) return [];
+  if (config.localRun) return [{ level: 'info', msg: `Development mode (npm start): ${used.map((fallback) => FALLBACK_NAMES[fallback]).join(', ')}. Never with real data.` }];
+  return used.map((fallback) => ({ level: 'warn', msg: FALLBACK_WARNINGS[fallback] }));
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ServiceEnvError } from '@carecircle/platform/service-kit';
-import { readGatewayConfig } from './gateway.config';
+import { developmentFallbackNotices, readGatewayConfig } from './gateway.config';
 
 const IN_PRODUCTION = 'when AUTH_REQUIRED is true or NODE_ENV is production';
 const IDENTITY_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -50,6 +50,7 @@ describe('the gateway in production (NODE_ENV=production or AUTH_REQUIRED=true) 
     ['the development identity key', { GATEWAY_IDENTITY_KEY: DEV_IDENTITY_KEY }, `GATEWAY_IDENTITY_KEY ${NOT_DEV_KEY}`],
     ['GATEWAY_SIGNING_KEY missing', { GATEWAY_SIGNING_KEY: undefined }, 'GATEWAY_SIGNING_KEY is required'],
     ['the development IdP on', { GATEWAY_DEV_IDP: 'true' }, 'GATEWAY_DEV_IDP must not be true'],
+    ['the local run’s quiet notices', { GATEWAY_LOCAL_RUN: 'true' }, 'GATEWAY_LOCAL_RUN must not be true'],
     ['no OIDC issuer', { GATEWAY_OIDC_ISSUER: undefined }, 'GATEWAY_OIDC_ISSUER is required'],
     ['an http OIDC issuer', { GATEWAY_OIDC_ISSUER: 'http://login.hospital.example' }, `GATEWAY_OIDC_ISSUER ${HTTPS}`],
     ['an http JWKS URL', { GATEWAY_OIDC_JWKS_URL: 'http://hospital.example/c' }, `GATEWAY_OIDC_JWKS_URL ${HTTPS}`],
@@ -131,5 +132,25 @@ describe('signing-key rotation settings (GATEWAY_ROTATION_PUBLIC_KEYS)', () => {
     const problems = failure({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([key]) });
     expect(problems).toEqual([expect.stringMatching(/^GATEWAY_ROTATION_PUBLIC_KEYS must be a JSON array of public EC P-384 JWKs/)]);
     expect(String(problems)).not.toContain(String(signing['d']));
+  });
+});
+
+describe('the development fallbacks at start', () => {
+  it('names each in a warning of its own outside `npm start`', () => {
+    expect(developmentFallbackNotices(readGatewayConfig({ GATEWAY_DEV_IDP: 'true' }))).toEqual([
+      { level: 'warn', msg: expect.stringContaining('GATEWAY_IDENTITY_KEY is not set') },
+      { level: 'warn', msg: expect.stringContaining('GATEWAY_SIGNING_KEY is not set') },
+      { level: 'warn', msg: expect.stringContaining('GATEWAY_DEV_IDP=true') },
+    ]);
+  });
+
+  it('says once, at info, that `npm start` runs in development mode, naming the fallbacks it expects', () => {
+    expect(developmentFallbackNotices(readGatewayConfig({ GATEWAY_DEV_IDP: 'true', GATEWAY_LOCAL_RUN: 'true' }))).toEqual([
+      { level: 'info', msg: 'Development mode (npm start): public development identity key, per-process signing key, development sign-in (demo users). Never with real data.' },
+    ]);
+  });
+
+  it('says nothing when there is none', () => {
+    expect(developmentFallbackNotices(readGatewayConfig({ GATEWAY_IDENTITY_KEY: IDENTITY_KEY, GATEWAY_SIGNING_KEY: SIGNING_KEY }))).toEqual([]);
   });
 });

@@ -5,7 +5,6 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CdsClientTokens, DEFAULT_REMOTE_KEY_SET_OPTIONS, IdentityVault, pseudonymousStaffId, RemoteKeySets, SmartTokenService } from '@carecircle/gateway/application';
 import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
-import { createLogger } from '@carecircle/platform/observability';
 import { AccessGuard } from '../fhir-http/access.guard';
 import { readGatewayConfig } from '../gateway.config';
 import { readTimelineConfig } from '../timeline/timeline.config';
@@ -29,9 +28,6 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
       provide: GATEWAY_AUTH,
       useFactory: async (dataSource: DataSource): Promise<GatewayAuth> => {
         const config = readGatewayConfig();
-        if (!config.signingKey) {
-          createLogger('gateway').warn('GATEWAY_SIGNING_KEY is not set: access tokens are signed with a key made by this process, so other replicas reject them. Set it wherever more than one replica runs.');
-        }
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         const sql = sqlOfPool(pool);
         const clock = systemClock;

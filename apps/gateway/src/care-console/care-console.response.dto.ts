@@ -25,6 +25,75 @@ export class DistressReportTakenResponseDto {
   answer!: object;
 }
 
+export class AlertCountsDto {
+  @ApiProperty({ example: 2 })
+  new!: number;
+  @ApiProperty({ example: 1 })
+  escalated!: number;
+  @ApiProperty({ example: 3 })
+  acknowledged!: number;
+  @ApiProperty({ example: 5 })
+  resolved!: number;
+}
+
+/** Who acted on an alert, and when. */
+export class AlertResolutionDto {
+  @ApiProperty({ type: String, nullable: true, example: 'fac_synthetic_sw_01' })
+  by!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-03-10T09:10:00.000Z' })
+  at!: string;
+}
+
+export class AlertAcknowledgementDto extends AlertResolutionDto {
+  @ApiProperty({ enum: ['accepted', 'overridden'], example: 'overridden' })
+  outcome!: string;
+  @ApiProperty({ description: 'Whether an override reason was given (its text stays in clinician-liaison).', example: true })
+  reasonGiven!: boolean;
+}
+
+export class AlertEscalationDto {
+  @ApiProperty({ format: 'date-time', example: '2026-03-10T09:30:00.000Z' })
+  at!: string;
+  @ApiProperty({ example: 1 })
+  level!: number;
+}
+
+/** One alert in a home's inbox: the reader's copy, its state, and who acted on it when (from liaison's events). */
+export class InboxAlertDto {
+  @ApiProperty({ format: 'uuid', example: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d' })
+  alertId!: string;
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({ example: 'acute-distress' })
+  rule!: string;
+  @ApiProperty({ enum: ['info', 'warning', 'critical'], example: 'critical' })
+  severity!: string;
+  @ApiProperty({ enum: ['new', 'escalated', 'acknowledged', 'resolved'], example: 'new' })
+  state!: string;
+  @ApiProperty({ description: "clinician-liaison's status.", example: 'delivered' })
+  status!: string;
+  @ApiProperty({ example: 'facilitator' })
+  recipientRole!: string;
+  @ApiProperty({ example: 'Distress reported in group' })
+  summary!: string;
+  @ApiProperty({ description: 'The reader’s copy: a facilitator’s has no drug or dose.', example: 'Follow up with the member before the next session.' })
+  detail!: string;
+  @ApiProperty({ example: 0 })
+  escalationLevel!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-03-10T09:00:00.000Z' })
+  raisedAt!: string;
+  @ApiProperty({ description: 'Neither acknowledged nor resolved.', example: true })
+  open!: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it escalates unless acknowledged, as raised.', example: '2026-03-10T09:30:00.000Z' })
+  dueAt!: string | null;
+  @ApiProperty({ type: AlertAcknowledgementDto, nullable: true })
+  acknowledged!: AlertAcknowledgementDto | null;
+  @ApiProperty({ type: AlertEscalationDto, nullable: true })
+  escalated!: AlertEscalationDto | null;
+  @ApiProperty({ type: AlertResolutionDto, nullable: true })
+  resolved!: AlertResolutionDto | null;
+}
+
 export class ConsoleHomeResponseDto {
   @ApiProperty({ enum: ['facilitator', 'clinician', 'programme-lead'], example: 'facilitator' })
   role!: string;
@@ -33,11 +102,15 @@ export class ConsoleHomeResponseDto {
   @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my groups, each with its roster (dose progress) and sessions to attend.', example: [{ groupId: GROUP_ID, groupType: 'support', status: 'active', roster: [{ memberId: MEMBER_ID, attended: 4, dose: 6 }], sessions: [] }] })
   groups?: object[];
   @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my next sessions.' })
-  upcoming?: object[];
-  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Clinician: my care-team members.' })
-  members?: object[];
-  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Open alerts: facilitator copies for my members, or those addressed to me.' })
-  alerts?: object[];
+  upcomingSessions?: object[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string' }, description: 'Clinician: my care-team members.', example: [MEMBER_ID] })
+  members?: string[];
+  @ApiPropertyOptional({ type: AlertCountsDto, description: 'Facilitator and clinician: how many of my alerts are in each state.' })
+  alertCounts?: AlertCountsDto;
+  @ApiPropertyOptional({ type: [InboxAlertDto], description: 'Facilitator and clinician: new and escalated alerts (facilitator copies for my members, or those addressed to me), most severe first, then the soonest to escalate, then the oldest.' })
+  openAlerts?: InboxAlertDto[];
+  @ApiPropertyOptional({ type: [InboxAlertDto], description: 'Facilitator and clinician: acknowledged and resolved alerts, the latest acted on first (the last 20).' })
+  doneAlerts?: InboxAlertDto[];
 }
 
 export class MemberAlertsResponseDto {
@@ -45,8 +118,8 @@ export class MemberAlertsResponseDto {
   memberId!: string;
   @ApiProperty({ enum: ['full', 'facilitator'], description: 'Which view of the alerts the reader gets.', example: 'full' })
   view!: string;
-  @ApiProperty({ ...OPEN_OBJECTS, description: 'Newest first, each with status, escalation level and whether it is still open.', example: [{ alertId: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', summary: 'Distress reported in group', status: 'open', escalationLevel: 0, open: true }] })
-  alerts!: object[];
+  @ApiProperty({ type: [InboxAlertDto], description: 'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.' })
+  alerts!: InboxAlertDto[];
 }
 
 export class MemberOutcomesResponseDto {

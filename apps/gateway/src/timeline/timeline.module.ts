@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
-import { createLogger } from '@carecircle/platform/observability';
 import { PostgresAuditLog } from '../persistence/postgres-audit-log';
 import { DevIdentityProvider } from '../web-ui/dev-identity-provider';
 import { DevIdentityProviderHttpController } from '../web-ui/dev-identity-provider.http.controller';
@@ -26,7 +25,6 @@ import { TimelineHttpController } from './timeline.http.controller';
       useFactory: async (dataSource: DataSource): Promise<TimelineDeps> => {
         const config = readTimelineConfig();
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
-        if (config.devIdp) createLogger('gateway').warn('GATEWAY_DEV_IDP=true: the development sign-in is on; anyone reaching the gateway can sign in as a demo user. Local runs only.');
         return {
           sql: sqlOfPool(pool),
           audit: new PostgresAuditLog(pool),

@@ -59,8 +59,8 @@ export const WEB_UI_PAGE = `<!doctype html>
     </section>
     <section aria-labelledby="alerts-heading" id="alerts" class="view" hidden>
       <h2 id="alerts-heading" tabindex="-1">Alerts inbox</h2>
-      <p class="meta">Open alerts for your members. Acknowledging stops an alert’s escalation; an override needs a reason.</p>
-      <ul id="inbox" class="alerts" aria-label="Open alerts"></ul>
+      <p class="meta">Your alerts, most severe first. Acknowledging stops an alert’s escalation; an override needs a reason.</p>
+      <div id="inbox"></div>
     </section>
     <section aria-labelledby="cohort-heading" id="cohort" class="view" hidden>
       <h2 id="cohort-heading" tabindex="-1">Cohort report</h2>
@@ -130,7 +130,7 @@ body { margin: 0 auto; max-width: 60rem; padding: 1rem; line-height: 1.5; }
 .skip { position: absolute; left: -999px; }
 .skip:focus { left: 1rem; top: 1rem; background: #ffffff; padding: .5rem; }
 a { color: #0b3a75; }
-button, select, input { font: inherit; padding: .3rem .6rem; }
+button, select, input { font: inherit; padding: .3rem .6rem; max-width: 100%; box-sizing: border-box; }
 button { background: #0b3a75; color: #ffffff; border: 2px solid #0b3a75; border-radius: 4px; cursor: pointer; }
 :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
 fieldset { border: 1px solid #6b6b6b; margin: 1rem 0; }
@@ -184,14 +184,30 @@ progress { width: 8rem; vertical-align: middle; }
 .distress-confirm textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; }
 .distress-title { font-weight: 600; margin: 0 0 .5rem; }
 button.danger { background: #a30000; border-color: #a30000; }
+/* Phones (390 px): nothing may push the page sideways; wide tables scroll inside their own box. */
+main, section, article, figure, fieldset, .group, .alert-card { min-width: 0; max-width: 100%; box-sizing: border-box; }
+h1, h2, h3, h4, p, li, legend, caption { overflow-wrap: anywhere; }
+/* Cells keep their words whole: a table too wide for the phone scrolls in its .scroll-x box instead. */
+td, th { overflow-wrap: break-word; }
+.scroll-x { max-width: 100%; overflow-x: auto; }
+.attention { border: 2px solid #0b3a75; border-radius: 4px; padding: .25rem .75rem .5rem; margin: .5rem 0 1rem; }
+.attention h3, .done h3 { margin: .5rem 0 .25rem; }
+.counts { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0 0 .5rem; }
+.lifecycle { list-style: none; padding: 0; }
 @media (max-width: 30rem) {
+  body { padding: .5rem; }
   .actions textarea { min-width: 0; width: 100%; box-sizing: border-box; }
   .attendance-member label { margin-right: .5rem; }
+  .attendance-member > span { display: inline-block; }
+  progress { width: 5rem; }
+  form.inline input, form.inline select { max-width: 100%; box-sizing: border-box; }
+  .charts figure, #cohort-body figure { margin: 1rem 0; }
 }
 .charts figure { margin: 1rem 0; }
 .charts figcaption { font-weight: 600; }
 svg.chart { max-width: 100%; height: auto; background: #ffffff; }
 svg.chart text { font: 12px system-ui, sans-serif; fill: #1a1a1a; }
+svg.chart .value { font-weight: 600; }
 svg.chart .band-minimal { fill: #e3f4e4; }
 svg.chart .band-mild { fill: #fbf6d0; }
 svg.chart .band-moderate { fill: #fde6c8; }

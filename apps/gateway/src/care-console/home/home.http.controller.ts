@@ -3,8 +3,18 @@ import { ConsoleHomeResponseDto } from '../care-console.response.dto';
 import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { alertsForView, rosterDoseProgress, sessionsToAttend, type GroupCalendar, type GroupRoster, type LiaisonAlert } from '@carecircle/gateway/application';
+import {
+  alertsForView,
+  inboxOf,
+  rosterDoseProgress,
+  sessionsToAttend,
+  type ConsoleAlert,
+  type GroupCalendar,
+  type GroupRoster,
+  type LiaisonAlert,
+} from '@carecircle/gateway/application';
 import { groupsFacilitatedBy } from '@carecircle/gateway/read-models';
+import { historiesOf } from '../alert-histories';
 import { AccessContext, ApiHttpError, Access } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
@@ -29,7 +39,7 @@ export class HomeHttpController {
   @ApiOkResponse({
     type: ConsoleHomeResponseDto,
     description:
-      'Facilitator: my groups with each member’s dose progress, my next sessions, open alerts for my members (facilitator copies). Clinician: my care-team members and the open alerts addressed to me. Programme lead: the role only (cohort reports are at /api/care-console/cohort-report).',
+      'Facilitator: my groups with each member’s dose progress, my next sessions, the alerts about my members (facilitator copies). Clinician: my care-team members and the alerts addressed to me. Both: open alerts most severe first, then soonest to escalate; a Done list (acknowledged, resolved: who and when); counts per state. Programme lead: the role only (cohort reports are at /api/care-console/cohort-report).',
   })
   @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
   @ApiHttpError(403, 'An integration client, or a role without a home', 'Access denied')
@@ -67,7 +77,7 @@ export class HomeHttpController {
       id: facilitatorId,
       groups,
       upcomingSessions: upcoming.sessions.slice(0, 10),
-      openAlerts: alertsForView(alerts.flat(), 'facilitator').filter((alert) => alert.open),
+      ...(await this.inbox(alertsForView(alerts.flat(), 'facilitator'))),
     };
   }
 
@@ -75,8 +85,14 @@ export class HomeHttpController {
     const memberIds = await this.relationships.relationships.membersOfClinician(clinicianId, this.deps.clock.now());
     const addressed = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/clinicians/${encodeURIComponent(clinicianId)}/alerts`);
     // Only members the gateway knows the clinician cares for: an inbox row for anyone else is not shown.
-    const alerts = alertsForView(addressed, 'clinician').filter((alert) => alert.open && memberIds.includes(alert.memberId));
+    const alerts = alertsForView(addressed, 'clinician').filter((alert) => memberIds.includes(alert.memberId));
     await this.access.audited(request, clinicianId, ['CareTeam', 'Communication'], memberIds);
-    return { role: 'clinician' as const, id: clinicianId, members: memberIds, openAlerts: alerts };
+    return { role: 'clinician' as const, id: clinicianId, members: memberIds, ...(await this.inbox(alerts)) };
+  }
+
+  /** Open alerts first, then Done, with who acted and when. */
+  private async inbox(alerts: ConsoleAlert[]) {
+    const { counts, open, done } = inboxOf(alerts, await historiesOf(this.deps.sql, alerts));
+    return { alertCounts: counts, openAlerts: open, doneAlerts: done };
   }
 }

@@ -1,9 +1,11 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
 import { MemberAlertsResponseDto } from '../care-console.response.dto';
 import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { alertsForView, type LiaisonAlert } from '@carecircle/gateway/application';
+import { alertsForView, withHistories, type LiaisonAlert } from '@carecircle/gateway/application';
+import { historiesOf } from '../alert-histories';
+import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { CareConsoleAccess } from '../care-console.access';
 import { memberIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
@@ -16,6 +18,7 @@ import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 @Controller('api/care-console/members/:memberId/alerts')
 export class MemberAlertsHttpController {
   constructor(
+    @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
   ) {}
@@ -24,12 +27,13 @@ export class MemberAlertsHttpController {
   @Access('member.alerts.read', { member: 'memberId' })
   @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
   @ApiOperation({ summary: "List a member's alerts" })
-  @ApiOkResponse({ description: 'Alerts newest first, with status, escalation level and whether each is still open', type: MemberAlertsResponseDto })
+  @ApiOkResponse({ description: 'Alerts newest first, with status, escalation level, whether each is still open, and who acknowledged or resolved it when', type: MemberAlertsResponseDto })
   @ApiHttpError(403, 'Not the member’s facilitator or on their care team, or a programme lead', 'Access denied')
   async alerts(@Param('memberId') member: string, @Req() request: Request) {
     const memberId = memberIdOf(member);
     const { view } = await this.access.member(request, memberId, 'member.alerts.read', 'R', ['Communication']);
     const alerts = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/alerts`);
-    return { memberId, view, alerts: alertsForView(alerts, view).reverse() };
+    const shown = alertsForView(alerts, view);
+    return { memberId, view, alerts: withHistories(shown, await historiesOf(this.deps.sql, shown)).reverse() };
   }
 }

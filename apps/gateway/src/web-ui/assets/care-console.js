@@ -101,19 +101,23 @@
 
   async function showHome() {
     show('home');
+    await loadHome();
+    focusHeading('home-heading');
+  }
+
+  async function loadHome() {
     var home = await getJson('/api/care-console/home');
     var body = $('home-body');
     if (home.role === 'facilitator') body.replaceChildren.apply(body, facilitatorHome(home));
     else if (home.role === 'clinician') body.replaceChildren.apply(body, clinicianHome(home));
     else body.replaceChildren(el('p', {}, ['Programme leads see cohort figures only, never individual members.']), el('p', {}, [el('a', { href: '#/cohort' }, ['Open the cohort report'])]));
-    $('home-heading').textContent = home.role === 'facilitator' ? 'My groups' : home.role === 'clinician' ? 'My members' : 'Programme overview';
-    focusHeading('home-heading');
+    $('home-heading').textContent = home.role === 'facilitator' ? 'Facilitator home' : home.role === 'clinician' ? 'Clinician home' : 'Programme overview';
   }
 
   function memberLink(memberId) { return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [memberId]); }
 
   function facilitatorHome(home) {
-    var parts = [];
+    var parts = needsAttention(home, 'home').concat([el('h3', {}, ['My groups'])]);
     if (!home.groups.length) parts.push(el('p', {}, ['You facilitate no groups yet.']));
     home.groups.forEach(function (group) {
       var rows = group.roster.map(function (member) {
@@ -140,32 +144,68 @@
     });
     var upcoming = home.upcomingSessions.map(function (session) { return el('li', {}, [when(session.startsAt) + ' · ' + session.groupId]); });
     parts.push(el('h3', {}, ['Next sessions']), upcoming.length ? el('ul', {}, upcoming) : el('p', {}, ['No sessions ahead.']));
-    parts.push(el('h3', {}, ['Open alerts for my members']), alertList(home.openAlerts, 'home'));
     return parts;
   }
 
   function clinicianHome(home) {
     var members = home.members.map(function (memberId) { return el('li', {}, [memberLink(memberId)]); });
-    return [
+    return needsAttention(home, 'home').concat([
+      el('h3', {}, ['My members']),
       members.length ? el('ul', { 'aria-label': 'My care-team members' }, members) : el('p', {}, ['You are on no member’s care team yet.']),
-      el('h3', {}, ['Open alerts addressed to me']),
-      alertList(home.openAlerts, 'home'),
+    ]);
+  }
+
+  // What needs attention comes first on every home: open alerts, most severe then soonest to escalate
+  // (the gateway's order), counts per state, and a Done list so an acknowledged alert stays in sight.
+  var STATE_NAMES = [['new', 'New'], ['escalated', 'Escalated'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
+  var DONE_ON_HOME = 5;
+
+  function needsAttention(home, where) {
+    var counts = home.alertCounts || {};
+    var done = where === 'home' ? home.doneAlerts.slice(0, DONE_ON_HOME) : home.doneAlerts;
+    var headingId = 'attention-' + where;
+    return [
+      el('section', { class: 'attention', 'aria-labelledby': headingId, 'data-section': 'needs-attention' }, [
+        el('h3', { id: headingId }, ['Needs attention (' + home.openAlerts.length + ' open)']),
+        el('ul', { class: 'counts', 'aria-label': 'My alerts by state' }, STATE_NAMES.map(function (state) {
+          return el('li', { 'data-state': state[0] }, [state[1] + ' ', el('strong', {}, [String(counts[state[0]] || 0)])]);
+        })),
+        alertList(home.openAlerts, where, 'Open alerts, most severe first', 'Nothing needs your attention.'),
+      ]),
+      el('section', { class: 'done', 'aria-labelledby': headingId + '-done', 'data-section': 'done' }, [
+        el('h3', { id: headingId + '-done' }, ['Done (acknowledged or resolved)']),
+        alertList(done, where, 'Alerts acted on, latest first', 'Nothing acted on yet.'),
+        where === 'home' && home.doneAlerts.length > DONE_ON_HOME ? el('p', {}, [el('a', { href: '#/alerts' }, ['All done alerts in the inbox'])]) : el('span', {}, []),
+      ]),
     ];
   }
 
   // Alerts -----------------------------------------------------------------------------------------
 
-  function alertList(alerts, where) {
-    if (!alerts.length) return el('p', {}, ['No open alerts.']);
-    return el('ul', { class: 'alerts' }, alerts.map(function (alert) { return alertCard(alert, where); }));
+  function alertList(alerts, where, label, empty) {
+    if (!alerts.length) return el('p', {}, [empty]);
+    return el('ul', { class: 'alerts', 'aria-label': label }, alerts.map(function (alert) { return alertCard(alert, where); }));
+  }
+
+  // Who acted and when (the gateway's copy of liaison's events; a moment after an action it may not have them yet).
+  function lifecycle(alert) {
+    var lines = [];
+    if (alert.open && alert.dueAt && !alert.escalated) lines.push((Date.parse(alert.dueAt) < Date.now() ? 'Escalation due since ' : 'Escalates ') + when(alert.dueAt) + ' unless acknowledged');
+    if (alert.escalated) lines.push('Escalated to level ' + alert.escalated.level + ' ' + when(alert.escalated.at));
+    var ack = alert.acknowledged;
+    if (ack) lines.push((ack.outcome === 'overridden' ? 'Overridden' : 'Acknowledged') + ' by ' + (ack.by || 'someone') + ', ' + when(ack.at) + (ack.outcome === 'overridden' ? (ack.reasonGiven ? ' (override reason recorded)' : ' (no reason recorded)') : ''));
+    else if (alert.state === 'acknowledged' || alert.status === 'acknowledged') lines.push('Acknowledged (who and when arrive in a moment)');
+    if (alert.resolved) lines.push('Resolved by ' + (alert.resolved.by || 'someone') + ', ' + when(alert.resolved.at));
+    return lines.length ? el('ul', { class: 'lifecycle' }, lines.map(function (line) { return el('li', {}, [line]); })) : el('span', {}, []);
   }
 
   function alertCard(alert, where) {
     var escalation = alert.escalationLevel > 0 ? el('span', { class: 'badge escalated' }, ['escalated to level ' + alert.escalationLevel]) : el('span', { class: 'badge state' }, ['not escalated']);
-    var card = el('li', { class: 'alert-card sev-' + alert.severity, 'data-alert-id': alert.alertId, 'data-status': alert.status }, [
+    var card = el('li', { class: 'alert-card sev-' + alert.severity, 'data-alert-id': alert.alertId, 'data-status': alert.status, 'data-state': alert.state || '' }, [
       el('h4', {}, [el('span', { class: 'badge sev' }, [alert.severity]), el('span', { class: 'badge state' }, [alert.status]), escalation, alert.summary]),
       el('p', { class: 'meta' }, ['Raised ' + when(alert.raisedAt) + ' · member ', memberLink(alert.memberId)]),
     ]);
+    if (alert.state) card.append(lifecycle(alert));
     if (alert.detail && alert.detail !== alert.summary) card.append(el('p', {}, [alert.detail.replace(/\*\*/g, '')]));
     if (alert.open || alert.status === 'acknowledged') card.append(alertActions(alert, where));
     return card;
@@ -207,6 +247,7 @@
       state.refreshTimers.push(setTimeout(function () {
         if (!$('member').hidden && state.member) loadMemberAlerts(state.member).catch(function () {});
         else if (!$('alerts').hidden) loadInbox().catch(function () {});
+        else if (!$('home').hidden) loadHome().catch(function () {});
       }, ms));
     });
   }
@@ -219,9 +260,8 @@
 
   async function loadInbox() {
     var home = await getJson('/api/care-console/home');
-    var list = $('inbox');
-    var alerts = home.openAlerts || [];
-    list.replaceChildren.apply(list, alerts.length ? alerts.map(function (alert) { return alertCard(alert, 'inbox'); }) : [el('li', {}, ['No open alerts.'])]);
+    var box = $('inbox');
+    box.replaceChildren.apply(box, home.openAlerts ? needsAttention(home, 'inbox') : [el('p', {}, ['Only facilitators and clinicians have alerts.'])]);
   }
 
   // Session: take attendance ------------------------------------------------------------------------
@@ -354,8 +394,11 @@
 
   // A line chart over the instrument's severity bands, drawn as labelled coloured horizontal bands,
   // and the same figures as a table for screen readers.
+  // Drawn at the width it gets, so that its text stays legible on a phone rather than shrunk with it.
+  function chartWidth(box, widest) { return Math.max(320, Math.min(widest, box.clientWidth || widest)); }
+
   function chart(instrument) {
-    var W = 680, H = 240, left = 40, right = 190, top = 10, bottom = 30;
+    var W = chartWidth($('outcomes'), 680), narrow = W < 500, H = 240, left = 40, right = narrow ? 120 : 190, top = 10, bottom = 30;
     var plotW = W - left - right, plotH = H - top - bottom;
     var y = function (score) { return top + plotH - (score / instrument.max) * plotH; };
     var times = instrument.points.map(function (p) { return Date.parse(p.at); });
@@ -366,13 +409,18 @@
     instrument.bands.forEach(function (band) {
       var upper = band.to === instrument.max ? instrument.max : band.to + 1;
       nodes.push(svg('rect', { class: 'band-' + band.label.replace(/\s+/g, '-'), x: left, width: plotW, y: y(upper), height: y(band.from) - y(upper) }, []));
-      nodes.push(svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [band.from + '–' + band.to + ' ' + band.label]));
+      nodes.push(svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [narrow ? band.label : band.from + '–' + band.to + ' ' + band.label]));
     });
     nodes.push(svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plotH }, []), svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }, []));
     [0, instrument.max].forEach(function (tick) { nodes.push(svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, [String(tick)])); });
     if (instrument.points.length) {
       nodes.push(svg('polyline', { class: 'line', points: instrument.points.map(function (p, i) { return x(times[i]) + ',' + y(p.total); }).join(' ') }, []));
-      instrument.points.forEach(function (p, i) { nodes.push(svg('circle', { class: 'point', cx: x(times[i]), cy: y(p.total), r: 5 }, [])); });
+      instrument.points.forEach(function (p, i) {
+        nodes.push(svg('circle', { class: 'point', cx: x(times[i]), cy: y(p.total), r: 5 }, []));
+        // Each total written by its point: the value is readable without hovering or counting bands.
+        var above = y(p.total) - 9 > top + 10;
+        nodes.push(svg('text', { class: 'value', x: x(times[i]), y: above ? y(p.total) - 9 : y(p.total) + 20, 'text-anchor': 'middle' }, [String(p.total)]));
+      });
       nodes.push(svg('text', { x: left, y: H - 8 }, [new Date(t0).toLocaleDateString()]), svg('text', { x: left + plotW, y: H - 8, 'text-anchor': 'end' }, [new Date(t1).toLocaleDateString()]));
     } else {
       nodes.push(svg('text', { x: left + plotW / 2, y: top + plotH / 2, 'text-anchor': 'middle' }, ['No measures yet']));
@@ -417,7 +465,8 @@
     try {
       var report = await getJson(cohortQuery());
       var box = $('cohort-body');
-      box.replaceChildren(cohortChart(report), cohortTable(report));
+      // The table keeps its columns on a phone: it scrolls inside its own box, never the page.
+      box.replaceChildren(cohortChart(report), el('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cohort figures table' }, [cohortTable(report)]));
       say('');
     } catch (error) {
       say(error.message, true);
@@ -459,7 +508,8 @@
 
   // Grouped bars: mean baseline and mean follow-up per cohort cell; suppressed cells say so.
   function cohortChart(report) {
-    var W = 640, H = 250, left = 40, top = 40, bottom = 40, plotH = H - top - bottom, groupW = 180;
+    var W = chartWidth($('cohort-body'), 640), H = 250, left = 40, top = 40, bottom = 40, plotH = H - top - bottom, groupW = (W - left - 40) / 3;
+    var barW = groupW * 0.3, gap = groupW * 0.055, mid = barW + gap / 2;
     var max = Math.max.apply(null, CELLS.map(function (c) { var cell = cellOf(report, c[0]); return cell.suppressed ? 0 : Math.max(cell.meanBaseline || 0, cell.meanFollowUp || 0); }).concat([1]));
     var y = function (v) { return top + plotH - (v / max) * plotH; };
     var nodes = [svg('title', { id: 'cohort-chart-title' }, ['Mean ' + report.instrument.toUpperCase() + ' at baseline and follow-up, all members and by dose']), svg('desc', { id: 'cohort-chart-desc' }, ['The same figures are in the table below.'])];
@@ -468,13 +518,13 @@
       var cell = cellOf(report, c[0]);
       var x0 = left + 20 + i * groupW;
       if (cell.suppressed || cell.meanBaseline === null) {
-        nodes.push(svg('text', { x: x0 + 60, y: top + plotH - 10, 'text-anchor': 'middle' }, [cell.suppressed ? 'suppressed' : 'no data']));
+        nodes.push(svg('text', { x: x0 + mid, y: top + plotH - 10, 'text-anchor': 'middle' }, [cell.suppressed ? 'suppressed' : 'no data']));
       } else {
-        nodes.push(svg('rect', { class: 'bar-baseline', x: x0, width: 55, y: y(cell.meanBaseline), height: top + plotH - y(cell.meanBaseline) }, []));
-        nodes.push(svg('rect', { class: 'bar-follow-up', x: x0 + 65, width: 55, y: y(cell.meanFollowUp), height: top + plotH - y(cell.meanFollowUp) }, []));
-        nodes.push(svg('text', { x: x0 + 27, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [figure(cell.meanBaseline)]), svg('text', { x: x0 + 92, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [figure(cell.meanFollowUp)]));
+        nodes.push(svg('rect', { class: 'bar-baseline', x: x0, width: barW, y: y(cell.meanBaseline), height: top + plotH - y(cell.meanBaseline) }, []));
+        nodes.push(svg('rect', { class: 'bar-follow-up', x: x0 + barW + gap, width: barW, y: y(cell.meanFollowUp), height: top + plotH - y(cell.meanFollowUp) }, []));
+        nodes.push(svg('text', { x: x0 + barW / 2, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [figure(cell.meanBaseline)]), svg('text', { x: x0 + barW * 1.5 + gap, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [figure(cell.meanFollowUp)]));
       }
-      nodes.push(svg('text', { x: x0 + 60, y: H - 20, 'text-anchor': 'middle' }, [c[1]]));
+      nodes.push(svg('text', { x: x0 + mid, y: H - 20, 'text-anchor': 'middle' }, [c[1]]));
     });
     nodes.push(svg('rect', { class: 'bar-baseline', x: W - 200, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 186, y: 15 }, ['baseline']));
     nodes.push(svg('rect', { class: 'bar-follow-up', x: W - 110, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 96, y: 15 }, ['follow-up']));

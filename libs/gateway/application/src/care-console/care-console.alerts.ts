@@ -78,3 +78,86 @@ export function checkResolution(body: unknown): Checked<{ reason: string | null 
   if (reason.length > MAX_REASON) return { ok: false, field: 'reason', message: `reason must be at most ${MAX_REASON} characters` };
   return { ok: true, value: { reason: reason === '' ? null : reason } };
 }
+
+/** The console's four states: open alerts are new or escalated, done ones acknowledged or resolved. */
+export const ALERT_STATES = ['new', 'escalated', 'acknowledged', 'resolved'] as const;
+export type ConsoleAlertState = (typeof ALERT_STATES)[number];
+
+/** Who acted on an alert and when, as the gateway learnt it from liaison's events (the override's text stays in liaison). */
+export interface AlertHistory {
+  /** When the alert escalates unless acknowledged (as raised). */
+  dueAt: string | null;
+  acknowledged: { by: string | null; at: string; outcome: 'accepted' | 'overridden'; reasonGiven: boolean } | null;
+  escalated: { at: string; level: number } | null;
+  resolved: { by: string | null; at: string } | null;
+}
+
+export type InboxAlert = ConsoleAlert & AlertHistory & { state: ConsoleAlertState };
+
+export interface ConsoleInbox {
+  counts: Record<ConsoleAlertState, number>;
+  /** New and escalated: most severe first, then the soonest to escalate, then the oldest. */
+  open: InboxAlert[];
+  /** Acknowledged and resolved: the latest acted on first. */
+  done: InboxAlert[];
+}
+
+export const NO_HISTORY: AlertHistory = { dueAt: null, acknowledged: null, escalated: null, resolved: null };
+const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
+const DONE_SHOWN = 20;
+
+/** Liaison's status is the truth about the state; the history may lag it by a moment (then says less). */
+export function stateOf(alert: Pick<ConsoleAlert, 'status' | 'escalationLevel'>): ConsoleAlertState {
+  if (alert.status === 'resolved') return 'resolved';
+  if (alert.status === 'acknowledged') return 'acknowledged';
+  return alert.escalationLevel > 0 ? 'escalated' : 'new';
+}
+
+const lastActedAt = (alert: InboxAlert) => alert.resolved?.at ?? alert.acknowledged?.at ?? alert.escalated?.at ?? alert.raisedAt;
+
+function byUrgency(a: InboxAlert, b: InboxAlert): number {
+  const severity = (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3);
+  if (severity !== 0) return severity;
+  if (a.dueAt !== b.dueAt) return a.dueAt === null ? 1 : b.dueAt === null ? -1 : a.dueAt.localeCompare(b.dueAt);
+  return a.raisedAt.localeCompare(b.raisedAt);
+}
+
+/** Each alert with its state and who acted on it when (nothing yet where the gateway has not heard). */
+export function withHistories(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): InboxAlert[] {
+  return alerts.map((alert) => ({ ...alert, ...(histories.get(alert.alertId) ?? NO_HISTORY), state: stateOf(alert) }));
+}
+
+/** The reader's alerts as an inbox: needing attention first, a Done list instead of alerts vanishing, counts per state. */
+export function inboxOf(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): ConsoleInbox {
+  const all = withHistories(alerts, histories);
+  const counts = Object.fromEntries(ALERT_STATES.map((state) => [state, all.filter((alert) => alert.state === state).length])) as Record<ConsoleAlertState, number>;
+  return {
+    counts,
+    open: all.filter((alert) => alert.open).sort(byUrgency),
+    done: all
+      .filter((alert) => !alert.open)
+      .sort((a, b) => lastActedAt(b).localeCompare(lastActedAt(a)))
+      .slice(0, DONE_SHOWN),
+  };
+}
+
+/** The history of each alert from its events (`foldAlerts`): the latest acknowledgement, escalation and resolution. */
+export function alertHistories(folded: readonly { alertId: string; escalationDueAt?: string | null; events: readonly { type: string; payload: unknown }[] }[]): Map<string, AlertHistory> {
+  return new Map(
+    folded.map((alert) => {
+      const latest = <P>(type: string) => alert.events.filter((event) => event.type === type).map((event) => event.payload as P).at(-1);
+      const ack = latest<{ acknowledgedBy: string | null; acknowledgedAt: string; outcome: 'accepted' | 'overridden'; overrideReasonGiven: boolean }>('AlertAcknowledged');
+      const escalated = latest<{ escalatedAt: string; level: number }>('AlertEscalated');
+      const resolved = latest<{ resolvedBy: string | null; resolvedAt: string }>('AlertResolved');
+      return [
+        alert.alertId,
+        {
+          dueAt: alert.escalationDueAt ?? null,
+          acknowledged: ack ? { by: ack.acknowledgedBy, at: ack.acknowledgedAt, outcome: ack.outcome, reasonGiven: ack.overrideReasonGiven } : null,
+          escalated: escalated ? { at: escalated.escalatedAt, level: escalated.level } : null,
+          resolved: resolved ? { by: resolved.resolvedBy, at: resolved.resolvedAt } : null,
+        },
+      ];
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 import { decideCohortAccess, decideGroupAccess, decideHome, decideMemberAccess, type ConsoleReader } from './care-console.access';
-import { alertsForView, checkAcknowledgement, checkResolution, decideAlertAction, type LiaisonAlert } from './care-console.alerts';
+import { alertHistories, alertsForView, checkAcknowledgement, checkResolution, decideAlertAction, inboxOf, type LiaisonAlert } from './care-console.alerts';
 import { outcomeChartsFor } from './care-console.outcomes';
 import { attendanceSheet, attendanceWrites, rosterDoseProgress, sessionsToAttend, type GroupCalendar, type GroupRoster } from './care-console.sessions';
 import { consoleErrorOf } from './upstream-error';
@@ -82,6 +82,29 @@ describe('alerts in the console', () => {
 
   it('shows a clinician the clinical copies in full, with escalation level and whether still open', () => {
     expect(alertsForView(both, 'clinician')).toEqual([expect.objectContaining({ alertId: 'a-attending-psychiatrist', summary: expect.stringMatching(/sertraline/), escalationLevel: 1, open: false })]);
+  });
+
+  it('puts open alerts first by severity then the soonest to escalate, keeps acted-on ones in Done with who and when, and counts each state', () => {
+    const copies = [
+      alert('facilitator', { alertId: 'info-early', severity: 'info' }),
+      alert('facilitator', { alertId: 'critical-late' }),
+      alert('facilitator', { alertId: 'critical-escalated', escalationLevel: 1 }),
+      alert('facilitator', { alertId: 'warning', severity: 'warning' }),
+      alert('facilitator', { alertId: 'acked', status: 'acknowledged' }),
+      alert('facilitator', { alertId: 'resolved', status: 'resolved' }),
+    ];
+    const event = (alertId: string, type: string, payload: object) => ({ type, payload: { alertId, ...payload } });
+    const histories = alertHistories([
+      { alertId: 'critical-late', escalationDueAt: '2026-11-20T10:30:00.000Z', events: [] },
+      { alertId: 'critical-escalated', escalationDueAt: '2026-11-20T10:05:00.000Z', events: [event('critical-escalated', 'AlertEscalated', { level: 1, escalatedAt: '2026-11-20T10:05:00.000Z' })] },
+      { alertId: 'acked', events: [event('acked', 'AlertAcknowledged', { acknowledgedBy: 'fac_1', acknowledgedAt: '2026-11-21T08:00:00.000Z', outcome: 'overridden', overrideReasonGiven: true })] },
+      { alertId: 'resolved', events: [event('resolved', 'AlertResolved', { resolvedBy: 'fac_1', resolvedAt: '2026-11-20T12:00:00.000Z' })] },
+    ]);
+    const inbox = inboxOf(alertsForView(copies, 'facilitator'), histories);
+    expect(inbox.open.map((a) => [a.alertId, a.state])).toEqual([['critical-escalated', 'escalated'], ['critical-late', 'new'], ['warning', 'new'], ['info-early', 'new']]);
+    expect(inbox.done.map((a) => a.alertId)).toEqual(['acked', 'resolved']);
+    expect(inbox.done[0]).toMatchObject({ state: 'acknowledged', acknowledged: { by: 'fac_1', at: '2026-11-21T08:00:00.000Z', outcome: 'overridden', reasonGiven: true } });
+    expect(inbox.counts).toEqual({ new: 3, escalated: 1, acknowledged: 1, resolved: 1 });
   });
 
   it('lets a reader act on their own copy only', () => {
