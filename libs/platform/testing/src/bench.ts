@@ -105,10 +105,40 @@ export async function pacedLoad<Outcome>(rate: number, seconds: number, call: (i
   return { latencies, outcomes, failures, achievedRate: round2(total / Math.max(offeredSeconds, 1 / rate)) };
 }
 
-/** Runs a bench's `main`, printing its error and failing the process on one. */
-export function runBench(main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
+export interface HttpLoadFigures {
+  p50: number;
+  p99: number;
+  /** Answers other than 2xx and 429, and requests that failed outright. */
+  errors: number;
+  /** 429 answers. */
+  throttled: number;
+  requests: number;
+  achievedRate: number;
+}
+
+/** `pacedLoad` of HTTP requests; every answer's body is read, latency is to the end of the body. */
+export async function pacedHttp(rate: number, seconds: number, request: (index: number) => Promise<Response>): Promise<HttpLoadFigures> {
+  const result = await pacedLoad(rate, seconds, async (index) => {
+    const response = await request(index);
+    await response.arrayBuffer();
+    return response.status;
   });
+  const { p50, p99 } = latencySummary(result.latencies);
+  const throttled = result.outcomes.filter((status) => status === 429).length;
+  const errors = result.failures + result.outcomes.filter((status) => status !== 429 && (status < 200 || status > 299)).length;
+  return { p50, p99, errors, throttled, requests: result.latencies.length, achievedRate: result.achievedRate };
+}
+
+/**
+ * Runs a bench's `main`, printing its error and failing the process on one. Exits once `main` has
+ * settled (it stops what it started in its own `finally`): a kafkajs consumer that crashed while
+ * disconnecting arms a restart timer that would otherwise keep the process alive after its broker left.
+ */
+export function runBench(main: () => Promise<void>): void {
+  main()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => process.exit());
 }
