@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -172,7 +172,11 @@ async function main(): Promise<void> {
     const pipelineOutput = tail(pipeline);
     const pipelineDone = new Promise<number | null>((resolve) => pipeline.once('exit', resolve));
     const loaded = await peakRss(pids, pipelineDone.then(() => forSeconds(IDLE_SECONDS)));
-    if ((await pipelineDone) !== 0) throw new Error(`the pipeline load failed:\n${pipelineOutput().slice(-3000)}`);
+    if ((await pipelineDone) !== 0) {
+      const log = join(tmpdir(), `carecircle-bench-memory-pipeline-${process.pid}.log`);
+      writeFileSync(log, pipelineOutput());
+      throw new Error(`the pipeline load failed (its output: ${log}):\n${pipelineOutput().slice(0, 1500)}`);
+    }
     const eventsPerSec = /"metric":"eventsPerSec","value":(\d+)/.exec(pipelineOutput())?.[1];
     figures(idle, loaded, { eventsPerSec: eventsPerSec ? Number(eventsPerSec) : null }).forEach(figurePrinter(flags.json));
   } finally {

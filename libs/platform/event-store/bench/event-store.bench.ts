@@ -181,6 +181,7 @@ function ratio(figure: Figure, baseline: Figure): number {
 
 /** The peer script's figures for this repetition, or why there are none. */
 function runPeer(): { emmettPerSec: number } | { reason: string } {
+  if (flags.peer === 'off') return { reason: 'the peer benchmark was turned off (--peer off)' };
   if (!existsSync(flags.peer!)) return { reason: `peer script not found at ${flags.peer}` };
   const dir = join(tmpdir(), `carecircle-emmett-peer-${EMMETT_VERSION}`);
   if (!existsSync(join(dir, 'node_modules', '@event-driven-io', 'emmett-postgresql'))) {
