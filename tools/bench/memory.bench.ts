@@ -155,9 +155,9 @@ async function main(): Promise<void> {
     kafka = await startKafka();
     const ports = await freePorts(SERVICES.length);
     const portEnv = Object.fromEntries(SERVICES.map((service, i) => [`${service.toUpperCase().replace(/-/g, '_')}_PORT`, String(ports[i])]));
-    const env = { ...process.env, ...portEnv, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', DEMO_COHORT: 'off', CARECIRCLE_DATABASE_PREFIX: prefix, CARECIRCLE_DATA_DIR: dataDir, DATABASE_URL: '', GATEWAY_PUBLIC_URL: '' };
-    delete env['DATABASE_URL'];
-    delete env['GATEWAY_PUBLIC_URL'];
+    // Not the caller's DATABASE_URL or public URL: run-system picks the local server and its own gateway.
+    const { DATABASE_URL: _database, GATEWAY_PUBLIC_URL: _publicUrl, ...inherited } = process.env;
+    const env = { ...inherited, ...portEnv, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', DEMO_COHORT: 'off', CARECIRCLE_DATABASE_PREFIX: prefix, CARECIRCLE_DATA_DIR: dataDir };
     system = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/tools/run-system.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = tail(system);
     const running = system;

@@ -148,9 +148,10 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
   return {
     timings,
     append: async (eventIndex) => {
-      const event = newEnrollmentEvent(`mbr_bench_${String(eventIndex).padStart(7, '0')}`);
+      const memberId = `mbr_bench_${String(eventIndex).padStart(7, '0')}`;
+      const event = newEnrollmentEvent(memberId);
       timings.byEvent.set(event.eventId, { appendStarted: performance.now() });
-      await store.appendToStream(`member-${event.data['memberId'] as string}`, [event], ExpectedVersion.any);
+      await store.appendToStream(`member-${memberId}`, [event], ExpectedVersion.any);
       timings.stamp(event.eventId, 'appended');
       return event.eventId;
     },
