@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { figurePrinter, parseFigures, runBench, type BenchFigure } from '@carecircle/platform/testing';
@@ -81,7 +81,7 @@ function contextOf(figure: BenchFigure): string {
     .join('; ');
 }
 
-function markdown(figures: readonly BenchFigure[], durations: Record<string, number>): string {
+function markdown(figures: readonly BenchFigure[], durations: Record<string, number>, loadAtStart: number): string {
   const cpuList = cpus();
   const headline = Object.entries(GOALS).map(([key, { goal, met }]) => {
     const figure = figures.find((f) => `${f.bench}/${f.metric}` === key);
@@ -98,6 +98,7 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
     '',
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpuList.length} CPUs (${cpuList[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${process.platform} ${process.arch}`,
+    `- Load average (1 min) at the start: ${loadAtStart.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)} (anything else running shares the CPUs)`,
     `- Bench durations (s): ${Object.entries(durations).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`,
     '',
     '| figure | measured | baseline | ratio | goal | met |',
@@ -107,7 +108,9 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
     'Baselines: pipeline — plain kafkajs produce → consume of the same messages on the same broker (no database);',
     'cds — the gateway\'s `/health/live` at the same rate; timeline — the same first-page query without HTTP;',
     'event store — raw INSERT/SELECT of the same rows; `minRatioToEmmett` — Emmett\'s append from the peer script',
-    '(/work/shared/bench/peer-event-store.mjs) in each repetition. Ratio = measured / baseline.',
+    '(/work/shared/bench/peer-event-store.mjs) in each repetition, with the same event count and writers (its events',
+    'carry its own payload and go to streams of ten events; ours go to one stream per writer). Ratio = measured / baseline.',
+    'cds/p99Ms counts every answer, 429s included; `p99OkMs` is the p99 of the 2xx answers alone.',
     '',
     '## Every figure',
     '',
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
   const selected = BENCHES.filter((bench) => !only || only.includes(bench.name));
   const out = flags.out ?? (flags.quick ? 'none' : 'docs/benchmarks.md');
   const emit = figurePrinter(flags.json);
+  const loadAtStart = loadavg()[0] ?? 0;
   const figures: BenchFigure[] = [];
   const durations: Record<string, number> = {};
   // Quick runs go two at a time (the smoke test's time); full runs one at a time, so they do not disturb each other.
@@ -149,7 +153,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: flags.quick ? 2 : 1 }, worker));
   if (out !== 'none') {
-    writeFileSync(resolve(ROOT, out), markdown(figures, durations));
+    writeFileSync(resolve(ROOT, out), markdown(figures, durations, loadAtStart));
     process.stderr.write(`wrote ${relative(ROOT, resolve(ROOT, out))}\n`);
   }
   if (figures.some((figure) => figure.metric === 'failed')) process.exitCode = 1;
