@@ -10,7 +10,7 @@
  * under the OS temp dir (not the project's dependencies). Without the peer script the Emmett figures
  * are printed as `null` with the reason. Prints figures only; nothing here asserts a timing.
  */
-import { figurePrinter, positiveInteger, round2, runBench, createTestDatabase, type BenchFigure } from '@carecircle/platform/testing';
+import { createTestDatabase, databaseUrl, dropDatabase, figurePrinter, positiveInteger, requirePostgresServer, round2, runBench, type BenchFigure } from '@carecircle/platform/testing';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -222,6 +222,9 @@ async function main(): Promise<void> {
     if (flags.json) json.forEach(emit);
     else if ('emmettPerSec' in peer) console.log(`Emmett (peer, same run): ${peer.emmettPerSec} per sec; event store ${WRITERS} writers / Emmett = ${json.at(-1)!.value}x\n`);
   }
+  // The peer script leaves its two fixed-name databases behind.
+  const server = databaseUrl(await requirePostgresServer(), 'postgres');
+  if (ratios.length > 0) for (const name of ['bench_raw', 'bench_emmett']) await dropDatabase(server, name);
   const minimum: BenchFigure =
     missing === undefined
       ? { bench: BENCH, metric: 'minRatioToEmmett', value: Math.min(...ratios), unit: 'x', runs: ratios, writers: WRITERS, events: EVENTS }
