@@ -5,9 +5,13 @@
  *  - the table filled up to 100,000 kept source events (other members, groups of ten), then a full
  *    rebuild from them timed, through the same code `npm run timeline:rebuild` runs;
  *  - p50/p99 of the member's timeline queries on the rebuilt table: the first page, a page from a
- *    cursor in the middle, a filtered page (kinds and a time range), and a live-stream poll.
+ *    cursor in the middle, a filtered page (kinds and a time range), and a live-stream poll;
+ *  - `timeline/p99Ms`: the member's first page over HTTP (`GET /api/members/:id/timeline`, a SMART
+ *    system token, the gateway in-process on the same database) at `--rate` requests/s for
+ *    `--seconds`, beside the same query without HTTP (`baseline`).
  *
- *   npm run bench:timeline [-- --entries 5000 --events 100000 --queries 200 --json]
+ *   npm run bench:timeline [-- --entries 5000 --events 100000 --queries 200 --rate 50 --seconds 20 --json]
+ *   npm run bench:rebuild  [-- --events 100000 --json]      (`--only rebuild`: the rebuild alone)
  *
  * Events are the contract fixtures (libs/contracts), one member's life of 19 events cloned with fresh
  * ids, the member's and the group's ids, and times shifted per copy. Its own database, dropped at the
@@ -22,7 +26,8 @@ import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
 import { encodeCursor, gatewayMigrations, latestTimelineChange, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool, type Sql } from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
-import { createTestDatabase, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, figurePrinter, pacedHttp, percentile, positiveInteger, positiveNumber, round2, runBench, type BenchFigure, type HttpLoadFigures, type TestDatabase } from '@carecircle/platform/testing';
+import { startGatewayHarness, type GatewayHarness } from '../src/testing/gateway-harness';
 import { runTimelineRebuild } from '../src/timeline/rebuild-timeline';
 
 /** A member's life as the four services tell it: referral to enrolment, sessions, treatment, an alert's lifecycle, scores. */
@@ -42,18 +47,18 @@ const { values: flags } = parseArgs({
     entries: { type: 'string', default: '5000' },
     events: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '20' },
+    only: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const ENTRIES = positiveInteger(flags.entries, 'entries');
 const EVENTS = positiveInteger(flags.events, 'events');
 const QUERIES = positiveInteger(flags.queries, 'queries');
-
-function positiveInteger(value: string | undefined, name: string): number {
-  const parsed = Number.parseInt(value ?? '', 10);
-  if (!(parsed > 0)) throw new Error(`--${name} must be a positive integer`);
-  return parsed;
-}
+const RATE = positiveNumber(flags.rate, 'rate');
+const SECONDS = positiveNumber(flags.seconds, 'seconds');
+if (flags.only !== undefined && flags.only !== 'rebuild') throw new Error('--only takes `rebuild`');
 
 type Figure =
   | { figure: string; events: number; entries: number; seconds: number; eventsPerSec: number }
@@ -77,11 +82,7 @@ function lifeOf(memberId: string, groupId: string, copy: number): TimelineSource
   return JSON.parse(text) as TimelineSourceEvent[];
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-}
-
-const round = (value: number) => Math.round(value * 100) / 100;
+const round = round2;
 
 async function latency(figure: string, query: () => Promise<number>): Promise<Figure> {
   for (let i = 0; i < 5; i++) await query(); // warm the plan and the cache
@@ -169,9 +170,30 @@ async function queries(pool: Pool, memberId: string): Promise<Figure[]> {
   ];
 }
 
-function print(figures: readonly Figure[], context: { memberEntries: number; totalEntries: number }): void {
+/** The figures as JSON lines: `rebuild/seconds`, `timeline/p99Ms` (HTTP) and the read model's own. */
+function figureLines(figures: readonly Figure[], http: HttpLoadFigures | undefined, context: { memberEntries: number; totalEntries: number }): BenchFigure[] {
+  const writes = figures.filter((f): f is Extract<Figure, { events: number }> => 'events' in f);
+  const reads = figures.filter((f): f is Extract<Figure, { runs: number }> => 'runs' in f);
+  const rebuilt = writes.find((f) => f.figure.startsWith('full rebuild'));
+  const live = writes.find((f) => f.figure.startsWith('live projection'));
+  const firstPage = reads[0];
+  const lines: BenchFigure[] = [];
+  if (rebuilt) lines.push({ bench: 'rebuild', metric: 'seconds', value: rebuilt.seconds, unit: 's', events: rebuilt.events, entries: rebuilt.entries, eventsPerSec: rebuilt.eventsPerSec });
+  if (http) {
+    const over = { memberEntries: context.memberEntries, rate: RATE, achievedRate: http.achievedRate, requests: http.requests, errors: http.errors, throttled: http.throttled, over: 'HTTP GET /api/members/:id/timeline (first page); baseline: the same query without HTTP' };
+    lines.push({ bench: 'timeline', metric: 'p99Ms', value: http.p99, unit: 'ms', baseline: firstPage?.p99 ?? null, ...over });
+    lines.push({ bench: 'timeline', metric: 'p50Ms', value: http.p50, unit: 'ms', baseline: firstPage?.p50 ?? null, rate: RATE });
+  }
+  if (live) lines.push({ bench: 'timeline', metric: 'liveProjectionEventsPerSec', value: live.eventsPerSec, unit: 'events/s', events: live.events, entries: live.entries });
+  for (const read of reads) {
+    lines.push({ bench: 'timeline', metric: 'queryP99Ms', value: read.p99, unit: 'ms', p50: read.p50, query: read.figure, runs: read.runs, rows: read.rows, over: 'read-model function on a pool, no HTTP', tableEntries: context.totalEntries });
+  }
+  return lines;
+}
+
+function print(figures: readonly Figure[], http: HttpLoadFigures | undefined, context: { memberEntries: number; totalEntries: number }): void {
   if (flags.json) {
-    for (const figure of figures) console.log(JSON.stringify(figure));
+    figureLines(figures, http, context).forEach(figurePrinter(true));
     return;
   }
   const table = (header: string[], rows: string[][]) => {
@@ -186,35 +208,53 @@ function print(figures: readonly Figure[], context: { memberEntries: number; tot
   console.log('');
   table(['query', 'runs', 'rows', 'p50 ms', 'p99 ms'], reads.map((f) => [f.figure, f.runs, f.rows, f.p50, f.p99].map(String)));
   console.log(`One member with ${context.memberEntries} entries, in a table of ${context.totalEntries}; queries through the read model's functions on a pool (no HTTP).`);
+  if (http) console.log(`Over HTTP at ${RATE} req/s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${http.errors} errors, ${http.throttled} throttled (${http.requests} requests).`);
+}
+
+/** The member's first page over HTTP at a fixed rate, as a SMART backend client with `system/Patient.r`. */
+async function overHttp(gateway: GatewayHarness, memberId: string): Promise<HttpLoadFigures> {
+  const token = await gateway.accessToken('bench', 'system/Patient.r');
+  const url = `${gateway.base}/api/members/${memberId}/timeline?limit=${PAGE}`;
+  const get = () => fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  for (let i = 0; i < 5; i++) await (await get()).arrayBuffer();
+  return pacedHttp(RATE, SECONDS, get);
 }
 
 async function main(): Promise<void> {
+  const rebuildOnly = flags.only === 'rebuild';
+  let gateway: GatewayHarness | undefined;
   let db: TestDatabase | undefined;
   let pool: Pool | undefined;
   try {
-    db = await createTestDatabase('gateway_timeline_bench');
+    // The gateway runs on the bench's database, so the HTTP figure reads the very table measured below.
+    if (rebuildOnly) db = await createTestDatabase('gateway_timeline_bench');
+    else {
+      gateway = await startGatewayHarness({ database: 'gateway_timeline_bench', clients: [{ clientId: 'bench', scope: 'system/Patient.r' }], env: { SMART_ACCESS_TOKEN_TTL_SECONDS: '3600' } });
+      db = gateway.db;
+    }
     await runMigrations(db.url, [...eventStoreMigrations, ...messagingMigrations, ...gatewayMigrations]);
     pool = new Pool({ connectionString: db.url, max: 4 });
     const member = 'mbr_bench_many_entries';
     const figures: Figure[] = [];
-    process.stderr.write(`projecting ${ENTRIES} entries for one member…\n`);
-    figures.push(await projectMember(pool, member));
+    if (!rebuildOnly) {
+      process.stderr.write(`projecting ${ENTRIES} entries for one member…\n`);
+      figures.push(await projectMember(pool, member));
+    }
     process.stderr.write(`keeping ${EVENTS} source events in all…\n`);
     await fillSourceEvents(pool, EVENTS);
     figures.push(await rebuild(db, pool));
-    figures.push(...(await queries(pool, member)));
+    if (!rebuildOnly) figures.push(...(await queries(pool, member)));
+    const http = gateway ? await overHttp(gateway, member) : undefined;
     const sql = sqlOfPool(pool);
-    print(figures, {
+    print(figures, http, {
       memberEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [member]),
       totalEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry'),
     });
   } finally {
     await pool?.end();
-    await db?.drop();
+    if (gateway) await gateway.stop();
+    else await db?.drop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -1,13 +1,21 @@
 /**
  * PostgreSQL event store throughput, each figure beside raw INSERTs/SELECTs of the same rows into a
- * plain table of the same columns, in the same database and run:
+ * plain table of the same columns, in the same database and run; repeated `--repeat` times, each time
+ * beside the peer benchmark's Emmett figure (/work/shared/bench/peer-event-store.mjs, `--peer`) from the
+ * same repetition:
  *
- *   npm run bench:event-store [-- --events 4000 --writers 8 --read-batch 500 --json]
+ *   npm run bench:event-store [-- --events 4000 --writers 8 --read-batch 500 --repeat 5 --json]
  *
- * Prints figures only; nothing here asserts a timing.
+ * The peer needs @event-driven-io/emmett-postgresql: it is installed with npm, once, into a directory
+ * under the OS temp dir (not the project's dependencies). Without the peer script the Emmett figures
+ * are printed as `null` with the reason. Prints figures only; nothing here asserts a timing.
  */
-import { createTestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, databaseUrl, dropDatabase, figurePrinter, positiveInteger, requirePostgresServer, round2, runBench, type BenchFigure } from '@carecircle/platform/testing';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
@@ -53,12 +61,17 @@ const { values: flags } = parseArgs({
     events: { type: 'string', default: '4000' },
     writers: { type: 'string', default: '8' },
     'read-batch': { type: 'string', default: '500' },
+    repeat: { type: 'string', default: '5' },
+    peer: { type: 'string', default: resolve(__dirname, '../../../../../shared/bench/peer-event-store.mjs') },
     json: { type: 'boolean', default: false },
   },
 });
 const EVENTS = positiveInteger(flags.events, 'events');
 const WRITERS = positiveInteger(flags.writers, 'writers');
 const READ_BATCH = positiveInteger(flags['read-batch'], 'read-batch');
+const REPEAT = positiveInteger(flags.repeat, 'repeat');
+const BENCH = 'event-store';
+const EMMETT_VERSION = '0.42.0';
 
 type Operation = (writer: number, index: number) => Promise<unknown>;
 
@@ -98,7 +111,7 @@ async function measureReads(label: string, readBatch: ReadBatch): Promise<Figure
   return { label, events, writers: 1, perSec: Math.round(events / seconds), ...percentiles(latencies) };
 }
 
-async function main(): Promise<void> {
+async function once(): Promise<Figure[]> {
   const database = await createTestDatabase('bench_event_store');
   const pool = new Pool({ connectionString: database.url, max: WRITERS + 2 });
   pool.on('error', () => undefined); // connections cut by the final DROP DATABASE ... WITH (FORCE)
@@ -140,8 +153,7 @@ async function main(): Promise<void> {
       return { count: page.length, last: page.at(-1)?.globalPosition };
     });
     figures.push(rawRead, { ...storeRead, ratio: ratio(storeRead, rawRead) });
-
-    print(figures);
+    return figures;
   } finally {
     await pool.end();
     await database.drop();
@@ -160,11 +172,64 @@ function newEvent(): NewEvent {
 function percentiles(latencies: number[]): Pick<Figure, 'p50' | 'p99'> {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (quantile: number) => sorted[Math.max(0, Math.ceil(quantile * sorted.length) - 1)] ?? 0;
-  return { p50: round(at(0.5)), p99: round(at(0.99)) };
+  return { p50: round2(at(0.5)), p99: round2(at(0.99)) };
 }
 
 function ratio(figure: Figure, baseline: Figure): number {
-  return round(figure.perSec / baseline.perSec);
+  return round2(figure.perSec / baseline.perSec);
+}
+
+/** The peer script's figures for this repetition, or why there are none. */
+function runPeer(): { emmettPerSec: number } | { reason: string } {
+  if (flags.peer === 'off') return { reason: 'the peer benchmark was turned off (--peer off)' };
+  if (!existsSync(flags.peer!)) return { reason: `peer script not found at ${flags.peer}` };
+  const dir = join(tmpdir(), `carecircle-emmett-peer-${EMMETT_VERSION}`);
+  if (!existsSync(join(dir, 'node_modules', '@event-driven-io', 'emmett-postgresql'))) {
+    mkdirSync(dir, { recursive: true });
+    process.stderr.write(`installing Emmett ${EMMETT_VERSION} for the peer benchmark into ${dir}…\n`);
+    const packages = [`@event-driven-io/emmett@${EMMETT_VERSION}`, `@event-driven-io/emmett-postgresql@${EMMETT_VERSION}`, 'pg'];
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--no-save', ...packages], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    if (install.status !== 0) return { reason: `npm could not install Emmett into ${dir}: ${(install.stderr || String(install.error)).slice(0, 300)}` };
+  }
+  copyFileSync(flags.peer!, join(dir, 'peer-event-store.mjs'));
+  const peer = spawnSync(process.execPath, ['peer-event-store.mjs', '--events', String(EVENTS), '--writers', String(WRITERS)], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  const lines = peer.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { label: string; perSec: number });
+  const emmett = lines.find((line) => line.label === 'emmett-append');
+  return emmett ? { emmettPerSec: emmett.perSec } : { reason: `the peer script printed no emmett-append figure (exit ${peer.status}): ${peer.stderr.slice(0, 300)}` };
+}
+
+async function main(): Promise<void> {
+  const emit = figurePrinter(true);
+  const ratios: number[] = [];
+  let missing: string | undefined;
+  for (let run = 1; run <= REPEAT; run++) {
+    const figures = await once();
+    if (!flags.json) print(figures);
+    const [rawOne, storeOne, raw, store, rawRead, storeRead] = figures as [Figure, Figure, Figure, Figure, Figure, Figure];
+    const peer = runPeer();
+    const json: BenchFigure[] = [
+      { bench: BENCH, metric: 'appendPerSec', value: store.perSec, unit: 'events/s', baseline: raw.perSec, ratio: store.ratio, writers: WRITERS, events: EVENTS, p99Ms: store.p99, run },
+      { bench: BENCH, metric: 'append1WriterPerSec', value: storeOne.perSec, unit: 'events/s', baseline: rawOne.perSec, ratio: storeOne.ratio, events: EVENTS, p99Ms: storeOne.p99, run },
+      { bench: BENCH, metric: 'readAllPerSec', value: storeRead.perSec, unit: 'events/s', baseline: rawRead.perSec, ratio: storeRead.ratio, batch: READ_BATCH, run },
+    ];
+    if ('emmettPerSec' in peer) {
+      const toEmmett = round2(store.perSec / peer.emmettPerSec);
+      ratios.push(toEmmett);
+      json.push({ bench: BENCH, metric: 'ratioToEmmett', value: toEmmett, unit: 'x', baseline: peer.emmettPerSec, appendPerSec: store.perSec, run });
+    } else {
+      missing = peer.reason;
+    }
+    if (flags.json) json.forEach(emit);
+    else if ('emmettPerSec' in peer) console.log(`Emmett (peer, same run): ${peer.emmettPerSec} per sec; event store ${WRITERS} writers / Emmett = ${json.at(-1)!.value}x\n`);
+  }
+  // The peer script leaves its two fixed-name databases behind.
+  const server = databaseUrl(await requirePostgresServer(), 'postgres');
+  if (ratios.length > 0) for (const name of ['bench_raw', 'bench_emmett']) await dropDatabase(server, name);
+  const minimum: BenchFigure =
+    missing === undefined
+      ? { bench: BENCH, metric: 'minRatioToEmmett', value: Math.min(...ratios), unit: 'x', runs: ratios, writers: WRITERS, events: EVENTS }
+      : { bench: BENCH, metric: 'minRatioToEmmett', value: null, unit: 'x', reason: missing };
+  figurePrinter(flags.json)(minimum);
 }
 
 function print(figures: Figure[]): void {
@@ -185,17 +250,4 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-function positiveInteger(value: string | undefined, name: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer (got ${value})`);
-  return parsed;
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -4,3 +4,4 @@ export * from './local-infrastructure/postgres';
 export * from './local-infrastructure/embedded-postgres';
 export * from './http-json';
 export * from './care-flow-client';
+export * from './bench';

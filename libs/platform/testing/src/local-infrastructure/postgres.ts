@@ -72,16 +72,20 @@ export async function createTestDatabase(label: string, env: NodeJS.ProcessEnv =
   return {
     name,
     url,
-    drop: async () => {
-      const client = new Client({ connectionString: server });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropDatabase(server, name),
   };
+}
+
+/** Drops `database` through the server's maintenance database at `serverUrl`, even if connections remain. */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  assertIdentifier(database);
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 function assertIdentifier(name: string): void {

@@ -1,0 +1,262 @@
+/**
+ * The integration pipeline as a service runs it, timed hop by hop on real PostgreSQL and the Kafka
+ * protocol (librdkafka's mock cluster through kcat, or KAFKA_BROKERS):
+ *
+ *   append (PostgresEventStore, one event per member stream, committed)
+ *   → outbox (OutboxRelay reads the log, KafkaMessagePublisher gets the broker's ack)
+ *   → kafka (a Nest Kafka consumer hands the message to its TopicHandler, the Inbox row is written)
+ *   → read model (the effect upserts a per-member row in the inbox's transaction, committed)
+ *
+ *   npm run bench:pipeline [-- --events 10000 --writers 8 --rate 200 --seconds 20 --json]
+ *
+ * Two runs: a burst of `--events` appended by `--writers` concurrent writers (events/s from the first
+ * append to the last read-model commit), then an open-loop load of `--rate` events/s for `--seconds`
+ * (per-hop p50/p99). Baseline, same broker, same messages: plain kafkajs produce → consume (no
+ * database), with the same concurrency and the same rate. Its own database and topics.
+ * `--topic` publishes to a named topic instead (the memory bench aims it at the running services).
+ * Prints figures only; nothing here asserts a timing.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { INestMicroservice } from '@nestjs/common';
+import { MemberEnrolled } from '@carecircle/contracts';
+import { ExpectedVersion, PostgresEventStore, eventStoreMigrations } from '@carecircle/platform/event-store';
+import { figurePrinter, latencySummary, pacedLoad, positiveInteger, positiveNumber, round2, runBench, waitFor, type BenchFigure } from '@carecircle/platform/testing';
+import type { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { KafkaDeadLetterPublisher } from '../src/consumer/dead-letter.publisher';
+import { on } from '../src/consumer/event-route';
+import { IntegrationEventConsumer } from '../src/consumer/integration-event-consumer';
+import { Inbox } from '../src/inbox/inbox';
+import { silentLogger } from '../src/logging/messaging-logger';
+import { KafkaMessagePublisher, type MessagePublisher } from '../src/outbox-relay/message-publisher';
+import { OutboxRelay } from '../src/outbox-relay/outbox-relay';
+import { PostgresRelayCheckpointStore } from '../src/outbox-relay/relay-checkpoint.store';
+import { FETCH_WAIT_MS, startMessagingTestBed, uniqueName, type MessagingTestBed } from '../src/test-support/infrastructure';
+import { startNestTopicConsumer } from '../src/test-support/nest-consumer-app';
+import { enrollmentMapperTo, newEnrollmentEvent } from '../src/test-support/sample-events';
+
+const { values: flags } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000' },
+    writers: { type: 'string', default: '8' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    topic: { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const EVENTS = positiveInteger(flags.events, 'events');
+const WRITERS = positiveInteger(flags.writers, 'writers');
+const RATE = positiveNumber(flags.rate, 'rate');
+const SECONDS = positiveNumber(flags.seconds, 'seconds');
+const BENCH = 'pipeline';
+const HOPS = ['append', 'outbox', 'kafka', 'readModel'] as const;
+const emit = figurePrinter(flags.json);
+
+const READ_MODEL = `CREATE TABLE bench_member_enrolment (member_id text PRIMARY KEY, group_id text NOT NULL, enrolled_events integer NOT NULL, updated_at timestamptz NOT NULL)`;
+
+/** When each event passed each point, by event id (performance.now() milliseconds). */
+interface Stamps {
+  appendStarted: number;
+  appended?: number;
+  published?: number;
+  received?: number;
+  committed?: number;
+}
+
+class Timings {
+  readonly byEvent = new Map<string, Stamps>();
+  committed = 0;
+  stamp(eventId: string, point: Exclude<keyof Stamps, 'appendStarted'>): void {
+    const stamps = this.byEvent.get(eventId);
+    if (stamps && stamps[point] === undefined) stamps[point] = performance.now();
+    if (point === 'committed' && stamps) this.committed++;
+  }
+  hops(ids: readonly string[]): Record<(typeof HOPS)[number] | 'endToEnd', number[]> {
+    const all = ids.map((id) => this.byEvent.get(id)!).filter((s) => s.committed !== undefined);
+    return {
+      append: all.map((s) => s.appended! - s.appendStarted),
+      outbox: all.map((s) => s.published! - s.appended!),
+      kafka: all.map((s) => s.received! - s.published!),
+      readModel: all.map((s) => s.committed! - s.received!),
+      endToEnd: all.map((s) => s.committed! - s.appendStarted),
+    };
+  }
+}
+
+/** The real publisher, noting when the broker acknowledged each event. */
+function stampingPublisher(inner: MessagePublisher, timings: Timings): MessagePublisher {
+  return {
+    publish: async (messages) => {
+      await inner.publish(messages);
+      for (const message of messages) timings.stamp((message.value as { eventId: string }).eventId, 'published');
+    },
+  };
+}
+
+interface Pipeline {
+  append(eventIndex: number): Promise<string>;
+  timings: Timings;
+  stop(): Promise<void>;
+}
+
+async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipeline> {
+  const pool = new Pool({ connectionString: bed.database.db.url, max: WRITERS + 2 });
+  pool.on('error', () => undefined); // an idle connection cut (the final DROP DATABASE ... WITH (FORCE)) is no figure
+  await pool.query(READ_MODEL);
+  const store = new PostgresEventStore(pool);
+  const timings = new Timings();
+  const relay = new OutboxRelay({
+    name: uniqueName('bench-relay'),
+    eventStore: store,
+    checkpoints: new PostgresRelayCheckpointStore(bed.database.dataSource),
+    publisher: stampingPublisher(new KafkaMessagePublisher(bed.producer), timings),
+    map: enrollmentMapperTo(topic),
+    logger: silentLogger,
+  });
+  const group = uniqueName('bench-pipeline');
+  const consumer = new IntegrationEventConsumer({ consumerGroup: group, inbox: new Inbox(bed.database.dataSource), deadLetters: new KafkaDeadLetterPublisher(bed.producer), logger: silentLogger });
+  const handler = consumer.forTopic(topic, {
+    routes: [
+      on(MemberEnrolled, async (event, tx) => {
+        timings.stamp(event.eventId, 'received');
+        await tx.query(
+          `INSERT INTO bench_member_enrolment (member_id, group_id, enrolled_events, updated_at) VALUES ($1, $2, 1, now())
+           ON CONFLICT (member_id) DO UPDATE SET enrolled_events = bench_member_enrolment.enrolled_events + 1, updated_at = now()`,
+          [event.subject, event.payload.groupId],
+        );
+      }),
+    ],
+  });
+  const originalHandle = handler.handle.bind(handler);
+  // Settled = the inbox transaction (row and effect) committed.
+  handler.handle = async (message) => {
+    const outcome = await originalHandle(message);
+    if (outcome.eventId && outcome.status === 'processed') timings.stamp(outcome.eventId, 'committed');
+    return outcome;
+  };
+  let app: INestMicroservice | undefined;
+  try {
+    app = await startNestTopicConsumer(handler, { brokers: bed.cluster.brokers, groupId: group });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  relay.start();
+  return {
+    timings,
+    append: async (eventIndex) => {
+      const memberId = `mbr_bench_${String(eventIndex).padStart(7, '0')}`;
+      const event = newEnrollmentEvent(memberId);
+      timings.byEvent.set(event.eventId, { appendStarted: performance.now() });
+      await store.appendToStream(`member-${memberId}`, [event], ExpectedVersion.any);
+      timings.stamp(event.eventId, 'appended');
+      return event.eventId;
+    },
+    stop: async () => {
+      await relay.stop();
+      await app?.close();
+      await pool.end();
+    },
+  };
+}
+
+/** Writers appending `count` events as fast as they can; resolves once every read-model row committed. */
+async function burst(pipeline: Pipeline, count: number, offset: number): Promise<{ seconds: number; ids: string[] }> {
+  const ids: string[] = [];
+  const target = pipeline.timings.committed + count;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (next < count) ids.push(await pipeline.append(offset + next++));
+    }),
+  );
+  await waitFor(() => pipeline.timings.committed >= target, { timeoutMs: 120_000 + count * 20, description: `${count} read-model commits (got ${pipeline.timings.committed - target + count})`, intervalMs: 5 });
+  return { seconds: (performance.now() - started) / 1000, ids };
+}
+
+/** Plain kafkajs: one producer, one consumer group, the same messages and broker, nothing else. */
+async function baseline(kafka: Kafka, bed: MessagingTestBed): Promise<{ eventsPerSec: number; p50: number; p99: number }> {
+  const topic = uniqueName('bench.baseline');
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let received = 0;
+  const consumer = kafka.consumer({ groupId: uniqueName('bench-baseline'), maxWaitTimeInMs: FETCH_WAIT_MS });
+  const mapper = enrollmentMapperTo(topic);
+  const send = async (index: number) => {
+    const event = newEnrollmentEvent(`mbr_base_${index}`);
+    const message = mapper({ ...event, streamId: 'x', streamVersion: 0, globalPosition: 0n, recordedAt: new Date() })!;
+    sentAt.set(event.eventId, performance.now());
+    await bed.producer.send({ topic, acks: -1, messages: [{ key: message.key, value: JSON.stringify(message.value) }] });
+  };
+  try {
+    await send(-1); // creates the topic before the consumer subscribes
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const { eventId } = JSON.parse(String(message.value)) as { eventId: string };
+        const at = sentAt.get(eventId);
+        received++;
+        if (at !== undefined && received > 1) latencies.push(performance.now() - at);
+      },
+    });
+    await waitFor(() => received >= 1, { timeoutMs: 60_000, description: 'the baseline consumer to join' });
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: WRITERS }, async () => {
+      while (next < EVENTS) await send(next++);
+    }));
+    await waitFor(() => received >= EVENTS + 1, { timeoutMs: 120_000, description: `${EVENTS} baseline messages`, intervalMs: 5 });
+    const eventsPerSec = Math.round(EVENTS / ((performance.now() - started) / 1000));
+    latencies.length = 0;
+    const before = received;
+    const paced = await pacedLoad(RATE, SECONDS, (index) => send(EVENTS + index));
+    await waitFor(() => received >= before + paced.outcomes.length, { timeoutMs: 60_000, description: 'the paced baseline messages', intervalMs: 5 });
+    return { eventsPerSec, ...latencySummary(latencies) };
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const bed = await startMessagingTestBed('bench_pipeline', eventStoreMigrations);
+  let pipeline: Pipeline | undefined;
+  try {
+    const topic = flags.topic ?? uniqueName('bench.pipeline');
+    pipeline = await startPipeline(bed, topic);
+    // Warm-up: the topic exists, the consumer has joined, plans are prepared.
+    await burst(pipeline, Math.min(50, EVENTS), 0);
+    const run = await burst(pipeline, EVENTS, 1_000_000);
+    const eventsPerSec = Math.round(EVENTS / run.seconds);
+
+    const committedBefore = pipeline.timings.committed;
+    const paced = await pacedLoad(RATE, SECONDS, (index) => pipeline!.append(2_000_000 + index));
+    await waitFor(() => pipeline!.timings.committed >= committedBefore + paced.outcomes.length, { timeoutMs: 120_000, description: 'the paced events to reach the read model', intervalMs: 5 });
+    const hops = pipeline.timings.hops(paced.outcomes);
+    const summaries = Object.fromEntries(Object.entries(hops).map(([hop, values]) => [hop, latencySummary(values)])) as Record<keyof typeof hops, ReturnType<typeof latencySummary>>;
+    const worst = HOPS.reduce((a, b) => (summaries[b].p99 > summaries[a].p99 ? b : a));
+    const worstP50 = HOPS.reduce((a, b) => (summaries[b].p50 > summaries[a].p50 ? b : a));
+
+    const base = flags['no-baseline'] ? undefined : await baseline(bed.kafka, bed);
+    const withBaseline = (value: number | undefined) => (value === undefined ? {} : { baseline: value });
+    const figures: BenchFigure[] = [
+      { bench: BENCH, metric: 'eventsPerSec', value: eventsPerSec, unit: 'events/s', ...withBaseline(base?.eventsPerSec), events: EVENTS, writers: WRITERS, seconds: round2(run.seconds) },
+      { bench: BENCH, metric: 'hopP99Ms', value: summaries[worst].p99, unit: 'ms', ...withBaseline(base?.p99), hop: worst, rate: RATE, achievedRate: paced.achievedRate, events: paced.outcomes.length },
+      { bench: BENCH, metric: 'hopP50Ms', value: summaries[worstP50].p50, unit: 'ms', ...withBaseline(base?.p50), hop: worstP50, rate: RATE },
+      ...(['endToEnd', ...HOPS] as const).flatMap((hop): BenchFigure[] => [
+        { bench: BENCH, metric: `${hop}P50Ms`, value: summaries[hop].p50, unit: 'ms', rate: RATE },
+        { bench: BENCH, metric: `${hop}P99Ms`, value: summaries[hop].p99, unit: 'ms', rate: RATE },
+      ]),
+    ];
+    figures.forEach(emit);
+  } finally {
+    await pipeline?.stop();
+    await bed.stop();
+  }
+}
+
+runBench(main);
