@@ -17,14 +17,40 @@ const boundaries = {
     {
       sourceTag: 'type:domain',
       onlyDependOnLibsWithTags: ['type:domain', 'type:kernel'],
-      bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kurrent/*', 'pino', 'pino-http', '@opentelemetry/*', 'express'],
+      bannedExternalImports: [
+        '@nestjs/*',
+        'typeorm',
+        'pg',
+        'kafkajs',
+        '@kurrent/*',
+        'pino',
+        'pino-http',
+        '@opentelemetry/*',
+        'express',
+      ],
     },
     { sourceTag: 'type:kernel', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
     { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:kernel'] },
-    { sourceTag: 'type:application', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'] },
-    { sourceTag: 'type:read-model', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'] },
-    { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:application', 'type:read-model', 'type:contracts', 'type:platform'] },
+    {
+      sourceTag: 'type:application',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'],
+    },
+    {
+      sourceTag: 'type:read-model',
+      onlyDependOnLibsWithTags: ['type:domain', 'type:kernel', 'type:contracts', 'type:platform'],
+    },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: [
+        'type:domain',
+        'type:kernel',
+        'type:application',
+        'type:read-model',
+        'type:contracts',
+        'type:platform',
+      ],
+    },
   ],
 };
 
@@ -36,16 +62,31 @@ const domainPurity = {
       'error',
       {
         patterns: [
-          { group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kurrent/*', '@opentelemetry/*', 'pino'], message: 'Deciders are pure: no framework or I/O in a domain library.' },
-          { group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'os', 'path'], message: 'Deciders are pure: no Node I/O in a domain library.' },
+          {
+            group: ['@nestjs/*', 'typeorm', 'pg', 'kafkajs', '@kurrent/*', '@opentelemetry/*', 'pino'],
+            message: 'Deciders are pure: no framework or I/O in a domain library.',
+          },
+          {
+            group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'crypto', 'os', 'path'],
+            message: 'Deciders are pure: no Node I/O in a domain library.',
+          },
         ],
       },
     ],
     'no-restricted-syntax': [
       'error',
-      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Deciders take time from the command metadata, never from the clock.' },
-      { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Deciders take time from the command metadata, never from the clock.' },
-      { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Deciders are deterministic.' },
+      {
+        selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+        message: 'Deciders take time from the command metadata, never from the clock.',
+      },
+      {
+        selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+        message: 'Deciders take time from the command metadata, never from the clock.',
+      },
+      {
+        selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+        message: 'Deciders are deterministic.',
+      },
     ],
   },
 };

@@ -17,7 +17,19 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.unit.spec.ts'] },
     // Real databases, brokers and processes on a 2-core machine: generous bounds, never expected timings.
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'], slowTestThreshold: 30, setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'], slowTestThreshold: 120, setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int.spec.ts'],
+      slowTestThreshold: 30,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.e2e.spec.ts'],
+      slowTestThreshold: 120,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/slow-tier-timeout.js'],
+    },
   ],
 };

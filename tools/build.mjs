@@ -6,6 +6,17 @@ import { execFileSync } from 'node:child_process';
 // service another process is running from it. A clean build is `rm -rf dist && npm run build`.
 execFileSync(
   process.execPath,
-  ['node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', 'tools', '-d', 'dist', '--copy-files', '--ignore', '**/*.spec.ts', '--quiet'],
+  [
+    'node_modules/@swc/cli/bin/swc.js',
+    'apps',
+    'libs',
+    'tools',
+    '-d',
+    'dist',
+    '--copy-files',
+    '--ignore',
+    '**/*.spec.ts',
+    '--quiet',
+  ],
   { stdio: 'inherit' },
 );

@@ -44,11 +44,17 @@ describe('the run command (npm start) with the demo cohort', () => {
 
   const start = (): Run => {
     // Its own process group, so afterAll can stop the whole tree (services, kcat) even if it hangs.
-    const child = spawn(process.execPath, ['--enable-source-maps', RUN_SYSTEM], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', RUN_SYSTEM], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     for (const stream of [child.stdout!, child.stderr!]) {
       stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => output.push(...chunk.split('\n').filter((line) => line.startsWith('[carecircle]'))));
+      stream.on('data', (chunk: string) =>
+        output.push(...chunk.split('\n').filter((line) => line.startsWith('[carecircle]'))),
+      );
     }
     const run = { child, output, exited: new Promise<void>((done) => child.once('exit', () => done())) };
     runs.push(run);
@@ -56,7 +62,9 @@ describe('the run command (npm start) with the demo cohort', () => {
   };
   const printed = (run: Run) => run.output.join('\n');
   const waitForUrl = async (run: Run) => {
-    const exited = run.exited.then(() => Promise.reject(new Error('the run command exited before printing the web UI URL')));
+    const exited = run.exited.then(() =>
+      Promise.reject(new Error('the run command exited before printing the web UI URL')),
+    );
     exited.catch(() => undefined); // raced below; no unhandled rejection when the URL comes first
     try {
       const ready = waitFor(() => (READY_LINE.test(printed(run)) ? URL_LINE.exec(printed(run))?.[1] : undefined), {
@@ -105,7 +113,10 @@ describe('the run command (npm start) with the demo cohort', () => {
     const client = new Client({ connectionString: server });
     await client.connect();
     try {
-      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}_%`]);
+      const { rows } = await client.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+        [`${prefix}_%`],
+      );
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     } finally {
       await client.end();
@@ -119,11 +130,17 @@ describe('the run command (npm start) with the demo cohort', () => {
     const log = printed(first);
     expect(log).toMatch(/demo cohort: 14\/14 Synthea patients through FHIR/);
     expect(log).toMatch(/demo cohort: 3 groups formed in scheduling \(3 new\)/);
-    expect(log).toMatch(/demo cohort: 11 members referred, screened, consented and enrolled \(left out: 3 deceased in the simulation\)/);
+    expect(log).toMatch(
+      /demo cohort: 11 members referred, screened, consented and enrolled \(left out: 3 deceased in the simulation\)/,
+    );
     expect(log).toMatch(/demo cohort: \d+ attendance records over \d+ held sessions/);
     expect(log).toMatch(/demo cohort: \d+ scores/);
-    expect(log).toMatch(/demo cohort: \d+ alerts for clin_synthetic_psy_01 \(antidepressant started while in a group, worsening PHQ-9\)/);
-    expect(log).toMatch(/demo cohort: coordination alerts: PHQ-9 item 9, same-day evaluation \(mbr_\S+\); therapeutic overload \(mbr_\S+\); palliative transition \(mbr_\S+\)/);
+    expect(log).toMatch(
+      /demo cohort: \d+ alerts for clin_synthetic_psy_01 \(antidepressant started while in a group, worsening PHQ-9\)/,
+    );
+    expect(log).toMatch(
+      /demo cohort: coordination alerts: PHQ-9 item 9, same-day evaluation \(mbr_\S+\); therapeutic overload \(mbr_\S+\); palliative transition \(mbr_\S+\)/,
+    );
     expect(log).not.toMatch(/failed/);
     expect(log).toMatch(/facilitator +facilitator/);
     expect(log).toMatch(/clinician +clinician/);
@@ -132,21 +149,33 @@ describe('the run command (npm start) with the demo cohort', () => {
 
     // The demo users sign in through the development issuer; a service takes only a token minted for it (token exchange).
     const gateway = httpJson(url);
-    const signIn = async (username: string) => (await gateway.post<{ access_token: string }>('/dev-idp/token', { username })).body.access_token;
+    const signIn = async (username: string) =>
+      (await gateway.post<{ access_token: string }>('/dev-idp/token', { username })).body.access_token;
     const as = (token: string) => ({ authorization: `Bearer ${token}` });
     const [facilitator, clinician] = [await signIn('facilitator'), await signIn('clinician')];
     const exchangeFor = async (subjectToken: string, resource: string) => {
       const exchanged = await fetch(`${url}/auth/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource }),
+        body: new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: subjectToken,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          resource,
+        }),
       });
       expect(exchanged.status).toBe(200);
       return ((await exchanged.json()) as { access_token: string }).access_token;
     };
     const forScheduling = await exchangeFor(facilitator, 'carecircle-scheduling');
     const schedulingUrl = `http://127.0.0.1:${env['SCHEDULING_PORT']}`;
-    expect((await httpJson(schedulingUrl).get('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(facilitator))).status).toBe(401);
-    const roster = await httpJson(schedulingUrl).get<{ members: { memberId: string }[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(forScheduling));
+    expect(
+      (await httpJson(schedulingUrl).get('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(facilitator)))
+        .status,
+    ).toBe(401);
+    const roster = await httpJson(schedulingUrl).get<{ members: { memberId: string }[] }>(
+      '/api/scheduling/groups/grp_demo_tuesday_evening/roster',
+      as(forScheduling),
+    );
     expect(roster.status).toBe(200);
     expect(roster.body.members.length).toBeGreaterThanOrEqual(3);
 
@@ -156,11 +185,19 @@ describe('the run command (npm start) with the demo cohort', () => {
       waitFor(
         async () => {
           const answer = await gateway.get<Timeline>(`/api/members/${memberId}/timeline?limit=200`, as(token));
-          return answer.status === 200 && kinds.every((kind) => answer.body.entries.some((entry) => entry.kind === kind)) ? answer.body : undefined;
+          return answer.status === 200 &&
+            kinds.every((kind) => answer.body.entries.some((entry) => entry.kind === kind))
+            ? answer.body
+            : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 500, description: `the timeline of ${memberId} to show ${kinds.join(', ')}` },
       );
-    const seenByFacilitator = await timelineOf(alertMember!, facilitator, ['enrolment', 'attendance', 'score', 'alert']);
+    const seenByFacilitator = await timelineOf(alertMember!, facilitator, [
+      'enrolment',
+      'attendance',
+      'score',
+      'alert',
+    ]);
     expect(JSON.stringify(seenByFacilitator)).not.toMatch(/sertraline/i);
     const seenByClinician = await timelineOf(alertMember!, clinician, ['enrolment', 'alert']);
     expect(JSON.stringify(seenByClinician)).toMatch(/sertraline/i);
@@ -169,8 +206,13 @@ describe('the run command (npm start) with the demo cohort', () => {
     type Cell = { n: number; meanChange: number } | { suppressed: true };
     const report = await waitFor(
       async () => {
-        const answer = await gateway.get<{ byDose: { dosed: Cell; underDosed: Cell } }>('/api/care-console/cohort-report?instrument=phq-9', as(await signIn('lead')));
-        return answer.status === 200 && 'n' in answer.body.byDose.dosed && 'n' in answer.body.byDose.underDosed ? answer.body : undefined;
+        const answer = await gateway.get<{ byDose: { dosed: Cell; underDosed: Cell } }>(
+          '/api/care-console/cohort-report?instrument=phq-9',
+          as(await signIn('lead')),
+        );
+        return answer.status === 200 && 'n' in answer.body.byDose.dosed && 'n' in answer.body.byDose.underDosed
+          ? answer.body
+          : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500, description: 'the cohort report to show both dose cells unsuppressed' },
     );
@@ -191,9 +233,14 @@ describe('the run command (npm start) with the demo cohort', () => {
     await stop(first);
     const second = start();
     await waitForUrl(second);
-    expect(printed(second)).toMatch(/demo cohort: already loaded \(3 groups, \d+ alerts for clin_synthetic_psy_01\); nothing sent/);
+    expect(printed(second)).toMatch(
+      /demo cohort: already loaded \(3 groups, \d+ alerts for clin_synthetic_psy_01\); nothing sent/,
+    );
     expect(printed(second)).toMatch(/SMART backend client for scripts: carecircle-local-scripts \(key pair in /);
-    const again = await httpJson(schedulingUrl).get<{ members: unknown[] }>('/api/scheduling/groups/grp_demo_tuesday_evening/roster', as(await exchangeFor(await signIn('facilitator'), 'carecircle-scheduling')));
+    const again = await httpJson(schedulingUrl).get<{ members: unknown[] }>(
+      '/api/scheduling/groups/grp_demo_tuesday_evening/roster',
+      as(await exchangeFor(await signIn('facilitator'), 'carecircle-scheduling')),
+    );
     expect(again.status).toBe(200);
     expect(again.body.members).toHaveLength(roster.body.members.length);
   }, 600_000);

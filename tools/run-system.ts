@@ -77,10 +77,16 @@ async function main(): Promise<void> {
     log(`kafka: ${kafka.kind === 'mock' ? 'librdkafka mock cluster' : 'KAFKA_BROKERS'} at ${kafka.brokers.join(',')}`);
 
     const server = await resolvePostgresServer();
-    log(server ? `postgres: ${redactUrl(server)}` : `postgres: no server reachable, using embedded PGlite under ${dataDir}`);
+    log(
+      server
+        ? `postgres: ${redactUrl(server)}`
+        : `postgres: no server reachable, using embedded PGlite under ${dataDir}`,
+    );
 
     const smartClient = await ensureLocalSmartClient(clientFile, `${gatewayPublicUrl}/auth/token`);
-    log(`SMART backend client for scripts: ${smartClient.file.clientId} (${smartClient.created ? 'new key pair' : 'key pair'} in ${clientFile})`);
+    log(
+      `SMART backend client for scripts: ${smartClient.file.clientId} (${smartClient.created ? 'new key pair' : 'key pair'} in ${clientFile})`,
+    );
 
     const started = performance.now();
     for (const service of services) {
@@ -107,19 +113,30 @@ async function main(): Promise<void> {
       children.push(startService(service, serviceEnv));
     }
     log(`starting ${services.length} services…`);
-    const fallbacks = [!env['GATEWAY_IDENTITY_KEY'] && 'public development identity key', !env['GATEWAY_SIGNING_KEY'] && 'per-process signing key', devIdpOn && 'development sign-in (demo users)'].filter(Boolean);
-    if (fallbacks.length) log(`development mode: the gateway uses a ${fallbacks.join(', a ')}; never with real data (production refuses them)`);
+    const fallbacks = [
+      !env['GATEWAY_IDENTITY_KEY'] && 'public development identity key',
+      !env['GATEWAY_SIGNING_KEY'] && 'per-process signing key',
+      devIdpOn && 'development sign-in (demo users)',
+    ].filter(Boolean);
+    if (fallbacks.length)
+      log(
+        `development mode: the gateway uses a ${fallbacks.join(', a ')}; never with real data (production refuses them)`,
+      );
 
     let up = 0;
     await Promise.all(
       services.map(async (service) => {
         const url = `http://127.0.0.1:${service.port}/health`;
-        await waitFor(async () => (await fetch(url)).ok, { timeoutMs: 180_000, description: `${service.name} to answer ${url}` });
+        await waitFor(async () => (await fetch(url)).ok, {
+          timeoutMs: 180_000,
+          description: `${service.name} to answer ${url}`,
+        });
         log(`  ${service.name.padEnd(18)} up (${++up}/${services.length}, ${seconds(started)} s)`);
       }),
     );
     log('all services are up:');
-    for (const service of services) log(`  ${service.name.padEnd(18)} http://127.0.0.1:${service.port}  (health: /health, API docs: /api/docs)`);
+    for (const service of services)
+      log(`  ${service.name.padEnd(18)} http://127.0.0.1:${service.port}  (health: /health, API docs: /api/docs)`);
 
     const demoOff = (env['DEMO_COHORT'] ?? 'on') === 'off';
     if (demoOff) log('demo cohort: off (DEMO_COHORT=off)');
@@ -165,7 +182,11 @@ function parseClients(value: string | undefined): { clientId: string }[] {
  */
 function serviceAuthEnv(): NodeJS.ProcessEnv {
   if (env['AUTH_TRUSTED_ISSUERS']) return {};
-  return { AUTH_TRUSTED_ISSUERS: JSON.stringify([{ issuer: gatewayPublicUrl, jwksUri: `${local('gateway')}/.well-known/jwks.json` }]) };
+  return {
+    AUTH_TRUSTED_ISSUERS: JSON.stringify([
+      { issuer: gatewayPublicUrl, jwksUri: `${local('gateway')}/.well-known/jwks.json` },
+    ]),
+  };
 }
 
 async function loadCohort(file: Awaited<ReturnType<typeof ensureLocalSmartClient>>['file']) {
@@ -181,7 +202,13 @@ async function loadCohort(file: Awaited<ReturnType<typeof ensureLocalSmartClient
   log(`demo cohort: loading (DEMO_COHORT=off skips it)…`);
   try {
     const result = await loadDemoCohort({
-      urls: { gateway: local('gateway'), enrollment: local('enrollment'), scheduling: local('scheduling'), clinicianLiaison: local('clinician-liaison'), outcomes: local('outcomes') },
+      urls: {
+        gateway: local('gateway'),
+        enrollment: local('enrollment'),
+        scheduling: local('scheduling'),
+        clinicianLiaison: local('clinician-liaison'),
+        outcomes: local('outcomes'),
+      },
       // The token endpoint answers locally; the assertion's audience stays the configured public URL.
       token: localTokenSource(file, `${local('gateway')}/auth/token`),
       clientId: file.clientId,
@@ -202,11 +229,16 @@ async function printHowToUse(alertMemberId: string | undefined): Promise<void> {
   log(`web UI, FHIR R4 facade and CDS Hooks: ${gatewayPublicUrl}/`);
   if (devIdpOn) {
     const users = await fetch(`${local('gateway')}/dev-idp/users`)
-      .then(async (response) => (response.ok ? ((await response.json()) as { username: string; name: string; role: string }[]) : []))
+      .then(async (response) =>
+        response.ok ? ((await response.json()) as { username: string; name: string; role: string }[]) : [],
+      )
       .catch(() => []);
     log('  sign in through the development issuer (local runs only) as:');
     for (const user of users) log(`    ${user.username.padEnd(12)} ${user.role.padEnd(15)} ${user.name}`);
-    if (alertMemberId) log(`  a demo member with a medication alert: ${alertMemberId} (facilitator and clinician see different details)`);
+    if (alertMemberId)
+      log(
+        `  a demo member with a medication alert: ${alertMemberId} (facilitator and clinician see different details)`,
+      );
   }
   log(`  a SMART token for scripts (client in ${clientFile}):`);
   const example = alertMemberId ? `/api/members/${alertMemberId}/timeline` : '/admin/audit-events?_count=5';
@@ -217,7 +249,12 @@ async function printHowToUse(alertMemberId: string | undefined): Promise<void> {
 function startService(service: ServiceSpec, serviceEnv: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--require', join(dist, 'libs/platform/observability/src/register.js'), join(dist, 'apps', service.name, 'src/main.js')],
+    [
+      '--enable-source-maps',
+      '--require',
+      join(dist, 'libs/platform/observability/src/register.js'),
+      join(dist, 'apps', service.name, 'src/main.js'),
+    ],
     { env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const prefix = `${service.name.padEnd(18)}|`;

@@ -17,7 +17,11 @@ describe('npm run token (tools/smart-token.ts) against a real gateway', () => {
   beforeAll(async () => {
     // The key is made once and kept; the token URL is only known once the gateway listens.
     const { registration } = await ensureLocalSmartClient(clientFile, 'http://127.0.0.1:0/auth/token');
-    gateway = await startGatewayHarness({ database: 'gateway_token_script', clients: [], env: { SMART_CLIENTS: JSON.stringify([registration]) } });
+    gateway = await startGatewayHarness({
+      database: 'gateway_token_script',
+      clients: [],
+      env: { SMART_CLIENTS: JSON.stringify([registration]) },
+    });
     base = gateway.base;
     await ensureLocalSmartClient(clientFile, `${base}/auth/token`);
   });
@@ -28,8 +32,12 @@ describe('npm run token (tools/smart-token.ts) against a real gateway', () => {
   });
 
   const token = (args: string[] = [], file = clientFile) =>
-    run(process.execPath, ['tools/run-ts.mjs', 'tools/smart-token.ts', ...args], { env: { ...process.env, SMART_CLIENT_FILE: file }, timeout: 60_000 });
-  const auditTrail = (accessToken: string) => fetch(`${base}/admin/audit-events?_count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+    run(process.execPath, ['tools/run-ts.mjs', 'tools/smart-token.ts', ...args], {
+      env: { ...process.env, SMART_CLIENT_FILE: file },
+      timeout: 60_000,
+    });
+  const auditTrail = (accessToken: string) =>
+    fetch(`${base}/admin/audit-events?_count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
 
   it('prints only an access token, which the gateway accepts', async () => {
     const { stdout } = await token();
@@ -44,6 +52,8 @@ describe('npm run token (tools/smart-token.ts) against a real gateway', () => {
 
   it('says what to do when the client file is missing, and exits 1', async () => {
     const failure = await token([], join(dir, 'absent.json')).catch((error: { code: number; stderr: string }) => error);
-    expect(failure).toEqual(expect.objectContaining({ code: 1, stderr: expect.stringContaining('start the local stack first (npm start)') }));
+    expect(failure).toEqual(
+      expect.objectContaining({ code: 1, stderr: expect.stringContaining('start the local stack first (npm start)') }),
+    );
   });
 });

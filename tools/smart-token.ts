@@ -15,7 +15,12 @@ export function readSmartClientFile(path: string, scope?: string): LocalSmartCli
     throw new Error(`${path} is missing or not JSON: start the local stack first (npm start), which writes it`);
   }
   const { clientId, privateJwk, tokenUrl } = parsed;
-  if (typeof clientId !== 'string' || typeof tokenUrl !== 'string' || typeof parsed.scope !== 'string' || typeof privateJwk?.d !== 'string') {
+  if (
+    typeof clientId !== 'string' ||
+    typeof tokenUrl !== 'string' ||
+    typeof parsed.scope !== 'string' ||
+    typeof privateJwk?.d !== 'string'
+  ) {
     throw new Error(`${path} must hold {clientId, privateJwk (a private JWK), tokenUrl, scope}`);
   }
   return { clientId, privateJwk, tokenUrl, scope: scope ?? parsed.scope };

@@ -26,16 +26,21 @@ function relativeLinks(markdown: string): string[] {
 describe('README.md and docs/ need nothing outside the repository', () => {
   const files = [join(root, 'README.md'), ...markdownFiles(join(root, 'docs'))];
 
-  it.each(files.map((file) => [relative(root, file), file]))('%s links only to files in the repository', (_name, file) => {
-    const broken = relativeLinks(readFileSync(file, 'utf8')).filter((target) => {
-      const path = resolve(dirname(file), decodeURIComponent(target));
-      return relative(root, path).startsWith('..') || !existsSync(path);
-    });
-    expect(broken).toEqual([]);
-  });
+  it.each(files.map((file) => [relative(root, file), file]))(
+    '%s links only to files in the repository',
+    (_name, file) => {
+      const broken = relativeLinks(readFileSync(file, 'utf8')).filter((target) => {
+        const path = resolve(dirname(file), decodeURIComponent(target));
+        return relative(root, path).startsWith('..') || !existsSync(path);
+      });
+      expect(broken).toEqual([]);
+    },
+  );
 
   it('finds the documents it checks (the operator and integrator guides among them)', () => {
     const names = files.map((file) => relative(root, file));
-    expect(names).toEqual(expect.arrayContaining(['README.md', 'docs/operations/README.md', 'docs/integration/README.md']));
+    expect(names).toEqual(
+      expect.arrayContaining(['README.md', 'docs/operations/README.md', 'docs/integration/README.md']),
+    );
   });
 });

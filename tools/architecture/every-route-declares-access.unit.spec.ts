@@ -18,7 +18,9 @@ describe('every HTTP route of every service declares its access action (or is pu
   it.each(services)('%s', (_name, rootModule) => {
     const routes = declaredRoutes(rootModule);
     expect(routes.length).toBeGreaterThan(3);
-    expect(routes.filter((route) => route.access === undefined).map((route) => `${route.route} (${route.controller})`)).toEqual([]);
+    expect(
+      routes.filter((route) => route.access === undefined).map((route) => `${route.route} (${route.controller})`),
+    ).toEqual([]);
   });
 
   it('finds an undeclared route (the check can fail)', () => {

@@ -23,7 +23,10 @@ describe('architecture rules (lint)', () => {
   });
 
   it('forbids a domain library importing Nest', async () => {
-    const errors = await lintAs('libs/enrollment/domain/src/violation.ts', "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n");
+    const errors = await lintAs(
+      'libs/enrollment/domain/src/violation.ts',
+      "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n",
+    );
     expect(errors.join('\n')).toMatch(/no framework or I\/O|banned/i);
   });
 
@@ -46,10 +49,16 @@ describe('architecture rules (lint)', () => {
 
   it('accepts the layering as designed (application → domain, app → read models)', async () => {
     expect(
-      await lintAs('libs/enrollment/application/src/ok.ts', "import { referralDecider } from '@carecircle/enrollment/domain';\nexport const x = referralDecider;\n"),
+      await lintAs(
+        'libs/enrollment/application/src/ok.ts',
+        "import { referralDecider } from '@carecircle/enrollment/domain';\nexport const x = referralDecider;\n",
+      ),
     ).toEqual([]);
     expect(
-      await lintAs('apps/scheduling/src/ok.ts', "import { findGroupRoster } from '@carecircle/scheduling/read-models';\nexport const x = findGroupRoster;\n"),
+      await lintAs(
+        'apps/scheduling/src/ok.ts',
+        "import { findGroupRoster } from '@carecircle/scheduling/read-models';\nexport const x = findGroupRoster;\n",
+      ),
     ).toEqual([]);
   });
 });

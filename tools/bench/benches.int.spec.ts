@@ -27,7 +27,11 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
   let stderr = '';
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ['tools/run-ts.mjs', 'tools/bench/run-benches.ts', '--json', '--quick', '--out', docs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(
+      process.execPath,
+      ['tools/run-ts.mjs', 'tools/bench/run-benches.ts', '--json', '--quick', '--out', docs],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-5000)));
@@ -41,13 +45,19 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
   });
 
   it('runs every bench to the end', () => {
-    expect({ exitCode, failed: figures.filter((f) => f.metric === 'failed'), stderr: exitCode === 0 ? '' : stderr }).toEqual({ exitCode: 0, failed: [], stderr: '' });
+    expect({
+      exitCode,
+      failed: figures.filter((f) => f.metric === 'failed'),
+      stderr: exitCode === 0 ? '' : stderr,
+    }).toEqual({ exitCode: 0, failed: [], stderr: '' });
   });
 
   it('prints well-formed figure lines: bench, metric, a number (or null with a reason), a unit, a baseline only as a number or null', () => {
     expect(figures.length).toBeGreaterThan(0);
     for (const figure of figures) {
-      expect(figure).toEqual(expect.objectContaining({ bench: expect.any(String), metric: expect.any(String), unit: expect.any(String) }));
+      expect(figure).toEqual(
+        expect.objectContaining({ bench: expect.any(String), metric: expect.any(String), unit: expect.any(String) }),
+      );
       if (figure.value === null) expect(figure.reason).toEqual(expect.any(String));
       else expect(Number.isFinite(figure.value)).toBe(true);
       if ('baseline' in figure && figure.baseline !== null) expect(Number.isFinite(figure.baseline)).toBe(true);
@@ -56,14 +66,24 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
 
   it('carries every required metric', () => {
     const present = (bench: string) => [...new Set(figures.filter((f) => f.bench === bench).map((f) => f.metric))];
-    for (const [bench, metrics] of Object.entries(REQUIRED)) expect([bench, present(bench)]).toEqual([bench, expect.arrayContaining(metrics)]);
+    for (const [bench, metrics] of Object.entries(REQUIRED))
+      expect([bench, present(bench)]).toEqual([bench, expect.arrayContaining(metrics)]);
   });
 
   it('gives the pipeline and CDS figures their baselines, and the CDS p99 at 100 req/s its error and throttle counts', () => {
     const figure = (bench: string, metric: string) => figures.find((f) => f.bench === bench && f.metric === metric);
-    for (const metric of ['eventsPerSec', 'hopP99Ms', 'hopP50Ms']) expect(figure('pipeline', metric)?.baseline).toEqual(expect.any(Number));
-    expect(figure('cds', 'p99Ms')).toMatchObject({ rate: 100, errors: expect.any(Number), throttled: expect.any(Number), baseline: expect.any(Number) });
-    expect(figure('event-store', 'minRatioToEmmett')).toMatchObject({ value: null, reason: expect.stringContaining('--peer off') });
+    for (const metric of ['eventsPerSec', 'hopP99Ms', 'hopP50Ms'])
+      expect(figure('pipeline', metric)?.baseline).toEqual(expect.any(Number));
+    expect(figure('cds', 'p99Ms')).toMatchObject({
+      rate: 100,
+      errors: expect.any(Number),
+      throttled: expect.any(Number),
+      baseline: expect.any(Number),
+    });
+    expect(figure('event-store', 'minRatioToEmmett')).toMatchObject({
+      value: null,
+      reason: expect.stringContaining('--peer off'),
+    });
     const services = figures.filter((f) => f.bench === 'memory' && f.metric === 'idleMb').map((f) => f['service']);
     expect(services.sort()).toEqual(['clinician-liaison', 'enrollment', 'gateway', 'outcomes', 'scheduling']);
   });

@@ -129,13 +129,25 @@ async function stopProcess(child: ChildProcess | undefined, graceMs: number): Pr
   clearTimeout(timer);
 }
 
-function figures(idle: Map<Service, number>, loaded: Map<Service, number>, load: { eventsPerSec: unknown }): BenchFigure[] {
+function figures(
+  idle: Map<Service, number>,
+  loaded: Map<Service, number>,
+  load: { eventsPerSec: unknown },
+): BenchFigure[] {
   const max = (peaks: Map<Service, number>) => [...peaks].reduce((a, b) => (b[1] > a[1] ? b : a));
   const [idleService, idleMax] = max(idle);
   const [loadedService, loadedMax] = max(loaded);
   return [
     { bench: BENCH, metric: 'idleMbMax', value: round2(idleMax), unit: 'MB', service: idleService },
-    { bench: BENCH, metric: 'loadedMbMax', value: round2(loadedMax), unit: 'MB', service: loadedService, load: `pipeline bench: ${EVENTS} events in a burst, then ${RATE} events/s for ${SECONDS} s`, loadEventsPerSec: load.eventsPerSec },
+    {
+      bench: BENCH,
+      metric: 'loadedMbMax',
+      value: round2(loadedMax),
+      unit: 'MB',
+      service: loadedService,
+      load: `pipeline bench: ${EVENTS} events in a burst, then ${RATE} events/s for ${SECONDS} s`,
+      loadEventsPerSec: load.eventsPerSec,
+    },
     ...SERVICES.flatMap((service): BenchFigure[] => [
       { bench: BENCH, metric: 'idleMb', value: round2(idle.get(service) ?? 0), unit: 'MB', service },
       { bench: BENCH, metric: 'loadedMb', value: round2(loaded.get(service) ?? 0), unit: 'MB', service },
@@ -154,35 +166,76 @@ async function main(): Promise<void> {
   try {
     kafka = await startKafka();
     const ports = await freePorts(SERVICES.length);
-    const portEnv = Object.fromEntries(SERVICES.map((service, i) => [`${service.toUpperCase().replace(/-/g, '_')}_PORT`, String(ports[i])]));
+    const portEnv = Object.fromEntries(
+      SERVICES.map((service, i) => [`${service.toUpperCase().replace(/-/g, '_')}_PORT`, String(ports[i])]),
+    );
     // Not the caller's DATABASE_URL or public URL: run-system picks the local server and its own gateway.
     const { DATABASE_URL: _database, GATEWAY_PUBLIC_URL: _publicUrl, ...inherited } = process.env;
-    const env = { ...inherited, ...portEnv, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', DEMO_COHORT: 'off', CARECIRCLE_DATABASE_PREFIX: prefix, CARECIRCLE_DATA_DIR: dataDir };
-    system = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/tools/run-system.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...inherited,
+      ...portEnv,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPICS_AUTO_CREATED: 'true',
+      DEMO_COHORT: 'off',
+      CARECIRCLE_DATABASE_PREFIX: prefix,
+      CARECIRCLE_DATA_DIR: dataDir,
+    };
+    system = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/tools/run-system.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output = tail(system);
     const running = system;
-    await waitFor(() => output().includes('all services are up') || running.exitCode !== null, { timeoutMs: 240_000, description: 'run-system to report all services up' });
-    if (running.exitCode !== null) throw new Error(`run-system exited (${running.exitCode}):\n${output().slice(-3000)}`);
+    await waitFor(() => output().includes('all services are up') || running.exitCode !== null, {
+      timeoutMs: 240_000,
+      description: 'run-system to report all services up',
+    });
+    if (running.exitCode !== null)
+      throw new Error(`run-system exited (${running.exitCode}):\n${output().slice(-3000)}`);
     const pids = servicePids(running.pid!);
     if (pids.size !== SERVICES.length) throw new Error(`found ${pids.size} of ${SERVICES.length} service processes`);
 
     const idle = await peakRss(pids, forSeconds(IDLE_SECONDS));
-    const args = ['tools/run-ts.mjs', 'libs/platform/messaging/bench/pipeline.bench.ts', '--json', '--no-baseline', '--topic', Topics.enrollment, '--events', String(EVENTS), '--rate', String(RATE), '--seconds', String(SECONDS)];
-    const pipeline = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(',') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      'tools/run-ts.mjs',
+      'libs/platform/messaging/bench/pipeline.bench.ts',
+      '--json',
+      '--no-baseline',
+      '--topic',
+      Topics.enrollment,
+      '--events',
+      String(EVENTS),
+      '--rate',
+      String(RATE),
+      '--seconds',
+      String(SECONDS),
+    ];
+    const pipeline = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, KAFKA_BROKERS: kafka.brokers.join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const pipelineOutput = tail(pipeline);
     const pipelineDone = new Promise<number | null>((resolve) => pipeline.once('exit', resolve));
-    const loaded = await peakRss(pids, pipelineDone.then(() => forSeconds(IDLE_SECONDS)));
+    const loaded = await peakRss(
+      pids,
+      pipelineDone.then(() => forSeconds(IDLE_SECONDS)),
+    );
     if ((await pipelineDone) !== 0) {
       const log = join(tmpdir(), `carecircle-bench-memory-pipeline-${process.pid}.log`);
       writeFileSync(log, pipelineOutput());
       throw new Error(`the pipeline load failed (its output: ${log}):\n${pipelineOutput().slice(0, 1500)}`);
     }
     const eventsPerSec = /"metric":"eventsPerSec","value":(\d+)/.exec(pipelineOutput())?.[1];
-    figures(idle, loaded, { eventsPerSec: eventsPerSec ? Number(eventsPerSec) : null }).forEach(figurePrinter(flags.json));
+    figures(idle, loaded, { eventsPerSec: eventsPerSec ? Number(eventsPerSec) : null }).forEach(
+      figurePrinter(flags.json),
+    );
   } finally {
     await stopProcess(system, 30_000);
     await kafka?.stop();
-    for (const service of SERVICES) await dropDatabase(server, `${prefix}_${service.replace(/-/g, '_')}`).catch(() => undefined);
+    for (const service of SERVICES)
+      await dropDatabase(server, `${prefix}_${service.replace(/-/g, '_')}`).catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -26,21 +26,55 @@ interface BenchSpec {
 
 /** Default sizes keep the whole run near eight minutes on two cores; `bench:rebuild`'s figure comes from the timeline bench. */
 export const BENCHES: readonly BenchSpec[] = [
-  { name: 'event-store', script: 'libs/platform/event-store/bench/event-store.bench.ts', args: ['--repeat', '5'], quickArgs: ['--events', '100', '--repeat', '1', '--peer', 'off'] },
-  { name: 'pipeline', script: 'libs/platform/messaging/bench/pipeline.bench.ts', args: ['--events', '10000', '--rate', '200', '--seconds', '20'], quickArgs: ['--events', '100', '--rate', '50', '--seconds', '1'] },
-  { name: 'timeline', script: 'apps/gateway/bench/timeline.bench.ts', args: ['--entries', '5000', '--events', '100000', '--rate', '50', '--seconds', '20'], quickArgs: ['--entries', '60', '--events', '300', '--queries', '5', '--seconds', '1'] },
-  { name: 'cds', script: 'apps/gateway/bench/cds.bench.ts', args: ['--rates', '50,100', '--seconds', '30'], quickArgs: ['--rates', '100', '--seconds', '1'] },
-  { name: 'memory', script: 'tools/bench/memory.bench.ts', args: ['--events', '5000', '--rate', '200', '--seconds', '20'], quickArgs: ['--events', '100', '--rate', '50', '--seconds', '1', '--idle-seconds', '1'] },
+  {
+    name: 'event-store',
+    script: 'libs/platform/event-store/bench/event-store.bench.ts',
+    args: ['--repeat', '5'],
+    quickArgs: ['--events', '100', '--repeat', '1', '--peer', 'off'],
+  },
+  {
+    name: 'pipeline',
+    script: 'libs/platform/messaging/bench/pipeline.bench.ts',
+    args: ['--events', '10000', '--rate', '200', '--seconds', '20'],
+    quickArgs: ['--events', '100', '--rate', '50', '--seconds', '1'],
+  },
+  {
+    name: 'timeline',
+    script: 'apps/gateway/bench/timeline.bench.ts',
+    args: ['--entries', '5000', '--events', '100000', '--rate', '50', '--seconds', '20'],
+    quickArgs: ['--entries', '60', '--events', '300', '--queries', '5', '--seconds', '1'],
+  },
+  {
+    name: 'cds',
+    script: 'apps/gateway/bench/cds.bench.ts',
+    args: ['--rates', '50,100', '--seconds', '30'],
+    quickArgs: ['--rates', '100', '--seconds', '1'],
+  },
+  {
+    name: 'memory',
+    script: 'tools/bench/memory.bench.ts',
+    args: ['--events', '5000', '--rate', '200', '--seconds', '20'],
+    quickArgs: ['--events', '100', '--rate', '50', '--seconds', '1', '--idle-seconds', '1'],
+  },
 ];
 
 /** Issue 15's goals, by `bench/metric`: what `npm run bench` writes beside each headline figure. */
 const GOALS: Record<string, { goal: string; met: (figure: BenchFigure) => boolean }> = {
   'pipeline/eventsPerSec': { goal: '≥ 1,000 events/s sustained 60 s', met: (f) => (f.value ?? 0) >= 1000 },
   'pipeline/hopP99Ms': { goal: '≤ 100 ms per hop at 200 events/s', met: (f) => f.value !== null && f.value <= 100 },
-  'cds/p99Ms': { goal: '≤ 150 ms at 100 req/s, 0 errors, 0 throttled', met: (f) => f.value !== null && f.value <= 150 && f['errors'] === 0 && f['throttled'] === 0 },
+  'cds/p99Ms': {
+    goal: '≤ 150 ms at 100 req/s, 0 errors, 0 throttled',
+    met: (f) => f.value !== null && f.value <= 150 && f['errors'] === 0 && f['throttled'] === 0,
+  },
   'timeline/p99Ms': { goal: '≤ 20 ms at 50 req/s', met: (f) => f.value !== null && f.value <= 20 },
-  'rebuild/seconds': { goal: '≤ 10 s for 100,000 events', met: (f) => f.value !== null && f.value <= 10 && f['events'] === 100_000 },
-  'event-store/minRatioToEmmett': { goal: '≥ 2.5× Emmett in every run', met: (f) => f.value !== null && f.value >= 2.5 },
+  'rebuild/seconds': {
+    goal: '≤ 10 s for 100,000 events',
+    met: (f) => f.value !== null && f.value <= 10 && f['events'] === 100_000,
+  },
+  'event-store/minRatioToEmmett': {
+    goal: '≥ 2.5× Emmett in every run',
+    met: (f) => f.value !== null && f.value >= 2.5,
+  },
   'memory/idleMbMax': { goal: '≤ 150 MB idle', met: (f) => f.value !== null && f.value <= 150 },
   'memory/loadedMbMax': { goal: '≤ 250 MB after the pipeline bench', met: (f) => f.value !== null && f.value <= 250 },
 };
@@ -51,7 +85,11 @@ const ROOT = join(__dirname, '..', '..');
 function runOne(spec: BenchSpec, quick: boolean): Promise<{ figures: BenchFigure[]; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['tools/run-ts.mjs', spec.script, '--json', ...(quick ? spec.quickArgs : spec.args)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['tools/run-ts.mjs', spec.script, '--json', ...(quick ? spec.quickArgs : spec.args)],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -61,7 +99,10 @@ function runOne(spec: BenchSpec, quick: boolean): Promise<{ figures: BenchFigure
       const figures = parseFigures(stdout);
       if (code === 0) return resolve({ figures, seconds });
       const reason = `exit ${code}: ${(stderr || stdout).slice(-1500)}`;
-      resolve({ figures: [...figures, { bench: spec.name, metric: 'failed', value: null, unit: '', reason }], seconds });
+      resolve({
+        figures: [...figures, { bench: spec.name, metric: 'failed', value: null, unit: '', reason }],
+        seconds,
+      });
     });
   });
 }
@@ -86,10 +127,14 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
   const headline = Object.entries(GOALS).map(([key, { goal, met }]) => {
     const figure = figures.find((f) => `${f.bench}/${f.metric}` === key);
     if (!figure) return `| ${key} | not measured | | | ${goal} | |`;
-    const extra = key === 'cds/p99Ms' ? ` (errors ${cell(figure['errors'])}, throttled ${cell(figure['throttled'])})` : '';
+    const extra =
+      key === 'cds/p99Ms' ? ` (errors ${cell(figure['errors'])}, throttled ${cell(figure['throttled'])})` : '';
     return `| ${key} | ${cell(figure.value ?? `n/a: ${cell(figure.reason)}`)} ${figure.unit}${extra} | ${cell(figure.baseline)} | ${ratioOf(figure)} | ${goal} | ${figure.value === null ? '' : met(figure) ? 'yes' : 'no'} |`;
   });
-  const all = figures.map((f) => `| ${f.bench} | ${f.metric} | ${cell(f.value)} | ${f.unit} | ${cell(f.baseline)} | ${ratioOf(f)} | ${cell(contextOf(f))} |`);
+  const all = figures.map(
+    (f) =>
+      `| ${f.bench} | ${f.metric} | ${cell(f.value)} | ${f.unit} | ${cell(f.baseline)} | ${ratioOf(f)} | ${cell(contextOf(f))} |`,
+  );
   return [
     '# Benchmarks',
     '',
@@ -99,15 +144,17 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
     `- Date: ${new Date().toISOString()}`,
     `- Machine: ${cpuList.length} CPUs (${cpuList[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${process.platform} ${process.arch}`,
     `- Load average (1 min) at the start: ${loadAtStart.toFixed(2)}, at the end: ${loadavg()[0]!.toFixed(2)} (anything else running shares the CPUs)`,
-    `- Bench durations (s): ${Object.entries(durations).map(([name, seconds]) => `${name} ${seconds}`).join(', ')}`,
+    `- Bench durations (s): ${Object.entries(durations)
+      .map(([name, seconds]) => `${name} ${seconds}`)
+      .join(', ')}`,
     '',
     '| figure | measured | baseline | ratio | goal | met |',
     '| --- | --- | --- | --- | --- | --- |',
     ...headline,
     '',
     'Baselines: pipeline — plain kafkajs produce → consume of the same messages on the same broker (no database);',
-    'cds — the gateway\'s `/health/live` at the same rate; timeline — the same first-page query without HTTP;',
-    'event store — raw INSERT/SELECT of the same rows; `minRatioToEmmett` — Emmett\'s append from the peer script',
+    "cds — the gateway's `/health/live` at the same rate; timeline — the same first-page query without HTTP;",
+    "event store — raw INSERT/SELECT of the same rows; `minRatioToEmmett` — Emmett's append from the peer script",
     '(/work/shared/bench/peer-event-store.mjs) in each repetition, with the same event count and writers (its events',
     'carry its own payload and go to streams of ten events; ours go to one stream per writer). Ratio = measured / baseline.',
     'cds/p99Ms counts every answer, 429s included; `p99OkMs` is the p99 of the 2xx answers alone.',

@@ -29,12 +29,15 @@ const services = compose.services;
 function environmentOf(name: string): NodeJS.ProcessEnv {
   const environment = services[name]?.environment;
   if (!environment || Array.isArray(environment)) throw new Error(`compose service ${name} has no environment mapping`);
-  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value === null ? undefined : String(value)]));
+  return Object.fromEntries(
+    Object.entries(environment).map(([key, value]) => [key, value === null ? undefined : String(value)]),
+  );
 }
 
 function dependenciesOf(name: string): Record<string, string> {
   const dependsOn = services[name]?.depends_on ?? {};
-  if (Array.isArray(dependsOn)) return Object.fromEntries(dependsOn.map((dependency) => [dependency, 'service_started']));
+  if (Array.isArray(dependsOn))
+    return Object.fromEntries(dependsOn.map((dependency) => [dependency, 'service_started']));
   return Object.fromEntries(Object.entries(dependsOn).map(([dependency, { condition }]) => [dependency, condition]));
 }
 
@@ -43,7 +46,8 @@ function hostsNamedIn(env: NodeJS.ProcessEnv): Set<string> {
   const hosts = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
     if (!value || name === 'AUTH_TRUSTED_ISSUERS') continue;
-    for (const match of value.matchAll(/(?:^|,|\/\/|@)([a-z][a-z0-9-]*):\d+/g)) if (match[1]! in services) hosts.add(match[1]!);
+    for (const match of value.matchAll(/(?:^|,|\/\/|@)([a-z][a-z0-9-]*):\d+/g))
+      if (match[1]! in services) hosts.add(match[1]!);
   }
   return hosts;
 }
@@ -64,7 +68,9 @@ describe('docker-compose.yml', () => {
   );
 
   it('the check above fails on a variable left unset (e.g. the gateway without its identity key or liaison without a database)', () => {
-    const [liaison, gateway] = ['clinician-liaison', 'gateway'].map((name) => SERVICE_ENV_SCHEMAS.find((schema) => schema.service === name)!);
+    const [liaison, gateway] = ['clinician-liaison', 'gateway'].map((name) =>
+      SERVICE_ENV_SCHEMAS.find((schema) => schema.service === name)!,
+    );
     const { DATABASE_URL: _database, ...liaisonEnv } = environmentOf('clinician-liaison');
     expect(problemsOf(liaison!, liaisonEnv)).toContain('DATABASE_URL is required');
     const { GATEWAY_IDENTITY_KEY: _key, ...gatewayEnv } = environmentOf('gateway');
@@ -73,11 +79,23 @@ describe('docker-compose.yml', () => {
 
   it('gives every service and the stores it waits for a healthcheck, and makes each wait for what its environment names', () => {
     for (const { service } of SERVICE_ENV_SCHEMAS) {
-      expect({ service, healthcheck: services[service]?.healthcheck?.test !== undefined }).toEqual({ service, healthcheck: true });
+      expect({ service, healthcheck: services[service]?.healthcheck?.test !== undefined }).toEqual({
+        service,
+        healthcheck: true,
+      });
       const dependencies = dependenciesOf(service);
       for (const host of hostsNamedIn(environmentOf(service))) {
-        expect({ service, dependsOn: host, declared: host in dependencies }).toEqual({ service, dependsOn: host, declared: true });
-        if (services[host]?.healthcheck) expect({ service, host, condition: dependencies[host] }).toEqual({ service, host, condition: 'service_healthy' });
+        expect({ service, dependsOn: host, declared: host in dependencies }).toEqual({
+          service,
+          dependsOn: host,
+          declared: true,
+        });
+        if (services[host]?.healthcheck)
+          expect({ service, host, condition: dependencies[host] }).toEqual({
+            service,
+            host,
+            condition: 'service_healthy',
+          });
       }
     }
     for (const store of ['kafka', 'postgres', 'keycloak']) expect(services[store]?.healthcheck).toBeDefined();
@@ -95,20 +113,44 @@ describe('docker-compose.yml', () => {
     const realm = JSON.parse(read('deploy/keycloak/carecircle-realm.json')) as {
       realm: string;
       users: { id: string; username: string; attributes: { carecircle_role: string[] }; realmRoles: string[] }[];
-      clients: { clientId: string; publicClient: boolean; attributes: Record<string, string>; redirectUris: string[]; protocolMappers: { protocolMapper: string; config: Record<string, string> }[] }[];
+      clients: {
+        clientId: string;
+        publicClient: boolean;
+        attributes: Record<string, string>;
+        redirectUris: string[];
+        protocolMappers: { protocolMapper: string; config: Record<string, string> }[];
+      }[];
     };
     const gateway = environmentOf('gateway');
     expect(gateway['GATEWAY_OIDC_ISSUER']).toBe(`http://localhost:8080/realms/${realm.realm}`);
-    expect(gateway['GATEWAY_OIDC_JWKS_URL']).toBe(`http://keycloak:8080/realms/${realm.realm}/protocol/openid-connect/certs`);
-    const users = realm.users.map((user) => ({ username: user.username, sub: user.id, role: user.attributes.carecircle_role, realmRoles: user.realmRoles }));
-    expect(users).toEqual(DEMO_USERS.map((user) => ({ username: user.username, sub: user.sub, role: [user.role], realmRoles: [user.role] })));
+    expect(gateway['GATEWAY_OIDC_JWKS_URL']).toBe(
+      `http://keycloak:8080/realms/${realm.realm}/protocol/openid-connect/certs`,
+    );
+    const users = realm.users.map((user) => ({
+      username: user.username,
+      sub: user.id,
+      role: user.attributes.carecircle_role,
+      realmRoles: user.realmRoles,
+    }));
+    expect(users).toEqual(
+      DEMO_USERS.map((user) => ({
+        username: user.username,
+        sub: user.sub,
+        role: [user.role],
+        realmRoles: [user.role],
+      })),
+    );
     const [console] = realm.clients;
     expect(console).toMatchObject({ publicClient: true, attributes: { 'pkce.code.challenge.method': 'S256' } });
     expect(console!.redirectUris).toEqual([`${gateway['GATEWAY_PUBLIC_URL']}/*`]);
     const audience = console!.protocolMappers.find((mapper) => mapper.protocolMapper === 'oidc-audience-mapper');
     expect(audience?.config['included.custom.audience']).toBe(gateway['GATEWAY_OIDC_AUDIENCE']);
     const role = console!.protocolMappers.find((mapper) => mapper.config['claim.name'] === 'carecircle_role');
-    expect(role?.config).toMatchObject({ 'user.attribute': 'carecircle_role', multivalued: 'false', 'access.token.claim': 'true' });
+    expect(role?.config).toMatchObject({
+      'user.attribute': 'carecircle_role',
+      multivalued: 'false',
+      'access.token.claim': 'true',
+    });
   });
 
   it('keeps no service that nothing uses (KurrentDB is not wired to any service)', () => {
@@ -116,8 +158,12 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes `docker-compose config -q` (Debian docker-compose, no engine needed; .ci/run installs it)', () => {
-    const result = spawnSync('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config', '--quiet'], { encoding: 'utf8', timeout: 30_000 });
-    if (result.error) throw new Error(`docker-compose could not be run (apt-get install docker-compose): ${result.error.message}`);
+    const result = spawnSync('docker-compose', ['--file', join(root, 'docker-compose.yml'), 'config', '--quiet'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (result.error)
+      throw new Error(`docker-compose could not be run (apt-get install docker-compose): ${result.error.message}`);
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
   });
 });

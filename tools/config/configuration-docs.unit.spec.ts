@@ -13,7 +13,14 @@ describe('the configuration reference', () => {
 
   it('marks what production requires, as the boot check says', () => {
     const gateway = generated.slice(generated.indexOf('## gateway'));
-    for (const name of ['GATEWAY_IDENTITY_KEY', 'GATEWAY_SIGNING_KEY', 'GATEWAY_OIDC_ISSUER', 'GATEWAY_PUBLIC_URL', 'ENROLLMENT_URL', 'CLINICIAN_LIAISON_URL']) {
+    for (const name of [
+      'GATEWAY_IDENTITY_KEY',
+      'GATEWAY_SIGNING_KEY',
+      'GATEWAY_OIDC_ISSUER',
+      'GATEWAY_PUBLIC_URL',
+      'ENROLLMENT_URL',
+      'CLINICIAN_LIAISON_URL',
+    ]) {
       expect(gateway).toContain(`| \`${name}\` | production |`);
     }
     expect(gateway).toContain('| `DATABASE_URL` | always |');

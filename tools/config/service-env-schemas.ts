@@ -6,4 +6,10 @@ import { outcomesEnv } from '../../apps/outcomes/src/outcomes.env';
 import { gatewayEnv } from '../../apps/gateway/src/gateway.env';
 
 /** The five services' environment schemas, in the order the docs and the compose check list them. */
-export const SERVICE_ENV_SCHEMAS: readonly ServiceEnvSchema[] = [enrollmentEnv, schedulingEnv, liaisonEnv, outcomesEnv, gatewayEnv];
+export const SERVICE_ENV_SCHEMAS: readonly ServiceEnvSchema[] = [
+  enrollmentEnv,
+  schedulingEnv,
+  liaisonEnv,
+  outcomesEnv,
+  gatewayEnv,
+];

@@ -78,7 +78,11 @@ export interface CohortCandidate {
 }
 
 /** Living adults, spread over the groups in turn; the others are left out, counted by reason. */
-export function demoMembers(candidates: readonly CohortCandidate[], groups: readonly DemoGroup[], now: Date): { members: DemoMember[]; leftOut: { deceased: number; notAdult: number } } {
+export function demoMembers(
+  candidates: readonly CohortCandidate[],
+  groups: readonly DemoGroup[],
+  now: Date,
+): { members: DemoMember[]; leftOut: { deceased: number; notAdult: number } } {
   const members: DemoMember[] = [];
   const leftOut = { deceased: 0, notAdult: 0 };
   for (const candidate of candidates) {
@@ -97,7 +101,8 @@ export function demoMembers(candidates: readonly CohortCandidate[], groups: read
     const placed = members.filter((member) => member.index !== OVERLOAD_MEMBER_INDEX).length;
     const finished = groups.filter((group) => courseEndedBy(group, now));
     const running = groups.find((group) => !courseEndedBy(group, now)) ?? groups[0]!;
-    const group = index === OVERLOAD_MEMBER_INDEX || finished.length === 0 ? running : finished[placed % finished.length]!;
+    const group =
+      index === OVERLOAD_MEMBER_INDEX || finished.length === 0 ? running : finished[placed % finished.length]!;
     members.push({
       memberId: candidate.memberId,
       index,
@@ -123,7 +128,9 @@ function courseEndedBy(group: DemoGroup, now: Date): boolean {
 function ageOn(birthDate: string, now: Date): number | undefined {
   const born = new Date(`${birthDate.slice(0, 10)}T00:00:00Z`);
   if (Number.isNaN(born.getTime())) return undefined;
-  const birthdayPassed = now.getUTCMonth() > born.getUTCMonth() || (now.getUTCMonth() === born.getUTCMonth() && now.getUTCDate() >= born.getUTCDate());
+  const birthdayPassed =
+    now.getUTCMonth() > born.getUTCMonth() ||
+    (now.getUTCMonth() === born.getUTCMonth() && now.getUTCDate() >= born.getUTCDate());
   return now.getUTCFullYear() - born.getUTCFullYear() - (birthdayPassed ? 0 : 1);
 }
 
@@ -176,7 +183,13 @@ export function referralOf(member: DemoMember) {
 /** Both consents enrolment needs, signed a month before `now`. */
 export function consentsOf(now: Date) {
   const signedAt = new Date(now.getTime() - 30 * DAY_MS).toISOString();
-  return (['treatment', 'confidentiality-agreement'] as const).map((kind) => ({ kind, agreementVersion: '2026-01', sharingScope: ['psychiatrist'], recordedBy: DEMO_STAFF, signedAt }));
+  return (['treatment', 'confidentiality-agreement'] as const).map((kind) => ({
+    kind,
+    agreementVersion: '2026-01',
+    sharingScope: ['psychiatrist'],
+    recordedBy: DEMO_STAFF,
+    signedAt,
+  }));
 }
 
 /**
@@ -185,7 +198,12 @@ export function consentsOf(now: Date) {
  */
 export function careTeamOf(member: DemoMember) {
   return {
-    profile: { birthDate: `${member.birthYear}-01-01`, cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false },
+    profile: {
+      birthDate: `${member.birthYear}-01-01`,
+      cohort: 'general',
+      shareMedicationDetailsWithFacilitator: false,
+      part2Consent: false,
+    },
     assignments: [
       { clinicianId: DEMO_PSYCHIATRIST, role: 'attending-psychiatrist' },
       { clinicianId: DEMO_FACILITATOR, role: 'facilitator' },
@@ -205,11 +223,19 @@ const HYBRID_PATTERN = ['attended-in-person', 'attended-online', 'absent', 'atte
  * Attendance at the sessions of the member's group that have started: a member who attends fully misses
  * one session (the fifth); the others follow a pattern of about three in five, four or five of a course.
  */
-export function attendanceOf(member: DemoMember, modality: DemoGroup['details']['modality'], held: readonly HeldSession[]) {
+export function attendanceOf(
+  member: DemoMember,
+  modality: DemoGroup['details']['modality'],
+  held: readonly HeldSession[],
+) {
   const pattern = modality === 'hybrid' ? HYBRID_PATTERN : ONLINE_PATTERN;
   const present = modality === 'hybrid' ? 'attended-in-person' : 'attended-online';
-  const statusAt = (sequence: number) => (member.attendsFully ? (sequence === 4 ? 'absent' : present) : pattern[(member.index + sequence) % pattern.length]!);
-  return held.map((session, sequence) => ({ sessionId: session.sessionId, body: { memberId: member.memberId, status: statusAt(sequence) } }));
+  const statusAt = (sequence: number) =>
+    member.attendsFully ? (sequence === 4 ? 'absent' : present) : pattern[(member.index + sequence) % pattern.length]!;
+  return held.map((session, sequence) => ({
+    sessionId: session.sessionId,
+    body: { memberId: member.memberId, status: statusAt(sequence) },
+  }));
 }
 
 /**
@@ -223,25 +249,43 @@ export function measuresOf(member: DemoMember, firstSessionAt: string, now: Date
   const baselineAt = new Date(Date.parse(firstSessionAt) - 2 * DAY_MS).toISOString();
   const midCourseAt = new Date(Date.parse(firstSessionAt) + 14 * DAY_MS + 2 * 3_600_000).toISOString();
   const common = { administeredBy: DEMO_PSYCHIATRIST, groupId: member.groupId };
-  const measure = (instrument: 'phq-9' | 'gad-7', point: 'baseline' | 'mid-course' | 'end', total: number, administeredAt: string) => ({
+  const measure = (
+    instrument: 'phq-9' | 'gad-7',
+    point: 'baseline' | 'mid-course' | 'end',
+    total: number,
+    administeredAt: string,
+  ) => ({
     measureId: stableUuid(`measure:${member.memberId}:${instrument}:${point}`),
     instrument,
     total,
-    ...(instrument === 'phq-9' ? { item9: instrument === 'phq-9' && point === 'mid-course' && member.index === ITEM9_MEMBER_INDEX ? 1 : 0 } : {}),
+    ...(instrument === 'phq-9'
+      ? { item9: instrument === 'phq-9' && point === 'mid-course' && member.index === ITEM9_MEMBER_INDEX ? 1 : 0 }
+      : {}),
     point,
     administeredAt,
     ...common,
   });
-  const measures = [measure('phq-9', 'baseline', baselinePhq9(member), baselineAt), measure('gad-7', 'baseline', baselineGad7(member), baselineAt)];
+  const measures = [
+    measure('phq-9', 'baseline', baselinePhq9(member), baselineAt),
+    measure('gad-7', 'baseline', baselineGad7(member), baselineAt),
+  ];
   if (member.index === DETERIORATING_MEMBER_INDEX || member.index === ITEM9_MEMBER_INDEX || member.index % 2 === 0) {
     const change = member.index === DETERIORATING_MEMBER_INDEX ? +5 : -4;
     measures.push(measure('phq-9', 'mid-course', baselinePhq9(member) + change, midCourseAt));
   }
   const endAt = courseEndAt(firstSessionAt);
   if (endAt <= now.getTime()) {
-    const [phq9Change, gad7Change] = member.index === DETERIORATING_MEMBER_INDEX ? [+1, 0] : member.attendsFully ? [-(4 + (member.index % 4)), -(3 + (member.index % 3))] : [-(member.index % 3), -(member.index % 2)];
+    const [phq9Change, gad7Change] =
+      member.index === DETERIORATING_MEMBER_INDEX
+        ? [+1, 0]
+        : member.attendsFully
+          ? [-(4 + (member.index % 4)), -(3 + (member.index % 3))]
+          : [-(member.index % 3), -(member.index % 2)];
     const at = new Date(endAt).toISOString();
-    measures.push(measure('phq-9', 'end', Math.max(0, baselinePhq9(member) + phq9Change), at), measure('gad-7', 'end', Math.max(0, baselineGad7(member) + gad7Change), at));
+    measures.push(
+      measure('phq-9', 'end', Math.max(0, baselinePhq9(member) + phq9Change), at),
+      measure('gad-7', 'end', Math.max(0, baselineGad7(member) + gad7Change), at),
+    );
   }
   return measures;
 }

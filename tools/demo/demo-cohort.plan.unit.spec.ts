@@ -33,7 +33,11 @@ describe('the demo cohort plan', () => {
   const groups = demoGroups(NOW);
 
   it('forms groups the demo facilitator leads, each with sessions already held, two of them with the course over', () => {
-    expect(groups.map((group) => group.groupId)).toEqual(['grp_demo_tuesday_evening', 'grp_demo_thursday_online', 'grp_demo_saturday_online']);
+    expect(groups.map((group) => group.groupId)).toEqual([
+      'grp_demo_tuesday_evening',
+      'grp_demo_thursday_online',
+      'grp_demo_saturday_online',
+    ]);
     for (const group of groups) {
       expect(group.details.facilitatorIds).toEqual([DEMO_FACILITATOR]);
       expect(Date.parse(String(group.details['firstSessionAt']))).toBeLessThan(NOW.getTime() - 7 * 86_400_000);
@@ -42,7 +46,11 @@ describe('the demo cohort plan', () => {
   });
 
   it('enrols living adults only, with an age as of now: the overloaded member in the running group, the others in turn over the finished courses, every other one attending fully', () => {
-    const { members, leftOut } = demoMembers([...candidates, { memberId: 'mbr_demo_hhhhhh', birthDate: '1990-01-01', deceased: false }], groups, NOW);
+    const { members, leftOut } = demoMembers(
+      [...candidates, { memberId: 'mbr_demo_hhhhhh', birthDate: '1990-01-01', deceased: false }],
+      groups,
+      NOW,
+    );
     expect(leftOut).toEqual({ deceased: 1, notAdult: 2 });
     expect(members.map((member) => [member.memberId, member.age, member.groupId, member.attendsFully])).toEqual([
       ['mbr_demo_aaaaaa', 53, 'grp_demo_tuesday_evening', true],
@@ -55,12 +63,25 @@ describe('the demo cohort plan', () => {
   });
 
   it('gives a whole course at least the dose to members who attend fully, and fewer sessions to the others', () => {
-    const held = Array.from({ length: 8 }, (_, n) => ({ sessionId: `ses_${n}`, startsAt: `2026-10-0${n + 1}T17:00:00.000Z` }));
-    const attended = (records: { body: { status: string } }[]) => records.filter((record) => record.body.status.startsWith('attended')).length;
+    const held = Array.from({ length: 8 }, (_, n) => ({
+      sessionId: `ses_${n}`,
+      startsAt: `2026-10-0${n + 1}T17:00:00.000Z`,
+    }));
+    const attended = (records: { body: { status: string } }[]) =>
+      records.filter((record) => record.body.status.startsWith('attended')).length;
     for (const modality of ['hybrid', 'online'] as const) {
       for (let index = 0; index < 10; index++) {
-        const member = { memberId: `mbr_demo_${index}`, index, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid(`r${index}`) };
-        expect(attended(attendanceOf({ ...member, attendsFully: true }, modality, held))).toBeGreaterThanOrEqual(DOSE_SESSIONS);
+        const member = {
+          memberId: `mbr_demo_${index}`,
+          index,
+          age: 40,
+          birthYear: 1986,
+          groupId: 'grp',
+          referralId: stableUuid(`r${index}`),
+        };
+        expect(attended(attendanceOf({ ...member, attendsFully: true }, modality, held))).toBeGreaterThanOrEqual(
+          DOSE_SESSIONS,
+        );
         expect(attended(attendanceOf({ ...member, attendsFully: false }, modality, held))).toBeLessThan(DOSE_SESSIONS);
       }
     }
@@ -68,10 +89,13 @@ describe('the demo cohort plan', () => {
 
   it('scores the end of a course only once it has ended, and before now', () => {
     const { members } = demoMembers(candidates, groups, NOW);
-    const firstOf = (groupId: string) => String(groups.find((group) => group.groupId === groupId)!.details['firstSessionAt']);
+    const firstOf = (groupId: string) =>
+      String(groups.find((group) => group.groupId === groupId)!.details['firstSessionAt']);
     for (const member of members) {
       const ends = measuresOf(member, firstOf(member.groupId), NOW).filter((m) => m.point === 'end');
-      expect(ends.map((m) => m.instrument)).toEqual(member.groupId === 'grp_demo_thursday_online' ? [] : ['phq-9', 'gad-7']);
+      expect(ends.map((m) => m.instrument)).toEqual(
+        member.groupId === 'grp_demo_thursday_online' ? [] : ['phq-9', 'gad-7'],
+      );
       expect(ends.every((m) => Date.parse(m.administeredAt) < NOW.getTime())).toBe(true);
     }
   });
@@ -89,7 +113,12 @@ describe('the demo cohort plan', () => {
   it('refers with screening facts that place a member in a general group, and shares no birth date', () => {
     const [member] = demoMembers(candidates, groups, NOW).members;
     const referral = referralOf(member!);
-    expect(referral.screeningFacts).toMatchObject({ age: 53, phq9: { item9: 0 }, suicidalOrHomicidalIntent: false, ptsdDiagnosis: false });
+    expect(referral.screeningFacts).toMatchObject({
+      age: 53,
+      phq9: { item9: 0 },
+      suicidalOrHomicidalIntent: false,
+      ptsdDiagnosis: false,
+    });
     expect(referral.screeningFacts.gad7).toBeLessThan(15);
     expect(careTeamOf(member!).profile.birthDate).toBe('1973-01-01');
   });
@@ -108,7 +137,8 @@ describe('the demo cohort plan', () => {
     const { members } = demoMembers(candidates, groups, NOW);
     const first = String(groups[0]!.details['firstSessionAt']);
     const byMember = members.map((member) => measuresOf(member, first, NOW));
-    for (const measures of byMember) expect(measures.filter((m) => m.point === 'baseline').map((m) => m.instrument)).toEqual(['phq-9', 'gad-7']);
+    for (const measures of byMember)
+      expect(measures.filter((m) => m.point === 'baseline').map((m) => m.instrument)).toEqual(['phq-9', 'gad-7']);
     const worse = byMember[DETERIORATING_MEMBER_INDEX]!;
     const phq9 = (point: string) => worse.find((m) => m.instrument === 'phq-9' && m.point === point)!.total;
     expect(phq9('mid-course') - phq9('baseline')).toBe(5);
@@ -118,13 +148,31 @@ describe('the demo cohort plan', () => {
   });
 
   it('answers item 9 above 0 for one member only, on a mid-course PHQ-9', () => {
-    const members = Array.from({ length: 6 }, (_, index) => ({ memberId: `mbr_demo_${index}`, index, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid(`r${index}`) }));
-    const answered = members.flatMap((member) => measuresOf(member, '2026-11-01T17:00:00.000Z', NOW).filter((m) => (m.item9 ?? 0) > 0).map((m) => [member.index, m.point]));
+    const members = Array.from({ length: 6 }, (_, index) => ({
+      memberId: `mbr_demo_${index}`,
+      index,
+      age: 40,
+      birthYear: 1986,
+      groupId: 'grp',
+      referralId: stableUuid(`r${index}`),
+    }));
+    const answered = members.flatMap((member) =>
+      measuresOf(member, '2026-11-01T17:00:00.000Z', NOW)
+        .filter((m) => (m.item9 ?? 0) > 0)
+        .map((m) => [member.index, m.point]),
+    );
     expect(answered).toEqual([[ITEM9_MEMBER_INDEX, 'mid-course']]);
   });
 
   it('books three contacts within the week after a group session: four structured contacts in seven days', () => {
-    const member = { memberId: 'mbr_demo_overload', index: OVERLOAD_MEMBER_INDEX, age: 40, birthYear: 1986, groupId: 'grp', referralId: stableUuid('r') };
+    const member = {
+      memberId: 'mbr_demo_overload',
+      index: OVERLOAD_MEMBER_INDEX,
+      age: 40,
+      birthYear: 1986,
+      groupId: 'grp',
+      referralId: stableUuid('r'),
+    };
     const session = '2026-12-01T17:00:00.000Z';
     const contacts = overloadContactsOf(member, session);
     const starts = [session, ...contacts.map((contact) => contact.start)].map(Date.parse);
@@ -136,10 +184,20 @@ describe('the demo cohort plan', () => {
 
   it('generates nameless synthetic adults when no Synthea data is there', () => {
     const patients = generatedPatients(8, NOW);
-    const resources = patients.map((patient) => (patient.bundle as { entry: { resource: Record<string, unknown> }[] }).entry[0]!.resource);
+    const resources = patients.map(
+      (patient) => (patient.bundle as { entry: { resource: Record<string, unknown> }[] }).entry[0]!.resource,
+    );
     expect(resources.every((resource) => resource['resourceType'] === 'Patient' && !('name' in resource))).toBe(true);
     expect(new Set(resources.map((resource) => resource['id'])).size).toBe(8);
-    const { members, leftOut } = demoMembers(patients.map((patient, i) => ({ memberId: `mbr_generated_${i}`, deceased: patient.deceased, ...(patient.birthDate ? { birthDate: patient.birthDate } : {}) })), groups, NOW);
+    const { members, leftOut } = demoMembers(
+      patients.map((patient, i) => ({
+        memberId: `mbr_generated_${i}`,
+        deceased: patient.deceased,
+        ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
+      })),
+      groups,
+      NOW,
+    );
     expect(leftOut).toEqual({ deceased: 0, notAdult: 0 });
     expect(members).toHaveLength(8);
   });

@@ -14,7 +14,10 @@ describe('demo patients through the gateway FHIR ingest', () => {
   let gateway: GatewayHarness | undefined;
 
   beforeAll(async () => {
-    gateway = await startGatewayHarness({ database: 'demo_patients', clients: [{ clientId: LOCAL_CLIENT_ID, scope: LOCAL_CLIENT_SCOPE }] });
+    gateway = await startGatewayHarness({
+      database: 'demo_patients',
+      clients: [{ clientId: LOCAL_CLIENT_ID, scope: LOCAL_CLIENT_SCOPE }],
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -23,7 +26,13 @@ describe('demo patients through the gateway FHIR ingest', () => {
 
   it('gives each generated patient a member id, the same one when posted again', async () => {
     const api = apiOf({
-      urls: { gateway: gateway!.base, enrollment: UNUSED, scheduling: UNUSED, clinicianLiaison: UNUSED, outcomes: UNUSED },
+      urls: {
+        gateway: gateway!.base,
+        enrollment: UNUSED,
+        scheduling: UNUSED,
+        clinicianLiaison: UNUSED,
+        outcomes: UNUSED,
+      },
       token: () => gateway!.accessToken(LOCAL_CLIENT_ID, LOCAL_CLIENT_SCOPE),
       clientId: LOCAL_CLIENT_ID,
     });
@@ -32,7 +41,12 @@ describe('demo patients through the gateway FHIR ingest', () => {
     const first = await ingestPatients(api, { patients, patientsLabel: 'generated' }, (line) => lines.push(line));
     expect(lines.at(-1)).toBe('4/4 generated patients through FHIR (POST /fhir/R4)');
     expect(first).toHaveLength(4);
-    expect(first.every((candidate) => /^mbr_[A-Za-z0-9_-]{6,64}$/.test(candidate.memberId) && !candidate.deceased && candidate.birthDate)).toBe(true);
+    expect(
+      first.every(
+        (candidate) =>
+          /^mbr_[A-Za-z0-9_-]{6,64}$/.test(candidate.memberId) && !candidate.deceased && candidate.birthDate,
+      ),
+    ).toBe(true);
     expect(new Set(first.map((candidate) => candidate.memberId)).size).toBe(4);
 
     const again = await ingestPatients(api, { patients, patientsLabel: 'generated' }, () => undefined);

@@ -12,13 +12,17 @@ export interface DemoPatient {
 }
 
 interface BundleLike {
-  entry?: { resource?: { resourceType?: string; birthDate?: string; deceasedDateTime?: string; deceasedBoolean?: boolean } }[];
+  entry?: {
+    resource?: { resourceType?: string; birthDate?: string; deceasedDateTime?: string; deceasedBoolean?: boolean };
+  }[];
 }
 
 /** The Synthea transaction Bundles in `dir`, sorted by file name; undefined when there are none. */
 export function syntheaPatients(dir: string): DemoPatient[] | undefined {
   if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
   if (files.length === 0) return undefined;
   return files.map((file, index) => {
     const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as BundleLike;
@@ -49,7 +53,17 @@ export function generatedPatients(count: number, today: Date): DemoPatient[] {
     };
     return {
       source: `generated patient ${index + 1}`,
-      bundle: { resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: `urn:uuid:00000000-0000-4000-8000-00000000${number}`, resource: patient, request: { method: 'PUT', url: `Patient/${patient.id}` } }] },
+      bundle: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            fullUrl: `urn:uuid:00000000-0000-4000-8000-00000000${number}`,
+            resource: patient,
+            request: { method: 'PUT', url: `Patient/${patient.id}` },
+          },
+        ],
+      },
       birthDate,
       deceased: false,
     };

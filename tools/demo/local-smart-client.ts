@@ -31,27 +31,43 @@ export interface SmartClientRegistration {
 }
 
 /** Reads the client file, or makes a new key pair and writes it (owner-only); keeps `tokenUrl` current. */
-export async function ensureLocalSmartClient(path: string, tokenUrl: string): Promise<{ file: LocalSmartClientFile; registration: SmartClientRegistration; created: boolean }> {
+export async function ensureLocalSmartClient(
+  path: string,
+  tokenUrl: string,
+): Promise<{ file: LocalSmartClientFile; registration: SmartClientRegistration; created: boolean }> {
   const existing = readClientFile(path);
   let file: LocalSmartClientFile;
   if (existing) {
     file = { ...existing, tokenUrl };
   } else {
     const { privateKey } = await generateKeyPair(ALGORITHM, { extractable: true });
-    file = { clientId: LOCAL_CLIENT_ID, privateJwk: { ...(await exportJWK(privateKey)), kid: KEY_ID, alg: ALGORITHM }, tokenUrl, scope: LOCAL_CLIENT_SCOPE };
+    file = {
+      clientId: LOCAL_CLIENT_ID,
+      privateJwk: { ...(await exportJWK(privateKey)), kid: KEY_ID, alg: ALGORITHM },
+      tokenUrl,
+      scope: LOCAL_CLIENT_SCOPE,
+    };
   }
   if (!existing || existing.tokenUrl !== tokenUrl) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   }
   const { d: _private, ...publicJwk } = file.privateJwk;
-  return { file, registration: { clientId: file.clientId, scope: file.scope, jwks: { keys: [publicJwk] } }, created: !existing };
+  return {
+    file,
+    registration: { clientId: file.clientId, scope: file.scope, jwks: { keys: [publicJwk] } },
+    created: !existing,
+  };
 }
 
 function readClientFile(path: string): LocalSmartClientFile | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<LocalSmartClientFile>;
-    const usable = typeof parsed.clientId === 'string' && typeof parsed.scope === 'string' && parsed.privateJwk?.kty === 'EC' && typeof parsed.privateJwk.d === 'string';
+    const usable =
+      typeof parsed.clientId === 'string' &&
+      typeof parsed.scope === 'string' &&
+      parsed.privateJwk?.kty === 'EC' &&
+      typeof parsed.privateJwk.d === 'string';
     return usable ? (parsed as LocalSmartClientFile) : undefined;
   } catch {
     return undefined; // absent or unreadable: make a new one
@@ -64,7 +80,10 @@ function readClientFile(path: string): LocalSmartClientFile | undefined {
  * assertion's audience stays the configured `tokenUrl`. `resource` (RFC 8707) names the service a token
  * is for (`carecircle-scheduling`…): each service accepts only its own; none means the gateway.
  */
-export function localTokenSource(file: LocalSmartClientFile, postTo: string = file.tokenUrl): (resource?: string) => Promise<string> {
+export function localTokenSource(
+  file: LocalSmartClientFile,
+  postTo: string = file.tokenUrl,
+): (resource?: string) => Promise<string> {
   const cache = new Map<string, { token: string; renewAt: number }>();
   return async (resource) => {
     const cached = cache.get(resource ?? '');
@@ -89,9 +108,17 @@ export function localTokenSource(file: LocalSmartClientFile, postTo: string = fi
         ...(resource ? { resource } : {}),
       }),
     });
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
-    if (response.status !== 200 || !body.access_token) throw new Error(`the token endpoint answered ${response.status}${body.error ? ` (${body.error})` : ''}`);
-    cache.set(resource ?? '', { token: body.access_token, renewAt: Date.now() + Math.max(10, (body.expires_in ?? 60) - 30) * 1000 });
+    const body = (await response.json().catch(() => ({}))) as {
+      access_token?: string;
+      expires_in?: number;
+      error?: string;
+    };
+    if (response.status !== 200 || !body.access_token)
+      throw new Error(`the token endpoint answered ${response.status}${body.error ? ` (${body.error})` : ''}`);
+    cache.set(resource ?? '', {
+      token: body.access_token,
+      renewAt: Date.now() + Math.max(10, (body.expires_in ?? 60) - 30) * 1000,
+    });
     return body.access_token;
   };
 }

@@ -55,17 +55,34 @@ export function deploymentEnv(objects: readonly KubeObject[]): Record<string, Re
     for (const source of container.envFrom ?? []) {
       if (source.configMapRef) {
         const name = source.configMapRef.name;
-        for (const [key, value] of Object.entries(configMaps.get(name) ?? {})) env[key] = { via: 'configMap', configMap: name, value };
+        for (const [key, value] of Object.entries(configMaps.get(name) ?? {}))
+          env[key] = { via: 'configMap', configMap: name, value };
       }
       if (source.secretRef) {
-        env[`secretRef:${source.secretRef.name}`] = { via: 'secretRef', secret: source.secretRef.name, optional: source.secretRef.optional ?? false };
+        env[`secretRef:${source.secretRef.name}`] = {
+          via: 'secretRef',
+          secret: source.secretRef.name,
+          optional: source.secretRef.optional ?? false,
+        };
       }
     }
     for (const variable of container.env ?? []) {
       const secret = variable.valueFrom?.secretKeyRef;
       const configMap = variable.valueFrom?.configMapKeyRef;
-      if (secret) env[variable.name] = { via: 'secretKeyRef', secret: secret.name, key: secret.key, optional: secret.optional ?? false };
-      else if (configMap) env[variable.name] = { via: 'configMapKeyRef', configMap: configMap.name, key: configMap.key, optional: configMap.optional ?? false };
+      if (secret)
+        env[variable.name] = {
+          via: 'secretKeyRef',
+          secret: secret.name,
+          key: secret.key,
+          optional: secret.optional ?? false,
+        };
+      else if (configMap)
+        env[variable.name] = {
+          via: 'configMapKeyRef',
+          configMap: configMap.name,
+          key: configMap.key,
+          optional: configMap.optional ?? false,
+        };
       else env[variable.name] = { via: 'value', value: variable.value ?? '' };
     }
     result[deployment.metadata.name] = env;

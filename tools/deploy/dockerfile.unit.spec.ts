@@ -41,23 +41,31 @@ describe('Dockerfile', () => {
   const last = (keyword: string) => final.filter((instruction) => instruction.keyword === keyword).at(-1)?.args;
 
   it('builds on the Node version the tests run on, pinned, in several stages', () => {
-    const bases = all.filter((instruction) => instruction.keyword === 'FROM').map((instruction) => instruction.args.split(/\s+/)[0]);
+    const bases = all
+      .filter((instruction) => instruction.keyword === 'FROM')
+      .map((instruction) => instruction.args.split(/\s+/)[0]);
     expect(bases.length).toBeGreaterThan(1);
     expect(new Set(bases)).toEqual(new Set([`node:${process.versions.node}-bookworm-slim`]));
   });
 
   it('ships production dependencies only', () => {
-    const copiesNodeModules = final.filter((instruction) => instruction.keyword === 'COPY' && /node_modules/.test(instruction.args));
+    const copiesNodeModules = final.filter(
+      (instruction) => instruction.keyword === 'COPY' && /node_modules/.test(instruction.args),
+    );
     expect(copiesNodeModules).toHaveLength(1);
     const from = copiesNodeModules[0].args.match(/--from=(\S+)/)?.[1] ?? '';
-    const install = (byStage.get(from) ?? []).filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
+    const install = (byStage.get(from) ?? [])
+      .filter((instruction) => instruction.keyword === 'RUN')
+      .map((instruction) => instruction.args);
     expect(install).toEqual([expect.stringMatching(/^npm ci .*--omit=dev/)]);
     expect(final.some((instruction) => instruction.keyword === 'RUN')).toBe(false);
   });
 
   it('runs as a numeric non-root user, in production mode, with an exec-form command', () => {
     expect(last('USER')).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
-    expect(final.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => instruction.args)).toContain('NODE_ENV=production');
+    expect(
+      final.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => instruction.args),
+    ).toContain('NODE_ENV=production');
     const command = JSON.parse(last('CMD') ?? 'null') as string[];
     expect(Array.isArray(command)).toBe(true);
     // --enable-source-maps makes every Error's stack trace costly, and a thrown error per bad request is common.
@@ -68,6 +76,11 @@ describe('Dockerfile', () => {
     const runs = all.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
     expect(runs.filter((run) => /(^|&&|;)\s*cd\s/.test(run))).toEqual([]);
     expect(all.filter((instruction) => instruction.keyword === 'ADD')).toEqual([]);
-    expect(all.filter((instruction) => instruction.keyword === 'WORKDIR').map((instruction) => instruction.args).every((dir) => dir.startsWith('/'))).toBe(true);
+    expect(
+      all
+        .filter((instruction) => instruction.keyword === 'WORKDIR')
+        .map((instruction) => instruction.args)
+        .every((dir) => dir.startsWith('/')),
+    ).toBe(true);
   });
 });

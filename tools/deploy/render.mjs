@@ -21,9 +21,14 @@ export const KUSTOMIZATIONS = {
 const KNOWN_DEPRECATION = /^# Warning: '(bases|patchesStrategicMerge)' is deprecated/;
 
 function kustomize(directory, kubectl) {
-  const result = spawnSync(kubectl, ['kustomize', join(root, directory)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(kubectl, ['kustomize', join(root, directory)], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) {
-    throw new Error(`${kubectl} could not run (${result.error.message}): install kubectl (Debian: apt-get install kubernetes-client) or set KUBECTL`);
+    throw new Error(
+      `${kubectl} could not run (${result.error.message}): install kubectl (Debian: apt-get install kubernetes-client) or set KUBECTL`,
+    );
   }
   const stderr = result.stderr.split('\n').filter((line) => line.trim() && !KNOWN_DEPRECATION.test(line));
   if (result.status !== 0) throw new Error(`kubectl kustomize ${directory} failed:\n${stderr.join('\n')}`);
@@ -46,7 +51,10 @@ export async function schemaProblems(objects) {
   const problems = [];
   for (const object of objects) {
     const name = `${object?.kind ?? '(no kind)'}/${object?.metadata?.name ?? '(no name)'}`;
-    const Model = typeof object?.apiVersion === 'string' && typeof object?.kind === 'string' ? await modelOf(object.apiVersion, object.kind) : undefined;
+    const Model =
+      typeof object?.apiVersion === 'string' && typeof object?.kind === 'string'
+        ? await modelOf(object.apiVersion, object.kind)
+        : undefined;
     if (!Model) {
       problems.push(`${name}: no schema for ${object?.apiVersion} ${object?.kind}`);
       continue;

@@ -4,7 +4,16 @@ import { Client } from 'pg';
 import { ACUTE_DISTRESS_CODING, Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, groupDetails, httpJson, startKafka, waitFor, waitForCatalogue, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  groupDetails,
+  httpJson,
+  startKafka,
+  waitFor,
+  waitForCatalogue,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import { clientKeyPair, FHIR_JSON_TYPE, requestToken } from '../../apps/gateway/src/testing/gateway-harness';
 
 /**
@@ -58,20 +67,31 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       body: JSON.stringify(bundle),
     });
     const body = (await response.json()) as { entry?: { response: { status: string } }[]; issue?: unknown };
-    if (response.status !== 200) throw new Error(`POST /fhir/R4 answered ${response.status}: ${JSON.stringify(body).slice(0, 400)}`);
+    if (response.status !== 200)
+      throw new Error(`POST /fhir/R4 answered ${response.status}: ${JSON.stringify(body).slice(0, 400)}`);
     return body;
   };
   const communications = async (patientId: string) => {
-    const answer = await gateway().get<{ entry?: { resource: Communication }[] }>(`/fhir/R4/Communication?patient=Patient/${patientId}&_count=100`);
+    const answer = await gateway().get<{ entry?: { resource: Communication }[] }>(
+      `/fhir/R4/Communication?patient=Patient/${patientId}&_count=100`,
+    );
     expect(answer.status).toBe(200);
     return (answer.body.entry ?? []).map((entry) => entry.resource);
   };
-  const ofRule = (all: readonly Communication[], rule: string) => all.filter((c) => c.topic.coding.some((coding) => coding.code === rule));
+  const ofRule = (all: readonly Communication[], rule: string) =>
+    all.filter((c) => c.topic.coding.some((coding) => coding.code === rule));
   const waitForRule = (patientId: string, rule: string, copies = 1) =>
-    waitFor(async () => {
-      const found = ofRule(await communications(patientId), rule);
-      return found.length >= copies ? found : undefined;
-    }, { timeoutMs: 45_000, intervalMs: 300, description: `a ${rule} Communication (${copies} cop${copies === 1 ? 'y' : 'ies'}) for Patient/${patientId}` });
+    waitFor(
+      async () => {
+        const found = ofRule(await communications(patientId), rule);
+        return found.length >= copies ? found : undefined;
+      },
+      {
+        timeoutMs: 45_000,
+        intervalMs: 300,
+        description: `a ${rule} Communication (${copies} cop${copies === 1 ? 'y' : 'ies'}) for Patient/${patientId}`,
+      },
+    );
   /**
    * A barrier for one member: a later, harmless fact liaison records (an order for a product no rule is
    * about). Kafka keeps one member's facts in order, so once liaison has handled it, it has handled
@@ -79,10 +99,28 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
    */
   const barrier = async (patientId: string) => {
     const correlationId = `e2e-barrier-${randomUUID()}`;
-    await fhirPost(bundleOf({ ...medicationRequest(patientId, 'barrier', '312938', undefined), id: `${patientId}-barrier-${++sequence}` }), correlationId);
+    await fhirPost(
+      bundleOf({
+        ...medicationRequest(patientId, 'barrier', '312938', undefined),
+        id: `${patientId}-barrier-${++sequence}`,
+      }),
+      correlationId,
+    );
     await waitFor(
-      async () => Number((await liaisonSql!.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events WHERE metadata->>'correlationId' = $1`, [correlationId])).rows[0]!.n) > 0,
-      { timeoutMs: 30_000, intervalMs: 250, description: `clinician-liaison to handle the barrier for Patient/${patientId}` },
+      async () =>
+        Number(
+          (
+            await liaisonSql!.query<{ n: string }>(
+              `SELECT count(*) AS n FROM event_store.events WHERE metadata->>'correlationId' = $1`,
+              [correlationId],
+            )
+          ).rows[0]!.n,
+        ) > 0,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        description: `clinician-liaison to handle the barrier for Patient/${patientId}`,
+      },
     );
   };
 
@@ -97,13 +135,25 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   const newPatient = (birthDate: string) => {
     const id = `e2e-${RUN}-${++sequence}`;
     const resources: Resource[] = [
-      { resourceType: 'Patient', id, active: true, birthDate, name: [{ family: 'Synthetic', given: [`Rule${sequence}`] }] },
+      {
+        resourceType: 'Patient',
+        id,
+        active: true,
+        birthDate,
+        name: [{ family: 'Synthetic', given: [`Rule${sequence}`] }],
+      },
       {
         resourceType: 'CareTeam',
         id: `${id}-team`,
         status: 'active',
         subject: { reference: `Patient/${id}` },
-        participant: [{ role: [{ coding: [{ system: SNOMED, code: '80584001', display: 'Psychiatrist' }] }], member: { reference: PSYCHIATRIST }, period: { start: '2026-01-01', end: '2030-12-31' } }],
+        participant: [
+          {
+            role: [{ coding: [{ system: SNOMED, code: '80584001', display: 'Psychiatrist' }] }],
+            member: { reference: PSYCHIATRIST },
+            period: { start: '2026-01-01', end: '2030-12-31' },
+          },
+        ],
       },
     ];
     return { id, resources };
@@ -115,7 +165,16 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const signed = '2026-11-01T10:00:00Z';
     await fhirPost(
       bundleOf(
-        { resourceType: 'ServiceRequest', id: `${patientId}-referral`, status: 'active', intent: 'order', code: { coding: [{ system: SNOMED, code: '1259213000' }] }, subject, requester: { reference: PSYCHIATRIST }, authoredOn: signed },
+        {
+          resourceType: 'ServiceRequest',
+          id: `${patientId}-referral`,
+          status: 'active',
+          intent: 'order',
+          code: { coding: [{ system: SNOMED, code: '1259213000' }] },
+          subject,
+          requester: { reference: PSYCHIATRIST },
+          authoredOn: signed,
+        },
         observation(patientId, '44261-6', 8, signed),
         observation(patientId, '44260-8', 0, signed, 'item9'),
         observation(patientId, '70274-6', 5, signed),
@@ -123,21 +182,42 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
         consent(patientId, 'confidentiality', 'active'),
       ),
     );
-    const referralId = await waitFor(() => published.find((m) => m.event.type === 'ReferralRequested' && m.event.subject === memberIds.get(patientId))?.event.payload.resourceId, {
-      timeoutMs: 15_000,
-      description: `the referral of Patient/${patientId} on the ingest topic`,
-    });
-    await waitFor(async () => {
-      const answer = await httpJson(processes.enrollment!.url).post(`/api/enrollment/groups/${GROUP}/enrolments`, { referralId });
-      return answer.status === 202 ? true : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500, description: `enrollment to place Patient/${patientId} (screened, both FHIR consents recorded)` });
+    const referralId = await waitFor(
+      () =>
+        published.find((m) => m.event.type === 'ReferralRequested' && m.event.subject === memberIds.get(patientId))
+          ?.event.payload.resourceId,
+      {
+        timeoutMs: 15_000,
+        description: `the referral of Patient/${patientId} on the ingest topic`,
+      },
+    );
+    await waitFor(
+      async () => {
+        const answer = await httpJson(processes.enrollment!.url).post(`/api/enrollment/groups/${GROUP}/enrolments`, {
+          referralId,
+        });
+        return answer.status === 202 ? true : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        description: `enrollment to place Patient/${patientId} (screened, both FHIR consents recorded)`,
+      },
+    );
     // In the group as clinician-liaison sees it (its facilitator is the one told), before the test's own FHIR.
     await waitFor(
       async () => {
-        const joined = await liaisonSql!.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND data->'fact'->>'kind' = 'group-joined'`, [`coordination-${memberIds.get(patientId)}`]);
+        const joined = await liaisonSql!.query(
+          `SELECT 1 FROM event_store.events WHERE stream_id = $1 AND data->'fact'->>'kind' = 'group-joined'`,
+          [`coordination-${memberIds.get(patientId)}`],
+        );
         return joined.rowCount ? true : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 250, description: `clinician-liaison to learn that Patient/${patientId} joined ${GROUP}` },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        description: `clinician-liaison to learn that Patient/${patientId} joined ${GROUP}`,
+      },
     );
   };
   const memberIds = new Map<string, string>();
@@ -145,7 +225,9 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     await fhirPost(bundleOf(...patient.resources));
     const memberId = await waitFor(
       // Patients are admitted one at a time: the member is the subject of the one care team not yet seen.
-      () => published.find((m) => m.event.type === 'CareTeamUpdated' && ![...memberIds.values()].includes(m.event.subject))?.event.subject,
+      () =>
+        published.find((m) => m.event.type === 'CareTeamUpdated' && ![...memberIds.values()].includes(m.event.subject))
+          ?.event.subject,
       { timeoutMs: 15_000, description: `the member of Patient/${patient.id}` },
     );
     memberIds.set(patient.id, memberId);
@@ -157,12 +239,32 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const created = await Promise.all(SERVICES.map((service) => createTestDatabase(`rules_fhir_${service}`)));
     SERVICES.forEach((service, index) => (dbs[service] = created[index]));
     const key = await clientKeyPair();
-    const common = { KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' };
+    const common = {
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPICS_AUTO_CREATED: 'true',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      LOG_LEVEL: 'info',
+    };
     // The four services first: the gateway is told where they answer (its console and CDS Hooks call them).
     [processes.enrollment, processes.scheduling, processes.liaison] = await Promise.all([
-      startServiceProcess({ app: 'enrollment', withTracing: false, startTimeoutMs: 60_000, env: { ...common, DATABASE_URL: dbs.enrollment!.url } }),
-      startServiceProcess({ app: 'scheduling', withTracing: false, startTimeoutMs: 60_000, env: { ...common, DATABASE_URL: dbs.scheduling!.url } }),
-      startServiceProcess({ app: 'clinician-liaison', withTracing: false, startTimeoutMs: 60_000, env: { ...common, DATABASE_URL: dbs.liaison!.url } }),
+      startServiceProcess({
+        app: 'enrollment',
+        withTracing: false,
+        startTimeoutMs: 60_000,
+        env: { ...common, DATABASE_URL: dbs.enrollment!.url },
+      }),
+      startServiceProcess({
+        app: 'scheduling',
+        withTracing: false,
+        startTimeoutMs: 60_000,
+        env: { ...common, DATABASE_URL: dbs.scheduling!.url },
+      }),
+      startServiceProcess({
+        app: 'clinician-liaison',
+        withTracing: false,
+        startTimeoutMs: 60_000,
+        env: { ...common, DATABASE_URL: dbs.liaison!.url },
+      }),
     ]);
     processes.gateway = await startServiceProcess({
       app: 'gateway',
@@ -179,17 +281,31 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
         CLINICIAN_LIAISON_URL: processes.liaison.url,
       },
     });
-    const response = await requestToken(`${processes.gateway!.url}/auth/token`, 'ehr-rules-e2e', 'system/*.cruds', key.privateKey, `${PUBLIC_URL}/auth/token`);
+    const response = await requestToken(
+      `${processes.gateway!.url}/auth/token`,
+      'ehr-rules-e2e',
+      'system/*.cruds',
+      key.privateKey,
+      `${PUBLIC_URL}/auth/token`,
+    );
     expect(response.status).toBe(200);
     token = ((await response.json()) as { access_token: string }).access_token;
     liaisonSql = new Client({ connectionString: dbs.liaison!.url });
     await liaisonSql.connect();
-    consumer = createKafka({ clientId: 'rules-fhir-e2e', brokers: kafka.brokers }).consumer({ groupId: `rules-fhir-e2e-${RUN}` });
+    consumer = createKafka({ clientId: 'rules-fhir-e2e', brokers: kafka.brokers }).consumer({
+      groupId: `rules-fhir-e2e-${RUN}`,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [Topics.gatewayIngest, Topics.enrollment], fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void published.push({ event: JSON.parse(String(message.value)) as Published['event'] }) });
+    await consumer.run({
+      eachMessage: async ({ message }) =>
+        void published.push({ event: JSON.parse(String(message.value)) as Published['event'] }),
+    });
     // The group the placed members join: formed in scheduling (its facilitator fac_e2e_01), known to enrollment.
-    const formed = await httpJson(processes.scheduling!.url).post('/api/scheduling/groups', { ...groupDetails(GROUP), firstSessionAt: new Date(Math.ceil((Date.now() - 2 * DAY_MS) / 3_600_000) * 3_600_000).toISOString() });
+    const formed = await httpJson(processes.scheduling!.url).post('/api/scheduling/groups', {
+      ...groupDetails(GROUP),
+      firstSessionAt: new Date(Math.ceil((Date.now() - 2 * DAY_MS) / 3_600_000) * 3_600_000).toISOString(),
+    });
     expect(formed.status).toBe(202);
     await waitForCatalogue(processes.enrollment!.url, [GROUP], 30_000);
   }, 180_000);
@@ -211,13 +327,20 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     expect(alert!.priority).toBe(PRIORITY.critical);
     expect(alert!.recipient?.[0]?.identifier.value).toMatch(/^clin_/);
     expect(alert!.payload[0]!.contentString).toMatch(/attending psychiatrist/);
-    const tasks = await gateway().get<{ entry?: { resource: { status: string; priority: string } }[] }>(`/fhir/R4/Task?patient=Patient/${patient.id}`);
-    expect(tasks.body.entry?.map((entry) => entry.resource)).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'requested', priority: 'stat' })]));
-    const cards = await gateway().post<{ cards: { indicator: string; summary: string }[] }>('/cds-services/carecircle-open-alerts', {
-      hook: 'patient-view',
-      hookInstance: randomUUID(),
-      context: { userId: PSYCHIATRIST, patientId: patient.id },
-    });
+    const tasks = await gateway().get<{ entry?: { resource: { status: string; priority: string } }[] }>(
+      `/fhir/R4/Task?patient=Patient/${patient.id}`,
+    );
+    expect(tasks.body.entry?.map((entry) => entry.resource)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ status: 'requested', priority: 'stat' })]),
+    );
+    const cards = await gateway().post<{ cards: { indicator: string; summary: string }[] }>(
+      '/cds-services/carecircle-open-alerts',
+      {
+        hook: 'patient-view',
+        hookInstance: randomUUID(),
+        context: { userId: PSYCHIATRIST, patientId: patient.id },
+      },
+    );
     expect(cards.status).toBe(200);
     expect(cards.body.cards.filter((card) => card.indicator === 'critical')).toHaveLength(1);
     await expectOnceAfterResend(patient.id, [answer], 'suicidal-ideation');
@@ -230,13 +353,19 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       await admit(patient);
       await referAndPlace(patient.id);
     }
-    for (const patient of [young, older]) await fhirPost(bundleOf(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
+    for (const patient of [young, older])
+      await fhirPost(bundleOf(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
     const youngCopies = await waitForRule(young.id, 'antidepressant-change', 2);
     expect(youngCopies.map((c) => c.priority)).toEqual([PRIORITY.critical, PRIORITY.critical]);
     expect(youngCopies.map((c) => c.recipient?.[0]?.identifier.value.slice(0, 4)).sort()).toEqual(['clin', 'fac_']);
     const olderCopies = await waitForRule(older.id, 'antidepressant-change', 2);
     expect(olderCopies.map((c) => c.priority)).toEqual([PRIORITY.warning, PRIORITY.warning]);
-    await expectOnceAfterResend(young.id, [medicationRequest(young.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })], 'antidepressant-change', 2);
+    await expectOnceAfterResend(
+      young.id,
+      [medicationRequest(young.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })],
+      'antidepressant-change',
+      2,
+    );
   });
 
   it('an opioid with a benzodiazepine: a warning to the prescriber, once; a benzodiazepine alone raises nothing', async () => {
@@ -250,7 +379,10 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const alerts = await waitForRule(patient.id, 'opioid-cns-depressant', 2);
     expect(alerts.map((alert) => alert.priority)).toEqual([PRIORITY.warning, PRIORITY.warning]);
     // The prescriber's copy and the attending psychiatrist's (here the same person, each in their role).
-    expect(alerts.map((alert) => alert.payload[0]!.contentString.replace(/.*for the /, '')).sort()).toEqual(['attending psychiatrist', 'prescriber']);
+    expect(alerts.map((alert) => alert.payload[0]!.contentString.replace(/.*for the /, '')).sort()).toEqual([
+      'attending psychiatrist',
+      'prescriber',
+    ]);
     await expectOnceAfterResend(patient.id, [opioid], 'opioid-cns-depressant', 2);
   });
 
@@ -262,20 +394,34 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const [alert] = await waitForRule(patient.id, 'gabapentinoid-combination');
     expect(alert!.priority).toBe(PRIORITY.critical);
     // CDS Hooks order-sign with the specification's draftOrders Bundle: the same rule, on a draft pregabalin.
-    const draft = { ...medicationRequest(patient.id, 'pregabalin', '187832', { mg: 75, timesPerDay: 2 }), status: 'draft' };
-    const signing = await gateway().post<{ cards: { indicator: string; summary: string }[] }>('/cds-services/carecircle-medication-sign', {
-      hook: 'order-sign',
-      hookInstance: randomUUID(),
-      context: { userId: PSYCHIATRIST, patientId: patient.id, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }] } },
-    });
+    const draft = {
+      ...medicationRequest(patient.id, 'pregabalin', '187832', { mg: 75, timesPerDay: 2 }),
+      status: 'draft',
+    };
+    const signing = await gateway().post<{ cards: { indicator: string; summary: string }[] }>(
+      '/cds-services/carecircle-medication-sign',
+      {
+        hook: 'order-sign',
+        hookInstance: randomUUID(),
+        context: {
+          userId: PSYCHIATRIST,
+          patientId: patient.id,
+          draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }] },
+        },
+      },
+    );
     expect(signing.status).toBe(200);
-    expect(signing.body.cards.filter((card) => card.indicator === 'critical').map((card) => card.summary)).toEqual([expect.stringMatching(/pregabalin/i)]);
+    expect(signing.body.cards.filter((card) => card.indicator === 'critical').map((card) => card.summary)).toEqual([
+      expect.stringMatching(/pregabalin/i),
+    ]);
   });
 
   it('oxycodone 30 mg every 6 hours from the FHIR dosage (180 MME/day): a warning; a dose the EHR did not give: "dose unknown", info', async () => {
     const patient = newPatient('1965-09-09');
     await admit(patient);
-    await fhirPost(bundleOf(medicationRequest(patient.id, 'oxycodone', '7804', { mg: 30, every: { period: 6, periodUnit: 'h' } })));
+    await fhirPost(
+      bundleOf(medicationRequest(patient.id, 'oxycodone', '7804', { mg: 30, every: { period: 6, periodUnit: 'h' } })),
+    );
     const alerts = await waitForRule(patient.id, 'opioid-dose');
     expect(alerts.map((a) => a.priority)).toContain(PRIORITY.warning);
     const unknown = newPatient('1966-10-10');
@@ -305,11 +451,14 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     // CDS Hooks appointment-book with the specification's Bundle of proposed appointments: the card warns
     // before a fifth contact is booked in that week; a malformed Bundle is a 400 naming the field.
     const book = (appointments: unknown) =>
-      gateway().post<{ cards?: { indicator: string }[]; message?: unknown }>('/cds-services/carecircle-therapeutic-load', {
-        hook: 'appointment-book',
-        hookInstance: randomUUID(),
-        context: { userId: PSYCHIATRIST, patientId: patient.id, appointments },
-      });
+      gateway().post<{ cards?: { indicator: string }[]; message?: unknown }>(
+        '/cds-services/carecircle-therapeutic-load',
+        {
+          hook: 'appointment-book',
+          hookInstance: randomUUID(),
+          context: { userId: PSYCHIATRIST, patientId: patient.id, appointments },
+        },
+      );
     const proposed = { ...appointment(patient.id, 'cbt-3', '228557008', base + 4 * DAY_MS), status: 'proposed' };
     const booking = await book({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: proposed }] });
     expect(booking.status).toBe(200);
@@ -363,10 +512,25 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const memberId = await admit(patient);
     await referAndPlace(patient.id);
     await fhirPost(bundleOf(consent(patient.id, 'treatment', 'inactive')));
-    await waitFor(() => published.find((m) => m.event.type === 'MemberWithdrew' && m.event.subject === memberId), { timeoutMs: 30_000, description: `enrollment to withdraw Patient/${patient.id} from ${GROUP}` });
+    await waitFor(() => published.find((m) => m.event.type === 'MemberWithdrew' && m.event.subject === memberId), {
+      timeoutMs: 30_000,
+      description: `enrollment to withdraw Patient/${patient.id} from ${GROUP}`,
+    });
     await waitFor(
-      async () => ((await liaisonSql!.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1 AND data->'fact'->>'kind' = 'group-left'`, [`coordination-${memberId}`])).rowCount ? true : undefined),
-      { timeoutMs: 30_000, intervalMs: 250, description: `clinician-liaison to learn that Patient/${patient.id} left ${GROUP}` },
+      async () =>
+        (
+          await liaisonSql!.query(
+            `SELECT 1 FROM event_store.events WHERE stream_id = $1 AND data->'fact'->>'kind' = 'group-left'`,
+            [`coordination-${memberId}`],
+          )
+        ).rowCount
+          ? true
+          : undefined,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        description: `clinician-liaison to learn that Patient/${patient.id} left ${GROUP}`,
+      },
     );
     await fhirPost(bundleOf(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
     await barrier(patient.id);
@@ -376,18 +540,36 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   it('nothing where nothing is due: a patient with mild scores, an NSAID and one appointment has no alert', async () => {
     const patient = newPatient('1979-07-07');
     await admit(patient);
-    await fhirPost(bundleOf(observation(patient.id, '44261-6', 6, new Date().toISOString()), medicationRequest(patient.id, 'ibuprofen', '5640', { mg: 400, timesPerDay: 3 }), appointment(patient.id, 'cbt', '228557008', Date.now() + DAY_MS)));
+    await fhirPost(
+      bundleOf(
+        observation(patient.id, '44261-6', 6, new Date().toISOString()),
+        medicationRequest(patient.id, 'ibuprofen', '5640', { mg: 400, timesPerDay: 3 }),
+        appointment(patient.id, 'cbt', '228557008', Date.now() + DAY_MS),
+      ),
+    );
     await barrier(patient.id);
     expect(await communications(patient.id)).toEqual([]);
   });
-
 });
 
 function bundleOf(...resources: Resource[]) {
-  return { resourceType: 'Bundle', type: 'transaction', entry: resources.map((resource) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } })) };
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: resources.map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
+    })),
+  };
 }
 
-function observation(patientId: string, code: string, value: number, effectiveDateTime: string, suffix: string = code): Resource {
+function observation(
+  patientId: string,
+  code: string,
+  value: number,
+  effectiveDateTime: string,
+  suffix: string = code,
+): Resource {
   return {
     resourceType: 'Observation',
     id: `${patientId}-${suffix}-${Date.parse(effectiveDateTime)}`,
@@ -405,7 +587,14 @@ function consent(patientId: string, kind: 'treatment' | 'confidentiality', statu
     resourceType: 'Consent',
     id: `${patientId}-consent-${kind}`,
     status,
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: kind === 'treatment' ? 'treatment' : 'patient-privacy' }] },
+    scope: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/consentscope',
+          code: kind === 'treatment' ? 'treatment' : 'patient-privacy',
+        },
+      ],
+    },
     category: [{ coding: [{ system: LOINC, code: kind === 'treatment' ? '59284-0' : '57016-8' }] }],
     patient: { reference: `Patient/${patientId}` },
     dateTime: '2026-11-01T10:00:00Z',
@@ -416,7 +605,11 @@ function consent(patientId: string, kind: 'treatment' | 'confidentiality', statu
 
 type Dose = { mg: number; timesPerDay: number } | { mg: number; every: { period: number; periodUnit: string } };
 function medicationRequest(patientId: string, name: string, rxnorm: string, dose: Dose | undefined): Resource {
-  const timing = dose && ('timesPerDay' in dose ? { repeat: { frequency: dose.timesPerDay, period: 1, periodUnit: 'd' } } : { repeat: { frequency: 1, ...dose.every } });
+  const timing =
+    dose &&
+    ('timesPerDay' in dose
+      ? { repeat: { frequency: dose.timesPerDay, period: 1, periodUnit: 'd' } }
+      : { repeat: { frequency: 1, ...dose.every } });
   return {
     resourceType: 'MedicationRequest',
     id: `${patientId}-${name}`,
@@ -426,7 +619,18 @@ function medicationRequest(patientId: string, name: string, rxnorm: string, dose
     subject: { reference: `Patient/${patientId}` },
     requester: { reference: PSYCHIATRIST },
     authoredOn: new Date().toISOString().slice(0, 10),
-    ...(dose ? { dosageInstruction: [{ timing, doseAndRate: [{ doseQuantity: { value: dose.mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }] }] } : {}),
+    ...(dose
+      ? {
+          dosageInstruction: [
+            {
+              timing,
+              doseAndRate: [
+                { doseQuantity: { value: dose.mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } },
+              ],
+            },
+          ],
+        }
+      : {}),
   };
 }
 

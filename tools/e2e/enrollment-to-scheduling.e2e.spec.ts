@@ -1,7 +1,22 @@
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  httpJson,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import { Client } from 'pg';
-import { enrolMany, formGroupsKnownToEnrollment, groupIdsFor, referConsentAndEnrol, rosters, rosterSize, type Enrolment } from '@carecircle/platform/testing';
+import {
+  enrolMany,
+  formGroupsKnownToEnrollment,
+  groupIdsFor,
+  referConsentAndEnrol,
+  rosters,
+  rosterSize,
+  type Enrolment,
+} from '@carecircle/platform/testing';
 
 async function query<T extends object>(databaseUrl: string, sql: string): Promise<T[]> {
   const client = new Client({ connectionString: databaseUrl });
@@ -13,7 +28,8 @@ async function query<T extends object>(databaseUrl: string, sql: string): Promis
   }
 }
 
-const countStoredEvents = async (databaseUrl: string) => Number((await query<{ n: string }>(databaseUrl, 'SELECT count(*) AS n FROM event_store.events'))[0]!.n);
+const countStoredEvents = async (databaseUrl: string) =>
+  Number((await query<{ n: string }>(databaseUrl, 'SELECT count(*) AS n FROM event_store.events'))[0]!.n);
 
 /**
  * A session on enrollment's database that watches its outbox relay and can hold the relay's turn the way
@@ -31,7 +47,8 @@ async function relayWatch(databaseUrl: string) {
   return {
     holdTurn: () => client.query(`SELECT pg_advisory_lock(${turn})`),
     releaseTurn: () => client.query(`SELECT pg_advisory_unlock(${turn})`),
-    relayed: () => position("SELECT position::text AS position FROM outbox_relay_checkpoint WHERE relay_name = 'enrollment'"),
+    relayed: () =>
+      position("SELECT position::text AS position FROM outbox_relay_checkpoint WHERE relay_name = 'enrollment'"),
     lastRecorded: () => position('SELECT max(global_position)::text AS position FROM event_store.events'),
     close: () => client.end(),
   };
@@ -56,20 +73,37 @@ describe('enrollment → Kafka → scheduling roster (care flow)', () => {
 
   // A short consumer-group session (kafkajs defaults to 30 s): a restarted service rejoins its group
   // within seconds of a kill -9 instead of waiting half a minute for the dead member to expire.
-  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
+  const common = () => ({
+    KAFKA_BROKERS: kafka!.brokers.join(','),
+    KAFKA_TOPICS_AUTO_CREATED: 'true',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'info',
+  });
   const startEnrollment = (relay = true) =>
     startServiceProcess({
       app: 'enrollment',
-      env: { ...common(), DATABASE_URL: enrollmentDb!.url, RELAY_BATCH_SIZE: '10', OUTBOX_RELAY_ENABLED: String(relay) },
+      env: {
+        ...common(),
+        DATABASE_URL: enrollmentDb!.url,
+        RELAY_BATCH_SIZE: '10',
+        OUTBOX_RELAY_ENABLED: String(relay),
+      },
       startTimeoutMs: 60_000,
     });
   const startScheduling = () =>
-    startServiceProcess({ app: 'scheduling', env: { ...common(), DATABASE_URL: schedulingDb!.url }, startTimeoutMs: 60_000 });
+    startServiceProcess({
+      app: 'scheduling',
+      env: { ...common(), DATABASE_URL: schedulingDb!.url },
+      startTimeoutMs: 60_000,
+    });
   const urls = { enrollment: () => enrollment!.url, scheduling: () => scheduling!.url };
 
   beforeAll(async () => {
     kafka = await startKafka();
-    [enrollmentDb, schedulingDb] = await Promise.all([createTestDatabase('e2e_enrollment'), createTestDatabase('e2e_scheduling')]);
+    [enrollmentDb, schedulingDb] = await Promise.all([
+      createTestDatabase('e2e_enrollment'),
+      createTestDatabase('e2e_scheduling'),
+    ]);
     [enrollment, scheduling] = await Promise.all([startEnrollment(), startScheduling()]);
   });
 
@@ -87,37 +121,66 @@ describe('enrollment → Kafka → scheduling roster (care flow)', () => {
       intervalMs: 250,
       description: `scheduling's rosters of ${groupIds.length} groups to reach ${enrolments.length} members`,
     });
-    const seen = (await rosters(urls.scheduling, groupIds)).map((r) => ({ groupId: r.groupId, members: r.members.map((m) => m.memberId).sort(), enrolmentsApplied: r.enrolmentsApplied }));
+    const seen = (await rosters(urls.scheduling, groupIds)).map((r) => ({
+      groupId: r.groupId,
+      members: r.members.map((m) => m.memberId).sort(),
+      enrolmentsApplied: r.enrolmentsApplied,
+    }));
     const expected = groupIds.map((groupId) => {
-      const members = enrolments.filter((e) => e.groupId === groupId).map((e) => e.memberId).sort();
+      const members = enrolments
+        .filter((e) => e.groupId === groupId)
+        .map((e) => e.memberId)
+        .sort();
       return { groupId, members, enrolmentsApplied: members.length };
     });
     const byGroup = (a: { groupId: string }, b: { groupId: string }) => a.groupId.localeCompare(b.groupId);
     expect(seen.sort(byGroup)).toEqual(expected.sort(byGroup));
   }
 
-  it('shows a screened, consenting member enrolled in enrollment on scheduling\'s roster within a bounded wait', async () => {
+  it("shows a screened, consenting member enrolled in enrollment on scheduling's roster within a bounded wait", async () => {
     const [groupId] = groupIdsFor('single', 1) as [string];
     await formGroupsKnownToEnrollment(urls, [groupId]);
     await referConsentAndEnrol(urls.enrollment, 'mbr_e2e_single_0001', groupId);
-    const seats = await httpJson(urls.enrollment).get<{ seats: number; roster: { memberId: string }[] }>(`/api/enrollment/groups/${groupId}`);
-    expect(seats.body).toMatchObject({ seats: 12, roster: [expect.objectContaining({ memberId: 'mbr_e2e_single_0001' })] });
+    const seats = await httpJson(urls.enrollment).get<{ seats: number; roster: { memberId: string }[] }>(
+      `/api/enrollment/groups/${groupId}`,
+    );
+    expect(seats.body).toMatchObject({
+      seats: 12,
+      roster: [expect.objectContaining({ memberId: 'mbr_e2e_single_0001' })],
+    });
     await expectRostersExactly([{ memberId: 'mbr_e2e_single_0001', groupId }], 30_000);
   });
 
   it('rejects a malformed referral with 400 naming each field, echoes no value, and records nothing', async () => {
     const before = await countStoredEvents(enrollmentDb!.url);
-    const response = await httpJson(urls.enrollment).post<{ errors: { field: string }[] }>('/api/enrollment/referrals', {
-      referralId: 'not-a-uuid',
-      memberId: 'Jane Synthetic Doe',
-      referringClinicianId: 'clin_e2e_01',
-      wantedGroupType: 'cooking',
-      modalityPreference: 'online',
-      memberRole: 'patient',
-      screeningFacts: { age: 47, conditions: ['cancer'], phq9: { total: 6, item9: 7 }, ptsdDiagnosis: false, highImpulsivity: false, acutePsychogenicDisorder: false, suicidalOrHomicidalIntent: false, psychosisOrAcuteMania: false },
-    });
+    const response = await httpJson(urls.enrollment).post<{ errors: { field: string }[] }>(
+      '/api/enrollment/referrals',
+      {
+        referralId: 'not-a-uuid',
+        memberId: 'Jane Synthetic Doe',
+        referringClinicianId: 'clin_e2e_01',
+        wantedGroupType: 'cooking',
+        modalityPreference: 'online',
+        memberRole: 'patient',
+        screeningFacts: {
+          age: 47,
+          conditions: ['cancer'],
+          phq9: { total: 6, item9: 7 },
+          ptsdDiagnosis: false,
+          highImpulsivity: false,
+          acutePsychogenicDisorder: false,
+          suicidalOrHomicidalIntent: false,
+          psychosisOrAcuteMania: false,
+        },
+      },
+    );
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((error) => error.field).sort()).toEqual(['memberId', 'referralId', 'screeningFacts.phq9.item9', 'wantedGroupType']);
+    expect(response.body.errors.map((error) => error.field).sort()).toEqual([
+      'memberId',
+      'referralId',
+      'screeningFacts.phq9.item9',
+      'wantedGroupType',
+    ]);
     expect(JSON.stringify(response.body)).not.toMatch(/Jane Synthetic Doe|cooking/);
     expect(await countStoredEvents(enrollmentDb!.url)).toBe(before);
   });
@@ -174,7 +237,10 @@ describe('enrollment → Kafka → scheduling roster (care flow)', () => {
   });
 
   it('shuts both services down cleanly on SIGTERM (exit code 0)', async () => {
-    const [enrollmentCode, schedulingCode] = await Promise.all([enrollment!.stop('SIGTERM'), scheduling!.stop('SIGTERM')]);
+    const [enrollmentCode, schedulingCode] = await Promise.all([
+      enrollment!.stop('SIGTERM'),
+      scheduling!.stop('SIGTERM'),
+    ]);
     expect({ enrollmentCode, schedulingCode }).toEqual({ enrollmentCode: 0, schedulingCode: 0 });
   });
 });

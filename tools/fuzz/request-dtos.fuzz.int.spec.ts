@@ -33,12 +33,21 @@ function requestDtos(): { name: string; dto: Type<unknown> }[] {
 }
 
 const DTOS = requestDtos();
-const FIELD_NAMES = [...new Set(DTOS.flatMap(({ dto }) => getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName)))];
+const FIELD_NAMES = [
+  ...new Set(
+    DTOS.flatMap(({ dto }) =>
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ),
+];
 
 /** An object with these own entries, `__proto__` included as a plain key (as JSON.parse makes it). */
 function objectOf(entries: [string, unknown][]): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of entries)
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
   return object;
 }
 
@@ -50,7 +59,19 @@ const key = fc.oneof(
 const leaf = fc.oneof(
   fc.string({ maxLength: 40 }).map((s) => `${MARK}${s}`),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => `${MARK}${s}`),
-  fc.constantFrom('2026-11-20T10:00:00Z', '2027-01-12', 'Europe/Berlin', 'https://video.example.test/x', 'grp_demo', 'mbr_demo_0001', 'online', 'patient', 'weekly').map((s) => `${MARK}${s}`),
+  fc
+    .constantFrom(
+      '2026-11-20T10:00:00Z',
+      '2027-01-12',
+      'Europe/Berlin',
+      'https://video.example.test/x',
+      'grp_demo',
+      'mbr_demo_0001',
+      'online',
+      'patient',
+      'weekly',
+    )
+    .map((s) => `${MARK}${s}`),
   fc.uuid().map((s) => `${MARK}${s}`),
   fc.integer(),
   fc.double(),
@@ -64,37 +85,49 @@ const { value } = fc.letrec<{ value: unknown; object: Record<string, unknown>; a
   array: fc.array(tie('value'), { maxLength: 4 }),
 }));
 /** What express.json (strict) hands a handler: an object or an array, as JSON.parse builds it. */
-const body = fc.oneof({ weight: 4, arbitrary: fc.array(fc.tuple(key, value), { maxLength: 12 }).map(objectOf) }, { weight: 1, arbitrary: fc.array(value, { maxLength: 3 }) }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+const body = fc
+  .oneof(
+    { weight: 4, arbitrary: fc.array(fc.tuple(key, value), { maxLength: 12 }).map(objectOf) },
+    { weight: 1, arbitrary: fc.array(value, { maxLength: 3 }) },
+  )
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown);
 
 describe('every request DTO under arbitrary JSON (fast-check, the real validation pipe)', () => {
   const pipe = createValidationPipe();
 
   it('finds the services\u2019 request DTOs', () => {
     expect(DTOS.length).toBeGreaterThanOrEqual(15);
-    for (const service of ['enrollment', 'scheduling', 'clinician-liaison', 'outcomes', 'gateway']) expect(DTOS.some((d) => d.name.startsWith(`apps/${service}/`))).toBe(true);
+    for (const service of ['enrollment', 'scheduling', 'clinician-liaison', 'outcomes', 'gateway'])
+      expect(DTOS.some((d) => d.name.startsWith(`apps/${service}/`))).toBe(true);
   });
 
-  it.each(DTOS.map((d) => [d.name, d.dto] as const))('%s: the DTO or a 400 with field errors, never an echo', async (_name, dto) => {
-    await fc.assert(
-      fc.asyncProperty(body, async (input) => {
-        let result: unknown;
-        try {
-          result = await pipe.transform(input, { type: 'body', metatype: dto });
-        } catch (error) {
-          if (!(error instanceof BadRequestException)) throw error;
-          const answer = error.getResponse() as { statusCode: number; errors: { field: string; constraints: string[] }[] };
-          expect(answer.statusCode).toBe(400);
-          expect(answer.errors.length).toBeGreaterThan(0);
-          for (const fieldError of answer.errors) {
-            expect(typeof fieldError.field).toBe('string');
-            expect(fieldError.constraints.every((constraint) => typeof constraint === 'string')).toBe(true);
+  it.each(DTOS.map((d) => [d.name, d.dto] as const))(
+    '%s: the DTO or a 400 with field errors, never an echo',
+    async (_name, dto) => {
+      await fc.assert(
+        fc.asyncProperty(body, async (input) => {
+          let result: unknown;
+          try {
+            result = await pipe.transform(input, { type: 'body', metatype: dto });
+          } catch (error) {
+            if (!(error instanceof BadRequestException)) throw error;
+            const answer = error.getResponse() as {
+              statusCode: number;
+              errors: { field: string; constraints: string[] }[];
+            };
+            expect(answer.statusCode).toBe(400);
+            expect(answer.errors.length).toBeGreaterThan(0);
+            for (const fieldError of answer.errors) {
+              expect(typeof fieldError.field).toBe('string');
+              expect(fieldError.constraints.every((constraint) => typeof constraint === 'string')).toBe(true);
+            }
+            expect(JSON.stringify(answer)).not.toContain(MARK);
+            return;
           }
-          expect(JSON.stringify(answer)).not.toContain(MARK);
-          return;
-        }
-        expect(result).toBeInstanceOf(dto);
-      }),
-      { numRuns: RUNS, seed: SEED },
-    );
-  });
+          expect(result).toBeInstanceOf(dto);
+        }),
+        { numRuns: RUNS, seed: SEED },
+      );
+    },
+  );
 });

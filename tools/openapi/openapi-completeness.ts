@@ -25,7 +25,8 @@ export function openApiGaps(document: OpenAPIObject): string[] {
       const success = Object.entries(responses).filter(([status]) => /^[23]/.test(status));
       if (success.length === 0) gaps.push(`${where}: no success response`);
       for (const [status, response] of success) {
-        if (status !== '204' && !/^3/.test(status) && !hasSchemas(response.content)) gaps.push(`${where}: ${status} has no body schema`);
+        if (status !== '204' && !/^3/.test(status) && !hasSchemas(response.content))
+          gaps.push(`${where}: ${status} has no body schema`);
       }
       const clientErrors = Object.entries(responses).filter(([status]) => /^4/.test(status));
       // Probes and public discovery documents take no input: nothing a client could get wrong.
@@ -43,7 +44,10 @@ export function openApiGaps(document: OpenAPIObject): string[] {
 
 function takesNothing(path: string, operation: Node): boolean {
   const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
-  return PROBE.test(path) || (isPublic && !operation.requestBody && ((operation.parameters as unknown[] | undefined) ?? []).length === 0);
+  return (
+    PROBE.test(path) ||
+    (isPublic && !operation.requestBody && ((operation.parameters as unknown[] | undefined) ?? []).length === 0)
+  );
 }
 
 function hasSchemas(content: unknown): boolean {
@@ -69,5 +73,8 @@ function resolve(document: OpenAPIObject, ref: string): unknown {
   return ref
     .replace(/^#\//, '')
     .split('/')
-    .reduce<unknown>((node, key) => (node as Node | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+    .reduce<unknown>(
+      (node, key) => (node as Node | undefined)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')],
+      document,
+    );
 }

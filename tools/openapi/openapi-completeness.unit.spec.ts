@@ -1,16 +1,31 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { openApiGaps } from './openapi-completeness';
 
-const json = (schema: object, example?: unknown) => ({ 'application/json': { schema, ...(example === undefined ? {} : { example }) } });
+const json = (schema: object, example?: unknown) => ({
+  'application/json': { schema, ...(example === undefined ? {} : { example }) },
+});
 
 function documentWith(paths: Record<string, unknown>): OpenAPIObject {
-  return { openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components: { schemas: { Ack: { type: 'object', properties: { ok: { type: 'boolean', example: true } } } } } } as OpenAPIObject;
+  return {
+    openapi: '3.0.0',
+    info: { title: 't', version: '1' },
+    paths,
+    components: { schemas: { Ack: { type: 'object', properties: { ok: { type: 'boolean', example: true } } } } },
+  } as OpenAPIObject;
 }
 
 describe('openApiGaps', () => {
   it('finds nothing to say about a complete operation, an example in a referenced schema counting', () => {
     const document = documentWith({
-      '/things': { post: { summary: 'Make a thing', responses: { 202: { description: '', content: json({ $ref: '#/components/schemas/Ack' }) }, 400: { description: '', content: json({ type: 'object' }) } } } },
+      '/things': {
+        post: {
+          summary: 'Make a thing',
+          responses: {
+            202: { description: '', content: json({ $ref: '#/components/schemas/Ack' }) },
+            400: { description: '', content: json({ type: 'object' }) },
+          },
+        },
+      },
     });
     expect(openApiGaps(document)).toEqual([]);
   });
@@ -31,8 +46,15 @@ describe('openApiGaps', () => {
   });
 
   it('lets public operations that take nothing, like probes, go without a 4xx', () => {
-    const probe = { summary: 'Probe', security: [], parameters: [], responses: { 200: { description: '', content: json({ type: 'object' }, {}) } } };
+    const probe = {
+      summary: 'Probe',
+      security: [],
+      parameters: [],
+      responses: { 200: { description: '', content: json({ type: 'object' }, {}) } },
+    };
     expect(openApiGaps(documentWith({ '/health/live': { get: probe }, '/discovery': { get: probe } }))).toEqual([]);
-    expect(openApiGaps(documentWith({ '/discovery': { get: { ...probe, security: undefined } } }))).toEqual(['GET /discovery: no 4xx response']);
+    expect(openApiGaps(documentWith({ '/discovery': { get: { ...probe, security: undefined } } }))).toEqual([
+      'GET /discovery: no 4xx response',
+    ]);
   });
 });

@@ -27,11 +27,16 @@ describe.each(Object.keys(SERVICE_MODULES))('the OpenAPI document of %s', (servi
         .filter(([, operation]) => operation.security?.length === 0)
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    expect(document.components?.securitySchemes?.['bearer']).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(document.components?.securitySchemes?.['bearer']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
     expect(open.every((operation) => PUBLIC_OPERATIONS.test(operation))).toBe(true);
     expect(open).toEqual(expect.arrayContaining(['GET /health/live']));
   });
 });
 
 /** Probes, discovery documents and the token endpoint: nothing else answers without a token. */
-const PUBLIC_OPERATIONS = /^(GET \/health(\/\w+)?|GET \/cds-services|GET \/fhir\/R4\/metadata|GET \/\.well-known\/smart-configuration|POST \/auth\/token)$/;
+const PUBLIC_OPERATIONS =
+  /^(GET \/health(\/\w+)?|GET \/cds-services|GET \/fhir\/R4\/metadata|GET \/\.well-known\/smart-configuration|POST \/auth\/token)$/;

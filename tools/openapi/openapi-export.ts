@@ -10,7 +10,10 @@ async function main(): Promise<void> {
     const document = await serviceOpenApiDocument(service);
     const file = join(OPENAPI_DIR, `${service}.json`);
     writeFileSync(file, openApiFileText(document));
-    const operations = Object.values(document.paths).reduce((count, item) => count + Object.keys(item).filter((key) => key !== 'parameters').length, 0);
+    const operations = Object.values(document.paths).reduce(
+      (count, item) => count + Object.keys(item).filter((key) => key !== 'parameters').length,
+      0,
+    );
     console.log(`${file}: ${operations} operations`);
     for (const gap of openApiGaps(document)) console.log(`  ${gap}`);
   }

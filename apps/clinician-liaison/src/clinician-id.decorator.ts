@@ -13,10 +13,12 @@ export const ClinicianId = createParamDecorator((_data: unknown, ctx: ExecutionC
   const claimed = request.header('x-clinician-id');
   const person = request.caller?.role ? request.caller.sub : undefined;
   if (person !== undefined) {
-    if (claimed !== undefined && claimed !== person) throw new ForbiddenException('x-clinician-id must be the signed-in person');
+    if (claimed !== undefined && claimed !== person)
+      throw new ForbiddenException('x-clinician-id must be the signed-in person');
     if (!CLINICIAN_ID.test(person)) throw new ForbiddenException('The token names no opaque clinician id');
     return person;
   }
-  if (!claimed || !CLINICIAN_ID.test(claimed)) throw fieldError('x-clinician-id', 'x-clinician-id must be an opaque clinician id');
+  if (!claimed || !CLINICIAN_ID.test(claimed))
+    throw fieldError('x-clinician-id', 'x-clinician-id must be an opaque clinician id');
   return claimed;
 });

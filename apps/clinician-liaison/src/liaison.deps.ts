@@ -1,4 +1,9 @@
-import { defaultEscalationConfig, defaultRuleConfig, type EscalationConfig, type RuleConfig } from '@carecircle/clinician-liaison/domain';
+import {
+  defaultEscalationConfig,
+  defaultRuleConfig,
+  type EscalationConfig,
+  type RuleConfig,
+} from '@carecircle/clinician-liaison/domain';
 import { IN_PRODUCTION, isLoopbackHost, productionMode } from '@carecircle/platform/service-kit';
 import { z } from 'zod';
 
@@ -26,7 +31,8 @@ export interface PushConfig {
   timeoutMs: number;
 }
 
-export const hasPushChannels = (config: PushConfig) => Object.keys(config.webhookEndpoints).length > 0 || config.fhirEndpoint !== null;
+export const hasPushChannels = (config: PushConfig) =>
+  Object.keys(config.webhookEndpoints).length > 0 || config.fhirEndpoint !== null;
 
 const HTTP_URL = /^https?:\/\/[^\s/]+/;
 
@@ -55,9 +61,11 @@ function webhookEndpoints(raw: string | undefined, production: boolean): Record<
   } catch {
     throw new Error('LIAISON_WEBHOOK_ENDPOINTS must be a JSON object of role to URL');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('LIAISON_WEBHOOK_ENDPOINTS must be a JSON object of role to URL');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('LIAISON_WEBHOOK_ENDPOINTS must be a JSON object of role to URL');
   for (const [role, url] of Object.entries(parsed)) {
-    if (typeof url !== 'string' || !HTTP_URL.test(url)) throw new Error(`LIAISON_WEBHOOK_ENDPOINTS.${role} must be an http(s) URL`);
+    if (typeof url !== 'string' || !HTTP_URL.test(url))
+      throw new Error(`LIAISON_WEBHOOK_ENDPOINTS.${role} must be an http(s) URL`);
     const unsafe = unsafeEndpoint(url, production);
     if (unsafe) throw new Error(`LIAISON_WEBHOOK_ENDPOINTS.${role} ${unsafe}`);
   }
@@ -67,7 +75,8 @@ function webhookEndpoints(raw: string | undefined, production: boolean): Record<
 function fhirEndpoint(raw: string | undefined, production: boolean): string | null {
   const value = raw?.trim();
   if (!value) return null;
-  if (!HTTP_URL.test(value) || /[?#]/.test(value)) throw new Error('LIAISON_FHIR_ENDPOINT must be the http(s) base URL of a FHIR R4 server');
+  if (!HTTP_URL.test(value) || /[?#]/.test(value))
+    throw new Error('LIAISON_FHIR_ENDPOINT must be the http(s) base URL of a FHIR R4 server');
   const unsafe = unsafeEndpoint(value, production);
   if (unsafe) throw new Error(`LIAISON_FHIR_ENDPOINT ${unsafe}`);
   return value.replace(/\/+$/, '');
@@ -78,17 +87,29 @@ const nonNegative = (fallback: number, description: string) =>
 
 /** clinician-liaison's own variables: thresholds default to DOMAIN.md's values. */
 export const liaisonSettingsEnv = {
-  LIAISON_OVERLOAD_CAP: nonNegative(defaultRuleConfig.overloadCap, 'Rule 7: structured therapeutic contacts allowed in any rolling window.'),
+  LIAISON_OVERLOAD_CAP: nonNegative(
+    defaultRuleConfig.overloadCap,
+    'Rule 7: structured therapeutic contacts allowed in any rolling window.',
+  ),
   LIAISON_ANTIDEPRESSANT_WATCH_DAYS: nonNegative(
     defaultRuleConfig.antidepressantWatchDays,
     'Rule 1: joining a group this many days from an antidepressant change counts as a change while in a group.',
   ),
-  LIAISON_CONFLICT_WINDOW_MINUTES: nonNegative(defaultRuleConfig.conflictWindowMinutes, 'Rule 8: a group session this close (minutes) to another appointment is a conflict.'),
+  LIAISON_CONFLICT_WINDOW_MINUTES: nonNegative(
+    defaultRuleConfig.conflictWindowMinutes,
+    'Rule 8: a group session this close (minutes) to another appointment is a conflict.',
+  ),
   LIAISON_MME_INFO: nonNegative(defaultRuleConfig.mmeInfo, 'Rule 6: lower MME/day band (CDC 2016).'),
   LIAISON_MME_WARNING: nonNegative(defaultRuleConfig.mmeWarning, 'Rule 6: upper MME/day band (CDC 2016).'),
   LIAISON_DOSE_SESSIONS: nonNegative(defaultRuleConfig.doseSessions, 'Rule 11: the dose (sessions attended).'),
-  LIAISON_ESCALATE_CRITICAL_MINUTES: nonNegative(defaultEscalationConfig.criticalAfterMinutes, 'An unacknowledged critical alert escalates to the next care-team member after this many minutes.'),
-  LIAISON_ESCALATE_WARNING_MINUTES: nonNegative(defaultEscalationConfig.warningAfterMinutes, 'An unacknowledged warning alert escalates to the next care-team member after this many minutes.'),
+  LIAISON_ESCALATE_CRITICAL_MINUTES: nonNegative(
+    defaultEscalationConfig.criticalAfterMinutes,
+    'An unacknowledged critical alert escalates to the next care-team member after this many minutes.',
+  ),
+  LIAISON_ESCALATE_WARNING_MINUTES: nonNegative(
+    defaultEscalationConfig.warningAfterMinutes,
+    'An unacknowledged warning alert escalates to the next care-team member after this many minutes.',
+  ),
   LIAISON_TIMER_POLL_MS: nonNegative(5_000, 'How often due escalations and pushes are looked for (ms).'),
   LIAISON_EMERGENCY_ACCESS_MINUTES: nonNegative(240, 'How long break-the-glass access lasts, 1 to 1440 minutes.'),
   LIAISON_WEBHOOK_ENDPOINTS: z
@@ -98,19 +119,29 @@ export const liaisonSettingsEnv = {
   LIAISON_FHIR_ENDPOINT: z
     .string()
     .optional()
-    .describe("A FHIR R4 base URL that receives each alert's Communication (and DetectedIssue). https only (plain http to loopback outside production)."),
+    .describe(
+      "A FHIR R4 base URL that receives each alert's Communication (and DetectedIssue). https only (plain http to loopback outside production).",
+    ),
   LIAISON_WEBHOOK_SECRET: z
     .string()
     .optional()
     .describe('Signs every push (a secret, 16+ characters); required with any push endpoint.'),
-  LIAISON_PUSH_RETRY_BASE_MS: nonNegative(1_000, 'First retry delay of a failed push (ms), doubled and jittered per attempt.'),
+  LIAISON_PUSH_RETRY_BASE_MS: nonNegative(
+    1_000,
+    'First retry delay of a failed push (ms), doubled and jittered per attempt.',
+  ),
   LIAISON_PUSH_RETRY_MAX_MS: nonNegative(5 * 60_000, 'Longest delay between two attempts of a push (ms).'),
-  LIAISON_PUSH_MAX_ATTEMPTS: nonNegative(12, 'The attempt after which a push that still fails is parked for an operator.'),
+  LIAISON_PUSH_MAX_ATTEMPTS: nonNegative(
+    12,
+    'The attempt after which a push that still fails is parked for an operator.',
+  ),
   LIAISON_PUSH_TIMEOUT_MS: nonNegative(5_000, 'How long one push attempt may take (ms).'),
   CARE_TIMELINE_BASE_URL: z
     .url()
     .default(DEFAULT_TIMELINE_BASE_URL)
-    .describe("Where a CDS Hooks card links to a member's care timeline (`<url>/<memberId>`): the gateway's `<GATEWAY_PUBLIC_URL>/timeline`."),
+    .describe(
+      "Where a CDS Hooks card links to a member's care timeline (`<url>/<memberId>`): the gateway's `<GATEWAY_PUBLIC_URL>/timeline`.",
+    ),
 };
 
 type LiaisonNumber = {
@@ -134,7 +165,9 @@ export function liaisonConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Liai
     if (!result.success) throw new Error(`${name} must be a non-negative number`);
     return result.data;
   };
-  const timelineBaseUrl = liaisonSettingsEnv.CARE_TIMELINE_BASE_URL.safeParse(env['CARE_TIMELINE_BASE_URL']?.trim() || undefined);
+  const timelineBaseUrl = liaisonSettingsEnv.CARE_TIMELINE_BASE_URL.safeParse(
+    env['CARE_TIMELINE_BASE_URL']?.trim() || undefined,
+  );
   if (!timelineBaseUrl.success) throw new Error('CARE_TIMELINE_BASE_URL must be a URL');
   return {
     rules: {

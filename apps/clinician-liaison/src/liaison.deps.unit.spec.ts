@@ -7,7 +7,15 @@ const IN_PRODUCTION = 'when AUTH_REQUIRED is true or NODE_ENV is production';
 describe('clinician-liaison configuration from the environment', () => {
   it('pushes nowhere by default, with DOMAIN.md thresholds and a capped backoff', () => {
     const config = liaisonConfigFromEnv({});
-    expect(config.push).toEqual({ webhookEndpoints: {}, webhookSecret: '', fhirEndpoint: null, retryBaseMs: 1_000, retryMaxMs: 300_000, maxAttempts: 12, timeoutMs: 5_000 });
+    expect(config.push).toEqual({
+      webhookEndpoints: {},
+      webhookSecret: '',
+      fhirEndpoint: null,
+      retryBaseMs: 1_000,
+      retryMaxMs: 300_000,
+      maxAttempts: 12,
+      timeoutMs: 5_000,
+    });
     expect(hasPushChannels(config.push)).toBe(false);
     expect(config.escalation).toEqual({ criticalAfterMinutes: 30, warningAfterMinutes: 1_440 });
   });
@@ -18,7 +26,11 @@ describe('clinician-liaison configuration from the environment', () => {
       LIAISON_WEBHOOK_SECRET: SECRET,
       LIAISON_PUSH_RETRY_BASE_MS: '200',
     });
-    expect(push).toMatchObject({ fhirEndpoint: 'https://fhir.example.test/r4', webhookEndpoints: {}, retryBaseMs: 200 });
+    expect(push).toMatchObject({
+      fhirEndpoint: 'https://fhir.example.test/r4',
+      webhookEndpoints: {},
+      retryBaseMs: 200,
+    });
     expect(hasPushChannels(push)).toBe(true);
   });
 
@@ -77,6 +89,9 @@ describe('clinician-liaison configuration from the environment', () => {
   it('opens emergency access for 240 minutes unless configured, within a minute and a day', () => {
     expect(liaisonConfigFromEnv({}).emergencyAccessMinutes).toBe(240);
     expect(liaisonConfigFromEnv({ LIAISON_EMERGENCY_ACCESS_MINUTES: '30' }).emergencyAccessMinutes).toBe(30);
-    for (const bad of ['0', '1441', 'soon']) expect(() => liaisonConfigFromEnv({ LIAISON_EMERGENCY_ACCESS_MINUTES: bad })).toThrow(/^LIAISON_EMERGENCY_ACCESS_MINUTES/);
+    for (const bad of ['0', '1441', 'soon'])
+      expect(() => liaisonConfigFromEnv({ LIAISON_EMERGENCY_ACCESS_MINUTES: bad })).toThrow(
+        /^LIAISON_EMERGENCY_ACCESS_MINUTES/,
+      );
   });
 });

@@ -4,8 +4,21 @@ import { Client } from 'pg';
 import { Topics } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, httpJson, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
-import { ELIGIBLE_SCREENING_FACTS, enrolInGroup, groupDetails, recordConsents, waitForCatalogue } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  httpJson,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
+import {
+  ELIGIBLE_SCREENING_FACTS,
+  enrolInGroup,
+  groupDetails,
+  recordConsents,
+  waitForCatalogue,
+} from '@carecircle/platform/testing';
 
 jest.setTimeout(120_000);
 
@@ -16,9 +29,16 @@ const fac = 'clin_e2e_fac_01';
 const group = `grp_e2e_liaison_depression_${RUN}`;
 /** Twenty-two and a half years old whenever the test runs. */
 const today = new Date();
-const birthDate = new Date(Date.UTC(today.getUTCFullYear() - 22, today.getUTCMonth() - 6, 1)).toISOString().slice(0, 10);
+const birthDate = new Date(Date.UTC(today.getUTCFullYear() - 22, today.getUTCMonth() - 6, 1))
+  .toISOString()
+  .slice(0, 10);
 /** A 22-year-old with mild depressive symptoms: screening places them; an antidepressant change is critical (< 25). */
-const screeningFacts = { ...ELIGIBLE_SCREENING_FACTS, age: 22, conditions: ['depression'], phq9: { total: 8, item9: 0 } };
+const screeningFacts = {
+  ...ELIGIBLE_SCREENING_FACTS,
+  age: 22,
+  conditions: ['depression'],
+  phq9: { total: 8, item9: 0 },
+};
 /** Critical alerts escalate after 0.25 min (15 s): long enough to act, kill and restart before the first one fires. */
 const ESCALATE_CRITICAL_MINUTES = 0.25;
 const LIAISON_GROUP = 'clinician-liaison';
@@ -63,11 +83,21 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
   let firstAlerts: { psy: AlertView; fac: AlertView } | undefined;
   let secondPsyAlert: AlertView | undefined;
 
-  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
+  const common = () => ({
+    KAFKA_BROKERS: kafka!.brokers.join(','),
+    KAFKA_TOPICS_AUTO_CREATED: 'true',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'info',
+  });
   const startLiaison = () =>
     startServiceProcess({
       app: 'clinician-liaison',
-      env: { ...common(), DATABASE_URL: dbs.liaison!.url, LIAISON_TIMER_POLL_MS: '250', LIAISON_ESCALATE_CRITICAL_MINUTES: String(ESCALATE_CRITICAL_MINUTES) },
+      env: {
+        ...common(),
+        DATABASE_URL: dbs.liaison!.url,
+        LIAISON_TIMER_POLL_MS: '250',
+        LIAISON_ESCALATE_CRITICAL_MINUTES: String(ESCALATE_CRITICAL_MINUTES),
+      },
       startTimeoutMs: 60_000,
     });
   const liaisonApi = () => httpJson(() => liaison!.url);
@@ -82,12 +112,25 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
       await client.end();
     }
   }
-  const inbox = async (clinician: string) => (await liaisonApi().get<AlertView[]>(`/api/liaison/clinicians/${clinician}/alerts?memberId=${member}`)).body;
-  const countEvents = async (type: string) => Number((await sql<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE type = $1', [type]))[0]!.n);
+  const inbox = async (clinician: string) =>
+    (await liaisonApi().get<AlertView[]>(`/api/liaison/clinicians/${clinician}/alerts?memberId=${member}`)).body;
+  const countEvents = async (type: string) =>
+    Number((await sql<{ n: string }>('SELECT count(*) AS n FROM event_store.events WHERE type = $1', [type]))[0]!.n);
   const groupJoinedFacts = async () =>
-    Number((await sql<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE type = 'ExternalFactRecorded' AND data->'fact'->>'kind' = 'group-joined' AND data->>'memberId' = $1", [member]))[0]!.n);
+    Number(
+      (
+        await sql<{ n: string }>(
+          "SELECT count(*) AS n FROM event_store.events WHERE type = 'ExternalFactRecorded' AND data->'fact'->>'kind' = 'group-joined' AND data->>'memberId' = $1",
+          [member],
+        )
+      )[0]!.n,
+    );
   const patientView = async () => {
-    const request = { hook: 'patient-view', hookInstance: randomUUID(), context: { userId: `Practitioner/${psy}`, patientId: member } };
+    const request = {
+      hook: 'patient-view',
+      hookInstance: randomUUID(),
+      context: { userId: `Practitioner/${psy}`, patientId: member },
+    };
     const answer = await liaisonApi().post<{ cards: Card[] }>('/cds-services/carecircle-open-alerts', request);
     expect(answer.status).toBe(200);
     return answer.body.cards;
@@ -95,19 +138,33 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
 
   beforeAll(async () => {
     kafka = await startKafka();
-    const [enrollmentDb, schedulingDb, liaisonDb] = await Promise.all([createTestDatabase('e2e_liaison_enrollment'), createTestDatabase('e2e_liaison_scheduling'), createTestDatabase('e2e_liaison')]);
+    const [enrollmentDb, schedulingDb, liaisonDb] = await Promise.all([
+      createTestDatabase('e2e_liaison_enrollment'),
+      createTestDatabase('e2e_liaison_scheduling'),
+      createTestDatabase('e2e_liaison'),
+    ]);
     dbs = { enrollment: enrollmentDb, scheduling: schedulingDb, liaison: liaisonDb };
     const client = createKafka({ clientId: `liaison-e2e-${RUN}`, brokers: kafka.brokers });
     reader = client.consumer({ groupId: `liaison-e2e-reader-${RUN}`, sessionTimeout: 6_000 });
     // Each is assigned as soon as it runs, so afterAll stops it even when another fails to start.
     await Promise.all([
-      startServiceProcess({ app: 'enrollment', env: { ...common(), DATABASE_URL: enrollmentDb.url }, startTimeoutMs: 60_000 }).then((p) => (enrollment = p)),
-      startServiceProcess({ app: 'scheduling', env: { ...common(), DATABASE_URL: schedulingDb.url }, startTimeoutMs: 60_000 }).then((p) => (scheduling = p)),
+      startServiceProcess({
+        app: 'enrollment',
+        env: { ...common(), DATABASE_URL: enrollmentDb.url },
+        startTimeoutMs: 60_000,
+      }).then((p) => (enrollment = p)),
+      startServiceProcess({
+        app: 'scheduling',
+        env: { ...common(), DATABASE_URL: schedulingDb.url },
+        startTimeoutMs: 60_000,
+      }).then((p) => (scheduling = p)),
       startLiaison().then((p) => (liaison = p)),
       (async () => {
         await reader!.connect();
         await reader!.subscribe({ topic: Topics.enrollment, fromBeginning: true });
-        await reader!.run({ eachMessage: async ({ partition, message }) => void enrollmentTopic.push({ partition, message }) });
+        await reader!.run({
+          eachMessage: async ({ partition, message }) => void enrollmentTopic.push({ partition, message }),
+        });
       })(),
     ]);
   });
@@ -122,25 +179,60 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
     // The care team and the member's profile (22, no consent to share drug details with the facilitator).
     const profile = { birthDate, cohort: 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false };
     expect((await liaisonApi().put(`/api/liaison/members/${member}/profile`, profile)).status).toBe(200);
-    for (const [clinicianId, role] of [[psy, 'attending-psychiatrist'], [fac, 'facilitator']] as const) {
-      expect((await liaisonApi().put(`/api/liaison/members/${member}/care-team`, { clinicianId, role })).status).toBe(200);
+    for (const [clinicianId, role] of [
+      [psy, 'attending-psychiatrist'],
+      [fac, 'facilitator'],
+    ] as const) {
+      expect((await liaisonApi().put(`/api/liaison/members/${member}/care-team`, { clinicianId, role })).status).toBe(
+        200,
+      );
     }
 
     // Scheduling forms a depression group for young adults; enrollment learns it over Kafka.
-    const formed = await httpJson(scheduling!.url).post('/api/scheduling/groups', { ...groupDetails(group), groupType: 'disease-specific', condition: 'depression', ageBand: { min: 18, max: 30 }, facilitatorIds: [fac] });
+    const formed = await httpJson(scheduling!.url).post('/api/scheduling/groups', {
+      ...groupDetails(group),
+      groupType: 'disease-specific',
+      condition: 'depression',
+      ageBand: { min: 18, max: 30 },
+      facilitatorIds: [fac],
+    });
     expect(formed.status).toBe(202);
     await waitForCatalogue(enrollment!.url, [group], 45_000);
 
     // Referred with screening, both consents, enrolled; the enrolment reaches liaison over Kafka.
     const referralId = randomUUID();
-    const referral = { referralId, memberId: member, referringClinicianId: psy, wantedGroupType: 'disease-specific', wantedCondition: 'depression', modalityPreference: 'online', memberRole: 'patient', screeningFacts };
+    const referral = {
+      referralId,
+      memberId: member,
+      referringClinicianId: psy,
+      wantedGroupType: 'disease-specific',
+      wantedCondition: 'depression',
+      modalityPreference: 'online',
+      memberRole: 'patient',
+      screeningFacts,
+    };
     expect((await httpJson(enrollment!.url).post('/api/enrollment/referrals', referral)).status).toBe(202);
     await recordConsents(enrollment!.url, referralId);
     await enrolInGroup(enrollment!.url, group, referralId);
-    await waitFor(async () => (await groupJoinedFacts()) === 1, { timeoutMs: 30_000, description: 'the enrolment to reach clinician-liaison over Kafka' });
+    await waitFor(async () => (await groupJoinedFacts()) === 1, {
+      timeoutMs: 30_000,
+      description: 'the enrolment to reach clinician-liaison over Kafka',
+    });
 
-    const sertraline = { medicationId: 'med_e2e_1', rxnormCode: '36437', name: 'sertraline', dailyDose: 50, doseUnit: 'mg', route: 'oral', frequency: 'daily', prescriberId: psy };
-    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({ changed: true, classification: 'classified' });
+    const sertraline = {
+      medicationId: 'med_e2e_1',
+      rxnormCode: '36437',
+      name: 'sertraline',
+      dailyDose: 50,
+      doseUnit: 'mg',
+      route: 'oral',
+      frequency: 'daily',
+      prescriberId: psy,
+    };
+    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({
+      changed: true,
+      classification: 'classified',
+    });
     const [psyAlerts, facAlerts] = await waitFor(
       async () => {
         const found = await Promise.all([inbox(psy), inbox(fac)]);
@@ -148,13 +240,30 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
       },
       { timeoutMs: 20_000, description: "the psychiatrist's and the facilitator's alerts" },
     );
-    expect(psyAlerts).toEqual([expect.objectContaining({ recipientId: psy, severity: 'critical', escalationLevel: 0, summary: expect.stringMatching(/sertraline started.*\(under 25\)/) })]);
-    expect(facAlerts).toEqual([expect.objectContaining({ recipientId: fac, severity: 'critical', escalationLevel: 0, summary: expect.stringMatching(/^Medication change: watch for activation/) })]);
+    expect(psyAlerts).toEqual([
+      expect.objectContaining({
+        recipientId: psy,
+        severity: 'critical',
+        escalationLevel: 0,
+        summary: expect.stringMatching(/sertraline started.*\(under 25\)/),
+      }),
+    ]);
+    expect(facAlerts).toEqual([
+      expect.objectContaining({
+        recipientId: fac,
+        severity: 'critical',
+        escalationLevel: 0,
+        summary: expect.stringMatching(/^Medication change: watch for activation/),
+      }),
+    ]);
     expect(JSON.stringify(facAlerts)).not.toMatch(/sertraline|\d+\s*mg/i);
     firstAlerts = { psy: psyAlerts[0]!, fac: facAlerts[0]! };
 
     // The same start again (a retried request): nothing changes.
-    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({ changed: false, classification: 'classified' });
+    expect((await liaisonApi().post(`/api/liaison/members/${member}/medications`, sertraline)).body).toEqual({
+      changed: false,
+      classification: 'classified',
+    });
     // Enrollment's MemberEnrolled redelivered byte for byte on its topic: liaison consumes and commits it, and records nothing.
     const enrolled = await waitFor(
       () =>
@@ -168,7 +277,11 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
     await producer.connect();
     let redelivered: { partition: number; offset: number };
     try {
-      const [sent] = await producer.send({ topic: Topics.enrollment, acks: -1, messages: [{ key: enrolled.message.key, value: enrolled.message.value, headers: enrolled.message.headers }] });
+      const [sent] = await producer.send({
+        topic: Topics.enrollment,
+        acks: -1,
+        messages: [{ key: enrolled.message.key, value: enrolled.message.value, headers: enrolled.message.headers }],
+      });
       redelivered = { partition: sent!.partition, offset: Number(sent!.baseOffset) };
     } finally {
       await producer.disconnect();
@@ -179,9 +292,16 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
       await waitFor(
         async () => {
           const [offsets] = await admin.fetchOffsets({ groupId: LIAISON_GROUP, topics: [Topics.enrollment] });
-          return Number(offsets?.partitions.find((p) => p.partition === redelivered.partition)?.offset ?? -1) > redelivered.offset;
+          return (
+            Number(offsets?.partitions.find((p) => p.partition === redelivered.partition)?.offset ?? -1) >
+            redelivered.offset
+          );
         },
-        { timeoutMs: 20_000, intervalMs: 200, description: 'clinician-liaison to consume and commit the redelivered MemberEnrolled' },
+        {
+          timeoutMs: 20_000,
+          intervalMs: 200,
+          description: 'clinician-liaison to consume and commit the redelivered MemberEnrolled',
+        },
       );
     } finally {
       await admin.disconnect();
@@ -194,44 +314,89 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
 
   it('raises a second alert on a dose change, returns it as a CDS Hooks patient-view card, and acknowledging the card stops its escalation', async () => {
     const dose = { dailyDose: 100, doseUnit: 'mg', frequency: 'daily', prescriberId: psy };
-    expect((await liaisonApi().put(`/api/liaison/members/${member}/medications/med_e2e_1/dose`, dose)).status).toBe(202);
-    const psyAlerts = await waitFor(async () => ((await inbox(psy)).length >= 2 ? inbox(psy) : undefined), { timeoutMs: 20_000, description: 'a second alert for the dose change' });
+    expect((await liaisonApi().put(`/api/liaison/members/${member}/medications/med_e2e_1/dose`, dose)).status).toBe(
+      202,
+    );
+    const psyAlerts = await waitFor(async () => ((await inbox(psy)).length >= 2 ? inbox(psy) : undefined), {
+      timeoutMs: 20_000,
+      description: 'a second alert for the dose change',
+    });
     const second = psyAlerts.find((a) => a.alertId !== firstAlerts!.psy.alertId)!;
-    expect(second).toMatchObject({ recipientId: psy, severity: 'critical', status: 'raised', summary: expect.stringMatching(/sertraline dose changed/) });
-    await waitFor(async () => ((await inbox(fac)).length === 2 ? true : undefined), { timeoutMs: 20_000, description: "the facilitator's second alert" });
+    expect(second).toMatchObject({
+      recipientId: psy,
+      severity: 'critical',
+      status: 'raised',
+      summary: expect.stringMatching(/sertraline dose changed/),
+    });
+    await waitFor(async () => ((await inbox(fac)).length === 2 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: "the facilitator's second alert",
+    });
     expect(JSON.stringify(await inbox(fac))).not.toMatch(/sertraline|\d+\s*mg/i);
     expect(await countEvents('AlertRaised')).toBe(4);
     secondPsyAlert = second;
 
     // The EHR opens the member's chart: the second alert comes back as a card, with its evidence.
     const card = (await patientView()).find((c) => c.uuid === second.alertId);
-    expect(card).toMatchObject({ indicator: 'critical', source: { label: 'CareCircle clinician liaison' }, summary: second.summary });
+    expect(card).toMatchObject({
+      indicator: 'critical',
+      source: { label: 'CareCircle clinician liaison' },
+      summary: second.summary,
+    });
     expect(card!.summary.length).toBeLessThan(140);
     expect(card!.detail).toMatch(/under 25[\s\S]*Evidence/);
     expect(card!.overrideReasons.length).toBeGreaterThan(0);
     expect(card!.links[0]!.url).toMatch(new RegExp(`/${member}$`));
 
     // The psychiatrist accepts it in the EHR: acknowledged, its escalation timer cleared, no longer a card.
-    const feedback = { feedback: [{ card: second.alertId, outcome: 'accepted', outcomeTimestamp: new Date().toISOString() }] };
+    const feedback = {
+      feedback: [{ card: second.alertId, outcome: 'accepted', outcomeTimestamp: new Date().toISOString() }],
+    };
     expect((await liaisonApi().post('/cds-services/carecircle-open-alerts/feedback', feedback)).status).toBe(200);
-    await waitFor(async () => ((await inbox(psy)).find((a) => a.alertId === second.alertId)?.status === 'acknowledged' ? true : undefined), {
-      timeoutMs: 15_000,
-      description: 'the accepted card to show as acknowledged',
-    });
-    expect(await sql('SELECT escalation_due_at AS due FROM liaison_alert WHERE alert_id = $1', [second.alertId])).toEqual([{ due: null }]);
+    await waitFor(
+      async () =>
+        (await inbox(psy)).find((a) => a.alertId === second.alertId)?.status === 'acknowledged' ? true : undefined,
+      {
+        timeoutMs: 15_000,
+        description: 'the accepted card to show as acknowledged',
+      },
+    );
+    expect(
+      await sql('SELECT escalation_due_at AS due FROM liaison_alert WHERE alert_id = $1', [second.alertId]),
+    ).toEqual([{ due: null }]);
     expect((await patientView()).map((c) => c.uuid)).not.toContain(second.alertId);
   });
 
   it('fires pending escalations exactly once after a kill -9 and restart, and none for the acknowledged alerts', async () => {
     // The facilitator acknowledges the first alert; the psychiatrist's first and the facilitator's second stay open.
-    expect((await liaisonApi().post(`/api/liaison/alerts/${firstAlerts!.fac.alertId}/acknowledgement`, { outcome: 'accepted' }, as(fac))).status).toBe(200);
+    expect(
+      (
+        await liaisonApi().post(
+          `/api/liaison/alerts/${firstAlerts!.fac.alertId}/acknowledgement`,
+          { outcome: 'accepted' },
+          as(fac),
+        )
+      ).status,
+    ).toBe(200);
     const facSecond = (await inbox(fac)).find((a) => a.alertId !== firstAlerts!.fac.alertId)!;
     const open = [firstAlerts!.psy.alertId, facSecond.alertId];
-    await waitFor(async () => ((await sql("SELECT 1 FROM liaison_alert WHERE alert_id = $1 AND status = 'acknowledged'", [firstAlerts!.fac.alertId])).length === 1 ? true : undefined), {
-      timeoutMs: 15_000,
-      description: "the facilitator's acknowledgement in the inbox",
-    });
-    const pending = await sql<{ alert_id: string; due: Date; level: number }>('SELECT alert_id, escalation_due_at AS due, escalation_level AS level FROM liaison_alert WHERE escalation_due_at IS NOT NULL ORDER BY raised_at');
+    await waitFor(
+      async () =>
+        (
+          await sql("SELECT 1 FROM liaison_alert WHERE alert_id = $1 AND status = 'acknowledged'", [
+            firstAlerts!.fac.alertId,
+          ])
+        ).length === 1
+          ? true
+          : undefined,
+      {
+        timeoutMs: 15_000,
+        description: "the facilitator's acknowledgement in the inbox",
+      },
+    );
+    const pending = await sql<{ alert_id: string; due: Date; level: number }>(
+      'SELECT alert_id, escalation_due_at AS due, escalation_level AS level FROM liaison_alert WHERE escalation_due_at IS NOT NULL ORDER BY raised_at',
+    );
     expect(pending.map((p) => [p.alert_id, p.level])).toEqual(open.map((id) => [id, 0]));
     expect(pending[0]!.due.getTime()).toBeGreaterThan(Date.now()); // still pending when the process dies
 
@@ -242,18 +407,29 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
     await waitFor(
       async () => {
         const [facInbox, psyInbox] = await Promise.all([inbox(fac), inbox(psy)]);
-        return facInbox.some((a) => a.alertId === firstAlerts!.psy.alertId && a.escalationLevel === 1) && psyInbox.some((a) => a.alertId === facSecond.alertId && a.escalationLevel === 1) ? true : undefined;
+        return facInbox.some((a) => a.alertId === firstAlerts!.psy.alertId && a.escalationLevel === 1) &&
+          psyInbox.some((a) => a.alertId === facSecond.alertId && a.escalationLevel === 1)
+          ? true
+          : undefined;
       },
       { timeoutMs: 45_000, description: 'both open alerts to escalate once after the restart' },
     );
-    const escalations = await sql<{ stream_id: string; n: string }>("SELECT stream_id, count(*) AS n FROM event_store.events WHERE type = 'AlertEscalated' GROUP BY stream_id ORDER BY stream_id");
-    expect(escalations).toEqual(open.map((id) => ({ stream_id: `alert-${id}`, n: '1' })).sort((a, b) => a.stream_id.localeCompare(b.stream_id)));
+    const escalations = await sql<{ stream_id: string; n: string }>(
+      "SELECT stream_id, count(*) AS n FROM event_store.events WHERE type = 'AlertEscalated' GROUP BY stream_id ORDER BY stream_id",
+    );
+    expect(escalations).toEqual(
+      open.map((id) => ({ stream_id: `alert-${id}`, n: '1' })).sort((a, b) => a.stream_id.localeCompare(b.stream_id)),
+    );
     // No timer is left to fire, and the acknowledged alerts never escalated.
     expect(await sql('SELECT alert_id FROM liaison_alert WHERE escalation_due_at IS NOT NULL')).toEqual([]);
-    const acknowledged = await sql<{ alert_id: string; status: string; level: number }>('SELECT alert_id, status, escalation_level AS level FROM liaison_alert WHERE alert_id = ANY($1) ORDER BY alert_id', [
-      [firstAlerts!.fac.alertId, secondPsyAlert!.alertId],
+    const acknowledged = await sql<{ alert_id: string; status: string; level: number }>(
+      'SELECT alert_id, status, escalation_level AS level FROM liaison_alert WHERE alert_id = ANY($1) ORDER BY alert_id',
+      [[firstAlerts!.fac.alertId, secondPsyAlert!.alertId]],
+    );
+    expect(acknowledged.map((a) => [a.status, a.level])).toEqual([
+      ['acknowledged', 0],
+      ['acknowledged', 0],
     ]);
-    expect(acknowledged.map((a) => [a.status, a.level])).toEqual([['acknowledged', 0], ['acknowledged', 0]]);
     expect(await countEvents('AlertRaised')).toBe(4); // the replay after the restart raised nothing again
   });
 });

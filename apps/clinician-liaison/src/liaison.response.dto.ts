@@ -10,7 +10,11 @@ export class LiaisonCommandResponseDto {
 }
 
 export class EmergencyAccessResponseDto extends LiaisonCommandResponseDto {
-  @ApiProperty({ format: 'date-time', description: 'When the emergency window closes.', example: '2026-03-02T10:30:00.000Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the emergency window closes.',
+    example: '2026-03-02T10:30:00.000Z',
+  })
   expiresAt!: string;
 }
 
@@ -68,7 +72,13 @@ export class DeliveryViewDto {
   lastError!: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   nextAttemptAt!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'Set when the push was given up on: it waits for an operator.', example: null })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Set when the push was given up on: it waits for an operator.',
+    example: null,
+  })
   parkedAt!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: null })
   parkReason!: string | null;

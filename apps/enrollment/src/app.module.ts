@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { referralMember, toIntegrationEvent, type EnrollmentDeps } from '@carecircle/enrollment/application';
-import { enrollmentReadModelEntities, enrollmentReadModelMigrations, TypeOrmGroupCatalogue } from '@carecircle/enrollment/read-models';
+import {
+  enrollmentReadModelEntities,
+  enrollmentReadModelMigrations,
+  TypeOrmGroupCatalogue,
+} from '@carecircle/enrollment/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { PostgresEventStore, type EventStore } from '@carecircle/platform/event-store';
@@ -21,22 +25,35 @@ import { ENROLLMENT_CONFIG, readEnrollmentConfig, type EnrollmentConfig } from '
 import { ReferralsHttpController } from './referrals/referrals.http.controller';
 import { ConsentsHttpController } from './consents/consents.http.controller';
 import { PlacementHttpController } from './placement/placement.http.controller';
-import { ENROLLMENT_SUBSCRIPTIONS, SchedulingEventsKafkaController } from './scheduling-events/scheduling-events.kafka.controller';
+import {
+  ENROLLMENT_SUBSCRIPTIONS,
+  SchedulingEventsKafkaController,
+} from './scheduling-events/scheduling-events.kafka.controller';
 import { SeatKeeperPoller } from './seat-keeper.poller';
 import { GatewayIngestKafkaController } from './gateway-ingest/gateway-ingest.kafka.controller';
 
 /** The event store on TypeORM's pool, as PersistenceModule builds it: the referral lookup reads a referral's first event. */
 function eventStoreOn(dataSource: DataSource): EventStore {
   const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  return new PostgresEventStore(pool, { namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true' });
+  return new PostgresEventStore(pool, {
+    namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
+  });
 }
 
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: enrollmentReadModelMigrations, entities: enrollmentReadModelEntities }),
-    MessagingModule.forRoot({ service: 'enrollment', publishes: [Topics.enrollment], consumes: [...ENROLLMENT_SUBSCRIPTIONS], relay: { map: toIntegrationEvent } }),
+    MessagingModule.forRoot({
+      service: 'enrollment',
+      publishes: [Topics.enrollment],
+      consumes: [...ENROLLMENT_SUBSCRIPTIONS],
+      relay: { map: toIntegrationEvent },
+    }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
-    AccessModule.forRoot({ service: 'enrollment', lookups: (dataSource) => ({ referral: referralMember(eventStoreOn(dataSource)) }) }),
+    AccessModule.forRoot({
+      service: 'enrollment',
+      lookups: (dataSource) => ({ referral: referralMember(eventStoreOn(dataSource)) }),
+    }),
   ],
   controllers: [
     ReferralsHttpController,

@@ -19,10 +19,18 @@ const d = defaultEnrollmentPolicy;
 
 /** DOMAIN.md's thresholds with their documented defaults; each can be overridden by an environment variable. */
 export const enrollmentSettingsEnv = {
-  ENROLLMENT_PTSD_PCL5_THRESHOLD: count.default(d.ptsdPcl5Threshold).describe('PCL-5 score at or above which PTSD is suggested (provisional PTSD 31-33).'),
-  ENROLLMENT_SEVERE_ANXIETY_GAD7_THRESHOLD: count.default(d.severeAnxietyGad7Threshold).describe('GAD-7 score at or above which anxiety is severe.'),
-  ENROLLMENT_PHQ9_ITEM9_HOLD_ABOVE: count.default(d.phq9Item9HoldAbove).describe('PHQ-9 item 9 answer above which placement is held.'),
-  ENROLLMENT_SMALL_GROUP_MAX_SEATS: count.default(d.smallGroupMaxSeats).describe('Severe anxiety: groups of at most this many seats.'),
+  ENROLLMENT_PTSD_PCL5_THRESHOLD: count
+    .default(d.ptsdPcl5Threshold)
+    .describe('PCL-5 score at or above which PTSD is suggested (provisional PTSD 31-33).'),
+  ENROLLMENT_SEVERE_ANXIETY_GAD7_THRESHOLD: count
+    .default(d.severeAnxietyGad7Threshold)
+    .describe('GAD-7 score at or above which anxiety is severe.'),
+  ENROLLMENT_PHQ9_ITEM9_HOLD_ABOVE: count
+    .default(d.phq9Item9HoldAbove)
+    .describe('PHQ-9 item 9 answer above which placement is held.'),
+  ENROLLMENT_SMALL_GROUP_MAX_SEATS: count
+    .default(d.smallGroupMaxSeats)
+    .describe('Severe anxiety: groups of at most this many seats.'),
   ENROLLMENT_LOW_FREQUENCY_CADENCES: z
     .string()
     .default(d.lowFrequencyCadences.join(','))
@@ -33,7 +41,9 @@ export const enrollmentSettingsEnv = {
     .positive()
     .default(d.seatOfferTtlHours)
     .describe('A seat offered from the waitlist lapses after this many hours.'),
-  ENROLLMENT_OFFER_POLL_MS: count.default(30_000).describe('How often due offers are checked (ms); 0 disables the poll.'),
+  ENROLLMENT_OFFER_POLL_MS: count
+    .default(30_000)
+    .describe('How often due offers are checked (ms); 0 disables the poll.'),
   ENROLLMENT_EHR_REFERRAL_CODES: z
     .string()
     .default(DEFAULT_EHR_REFERRAL_CODES.join(','))

@@ -26,7 +26,12 @@ export class ScreeningSummaryDto {
   outcome!: string;
   @ApiProperty({ type: [String], example: ['Distress score 5 is within the group range.'] })
   reasons!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Placement constraints screening set (e.g. a group type to avoid).', example: {} })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Placement constraints screening set (e.g. a group type to avoid).',
+    example: {},
+  })
   constraints!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   screenedAt!: string;
@@ -61,11 +66,18 @@ export class ReferralStatusResponseDto {
 export class GroupProposalDto {
   @ApiProperty({ example: GROUP_ID })
   groupId!: string;
-  @ApiProperty({ enum: ['enrol', 'waitlist'], description: 'enrol: a seat is free now; waitlist: the group fits but is full.', example: 'enrol' })
+  @ApiProperty({
+    enum: ['enrol', 'waitlist'],
+    description: 'enrol: a seat is free now; waitlist: the group fits but is full.',
+    example: 'enrol',
+  })
   placement!: string;
   @ApiProperty({ example: 3 })
   score!: number;
-  @ApiProperty({ type: [String], example: ['Support group, as the referral asks.', "Age 54 is within the group's 40-65 band."] })
+  @ApiProperty({
+    type: [String],
+    example: ['Support group, as the referral asks.', "Age 54 is within the group's 40-65 band."],
+  })
   reasons!: string[];
 }
 
@@ -88,7 +100,10 @@ export class PlacementRedirectDto {
   kind!: string;
   @ApiProperty({ enum: ['closed-group-started', 'group-closed'], example: 'closed-group-started' })
   reason!: string;
-  @ApiProperty({ example: 'This is a closed group that has already started: the member was placed in its next course (grp-breast-cancer-autumn).' })
+  @ApiProperty({
+    example:
+      'This is a closed group that has already started: the member was placed in its next course (grp-breast-cancer-autumn).',
+  })
   message!: string;
 }
 
@@ -97,11 +112,21 @@ export class PlacementResponseDto {
   groupId!: string;
   @ApiProperty({ format: 'uuid', example: REFERRAL_ID })
   referralId!: string;
-  @ApiPropertyOptional({ enum: ['enrolled', 'already-enrolled', 'offered', 'waitlisted', 'already-waitlisted'], example: 'enrolled' })
+  @ApiPropertyOptional({
+    enum: ['enrolled', 'already-enrolled', 'offered', 'waitlisted', 'already-waitlisted'],
+    example: 'enrolled',
+  })
   status?: string;
-  @ApiPropertyOptional({ type: [String], description: 'Waitlist only: the events recorded.', example: ['MemberWaitlisted'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Waitlist only: the events recorded.',
+    example: ['MemberWaitlisted'],
+  })
   events?: string[];
-  @ApiPropertyOptional({ description: 'Redirected only: the group the member went to.', example: 'grp-breast-cancer-autumn' })
+  @ApiPropertyOptional({
+    description: 'Redirected only: the group the member went to.',
+    example: 'grp-breast-cancer-autumn',
+  })
   placedIn?: string;
   @ApiPropertyOptional({ type: PlacementRedirectDto })
   redirect?: PlacementRedirectDto;
@@ -121,11 +146,24 @@ export class GroupSeatsResponseDto {
   groupId!: string;
   @ApiProperty({ example: 10 })
   seats!: number;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Facilitators and granted clients only: the enrolled members.', example: [{ memberId: MEMBER_ID, referralId: REFERRAL_ID, enrolledAt: '2026-03-03T10:00:00.000Z' }] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Facilitators and granted clients only: the enrolled members.',
+    example: [{ memberId: MEMBER_ID, referralId: REFERRAL_ID, enrolledAt: '2026-03-03T10:00:00.000Z' }],
+  })
   roster?: object[];
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Facilitators and granted clients only: the waitlist in serving order.' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Facilitators and granted clients only: the waitlist in serving order.',
+  })
   waitlist?: object[];
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'Facilitators and granted clients only: open seat offers.' })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Facilitators and granted clients only: open seat offers.',
+  })
   offers?: object[];
   @ApiPropertyOptional({ type: [HistoryEntryDto], description: 'Facilitators and granted clients only.' })
   history?: HistoryEntryDto[];

@@ -1,8 +1,18 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { completeDanglingPlacements, expireDueOffers, lapseEndedEhrConsents, openNewGroupsToWaitlists, type RequestContext } from '@carecircle/enrollment/application';
-import { TypeOrmConsentLapseSchedule, TypeOrmGroupCatalogue, TypeOrmProcessCheckpoint } from '@carecircle/enrollment/read-models';
+import {
+  completeDanglingPlacements,
+  expireDueOffers,
+  lapseEndedEhrConsents,
+  openNewGroupsToWaitlists,
+  type RequestContext,
+} from '@carecircle/enrollment/application';
+import {
+  TypeOrmConsentLapseSchedule,
+  TypeOrmGroupCatalogue,
+  TypeOrmProcessCheckpoint,
+} from '@carecircle/enrollment/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from './enrollment.deps';
@@ -28,17 +38,31 @@ export class SeatKeeperPoller implements OnApplicationBootstrap, OnApplicationSh
     dataSource: DataSource,
   ) {
     this.steps = [
-      { name: 'placement-repair', run: completeDanglingPlacements(deps, new TypeOrmProcessCheckpoint(dataSource, 'placement-repair')) },
+      {
+        name: 'placement-repair',
+        run: completeDanglingPlacements(deps, new TypeOrmProcessCheckpoint(dataSource, 'placement-repair')),
+      },
       { name: 'new-group-offers', run: openNewGroupsToWaitlists(deps, new TypeOrmGroupCatalogue(dataSource)) },
       { name: 'offer-expiry', run: expireDueOffers(deps) },
-      { name: 'consent-lapse', run: lapseEndedEhrConsents(deps, new TypeOrmProcessCheckpoint(dataSource, 'consent-lapse'), new TypeOrmConsentLapseSchedule(dataSource)) },
+      {
+        name: 'consent-lapse',
+        run: lapseEndedEhrConsents(
+          deps,
+          new TypeOrmProcessCheckpoint(dataSource, 'consent-lapse'),
+          new TypeOrmConsentLapseSchedule(dataSource),
+        ),
+      },
     ];
   }
 
   onApplicationBootstrap(): void {
     if (this.config.offerPollMs <= 0) return;
     // Each step reports its own failure; the pass as a whole does not fail.
-    this.poller = startSerialPoller(() => this.tick(), this.config.offerPollMs, () => undefined);
+    this.poller = startSerialPoller(
+      () => this.tick(),
+      this.config.offerPollMs,
+      () => undefined,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -52,7 +76,10 @@ export class SeatKeeperPoller implements OnApplicationBootstrap, OnApplicationSh
         const changes = await step.run({ correlationId: id, causationId: `seat-keeper:${step.name}:${id}` });
         if (changes > 0) this.logger.info({ step: step.name, changes }, 'seat keeper applied changes');
       } catch (error) {
-        this.logger.warn({ step: step.name, errorClass: error instanceof Error ? error.name : 'unknown' }, 'seat keeper step failed; retrying on the next tick');
+        this.logger.warn(
+          { step: step.name, errorClass: error instanceof Error ? error.name : 'unknown' },
+          'seat keeper step failed; retrying on the next tick',
+        );
       }
     }
   }

@@ -12,7 +12,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { figurePrinter, pacedHttp, positiveNumber, runBench, type BenchFigure, type HttpLoadFigures } from '@carecircle/platform/testing';
+import {
+  figurePrinter,
+  pacedHttp,
+  positiveNumber,
+  runBench,
+  type BenchFigure,
+  type HttpLoadFigures,
+} from '@carecircle/platform/testing';
 import { FHIR_JSON_TYPE, startGatewayHarness, type GatewayHarness } from '../src/testing/gateway-harness';
 import { freePort, startLiaisonBehindGateway, type LiaisonBehindGateway } from '../src/testing/liaison-behind-gateway';
 import { startStandInEhr, type StandInEhr } from '../src/testing/stand-in-ehr';
@@ -33,7 +40,12 @@ const BENCH = 'cds';
 const HEADLINE_RATE = 100;
 
 /** Synthetic, nameless: the EHR's patient. */
-const patient = { resourceType: 'Patient' as const, id: 'bench-pat-1', identifier: [{ system: 'urn:stand-in-ehr:mrn', value: 'BENCH-0001' }], birthDate: '1970-01-01' };
+const patient = {
+  resourceType: 'Patient' as const,
+  id: 'bench-pat-1',
+  identifier: [{ system: 'urn:stand-in-ehr:mrn', value: 'BENCH-0001' }],
+  birthDate: '1970-01-01',
+};
 
 /** CDS Hooks JWTs signed before the timed calls (each valid five minutes, used once: fresh jti). */
 async function signedJwts(ehr: StandInEhr, audience: string, count: number): Promise<string[]> {
@@ -44,7 +56,17 @@ async function signedJwts(ehr: StandInEhr, audience: string, count: number): Pro
 
 function figuresAt(rate: number, cds: HttpLoadFigures, health: HttpLoadFigures): BenchFigure[] {
   const suffix = rate === HEADLINE_RATE ? '' : `At${rate}`;
-  const context = { rate, seconds: SECONDS, achievedRate: cds.achievedRate, requests: cds.requests, errors: cds.errors, throttled: cds.throttled, p99OkMs: cds.p99Ok, baselineErrors: health.errors, over: `POST /cds-services/${SERVICE} (patient-view); baseline GET /health/live` };
+  const context = {
+    rate,
+    seconds: SECONDS,
+    achievedRate: cds.achievedRate,
+    requests: cds.requests,
+    errors: cds.errors,
+    throttled: cds.throttled,
+    p99OkMs: cds.p99Ok,
+    baselineErrors: health.errors,
+    over: `POST /cds-services/${SERVICE} (patient-view); baseline GET /health/live`,
+  };
   return [
     { bench: BENCH, metric: `p99Ms${suffix}`, value: cds.p99, unit: 'ms', baseline: health.p99, ...context },
     { bench: BENCH, metric: `p50Ms${suffix}`, value: cds.p50, unit: 'ms', baseline: health.p50, rate },
@@ -64,12 +86,24 @@ async function main(): Promise<void> {
       clients: [{ clientId: 'records', scope: 'system/Patient.cu' }],
       env: {
         CLINICIAN_LIAISON_URL: `http://127.0.0.1:${liaisonPort}`,
-        CDS_CLIENTS: JSON.stringify([{ iss: ehr.iss, jwksUri: ehr.jwksUri, fhirServers: [ehr.fhirServer], clientId: EHR_CLIENT, scope: 'system/DetectedIssue.r system/MedicationRequest.cu' }]),
+        CDS_CLIENTS: JSON.stringify([
+          {
+            iss: ehr.iss,
+            jwksUri: ehr.jwksUri,
+            fhirServers: [ehr.fhirServer],
+            clientId: EHR_CLIENT,
+            scope: 'system/DetectedIssue.r system/MedicationRequest.cu',
+          },
+        ]),
       },
     });
     liaison = await startLiaisonBehindGateway(gateway.base, 'liaison_cds_bench', liaisonPort);
     const records = await gateway.accessToken('records', 'system/Patient.cu');
-    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${patient.id}`, { method: 'PUT', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${records}` }, body: JSON.stringify(patient) });
+    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${patient.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${records}` },
+      body: JSON.stringify(patient),
+    });
     if (put.status !== 200) throw new Error(`the patient's ingest answered ${put.status}`);
 
     const serviceUrl = `${gateway.base}/cds-services/${SERVICE}`;
@@ -78,7 +112,11 @@ async function main(): Promise<void> {
       fetch(serviceUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${jwt}` },
-        body: JSON.stringify({ hook: 'patient-view', hookInstance: randomUUID(), context: { userId: 'Practitioner/bench-prac-1', patientId: patient.id } }),
+        body: JSON.stringify({
+          hook: 'patient-view',
+          hookInstance: randomUUID(),
+          context: { userId: 'Practitioner/bench-prac-1', patientId: patient.id },
+        }),
       });
     const warm = await call((await signedJwts(ehr, serviceUrl, 1))[0]!);
     if (warm.status !== 200) throw new Error(`patient-view answered ${warm.status}: ${await warm.text()}`);

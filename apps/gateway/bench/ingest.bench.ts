@@ -77,7 +77,8 @@ function freshBundle(template: readonly Entry[]): string {
   const patient = template[0]!.resource;
   const newId = randomUUID();
   const entries = JSON.parse(JSON.stringify(template).split(patient.id!).join(newId)) as Entry[];
-  for (const identifier of entries[0]!.resource.identifier ?? []) if (identifier.value) identifier.value = `${identifier.value}-${newId.slice(0, 8)}`;
+  for (const identifier of entries[0]!.resource.identifier ?? [])
+    if (identifier.value) identifier.value = `${identifier.value}-${newId.slice(0, 8)}`;
   return JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries });
 }
 
@@ -88,7 +89,11 @@ function percentile(sorted: readonly number[], p: number): number {
 async function measure(gateway: GatewayHarness, token: string, templates: Entry[][], size: number): Promise<Figure> {
   const post = async (body: string) => {
     const started = performance.now();
-    const response = await fetch(`${gateway.base}/fhir/R4`, { method: 'POST', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${token}` }, body });
+    const response = await fetch(`${gateway.base}/fhir/R4`, {
+      method: 'POST',
+      headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${token}` },
+      body,
+    });
     await response.arrayBuffer();
     return { ms: performance.now() - started, ok: response.status === 200 };
   };
@@ -128,7 +133,9 @@ function print(figures: readonly Figure[]): void {
     return;
   }
   const header = ['entries/Bundle', 'requests', 'concurrency', 'resources/s', 'p50 ms', 'p99 ms', 'failures'];
-  const rows = figures.map((f) => [f.entriesPerBundle, f.requests, f.concurrency, f.resourcesPerSec, f.p50, f.p99, f.failures].map(String));
+  const rows = figures.map((f) =>
+    [f.entriesPerBundle, f.requests, f.concurrency, f.resourcesPerSec, f.p50, f.p99, f.failures].map(String),
+  );
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
   console.log(line(header));
@@ -146,12 +153,18 @@ async function main(): Promise<void> {
     gateway = await startGatewayHarness({
       database: 'gateway_bench',
       clients: [{ clientId: 'bench', scope: 'system/*.cruds' }],
-      env: { GATEWAY_RATE_LIMIT_BURST: '1000000000', GATEWAY_RATE_LIMIT_PER_SECOND: '1000000000', SMART_ACCESS_TOKEN_TTL_SECONDS: '3600' },
+      env: {
+        GATEWAY_RATE_LIMIT_BURST: '1000000000',
+        GATEWAY_RATE_LIMIT_PER_SECOND: '1000000000',
+        SMART_ACCESS_TOKEN_TTL_SECONDS: '3600',
+      },
     });
     const token = await gateway.accessToken('bench', 'system/*.cruds');
     const figures: Figure[] = [];
     for (const size of SIZES) {
-      const templates = bundles.map((entries) => closedPrefix(entries, size)).filter((t): t is Entry[] => t !== undefined);
+      const templates = bundles
+        .map((entries) => closedPrefix(entries, size))
+        .filter((t): t is Entry[] => t !== undefined);
       if (templates.length === 0) throw new Error(`no Synthea bundle has ${size} self-contained entries`);
       figures.push(await measure(gateway, token, templates, size));
     }

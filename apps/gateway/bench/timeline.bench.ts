@@ -23,18 +23,55 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
 import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
-import { encodeCursor, gatewayMigrations, latestTimelineChange, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool, type Sql } from '@carecircle/gateway/read-models';
+import {
+  encodeCursor,
+  gatewayMigrations,
+  latestTimelineChange,
+  projectTimelineEvent,
+  readTimeline,
+  readTimelineChanges,
+  sqlOfPool,
+  type Sql,
+} from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
-import { createTestDatabase, figurePrinter, pacedHttp, percentile, positiveInteger, positiveNumber, round2, runBench, type BenchFigure, type HttpLoadFigures, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  figurePrinter,
+  pacedHttp,
+  percentile,
+  positiveInteger,
+  positiveNumber,
+  round2,
+  runBench,
+  type BenchFigure,
+  type HttpLoadFigures,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import { startGatewayHarness, type GatewayHarness } from '../src/testing/gateway-harness';
 import { runTimelineRebuild } from '../src/timeline/rebuild-timeline';
 
 /** A member's life as the four services tell it: referral to enrolment, sessions, treatment, an alert's lifecycle, scores. */
 const LIFE = [
-  'GroupFormed', 'ReferralReceived', 'ScreeningCompleted', 'ConsentRecorded', 'MemberEnrolled', 'SessionScheduled', 'AttendanceRecorded', 'DoseReached',
-  'TherapeuticContactBooked', 'TherapeuticLoadChanged', 'MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved',
-  'TreatmentPlanUpdated', 'MeasureRecorded', 'DeteriorationDetected', 'SuicidalIdeationReported',
+  'GroupFormed',
+  'ReferralReceived',
+  'ScreeningCompleted',
+  'ConsentRecorded',
+  'MemberEnrolled',
+  'SessionScheduled',
+  'AttendanceRecorded',
+  'DoseReached',
+  'TherapeuticContactBooked',
+  'TherapeuticLoadChanged',
+  'MedicationChanged',
+  'CoordinationAlertRaised',
+  'AlertAcknowledged',
+  'AlertEscalated',
+  'AlertResolved',
+  'TreatmentPlanUpdated',
+  'MeasureRecorded',
+  'DeteriorationDetected',
+  'SuicidalIdeationReported',
 ] as const;
 const FIXTURE_MEMBER = 'mbr_synthetic_0001';
 const FIXTURE_GROUP = 'grp_cancer_tuesday';
@@ -75,8 +112,10 @@ const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 function lifeOf(memberId: string, groupId: string, copy: number): TimelineSourceEvent[] {
   const fresh = new Map<string, string>();
   const text = JSON.stringify(LIFE.map((type) => fixtures[type]))
-    .split(FIXTURE_MEMBER).join(memberId)
-    .split(FIXTURE_GROUP).join(groupId)
+    .split(FIXTURE_MEMBER)
+    .join(memberId)
+    .split(FIXTURE_GROUP)
+    .join(groupId)
     .replace(UUID, (id) => fresh.get(id) ?? (fresh.set(id, randomUUID()), fresh.get(id)!))
     .replace(INSTANT, (instant) => new Date(Date.parse(instant) + copy * DAY_MS).toISOString());
   return JSON.parse(text) as TimelineSourceEvent[];
@@ -97,7 +136,8 @@ async function latency(figure: string, query: () => Promise<number>): Promise<Fi
   return { figure, runs: QUERIES, rows, p50: round(percentile(times, 50)), p99: round(percentile(times, 99)) };
 }
 
-const count = async (sql: Sql, query: string, params: readonly unknown[] = []) => Number((await sql<{ n: string }>(query, params))[0]?.n ?? 0);
+const count = async (sql: Sql, query: string, params: readonly unknown[] = []) =>
+  Number((await sql<{ n: string }>(query, params))[0]?.n ?? 0);
 
 /** One member's entries through the live path, a transaction per event as the inbox runs it. */
 async function projectMember(pool: Pool, memberId: string): Promise<Figure> {
@@ -105,7 +145,13 @@ async function projectMember(pool: Pool, memberId: string): Promise<Figure> {
   let events = 0;
   const started = performance.now();
   try {
-    for (let copy = 0; (await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [memberId])) < ENTRIES; copy++) {
+    for (
+      let copy = 0;
+      (await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [
+        memberId,
+      ])) < ENTRIES;
+      copy++
+    ) {
       for (const event of lifeOf(memberId, 'grp_bench_solo', copy)) {
         await client.query('BEGIN');
         await projectTimelineEvent(sqlOfPool(client), event);
@@ -117,8 +163,18 @@ async function projectMember(pool: Pool, memberId: string): Promise<Figure> {
     client.release();
   }
   const seconds = (performance.now() - started) / 1000;
-  const entries = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [memberId]);
-  return { figure: 'live projection (one member)', events, entries, seconds: round(seconds), eventsPerSec: Math.round(events / seconds) };
+  const entries = await count(
+    sqlOfPool(pool),
+    'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1',
+    [memberId],
+  );
+  return {
+    figure: 'live projection (one member)',
+    events,
+    entries,
+    seconds: round(seconds),
+    eventsPerSec: Math.round(events / seconds),
+  };
 }
 
 /** Kept source events for other members, inserted in bulk (the replay source; nothing derived yet). */
@@ -147,7 +203,13 @@ async function rebuild(db: TestDatabase, pool: Pool): Promise<Figure> {
   const result = await runTimelineRebuild(db.url, process.stderr);
   const seconds = (performance.now() - started) / 1000;
   const entries = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry');
-  return { figure: 'full rebuild (all members)', events: result.total, entries, seconds: round(seconds), eventsPerSec: Math.round(result.total / seconds) };
+  return {
+    figure: 'full rebuild (all members)',
+    events: result.total,
+    entries,
+    seconds: round(seconds),
+    eventsPerSec: Math.round(result.total / seconds),
+  };
 }
 
 async function queries(pool: Pool, memberId: string): Promise<Figure[]> {
@@ -163,52 +225,135 @@ async function queries(pool: Pool, memberId: string): Promise<Figure[]> {
   const to = middle.at.toISOString();
   const latest = await latestTimelineChange(sql, memberId);
   return [
-    await latency(`first page (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE })).entries.length),
-    await latency(`middle page from a cursor (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE, cursor })).entries.length),
-    await latency(`alerts and treatment, 180 days (${PAGE})`, async () => (await readTimeline(sql, memberId, { limit: PAGE, kinds: ['alert', 'treatment'], from, to })).entries.length),
-    await latency('live stream poll, nothing new', async () => (await readTimelineChanges(sql, memberId, latest)).entries.length),
+    await latency(
+      `first page (${PAGE})`,
+      async () => (await readTimeline(sql, memberId, { limit: PAGE })).entries.length,
+    ),
+    await latency(
+      `middle page from a cursor (${PAGE})`,
+      async () => (await readTimeline(sql, memberId, { limit: PAGE, cursor })).entries.length,
+    ),
+    await latency(
+      `alerts and treatment, 180 days (${PAGE})`,
+      async () =>
+        (await readTimeline(sql, memberId, { limit: PAGE, kinds: ['alert', 'treatment'], from, to })).entries.length,
+    ),
+    await latency(
+      'live stream poll, nothing new',
+      async () => (await readTimelineChanges(sql, memberId, latest)).entries.length,
+    ),
   ];
 }
 
 /** The figures as JSON lines: `rebuild/seconds`, `timeline/p99Ms` (HTTP) and the read model's own. */
-function figureLines(figures: readonly Figure[], http: HttpLoadFigures | undefined, context: { memberEntries: number; totalEntries: number }): BenchFigure[] {
+function figureLines(
+  figures: readonly Figure[],
+  http: HttpLoadFigures | undefined,
+  context: { memberEntries: number; totalEntries: number },
+): BenchFigure[] {
   const writes = figures.filter((f): f is Extract<Figure, { events: number }> => 'events' in f);
   const reads = figures.filter((f): f is Extract<Figure, { runs: number }> => 'runs' in f);
   const rebuilt = writes.find((f) => f.figure.startsWith('full rebuild'));
   const live = writes.find((f) => f.figure.startsWith('live projection'));
   const firstPage = reads[0];
   const lines: BenchFigure[] = [];
-  if (rebuilt) lines.push({ bench: 'rebuild', metric: 'seconds', value: rebuilt.seconds, unit: 's', events: rebuilt.events, entries: rebuilt.entries, eventsPerSec: rebuilt.eventsPerSec });
+  if (rebuilt)
+    lines.push({
+      bench: 'rebuild',
+      metric: 'seconds',
+      value: rebuilt.seconds,
+      unit: 's',
+      events: rebuilt.events,
+      entries: rebuilt.entries,
+      eventsPerSec: rebuilt.eventsPerSec,
+    });
   if (http) {
-    const over = { memberEntries: context.memberEntries, rate: RATE, achievedRate: http.achievedRate, requests: http.requests, errors: http.errors, throttled: http.throttled, over: 'HTTP GET /api/members/:id/timeline (first page); baseline: the same query without HTTP' };
-    lines.push({ bench: 'timeline', metric: 'p99Ms', value: http.p99, unit: 'ms', baseline: firstPage?.p99 ?? null, ...over });
-    lines.push({ bench: 'timeline', metric: 'p50Ms', value: http.p50, unit: 'ms', baseline: firstPage?.p50 ?? null, rate: RATE });
+    const over = {
+      memberEntries: context.memberEntries,
+      rate: RATE,
+      achievedRate: http.achievedRate,
+      requests: http.requests,
+      errors: http.errors,
+      throttled: http.throttled,
+      over: 'HTTP GET /api/members/:id/timeline (first page); baseline: the same query without HTTP',
+    };
+    lines.push({
+      bench: 'timeline',
+      metric: 'p99Ms',
+      value: http.p99,
+      unit: 'ms',
+      baseline: firstPage?.p99 ?? null,
+      ...over,
+    });
+    lines.push({
+      bench: 'timeline',
+      metric: 'p50Ms',
+      value: http.p50,
+      unit: 'ms',
+      baseline: firstPage?.p50 ?? null,
+      rate: RATE,
+    });
   }
-  if (live) lines.push({ bench: 'timeline', metric: 'liveProjectionEventsPerSec', value: live.eventsPerSec, unit: 'events/s', events: live.events, entries: live.entries });
+  if (live)
+    lines.push({
+      bench: 'timeline',
+      metric: 'liveProjectionEventsPerSec',
+      value: live.eventsPerSec,
+      unit: 'events/s',
+      events: live.events,
+      entries: live.entries,
+    });
   for (const read of reads) {
-    lines.push({ bench: 'timeline', metric: 'queryP99Ms', value: read.p99, unit: 'ms', p50: read.p50, query: read.figure, runs: read.runs, rows: read.rows, over: 'read-model function on a pool, no HTTP', tableEntries: context.totalEntries });
+    lines.push({
+      bench: 'timeline',
+      metric: 'queryP99Ms',
+      value: read.p99,
+      unit: 'ms',
+      p50: read.p50,
+      query: read.figure,
+      runs: read.runs,
+      rows: read.rows,
+      over: 'read-model function on a pool, no HTTP',
+      tableEntries: context.totalEntries,
+    });
   }
   return lines;
 }
 
-function print(figures: readonly Figure[], http: HttpLoadFigures | undefined, context: { memberEntries: number; totalEntries: number }): void {
+function print(
+  figures: readonly Figure[],
+  http: HttpLoadFigures | undefined,
+  context: { memberEntries: number; totalEntries: number },
+): void {
   if (flags.json) {
     figureLines(figures, http, context).forEach(figurePrinter(true));
     return;
   }
   const table = (header: string[], rows: string[][]) => {
     const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+    const line = (cells: readonly string[]) =>
+      cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
     console.log(line(header));
     for (const row of rows) console.log(line(row));
   };
   const writes = figures.filter((f): f is Extract<Figure, { events: number }> => 'events' in f);
   const reads = figures.filter((f): f is Extract<Figure, { runs: number }> => 'runs' in f);
-  table(['write', 'events', 'entries', 'seconds', 'events/s'], writes.map((f) => [f.figure, f.events, f.entries, f.seconds, f.eventsPerSec].map(String)));
+  table(
+    ['write', 'events', 'entries', 'seconds', 'events/s'],
+    writes.map((f) => [f.figure, f.events, f.entries, f.seconds, f.eventsPerSec].map(String)),
+  );
   console.log('');
-  table(['query', 'runs', 'rows', 'p50 ms', 'p99 ms'], reads.map((f) => [f.figure, f.runs, f.rows, f.p50, f.p99].map(String)));
-  console.log(`One member with ${context.memberEntries} entries, in a table of ${context.totalEntries}; queries through the read model's functions on a pool (no HTTP).`);
-  if (http) console.log(`Over HTTP at ${RATE} req/s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${http.errors} errors, ${http.throttled} throttled (${http.requests} requests).`);
+  table(
+    ['query', 'runs', 'rows', 'p50 ms', 'p99 ms'],
+    reads.map((f) => [f.figure, f.runs, f.rows, f.p50, f.p99].map(String)),
+  );
+  console.log(
+    `One member with ${context.memberEntries} entries, in a table of ${context.totalEntries}; queries through the read model's functions on a pool (no HTTP).`,
+  );
+  if (http)
+    console.log(
+      `Over HTTP at ${RATE} req/s: p50 ${http.p50} ms, p99 ${http.p99} ms, ${http.errors} errors, ${http.throttled} throttled (${http.requests} requests).`,
+    );
 }
 
 /** The member's first page over HTTP at a fixed rate, as a SMART backend client with `system/Patient.r`. */
@@ -229,7 +374,11 @@ async function main(): Promise<void> {
     // The gateway runs on the bench's database, so the HTTP figure reads the very table measured below.
     if (rebuildOnly) db = await createTestDatabase('gateway_timeline_bench');
     else {
-      gateway = await startGatewayHarness({ database: 'gateway_timeline_bench', clients: [{ clientId: 'bench', scope: 'system/Patient.r' }], env: { SMART_ACCESS_TOKEN_TTL_SECONDS: '3600' } });
+      gateway = await startGatewayHarness({
+        database: 'gateway_timeline_bench',
+        clients: [{ clientId: 'bench', scope: 'system/Patient.r' }],
+        env: { SMART_ACCESS_TOKEN_TTL_SECONDS: '3600' },
+      });
       db = gateway.db;
     }
     await runMigrations(db.url, [...eventStoreMigrations, ...messagingMigrations, ...gatewayMigrations]);
@@ -247,7 +396,9 @@ async function main(): Promise<void> {
     const http = gateway ? await overHttp(gateway, member) : undefined;
     const sql = sqlOfPool(pool);
     print(figures, http, {
-      memberEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [member]),
+      memberEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry WHERE member_id = $1', [
+        member,
+      ]),
       totalEntries: await count(sql, 'SELECT count(*) AS n FROM gateway.timeline_entry'),
     });
   } finally {

@@ -7,7 +7,13 @@ import { IdentityVault, ingestFhir, TokenBucketRateLimiter, toIntegrationEvent }
 import { gatewayMigrations } from '@carecircle/gateway/read-models';
 import { Topics } from '@carecircle/contracts';
 import { createLogger } from '@carecircle/platform/observability';
-import { AccessModule, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import {
+  AccessModule,
+  HealthModule,
+  MessagingModule,
+  OutboxRelayHealthContributor,
+  PersistenceModule,
+} from '@carecircle/platform/service-kit';
 import { GatewayAuthModule } from './auth/gateway-auth.module';
 import { GATEWAY_AUTH, type GatewayAuth } from './auth/gateway-auth';
 import { AuditEventsHttpController } from './audit-events/audit-events.http.controller';

@@ -57,8 +57,16 @@ describe('the gateway in production (NODE_ENV=production or AUTH_REQUIRED=true) 
     ['GATEWAY_PUBLIC_URL unset', { GATEWAY_PUBLIC_URL: undefined }, 'GATEWAY_PUBLIC_URL is required'],
     ['an http public URL', { GATEWAY_PUBLIC_URL: 'http://cc.hospital.example' }, `GATEWAY_PUBLIC_URL ${HTTPS}`],
     ['an upstream left at its local port', { CLINICIAN_LIAISON_URL: undefined }, 'CLINICIAN_LIAISON_URL is required'],
-    ['an http EHR for SMART launch', { GATEWAY_SMART_EHRS: JSON.stringify([{ iss: 'http://ehr.hospital.example/fhir', clientId: 'cc' }]) }, `GATEWAY_SMART_EHRS iss ${HTTPS}`],
-    ['an http console redirect URI', { GATEWAY_OIDC_REDIRECT_URI: 'http://cc.hospital.example/' }, `GATEWAY_OIDC_REDIRECT_URI ${HTTPS}`],
+    [
+      'an http EHR for SMART launch',
+      { GATEWAY_SMART_EHRS: JSON.stringify([{ iss: 'http://ehr.hospital.example/fhir', clientId: 'cc' }]) },
+      `GATEWAY_SMART_EHRS iss ${HTTPS}`,
+    ],
+    [
+      'an http console redirect URI',
+      { GATEWAY_OIDC_REDIRECT_URI: 'http://cc.hospital.example/' },
+      `GATEWAY_OIDC_REDIRECT_URI ${HTTPS}`,
+    ],
   ])('refuses %s, naming the variable and never its value', (_, change, problem) => {
     for (const mode of [{}, { NODE_ENV: undefined, AUTH_REQUIRED: 'true' }]) {
       const problems = failure({ ...SAFE, ...mode, ...change });
@@ -102,14 +110,29 @@ describe('the console’s sign-in settings', () => {
       provider: { issuer: SAFE['GATEWAY_OIDC_ISSUER'], clientId: 'carecircle-console', scope: 'openid profile' },
       redirectUri: 'https://carecircle.hospital.example/',
       roleMapping: { claim: 'realm_access.roles', values: { 'cc-psy': 'clinician' } },
-      ehrs: [{ iss: 'https://ehr.hospital.example/fhir', clientId: 'cc-smart', name: 'ehr.hospital.example', scope: 'openid fhirUser' }],
+      ehrs: [
+        {
+          iss: 'https://ehr.hospital.example/fhir',
+          clientId: 'cc-smart',
+          name: 'ehr.hospital.example',
+          scope: 'openid fhirUser',
+        },
+      ],
     });
   });
 
   it.each([
-    ['a role map naming no CareCircle role', { GATEWAY_OIDC_ROLE_MAP: '{"cc-psy": "superuser"}' }, 'GATEWAY_OIDC_ROLE_MAP'],
+    [
+      'a role map naming no CareCircle role',
+      { GATEWAY_OIDC_ROLE_MAP: '{"cc-psy": "superuser"}' },
+      'GATEWAY_OIDC_ROLE_MAP',
+    ],
     ['a role claim that is no claim path', { GATEWAY_OIDC_ROLE_CLAIM: 'roles[0]' }, 'GATEWAY_OIDC_ROLE_CLAIM'],
-    ['EHRs that are not a JSON array of {iss, clientId}', { GATEWAY_SMART_EHRS: '[{"iss": "not a url"}]' }, 'GATEWAY_SMART_EHRS'],
+    [
+      'EHRs that are not a JSON array of {iss, clientId}',
+      { GATEWAY_SMART_EHRS: '[{"iss": "not a url"}]' },
+      'GATEWAY_SMART_EHRS',
+    ],
   ])('refuses %s', (_, change, variable) => {
     expect(failure({ ...SAFE, ...change })).toEqual([expect.stringMatching(new RegExp(`^${variable} `))]);
   });
@@ -121,7 +144,9 @@ describe('signing-key rotation settings (GATEWAY_ROTATION_PUBLIC_KEYS)', () => {
 
   it('takes public P-384 keys with a kid, none by default', () => {
     expect(readGatewayConfig(SAFE).rotationKeys).toEqual([]);
-    expect(readGatewayConfig({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([publicPart(signing)]) }).rotationKeys).toEqual([publicPart(signing)]);
+    expect(
+      readGatewayConfig({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([publicPart(signing)]) }).rotationKeys,
+    ).toEqual([publicPart(signing)]);
   });
 
   it.each([
@@ -130,7 +155,9 @@ describe('signing-key rotation settings (GATEWAY_ROTATION_PUBLIC_KEYS)', () => {
     ['an RSA key', { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 'k' }],
   ])('refuses %s, without quoting it', (_, key) => {
     const problems = failure({ ...SAFE, GATEWAY_ROTATION_PUBLIC_KEYS: JSON.stringify([key]) });
-    expect(problems).toEqual([expect.stringMatching(/^GATEWAY_ROTATION_PUBLIC_KEYS must be a JSON array of public EC P-384 JWKs/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^GATEWAY_ROTATION_PUBLIC_KEYS must be a JSON array of public EC P-384 JWKs/),
+    ]);
     expect(String(problems)).not.toContain(String(signing['d']));
   });
 });
@@ -145,12 +172,21 @@ describe('the development fallbacks at start', () => {
   });
 
   it('says once, at info, that `npm start` runs in development mode, naming the fallbacks it expects', () => {
-    expect(developmentFallbackNotices(readGatewayConfig({ GATEWAY_DEV_IDP: 'true', GATEWAY_LOCAL_RUN: 'true' }))).toEqual([
-      { level: 'info', msg: 'Development mode (npm start): public development identity key, per-process signing key, development sign-in (demo users). Never with real data.' },
+    expect(
+      developmentFallbackNotices(readGatewayConfig({ GATEWAY_DEV_IDP: 'true', GATEWAY_LOCAL_RUN: 'true' })),
+    ).toEqual([
+      {
+        level: 'info',
+        msg: 'Development mode (npm start): public development identity key, per-process signing key, development sign-in (demo users). Never with real data.',
+      },
     ]);
   });
 
   it('says nothing when there is none', () => {
-    expect(developmentFallbackNotices(readGatewayConfig({ GATEWAY_IDENTITY_KEY: IDENTITY_KEY, GATEWAY_SIGNING_KEY: SIGNING_KEY }))).toEqual([]);
+    expect(
+      developmentFallbackNotices(
+        readGatewayConfig({ GATEWAY_IDENTITY_KEY: IDENTITY_KEY, GATEWAY_SIGNING_KEY: SIGNING_KEY }),
+      ),
+    ).toEqual([]);
   });
 });

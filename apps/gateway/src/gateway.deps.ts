@@ -1,4 +1,11 @@
-import type { AuditLog, FindMember, IdentityVault, ingestFhir, SmartTokenService, TokenBucketRateLimiter } from '@carecircle/gateway/application';
+import type {
+  AuditLog,
+  FindMember,
+  IdentityVault,
+  ingestFhir,
+  SmartTokenService,
+  TokenBucketRateLimiter,
+} from '@carecircle/gateway/application';
 import type { Clock } from '@carecircle/shared-kernel';
 
 /** What the gateway's controllers need from the outside world. */

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 
 // Run from the workspace root after `npm run build` (npm run test:e2e does both).
 const SHELLS = ['clinician-liaison', 'outcomes', 'gateway'];
@@ -14,7 +20,12 @@ let kafka: KafkaCluster | undefined;
 async function envFor(app: string): Promise<Record<string, string>> {
   const db = await createTestDatabase(`${app.replace(/-/g, '_')}_shell`);
   databases.push(db);
-  return { DATABASE_URL: db.url, KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+  return {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: kafka!.brokers.join(','),
+    KAFKA_TOPICS_AUTO_CREATED: 'true',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+  };
 }
 
 beforeAll(async () => {
@@ -67,7 +78,10 @@ describe.each(SHELLS)('the %s shell, started from dist/ with the OpenTelemetry p
 
 describe('startup with an invalid environment', () => {
   it('exits 1 with one JSON line naming the variables, not their values', async () => {
-    const failure = startServiceProcess({ app: 'outcomes', env: { LOG_LEVEL: 'chatty', KAFKA_BROKERS: 'kafka-without-port' } });
+    const failure = startServiceProcess({
+      app: 'outcomes',
+      env: { LOG_LEVEL: 'chatty', KAFKA_BROKERS: 'kafka-without-port' },
+    });
     await expect(failure).rejects.toThrow(/exited with code 1 before listening/);
     const message = await failure.catch((error: Error) => error.message);
     expect(message).toMatch(/"msg":"service failed to start"/);
@@ -124,7 +138,11 @@ describe('tracing flush on shutdown', () => {
     const { port } = collector.address() as AddressInfo;
     const service = await startServiceProcess({
       app: 'gateway',
-      env: { ...(await envFor('gateway')), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      env: {
+        ...(await envFor('gateway')),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      },
     });
     try {
       expect((await fetch(`${service.url}/api/docs-json`)).status).toBe(200);

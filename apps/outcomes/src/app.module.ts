@@ -4,7 +4,14 @@ import { outcomesReadModelMigrations } from '@carecircle/outcomes/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
-import { AccessModule, EVENT_STORE, HealthModule, MessagingModule, OutboxRelayHealthContributor, PersistenceModule } from '@carecircle/platform/service-kit';
+import {
+  AccessModule,
+  EVENT_STORE,
+  HealthModule,
+  MessagingModule,
+  OutboxRelayHealthContributor,
+  PersistenceModule,
+} from '@carecircle/platform/service-kit';
 import { CohortReportHttpController } from './cohort-report/cohort-report.http.controller';
 import { CorrectMeasureHttpController } from './correct-measure/correct-measure.http.controller';
 import { MemberTrajectoryHttpController } from './member-trajectory/member-trajectory.http.controller';
@@ -16,11 +23,23 @@ import { RecordMeasureHttpController } from './record-measure/record-measure.htt
 @Module({
   imports: [
     PersistenceModule.forRoot({ migrations: outcomesReadModelMigrations }),
-    MessagingModule.forRoot({ service: 'outcomes', publishes: [Topics.outcomes], consumes: [Topics.outcomes, Topics.scheduling, Topics.gatewayIngest], relay: { map: toIntegrationEvent } }),
+    MessagingModule.forRoot({
+      service: 'outcomes',
+      publishes: [Topics.outcomes],
+      consumes: [Topics.outcomes, Topics.scheduling, Topics.gatewayIngest],
+      relay: { map: toIntegrationEvent },
+    }),
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
     AccessModule.forRoot({ service: 'outcomes' }),
   ],
-  controllers: [RecordMeasureHttpController, CorrectMeasureHttpController, MemberTrajectoryHttpController, CohortReportHttpController, CohortEventsKafkaController, GatewayIngestKafkaController],
+  controllers: [
+    RecordMeasureHttpController,
+    CorrectMeasureHttpController,
+    MemberTrajectoryHttpController,
+    CohortReportHttpController,
+    CohortEventsKafkaController,
+    GatewayIngestKafkaController,
+  ],
   providers: [
     {
       provide: OUTCOMES_DEPS,

@@ -4,7 +4,13 @@ import { Client } from 'pg';
 import { fixtures, MemberEnrolled, Topics } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 
 /**
  * Issue 6's e2e: outcomes and scheduling as separate processes built from dist/, each with its own
@@ -64,13 +70,31 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
   const seen: BusEvent[] = [];
   const measureIds = { baseline: MEMBERS.map(() => randomUUID()), end: MEMBERS.map(() => randomUUID()) };
 
-  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
-  const startOutcomes = () => startServiceProcess({ app: 'outcomes', env: { ...common(), DATABASE_URL: outcomesDb!.url }, startTimeoutMs: 60_000 });
-  const startScheduling = () => startServiceProcess({ app: 'scheduling', env: { ...common(), DATABASE_URL: schedulingDb!.url }, startTimeoutMs: 60_000 });
+  const common = () => ({
+    KAFKA_BROKERS: kafka!.brokers.join(','),
+    KAFKA_TOPICS_AUTO_CREATED: 'true',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'info',
+  });
+  const startOutcomes = () =>
+    startServiceProcess({
+      app: 'outcomes',
+      env: { ...common(), DATABASE_URL: outcomesDb!.url },
+      startTimeoutMs: 60_000,
+    });
+  const startScheduling = () =>
+    startServiceProcess({
+      app: 'scheduling',
+      env: { ...common(), DATABASE_URL: schedulingDb!.url },
+      startTimeoutMs: 60_000,
+    });
 
   beforeAll(async () => {
     kafka = await startKafka();
-    [outcomesDb, schedulingDb] = await Promise.all([createTestDatabase('e2e_outcomes'), createTestDatabase('e2e_outcomes_scheduling')]);
+    [outcomesDb, schedulingDb] = await Promise.all([
+      createTestDatabase('e2e_outcomes'),
+      createTestDatabase('e2e_outcomes_scheduling'),
+    ]);
     [outcomes, scheduling] = await Promise.all([startOutcomes(), startScheduling()]);
     const client = createKafka({ clientId: `outcomes-e2e-${RUN}`, brokers: kafka.brokers });
     producer = createProducer(client);
@@ -85,15 +109,28 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
   });
 
   afterAll(async () => {
-    const settled = await Promise.allSettled([consumer?.disconnect(), producer?.disconnect(), outcomes?.kill9(), scheduling?.kill9()]);
+    const settled = await Promise.allSettled([
+      consumer?.disconnect(),
+      producer?.disconnect(),
+      outcomes?.kill9(),
+      scheduling?.kill9(),
+    ]);
     await Promise.allSettled([outcomesDb?.drop(), schedulingDb?.drop()]);
     await kafka?.stop();
     const failures = settled.filter((s) => s.status === 'rejected');
     if (failures.length > 0) console.warn('outcomes e2e cleanup:', failures);
   });
 
-  async function send(method: 'POST' | 'GET', url: string, body?: unknown): Promise<{ status: number; body: unknown; text: string; contentType: string | null }> {
-    const response = await fetch(url, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  async function send(
+    method: 'POST' | 'GET',
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; text: string; contentType: string | null }> {
+    const response = await fetch(url, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -117,7 +154,8 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
 
   async function recordPhq9(i: number, point: 'baseline' | 'end') {
     const response = await send('POST', `${outcomes!.url}/api/outcomes/members/${MEMBERS[i]}/measures`, phq9(i, point));
-    if (response.status !== 202) throw new Error(`PHQ-9 ${point} of member ${i}: HTTP ${response.status} ${response.text}`);
+    if (response.status !== 202)
+      throw new Error(`PHQ-9 ${point} of member ${i}: HTTP ${response.status} ${response.text}`);
     return response.body as { status: string; events: string[] };
   }
 
@@ -136,10 +174,19 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
       ...fixtures.MemberEnrolled,
       eventId: randomUUID(),
       subject: memberId,
-      payload: { ...fixtures.MemberEnrolled.payload, referralId: randomUUID(), groupId: GROUP_ID, enrolledAt: new Date(FIRST_SESSION.getTime() - 7 * 24 * 3_600_000).toISOString() },
+      payload: {
+        ...fixtures.MemberEnrolled.payload,
+        referralId: randomUUID(),
+        groupId: GROUP_ID,
+        enrolledAt: new Date(FIRST_SESSION.getTime() - 7 * 24 * 3_600_000).toISOString(),
+      },
     }));
     for (const event of enrolments) expect(() => MemberEnrolled.parse(event)).not.toThrow();
-    await producer!.send({ topic: Topics.enrollment, acks: -1, messages: enrolments.map((e) => ({ key: e.subject, value: JSON.stringify(e) })) });
+    await producer!.send({
+      topic: Topics.enrollment,
+      acks: -1,
+      messages: enrolments.map((e) => ({ key: e.subject, value: JSON.stringify(e) })),
+    });
 
     const formed = await send('POST', `${scheduling!.url}/api/scheduling/groups`, {
       groupId: GROUP_ID,
@@ -166,19 +213,38 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
 
     await waitFor(
       async () => {
-        const roster = (await send('GET', `${scheduling!.url}/api/scheduling/groups/${GROUP_ID}/roster`)).body as { members?: { status: string }[] };
+        const roster = (await send('GET', `${scheduling!.url}/api/scheduling/groups/${GROUP_ID}/roster`)).body as {
+          members?: { status: string }[];
+        };
         return roster.members?.filter((m) => m.status === 'enrolled').length === MEMBERS.length;
       },
-      { timeoutMs: 60_000, description: `scheduling's roster of ${GROUP_ID} to list the 10 members enrolled through Kafka` },
+      {
+        timeoutMs: 60_000,
+        description: `scheduling's roster of ${GROUP_ID} to list the 10 members enrolled through Kafka`,
+      },
     );
 
     // One group is one stream in scheduling: record attendance one request at a time.
     const doseReached: string[] = [];
     for (const [i, memberId] of MEMBERS.entries()) {
-      const plan = DOSED(i) ? ['attended-online', 'attended-online', 'attended-online', 'attended-online', 'attended-online', 'attended-online'] : ['attended-online', 'attended-online', 'attended-online', 'absent'];
+      const plan = DOSED(i)
+        ? [
+            'attended-online',
+            'attended-online',
+            'attended-online',
+            'attended-online',
+            'attended-online',
+            'attended-online',
+          ]
+        : ['attended-online', 'attended-online', 'attended-online', 'absent'];
       for (const [s, status] of plan.entries()) {
-        const response = await send('POST', `${scheduling!.url}/api/scheduling/groups/${GROUP_ID}/sessions/${sessions[s]!.sessionId}/attendance`, { memberId, status });
-        if (response.status !== 202) throw new Error(`attendance of member ${i} at session ${s}: HTTP ${response.status} ${response.text}`);
+        const response = await send(
+          'POST',
+          `${scheduling!.url}/api/scheduling/groups/${GROUP_ID}/sessions/${sessions[s]!.sessionId}/attendance`,
+          { memberId, status },
+        );
+        if (response.status !== 202)
+          throw new Error(`attendance of member ${i} at session ${s}: HTTP ${response.status} ${response.text}`);
         if ((response.body as { events: string[] }).events.includes('DoseReached')) doseReached.push(memberId);
       }
     }
@@ -187,11 +253,20 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
 
   it('accepts half the measures, survives kill -9 of outcomes, and accepts the rest after a restart', async () => {
     const baseline = async (i: number) =>
-      expect(await recordPhq9(i, 'baseline')).toEqual({ memberId: MEMBERS[i], measureId: measureIds.baseline[i], status: 'recorded', events: ['MeasureRecorded', ...(ITEM9_BASELINE[i]! > 0 ? ['SuicidalIdeationReported'] : [])] });
+      expect(await recordPhq9(i, 'baseline')).toEqual({
+        memberId: MEMBERS[i],
+        measureId: measureIds.baseline[i],
+        status: 'recorded',
+        events: ['MeasureRecorded', ...(ITEM9_BASELINE[i]! > 0 ? ['SuicidalIdeationReported'] : [])],
+      });
     // The first five go all the way round (relay → topic → outcomes' own consumer → cohort projection)…
     for (const i of [0, 1, 2, 3, 4]) await baseline(i);
     await waitFor(
-      async () => ((await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}`)).body as { members?: number }).members === 5,
+      async () =>
+        (
+          (await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}`))
+            .body as { members?: number }
+        ).members === 5,
       { timeoutMs: 60_000, description: 'the first five baselines to reach the cohort projection before the kill' },
     );
     // …the next five are accepted (202: durably stored) and the process is killed -9 right after the last.
@@ -199,12 +274,16 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     await outcomes!.kill9();
     // With the process gone, its database shows what the kill interrupted: every accepted measure is
     // stored; how many had gone through the relay, the topic and back into the projection is timing.
-    const [storedAtKill] = await outcomesQuery<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE type = 'MeasureRecorded'");
+    const [storedAtKill] = await outcomesQuery<{ n: string }>(
+      "SELECT count(*) AS n FROM event_store.events WHERE type = 'MeasureRecorded'",
+    );
     const [projectedAtKill] = await outcomesQuery<{ n: string }>('SELECT count(*) AS n FROM outcome_measure');
     expect(Number(storedAtKill!.n)).toBe(10);
     expect(Number(projectedAtKill!.n)).toBeGreaterThanOrEqual(5);
     const seenAtKill = new Set(seen.filter((e) => e.type === 'MeasureRecorded').map((e) => e.eventId)).size;
-    console.info(`outcomes e2e: killed -9 after 10 accepted baselines: ${projectedAtKill!.n} projected, ${seenAtKill} seen by the test's consumer`);
+    console.info(
+      `outcomes e2e: killed -9 after 10 accepted baselines: ${projectedAtKill!.n} projected, ${seenAtKill} seen by the test's consumer`,
+    );
     const restartStarted = Date.now();
     outcomes = await startOutcomes();
     console.info(`outcomes e2e: restart took ${Date.now() - restartStarted} ms`);
@@ -212,7 +291,11 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     // A client that did not see its last answer sends the measure again: accepted, nothing new.
     expect(await recordPhq9(9, 'baseline')).toMatchObject({ status: 'already-recorded', events: [] });
     for (const i of MEMBERS.keys()) {
-      const expected = ['MeasureRecorded', ...(ITEM9_END[i]! > 0 ? ['SuicidalIdeationReported'] : []), ...(EXPECTED_EVENTS[i] ?? []).filter((t) => t !== 'SuicidalIdeationReported')];
+      const expected = [
+        'MeasureRecorded',
+        ...(ITEM9_END[i]! > 0 ? ['SuicidalIdeationReported'] : []),
+        ...(EXPECTED_EVENTS[i] ?? []).filter((t) => t !== 'SuicidalIdeationReported'),
+      ];
       expect({ member: i, events: (await recordPhq9(i, 'end')).events }).toEqual({ member: i, events: expected });
     }
   });
@@ -224,10 +307,15 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     await waitFor(
       () => {
         const events = distinct().filter((e) => MEMBERS.includes(e.subject));
-        const measures = events.filter((e) => e.type === 'MeasureRecorded' && allMeasures.has(e.payload['measureId'] as string));
+        const measures = events.filter(
+          (e) => e.type === 'MeasureRecorded' && allMeasures.has(e.payload['measureId'] as string),
+        );
         return measures.length === allMeasures.size && events.length >= allMeasures.size + expectedDetections;
       },
-      { timeoutMs: 60_000, description: `all 20 MeasureRecorded and ${expectedDetections} detections on ${Topics.outcomes}` },
+      {
+        timeoutMs: 60_000,
+        description: `all 20 MeasureRecorded and ${expectedDetections} detections on ${Topics.outcomes}`,
+      },
     );
     const events = distinct();
     // Exactly one MeasureRecorded per accepted measure: nothing lost, nothing recorded twice.
@@ -235,15 +323,42 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     expect([...recorded].sort()).toEqual([...allMeasures].sort());
 
     const byMember = Object.fromEntries(
-      MEMBERS.map((memberId, i) => [i, events.filter((e) => e.subject === memberId && e.type !== 'MeasureRecorded').map((e) => e.type).sort()]),
+      MEMBERS.map((memberId, i) => [
+        i,
+        events
+          .filter((e) => e.subject === memberId && e.type !== 'MeasureRecorded')
+          .map((e) => e.type)
+          .sort(),
+      ]),
     );
     expect(byMember).toEqual(Object.fromEntries(MEMBERS.map((_, i) => [i, [...(EXPECTED_EVENTS[i] ?? [])].sort()])));
 
-    const detection = (i: number, type: string) => events.find((e) => e.subject === MEMBERS[i] && e.type === type)!.payload;
-    expect(detection(0, 'ImprovementDetected')).toMatchObject({ measureId: measureIds.end[0], comparedWith: 'baseline', from: 20, to: 8, change: -12, meaningfulChange: 5, fromBand: 'severe', toBand: 'mild' });
-    expect(detection(5, 'DeteriorationDetected')).toMatchObject({ measureId: measureIds.end[5], from: 10, to: 16, change: 6, fromBand: 'moderate', toBand: 'moderately-severe' });
+    const detection = (i: number, type: string) =>
+      events.find((e) => e.subject === MEMBERS[i] && e.type === type)!.payload;
+    expect(detection(0, 'ImprovementDetected')).toMatchObject({
+      measureId: measureIds.end[0],
+      comparedWith: 'baseline',
+      from: 20,
+      to: 8,
+      change: -12,
+      meaningfulChange: 5,
+      fromBand: 'severe',
+      toBand: 'mild',
+    });
+    expect(detection(5, 'DeteriorationDetected')).toMatchObject({
+      measureId: measureIds.end[5],
+      from: 10,
+      to: 16,
+      change: 6,
+      fromBand: 'moderate',
+      toBand: 'moderately-severe',
+    });
     expect(detection(8, 'DeteriorationDetected')).toMatchObject({ from: 11, to: 17, change: 6 });
-    expect(detection(6, 'SuicidalIdeationReported')).toMatchObject({ measureId: measureIds.end[6], item9: 2, groupId: GROUP_ID });
+    expect(detection(6, 'SuicidalIdeationReported')).toMatchObject({
+      measureId: measureIds.end[6],
+      item9: 2,
+      groupId: GROUP_ID,
+    });
     expect(detection(9, 'SuicidalIdeationReported')).toMatchObject({ measureId: measureIds.baseline[9], item9: 1 });
     // Pseudonymous subjects only; the item answers never travel.
     expect(events.every((e) => /^mbr_/.test(e.subject))).toBe(true);
@@ -253,10 +368,17 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     const reportUrl = `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupType=disease-specific&condition=cancer`;
     const report = await waitFor(
       async () => {
-        const body = (await send('GET', reportUrl)).body as { all?: { n?: number }; byDose?: { dosed: { n?: number } } };
+        const body = (await send('GET', reportUrl)).body as {
+          all?: { n?: number };
+          byDose?: { dosed: { n?: number } };
+        };
         return body.all?.n === 10 && body.byDose?.dosed.n === 5 ? body : undefined;
       },
-      { timeoutMs: 60_000, description: "the cohort report (filtered by scheduling's group type and condition) to hold the 10 members and the 5 dosed" },
+      {
+        timeoutMs: 60_000,
+        description:
+          "the cohort report (filtered by scheduling's group type and condition) to hold the 10 members and the 5 dosed",
+      },
     );
     // By hand. Baselines 20 18 16 14 12 10 15 13 11 9 → 13.8; ends 8 12 10 12 11 16 14 12 17 6 → 11.8.
     // Changes -12 -6 -6 -2 -1 +6 -1 -1 +6 -3 → mean -2; squared deviations sum 264, sd sqrt(264/9) = 5.416,
@@ -268,19 +390,45 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
     expect(report).toEqual({
       instrument: 'phq-9',
       members: 10,
-      all: { n: 10, meanBaseline: 13.8, meanFollowUp: 11.8, meanChange: -2, meanChangeCi95: { lower: -5.874, upper: 1.874 }, meaningfulImprovement: { count: 3, share: 0.3 } },
+      all: {
+        n: 10,
+        meanBaseline: 13.8,
+        meanFollowUp: 11.8,
+        meanChange: -2,
+        meanChangeCi95: { lower: -5.874, upper: 1.874 },
+        meaningfulImprovement: { count: 3, share: 0.3 },
+      },
       byDose: {
-        dosed: { n: 5, meanBaseline: 16, meanFollowUp: 10.6, meanChange: -5.4, meanChangeCi95: { lower: -10.783, upper: -0.017 }, meaningfulImprovement: { count: 3, share: 0.6 } },
-        underDosed: { n: 5, meanBaseline: 11.6, meanFollowUp: 13, meanChange: 1.4, meanChangeCi95: { lower: -3.911, upper: 6.711 }, meaningfulImprovement: { count: 0, share: 0 } },
+        dosed: {
+          n: 5,
+          meanBaseline: 16,
+          meanFollowUp: 10.6,
+          meanChange: -5.4,
+          meanChangeCi95: { lower: -10.783, upper: -0.017 },
+          meaningfulImprovement: { count: 3, share: 0.6 },
+        },
+        underDosed: {
+          n: 5,
+          meanBaseline: 11.6,
+          meanFollowUp: 13,
+          meanChange: 1.4,
+          meanChangeCi95: { lower: -3.911, upper: 6.711 },
+          meaningfulImprovement: { count: 0, share: 0 },
+        },
       },
       doseSessions: 6,
       missing: { baseline: 0, followUp: 0 },
       smallCellThreshold: 5,
     });
     // The same cohort by group id gives the same figures.
-    expect((await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}`)).body).toEqual(report);
+    expect(
+      (await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}`)).body,
+    ).toEqual(report);
 
-    const csv = await send('GET', `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}&format=csv`);
+    const csv = await send(
+      'GET',
+      `${outcomes!.url}/api/outcomes/cohort-reports?instrument=phq-9&groupId=${GROUP_ID}&format=csv`,
+    );
     expect(csv.contentType).toMatch(/text\/csv/);
     expect(csv.text.trim().split('\n')).toEqual([
       'instrument,cell,n,meanBaseline,meanFollowUp,meanChange,ci95Lower,ci95Upper,meaningfulImprovementCount,meaningfulImprovementShare,suppressed,suppressedReason',
@@ -295,13 +443,24 @@ describe('outcomes cohort across processes: scheduling attendance → Kafka → 
   });
 
   it('lost and double-counted nothing across the kill: 20 stored measures, 20 projected rows, 2 per member', async () => {
-    const stored = await outcomesQuery<{ n: string }>("SELECT count(*) AS n FROM event_store.events WHERE type = 'MeasureRecorded'");
-    const projected = await outcomesQuery<{ member_id: string; n: string }>('SELECT member_id, count(*) AS n FROM outcome_measure GROUP BY member_id ORDER BY member_id');
+    const stored = await outcomesQuery<{ n: string }>(
+      "SELECT count(*) AS n FROM event_store.events WHERE type = 'MeasureRecorded'",
+    );
+    const projected = await outcomesQuery<{ member_id: string; n: string }>(
+      'SELECT member_id, count(*) AS n FROM outcome_measure GROUP BY member_id ORDER BY member_id',
+    );
     expect(Number(stored[0]!.n)).toBe(20);
     expect(projected.map((r) => [r.member_id, Number(r.n)])).toEqual(MEMBERS.map((m) => [m, 2]));
     for (const [i, memberId] of MEMBERS.entries()) {
-      const trajectory = (await send('GET', `${outcomes!.url}/api/outcomes/members/${memberId}/trajectory`)).body as { instruments: { baseline: number; latest: number; measures: unknown[] }[] };
-      expect({ member: i, measures: trajectory.instruments[0]!.measures.length, baseline: trajectory.instruments[0]!.baseline, latest: trajectory.instruments[0]!.latest }).toEqual({ member: i, measures: 2, baseline: BASELINE[i], latest: END[i] });
+      const trajectory = (await send('GET', `${outcomes!.url}/api/outcomes/members/${memberId}/trajectory`)).body as {
+        instruments: { baseline: number; latest: number; measures: unknown[] }[];
+      };
+      expect({
+        member: i,
+        measures: trajectory.instruments[0]!.measures.length,
+        baseline: trajectory.instruments[0]!.baseline,
+        latest: trajectory.instruments[0]!.latest,
+      }).toEqual({ member: i, measures: 2, baseline: BASELINE[i], latest: END[i] });
     }
   });
 

@@ -22,5 +22,9 @@ export const outcomesSettingsEnv = {
 
 export function readOutcomesConfig(env: NodeJS.ProcessEnv = process.env): OutcomesConfig {
   const parsed = readServiceEnv(outcomesSettingsEnv, env);
-  return { ...defaultOutcomesConfig, doseSessions: parsed.OUTCOMES_DOSE_SESSIONS, smallCellThreshold: parsed.OUTCOMES_SMALL_CELL_THRESHOLD };
+  return {
+    ...defaultOutcomesConfig,
+    doseSessions: parsed.OUTCOMES_DOSE_SESSIONS,
+    smallCellThreshold: parsed.OUTCOMES_SMALL_CELL_THRESHOLD,
+  };
 }

@@ -10,14 +10,22 @@ export class MeasureCommandResponseDto {
   measureId!: string;
   @ApiProperty({ enum: ['recorded', 'already-recorded'], example: 'recorded' })
   status!: string;
-  @ApiProperty({ type: [String], description: 'The events recorded (none for a repeat).', example: ['MeasureRecorded'] })
+  @ApiProperty({
+    type: [String],
+    description: 'The events recorded (none for a repeat).',
+    example: ['MeasureRecorded'],
+  })
   events!: string[];
 }
 
 export class MeasureCorrectionResponseDto {
   @ApiProperty({ example: MEMBER_ID })
   memberId!: string;
-  @ApiProperty({ format: 'uuid', description: 'The correcting measure.', example: '5b8d1e07-2f4a-4c39-8e6b-71a0c9d4e2f3' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The correcting measure.',
+    example: '5b8d1e07-2f4a-4c39-8e6b-71a0c9d4e2f3',
+  })
   measureId!: string;
   @ApiProperty({ format: 'uuid', example: MEASURE_ID })
   correctsMeasureId!: string;
@@ -28,7 +36,11 @@ export class MeasureCorrectionResponseDto {
 export class InstrumentTrajectoryDto {
   @ApiProperty({ example: 'PHQ-9' })
   instrument!: string;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'The standing measures (corrected ones replaced), oldest first.' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The standing measures (corrected ones replaced), oldest first.',
+  })
   measures!: object[];
   @ApiProperty({ type: Number, nullable: true, example: 14 })
   baseline!: number | null;
@@ -38,7 +50,12 @@ export class InstrumentTrajectoryDto {
   changeFromBaseline!: number | null;
   @ApiProperty({ type: Number, nullable: true, example: -2 })
   changeFromPrevious!: number | null;
-  @ApiProperty({ type: 'object', nullable: true, properties: { from: { type: 'string' }, to: { type: 'string' } }, example: { from: 'moderate', to: 'mild' } })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { from: { type: 'string' }, to: { type: 'string' } },
+    example: { from: 'moderate', to: 'mild' },
+  })
   bandTransition!: { from: string; to: string } | null;
 }
 
@@ -52,9 +69,13 @@ export class MemberTrajectoryResponseDto {
 const CELL = {
   type: 'object',
   additionalProperties: true,
-  description: 'A cohort cell (n, meanBaseline, meanFollowUp, meanChange, meanChangeCi95, meaningfulImprovement), or `{ suppressed: true, cause, reason }` when withheld.',
+  description:
+    'A cohort cell (n, meanBaseline, meanFollowUp, meanChange, meanChangeCi95, meaningfulImprovement), or `{ suppressed: true, cause, reason }` when withheld.',
 } as const;
-const COUNT = { description: 'A count, or `{ suppressed: true, cause, reason }` when withheld.', oneOf: [{ type: 'integer' }, { type: 'object', additionalProperties: true }] };
+const COUNT = {
+  description: 'A count, or `{ suppressed: true, cause, reason }` when withheld.',
+  oneOf: [{ type: 'integer' }, { type: 'object', additionalProperties: true }],
+};
 
 /** The JSON cohort report (`format=csv` answers the same figures as text/csv). */
 export class CohortReportResponseDto {
@@ -77,8 +98,25 @@ export class CohortReportResponseDto {
 export const COHORT_REPORT_EXAMPLE = {
   instrument: 'PHQ-9',
   members: 24,
-  all: { n: 20, meanBaseline: 13.1, meanFollowUp: 9.4, meanChange: -3.7, meanChangeCi95: { lower: -5.2, upper: -2.2 }, meaningfulImprovement: { count: 9, share: 0.45 } },
-  byDose: { dosed: { n: 16, meanBaseline: 13.4, meanFollowUp: 8.9, meanChange: -4.5, meanChangeCi95: { lower: -6.1, upper: -2.9 }, meaningfulImprovement: { count: 8, share: 0.5 } }, underDosed: { suppressed: true, cause: 'small-cell', reason: 'Fewer than 5 members' } },
+  all: {
+    n: 20,
+    meanBaseline: 13.1,
+    meanFollowUp: 9.4,
+    meanChange: -3.7,
+    meanChangeCi95: { lower: -5.2, upper: -2.2 },
+    meaningfulImprovement: { count: 9, share: 0.45 },
+  },
+  byDose: {
+    dosed: {
+      n: 16,
+      meanBaseline: 13.4,
+      meanFollowUp: 8.9,
+      meanChange: -4.5,
+      meanChangeCi95: { lower: -6.1, upper: -2.9 },
+      meaningfulImprovement: { count: 8, share: 0.5 },
+    },
+    underDosed: { suppressed: true, cause: 'small-cell', reason: 'Fewer than 5 members' },
+  },
   doseSessions: 6,
   missing: { baseline: 0, followUp: { suppressed: true, cause: 'small-cell', reason: 'Fewer than 5 members' } },
   smallCellThreshold: 5,

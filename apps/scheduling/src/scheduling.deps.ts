@@ -8,9 +8,15 @@ const positive = (fallback: number) => z.coerce.number().int().positive().defaul
 
 /** DOMAIN.md's thresholds, overridable per deployment; defaults as documented. */
 export const schedulingPolicyEnv = {
-  SCHEDULING_DOSE_SESSIONS: positive(defaultSchedulingPolicy.doseSessions).describe('Sessions attended that make a dose (DOMAIN.md: at least 6).'),
-  SCHEDULING_LOAD_CAP: positive(defaultSchedulingPolicy.therapeuticLoadCap).describe('Structured therapeutic contacts allowed in any rolling window (DOMAIN.md rule 7).'),
-  SCHEDULING_LOAD_WINDOW_DAYS: positive(defaultSchedulingPolicy.loadWindowDays).describe('Length of the rolling load window in days (DOMAIN.md rule 7).'),
+  SCHEDULING_DOSE_SESSIONS: positive(defaultSchedulingPolicy.doseSessions).describe(
+    'Sessions attended that make a dose (DOMAIN.md: at least 6).',
+  ),
+  SCHEDULING_LOAD_CAP: positive(defaultSchedulingPolicy.therapeuticLoadCap).describe(
+    'Structured therapeutic contacts allowed in any rolling window (DOMAIN.md rule 7).',
+  ),
+  SCHEDULING_LOAD_WINDOW_DAYS: positive(defaultSchedulingPolicy.loadWindowDays).describe(
+    'Length of the rolling load window in days (DOMAIN.md rule 7).',
+  ),
   SCHEDULING_CONFLICT_WINDOW_MINUTES: z.coerce
     .number()
     .int()

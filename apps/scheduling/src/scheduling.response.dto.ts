@@ -13,19 +13,37 @@ export class SchedulingEventsResponseDto {
 export class GroupCommandResponseDto {
   @ApiProperty({ example: GROUP_ID })
   groupId!: string;
-  @ApiProperty({ enum: ['formed', 'already-formed', 'changed', 'unchanged', 'closed', 'already-closed'], example: 'formed' })
+  @ApiProperty({
+    enum: ['formed', 'already-formed', 'changed', 'unchanged', 'closed', 'already-closed'],
+    example: 'formed',
+  })
   status!: string;
   @ApiPropertyOptional({ description: 'Forming only: the sessions scheduled.', example: 8 })
   sessions?: number;
 }
 
 export class GroupCalendarResponseDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The group's details (no video link) and status.", example: { groupId: GROUP_ID, name: 'Spring breast cancer support', status: 'active' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The group's details (no video link) and status.",
+    example: { groupId: GROUP_ID, name: 'Spring breast cancer support', status: 'active' },
+  })
   group!: object;
   @ApiProperty({
     ...OPEN_OBJECTS,
-    description: "Sessions in order; each with `attendance` (member and status) for callers who run the group, `attendanceRecorded` (a count) for others.",
-    example: [{ sessionId: 'ses_1', sequence: 1, start: '2026-04-07T17:00:00.000Z', end: '2026-04-07T18:30:00.000Z', status: 'scheduled', attendance: [{ memberId: MEMBER_ID, status: 'attended' }] }],
+    description:
+      'Sessions in order; each with `attendance` (member and status) for callers who run the group, `attendanceRecorded` (a count) for others.',
+    example: [
+      {
+        sessionId: 'ses_1',
+        sequence: 1,
+        start: '2026-04-07T17:00:00.000Z',
+        end: '2026-04-07T18:30:00.000Z',
+        status: 'scheduled',
+        attendance: [{ memberId: MEMBER_ID, status: 'attended' }],
+      },
+    ],
   })
   sessions!: object[];
 }
@@ -57,7 +75,11 @@ export class FacilitatorSessionsResponseDto {
 export class GroupRosterResponseDto {
   @ApiProperty({ example: GROUP_ID })
   groupId!: string;
-  @ApiProperty({ ...OPEN_OBJECTS, description: 'Enrolled and withdrawn members, in enrolment order.', example: [{ memberId: MEMBER_ID, status: 'enrolled', enrolledAt: '2026-03-03T10:00:00.000Z' }] })
+  @ApiProperty({
+    ...OPEN_OBJECTS,
+    description: 'Enrolled and withdrawn members, in enrolment order.',
+    example: [{ memberId: MEMBER_ID, status: 'enrolled', enrolledAt: '2026-03-03T10:00:00.000Z' }],
+  })
   members!: object[];
   @ApiProperty({ example: 8 })
   enrolmentsApplied!: number;
@@ -65,7 +87,11 @@ export class GroupRosterResponseDto {
   withdrawalsApplied!: number;
 }
 
-const LOAD = { type: 'object', additionalProperties: true, description: 'A rolling window: its contacts, their weight and whether it is over the cap.' } as const;
+const LOAD = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'A rolling window: its contacts, their weight and whether it is over the cap.',
+} as const;
 
 export class WhatIfLoadResponseDto {
   @ApiProperty({ example: MEMBER_ID })
@@ -76,7 +102,20 @@ export class WhatIfLoadResponseDto {
   ifBooked!: object;
   @ApiProperty({ example: false })
   wouldCrossCap!: boolean;
-  @ApiProperty({ ...OPEN_OBJECTS, description: 'Group sessions the appointment would clash with or crowd.', example: [{ groupId: GROUP_ID, sessionId: 'ses_2', start: '2026-04-14T17:00:00.000Z', end: '2026-04-14T18:30:00.000Z', conflict: 'too-close', gapMinutes: 30 }] })
+  @ApiProperty({
+    ...OPEN_OBJECTS,
+    description: 'Group sessions the appointment would clash with or crowd.',
+    example: [
+      {
+        groupId: GROUP_ID,
+        sessionId: 'ses_2',
+        start: '2026-04-14T17:00:00.000Z',
+        end: '2026-04-14T18:30:00.000Z',
+        conflict: 'too-close',
+        gapMinutes: 30,
+      },
+    ],
+  })
   conflicts!: object[];
 }
 
@@ -95,4 +134,5 @@ export class MemberWeekResponseDto {
   load!: object;
 }
 
-export const ICS_EXAMPLE = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CareCircle//Scheduling//EN\r\nBEGIN:VEVENT\r\nUID:ses_1@carecircle\r\nDTSTART:20260407T170000Z\r\nDTEND:20260407T183000Z\r\nSUMMARY:Support group session 1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+export const ICS_EXAMPLE =
+  'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//CareCircle//Scheduling//EN\r\nBEGIN:VEVENT\r\nUID:ses_1@carecircle\r\nDTSTART:20260407T170000Z\r\nDTEND:20260407T183000Z\r\nSUMMARY:Support group session 1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';

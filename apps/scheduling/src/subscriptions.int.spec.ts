@@ -16,7 +16,12 @@ describe('scheduling subscriptions', () => {
   beforeAll(async () => {
     kafka = await startKafka();
     db = await createTestDatabase('scheduling_subscriptions');
-    Object.assign(process.env, { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', LOG_LEVEL: 'error' });
+    Object.assign(process.env, {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPICS_AUTO_CREATED: 'true',
+      LOG_LEVEL: 'error',
+    });
   });
 
   afterAll(async () => {
@@ -32,6 +37,8 @@ describe('scheduling subscriptions', () => {
     await app.init();
     expect(() => assertEveryTopicHasHandler(server, [...SCHEDULING_SUBSCRIPTIONS])).not.toThrow();
     // The check itself bites: a declared subscription without a handler is reported.
-    expect(checkHandlerCoverage(server, [...SCHEDULING_SUBSCRIPTIONS, 'carecircle.outcomes.v1']).missing).toEqual(['carecircle.outcomes.v1']);
+    expect(checkHandlerCoverage(server, [...SCHEDULING_SUBSCRIPTIONS, 'carecircle.outcomes.v1']).missing).toEqual([
+      'carecircle.outcomes.v1',
+    ]);
   });
 });

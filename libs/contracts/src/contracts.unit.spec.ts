@@ -1,11 +1,14 @@
 import { allEventDefinitions, enrollmentEvents, envelopeSchema, fixtures } from './index';
 
 describe('integration event contracts', () => {
-  it.each(allEventDefinitions.map((d) => [d.type, d] as const))('%s has a fixture that parses against its schema', (type, definition) => {
-    const fixture = (fixtures as Record<string, unknown>)[type];
-    expect(fixture).toBeDefined();
-    expect(definition.parse(fixture)).toEqual(fixture);
-  });
+  it.each(allEventDefinitions.map((d) => [d.type, d] as const))(
+    '%s has a fixture that parses against its schema',
+    (type, definition) => {
+      const fixture = (fixtures as Record<string, unknown>)[type];
+      expect(fixture).toBeDefined();
+      expect(definition.parse(fixture)).toEqual(fixture);
+    },
+  );
 
   it('has one fixture per event and no stray fixtures', () => {
     expect(Object.keys(fixtures).sort()).toEqual(allEventDefinitions.map((d) => d.type).sort());

@@ -15,7 +15,10 @@ export const envelopeSchema = z.object({
   causationId: z.string().min(1),
   subject: z
     .string()
-    .regex(/^[a-z]{2,6}_[A-Za-z0-9_-]{1,64}$/, 'subject must be a pseudonymous id (mbr_…, grp_…), never an identifier from the EHR'),
+    .regex(
+      /^[a-z]{2,6}_[A-Za-z0-9_-]{1,64}$/,
+      'subject must be a pseudonymous id (mbr_…, grp_…), never an identifier from the EHR',
+    ),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -14,11 +14,13 @@ export function spec<C, E, S>(decider: Decider<C, E, S>) {
           const outcome = decider.decide(command, fold(decider, events));
           return {
             then(expected: readonly E[]) {
-              if (isDomainError(outcome)) throw new Error(`Expected events, got domain error ${outcome.code}: ${outcome.message}`);
+              if (isDomainError(outcome))
+                throw new Error(`Expected events, got domain error ${outcome.code}: ${outcome.message}`);
               expect(outcome).toEqual(expected);
             },
             thenFails(code: string, message?: RegExp) {
-              if (!isDomainError(outcome)) throw new Error(`Expected a ${code} error, got events ${JSON.stringify(outcome)}`);
+              if (!isDomainError(outcome))
+                throw new Error(`Expected a ${code} error, got events ${JSON.stringify(outcome)}`);
               expect(outcome.code).toBe(code);
               if (message) expect(outcome.message).toMatch(message);
             },

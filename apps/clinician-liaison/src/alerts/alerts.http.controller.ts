@@ -1,13 +1,45 @@
-import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { AlertViewDto, LiaisonCommandResponseDto } from '../liaison.response.dto';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { acknowledgeAlert, resolveAlert, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
-import { findAlert, findClinicianAlerts, findMemberAlerts, type AlertView } from '@carecircle/clinician-liaison/read-models';
+import {
+  acknowledgeAlert,
+  resolveAlert,
+  type LiaisonDeps,
+  type RequestContext,
+} from '@carecircle/clinician-liaison/application';
+import {
+  findAlert,
+  findClinicianAlerts,
+  findMemberAlerts,
+  type AlertView,
+} from '@carecircle/clinician-liaison/read-models';
 import { LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, accessViewOf, CommandContext, unwrapOutcome as unwrap, type RequestWithAccess, ApiServiceErrors, ApiDomainError, ApiHttpError } from '@carecircle/platform/service-kit';
+import {
+  Access,
+  accessViewOf,
+  CommandContext,
+  unwrapOutcome as unwrap,
+  type RequestWithAccess,
+  ApiServiceErrors,
+  ApiDomainError,
+  ApiHttpError,
+} from '@carecircle/platform/service-kit';
 import { ClinicianId } from '../clinician-id.decorator';
 import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto } from './alerts.request.dto';
 
@@ -25,7 +57,10 @@ export class AlertsHttpController {
   private readonly acknowledge: ReturnType<typeof acknowledgeAlert>;
   private readonly resolve: ReturnType<typeof resolveAlert>;
 
-  constructor(@Inject(LIAISON_DEPS) deps: LiaisonDeps, @InjectEntityManager() private readonly em: EntityManager) {
+  constructor(
+    @Inject(LIAISON_DEPS) deps: LiaisonDeps,
+    @InjectEntityManager() private readonly em: EntityManager,
+  ) {
     this.acknowledge = acknowledgeAlert(deps);
     this.resolve = resolveAlert(deps);
   }
@@ -33,7 +68,10 @@ export class AlertsHttpController {
   @Get('clinicians/:clinicianId/alerts')
   @Access('clinician.inbox.read', { self: 'clinicianId' })
   @ApiOperation({ summary: "List a clinician's alerts" })
-  @ApiOkResponse({ description: 'The alerts addressed to the clinician, filtered by status, severity or member.', type: [AlertViewDto] })
+  @ApiOkResponse({
+    description: 'The alerts addressed to the clinician, filtered by status, severity or member.',
+    type: [AlertViewDto],
+  })
   inbox(@Param('clinicianId', OpaqueIdPipe) clinicianId: string, @Query() query: AlertInboxQueryDto) {
     return findClinicianAlerts(this.em, clinicianId, query);
   }
@@ -41,8 +79,11 @@ export class AlertsHttpController {
   /** Every alert about a member, each recipient's copy, oldest first; a facilitator gets the facilitator copies only. */
   @Get('members/:memberId/alerts')
   @Access('member.alerts.read', { member: 'memberId' })
-  @ApiOperation({ summary: "List every alert about a member" })
-  @ApiOkResponse({ description: "Each recipient's copy, oldest first; a facilitator gets the facilitator copies only.", type: [AlertViewDto] })
+  @ApiOperation({ summary: 'List every alert about a member' })
+  @ApiOkResponse({
+    description: "Each recipient's copy, oldest first; a facilitator gets the facilitator copies only.",
+    type: [AlertViewDto],
+  })
   async memberAlerts(@Param('memberId', MemberIdPipe) memberId: string, @Req() request: RequestWithAccess) {
     const alerts = await findMemberAlerts(this.em, memberId);
     return accessViewOf(request) === 'redacted' ? alerts.filter(isFacilitatorCopy) : alerts;
@@ -52,11 +93,16 @@ export class AlertsHttpController {
   @Access('member.alerts.read', { member: 'alertId', via: 'alert' })
   @ApiOperation({ summary: 'Read one alert' })
   @ApiOkResponse({ type: AlertViewDto })
-  @ApiHttpError(404, 'No alert with this id exists (or it is another recipient’s copy).', 'No alert with this id exists.')
+  @ApiHttpError(
+    404,
+    'No alert with this id exists (or it is another recipient’s copy).',
+    'No alert with this id exists.',
+  )
   async one(@Param('alertId', new ParseUUIDPipe()) alertId: string, @Req() request: RequestWithAccess) {
     const alert = await findAlert(this.em, alertId);
     // Another recipient's copy does not exist for a facilitator: the same answer as an unknown id.
-    if (!alert || (accessViewOf(request) === 'redacted' && !isFacilitatorCopy(alert))) throw new NotFoundException('No alert with this id exists.');
+    if (!alert || (accessViewOf(request) === 'redacted' && !isFacilitatorCopy(alert)))
+      throw new NotFoundException('No alert with this id exists.');
     return alert;
   }
 
@@ -99,6 +145,7 @@ export class AlertsHttpController {
   private async mayAct(alertId: string, request: RequestWithAccess): Promise<void> {
     if (accessViewOf(request) !== 'redacted') return;
     const alert = await findAlert(this.em, alertId);
-    if (!alert || !isFacilitatorCopy(alert)) throw new ForbiddenException('A facilitator may act only on the facilitator’s copy of an alert');
+    if (!alert || !isFacilitatorCopy(alert))
+      throw new ForbiddenException('A facilitator may act only on the facilitator’s copy of an alert');
   }
 }

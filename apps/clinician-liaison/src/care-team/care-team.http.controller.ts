@@ -6,8 +6,18 @@ import type { CareTeamRole } from '@carecircle/clinician-liaison/domain';
 import { ClinicianId } from '../clinician-id.decorator';
 import { EMERGENCY_ACCESS_MINUTES, LIAISON_DEPS } from '../liaison.deps';
 import { MemberIdPipe, OpaqueIdPipe } from '../member-id.pipe';
-import { Access, CommandContext, unwrapOutcome as unwrap, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
-import { AssignCareTeamMemberRequestDto, OpenEmergencyAccessRequestDto, RecordMemberProfileRequestDto } from './care-team.request.dto';
+import {
+  Access,
+  CommandContext,
+  unwrapOutcome as unwrap,
+  ApiServiceErrors,
+  ApiDomainError,
+} from '@carecircle/platform/service-kit';
+import {
+  AssignCareTeamMemberRequestDto,
+  OpenEmergencyAccessRequestDto,
+  RecordMemberProfileRequestDto,
+} from './care-team.request.dto';
 
 @ApiTags('care team')
 @ApiServiceErrors()
@@ -27,7 +37,11 @@ export class CareTeamHttpController {
   @Access('member.profile.write', { member: 'memberId' })
   @ApiOperation({ summary: "Record a member's coordination profile" })
   @ApiOkResponse({ description: 'Recorded, or unchanged.', type: LiaisonCommandResponseDto })
-  async profile(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: RecordMemberProfileRequestDto, @CommandContext() context: RequestContext) {
+  async profile(
+    @Param('memberId', MemberIdPipe) memberId: string,
+    @Body() body: RecordMemberProfileRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
     return unwrap(await this.run('RecordMemberProfile', { memberId, ...body }, context));
   }
 
@@ -39,8 +53,18 @@ export class CareTeamHttpController {
   @ApiOkResponse({ description: 'Assigned, or already.', type: LiaisonCommandResponseDto })
   @ApiDomainError(404, 'Unknown member.')
   @ApiDomainError(409, 'The clinician already holds this role on the care team.')
-  async assign(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: AssignCareTeamMemberRequestDto, @CommandContext() context: RequestContext) {
-    return unwrap(await this.run('AssignCareTeamMember', { memberId, clinicianId: body.clinicianId, role: body.role, endpoint: body.endpoint ?? null }, context));
+  async assign(
+    @Param('memberId', MemberIdPipe) memberId: string,
+    @Body() body: AssignCareTeamMemberRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
+    return unwrap(
+      await this.run(
+        'AssignCareTeamMember',
+        { memberId, clinicianId: body.clinicianId, role: body.role, endpoint: body.endpoint ?? null },
+        context,
+      ),
+    );
   }
 
   @Delete('care-team/:role/:clinicianId')
@@ -67,7 +91,10 @@ export class CareTeamHttpController {
   @HttpCode(201)
   @Access('member.emergency-access.open', { member: 'memberId' })
   @ApiOperation({ summary: "Open emergency access to a member's record" })
-  @ApiCreatedResponse({ description: 'Open until `expiresAt`; the care team is told.', type: EmergencyAccessResponseDto })
+  @ApiCreatedResponse({
+    description: 'Open until `expiresAt`; the care team is told.',
+    type: EmergencyAccessResponseDto,
+  })
   @ApiDomainError(404, 'Unknown member.')
   async openEmergencyAccess(
     @Param('memberId', MemberIdPipe) memberId: string,
@@ -76,7 +103,13 @@ export class CareTeamHttpController {
     @CommandContext() context: RequestContext,
   ) {
     const expiresAt = new Date(this.deps.clock.now().getTime() + this.emergencyAccessMinutes * 60_000).toISOString();
-    const result = unwrap(await this.run('OpenEmergencyAccess', { memberId, clinicianId, reasonCode: body.reasonCode, note: body.note, expiresAt }, context));
+    const result = unwrap(
+      await this.run(
+        'OpenEmergencyAccess',
+        { memberId, clinicianId, reasonCode: body.reasonCode, note: body.note, expiresAt },
+        context,
+      ),
+    );
     return { ...result, expiresAt };
   }
 }

@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, Matches } from 'class-validator';
 import type { CareTeamRole, Cohort, EmergencyAccessReason } from '@carecircle/clinician-liaison/domain';
 
-const ROLES: CareTeamRole[] = ['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator'];
+const ROLES: CareTeamRole[] = [
+  'attending-psychiatrist',
+  'physician',
+  'cbt-therapist',
+  'palliative-team',
+  'facilitator',
+];
 const COHORTS: Cohort[] = ['general', 'palliative'];
 
 export class AssignCareTeamMemberRequestDto {

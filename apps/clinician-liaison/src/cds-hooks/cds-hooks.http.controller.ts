@@ -1,4 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
@@ -18,13 +28,24 @@ import {
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
 import { findAlert, findOpenMemberAlerts } from '@carecircle/clinician-liaison/read-models';
-import { Access, Public, ApiServiceErrors, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
+import {
+  Access,
+  Public,
+  ApiServiceErrors,
+  ApiCdsDiscovery,
+  ApiCdsServiceCall,
+  ApiCdsFeedback,
+  ApiHttpError,
+} from '@carecircle/platform/service-kit';
 import { LIAISON_CONFIG, LIAISON_DEPS, type LiaisonConfig } from '../liaison.deps';
 
 function parse<T>(schema: ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const errors = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', constraints: { [i.code]: `${i.path.join('.') || 'body'} is invalid` } }));
+  const errors = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(body)',
+    constraints: { [i.code]: `${i.path.join('.') || 'body'} is invalid` },
+  }));
   throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors });
 }
 
@@ -60,13 +81,24 @@ export class CdsHooksHttpController {
     const service = cdsDiscovery.services.find((s) => s.id === id);
     if (!service) throw new NotFoundException('No CDS service with this id.');
     const request = parse(cdsRequestSchema, body);
-    if (request.hook !== service.hook) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: 'hook', constraints: { hook: `this service answers ${service.hook}` } }] });
+    if (request.hook !== service.hook)
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Validation failed',
+        errors: [{ field: 'hook', constraints: { hook: `this service answers ${service.hook}` } }],
+      });
     const memberId = request.context.patientId;
     try {
       return await this.answer(id, request, memberId);
     } catch (error) {
       if (!(error instanceof CdsContextError)) throw error;
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', errors: [{ field: error.field, constraints: { shape: `${error.field} ${error.reason}` } }] });
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Validation failed',
+        errors: [{ field: error.field, constraints: { shape: `${error.field} ${error.reason}` } }],
+      });
     }
   }
 
@@ -79,7 +111,9 @@ export class CdsHooksHttpController {
       }
       case CDS_SERVICE_IDS.orderSelect:
       case CDS_SERVICE_IDS.orderSign:
-        return { cards: await evaluateDraftOrders(this.deps, request, this.deps.clock.now(), this.timelineUrl(memberId)) };
+        return {
+          cards: await evaluateDraftOrders(this.deps, request, this.deps.clock.now(), this.timelineUrl(memberId)),
+        };
       default:
         return { cards: await evaluateAppointments(this.deps, request, this.timelineUrl(memberId)) };
     }
@@ -98,8 +132,15 @@ export class CdsHooksHttpController {
     for (const item of feedback) {
       const alert = /^[0-9a-f-]{36}$/.test(item.card) ? await findAlert(this.em, item.card) : null;
       if (!alert?.recipientId) continue;
-      const reason = item.overrideReason?.reason?.display ?? item.overrideReason?.reason?.code ?? item.overrideReason?.userComment ?? (item.outcome === 'overridden' ? 'overridden in the EHR' : null);
-      await acknowledge({ alertId: alert.alertId, by: alert.recipientId, outcome: item.outcome, reason }, { correlationId: id, causationId: `cds-feedback:${item.card}` });
+      const reason =
+        item.overrideReason?.reason?.display ??
+        item.overrideReason?.reason?.code ??
+        item.overrideReason?.userComment ??
+        (item.outcome === 'overridden' ? 'overridden in the EHR' : null);
+      await acknowledge(
+        { alertId: alert.alertId, by: alert.recipientId, outcome: item.outcome, reason },
+        { correlationId: id, causationId: `cds-feedback:${item.card}` },
+      );
     }
     return {};
   }

@@ -1,5 +1,10 @@
 import { ACUTE_DISTRESS_CODING } from '@carecircle/contracts';
-import type { CareTeamRole, ExternalFact, MedicationClassification, MedicationOrder } from '@carecircle/clinician-liaison/domain';
+import type {
+  CareTeamRole,
+  ExternalFact,
+  MedicationClassification,
+  MedicationOrder,
+} from '@carecircle/clinician-liaison/domain';
 import { classifyMedication, dailyDoseOf, type DosageTiming } from '@carecircle/clinician-liaison/domain';
 
 /**
@@ -52,7 +57,9 @@ export function medicationIntent(payload: {
   if (!ACTIVE.has(payload.status)) return { kind: 'ignore' };
   const rxnorm = payload.medication.codes.filter((c) => c.system === RXNORM_SYSTEM);
   // A CodeableConcept may carry several codings (product and ingredient): the first one the table knows wins.
-  const classified = rxnorm.map((coding) => ({ coding, classification: classifyMedication({ rxnormCode: coding.code }) })).find((c) => c.classification.status === 'classified');
+  const classified = rxnorm
+    .map((coding) => ({ coding, classification: classifyMedication({ rxnormCode: coding.code }) }))
+    .find((c) => c.classification.status === 'classified');
   const coding = classified?.coding ?? rxnorm[0] ?? payload.medication.codes[0];
   const classification = classified?.classification ?? classifyMedication({ rxnormCode: rxnorm[0]?.code ?? null });
   // One administration's dose × administrations a day; unknown (null, with what was sent) when either is missing.
@@ -159,7 +166,8 @@ const RESULT_STATUSES = new Set(['final', 'amended', 'corrected']);
 
 /** A FHIR date/dateTime as an ISO instant (a bare or partial date starts its period, UTC); unusable → the fallback. */
 export function fhirInstant(value: string | undefined, fallback: string): string {
-  const partial = value && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(value) ? `${value}-01-01`.slice(0, 10) + 'T00:00:00.000Z' : undefined;
+  const partial =
+    value && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(value) ? `${value}-01-01`.slice(0, 10) + 'T00:00:00.000Z' : undefined;
   const parsed = Date.parse(partial ?? value ?? '');
   return new Date(Number.isFinite(parsed) ? parsed : Date.parse(fallback)).toISOString();
 }
@@ -195,14 +203,20 @@ export const gatewayCarePlanId = (resourceId: string) => `gw-careplan-${resource
  * An active palliative CarePlan (plan or order, not a proposal) starts the member's palliative plan, as
  * liaison's REST `POST palliative-plans` does; its goals of care are free text and stay in the EHR.
  */
-export function palliativePlanIntent(payload: { resourceId: string; status: string; intent: string; categories: Coding[] }): { kind: 'start'; planId: string } | { kind: 'ignore' } {
+export function palliativePlanIntent(payload: {
+  resourceId: string;
+  status: string;
+  intent: string;
+  categories: Coding[];
+}): { kind: 'start'; planId: string } | { kind: 'ignore' } {
   if (payload.status !== 'active' || !CARE_PLAN_INTENTS.has(payload.intent)) return { kind: 'ignore' };
   const palliative = payload.categories.some((c) => c.system === SNOMED_SYSTEM && PALLIATIVE_CATEGORIES.has(c.code));
   return palliative ? { kind: 'start', planId: gatewayCarePlanId(payload.resourceId) } : { kind: 'ignore' };
 }
 
 /** The acute-distress coding (a CareCircle coordination fact): in a Flag's or an Observation's codes. */
-const isDistress = (codes: Coding[]) => codes.some((c) => c.system === ACUTE_DISTRESS_CODING.system && c.code === ACUTE_DISTRESS_CODING.code);
+const isDistress = (codes: Coding[]) =>
+  codes.some((c) => c.system === ACUTE_DISTRESS_CODING.system && c.code === ACUTE_DISTRESS_CODING.code);
 
 type DistressFact = Extract<ExternalFact, { kind: 'distress-reported' }>;
 
@@ -213,9 +227,18 @@ export const gatewayDistressReportId = (resourceId: string) => `gw:${resourceId}
  * An active Flag coded acute distress is a report of acute distress (no group: the EHR saw it). Its period's
  * start is when; inactive and entered-in-error Flags report nothing. Anything else: null.
  */
-export function distressFlag(payload: { resourceId: string; status: string; codes: Coding[]; period?: Period | undefined }, occurredAt: string): DistressFact | null {
+export function distressFlag(
+  payload: { resourceId: string; status: string; codes: Coding[]; period?: Period | undefined },
+  occurredAt: string,
+): DistressFact | null {
   if (payload.status !== 'active' || !isDistress(payload.codes)) return null;
-  return { kind: 'distress-reported', groupId: null, at: fhirInstant(payload.period?.start, occurredAt), reportId: gatewayDistressReportId(payload.resourceId), source: 'ehr-flag' };
+  return {
+    kind: 'distress-reported',
+    groupId: null,
+    at: fhirInstant(payload.period?.start, occurredAt),
+    reportId: gatewayDistressReportId(payload.resourceId),
+    source: 'ehr-flag',
+  };
 }
 
 /**
@@ -223,17 +246,30 @@ export function distressFlag(payload: { resourceId: string; status: string; code
  * or none (its presence is the finding). A zero value, or a preliminary/cancelled one, reports nothing.
  */
 export function distressObservation(
-  payload: { resourceId: string; status: string; codes: Coding[]; value?: { value: number } | undefined; effective?: string | undefined },
+  payload: {
+    resourceId: string;
+    status: string;
+    codes: Coding[];
+    value?: { value: number } | undefined;
+    effective?: string | undefined;
+  },
   occurredAt: string,
 ): DistressFact | null {
   if (!RESULT_STATUSES.has(payload.status) || !isDistress(payload.codes)) return null;
   if (payload.value !== undefined && !(payload.value.value > 0)) return null;
-  return { kind: 'distress-reported', groupId: null, at: fhirInstant(payload.effective, occurredAt), reportId: gatewayDistressReportId(payload.resourceId), source: 'ehr-observation' };
+  return {
+    kind: 'distress-reported',
+    groupId: null,
+    at: fhirInstant(payload.effective, occurredAt),
+    reportId: gatewayDistressReportId(payload.resourceId),
+    source: 'ehr-observation',
+  };
 }
 
 /** Palliative care as a Condition code: SNOMED CT 103735009 "Palliative care", ICD-10(-CM) Z51.5 "Encounter for palliative care". */
 const PALLIATIVE_CONDITION = (c: Coding) =>
-  (c.system === SNOMED_SYSTEM && c.code === '103735009') || (/^http:\/\/hl7\.org\/fhir\/sid\/icd-10(-cm)?$/.test(c.system ?? '') && c.code.replace('.', '') === 'Z515');
+  (c.system === SNOMED_SYSTEM && c.code === '103735009') ||
+  (/^http:\/\/hl7\.org\/fhir\/sid\/icd-10(-cm)?$/.test(c.system ?? '') && c.code.replace('.', '') === 'Z515');
 const CONDITION_ACTIVE = new Set(['active', 'recurrence', 'relapse']);
 const CONDITION_OVER = new Set(['inactive', 'remission', 'resolved']);
 const CONDITION_WRONG = new Set(['refuted', 'entered-in-error']);
@@ -244,13 +280,20 @@ const CONDITION_WRONG = new Set(['refuted', 'entered-in-error']);
  * plan started or goals of care changed): it alerts no one. Other Conditions, or no clinical status: null.
  */
 export function palliativeCondition(
-  payload: { resourceId: string; clinicalStatus?: string | undefined; verificationStatus?: string | undefined; codes: Coding[] },
+  payload: {
+    resourceId: string;
+    clinicalStatus?: string | undefined;
+    verificationStatus?: string | undefined;
+    codes: Coding[];
+  },
   occurredAt: string,
 ): Extract<ExternalFact, { kind: 'palliative-condition' }> | null {
   if (!payload.codes.some(PALLIATIVE_CONDITION)) return null;
   const conditionId = `gw-condition-${payload.resourceId}`;
   const wrong = payload.verificationStatus !== undefined && CONDITION_WRONG.has(payload.verificationStatus);
-  if (wrong || (payload.clinicalStatus !== undefined && CONDITION_OVER.has(payload.clinicalStatus))) return { kind: 'palliative-condition', conditionId, active: false, at: occurredAt };
-  if (payload.clinicalStatus !== undefined && CONDITION_ACTIVE.has(payload.clinicalStatus)) return { kind: 'palliative-condition', conditionId, active: true, at: occurredAt };
+  if (wrong || (payload.clinicalStatus !== undefined && CONDITION_OVER.has(payload.clinicalStatus)))
+    return { kind: 'palliative-condition', conditionId, active: false, at: occurredAt };
+  if (payload.clinicalStatus !== undefined && CONDITION_ACTIVE.has(payload.clinicalStatus))
+    return { kind: 'palliative-condition', conditionId, active: true, at: occurredAt };
   return null;
 }

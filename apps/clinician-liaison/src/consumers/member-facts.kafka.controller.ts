@@ -26,16 +26,45 @@ import {
   Topics,
   type IntegrationEvent,
 } from '@carecircle/contracts';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { coordinate, type LiaisonDeps, type RequestContext } from '@carecircle/clinician-liaison/application';
 import type { ExternalFact, Instrument } from '@carecircle/clinician-liaison/domain';
 import { LIAISON_DEPS } from '../liaison.deps';
-import { careTeamAssignments, careTeamEnded, distressFlag, distressObservation, encounterIntent, item9Observation, medicationIntent, palliativeCondition, palliativePlanIntent, type CareTeamAssignment, type EncounterIntent, type MedicationIntent } from './gateway-ingest';
+import {
+  careTeamAssignments,
+  careTeamEnded,
+  distressFlag,
+  distressObservation,
+  encounterIntent,
+  item9Observation,
+  medicationIntent,
+  palliativeCondition,
+  palliativePlanIntent,
+  type CareTeamAssignment,
+  type EncounterIntent,
+  type MedicationIntent,
+} from './gateway-ingest';
 
 /** The topics clinician-liaison consumes; its tests prove each has exactly one handler. */
-export const LIAISON_SUBSCRIPTIONS = [Topics.enrollment, Topics.scheduling, Topics.outcomes, Topics.gatewayIngest] as const;
+export const LIAISON_SUBSCRIPTIONS = [
+  Topics.enrollment,
+  Topics.scheduling,
+  Topics.outcomes,
+  Topics.gatewayIngest,
+] as const;
 
-const INSTRUMENTS: Record<string, Instrument> = { 'phq-9': 'PHQ-9', 'gad-7': 'GAD-7', 'pcl-5': 'PCL-5', 'zbi-22': 'ZBI-22' };
+const INSTRUMENTS: Record<string, Instrument> = {
+  'phq-9': 'PHQ-9',
+  'gad-7': 'GAD-7',
+  'pcl-5': 'PCL-5',
+  'zbi-22': 'ZBI-22',
+};
 
 /**
  * Other services' facts about a member go into the member's coordination stream, in the order
@@ -52,7 +81,11 @@ export class MemberFactsKafkaController {
   constructor(consumer: IntegrationEventConsumer, @Inject(LIAISON_DEPS) deps: LiaisonDeps) {
     const run = coordinate(deps);
     const record = (memberId: string, event: IntegrationEvent, fact: ExternalFact) =>
-      run('RecordExternalFact', { memberId, sourceEventId: event.eventId, fact }, { correlationId: event.correlationId, causationId: event.eventId }).then((outcome) => {
+      run(
+        'RecordExternalFact',
+        { memberId, sourceEventId: event.eventId, fact },
+        { correlationId: event.correlationId, causationId: event.eventId },
+      ).then((outcome) => {
         if (!outcome.ok) throw outcome.error;
       });
     /**
@@ -68,23 +101,41 @@ export class MemberFactsKafkaController {
         if (!stopped.ok && stopped.error.code !== 'liaison.medication-unknown') throw stopped.error;
         return;
       }
-      const started = await run('StartMedication', { memberId, medicationId: intent.medicationId, order: intent.order, classification: intent.classification }, context);
+      const started = await run(
+        'StartMedication',
+        { memberId, medicationId: intent.medicationId, order: intent.order, classification: intent.classification },
+        context,
+      );
       if (started.ok) return;
       if (started.error.code !== 'liaison.medication-conflict') throw started.error;
       const { dailyDose, doseUnit, frequency, prescriberId } = intent.order;
-      const changed = await run('ChangeMedicationDose', { memberId, medicationId: intent.medicationId, dailyDose, doseUnit, frequency, prescriberId }, context);
+      const changed = await run(
+        'ChangeMedicationDose',
+        { memberId, medicationId: intent.medicationId, dailyDose, doseUnit, frequency, prescriberId },
+        context,
+      );
       // A stopped medication does not come back through a dose change: the EHR would send a new resource.
       if (!changed.ok && changed.error.code !== 'liaison.medication-stopped') throw changed.error;
     };
-    const careTeam = async (event: IntegrationEvent, memberId: string, payload: Parameters<typeof careTeamAssignments>[0] & { status?: string | undefined }) => {
+    const careTeam = async (
+      event: IntegrationEvent,
+      memberId: string,
+      payload: Parameters<typeof careTeamAssignments>[0] & { status?: string | undefined },
+    ) => {
       const context = { correlationId: event.correlationId, causationId: event.eventId };
       if (payload.status !== undefined && payload.status !== 'active' && !careTeamEnded(payload.status)) return; // proposed, suspended
       const assignments = careTeamAssignments(payload);
-      await (careTeamEnded(payload.status) ? endAll(memberId, assignments, context) : assignAll(memberId, assignments, context));
+      await (careTeamEnded(payload.status)
+        ? endAll(memberId, assignments, context)
+        : assignAll(memberId, assignments, context));
     };
     const assignAll = async (memberId: string, assignments: CareTeamAssignment[], context: RequestContext) => {
       for (const { clinicianId, role, activeUntil } of assignments) {
-        const assigned = await run('AssignCareTeamMember', { memberId, clinicianId, role, endpoint: null, activeUntil }, context);
+        const assigned = await run(
+          'AssignCareTeamMember',
+          { memberId, clinicianId, role, endpoint: null, activeUntil },
+          context,
+        );
         if (!assigned.ok) throw assigned.error;
       }
     };
@@ -102,8 +153,12 @@ export class MemberFactsKafkaController {
     };
     this.enrollment = consumer.forTopic(Topics.enrollment, {
       routes: [
-        on(MemberEnrolled, (e) => record(e.subject, e, { kind: 'group-joined', groupId: e.payload.groupId, at: e.payload.enrolledAt })),
-        on(MemberWithdrew, (e) => record(e.subject, e, { kind: 'group-left', groupId: e.payload.groupId, at: e.payload.withdrewAt })),
+        on(MemberEnrolled, (e) =>
+          record(e.subject, e, { kind: 'group-joined', groupId: e.payload.groupId, at: e.payload.enrolledAt }),
+        ),
+        on(MemberWithdrew, (e) =>
+          record(e.subject, e, { kind: 'group-left', groupId: e.payload.groupId, at: e.payload.withdrewAt }),
+        ),
       ],
       // Listed one by one, so a type enrollment adds later is logged as unknown rather than dropped unseen.
       ignore: [
@@ -122,14 +177,36 @@ export class MemberFactsKafkaController {
     });
     this.scheduling = consumer.forTopic(Topics.scheduling, {
       routes: [
-        on(TherapeuticContactBooked, (e) => record(e.payload.memberId, e, { kind: 'contact-booked', contactId: e.payload.contactId, contactKind: e.payload.kind, start: e.payload.start, end: e.payload.end })),
+        on(TherapeuticContactBooked, (e) =>
+          record(e.payload.memberId, e, {
+            kind: 'contact-booked',
+            contactId: e.payload.contactId,
+            contactKind: e.payload.kind,
+            start: e.payload.start,
+            end: e.payload.end,
+          }),
+        ),
         on(SchedulingConflictDetected, (e) =>
-          record(e.payload.memberId, e, { kind: 'contact-booked', contactId: e.payload.sessionId, contactKind: 'group-session', start: e.payload.sessionStartsAt, end: e.payload.sessionEndsAt }),
+          record(e.payload.memberId, e, {
+            kind: 'contact-booked',
+            contactId: e.payload.sessionId,
+            contactKind: 'group-session',
+            start: e.payload.sessionStartsAt,
+            end: e.payload.sessionEndsAt,
+          }),
         ),
         // Scheduling counts the load (group sessions included): the overload rule judges its windows, once per episode.
         on(TherapeuticLoadChanged, (e) => {
           const { memberId, windowStart, windowEnd, contacts, cap, overCap, changedAt } = e.payload;
-          return record(memberId, e, { kind: 'load-changed', windowStart, windowEnd, contacts, cap, overCap, at: changedAt });
+          return record(memberId, e, {
+            kind: 'load-changed',
+            windowStart,
+            windowEnd,
+            contacts,
+            cap,
+            overCap,
+            at: changedAt,
+          });
         }),
         on(TherapeuticOverloadResolved, (e) => {
           const { memberId, windowStart, windowEnd, resolvedAt } = e.payload;
@@ -165,7 +242,13 @@ export class MemberFactsKafkaController {
     this.outcomes = consumer.forTopic(Topics.outcomes, {
       routes: [
         on(MeasureRecorded, (e) =>
-          record(e.subject, e, { kind: 'measure-recorded', instrument: INSTRUMENTS[e.payload.instrument] ?? 'other', score: e.payload.total, item9: e.payload.item9, at: e.payload.administeredAt }),
+          record(e.subject, e, {
+            kind: 'measure-recorded',
+            instrument: INSTRUMENTS[e.payload.instrument] ?? 'other',
+            score: e.payload.total,
+            item9: e.payload.item9,
+            at: e.payload.administeredAt,
+          }),
         ),
       ],
       // Item 9 and worsening are evaluated here from MeasureRecorded; the derived events would alert twice.
@@ -180,13 +263,21 @@ export class MemberFactsKafkaController {
         on(CarePlanUpdated, async (e) => {
           const intent = palliativePlanIntent(e.payload);
           if (intent.kind === 'ignore') return;
-          const started = await run('StartPalliativePlan', { memberId: e.subject, planId: intent.planId, goalsOfCare: '' }, { correlationId: e.correlationId, causationId: e.eventId });
+          const started = await run(
+            'StartPalliativePlan',
+            { memberId: e.subject, planId: intent.planId, goalsOfCare: '' },
+            { correlationId: e.correlationId, causationId: e.eventId },
+          );
           if (!started.ok) throw started.error;
         }),
         // The birth date, for ages computed when a rule runs; a Patient without one changes nothing.
         on(PatientRecorded, async (e) => {
           if (!e.payload.birthDate) return;
-          const recorded = await run('RecordBirthDate', { memberId: e.subject, birthDate: e.payload.birthDate }, { correlationId: e.correlationId, causationId: e.eventId });
+          const recorded = await run(
+            'RecordBirthDate',
+            { memberId: e.subject, birthDate: e.payload.birthDate },
+            { correlationId: e.correlationId, causationId: e.eventId },
+          );
           if (!recorded.ok) throw recorded.error;
         }),
         // Item 9 sent on its own: outcomes scores totals only, so liaison takes the answer itself.

@@ -21,18 +21,31 @@ export class CommunicationsHttpController {
   @ApiOperation({ summary: "Read a member's alerts as FHIR Communications" })
   @ApiOkResponse({
     description: 'FHIR R4 Bundle (searchset) of Communication and DetectedIssue resources.',
-    content: { 'application/json': { schema: fhirBundleSchema('Communication', 'DetectedIssue'), example: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } } },
+    content: {
+      'application/json': {
+        schema: fhirBundleSchema('Communication', 'DetectedIssue'),
+        example: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] },
+      },
+    },
   })
   async communications(@Param('memberId', MemberIdPipe) memberId: string): Promise<Bundle> {
     const resources = (await findMemberAlerts(this.em, memberId)).flatMap((alert) => alertFhirResources(alert));
-    return { resourceType: 'Bundle', type: 'searchset', total: resources.length, entry: resources.map((resource) => ({ resource, search: { mode: 'match' } })) };
+    return {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: resources.length,
+      entry: resources.map((resource) => ({ resource, search: { mode: 'match' } })),
+    };
   }
 
   /** The delivery log of one alert: each channel, attempts, last status, when delivered. */
   @Get('alerts/:alertId/deliveries')
   @Access('alert.deliveries.read', { member: 'alertId', via: 'alert' })
   @ApiOperation({ summary: "Read an alert's delivery log" })
-  @ApiOkResponse({ description: 'Each channel: attempts, last status, when delivered or parked.', type: [DeliveryViewDto] })
+  @ApiOkResponse({
+    description: 'Each channel: attempts, last status, when delivered or parked.',
+    type: [DeliveryViewDto],
+  })
   deliveries(@Param('alertId', new ParseUUIDPipe()) alertId: string) {
     return findDeliveries(this.em, alertId);
   }

@@ -1,6 +1,14 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fhirIfNoneExist, markAlertDelivered, nextDeliveryStep, SIGNATURE_HEADER, signWebhook, type AttemptOutcome, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import {
+  fhirIfNoneExist,
+  markAlertDelivered,
+  nextDeliveryStep,
+  SIGNATURE_HEADER,
+  signWebhook,
+  type AttemptOutcome,
+  type LiaisonDeps,
+} from '@carecircle/clinician-liaison/application';
 import { claimDueDeliveries, recordDeliveryAttempt, type DueDelivery } from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { hasPushChannels, LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
@@ -38,7 +46,11 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     if (!hasPushChannels(this.config)) return;
-    this.timer = startSerialPoller(() => this.deliverDue(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'push delivery pass failed; retrying'));
+    this.timer = startSerialPoller(
+      () => this.deliverDue(),
+      this.pollMs,
+      (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'push delivery pass failed; retrying'),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -75,19 +87,32 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
     const now = this.deps.clock.now();
     let outcome: AttemptOutcome;
     try {
-      const response = await fetch(delivery.url, { method: 'POST', headers: this.headers(delivery, body, now), body, signal: AbortSignal.timeout(this.config.timeoutMs) });
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: this.headers(delivery, body, now),
+        body,
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
       outcome = { status: response.status };
       await response.body?.cancel();
     } catch (caught) {
       outcome = { errorClass: (caught as Error)?.name ?? 'Error' }; // the class only: a message could carry the URL
     }
     const attempt = delivery.attempts + 1;
-    const step = nextDeliveryStep(outcome, attempt, { maxAttempts: this.config.maxAttempts, baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs });
+    const step = nextDeliveryStep(outcome, attempt, {
+      maxAttempts: this.config.maxAttempts,
+      baseMs: this.config.retryBaseMs,
+      maxMs: this.config.retryMaxMs,
+    });
     const status = 'status' in outcome ? outcome.status : null;
     const error = 'errorClass' in outcome ? outcome.errorClass : null;
     const { alertId, channel } = delivery;
     // The alert learns first (idempotent per channel); a crash before the log update re-sends once.
-    if (step.kind === 'delivered') await markAlertDelivered(this.deps)({ alertId, channel }, { correlationId: alertId, causationId: `push:${alertId}:${channel}` });
+    if (step.kind === 'delivered')
+      await markAlertDelivered(this.deps)(
+        { alertId, channel },
+        { correlationId: alertId, causationId: `push:${alertId}:${channel}` },
+      );
     const nextAttemptAt = new Date(now.getTime() + (step.kind === 'retry' ? step.delayMs : 0));
     await recordDeliveryAttempt(this.dataSource.manager, {
       alertId,
@@ -98,8 +123,16 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
       nextAttemptAt,
       ...(step.kind === 'park' ? { parked: { at: now, reason: step.reason } } : {}),
     });
-    if (step.kind === 'retry') this.logger.warn({ alertId, channel, status, errorClass: error, attempt, retryInMs: step.delayMs }, 'push not accepted; will retry');
+    if (step.kind === 'retry')
+      this.logger.warn(
+        { alertId, channel, status, errorClass: error, attempt, retryInMs: step.delayMs },
+        'push not accepted; will retry',
+      );
     // An operations alert: the push will not be retried until someone looks (GET /api/liaison/alerts/:id/deliveries).
-    if (step.kind === 'park') this.logger.error({ alertId, channel, status, errorClass: error, attempt, reason: step.reason }, 'push parked; it needs an operator');
+    if (step.kind === 'park')
+      this.logger.error(
+        { alertId, channel, status, errorClass: error, attempt, reason: step.reason },
+        'push parked; it needs an operator',
+      );
   }
 }

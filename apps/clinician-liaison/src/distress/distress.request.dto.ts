@@ -7,7 +7,11 @@ import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validato
  */
 export class ReportDistressRequestDto {
   /** Chosen by the client (a UUID, say): the same id again is the same report, accepted once. */
-  @ApiProperty({ example: '7d0b6c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e', description: 'client-chosen id of this report (1-96 letters, digits, _ or -); a retry with the same id changes nothing' })
+  @ApiProperty({
+    example: '7d0b6c1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e',
+    description:
+      'client-chosen id of this report (1-96 letters, digits, _ or -); a retry with the same id changes nothing',
+  })
   @Matches(/^[A-Za-z0-9_-]{1,96}$/, { message: 'reportId must be 1-96 letters, digits, _ or -' })
   reportId!: string;
 
@@ -15,9 +19,14 @@ export class ReportDistressRequestDto {
   @Matches(/^grp_[A-Za-z0-9_-]{1,64}$/, { message: 'groupId must be a group id (grp_…)' })
   groupId!: string;
 
-  @ApiProperty({ example: '2026-03-02T18:45:00Z', description: 'when the distress was observed (ISO 8601 date-time with offset), not in the future' })
+  @ApiProperty({
+    example: '2026-03-02T18:45:00Z',
+    description: 'when the distress was observed (ISO 8601 date-time with offset), not in the future',
+  })
   @IsISO8601({ strict: true }, { message: 'observedAt must be an ISO 8601 date-time' })
-  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'observedAt must be an ISO 8601 date-time with an offset' })
+  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'observedAt must be an ISO 8601 date-time with an offset',
+  })
   observedAt!: string;
 
   @ApiPropertyOptional({ example: 'grp_demo-s03', description: 'the session, when known' })

@@ -1,10 +1,27 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EventProcessor, EventProcessorRegistry, startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
-import { escalateAlert, fhirPushes, raiseAlertsFor, webhookPayload, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import {
+  EventProcessor,
+  EventProcessorRegistry,
+  startSerialPoller,
+  type SerialPoller,
+} from '@carecircle/platform/service-kit';
+import {
+  escalateAlert,
+  fhirPushes,
+  raiseAlertsFor,
+  webhookPayload,
+  type LiaisonDeps,
+} from '@carecircle/clinician-liaison/application';
 import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liaison/domain';
-import { enqueueDelivery, findDueEscalations, projectAlertEvent, readProcessorCheckpoint, saveProcessorCheckpoint } from '@carecircle/clinician-liaison/read-models';
+import {
+  enqueueDelivery,
+  findDueEscalations,
+  projectAlertEvent,
+  readProcessorCheckpoint,
+  saveProcessorCheckpoint,
+} from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 
@@ -31,20 +48,26 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
     @Inject(PUSH_CONFIG) private readonly push: Pick<PushConfig, 'webhookEndpoints' | 'fhirEndpoint'>,
     registry: EventProcessorRegistry,
   ) {
-    this.processor = registry.register(new EventProcessor({
-      name: PROCESSOR,
-      store: deps.store,
-      dataSource,
-      readCheckpoint: () => readProcessorCheckpoint(dataSource.manager, PROCESSOR),
-      handle: (event) => this.process(event),
-      skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
-      logger: this.logger,
-    }));
+    this.processor = registry.register(
+      new EventProcessor({
+        name: PROCESSOR,
+        store: deps.store,
+        dataSource,
+        readCheckpoint: () => readProcessorCheckpoint(dataSource.manager, PROCESSOR),
+        handle: (event) => this.process(event),
+        skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
+        logger: this.logger,
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.processor.start();
-    this.timer = startSerialPoller(() => this.fireDueTimers(), this.pollMs, (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'));
+    this.timer = startSerialPoller(
+      () => this.fireDueTimers(),
+      this.pollMs,
+      (error) => this.logger.warn({ errorClass: (error as Error)?.name }, 'escalation timer failed; retrying'),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -68,14 +91,30 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
    * A raised alert is queued, with its projection, for the webhook of its recipient's role and for the
    * FHIR endpoint (one create per resource). The queue holds the payloads: a restart loses none.
    */
-  private async queuePushes(tx: EntityManager, alert: Extract<AlertEvent, { type: 'AlertRaised' }>['data']): Promise<void> {
+  private async queuePushes(
+    tx: EntityManager,
+    alert: Extract<AlertEvent, { type: 'AlertRaised' }>['data'],
+  ): Promise<void> {
     const now = this.deps.clock.now();
     const url = this.push.webhookEndpoints[alert.recipientRole];
-    if (url) await enqueueDelivery(tx, { alertId: alert.alertId, channel: `webhook:${alert.recipientRole}`, url, payload: webhookPayload(alert), now });
+    if (url)
+      await enqueueDelivery(tx, {
+        alertId: alert.alertId,
+        channel: `webhook:${alert.recipientRole}`,
+        url,
+        payload: webhookPayload(alert),
+        now,
+      });
     const base = this.push.fhirEndpoint;
     if (!base) return;
     for (const push of fhirPushes(alert)) {
-      await enqueueDelivery(tx, { alertId: alert.alertId, channel: push.channel, url: `${base}/${push.resourceType}`, payload: push.resource, now });
+      await enqueueDelivery(tx, {
+        alertId: alert.alertId,
+        channel: push.channel,
+        url: `${base}/${push.resourceType}`,
+        payload: push.resource,
+        now,
+      });
     }
   }
 
@@ -84,7 +123,10 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
     const due = await findDueEscalations(this.dataSource.manager, this.deps.clock.now());
     const escalate = escalateAlert(this.deps);
     for (const { alertId, nextLevel } of due) {
-      await escalate({ alertId, level: nextLevel }, { correlationId: alertId, causationId: `escalation-timer:${alertId}:${nextLevel}` });
+      await escalate(
+        { alertId, level: nextLevel },
+        { correlationId: alertId, causationId: `escalation-timer:${alertId}:${nextLevel}` },
+      );
     }
     return due.length;
   }

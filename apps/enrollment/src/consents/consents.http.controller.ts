@@ -24,9 +24,16 @@ export class ConsentsHttpController {
   @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Record a consent or confidentiality agreement' })
-  @ApiAcceptedResponse({ description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).', type: ConsentCommandResponseDto })
+  @ApiAcceptedResponse({
+    description: 'Consent or confidentiality agreement recorded (who, when, version, sharing scope).',
+    type: ConsentCommandResponseDto,
+  })
   @ApiDomainError(404, 'Unknown referral.')
-  async recordConsent(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: RecordConsentRequestDto, @CommandContext() context: RequestContext) {
+  async recordConsent(
+    @Param('referralId', new ParseUUIDPipe()) referralId: string,
+    @Body() body: RecordConsentRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
     const { changed } = unwrap(await this.record({ referralId, ...body }, context));
     return { referralId, kind: body.kind, status: changed ? 'recorded' : 'already-recorded' };
   }
@@ -35,7 +42,10 @@ export class ConsentsHttpController {
   @Access('consent.write', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Withdraw a consent' })
-  @ApiAcceptedResponse({ description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.', type: ConsentCommandResponseDto })
+  @ApiAcceptedResponse({
+    description: 'Consent withdrawn: sharing stops and the member leaves their group or its waitlist.',
+    type: ConsentCommandResponseDto,
+  })
   @ApiDomainError(404, 'Unknown referral.')
   @ApiParam({ name: 'kind', enum: CONSENT_KINDS, description: 'The consent to withdraw.' })
   async withdrawConsent(

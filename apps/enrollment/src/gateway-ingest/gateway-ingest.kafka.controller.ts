@@ -1,15 +1,43 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
-import { ConditionRecorded, ConsentReceived, gatewayEvents, ObservationRecorded, QuestionnaireAnswered, ReferralRequested, Topics, type IntegrationEvent } from '@carecircle/contracts';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  ConditionRecorded,
+  ConsentReceived,
+  gatewayEvents,
+  ObservationRecorded,
+  QuestionnaireAnswered,
+  ReferralRequested,
+  Topics,
+  type IntegrationEvent,
+} from '@carecircle/contracts';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { createLogger } from '@carecircle/platform/observability';
-import { conditionEvidence, consentEvidence, intakeEhrEvidence, observationEvidence, questionnaireEvidence, referralEvidence } from '@carecircle/enrollment/application';
+import {
+  conditionEvidence,
+  consentEvidence,
+  intakeEhrEvidence,
+  observationEvidence,
+  questionnaireEvidence,
+  referralEvidence,
+} from '@carecircle/enrollment/application';
 import type { EhrEvidence } from '@carecircle/enrollment/domain';
 import { isDomainError } from '@carecircle/shared-kernel';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
 import { ENROLLMENT_CONFIG, type EnrollmentConfig } from '../enrollment.config';
 
-const ROUTED: readonly string[] = [ReferralRequested.type, ObservationRecorded.type, QuestionnaireAnswered.type, ConditionRecorded.type, ConsentReceived.type];
+const ROUTED: readonly string[] = [
+  ReferralRequested.type,
+  ObservationRecorded.type,
+  QuestionnaireAnswered.type,
+  ConditionRecorded.type,
+  ConsentReceived.type,
+];
 
 /**
  * The EHR's referrals reach enrollment through the gateway: a ServiceRequest to a support group
@@ -24,14 +52,32 @@ export class GatewayIngestKafkaController {
   private readonly logger = createLogger('enrollment');
   private readonly gateway: TopicHandler;
 
-  constructor(consumer: IntegrationEventConsumer, @Inject(ENROLLMENT_DEPS) deps: EnrollmentDeps, @Inject(ENROLLMENT_CONFIG) config: EnrollmentConfig) {
+  constructor(
+    consumer: IntegrationEventConsumer,
+    @Inject(ENROLLMENT_DEPS) deps: EnrollmentDeps,
+    @Inject(ENROLLMENT_CONFIG) config: EnrollmentConfig,
+  ) {
     const intake = intakeEhrEvidence(deps);
-    const apply = async (event: IntegrationEvent & { payload: { resourceId: string; revision: number } }, evidence: EhrEvidence) => {
+    const apply = async (
+      event: IntegrationEvent & { payload: { resourceId: string; revision: number } },
+      evidence: EhrEvidence,
+    ) => {
       const { resourceId, revision } = event.payload;
-      const result = await intake(event.subject, { resourceId, revision }, evidence, { correlationId: event.correlationId, causationId: event.eventId });
+      const result = await intake(event.subject, { resourceId, revision }, evidence, {
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      });
       // A domain error is the same on a retry: log and settle, never poison the partition.
-      if (isDomainError(result)) return void this.logger.warn({ eventId: event.eventId, type: event.type, code: result.code }, 'gateway evidence skipped');
-      for (const { referralId, code } of result.refused) this.logger.warn({ eventId: event.eventId, type: event.type, referralId, code }, 'EHR referral update not applied');
+      if (isDomainError(result))
+        return void this.logger.warn(
+          { eventId: event.eventId, type: event.type, code: result.code },
+          'gateway evidence skipped',
+        );
+      for (const { referralId, code } of result.refused)
+        this.logger.warn(
+          { eventId: event.eventId, type: event.type, referralId, code },
+          'EHR referral update not applied',
+        );
     };
     this.gateway = consumer.forTopic(Topics.gatewayIngest, {
       routes: [

@@ -9,7 +9,11 @@ export class PlaceMemberRequestDto {
 }
 
 export class JoinWaitlistRequestDto extends PlaceMemberRequestDto {
-  @ApiPropertyOptional({ enum: [1, 2, 3], default: 2, description: '1 is the most urgent; first come, first served within a priority.' })
+  @ApiPropertyOptional({
+    enum: [1, 2, 3],
+    default: 2,
+    description: '1 is the most urgent; first come, first served within a priority.',
+  })
   @IsOptional()
   @IsInt()
   @IsIn([1, 2, 3])

@@ -17,7 +17,9 @@ export class ReceiveReferralRequestDto {
   referralId!: string;
 
   @ApiProperty({ example: 'mbr_synthetic_0001', description: 'Pseudonymous member id (never an MRN or a name).' })
-  @Matches(/^mbr_[A-Za-z0-9_-]{6,64}$/, { message: 'memberId must be a pseudonymous member id (mbr_ followed by 6-64 letters, digits, _ or -)' })
+  @Matches(/^mbr_[A-Za-z0-9_-]{6,64}$/, {
+    message: 'memberId must be a pseudonymous member id (mbr_ followed by 6-64 letters, digits, _ or -)',
+  })
   memberId!: string;
 
   @ApiProperty({ example: 'clin_synthetic_psy_01' })

@@ -1,7 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GroupProposalsResponseDto, ReferralCommandResponseDto, ReferralStatusResponseDto } from '../enrollment.response.dto';
-import { proposeGroups, receiveReferral, referralStatus, screenMember, type RequestContext } from '@carecircle/enrollment/application';
+import {
+  GroupProposalsResponseDto,
+  ReferralCommandResponseDto,
+  ReferralStatusResponseDto,
+} from '../enrollment.response.dto';
+import {
+  proposeGroups,
+  receiveReferral,
+  referralStatus,
+  screenMember,
+  type RequestContext,
+} from '@carecircle/enrollment/application';
 import { Access, CommandContext, ApiServiceErrors, ApiDomainError } from '@carecircle/platform/service-kit';
 import { orThrow, unwrap } from '../outcome-response';
 import { ENROLLMENT_DEPS, type EnrollmentDeps } from '../enrollment.deps';
@@ -28,7 +38,11 @@ export class ReferralsHttpController {
   @Access('referral.create', 'service')
   @HttpCode(202)
   @ApiOperation({ summary: 'Receive a referral and screen it' })
-  @ApiAcceptedResponse({ description: 'Referral recorded and screened; the outcome and its reasons are in GET /api/enrollment/referrals/{id}.', type: ReferralCommandResponseDto })
+  @ApiAcceptedResponse({
+    description:
+      'Referral recorded and screened; the outcome and its reasons are in GET /api/enrollment/referrals/{id}.',
+    type: ReferralCommandResponseDto,
+  })
   async refer(@Body() body: ReferMemberRequestDto, @CommandContext() context: RequestContext) {
     const { changed } = unwrap(await this.receive({ ...body, screeningFacts: { ...body.screeningFacts } }, context));
     return { referralId: body.referralId, status: changed ? 'received' : 'already-received' };
@@ -38,9 +52,16 @@ export class ReferralsHttpController {
   @Access('referral.screen', { member: 'referralId', via: 'referral' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-screen a referral with new scores' })
-  @ApiAcceptedResponse({ description: 'Re-screened with new scores (can lift a hold).', type: ReferralCommandResponseDto })
+  @ApiAcceptedResponse({
+    description: 'Re-screened with new scores (can lift a hold).',
+    type: ReferralCommandResponseDto,
+  })
   @ApiDomainError(404, 'Unknown referral.')
-  async rescreen(@Param('referralId', new ParseUUIDPipe()) referralId: string, @Body() body: ScreenMemberRequestDto, @CommandContext() context: RequestContext) {
+  async rescreen(
+    @Param('referralId', new ParseUUIDPipe()) referralId: string,
+    @Body() body: ScreenMemberRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
     const { changed } = unwrap(await this.screen({ referralId, facts: { ...body.facts } }, context));
     return { referralId, status: changed ? 'screened' : 'unchanged' };
   }
@@ -48,7 +69,10 @@ export class ReferralsHttpController {
   @Get(':referralId')
   @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOperation({ summary: "Read a referral's status" })
-  @ApiOkResponse({ description: 'Status, screening outcome with reasons, consents, placement and history.', type: ReferralStatusResponseDto })
+  @ApiOkResponse({
+    description: 'Status, screening outcome with reasons, consents, placement and history.',
+    type: ReferralStatusResponseDto,
+  })
   @ApiDomainError(404, 'Unknown referral.')
   async get(@Param('referralId', new ParseUUIDPipe()) referralId: string) {
     return orThrow(await this.status(referralId));
@@ -57,7 +81,10 @@ export class ReferralsHttpController {
   @Get(':referralId/proposals')
   @Access('referral.read', { member: 'referralId', via: 'referral' })
   @ApiOperation({ summary: 'Propose groups for a referred member' })
-  @ApiOkResponse({ description: 'Best-fitting groups first, with reasons; and why the other groups do not fit.', type: GroupProposalsResponseDto })
+  @ApiOkResponse({
+    description: 'Best-fitting groups first, with reasons; and why the other groups do not fit.',
+    type: GroupProposalsResponseDto,
+  })
   @ApiDomainError(404, 'Unknown referral.')
   @ApiDomainError(422, 'Not placeable yet (screening outcome or missing consent), with the reason.')
   async proposals(@Param('referralId', new ParseUUIDPipe()) referralId: string) {

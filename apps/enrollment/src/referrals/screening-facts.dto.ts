@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export class Phq9Dto {
   @ApiProperty({ minimum: 0, maximum: 27 })
@@ -27,7 +37,10 @@ export class ScreeningFactsDto {
   @ApiProperty({ type: [String], example: ['cancer'], description: 'Coded condition categories' })
   @IsArray()
   @ArrayMaxSize(20)
-  @Matches(/^[a-z0-9-]{1,64}$/, { each: true, message: 'conditions must be coded categories (lowercase letters, digits, -)' })
+  @Matches(/^[a-z0-9-]{1,64}$/, {
+    each: true,
+    message: 'conditions must be coded categories (lowercase letters, digits, -)',
+  })
   conditions!: string[];
 
   @ApiPropertyOptional({ type: Phq9Dto })

@@ -30,15 +30,61 @@ export class AuditEventsHttpController {
   @Access('audit.read', 'service')
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: 'Search the audit trail (FHIR AuditEvent)' })
-  @ApiQuery({ name: 'patient', required: false, description: 'Only the events naming this member id.', example: 'mbr_synthetic_0001' })
+  @ApiQuery({
+    name: 'patient',
+    required: false,
+    description: 'Only the events naming this member id.',
+    example: 'mbr_synthetic_0001',
+  })
   @ApiQuery({ name: '_count', required: false, type: Number, description: 'Page size, 1-1000.', example: 50 })
-  @ApiOkResponse({ description: 'A searchset Bundle of AuditEvent, newest first.', content: { [FHIR_JSON_MEDIA]: { schema: fhirBundleSchema('AuditEvent'), example: { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ resource: { resourceType: 'AuditEvent', id: '1', action: 'R', outcome: '0', recorded: '2026-03-02T09:30:00.000Z' } }] } } } })
-  async list(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('patient') patient?: string, @Query('_count') count?: string) {
+  @ApiOkResponse({
+    description: 'A searchset Bundle of AuditEvent, newest first.',
+    content: {
+      [FHIR_JSON_MEDIA]: {
+        schema: fhirBundleSchema('AuditEvent'),
+        example: {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: 1,
+          entry: [
+            {
+              resource: {
+                resourceType: 'AuditEvent',
+                id: '1',
+                action: 'R',
+                outcome: '0',
+                recorded: '2026-03-02T09:30:00.000Z',
+              },
+            },
+          ],
+        },
+      },
+    },
+  })
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Req() req: Request,
+    @Query('patient') patient?: string,
+    @Query('_count') count?: string,
+  ) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
     const memberId = patient && MEMBER_ID.test(patient) ? patient : undefined;
     const records = await this.deps.audit.list({ ...(memberId ? { memberId } : {}), limit });
-    await this.deps.audit.append({ ...auditBase(req), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent: caller.id, resourceTypes: ['AuditEvent'], memberIds: memberId ? [memberId] : [] });
-    const bundle: Bundle<AuditEvent> = { resourceType: 'Bundle', type: 'searchset', total: records.length, entry: records.map((record) => ({ resource: toAuditEvent(record) })) };
+    await this.deps.audit.append({
+      ...auditBase(req),
+      recordedAt: this.deps.clock.now(),
+      action: 'R',
+      outcome: '0',
+      agent: caller.id,
+      resourceTypes: ['AuditEvent'],
+      memberIds: memberId ? [memberId] : [],
+    });
+    const bundle: Bundle<AuditEvent> = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: records.length,
+      entry: records.map((record) => ({ resource: toAuditEvent(record) })),
+    };
     return JSON.stringify(bundle);
   }
 }
@@ -50,11 +96,17 @@ function toAuditEvent(record: StoredAuditRecord): AuditEvent {
   return {
     resourceType: 'AuditEvent',
     id: record.id,
-    ...(record.outcome === '4' ? { extension: [{ url: AUDIT_EVENT_COUNT_EXTENSION, valueInteger: record.count }] } : {}),
+    ...(record.outcome === '4'
+      ? { extension: [{ url: AUDIT_EVENT_COUNT_EXTENSION, valueInteger: record.count }] }
+      : {}),
     ...(record.lastRecordedAt
       ? { period: { start: record.recordedAt.toISOString(), end: record.lastRecordedAt.toISOString() } }
       : {}),
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' },
+    type: {
+      system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
+      code: 'rest',
+      display: 'RESTful Operation',
+    },
     action: record.action,
     recorded: record.recordedAt.toISOString(),
     outcome: record.outcome,
@@ -69,7 +121,10 @@ function toAuditEvent(record: StoredAuditRecord): AuditEvent {
     ],
     source: { observer: { display: 'carecircle-gateway' } },
     entity: [
-      ...record.memberIds.map((memberId) => ({ what: { identifier: { system: 'urn:carecircle:member', value: memberId } }, type: { code: '1', system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type' } })),
+      ...record.memberIds.map((memberId) => ({
+        what: { identifier: { system: 'urn:carecircle:member', value: memberId } },
+        type: { code: '1', system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type' },
+      })),
       ...record.resourceTypes.map((type) => ({ what: { display: type } })),
     ],
   };

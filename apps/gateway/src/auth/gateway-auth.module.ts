@@ -2,7 +2,14 @@ import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { CdsClientTokens, DEFAULT_REMOTE_KEY_SET_OPTIONS, IdentityVault, pseudonymousStaffId, RemoteKeySets, SmartTokenService } from '@carecircle/gateway/application';
+import {
+  CdsClientTokens,
+  DEFAULT_REMOTE_KEY_SET_OPTIONS,
+  IdentityVault,
+  pseudonymousStaffId,
+  RemoteKeySets,
+  SmartTokenService,
+} from '@carecircle/gateway/application';
 import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { AccessGuard } from '../fhir-http/access.guard';
@@ -32,8 +39,14 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
         const sql = sqlOfPool(pool);
         const clock = systemClock;
         const publicUrl = config.publicUrl ?? config.baseUrl;
-        const usedAssertions = { useOnce: (assertionKey: string, expiresAt: Date) => useAssertionOnce(sql, assertionKey, expiresAt, clock.now()) };
-        const remoteKeys = new RemoteKeySets({ ...DEFAULT_REMOTE_KEY_SET_OPTIONS, cooldownMs: config.jwksRefetchCooldownMs });
+        const usedAssertions = {
+          useOnce: (assertionKey: string, expiresAt: Date) =>
+            useAssertionOnce(sql, assertionKey, expiresAt, clock.now()),
+        };
+        const remoteKeys = new RemoteKeySets({
+          ...DEFAULT_REMOTE_KEY_SET_OPTIONS,
+          cooldownMs: config.jwksRefetchCooldownMs,
+        });
         const tokens = await SmartTokenService.create({
           clients: config.clients,
           tokenUrl: `${publicUrl}/auth/token`,
@@ -53,7 +66,18 @@ import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
         const memberOfPatient = (reference: string) => identities.find([reference]);
         const { roleMapping, ehrs } = config.consoleSignIn;
         const smartEhrs = ehrs.map(({ iss, clientId }) => ({ iss, clientId }));
-        return { tokens, cdsClients, publicUrl: config.baseUrl, audit: new PostgresAuditLog(pool), clock, staffIdOf, memberOfPatient, roleMapping, smartEhrs, ...(humanIssuer ? { humanIssuer } : {}) };
+        return {
+          tokens,
+          cdsClients,
+          publicUrl: config.baseUrl,
+          audit: new PostgresAuditLog(pool),
+          clock,
+          staffIdOf,
+          memberOfPatient,
+          roleMapping,
+          smartEhrs,
+          ...(humanIssuer ? { humanIssuer } : {}),
+        };
       },
       inject: [DataSource],
     },

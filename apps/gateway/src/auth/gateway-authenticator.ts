@@ -10,7 +10,9 @@ import { roleFromClaims, type HumanRole } from './human-roles';
 import { OidcIssuerKeys } from './oidc-issuer-keys';
 
 /** Who presents a token: a person (OIDC: the dev IdP or the configured issuer) or an integration client (SMART backend services). */
-export type Caller = { kind: 'human'; id: string; role: HumanRole } | { kind: 'system'; id: string; scope: string; cdsClient?: CdsClient; expiresAt?: Date };
+export type Caller =
+  | { kind: 'human'; id: string; role: HumanRole }
+  | { kind: 'system'; id: string; scope: string; cdsClient?: CdsClient; expiresAt?: Date };
 
 /** The routes where an EHR's own CDS Hooks JWT is accepted: a service invocation and its feedback. */
 const CDS_SERVICE_PATH = /^\/cds-services\/[A-Za-z0-9._-]{1,64}(\/feedback)?$/;
@@ -94,14 +96,26 @@ export class GatewayAuthenticator {
     return ehr ? this.verifyConfiguredIssuer(token, ehr.issuer, ehr.keys, now) : undefined;
   }
 
-  private async verifyConfiguredIssuer(token: string, issuer: HumanIssuer, keys: OidcIssuerKeys, now: Date): Promise<Caller | undefined> {
+  private async verifyConfiguredIssuer(
+    token: string,
+    issuer: HumanIssuer,
+    keys: OidcIssuerKeys,
+    now: Date,
+  ): Promise<Caller | undefined> {
     const keySet = await keys.get().catch((error: unknown) => {
-      this.logger.warn({ err: error }, 'The configured OIDC issuer’s keys are unavailable: its tokens are refused until they can be fetched');
+      this.logger.warn(
+        { err: error },
+        'The configured OIDC issuer’s keys are unavailable: its tokens are refused until they can be fetched',
+      );
       return undefined;
     });
     if (!keySet) return undefined;
     try {
-      const { payload } = await jwtVerify(token, keySet, { issuer: issuer.issuer, audience: issuer.audience, currentDate: now });
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        currentDate: now,
+      });
       const role = roleFromClaims(payload, this.auth.roleMapping);
       if (typeof payload.sub !== 'string' || !role) return undefined;
       // A clinician whose token names their EHR practitioner (SMART `fhirUser`) is the staff id the ingest gave

@@ -28,9 +28,24 @@ export const DEFAULT_ROLE_MAPPING: RoleMapping = { claim: 'carecircle_role' };
 export function roleFromClaims(claims: Readonly<Record<string, unknown>>, mapping: RoleMapping): HumanRole | undefined {
   let value: unknown = claims;
   for (const key of mapping.claim.split('.')) {
-    value = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    value =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key)
+        ? (value as Record<string, unknown>)[key]
+        : undefined;
   }
   const values = (Array.isArray(value) ? value : [value]).filter((entry): entry is string => typeof entry === 'string');
-  const roles = new Set(values.map((entry) => (mapping.values ? (Object.hasOwn(mapping.values, entry) ? mapping.values[entry] : undefined) : isHumanRole(entry) ? entry : undefined)).filter((role) => role !== undefined));
+  const roles = new Set(
+    values
+      .map((entry) =>
+        mapping.values
+          ? Object.hasOwn(mapping.values, entry)
+            ? mapping.values[entry]
+            : undefined
+          : isHumanRole(entry)
+            ? entry
+            : undefined,
+      )
+      .filter((role) => role !== undefined),
+  );
   return roles.size === 1 ? [...roles][0] : undefined;
 }

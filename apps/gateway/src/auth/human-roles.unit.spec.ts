@@ -8,7 +8,10 @@ describe('roleFromClaims: a person’s role from the configured claim', () => {
   });
 
   it('maps the provider’s group names through a dot path, ignoring values it does not know', () => {
-    const mapping = { claim: 'realm_access.roles', values: { 'cc-lead': 'programme-lead', 'cc-psy': 'clinician' } } as const;
+    const mapping = {
+      claim: 'realm_access.roles',
+      values: { 'cc-lead': 'programme-lead', 'cc-psy': 'clinician' },
+    } as const;
     expect(roleFromClaims({ realm_access: { roles: ['offline_access', 'cc-lead'] } }, mapping)).toBe('programme-lead');
     // With a map, a bare role name is no role: only what the operator mapped counts.
     expect(roleFromClaims({ realm_access: { roles: ['admin'] } }, mapping)).toBeUndefined();

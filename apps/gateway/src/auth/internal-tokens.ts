@@ -34,7 +34,8 @@ export class InternalTokens {
   }
 
   forCaller(caller: Caller, audience: string, notAfter?: Date): Promise<{ token: string; expiresIn: number }> {
-    const subject = caller.kind === 'human' ? { sub: caller.id, role: caller.role } : { sub: caller.id, scope: caller.scope };
+    const subject =
+      caller.kind === 'human' ? { sub: caller.id, role: caller.role } : { sub: caller.id, scope: caller.scope };
     return this.auth.tokens.mintForService(audience, subject, notAfter);
   }
 }

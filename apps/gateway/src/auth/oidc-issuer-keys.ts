@@ -23,9 +23,12 @@ export class OidcIssuerKeys {
 
   private async resolve(): Promise<JWTVerifyGetKey> {
     if (this.issuer.jwksUrl) return createRemoteJWKSet(new URL(this.issuer.jwksUrl));
-    const response = await fetch(`${this.issuer.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
+    const response = await fetch(`${this.issuer.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
+    });
     const discovery = (response.ok ? await response.json() : {}) as { issuer?: unknown; jwks_uri?: unknown };
-    if (discovery.issuer !== this.issuer.issuer || typeof discovery.jwks_uri !== 'string') throw new Error('The OIDC issuer’s discovery document does not name this issuer and its jwks_uri');
+    if (discovery.issuer !== this.issuer.issuer || typeof discovery.jwks_uri !== 'string')
+      throw new Error('The OIDC issuer’s discovery document does not name this issuer and its jwks_uri');
     return createRemoteJWKSet(new URL(discovery.jwks_uri));
   }
 }

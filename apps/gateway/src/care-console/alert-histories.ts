@@ -1,4 +1,10 @@
-import { ALERT_EVENT_TYPES, alertHistories, foldAlerts, type AlertHistory, type ConsoleAlert } from '@carecircle/gateway/application';
+import {
+  ALERT_EVENT_TYPES,
+  alertHistories,
+  foldAlerts,
+  type AlertHistory,
+  type ConsoleAlert,
+} from '@carecircle/gateway/application';
 import { sourceEventsByPayload, type Sql } from '@carecircle/gateway/read-models';
 
 /**
@@ -6,6 +12,11 @@ import { sourceEventsByPayload, type Sql } from '@carecircle/gateway/read-models
  * own copies are asked for, so nothing of another recipient's copy comes back.
  */
 export async function historiesOf(sql: Sql, alerts: readonly ConsoleAlert[]): Promise<Map<string, AlertHistory>> {
-  const events = await sourceEventsByPayload(sql, 'alertId', alerts.map((alert) => alert.alertId), ALERT_EVENT_TYPES);
+  const events = await sourceEventsByPayload(
+    sql,
+    'alertId',
+    alerts.map((alert) => alert.alertId),
+    ALERT_EVENT_TYPES,
+  );
   return alertHistories(foldAlerts(events));
 }

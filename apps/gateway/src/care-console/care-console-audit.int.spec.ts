@@ -41,14 +41,56 @@ describe('care console: writes audited with their outcome, and acute distress re
     services = createServer((req, res) => {
       void readBody(req).then((body) => {
         const path = req.url?.split('?')[0] ?? '';
-        received.push({ method: req.method ?? '', path, authorization: req.headers.authorization ?? 'none', clinicianId: String(req.headers['x-clinician-id'] ?? ''), body });
+        received.push({
+          method: req.method ?? '',
+          path,
+          authorization: req.headers.authorization ?? 'none',
+          clinicianId: String(req.headers['x-clinician-id'] ?? ''),
+          body,
+        });
         const group = /^\/api\/scheduling\/groups\/([^/]+)/.exec(path)?.[1] ?? '';
-        const told = req.method !== 'GET' ? [...writeAnswers.entries()].find(([prefix]) => path.startsWith(prefix))?.[1] : undefined;
+        const told =
+          req.method !== 'GET'
+            ? [...writeAnswers.entries()].find(([prefix]) => path.startsWith(prefix))?.[1]
+            : undefined;
         const answer =
-          told ?? (path.endsWith('/roster') ? { status: 200, body: { groupId: group, members: [{ memberId: SEEDED.member, status: 'enrolled' }] } }
-          : /^\/api\/liaison\/alerts\/[^/]+$/.test(path) ? { status: 200, body: { alertId: path.split('/').pop(), memberId: SEEDED.member, rule: 'suicidal-ideation', severity: 'critical', status: 'raised', recipientRole: 'attending-psychiatrist', recipientId: SEEDED.clinician, summary: 'Suicidal ideation', detail: '', escalationLevel: 0, raisedAt: '2026-03-10T09:00:00.000Z' } }
-          : path.endsWith('/calendar') ? { status: 200, body: { group: { groupId: group }, sessions: [{ sessionId: SESSION, startsAt: '2026-03-24T17:00:00.000Z', endsAt: '2026-03-24T18:30:00.000Z', status: 'held', attendance: [] }] } }
-          : { status: req.method === 'POST' ? 201 : 200, body: {} });
+          told ??
+          (path.endsWith('/roster')
+            ? { status: 200, body: { groupId: group, members: [{ memberId: SEEDED.member, status: 'enrolled' }] } }
+            : /^\/api\/liaison\/alerts\/[^/]+$/.test(path)
+              ? {
+                  status: 200,
+                  body: {
+                    alertId: path.split('/').pop(),
+                    memberId: SEEDED.member,
+                    rule: 'suicidal-ideation',
+                    severity: 'critical',
+                    status: 'raised',
+                    recipientRole: 'attending-psychiatrist',
+                    recipientId: SEEDED.clinician,
+                    summary: 'Suicidal ideation',
+                    detail: '',
+                    escalationLevel: 0,
+                    raisedAt: '2026-03-10T09:00:00.000Z',
+                  },
+                }
+              : path.endsWith('/calendar')
+                ? {
+                    status: 200,
+                    body: {
+                      group: { groupId: group },
+                      sessions: [
+                        {
+                          sessionId: SESSION,
+                          startsAt: '2026-03-24T17:00:00.000Z',
+                          endsAt: '2026-03-24T18:30:00.000Z',
+                          status: 'held',
+                          attendance: [],
+                        },
+                      ],
+                    },
+                  }
+                : { status: req.method === 'POST' ? 201 : 200, body: {} });
         res.statusCode = answer.status;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(answer.body));
@@ -65,7 +107,9 @@ describe('care console: writes audited with their outcome, and acute distress re
         GATEWAY_OIDC_ISSUER: issuer.issuer,
         GATEWAY_OIDC_JWKS_URL: issuer.jwksUri,
         GATEWAY_OIDC_AUDIENCE: HUMAN_AUDIENCE,
-        ...Object.fromEntries(['CLINICIAN_LIAISON_URL', 'SCHEDULING_URL', 'OUTCOMES_URL', 'ENROLLMENT_URL'].map((name) => [name, upstream])),
+        ...Object.fromEntries(
+          ['CLINICIAN_LIAISON_URL', 'SCHEDULING_URL', 'OUTCOMES_URL', 'ENROLLMENT_URL'].map((name) => [name, upstream]),
+        ),
         GATEWAY_RATE_LIMIT_BURST: '10000',
       },
     });
@@ -85,7 +129,10 @@ describe('care console: writes audited with their outcome, and acute distress re
     writeAnswers.clear();
   });
 
-  const person = (sub: string, role: string) => (issuer ? issuer.sign(sub, { carecircle_role: role }, { audience: HUMAN_AUDIENCE }) : Promise.reject(new Error('no issuer: beforeAll failed')));
+  const person = (sub: string, role: string) =>
+    issuer
+      ? issuer.sign(sub, { carecircle_role: role }, { audience: HUMAN_AUDIENCE })
+      : Promise.reject(new Error('no issuer: beforeAll failed'));
   const call = async (method: 'POST' | 'PUT', path: string, body: unknown, token?: string) => {
     const response = await fetch(`${gateway!.base}${path}`, {
       method,
@@ -113,11 +160,21 @@ describe('care console: writes audited with their outcome, and acute distress re
       const answer = await call('PUT', path, entries, await person(SEEDED.facilitator, 'facilitator'));
       expect(answer.status).toBe(422);
       expect(JSON.stringify(answer.body)).toContain('not been held');
-      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({ action: 'U', outcome: '4', resource_types: ['Attendance'], member_ids: [SEEDED.member] });
+      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({
+        action: 'U',
+        outcome: '4',
+        resource_types: ['Attendance'],
+        member_ids: [SEEDED.member],
+      });
     });
 
     it('an entry the console refuses itself (422) is a failure too; scheduling is not asked to write', async () => {
-      const answer = await call('PUT', path, { entries: [{ memberId: SEEDED.member, status: 'teleported' }] }, await person(SEEDED.facilitator, 'facilitator'));
+      const answer = await call(
+        'PUT',
+        path,
+        { entries: [{ memberId: SEEDED.member, status: 'teleported' }] },
+        await person(SEEDED.facilitator, 'facilitator'),
+      );
       expect(answer.status).toBe(422);
       expect(received.filter((r) => r.method !== 'GET')).toEqual([]);
       expect((await lastAudit(SEEDED.facilitator, operation))?.outcome).toBe('4');
@@ -133,8 +190,15 @@ describe('care console: writes audited with their outcome, and acute distress re
       const answer = await call('PUT', path, entries, await person(SEEDED.facilitator, 'facilitator'));
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ saved: 1 });
-      expect(received.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ memberId: SEEDED.member, status: 'attended-in-person' }]);
-      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({ action: 'U', outcome: '0', resource_types: ['Attendance'], member_ids: [SEEDED.member] });
+      expect(received.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([
+        { memberId: SEEDED.member, status: 'attended-in-person' },
+      ]);
+      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({
+        action: 'U',
+        outcome: '0',
+        resource_types: ['Attendance'],
+        member_ids: [SEEDED.member],
+      });
     });
   });
 
@@ -145,48 +209,101 @@ describe('care console: writes audited with their outcome, and acute distress re
     const reportId = '3c9e2a11-4b5d-4e6f-8a7b-9c0d1e2f3a4b';
 
     it('by the member’s facilitator: forwarded to clinician-liaison with its own short-lived token, audited with the member (the note is not)', async () => {
-      const report = { reportId, groupId: SEEDED.group, sessionId: SESSION, observedAt: new Date(Date.now() - 60_000).toISOString(), note: 'Synthetic note: left the room shaking' };
+      const report = {
+        reportId,
+        groupId: SEEDED.group,
+        sessionId: SESSION,
+        observedAt: new Date(Date.now() - 60_000).toISOString(),
+        note: 'Synthetic note: left the room shaking',
+      };
       const answer = await call('POST', path, report, await person(SEEDED.facilitator, 'facilitator'));
       expect(answer.status).toBe(201);
       expect(answer.body).toMatchObject({ memberId: SEEDED.member, reportId });
       const forwarded = received.filter((r) => r.path === liaisonPath);
       expect(forwarded).toHaveLength(1);
-      expect(forwarded[0]).toMatchObject({ method: 'POST', clinicianId: SEEDED.facilitator, body: { ...report, observedAt: new Date(report.observedAt).toISOString() } });
+      expect(forwarded[0]).toMatchObject({
+        method: 'POST',
+        clinicianId: SEEDED.facilitator,
+        body: { ...report, observedAt: new Date(report.observedAt).toISOString() },
+      });
       expect(forwarded[0]!.authorization).toMatch(/^Bearer /);
-      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({ action: 'C', outcome: '0', resource_types: ['Flag'], member_ids: [SEEDED.member] });
+      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({
+        action: 'C',
+        outcome: '0',
+        resource_types: ['Flag'],
+        member_ids: [SEEDED.member],
+      });
       const audit = await pool!.query(`SELECT * FROM gateway.audit_event WHERE operation = $1`, [operation]);
       expect(JSON.stringify(audit.rows)).not.toContain('shaking');
     });
 
     it('without a report id or time: the gateway names the report and dates it now', async () => {
       const before = Date.now();
-      const answer = await call('POST', path, { groupId: SEEDED.group }, await person(SEEDED.facilitator, 'facilitator'));
+      const answer = await call(
+        'POST',
+        path,
+        { groupId: SEEDED.group },
+        await person(SEEDED.facilitator, 'facilitator'),
+      );
       expect(answer.status).toBe(201);
-      const body = received.find((r) => r.path === liaisonPath)?.body as { reportId: string; observedAt: string; groupId: string };
+      const body = received.find((r) => r.path === liaisonPath)?.body as {
+        reportId: string;
+        observedAt: string;
+        groupId: string;
+      };
       expect(body.reportId).toMatch(/^[0-9a-f-]{36}$/);
       expect(Date.parse(body.observedAt)).toBeGreaterThanOrEqual(before - 1000);
       expect(body).toEqual({ reportId: body.reportId, groupId: SEEDED.group, observedAt: body.observedAt });
     });
 
     it('by a facilitator of another group, a programme lead or nobody: refused and audited with the member; liaison never asked', async () => {
-      expect((await call('POST', path, { groupId: SEEDED.group }, await person(SEEDED.otherFacilitator, 'facilitator'))).status).toBe(403);
-      expect(await lastAudit(SEEDED.otherFacilitator, operation)).toEqual({ action: 'C', outcome: '4', resource_types: ['Flag'], member_ids: [SEEDED.member] });
-      expect((await call('POST', path, { groupId: SEEDED.group }, await person(SEEDED.lead, 'programme-lead'))).status).toBe(403);
+      expect(
+        (await call('POST', path, { groupId: SEEDED.group }, await person(SEEDED.otherFacilitator, 'facilitator')))
+          .status,
+      ).toBe(403);
+      expect(await lastAudit(SEEDED.otherFacilitator, operation)).toEqual({
+        action: 'C',
+        outcome: '4',
+        resource_types: ['Flag'],
+        member_ids: [SEEDED.member],
+      });
+      expect(
+        (await call('POST', path, { groupId: SEEDED.group }, await person(SEEDED.lead, 'programme-lead'))).status,
+      ).toBe(403);
       expect((await call('POST', path, { groupId: SEEDED.group })).status).toBe(401);
       expect(received.filter((r) => r.path === liaisonPath)).toEqual([]);
     });
 
     it('a bad report is a 422 naming what is wrong, a refusal by liaison keeps its 4xx: both audited as failures', async () => {
-      const bad = await call('POST', path, { groupId: SEEDED.group, observedAt: 'last tuesday' }, await person(SEEDED.facilitator, 'facilitator'));
+      const bad = await call(
+        'POST',
+        path,
+        { groupId: SEEDED.group, observedAt: 'last tuesday' },
+        await person(SEEDED.facilitator, 'facilitator'),
+      );
       expect(bad.status).toBe(422);
       expect(JSON.stringify(bad.body)).toContain('observedAt');
       expect(received.filter((r) => r.path === liaisonPath)).toEqual([]);
       expect((await lastAudit(SEEDED.facilitator, operation))?.outcome).toBe('4');
       writeAnswers.set(liaisonPath, { status: 409, body: { message: 'The member is not in this group' } });
-      const refused = await call('POST', path, { groupId: 'grp_other_thursday' }, await person(SEEDED.facilitator, 'facilitator'));
+      const refused = await call(
+        'POST',
+        path,
+        { groupId: 'grp_other_thursday' },
+        await person(SEEDED.facilitator, 'facilitator'),
+      );
       expect(refused.status).toBe(409);
       expect((await lastAudit(SEEDED.facilitator, operation))?.outcome).toBe('4');
-      expect((await call('POST', '/api/care-console/members/not-a-member/distress-reports', { groupId: SEEDED.group }, await person(SEEDED.facilitator, 'facilitator'))).status).toBe(400);
+      expect(
+        (
+          await call(
+            'POST',
+            '/api/care-console/members/not-a-member/distress-reports',
+            { groupId: SEEDED.group },
+            await person(SEEDED.facilitator, 'facilitator'),
+          )
+        ).status,
+      ).toBe(400);
     });
   });
   describe('alert acknowledgement', () => {
@@ -195,17 +312,39 @@ describe('care console: writes audited with their outcome, and acute distress re
     const operation = 'POST /api/care-console/alerts/:alertId/acknowledgement';
 
     it('refused by liaison (409): the 409 is passed on and audited as a failure with the member; accepted: a success', async () => {
-      writeAnswers.set(`/api/liaison/alerts/${alertId}/acknowledgement`, { status: 409, body: { message: 'The alert is already resolved' } });
-      expect((await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.clinician, 'clinician'))).status).toBe(409);
-      expect(await lastAudit(SEEDED.clinician, operation)).toEqual({ action: 'U', outcome: '4', resource_types: ['Communication'], member_ids: [SEEDED.member] });
+      writeAnswers.set(`/api/liaison/alerts/${alertId}/acknowledgement`, {
+        status: 409,
+        body: { message: 'The alert is already resolved' },
+      });
+      expect(
+        (await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.clinician, 'clinician'))).status,
+      ).toBe(409);
+      expect(await lastAudit(SEEDED.clinician, operation)).toEqual({
+        action: 'U',
+        outcome: '4',
+        resource_types: ['Communication'],
+        member_ids: [SEEDED.member],
+      });
       writeAnswers.clear();
-      expect((await call('POST', path, { outcome: 'overridden', reason: ' ' }, await person(SEEDED.clinician, 'clinician'))).status).toBe(422);
+      expect(
+        (await call('POST', path, { outcome: 'overridden', reason: ' ' }, await person(SEEDED.clinician, 'clinician')))
+          .status,
+      ).toBe(422);
       expect((await lastAudit(SEEDED.clinician, operation))?.outcome).toBe('4');
-      expect((await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.clinician, 'clinician'))).status).toBe(200);
-      expect(await lastAudit(SEEDED.clinician, operation)).toEqual({ action: 'U', outcome: '0', resource_types: ['Communication'], member_ids: [SEEDED.member] });
+      expect(
+        (await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.clinician, 'clinician'))).status,
+      ).toBe(200);
+      expect(await lastAudit(SEEDED.clinician, operation)).toEqual({
+        action: 'U',
+        outcome: '0',
+        resource_types: ['Communication'],
+        member_ids: [SEEDED.member],
+      });
       // The facilitator may not act on the psychiatrist's copy: refused before liaison is asked to change anything.
       received.length = 0;
-      expect((await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.facilitator, 'facilitator'))).status).toBe(403);
+      expect(
+        (await call('POST', path, { outcome: 'accepted' }, await person(SEEDED.facilitator, 'facilitator'))).status,
+      ).toBe(403);
       expect(received.filter((r) => r.method === 'POST')).toEqual([]);
       expect((await lastAudit(SEEDED.facilitator, operation))?.outcome).toBe('4');
     });

@@ -101,7 +101,14 @@ export class CareConsoleAccess {
       await this.audit(request, reader, action, true, resourceTypes, [memberId]);
       return done;
     } catch (error) {
-      await this.audit(request, reader, action, error instanceof HttpException && error.getStatus() < 500 ? false : 'failed', resourceTypes, [memberId]);
+      await this.audit(
+        request,
+        reader,
+        action,
+        error instanceof HttpException && error.getStatus() < 500 ? false : 'failed',
+        resourceTypes,
+        [memberId],
+      );
       throw error;
     }
   }
@@ -131,7 +138,14 @@ export class CareConsoleAccess {
     try {
       loaded = await load((memberIds) => (named = [...new Set([...named, ...memberIds])]));
     } catch (error) {
-      await this.audit(request, reader, action, error instanceof HttpException && error.getStatus() < 500 ? false : 'failed', resourceTypes, named);
+      await this.audit(
+        request,
+        reader,
+        action,
+        error instanceof HttpException && error.getStatus() < 500 ? false : 'failed',
+        resourceTypes,
+        named,
+      );
       throw error;
     }
     await this.audit(request, reader, action, true, resourceTypes, loaded.memberIds);
@@ -152,14 +166,42 @@ export class CareConsoleAccess {
   }
 
   /** Records a read done on behalf of a home (the members it showed). */
-  audited(request: Request, agent: string, resourceTypes: readonly string[], memberIds: readonly string[]): Promise<void> {
-    return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent, resourceTypes, memberIds });
+  audited(
+    request: Request,
+    agent: string,
+    resourceTypes: readonly string[],
+    memberIds: readonly string[],
+  ): Promise<void> {
+    return this.deps.audit.append({
+      ...auditBase(request),
+      recordedAt: this.deps.clock.now(),
+      action: 'R',
+      outcome: '0',
+      agent,
+      resourceTypes,
+      memberIds,
+    });
   }
 
   /** `true` allowed and done, `false` refused (4xx), `'failed'` a serious failure (5xx, an upstream failure). */
-  private audit(request: Request, reader: Reader | undefined, action: Action, allowed: boolean | 'failed', resourceTypes: readonly string[], memberIds: readonly string[]): Promise<void> {
+  private audit(
+    request: Request,
+    reader: Reader | undefined,
+    action: Action,
+    allowed: boolean | 'failed',
+    resourceTypes: readonly string[],
+    memberIds: readonly string[],
+  ): Promise<void> {
     const outcome = allowed === true ? '0' : allowed === false ? '4' : '8';
-    return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action, outcome, agent: reader?.id ?? 'anonymous', resourceTypes, memberIds });
+    return this.deps.audit.append({
+      ...auditBase(request),
+      recordedAt: this.deps.clock.now(),
+      action,
+      outcome,
+      agent: reader?.id ?? 'anonymous',
+      resourceTypes,
+      memberIds,
+    });
   }
 }
 

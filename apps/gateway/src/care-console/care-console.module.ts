@@ -27,7 +27,17 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
  */
 @Module({
   imports: [TimelineModule],
-  controllers: [HomeHttpController, SessionAttendanceHttpController, MemberOutcomesHttpController, MemberAlertsHttpController, AlertActionsHttpController, CohortReportHttpController, DistressReportsHttpController, SignedInPersonHttpController, SmartLaunchHttpController],
+  controllers: [
+    HomeHttpController,
+    SessionAttendanceHttpController,
+    MemberOutcomesHttpController,
+    MemberAlertsHttpController,
+    AlertActionsHttpController,
+    CohortReportHttpController,
+    DistressReportsHttpController,
+    SignedInPersonHttpController,
+    SmartLaunchHttpController,
+  ],
   providers: [
     CareConsoleAccess,
     ServicesClient,
@@ -40,7 +50,12 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
           sql: sqlOfPool(pool),
           audit: new PostgresAuditLog(pool),
           clock: systemClock,
-          services: { scheduling: config.schedulingUrl, clinicianLiaison: readGatewayConfig().cdsHooks.upstreamUrl, outcomes: config.outcomesUrl, enrollment: config.enrollmentUrl },
+          services: {
+            scheduling: config.schedulingUrl,
+            clinicianLiaison: readGatewayConfig().cdsHooks.upstreamUrl,
+            outcomes: config.outcomesUrl,
+            enrollment: config.enrollmentUrl,
+          },
           upstreamTimeoutMs: config.upstreamTimeoutMs,
           doseSessions: config.doseSessions,
         };

@@ -21,7 +21,11 @@ export class DistressReportTakenResponseDto {
   reportId!: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T18:05:00.000Z' })
   observedAt!: string;
-  @ApiProperty({ ...OPEN_OBJECT, description: "clinician-liaison's answer.", example: { reportId: '8e2d6b14-0f3a-4c59-a7e1-2b9c5d0f4a36', recorded: true } })
+  @ApiProperty({
+    ...OPEN_OBJECT,
+    description: "clinician-liaison's answer.",
+    example: { reportId: '8e2d6b14-0f3a-4c59-a7e1-2b9c5d0f4a36', recorded: true },
+  })
   answer!: object;
 }
 
@@ -47,7 +51,10 @@ export class AlertResolutionDto {
 export class AlertAcknowledgementDto extends AlertResolutionDto {
   @ApiProperty({ enum: ['accepted', 'overridden'], example: 'overridden' })
   outcome!: string;
-  @ApiProperty({ description: 'Whether an override reason was given (its text stays in clinician-liaison).', example: true })
+  @ApiProperty({
+    description: 'Whether an override reason was given (its text stays in clinician-liaison).',
+    example: true,
+  })
   reasonGiven!: boolean;
 }
 
@@ -76,7 +83,10 @@ export class InboxAlertDto {
   recipientRole!: string;
   @ApiProperty({ example: 'Distress reported in group' })
   summary!: string;
-  @ApiProperty({ description: 'The reader’s copy: a facilitator’s has no drug or dose.', example: 'Follow up with the member before the next session.' })
+  @ApiProperty({
+    description: 'The reader’s copy: a facilitator’s has no drug or dose.',
+    example: 'Follow up with the member before the next session.',
+  })
   detail!: string;
   @ApiProperty({ example: 0 })
   escalationLevel!: number;
@@ -84,7 +94,13 @@ export class InboxAlertDto {
   raisedAt!: string;
   @ApiProperty({ description: 'Neither acknowledged nor resolved.', example: true })
   open!: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it escalates unless acknowledged, as raised.', example: '2026-03-10T09:30:00.000Z' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it escalates unless acknowledged, as raised.',
+    example: '2026-03-10T09:30:00.000Z',
+  })
   dueAt!: string | null;
   @ApiProperty({ type: AlertAcknowledgementDto, nullable: true })
   acknowledged!: AlertAcknowledgementDto | null;
@@ -99,33 +115,75 @@ export class ConsoleHomeResponseDto {
   role!: string;
   @ApiProperty({ example: 'fac_ada' })
   id!: string;
-  @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my groups, each with its roster (dose progress) and sessions to attend.', example: [{ groupId: GROUP_ID, groupType: 'support', status: 'active', roster: [{ memberId: MEMBER_ID, attended: 4, dose: 6 }], sessions: [] }] })
+  @ApiPropertyOptional({
+    ...OPEN_OBJECTS,
+    description: 'Facilitator: my groups, each with its roster (dose progress) and sessions to attend.',
+    example: [
+      {
+        groupId: GROUP_ID,
+        groupType: 'support',
+        status: 'active',
+        roster: [{ memberId: MEMBER_ID, attended: 4, dose: 6 }],
+        sessions: [],
+      },
+    ],
+  })
   groups?: object[];
   @ApiPropertyOptional({ ...OPEN_OBJECTS, description: 'Facilitator: my next sessions.' })
   upcomingSessions?: object[];
-  @ApiPropertyOptional({ type: 'array', items: { type: 'string' }, description: 'Clinician: my care-team members.', example: [MEMBER_ID] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Clinician: my care-team members.',
+    example: [MEMBER_ID],
+  })
   members?: string[];
-  @ApiPropertyOptional({ type: AlertCountsDto, description: 'Facilitator and clinician: how many of my alerts are in each state.' })
+  @ApiPropertyOptional({
+    type: AlertCountsDto,
+    description: 'Facilitator and clinician: how many of my alerts are in each state.',
+  })
   alertCounts?: AlertCountsDto;
-  @ApiPropertyOptional({ type: [InboxAlertDto], description: 'Facilitator and clinician: new and escalated alerts (facilitator copies for my members, or those addressed to me), most severe first, then the soonest to escalate, then the oldest.' })
+  @ApiPropertyOptional({
+    type: [InboxAlertDto],
+    description:
+      'Facilitator and clinician: new and escalated alerts (facilitator copies for my members, or those addressed to me), most severe first, then the soonest to escalate, then the oldest.',
+  })
   openAlerts?: InboxAlertDto[];
-  @ApiPropertyOptional({ type: [InboxAlertDto], description: 'Facilitator and clinician: acknowledged and resolved alerts, the latest acted on first (the last 20).' })
+  @ApiPropertyOptional({
+    type: [InboxAlertDto],
+    description:
+      'Facilitator and clinician: acknowledged and resolved alerts, the latest acted on first (the last 20).',
+  })
   doneAlerts?: InboxAlertDto[];
 }
 
 export class MemberAlertsResponseDto {
   @ApiProperty({ example: MEMBER_ID })
   memberId!: string;
-  @ApiProperty({ enum: ['full', 'facilitator'], description: 'Which view of the alerts the reader gets.', example: 'full' })
+  @ApiProperty({
+    enum: ['full', 'facilitator'],
+    description: 'Which view of the alerts the reader gets.',
+    example: 'full',
+  })
   view!: string;
-  @ApiProperty({ type: [InboxAlertDto], description: 'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.' })
+  @ApiProperty({
+    type: [InboxAlertDto],
+    description:
+      'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.',
+  })
   alerts!: InboxAlertDto[];
 }
 
 export class MemberOutcomesResponseDto {
   @ApiProperty({ example: MEMBER_ID })
   memberId!: string;
-  @ApiProperty({ ...OPEN_OBJECTS, description: 'Per instrument: measures oldest first (date, total, band), the severity bands, baseline and latest.', example: [{ instrument: 'PHQ-9', baseline: 14, latest: 8, measures: [{ at: '2026-03-02', total: 14, band: 'moderate' }] }] })
+  @ApiProperty({
+    ...OPEN_OBJECTS,
+    description: 'Per instrument: measures oldest first (date, total, band), the severity bands, baseline and latest.',
+    example: [
+      { instrument: 'PHQ-9', baseline: 14, latest: 8, measures: [{ at: '2026-03-02', total: 14, band: 'moderate' }] },
+    ],
+  })
   instruments!: object[];
 }
 
@@ -165,4 +223,9 @@ export class AttendanceSavedResponseDto {
   sheet!: AttendanceSheetResponseDto;
 }
 
-export const CONSOLE_COHORT_REPORT_EXAMPLE = { instrument: 'PHQ-9', members: 24, all: { n: 20, meanChange: -3.7 }, smallCellThreshold: 5 };
+export const CONSOLE_COHORT_REPORT_EXAMPLE = {
+  instrument: 'PHQ-9',
+  members: 24,
+  all: { n: 20, meanChange: -3.7 },
+  smallCellThreshold: 5,
+};

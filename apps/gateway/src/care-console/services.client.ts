@@ -7,7 +7,12 @@ import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
 
 export type Service = keyof CareConsoleDeps['services'];
 
-const SERVICE_NAMES: Record<Service, ServiceBehindGateway> = { scheduling: 'scheduling', clinicianLiaison: 'clinician-liaison', outcomes: 'outcomes', enrollment: 'enrollment' };
+const SERVICE_NAMES: Record<Service, ServiceBehindGateway> = {
+  scheduling: 'scheduling',
+  clinicianLiaison: 'clinician-liaison',
+  outcomes: 'outcomes',
+  enrollment: 'enrollment',
+};
 const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface ServiceCall {

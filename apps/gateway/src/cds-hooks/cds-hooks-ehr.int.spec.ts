@@ -36,7 +36,12 @@ const oxycodone = {
   medicationCodeableConcept: { coding: [{ system: RXNORM, code: '7804', display: 'oxycodone' }] },
   subject: { reference: 'Patient/ehr-pat-7' },
   authoredOn: '2026-11-20',
-  dosageInstruction: [{ timing: { repeat: { frequency: 4, period: 1, periodUnit: 'd' as const } }, doseAndRate: [{ doseQuantity: { value: 5, unit: 'mg' } }] }],
+  dosageInstruction: [
+    {
+      timing: { repeat: { frequency: 4, period: 1, periodUnit: 'd' as const } },
+      doseAndRate: [{ doseQuantity: { value: 5, unit: 'mg' } }],
+    },
+  ],
 };
 const gabapentinDraft = {
   resourceType: 'MedicationRequest',
@@ -45,7 +50,12 @@ const gabapentinDraft = {
   intent: 'order',
   medicationCodeableConcept: { coding: [{ system: RXNORM, code: '25480', display: 'gabapentin' }] },
   subject: { reference: 'Patient/ehr-pat-7' },
-  dosageInstruction: [{ timing: { repeat: { frequency: 3, period: 1, periodUnit: 'd' } }, doseAndRate: [{ doseQuantity: { value: 300, unit: 'mg' } }] }],
+  dosageInstruction: [
+    {
+      timing: { repeat: { frequency: 3, period: 1, periodUnit: 'd' } },
+      doseAndRate: [{ doseQuantity: { value: 300, unit: 'mg' } }],
+    },
+  ],
 };
 
 /**
@@ -65,7 +75,11 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
 
   const serviceUrl = (id: string) => `${base}/cds-services/${id}`;
   const invoke = (id: string, body: unknown, token: string) =>
-    fetch(serviceUrl(id), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    fetch(serviceUrl(id), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
   const hookRequest = (hook: string, extra: Record<string, unknown> = {}, context: Record<string, unknown> = {}) => ({
     hook,
     hookInstance: crypto.randomUUID(),
@@ -74,8 +88,12 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
   });
   const auditEvents = async () => {
     const admin = await gateway.accessToken('auditor', 'system/AuditEvent.rs');
-    const bundle = (await (await fetch(`${base}/admin/audit-events?_count=1000`, { headers: { authorization: `Bearer ${admin}` } })).json()) as {
-      entry: { resource: { outcome: string; outcomeDesc: string; agent: { who: { identifier: { value: string } } }[] } }[];
+    const bundle = (await (
+      await fetch(`${base}/admin/audit-events?_count=1000`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as {
+      entry: {
+        resource: { outcome: string; outcomeDesc: string; agent: { who: { identifier: { value: string } } }[] };
+      }[];
     };
     return bundle.entry.map((e) => e.resource);
   };
@@ -83,7 +101,11 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     const pg = new Client({ connectionString: liaisonDb!.url });
     await pg.connect();
     try {
-      return (await pg.query<{ type: string }>('SELECT type FROM event_store.events WHERE stream_id = $1', [`coordination-${memberId}`])).rows.map((r) => r.type);
+      return (
+        await pg.query<{ type: string }>('SELECT type FROM event_store.events WHERE stream_id = $1', [
+          `coordination-${memberId}`,
+        ])
+      ).rows.map((r) => r.type);
     } finally {
       await pg.end();
     }
@@ -109,10 +131,14 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
         forwarded.push({ method: req.method ?? '', url: req.url ?? '', body });
-        const upstream = httpRequest(`${liaisonUrl}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        });
+        const upstream = httpRequest(
+          `${liaisonUrl}${req.url}`,
+          { method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
         upstream.on('error', () => res.writeHead(502).end());
         upstream.end(body);
       });
@@ -128,7 +154,13 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       env: {
         CLINICIAN_LIAISON_URL: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`,
         CDS_CLIENTS: JSON.stringify([
-          { iss: ehr.iss, jwksUri: ehr.jwksUri, fhirServers: [ehr.fhirServer], clientId: EHR_CLIENT, scope: 'system/DetectedIssue.r system/MedicationRequest.cu' },
+          {
+            iss: ehr.iss,
+            jwksUri: ehr.jwksUri,
+            fhirServers: [ehr.fhirServer],
+            clientId: EHR_CLIENT,
+            scope: 'system/DetectedIssue.r system/MedicationRequest.cu',
+          },
         ]),
         // Every unknown kid may refetch at once here; production keeps the 30 s default.
         GATEWAY_JWKS_REFETCH_COOLDOWN_MS: '0',
@@ -146,7 +178,12 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       AUTH_TRUSTED_ISSUERS: JSON.stringify([{ issuer: base, jwksUri: `${base}/.well-known/jwks.json` }]),
     });
     try {
-      liaison = await bootstrapService({ name: 'clinician-liaison', rootModule: LiaisonModule, port: 0, domainErrors: liaisonDomainErrors, configure: (a) => {
+      liaison = await bootstrapService({
+        name: 'clinician-liaison',
+        rootModule: LiaisonModule,
+        port: 0,
+        domainErrors: liaisonDomainErrors,
+        configure: (a) => {
           connectKafkaConsumer(a, 'clinician-liaison');
         },
       });
@@ -155,7 +192,11 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     }
     liaisonUrl = (await liaison.getUrl()).replace('[::1]', '127.0.0.1');
     const records = await gateway.accessToken('records', 'system/Patient.cu');
-    const put = await fetch(`${base}/fhir/R4/Patient/${patient.id}`, { method: 'PUT', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${records}` }, body: JSON.stringify(patient) });
+    const put = await fetch(`${base}/fhir/R4/Patient/${patient.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${records}` },
+      body: JSON.stringify(patient),
+    });
     expect(put.status).toBe(200);
   }, 60_000);
 
@@ -173,12 +214,23 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     const { services } = (await response.json()) as { services: { id: string; prefetch: Record<string, string> }[] };
     expect(services.map((s) => s.id)).toEqual(expect.arrayContaining([OPEN_ALERTS, SELECT]));
     for (const service of services) {
-      expect(service.prefetch).toEqual({ patient: 'Patient/{{context.patientId}}', medications: 'MedicationRequest?patient={{context.patientId}}&status=active' });
+      expect(service.prefetch).toEqual({
+        patient: 'Patient/{{context.patientId}}',
+        medications: 'MedicationRequest?patient={{context.patientId}}&status=active',
+      });
     }
   });
 
   it("takes the prefetched medications in, then answers a real card with data fetched through fhirAuthorization, all on the EHR's own JWTs", async () => {
-    const first = await invoke(SELECT, hookRequest('order-select', { prefetch: { patient, medications: ehr.medicationBundle() } }, { draftOrders: { resourceType: 'Bundle', entry: [{ resource: gabapentinDraft }] } }), await ehr.cdsJwt(serviceUrl(SELECT)));
+    const first = await invoke(
+      SELECT,
+      hookRequest(
+        'order-select',
+        { prefetch: { patient, medications: ehr.medicationBundle() } },
+        { draftOrders: { resourceType: 'Bundle', entry: [{ resource: gabapentinDraft }] } },
+      ),
+      await ehr.cdsJwt(serviceUrl(SELECT)),
+    );
     expect(first.status).toBe(200);
     const sent = forwarded.filter((f) => f.url === `/cds-services/${SELECT}`);
     expect(sent).toHaveLength(1);
@@ -187,13 +239,29 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     expect(memberId).toMatch(/^mbr_/);
     expect(sent[0]!.body).not.toMatch(/ehr-pat-7|SYN-0007|Synthetic|prefetch/);
     // The prefetched oxycodone went through the ingest to liaison's coordination state.
-    await waitFor(async () => (await liaisonEvents(memberId)).includes('MedicationStarted'), { timeoutMs: 20_000, description: 'liaison to record the prefetched oxycodone' });
+    await waitFor(async () => (await liaisonEvents(memberId)).includes('MedicationStarted'), {
+      timeoutMs: 20_000,
+      description: 'liaison to record the prefetched oxycodone',
+    });
 
     // No prefetch now: the gateway reads the EHR's FHIR server (registered) with the EHR's token.
     const seen = ehr.fhirRequests.length;
     const second = await invoke(
       SELECT,
-      hookRequest('order-select', { fhirServer: ehr.fhirServer, fhirAuthorization: { access_token: ehr.fhirAccessToken, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'carecircle' } }, { draftOrders: { resourceType: 'Bundle', entry: [{ resource: gabapentinDraft }] } }),
+      hookRequest(
+        'order-select',
+        {
+          fhirServer: ehr.fhirServer,
+          fhirAuthorization: {
+            access_token: ehr.fhirAccessToken,
+            token_type: 'Bearer',
+            expires_in: 300,
+            scope: 'patient/*.read',
+            subject: 'carecircle',
+          },
+        },
+        { draftOrders: { resourceType: 'Bundle', entry: [{ resource: gabapentinDraft }] } },
+      ),
       await ehr.cdsJwt(serviceUrl(SELECT)),
     );
     expect(second.status).toBe(200);
@@ -201,7 +269,10 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(/gabapentin with oxycodone/)]);
     expect(ehr.fhirRequests.slice(seen)).toEqual([
       { path: '/fhir/Patient/ehr-pat-7', authorization: `Bearer ${ehr.fhirAccessToken}` },
-      { path: '/fhir/MedicationRequest?patient=ehr-pat-7&status=active', authorization: `Bearer ${ehr.fhirAccessToken}` },
+      {
+        path: '/fhir/MedicationRequest?patient=ehr-pat-7&status=active',
+        authorization: `Bearer ${ehr.fhirAccessToken}`,
+      },
     ]);
     // The EHR's FHIR token never reaches liaison.
     expect(forwarded.every((f) => !f.body.includes(ehr.fhirAccessToken))).toBe(true);
@@ -209,17 +280,32 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
 
   it('fetches nothing from a fhirServer the EHR did not register, and answers empty cards for an unknown patient', async () => {
     const seen = ehr.fhirRequests.length;
-    const elsewhere = await invoke(OPEN_ALERTS, hookRequest('patient-view', { fhirServer: `${ehr.base}/other-fhir`, fhirAuthorization: { access_token: ehr.fhirAccessToken, token_type: 'Bearer' } }), await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)));
+    const elsewhere = await invoke(
+      OPEN_ALERTS,
+      hookRequest('patient-view', {
+        fhirServer: `${ehr.base}/other-fhir`,
+        fhirAuthorization: { access_token: ehr.fhirAccessToken, token_type: 'Bearer' },
+      }),
+      await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)),
+    );
     expect(elsewhere.status).toBe(200);
     expect(ehr.fhirRequests.length).toBe(seen);
-    const unknown = await invoke(OPEN_ALERTS, hookRequest('patient-view', {}, { patientId: 'not-a-member' }), await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)));
+    const unknown = await invoke(
+      OPEN_ALERTS,
+      hookRequest('patient-view', {}, { patientId: 'not-a-member' }),
+      await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)),
+    );
     expect(unknown.status).toBe(200);
     expect(await unknown.json()).toEqual({ cards: [] });
   });
 
   it('refuses a prefetched Patient that is not the context patient, forwarding nothing', async () => {
     const before = forwarded.length;
-    const response = await invoke(OPEN_ALERTS, hookRequest('patient-view', { prefetch: { patient: { ...patient, id: 'someone-else' } } }), await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)));
+    const response = await invoke(
+      OPEN_ALERTS,
+      hookRequest('patient-view', { prefetch: { patient: { ...patient, id: 'someone-else' } } }),
+      await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)),
+    );
     expect(response.status).toBe(400);
     expect(forwarded.length).toBe(before);
   });
@@ -232,7 +318,15 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     // Forgeries that name the EHR's real key: an HMAC keyed with its public JWK (algorithm confusion), and a `jku` to the attacker's keys.
     const published = ((await (await fetch(ehr.jwksUri)).json()) as { keys: { kid: string }[] }).keys[0]!;
     const forged = (header: { alg: string; kid: string; jku?: string }, key: CryptoKey | Uint8Array) =>
-      new SignJWT({}).setProtectedHeader(header).setIssuer(ehr.iss).setSubject('stand-in-ehr').setAudience(serviceUrl(OPEN_ALERTS)).setIssuedAt(now).setExpirationTime(now + 120).setJti(crypto.randomUUID()).sign(key);
+      new SignJWT({})
+        .setProtectedHeader(header)
+        .setIssuer(ehr.iss)
+        .setSubject('stand-in-ehr')
+        .setAudience(serviceUrl(OPEN_ALERTS))
+        .setIssuedAt(now)
+        .setExpirationTime(now + 120)
+        .setJti(crypto.randomUUID())
+        .sign(key);
     const invalid: [string, string][] = [
       ['wrong aud', await ehr.cdsJwt(serviceUrl(SELECT))],
       ['expired', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { iat: now - 600, exp: now - 120 })],
@@ -241,14 +335,26 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
       ['alg none', ehr.unsignedJwt(serviceUrl(OPEN_ALERTS))],
       ['foreign iss', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { iss: 'https://foreign-ehr.example' })],
       ['lives too long', await ehr.cdsJwt(serviceUrl(OPEN_ALERTS), { exp: now + 3600 })],
-      ['HS256 keyed with the public JWK', await forged({ alg: 'HS256', kid: published.kid }, new TextEncoder().encode(JSON.stringify(published)))],
-      ['a jku to foreign keys', await forged({ alg: 'ES384', kid: published.kid, jku: 'https://attacker.example/jwks.json' }, stranger.privateKey)],
+      [
+        'HS256 keyed with the public JWK',
+        await forged({ alg: 'HS256', kid: published.kid }, new TextEncoder().encode(JSON.stringify(published))),
+      ],
+      [
+        'a jku to foreign keys',
+        await forged(
+          { alg: 'ES384', kid: published.kid, jku: 'https://attacker.example/jwks.json' },
+          stranger.privateKey,
+        ),
+      ],
     ];
     const before = forwarded.filter((f) => f.method === 'POST').length;
     for (const [why, token] of invalid) {
       const response = await invoke(OPEN_ALERTS, hookRequest('patient-view'), token);
       expect([why, response.status]).toEqual([why, 401]);
-      expect(await response.json()).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] });
+      expect(await response.json()).toMatchObject({
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'login' }],
+      });
     }
     expect(forwarded.filter((f) => f.method === 'POST').length).toBe(before);
     // Repeated denials of one agent on one route are aggregated into one audit record.
@@ -258,7 +364,9 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
 
   it("accepts an EHR's JWT on no other route", async () => {
     const token = await ehr.cdsJwt(`${base}/fhir/R4/Patient`);
-    const response = await fetch(`${base}/fhir/R4/Patient?identifier=urn:stand-in-ehr:mrn|SYN-0007`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${base}/fhir/R4/Patient?identifier=urn:stand-in-ehr:mrn|SYN-0007`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(401);
   });
 
@@ -272,6 +380,8 @@ describe('CDS Hooks and SMART backend services for a registered EHR (stand-in EH
     expect(after.status).toBe(200);
     // The new kid made the gateway fetch the JWKS again, and CDS Hooks JWTs with the new key pass too.
     expect(ehr.jwksFetches).toBeGreaterThan(fetches);
-    expect((await invoke(OPEN_ALERTS, hookRequest('patient-view'), await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)))).status).toBe(200);
+    expect(
+      (await invoke(OPEN_ALERTS, hookRequest('patient-view'), await ehr.cdsJwt(serviceUrl(OPEN_ALERTS)))).status,
+    ).toBe(200);
   });
 });

@@ -19,7 +19,14 @@ import {
   type RequestContext,
 } from '@carecircle/gateway/application';
 import { createLogger } from '@carecircle/platform/observability';
-import { Access, Public, ApiCdsDiscovery, ApiCdsServiceCall, ApiCdsFeedback, ApiHttpError } from '@carecircle/platform/service-kit';
+import {
+  Access,
+  Public,
+  ApiCdsDiscovery,
+  ApiCdsServiceCall,
+  ApiCdsFeedback,
+  ApiHttpError,
+} from '@carecircle/platform/service-kit';
 import type { Caller } from '../auth/gateway-authenticator';
 import { AccessGuard, auditBase, CurrentCaller, CurrentPrincipal } from '../fhir-http/access.guard';
 import { CommandContext } from '../fhir-http/request-context.decorator';
@@ -69,7 +76,11 @@ export class CdsHooksProxyHttpController {
   @Get()
   @Public()
   @ApiCdsDiscovery()
-  @ApiHttpError(429, 'Too many requests from this address (Retry-After says when to retry).', 'Too many requests: retry after 30 s')
+  @ApiHttpError(
+    429,
+    'Too many requests from this address (Retry-After says when to retry).',
+    'Too many requests: retry after 30 s',
+  )
   async discovery(@Res() res: Response) {
     const upstream = await this.call('GET', '/cds-services').catch(unavailable);
     this.remember(upstream);
@@ -93,21 +104,35 @@ export class CdsHooksProxyHttpController {
     @Res() res: Response,
   ) {
     const audit = this.auditFor(req, principal);
-    if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
+    if (!SERVICE_ID.test(id))
+      return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
     try {
       const data = await this.patientData(body, caller);
       if (data && !data.ok) return await this.answer(res, audit, [], { status: 400, body: { error: data.text } });
       const patient = data?.data.patient;
       const translated = await translateCdsRequest(body, (reference) => this.memberOf(reference, patient));
-      if (translated.outcome === 'forward' && data?.data.medications?.length) await this.takeIn(data.data, principal, context, req);
+      if (translated.outcome === 'forward' && data?.data.medications?.length)
+        await this.takeIn(data.data, principal, context, req);
       switch (translated.outcome) {
         case 'invalid':
           return await this.answer(res, audit, [], { status: 400, body: { error: translated.text } });
         case 'unknown-patient':
           // Same answer as a known patient without cards; only a bogus service id is told apart.
-          return await this.answer(res, audit, [], (await this.isService(id)) ? { status: 200, body: { cards: [] } } : { status: 404, body: { error: 'No CDS service with this id' } });
+          return await this.answer(
+            res,
+            audit,
+            [],
+            (await this.isService(id))
+              ? { status: 200, body: { cards: [] } }
+              : { status: 404, body: { error: 'No CDS service with this id' } },
+          );
         case 'forward':
-          return await this.answer(res, audit, [translated.memberId], await this.call('POST', `/cds-services/${encodeURIComponent(id)}`, translated.body, req));
+          return await this.answer(
+            res,
+            audit,
+            [translated.memberId],
+            await this.call('POST', `/cds-services/${encodeURIComponent(id)}`, translated.body, req),
+          );
       }
     } catch (error) {
       await this.answer(res, audit, [], unavailable(error));
@@ -121,11 +146,20 @@ export class CdsHooksProxyHttpController {
   @Access('cds.feedback', 'service')
   @ApiCdsFeedback()
   @ApiCdsProxyErrors()
-  async feedback(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
+  async feedback(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const audit = this.auditFor(req, principal);
-    if (!SERVICE_ID.test(id)) return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
+    if (!SERVICE_ID.test(id))
+      return this.answer(res, audit, [], { status: 404, body: { error: 'No CDS service with this id' } });
     // Feedback names cards (alert ids), never a patient: it goes through as sent.
-    const upstream = await this.call('POST', `/cds-services/${encodeURIComponent(id)}/feedback`, body, req).catch(unavailable);
+    const upstream = await this.call('POST', `/cds-services/${encodeURIComponent(id)}/feedback`, body, req).catch(
+      unavailable,
+    );
     await this.answer(res, audit, [], upstream);
   }
 
@@ -146,14 +180,21 @@ export class CdsHooksProxyHttpController {
     const client = caller.kind === 'system' ? caller.cdsClient : undefined;
     if (!client || typeof server !== 'string' || typeof accessToken !== 'string' || !accessToken) return reading;
     if (!CdsClientTokens.servesFhir(client, server)) {
-      this.logger.warn({ clientId: client.clientId }, 'A CDS request named a fhirServer its EHR did not register: nothing fetched');
+      this.logger.warn(
+        { clientId: client.clientId },
+        'A CDS request named a fhirServer its EHR did not register: nothing fetched',
+      );
       return reading;
     }
     const fetched: Partial<Record<PrefetchKey, unknown>> = {};
-    for (const key of reading.missing) fetched[key] = await this.fetchFromEhr(server, accessToken, prefetchQuery(key, patientId));
+    for (const key of reading.missing)
+      fetched[key] = await this.fetchFromEhr(server, accessToken, prefetchQuery(key, patientId));
     const more = readPatientData(fetched, patientId);
     if (!more.ok) {
-      this.logger.warn({ clientId: client.clientId }, 'The EHR’s FHIR server answered data the ingest would refuse: not used');
+      this.logger.warn(
+        { clientId: client.clientId },
+        'The EHR’s FHIR server answered data the ingest would refuse: not used',
+      );
       return reading;
     }
     return { ok: true, data: { ...reading.data, ...more.data }, missing: more.missing };
@@ -192,14 +233,38 @@ export class CdsHooksProxyHttpController {
    */
   private async takeIn(data: PatientData, principal: Principal, context: RequestContext, req: Request): Promise<void> {
     if (!principalAllows(principal, 'MedicationRequest', 'u')) return;
-    const entry = (data.medications ?? []).map((resource) => ({ resource, request: { method: 'PUT', url: `MedicationRequest/${resource.id}` } }));
-    const audit = { ...auditBase(req), operation: 'POST /cds-services/:id prefetch', action: 'E' as const, agent: principal.clientId };
+    const entry = (data.medications ?? []).map((resource) => ({
+      resource,
+      request: { method: 'PUT', url: `MedicationRequest/${resource.id}` },
+    }));
+    const audit = {
+      ...auditBase(req),
+      operation: 'POST /cds-services/:id prefetch',
+      action: 'E' as const,
+      agent: principal.clientId,
+    };
     try {
-      const result = await this.deps.ingest({ kind: 'bundle', body: { resourceType: 'Bundle', type: 'batch', entry } }, principal, context);
-      await this.deps.audit.append({ ...audit, recordedAt: this.deps.clock.now(), outcome: '0', resourceTypes: result.resourceTypes, memberIds: result.memberIds });
+      const result = await this.deps.ingest(
+        { kind: 'bundle', body: { resourceType: 'Bundle', type: 'batch', entry } },
+        principal,
+        context,
+      );
+      await this.deps.audit.append({
+        ...audit,
+        recordedAt: this.deps.clock.now(),
+        outcome: '0',
+        resourceTypes: result.resourceTypes,
+        memberIds: result.memberIds,
+      });
     } catch (error) {
       if (!(error instanceof FhirRequestError)) throw error;
-      await this.deps.audit.append({ ...audit, recordedAt: this.deps.clock.now(), outcome: '4', resourceTypes: ['MedicationRequest'], memberIds: [] });
+      await this.deps.audit.append({
+        ...audit,
+        recordedAt: this.deps.clock.now(),
+        outcome: '4',
+        resourceTypes: ['MedicationRequest'],
+        memberIds: [],
+      });
       this.logger.warn('Prefetched medication orders were refused by the ingest: the call goes on without them');
     }
   }
@@ -208,7 +273,12 @@ export class CdsHooksProxyHttpController {
     return { ...auditBase(req), action: 'E', agent: principal.clientId, resourceTypes: ['DetectedIssue'] };
   }
 
-  private async answer(res: Response, audit: Omit<AuditRecord, 'recordedAt' | 'outcome' | 'memberIds'>, memberIds: string[], upstream: Upstream): Promise<void> {
+  private async answer(
+    res: Response,
+    audit: Omit<AuditRecord, 'recordedAt' | 'outcome' | 'memberIds'>,
+    memberIds: string[],
+    upstream: Upstream,
+  ): Promise<void> {
     const outcome = upstream.status < 400 ? '0' : upstream.status < 500 ? '4' : '8';
     await this.deps.audit.append({ ...audit, recordedAt: this.deps.clock.now(), outcome, memberIds });
     res.status(upstream.status).json(upstream.body);
@@ -235,7 +305,11 @@ export class CdsHooksProxyHttpController {
     try {
       response = await fetch(`${upstreamUrl}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(authorization ? { authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          accept: 'application/json',
+          ...(authorization ? { authorization } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });

@@ -1,7 +1,22 @@
-import { createParamDecorator, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { FhirRequestError, patientNamedBy, principalAllows, principalOfReader, type AuditRecord, type Interaction, type Principal } from '@carecircle/gateway/application';
+import {
+  FhirRequestError,
+  patientNamedBy,
+  principalAllows,
+  principalOfReader,
+  type AuditRecord,
+  type Interaction,
+  type Principal,
+} from '@carecircle/gateway/application';
 import { decideAccess } from '@carecircle/platform/access';
 import { ACCESS_METADATA, type AccessMetadata } from '@carecircle/platform/service-kit';
 import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
@@ -11,7 +26,8 @@ const REQUIRED = Symbol('REQUIRED_SCOPE');
 const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{1,60}$/;
 
 /** For routes serving many resource types (`per-resource` actions): the scope of this one (`system/<type>.<interaction>`); ingest checks per entry. */
-export const RequiresScope = (resourceType: string, interaction: Interaction) => SetMetadata(REQUIRED, { resourceType, interaction });
+export const RequiresScope = (resourceType: string, interaction: Interaction) =>
+  SetMetadata(REQUIRED, { resourceType, interaction });
 
 /** `principal` is set for integration clients (SMART); `caller` for everyone who got through. */
 export type AuthenticatedRequest = Request & { principal?: Principal; caller?: Caller };
@@ -52,27 +68,65 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const caller = await this.authenticator.authenticate(request);
     if (!caller) return this.deny(request, 'anonymous', 401, 'login', 'A valid bearer access token is required');
-    const declared = this.reflector.getAllAndOverride<AccessMetadata | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
-    if (!declared || declared.target !== 'service') return this.deny(request, caller.id, 403, 'forbidden', 'This route declares no service-level access action: it is closed');
-    const decision = decideAccess(principalOfReader(caller), declared.action, { kind: 'service' }, this.auth.clock.now());
+    const declared = this.reflector.getAllAndOverride<AccessMetadata | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!declared || declared.target !== 'service')
+      return this.deny(
+        request,
+        caller.id,
+        403,
+        'forbidden',
+        'This route declares no service-level access action: it is closed',
+      );
+    const decision = decideAccess(
+      principalOfReader(caller),
+      declared.action,
+      { kind: 'service' },
+      this.auth.clock.now(),
+    );
     if (decision.effect === 'deny') return this.deny(request, caller.id, 403, 'forbidden', decision.message);
     if (caller.kind === 'human') {
       request.caller = caller;
       return true;
     }
     const principal = { clientId: caller.id, scope: caller.scope };
-    const required = this.reflector.getAllAndOverride<{ resourceType: string; interaction: Interaction } | undefined>(REQUIRED, [context.getHandler(), context.getClass()]);
+    const required = this.reflector.getAllAndOverride<{ resourceType: string; interaction: Interaction } | undefined>(
+      REQUIRED,
+      [context.getHandler(), context.getClass()],
+    );
     if (required && !principalAllows(principal, required.resourceType, required.interaction)) {
-      return this.deny(request, caller.id, 403, 'forbidden', `The access token does not allow this on ${required.resourceType}`);
+      return this.deny(
+        request,
+        caller.id,
+        403,
+        'forbidden',
+        `The access token does not allow this on ${required.resourceType}`,
+      );
     }
     request.principal = principal;
     request.caller = caller;
     return true;
   }
 
-  private async deny(request: Request, agent: string, status: 401 | 403, code: 'login' | 'forbidden', text: string): Promise<never> {
+  private async deny(
+    request: Request,
+    agent: string,
+    status: 401 | 403,
+    code: 'login' | 'forbidden',
+    text: string,
+  ): Promise<never> {
     const memberIds = await this.membersNamed(request).catch(() => []);
-    await this.auth.audit.append({ ...auditBase(request), recordedAt: this.auth.clock.now(), action: request.method === 'GET' ? 'R' : 'E', outcome: '4', agent, resourceTypes: [], memberIds });
+    await this.auth.audit.append({
+      ...auditBase(request),
+      recordedAt: this.auth.clock.now(),
+      action: request.method === 'GET' ? 'R' : 'E',
+      outcome: '4',
+      agent,
+      resourceTypes: [],
+      memberIds,
+    });
     throw new FhirRequestError(status, [{ severity: 'error', code, text }]);
   }
 

@@ -20,7 +20,11 @@ export function ApiConsoleErrors(): MethodDecorator & ClassDecorator {
     ApiHttpError(400, 'A path or query value is malformed.', 'memberId is not a valid id'),
     ApiHttpError(401, 'No valid bearer access token.', 'A valid bearer access token is required'),
     ApiHttpError(403, 'The reader may not see or act on this (access policy).', 'Access denied'),
-    ApiHttpError(429, 'Too many requests from this caller (Retry-After says when to retry).', 'Too many requests: retry after 30 s'),
+    ApiHttpError(
+      429,
+      'Too many requests from this caller (Retry-After says when to retry).',
+      'Too many requests: retry after 30 s',
+    ),
   );
 }
 
@@ -33,11 +37,19 @@ export class CdsProxyErrorDto {
 /** The errors of the CDS Hooks proxy's hook and feedback calls; discovery is public and takes nothing. */
 export function ApiCdsProxyErrors(): MethodDecorator {
   const cdsError = (status: number, description: string, error: string) =>
-    ApiResponse({ status, description, content: { 'application/json': { schema: { $ref: getSchemaPath(CdsProxyErrorDto) }, example: { error } } } });
+    ApiResponse({
+      status,
+      description,
+      content: { 'application/json': { schema: { $ref: getSchemaPath(CdsProxyErrorDto) }, example: { error } } },
+    });
   return applyDecorators(
     ApiExtraModels(CdsProxyErrorDto),
     cdsError(400, 'The hook request cannot be translated (its context is malformed).', 'context.patientId is required'),
     cdsError(404, 'No CDS service with this id.', 'No CDS service with this id'),
-    ApiFhirErrors({ 401: 'No valid bearer access token.', 403: 'The token does not grant CDS Hooks calls.', 429: 'Too many requests from this client (Retry-After says when to retry).' }),
+    ApiFhirErrors({
+      401: 'No valid bearer access token.',
+      403: 'The token does not grant CDS Hooks calls.',
+      429: 'Too many requests from this client (Retry-After says when to retry).',
+    }),
   );
 }

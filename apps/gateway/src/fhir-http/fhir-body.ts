@@ -1,9 +1,28 @@
-import { Injectable, type CallHandler, type ExecutionContext, type INestApplication, type NestInterceptor } from '@nestjs/common';
+import {
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type INestApplication,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import type { Observable } from 'rxjs';
-import { FhirRequestError, fhirPathType, invalidFhirId, isFhirId, operationOutcome, type FhirIssue } from '@carecircle/gateway/application';
-import { bodyRejection, DEFAULT_JSON_MAX_DEPTH, RefusedBodyException, rejectDeepJson, type BodyRejection } from '@carecircle/platform/service-kit';
+import {
+  FhirRequestError,
+  fhirPathType,
+  invalidFhirId,
+  isFhirId,
+  operationOutcome,
+  type FhirIssue,
+} from '@carecircle/gateway/application';
+import {
+  bodyRejection,
+  DEFAULT_JSON_MAX_DEPTH,
+  RefusedBodyException,
+  rejectDeepJson,
+  type BodyRejection,
+} from '@carecircle/platform/service-kit';
 import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
 import { GatewayAuthenticator } from '../auth/gateway-authenticator';
 import { FHIR_JSON } from './fhir-request-error.filter';
@@ -21,11 +40,17 @@ export function configureFhirBodies(app: INestApplication, limit: string, maxDep
     const rejection = error instanceof RefusedBodyException ? error.rejection : bodyRejection(error);
     if (!rejection) return next(error);
     // Elsewhere (a FHIR body sent to CDS Hooks, a form to the token endpoint): the usual error shape.
-    if (!req.path.startsWith('/fhir/')) return next(error instanceof RefusedBodyException ? error : new RefusedBodyException(rejection));
+    if (!req.path.startsWith('/fhir/'))
+      return next(error instanceof RefusedBodyException ? error : new RefusedBodyException(rejection));
     // Refused before any handler ran, still in the audit trail as a failure (who, if their token says so).
     void auditRefusedBody(app, req)
       .catch(() => undefined)
-      .then(() => res.status(rejection.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome([bodyIssue(rejection, limit)]))));
+      .then(() =>
+        res
+          .status(rejection.status)
+          .type(FHIR_JSON)
+          .send(JSON.stringify(operationOutcome([bodyIssue(rejection, limit)]))),
+      );
   });
   app.useGlobalInterceptors(new FhirPathIdInterceptor());
 }
@@ -81,7 +106,9 @@ export class FhirPathIdInterceptor implements NestInterceptor {
       const id: unknown = req.params?.['id'];
       if (req.path.startsWith('/fhir/') && id !== undefined && !isFhirId(id)) {
         const type = req.params['type'] ?? req.path.split('/')[3];
-        throw new FhirRequestError(400, [invalidFhirId(`${fhirPathType(typeof type === 'string' ? type : undefined)}.id`)]);
+        throw new FhirRequestError(400, [
+          invalidFhirId(`${fhirPathType(typeof type === 'string' ? type : undefined)}.id`),
+        ]);
       }
     }
     return next.handle();

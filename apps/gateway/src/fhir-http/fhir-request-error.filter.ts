@@ -8,6 +8,11 @@ export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 @Catch(FhirRequestError)
 export class FhirRequestErrorFilter implements ExceptionFilter {
   catch(error: FhirRequestError, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<Response>().status(error.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome(error.issues)));
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .status(error.status)
+      .type(FHIR_JSON)
+      .send(JSON.stringify(operationOutcome(error.issues)));
   }
 }

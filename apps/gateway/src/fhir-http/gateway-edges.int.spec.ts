@@ -33,27 +33,36 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
     return tokens.get(key)!;
   };
   const auditEvents = async () => {
-    const response = await fetch(`${base}/admin/audit-events?_count=1000`, { headers: { authorization: `Bearer ${await tokenOf('auditor', 'system/AuditEvent.rs')}` } });
+    const response = await fetch(`${base}/admin/audit-events?_count=1000`, {
+      headers: { authorization: `Bearer ${await tokenOf('auditor', 'system/AuditEvent.rs')}` },
+    });
     expect(response.status).toBe(200);
     return ((await response.json()) as { entry: { resource: AuditEventView }[] }).entry.map((e) => e.resource);
   };
-  const countOf = (event: AuditEventView) => event.extension?.find((e) => e.url.endsWith('/audit-event-count'))?.valueInteger;
+  const countOf = (event: AuditEventView) =>
+    event.extension?.find((e) => e.url.endsWith('/audit-event-count'))?.valueInteger;
   /** A GET with a Host header of our choosing (fetch would not send one). */
   const getWithHost = (path: string, host: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const url = new URL(path, base);
-      const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { host, ...headers } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { host, ...headers } },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
   /** Reads a server-sent event stream to its end (or `boundMs`), with when it ended. */
   const readStream = async (path: string, token: string, boundMs: number) => {
     const started = Date.now();
-    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(boundMs) });
+    const response = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(boundMs),
+    });
     expect(response.status).toBe(200);
     return { started, text: await response.text(), endedAt: Date.now(), headers: response.headers };
   };
@@ -77,13 +86,20 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
         GATEWAY_RATE_LIMIT_PER_SECOND: '0.2',
         GATEWAY_RATE_LIMITS: JSON.stringify({
           address: { burst: 40, perSecond: 2 },
-          principals: { 'ehr-fast': { burst: 150, perSecond: 100 }, auditor: { burst: 100, perSecond: 50 }, clin_synthetic_psy_01: { burst: 50, perSecond: 10 } },
+          principals: {
+            'ehr-fast': { burst: 150, perSecond: 100 },
+            auditor: { burst: 100, perSecond: 50 },
+            clin_synthetic_psy_01: { burst: 50, perSecond: 10 },
+          },
         }),
       },
     });
     base = gateway.base;
     pool = new Pool({ connectionString: gateway.db.url, max: 2 });
-    await pool.query(`INSERT INTO access.care_team (member_id, clinician_id, role, active_until) VALUES ($1, 'clin_synthetic_psy_01', 'attending-psychiatrist', NULL)`, [MEMBER]);
+    await pool.query(
+      `INSERT INTO access.care_team (member_id, clinician_id, role, active_until) VALUES ($1, 'clin_synthetic_psy_01', 'attending-psychiatrist', NULL)`,
+      [MEMBER],
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -103,34 +119,52 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(400); // burst 40, 2/s back
     // Another address (the harness's own, 127.0.0.1) is not held up by the flooding one.
     expect((await gateway.tokenResponse('auditor', 'system/AuditEvent.rs')).status).toBe(200);
-    const rows = (await auditEvents()).filter((e) => e.outcomeDesc === 'GET /admin/audit-events' && e.agent[0]!.who.identifier.value === 'anonymous');
+    const rows = (await auditEvents()).filter(
+      (e) => e.outcomeDesc === 'GET /admin/audit-events' && e.agent[0]!.who.identifier.value === 'anonymous',
+    );
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.length).toBeLessThanOrEqual(3); // one per minute
     expect(rows.every((e) => e.outcome === '4')).toBe(true);
     expect(rows.reduce((sum, e) => sum + (countOf(e) ?? 0), 0)).toBe(500);
-    const stored = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM gateway.audit_event WHERE agent = 'anonymous' AND operation = 'GET /admin/audit-events'`);
+    const stored = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM gateway.audit_event WHERE agent = 'anonymous' AND operation = 'GET /admin/audit-events'`,
+    );
     expect(Number(stored.rows[0]!.n)).toBe(rows.length);
   }, 60_000);
 
   it('keeps allowed accesses one row each and refuses any other change to the audit table', async () => {
-    const before = (await auditEvents()).filter((e) => e.outcome === '0' && e.outcomeDesc === 'GET /admin/audit-events').length;
+    const before = (await auditEvents()).filter(
+      (e) => e.outcome === '0' && e.outcomeDesc === 'GET /admin/audit-events',
+    ).length;
     await auditEvents();
     const reads = (await auditEvents()).filter((e) => e.outcome === '0' && e.outcomeDesc === 'GET /admin/audit-events');
     expect(reads.length).toBe(before + 2);
     expect(reads.every((e) => countOf(e) === undefined)).toBe(true);
-    await expect(pool.query(`UPDATE gateway.audit_event SET agent = 'someone-else' WHERE outcome = '4'`)).rejects.toThrow(/append-only/);
-    await expect(pool.query(`UPDATE gateway.audit_event SET count = count + 1 WHERE outcome = '0'`)).rejects.toThrow(/append-only/);
+    await expect(
+      pool.query(`UPDATE gateway.audit_event SET agent = 'someone-else' WHERE outcome = '4'`),
+    ).rejects.toThrow(/append-only/);
+    await expect(pool.query(`UPDATE gateway.audit_event SET count = count + 1 WHERE outcome = '0'`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(pool.query(`DELETE FROM gateway.audit_event`)).rejects.toThrow(/append-only/);
   });
 
   it('limits each client by its own bucket: a configured EHR client gets 100+ requests through, the default one 429 with an OperationOutcome', async () => {
     const fast = await tokenOf('ehr-fast', 'system/*.cruds');
     const slow = await tokenOf('slow', 'system/*.cruds');
-    const statuses = await Promise.all(Array.from({ length: 120 }, () => fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, { headers: { authorization: `Bearer ${fast}` } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, {
+          headers: { authorization: `Bearer ${fast}` },
+        }).then((r) => r.status),
+      ),
+    );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     let throttled: Response | undefined;
     for (let i = 0; i < 10 && !throttled; i++) {
-      const response = await fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, { headers: { authorization: `Bearer ${slow}` } });
+      const response = await fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, {
+        headers: { authorization: `Bearer ${slow}` },
+      });
       if (response.status === 429) throttled = response;
       else expect(response.status).toBe(200);
     }
@@ -140,21 +174,31 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
   });
 
   it('limits people too, per person, on the timeline API (429 with Retry-After), and counts the refusals with the member named', async () => {
-    const signIn = await fetch(`${base}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'facilitator' }) });
+    const signIn = await fetch(`${base}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'facilitator' }),
+    });
     const { access_token: token } = (await signIn.json()) as { access_token: string };
     let throttled: Response | undefined;
     let requests = 0;
     for (; requests < 10 && !throttled; requests++) {
-      const response = await fetch(`${base}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${base}/api/members/${MEMBER}/timeline`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       if (response.status === 429) throttled = response;
       else expect(response.status).toBe(403); // not in the member's groups
     }
     expect(throttled).toBeDefined();
     expect(Number(throttled!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await throttled!.json()).toMatchObject({ statusCode: 429 });
-    const denials = (await auditEvents()).filter((e) => e.agent[0]!.who.identifier.value === 'fac_synthetic_sw_01' && e.outcomeDesc === 'GET /api/members/:id/timeline');
+    const denials = (await auditEvents()).filter(
+      (e) =>
+        e.agent[0]!.who.identifier.value === 'fac_synthetic_sw_01' && e.outcomeDesc === 'GET /api/members/:id/timeline',
+    );
     expect(denials.reduce((sum, e) => sum + (countOf(e) ?? 0), 0)).toBe(requests);
-    for (const denial of denials) expect(denial.entity?.map((entity) => entity.what.identifier?.value)).toContain(MEMBER);
+    for (const denial of denials)
+      expect(denial.entity?.map((entity) => entity.what.identifier?.value)).toContain(MEMBER);
   });
 
   it('ends the live stream when its token expires', async () => {
@@ -174,18 +218,32 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
   }, 15_000);
 
   it('ends the live stream on sign-out (dev IdP): the signed-out token is refused everywhere', async () => {
-    const signIn = await fetch(`${base}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'clinician' }) });
+    const signIn = await fetch(`${base}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'clinician' }),
+    });
     const { access_token: token } = (await signIn.json()) as { access_token: string };
     // The stream is open once its answer's head is there; then sign out.
-    const stream = await fetch(`${base}/api/members/${MEMBER}/timeline/stream`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+    const stream = await fetch(`${base}/api/members/${MEMBER}/timeline/stream`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(stream.status).toBe(200);
-    const logout = await fetch(`${base}/dev-idp/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const logout = await fetch(`${base}/dev-idp/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(logout.status).toBe(204);
     const signedOutAt = Date.now();
     expect(await stream.text()).toMatch(/event: end\ndata: \{"reason":"token-invalid"\}/);
     expect(Date.now() - signedOutAt).toBeLessThan(5_000); // re-checked every 3 s
-    expect((await fetch(`${base}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
-    expect((await fetch(`${base}/dev-idp/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${base}/dev-idp/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(401);
   }, 15_000);
 
   it('writes links from GATEWAY_PUBLIC_URL, never from the Host header', async () => {
@@ -195,7 +253,11 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
       ['/fhir/R4/metadata', {}],
       ['/fhir/R4/Flag?patient=ehr-nobody&_count=1', { authorization: `Bearer ${token}` }],
     ] as const) {
-      const answer = await getWithHost(path, 'evil.example', { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', ...headers });
+      const answer = await getWithHost(path, 'evil.example', {
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+        ...headers,
+      });
       expect(answer.status).toBe(200);
       expect(answer.body).not.toContain('evil.example');
       expect(answer.body).toContain(base);
@@ -205,7 +267,9 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
   it('sends the security headers on API, FHIR and timeline answers, and a CSP without inline script for the console page', async () => {
     const token = await tokenOf('ehr-fast', 'system/*.cruds');
     for (const response of [
-      await fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, { headers: { authorization: `Bearer ${token}` } }),
+      await fetch(`${base}/fhir/R4/Flag?patient=ehr-nobody&_count=1`, {
+        headers: { authorization: `Bearer ${token}` },
+      }),
       await fetch(`${base}/api/members/${MEMBER}/timeline`),
       await fetch(`${base}/.well-known/smart-configuration`),
     ]) {
@@ -226,17 +290,55 @@ describe('gateway edges (real PostgreSQL, Kafka, HTTP)', () => {
   });
 
   it.each([
-    ['a JSON array as scope', 'application/json', JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: 'x', client_assertion: 'y', scope: [1] })],
+    [
+      'a JSON array as scope',
+      'application/json',
+      JSON.stringify({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'x',
+        client_assertion: 'y',
+        scope: [1],
+      }),
+    ],
     ['only a non-string scope', 'application/json', JSON.stringify({ scope: [1] })],
-    ['a number as grant_type', 'application/json', JSON.stringify({ grant_type: 1, client_assertion_type: 'x', client_assertion: 'y' })],
-    ['an object as client_assertion', 'application/json', JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: 'x', client_assertion: { a: 1 } })],
+    [
+      'a number as grant_type',
+      'application/json',
+      JSON.stringify({ grant_type: 1, client_assertion_type: 'x', client_assertion: 'y' }),
+    ],
+    [
+      'an object as client_assertion',
+      'application/json',
+      JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: 'x', client_assertion: { a: 1 } }),
+    ],
     ['a JSON array body', 'application/json', '[1, 2]'],
     ['nothing', 'application/x-www-form-urlencoded', ''],
-    ['repeated scope fields', 'application/x-www-form-urlencoded', 'grant_type=client_credentials&client_assertion_type=x&client_assertion=y&scope=a&scope=b'],
-    ['a bracketed field', 'application/x-www-form-urlencoded', 'grant_type[a]=client_credentials&client_assertion_type=x&client_assertion=y'],
-    ['an extra non-string field', 'application/json', JSON.stringify({ grant_type: 'client_credentials', client_assertion_type: 'x', client_assertion: 'y', extra: { nested: true } })],
+    [
+      'repeated scope fields',
+      'application/x-www-form-urlencoded',
+      'grant_type=client_credentials&client_assertion_type=x&client_assertion=y&scope=a&scope=b',
+    ],
+    [
+      'a bracketed field',
+      'application/x-www-form-urlencoded',
+      'grant_type[a]=client_credentials&client_assertion_type=x&client_assertion=y',
+    ],
+    [
+      'an extra non-string field',
+      'application/json',
+      JSON.stringify({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'x',
+        client_assertion: 'y',
+        extra: { nested: true },
+      }),
+    ],
   ])('answers a token request with %s 400 invalid_request, never 500', async (_what, contentType, body) => {
-    const response = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const response = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
     expect(response.headers.get('cache-control')).toBe('no-store');

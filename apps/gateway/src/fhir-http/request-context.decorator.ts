@@ -9,5 +9,8 @@ const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const CommandContext = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestContext => {
   const header = ctx.switchToHttp().getRequest<Request>().header('x-correlation-id');
   const requestId = randomUUID();
-  return { correlationId: header && OPAQUE_ID.test(header) ? header : requestId, causationId: `http-request:${requestId}` };
+  return {
+    correlationId: header && OPAQUE_ID.test(header) ? header : requestId,
+    causationId: `http-request:${requestId}`,
+  };
 });

@@ -6,11 +6,15 @@ describe('gateway FHIR ingest refuses codes outside required value sets (real Po
   let gateway: GatewayHarness;
   let sql: Client;
 
-  const count = async (table: string) => Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
+  const count = async (table: string) =>
+    Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
   const post = async (body: unknown) =>
     fetch(`${gateway.base}/fhir/R4`, {
       method: 'POST',
-      headers: { 'content-type': FHIR, authorization: `Bearer ${await gateway.accessToken('ehr-integration', 'system/*.cruds')}` },
+      headers: {
+        'content-type': FHIR,
+        authorization: `Bearer ${await gateway.accessToken('ehr-integration', 'system/*.cruds')}`,
+      },
       body: JSON.stringify(body),
     });
 
@@ -18,10 +22,17 @@ describe('gateway FHIR ingest refuses codes outside required value sets (real Po
   const transaction = (orderStatus: string) => {
     const patientUrl = `urn:uuid:${randomUUID()}`;
     const resources = [
-      { resourceType: 'Patient', identifier: [{ system: 'urn:example:mrn', value: randomUUID() }], gender: 'female', birthDate: '1950-04-01' },
+      {
+        resourceType: 'Patient',
+        identifier: [{ system: 'urn:example:mrn', value: randomUUID() }],
+        gender: 'female',
+        birthDate: '1950-04-01',
+      },
       {
         resourceType: 'Condition',
-        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+        clinicalStatus: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+        },
         code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
         subject: { reference: patientUrl },
       },
@@ -29,7 +40,9 @@ describe('gateway FHIR ingest refuses codes outside required value sets (real Po
         resourceType: 'MedicationRequest',
         status: orderStatus,
         intent: 'order',
-        medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975' }] },
+        medicationCodeableConcept: {
+          coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '860975' }],
+        },
         subject: { reference: patientUrl },
         authoredOn: '2026-01-05',
       },
@@ -37,12 +50,19 @@ describe('gateway FHIR ingest refuses codes outside required value sets (real Po
     return {
       resourceType: 'Bundle',
       type: 'transaction',
-      entry: resources.map((resource, index) => ({ fullUrl: index === 0 ? patientUrl : `urn:uuid:${randomUUID()}`, resource, request: { method: 'POST', url: resource.resourceType } })),
+      entry: resources.map((resource, index) => ({
+        fullUrl: index === 0 ? patientUrl : `urn:uuid:${randomUUID()}`,
+        resource,
+        request: { method: 'POST', url: resource.resourceType },
+      })),
     };
   };
 
   beforeAll(async () => {
-    gateway = await startGatewayHarness({ database: 'gateway_fhir_codes', clients: [{ clientId: 'ehr-integration', scope: 'system/*.cruds' }] });
+    gateway = await startGatewayHarness({
+      database: 'gateway_fhir_codes',
+      clients: [{ clientId: 'ehr-integration', scope: 'system/*.cruds' }],
+    });
     sql = new Client({ connectionString: gateway.db.url });
     await sql.connect();
   }, 60_000);
@@ -64,7 +84,9 @@ describe('gateway FHIR ingest refuses codes outside required value sets (real Po
         {
           severity: 'error',
           code: 'code-invalid',
-          details: { text: 'The code of MedicationRequest.status is not in the required value set MedicationRequestStatus (http://hl7.org/fhir/ValueSet/medicationrequest-status)' },
+          details: {
+            text: 'The code of MedicationRequest.status is not in the required value set MedicationRequestStatus (http://hl7.org/fhir/ValueSet/medicationrequest-status)',
+          },
           expression: ['Bundle.entry[2].resource.status'],
         },
       ],

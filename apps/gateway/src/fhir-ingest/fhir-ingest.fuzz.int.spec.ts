@@ -28,7 +28,16 @@ const EXAMPLES: Record<string, Json>[] = readdirSync(`${DATA}/fhir-examples`)
   .filter((resource) => typeof resource['resourceType'] === 'string' && resource['resourceType'] !== 'Bundle');
 const SYNTHEA = (() => {
   const dir = `${DATA}/synthea/r4-bundles`;
-  const bundle = JSON.parse(readFileSync(`${dir}/${readdirSync(dir).filter((f) => f.endsWith('.json')).sort()[0]}`, 'utf8')) as { entry: Json[] };
+  const bundle = JSON.parse(
+    readFileSync(
+      `${dir}/${
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()[0]
+      }`,
+      'utf8',
+    ),
+  ) as { entry: Json[] };
   return { ...bundle, entry: bundle.entry.slice(0, 12) } as Record<string, Json>;
 })();
 
@@ -67,7 +76,8 @@ function mutate<T extends Json>(original: T, mutations: readonly Mutation[]): T 
     const current = (parent as Record<string | number, unknown>)[key];
     if (mutation.op === 'set') put(parent, key, mutation.value);
     else if (mutation.op === 'delete') delete (parent as Record<string | number, unknown>)[key];
-    else if (mutation.op === 'key' && current && typeof current === 'object' && !Array.isArray(current)) put(current, mutation.key, mutation.value);
+    else if (mutation.op === 'key' && current && typeof current === 'object' && !Array.isArray(current))
+      put(current, mutation.key, mutation.value);
     else if (mutation.op === 'nest') {
       let nested: unknown = current;
       for (let level = 0; level < mutation.depth; level++) nested = level % 2 ? { value: nested } : [nested];
@@ -90,7 +100,14 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.constant('Jane Doe '.repeat(12_000)),
-  fc.constantFrom('Patient/Jane Doe', 'Patient/', 'Patient/fz-1', 'Patient?identifier=%E0%A4%A', 'urn:uuid:00000000-0000-4000-8000-000000000000', 'Group/x'),
+  fc.constantFrom(
+    'Patient/Jane Doe',
+    'Patient/',
+    'Patient/fz-1',
+    'Patient?identifier=%E0%A4%A',
+    'urn:uuid:00000000-0000-4000-8000-000000000000',
+    'Group/x',
+  ),
   idLike,
   fc.jsonValue({ maxDepth: 3 }),
   fc.constant({}),
@@ -99,8 +116,19 @@ const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ at: fc.nat(), op: fc.constant('set' as const), value: wrongValue }) },
   { weight: 2, arbitrary: fc.record({ at: fc.nat(), op: fc.constant('delete' as const) }) },
-  { weight: 2, arbitrary: fc.record({ at: fc.nat(), op: fc.constant('key' as const), key: fc.constantFrom('__proto__', 'constructor', 'prototype', 'id', 'resourceType', 'reference'), value: wrongValue }) },
-  { weight: 1, arbitrary: fc.record({ at: fc.nat(), op: fc.constant('nest' as const), depth: fc.integer({ min: 1, max: 120 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      at: fc.nat(),
+      op: fc.constant('key' as const),
+      key: fc.constantFrom('__proto__', 'constructor', 'prototype', 'id', 'resourceType', 'reference'),
+      value: wrongValue,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ at: fc.nat(), op: fc.constant('nest' as const), depth: fc.integer({ min: 1, max: 120 }) }),
+  },
 );
 const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 });
 
@@ -108,7 +136,10 @@ const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 });
 const patient = fc.record({
   resourceType: fc.constant('Patient'),
   id: fc.constantFrom('fz-1', 'fz-2', 'fz-3', 'fz-4'),
-  identifier: fc.array(fc.record({ system: fc.constant('urn:example:mrn'), value: fc.constantFrom('MRN-A', 'MRN-B', 'MRN-C', 'MRN-D') }), { minLength: 1, maxLength: 2 }),
+  identifier: fc.array(
+    fc.record({ system: fc.constant('urn:example:mrn'), value: fc.constantFrom('MRN-A', 'MRN-B', 'MRN-C', 'MRN-D') }),
+    { minLength: 1, maxLength: 2 },
+  ),
   birthDate: fc.constantFrom('1960-03-01', '1990-12-31'),
 });
 
@@ -119,8 +150,13 @@ function bundleOf(type: string, resources: Json[]): Record<string, Json> {
     type,
     entry: resources.map((resource, index) => {
       const r = resource as Record<string, Json>;
-      const subjectOfPatient = index > 0 && r && typeof r === 'object' && 'subject' in r ? { ...r, subject: { reference: patientUrl } } : r;
-      return { fullUrl: index === 0 ? patientUrl : `urn:uuid:${randomUUID()}`, resource: subjectOfPatient, request: { method: index % 2 ? 'POST' : 'PUT', url: String(r?.['resourceType'] ?? 'x') } };
+      const subjectOfPatient =
+        index > 0 && r && typeof r === 'object' && 'subject' in r ? { ...r, subject: { reference: patientUrl } } : r;
+      return {
+        fullUrl: index === 0 ? patientUrl : `urn:uuid:${randomUUID()}`,
+        resource: subjectOfPatient,
+        request: { method: index % 2 ? 'POST' : 'PUT', url: String(r?.['resourceType'] ?? 'x') },
+      };
     }),
   };
 }
@@ -145,7 +181,12 @@ describe('FHIR ingest under mutated and arbitrary input (fast-check, real HTTP, 
     }
   };
 
-  const state = async () => Promise.all(STATE_TABLES.map(async (table) => Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n)));
+  const state = async () =>
+    Promise.all(
+      STATE_TABLES.map(async (table) =>
+        Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n),
+      ),
+    );
   /** Sends one request; fails the property on a 5xx, or on a 4xx that changed the recorded state. */
   const check = async (method: string, path: string, body: unknown) => {
     const before = await state();
@@ -193,7 +234,8 @@ describe('FHIR ingest under mutated and arbitrary input (fast-check, real HTTP, 
         const type = typeof resource['resourceType'] === 'string' ? resource['resourceType'] : 'Observation';
         // fetch resolves `.` and `..` path segments before sending: they never reach the server as ids.
         // A segment is cut at 256 characters: longer URLs meet Node's header limit (431) before any route.
-        const segment = (value: string) => (value === '' || value === '.' || value === '..' ? 'x' : encodeURIComponent(value.slice(0, 256)));
+        const segment = (value: string) =>
+          value === '' || value === '.' || value === '..' ? 'x' : encodeURIComponent(value.slice(0, 256));
         if (asUpdate) await check('PUT', `/fhir/R4/${segment(type)}/${segment(id)}`, resource);
         else await check('POST', `/fhir/R4/${segment(type)}`, resource);
       }),
@@ -210,7 +252,9 @@ describe('FHIR ingest under mutated and arbitrary input (fast-check, real HTTP, 
         mutations,
         fc.nat({ max: 4 }).map((n) => n === 0),
         async (type, first, picks, changes, synthea) => {
-          const bundle = synthea ? SYNTHEA : bundleOf(type, [first as Json, ...picks.map((pick) => EXAMPLES[pick % EXAMPLES.length]!)]);
+          const bundle = synthea
+            ? SYNTHEA
+            : bundleOf(type, [first as Json, ...picks.map((pick) => EXAMPLES[pick % EXAMPLES.length]!)]);
           await check('POST', '/fhir/R4', mutate(bundle, changes));
         },
       ),
@@ -220,12 +264,24 @@ describe('FHIR ingest under mutated and arbitrary input (fast-check, real HTTP, 
 
   it('arbitrary JSON, and Patients alone: conflicting identities answer 409 and change nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 6 }), patient, fc.tuple(patient, patient).map(([a, b]) => bundleOf('batch', [a, b]))), async (body) => {
-        const path = (body as { resourceType?: unknown })?.resourceType === 'Patient' ? `/fhir/R4/Patient/${(body as { id: string }).id}` : '/fhir/R4';
-        await check(path === '/fhir/R4' ? 'POST' : 'PUT', path, body);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 6 }),
+          patient,
+          fc.tuple(patient, patient).map(([a, b]) => bundleOf('batch', [a, b])),
+        ),
+        async (body) => {
+          const path =
+            (body as { resourceType?: unknown })?.resourceType === 'Patient'
+              ? `/fhir/R4/Patient/${(body as { id: string }).id}`
+              : '/fhir/R4';
+          await check(path === '/fhir/R4' ? 'POST' : 'PUT', path, body);
+        },
+      ),
       options,
     );
-    expect(Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM gateway.identity_review')).rows[0]!.n)).toBeGreaterThan(0);
+    expect(
+      Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM gateway.identity_review')).rows[0]!.n),
+    ).toBeGreaterThan(0);
   }, 120_000);
 });

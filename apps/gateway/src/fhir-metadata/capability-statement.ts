@@ -1,5 +1,11 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
-import { HANDLED_RESOURCE_TYPES, PAGING_PARAMETERS, READABLE_RESOURCE_TYPES, SEARCH_PARAMETERS, type ReadableResourceType } from '@carecircle/gateway/application';
+import {
+  HANDLED_RESOURCE_TYPES,
+  PAGING_PARAMETERS,
+  READABLE_RESOURCE_TYPES,
+  SEARCH_PARAMETERS,
+  type ReadableResourceType,
+} from '@carecircle/gateway/application';
 
 const SEARCH_DOCUMENTATION: Record<'patient' | 'subject' | 'member', string> = {
   patient: 'Patient/<EHR id> (or the bare id). A patient the gateway does not know gives an empty searchset.',
@@ -13,7 +19,8 @@ const SEARCH_DOCUMENTATION: Record<'patient' | 'subject' | 'member', string> = {
  */
 function resources(): CapabilityStatementRestResource[] {
   const types = [...new Set([...HANDLED_RESOURCE_TYPES, ...READABLE_RESOURCE_TYPES])];
-  const readable = (type: string): type is ReadableResourceType => (READABLE_RESOURCE_TYPES as readonly string[]).includes(type);
+  const readable = (type: string): type is ReadableResourceType =>
+    (READABLE_RESOURCE_TYPES as readonly string[]).includes(type);
   return types.map((type) => {
     const ingested = (HANDLED_RESOURCE_TYPES as readonly string[]).includes(type);
     return {
@@ -26,7 +33,11 @@ function resources(): CapabilityStatementRestResource[] {
       ...(readable(type)
         ? {
             documentation: `Built from CareCircle's integration events. Search requires one of: ${SEARCH_PARAMETERS[type].join(', ')}; pages with ${PAGING_PARAMETERS.join(' and ')} (at most 100); unknown parameters are refused with 400 (handling=strict).`,
-            searchParam: SEARCH_PARAMETERS[type].map((name) => ({ name, type: 'reference' as const, documentation: SEARCH_DOCUMENTATION[name] })),
+            searchParam: SEARCH_PARAMETERS[type].map((name) => ({
+              name,
+              type: 'reference' as const,
+              documentation: SEARCH_DOCUMENTATION[name],
+            })),
           }
         : {}),
     };
@@ -48,7 +59,13 @@ export function capabilityStatement(baseUrl: string, date: string): CapabilitySt
       {
         mode: 'server',
         security: {
-          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+          service: [
+            {
+              coding: [
+                { system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' },
+              ],
+            },
+          ],
           extension: [
             {
               url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',

@@ -17,8 +17,26 @@ export class FhirMetadataHttpController {
   @Get()
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: "Read the server's FHIR CapabilityStatement" })
-  @ApiOkResponse({ description: 'What the server reads and takes in, and how it authenticates (SMART).', content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('CapabilityStatement'), example: { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['application/fhir+json'] } } } })
-  @ApiHttpError(429, 'Too many requests from this address (Retry-After says when to retry).', 'Too many requests: retry after 30 s')
+  @ApiOkResponse({
+    description: 'What the server reads and takes in, and how it authenticates (SMART).',
+    content: {
+      [FHIR_JSON_MEDIA]: {
+        schema: fhirResourceSchema('CapabilityStatement'),
+        example: {
+          resourceType: 'CapabilityStatement',
+          status: 'active',
+          kind: 'instance',
+          fhirVersion: '4.0.1',
+          format: ['application/fhir+json'],
+        },
+      },
+    },
+  })
+  @ApiHttpError(
+    429,
+    'Too many requests from this address (Retry-After says when to retry).',
+    'Too many requests: retry after 30 s',
+  )
   metadata() {
     // The configured public URL, never the Host header (a caller chooses that one).
     return JSON.stringify(capabilityStatement(this.deps.baseUrl, STARTED_AT));

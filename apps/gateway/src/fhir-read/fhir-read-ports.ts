@@ -7,9 +7,16 @@ import type { GatewayDeps } from '../gateway.deps';
  * Member id → the EHR's Patient id, from the sealed identities (only the `id` field is read; names
  * and birth dates are decrypted with it but never leave this function).
  */
-async function ehrPatientIds(pool: Pool, vault: IdentityVault, memberIds: readonly string[]): Promise<Map<string, string>> {
+async function ehrPatientIds(
+  pool: Pool,
+  vault: IdentityVault,
+  memberIds: readonly string[],
+): Promise<Map<string, string>> {
   if (memberIds.length === 0) return new Map();
-  const { rows } = await pool.query<{ member_id: string; sealed: string }>(`SELECT member_id, sealed FROM gateway.member_identity WHERE member_id = ANY($1::text[])`, [memberIds]);
+  const { rows } = await pool.query<{ member_id: string; sealed: string }>(
+    `SELECT member_id, sealed FROM gateway.member_identity WHERE member_id = ANY($1::text[])`,
+    [memberIds],
+  );
   return new Map(
     rows.flatMap((row) => {
       const { id } = vault.decrypt<{ id?: unknown }>(row.sealed);

@@ -1,5 +1,11 @@
 import { Controller, Get, Inject, Param, Query, Req, Res, UseFilters, UseGuards, type Type } from '@nestjs/common';
-import { ApiFhirErrors, FHIR_JSON_MEDIA, fhirBundleSchema, fhirResourceSchema, Access } from '@carecircle/platform/service-kit';
+import {
+  ApiFhirErrors,
+  FHIR_JSON_MEDIA,
+  fhirBundleSchema,
+  fhirResourceSchema,
+  Access,
+} from '@carecircle/platform/service-kit';
 import { ApiFhirRouteErrors } from '../fhir-http/api-responses';
 import { ApiBearerAuth, ApiExcludeController, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -38,7 +44,13 @@ interface Answer {
  * Runs one read or search and audits it (who, which type, which members, whether it answered) before
  * the answer leaves: no clinical data goes out unrecorded.
  */
-async function audited(deps: GatewayDeps, req: Request, agent: string, type: string, run: () => Promise<Answer>): Promise<void> {
+async function audited(
+  deps: GatewayDeps,
+  req: Request,
+  agent: string,
+  type: string,
+  run: () => Promise<Answer>,
+): Promise<void> {
   const audit = { ...auditBase(req), action: 'R' as const, agent, resourceTypes: [type] };
   try {
     const { memberIds, respond } = await run();
@@ -48,7 +60,12 @@ async function audited(deps: GatewayDeps, req: Request, agent: string, type: str
     // A refused or failed search still names the patient it asked about, when the gateway knows them.
     const patient = patientNamedBy((req.query ?? {}) as Record<string, unknown>);
     const named = patient ? await deps.findMember(patient).catch(() => undefined) : undefined;
-    await deps.audit.append({ ...audit, recordedAt: deps.clock.now(), outcome: error instanceof FhirRequestError ? '4' : '8', memberIds: named ? [named] : [] });
+    await deps.audit.append({
+      ...audit,
+      recordedAt: deps.clock.now(),
+      outcome: error instanceof FhirRequestError ? '4' : '8',
+      memberIds: named ? [named] : [],
+    });
     throw error;
   }
 }
@@ -68,29 +85,68 @@ function fhirReadController(type: ReadableResourceType): Type<unknown> {
   class FhirReadHttpController {
     private readonly reader: FhirReader;
 
-    constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps, @Inject(DataSource) dataSource: DataSource) {
+    constructor(
+      @Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps,
+      @Inject(DataSource) dataSource: DataSource,
+    ) {
       this.reader = postgresFhirReader((dataSource.driver as PostgresDriver).master as Pool, deps);
     }
 
     @Get()
     @RequiresScope(type, 's')
-    @ApiQuery({ name: SEARCH_PARAMETERS[type][0] ?? 'patient', required: true, description: `Patient/<EHR id> (also: ${SEARCH_PARAMETERS[type].join(', ')})` })
+    @ApiQuery({
+      name: SEARCH_PARAMETERS[type][0] ?? 'patient',
+      required: true,
+      description: `Patient/<EHR id> (also: ${SEARCH_PARAMETERS[type].join(', ')})`,
+    })
     @ApiQuery({ name: '_count', required: false, description: 'Page size, 0-100 (default 20)' })
     @ApiQuery({ name: '_offset', required: false, description: 'Where the page starts (the paging links carry it)' })
     @ApiOperation({ summary: `Search ${type} resources of a patient` })
-    @ApiOkResponse({ description: `A searchset Bundle of ${type}; unknown parameters are refused (400, handling=strict)`, content: { [FHIR_JSON_MEDIA]: { schema: fhirBundleSchema(type), example: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] } } } })
-    search(@Query() query: Record<string, unknown>, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
+    @ApiOkResponse({
+      description: `A searchset Bundle of ${type}; unknown parameters are refused (400, handling=strict)`,
+      content: {
+        [FHIR_JSON_MEDIA]: {
+          schema: fhirBundleSchema(type),
+          example: { resourceType: 'Bundle', type: 'searchset', total: 0, entry: [] },
+        },
+      },
+    })
+    search(
+      @Query() query: Record<string, unknown>,
+      @CurrentPrincipal() principal: Principal,
+      @Req() req: Request,
+      @Res() res: Response,
+    ) {
       return audited(this.deps, req, principal.clientId, type, async () => {
         const search = parseFhirSearch(type, query);
         const found = await this.reader.search(type, search.by.reference);
-        return { memberIds: found.memberIds, respond: () => res.status(200).type(FHIR_JSON).send(JSON.stringify(searchsetBundle(fhirBase(this.deps), type, search, found.resources))) };
+        return {
+          memberIds: found.memberIds,
+          respond: () =>
+            res
+              .status(200)
+              .type(FHIR_JSON)
+              .send(JSON.stringify(searchsetBundle(fhirBase(this.deps), type, search, found.resources))),
+        };
       });
     }
 
     @Get(':id')
     @RequiresScope(type, 'r')
     @ApiOperation({ summary: `Read a ${type}` })
-    @ApiOkResponse({ description: `The ${type}, with ETag (its versionId) and Last-Modified`, content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema(type), example: { resourceType: type, id: 'cc-1', meta: { versionId: '1', lastUpdated: '2026-03-02T09:30:00.000Z' } } } } })
+    @ApiOkResponse({
+      description: `The ${type}, with ETag (its versionId) and Last-Modified`,
+      content: {
+        [FHIR_JSON_MEDIA]: {
+          schema: fhirResourceSchema(type),
+          example: {
+            resourceType: type,
+            id: 'cc-1',
+            meta: { versionId: '1', lastUpdated: '2026-03-02T09:30:00.000Z' },
+          },
+        },
+      },
+    })
     @ApiFhirErrors({ 404: 'No such resource.' })
     read(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res() res: Response) {
       return audited(this.deps, req, principal.clientId, type, async () => {
@@ -139,11 +195,26 @@ export class FhirReadUnsupportedHttpController {
   }
 
   private refuse(type: string, principal: Principal, req: Request): Promise<void> {
-    return audited(this.deps, req, principal.clientId, /^[A-Z][A-Za-z]{1,63}$/.test(type) ? type : 'unknown', async () => {
-      throw new FhirRequestError(404, [{ severity: 'error', code: 'not-supported', text: `Reading this resource type is not supported: the server reads ${READABLE_RESOURCE_TYPES.join(', ')} (see /fhir/R4/metadata)` }]);
-    });
+    return audited(
+      this.deps,
+      req,
+      principal.clientId,
+      /^[A-Z][A-Za-z]{1,63}$/.test(type) ? type : 'unknown',
+      async () => {
+        throw new FhirRequestError(404, [
+          {
+            severity: 'error',
+            code: 'not-supported',
+            text: `Reading this resource type is not supported: the server reads ${READABLE_RESOURCE_TYPES.join(', ')} (see /fhir/R4/metadata)`,
+          },
+        ]);
+      },
+    );
   }
 }
 
 /** Every FHIR read route, the unsupported-type answer last (it would shadow the others). */
-export const FHIR_READ_CONTROLLERS: Type<unknown>[] = [...READABLE_RESOURCE_TYPES.map(fhirReadController), FhirReadUnsupportedHttpController];
+export const FHIR_READ_CONTROLLERS: Type<unknown>[] = [
+  ...READABLE_RESOURCE_TYPES.map(fhirReadController),
+  FhirReadUnsupportedHttpController,
+];

@@ -21,17 +21,34 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
   const tokens: Record<'reader' | 'flagOnly' | 'ingest', string> = { reader: '', flagOnly: '', ingest: '' };
 
   const get = async (path: string, token?: string) => {
-    const response = await fetch(`${gateway.base}/fhir/R4/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Resource & Record<string, unknown> };
+    const response = await fetch(`${gateway.base}/fhir/R4/${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Resource & Record<string, unknown>,
+    };
   };
-  const searchAll = async (path: string) => ((await get(path, tokens.reader)).body as Bundle).entry?.flatMap((entry) => entry.resource ?? []) ?? [];
+  const searchAll = async (path: string) =>
+    ((await get(path, tokens.reader)).body as Bundle).entry?.flatMap((entry) => entry.resource ?? []) ?? [];
   /** Keeps a contract fixture as the timeline consumer would, about this test's member (or its own group). */
   const keep = async (type: Fixture, eventId: string, payload: Record<string, unknown> = {}) => {
     const fixture = fixtures[type];
-    await projectTimelineEvent(sqlOfPool(pool), { ...fixture, eventId, subject: fixture.subject.startsWith('mbr_') ? memberId : fixture.subject, payload: { ...fixture.payload, ...payload } });
+    await projectTimelineEvent(sqlOfPool(pool), {
+      ...fixture,
+      eventId,
+      subject: fixture.subject.startsWith('mbr_') ? memberId : fixture.subject,
+      payload: { ...fixture.payload, ...payload },
+    });
   };
   const auditRows = async (agent: string) =>
-    (await pool.query<{ operation: string; outcome: string; resource_types: string[]; member_ids: string[] }>(`SELECT operation, outcome, resource_types, member_ids FROM gateway.audit_event WHERE agent = $1 AND action = 'R' ORDER BY seq`, [agent])).rows;
+    (
+      await pool.query<{ operation: string; outcome: string; resource_types: string[]; member_ids: string[] }>(
+        `SELECT operation, outcome, resource_types, member_ids FROM gateway.audit_event WHERE agent = $1 AND action = 'R' ORDER BY seq`,
+        [agent],
+      )
+    ).rows;
 
   beforeAll(async () => {
     gateway = await startGatewayHarness({
@@ -50,7 +67,11 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       gateway.accessToken('ehr-ingest', 'system/Patient.cu'),
     ]);
     // The EHR tells the gateway who the patient is (sealed in the identity vault); the member id is the gateway's.
-    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${PATIENT.id}`, { method: 'PUT', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${tokens.ingest}` }, body: JSON.stringify(PATIENT) });
+    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${PATIENT.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${tokens.ingest}` },
+      body: JSON.stringify(PATIENT),
+    });
     expect([200, 201]).toContain(put.status);
     const found = await gateway.app.get<GatewayDeps>(GATEWAY_DEPS).findMember(`Patient/${PATIENT.id}`);
     if (!found) throw new Error('the ingested Patient has no member id');
@@ -58,15 +79,33 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     await keep('GroupFormed', '00000000-0000-4000-8000-000000000001');
     await keep('MemberEnrolled', '00000000-0000-4000-8000-000000000002');
     await keep('SessionScheduled', '00000000-0000-4000-8000-000000000003');
-    await keep('SessionScheduled', '00000000-0000-4000-8000-000000000004', { sessionId: 'grp_cancer_tuesday-s03', sequence: 3, startsAt: '2026-03-31T16:00:00.000Z', endsAt: '2026-03-31T17:30:00.000Z' });
+    await keep('SessionScheduled', '00000000-0000-4000-8000-000000000004', {
+      sessionId: 'grp_cancer_tuesday-s03',
+      sequence: 3,
+      startsAt: '2026-03-31T16:00:00.000Z',
+      endsAt: '2026-03-31T17:30:00.000Z',
+    });
     await keep('SessionCancelled', '00000000-0000-4000-8000-000000000005');
     await keep('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000006');
     await keep('AlertAcknowledged', '00000000-0000-4000-8000-000000000007');
-    await keep('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000008', { alertId: '6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02', severity: 'warning', rule: 'therapeutic-overload' });
+    await keep('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000008', {
+      alertId: '6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02',
+      severity: 'warning',
+      rule: 'therapeutic-overload',
+    });
     await keep('MeasureRecorded', '00000000-0000-4000-8000-000000000009');
     await keep('MeasureCorrected', '00000000-0000-4000-8000-000000000010');
-    for (const [index, measureId] of ['a0000000-0000-4000-8000-00000000000a', 'b0000000-0000-4000-8000-00000000000b'].entries()) {
-      await keep('MeasureRecorded', `00000000-0000-4000-8000-00000000002${index}`, { measureId, instrument: 'gad-7', total: 6 + index, band: 'mild', item9: null });
+    for (const [index, measureId] of [
+      'a0000000-0000-4000-8000-00000000000a',
+      'b0000000-0000-4000-8000-00000000000b',
+    ].entries()) {
+      await keep('MeasureRecorded', `00000000-0000-4000-8000-00000000002${index}`, {
+        measureId,
+        instrument: 'gad-7',
+        total: 6 + index,
+        band: 'mild',
+        item9: null,
+      });
     }
   }, 90_000);
 
@@ -80,10 +119,27 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       [`Communication/${ALERT_ID}`, { status: 'completed', subject: { reference: `Patient/${PATIENT.id}` } }],
       [`DetectedIssue/${ALERT_ID}`, { status: 'final', patient: { reference: `Patient/${PATIENT.id}` } }],
       [`Flag/${ALERT_ID}`, { status: 'active', subject: { reference: `Patient/${PATIENT.id}` } }],
-      [`Task/${ALERT_ID}`, { status: 'completed', for: { reference: `Patient/${PATIENT.id}` }, businessStatus: { text: 'overridden' } }],
-      [`Observation/${MEASURE_ID}`, { status: 'corrected', valueQuantity: { value: 15 }, meta: { versionId: '2' }, subject: { reference: `Patient/${PATIENT.id}` } }],
-      ['Group/grp.cancer.tuesday', { active: true, quantity: 1, member: [{ entity: { identifier: { value: memberId } } }] }],
-      ['Appointment/grp.cancer.tuesday-s02', { status: 'cancelled', supportingInformation: [{ reference: 'Group/grp.cancer.tuesday' }] }],
+      [
+        `Task/${ALERT_ID}`,
+        { status: 'completed', for: { reference: `Patient/${PATIENT.id}` }, businessStatus: { text: 'overridden' } },
+      ],
+      [
+        `Observation/${MEASURE_ID}`,
+        {
+          status: 'corrected',
+          valueQuantity: { value: 15 },
+          meta: { versionId: '2' },
+          subject: { reference: `Patient/${PATIENT.id}` },
+        },
+      ],
+      [
+        'Group/grp.cancer.tuesday',
+        { active: true, quantity: 1, member: [{ entity: { identifier: { value: memberId } } }] },
+      ],
+      [
+        'Appointment/grp.cancer.tuesday-s02',
+        { status: 'cancelled', supportingInformation: [{ reference: 'Group/grp.cancer.tuesday' }] },
+      ],
     ];
     for (const [path, expected] of reads) {
       const { status, headers, body } = await get(path, tokens.reader);
@@ -97,13 +153,20 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
   });
 
   it('answers 404 OperationOutcome for an unknown id, a warning alert (no Flag) and a type it does not read', async () => {
-    for (const path of ['Observation/5f6e7d8c-0000-4000-8000-000000000000', 'Flag/6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02', 'Patient/pat1']) {
+    for (const path of [
+      'Observation/5f6e7d8c-0000-4000-8000-000000000000',
+      'Flag/6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02',
+      'Patient/pat1',
+    ]) {
       const { status, body } = await get(path, tokens.reader);
       expect({ path, status, type: body.resourceType }).toEqual({ path, status: 404, type: 'OperationOutcome' });
     }
     // An id outside the FHIR id rule is bad input, not an unknown resource.
     const badId = await get('Group/not_a_fhir_id', tokens.reader);
-    expect({ status: badId.status, issue: (badId.body as OperationOutcome).issue[0] }).toMatchObject({ status: 400, issue: { code: 'value', expression: ['Group.id'] } });
+    expect({ status: badId.status, issue: (badId.body as OperationOutcome).issue[0] }).toMatchObject({
+      status: 400,
+      issue: { code: 'value', expression: ['Group.id'] },
+    });
     expect(((await get('Patient/pat1', tokens.reader)).body as OperationOutcome).issue[0]?.code).toBe('not-supported');
   });
 
@@ -112,18 +175,35 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     const page = observations.body as Bundle;
     expect(observations.status).toBe(200);
     expect(page).toMatchObject({ type: 'searchset', total: 3 });
-    expect(page.entry?.map((entry) => entry.resource?.id)).toEqual([MEASURE_ID, 'a0000000-0000-4000-8000-00000000000a']);
+    expect(page.entry?.map((entry) => entry.resource?.id)).toEqual([
+      MEASURE_ID,
+      'a0000000-0000-4000-8000-00000000000a',
+    ]);
     const next = page.link?.find((link) => link.relation === 'next')?.url ?? '';
     expect(next).toContain('_offset=2');
     const rest = (await get(next.slice(next.indexOf('/fhir/R4/') + '/fhir/R4/'.length), tokens.reader)).body as Bundle;
     expect(rest.entry?.map((entry) => entry.resource?.id)).toEqual(['b0000000-0000-4000-8000-00000000000b']);
 
-    expect((await searchAll(`Communication?subject=Patient/${PATIENT.id}`)).map((resource) => resource.id)).toEqual([ALERT_ID, '6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02']);
+    expect((await searchAll(`Communication?subject=Patient/${PATIENT.id}`)).map((resource) => resource.id)).toEqual([
+      ALERT_ID,
+      '6c1f9e0d-4d72-4b1b-8e6f-8b2c3d4e5f02',
+    ]);
     expect((await searchAll(`Flag?patient=${PATIENT.id}`)).map((resource) => resource.id)).toEqual([ALERT_ID]);
-    expect((await searchAll(`Task?patient=Patient/${PATIENT.id}`)).map((resource) => (resource as { status: string }).status)).toEqual(['completed', 'requested']);
+    expect(
+      (await searchAll(`Task?patient=Patient/${PATIENT.id}`)).map(
+        (resource) => (resource as { status: string }).status,
+      ),
+    ).toEqual(['completed', 'requested']);
     expect((await searchAll(`DetectedIssue?patient=Patient/${PATIENT.id}`)).length).toBe(2);
-    expect((await searchAll(`Group?member=Patient/${PATIENT.id}`)).map((resource) => resource.id)).toEqual(['grp.cancer.tuesday']);
-    expect((await searchAll(`Appointment?patient=Patient/${PATIENT.id}`)).map((resource) => [resource.id, (resource as { status: string }).status])).toEqual([
+    expect((await searchAll(`Group?member=Patient/${PATIENT.id}`)).map((resource) => resource.id)).toEqual([
+      'grp.cancer.tuesday',
+    ]);
+    expect(
+      (await searchAll(`Appointment?patient=Patient/${PATIENT.id}`)).map((resource) => [
+        resource.id,
+        (resource as { status: string }).status,
+      ]),
+    ).toEqual([
       ['grp.cancer.tuesday-s02', 'cancelled'],
       ['grp.cancer.tuesday-s03', 'booked'],
     ]);
@@ -171,44 +251,88 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       { operation: 'GET /fhir/R4/Task/:id', outcome: '4', resource_types: [], member_ids: [] },
       { operation: 'GET /fhir/R4/Task', outcome: '4', resource_types: [], member_ids: [memberId] },
     ]);
-    expect((await auditRows('anonymous')).slice(anonymousBefore)).toEqual([{ operation: 'GET /fhir/R4/Task/:id', outcome: '4', resource_types: [], member_ids: [] }]);
+    expect((await auditRows('anonymous')).slice(anonymousBefore)).toEqual([
+      { operation: 'GET /fhir/R4/Task/:id', outcome: '4', resource_types: [], member_ids: [] },
+    ]);
   });
 
   it('lists in its CapabilityStatement exactly the reads and searches that answer', async () => {
     const statement = (await (await fetch(`${gateway.base}/fhir/R4/metadata`)).json()) as CapabilityStatement;
     const resources = statement.rest?.[0]?.resource ?? [];
-    const readable = resources.filter((resource) => resource.interaction?.some((interaction) => interaction.code === 'read'));
-    expect(readable.map((resource) => resource.type).sort()).toEqual(['Appointment', 'Communication', 'DetectedIssue', 'Flag', 'Group', 'Observation', 'Task']);
+    const readable = resources.filter((resource) =>
+      resource.interaction?.some((interaction) => interaction.code === 'read'),
+    );
+    expect(readable.map((resource) => resource.type).sort()).toEqual([
+      'Appointment',
+      'Communication',
+      'DetectedIssue',
+      'Flag',
+      'Group',
+      'Observation',
+      'Task',
+    ]);
     for (const resource of resources) {
       const codes = resource.interaction?.map((interaction) => interaction.code) ?? [];
-      expect({ type: resource.type, searchable: codes.includes('search-type') }).toEqual({ type: resource.type, searchable: codes.includes('read') });
+      expect({ type: resource.type, searchable: codes.includes('search-type') }).toEqual({
+        type: resource.type,
+        searchable: codes.includes('read'),
+      });
       if (!codes.includes('read')) {
-        expect({ type: resource.type, status: (await get(`${resource.type}/any-id`, tokens.reader)).status }).toEqual({ type: resource.type, status: 404 });
+        expect({ type: resource.type, status: (await get(`${resource.type}/any-id`, tokens.reader)).status }).toEqual({
+          type: resource.type,
+          status: 404,
+        });
         continue;
       }
       const [param] = resource.searchParam ?? [];
       const search = await get(`${resource.type}?${param?.name ?? ''}=Patient/${PATIENT.id}`, tokens.reader);
       expect({ type: resource.type, status: search.status }).toEqual({ type: resource.type, status: 200 });
       const [first] = (search.body as Bundle).entry ?? [];
-      expect({ type: resource.type, read: (await get(`${resource.type}/${first?.resource?.id ?? 'none'}`, tokens.reader)).status }).toEqual({ type: resource.type, read: 200 });
-      for (const other of resource.searchParam ?? []) expect((await get(`${resource.type}?${other.name}=Patient/${PATIENT.id}`, tokens.reader)).status).toBe(200);
+      expect({
+        type: resource.type,
+        read: (await get(`${resource.type}/${first?.resource?.id ?? 'none'}`, tokens.reader)).status,
+      }).toEqual({ type: resource.type, read: 200 });
+      for (const other of resource.searchParam ?? [])
+        expect((await get(`${resource.type}?${other.name}=Patient/${PATIENT.id}`, tokens.reader)).status).toBe(200);
     }
   });
 
   it('documents each read and search in the OpenAPI description, each its own operation', async () => {
-    const openApi = (await (await fetch(`${gateway.base}/api/docs-json`)).json()) as { paths: Record<string, { get?: { operationId: string } }> };
-    const operations = ['Communication', 'DetectedIssue', 'Flag', 'Task', 'Observation', 'Group', 'Appointment'].flatMap((type) => [openApi.paths[`/fhir/R4/${type}`]?.get?.operationId, openApi.paths[`/fhir/R4/${type}/{id}`]?.get?.operationId]);
+    const openApi = (await (await fetch(`${gateway.base}/api/docs-json`)).json()) as {
+      paths: Record<string, { get?: { operationId: string } }>;
+    };
+    const operations = [
+      'Communication',
+      'DetectedIssue',
+      'Flag',
+      'Task',
+      'Observation',
+      'Group',
+      'Appointment',
+    ].flatMap((type) => [
+      openApi.paths[`/fhir/R4/${type}`]?.get?.operationId,
+      openApi.paths[`/fhir/R4/${type}/{id}`]?.get?.operationId,
+    ]);
     expect(operations.every(Boolean)).toBe(true);
     expect(new Set(operations).size).toBe(operations.length);
   });
-  it("orders the same-day psychiatric evaluation of a suicidal-ideation alert as a Task, requested until the psychiatrist acknowledges, read and audited like the alert", async () => {
+  it('orders the same-day psychiatric evaluation of a suicidal-ideation alert as a Task, requested until the psychiatrist acknowledges, read and audited like the alert', async () => {
     const patient = { resourceType: 'Patient', id: 'pat-item9', birthDate: '1981-03-14' };
-    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${patient.id}`, { method: 'PUT', headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${tokens.ingest}` }, body: JSON.stringify(patient) });
+    const put = await fetch(`${gateway.base}/fhir/R4/Patient/${patient.id}`, {
+      method: 'PUT',
+      headers: { 'content-type': FHIR_JSON_TYPE, authorization: `Bearer ${tokens.ingest}` },
+      body: JSON.stringify(patient),
+    });
     expect(put.status).toBe(200);
     const member = await gateway.app.get<GatewayDeps>(GATEWAY_DEPS).findMember(`Patient/${patient.id}`);
     const alertId = '7d2e0f1e-5e83-4c2c-9f70-9c3d4e5f6a03';
     const keepFor = (type: Fixture, eventId: string, payload: Record<string, unknown>) =>
-      projectTimelineEvent(sqlOfPool(pool), { ...fixtures[type], eventId, subject: member!, payload: { ...fixtures[type].payload, ...payload } });
+      projectTimelineEvent(sqlOfPool(pool), {
+        ...fixtures[type],
+        eventId,
+        subject: member!,
+        payload: { ...fixtures[type].payload, ...payload },
+      });
     await keepFor('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000030', {
       alertId,
       rule: 'suicidal-ideation',
@@ -218,7 +342,15 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       raisedAt: '2026-03-10T09:00:00.000Z',
       escalationDueAt: '2026-03-10T09:15:00.000Z',
     });
-    type TaskResource = { id: string; status: string; priority: string; intent: string; code?: { coding: { code: string }[] }; owner?: { identifier: { value: string } }; restriction?: { period: { end: string } } };
+    type TaskResource = {
+      id: string;
+      status: string;
+      priority: string;
+      intent: string;
+      code?: { coding: { code: string }[] };
+      owner?: { identifier: { value: string } };
+      restriction?: { period: { end: string } };
+    };
     const tasks = (await searchAll(`Task?patient=Patient/${patient.id}`)) as unknown as TaskResource[];
     expect(tasks.map((task) => task.id).sort()).toEqual([alertId, `${alertId}-evaluation`]);
     const evaluation = tasks.find((task) => task.id === `${alertId}-evaluation`)!;
@@ -235,17 +367,33 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     // A search that finds nothing still names the member it was about.
     expect(await searchAll(`Observation?patient=Patient/${patient.id}`)).toEqual([]);
 
-    await keepFor('AlertAcknowledged', '00000000-0000-4000-8000-000000000031', { alertId, outcome: 'accepted', overrideReasonGiven: false, acknowledgedAt: '2026-03-10T09:12:00.000Z' });
+    await keepFor('AlertAcknowledged', '00000000-0000-4000-8000-000000000031', {
+      alertId,
+      outcome: 'accepted',
+      overrideReasonGiven: false,
+      acknowledgedAt: '2026-03-10T09:12:00.000Z',
+    });
     const read = await get(`Task/${alertId}-evaluation`, tokens.reader);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ id: `${alertId}-evaluation`, status: 'completed', executionPeriod: { end: '2026-03-10T09:12:00.000Z' } });
+    expect(read.body).toMatchObject({
+      id: `${alertId}-evaluation`,
+      status: 'completed',
+      executionPeriod: { end: '2026-03-10T09:12:00.000Z' },
+    });
     expect(read.headers.get('etag')).toBe('W/"2"');
     expect((await get(`Task/${alertId.replace(/.$/, '9')}-evaluation`, tokens.reader)).status).toBe(404);
     // The communication and the acknowledgement Task are the same alert's; they do not mention an evaluation.
     expect((await get(`Communication/${alertId}-evaluation`, tokens.reader)).status).toBe(404);
 
-    const reads = (await pool.query<{ operation: string; outcome: string; member_ids: string[] }>(`SELECT operation, outcome, member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND action = 'R' AND 'Task' = ANY(resource_types) ORDER BY seq DESC LIMIT 3`)).rows;
-    const emptySearch = await pool.query<{ member_ids: string[] }>(`SELECT member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND operation = 'GET /fhir/R4/Observation' AND $1 = ANY(member_ids)`, [member]);
+    const reads = (
+      await pool.query<{ operation: string; outcome: string; member_ids: string[] }>(
+        `SELECT operation, outcome, member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND action = 'R' AND 'Task' = ANY(resource_types) ORDER BY seq DESC LIMIT 3`,
+      )
+    ).rows;
+    const emptySearch = await pool.query<{ member_ids: string[] }>(
+      `SELECT member_ids FROM gateway.audit_event WHERE agent = 'ehr-reader' AND operation = 'GET /fhir/R4/Observation' AND $1 = ANY(member_ids)`,
+      [member],
+    );
     expect(emptySearch.rowCount).toBe(1);
     expect(reads.reverse()).toEqual([
       { operation: 'GET /fhir/R4/Task', outcome: '0', member_ids: [member] },

@@ -30,7 +30,10 @@ const DEFAULT_PAGE = 100;
 export class IdentityReviewsHttpController {
   private readonly reviews: IdentityReviews;
 
-  constructor(@Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps, @Inject(DataSource) dataSource: DataSource) {
+  constructor(
+    @Inject(GATEWAY_DEPS) private readonly deps: GatewayDeps,
+    @Inject(DataSource) dataSource: DataSource,
+  ) {
     this.reviews = new PostgresIdentityReviews((dataSource.driver as PostgresDriver).master as Pool);
   }
 
@@ -39,12 +42,23 @@ export class IdentityReviewsHttpController {
   @Access('audit.read', 'service')
   @ApiOperation({ summary: 'List the open identity review items' })
   @ApiQuery({ name: '_count', required: false, type: Number, description: 'Page size, 1-1000.', example: 50 })
-  @ApiOkResponse({ description: 'The open review items: records that matched a known identity in part.', type: IdentityReviewsResponseDto })
+  @ApiOkResponse({
+    description: 'The open review items: records that matched a known identity in part.',
+    type: IdentityReviewsResponseDto,
+  })
   async listOpen(@CurrentCaller() caller: Caller, @Req() req: Request, @Query('_count') count?: string) {
     const limit = Math.min(Math.max(Number.parseInt(count ?? '', 10) || DEFAULT_PAGE, 1), 1000);
     const items = await this.reviews.listOpen(limit);
     const memberIds = [...new Set(items.flatMap((item) => item.memberIds))];
-    await this.deps.audit.append({ ...auditBase(req), recordedAt: this.deps.clock.now(), action: 'R', outcome: '0', agent: caller.id, resourceTypes: ['Patient'], memberIds });
+    await this.deps.audit.append({
+      ...auditBase(req),
+      recordedAt: this.deps.clock.now(),
+      action: 'R',
+      outcome: '0',
+      agent: caller.id,
+      resourceTypes: ['Patient'],
+      memberIds,
+    });
     return { items: items.map((item) => ({ ...item, detectedAt: item.detectedAt.toISOString() })) };
   }
 }

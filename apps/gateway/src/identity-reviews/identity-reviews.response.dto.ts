@@ -5,7 +5,10 @@ export class IdentityReviewItemDto {
   id!: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   detectedAt!: string;
-  @ApiProperty({ description: 'Why it needs a person to look (a coded reason, no identifying data).', example: 'identifiers-of-several-members' })
+  @ApiProperty({
+    description: 'Why it needs a person to look (a coded reason, no identifying data).',
+    example: 'identifiers-of-several-members',
+  })
   reasonCode!: string;
   @ApiProperty({ type: [String], example: ['mbr_synthetic_0001'] })
   memberIds!: string[];

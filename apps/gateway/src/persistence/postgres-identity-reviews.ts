@@ -26,6 +26,12 @@ export class PostgresIdentityReviews implements IdentityReviews {
       `SELECT id, detected_at, reason_code, member_ids, resource_type FROM gateway.identity_review WHERE status = 'open' ORDER BY seq LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => ({ id: row.id, detectedAt: row.detected_at, reasonCode: row.reason_code, memberIds: row.member_ids, resourceType: row.resource_type }));
+    return rows.map((row) => ({
+      id: row.id,
+      detectedAt: row.detected_at,
+      reasonCode: row.reason_code,
+      memberIds: row.member_ids,
+      resourceType: row.resource_type,
+    }));
   }
 }

@@ -42,5 +42,7 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
 }
 
 function isRetryable(error: unknown): boolean {
-  return error instanceof WrongExpectedVersionError || RETRYABLE_SQLSTATES.has(String((error as { code?: unknown })?.code));
+  return (
+    error instanceof WrongExpectedVersionError || RETRYABLE_SQLSTATES.has(String((error as { code?: unknown })?.code))
+  );
 }

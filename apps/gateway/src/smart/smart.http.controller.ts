@@ -69,10 +69,16 @@ export class SmartHttpController {
       return;
     }
     try {
-      res.json(form.data.grant_type === TOKEN_EXCHANGE ? await this.exchange(form.data) : await this.deps.tokens.issue(form.data));
+      res.json(
+        form.data.grant_type === TOKEN_EXCHANGE
+          ? await this.exchange(form.data)
+          : await this.deps.tokens.issue(form.data),
+      );
     } catch (error) {
       if (!(error instanceof TokenRequestError)) throw error;
-      res.status(error.error === 'invalid_client' ? 401 : 400).json({ error: error.error, error_description: error.description });
+      res
+        .status(error.error === 'invalid_client' ? 401 : 400)
+        .json({ error: error.error, error_description: error.description });
     }
   }
 
@@ -84,13 +90,21 @@ export class SmartHttpController {
   private async exchange(form: Record<string, string | undefined>) {
     const subjectToken = form['subject_token'];
     if (!subjectToken || form['subject_token_type'] !== ACCESS_TOKEN_TYPE) {
-      throw new TokenRequestError('invalid_request', `subject_token and subject_token_type ${ACCESS_TOKEN_TYPE} are required`);
+      throw new TokenRequestError(
+        'invalid_request',
+        `subject_token and subject_token_type ${ACCESS_TOKEN_TYPE} are required`,
+      );
     }
     const resource = form['resource'];
     if (!resource) throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
     const caller = await this.authenticator.authenticateToken(subjectToken);
     if (!caller) throw new TokenRequestError('invalid_grant', 'The subject token is not valid here');
     const minted = await this.internalTokens.forCaller(caller, resource, expiryOf(subjectToken));
-    return { access_token: minted.token, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'bearer', expires_in: minted.expiresIn };
+    return {
+      access_token: minted.token,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: 'bearer',
+      expires_in: minted.expiresIn,
+    };
   }
 }

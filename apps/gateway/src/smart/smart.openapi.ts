@@ -6,10 +6,20 @@ import { ApiHttpError } from '@carecircle/platform/service-kit';
 const OAUTH_ERROR = {
   type: 'object',
   required: ['error'],
-  properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'] }, error_description: { type: 'string' } },
+  properties: {
+    error: {
+      type: 'string',
+      enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'],
+    },
+    error_description: { type: 'string' },
+  },
 };
 
-const THROTTLED = ApiHttpError(429, 'Too many requests from this address (Retry-After says when to retry).', 'Too many requests: retry after 30 s');
+const THROTTLED = ApiHttpError(
+  429,
+  'Too many requests from this address (Retry-After says when to retry).',
+  'Too many requests: retry after 30 s',
+);
 
 /** `GET /.well-known/smart-configuration`: SMART Backend Services discovery (https://hl7.org/fhir/smart-app-launch/conformance.html). */
 export function ApiSmartConfiguration(): MethodDecorator {
@@ -19,33 +29,33 @@ export function ApiSmartConfiguration(): MethodDecorator {
       description: 'The token endpoint, the signing keys and what the server supports.',
       content: {
         'application/json': {
-      schema: {
-        type: 'object',
-        additionalProperties: true,
-        required: ['token_endpoint', 'grant_types_supported'],
-        properties: {
-          token_endpoint: { type: 'string', format: 'uri' },
-          jwks_uri: { type: 'string', format: 'uri' },
-          grant_types_supported: { type: 'array', items: { type: 'string' } },
-          token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
-          token_endpoint_auth_signing_alg_values_supported: { type: 'array', items: { type: 'string' } },
-          scopes_supported: { type: 'array', items: { type: 'string' } },
-          capabilities: { type: 'array', items: { type: 'string' } },
+          schema: {
+            type: 'object',
+            additionalProperties: true,
+            required: ['token_endpoint', 'grant_types_supported'],
+            properties: {
+              token_endpoint: { type: 'string', format: 'uri' },
+              jwks_uri: { type: 'string', format: 'uri' },
+              grant_types_supported: { type: 'array', items: { type: 'string' } },
+              token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+              token_endpoint_auth_signing_alg_values_supported: { type: 'array', items: { type: 'string' } },
+              scopes_supported: { type: 'array', items: { type: 'string' } },
+              capabilities: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          example: {
+            token_endpoint: 'https://gateway.carecircle.example/auth/token',
+            jwks_uri: 'https://gateway.carecircle.example/.well-known/jwks.json',
+            grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+            token_endpoint_auth_methods_supported: ['private_key_jwt'],
+            token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
+            scopes_supported: ['system/*.cruds', 'system/*.rs', 'system/*.c', 'system/*.u'],
+            capabilities: ['client-confidential-asymmetric'],
+          },
         },
       },
-      example: {
-        token_endpoint: 'https://gateway.carecircle.example/auth/token',
-        jwks_uri: 'https://gateway.carecircle.example/.well-known/jwks.json',
-        grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-        token_endpoint_auth_methods_supported: ['private_key_jwt'],
-        token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'],
-        scopes_supported: ['system/*.cruds', 'system/*.rs', 'system/*.c', 'system/*.u'],
-        capabilities: ['client-confidential-asymmetric'],
-      },
-    },
-  },
-}),
-THROTTLED,
+    }),
+    THROTTLED,
   );
 }
 
@@ -61,7 +71,10 @@ export function ApiSmartToken(): MethodDecorator {
         required: ['grant_type'],
         additionalProperties: { type: 'string' },
         properties: {
-          grant_type: { type: 'string', enum: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] },
+          grant_type: {
+            type: 'string',
+            enum: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+          },
           scope: { type: 'string' },
           client_assertion_type: { type: 'string' },
           client_assertion: { type: 'string', description: 'A JWT signed with the client key (private_key_jwt).' },
@@ -86,13 +99,46 @@ export function ApiSmartToken(): MethodDecorator {
       description: 'The access token.',
       content: {
         'application/json': {
-          schema: { type: 'object', required: ['access_token', 'token_type', 'expires_in'], properties: { access_token: { type: 'string' }, token_type: { type: 'string', enum: ['bearer', 'Bearer'] }, expires_in: { type: 'integer' }, scope: { type: 'string' }, issued_token_type: { type: 'string' } } },
-          example: { access_token: 'eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJlaHIifQ.c2lnbmF0dXJl', token_type: 'bearer', expires_in: 300, scope: 'system/Observation.rs' },
+          schema: {
+            type: 'object',
+            required: ['access_token', 'token_type', 'expires_in'],
+            properties: {
+              access_token: { type: 'string' },
+              token_type: { type: 'string', enum: ['bearer', 'Bearer'] },
+              expires_in: { type: 'integer' },
+              scope: { type: 'string' },
+              issued_token_type: { type: 'string' },
+            },
+          },
+          example: {
+            access_token: 'eyJhbGciOiJFUzM4NCJ9.eyJzdWIiOiJlaHIifQ.c2lnbmF0dXJl',
+            token_type: 'bearer',
+            expires_in: 300,
+            scope: 'system/Observation.rs',
+          },
         },
       },
     }),
-    ApiResponse({ status: 400, description: 'A malformed request, grant or scope.', content: { 'application/json': { schema: OAUTH_ERROR, example: { error: 'invalid_request', error_description: 'grant_type is required' } } } }),
-    ApiResponse({ status: 401, description: 'The client assertion is not valid for a registered client.', content: { 'application/json': { schema: OAUTH_ERROR, example: { error: 'invalid_client', error_description: 'The client assertion is not valid' } } } }),
+    ApiResponse({
+      status: 400,
+      description: 'A malformed request, grant or scope.',
+      content: {
+        'application/json': {
+          schema: OAUTH_ERROR,
+          example: { error: 'invalid_request', error_description: 'grant_type is required' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 401,
+      description: 'The client assertion is not valid for a registered client.',
+      content: {
+        'application/json': {
+          schema: OAUTH_ERROR,
+          example: { error: 'invalid_client', error_description: 'The client assertion is not valid' },
+        },
+      },
+    }),
     THROTTLED,
   );
 }

@@ -35,7 +35,13 @@ export interface GatewayHarness {
  * Client credentials with a fresh private_key_jwt assertion (ES384, kid `k1`), as a SMART backend
  * client does it. `audience` is the token endpoint's configured URL when it differs from where it answers.
  */
-export async function requestToken(tokenUrl: string, clientId: string, scope: string, key: CryptoKey, audience = tokenUrl): Promise<Response> {
+export async function requestToken(
+  tokenUrl: string,
+  clientId: string,
+  scope: string,
+  key: CryptoKey,
+  audience = tokenUrl,
+): Promise<Response> {
   const assertion = await new SignJWT({})
     .setProtectedHeader({ alg: 'ES384', kid: 'k1' })
     .setIssuer(clientId)
@@ -59,7 +65,10 @@ export async function requestToken(tokenUrl: string, clientId: string, scope: st
 /** An ES384 key pair and the JWKS an administrator registers for it. */
 export async function clientKeyPair(): Promise<{ privateKey: CryptoKey; jwks: { keys: Record<string, unknown>[] } }> {
   const pair = await generateKeyPair('ES384');
-  return { privateKey: pair.privateKey, jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES384' }] } };
+  return {
+    privateKey: pair.privateKey,
+    jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES384' }] },
+  };
 }
 
 /**
@@ -94,13 +103,26 @@ export async function startGatewayHarness(options: GatewayHarnessOptions): Promi
       ...options.env,
     });
     // The public URL must be known before the app builds its token service: bind, then restart on that port.
-    const probe = await bootstrapService({ name: 'gateway', rootModule: AppModule, port: 0, authenticatesItself: true });
+    const probe = await bootstrapService({
+      name: 'gateway',
+      rootModule: AppModule,
+      port: 0,
+      authenticatesItself: true,
+    });
     const { port } = probe.getHttpServer().address() as AddressInfo;
     await probe.close();
     process.env['GATEWAY_PUBLIC_URL'] = `http://127.0.0.1:${port}`;
-    app = await bootstrapService({ name: 'gateway', rootModule: AppModule, port, authenticatesItself: true, jsonBodyLimit: fhirBodyLimit, configure: (a) => configureFhirBodies(a, fhirBodyLimit) });
+    app = await bootstrapService({
+      name: 'gateway',
+      rootModule: AppModule,
+      port,
+      authenticatesItself: true,
+      jsonBodyLimit: fhirBodyLimit,
+      configure: (a) => configureFhirBodies(a, fhirBodyLimit),
+    });
     const base = `http://127.0.0.1:${port}`;
-    const tokenResponse = (clientId: string, scope: string, key: CryptoKey = pair.privateKey) => requestToken(`${base}/auth/token`, clientId, scope, key);
+    const tokenResponse = (clientId: string, scope: string, key: CryptoKey = pair.privateKey) =>
+      requestToken(`${base}/auth/token`, clientId, scope, key);
     const accessToken = async (clientId: string, scope: string) => {
       const response = await tokenResponse(clientId, scope);
       if (response.status !== 200) throw new Error(`token endpoint answered ${response.status} for ${clientId}`);

@@ -23,7 +23,11 @@ export interface LiaisonBehindGateway {
  * mints, as in production. Its outbox relay is off: its events are not needed behind a CDS call.
  * The gateway's environment is restored once it has started. `port` 0: any free one.
  */
-export async function startLiaisonBehindGateway(gatewayBase: string, databaseLabel: string, port = 0): Promise<LiaisonBehindGateway> {
+export async function startLiaisonBehindGateway(
+  gatewayBase: string,
+  databaseLabel: string,
+  port = 0,
+): Promise<LiaisonBehindGateway> {
   const db = await createTestDatabase(databaseLabel);
   const gatewayEnv = { ...process.env };
   let app: INestApplication | undefined;
@@ -35,7 +39,9 @@ export async function startLiaisonBehindGateway(gatewayBase: string, databaseLab
     process.env['DATABASE_URL'] = db.url;
     process.env['KAFKA_SESSION_TIMEOUT_MS'] = '6000';
     process.env['OUTBOX_RELAY_ENABLED'] = 'false';
-    process.env['AUTH_TRUSTED_ISSUERS'] = JSON.stringify([{ issuer: gatewayBase, jwksUri: `${gatewayBase}/.well-known/jwks.json` }]);
+    process.env['AUTH_TRUSTED_ISSUERS'] = JSON.stringify([
+      { issuer: gatewayBase, jwksUri: `${gatewayBase}/.well-known/jwks.json` },
+    ]);
     app = await bootstrapService({
       name: 'clinician-liaison',
       rootModule: LiaisonModule,

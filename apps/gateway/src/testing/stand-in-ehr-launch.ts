@@ -68,7 +68,12 @@ export class StandInEhrLaunch {
 
   static async start(): Promise<StandInEhrLaunch> {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const publicJwk = { ...(await exportJWK(publicKey)), kid: `stand-in-${randomUUID().slice(0, 8)}`, alg: 'RS256', use: 'sig' };
+    const publicJwk = {
+      ...(await exportJWK(publicKey)),
+      kid: `stand-in-${randomUUID().slice(0, 8)}`,
+      alg: 'RS256',
+      use: 'sig',
+    };
     const started: { ehr?: StandInEhrLaunch } = {};
     const server = createServer((request, response) => {
       if (!started.ehr) return void response.writeHead(503).end();
@@ -112,7 +117,12 @@ export class StandInEhrLaunch {
     const url = new URL(request.url ?? '/', this.base);
     if (this.allowedOrigin) response.setHeader('Access-Control-Allow-Origin', this.allowedOrigin);
     if (request.method === 'OPTIONS') {
-      response.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'authorization, content-type, accept, dpop' }).end();
+      response
+        .writeHead(204, {
+          'Access-Control-Allow-Methods': 'GET, POST',
+          'Access-Control-Allow-Headers': 'authorization, content-type, accept, dpop',
+        })
+        .end();
       return;
     }
     const [, first, ...rest] = url.pathname.split('/');
@@ -120,17 +130,21 @@ export class StandInEhrLaunch {
     if (first === 'ehr' && path === 'launch') return this.ehrLaunch(url, response);
     if (first !== 'oidc' && first !== 'fhir') return json(response, 404, { error: 'not_found' });
     const issuer: Issuer = first;
-    if (request.method === 'GET' && path === '.well-known/openid-configuration') return json(response, 200, this.discovery(issuer));
-    if (request.method === 'GET' && issuer === 'fhir' && path === '.well-known/smart-configuration') return json(response, 200, this.smartConfiguration());
+    if (request.method === 'GET' && path === '.well-known/openid-configuration')
+      return json(response, 200, this.discovery(issuer));
+    if (request.method === 'GET' && issuer === 'fhir' && path === '.well-known/smart-configuration')
+      return json(response, 200, this.smartConfiguration());
     if (request.method === 'GET' && path === 'jwks') return json(response, 200, { keys: [this.publicJwk] });
     if (request.method === 'GET' && path === 'authorize') return this.authorize(issuer, url, response);
-    if (request.method === 'POST' && path === 'token') return this.token(issuer, new URLSearchParams(await body(request)), response);
+    if (request.method === 'POST' && path === 'token')
+      return this.token(issuer, new URLSearchParams(await body(request)), response);
     if (request.method === 'POST' && path === 'revoke') {
       this.refreshTokens.delete(new URLSearchParams(await body(request)).get('token') ?? '');
       return json(response, 200, {});
     }
     if (request.method === 'GET' && path === 'logout') return this.logout(url, response);
-    if (request.method === 'GET' && issuer === 'fhir' && path.startsWith('Patient/')) return this.patient(issuer, path.slice('Patient/'.length), request, response);
+    if (request.method === 'GET' && issuer === 'fhir' && path.startsWith('Patient/'))
+      return this.patient(issuer, path.slice('Patient/'.length), request, response);
     return json(response, 404, { error: 'not_found' });
   }
 
@@ -158,7 +172,16 @@ export class StandInEhrLaunch {
   }
 
   private smartConfiguration() {
-    const { issuer, authorization_endpoint, token_endpoint, revocation_endpoint, jwks_uri, grant_types_supported, code_challenge_methods_supported, scopes_supported } = this.discovery('fhir');
+    const {
+      issuer,
+      authorization_endpoint,
+      token_endpoint,
+      revocation_endpoint,
+      jwks_uri,
+      grant_types_supported,
+      code_challenge_methods_supported,
+      scopes_supported,
+    } = this.discovery('fhir');
     return {
       issuer,
       jwks_uri,
@@ -170,7 +193,15 @@ export class StandInEhrLaunch {
       scopes_supported,
       token_endpoint_auth_methods_supported: ['none'],
       response_types_supported: ['code'],
-      capabilities: ['launch-ehr', 'launch-standalone', 'client-public', 'sso-openid-connect', 'context-ehr-patient', 'context-standalone-patient', 'permission-v2'],
+      capabilities: [
+        'launch-ehr',
+        'launch-standalone',
+        'client-public',
+        'sso-openid-connect',
+        'context-ehr-patient',
+        'context-standalone-patient',
+        'permission-v2',
+      ],
     };
   }
 
@@ -189,26 +220,44 @@ export class StandInEhrLaunch {
     this.record.authorizations.push(params);
     const clientId = params.get('client_id') ?? '';
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (!this.clients.has(clientId) || this.clients.get(clientId) !== redirectUri) return json(response, 400, { error: 'invalid_request', error_description: 'unknown client or redirect_uri' });
-    const back = (extra: Record<string, string>) => redirect(response, `${redirectUri}?${new URLSearchParams({ ...extra, ...(params.get('state') ? { state: params.get('state')! } : {}) })}`);
+    if (!this.clients.has(clientId) || this.clients.get(clientId) !== redirectUri)
+      return json(response, 400, { error: 'invalid_request', error_description: 'unknown client or redirect_uri' });
+    const back = (extra: Record<string, string>) =>
+      redirect(
+        response,
+        `${redirectUri}?${new URLSearchParams({ ...extra, ...(params.get('state') ? { state: params.get('state')! } : {}) })}`,
+      );
     const scope = params.get('scope') ?? '';
     const scopes = scope.split(' ');
     const challenge = params.get('code_challenge');
-    if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !challenge) return back({ error: 'invalid_request', error_description: 'authorization code with PKCE S256 only' });
+    if (params.get('response_type') !== 'code' || params.get('code_challenge_method') !== 'S256' || !challenge)
+      return back({ error: 'invalid_request', error_description: 'authorization code with PKCE S256 only' });
     let patient: string | undefined;
     if (issuer === 'fhir') {
-      if (params.get('aud') !== this.fhirBase) return back({ error: 'invalid_request', error_description: 'aud must be this FHIR server' });
+      if (params.get('aud') !== this.fhirBase)
+        return back({ error: 'invalid_request', error_description: 'aud must be this FHIR server' });
       const launch = params.get('launch');
       if (launch) {
         patient = this.launches.get(launch);
-        if (!patient || !scopes.includes('launch')) return back({ error: 'invalid_request', error_description: 'unknown launch' });
+        if (!patient || !scopes.includes('launch'))
+          return back({ error: 'invalid_request', error_description: 'unknown launch' });
       } else if (scopes.includes('launch/patient')) {
         patient = this.standalonePatient;
       }
     }
     const code = randomBytes(24).toString('base64url');
     const nonce = params.get('nonce');
-    this.codes.set(code, { issuer, clientId, redirectUri, challenge, scope, sid: randomUUID(), expiresAt: Date.now() + CODE_TTL_MS, ...(nonce ? { nonce } : {}), ...(patient ? { patient } : {}) });
+    this.codes.set(code, {
+      issuer,
+      clientId,
+      redirectUri,
+      challenge,
+      scope,
+      sid: randomUUID(),
+      expiresAt: Date.now() + CODE_TTL_MS,
+      ...(nonce ? { nonce } : {}),
+      ...(patient ? { patient } : {}),
+    });
     back({ code });
   }
 
@@ -225,13 +274,20 @@ export class StandInEhrLaunch {
       this.codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
       if (!grant || grant.issuer !== issuer || grant.expiresAt < Date.now()) return refuse('invalid_grant');
-      if (grant.clientId !== form.get('client_id') || grant.redirectUri !== form.get('redirect_uri')) return refuse('invalid_grant');
+      if (grant.clientId !== form.get('client_id') || grant.redirectUri !== form.get('redirect_uri'))
+        return refuse('invalid_grant');
       if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return refuse('invalid_grant');
       nonce = grant.nonce;
     } else if (grantType === 'refresh_token') {
       grant = this.refreshTokens.get(form.get('refresh_token') ?? '');
       this.refreshTokens.delete(form.get('refresh_token') ?? ''); // rotated: each refresh token works once
-      if (!grant || grant.issuer !== issuer || grant.clientId !== form.get('client_id') || this.endedSessions.has(grant.sid)) return refuse('invalid_grant');
+      if (
+        !grant ||
+        grant.issuer !== issuer ||
+        grant.clientId !== form.get('client_id') ||
+        this.endedSessions.has(grant.sid)
+      )
+        return refuse('invalid_grant');
     } else {
       return refuse('unsupported_grant_type');
     }
@@ -245,8 +301,16 @@ export class StandInEhrLaunch {
       expires_in: this.tokenTtlSeconds,
       scope: grant.scope,
       refresh_token: refreshToken,
-      access_token: await this.sign({ ...this.user.claims, ...fhirUser, scope: grant.scope, sid: grant.sid }, issuerUrl, issuer === 'oidc' ? 'carecircle-gateway' : this.fhirBase),
-      id_token: await this.sign({ ...this.user.claims, ...fhirUser, name: this.user.name, sid: grant.sid, ...(nonce ? { nonce } : {}) }, issuerUrl, grant.clientId),
+      access_token: await this.sign(
+        { ...this.user.claims, ...fhirUser, scope: grant.scope, sid: grant.sid },
+        issuerUrl,
+        issuer === 'oidc' ? 'carecircle-gateway' : this.fhirBase,
+      ),
+      id_token: await this.sign(
+        { ...this.user.claims, ...fhirUser, name: this.user.name, sid: grant.sid, ...(nonce ? { nonce } : {}) },
+        issuerUrl,
+        grant.clientId,
+      ),
       ...(grant.patient ? { patient: grant.patient } : {}),
     });
   }
@@ -256,7 +320,9 @@ export class StandInEhrLaunch {
     this.record.signOuts.push(url.searchParams);
     const hint = url.searchParams.get('id_token_hint');
     if (hint) {
-      const { payload } = await jwtVerify(hint, this.publicKey, { currentDate: new Date(0) }).catch(() => ({ payload: {} as Record<string, unknown> }));
+      const { payload } = await jwtVerify(hint, this.publicKey, { currentDate: new Date(0) }).catch(() => ({
+        payload: {} as Record<string, unknown>,
+      }));
       if (typeof payload['sid'] === 'string') this.endedSessions.add(payload['sid']);
     }
     const back = url.searchParams.get('post_logout_redirect_uri');
@@ -266,9 +332,19 @@ export class StandInEhrLaunch {
 
   private async patient(issuer: Issuer, id: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const token = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const valid = token ? await jwtVerify(token, this.publicKey, { issuer: this.issuerUrl(issuer), audience: this.fhirBase }).catch(() => undefined) : undefined;
-    if (!valid) return json(response, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] });
-    json(response, 200, { resourceType: 'Patient', id, name: [{ family: 'Synthetic', given: ['Launch'] }], birthDate: '1970-01-01' });
+    const valid = token
+      ? await jwtVerify(token, this.publicKey, { issuer: this.issuerUrl(issuer), audience: this.fhirBase }).catch(
+          () => undefined,
+        )
+      : undefined;
+    if (!valid)
+      return json(response, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] });
+    json(response, 200, {
+      resourceType: 'Patient',
+      id,
+      name: [{ family: 'Synthetic', given: ['Launch'] }],
+      birthDate: '1970-01-01',
+    });
   }
 
   /** A token as this server signs them (for tests of who else accepts them). */
@@ -287,7 +363,9 @@ export class StandInEhrLaunch {
 }
 
 function json(response: ServerResponse, status: number, value: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify(value));
 }
 
 function redirect(response: ServerResponse, location: string): void {

@@ -84,7 +84,11 @@ export async function startStandInEhr(): Promise<StandInEhr> {
     res.writeHead(status, { 'content-type': type });
     res.end(JSON.stringify(body));
   };
-  const medicationBundle = () => ({ resourceType: 'Bundle' as const, type: 'searchset' as const, entry: medications.map((resource) => ({ resource })) });
+  const medicationBundle = () => ({
+    resourceType: 'Bundle' as const,
+    type: 'searchset' as const,
+    entry: medications.map((resource) => ({ resource })),
+  });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -94,13 +98,39 @@ export async function startStandInEhr(): Promise<StandInEhr> {
     }
     if (req.method === 'GET' && url.pathname.startsWith('/fhir/')) {
       fhirRequests.push({ path: `${url.pathname}${url.search}`, authorization: req.headers.authorization });
-      if (req.headers.authorization !== `Bearer ${fhirAccessToken}`) return json(res, 401, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] }, FHIR_JSON);
+      if (req.headers.authorization !== `Bearer ${fhirAccessToken}`)
+        return json(
+          res,
+          401,
+          { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] },
+          FHIR_JSON,
+        );
       const read = /^\/fhir\/Patient\/([^/]+)$/.exec(url.pathname);
-      if (read) return patient && patient.id === read[1] ? json(res, 200, patient, FHIR_JSON) : json(res, 404, { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] }, FHIR_JSON);
+      if (read)
+        return patient && patient.id === read[1]
+          ? json(res, 200, patient, FHIR_JSON)
+          : json(
+              res,
+              404,
+              { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] },
+              FHIR_JSON,
+            );
       if (url.pathname === '/fhir/MedicationRequest') {
         const subject = `Patient/${url.searchParams.get('patient') ?? ''}`;
         const bundle = medicationBundle();
-        return json(res, 200, { ...bundle, entry: bundle.entry.filter((e) => e.resource.subject?.reference === subject && (url.searchParams.get('status') ?? e.resource.status) === e.resource.status) }, FHIR_JSON);
+        return json(
+          res,
+          200,
+          {
+            ...bundle,
+            entry: bundle.entry.filter(
+              (e) =>
+                e.resource.subject?.reference === subject &&
+                (url.searchParams.get('status') ?? e.resource.status) === e.resource.status,
+            ),
+          },
+          FHIR_JSON,
+        );
       }
     }
     json(res, 404, { error: 'not found' });

@@ -14,7 +14,10 @@ export function progressBar({ done, total }: RebuildProgress): string {
  * Rebuilds the care timeline from the source events the gateway kept, in one transaction: readers see
  * the old timeline until the new one commits. Writes a progress bar to `out` (a TTY redraws one line).
  */
-export async function runTimelineRebuild(databaseUrl: string, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): Promise<RebuildProgress> {
+export async function runTimelineRebuild(
+  databaseUrl: string,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+): Promise<RebuildProgress> {
   const client = new Client({ connectionString: databaseUrl, application_name: 'timeline-rebuild' });
   await client.connect();
   try {

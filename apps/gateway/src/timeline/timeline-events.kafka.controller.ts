@@ -1,18 +1,41 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
-import { clinicianLiaisonEvents, enrollmentEvents, outcomesEvents, schedulingEvents, Topics } from '@carecircle/contracts';
+import {
+  clinicianLiaisonEvents,
+  enrollmentEvents,
+  outcomesEvents,
+  schedulingEvents,
+  Topics,
+} from '@carecircle/contracts';
 import { isTimelineEventType } from '@carecircle/gateway/domain';
 import { projectTimelineEvent, sqlOf } from '@carecircle/gateway/read-models';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type EventDefinitionLike, type TopicHandler, type TopicRoutes } from '@carecircle/platform/messaging';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type EventDefinitionLike,
+  type TopicHandler,
+  type TopicRoutes,
+} from '@carecircle/platform/messaging';
 
 /** The topics the gateway consumes for the care timeline; a test proves each has exactly one handler. */
-export const TIMELINE_SUBSCRIPTIONS = [Topics.enrollment, Topics.scheduling, Topics.clinicianLiaison, Topics.outcomes] as const;
+export const TIMELINE_SUBSCRIPTIONS = [
+  Topics.enrollment,
+  Topics.scheduling,
+  Topics.clinicianLiaison,
+  Topics.outcomes,
+] as const;
 
 /** Every type of the topic the timeline maps is routed (through the inbox); any other is ignored by name. */
 export function timelineRoutes(definitions: readonly EventDefinitionLike[]): TopicRoutes {
   return {
-    routes: definitions.filter((definition) => isTimelineEventType(definition.type)).map((definition) => on(definition, (event, tx) => projectTimelineEvent(sqlOf(tx), event))),
-    ignore: definitions.filter((definition) => !isTimelineEventType(definition.type)).map((definition) => definition.type),
+    routes: definitions
+      .filter((definition) => isTimelineEventType(definition.type))
+      .map((definition) => on(definition, (event, tx) => projectTimelineEvent(sqlOf(tx), event))),
+    ignore: definitions
+      .filter((definition) => !isTimelineEventType(definition.type))
+      .map((definition) => definition.type),
   };
 }
 

@@ -45,12 +45,24 @@ export class TimelineReader {
 
   private async viewerFor(reader: Reader, memberId: string): Promise<TimelineViewer | undefined> {
     const relations = await this.access.relationships.memberRelations(memberId);
-    const decision = decideAccess(principalOfReader(reader), 'member.timeline.read', { kind: 'member', memberId, relations }, this.deps.clock.now());
+    const decision = decideAccess(
+      principalOfReader(reader),
+      'member.timeline.read',
+      { kind: 'member', memberId, relations },
+      this.deps.clock.now(),
+    );
     if (decision.effect === 'deny') return undefined;
-    if (decision.effect === 'allow' && (reader.kind === 'human' || principalAllows({ clientId: reader.id, scope: reader.scope }, 'MedicationRequest', 'r'))) {
+    if (
+      decision.effect === 'allow' &&
+      (reader.kind === 'human' ||
+        principalAllows({ clientId: reader.id, scope: reader.scope }, 'MedicationRequest', 'r'))
+    ) {
       return { role: 'clinician' };
     }
-    return { role: 'facilitator', consentToShareMedication: (await medicationSharingOf(this.deps.sql, memberId)) === true };
+    return {
+      role: 'facilitator',
+      consentToShareMedication: (await medicationSharingOf(this.deps.sql, memberId)) === true,
+    };
   }
 
   /** Who presents the request's bearer token (dev IdP, the configured OIDC issuer, or a SMART client), or undefined; not audited here. */
@@ -64,6 +76,14 @@ export class TimelineReader {
   }
 
   private audit(request: Request, agent: string, memberId: string, outcome: '0' | '4'): Promise<void> {
-    return this.deps.audit.append({ ...auditBase(request), recordedAt: this.deps.clock.now(), action: 'R', outcome, agent, resourceTypes: ['Timeline'], memberIds: [memberId] });
+    return this.deps.audit.append({
+      ...auditBase(request),
+      recordedAt: this.deps.clock.now(),
+      action: 'R',
+      outcome,
+      agent,
+      resourceTypes: ['Timeline'],
+      memberIds: [memberId],
+    });
   }
 }

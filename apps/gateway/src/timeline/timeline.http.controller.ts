@@ -1,11 +1,26 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  Res,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { TimelinePageResponseDto } from './timeline.response.dto';
 import { ApiConsoleErrors } from '../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { alertRecipientRolesShownTo, isShownTo, viewOf } from '@carecircle/gateway/domain';
-import { InvalidCursorError, latestTimelineChange, readTimeline, readTimelineChanges } from '@carecircle/gateway/read-models';
+import {
+  InvalidCursorError,
+  latestTimelineChange,
+  readTimeline,
+  readTimelineChanges,
+} from '@carecircle/gateway/read-models';
 import { TimelineReader } from './timeline-reader';
 import { TimelineQueryDto } from './timeline.request.dto';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
@@ -49,7 +64,10 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @Access('member.timeline.read', { member: 'id' })
   @ApiParam({ name: 'id', description: 'Pseudonymous member id', example: 'mbr_synthetic_0001' })
   @ApiOperation({ summary: "Read a member's care timeline" })
-  @ApiOkResponse({ description: 'Entries oldest first, and `nextCursor` when more follow', type: TimelinePageResponseDto })
+  @ApiOkResponse({
+    description: 'Entries oldest first, and `nextCursor` when more follow',
+    type: TimelinePageResponseDto,
+  })
   @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
   @ApiHttpError(403, 'Not on the care team, not the member’s facilitator, or a programme lead', 'Access denied')
   async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto, @Req() request: Request) {
@@ -65,7 +83,11 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
         limit: query.limit ?? 50,
         ...(alertRecipientRoles ? { alertRecipientRoles } : {}),
       });
-      return { memberId, entries: page.entries.map((entry) => viewOf(entry, viewer)), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      return {
+        memberId,
+        entries: page.entries.map((entry) => viewOf(entry, viewer)),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      };
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
       throw error;
@@ -83,7 +105,12 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @ApiOperation({ summary: "Follow a member's care timeline as it changes (server-sent events)" })
   @ApiOkResponse({
     description: 'A text/event-stream of timeline entries as they arrive',
-    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'id: 42\nevent: entry\ndata: {"id":"0b9f3c52-71e4-4d8a-a6c2-5e13f07b9d24","kind":"alert"}\n\n' } },
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: 'id: 42\nevent: entry\ndata: {"id":"0b9f3c52-71e4-4d8a-a6c2-5e13f07b9d24","kind":"alert"}\n\n',
+      },
+    },
   })
   @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
   @ApiHttpError(403, 'The reader may not see this member', 'Access denied')
@@ -91,8 +118,14 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
     const memberId = memberIdOf(id);
     const { viewer } = await this.reader.authorize(request, memberId);
     const resumeFrom = request.header('last-event-id');
-    let last = resumeFrom && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestTimelineChange(this.deps.sql, memberId);
-    response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    let last =
+      resumeFrom && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestTimelineChange(this.deps.sql, memberId);
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     response.write(`retry: 3000\n: ready\n\n`);
     let polling = false;
     const poll = async () => {
@@ -100,7 +133,8 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
       polling = true;
       try {
         const changes = await readTimelineChanges(this.deps.sql, memberId, last);
-        for (const entry of changes.entries.filter((candidate) => isShownTo(candidate, viewer))) response.write(`event: entry\ndata: ${JSON.stringify(viewOf(entry, viewer))}\n\n`);
+        for (const entry of changes.entries.filter((candidate) => isShownTo(candidate, viewer)))
+          response.write(`event: entry\ndata: ${JSON.stringify(viewOf(entry, viewer))}\n\n`);
         if (changes.entries.length) response.write(`id: ${changes.lastChange}\n\n`);
         last = changes.lastChange;
       } catch {

@@ -3,11 +3,25 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { gatewayMigrations, latestTimelineChange, medicationSharingOf, projectTimelineEvent, readTimeline, readTimelineChanges, sqlOfPool } from '@carecircle/gateway/read-models';
+import {
+  gatewayMigrations,
+  latestTimelineChange,
+  medicationSharingOf,
+  projectTimelineEvent,
+  readTimeline,
+  readTimelineChanges,
+  sqlOfPool,
+} from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, Inbox, messagingMigrations } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import { progressBar, runTimelineRebuild } from './rebuild-timeline';
@@ -15,9 +29,26 @@ import { TIMELINE_SUBSCRIPTIONS } from './timeline-events.kafka.controller';
 
 const MEMBER = 'mbr_synthetic_0001';
 const ORDER = [
-  'GroupFormed', 'ReferralReceived', 'ScreeningCompleted', 'ConsentRecorded', 'MemberEnrolled', 'SessionScheduled', 'AttendanceRecorded', 'DoseReached',
-  'TherapeuticContactBooked', 'TherapeuticLoadChanged', 'MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved',
-  'TreatmentPlanUpdated', 'MedicationSharingWithFacilitatorChanged', 'MeasureRecorded', 'DeteriorationDetected', 'SuicidalIdeationReported',
+  'GroupFormed',
+  'ReferralReceived',
+  'ScreeningCompleted',
+  'ConsentRecorded',
+  'MemberEnrolled',
+  'SessionScheduled',
+  'AttendanceRecorded',
+  'DoseReached',
+  'TherapeuticContactBooked',
+  'TherapeuticLoadChanged',
+  'MedicationChanged',
+  'CoordinationAlertRaised',
+  'AlertAcknowledged',
+  'AlertEscalated',
+  'AlertResolved',
+  'TreatmentPlanUpdated',
+  'MedicationSharingWithFacilitatorChanged',
+  'MeasureRecorded',
+  'DeteriorationDetected',
+  'SuicidalIdeationReported',
 ] as const;
 
 describe('care timeline read model (PostgreSQL)', () => {
@@ -42,9 +73,15 @@ describe('care timeline read model (PostgreSQL)', () => {
   const snapshot = async () => {
     const rows = async (query: string) => (await pool.query(query)).rows;
     return {
-      entries: await rows(`SELECT member_id, source_event_id, at, kind, alert_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`),
-      facilitators: await rows(`SELECT group_id, facilitator_ids FROM gateway.timeline_group_facilitator ORDER BY group_id`),
-      groupMembers: await rows(`SELECT group_id, member_id FROM gateway.timeline_group_member ORDER BY group_id, member_id`),
+      entries: await rows(
+        `SELECT member_id, source_event_id, at, kind, alert_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`,
+      ),
+      facilitators: await rows(
+        `SELECT group_id, facilitator_ids FROM gateway.timeline_group_facilitator ORDER BY group_id`,
+      ),
+      groupMembers: await rows(
+        `SELECT group_id, member_id FROM gateway.timeline_group_member ORDER BY group_id, member_id`,
+      ),
       sharing: await rows(`SELECT member_id, share_medication FROM gateway.timeline_member_sharing ORDER BY member_id`),
     };
   };
@@ -52,24 +89,49 @@ describe('care timeline read model (PostgreSQL)', () => {
   it('projects each event exactly once through the inbox, and a rebuild from the kept events equals the live timeline', async () => {
     const inbox = new Inbox(dataSource);
     const events = ORDER.map((type) => fixtures[type]);
-    for (const event of events) expect(await inbox.handleOnce('gateway', event.eventId, (tx) => projectTimelineEvent((text, params) => tx.query(text, params ? [...params] : []), event))).toBe('processed');
+    for (const event of events)
+      expect(
+        await inbox.handleOnce('gateway', event.eventId, (tx) =>
+          projectTimelineEvent((text, params) => tx.query(text, params ? [...params] : []), event),
+        ),
+      ).toBe('processed');
     // Redelivery changes nothing.
-    expect(await inbox.handleOnce('gateway', fixtures.AlertAcknowledged.eventId, async () => undefined)).toBe('duplicate');
+    expect(await inbox.handleOnce('gateway', fixtures.AlertAcknowledged.eventId, async () => undefined)).toBe(
+      'duplicate',
+    );
 
     const live = await snapshot();
     // The fixtures fill every derived table, so the comparison below covers each of them.
-    expect([live.entries, live.facilitators, live.groupMembers, live.sharing].map((rows) => rows.length > 0)).toEqual([true, true, true, true]);
+    expect([live.entries, live.facilitators, live.groupMembers, live.sharing].map((rows) => rows.length > 0)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     const page = await readTimeline(sqlOfPool(pool), MEMBER, { limit: 100 });
-    expect(page.entries.map((entry) => entry.type)).toEqual(expect.arrayContaining(['MemberEnrolled', 'SessionScheduled', 'MedicationChanged', 'CoordinationAlertRaised', 'MeasureRecorded']));
+    expect(page.entries.map((entry) => entry.type)).toEqual(
+      expect.arrayContaining([
+        'MemberEnrolled',
+        'SessionScheduled',
+        'MedicationChanged',
+        'CoordinationAlertRaised',
+        'MeasureRecorded',
+      ]),
+    );
     const raised = page.entries.find((entry) => entry.type === 'CoordinationAlertRaised');
     expect(raised?.alert?.status).toBe('resolved');
     expect(raised?.alert?.steps.map((step) => step.state)).toEqual(['raised', 'overridden', 'escalated', 'resolved']);
     // The member consented (the fixture): facilitators may see treatment details.
     expect(await medicationSharingOf(sqlOfPool(pool), MEMBER)).toBe(true);
-    expect(page.entries.find((entry) => entry.type === 'MedicationSharingWithFacilitatorChanged')).toMatchObject({ kind: 'consent', title: 'Medication details shared with facilitators' });
+    expect(page.entries.find((entry) => entry.type === 'MedicationSharingWithFacilitatorChanged')).toMatchObject({
+      kind: 'consent',
+      title: 'Medication details shared with facilitators',
+    });
 
     const lines: string[] = [];
-    const result = await runTimelineRebuild(db.url, { write: (chunk: string) => lines.push(chunk) } as unknown as NodeJS.WritableStream);
+    const result = await runTimelineRebuild(db.url, {
+      write: (chunk: string) => lines.push(chunk),
+    } as unknown as NodeJS.WritableStream);
     expect(result).toEqual({ done: events.length, total: events.length });
     expect(lines.join('')).toContain('100%');
     expect(await snapshot()).toEqual(live);
@@ -92,13 +154,22 @@ describe('care timeline read model (PostgreSQL)', () => {
     expect(late.entries.every((entry) => entry.at >= '2026-04-01')).toBe(true);
     // The fixture alert is the psychiatrist's copy: a facilitator's timeline leaves it out, the care team's keeps it.
     expect(alerts.entries.map((entry) => entry.details['recipientRole'])).toContain('attending-psychiatrist');
-    const facilitatorCopies = await readTimeline(sql, MEMBER, { limit: 100, kinds: ['alert'], alertRecipientRoles: ['facilitator'] });
+    const facilitatorCopies = await readTimeline(sql, MEMBER, {
+      limit: 100,
+      kinds: ['alert'],
+      alertRecipientRoles: ['facilitator'],
+    });
     expect(facilitatorCopies.entries).toEqual([]);
   });
 
   it("numbers one member's changes in commit order: a live reader polling between two writers' commits skips nothing", async () => {
     const member = 'mbr_synthetic_race_01';
-    const [first, second] = [0, 1].map(() => ({ ...(JSON.parse(JSON.stringify(fixtures.MeasureRecorded).split(MEMBER).join(member)) as typeof fixtures.MeasureRecorded), eventId: randomUUID() }));
+    const [first, second] = [0, 1].map(() => ({
+      ...(JSON.parse(
+        JSON.stringify(fixtures.MeasureRecorded).split(MEMBER).join(member),
+      ) as typeof fixtures.MeasureRecorded),
+      eventId: randomUUID(),
+    }));
     const reader = sqlOfPool(pool);
     const seen: string[] = [];
     let last = await latestTimelineChange(reader, member);
@@ -115,8 +186,17 @@ describe('care timeline read model (PostgreSQL)', () => {
       await projectTimelineEvent(sqlOfPool(a), first); // draws the lower change number, does not commit yet
       let secondApplied = false;
       const applying = projectTimelineEvent(sqlOfPool(b), second).then(() => void (secondApplied = true));
-      const waitsForLock = async () => (await pool.query<{ wait: string | null }>('SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0]?.wait === 'Lock';
-      await waitFor(async () => secondApplied || (await waitsForLock()), { timeoutMs: 10_000, description: 'the second writer to finish or to wait for the first' });
+      const waitsForLock = async () =>
+        (
+          await pool.query<{ wait: string | null }>(
+            'SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1',
+            [pid],
+          )
+        ).rows[0]?.wait === 'Lock';
+      await waitFor(async () => secondApplied || (await waitsForLock()), {
+        timeoutMs: 10_000,
+        description: 'the second writer to finish or to wait for the first',
+      });
       // Had the second writer drawn its (higher) number without waiting, it commits first here.
       const secondCommitsFirst = secondApplied;
       if (secondCommitsFirst) await b.query('COMMIT');
@@ -149,7 +229,12 @@ describe('gateway subscriptions', () => {
   beforeAll(async () => {
     kafka = await startKafka();
     db = await createTestDatabase('gateway_subscriptions');
-    Object.assign(process.env, { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', LOG_LEVEL: 'error' });
+    Object.assign(process.env, {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_TOPICS_AUTO_CREATED: 'true',
+      LOG_LEVEL: 'error',
+    });
   }, 60_000);
 
   afterAll(async () => {

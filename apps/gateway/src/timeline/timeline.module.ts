@@ -16,7 +16,12 @@ import { TimelineHttpController } from './timeline.http.controller';
 
 /** The care timeline: its Kafka consumer, its API (JSON and server-sent events) and the web UI at `/`. */
 @Module({
-  controllers: [TimelineEventsKafkaController, TimelineHttpController, DevIdentityProviderHttpController, WebUiHttpController],
+  controllers: [
+    TimelineEventsKafkaController,
+    TimelineHttpController,
+    DevIdentityProviderHttpController,
+    WebUiHttpController,
+  ],
   exports: [TimelineReader],
   providers: [
     TimelineReader,

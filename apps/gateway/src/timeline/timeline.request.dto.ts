@@ -14,9 +14,21 @@ export class TimelineQueryDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated entry kinds', example: ['alert', 'treatment'], enum: TIMELINE_KINDS, isArray: true })
+  @ApiPropertyOptional({
+    description: 'Comma-separated entry kinds',
+    example: ['alert', 'treatment'],
+    enum: TIMELINE_KINDS,
+    isArray: true,
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((kind) => kind.trim()).filter(Boolean) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((kind) => kind.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsArray()
   @IsIn(TIMELINE_KINDS, { each: true })
   types?: TimelineKind[];

@@ -17,7 +17,11 @@ export class TimelineEntryDto {
   severity?: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { groupId: 'grp_cancer_tuesday' } })
   details!: object;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "An alert's lifecycle (status, acknowledgements)." })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "An alert's lifecycle (status, acknowledgements).",
+  })
   alert?: object;
   @ApiProperty({ description: 'True when the reader sees the minimum-necessary view.', example: false })
   redacted!: boolean;
@@ -28,6 +32,9 @@ export class TimelinePageResponseDto {
   memberId!: string;
   @ApiProperty({ type: [TimelineEntryDto], description: 'Oldest first.' })
   entries!: TimelineEntryDto[];
-  @ApiPropertyOptional({ description: 'Present when more entries follow: pass it as `cursor`.', example: 'eyJhdCI6IjIwMjYtMDMtMDIifQ' })
+  @ApiPropertyOptional({
+    description: 'Present when more entries follow: pass it as `cursor`.',
+    example: 'eyJhdCI6IjIwMjYtMDMtMDIifQ',
+  })
   nextCursor?: string;
 }

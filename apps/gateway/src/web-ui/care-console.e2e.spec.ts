@@ -25,7 +25,16 @@ import { clientKeyPair, FHIR_JSON_TYPE, requestToken } from '../testing/gateway-
 jest.setTimeout(150_000);
 
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const UI_TIMEOUT_MS = 20_000;
 const PUBLIC_URL = 'http://gateway.console-e2e.test';
 const RUN = randomUUID().slice(0, 8);
@@ -39,7 +48,9 @@ const FIRST_SESSION_AT = new Date(Math.floor((Date.now() - 2 * WEEK) / HOUR) * H
 const SESSION_3 = `${GROUP}-s03`;
 /** Twenty-two and a half years old whenever the test runs (synthetic). */
 const today = new Date();
-const BIRTH_DATE = new Date(Date.UTC(today.getUTCFullYear() - 22, today.getUTCMonth() - 6, 1)).toISOString().slice(0, 10);
+const BIRTH_DATE = new Date(Date.UTC(today.getUTCFullYear() - 22, today.getUTCMonth() - 6, 1))
+  .toISOString()
+  .slice(0, 10);
 const PATIENT_ID = `console-e2e-${RUN}`;
 
 /** A port nothing listens on right now (the OS's choice), for a service started next. */
@@ -58,8 +69,12 @@ type AxeResult = { violations: { id: string; impact: string | null; nodes: unkno
 
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
-  return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
+  );
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.nodes.length})`);
 }
 
 /**
@@ -75,14 +90,20 @@ async function seriousAxeViolations(page: Page): Promise<string[]> {
 describe('the care console in Chromium: attendance, a live alert acknowledged, redaction by role, the cohort report', () => {
   let kafka: KafkaCluster | undefined;
   const dbs: Partial<Record<'gateway' | 'enrollment' | 'scheduling' | 'liaison' | 'outcomes', TestDatabase>> = {};
-  const services: Partial<Record<'gateway' | 'enrollment' | 'scheduling' | 'liaison' | 'outcomes', ServiceProcess>> = {};
+  const services: Partial<Record<'gateway' | 'enrollment' | 'scheduling' | 'liaison' | 'outcomes', ServiceProcess>> =
+    {};
   let context: BrowserContext | undefined;
   let ehrToken = '';
   let memberId = '';
   const profile = mkdtempSync(join(tmpdir(), 'cc-console-chromium-'));
 
   const url = (name: keyof typeof services) => services[name]!.url;
-  const common = () => ({ KAFKA_BROKERS: kafka!.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', KAFKA_SESSION_TIMEOUT_MS: '6000', LOG_LEVEL: 'info' });
+  const common = () => ({
+    KAFKA_BROKERS: kafka!.brokers.join(','),
+    KAFKA_TOPICS_AUTO_CREATED: 'true',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'info',
+  });
 
   async function gatewaySql<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: dbs.gateway!.url });
@@ -106,7 +127,11 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
 
   /** A person's dev-IdP access token, as the browser gets it. */
   async function tokenOf(username: string): Promise<string> {
-    const response = await fetch(`${url('gateway')}/dev-idp/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+    const response = await fetch(`${url('gateway')}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username }),
+    });
     expect(response.status).toBeLessThan(300);
     return ((await response.json()) as { access_token: string }).access_token;
   }
@@ -136,18 +161,39 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     );
     // All five at once: the services on ports chosen now, so the gateway can be told them before they listen.
     // Each is assigned as soon as it runs, so afterAll stops it even when another fails to start.
-    const [enrollmentPort, schedulingPort, liaisonPort, outcomesPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [enrollmentPort, schedulingPort, liaisonPort, outcomesPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const at = (port: number) => `http://127.0.0.1:${port}`;
     const key = await clientKeyPair();
     await Promise.all([
-      startServiceProcess({ app: 'enrollment', port: enrollmentPort, env: { ...common(), DATABASE_URL: dbs.enrollment!.url }, startTimeoutMs: 90_000 }).then((p) => (services.enrollment = p)),
-      startServiceProcess({ app: 'scheduling', port: schedulingPort, env: { ...common(), DATABASE_URL: dbs.scheduling!.url }, startTimeoutMs: 90_000 }).then((p) => (services.scheduling = p)),
-      startServiceProcess({ app: 'clinician-liaison', port: liaisonPort, env: { ...common(), DATABASE_URL: dbs.liaison!.url, LIAISON_TIMER_POLL_MS: '250' }, startTimeoutMs: 90_000 }).then(
-        (p) => (services.liaison = p),
-      ),
-      startServiceProcess({ app: 'outcomes', port: outcomesPort, env: { ...common(), DATABASE_URL: dbs.outcomes!.url, OUTCOMES_SMALL_CELL_THRESHOLD: '1' }, startTimeoutMs: 90_000 }).then(
-        (p) => (services.outcomes = p),
-      ),
+      startServiceProcess({
+        app: 'enrollment',
+        port: enrollmentPort,
+        env: { ...common(), DATABASE_URL: dbs.enrollment!.url },
+        startTimeoutMs: 90_000,
+      }).then((p) => (services.enrollment = p)),
+      startServiceProcess({
+        app: 'scheduling',
+        port: schedulingPort,
+        env: { ...common(), DATABASE_URL: dbs.scheduling!.url },
+        startTimeoutMs: 90_000,
+      }).then((p) => (services.scheduling = p)),
+      startServiceProcess({
+        app: 'clinician-liaison',
+        port: liaisonPort,
+        env: { ...common(), DATABASE_URL: dbs.liaison!.url, LIAISON_TIMER_POLL_MS: '250' },
+        startTimeoutMs: 90_000,
+      }).then((p) => (services.liaison = p)),
+      startServiceProcess({
+        app: 'outcomes',
+        port: outcomesPort,
+        env: { ...common(), DATABASE_URL: dbs.outcomes!.url, OUTCOMES_SMALL_CELL_THRESHOLD: '1' },
+        startTimeoutMs: 90_000,
+      }).then((p) => (services.outcomes = p)),
       startServiceProcess({
         app: 'gateway',
         env: {
@@ -166,10 +212,22 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
         startTimeoutMs: 90_000,
       }).then((p) => (services.gateway = p)),
       chromium
-        .launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, bypassCSP: true, viewport: { width: 1100, height: 1200 }, acceptDownloads: true })
+        .launchPersistentContext(profile, {
+          executablePath: '/usr/bin/chromium',
+          args: CHROMIUM_ARGS,
+          bypassCSP: true,
+          viewport: { width: 1100, height: 1200 },
+          acceptDownloads: true,
+        })
         .then((c) => (context = c)),
     ]);
-    const response = await requestToken(`${url('gateway')}/auth/token`, 'ehr-console-e2e', 'system/*.cruds', key.privateKey, `${PUBLIC_URL}/auth/token`);
+    const response = await requestToken(
+      `${url('gateway')}/auth/token`,
+      'ehr-console-e2e',
+      'system/*.cruds',
+      key.privateKey,
+      `${PUBLIC_URL}/auth/token`,
+    );
     expect(response.status).toBe(200);
     ehrToken = ((await response.json()) as { access_token: string }).access_token;
   }, 150_000);
@@ -183,9 +241,17 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
   }, 60_000);
 
   it('arranges a member through FHIR and the care flow: in the facilitator’s group, on the psychiatrist’s care team, with PHQ-9 and GAD-7 measures', async () => {
-    const patient = { resourceType: 'Patient', id: PATIENT_ID, name: [{ family: 'Synthetic', given: ['Console'] }], gender: 'female', birthDate: BIRTH_DATE };
+    const patient = {
+      resourceType: 'Patient',
+      id: PATIENT_ID,
+      name: [{ family: 'Synthetic', given: ['Console'] }],
+      gender: 'female',
+      birthDate: BIRTH_DATE,
+    };
     expect([200, 201]).toContain(await postFhir(patient));
-    const [row] = await gatewaySql<{ member_ids: string[] }>(`SELECT member_ids FROM gateway.audit_event WHERE 'Patient' = ANY(resource_types) AND outcome = '0' ORDER BY recorded_at DESC LIMIT 1`);
+    const [row] = await gatewaySql<{ member_ids: string[] }>(
+      `SELECT member_ids FROM gateway.audit_event WHERE 'Patient' = ANY(resource_types) AND outcome = '0' ORDER BY recorded_at DESC LIMIT 1`,
+    );
     memberId = row!.member_ids[0]!;
     expect(memberId).toMatch(/^mbr_/);
 
@@ -209,7 +275,16 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     }
 
     const scheduling = httpJson(url('scheduling'));
-    expect((await scheduling.post('/api/scheduling/groups', { ...groupDetails(GROUP), facilitatorIds: [FACILITATOR], firstSessionAt: FIRST_SESSION_AT, timeZone: 'UTC' })).status).toBe(202);
+    expect(
+      (
+        await scheduling.post('/api/scheduling/groups', {
+          ...groupDetails(GROUP),
+          facilitatorIds: [FACILITATOR],
+          firstSessionAt: FIRST_SESSION_AT,
+          timeZone: 'UTC',
+        })
+      ).status,
+    ).toBe(202);
     await waitForCatalogue(url('enrollment'), [GROUP], 45_000);
     const referralId = randomUUID();
     const referral = {
@@ -241,10 +316,20 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
           [memberId, FACILITATOR, CLINICIAN],
         );
         const roster = await scheduling.get<{ members: unknown[] }>(`/api/scheduling/groups/${GROUP}/roster`);
-        const trajectory = await httpJson(url('outcomes')).get<{ instruments: { measures: unknown[] }[] }>(`/api/outcomes/members/${memberId}/trajectory`);
-        return Number(access!.n) === 2 && roster.body.members.length === 1 && trajectory.body.instruments.flatMap((i) => i.measures).length === 4;
+        const trajectory = await httpJson(url('outcomes')).get<{ instruments: { measures: unknown[] }[] }>(
+          `/api/outcomes/members/${memberId}/trajectory`,
+        );
+        return (
+          Number(access!.n) === 2 &&
+          roster.body.members.length === 1 &&
+          trajectory.body.instruments.flatMap((i) => i.measures).length === 4
+        );
       },
-      { timeoutMs: 45_000, intervalMs: 300, description: 'the gateway to know the group and care team, scheduling the roster, outcomes the four measures' },
+      {
+        timeoutMs: 45_000,
+        intervalMs: 300,
+        description: 'the gateway to know the group and care team, scheduling the roster, outcomes the four measures',
+      },
     );
   });
 
@@ -255,14 +340,21 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await look(facilitator, 'facilitator-home');
 
     // The session view: a radio group per member, saved to scheduling.
-    await group.getByRole('link', { name: /attendance 0 of 1/ }).first().click();
+    await group
+      .getByRole('link', { name: /attendance 0 of 1/ })
+      .first()
+      .click();
     await facilitator.locator('#session-heading', { hasText: GROUP }).waitFor();
     await facilitator.getByRole('group', { name: memberId }).getByLabel('In person').check();
     await facilitator.getByRole('button', { name: 'Save attendance' }).click();
     await facilitator.locator('#console-status', { hasText: 'Attendance saved (1 change)' }).waitFor();
     await look(facilitator, 'facilitator-session');
-    const calendar = await httpJson(url('scheduling')).get<{ sessions: { sessionId: string; attendance: { memberId: string; status: string }[] }[] }>(`/api/scheduling/groups/${GROUP}/calendar`);
-    expect(calendar.body.sessions.find((session) => session.sessionId === SESSION_3)?.attendance).toEqual([{ memberId, status: 'attended-in-person' }]);
+    const calendar = await httpJson(url('scheduling')).get<{
+      sessions: { sessionId: string; attendance: { memberId: string; status: string }[] }[];
+    }>(`/api/scheduling/groups/${GROUP}/calendar`);
+    expect(calendar.body.sessions.find((session) => session.sessionId === SESSION_3)?.attendance).toEqual([
+      { memberId, status: 'attended-in-person' },
+    ]);
 
     // Back home: the dose progress counts it. Then the member's page, left open.
     await facilitator.getByRole('link', { name: 'Home' }).click();
@@ -278,12 +370,16 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
       id: `console-e2e-${RUN}-sertraline`,
       status: 'active',
       intent: 'order',
-      medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '36437', display: 'sertraline' }] },
+      medicationCodeableConcept: {
+        coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '36437', display: 'sertraline' }],
+      },
       subject: { reference: `Patient/${PATIENT_ID}` },
       authoredOn: new Date().toISOString(),
     };
     expect([200, 201]).toContain(await postFhir(order));
-    const alert = facilitator.locator('#member-alerts li.alert-card', { hasText: 'Medication change: watch for activation' });
+    const alert = facilitator.locator('#member-alerts li.alert-card', {
+      hasText: 'Medication change: watch for activation',
+    });
     await alert.waitFor({ timeout: 45_000 });
     await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
     await alert.locator('.badge', { hasText: 'not escalated' }).waitFor();
@@ -293,7 +389,9 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     const alertId = (await alert.getAttribute('data-alert-id'))!;
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await facilitator.locator(`#member-alerts li[data-alert-id="${alertId}"][data-status="acknowledged"]`).waitFor();
-    const liaisonAlert = await httpJson(url('liaison')).get<{ status: string; recipientRole: string }>(`/api/liaison/alerts/${alertId}`);
+    const liaisonAlert = await httpJson(url('liaison')).get<{ status: string; recipientRole: string }>(
+      `/api/liaison/alerts/${alertId}`,
+    );
     expect(liaisonAlert.body).toMatchObject({ status: 'acknowledged', recipientRole: 'facilitator' });
     expect(await facilitator.locator('main').innerText()).not.toMatch(/sertraline|36437|ssri/i);
     await look(facilitator, 'facilitator-member-acknowledged');
@@ -303,12 +401,18 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await clinician.locator('#home-body li.alert-card', { hasText: /sertraline started/ }).waitFor();
     await look(clinician, 'clinician-home');
     await clinician.getByRole('link', { name: 'Alerts inbox' }).click();
-    await clinician.locator('#inbox li.alert-card', { hasText: /sertraline started/ }).locator('.badge', { hasText: 'not escalated' }).waitFor();
+    await clinician
+      .locator('#inbox li.alert-card', { hasText: /sertraline started/ })
+      .locator('.badge', { hasText: 'not escalated' })
+      .waitFor();
     await look(clinician, 'clinician-inbox');
     await clinician.getByRole('link', { name: 'Home' }).click();
     await clinician.getByRole('list', { name: 'My care-team members' }).getByRole('link', { name: memberId }).click();
     await clinician.locator('#member-alerts li.alert-card', { hasText: /sertraline started/ }).waitFor();
-    await clinician.locator('#timeline li', { hasText: /sertraline/ }).first().waitFor();
+    await clinician
+      .locator('#timeline li', { hasText: /sertraline/ })
+      .first()
+      .waitFor();
     await look(clinician, 'clinician-member');
 
     // Every read and write was audited under the person who made it.
@@ -332,7 +436,10 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     const facilitator = await signIn('facilitator');
     await facilitator.setViewportSize({ width: 390, height: 844 });
     const group = facilitator.locator('article.group', { hasText: GROUP });
-    await group.getByRole('link', { name: /attendance \d+ of \d+/ }).first().click();
+    await group
+      .getByRole('link', { name: /attendance \d+ of \d+/ })
+      .first()
+      .click();
     await facilitator.locator('#session-heading', { hasText: GROUP }).waitFor();
     const member = facilitator.getByRole('group', { name: new RegExp(memberId) });
     await member.getByRole('button', { name: 'Report acute distress' }).click();
@@ -346,7 +453,9 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
 
     const clinician = await signIn('clinician');
     await clinician.getByRole('link', { name: 'Alerts inbox' }).click();
-    const card = clinician.locator('#inbox li.alert-card', { hasText: 'Facilitator reported acute distress in a group session' });
+    const card = clinician.locator('#inbox li.alert-card', {
+      hasText: 'Facilitator reported acute distress in a group session',
+    });
     await card.waitFor({ timeout: 45_000 });
     await card.locator('.badge', { hasText: 'critical' }).waitFor();
     await look(clinician, 'clinician-inbox-distress');
@@ -361,28 +470,53 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
 
   it("liaison's member-alerts route (added for the console) lists every recipient's copy about the member, and checks the id", async () => {
     const liaison = httpJson(url('liaison'));
-    const copies = await liaison.get<{ memberId: string; recipientRole: string; rule: string }[]>(`/api/liaison/members/${memberId}/alerts`);
+    const copies = await liaison.get<{ memberId: string; recipientRole: string; rule: string }[]>(
+      `/api/liaison/members/${memberId}/alerts`,
+    );
     expect(copies.status).toBe(200);
-    expect(copies.body.filter((alert) => alert.rule === 'antidepressant-change').map((alert) => alert.recipientRole).sort()).toEqual(['attending-psychiatrist', 'facilitator']);
+    expect(
+      copies.body
+        .filter((alert) => alert.rule === 'antidepressant-change')
+        .map((alert) => alert.recipientRole)
+        .sort(),
+    ).toEqual(['attending-psychiatrist', 'facilitator']);
     expect(copies.body.every((alert) => alert.memberId === memberId)).toBe(true);
     expect((await liaison.get('/api/liaison/members/not-a-member/alerts')).status).toBe(400);
   });
 
   it('refuses bad input with a message and no effect, and anyone the access rules exclude', async () => {
     const api = (token: string) => httpJson(url('gateway'), { authorization: `Bearer ${token}` });
-    const [facilitator, clinician, lead] = await Promise.all([tokenOf('facilitator'), tokenOf('clinician'), tokenOf('lead')]);
-    const alerts = await api(clinician).get<{ alerts: { alertId: string; status: string }[] }>(`/api/care-console/members/${memberId}/alerts`);
+    const [facilitator, clinician, lead] = await Promise.all([
+      tokenOf('facilitator'),
+      tokenOf('clinician'),
+      tokenOf('lead'),
+    ]);
+    const alerts = await api(clinician).get<{ alerts: { alertId: string; status: string }[] }>(
+      `/api/care-console/members/${memberId}/alerts`,
+    );
     const open = alerts.body.alerts.find((a) => a.status === 'raised' || a.status === 'delivered')!;
-    expect(await api(clinician).post(`/api/care-console/alerts/${open.alertId}/acknowledgement`, { outcome: 'overridden', reason: ' ' })).toMatchObject({
+    expect(
+      await api(clinician).post(`/api/care-console/alerts/${open.alertId}/acknowledgement`, {
+        outcome: 'overridden',
+        reason: ' ',
+      }),
+    ).toMatchObject({
       status: 422,
       body: { message: 'reason is required when an alert is overridden' },
     });
     // The facilitator may not act on the clinician's copy, the lead sees no member.
-    expect((await api(facilitator).post(`/api/care-console/alerts/${open.alertId}/acknowledgement`, { outcome: 'accepted' })).status).toBe(403);
+    expect(
+      (await api(facilitator).post(`/api/care-console/alerts/${open.alertId}/acknowledgement`, { outcome: 'accepted' }))
+        .status,
+    ).toBe(403);
     expect((await api(lead).get(`/api/care-console/members/${memberId}/outcomes`)).status).toBe(403);
     expect((await api(clinician).get(`/api/care-console/groups/${GROUP}/sessions/${SESSION_3}`)).status).toBe(403);
     expect((await httpJson(url('gateway')).get('/api/care-console/home')).status).toBe(401);
-    expect(await api(facilitator).put(`/api/care-console/groups/${GROUP}/sessions/${SESSION_3}/attendance`, { entries: [{ memberId, status: 'late' }] })).toMatchObject({
+    expect(
+      await api(facilitator).put(`/api/care-console/groups/${GROUP}/sessions/${SESSION_3}/attendance`, {
+        entries: [{ memberId, status: 'late' }],
+      }),
+    ).toMatchObject({
       status: 422,
       body: { message: expect.stringContaining('entries[0].status must be one of') },
     });
@@ -396,11 +530,18 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await lead.locator('#cohort-body table', { hasText: 'PHQ-9: 1 member with a measure' }).waitFor();
     await lead.locator('#cohort-body svg.chart').waitFor();
     await look(lead, 'lead-cohort');
-    const [download] = await Promise.all([lead.waitForEvent('download'), lead.getByRole('button', { name: 'Download CSV' }).click()]);
+    const [download] = await Promise.all([
+      lead.waitForEvent('download'),
+      lead.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toMatch(/^instrument,cell,n,meanBaseline/);
     expect(csv).toMatch(/^phq-9,all,1,/m);
     await lead.goto(`${url('gateway')}/#/members/${memberId}`);
-    await lead.locator('#console-status[role="alert"]', { hasText: 'Programme leads see cohort figures, never members or groups' }).waitFor();
+    await lead
+      .locator('#console-status[role="alert"]', {
+        hasText: 'Programme leads see cohort figures, never members or groups',
+      })
+      .waitFor();
   });
 });

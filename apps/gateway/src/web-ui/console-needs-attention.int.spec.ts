@@ -10,7 +10,16 @@ import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models
 import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const UI_TIMEOUT_MS = 15_000;
 const PHONE = { width: 390, height: 844 };
 /** Kept out of the repository; docs/screenshots holds copies chosen by hand. */
@@ -23,7 +32,12 @@ const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 type AxeResult = { violations: { id: string; impact: string | null; nodes: unknown[] }[] };
 
 /** A liaison copy of an alert about the seeded member; `due` is when it escalates (as raised). */
-function liaisonAlert(alertId: string, severity: string, raisedAt: string, more: Partial<LiaisonAlert> = {}): LiaisonAlert {
+function liaisonAlert(
+  alertId: string,
+  severity: string,
+  raisedAt: string,
+  more: Partial<LiaisonAlert> = {},
+): LiaisonAlert {
   return {
     alertId,
     memberId: SEEDED.member,
@@ -40,7 +54,14 @@ function liaisonAlert(alertId: string, severity: string, raisedAt: string, more:
   };
 }
 
-const cell = (n: number, meanBaseline: number, meanFollowUp: number) => ({ n, meanBaseline, meanFollowUp, meanChange: meanFollowUp - meanBaseline, meanChangeCi95: { lower: -5.1, upper: -1.2 }, meaningfulImprovement: { count: 6, share: 0.4 } });
+const cell = (n: number, meanBaseline: number, meanFollowUp: number) => ({
+  n,
+  meanBaseline,
+  meanFollowUp,
+  meanChange: meanFollowUp - meanBaseline,
+  meanChangeCi95: { lower: -5.1, upper: -1.2 },
+  meaningfulImprovement: { count: 6, share: 0.4 },
+});
 /** Outcomes' answer, in the shape the console draws: three cells, one small enough to be suppressed. */
 const COHORT_REPORT = {
   instrument: 'phq-9',
@@ -71,7 +92,14 @@ describe('the console’s homes open on the alerts that need attention, and fit 
 
   /** Liaison's events as the gateway receives them from Kafka (the alert's raising, its later steps). */
   const deliver = (type: string, subject: string, eventId: string, payload: Record<string, unknown>) =>
-    projectTimelineEvent(sqlOfPool(pool!), { ...fixtures.AlertAcknowledged, type, subject, eventId, occurredAt: new Date().toISOString(), payload } as never);
+    projectTimelineEvent(sqlOfPool(pool!), {
+      ...fixtures.AlertAcknowledged,
+      type,
+      subject,
+      eventId,
+      occurredAt: new Date().toISOString(),
+      payload,
+    } as never);
 
   const readBody = (req: IncomingMessage) =>
     new Promise<Record<string, unknown>>((resolve) => {
@@ -84,15 +112,35 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     const path = req.url?.split('?')[0] ?? '';
     if (path.endsWith('/roster')) return { groupId: GROUP, members: [{ memberId: SEEDED.member, status: 'enrolled' }] };
     if (path.endsWith('/calendar')) {
-      const session = (n: number, at: string) => ({ sessionId: `${GROUP}-s0${n}`, startsAt: at, endsAt: new Date(Date.parse(at) + 5_400_000).toISOString(), status: 'scheduled', attendance: [] });
-      return { group: { groupId: GROUP, groupType: 'disease-specific', status: 'active' }, sessions: [session(1, ago(14)), session(2, ago(7)), session(3, ago(-7))] };
+      const session = (n: number, at: string) => ({
+        sessionId: `${GROUP}-s0${n}`,
+        startsAt: at,
+        endsAt: new Date(Date.parse(at) + 5_400_000).toISOString(),
+        status: 'scheduled',
+        attendance: [],
+      });
+      return {
+        group: { groupId: GROUP, groupType: 'disease-specific', status: 'active' },
+        sessions: [session(1, ago(14)), session(2, ago(7)), session(3, ago(-7))],
+      };
     }
-    if (path.endsWith('/upcoming-sessions')) return { sessions: [{ groupId: GROUP, sessionId: `${GROUP}-s03`, startsAt: ago(-7) }] };
+    if (path.endsWith('/upcoming-sessions'))
+      return { sessions: [{ groupId: GROUP, sessionId: `${GROUP}-s03`, startsAt: ago(-7) }] };
     if (path === `/api/liaison/members/${SEEDED.member}/alerts`) return alerts;
-    if (path === `/api/liaison/clinicians/${SEEDED.clinician}/alerts`) return alerts.filter((alert) => alert.recipientId === SEEDED.clinician);
+    if (path === `/api/liaison/clinicians/${SEEDED.clinician}/alerts`)
+      return alerts.filter((alert) => alert.recipientId === SEEDED.clinician);
     if (path.endsWith('/trajectory')) {
-      const measures = [14, 11, 8].map((total, i) => ({ administeredAt: ago(30 - i * 10), total, band: total >= 10 ? 'moderate' : 'mild', point: i === 0 ? 'baseline' : 'follow-up', item9: 0 }));
-      return { memberId: SEEDED.member, instruments: [{ instrument: 'phq-9', measures, baseline: 14, latest: 8, changeFromBaseline: -6 }] };
+      const measures = [14, 11, 8].map((total, i) => ({
+        administeredAt: ago(30 - i * 10),
+        total,
+        band: total >= 10 ? 'moderate' : 'mild',
+        point: i === 0 ? 'baseline' : 'follow-up',
+        item9: 0,
+      }));
+      return {
+        memberId: SEEDED.member,
+        instruments: [{ instrument: 'phq-9', measures, baseline: 14, latest: 8, changeFromBaseline: -6 }],
+      };
     }
     if (path === '/api/outcomes/cohort-reports') return COHORT_REPORT;
     const acted = /^\/api\/liaison\/alerts\/([^/]+)(?:\/(acknowledgement|resolution))?$/.exec(path);
@@ -126,7 +174,13 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     gateway = await startGatewayHarness({
       database: 'gateway_console_attention',
       clients: [],
-      env: { GATEWAY_DEV_IDP: 'true', GATEWAY_RATE_LIMIT_BURST: '10000', ...Object.fromEntries(['CLINICIAN_LIAISON_URL', 'SCHEDULING_URL', 'OUTCOMES_URL', 'ENROLLMENT_URL'].map((name) => [name, upstream])) },
+      env: {
+        GATEWAY_DEV_IDP: 'true',
+        GATEWAY_RATE_LIMIT_BURST: '10000',
+        ...Object.fromEntries(
+          ['CLINICIAN_LIAISON_URL', 'SCHEDULING_URL', 'OUTCOMES_URL', 'ENROLLMENT_URL'].map((name) => [name, upstream]),
+        ),
+      },
     });
     base = gateway.base;
     await seedMemberAccess(gateway.db.url); // also raises the fixtures' critical alert to the psychiatrist
@@ -138,11 +192,30 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       liaisonAlert(FAC.criticalLate, 'critical', ago(3)),
       liaisonAlert(FAC.criticalEscalated, 'critical', ago(2), { escalationLevel: 1 }),
       liaisonAlert(FAC.resolved, 'warning', ago(6), { status: 'resolved' }),
-      liaisonAlert(CLIN.critical, 'critical', fixtures.CoordinationAlertRaised.payload.raisedAt, { recipientRole: 'attending-psychiatrist', recipientId: SEEDED.clinician, rule: 'antidepressant-change', summary: 'sertraline started: watch for worsening mood' }),
-      liaisonAlert(CLIN.info, 'info', ago(1), { recipientRole: 'attending-psychiatrist', recipientId: SEEDED.clinician, summary: 'Caregiver burden high' }),
+      liaisonAlert(CLIN.critical, 'critical', fixtures.CoordinationAlertRaised.payload.raisedAt, {
+        recipientRole: 'attending-psychiatrist',
+        recipientId: SEEDED.clinician,
+        rule: 'antidepressant-change',
+        summary: 'sertraline started: watch for worsening mood',
+      }),
+      liaisonAlert(CLIN.info, 'info', ago(1), {
+        recipientRole: 'attending-psychiatrist',
+        recipientId: SEEDED.clinician,
+        summary: 'Caregiver burden high',
+      }),
     );
     const raised = (alert: LiaisonAlert, n: number, escalationDueAt: string | null) =>
-      deliver('CoordinationAlertRaised', alert.memberId, uuid(40 + n), { alertId: alert.alertId, rule: alert.rule, severity: alert.severity, recipientRole: alert.recipientRole, recipientId: alert.recipientId, dedupKey: `k${n}`, evidenceEventIds: [], raisedAt: alert.raisedAt, escalationDueAt });
+      deliver('CoordinationAlertRaised', alert.memberId, uuid(40 + n), {
+        alertId: alert.alertId,
+        rule: alert.rule,
+        severity: alert.severity,
+        recipientRole: alert.recipientRole,
+        recipientId: alert.recipientId,
+        dedupKey: `k${n}`,
+        evidenceEventIds: [],
+        raisedAt: alert.raisedAt,
+        escalationDueAt,
+      });
     // The escalated critical was due first; the other critical later: both come before the warning.
     await raised(alerts[0]!, 0, null);
     await raised(alerts[1]!, 1, ago(3.5));
@@ -150,8 +223,17 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await raised(alerts[3]!, 3, ago(1.9));
     await raised(alerts[4]!, 4, null);
     await raised(alerts[6]!, 6, null);
-    await deliver('AlertEscalated', SEEDED.member, uuid(60), { alertId: FAC.criticalEscalated, level: 1, escalatedTo: null, escalatedAt: ago(1.9) });
-    await deliver('AlertResolved', SEEDED.member, uuid(61), { alertId: FAC.resolved, resolvedBy: SEEDED.facilitator, resolvedAt: ago(5.5) });
+    await deliver('AlertEscalated', SEEDED.member, uuid(60), {
+      alertId: FAC.criticalEscalated,
+      level: 1,
+      escalatedTo: null,
+      escalatedAt: ago(1.9),
+    });
+    await deliver('AlertResolved', SEEDED.member, uuid(61), {
+      alertId: FAC.resolved,
+      resolvedBy: SEEDED.facilitator,
+      resolvedAt: ago(5.5),
+    });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 90_000);
 
@@ -182,23 +264,49 @@ describe('the console’s homes open on the alerts that need attention, and fit 
   /** The home's (or inbox's) sections in order, the open alerts' ids in order, and the counts. */
   const inbox = (page: Page, root: string) =>
     page.evaluate((selector) => {
-      type Found = { getAttribute(name: string): string | null; textContent: string | null; querySelector(selector: string): Found | null; querySelectorAll(selector: string): Iterable<Found> };
+      type Found = {
+        getAttribute(name: string): string | null;
+        textContent: string | null;
+        querySelector(selector: string): Found | null;
+        querySelectorAll(selector: string): Iterable<Found>;
+      };
       const box = (globalThis as unknown as { document: Found }).document.querySelector(selector)!;
       return {
-        sections: [...box.querySelectorAll(':scope > section, :scope > h3, :scope > article')].map((node) => node.getAttribute('data-section') ?? node.textContent),
-        open: [...box.querySelectorAll('[data-section="needs-attention"] li.alert-card')].map((card) => card.getAttribute('data-alert-id')),
-        done: [...box.querySelectorAll('[data-section="done"] li.alert-card')].map((card) => card.getAttribute('data-alert-id')),
-        counts: Object.fromEntries([...box.querySelectorAll('.counts li')].map((item) => [item.getAttribute('data-state'), Number(item.querySelector('strong')!.textContent)])),
+        sections: [...box.querySelectorAll(':scope > section, :scope > h3, :scope > article')].map(
+          (node) => node.getAttribute('data-section') ?? node.textContent,
+        ),
+        open: [...box.querySelectorAll('[data-section="needs-attention"] li.alert-card')].map((card) =>
+          card.getAttribute('data-alert-id'),
+        ),
+        done: [...box.querySelectorAll('[data-section="done"] li.alert-card')].map((card) =>
+          card.getAttribute('data-alert-id'),
+        ),
+        counts: Object.fromEntries(
+          [...box.querySelectorAll('.counts li')].map((item) => [
+            item.getAttribute('data-state'),
+            Number(item.querySelector('strong')!.textContent),
+          ]),
+        ),
       };
     }, root);
 
-  const scrollsSideways = (page: Page) => page.evaluate((width) => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth > width, PHONE.width);
+  const scrollsSideways = (page: Page) =>
+    page.evaluate(
+      (width) =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+          .scrollWidth > width,
+      PHONE.width,
+    );
 
   async function seriousAxeViolations(page: Page): Promise<string[]> {
     // Evaluated through the DevTools protocol: the console's CSP (no inline scripts) stays as it is.
     await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-    const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
-    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+    const result = await page.evaluate(() =>
+      (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
+    );
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id} (${violation.nodes.length})`);
   }
 
   it('fits the sign-in screen and the programme lead’s cohort report to a 390 px phone', async () => {
@@ -227,13 +335,18 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     expect(home.open).toEqual([FAC.criticalEscalated, FAC.criticalLate, FAC.warning, FAC.info]);
     expect(home.done).toEqual([FAC.resolved]);
     expect(home.counts).toEqual({ new: 3, escalated: 1, acknowledged: 0, resolved: 1 });
-    expect(await page.locator(`[data-alert-id="${FAC.resolved}"]`).textContent()).toContain(`Resolved by ${SEEDED.facilitator}`);
+    expect(await page.locator(`[data-alert-id="${FAC.resolved}"]`).textContent()).toContain(
+      `Resolved by ${SEEDED.facilitator}`,
+    );
     expect(await page.textContent('body')).not.toContain('sertraline'); // the clinicians' copies never reach a facilitator
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-facilitator-home-390.png'), fullPage: true });
 
-    await page.locator(`[data-alert-id="${FAC.warning}"]`).getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await page
+      .locator(`[data-alert-id="${FAC.warning}"]`)
+      .getByRole('button', { name: 'Acknowledge', exact: true })
+      .click();
     const acknowledged = page.locator(`[data-section="done"] [data-alert-id="${FAC.warning}"]`);
     await acknowledged.filter({ hasText: `Acknowledged by ${SEEDED.facilitator}` }).waitFor();
     const after = await inbox(page, '#home-body');
@@ -252,7 +365,9 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       expect({ route, sideways: await scrollsSideways(page) }).toEqual({ route, sideways: false });
     }
     expect(await page.locator('#outcomes svg text.value').allTextContents()).toEqual(['14', '11', '8']);
-    expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(`Acknowledged by ${SEEDED.facilitator}`);
+    expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(
+      `Acknowledged by ${SEEDED.facilitator}`,
+    );
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-390.png'), fullPage: true });
   }, 45_000);
 
@@ -267,7 +382,11 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     const card = page.locator(`[data-alert-id="${CLIN.critical}"]`);
     await card.getByLabel('Reason for an override').fill('Dose change discussed with the member today');
     await card.getByRole('button', { name: 'Override with reason' }).click();
-    await page.locator(`[data-section="done"] [data-alert-id="${CLIN.critical}"]`).filter({ hasText: `Overridden by ${SEEDED.clinician}` }).filter({ hasText: 'override reason recorded' }).waitFor();
+    await page
+      .locator(`[data-section="done"] [data-alert-id="${CLIN.critical}"]`)
+      .filter({ hasText: `Overridden by ${SEEDED.clinician}` })
+      .filter({ hasText: 'override reason recorded' })
+      .waitFor();
     expect((await inbox(page, '#home-body')).counts).toEqual({ new: 1, escalated: 0, acknowledged: 1, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-clinician-home-390.png'), fullPage: true });

@@ -5,10 +5,24 @@ import { waitFor } from '@carecircle/platform/testing';
 import { FHIR_JSON_TYPE, startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { StandInEhrLaunch } from '../testing/stand-in-ehr-launch';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const UI_TIMEOUT_MS = 20_000;
 /** Only the gateway runs: the console's services answer nowhere (sign-in and launch need none of them). */
-const NO_SERVICES = { SCHEDULING_URL: 'http://127.0.0.1:9', CLINICIAN_LIAISON_URL: 'http://127.0.0.1:9', OUTCOMES_URL: 'http://127.0.0.1:9', ENROLLMENT_URL: 'http://127.0.0.1:9' };
+const NO_SERVICES = {
+  SCHEDULING_URL: 'http://127.0.0.1:9',
+  CLINICIAN_LIAISON_URL: 'http://127.0.0.1:9',
+  OUTCOMES_URL: 'http://127.0.0.1:9',
+  ENROLLMENT_URL: 'http://127.0.0.1:9',
+};
 const CONSOLE_CLIENT = 'carecircle-console';
 const SMART_CLIENT = 'carecircle-smart-app';
 const PATIENT = 'ehr-synthetic-patient-0001';
@@ -44,16 +58,28 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
     // The EHR feed brings the patient in (a pseudonymous member); its CareTeam names the psychiatrist (projected, as liaison's event would).
     const ingest = await fetch(`${base}/fhir/R4/Patient/${PATIENT}`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${await gateway.accessToken('ehr-integration', 'system/Patient.cu')}`, 'content-type': FHIR_JSON_TYPE },
-      body: JSON.stringify({ resourceType: 'Patient', id: PATIENT, name: [{ family: 'Synthetic', given: ['Launch'] }], birthDate: '1970-01-01' }),
+      headers: {
+        authorization: `Bearer ${await gateway.accessToken('ehr-integration', 'system/Patient.cu')}`,
+        'content-type': FHIR_JSON_TYPE,
+      },
+      body: JSON.stringify({
+        resourceType: 'Patient',
+        id: PATIENT,
+        name: [{ family: 'Synthetic', given: ['Launch'] }],
+        birthDate: '1970-01-01',
+      }),
     });
     expect(ingest.status).toBeLessThan(300);
     const sql = new Client({ connectionString: gateway.db.url });
     await sql.connect();
     try {
-      memberId = (await sql.query<{ member_id: string }>('SELECT member_id FROM gateway.member_identity')).rows[0]!.member_id;
+      memberId = (await sql.query<{ member_id: string }>('SELECT member_id FROM gateway.member_identity')).rows[0]!
+        .member_id;
       const staffId = pseudonymousStaffId(Buffer.alloc(32, 7), PRACTITIONER); // the harness's GATEWAY_IDENTITY_KEY
-      await sql.query(`INSERT INTO access.care_team (member_id, clinician_id, role, active_until) VALUES ($1, $2, 'attending-psychiatrist', NULL)`, [memberId, staffId]);
+      await sql.query(
+        `INSERT INTO access.care_team (member_id, clinician_id, role, active_until) VALUES ($1, $2, 'attending-psychiatrist', NULL)`,
+        [memberId, staffId],
+      );
     } finally {
       await sql.end();
     }
@@ -79,11 +105,23 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
     return { page, context, bearers };
   }
 
-  const storedValues = (page: Page) => page.evaluate(() => { const { localStorage, sessionStorage } = globalThis as unknown as Record<"localStorage" | "sessionStorage", Record<string, string>>; return [...Object.values(localStorage), ...Object.values(sessionStorage)].join("\n"); });
-  const pageToken = (page: Page) => page.evaluate(() => (globalThis as unknown as { ccTimeline: { token(): string | null } }).ccTimeline.token());
+  const storedValues = (page: Page) =>
+    page.evaluate(() => {
+      const { localStorage, sessionStorage } = globalThis as unknown as Record<
+        'localStorage' | 'sessionStorage',
+        Record<string, string>
+      >;
+      return [...Object.values(localStorage), ...Object.values(sessionStorage)].join('\n');
+    });
+  const pageToken = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as { ccTimeline: { token(): string | null } }).ccTimeline.token());
 
   it('signs a programme lead in with authorization code + PKCE, role from the mapped claim, tokens in memory only; reload and sign-out end it', async () => {
-    ehr!.user = { sub: 'idp-user-lead-01', name: 'Synthetic programme lead', claims: { groups: ['offline_access', 'cc-programme-leads'] } };
+    ehr!.user = {
+      sub: 'idp-user-lead-01',
+      name: 'Synthetic programme lead',
+      claims: { groups: ['offline_access', 'cc-programme-leads'] },
+    };
     const { page, context } = await openPage();
     try {
       await page.goto(`${base}/`);
@@ -100,7 +138,11 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
       const token = await pageToken(page);
       expect(token).toBeTruthy();
       // The gateway takes the provider's token; nothing of it is stored in the browser.
-      expect((await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json()))).toMatchObject({ role: 'programme-lead' });
+      expect(
+        await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) =>
+          r.json(),
+        ),
+      ).toMatchObject({ role: 'programme-lead' });
       expect(await storedValues(page)).not.toContain(token!.split('.')[2]);
 
       await page.reload();
@@ -112,7 +154,9 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
       const signOuts = ehr!.record.signOuts.length;
       const refreshToken = ehr!.record.grants.length;
       // RP-initiated logout at the provider, then back to the console (a new page load), signed out.
-      const backAtConsole = page.waitForResponse((response) => response.url() === `${base}/` && response.request().isNavigationRequest());
+      const backAtConsole = page.waitForResponse(
+        (response) => response.url() === `${base}/` && response.request().isNavigationRequest(),
+      );
       await page.getByRole('button', { name: 'Sign out' }).click();
       await backAtConsole;
       expect(ehr!.record.signOuts.length).toBe(signOuts + 1);
@@ -126,7 +170,11 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
   });
 
   it('refreshes the tokens before they expire, and the page goes on with the new one', async () => {
-    ehr!.user = { sub: 'idp-user-lead-02', name: 'Synthetic programme lead two', claims: { groups: ['cc-programme-leads'] } };
+    ehr!.user = {
+      sub: 'idp-user-lead-02',
+      name: 'Synthetic programme lead two',
+      claims: { groups: ['cc-programme-leads'] },
+    };
     ehr!.tokenTtlSeconds = 4; // refreshed at half-life
     const { page, context, bearers } = await openPage();
     try {
@@ -134,11 +182,17 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
       await page.getByRole('button', { name: 'Sign in with your organisation' }).click();
       await page.locator('#home-heading', { hasText: 'Programme overview' }).waitFor();
       const first = await pageToken(page);
-      const refreshes = () => ehr!.record.grants.filter((grant) => grant.grantType === 'refresh_token' && grant.status === 200).length;
-      await waitFor(async () => refreshes() >= 1 && (await pageToken(page)) !== first, { timeoutMs: 15_000, description: 'the console to refresh its token' });
+      const refreshes = () =>
+        ehr!.record.grants.filter((grant) => grant.grantType === 'refresh_token' && grant.status === 200).length;
+      await waitFor(async () => refreshes() >= 1 && (await pageToken(page)) !== first, {
+        timeoutMs: 15_000,
+        description: 'the console to refresh its token',
+      });
       const refreshed = await pageToken(page);
       expect(bearers).toContain(refreshed); // the gateway was asked with the new token
-      expect((await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${refreshed}` } })).status).toBe(200);
+      expect(
+        (await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${refreshed}` } })).status,
+      ).toBe(200);
     } finally {
       ehr!.tokenTtlSeconds = 3600;
       await context.close();
@@ -153,14 +207,21 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
       await page.getByRole('button', { name: 'Sign in with your organisation' }).click();
       await page.locator('#console-status', { hasText: 'no CareCircle role' }).waitFor();
       expect(await pageToken(page)).toBeNull();
-      expect((await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${bearers[0]}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${bearers[0]}` } })).status,
+      ).toBe(401);
     } finally {
       await context.close();
     }
   });
 
   it('opens the launching patient’s member page on an EHR launch, for the psychiatrist on their care team', async () => {
-    ehr!.user = { sub: 'ehr-user-psy-01', name: 'Synthetic psychiatrist', practitioner: PRACTITIONER, claims: { groups: ['cc-psychiatrists'] } };
+    ehr!.user = {
+      sub: 'ehr-user-psy-01',
+      name: 'Synthetic psychiatrist',
+      practitioner: PRACTITIONER,
+      claims: { groups: ['cc-psychiatrists'] },
+    };
     const { page, context } = await openPage();
     try {
       await page.goto(ehr!.launchUrl(PATIENT, `${base}/launch`));
@@ -178,7 +239,12 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
   });
 
   it('opens the patient the EHR picked on a standalone launch', async () => {
-    ehr!.user = { sub: 'ehr-user-psy-01', name: 'Synthetic psychiatrist', practitioner: PRACTITIONER, claims: { groups: ['cc-psychiatrists'] } };
+    ehr!.user = {
+      sub: 'ehr-user-psy-01',
+      name: 'Synthetic psychiatrist',
+      practitioner: PRACTITIONER,
+      claims: { groups: ['cc-psychiatrists'] },
+    };
     const { page, context } = await openPage();
     try {
       await page.goto(`${base}/`);
@@ -192,7 +258,12 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
   });
 
   it('refuses the launch, audited, when the EHR user is not on the patient’s care team', async () => {
-    ehr!.user = { sub: 'ehr-user-psy-02', name: 'Synthetic other psychiatrist', practitioner: 'Practitioner/ehr-synthetic-psy-0002', claims: { groups: ['cc-psychiatrists'] } };
+    ehr!.user = {
+      sub: 'ehr-user-psy-02',
+      name: 'Synthetic other psychiatrist',
+      practitioner: 'Practitioner/ehr-synthetic-psy-0002',
+      claims: { groups: ['cc-psychiatrists'] },
+    };
     const { page, context } = await openPage();
     try {
       await page.goto(ehr!.launchUrl(PATIENT, `${base}/launch`));
@@ -217,11 +288,15 @@ describe('the console signs in at an OpenID Connect provider and opens from an E
       expect(stranger.record.authorizations).toHaveLength(0);
       // Nor does the gateway take a token that EHR signed for the console, nor fetch its keys to try.
       const idToken = await stranger.sign({ groups: ['cc-psychiatrists'] }, stranger.fhirBase, SMART_CLIENT);
-      expect((await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${idToken}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${base}/api/care-console/me`, { headers: { authorization: `Bearer ${idToken}` } })).status,
+      ).toBe(401);
       expect(stranger.record.requests).toBe(1);
       const sql = new Client({ connectionString: gateway!.db.url });
       await sql.connect();
-      const refusals = await sql.query(`SELECT 1 FROM gateway.audit_event WHERE operation = 'GET /launch' AND outcome = '4'`).finally(() => sql.end());
+      const refusals = await sql
+        .query(`SELECT 1 FROM gateway.audit_event WHERE operation = 'GET /launch' AND outcome = '4'`)
+        .finally(() => sql.end());
       expect(refusals.rowCount).toBeGreaterThan(0);
     } finally {
       await context.close();

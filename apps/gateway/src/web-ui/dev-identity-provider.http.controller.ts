@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Post, UnauthorizedException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Post,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { TIMELINE_DEPS, type TimelineDeps } from '../timeline/timeline.deps';
 import { DEMO_USERS, type DevIdentityProvider } from './dev-identity-provider';
@@ -36,7 +46,8 @@ export class DevIdentityProviderHttpController {
   @Post('token')
   @HttpCode(200)
   async token(@Body() body: { username?: unknown }) {
-    const tokens = typeof body?.username === 'string' ? await this.idp.signIn(body.username, this.deps.clock.now()) : undefined;
+    const tokens =
+      typeof body?.username === 'string' ? await this.idp.signIn(body.username, this.deps.clock.now()) : undefined;
     if (!tokens) throw new UnauthorizedException('Unknown demo user');
     return tokens;
   }

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose';
 import { isHumanRole, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
 
 export { HUMAN_ROLES, ROLE_CLAIM, type HumanRole } from '../auth/human-roles';
@@ -14,7 +23,12 @@ export interface DemoUser {
 
 /** Synthetic demo users; their ids match the contract fixtures' facilitator and psychiatrist. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { username: 'facilitator', sub: 'fac_synthetic_sw_01', name: 'Demo facilitator (social worker)', role: 'facilitator' },
+  {
+    username: 'facilitator',
+    sub: 'fac_synthetic_sw_01',
+    name: 'Demo facilitator (social worker)',
+    role: 'facilitator',
+  },
   { username: 'clinician', sub: 'clin_synthetic_psy_01', name: 'Demo attending psychiatrist', role: 'clinician' },
   { username: 'lead', sub: 'lead_synthetic_01', name: 'Demo programme lead', role: 'programme-lead' },
   { username: 'admin', sub: 'adm_synthetic_01', name: 'Demo administrator (audit trail)', role: 'admin' },
@@ -45,7 +59,12 @@ export class DevIdentityProvider {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const exported = await exportJWK(publicKey);
     // A new key per start, so a new kid: services that cached the old JWKS fetch the new one instead of failing.
-    const publicJwk = { ...exported, alg: 'ES256', use: 'sig', kid: `dev-idp-${(await calculateJwkThumbprint(exported)).slice(0, 16)}` };
+    const publicJwk = {
+      ...exported,
+      alg: 'ES256',
+      use: 'sig',
+      kid: `dev-idp-${(await calculateJwkThumbprint(exported)).slice(0, 16)}`,
+    };
     return new DevIdentityProvider(issuer, privateKey, publicKey, publicJwk);
   }
 
@@ -61,7 +80,10 @@ export class DevIdentityProvider {
     };
   }
 
-  async signIn(username: string, now: Date): Promise<{ id_token: string; access_token: string; token_type: 'Bearer'; expires_in: number } | undefined> {
+  async signIn(
+    username: string,
+    now: Date,
+  ): Promise<{ id_token: string; access_token: string; token_type: 'Bearer'; expires_in: number } | undefined> {
     const user = DEMO_USERS.find((candidate) => candidate.username === username);
     if (!user) return undefined;
     const iat = Math.floor(now.getTime() / 1000);
@@ -100,7 +122,12 @@ export class DevIdentityProvider {
   /** The user of a valid access token from this issuer whose session is not signed out, or undefined. */
   async verify(accessToken: string, now: Date): Promise<{ sub: string; role: HumanRole } | undefined> {
     try {
-      const { payload } = await jwtVerify(accessToken, this.publicKey, { issuer: this.issuer, audience: 'carecircle-gateway', algorithms: ['ES256'], currentDate: now });
+      const { payload } = await jwtVerify(accessToken, this.publicKey, {
+        issuer: this.issuer,
+        audience: 'carecircle-gateway',
+        algorithms: ['ES256'],
+        currentDate: now,
+      });
       if (typeof payload['sid'] !== 'string' || this.signedOut.has(payload['sid'])) return undefined;
       const role = payload[ROLE_CLAIM];
       return typeof payload.sub === 'string' && isHumanRole(role) ? { sub: payload.sub, role } : undefined;

@@ -1,7 +1,8 @@
 import { TIMELINE_KINDS } from '@carecircle/gateway/domain';
 
 const kindFilters = TIMELINE_KINDS.map(
-  (kind) => `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${kind}</label></li>`,
+  (kind) =>
+    `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${kind}</label></li>`,
 ).join('\n          ');
 
 /**

@@ -7,15 +7,35 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fixtures, Topics, type IntegrationEvent } from '@carecircle/contracts';
 import { createKafka, createProducer } from '@carecircle/platform/messaging';
 import { startServiceProcess, type ServiceProcess } from '@carecircle/platform/service-kit';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 
 // Run from the workspace root after `npm run build` (npm run test:e2e does both).
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const MEMBER = 'mbr_synthetic_0001';
 const UI_TIMEOUT_MS = 20_000;
 /** Only the gateway runs here: the care console's services answer nowhere (its own e2e runs them). */
-const NO_SERVICES = { SCHEDULING_URL: 'http://127.0.0.1:9', CLINICIAN_LIAISON_URL: 'http://127.0.0.1:9', OUTCOMES_URL: 'http://127.0.0.1:9', ENROLLMENT_URL: 'http://127.0.0.1:9' };
+const NO_SERVICES = {
+  SCHEDULING_URL: 'http://127.0.0.1:9',
+  CLINICIAN_LIAISON_URL: 'http://127.0.0.1:9',
+  OUTCOMES_URL: 'http://127.0.0.1:9',
+  ENROLLMENT_URL: 'http://127.0.0.1:9',
+};
 
 const TOPIC_OF: Record<string, string> = {
   GroupFormed: Topics.scheduling,
@@ -33,8 +53,12 @@ type AxeResult = { violations: { id: string; impact: string | null; nodes: unkno
 
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run());
-  return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
+  );
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.nodes.length})`);
 }
 
 async function signIn(context: BrowserContext, baseUrl: string, username: string): Promise<Page> {
@@ -61,8 +85,14 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     for (const type of types) {
       const fixture = fixtures[type as keyof typeof fixtures] as IntegrationEvent;
       // The fixture's care-team period has ended (2026-09-01): here the psychiatrist is on the team now.
-      const event = type === 'CareTeamMemberAssigned' ? { ...fixture, payload: { ...(fixture.payload as object), activeUntil: null } } : fixture;
-      await producer!.send({ topic: TOPIC_OF[type]!, messages: [{ key: event.subject, value: JSON.stringify(event) }] });
+      const event =
+        type === 'CareTeamMemberAssigned'
+          ? { ...fixture, payload: { ...(fixture.payload as object), activeUntil: null } }
+          : fixture;
+      await producer!.send({
+        topic: TOPIC_OF[type]!,
+        messages: [{ key: event.subject, value: JSON.stringify(event) }],
+      });
     }
   }
 
@@ -72,9 +102,19 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     const copy = {
       ...raised,
       eventId: randomUUID(),
-      payload: { ...raised.payload, alertId: randomUUID(), severity: 'warning', recipientRole: 'facilitator', recipientId: 'fac_synthetic_sw_01', dedupKey: `${raised.payload.dedupKey.split('|')[0]}|facilitator` },
+      payload: {
+        ...raised.payload,
+        alertId: randomUUID(),
+        severity: 'warning',
+        recipientRole: 'facilitator',
+        recipientId: 'fac_synthetic_sw_01',
+        dedupKey: `${raised.payload.dedupKey.split('|')[0]}|facilitator`,
+      },
     };
-    await producer!.send({ topic: Topics.clinicianLiaison, messages: [{ key: copy.subject, value: JSON.stringify(copy) }] });
+    await producer!.send({
+      topic: Topics.clinicianLiaison,
+      messages: [{ key: copy.subject, value: JSON.stringify(copy) }],
+    });
   }
 
   beforeAll(async () => {
@@ -84,13 +124,32 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     producer = createProducer(createKafka({ clientId: 'web-ui-e2e', brokers: kafka.brokers }));
     await producer.connect();
     // Something on each topic before the gateway subscribes (the mock cluster creates topics on first produce).
-    await publish('GroupFormed', 'ReferralReceived', 'MemberEnrolled', 'CareTeamMemberAssigned', 'MeasureRecorded', 'TreatmentPlanUpdated');
+    await publish(
+      'GroupFormed',
+      'ReferralReceived',
+      'MemberEnrolled',
+      'CareTeamMemberAssigned',
+      'MeasureRecorded',
+      'TreatmentPlanUpdated',
+    );
     gateway = await startServiceProcess({
       app: 'gateway',
-      env: { DATABASE_URL: db.url, KAFKA_BROKERS: kafka.brokers.join(','), KAFKA_TOPICS_AUTO_CREATED: 'true', GATEWAY_DEV_IDP: 'true', TIMELINE_STREAM_POLL_MS: '200', ...NO_SERVICES },
+      env: {
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: kafka.brokers.join(','),
+        KAFKA_TOPICS_AUTO_CREATED: 'true',
+        GATEWAY_DEV_IDP: 'true',
+        TIMELINE_STREAM_POLL_MS: '200',
+        ...NO_SERVICES,
+      },
       startTimeoutMs: 30_000,
     });
-    context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, bypassCSP: true, viewport: { width: 1100, height: 1400 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      bypassCSP: true,
+      viewport: { width: 1100, height: 1400 },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -126,7 +185,11 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
           );
           return rows[0]?.ready === true;
         },
-        { timeoutMs: 30_000, intervalMs: 250, description: 'the gateway to project the member\'s group, facilitator and care team' },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 250,
+          description: "the gateway to project the member's group, facilitator and care team",
+        },
       );
     } finally {
       await projection.end();
@@ -141,7 +204,9 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
     // The facilitator's own copy of the alert; the psychiatrist's copy (critical) is the care team's, not shown twice.
     await facilitator.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
-    await expect(facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' }).count()).resolves.toBe(0);
+    await expect(
+      facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' }).count(),
+    ).resolves.toBe(0);
     const facilitatorText = await facilitator.locator('#timeline').innerText();
     expect(facilitatorText).not.toMatch(/sertraline|36437|ssri/i);
     expect(await seriousAxeViolations(facilitator)).toEqual([]);
@@ -154,14 +219,20 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     const clinician = await signIn(context!, baseUrl, 'clinician');
     await clinician.locator('#timeline li', { hasText: 'Medication started: sertraline (ssri)' }).waitFor();
     // The care team sees every copy, its own with the lifecycle.
-    const psychiatristCopy = clinician.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' });
+    const psychiatristCopy = clinician.locator('#timeline li.sev-critical', {
+      hasText: 'Alert: antidepressant change',
+    });
     await psychiatristCopy.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
     await clinician.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
     expect(await seriousAxeViolations(clinician)).toEqual([]);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
 
     const lead = await signIn(context!, baseUrl, 'lead');
-    await lead.locator('#console-status[role="alert"]', { hasText: 'Programme leads see cohort figures, never members or groups' }).waitFor();
+    await lead
+      .locator('#console-status[role="alert"]', {
+        hasText: 'Programme leads see cohort figures, never members or groups',
+      })
+      .waitFor();
     expect(await lead.locator('#member').isHidden()).toBe(true);
     await lead.screenshot({ path: join(SCREENSHOTS, 'timeline-lead.png'), fullPage: true });
 
@@ -187,19 +258,32 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     const baseUrl = gateway!.url;
     // The test above bypasses the CSP to inject axe; this context keeps it.
     const strictProfile = mkdtempSync(join(tmpdir(), 'cc-chromium-csp-'));
-    const strict = await chromium.launchPersistentContext(strictProfile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1100, height: 1400 } });
+    const strict = await chromium.launchPersistentContext(strictProfile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1100, height: 1400 },
+    });
     try {
       const violations: string[] = [];
-      strict.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())));
+      strict.on(
+        'console',
+        (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())),
+      );
       const page = await signIn(strict, baseUrl, 'clinician');
-      page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())));
+      page.on(
+        'console',
+        (message) => void (/Content Security Policy/i.test(message.text()) && violations.push(message.text())),
+      );
       await page.locator('#timeline li', { hasText: 'Enrolled in group grp_cancer_tuesday' }).waitFor();
       const token = await page.evaluate(() => sessionStorage.getItem('cc.token'));
       expect(token).toBeTruthy();
       const logout = page.waitForResponse((response) => response.url().endsWith('/dev-idp/logout'));
       await page.getByRole('button', { name: 'Sign out' }).click();
       expect((await logout).status()).toBe(204);
-      expect((await fetch(`${baseUrl}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+      expect(
+        (await fetch(`${baseUrl}/api/members/${MEMBER}/timeline`, { headers: { authorization: `Bearer ${token}` } }))
+          .status,
+      ).toBe(401);
       expect(violations).toEqual([]);
     } finally {
       await strict.close().catch(() => undefined);

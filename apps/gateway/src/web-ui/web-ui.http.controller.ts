@@ -50,7 +50,11 @@ export function consoleCsp(providerOrigins: readonly string[]): string {
 @Controller()
 export class WebUiHttpController {
   private readonly signIn = readGatewayConfig().consoleSignIn;
-  private readonly csp = consoleCsp([...(this.signIn.provider ? [this.signIn.provider.issuer] : []), ...this.signIn.ehrs.map((ehr) => ehr.iss)].map((url) => new URL(url).origin));
+  private readonly csp = consoleCsp(
+    [...(this.signIn.provider ? [this.signIn.provider.issuer] : []), ...this.signIn.ehrs.map((ehr) => ehr.iss)].map(
+      (url) => new URL(url).origin,
+    ),
+  );
 
   constructor(@Inject(GATEWAY_AUTH) private readonly auth: GatewayAuth) {}
 
@@ -65,11 +69,28 @@ export class WebUiHttpController {
    * in GATEWAY_SMART_EHRS is refused here (audited), so the console never fetches or redirects to it.
    */
   @Get('launch')
-  async launch(@Query('iss') iss: unknown, @Query('launch') launch: unknown, @Req() request: Request, @Res() response: Response): Promise<void> {
+  async launch(
+    @Query('iss') iss: unknown,
+    @Query('launch') launch: unknown,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
     const registered = typeof iss === 'string' && this.signIn.ehrs.some((ehr) => ehr.iss === iss.replace(/\/+$/, ''));
     if (!registered || typeof launch !== 'string' || !/^[\x21-\x7e]{1,1024}$/.test(launch)) {
-      await this.auth.audit.append({ ...auditBase(request), recordedAt: this.auth.clock.now(), action: 'E', outcome: '4', agent: 'anonymous', resourceTypes: ['SmartLaunch'], memberIds: [] });
-      throw new BadRequestException(registered ? 'The launch parameter is missing or malformed' : 'This EHR is not registered to launch CareCircle (GATEWAY_SMART_EHRS)');
+      await this.auth.audit.append({
+        ...auditBase(request),
+        recordedAt: this.auth.clock.now(),
+        action: 'E',
+        outcome: '4',
+        agent: 'anonymous',
+        resourceTypes: ['SmartLaunch'],
+        memberIds: [],
+      });
+      throw new BadRequestException(
+        registered
+          ? 'The launch parameter is missing or malformed'
+          : 'This EHR is not registered to launch CareCircle (GATEWAY_SMART_EHRS)',
+      );
     }
     this.sendPage(response);
   }
@@ -78,7 +99,11 @@ export class WebUiHttpController {
   @Get('ui/sign-in.json')
   signInSettings() {
     const { provider, redirectUri, ehrs } = this.signIn;
-    return { redirectUri, ...(provider ? { provider } : {}), ehrs: ehrs.map(({ iss, clientId, name, scope }) => ({ iss, clientId, name, scope })) };
+    return {
+      redirectUri,
+      ...(provider ? { provider } : {}),
+      ehrs: ehrs.map(({ iss, clientId, name, scope }) => ({ iss, clientId, name, scope })),
+    };
   }
 
   @Get('ui/sign-in.js')
@@ -101,7 +126,12 @@ export class WebUiHttpController {
 
   private sendPage(response: Response): void {
     // The authorization code and state come back in the query: never send them on as a Referer.
-    response.set({ 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': this.csp, 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+    response.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': this.csp,
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    });
     response.send(WEB_UI_PAGE);
   }
 

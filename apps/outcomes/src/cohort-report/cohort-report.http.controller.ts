@@ -25,7 +25,8 @@ export class CohortReportHttpController {
   @ApiOperation({ summary: 'Export a de-identified cohort outcome report' })
   @ApiExtraModels(CohortReportResponseDto)
   @ApiOkResponse({
-    description: 'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells and counts under the small-cell threshold withheld, and those that would give one back.',
+    description:
+      'n, means, mean change with 95% CI, share meaningfully improved, dose split, missing data; cells and counts under the small-cell threshold withheld, and those that would give one back.',
     content: {
       'application/json': { schema: { $ref: getSchemaPath(CohortReportResponseDto) }, example: COHORT_REPORT_EXAMPLE },
       'text/csv': { schema: { type: 'string', description: 'The same figures, one row per cell.' } },
@@ -34,7 +35,10 @@ export class CohortReportHttpController {
   async report(@Query() query: CohortReportQueryDto, @Res({ passthrough: true }) response: Response) {
     const { format, ...filter } = query;
     const members = await findCohortMembers(this.em, filter);
-    const exported = suppressSmallCells(cohortReport(filter.instrument, members, this.deps.config), this.deps.config.smallCellThreshold);
+    const exported = suppressSmallCells(
+      cohortReport(filter.instrument, members, this.deps.config),
+      this.deps.config.smallCellThreshold,
+    );
     if (format !== 'csv') return exported;
     response.type('text/csv');
     return cohortReportCsv(exported);

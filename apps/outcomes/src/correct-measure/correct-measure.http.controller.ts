@@ -22,7 +22,10 @@ export class CorrectMeasureHttpController {
   @Access('member.measure.correct', { member: 'memberId' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Correct a recorded measure' })
-  @ApiAcceptedResponse({ description: 'The correction is a new measure that references the corrected one.', type: MeasureCorrectionResponseDto })
+  @ApiAcceptedResponse({
+    description: 'The correction is a new measure that references the corrected one.',
+    type: MeasureCorrectionResponseDto,
+  })
   @ApiDomainError(404, 'No measure with this id was recorded for the member.')
   @ApiDomainError(409, 'The measure was already corrected, or the measure id is taken by another measure.')
   @ApiDomainError(422, 'The correction names another instrument than the corrected measure.')
@@ -33,7 +36,17 @@ export class CorrectMeasureHttpController {
     @CommandContext() context: RequestContext,
   ) {
     const { reason, ...measure } = body;
-    const { changed } = unwrap(await this.correct({ ...toMeasureDetails(memberId, measure as CorrectMeasureRequestDto), correctsMeasureId, reason }, context));
-    return { memberId, measureId: body.measureId, correctsMeasureId, status: changed ? 'corrected' : 'already-corrected' };
+    const { changed } = unwrap(
+      await this.correct(
+        { ...toMeasureDetails(memberId, measure as CorrectMeasureRequestDto), correctsMeasureId, reason },
+        context,
+      ),
+    );
+    return {
+      memberId,
+      measureId: body.measureId,
+      correctsMeasureId,
+      status: changed ? 'corrected' : 'already-corrected',
+    };
   }
 }

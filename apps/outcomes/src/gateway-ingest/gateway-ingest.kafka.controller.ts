@@ -1,9 +1,21 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import { ObservationRecorded, QuestionnaireAnswered, Topics, type IntegrationEvent } from '@carecircle/contracts';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { createLogger } from '@carecircle/platform/observability';
-import { ingestGatewayMeasure, observationToMeasure, questionnaireToMeasure, type GatewayMeasure, type OutcomesDeps } from '@carecircle/outcomes/application';
+import {
+  ingestGatewayMeasure,
+  observationToMeasure,
+  questionnaireToMeasure,
+  type GatewayMeasure,
+  type OutcomesDeps,
+} from '@carecircle/outcomes/application';
 import { OUTCOMES_DEPS } from '../outcomes.deps';
 
 /**
@@ -20,12 +32,21 @@ export class GatewayIngestKafkaController {
 
   constructor(consumer: IntegrationEventConsumer, @Inject(OUTCOMES_DEPS) deps: OutcomesDeps) {
     const ingest = ingestGatewayMeasure(deps);
-    const apply = async (event: IntegrationEvent & { payload: { resourceId: string; revision: number } }, measure: GatewayMeasure) => {
+    const apply = async (
+      event: IntegrationEvent & { payload: { resourceId: string; revision: number } },
+      measure: GatewayMeasure,
+    ) => {
       if (measure.kind === 'ignored') return;
-      const outcome = await ingest(event.subject, event.payload, measure, { correlationId: event.correlationId, causationId: event.eventId });
+      const outcome = await ingest(event.subject, event.payload, measure, {
+        correlationId: event.correlationId,
+        causationId: event.eventId,
+      });
       if (outcome.ok) return;
       // A domain error (unscorable, conflicting) is the same on a retry: skip it, never poison the topic.
-      this.logger.warn({ eventId: event.eventId, type: event.type, code: outcome.error.code }, 'gateway measure skipped');
+      this.logger.warn(
+        { eventId: event.eventId, type: event.type, code: outcome.error.code },
+        'gateway measure skipped',
+      );
     };
     this.gateway = consumer.forTopic(Topics.gatewayIngest, {
       routes: [

@@ -19,7 +19,10 @@ export class MemberTrajectoryHttpController {
   @Get()
   @Access('member.outcomes.read', { member: 'memberId' })
   @ApiOperation({ summary: "Read a member's outcome trajectory" })
-  @ApiOkResponse({ description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.', type: MemberTrajectoryResponseDto })
+  @ApiOkResponse({
+    description: 'Per instrument: standing measures, baseline vs latest and previous, band transition.',
+    type: MemberTrajectoryResponseDto,
+  })
   get(@Param('memberId', MemberIdPipe) memberId: string) {
     return this.trajectory(memberId);
   }

@@ -1,7 +1,21 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
-import { AttendanceCorrected, AttendanceRecorded, GroupChanged, GroupFormed, MeasureCorrected, MeasureRecorded, Topics } from '@carecircle/contracts';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  AttendanceCorrected,
+  AttendanceRecorded,
+  GroupChanged,
+  GroupFormed,
+  MeasureCorrected,
+  MeasureRecorded,
+  Topics,
+} from '@carecircle/contracts';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { projectAttendance, projectGroup, projectMeasure } from '@carecircle/outcomes/read-models';
 
 /** The topics outcomes consumes; its tests prove each has exactly one handler. */
@@ -28,12 +42,34 @@ export class CohortEventsKafkaController {
     });
     this.scheduling = consumer.forTopic(Topics.scheduling, {
       routes: [
-        on(AttendanceRecorded, (event, tx) => projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) })),
-        on(AttendanceCorrected, (event, tx) => projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) })),
-        on(GroupFormed, (event, tx) => projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null })),
-        on(GroupChanged, (event, tx) => projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null })),
+        on(AttendanceRecorded, (event, tx) =>
+          projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) }),
+        ),
+        on(AttendanceCorrected, (event, tx) =>
+          projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) }),
+        ),
+        on(GroupFormed, (event, tx) =>
+          projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null }),
+        ),
+        on(GroupChanged, (event, tx) =>
+          projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null }),
+        ),
       ],
-      ignore: ['GroupClosed', 'SessionScheduled', 'SessionRescheduled', 'SessionCancelled', 'DoseReached', 'OffTrackForDose', 'TherapeuticContactBooked', 'TherapeuticContactChanged', 'TherapeuticContactCancelled', 'TherapeuticLoadChanged', 'SchedulingConflictDetected', 'SchedulingConflictResolved', 'TherapeuticOverloadResolved'],
+      ignore: [
+        'GroupClosed',
+        'SessionScheduled',
+        'SessionRescheduled',
+        'SessionCancelled',
+        'DoseReached',
+        'OffTrackForDose',
+        'TherapeuticContactBooked',
+        'TherapeuticContactChanged',
+        'TherapeuticContactCancelled',
+        'TherapeuticLoadChanged',
+        'SchedulingConflictDetected',
+        'SchedulingConflictResolved',
+        'TherapeuticOverloadResolved',
+      ],
     });
   }
 

@@ -11,7 +11,10 @@ export function toMeasureDetails(memberId: string, body: RecordMeasureRequestDto
       ? { kind: 'answers', answers: body.answers }
       : body.total !== undefined
         ? { kind: 'total', total: body.total, item9: body.item9 ?? null }
-        : { kind: 'medications', medications: body.medications!.map(({ opioid, dailyDose }) => ({ opioid, dailyDose })) };
+        : {
+            kind: 'medications',
+            medications: body.medications!.map(({ opioid, dailyDose }) => ({ opioid, dailyDose })),
+          };
   return {
     memberId,
     measureId: body.measureId,

@@ -22,11 +22,23 @@ export class RecordMeasureHttpController {
   @Access('member.measure.write', { member: 'memberId' })
   @HttpCode(202)
   @ApiOperation({ summary: "Record a member's outcome measure" })
-  @ApiAcceptedResponse({ description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.', type: MeasureCommandResponseDto })
+  @ApiAcceptedResponse({
+    description: 'Recorded (or already recorded); item 9, improvement and deterioration go out on Kafka.',
+    type: MeasureCommandResponseDto,
+  })
   @ApiDomainError(409, 'The measure id is taken by a different measure.')
-  async recordMeasure(@Param('memberId', MemberIdPipe) memberId: string, @Body() body: RecordMeasureRequestDto, @CommandContext() context: RequestContext) {
+  async recordMeasure(
+    @Param('memberId', MemberIdPipe) memberId: string,
+    @Body() body: RecordMeasureRequestDto,
+    @CommandContext() context: RequestContext,
+  ) {
     const outcome = await this.record(toMeasureDetails(memberId, body), context);
     const { changed } = unwrap(outcome);
-    return { memberId, measureId: body.measureId, status: changed ? 'recorded' : 'already-recorded', events: outcome.ok ? outcome.events.map((e) => e.type) : [] };
+    return {
+      memberId,
+      measureId: body.measureId,
+      status: changed ? 'recorded' : 'already-recorded',
+      events: outcome.ok ? outcome.events.map((e) => e.type) : [],
+    };
   }
 }

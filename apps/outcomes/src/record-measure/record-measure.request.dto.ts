@@ -1,7 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { INSTRUMENTS, defaultOutcomesConfig, type Instrument, type MeasurementPoint, type Opioid } from '@carecircle/outcomes/domain';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  INSTRUMENTS,
+  defaultOutcomesConfig,
+  type Instrument,
+  type MeasurementPoint,
+  type Opioid,
+} from '@carecircle/outcomes/domain';
 
 const POINTS: MeasurementPoint[] = ['baseline', 'mid-course', 'end', 'follow-up'];
 const OPIOIDS = Object.keys(defaultOutcomesConfig.mmeConversionFactors) as Opioid[];
@@ -26,7 +45,11 @@ export class RecordMeasureRequestDto {
   @IsIn(INSTRUMENTS)
   instrument!: Instrument;
 
-  @ApiPropertyOptional({ type: [Number], description: 'Item answers in order (item 1 first); the scorer names any missing or out-of-range item.', example: [2, 2, 1, 1, 1, 2, 1, 1, 0] })
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'Item answers in order (item 1 first); the scorer names any missing or out-of-range item.',
+    example: [2, 2, 1, 1, 1, 2, 1, 1, 0],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(27)

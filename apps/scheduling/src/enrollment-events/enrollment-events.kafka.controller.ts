@@ -1,7 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import { MemberEnrolled, MemberWithdrew, Topics } from '@carecircle/contracts';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { projectRosterFact, recordPendingLoadReassessment } from '@carecircle/scheduling/read-models';
 
 /** The topics scheduling consumes; its tests prove each has exactly one handler. */
@@ -22,13 +28,33 @@ export class EnrollmentEventsKafkaController {
       routes: [
         on(MemberEnrolled, async (event, tx) => {
           const { groupId, memberRole, enrolledAt } = event.payload;
-          await projectRosterFact(tx, { type: 'MemberEnrolled', memberId: event.subject, groupId, memberRole, enrolledAt });
-          await recordPendingLoadReassessment(tx, { memberId: event.subject, groupId, cause: 'enrolled', at: enrolledAt, causeEventId: event.eventId, correlationId: event.correlationId });
+          await projectRosterFact(tx, {
+            type: 'MemberEnrolled',
+            memberId: event.subject,
+            groupId,
+            memberRole,
+            enrolledAt,
+          });
+          await recordPendingLoadReassessment(tx, {
+            memberId: event.subject,
+            groupId,
+            cause: 'enrolled',
+            at: enrolledAt,
+            causeEventId: event.eventId,
+            correlationId: event.correlationId,
+          });
         }),
         on(MemberWithdrew, async (event, tx) => {
           const { groupId, withdrewAt } = event.payload;
           await projectRosterFact(tx, { type: 'MemberWithdrew', memberId: event.subject, groupId, withdrewAt });
-          await recordPendingLoadReassessment(tx, { memberId: event.subject, groupId, cause: 'withdrew', at: withdrewAt, causeEventId: event.eventId, correlationId: event.correlationId });
+          await recordPendingLoadReassessment(tx, {
+            memberId: event.subject,
+            groupId,
+            cause: 'withdrew',
+            at: withdrewAt,
+            causeEventId: event.eventId,
+            correlationId: event.correlationId,
+          });
         }),
       ],
       // Listed one by one, so a type enrollment adds later is logged as unknown rather than dropped unseen.

@@ -2,7 +2,13 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import { AppointmentBooked, Topics } from '@carecircle/contracts';
 import { createLogger } from '@carecircle/platform/observability';
-import { fromKafkaContext, IntegrationEventConsumer, KafkaTopicHandler, on, type TopicHandler } from '@carecircle/platform/messaging';
+import {
+  fromKafkaContext,
+  IntegrationEventConsumer,
+  KafkaTopicHandler,
+  on,
+  type TopicHandler,
+} from '@carecircle/platform/messaging';
 import { ingestAppointment, type SchedulingDeps } from '@carecircle/scheduling/application';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 
@@ -21,9 +27,16 @@ export class GatewayEventsKafkaController {
       routes: [
         on(AppointmentBooked, async (event) => {
           const { resourceId, revision, status, serviceTypes, start, end } = event.payload;
-          const result = await ingest({ memberId: event.subject, resourceId, revision, status, serviceTypes, start, end }, { correlationId: event.correlationId, causationId: event.eventId });
+          const result = await ingest(
+            { memberId: event.subject, resourceId, revision, status, serviceTypes, start, end },
+            { correlationId: event.correlationId, causationId: event.eventId },
+          );
           // Ids, codes of our own and statuses only: no clinical free text, nothing identifying.
-          if (result.status === 'ignored') this.logger.debug({ eventId: event.eventId, resourceId, revision, reason: result.reason }, 'gateway appointment changes no therapeutic contact');
+          if (result.status === 'ignored')
+            this.logger.debug(
+              { eventId: event.eventId, resourceId, revision, reason: result.reason },
+              'gateway appointment changes no therapeutic contact',
+            );
         }),
       ],
       // Listed one by one, so a type the gateway adds later is logged as unknown rather than dropped unseen.

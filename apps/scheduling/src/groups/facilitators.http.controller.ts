@@ -21,7 +21,11 @@ export class FacilitatorsHttpController {
   @Get()
   @Access('facilitator.sessions.read', { self: 'facilitatorId' })
   @ApiOperation({ summary: "List a facilitator's upcoming sessions" })
-  @ApiOkResponse({ description: "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments).", type: FacilitatorSessionsResponseDto })
+  @ApiOkResponse({
+    description:
+      "Scheduled sessions not yet over, of every group the facilitator leads, soonest first (a read model that follows scheduling's events within moments).",
+    type: FacilitatorSessionsResponseDto,
+  })
   async upcoming(@Param('facilitatorId', OpaqueIdPipe) facilitatorId: string) {
     return { facilitatorId, sessions: await findUpcomingSessions(this.em, facilitatorId, this.deps.clock.now()) };
   }

@@ -2,8 +2,17 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { DataSource } from 'typeorm';
 import { createLogger } from '@carecircle/platform/observability';
 import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
-import { runPendingReassessments, type PendingReassessments, type ReassessmentPass, type SchedulingDeps } from '@carecircle/scheduling/application';
-import { findPendingLoadReassessments, markLoadReassessmentDone, markLoadReassessmentFailed } from '@carecircle/scheduling/read-models';
+import {
+  runPendingReassessments,
+  type PendingReassessments,
+  type ReassessmentPass,
+  type SchedulingDeps,
+} from '@carecircle/scheduling/application';
+import {
+  findPendingLoadReassessments,
+  markLoadReassessmentDone,
+  markLoadReassessmentFailed,
+} from '@carecircle/scheduling/read-models';
 import { LOAD_REASSESSMENT_POLL_MS, SCHEDULING_DEPS } from '../scheduling.deps';
 
 /**
@@ -29,7 +38,10 @@ export class LoadReassessmentProcessor implements OnApplicationBootstrap, Before
       failed: (id) => markLoadReassessmentFailed(em, id),
     };
     const run = runPendingReassessments(deps, pending, (error, work) =>
-      this.logger.warn({ pendingId: work.id, cause: work.cause, errorClass: (error as Error)?.name }, 'load reassessment failed; retrying on the next pass'),
+      this.logger.warn(
+        { pendingId: work.id, cause: work.cause, errorClass: (error as Error)?.name },
+        'load reassessment failed; retrying on the next pass',
+      ),
     );
     this.pass = () => run();
   }
@@ -37,7 +49,10 @@ export class LoadReassessmentProcessor implements OnApplicationBootstrap, Before
   onApplicationBootstrap(): void {
     if (this.pollMs <= 0) return;
     this.poller = startSerialPoller(this.pass, this.pollMs, (error) =>
-      this.logger.warn({ errorClass: (error as Error)?.name }, 'load reassessment pass failed; retrying on the next pass'),
+      this.logger.warn(
+        { errorClass: (error as Error)?.name },
+        'load reassessment pass failed; retrying on the next pass',
+      ),
     );
   }
 

@@ -5,12 +5,22 @@ import { EventProcessor, EventProcessorRegistry } from '@carecircle/platform/ser
 import { createLogger } from '@carecircle/platform/observability';
 import { reassessLoadAfterSessionChange, type SchedulingDeps } from '@carecircle/scheduling/application';
 import type { GroupEvent } from '@carecircle/scheduling/domain';
-import { claimProjectionPosition, projectUpcomingSessions, readProjectionCheckpoint } from '@carecircle/scheduling/read-models';
+import {
+  claimProjectionPosition,
+  projectUpcomingSessions,
+  readProjectionCheckpoint,
+} from '@carecircle/scheduling/read-models';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 
 const PROJECTION = 'upcoming-sessions';
 /** The group events the facilitators' schedule is made of; every other event leaves it as it is. */
-const PROJECTED: ReadonlySet<string> = new Set(['GroupFormed', 'GroupChanged', 'SessionScheduled', 'SessionRescheduled', 'SessionCancelled']);
+const PROJECTED: ReadonlySet<string> = new Set([
+  'GroupFormed',
+  'GroupChanged',
+  'SessionScheduled',
+  'SessionRescheduled',
+  'SessionCancelled',
+]);
 
 /**
  * Follows scheduling's own log in global order. A session that moved or was cancelled has every
@@ -28,16 +38,18 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
     private readonly dataSource: DataSource,
     registry: EventProcessorRegistry,
   ) {
-    this.processor = registry.register(new EventProcessor({
-      name: PROJECTION,
-      store: deps.store,
-      dataSource,
-      readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, PROJECTION),
-      handle: (event) => this.process(event),
-      skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
-      replay: (event) => this.process(event, { afterCheckpoint: true }),
-      logger: createLogger('scheduling'),
-    }));
+    this.processor = registry.register(
+      new EventProcessor({
+        name: PROJECTION,
+        store: deps.store,
+        dataSource,
+        readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, PROJECTION),
+        handle: (event) => this.process(event),
+        skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
+        replay: (event) => this.process(event, { afterCheckpoint: true }),
+        logger: createLogger('scheduling'),
+      }),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,14 +69,25 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
     const event = { type: recorded.type, data: recorded.data } as GroupEvent;
     if (event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') {
       const { groupId, sessionId, startsAt, endsAt } = event.data;
-      const previous = event.type === 'SessionRescheduled' ? { start: event.data.previousStartsAt, end: event.data.previousEndsAt } : undefined;
+      const previous =
+        event.type === 'SessionRescheduled'
+          ? { start: event.data.previousStartsAt, end: event.data.previousEndsAt }
+          : undefined;
       await reassessLoadAfterSessionChange(this.deps)(
-        { groupId, sessionId, startsAt, endsAt, cancelled: event.type === 'SessionCancelled', ...(previous ? { previous } : {}) },
+        {
+          groupId,
+          sessionId,
+          startsAt,
+          endsAt,
+          cancelled: event.type === 'SessionCancelled',
+          ...(previous ? { previous } : {}),
+        },
         { correlationId: recorded.metadata.correlationId, causationId: recorded.eventId },
       );
     }
     await this.dataSource.transaction(async (tx) => {
-      if (afterCheckpoint || (await claimProjectionPosition(tx, PROJECTION, recorded.globalPosition))) await projectUpcomingSessions(tx, event);
+      if (afterCheckpoint || (await claimProjectionPosition(tx, PROJECTION, recorded.globalPosition)))
+        await projectUpcomingSessions(tx, event);
     });
   }
 }

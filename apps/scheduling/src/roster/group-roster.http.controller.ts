@@ -16,7 +16,10 @@ export class GroupRosterHttpController {
   @Get()
   @Access('group.roster.read', { group: 'groupId' })
   @ApiOperation({ summary: "Read a group's roster" })
-  @ApiOkResponse({ description: "The group's members as enrollment reported them (enrolled and withdrawn).", type: GroupRosterResponseDto })
+  @ApiOkResponse({
+    description: "The group's members as enrollment reported them (enrolled and withdrawn).",
+    type: GroupRosterResponseDto,
+  })
   roster(@Param('groupId', GroupIdPipe) groupId: string) {
     return findGroupRoster(this.em, groupId);
   }

@@ -2,7 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsISO8601, Matches } from 'class-validator';
 import type { AttendanceStatus, SessionCancellationReason } from '@carecircle/scheduling/domain';
 
-const REASONS: SessionCancellationReason[] = ['facilitator-unavailable', 'venue-unavailable', 'holiday', 'low-attendance', 'other'];
+const REASONS: SessionCancellationReason[] = [
+  'facilitator-unavailable',
+  'venue-unavailable',
+  'holiday',
+  'low-attendance',
+  'other',
+];
 const STATUSES: AttendanceStatus[] = ['attended-in-person', 'attended-online', 'absent', 'excused'];
 
 export class RescheduleSessionRequestDto {

@@ -14,7 +14,10 @@ export class ProposedContactDto extends ContactTimeDto {
 }
 
 export class BookContactRequestDto extends ProposedContactDto {
-  @ApiProperty({ example: 'tc_3f1a2b7c', description: 'Chosen by the booking system; re-sending the same booking is harmless.' })
+  @ApiProperty({
+    example: 'tc_3f1a2b7c',
+    description: 'Chosen by the booking system; re-sending the same booking is harmless.',
+  })
   @Matches(/^[A-Za-z0-9_-]{1,96}$/, { message: 'contactId must be an opaque id' })
   contactId!: string;
 }

@@ -10,5 +10,9 @@ export * from './delivery/delivery-log';
 export * from './delivery/migrations/1764600000000-create-liaison-deliveries';
 export * from './delivery/migrations/1764950000000-park-liaison-deliveries';
 
-export const liaisonReadModelMigrations = [CreateLiaisonAlerts1764500000000, CreateLiaisonDeliveries1764600000000, ParkLiaisonDeliveries1764950000000];
+export const liaisonReadModelMigrations = [
+  CreateLiaisonAlerts1764500000000,
+  CreateLiaisonDeliveries1764600000000,
+  ParkLiaisonDeliveries1764950000000,
+];
 export const liaisonReadModelEntities = [AlertRow];

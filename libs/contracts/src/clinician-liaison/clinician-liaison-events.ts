@@ -9,8 +9,27 @@ import { Topics } from '../topics';
 const instant = z.string().datetime({ offset: true });
 const clinicianId = z.string().min(1).max(64);
 const severitySchema = z.enum(['info', 'warning', 'critical']);
-const recipientRoleSchema = z.enum(['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator', 'prescriber']);
-const drugClassSchema = z.enum(['ssri', 'snri', 'tca', 'maoi', 'other-antidepressant', 'benzodiazepine', 'opioid', 'gabapentinoid', 'triptan', 'antipsychotic', 'other-cns-depressant']);
+const recipientRoleSchema = z.enum([
+  'attending-psychiatrist',
+  'physician',
+  'cbt-therapist',
+  'palliative-team',
+  'facilitator',
+  'prescriber',
+]);
+const drugClassSchema = z.enum([
+  'ssri',
+  'snri',
+  'tca',
+  'maoi',
+  'other-antidepressant',
+  'benzodiazepine',
+  'opioid',
+  'gabapentinoid',
+  'triptan',
+  'antipsychotic',
+  'other-cns-depressant',
+]);
 const ruleSchema = z.enum([
   'antidepressant-change',
   'suicidal-ideation',
@@ -66,7 +85,12 @@ export const AlertEscalated = defineEvent({
   type: 'AlertEscalated',
   schemaVersion: 1,
   topic: Topics.clinicianLiaison,
-  payload: z.object({ alertId: z.string().uuid(), level: z.number().int().positive(), escalatedTo: clinicianId.nullable(), escalatedAt: instant }),
+  payload: z.object({
+    alertId: z.string().uuid(),
+    level: z.number().int().positive(),
+    escalatedTo: clinicianId.nullable(),
+    escalatedAt: instant,
+  }),
 });
 
 export const AlertResolved = defineEvent({
@@ -84,7 +108,10 @@ export const MedicationChanged = defineEvent({
     medicationId: z.string().min(1).max(96),
     change: z.enum(['started', 'dose-changed', 'stopped']),
     /** RxNorm ingredient id when classified; null for unclassified drugs. */
-    rxnormIngredient: z.string().regex(/^\d{1,10}$/).nullable(),
+    rxnormIngredient: z
+      .string()
+      .regex(/^\d{1,10}$/)
+      .nullable(),
     classes: z.array(drugClassSchema),
     classified: z.boolean(),
     prescriberId: clinicianId.nullable(),
@@ -116,7 +143,13 @@ export const MedicationSharingWithFacilitatorChanged = defineEvent({
   payload: z.object({ shareMedicationDetailsWithFacilitator: z.boolean(), changedAt: instant }),
 });
 
-const careTeamRoleSchema = z.enum(['attending-psychiatrist', 'physician', 'cbt-therapist', 'palliative-team', 'facilitator']);
+const careTeamRoleSchema = z.enum([
+  'attending-psychiatrist',
+  'physician',
+  'cbt-therapist',
+  'palliative-team',
+  'facilitator',
+]);
 
 /**
  * A clinician joined the member's care team: from the EHR's CareTeam (its participant period), an

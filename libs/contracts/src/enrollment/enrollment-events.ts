@@ -51,10 +51,23 @@ export const MemberWithdrew = defineEvent({
 });
 
 const instant = z.string().datetime({ offset: true });
-const screeningOutcomeSchema = z.enum(['eligible', 'eligible-with-constraints', 'individual-counseling-first', 'psychiatric-evaluation-required', 'placement-on-hold']);
+const screeningOutcomeSchema = z.enum([
+  'eligible',
+  'eligible-with-constraints',
+  'individual-counseling-first',
+  'psychiatric-evaluation-required',
+  'placement-on-hold',
+]);
 /** A screening finding in words a facilitator understands; it never quotes the member's scores. */
 const screeningReasonSchema = z.object({
-  code: z.enum(['acute-risk', 'suicidal-ideation-item9', 'ptsd', 'ptsd-counseling-in-place', 'severe-anxiety', 'no-contraindication']),
+  code: z.enum([
+    'acute-risk',
+    'suicidal-ideation-item9',
+    'ptsd',
+    'ptsd-counseling-in-place',
+    'severe-anxiety',
+    'no-contraindication',
+  ]),
   outcome: screeningOutcomeSchema,
   text: z.string().min(1).max(500),
 });
@@ -94,7 +107,11 @@ export const IndividualCounselingRecommended = defineEvent({
   type: 'IndividualCounselingRecommended',
   schemaVersion: 1,
   topic: Topics.enrollment,
-  payload: z.object({ referralId: z.string().min(1), reasons: z.array(screeningReasonSchema).min(1), recommendedAt: instant }),
+  payload: z.object({
+    referralId: z.string().min(1),
+    reasons: z.array(screeningReasonSchema).min(1),
+    recommendedAt: instant,
+  }),
 });
 
 export const ConsentRecorded = defineEvent({
@@ -117,7 +134,12 @@ export const ConsentWithdrawn = defineEvent({
   type: 'ConsentWithdrawn',
   schemaVersion: 1,
   topic: Topics.enrollment,
-  payload: z.object({ referralId: z.string().min(1), kind: consentKindSchema, withdrawnBy: z.string().min(1).max(64), withdrawnAt: instant }),
+  payload: z.object({
+    referralId: z.string().min(1),
+    kind: consentKindSchema,
+    withdrawnBy: z.string().min(1).max(64),
+    withdrawnAt: instant,
+  }),
 });
 
 export const MemberWaitlisted = defineEvent({

@@ -29,7 +29,8 @@ const base = {
 
 const referralId = 'a3e1c1f4-2f0b-4a77-8f0a-3f3b1c2d4e51';
 const groupId = 'grp_cancer_tuesday';
-const severeAnxietyText = 'Severe anxiety (GAD-7 of 15 or more): only a small group (at most 8 members) meeting biweekly or monthly.';
+const severeAnxietyText =
+  'Severe anxiety (GAD-7 of 15 or more): only a small group (at most 8 members) meeting biweekly or monthly.';
 
 export const enrollmentFixtures = {
   ReferralReceived: {
@@ -81,7 +82,13 @@ export const enrollmentFixtures = {
     payload: {
       referralId,
       urgency: 'same-day',
-      reasons: [{ code: 'suicidal-ideation-item9', outcome: 'placement-on-hold', text: 'The member reported thoughts of self-harm (PHQ-9 question 9). Placement is on hold.' }],
+      reasons: [
+        {
+          code: 'suicidal-ideation-item9',
+          outcome: 'placement-on-hold',
+          text: 'The member reported thoughts of self-harm (PHQ-9 question 9). Placement is on hold.',
+        },
+      ],
       requiredAt: '2026-03-02T09:30:00.000Z',
     },
   } satisfies EventOf<typeof PsychiatricEvaluationRequired>,
@@ -91,7 +98,13 @@ export const enrollmentFixtures = {
     type: 'IndividualCounselingRecommended',
     payload: {
       referralId,
-      reasons: [{ code: 'ptsd', outcome: 'individual-counseling-first', text: 'Signs of PTSD. Trauma-focused individual counseling comes first.' }],
+      reasons: [
+        {
+          code: 'ptsd',
+          outcome: 'individual-counseling-first',
+          text: 'Signs of PTSD. Trauma-focused individual counseling comes first.',
+        },
+      ],
       recommendedAt: '2026-03-02T09:30:00.000Z',
     },
   } satisfies EventOf<typeof IndividualCounselingRecommended>,
@@ -113,13 +126,25 @@ export const enrollmentFixtures = {
     ...base,
     eventId: '7e9b1d6f-5a8c-4da4-9f40-1b2c3d4e5f08',
     type: 'ConsentWithdrawn',
-    payload: { referralId, kind: 'treatment', withdrawnBy: 'staff_synthetic_01', withdrawnAt: '2026-04-01T10:00:00.000Z' },
+    payload: {
+      referralId,
+      kind: 'treatment',
+      withdrawnBy: 'staff_synthetic_01',
+      withdrawnAt: '2026-04-01T10:00:00.000Z',
+    },
   } satisfies EventOf<typeof ConsentWithdrawn>,
   MemberWaitlisted: {
     ...base,
     eventId: '8f0c2e7a-6b9d-4eb5-8a51-2c3d4e5f6a09',
     type: 'MemberWaitlisted',
-    payload: { referralId, groupId, memberRole: 'patient', priority: 2, position: 3, waitlistedAt: '2026-03-09T10:00:00.000Z' },
+    payload: {
+      referralId,
+      groupId,
+      memberRole: 'patient',
+      priority: 2,
+      position: 3,
+      waitlistedAt: '2026-03-09T10:00:00.000Z',
+    },
   } satisfies EventOf<typeof MemberWaitlisted>,
   SeatOffered: {
     ...base,

@@ -44,10 +44,16 @@ const SAFETY_RULES: ReadonlySet<string> = new Set(['suicidal-ideation', 'acute-d
 
 const words = (code: string) => code.replace(/-/g, ' ');
 const isOpen = (alert: AlertView) => alert.status === 'raised' || alert.status === 'escalated';
-const acknowledgement = (alert: AlertView) => alert.steps.find((step) => step.state === 'acknowledged' || step.state === 'overridden');
+const acknowledgement = (alert: AlertView) =>
+  alert.steps.find((step) => step.state === 'acknowledged' || step.state === 'overridden');
 const resolution = (alert: AlertView) => alert.steps.find((step) => step.state === 'resolved');
-const ruleCoding = (alert: AlertView) => ({ system: OutboundFhirSystems.rule, code: alert.rule, display: words(alert.rule) });
-const codeSummary = (alert: AlertView) => `Coordination alert (${alert.severity}): ${words(alert.rule)}, for the ${words(alert.recipientRole)}`;
+const ruleCoding = (alert: AlertView) => ({
+  system: OutboundFhirSystems.rule,
+  code: alert.rule,
+  display: words(alert.rule),
+});
+const codeSummary = (alert: AlertView) =>
+  `Coordination alert (${alert.severity}): ${words(alert.rule)}, for the ${words(alert.recipientRole)}`;
 /** Every resource of one alert has the alert's id and the identifier a FHIR server can find it by. */
 const named = (alert: AlertView, context: OutboundContext) => ({
   id: alert.alertId,
@@ -65,14 +71,22 @@ export function alertToCommunication(alert: AlertView, context: OutboundContext,
     resourceType: 'Communication',
     ...named(alert, context),
     status: isOpen(alert) ? 'in-progress' : 'completed',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert', display: 'Alert' }] }],
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/communication-category', code: 'alert', display: 'Alert' },
+        ],
+      },
+    ],
     priority: ALERT_PRIORITY[alert.severity],
     subject: context.patient,
     topic: { coding: [ruleCoding(alert)] },
     ...(alert.recipientId ? { recipient: [staffReference(alert.recipientId)] } : {}),
     sent: alert.raisedAt,
     ...(received ? { received: received.at } : {}),
-    payload: text ? [{ contentString: text.summary }, { contentString: text.detail }] : [{ contentString: codeSummary(alert) }],
+    payload: text
+      ? [{ contentString: text.summary }, { contentString: text.detail }]
+      : [{ contentString: codeSummary(alert) }],
   };
 }
 
@@ -88,7 +102,18 @@ export function alertToDetectedIssue(alert: AlertView, context: OutboundContext,
     ...named(alert, context),
     status: isOpen(alert) ? 'preliminary' : 'final',
     code: {
-      coding: [ruleCoding(alert), ...(drugConflict ? [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'DRG', display: 'Drug Interaction Alert' }] : [])],
+      coding: [
+        ruleCoding(alert),
+        ...(drugConflict
+          ? [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+                code: 'DRG',
+                display: 'Drug Interaction Alert',
+              },
+            ]
+          : []),
+      ],
       text: words(alert.rule),
     },
     severity: ALERT_ISSUE_SEVERITY[alert.severity],
@@ -115,7 +140,11 @@ export function alertToDetectedIssue(alert: AlertView, context: OutboundContext,
  */
 export function alertToFlag(alert: AlertView, context: OutboundContext): Flag | undefined {
   if (alert.severity !== 'critical') return undefined;
-  const category = SAFETY_RULES.has(alert.rule) ? { code: 'safety', display: 'Safety' } : DRUG_CONFLICT_RULES.has(alert.rule) ? { code: 'drug', display: 'Drug' } : { code: 'clinical', display: 'Clinical' };
+  const category = SAFETY_RULES.has(alert.rule)
+    ? { code: 'safety', display: 'Safety' }
+    : DRUG_CONFLICT_RULES.has(alert.rule)
+      ? { code: 'drug', display: 'Drug' }
+      : { code: 'clinical', display: 'Clinical' };
   const resolved = resolution(alert);
   return {
     resourceType: 'Flag',
@@ -139,7 +168,13 @@ export function alertToTask(alert: AlertView, context: OutboundContext): Task {
   const escalations = alert.steps.filter((step) => step.state === 'escalated');
   const owner = escalations.at(-1)?.by ?? alert.recipientId;
   const status: Task['status'] = acknowledged ? 'completed' : resolved ? 'cancelled' : 'requested';
-  const businessStatus = acknowledged ? acknowledged.state : resolved ? 'resolved' : escalations.length > 0 ? `escalated (level ${escalations.at(-1)?.level ?? escalations.length})` : 'awaiting acknowledgement';
+  const businessStatus = acknowledged
+    ? acknowledged.state
+    : resolved
+      ? 'resolved'
+      : escalations.length > 0
+        ? `escalated (level ${escalations.at(-1)?.level ?? escalations.length})`
+        : 'awaiting acknowledgement';
   const done = acknowledged ?? resolved;
   return {
     resourceType: 'Task',
@@ -148,7 +183,15 @@ export function alertToTask(alert: AlertView, context: OutboundContext): Task {
     businessStatus: { text: businessStatus },
     intent: 'order',
     priority: ALERT_PRIORITY[alert.severity],
-    code: { coding: [{ system: OutboundFhirSystems.taskCode, code: 'acknowledge-coordination-alert', display: 'Acknowledge coordination alert' }] },
+    code: {
+      coding: [
+        {
+          system: OutboundFhirSystems.taskCode,
+          code: 'acknowledge-coordination-alert',
+          display: 'Acknowledge coordination alert',
+        },
+      ],
+    },
     description: codeSummary(alert),
     focus: { reference: `Communication/${alert.alertId}` },
     for: context.patient,

@@ -15,7 +15,15 @@ export interface MeasureView {
 }
 
 /** Bands that mean "above the instrument's normal range": interpreted as v3 `H` besides the band itself. */
-const HIGH_BANDS: ReadonlySet<string> = new Set(['moderate', 'moderately-severe', 'severe', 'provisional-ptsd', 'moderate-severe', '50-to-89', '90-or-more']);
+const HIGH_BANDS: ReadonlySet<string> = new Set([
+  'moderate',
+  'moderately-severe',
+  'severe',
+  'provisional-ptsd',
+  'moderate-severe',
+  '50-to-89',
+  '90-or-more',
+]);
 
 /** A score as a survey Observation, coded as outcomes codes it: the total, its band as interpretation, PHQ-9 item 9 as a component. */
 export function measureToObservation(measure: MeasureView, context: OutboundContext): Observation {
@@ -27,7 +35,13 @@ export function measureToObservation(measure: MeasureView, context: OutboundCont
     ...(context.meta ? { meta: context.meta } : {}),
     identifier: measure.measureIds.map((value) => ({ system: OutboundFhirSystems.measure, value })),
     status: measure.corrected ? 'corrected' : 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' }] }],
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey', display: 'Survey' },
+        ],
+      },
+    ],
     code: { coding: [code], text: code.display },
     subject: context.patient,
     effectiveDateTime: current.administeredAt,
@@ -39,12 +53,26 @@ export function measureToObservation(measure: MeasureView, context: OutboundCont
     interpretation: [
       {
         coding: [
-          { system: OutboundFhirSystems.instrument, code: `band-${current.band}`, display: current.band.replace(/-/g, ' ') },
-          ...(HIGH_BANDS.has(current.band) ? [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'H', display: 'High' }] : []),
+          {
+            system: OutboundFhirSystems.instrument,
+            code: `band-${current.band}`,
+            display: current.band.replace(/-/g, ' '),
+          },
+          ...(HIGH_BANDS.has(current.band)
+            ? [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+                  code: 'H',
+                  display: 'High',
+                },
+              ]
+            : []),
         ],
         text: current.band.replace(/-/g, ' '),
       },
     ],
-    ...(current.instrument === 'phq-9' && current.item9 !== null ? { component: [{ code: { coding: [PHQ9_ITEM9_CODING] }, valueInteger: current.item9 }] } : {}),
+    ...(current.instrument === 'phq-9' && current.item9 !== null
+      ? { component: [{ code: { coding: [PHQ9_ITEM9_CODING] }, valueInteger: current.item9 }] }
+      : {}),
   };
 }

@@ -29,7 +29,11 @@ export function memberReference(memberId: string): Reference<Patient> {
 
 /** A clinician, facilitator or other staff member by pseudonymous id: a logical reference (no Practitioner is served). */
 export function staffReference(staffId: string): Reference<Practitioner> {
-  const system = staffId.startsWith('clin_') ? OutboundFhirSystems.clinician : staffId.startsWith('fac_') ? OutboundFhirSystems.facilitator : OutboundFhirSystems.staff;
+  const system = staffId.startsWith('clin_')
+    ? OutboundFhirSystems.clinician
+    : staffId.startsWith('fac_')
+      ? OutboundFhirSystems.facilitator
+      : OutboundFhirSystems.staff;
   return { type: 'Practitioner', identifier: { system, value: staffId } };
 }
 

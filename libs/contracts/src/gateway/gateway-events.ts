@@ -15,15 +15,26 @@ import { Topics } from '../topics';
 const instant = z.string().datetime({ offset: true });
 /** FHIR date, dateTime or instant, as sent (partial dates allowed). */
 const fhirDateTime = z.string().regex(/^\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/);
-export const codingSchema = z.object({ system: z.string().optional(), code: z.string().min(1), display: z.string().optional() });
+export const codingSchema = z.object({
+  system: z.string().optional(),
+  code: z.string().min(1),
+  display: z.string().optional(),
+});
 const codings = z.array(codingSchema);
 const period = z.object({ start: fhirDateTime.optional(), end: fhirDateTime.optional() });
 const resource = { resourceId: z.string().uuid(), revision: z.number().int().positive() };
 /** A pseudonymous staff id: never an EHR `Practitioner/…` reference (the relay refuses to publish one). */
-export const staffIdSchema = z.string().regex(/^clin_[A-Za-z0-9_-]{1,59}$/, 'must be a pseudonymous staff id (clin_…), never an EHR practitioner reference');
+export const staffIdSchema = z
+  .string()
+  .regex(/^clin_[A-Za-z0-9_-]{1,59}$/, 'must be a pseudonymous staff id (clin_…), never an EHR practitioner reference');
 
 function ingestEvent<const Type extends string, Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
-  return defineEvent({ type, schemaVersion: 1, topic: Topics.gatewayIngest, payload: z.object({ ...resource, ...shape }) });
+  return defineEvent({
+    type,
+    schemaVersion: 1,
+    topic: Topics.gatewayIngest,
+    payload: z.object({ ...resource, ...shape }),
+  });
 }
 
 /** ServiceRequest: a referral of the member to a support group. */
@@ -148,7 +159,10 @@ export const CaregiverLinked = ingestEvent('CaregiverLinked', {
  */
 export const PatientRecorded = ingestEvent('PatientRecorded', {
   active: z.boolean().optional(),
-  birthDate: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+    .optional(),
   deceased: z.boolean().optional(),
 });
 

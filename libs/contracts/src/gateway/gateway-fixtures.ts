@@ -57,14 +57,30 @@ export const gatewayFixtures = {
   MedicationOrdered: fixture(6, 'MedicationOrdered', {
     status: 'active',
     intent: 'order',
-    medication: { codes: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '312938', display: 'sertraline 50 MG Oral Tablet' }] },
+    medication: {
+      codes: [
+        {
+          system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+          code: '312938',
+          display: 'sertraline 50 MG Oral Tablet',
+        },
+      ],
+    },
     dose: { value: 1, unit: 'tablet' },
     authoredOn: '2026-02-20',
     requesterId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg',
   }) satisfies EventOf<typeof E.MedicationOrdered>,
   MedicationStatementRecorded: fixture(7, 'MedicationStatementRecorded', {
     status: 'active',
-    medication: { codes: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '1049621', display: 'oxycodone 5 MG Oral Tablet' }] },
+    medication: {
+      codes: [
+        {
+          system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+          code: '1049621',
+          display: 'oxycodone 5 MG Oral Tablet',
+        },
+      ],
+    },
     effective: { start: '2026-01-10' },
   }) satisfies EventOf<typeof E.MedicationStatementRecorded>,
   AppointmentBooked: fixture(8, 'AppointmentBooked', {
@@ -100,8 +116,16 @@ export const gatewayFixtures = {
   }) satisfies EventOf<typeof E.PatientRecorded>,
   FlagRecorded: fixture(14, 'FlagRecorded', {
     status: 'active',
-    categories: [{ system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical', display: 'Clinical' }],
-    codes: [{ system: 'https://carecircle.example/fhir/CodeSystem/coordination-fact', code: 'acute-distress', display: 'Acute distress reported' }],
+    categories: [
+      { system: 'http://terminology.hl7.org/CodeSystem/flag-category', code: 'clinical', display: 'Clinical' },
+    ],
+    codes: [
+      {
+        system: 'https://carecircle.example/fhir/CodeSystem/coordination-fact',
+        code: 'acute-distress',
+        display: 'Acute distress reported',
+      },
+    ],
     period: { start: '2026-03-02T09:00:00Z' },
   }) satisfies EventOf<typeof E.FlagRecorded>,
 };

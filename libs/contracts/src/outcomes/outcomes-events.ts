@@ -114,4 +114,10 @@ export const SuicidalIdeationReported = defineEvent({
   }),
 });
 
-export const outcomesEvents = [MeasureRecorded, MeasureCorrected, ImprovementDetected, DeteriorationDetected, SuicidalIdeationReported] as const;
+export const outcomesEvents = [
+  MeasureRecorded,
+  MeasureCorrected,
+  ImprovementDetected,
+  DeteriorationDetected,
+  SuicidalIdeationReported,
+] as const;

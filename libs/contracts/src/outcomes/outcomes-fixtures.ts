@@ -1,5 +1,11 @@
 import type { EventOf } from '../envelope';
-import { DeteriorationDetected, ImprovementDetected, MeasureCorrected, MeasureRecorded, SuicidalIdeationReported } from './outcomes-events';
+import {
+  DeteriorationDetected,
+  ImprovementDetected,
+  MeasureCorrected,
+  MeasureRecorded,
+  SuicidalIdeationReported,
+} from './outcomes-events';
 
 /** One canonical, synthetic example of every outcomes event. */
 const base = {

@@ -18,7 +18,14 @@ const attendanceStatusSchema = z.enum(['attended-in-person', 'attended-online', 
 const therapeuticContactKindSchema = z.enum(['cbt', 'psychiatry', 'palliative', 'individual-counseling']);
 /** Everything counted in a member's therapeutic load: group sessions plus the other contacts. */
 const loadContactKindSchema = z.enum(['group-session', 'cbt', 'psychiatry', 'palliative', 'individual-counseling']);
-const sessionCancellationReasonSchema = z.enum(['facilitator-unavailable', 'venue-unavailable', 'holiday', 'low-attendance', 'group-closed', 'other']);
+const sessionCancellationReasonSchema = z.enum([
+  'facilitator-unavailable',
+  'venue-unavailable',
+  'holiday',
+  'low-attendance',
+  'group-closed',
+  'other',
+]);
 
 /** The group as the catalogue knows it; GroupFormed and GroupChanged carry the whole current description. */
 const groupDescriptionSchema = z.object({
@@ -235,7 +242,15 @@ export const SchedulingConflictResolved = defineEvent({
   schemaVersion: 1,
   topic: Topics.scheduling,
   payload: SchedulingConflictDetected.payload
-    .pick({ memberId: true, groupId: true, sessionId: true, sessionStartsAt: true, contactId: true, contactKind: true, contactStart: true })
+    .pick({
+      memberId: true,
+      groupId: true,
+      sessionId: true,
+      sessionStartsAt: true,
+      contactId: true,
+      contactKind: true,
+      contactStart: true,
+    })
     .extend({ resolvedAt: instant }),
 });
 
@@ -248,7 +263,9 @@ export const TherapeuticOverloadResolved = defineEvent({
   type: 'TherapeuticOverloadResolved',
   schemaVersion: 1,
   topic: Topics.scheduling,
-  payload: TherapeuticLoadChanged.payload.pick({ memberId: true, windowStart: true, windowEnd: true, contacts: true, cap: true }).extend({ resolvedAt: instant }),
+  payload: TherapeuticLoadChanged.payload
+    .pick({ memberId: true, windowStart: true, windowEnd: true, contacts: true, cap: true })
+    .extend({ resolvedAt: instant }),
 });
 
 /** Scheduling's shared enums and shapes, namespaced so they never clash with other services' exports. */

@@ -81,7 +81,13 @@ export const schedulingFixtures = {
     ...onGroup,
     eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a02',
     type: 'GroupChanged',
-    payload: { ...group, facilitatorIds: ['fac_synthetic_sw_01'], seats: 12, changedFields: ['seats'], changedAt: '2026-03-05T08:00:00.000Z' },
+    payload: {
+      ...group,
+      facilitatorIds: ['fac_synthetic_sw_01'],
+      seats: 12,
+      changedFields: ['seats'],
+      changedAt: '2026-03-05T08:00:00.000Z',
+    },
   } satisfies EventOf<typeof GroupChanged>,
   GroupClosed: {
     ...onGroup,
@@ -99,7 +105,13 @@ export const schedulingFixtures = {
     ...onGroup,
     eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a05',
     type: 'SessionRescheduled',
-    payload: { ...session, startsAt: '2026-03-25T17:00:00.000Z', endsAt: '2026-03-25T18:30:00.000Z', previousStartsAt: session.startsAt, previousEndsAt: session.endsAt },
+    payload: {
+      ...session,
+      startsAt: '2026-03-25T17:00:00.000Z',
+      endsAt: '2026-03-25T18:30:00.000Z',
+      previousStartsAt: session.startsAt,
+      previousEndsAt: session.endsAt,
+    },
   } satisfies EventOf<typeof SessionRescheduled>,
   SessionCancelled: {
     ...onGroup,
@@ -117,13 +129,25 @@ export const schedulingFixtures = {
     ...onMember,
     eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a08',
     type: 'AttendanceCorrected',
-    payload: { ...attendance, previousStatus: 'absent', status: 'attended-online', sessionsAttended: 2, correctedAt: '2026-03-25T08:00:00.000Z' },
+    payload: {
+      ...attendance,
+      previousStatus: 'absent',
+      status: 'attended-online',
+      sessionsAttended: 2,
+      correctedAt: '2026-03-25T08:00:00.000Z',
+    },
   } satisfies EventOf<typeof AttendanceCorrected>,
   DoseReached: {
     ...onMember,
     eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a09',
     type: 'DoseReached',
-    payload: { memberId: 'mbr_synthetic_0001', groupId: 'grp_cancer_tuesday', sessionsAttended: 6, doseSessions: 6, reachedAt: '2026-04-21T19:00:00.000Z' },
+    payload: {
+      memberId: 'mbr_synthetic_0001',
+      groupId: 'grp_cancer_tuesday',
+      sessionsAttended: 6,
+      doseSessions: 6,
+      reachedAt: '2026-04-21T19:00:00.000Z',
+    },
   } satisfies EventOf<typeof DoseReached>,
   OffTrackForDose: {
     ...onMember,
@@ -150,7 +174,14 @@ export const schedulingFixtures = {
     ...onMember,
     eventId: '5a0c1e2f-3b4d-4e5f-8a6b-7c8d9e0f1a12',
     type: 'TherapeuticContactChanged',
-    payload: { ...contact, start: '2026-04-01T14:00:00.000Z', end: '2026-04-01T14:50:00.000Z', previousStart: contact.start, previousEnd: contact.end, changedAt: '2026-03-21T10:00:00.000Z' },
+    payload: {
+      ...contact,
+      start: '2026-04-01T14:00:00.000Z',
+      end: '2026-04-01T14:50:00.000Z',
+      previousStart: contact.start,
+      previousEnd: contact.end,
+      changedAt: '2026-03-21T10:00:00.000Z',
+    },
   } satisfies EventOf<typeof TherapeuticContactChanged>,
   TherapeuticContactCancelled: {
     ...onMember,

@@ -28,11 +28,27 @@ export function decidersFor(policy: EnrollmentPolicy = defaultEnrollmentPolicy) 
 }
 
 export function capacityOf(group: CatalogueGroup, now: Date): GroupCapacity {
-  return { groupId: group.groupId, seats: group.seats, openness: group.openness, started: Date.parse(group.firstSessionAt) <= now.getTime(), closed: group.closed };
+  return {
+    groupId: group.groupId,
+    seats: group.seats,
+    openness: group.openness,
+    started: Date.parse(group.firstSessionAt) <= now.getTime(),
+    closed: group.closed,
+  };
 }
 
 /** Folds a stream into its decider's state (for reads that decide nothing). */
-export async function loadState<E, S>(store: EventStore, streamId: string, decider: { initialState: S; evolve(state: S, event: E): S }) {
+export async function loadState<E, S>(
+  store: EventStore,
+  streamId: string,
+  decider: { initialState: S; evolve(state: S, event: E): S },
+) {
   const history = await store.readStream(streamId);
-  return { history, state: fold(decider, history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as E)) };
+  return {
+    history,
+    state: fold(
+      decider,
+      history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as E),
+    ),
+  };
 }

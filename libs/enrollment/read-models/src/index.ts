@@ -10,5 +10,9 @@ export * from './catalogue/migrations/1764400000000-seat-keeping';
 export * from './consent-lapse/consent-lapse-schedule';
 export * from './consent-lapse/migrations/1764500000000-consent-lapse-schedule';
 
-export const enrollmentReadModelMigrations = [CreateGroupCatalogue1764300000000, SeatKeeping1764400000000, ConsentLapseSchedule1764500000000];
+export const enrollmentReadModelMigrations = [
+  CreateGroupCatalogue1764300000000,
+  SeatKeeping1764400000000,
+  ConsentLapseSchedule1764500000000,
+];
 export const enrollmentReadModelEntities = [CatalogueGroupRow];

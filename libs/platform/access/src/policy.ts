@@ -56,7 +56,12 @@ const deny = (reason: DenyReason): AccessDecision => ({ effect: 'deny', reason, 
  * The one access policy of CareCircle: the same function in every service and the gateway.
  * `now` decides which relationships still hold (care-team periods, emergency access); nothing else is read.
  */
-export function decideAccess(principal: Principal | undefined, action: AccessAction, resource: AccessResource, now: Date): AccessDecision {
+export function decideAccess(
+  principal: Principal | undefined,
+  action: AccessAction,
+  resource: AccessResource,
+  now: Date,
+): AccessDecision {
   const rule = ruleOf(action);
   if (!principal) return deny('no-principal');
   if (resource.kind !== rule.on) return deny('wrong-resource');
@@ -65,9 +70,15 @@ export function decideAccess(principal: Principal | undefined, action: AccessAct
       return rule.gateway ? ALLOW : deny('role-not-allowed');
     case 'system':
       if (rule.system === 'per-resource') return principal.scopes.length > 0 ? ALLOW : deny('scope-not-granted');
-      return rule.system && scopeAllows(principal.scopes, rule.system[0], rule.system[1]) ? ALLOW : deny('scope-not-granted');
+      return rule.system && scopeAllows(principal.scopes, rule.system[0], rule.system[1])
+        ? ALLOW
+        : deny('scope-not-granted');
     case 'person':
-      if (resource.kind === 'member' && resource.relations.withdrawn && (principal.role === 'clinician' || principal.role === 'facilitator')) {
+      if (
+        resource.kind === 'member' &&
+        resource.relations.withdrawn &&
+        (principal.role === 'clinician' || principal.role === 'facilitator')
+      ) {
         return deny('member-withdrawn');
       }
       switch (principal.role) {
@@ -92,7 +103,9 @@ function decideClinician(rule: ActionRule, id: string, resource: AccessResource,
     case 'self':
       return resource.kind === 'self' && resource.personId === id ? ALLOW : deny('not-self');
     case 'care-team':
-      return resource.kind === 'member' && onCareTeamNow(resource.relations, id, now) ? ALLOW : deny('not-on-care-team');
+      return resource.kind === 'member' && onCareTeamNow(resource.relations, id, now)
+        ? ALLOW
+        : deny('not-on-care-team');
   }
 }
 
@@ -105,7 +118,8 @@ function decideFacilitator(rule: ActionRule, id: string, resource: AccessResourc
     case 'facilitates':
     case 'facilitates-redacted': {
       const facilitates =
-        (resource.kind === 'member' && resource.relations.facilitatorIds.includes(id)) || (resource.kind === 'group' && resource.facilitatorIds.includes(id));
+        (resource.kind === 'member' && resource.relations.facilitatorIds.includes(id)) ||
+        (resource.kind === 'group' && resource.facilitatorIds.includes(id));
       if (!facilitates) return deny('not-facilitator');
       return rule.facilitator === 'facilitates' ? ALLOW : ALLOW_REDACTED;
     }

@@ -25,8 +25,13 @@ export function isPersonRole(value: unknown): value is PersonRole {
  * The principal of a verified token's claims, or undefined when they name none (a person's token
  * without a known role, a client's token without scopes): such a token is refused, never guessed at.
  */
-export function principalOf(claims: { sub: string; role?: string | undefined; scope?: string | undefined }): Principal | undefined {
-  if (claims.role !== undefined) return isPersonRole(claims.role) ? { kind: 'person', role: claims.role, id: claims.sub } : undefined;
+export function principalOf(claims: {
+  sub: string;
+  role?: string | undefined;
+  scope?: string | undefined;
+}): Principal | undefined {
+  if (claims.role !== undefined)
+    return isPersonRole(claims.role) ? { kind: 'person', role: claims.role, id: claims.sub } : undefined;
   if (claims.sub === GATEWAY_SUBJECT) return { kind: 'gateway' };
   if (claims.scope !== undefined) return { kind: 'system', clientId: claims.sub, scopes: parseScopes(claims.scope) };
   return undefined;

@@ -19,13 +19,28 @@ import {
 export type RelationshipFact =
   | { kind: 'group-facilitators'; groupId: string; facilitatorIds: readonly string[] }
   | { kind: 'group-member'; groupId: string; memberId: string; present: boolean; at: string }
-  | { kind: 'care-team'; memberId: string; clinicianId: string; role: string; present: boolean; activeUntil: string | null }
+  | {
+      kind: 'care-team';
+      memberId: string;
+      clinicianId: string;
+      role: string;
+      present: boolean;
+      activeUntil: string | null;
+    }
   | { kind: 'emergency-access'; memberId: string; clinicianId: string; expiresAt: string };
 
 /** The topics the relationship read model consumes. */
 export const RELATIONSHIP_TOPICS = [Topics.scheduling, Topics.enrollment, Topics.clinicianLiaison] as const;
 
-const SOURCES = [GroupFormed, GroupChanged, MemberEnrolled, MemberWithdrew, CareTeamMemberAssigned, CareTeamMemberEnded, EmergencyAccessOpened];
+const SOURCES = [
+  GroupFormed,
+  GroupChanged,
+  MemberEnrolled,
+  MemberWithdrew,
+  CareTeamMemberAssigned,
+  CareTeamMemberEnded,
+  EmergencyAccessOpened,
+];
 const SOURCE_TYPES: ReadonlySet<string> = new Set(SOURCES.map((source) => source.type));
 
 export function isRelationshipSource(type: string): boolean {
@@ -41,15 +56,33 @@ export function relationshipFactsOf(raw: IntegrationEvent): RelationshipFact[] {
     case GroupFormed.type:
     case GroupChanged.type: {
       const event = raw.type === GroupFormed.type ? GroupFormed.parse(raw) : GroupChanged.parse(raw);
-      return [{ kind: 'group-facilitators', groupId: event.payload.groupId, facilitatorIds: event.payload.facilitatorIds }];
+      return [
+        { kind: 'group-facilitators', groupId: event.payload.groupId, facilitatorIds: event.payload.facilitatorIds },
+      ];
     }
     case MemberEnrolled.type: {
       const event = MemberEnrolled.parse(raw);
-      return [{ kind: 'group-member', groupId: event.payload.groupId, memberId: event.subject, present: true, at: event.payload.enrolledAt }];
+      return [
+        {
+          kind: 'group-member',
+          groupId: event.payload.groupId,
+          memberId: event.subject,
+          present: true,
+          at: event.payload.enrolledAt,
+        },
+      ];
     }
     case MemberWithdrew.type: {
       const event = MemberWithdrew.parse(raw);
-      return [{ kind: 'group-member', groupId: event.payload.groupId, memberId: event.subject, present: false, at: event.payload.withdrewAt }];
+      return [
+        {
+          kind: 'group-member',
+          groupId: event.payload.groupId,
+          memberId: event.subject,
+          present: false,
+          at: event.payload.withdrewAt,
+        },
+      ];
     }
     case CareTeamMemberAssigned.type: {
       const event = CareTeamMemberAssigned.parse(raw);
@@ -58,11 +91,27 @@ export function relationshipFactsOf(raw: IntegrationEvent): RelationshipFact[] {
     }
     case CareTeamMemberEnded.type: {
       const event = CareTeamMemberEnded.parse(raw);
-      return [{ kind: 'care-team', memberId: event.subject, clinicianId: event.payload.clinicianId, role: event.payload.role, present: false, activeUntil: null }];
+      return [
+        {
+          kind: 'care-team',
+          memberId: event.subject,
+          clinicianId: event.payload.clinicianId,
+          role: event.payload.role,
+          present: false,
+          activeUntil: null,
+        },
+      ];
     }
     case EmergencyAccessOpened.type: {
       const event = EmergencyAccessOpened.parse(raw);
-      return [{ kind: 'emergency-access', memberId: event.subject, clinicianId: event.payload.clinicianId, expiresAt: event.payload.expiresAt }];
+      return [
+        {
+          kind: 'emergency-access',
+          memberId: event.subject,
+          clinicianId: event.payload.clinicianId,
+          expiresAt: event.payload.expiresAt,
+        },
+      ];
     }
     default:
       return [];

@@ -21,13 +21,22 @@ export function parseScopes(scope: string): ScopeGrant[] {
       if (!match || match[2] === '') return [];
       const [, resourceType = '*', permission = ''] = match;
       const interactions: Interaction[] =
-        permission === '*' ? ['c', 'r', 'u', 'd', 's'] : permission === 'read' ? ['r', 's'] : permission === 'write' ? ['c', 'u', 'd'] : ([...permission] as Interaction[]);
+        permission === '*'
+          ? ['c', 'r', 'u', 'd', 's']
+          : permission === 'read'
+            ? ['r', 's']
+            : permission === 'write'
+              ? ['c', 'u', 'd']
+              : ([...permission] as Interaction[]);
       return [{ resourceType, interactions: new Set(interactions) }];
     });
 }
 
 export function scopeAllows(grants: readonly ScopeGrant[], resourceType: string, interaction: Interaction): boolean {
-  return grants.some((grant) => (grant.resourceType === '*' || grant.resourceType === resourceType) && grant.interactions.has(interaction));
+  return grants.some(
+    (grant) =>
+      (grant.resourceType === '*' || grant.resourceType === resourceType) && grant.interactions.has(interaction),
+  );
 }
 
 /** The scopes of `requested` that `allowed` covers: a client gets at most what it was registered for. */
@@ -37,8 +46,13 @@ export function narrowScopes(requested: string, allowed: string): string {
     .split(/\s+/)
     .filter((token) => {
       const [asked] = parseScopes(token);
-      return asked !== undefined && [...asked.interactions].every((interaction) => scopeAllows(grants, asked.resourceType === '*' ? '*' : asked.resourceType, interaction)) &&
-        (asked.resourceType !== '*' || grants.some((grant) => grant.resourceType === '*'));
+      return (
+        asked !== undefined &&
+        [...asked.interactions].every((interaction) =>
+          scopeAllows(grants, asked.resourceType === '*' ? '*' : asked.resourceType, interaction),
+        ) &&
+        (asked.resourceType !== '*' || grants.some((grant) => grant.resourceType === '*'))
+      );
     })
     .join(' ');
 }

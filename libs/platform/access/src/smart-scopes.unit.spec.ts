@@ -9,10 +9,21 @@ describe('SMART scopes', () => {
     ['system/Patient.*', 'Patient', ['c', 'r', 'u', 'd', 's']],
     ['system/Consent.c', 'Consent', ['c']],
   ])('parses %s (v1 and v2 syntax)', (scope, resourceType, interactions) => {
-    expect(parseScopes(scope).map((g) => ({ resourceType: g.resourceType, interactions: [...g.interactions] }))).toEqual([{ resourceType, interactions }]);
+    expect(
+      parseScopes(scope).map((g) => ({ resourceType: g.resourceType, interactions: [...g.interactions] })),
+    ).toEqual([{ resourceType, interactions }]);
   });
 
-  it.each(['openid', 'launch', 'patient/Patient.rs', 'user/*.cruds', 'system/patient.rs', 'system/Patient.', 'system/Patient.sr', 'system/Patient.x'])('grants nothing for %s', (scope) => {
+  it.each([
+    'openid',
+    'launch',
+    'patient/Patient.rs',
+    'user/*.cruds',
+    'system/patient.rs',
+    'system/Patient.',
+    'system/Patient.sr',
+    'system/Patient.x',
+  ])('grants nothing for %s', (scope) => {
     expect(parseScopes(scope)).toEqual([]);
   });
 

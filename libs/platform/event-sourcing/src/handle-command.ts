@@ -21,8 +21,7 @@ export interface HandleCommandOptions {
 }
 
 export type CommandOutcome<E> =
-  | { ok: true; events: readonly E[]; nextExpectedVersion: number }
-  | { ok: false; error: DomainError };
+  { ok: true; events: readonly E[]; nextExpectedVersion: number } | { ok: false; error: DomainError };
 
 /**
  * The application layer's one way to run a command: load the stream, fold it, decide, and append
@@ -40,7 +39,10 @@ export async function handleCommand<C extends { metadata: CommandMetadata }, E e
   const maxRetries = options.maxConflictRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
     const history = await store.readStream(streamId);
-    const state = fold(decider, history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as E));
+    const state = fold(
+      decider,
+      history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as E),
+    );
     const outcome = decider.decide(command, state);
     if (isDomainError(outcome)) return { ok: false, error: outcome };
     const decision = outcome as readonly E[];
@@ -48,7 +50,11 @@ export async function handleCommand<C extends { metadata: CommandMetadata }, E e
     if (decision.length === 0) return { ok: true, events: [], nextExpectedVersion: currentVersion ?? -1 };
     try {
       const expected = currentVersion === undefined ? ExpectedVersion.noStream : ExpectedVersion.exact(currentVersion);
-      const result = await store.appendToStream(streamId, decision.map((event: E) => toNewEvent(event, metadata)), expected);
+      const result = await store.appendToStream(
+        streamId,
+        decision.map((event: E) => toNewEvent(event, metadata)),
+        expected,
+      );
       return { ok: true, events: decision, nextExpectedVersion: result.nextExpectedVersion };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && attempt < maxRetries) continue;

@@ -10,7 +10,17 @@
  * under the OS temp dir (not the project's dependencies). Without the peer script the Emmett figures
  * are printed as `null` with the reason. Prints figures only; nothing here asserts a timing.
  */
-import { createTestDatabase, databaseUrl, dropDatabase, figurePrinter, positiveInteger, requirePostgresServer, round2, runBench, type BenchFigure } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  databaseUrl,
+  dropDatabase,
+  figurePrinter,
+  positiveInteger,
+  requirePostgresServer,
+  round2,
+  runBench,
+  type BenchFigure,
+} from '@carecircle/platform/testing';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -100,7 +110,7 @@ async function measureReads(label: string, readBatch: ReadBatch): Promise<Figure
   const latencies: number[] = [];
   let events = 0;
   const started = performance.now();
-  for (let after: bigint | undefined = 0n; after !== undefined; ) {
+  for (let after: bigint | undefined = 0n; after !== undefined;) {
     const before = performance.now();
     const { count, last } = await readBatch(after);
     latencies.push(performance.now() - before);
@@ -120,31 +130,57 @@ async function once(): Promise<Figure[]> {
     await pool.query(RAW_TABLE);
     const store = new PostgresEventStore(pool);
     const run = randomUUID().slice(0, 8);
-    const events = (writers: number) => Array.from({ length: writers }, () => Array.from({ length: Math.ceil(EVENTS / writers) }, newEvent));
+    const events = (writers: number) =>
+      Array.from({ length: writers }, () => Array.from({ length: Math.ceil(EVENTS / writers) }, newEvent));
     const insertRaw = (streamId: string, version: number, event: NewEvent) =>
-      pool.query({ ...RAW_INSERT, values: [streamId, version, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)] });
+      pool.query({
+        ...RAW_INSERT,
+        values: [
+          streamId,
+          version,
+          event.eventId,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        ],
+      });
     const appendToStore = (streamId: string, version: number, event: NewEvent) =>
-      store.appendToStream(streamId, [event], version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(version - 1));
+      store.appendToStream(
+        streamId,
+        [event],
+        version === 0 ? ExpectedVersion.noStream : ExpectedVersion.exact(version - 1),
+      );
 
     // Warm both paths (connections, plans, caches) outside the measured runs.
-    await measure('warm-up', 100, WRITERS, (writer, index) => appendToStore(`warm-${run}-${writer}`, index, newEvent()));
+    await measure('warm-up', 100, WRITERS, (writer, index) =>
+      appendToStore(`warm-${run}-${writer}`, index, newEvent()),
+    );
     await measure('warm-up', 100, WRITERS, (writer, index) => insertRaw(`warm-${run}-${writer}`, index, newEvent()));
 
     const figures: Figure[] = [];
     for (const writers of [1, WRITERS]) {
       const [forStore, forRaw] = [events(writers), events(writers)];
       const streams = writers === 1 ? '1 stream' : `${writers} streams`;
-      const raw = await measure(`raw INSERT, ${plural(writers, 'writer')}, ${streams}`, EVENTS, writers, (writer, index) =>
-        insertRaw(`raw-${run}-${writers}-${writer}`, index, forRaw[writer][index]),
+      const raw = await measure(
+        `raw INSERT, ${plural(writers, 'writer')}, ${streams}`,
+        EVENTS,
+        writers,
+        (writer, index) => insertRaw(`raw-${run}-${writers}-${writer}`, index, forRaw[writer][index]),
       );
-      const appended = await measure(`event store append, ${plural(writers, 'writer')}, ${streams}`, EVENTS, writers, (writer, index) =>
-        appendToStore(`store-${run}-${writers}-${writer}`, index, forStore[writer][index]),
+      const appended = await measure(
+        `event store append, ${plural(writers, 'writer')}, ${streams}`,
+        EVENTS,
+        writers,
+        (writer, index) => appendToStore(`store-${run}-${writers}-${writer}`, index, forStore[writer][index]),
       );
       figures.push(raw, { ...appended, ratio: ratio(appended, raw) });
     }
 
     const rawRead = await measureReads(`raw SELECT, batches of ${READ_BATCH}`, async (after) => {
-      const { rows } = await pool.query<{ global_position: string }>({ ...RAW_SELECT, values: [after.toString(), READ_BATCH] });
+      const { rows } = await pool.query<{ global_position: string }>({
+        ...RAW_SELECT,
+        values: [after.toString(), READ_BATCH],
+      });
       const last = rows.at(-1);
       return { count: rows.length, last: last && BigInt(last.global_position) };
     });
@@ -187,15 +223,35 @@ function runPeer(): { emmettPerSec: number } | { reason: string } {
   if (!existsSync(join(dir, 'node_modules', '@event-driven-io', 'emmett-postgresql'))) {
     mkdirSync(dir, { recursive: true });
     process.stderr.write(`installing Emmett ${EMMETT_VERSION} for the peer benchmark into ${dir}…\n`);
-    const packages = [`@event-driven-io/emmett@${EMMETT_VERSION}`, `@event-driven-io/emmett-postgresql@${EMMETT_VERSION}`, 'pg'];
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--no-save', ...packages], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
-    if (install.status !== 0) return { reason: `npm could not install Emmett into ${dir}: ${(install.stderr || String(install.error)).slice(0, 300)}` };
+    const packages = [
+      `@event-driven-io/emmett@${EMMETT_VERSION}`,
+      `@event-driven-io/emmett-postgresql@${EMMETT_VERSION}`,
+      'pg',
+    ];
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--silent', '--no-save', ...packages], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    if (install.status !== 0)
+      return {
+        reason: `npm could not install Emmett into ${dir}: ${(install.stderr || String(install.error)).slice(0, 300)}`,
+      };
   }
   copyFileSync(flags.peer!, join(dir, 'peer-event-store.mjs'));
-  const peer = spawnSync(process.execPath, ['peer-event-store.mjs', '--events', String(EVENTS), '--writers', String(WRITERS)], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
-  const lines = peer.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { label: string; perSec: number });
+  const peer = spawnSync(
+    process.execPath,
+    ['peer-event-store.mjs', '--events', String(EVENTS), '--writers', String(WRITERS)],
+    { cwd: dir, encoding: 'utf8', timeout: 600_000 },
+  );
+  const lines = peer.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { label: string; perSec: number });
   const emmett = lines.find((line) => line.label === 'emmett-append');
-  return emmett ? { emmettPerSec: emmett.perSec } : { reason: `the peer script printed no emmett-append figure (exit ${peer.status}): ${peer.stderr.slice(0, 300)}` };
+  return emmett
+    ? { emmettPerSec: emmett.perSec }
+    : { reason: `the peer script printed no emmett-append figure (exit ${peer.status}): ${peer.stderr.slice(0, 300)}` };
 }
 
 async function main(): Promise<void> {
@@ -205,29 +261,85 @@ async function main(): Promise<void> {
   for (let run = 1; run <= REPEAT; run++) {
     const figures = await once();
     if (!flags.json) print(figures);
-    const [rawOne, storeOne, raw, store, rawRead, storeRead] = figures as [Figure, Figure, Figure, Figure, Figure, Figure];
+    const [rawOne, storeOne, raw, store, rawRead, storeRead] = figures as [
+      Figure,
+      Figure,
+      Figure,
+      Figure,
+      Figure,
+      Figure,
+    ];
     const peer = runPeer();
     const json: BenchFigure[] = [
-      { bench: BENCH, metric: 'appendPerSec', value: store.perSec, unit: 'events/s', baseline: raw.perSec, ratio: store.ratio, writers: WRITERS, events: EVENTS, p99Ms: store.p99, run },
-      { bench: BENCH, metric: 'append1WriterPerSec', value: storeOne.perSec, unit: 'events/s', baseline: rawOne.perSec, ratio: storeOne.ratio, events: EVENTS, p99Ms: storeOne.p99, run },
-      { bench: BENCH, metric: 'readAllPerSec', value: storeRead.perSec, unit: 'events/s', baseline: rawRead.perSec, ratio: storeRead.ratio, batch: READ_BATCH, run },
+      {
+        bench: BENCH,
+        metric: 'appendPerSec',
+        value: store.perSec,
+        unit: 'events/s',
+        baseline: raw.perSec,
+        ratio: store.ratio,
+        writers: WRITERS,
+        events: EVENTS,
+        p99Ms: store.p99,
+        run,
+      },
+      {
+        bench: BENCH,
+        metric: 'append1WriterPerSec',
+        value: storeOne.perSec,
+        unit: 'events/s',
+        baseline: rawOne.perSec,
+        ratio: storeOne.ratio,
+        events: EVENTS,
+        p99Ms: storeOne.p99,
+        run,
+      },
+      {
+        bench: BENCH,
+        metric: 'readAllPerSec',
+        value: storeRead.perSec,
+        unit: 'events/s',
+        baseline: rawRead.perSec,
+        ratio: storeRead.ratio,
+        batch: READ_BATCH,
+        run,
+      },
     ];
     if ('emmettPerSec' in peer) {
       const toEmmett = round2(store.perSec / peer.emmettPerSec);
       ratios.push(toEmmett);
-      json.push({ bench: BENCH, metric: 'ratioToEmmett', value: toEmmett, unit: 'x', baseline: peer.emmettPerSec, appendPerSec: store.perSec, run });
+      json.push({
+        bench: BENCH,
+        metric: 'ratioToEmmett',
+        value: toEmmett,
+        unit: 'x',
+        baseline: peer.emmettPerSec,
+        appendPerSec: store.perSec,
+        run,
+      });
     } else {
       missing = peer.reason;
     }
     if (flags.json) json.forEach(emit);
-    else if ('emmettPerSec' in peer) console.log(`Emmett (peer, same run): ${peer.emmettPerSec} per sec; event store ${WRITERS} writers / Emmett = ${json.at(-1)!.value}x\n`);
+    else if ('emmettPerSec' in peer)
+      console.log(
+        `Emmett (peer, same run): ${peer.emmettPerSec} per sec; event store ${WRITERS} writers / Emmett = ${json.at(-1)!.value}x\n`,
+      );
   }
   // The peer script leaves its two fixed-name databases behind.
   const server = databaseUrl(await requirePostgresServer(), 'postgres');
   if (ratios.length > 0) for (const name of ['bench_raw', 'bench_emmett']) await dropDatabase(server, name);
   const minimum: BenchFigure =
     missing === undefined
-      ? { bench: BENCH, metric: 'minRatioToEmmett', value: Math.min(...ratios), unit: 'x', runs: ratios, writers: WRITERS, events: EVENTS }
+      ? {
+          bench: BENCH,
+          metric: 'minRatioToEmmett',
+          value: Math.min(...ratios),
+          unit: 'x',
+          runs: ratios,
+          writers: WRITERS,
+          events: EVENTS,
+        }
       : { bench: BENCH, metric: 'minRatioToEmmett', value: null, unit: 'x', reason: missing };
   figurePrinter(flags.json)(minimum);
 }
@@ -238,12 +350,25 @@ function print(figures: Figure[]): void {
     return;
   }
   const header = ['label', 'events', 'writers', 'per sec', 'p50 ms', 'p99 ms', 'vs raw'];
-  const rows = figures.map((f) => [f.label, `${f.events}`, `${f.writers}`, `${f.perSec}`, f.p50.toFixed(2), f.p99.toFixed(2), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`]);
+  const rows = figures.map((f) => [
+    f.label,
+    `${f.events}`,
+    `${f.writers}`,
+    `${f.perSec}`,
+    f.p50.toFixed(2),
+    f.p99.toFixed(2),
+    f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`,
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ');
   console.log(line(header));
   for (const row of rows) console.log(line(row));
-  console.log('p50/p99: milliseconds per append or insert, per batch for reads. "vs raw": event store per sec / raw per sec.');
+  console.log(
+    'p50/p99: milliseconds per append or insert, per batch for reads. "vs raw": event store per sec / raw per sec.',
+  );
 }
 
 function plural(count: number, noun: string): string {

@@ -7,10 +7,7 @@
  */
 
 /** What the writer expects the stream to look like before the append. */
-export type ExpectedVersion =
-  | { kind: 'no_stream' }
-  | { kind: 'any' }
-  | { kind: 'exact'; version: number };
+export type ExpectedVersion = { kind: 'no_stream' } | { kind: 'any' } | { kind: 'exact'; version: number };
 
 export const ExpectedVersion = {
   noStream: { kind: 'no_stream' } as ExpectedVersion,
@@ -101,7 +98,9 @@ export class WrongExpectedVersionError extends Error {
     readonly expected: ExpectedVersion,
     readonly actualVersion: number | 'no_stream',
   ) {
-    super(`Stream ${streamId}: expected ${describe(expected)}, but it is at ${actualVersion === 'no_stream' ? 'no stream' : `version ${actualVersion}`}`);
+    super(
+      `Stream ${streamId}: expected ${describe(expected)}, but it is at ${actualVersion === 'no_stream' ? 'no stream' : `version ${actualVersion}`}`,
+    );
   }
 }
 

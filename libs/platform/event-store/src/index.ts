@@ -4,4 +4,8 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { eventStoreMigrations, type MigrationClass } from './postgres/migrations';
 export { runMigrations, type RunMigrationsOptions } from './postgres/run-migrations';
 export { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
-export { runEventStoreContract, type EventStoreFactory, type EventStoreUnderTest } from './contract/event-store.contract';
+export {
+  runEventStoreContract,
+  type EventStoreFactory,
+  type EventStoreUnderTest,
+} from './contract/event-store.contract';

@@ -46,6 +46,8 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[], 
   if (streamId.length === 0) throw new RangeError('A stream id must not be empty');
   if (events.length === 0) throw new RangeError(`Nothing to append to stream ${streamId}: pass at least one event`);
   if (expected.kind === 'exact' && !(Number.isSafeInteger(expected.version) && expected.version >= 0)) {
-    throw new RangeError(`Expected version must be a non-negative integer (got ${expected.version}); use ExpectedVersion.noStream for a new stream`);
+    throw new RangeError(
+      `Expected version must be a non-negative integer (got ${expected.version}); use ExpectedVersion.noStream for a new stream`,
+    );
   }
 }

@@ -21,7 +21,17 @@ import { parseArgs } from 'node:util';
 import type { INestMicroservice } from '@nestjs/common';
 import { MemberEnrolled } from '@carecircle/contracts';
 import { ExpectedVersion, PostgresEventStore, eventStoreMigrations } from '@carecircle/platform/event-store';
-import { figurePrinter, latencySummary, pacedLoad, positiveInteger, positiveNumber, round2, runBench, waitFor, type BenchFigure } from '@carecircle/platform/testing';
+import {
+  figurePrinter,
+  latencySummary,
+  pacedLoad,
+  positiveInteger,
+  positiveNumber,
+  round2,
+  runBench,
+  waitFor,
+  type BenchFigure,
+} from '@carecircle/platform/testing';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { KafkaDeadLetterPublisher } from '../src/consumer/dead-letter.publisher';
@@ -32,7 +42,12 @@ import { silentLogger } from '../src/logging/messaging-logger';
 import { KafkaMessagePublisher, type MessagePublisher } from '../src/outbox-relay/message-publisher';
 import { OutboxRelay } from '../src/outbox-relay/outbox-relay';
 import { PostgresRelayCheckpointStore } from '../src/outbox-relay/relay-checkpoint.store';
-import { FETCH_WAIT_MS, startMessagingTestBed, uniqueName, type MessagingTestBed } from '../src/test-support/infrastructure';
+import {
+  FETCH_WAIT_MS,
+  startMessagingTestBed,
+  uniqueName,
+  type MessagingTestBed,
+} from '../src/test-support/infrastructure';
 import { startNestTopicConsumer } from '../src/test-support/nest-consumer-app';
 import { enrollmentMapperTo, newEnrollmentEvent } from '../src/test-support/sample-events';
 
@@ -117,7 +132,12 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
     logger: silentLogger,
   });
   const group = uniqueName('bench-pipeline');
-  const consumer = new IntegrationEventConsumer({ consumerGroup: group, inbox: new Inbox(bed.database.dataSource), deadLetters: new KafkaDeadLetterPublisher(bed.producer), logger: silentLogger });
+  const consumer = new IntegrationEventConsumer({
+    consumerGroup: group,
+    inbox: new Inbox(bed.database.dataSource),
+    deadLetters: new KafkaDeadLetterPublisher(bed.producer),
+    logger: silentLogger,
+  });
   const handler = consumer.forTopic(topic, {
     routes: [
       on(MemberEnrolled, async (event, tx) => {
@@ -174,12 +194,19 @@ async function burst(pipeline: Pipeline, count: number, offset: number): Promise
       while (next < count) ids.push(await pipeline.append(offset + next++));
     }),
   );
-  await waitFor(() => pipeline.timings.committed >= target, { timeoutMs: 120_000 + count * 20, description: `${count} read-model commits (got ${pipeline.timings.committed - target + count})`, intervalMs: 5 });
+  await waitFor(() => pipeline.timings.committed >= target, {
+    timeoutMs: 120_000 + count * 20,
+    description: `${count} read-model commits (got ${pipeline.timings.committed - target + count})`,
+    intervalMs: 5,
+  });
   return { seconds: (performance.now() - started) / 1000, ids };
 }
 
 /** Plain kafkajs: one producer, one consumer group, the same messages and broker, nothing else. */
-async function baseline(kafka: Kafka, bed: MessagingTestBed): Promise<{ eventsPerSec: number; p50: number; p99: number }> {
+async function baseline(
+  kafka: Kafka,
+  bed: MessagingTestBed,
+): Promise<{ eventsPerSec: number; p50: number; p99: number }> {
   const topic = uniqueName('bench.baseline');
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -190,7 +217,11 @@ async function baseline(kafka: Kafka, bed: MessagingTestBed): Promise<{ eventsPe
     const event = newEnrollmentEvent(`mbr_base_${index}`);
     const message = mapper({ ...event, streamId: 'x', streamVersion: 0, globalPosition: 0n, recordedAt: new Date() })!;
     sentAt.set(event.eventId, performance.now());
-    await bed.producer.send({ topic, acks: -1, messages: [{ key: message.key, value: JSON.stringify(message.value) }] });
+    await bed.producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: message.key, value: JSON.stringify(message.value) }],
+    });
   };
   try {
     await send(-1); // creates the topic before the consumer subscribes
@@ -207,15 +238,25 @@ async function baseline(kafka: Kafka, bed: MessagingTestBed): Promise<{ eventsPe
     await waitFor(() => received >= 1, { timeoutMs: 60_000, description: 'the baseline consumer to join' });
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: WRITERS }, async () => {
-      while (next < EVENTS) await send(next++);
-    }));
-    await waitFor(() => received >= EVENTS + 1, { timeoutMs: 120_000, description: `${EVENTS} baseline messages`, intervalMs: 5 });
+    await Promise.all(
+      Array.from({ length: WRITERS }, async () => {
+        while (next < EVENTS) await send(next++);
+      }),
+    );
+    await waitFor(() => received >= EVENTS + 1, {
+      timeoutMs: 120_000,
+      description: `${EVENTS} baseline messages`,
+      intervalMs: 5,
+    });
     const eventsPerSec = Math.round(EVENTS / ((performance.now() - started) / 1000));
     latencies.length = 0;
     const before = received;
     const paced = await pacedLoad(RATE, SECONDS, (index) => send(EVENTS + index));
-    await waitFor(() => received >= before + paced.outcomes.length, { timeoutMs: 60_000, description: 'the paced baseline messages', intervalMs: 5 });
+    await waitFor(() => received >= before + paced.outcomes.length, {
+      timeoutMs: 60_000,
+      description: 'the paced baseline messages',
+      intervalMs: 5,
+    });
     return { eventsPerSec, ...latencySummary(latencies) };
   } finally {
     await consumer.disconnect();
@@ -235,18 +276,51 @@ async function main(): Promise<void> {
 
     const committedBefore = pipeline.timings.committed;
     const paced = await pacedLoad(RATE, SECONDS, (index) => pipeline!.append(2_000_000 + index));
-    await waitFor(() => pipeline!.timings.committed >= committedBefore + paced.outcomes.length, { timeoutMs: 120_000, description: 'the paced events to reach the read model', intervalMs: 5 });
+    await waitFor(() => pipeline!.timings.committed >= committedBefore + paced.outcomes.length, {
+      timeoutMs: 120_000,
+      description: 'the paced events to reach the read model',
+      intervalMs: 5,
+    });
     const hops = pipeline.timings.hops(paced.outcomes);
-    const summaries = Object.fromEntries(Object.entries(hops).map(([hop, values]) => [hop, latencySummary(values)])) as Record<keyof typeof hops, ReturnType<typeof latencySummary>>;
+    const summaries = Object.fromEntries(
+      Object.entries(hops).map(([hop, values]) => [hop, latencySummary(values)]),
+    ) as Record<keyof typeof hops, ReturnType<typeof latencySummary>>;
     const worst = HOPS.reduce((a, b) => (summaries[b].p99 > summaries[a].p99 ? b : a));
     const worstP50 = HOPS.reduce((a, b) => (summaries[b].p50 > summaries[a].p50 ? b : a));
 
     const base = flags['no-baseline'] ? undefined : await baseline(bed.kafka, bed);
     const withBaseline = (value: number | undefined) => (value === undefined ? {} : { baseline: value });
     const figures: BenchFigure[] = [
-      { bench: BENCH, metric: 'eventsPerSec', value: eventsPerSec, unit: 'events/s', ...withBaseline(base?.eventsPerSec), events: EVENTS, writers: WRITERS, seconds: round2(run.seconds) },
-      { bench: BENCH, metric: 'hopP99Ms', value: summaries[worst].p99, unit: 'ms', ...withBaseline(base?.p99), hop: worst, rate: RATE, achievedRate: paced.achievedRate, events: paced.outcomes.length },
-      { bench: BENCH, metric: 'hopP50Ms', value: summaries[worstP50].p50, unit: 'ms', ...withBaseline(base?.p50), hop: worstP50, rate: RATE },
+      {
+        bench: BENCH,
+        metric: 'eventsPerSec',
+        value: eventsPerSec,
+        unit: 'events/s',
+        ...withBaseline(base?.eventsPerSec),
+        events: EVENTS,
+        writers: WRITERS,
+        seconds: round2(run.seconds),
+      },
+      {
+        bench: BENCH,
+        metric: 'hopP99Ms',
+        value: summaries[worst].p99,
+        unit: 'ms',
+        ...withBaseline(base?.p99),
+        hop: worst,
+        rate: RATE,
+        achievedRate: paced.achievedRate,
+        events: paced.outcomes.length,
+      },
+      {
+        bench: BENCH,
+        metric: 'hopP50Ms',
+        value: summaries[worstP50].p50,
+        unit: 'ms',
+        ...withBaseline(base?.p50),
+        hop: worstP50,
+        rate: RATE,
+      },
       ...(['endToEnd', ...HOPS] as const).flatMap((hop): BenchFigure[] => [
         { bench: BENCH, metric: `${hop}P50Ms`, value: summaries[hop].p50, unit: 'ms', rate: RATE },
         { bench: BENCH, metric: `${hop}P99Ms`, value: summaries[hop].p99, unit: 'ms', rate: RATE },

@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, Inject, Injectable, Module, Post, Query, type INestMicroservice } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  Post,
+  Query,
+  type INestMicroservice,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
@@ -9,7 +19,6 @@ import { createLogger } from '../src/logging/create-logger';
 import { PinoNestLogger } from '../src/logging/nest-logger';
 import { currentTraceContext, withTraceContext, type TraceContextCarrier } from '../src/tracing/trace-context';
 import { PHI, SECRET_TOKEN } from './http-to-kafka.shared';
-
 
 const env = (name: string): string => {
   const value = process.env[name];

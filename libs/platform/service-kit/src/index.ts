@@ -15,7 +15,13 @@ export {
   type BodyRejection,
 } from './bootstrap/json-body-limits';
 export { RefusedBodyException } from './bootstrap/malformed-body';
-export { createValidationPipe, validationProblem, fieldErrors, type FieldValidationError, type ValidationProblem } from './bootstrap/validation';
+export {
+  createValidationPipe,
+  validationProblem,
+  fieldErrors,
+  type FieldValidationError,
+  type ValidationProblem,
+} from './bootstrap/validation';
 export { setupOpenApi, buildOpenApiDocument, OPENAPI_PATH, BEARER_SCHEME } from './bootstrap/openapi';
 export {
   ApiServiceErrors,
@@ -44,7 +50,12 @@ export {
   type DomainErrorCategory,
 } from './errors/domain-error';
 export { DomainErrorFilter, type DomainErrorFilterOptions, type DomainProblem } from './errors/domain-error.filter';
-export { startServiceProcess, listeningPort, type ServiceProcess, type StartServiceProcessOptions } from './testing/start-service-process';
+export {
+  startServiceProcess,
+  listeningPort,
+  type ServiceProcess,
+  type StartServiceProcessOptions,
+} from './testing/start-service-process';
 export { PersistenceModule, EVENT_STORE, type PersistenceModuleOptions } from './wiring/persistence.module';
 export {
   MessagingModule,
@@ -65,19 +76,52 @@ export { readTrustedIssuers, type TrustedIssuer } from './auth/trusted-issuers';
 export { ServiceTokenGuard } from './auth/service-token.guard';
 export { startLocalTokenIssuer, type LocalTokenIssuer } from './auth/local-token-issuer';
 export { serviceAudience } from './auth/service-token.guard';
-export { Access, CurrentAccess, accessViewOf, ACCESS_METADATA, type AccessTarget, type AccessMetadata, type AccessView, type RequestAccess, type RequestWithAccess } from './access/access.decorator';
+export {
+  Access,
+  CurrentAccess,
+  accessViewOf,
+  ACCESS_METADATA,
+  type AccessTarget,
+  type AccessMetadata,
+  type AccessView,
+  type RequestAccess,
+  type RequestWithAccess,
+} from './access/access.decorator';
 export { AccessModule, AccessContext, type AccessModuleOptions, type MemberLookups } from './access/access.module';
 export { RelationshipStore } from './access/relationship-store';
 export { RelationshipProjector } from './access/relationship-projector';
 export { ServiceAuditLog, type ServiceAuditEntry } from './access/service-audit-log';
 export { accessMigrations } from './access/access-migrations';
 export { declaredRoutes, type DeclaredRoute } from './access/route-access';
-export { MATRIX_PEOPLE, MATRIX_CALLERS, MATRIX_MIRROR, matrixTokens, matrixAnswers, bearerRequests, type MatrixCaller, type MatrixRoute, type MatrixSide } from './testing/access-matrix';
-export { EventProcessor, type EventProcessorOptions, type EventProcessorStatus, type EventProcessorLogger, type ReplayOutcome } from './processing/event-processor';
+export {
+  MATRIX_PEOPLE,
+  MATRIX_CALLERS,
+  MATRIX_MIRROR,
+  matrixTokens,
+  matrixAnswers,
+  bearerRequests,
+  type MatrixCaller,
+  type MatrixRoute,
+  type MatrixSide,
+} from './testing/access-matrix';
+export {
+  EventProcessor,
+  type EventProcessorOptions,
+  type EventProcessorStatus,
+  type EventProcessorLogger,
+  type ReplayOutcome,
+} from './processing/event-processor';
 export { EventProcessorRegistry } from './processing/event-processor-registry';
 export { startSerialPoller, type SerialPoller } from './processing/serial-poller';
 export { ProcessingModule, type ProcessingModuleOptions } from './processing/processing.module';
-export { parkEvent, listParkedEvents, findParkedEvent, forgetParkedEvent, countParkedEvents, type ParkedEvent } from './processing/parked-events';
+export {
+  parkEvent,
+  listParkedEvents,
+  findParkedEvent,
+  forgetParkedEvent,
+  countParkedEvents,
+  type ParkedEvent,
+} from './processing/parked-events';
 export { ParkedEventsHealthContributor, ParkedWorkHealthContributor } from './processing/parked-events.health';
 export { processingMigrations } from './processing/processing-migrations';
 export {

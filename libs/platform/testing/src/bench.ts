@@ -18,13 +18,20 @@ export interface BenchFigure {
 }
 
 /** Prints figures as JSON lines (`json`) or as `bench/metric = value unit (baseline …)` lines. */
-export function figurePrinter(json: boolean, out: (line: string) => void = (line) => console.log(line)): (figure: BenchFigure) => void {
+export function figurePrinter(
+  json: boolean,
+  out: (line: string) => void = (line) => console.log(line),
+): (figure: BenchFigure) => void {
   return (figure) => {
     if (json) return out(JSON.stringify(figure));
     const { bench, metric, value, unit, baseline, reason, ...context } = figure;
-    const extra = Object.entries(context).map(([key, v]) => `${key}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const extra = Object.entries(context).map(
+      ([key, v]) => `${key}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    );
     const base = baseline === undefined ? '' : ` (baseline ${baseline ?? 'n/a'} ${unit})`;
-    out(`${bench}/${metric} = ${value ?? 'n/a'} ${unit}${base}${reason ? ` — ${reason}` : ''}${extra.length ? `  [${extra.join(', ')}]` : ''}`);
+    out(
+      `${bench}/${metric} = ${value ?? 'n/a'} ${unit}${base}${reason ? ` — ${reason}` : ''}${extra.length ? `  [${extra.join(', ')}]` : ''}`,
+    );
   };
 }
 
@@ -38,7 +45,8 @@ export function parseFigures(output: string): BenchFigure[] {
 
 export function positiveInteger(value: string | undefined, name: string): number {
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer (got ${value})`);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0)
+    throw new Error(`--${name} must be a positive integer (got ${value})`);
   return parsed;
 }
 
@@ -75,7 +83,11 @@ export interface PacedResult<Outcome> {
  * An open-loop load: call `i` starts at `i / rate` seconds whatever the earlier calls are doing (a slow
  * answer does not slow the offered load), for `seconds`; then waits for every call to settle.
  */
-export async function pacedLoad<Outcome>(rate: number, seconds: number, call: (index: number) => Promise<Outcome>): Promise<PacedResult<Outcome>> {
+export async function pacedLoad<Outcome>(
+  rate: number,
+  seconds: number,
+  call: (index: number) => Promise<Outcome>,
+): Promise<PacedResult<Outcome>> {
   const total = Math.max(1, Math.round(rate * seconds));
   const latencies: number[] = [];
   const outcomes: Outcome[] = [];
@@ -119,7 +131,11 @@ export interface HttpLoadFigures {
 }
 
 /** `pacedLoad` of HTTP requests; every answer's body is read, latency is to the end of the body. */
-export async function pacedHttp(rate: number, seconds: number, request: (index: number) => Promise<Response>): Promise<HttpLoadFigures> {
+export async function pacedHttp(
+  rate: number,
+  seconds: number,
+  request: (index: number) => Promise<Response>,
+): Promise<HttpLoadFigures> {
   const result = await pacedLoad(rate, seconds, async (index) => {
     const started = performance.now();
     const response = await request(index);

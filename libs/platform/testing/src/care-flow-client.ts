@@ -70,11 +70,17 @@ export function groupIdsFor(label: string, members: number): string[] {
 /** Forms the groups through scheduling's REST. */
 export async function formGroups(schedulingUrl: Url, groupIds: readonly string[], concurrency = 8): Promise<void> {
   const scheduling = httpJson(schedulingUrl);
-  await inParallel(groupIds, concurrency, async (groupId) => expectAccepted(await scheduling.post('/api/scheduling/groups', groupDetails(groupId)), `form ${groupId}`));
+  await inParallel(groupIds, concurrency, async (groupId) =>
+    expectAccepted(await scheduling.post('/api/scheduling/groups', groupDetails(groupId)), `form ${groupId}`),
+  );
 }
 
 /** Waits (bounded) until enrollment's catalogue, fed by scheduling's GroupFormed events, knows every group. */
-export async function waitForCatalogue(enrollmentUrl: Url, groupIds: readonly string[], timeoutMs = 60_000): Promise<void> {
+export async function waitForCatalogue(
+  enrollmentUrl: Url,
+  groupIds: readonly string[],
+  timeoutMs = 60_000,
+): Promise<void> {
   const enrollment = httpJson(enrollmentUrl);
   const unknown = new Set(groupIds);
   await waitFor(
@@ -84,12 +90,19 @@ export async function waitForCatalogue(enrollmentUrl: Url, groupIds: readonly st
       });
       return unknown.size === 0;
     },
-    { timeoutMs, intervalMs: 250, description: `enrollment's catalogue to learn ${groupIds.length} groups formed in scheduling (still unknown: ${unknown.size})` },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      description: `enrollment's catalogue to learn ${groupIds.length} groups formed in scheduling (still unknown: ${unknown.size})`,
+    },
   );
 }
 
 /** Forms the groups in scheduling and waits until enrollment can place members in them. */
-export async function formGroupsKnownToEnrollment(urls: { scheduling: Url; enrollment: Url }, groupIds: readonly string[]): Promise<void> {
+export async function formGroupsKnownToEnrollment(
+  urls: { scheduling: Url; enrollment: Url },
+  groupIds: readonly string[],
+): Promise<void> {
   await formGroups(urls.scheduling, groupIds);
   await waitForCatalogue(urls.enrollment, groupIds);
 }
@@ -114,14 +127,26 @@ export async function refer(enrollmentUrl: Url, memberId: string): Promise<strin
 export async function recordConsents(enrollmentUrl: Url, referralId: string): Promise<void> {
   const enrollment = httpJson(enrollmentUrl);
   for (const kind of CONSENT_KINDS) {
-    const consent = { kind, agreementVersion: '2026-01', sharingScope: ['psychiatrist'], recordedBy: 'staff_e2e_01', signedAt: '2026-01-05T10:00:00.000Z' };
-    expectAccepted(await enrollment.post(`/api/enrollment/referrals/${referralId}/consents`, consent), `record ${kind} consent`);
+    const consent = {
+      kind,
+      agreementVersion: '2026-01',
+      sharingScope: ['psychiatrist'],
+      recordedBy: 'staff_e2e_01',
+      signedAt: '2026-01-05T10:00:00.000Z',
+    };
+    expectAccepted(
+      await enrollment.post(`/api/enrollment/referrals/${referralId}/consents`, consent),
+      `record ${kind} consent`,
+    );
   }
 }
 
 /** Enrols the referred member in a seat of the group. */
 export async function enrolInGroup(enrollmentUrl: Url, groupId: string, referralId: string): Promise<void> {
-  expectAccepted(await httpJson(enrollmentUrl).post(`/api/enrollment/groups/${groupId}/enrolments`, { referralId }), `enrol in ${groupId}`);
+  expectAccepted(
+    await httpJson(enrollmentUrl).post(`/api/enrollment/groups/${groupId}/enrolments`, { referralId }),
+    `enrol in ${groupId}`,
+  );
 }
 
 /** The whole flow for one member: referral with screening, both consents, enrolment. */
@@ -143,8 +168,12 @@ export async function enrolMany(
   count: number,
   concurrency = 8,
 ): Promise<{ accepted: Enrolment[]; failed: { memberId: string; error: string }[] }> {
-  if (count > groupIds.length * SEATS_PER_GROUP) throw new Error(`${count} members do not fit into ${groupIds.length} groups of ${SEATS_PER_GROUP} seats`);
-  const enrolments = Array.from({ length: count }, (_, i) => ({ memberId: `mbr_e2e_${label}_${String(i).padStart(4, '0')}`, groupId: groupIds[i % groupIds.length]! }));
+  if (count > groupIds.length * SEATS_PER_GROUP)
+    throw new Error(`${count} members do not fit into ${groupIds.length} groups of ${SEATS_PER_GROUP} seats`);
+  const enrolments = Array.from({ length: count }, (_, i) => ({
+    memberId: `mbr_e2e_${label}_${String(i).padStart(4, '0')}`,
+    groupId: groupIds[i % groupIds.length]!,
+  }));
   const accepted: Enrolment[] = [];
   const failed: { memberId: string; error: string }[] = [];
   await inParallel(enrolments, concurrency, async (enrolment) => {
@@ -180,7 +209,11 @@ function expectAccepted(response: { status: number; body: unknown }, what: strin
   if (response.status !== 202) throw new Error(`${what}: HTTP ${response.status} ${JSON.stringify(response.body)}`);
 }
 
-async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++]!);

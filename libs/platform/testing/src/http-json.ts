@@ -7,7 +7,12 @@ export interface JsonResponse<T = Record<string, unknown>> {
 
 export function httpJson(baseUrl: string | (() => string), defaultHeaders: Record<string, string> = {}) {
   const base = () => (typeof baseUrl === 'function' ? baseUrl() : baseUrl);
-  const send = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> => {
+  const send = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> => {
     const response = await fetch(`${base()}${path}`, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...defaultHeaders, ...headers },
@@ -23,10 +28,15 @@ export function httpJson(baseUrl: string | (() => string), defaultHeaders: Recor
     return { status: response.status, body: parsed as T, headers: response.headers };
   };
   return {
-    get: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) => send<T>('GET', path, undefined, headers),
-    post: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('POST', path, body, headers),
-    put: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('PUT', path, body, headers),
-    patch: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('PATCH', path, body, headers),
-    delete: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) => send<T>('DELETE', path, undefined, headers),
+    get: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) =>
+      send<T>('GET', path, undefined, headers),
+    post: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      send<T>('POST', path, body, headers),
+    put: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      send<T>('PUT', path, body, headers),
+    patch: <T = Record<string, unknown>>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      send<T>('PATCH', path, body, headers),
+    delete: <T = Record<string, unknown>>(path: string, headers?: Record<string, string>) =>
+      send<T>('DELETE', path, undefined, headers),
   };
 }

@@ -20,4 +20,3 @@ export interface SchedulingDeps {
   policy: SchedulingPolicy;
   roster: RosterLookup;
 }
-

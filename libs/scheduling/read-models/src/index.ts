@@ -11,5 +11,9 @@ import { GroupRosterSummaryRow, RosterEntryRow } from './roster/roster-entry.ent
 import { CreateUpcomingSessions1764300000000 } from './upcoming-sessions/migrations/1764300000000-create-upcoming-sessions';
 import { CreatePendingLoadReassessment1764400000000 } from './load-reassessment/migrations/1764400000000-create-pending-load-reassessment';
 
-export const schedulingReadModelMigrations = [CreateRoster1764200000000, CreateUpcomingSessions1764300000000, CreatePendingLoadReassessment1764400000000];
+export const schedulingReadModelMigrations = [
+  CreateRoster1764200000000,
+  CreateUpcomingSessions1764300000000,
+  CreatePendingLoadReassessment1764400000000,
+];
 export const schedulingReadModelEntities = [RosterEntryRow, GroupRosterSummaryRow];

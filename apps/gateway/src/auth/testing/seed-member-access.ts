@@ -48,20 +48,34 @@ export async function seedMemberAccess(databaseUrl: string): Promise<void> {
         ...fixtures.MemberEnrolled,
         eventId: '1d1b9b8e-7c1a-4f7e-b3a8-5a0e2d7f9d02',
         subject: SEEDED.otherMember,
-        payload: { ...fixtures.MemberEnrolled.payload, referralId: 'a3e1c1f4-2f0b-4a77-8f0a-3f3b1c2d4e52', groupId: otherGroup },
+        payload: {
+          ...fixtures.MemberEnrolled.payload,
+          referralId: 'a3e1c1f4-2f0b-4a77-8f0a-3f3b1c2d4e52',
+          groupId: otherGroup,
+        },
       },
     ];
-    const careTeam = { ...fixtures.CareTeamMemberAssigned, payload: { ...fixtures.CareTeamMemberAssigned.payload, activeUntil: null } };
+    const careTeam = {
+      ...fixtures.CareTeamMemberAssigned,
+      payload: { ...fixtures.CareTeamMemberAssigned.payload, activeUntil: null },
+    };
     const relationships = new RelationshipStore(pool);
     for (const event of [...events, careTeam]) {
       await projectTimelineEvent(sql, event);
       await relationships.apply(pool, relationshipFactsOf(event));
     }
-    const [access, other] = await Promise.all([relationships.memberRelations(SEEDED.member), relationships.memberRelations(SEEDED.otherMember)]);
+    const [access, other] = await Promise.all([
+      relationships.memberRelations(SEEDED.member),
+      relationships.memberRelations(SEEDED.otherMember),
+    ]);
     const clinicianIds = (relations: typeof access) => relations.careTeam.map((member) => member.clinicianId);
     const expected = { member: [[SEEDED.facilitator], [SEEDED.clinician]], other: [[SEEDED.otherFacilitator], []] };
-    const actual = { member: [access.facilitatorIds, clinicianIds(access)], other: [other.facilitatorIds, clinicianIds(other)] };
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new Error(`seeded access is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    const actual = {
+      member: [access.facilitatorIds, clinicianIds(access)],
+      other: [other.facilitatorIds, clinicianIds(other)],
+    };
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      throw new Error(`seeded access is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   } finally {
     await pool.end();
   }

@@ -3,7 +3,13 @@ import { AlertActionResponseDto } from '../care-console.response.dto';
 import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { checkAcknowledgement, checkResolution, decideAlertAction, type Checked, type LiaisonAlert } from '@carecircle/gateway/application';
+import {
+  checkAcknowledgement,
+  checkResolution,
+  decideAlertAction,
+  type Checked,
+  type LiaisonAlert,
+} from '@carecircle/gateway/application';
 import { CareConsoleAccess } from '../care-console.access';
 import { alertIdOf } from '../care-console.params';
 import { ServicesClient } from '../services.client';
@@ -23,9 +29,21 @@ export class AlertActionsHttpController {
   @Post('acknowledgement')
   @Access('alert.act', { member: 'alertId', via: 'alert' })
   @HttpCode(200)
-  @ApiBody({ schema: { type: 'object', required: ['outcome'], properties: { outcome: { type: 'string', enum: ['accepted', 'overridden'] }, reason: { type: 'string', description: 'Required when overridden' } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['outcome'],
+      properties: {
+        outcome: { type: 'string', enum: ['accepted', 'overridden'] },
+        reason: { type: 'string', description: 'Required when overridden' },
+      },
+    },
+  })
   @ApiOperation({ summary: 'Acknowledge an alert from the care console' })
-  @ApiOkResponse({ description: 'Acknowledged in clinician-liaison: its escalation stops', type: AlertActionResponseDto })
+  @ApiOkResponse({
+    description: 'Acknowledged in clinician-liaison: its escalation stops',
+    type: AlertActionResponseDto,
+  })
   @ApiHttpError(403, 'Not the reader’s copy of the alert, or a member the reader may not see', 'Access denied')
   @ApiHttpError(422, 'No outcome, or an override without a reason', 'No outcome, or an override without a reason')
   acknowledge(@Param('alertId') alert: string, @Body() body: unknown, @Req() request: Request) {
@@ -55,7 +73,12 @@ export class AlertActionsHttpController {
       ['Communication'],
       async () => {
         if (!input.ok) throw new UnprocessableEntityException(input.message);
-        const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/alerts/${alertId}/${step}`, { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } });
+        const answer = await this.services.call<unknown>(
+          request,
+          'clinicianLiaison',
+          `/api/liaison/alerts/${alertId}/${step}`,
+          { method: 'POST', body: input.value, headers: { 'x-clinician-id': by } },
+        );
         // Liaison's inbox shows the new state within moments; the answer says what was asked and what liaison recorded.
         return { alertId, requested: step, answer };
       },

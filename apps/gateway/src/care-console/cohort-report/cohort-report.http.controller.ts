@@ -33,12 +33,23 @@ export class CohortReportHttpController {
   @ApiOkResponse({
     description: 'n, means, mean change with 95% CI, share meaningfully improved, the dose split; CSV as a download',
     content: {
-      'application/json': { schema: { type: 'object', additionalProperties: true, description: "The outcomes service's cohort report (docs/openapi/outcomes.json)." }, example: CONSOLE_COHORT_REPORT_EXAMPLE },
+      'application/json': {
+        schema: {
+          type: 'object',
+          additionalProperties: true,
+          description: "The outcomes service's cohort report (docs/openapi/outcomes.json).",
+        },
+        example: CONSOLE_COHORT_REPORT_EXAMPLE,
+      },
       'text/csv': { schema: { type: 'string' } },
     },
   })
   @ApiHttpError(403, 'Not a programme lead', 'Access denied')
-  async report(@Query() query: Record<string, unknown>, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async report(
+    @Query() query: Record<string, unknown>,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     await this.access.cohort(request);
     const params = new URLSearchParams();
     for (const key of FILTERS) {
@@ -50,12 +61,18 @@ export class CohortReportHttpController {
     const instrument = params.get('instrument');
     if (!instrument) throw new BadRequestException('instrument is required (e.g. phq-9)');
     const csv = query['format'] === 'csv';
-    if (query['format'] !== undefined && !csv && query['format'] !== 'json') throw new BadRequestException('format must be json or csv');
+    if (query['format'] !== undefined && !csv && query['format'] !== 'json')
+      throw new BadRequestException('format must be json or csv');
     if (csv) params.set('format', 'csv');
-    const answer = await this.services.call<unknown>(request, 'outcomes', `/api/outcomes/cohort-reports?${params}`, { text: csv });
+    const answer = await this.services.call<unknown>(request, 'outcomes', `/api/outcomes/cohort-reports?${params}`, {
+      text: csv,
+    });
     if (!csv) return answer;
     response.type('text/csv');
-    response.setHeader('Content-Disposition', `attachment; filename="cohort-report-${instrument.replace(/[^A-Za-z0-9-]/g, '')}.csv"`);
+    response.setHeader(
+      'Content-Disposition',
+      `attachment; filename="cohort-report-${instrument.replace(/[^A-Za-z0-9-]/g, '')}.csv"`,
+    );
     return answer;
   }
 }

@@ -39,26 +39,42 @@ export class DistressReportsHttpController {
         groupId: { type: 'string', example: 'grp_cancer_tuesday' },
         sessionId: { type: 'string', description: 'The session where it was seen, if any' },
         observedAt: { type: 'string', format: 'date-time', description: 'Default: now' },
-        reportId: { type: 'string', format: 'uuid', description: 'Chosen by the console so that a retry is the same report; made here if absent' },
+        reportId: {
+          type: 'string',
+          format: 'uuid',
+          description: 'Chosen by the console so that a retry is the same report; made here if absent',
+        },
         note: { type: 'string', maxLength: 280, description: 'For the care team; goes to clinician-liaison only' },
       },
     },
   })
   @ApiOperation({ summary: 'Report distress observed in a group' })
-  @ApiCreatedResponse({ description: 'Taken by clinician-liaison: the attending psychiatrist is alerted', type: DistressReportTakenResponseDto })
+  @ApiCreatedResponse({
+    description: 'Taken by clinician-liaison: the attending psychiatrist is alerted',
+    type: DistressReportTakenResponseDto,
+  })
   @ApiHttpError(403, 'Not the member’s facilitator or on their care team', 'Access denied')
-  @ApiHttpError(422, 'A field is missing or wrong (named); nothing was sent', 'A field is missing or wrong (named); nothing was sent')
+  @ApiHttpError(
+    422,
+    'A field is missing or wrong (named); nothing was sent',
+    'A field is missing or wrong (named); nothing was sent',
+  )
   report(@Param('memberId') member: string, @Body() body: unknown, @Req() request: Request) {
     const memberId = memberIdOf(member);
     return this.access.memberAct(request, memberId, 'member.distress.report', 'C', ['Flag'], async () => {
       const checked = checkDistressReport(body, this.deps.clock.now(), randomUUID);
       if (!checked.ok) throw new UnprocessableEntityException(checked.message);
       const by = await this.access.person(request);
-      const answer = await this.services.call<unknown>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/distress-reports`, {
-        method: 'POST',
-        body: checked.value,
-        headers: { 'x-clinician-id': by },
-      });
+      const answer = await this.services.call<unknown>(
+        request,
+        'clinicianLiaison',
+        `/api/liaison/members/${memberId}/distress-reports`,
+        {
+          method: 'POST',
+          body: checked.value,
+          headers: { 'x-clinician-id': by },
+        },
+      );
       return { memberId, reportId: checked.value.reportId, observedAt: checked.value.observedAt, answer };
     });
   }

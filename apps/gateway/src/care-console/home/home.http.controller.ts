@@ -57,7 +57,10 @@ export class HomeHttpController {
       Promise.all(
         groupIds.map(async (groupId) => {
           const path = `/api/scheduling/groups/${encodeURIComponent(groupId)}`;
-          const [roster, calendar] = await Promise.all([this.services.call<GroupRoster>(request, 'scheduling', `${path}/roster`), this.services.call<GroupCalendar>(request, 'scheduling', `${path}/calendar`)]);
+          const [roster, calendar] = await Promise.all([
+            this.services.call<GroupRoster>(request, 'scheduling', `${path}/roster`),
+            this.services.call<GroupCalendar>(request, 'scheduling', `${path}/calendar`),
+          ]);
           return {
             groupId,
             groupType: calendar.group.groupType,
@@ -67,10 +70,18 @@ export class HomeHttpController {
           };
         }),
       ),
-      this.services.call<{ sessions: unknown[] }>(request, 'scheduling', `/api/scheduling/facilitators/${encodeURIComponent(facilitatorId)}/upcoming-sessions`),
+      this.services.call<{ sessions: unknown[] }>(
+        request,
+        'scheduling',
+        `/api/scheduling/facilitators/${encodeURIComponent(facilitatorId)}/upcoming-sessions`,
+      ),
     ]);
     const memberIds = [...new Set(groups.flatMap((group) => group.roster.map((member) => member.memberId)))];
-    const alerts = await Promise.all(memberIds.map((memberId) => this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/alerts`)));
+    const alerts = await Promise.all(
+      memberIds.map((memberId) =>
+        this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/alerts`),
+      ),
+    );
     await this.access.audited(request, facilitatorId, ['Group', 'Attendance', 'Communication'], memberIds);
     return {
       role: 'facilitator' as const,
@@ -83,7 +94,11 @@ export class HomeHttpController {
 
   private async clinicianHome(request: Request, clinicianId: string) {
     const memberIds = await this.relationships.relationships.membersOfClinician(clinicianId, this.deps.clock.now());
-    const addressed = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/clinicians/${encodeURIComponent(clinicianId)}/alerts`);
+    const addressed = await this.services.call<LiaisonAlert[]>(
+      request,
+      'clinicianLiaison',
+      `/api/liaison/clinicians/${encodeURIComponent(clinicianId)}/alerts`,
+    );
     // Only members the gateway knows the clinician cares for: an inbox row for anyone else is not shown.
     const alerts = alertsForView(addressed, 'clinician').filter((alert) => memberIds.includes(alert.memberId));
     await this.access.audited(request, clinicianId, ['CareTeam', 'Communication'], memberIds);

@@ -27,12 +27,20 @@ export class MemberAlertsHttpController {
   @Access('member.alerts.read', { member: 'memberId' })
   @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
   @ApiOperation({ summary: "List a member's alerts" })
-  @ApiOkResponse({ description: 'Alerts newest first, with status, escalation level, whether each is still open, and who acknowledged or resolved it when', type: MemberAlertsResponseDto })
+  @ApiOkResponse({
+    description:
+      'Alerts newest first, with status, escalation level, whether each is still open, and who acknowledged or resolved it when',
+    type: MemberAlertsResponseDto,
+  })
   @ApiHttpError(403, 'Not the member’s facilitator or on their care team, or a programme lead', 'Access denied')
   async alerts(@Param('memberId') member: string, @Req() request: Request) {
     const memberId = memberIdOf(member);
     const { view } = await this.access.member(request, memberId, 'member.alerts.read', 'R', ['Communication']);
-    const alerts = await this.services.call<LiaisonAlert[]>(request, 'clinicianLiaison', `/api/liaison/members/${memberId}/alerts`);
+    const alerts = await this.services.call<LiaisonAlert[]>(
+      request,
+      'clinicianLiaison',
+      `/api/liaison/members/${memberId}/alerts`,
+    );
     const shown = alertsForView(alerts, view);
     return { memberId, view, alerts: withHistories(shown, await historiesOf(this.deps.sql, shown)).reverse() };
   }

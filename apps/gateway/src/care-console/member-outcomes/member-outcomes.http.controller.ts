@@ -24,12 +24,20 @@ export class MemberOutcomesHttpController {
   @Access('member.outcomes.read', { member: 'memberId' })
   @ApiParam({ name: 'memberId', example: 'mbr_synthetic_0001' })
   @ApiOperation({ summary: "Chart a member's outcome measures" })
-  @ApiOkResponse({ description: 'Per instrument (PHQ-9, GAD-7): the measures oldest first (date, total, band), the severity bands, baseline and latest', type: MemberOutcomesResponseDto })
+  @ApiOkResponse({
+    description:
+      'Per instrument (PHQ-9, GAD-7): the measures oldest first (date, total, band), the severity bands, baseline and latest',
+    type: MemberOutcomesResponseDto,
+  })
   @ApiHttpError(403, 'Not the member’s facilitator or on their care team, or a programme lead', 'Access denied')
   async outcomes(@Param('memberId') member: string, @Req() request: Request) {
     const memberId = memberIdOf(member);
     const { view } = await this.access.member(request, memberId, 'member.outcomes.read', 'R', ['Observation']);
-    const trajectory = await this.services.call<MemberTrajectory>(request, 'outcomes', `/api/outcomes/members/${memberId}/trajectory`);
+    const trajectory = await this.services.call<MemberTrajectory>(
+      request,
+      'outcomes',
+      `/api/outcomes/members/${memberId}/trajectory`,
+    );
     return { memberId, instruments: outcomeChartsFor(trajectory, view) };
   }
 }

@@ -19,9 +19,21 @@ export class SignedInPersonHttpController {
   @ApiOperation({ summary: 'Read who the gateway takes the signed-in person for (id and role)' })
   @ApiOkResponse({
     description: 'The person’s CareCircle id and role; no clinical data',
-    schema: { type: 'object', required: ['id', 'role'], properties: { id: { type: 'string' }, role: { type: 'string', enum: ['facilitator', 'clinician', 'programme-lead', 'admin'] } }, example: { id: 'fac_synthetic_sw_01', role: 'facilitator' } },
+    schema: {
+      type: 'object',
+      required: ['id', 'role'],
+      properties: {
+        id: { type: 'string' },
+        role: { type: 'string', enum: ['facilitator', 'clinician', 'programme-lead', 'admin'] },
+      },
+      example: { id: 'fac_synthetic_sw_01', role: 'facilitator' },
+    },
   })
-  @ApiHttpError(401, 'No valid token, or a token that gives no CareCircle role', 'A valid bearer access token is required')
+  @ApiHttpError(
+    401,
+    'No valid token, or a token that gives no CareCircle role',
+    'A valid bearer access token is required',
+  )
   @ApiHttpError(403, 'An integration client, or a role without a console home', 'Access denied')
   me(@Req() request: Request) {
     return this.access.home(request);

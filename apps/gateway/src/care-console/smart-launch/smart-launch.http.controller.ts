@@ -32,15 +32,33 @@ export class SmartLaunchHttpController {
   @Access('console.home.read', { self: 'caller' })
   @ApiOperation({ summary: "Open the launching EHR patient's member (SMART App Launch)" })
   @ApiBody({
-    schema: { type: 'object', required: ['iss', 'patient'], properties: { iss: { type: 'string', format: 'uri' }, patient: { type: 'string' } }, example: { iss: 'https://ehr.hospital.example/fhir', patient: 'ehr-patient-42' } },
+    schema: {
+      type: 'object',
+      required: ['iss', 'patient'],
+      properties: { iss: { type: 'string', format: 'uri' }, patient: { type: 'string' } },
+      example: { iss: 'https://ehr.hospital.example/fhir', patient: 'ehr-patient-42' },
+    },
   })
   @ApiOkResponse({
     description: 'The pseudonymous member the launching patient is',
-    schema: { type: 'object', required: ['memberId'], properties: { memberId: { type: 'string' } }, example: { memberId: 'mbr_HdQvTVhypzcbO2UsBfi1' } },
+    schema: {
+      type: 'object',
+      required: ['memberId'],
+      properties: { memberId: { type: 'string' } },
+      example: { memberId: 'mbr_HdQvTVhypzcbO2UsBfi1' },
+    },
   })
-  @ApiHttpError(400, 'An `iss` not registered in GATEWAY_SMART_EHRS, or a malformed patient id', 'A launch names a registered EHR (iss) and the FHIR id of its patient')
+  @ApiHttpError(
+    400,
+    'An `iss` not registered in GATEWAY_SMART_EHRS, or a malformed patient id',
+    'A launch names a registered EHR (iss) and the FHIR id of its patient',
+  )
   @ApiHttpError(401, 'No valid token', 'A valid bearer access token is required')
-  @ApiHttpError(403, 'Not a member this person may open (or not a member at all)', 'This patient is not a CareCircle member you may open')
+  @ApiHttpError(
+    403,
+    'Not a member this person may open (or not a member at all)',
+    'This patient is not a CareCircle member you may open',
+  )
   async launch(@Body() body: { iss?: unknown; patient?: unknown } | undefined, @Req() request: Request) {
     const iss = typeof body?.iss === 'string' ? body.iss.replace(/\/+$/, '') : undefined;
     const patient = body?.patient;
@@ -59,6 +77,14 @@ export class SmartLaunchHttpController {
 
   private async refused(request: Request): Promise<void> {
     const agent = await this.access.agentOf(request);
-    await this.auth.audit.append({ ...auditBase(request), recordedAt: this.auth.clock.now(), action: 'R', outcome: '4', agent, resourceTypes: ['Patient'], memberIds: [] });
+    await this.auth.audit.append({
+      ...auditBase(request),
+      recordedAt: this.auth.clock.now(),
+      action: 'R',
+      outcome: '4',
+      agent,
+      resourceTypes: ['Patient'],
+      memberIds: [],
+    });
   }
 }

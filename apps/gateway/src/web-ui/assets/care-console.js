@@ -12,14 +12,20 @@
   ];
   var VIEWS = ['home', 'session', 'alerts', 'cohort', 'member'];
   var state = { role: null, id: null, member: null, session: null, refreshTimers: [] };
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
 
   var el = window.ccTimeline.el; // timeline-ui.js loads first (both deferred, in order)
 
   function svg(tag, attrs, children) {
     var node = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, String(attrs[key])); });
-    (children || []).forEach(function (child) { node.append(child); });
+    Object.keys(attrs || {}).forEach(function (key) {
+      node.setAttribute(key, String(attrs[key]));
+    });
+    (children || []).forEach(function (child) {
+      node.append(child);
+    });
     return node;
   }
 
@@ -29,18 +35,27 @@
     status.setAttribute('role', isError ? 'alert' : 'status');
   }
 
-  function when(iso) { return new Date(iso).toLocaleString(); }
-  function token() { return window.ccTimeline.token(); }
+  function when(iso) {
+    return new Date(iso).toLocaleString();
+  }
+  function token() {
+    return window.ccTimeline.token();
+  }
 
   // Every call carries the bearer token; the gateway decides access and answers 401/403/4xx with a message.
   async function api(path, options) {
     var init = Object.assign({ headers: {} }, options || {});
     init.headers = Object.assign({ Authorization: 'Bearer ' + token() }, init.headers);
-    if (init.json !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(init.json); }
+    if (init.json !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(init.json);
+    }
     var response = await fetch(path, init);
     if (response.status === 401) throw new Error('Your sign-in has expired: sign in again.');
     if (!response.ok) {
-      var body = await response.json().catch(function () { return {}; });
+      var body = await response.json().catch(function () {
+        return {};
+      });
       var message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
       var failure = new Error(message || 'The request failed (' + response.status + ').');
       failure.status = response.status;
@@ -48,21 +63,33 @@
     }
     return response;
   }
-  async function getJson(path) { return (await api(path)).json(); }
+  async function getJson(path) {
+    return (await api(path)).json();
+  }
 
   // Views ------------------------------------------------------------------------------------------
 
   function show(view) {
-    VIEWS.forEach(function (name) { $(name).hidden = name !== view; });
+    VIEWS.forEach(function (name) {
+      $(name).hidden = name !== view;
+    });
     if (view !== 'member' && window.ccTimeline) window.ccTimeline.stop();
     state.refreshTimers.forEach(clearTimeout);
     state.refreshTimers = [];
   }
 
-  function focusHeading(id) { var heading = $(id); if (heading) heading.focus(); }
+  function focusHeading(id) {
+    var heading = $(id);
+    if (heading) heading.focus();
+  }
 
   async function route() {
-    if (!token()) { show(null); $('nav').hidden = true; $('signin').hidden = false; return; }
+    if (!token()) {
+      show(null);
+      $('nav').hidden = true;
+      $('signin').hidden = false;
+      return;
+    }
     await whoAmI();
     var hash = location.hash || '#/home';
     var parts = hash.replace(/^#\//, '').split('/').map(decodeURIComponent);
@@ -94,7 +121,9 @@
     state.id = claim.sub || null;
     $('signin').hidden = true;
     $('nav').hidden = false;
-    document.querySelectorAll('#nav [data-roles]').forEach(function (item) { item.hidden = item.getAttribute('data-roles').split(' ').indexOf(state.role) < 0; });
+    document.querySelectorAll('#nav [data-roles]').forEach(function (item) {
+      item.hidden = item.getAttribute('data-roles').split(' ').indexOf(state.role) < 0;
+    });
   }
 
   // Home -------------------------------------------------------------------------------------------
@@ -110,11 +139,22 @@
     var body = $('home-body');
     if (home.role === 'facilitator') body.replaceChildren.apply(body, facilitatorHome(home));
     else if (home.role === 'clinician') body.replaceChildren.apply(body, clinicianHome(home));
-    else body.replaceChildren(el('p', {}, ['Programme leads see cohort figures only, never individual members.']), el('p', {}, [el('a', { href: '#/cohort' }, ['Open the cohort report'])]));
-    $('home-heading').textContent = home.role === 'facilitator' ? 'Facilitator home' : home.role === 'clinician' ? 'Clinician home' : 'Programme overview';
+    else
+      body.replaceChildren(
+        el('p', {}, ['Programme leads see cohort figures only, never individual members.']),
+        el('p', {}, [el('a', { href: '#/cohort' }, ['Open the cohort report'])]),
+      );
+    $('home-heading').textContent =
+      home.role === 'facilitator'
+        ? 'Facilitator home'
+        : home.role === 'clinician'
+          ? 'Clinician home'
+          : 'Programme overview';
   }
 
-  function memberLink(memberId) { return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [memberId]); }
+  function memberLink(memberId) {
+    return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [memberId]);
+  }
 
   function facilitatorHome(home) {
     var parts = needsAttention(home, 'home').concat([el('h3', {}, ['My groups'])]);
@@ -124,40 +164,82 @@
         return el('tr', {}, [
           el('th', { scope: 'row' }, [memberLink(member.memberId)]),
           el('td', {}, [
-            el('progress', { max: String(member.dose), value: String(Math.min(member.attended, member.dose)), 'aria-label': 'Dose progress of ' + member.memberId }, []),
+            el(
+              'progress',
+              {
+                max: String(member.dose),
+                value: String(Math.min(member.attended, member.dose)),
+                'aria-label': 'Dose progress of ' + member.memberId,
+              },
+              [],
+            ),
             ' ' + member.attended + ' of ' + member.dose + ' sessions' + (member.doseReached ? ' (dose reached)' : ''),
           ]),
         ]);
       });
       var sessions = group.sessions.map(function (session) {
-        var label = 'Session ' + when(session.startsAt) + (session.started ? ' · attendance ' + session.recorded + ' of ' + group.roster.length : ' · not started yet');
-        return el('li', {}, [el('a', { href: '#/groups/' + encodeURIComponent(group.groupId) + '/sessions/' + encodeURIComponent(session.sessionId) }, [label])]);
+        var label =
+          'Session ' +
+          when(session.startsAt) +
+          (session.started ? ' · attendance ' + session.recorded + ' of ' + group.roster.length : ' · not started yet');
+        return el('li', {}, [
+          el(
+            'a',
+            {
+              href:
+                '#/groups/' + encodeURIComponent(group.groupId) + '/sessions/' + encodeURIComponent(session.sessionId),
+            },
+            [label],
+          ),
+        ]);
       });
       parts.push(
         el('article', { class: 'group', 'aria-labelledby': 'g-' + group.groupId }, [
-          el('h3', { id: 'g-' + group.groupId }, [group.groupId + (group.groupType ? ' (' + group.groupType + ')' : '')]),
-          el('table', {}, [el('caption', {}, ['Roster and dose progress']), el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, ['Member']), el('th', { scope: 'col' }, ['Sessions attended'])])]), el('tbody', {}, rows)]),
+          el('h3', { id: 'g-' + group.groupId }, [
+            group.groupId + (group.groupType ? ' (' + group.groupType + ')' : ''),
+          ]),
+          el('table', {}, [
+            el('caption', {}, ['Roster and dose progress']),
+            el('thead', {}, [
+              el('tr', {}, [el('th', { scope: 'col' }, ['Member']), el('th', { scope: 'col' }, ['Sessions attended'])]),
+            ]),
+            el('tbody', {}, rows),
+          ]),
           el('h4', {}, ['Take attendance']),
           el('ul', {}, sessions),
         ]),
       );
     });
-    var upcoming = home.upcomingSessions.map(function (session) { return el('li', {}, [when(session.startsAt) + ' · ' + session.groupId]); });
-    parts.push(el('h3', {}, ['Next sessions']), upcoming.length ? el('ul', {}, upcoming) : el('p', {}, ['No sessions ahead.']));
+    var upcoming = home.upcomingSessions.map(function (session) {
+      return el('li', {}, [when(session.startsAt) + ' · ' + session.groupId]);
+    });
+    parts.push(
+      el('h3', {}, ['Next sessions']),
+      upcoming.length ? el('ul', {}, upcoming) : el('p', {}, ['No sessions ahead.']),
+    );
     return parts;
   }
 
   function clinicianHome(home) {
-    var members = home.members.map(function (memberId) { return el('li', {}, [memberLink(memberId)]); });
+    var members = home.members.map(function (memberId) {
+      return el('li', {}, [memberLink(memberId)]);
+    });
     return needsAttention(home, 'home').concat([
       el('h3', {}, ['My members']),
-      members.length ? el('ul', { 'aria-label': 'My care-team members' }, members) : el('p', {}, ['You are on no member’s care team yet.']),
+      members.length
+        ? el('ul', { 'aria-label': 'My care-team members' }, members)
+        : el('p', {}, ['You are on no member’s care team yet.']),
     ]);
   }
 
   // What needs attention comes first on every home: open alerts, most severe then soonest to escalate
   // (the gateway's order), counts per state, and a Done list so an acknowledged alert stays in sight.
-  var STATE_NAMES = [['new', 'New'], ['escalated', 'Escalated'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved']];
+  var STATE_NAMES = [
+    ['new', 'New'],
+    ['escalated', 'Escalated'],
+    ['acknowledged', 'Acknowledged'],
+    ['resolved', 'Resolved'],
+  ];
   var DONE_ON_HOME = 5;
 
   function needsAttention(home, where) {
@@ -167,15 +249,24 @@
     return [
       el('section', { class: 'attention', 'aria-labelledby': headingId, 'data-section': 'needs-attention' }, [
         el('h3', { id: headingId }, ['Needs attention (' + home.openAlerts.length + ' open)']),
-        el('ul', { class: 'counts', 'aria-label': 'My alerts by state' }, STATE_NAMES.map(function (state) {
-          return el('li', { 'data-state': state[0] }, [state[1] + ' ', el('strong', {}, [String(counts[state[0]] || 0)])]);
-        })),
+        el(
+          'ul',
+          { class: 'counts', 'aria-label': 'My alerts by state' },
+          STATE_NAMES.map(function (state) {
+            return el('li', { 'data-state': state[0] }, [
+              state[1] + ' ',
+              el('strong', {}, [String(counts[state[0]] || 0)]),
+            ]);
+          }),
+        ),
         alertList(home.openAlerts, where, 'Open alerts, most severe first', 'Nothing needs your attention.'),
       ]),
       el('section', { class: 'done', 'aria-labelledby': headingId + '-done', 'data-section': 'done' }, [
         el('h3', { id: headingId + '-done' }, ['Done (acknowledged or resolved)']),
         alertList(done, where, 'Alerts acted on, latest first', 'Nothing acted on yet.'),
-        where === 'home' && home.doneAlerts.length > DONE_ON_HOME ? el('p', {}, [el('a', { href: '#/alerts' }, ['All done alerts in the inbox'])]) : el('span', {}, []),
+        where === 'home' && home.doneAlerts.length > DONE_ON_HOME
+          ? el('p', {}, [el('a', { href: '#/alerts' }, ['All done alerts in the inbox'])])
+          : el('span', {}, []),
       ]),
     ];
   }
@@ -184,27 +275,76 @@
 
   function alertList(alerts, where, label, empty) {
     if (!alerts.length) return el('p', {}, [empty]);
-    return el('ul', { class: 'alerts', 'aria-label': label }, alerts.map(function (alert) { return alertCard(alert, where); }));
+    return el(
+      'ul',
+      { class: 'alerts', 'aria-label': label },
+      alerts.map(function (alert) {
+        return alertCard(alert, where);
+      }),
+    );
   }
 
   // Who acted and when (the gateway's copy of liaison's events; a moment after an action it may not have them yet).
   function lifecycle(alert) {
     var lines = [];
-    if (alert.open && alert.dueAt && !alert.escalated) lines.push((Date.parse(alert.dueAt) < Date.now() ? 'Escalation due since ' : 'Escalates ') + when(alert.dueAt) + ' unless acknowledged');
+    if (alert.open && alert.dueAt && !alert.escalated)
+      lines.push(
+        (Date.parse(alert.dueAt) < Date.now() ? 'Escalation due since ' : 'Escalates ') +
+          when(alert.dueAt) +
+          ' unless acknowledged',
+      );
     if (alert.escalated) lines.push('Escalated to level ' + alert.escalated.level + ' ' + when(alert.escalated.at));
     var ack = alert.acknowledged;
-    if (ack) lines.push((ack.outcome === 'overridden' ? 'Overridden' : 'Acknowledged') + ' by ' + (ack.by || 'someone') + ', ' + when(ack.at) + (ack.outcome === 'overridden' ? (ack.reasonGiven ? ' (override reason recorded)' : ' (no reason recorded)') : ''));
-    else if (alert.state === 'acknowledged' || alert.status === 'acknowledged') lines.push('Acknowledged (who and when arrive in a moment)');
+    if (ack)
+      lines.push(
+        (ack.outcome === 'overridden' ? 'Overridden' : 'Acknowledged') +
+          ' by ' +
+          (ack.by || 'someone') +
+          ', ' +
+          when(ack.at) +
+          (ack.outcome === 'overridden'
+            ? ack.reasonGiven
+              ? ' (override reason recorded)'
+              : ' (no reason recorded)'
+            : ''),
+      );
+    else if (alert.state === 'acknowledged' || alert.status === 'acknowledged')
+      lines.push('Acknowledged (who and when arrive in a moment)');
     if (alert.resolved) lines.push('Resolved by ' + (alert.resolved.by || 'someone') + ', ' + when(alert.resolved.at));
-    return lines.length ? el('ul', { class: 'lifecycle' }, lines.map(function (line) { return el('li', {}, [line]); })) : el('span', {}, []);
+    return lines.length
+      ? el(
+          'ul',
+          { class: 'lifecycle' },
+          lines.map(function (line) {
+            return el('li', {}, [line]);
+          }),
+        )
+      : el('span', {}, []);
   }
 
   function alertCard(alert, where) {
-    var escalation = alert.escalationLevel > 0 ? el('span', { class: 'badge escalated' }, ['escalated to level ' + alert.escalationLevel]) : el('span', { class: 'badge state' }, ['not escalated']);
-    var card = el('li', { class: 'alert-card sev-' + alert.severity, 'data-alert-id': alert.alertId, 'data-status': alert.status, 'data-state': alert.state || '' }, [
-      el('h4', {}, [el('span', { class: 'badge sev' }, [alert.severity]), el('span', { class: 'badge state' }, [alert.status]), escalation, alert.summary]),
-      el('p', { class: 'meta' }, ['Raised ' + when(alert.raisedAt) + ' · member ', memberLink(alert.memberId)]),
-    ]);
+    var escalation =
+      alert.escalationLevel > 0
+        ? el('span', { class: 'badge escalated' }, ['escalated to level ' + alert.escalationLevel])
+        : el('span', { class: 'badge state' }, ['not escalated']);
+    var card = el(
+      'li',
+      {
+        class: 'alert-card sev-' + alert.severity,
+        'data-alert-id': alert.alertId,
+        'data-status': alert.status,
+        'data-state': alert.state || '',
+      },
+      [
+        el('h4', {}, [
+          el('span', { class: 'badge sev' }, [alert.severity]),
+          el('span', { class: 'badge state' }, [alert.status]),
+          escalation,
+          alert.summary,
+        ]),
+        el('p', { class: 'meta' }, ['Raised ' + when(alert.raisedAt) + ' · member ', memberLink(alert.memberId)]),
+      ],
+    );
     if (alert.state) card.append(lifecycle(alert));
     if (alert.detail && alert.detail !== alert.summary) card.append(el('p', {}, [alert.detail.replace(/\*\*/g, '')]));
     if (alert.open || alert.status === 'acknowledged') card.append(alertActions(alert, where));
@@ -216,24 +356,39 @@
     var actions = el('div', { class: 'actions' }, []);
     if (alert.open) {
       var accept = el('button', { type: 'button' }, ['Acknowledge']);
-      accept.addEventListener('click', function () { act(alert, 'acknowledgement', { outcome: 'accepted' }, 'Acknowledged'); });
+      accept.addEventListener('click', function () {
+        act(alert, 'acknowledgement', { outcome: 'accepted' }, 'Acknowledged');
+      });
       var reason = el('textarea', { id: reasonId, rows: '2', maxlength: '500' }, []);
       var override = el('button', { type: 'button', class: 'secondary' }, ['Override with reason']);
       override.addEventListener('click', function () {
-        if (!reason.value.trim()) { say('Give a reason to override this alert.', true); reason.focus(); return; }
+        if (!reason.value.trim()) {
+          say('Give a reason to override this alert.', true);
+          reason.focus();
+          return;
+        }
         act(alert, 'acknowledgement', { outcome: 'overridden', reason: reason.value }, 'Overridden');
       });
-      actions.append(accept, el('span', {}, [el('label', { for: reasonId }, ['Reason for an override']), el('br'), reason]), override);
+      actions.append(
+        accept,
+        el('span', {}, [el('label', { for: reasonId }, ['Reason for an override']), el('br'), reason]),
+        override,
+      );
     }
     var resolve = el('button', { type: 'button', class: 'secondary' }, ['Resolve']);
-    resolve.addEventListener('click', function () { act(alert, 'resolution', {}, 'Resolved'); });
+    resolve.addEventListener('click', function () {
+      act(alert, 'resolution', {}, 'Resolved');
+    });
     actions.append(resolve);
     return actions;
   }
 
   async function act(alert, step, body, done) {
     try {
-      await api('/api/care-console/alerts/' + encodeURIComponent(alert.alertId) + '/' + step, { method: 'POST', json: body });
+      await api('/api/care-console/alerts/' + encodeURIComponent(alert.alertId) + '/' + step, {
+        method: 'POST',
+        json: body,
+      });
       say(done + ': ' + alert.summary);
       // Liaison applies the change to its inbox within moments: look again until it shows.
       refreshSoon([300, 1000, 2500, 5000]);
@@ -244,11 +399,13 @@
 
   function refreshSoon(delays) {
     delays.forEach(function (ms) {
-      state.refreshTimers.push(setTimeout(function () {
-        if (!$('member').hidden && state.member) loadMemberAlerts(state.member).catch(function () {});
-        else if (!$('alerts').hidden) loadInbox().catch(function () {});
-        else if (!$('home').hidden) loadHome().catch(function () {});
-      }, ms));
+      state.refreshTimers.push(
+        setTimeout(function () {
+          if (!$('member').hidden && state.member) loadMemberAlerts(state.member).catch(function () {});
+          else if (!$('alerts').hidden) loadInbox().catch(function () {});
+          else if (!$('home').hidden) loadHome().catch(function () {});
+        }, ms),
+      );
     });
   }
 
@@ -261,14 +418,21 @@
   async function loadInbox() {
     var home = await getJson('/api/care-console/home');
     var box = $('inbox');
-    box.replaceChildren.apply(box, home.openAlerts ? needsAttention(home, 'inbox') : [el('p', {}, ['Only facilitators and clinicians have alerts.'])]);
+    box.replaceChildren.apply(
+      box,
+      home.openAlerts
+        ? needsAttention(home, 'inbox')
+        : [el('p', {}, ['Only facilitators and clinicians have alerts.'])],
+    );
   }
 
   // Session: take attendance ------------------------------------------------------------------------
 
   async function showSession(groupId, sessionId) {
     show('session');
-    var sheet = await getJson('/api/care-console/groups/' + encodeURIComponent(groupId) + '/sessions/' + encodeURIComponent(sessionId));
+    var sheet = await getJson(
+      '/api/care-console/groups/' + encodeURIComponent(groupId) + '/sessions/' + encodeURIComponent(sessionId),
+    );
     state.session = sheet;
     renderSheet(sheet);
     focusHeading('session-heading');
@@ -276,17 +440,29 @@
 
   function renderSheet(sheet) {
     $('session-heading').textContent = 'Session of ' + when(sheet.session.startsAt) + ' · ' + sheet.groupId;
-    $('session-meta').textContent = sheet.session.started ? 'Choose each member’s attendance, then save. Saved entries can be corrected.' : 'This session has not started yet: attendance can be taken once it has.';
+    $('session-meta').textContent = sheet.session.started
+      ? 'Choose each member’s attendance, then save. Saved entries can be corrected.'
+      : 'This session has not started yet: attendance can be taken once it has.';
     var members = sheet.members.map(function (member, index) {
       var name = 'att-' + index;
       var options = STATUSES.map(function (status) {
         var id = name + '-' + status[0];
-        var input = el('input', { type: 'radio', id: id, name: name, value: status[0], 'data-member': member.memberId }, []);
+        var input = el(
+          'input',
+          { type: 'radio', id: id, name: name, value: status[0], 'data-member': member.memberId },
+          [],
+        );
         if (member.status === status[0]) input.checked = true;
         if (!sheet.session.started) input.disabled = true;
         return el('span', {}, [input, el('label', { for: id }, [status[1]])]);
       });
-      return el('fieldset', { class: 'attendance-member' }, [el('legend', {}, [member.memberId + (member.status ? '' : ' (not yet recorded)')])].concat(options, [distressControl(sheet, member.memberId, index)]));
+      return el(
+        'fieldset',
+        { class: 'attendance-member' },
+        [el('legend', {}, [member.memberId + (member.status ? '' : ' (not yet recorded)')])].concat(options, [
+          distressControl(sheet, member.memberId, index),
+        ]),
+      );
     });
     var box = $('attendance-members');
     box.replaceChildren.apply(box, members.length ? members : [el('p', {}, ['No one is enrolled in this group yet.'])]);
@@ -298,20 +474,40 @@
   // confirmation opens, so sending again after a failure is the same report, never a second one.
   function distressControl(sheet, memberId, index) {
     var box = el('div', { class: 'distress' }, []);
-    var open = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': 'distress-' + index }, ['Report acute distress']);
-    var panel = el('div', { id: 'distress-' + index, class: 'distress-confirm', role: 'group', 'aria-labelledby': 'distress-title-' + index, hidden: '' }, []);
+    var open = el(
+      'button',
+      { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': 'distress-' + index },
+      ['Report acute distress'],
+    );
+    var panel = el(
+      'div',
+      {
+        id: 'distress-' + index,
+        class: 'distress-confirm',
+        role: 'group',
+        'aria-labelledby': 'distress-title-' + index,
+        hidden: '',
+      },
+      [],
+    );
     var noteId = 'distress-note-' + index;
     var note = el('textarea', { id: noteId, rows: '2', maxlength: '280' }, []);
     var send = el('button', { type: 'button', class: 'danger' }, ['Send report']);
     var cancel = el('button', { type: 'button', class: 'secondary' }, ['Cancel']);
     var reportId = null;
     panel.append(
-      el('p', { id: 'distress-title-' + index, class: 'distress-title', tabindex: '-1' }, ['Report acute distress for ' + memberId + '? Their attending psychiatrist is alerted now, as critical.']),
+      el('p', { id: 'distress-title-' + index, class: 'distress-title', tabindex: '-1' }, [
+        'Report acute distress for ' + memberId + '? Their attending psychiatrist is alerted now, as critical.',
+      ]),
       el('label', { for: noteId }, ['What you saw (optional, for the care team)']),
       note,
-      el('div', { class: 'actions' }, [send, cancel])
+      el('div', { class: 'actions' }, [send, cancel]),
     );
-    function close() { panel.hidden = true; open.setAttribute('aria-expanded', 'false'); open.focus(); }
+    function close() {
+      panel.hidden = true;
+      open.setAttribute('aria-expanded', 'false');
+      open.focus();
+    }
     open.addEventListener('click', function () {
       reportId = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : null;
       panel.hidden = false;
@@ -325,7 +521,10 @@
         var report = { groupId: sheet.groupId, sessionId: sheet.session.sessionId };
         if (reportId) report.reportId = reportId;
         if (note.value.trim()) report.note = note.value.trim();
-        await api('/api/care-console/members/' + encodeURIComponent(memberId) + '/distress-reports', { method: 'POST', json: report });
+        await api('/api/care-console/members/' + encodeURIComponent(memberId) + '/distress-reports', {
+          method: 'POST',
+          json: report,
+        });
         note.value = '';
         close();
         say('Acute distress reported for ' + memberId + ': their attending psychiatrist has been alerted.');
@@ -342,12 +541,24 @@
   async function saveAttendance(event) {
     event.preventDefault();
     var sheet = state.session;
-    var entries = Array.prototype.slice.call(document.querySelectorAll('#attendance-members input[type=radio]:checked')).map(function (input) {
-      return { memberId: input.getAttribute('data-member'), status: input.value };
-    });
-    if (!entries.length) { say('Choose attendance for at least one member.', true); return; }
+    var entries = Array.prototype.slice
+      .call(document.querySelectorAll('#attendance-members input[type=radio]:checked'))
+      .map(function (input) {
+        return { memberId: input.getAttribute('data-member'), status: input.value };
+      });
+    if (!entries.length) {
+      say('Choose attendance for at least one member.', true);
+      return;
+    }
     try {
-      var response = await api('/api/care-console/groups/' + encodeURIComponent(sheet.groupId) + '/sessions/' + encodeURIComponent(sheet.session.sessionId) + '/attendance', { method: 'PUT', json: { entries: entries } });
+      var response = await api(
+        '/api/care-console/groups/' +
+          encodeURIComponent(sheet.groupId) +
+          '/sessions/' +
+          encodeURIComponent(sheet.session.sessionId) +
+          '/attendance',
+        { method: 'PUT', json: { entries: entries } },
+      );
       var saved = await response.json();
       state.session = saved.sheet;
       renderSheet(saved.sheet);
@@ -370,11 +581,16 @@
     try {
       await loadMemberAlerts(memberId);
     } catch (error) {
-      if (error.status === 403) { $('member').hidden = true; throw error; }
+      if (error.status === 403) {
+        $('member').hidden = true;
+        throw error;
+      }
       say(error.message, true);
     }
     var results = await Promise.allSettled([loadOutcomes(memberId), window.ccTimeline.load(memberId)]);
-    var failed = results.filter(function (result) { return result.status === 'rejected'; })[0];
+    var failed = results.filter(function (result) {
+      return result.status === 'rejected';
+    })[0];
     if (failed) say(failed.reason.message, true);
   }
 
@@ -382,7 +598,14 @@
     var body = await getJson('/api/care-console/members/' + encodeURIComponent(memberId) + '/alerts');
     if (state.member !== memberId) return;
     var list = $('member-alerts');
-    list.replaceChildren.apply(list, body.alerts.length ? body.alerts.map(function (alert) { return alertCard(alert, 'member'); }) : [el('li', {}, ['No alerts.'])]);
+    list.replaceChildren.apply(
+      list,
+      body.alerts.length
+        ? body.alerts.map(function (alert) {
+            return alertCard(alert, 'member');
+          })
+        : [el('li', {}, ['No alerts.'])],
+    );
   }
 
   async function loadOutcomes(memberId) {
@@ -395,54 +618,170 @@
   // A line chart over the instrument's severity bands, drawn as labelled coloured horizontal bands,
   // and the same figures as a table for screen readers.
   // Drawn at the width it gets, so that its text stays legible on a phone rather than shrunk with it.
-  function chartWidth(box, widest) { return Math.max(320, Math.min(widest, box.clientWidth || widest)); }
+  function chartWidth(box, widest) {
+    return Math.max(320, Math.min(widest, box.clientWidth || widest));
+  }
 
   function chart(instrument) {
-    var W = chartWidth($('outcomes'), 680), narrow = W < 500, H = 240, left = 40, right = narrow ? 120 : 190, top = 10, bottom = 30;
-    var plotW = W - left - right, plotH = H - top - bottom;
-    var y = function (score) { return top + plotH - (score / instrument.max) * plotH; };
-    var times = instrument.points.map(function (p) { return Date.parse(p.at); });
-    var t0 = Math.min.apply(null, times), t1 = Math.max.apply(null, times);
-    var x = function (t) { return times.length < 2 || t1 === t0 ? left + plotW / 2 : left + ((t - t0) / (t1 - t0)) * plotW; };
+    var W = chartWidth($('outcomes'), 680),
+      narrow = W < 500,
+      H = 240,
+      left = 40,
+      right = narrow ? 120 : 190,
+      top = 10,
+      bottom = 30;
+    var plotW = W - left - right,
+      plotH = H - top - bottom;
+    var y = function (score) {
+      return top + plotH - (score / instrument.max) * plotH;
+    };
+    var times = instrument.points.map(function (p) {
+      return Date.parse(p.at);
+    });
+    var t0 = Math.min.apply(null, times),
+      t1 = Math.max.apply(null, times);
+    var x = function (t) {
+      return times.length < 2 || t1 === t0 ? left + plotW / 2 : left + ((t - t0) / (t1 - t0)) * plotW;
+    };
     var id = 'chart-' + instrument.instrument.replace(/[^A-Za-z0-9]/g, '');
-    var nodes = [svg('title', { id: id + '-title' }, [instrument.instrument + ' total over time']), svg('desc', { id: id + '-desc' }, [describe(instrument)])];
+    var nodes = [
+      svg('title', { id: id + '-title' }, [instrument.instrument + ' total over time']),
+      svg('desc', { id: id + '-desc' }, [describe(instrument)]),
+    ];
     instrument.bands.forEach(function (band) {
       var upper = band.to === instrument.max ? instrument.max : band.to + 1;
-      nodes.push(svg('rect', { class: 'band-' + band.label.replace(/\s+/g, '-'), x: left, width: plotW, y: y(upper), height: y(band.from) - y(upper) }, []));
-      nodes.push(svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [narrow ? band.label : band.from + '–' + band.to + ' ' + band.label]));
+      nodes.push(
+        svg(
+          'rect',
+          {
+            class: 'band-' + band.label.replace(/\s+/g, '-'),
+            x: left,
+            width: plotW,
+            y: y(upper),
+            height: y(band.from) - y(upper),
+          },
+          [],
+        ),
+      );
+      nodes.push(
+        svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [
+          narrow ? band.label : band.from + '–' + band.to + ' ' + band.label,
+        ]),
+      );
     });
-    nodes.push(svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plotH }, []), svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }, []));
-    [0, instrument.max].forEach(function (tick) { nodes.push(svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, [String(tick)])); });
+    nodes.push(
+      svg('line', { class: 'axis', x1: left, y1: top, x2: left, y2: top + plotH }, []),
+      svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH }, []),
+    );
+    [0, instrument.max].forEach(function (tick) {
+      nodes.push(svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end' }, [String(tick)]));
+    });
     if (instrument.points.length) {
-      nodes.push(svg('polyline', { class: 'line', points: instrument.points.map(function (p, i) { return x(times[i]) + ',' + y(p.total); }).join(' ') }, []));
+      nodes.push(
+        svg(
+          'polyline',
+          {
+            class: 'line',
+            points: instrument.points
+              .map(function (p, i) {
+                return x(times[i]) + ',' + y(p.total);
+              })
+              .join(' '),
+          },
+          [],
+        ),
+      );
       instrument.points.forEach(function (p, i) {
         nodes.push(svg('circle', { class: 'point', cx: x(times[i]), cy: y(p.total), r: 5 }, []));
         // Each total written by its point: the value is readable without hovering or counting bands.
         var above = y(p.total) - 9 > top + 10;
-        nodes.push(svg('text', { class: 'value', x: x(times[i]), y: above ? y(p.total) - 9 : y(p.total) + 20, 'text-anchor': 'middle' }, [String(p.total)]));
+        nodes.push(
+          svg(
+            'text',
+            { class: 'value', x: x(times[i]), y: above ? y(p.total) - 9 : y(p.total) + 20, 'text-anchor': 'middle' },
+            [String(p.total)],
+          ),
+        );
       });
-      nodes.push(svg('text', { x: left, y: H - 8 }, [new Date(t0).toLocaleDateString()]), svg('text', { x: left + plotW, y: H - 8, 'text-anchor': 'end' }, [new Date(t1).toLocaleDateString()]));
+      nodes.push(
+        svg('text', { x: left, y: H - 8 }, [new Date(t0).toLocaleDateString()]),
+        svg('text', { x: left + plotW, y: H - 8, 'text-anchor': 'end' }, [new Date(t1).toLocaleDateString()]),
+      );
     } else {
-      nodes.push(svg('text', { x: left + plotW / 2, y: top + plotH / 2, 'text-anchor': 'middle' }, ['No measures yet']));
+      nodes.push(
+        svg('text', { x: left + plotW / 2, y: top + plotH / 2, 'text-anchor': 'middle' }, ['No measures yet']),
+      );
     }
-    var picture = svg('svg', { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'aria-labelledby': id + '-title ' + id + '-desc' }, nodes);
+    var picture = svg(
+      'svg',
+      {
+        class: 'chart',
+        viewBox: '0 0 ' + W + ' ' + H,
+        width: W,
+        height: H,
+        role: 'img',
+        'aria-labelledby': id + '-title ' + id + '-desc',
+      },
+      nodes,
+    );
     var rows = instrument.points.map(function (p) {
-      return el('tr', {}, [el('td', {}, [new Date(p.at).toLocaleDateString()]), el('td', {}, [String(p.total)]), el('td', {}, [p.band || '']), el('td', {}, [p.point])].concat(p.item9 !== undefined ? [el('td', {}, [p.item9 === null ? '' : String(p.item9)])] : []));
+      return el(
+        'tr',
+        {},
+        [
+          el('td', {}, [new Date(p.at).toLocaleDateString()]),
+          el('td', {}, [String(p.total)]),
+          el('td', {}, [p.band || '']),
+          el('td', {}, [p.point]),
+        ].concat(p.item9 !== undefined ? [el('td', {}, [p.item9 === null ? '' : String(p.item9)])] : []),
+      );
     });
-    var hasItem9 = instrument.points.some(function (p) { return p.item9 !== undefined; });
-    var head = ['Date', 'Total', 'Band', 'Time point'].concat(hasItem9 ? ['Item 9'] : []).map(function (h) { return el('th', { scope: 'col' }, [h]); });
-    var table = el('table', { class: 'sr-only' }, [el('caption', {}, [instrument.instrument + ' measures']), el('thead', {}, [el('tr', {}, head)]), el('tbody', {}, rows)]);
+    var hasItem9 = instrument.points.some(function (p) {
+      return p.item9 !== undefined;
+    });
+    var head = ['Date', 'Total', 'Band', 'Time point'].concat(hasItem9 ? ['Item 9'] : []).map(function (h) {
+      return el('th', { scope: 'col' }, [h]);
+    });
+    var table = el('table', { class: 'sr-only' }, [
+      el('caption', {}, [instrument.instrument + ' measures']),
+      el('thead', {}, [el('tr', {}, head)]),
+      el('tbody', {}, rows),
+    ]);
     return el('figure', {}, [el('figcaption', {}, [instrument.instrument + summary(instrument)]), picture, table]);
   }
 
   function summary(instrument) {
     if (instrument.latest === null) return ': no measures yet';
-    return ': latest ' + instrument.latest + (instrument.changeFromBaseline !== null ? ' (' + (instrument.changeFromBaseline > 0 ? '+' : '') + instrument.changeFromBaseline + ' from baseline ' + instrument.baseline + ')' : '');
+    return (
+      ': latest ' +
+      instrument.latest +
+      (instrument.changeFromBaseline !== null
+        ? ' (' +
+          (instrument.changeFromBaseline > 0 ? '+' : '') +
+          instrument.changeFromBaseline +
+          ' from baseline ' +
+          instrument.baseline +
+          ')'
+        : '')
+    );
   }
 
   function describe(instrument) {
-    var bands = instrument.bands.map(function (b) { return b.from + ' to ' + b.to + ' ' + b.label; }).join(', ');
-    return instrument.instrument + ' totals from 0 to ' + instrument.max + ' over time, drawn over its severity bands (' + bands + '). ' + instrument.points.length + ' measures; see the table.';
+    var bands = instrument.bands
+      .map(function (b) {
+        return b.from + ' to ' + b.to + ' ' + b.label;
+      })
+      .join(', ');
+    return (
+      instrument.instrument +
+      ' totals from 0 to ' +
+      instrument.max +
+      ' over time, drawn over its severity bands (' +
+      bands +
+      '). ' +
+      instrument.points.length +
+      ' measures; see the table.'
+    );
   }
 
   // Cohort report ----------------------------------------------------------------------------------
@@ -466,16 +805,29 @@
       var report = await getJson(cohortQuery());
       var box = $('cohort-body');
       // The table keeps its columns on a phone: it scrolls inside its own box, never the page.
-      box.replaceChildren(cohortChart(report), el('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cohort figures table' }, [cohortTable(report)]));
+      box.replaceChildren(
+        cohortChart(report),
+        el('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cohort figures table' }, [
+          cohortTable(report),
+        ]),
+      );
       say('');
     } catch (error) {
       say(error.message, true);
     }
   }
 
-  var CELLS = [['all', 'All members'], ['dosed', 'Dosed'], ['underDosed', 'Under-dosed']];
-  function cellOf(report, key) { return key === 'all' ? report.all : report.byDose[key]; }
-  function figure(value) { return value === null || value === undefined ? '–' : String(Math.round(value * 10) / 10); }
+  var CELLS = [
+    ['all', 'All members'],
+    ['dosed', 'Dosed'],
+    ['underDosed', 'Under-dosed'],
+  ];
+  function cellOf(report, key) {
+    return key === 'all' ? report.all : report.byDose[key];
+  }
+  function figure(value) {
+    return value === null || value === undefined ? '–' : String(Math.round(value * 10) / 10);
+  }
 
   // A count is a number, or withheld: too small ("fewer than N") or withheld so that a small one cannot be worked out.
   function count(report, value) {
@@ -485,22 +837,60 @@
   function membersWithAMeasure(report) {
     var members = report.members;
     if (typeof members === 'number') return members + (members === 1 ? ' member' : ' members') + ' with a measure';
-    return members.cause === 'small-cell' ? 'fewer than ' + report.smallCellThreshold + ' members with a measure' : 'members with a measure: withheld';
+    return members.cause === 'small-cell'
+      ? 'fewer than ' + report.smallCellThreshold + ' members with a measure'
+      : 'members with a measure: withheld';
   }
 
   function cohortTable(report) {
     var rows = CELLS.map(function (c) {
       var cell = cellOf(report, c[0]);
-      var label = c[1] + (c[0] === 'dosed' ? ' (≥ ' + report.doseSessions + ' sessions)' : c[0] === 'underDosed' ? ' (< ' + report.doseSessions + ')' : '');
-      if (cell.suppressed) return el('tr', {}, [el('th', { scope: 'row' }, [label]), el('td', { colspan: '5' }, ['suppressed: ' + cell.reason])]);
-      var ci = cell.meanChangeCi95 ? ' (95% CI ' + figure(cell.meanChangeCi95.lower) + ' to ' + figure(cell.meanChangeCi95.upper) + ')' : '';
+      var label =
+        c[1] +
+        (c[0] === 'dosed'
+          ? ' (≥ ' + report.doseSessions + ' sessions)'
+          : c[0] === 'underDosed'
+            ? ' (< ' + report.doseSessions + ')'
+            : '');
+      if (cell.suppressed)
+        return el('tr', {}, [
+          el('th', { scope: 'row' }, [label]),
+          el('td', { colspan: '5' }, ['suppressed: ' + cell.reason]),
+        ]);
+      var ci = cell.meanChangeCi95
+        ? ' (95% CI ' + figure(cell.meanChangeCi95.lower) + ' to ' + figure(cell.meanChangeCi95.upper) + ')'
+        : '';
       var improvement = cell.meaningfulImprovement;
-      var improved = improvement ? improvement.count + (improvement.share === null ? '' : ' (' + figure(improvement.share * 100) + '%)') : '–';
-      return el('tr', {}, [el('th', { scope: 'row' }, [label]), el('td', {}, [String(cell.n)]), el('td', {}, [figure(cell.meanBaseline)]), el('td', {}, [figure(cell.meanFollowUp)]), el('td', {}, [figure(cell.meanChange) + ci]), el('td', {}, [improved])]);
+      var improved = improvement
+        ? improvement.count + (improvement.share === null ? '' : ' (' + figure(improvement.share * 100) + '%)')
+        : '–';
+      return el('tr', {}, [
+        el('th', { scope: 'row' }, [label]),
+        el('td', {}, [String(cell.n)]),
+        el('td', {}, [figure(cell.meanBaseline)]),
+        el('td', {}, [figure(cell.meanFollowUp)]),
+        el('td', {}, [figure(cell.meanChange) + ci]),
+        el('td', {}, [improved]),
+      ]);
     });
-    var head = ['Cohort', 'n', 'Mean baseline', 'Mean follow-up', 'Mean change', 'Meaningfully improved'].map(function (h) { return el('th', { scope: 'col' }, [h]); });
+    var head = ['Cohort', 'n', 'Mean baseline', 'Mean follow-up', 'Mean change', 'Meaningfully improved'].map(
+      function (h) {
+        return el('th', { scope: 'col' }, [h]);
+      },
+    );
     return el('table', {}, [
-      el('caption', {}, [report.instrument.toUpperCase() + ': ' + membersWithAMeasure(report) + '; missing baseline ' + count(report, report.missing.baseline) + ', missing follow-up ' + count(report, report.missing.followUp) + '; counts under ' + report.smallCellThreshold + ' withheld']),
+      el('caption', {}, [
+        report.instrument.toUpperCase() +
+          ': ' +
+          membersWithAMeasure(report) +
+          '; missing baseline ' +
+          count(report, report.missing.baseline) +
+          ', missing follow-up ' +
+          count(report, report.missing.followUp) +
+          '; counts under ' +
+          report.smallCellThreshold +
+          ' withheld',
+      ]),
       el('thead', {}, [el('tr', {}, head)]),
       el('tbody', {}, rows),
     ]);
@@ -508,27 +898,102 @@
 
   // Grouped bars: mean baseline and mean follow-up per cohort cell; suppressed cells say so.
   function cohortChart(report) {
-    var W = chartWidth($('cohort-body'), 640), H = 250, left = 40, top = 40, bottom = 40, plotH = H - top - bottom, groupW = (W - left - 40) / 3;
-    var barW = groupW * 0.3, gap = groupW * 0.055, mid = barW + gap / 2;
-    var max = Math.max.apply(null, CELLS.map(function (c) { var cell = cellOf(report, c[0]); return cell.suppressed ? 0 : Math.max(cell.meanBaseline || 0, cell.meanFollowUp || 0); }).concat([1]));
-    var y = function (v) { return top + plotH - (v / max) * plotH; };
-    var nodes = [svg('title', { id: 'cohort-chart-title' }, ['Mean ' + report.instrument.toUpperCase() + ' at baseline and follow-up, all members and by dose']), svg('desc', { id: 'cohort-chart-desc' }, ['The same figures are in the table below.'])];
+    var W = chartWidth($('cohort-body'), 640),
+      H = 250,
+      left = 40,
+      top = 40,
+      bottom = 40,
+      plotH = H - top - bottom,
+      groupW = (W - left - 40) / 3;
+    var barW = groupW * 0.3,
+      gap = groupW * 0.055,
+      mid = barW + gap / 2;
+    var max = Math.max.apply(
+      null,
+      CELLS.map(function (c) {
+        var cell = cellOf(report, c[0]);
+        return cell.suppressed ? 0 : Math.max(cell.meanBaseline || 0, cell.meanFollowUp || 0);
+      }).concat([1]),
+    );
+    var y = function (v) {
+      return top + plotH - (v / max) * plotH;
+    };
+    var nodes = [
+      svg('title', { id: 'cohort-chart-title' }, [
+        'Mean ' + report.instrument.toUpperCase() + ' at baseline and follow-up, all members and by dose',
+      ]),
+      svg('desc', { id: 'cohort-chart-desc' }, ['The same figures are in the table below.']),
+    ];
     nodes.push(svg('line', { class: 'axis', x1: left, y1: top + plotH, x2: W - 10, y2: top + plotH }, []));
     CELLS.forEach(function (c, i) {
       var cell = cellOf(report, c[0]);
       var x0 = left + 20 + i * groupW;
       if (cell.suppressed || cell.meanBaseline === null) {
-        nodes.push(svg('text', { x: x0 + mid, y: top + plotH - 10, 'text-anchor': 'middle' }, [cell.suppressed ? 'suppressed' : 'no data']));
+        nodes.push(
+          svg('text', { x: x0 + mid, y: top + plotH - 10, 'text-anchor': 'middle' }, [
+            cell.suppressed ? 'suppressed' : 'no data',
+          ]),
+        );
       } else {
-        nodes.push(svg('rect', { class: 'bar-baseline', x: x0, width: barW, y: y(cell.meanBaseline), height: top + plotH - y(cell.meanBaseline) }, []));
-        nodes.push(svg('rect', { class: 'bar-follow-up', x: x0 + barW + gap, width: barW, y: y(cell.meanFollowUp), height: top + plotH - y(cell.meanFollowUp) }, []));
-        nodes.push(svg('text', { x: x0 + barW / 2, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [figure(cell.meanBaseline)]), svg('text', { x: x0 + barW * 1.5 + gap, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [figure(cell.meanFollowUp)]));
+        nodes.push(
+          svg(
+            'rect',
+            {
+              class: 'bar-baseline',
+              x: x0,
+              width: barW,
+              y: y(cell.meanBaseline),
+              height: top + plotH - y(cell.meanBaseline),
+            },
+            [],
+          ),
+        );
+        nodes.push(
+          svg(
+            'rect',
+            {
+              class: 'bar-follow-up',
+              x: x0 + barW + gap,
+              width: barW,
+              y: y(cell.meanFollowUp),
+              height: top + plotH - y(cell.meanFollowUp),
+            },
+            [],
+          ),
+        );
+        nodes.push(
+          svg('text', { x: x0 + barW / 2, y: y(cell.meanBaseline) - 4, 'text-anchor': 'middle' }, [
+            figure(cell.meanBaseline),
+          ]),
+          svg('text', { x: x0 + barW * 1.5 + gap, y: y(cell.meanFollowUp) - 4, 'text-anchor': 'middle' }, [
+            figure(cell.meanFollowUp),
+          ]),
+        );
       }
       nodes.push(svg('text', { x: x0 + mid, y: H - 20, 'text-anchor': 'middle' }, [c[1]]));
     });
-    nodes.push(svg('rect', { class: 'bar-baseline', x: W - 200, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 186, y: 15 }, ['baseline']));
-    nodes.push(svg('rect', { class: 'bar-follow-up', x: W - 110, y: 6, width: 10, height: 10 }, []), svg('text', { x: W - 96, y: 15 }, ['follow-up']));
-    return el('figure', {}, [svg('svg', { class: 'chart', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'aria-labelledby': 'cohort-chart-title cohort-chart-desc' }, nodes)]);
+    nodes.push(
+      svg('rect', { class: 'bar-baseline', x: W - 200, y: 6, width: 10, height: 10 }, []),
+      svg('text', { x: W - 186, y: 15 }, ['baseline']),
+    );
+    nodes.push(
+      svg('rect', { class: 'bar-follow-up', x: W - 110, y: 6, width: 10, height: 10 }, []),
+      svg('text', { x: W - 96, y: 15 }, ['follow-up']),
+    );
+    return el('figure', {}, [
+      svg(
+        'svg',
+        {
+          class: 'chart',
+          viewBox: '0 0 ' + W + ' ' + H,
+          width: W,
+          height: H,
+          role: 'img',
+          'aria-labelledby': 'cohort-chart-title cohort-chart-desc',
+        },
+        nodes,
+      ),
+    ]);
   }
 
   // A link cannot carry the bearer token: fetch the CSV and hand it to the browser as a download.
@@ -540,7 +1005,9 @@
       document.body.append(link);
       link.click();
       link.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+      setTimeout(function () {
+        URL.revokeObjectURL(url);
+      }, 10000);
       say('Cohort report downloaded as CSV.');
     } catch (error) {
       say(error.message, true);
@@ -556,7 +1023,9 @@
 
   function signOut() {
     window.ccTimeline.signOut();
-    state.role = null; state.id = null; state.member = null;
+    state.role = null;
+    state.id = null;
+    state.member = null;
     show(null);
     $('nav').hidden = true;
     $('signin').hidden = false;

@@ -7,7 +7,9 @@
   'use strict';
   var oauth = window.ccOAuth;
   var PENDING = 'cc.signin.pending';
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   var settings = null;
   var session = null; // { kind, iss, as, client, accessToken, idToken, refreshToken, timer }
 
@@ -21,25 +23,34 @@
   function requestOptions(url) {
     var options = {};
     var host = new URL(url).hostname;
-    if (new URL(url).protocol === 'http:' && (host === 'localhost' || host === '127.0.0.1' || host === '[::1]')) options[oauth.allowInsecureRequests] = true;
+    if (new URL(url).protocol === 'http:' && (host === 'localhost' || host === '127.0.0.1' || host === '[::1]'))
+      options[oauth.allowInsecureRequests] = true;
     return options;
   }
 
   function registeredEhr(iss) {
     var wanted = String(iss || '').replace(/\/+$/, '');
-    return (settings.ehrs || []).filter(function (ehr) { return ehr.iss === wanted; })[0] || null;
+    return (
+      (settings.ehrs || []).filter(function (ehr) {
+        return ehr.iss === wanted;
+      })[0] || null
+    );
   }
 
   // The provider's OpenID configuration, or the EHR's SMART configuration (its `issuer` signs the ID token).
   async function discover(kind, iss) {
     if (kind === 'oidc') {
       var issuer = new URL(iss);
-      return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, Object.assign({ algorithm: 'oidc' }, requestOptions(iss))));
+      return oauth.processDiscoveryResponse(
+        issuer,
+        await oauth.discoveryRequest(issuer, Object.assign({ algorithm: 'oidc' }, requestOptions(iss))),
+      );
     }
     var response = await fetch(iss + '/.well-known/smart-configuration', { headers: { Accept: 'application/json' } });
     if (!response.ok) throw new Error('The EHR’s SMART configuration could not be read (' + response.status + ').');
     var smart = await response.json();
-    if (typeof smart.authorization_endpoint !== 'string' || typeof smart.token_endpoint !== 'string') throw new Error('The EHR’s SMART configuration names no authorization and token endpoints.');
+    if (typeof smart.authorization_endpoint !== 'string' || typeof smart.token_endpoint !== 'string')
+      throw new Error('The EHR’s SMART configuration names no authorization and token endpoints.');
     return Object.assign({}, smart, { issuer: smart.issuer || iss });
   }
 
@@ -52,9 +63,16 @@
     try {
       var as = await discover(kind, iss);
       var verifier = oauth.generateRandomCodeVerifier();
-      var pending = { kind: kind, iss: iss, verifier: verifier, state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
+      var pending = {
+        kind: kind,
+        iss: iss,
+        verifier: verifier,
+        state: oauth.generateRandomState(),
+        nonce: oauth.generateRandomNonce(),
+      };
       var url = new URL(as.authorization_endpoint);
-      var scope = kind === 'oidc' ? settings.provider.scope : registeredEhr(iss).scope + (launch ? ' launch' : ' launch/patient');
+      var scope =
+        kind === 'oidc' ? settings.provider.scope : registeredEhr(iss).scope + (launch ? ' launch' : ' launch/patient');
       var params = {
         response_type: 'code',
         client_id: clientOf(kind, iss).client_id,
@@ -68,7 +86,9 @@
       // SMART: the FHIR server the token is for, and the EHR's launch context handle.
       if (kind === 'smart') params.aud = iss;
       if (launch) params.launch = launch;
-      Object.keys(params).forEach(function (key) { url.searchParams.set(key, params[key]); });
+      Object.keys(params).forEach(function (key) {
+        url.searchParams.set(key, params[key]);
+      });
       sessionStorage.setItem(PENDING, JSON.stringify(pending));
       location.assign(url.href);
     } catch (error) {
@@ -83,14 +103,28 @@
     sessionStorage.removeItem(PENDING);
     // The code is single-use and the URL must not keep it (history, bookmarks).
     history.replaceState(null, '', '/');
-    if (!pending) { tell('No sign-in was in progress in this tab: sign in again.', true); return; }
+    if (!pending) {
+      tell('No sign-in was in progress in this tab: sign in again.', true);
+      return;
+    }
     try {
       $('who').textContent = 'Signing in…';
       var as = await discover(pending.kind, pending.iss);
       var client = clientOf(pending.kind, pending.iss);
       var callback = oauth.validateAuthResponse(as, client, returned.searchParams, pending.state);
-      var response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, settings.redirectUri, pending.verifier, requestOptions(as.token_endpoint));
-      var tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+      var response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        callback,
+        settings.redirectUri,
+        pending.verifier,
+        requestOptions(as.token_endpoint),
+      );
+      var tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+        expectedNonce: pending.nonce,
+        requireIdToken: true,
+      });
       session = { kind: pending.kind, iss: pending.iss, as: as, client: client, timer: null };
       if (!(await use(tokens))) return;
       if (pending.kind === 'smart') await openLaunchedPatient(tokens.patient);
@@ -111,7 +145,12 @@
     if (!me.ok) {
       forget();
       $('who').textContent = 'Not signed in.';
-      tell(me.status === 401 || me.status === 403 ? 'You signed in, but your account has no CareCircle role here: ask your administrator.' : 'Sign-in could not be checked (' + me.status + ').', true);
+      tell(
+        me.status === 401 || me.status === 403
+          ? 'You signed in, but your account has no CareCircle role here: ask your administrator.'
+          : 'Sign-in could not be checked (' + me.status + ').',
+        true,
+      );
       return false;
     }
     var person = await me.json();
@@ -136,7 +175,13 @@
   async function refresh() {
     var current = session;
     try {
-      var response = await oauth.refreshTokenGrantRequest(current.as, current.client, oauth.None(), current.refreshToken, requestOptions(current.as.token_endpoint));
+      var response = await oauth.refreshTokenGrantRequest(
+        current.as,
+        current.client,
+        oauth.None(),
+        current.refreshToken,
+        requestOptions(current.as.token_endpoint),
+      );
       var tokens = await oauth.processRefreshTokenResponse(current.as, current.client, response);
       if (session !== current) return; // signed out meanwhile
       if (current.kind === 'smart' && !tokens.id_token) throw new Error('no new ID token');
@@ -164,7 +209,17 @@
     forget();
     if (!ended) return;
     if (ended.refreshToken && ended.as.revocation_endpoint) {
-      await oauth.revocationRequest(ended.as, ended.client, oauth.None(), ended.refreshToken, requestOptions(ended.as.revocation_endpoint)).catch(function () { return undefined; });
+      await oauth
+        .revocationRequest(
+          ended.as,
+          ended.client,
+          oauth.None(),
+          ended.refreshToken,
+          requestOptions(ended.as.revocation_endpoint),
+        )
+        .catch(function () {
+          return undefined;
+        });
     }
     if (ended.as.end_session_endpoint) {
       var url = new URL(ended.as.end_session_endpoint);
@@ -177,13 +232,19 @@
 
   // SMART: the EHR's patient, as the member the gateway knows, opened only if the access policy allows.
   async function openLaunchedPatient(patient) {
-    if (typeof patient !== 'string') { tell('The EHR gave no patient context; open a member from your home.'); document.dispatchEvent(new CustomEvent('cc:signed-in')); return; }
+    if (typeof patient !== 'string') {
+      tell('The EHR gave no patient context; open a member from your home.');
+      document.dispatchEvent(new CustomEvent('cc:signed-in'));
+      return;
+    }
     var response = await fetch('/api/care-console/launch', {
       method: 'POST',
       headers: { Authorization: 'Bearer ' + window.ccTimeline.token(), 'Content-Type': 'application/json' },
       body: JSON.stringify({ iss: session.iss, patient: patient }),
     });
-    var body = await response.json().catch(function () { return {}; });
+    var body = await response.json().catch(function () {
+      return {};
+    });
     if (!response.ok) {
       // Not routed home: the console's routing would clear this message.
       tell((body.message || 'The launching patient could not be opened (' + response.status + ')') + '. ', true);
@@ -196,12 +257,18 @@
   function offerSignIn() {
     if (settings.provider) {
       $('provider-signin').hidden = false;
-      $('provider-signin-button').addEventListener('click', function () { begin('oidc', settings.provider.issuer); });
+      $('provider-signin-button').addEventListener('click', function () {
+        begin('oidc', settings.provider.issuer);
+      });
     }
     var list = $('ehr-signin');
     (settings.ehrs || []).forEach(function (ehr) {
-      var button = window.ccTimeline.el('button', { type: 'button', class: 'secondary' }, ['Sign in through ' + ehr.name]);
-      button.addEventListener('click', function () { begin('smart', ehr.iss); });
+      var button = window.ccTimeline.el('button', { type: 'button', class: 'secondary' }, [
+        'Sign in through ' + ehr.name,
+      ]);
+      button.addEventListener('click', function () {
+        begin('smart', ehr.iss);
+      });
       list.append(window.ccTimeline.el('li', {}, [button]));
     });
     list.hidden = !(settings.ehrs || []).length;
@@ -217,7 +284,10 @@
       // The gateway served this page only for a registered iss; checked again before anything is fetched.
       var ehr = registeredEhr(query.get('iss'));
       history.replaceState(null, '', '/');
-      if (!ehr || !query.get('launch')) { tell('This EHR is not registered to launch CareCircle.', true); return; }
+      if (!ehr || !query.get('launch')) {
+        tell('This EHR is not registered to launch CareCircle.', true);
+        return;
+      }
       $('who').textContent = 'Opening from ' + ehr.name + '…';
       await begin('smart', ehr.iss, query.get('launch'));
     } else if (query.has('state') || query.has('code') || query.has('error')) {

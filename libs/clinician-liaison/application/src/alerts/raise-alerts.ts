@@ -20,7 +20,13 @@ import type { LiaisonDeps } from '../liaison-deps';
 import { alertIdFor } from './alert-id';
 
 /** The order in which the care team is asked when an alert goes unacknowledged. */
-const ESCALATION_ORDER: readonly CareTeamRole[] = ['attending-psychiatrist', 'physician', 'palliative-team', 'cbt-therapist', 'facilitator'];
+const ESCALATION_ORDER: readonly CareTeamRole[] = [
+  'attending-psychiatrist',
+  'physician',
+  'palliative-team',
+  'cbt-therapist',
+  'facilitator',
+];
 
 /**
  * Runs the coordination rules for one event of a member's stream (in global order, so per member in
@@ -30,17 +36,29 @@ const ESCALATION_ORDER: readonly CareTeamRole[] = ['attending-psychiatrist', 'ph
 export async function raiseAlertsFor(deps: LiaisonDeps, recorded: RecordedEvent): Promise<string[]> {
   if (!recorded.streamId.startsWith(COORDINATION_STREAM_PREFIX)) return [];
   const history = await deps.store.readStream(recorded.streamId, { maxCount: recorded.streamVersion + 1 });
-  const input = ruleInputFor(history.map((r) => ({ eventId: r.eventId, occurredAt: r.metadata.occurredAt, event: { type: r.type, data: r.data } as CoordinationEvent })));
+  const input = ruleInputFor(
+    history.map((r) => ({
+      eventId: r.eventId,
+      occurredAt: r.metadata.occurredAt,
+      event: { type: r.type, data: r.data } as CoordinationEvent,
+    })),
+  );
   const raised: string[] = [];
   const findings = evaluateRules(input, deps.rules);
-  const facilitatorIds = findings.some((finding) => finding.recipients.includes('facilitator')) ? await facilitatorsOf(deps, input.after) : [];
+  const facilitatorIds = findings.some((finding) => finding.recipients.includes('facilitator'))
+    ? await facilitatorsOf(deps, input.after)
+    : [];
   for (const finding of findings) {
     for (const content of alertContents(input.after, finding, recorded.metadata.occurredAt, facilitatorIds)) {
       const outcome = await handleCommand(deps.store, alertStreamId(content.alertId), alertDecider, {
         type: 'RaiseAlert',
         data: { alertId: content.alertId, content, escalation: deps.escalation },
         // The alert is raised at the time of the fact that caused it: replays decide the same.
-        metadata: { now: new Date(recorded.metadata.occurredAt), correlationId: recorded.metadata.correlationId, causationId: recorded.eventId },
+        metadata: {
+          now: new Date(recorded.metadata.occurredAt),
+          correlationId: recorded.metadata.correlationId,
+          causationId: recorded.eventId,
+        },
       });
       if (outcome.ok && outcome.events.length > 0) raised.push(content.alertId);
     }
@@ -63,14 +81,20 @@ async function facilitatorsOf(deps: LiaisonDeps, state: CoordinationState): Prom
  * passed counts); facilitators get the minimum-necessary text unless consent allows more. The facilitator
  * role is held by the care team's facilitators, else by the facilitators of the member's groups.
  */
-export function alertContents(state: CoordinationState, finding: Finding, at: string, groupFacilitatorIds: readonly string[] = []): AlertContent[] {
+export function alertContents(
+  state: CoordinationState,
+  finding: Finding,
+  at: string,
+  groupFacilitatorIds: readonly string[] = [],
+): AlertContent[] {
   const memberId = state.memberId!;
   const team = careTeamAt(state, at);
   return finding.recipients.flatMap((role) =>
     recipientsFor(team, finding, role, groupFacilitatorIds).map((recipientId) => {
       const perRecipient = role === 'prescriber' || finding.toEveryHolder === true;
       const dedupKey = `${finding.dedupKey}|${role}${perRecipient ? `:${recipientId}` : ''}`;
-      const minimal = role === 'facilitator' && finding.mentionsMedication && !mayShareMedicationDetails(state, 'facilitator');
+      const minimal =
+        role === 'facilitator' && finding.mentionsMedication && !mayShareMedicationDetails(state, 'facilitator');
       return {
         alertId: alertIdFor(memberId, dedupKey),
         memberId,
@@ -81,19 +105,35 @@ export function alertContents(state: CoordinationState, finding: Finding, at: st
         escalationChain: escalationChain(team, recipientId),
         dedupKey,
         summary: minimal ? finding.minimumNecessarySummary : finding.summary,
-        detail: minimal ? finding.minimumNecessarySummary : `${finding.detail}\n\n**Evidence**: ${finding.evidence.facts.join('; ')}`,
+        detail: minimal
+          ? finding.minimumNecessarySummary
+          : `${finding.detail}\n\n**Evidence**: ${finding.evidence.facts.join('; ')}`,
         evidenceEventIds: finding.evidence.eventIds,
       };
     }),
   );
 }
 
-function recipientsFor(team: readonly CareTeamMember[], finding: Finding, role: RecipientRole, groupFacilitatorIds: readonly string[]): (string | null)[] {
+function recipientsFor(
+  team: readonly CareTeamMember[],
+  finding: Finding,
+  role: RecipientRole,
+  groupFacilitatorIds: readonly string[],
+): (string | null)[] {
   if (role === 'prescriber') return finding.prescriberIds ?? [];
-  const holders = [...new Set([...team.filter((m) => m.role === role).map((m) => m.clinicianId), ...(role === 'facilitator' ? groupFacilitatorIds : [])])];
+  const holders = [
+    ...new Set([
+      ...team.filter((m) => m.role === role).map((m) => m.clinicianId),
+      ...(role === 'facilitator' ? groupFacilitatorIds : []),
+    ]),
+  ];
   if (finding.toEveryHolder) return holders;
   // A role nobody holds still raises the alert: it escalates at once to the care team.
-  return holders.length > 0 ? holders.slice(0, 1) : role === 'attending-psychiatrist' || role === 'facilitator' ? [null] : [];
+  return holders.length > 0
+    ? holders.slice(0, 1)
+    : role === 'attending-psychiatrist' || role === 'facilitator'
+      ? [null]
+      : [];
 }
 
 function escalationChain(team: readonly CareTeamMember[], recipientId: string | null): string[] {

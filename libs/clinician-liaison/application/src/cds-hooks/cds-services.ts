@@ -23,7 +23,10 @@ export const cdsRequestSchema = z
     hook: z.string().min(1),
     hookInstance: z.string().min(1),
     fhirServer: z.string().url().optional(),
-    fhirAuthorization: z.object({ access_token: z.string(), token_type: z.string(), scope: z.string(), subject: z.string() }).passthrough().optional(),
+    fhirAuthorization: z
+      .object({ access_token: z.string(), token_type: z.string(), scope: z.string(), subject: z.string() })
+      .passthrough()
+      .optional(),
     context: z.object({ userId: z.string().min(1), patientId: z.string().min(1) }).passthrough(),
     prefetch: z.record(z.string(), z.unknown()).optional(),
   })
@@ -36,7 +39,12 @@ export const cdsFeedbackSchema = z.object({
       z.object({
         card: z.string().min(1),
         outcome: z.enum(['accepted', 'overridden']),
-        overrideReason: z.object({ reason: z.object({ code: z.string(), display: z.string().optional() }).passthrough().optional(), userComment: z.string().optional() }).optional(),
+        overrideReason: z
+          .object({
+            reason: z.object({ code: z.string(), display: z.string().optional() }).passthrough().optional(),
+            userComment: z.string().optional(),
+          })
+          .optional(),
         outcomeTimestamp: z.string().datetime({ offset: true }),
         acceptedSuggestions: z.array(z.object({ id: z.string() })).optional(),
       }),
@@ -63,10 +71,30 @@ export const CDS_SERVICE_IDS = {
 
 export const cdsDiscovery = {
   services: [
-    { hook: 'patient-view', id: CDS_SERVICE_IDS.patientView, title: 'CareCircle coordination alerts', description: "The member's open coordination alerts (group work, medication, CBT, palliative care)." },
-    { hook: 'order-select', id: CDS_SERVICE_IDS.orderSelect, title: 'CareCircle medication check', description: 'Checks a draft medication against the member\'s group work, therapies and current medications.' },
-    { hook: 'order-sign', id: CDS_SERVICE_IDS.orderSign, title: 'CareCircle medication check at signing', description: 'Checks draft medications at signing against the member\'s coordination state.' },
-    { hook: 'appointment-book', id: CDS_SERVICE_IDS.appointmentBook, title: 'CareCircle therapeutic load', description: 'Warns when a booking would take the member above the therapeutic-load cap.' },
+    {
+      hook: 'patient-view',
+      id: CDS_SERVICE_IDS.patientView,
+      title: 'CareCircle coordination alerts',
+      description: "The member's open coordination alerts (group work, medication, CBT, palliative care).",
+    },
+    {
+      hook: 'order-select',
+      id: CDS_SERVICE_IDS.orderSelect,
+      title: 'CareCircle medication check',
+      description: "Checks a draft medication against the member's group work, therapies and current medications.",
+    },
+    {
+      hook: 'order-sign',
+      id: CDS_SERVICE_IDS.orderSign,
+      title: 'CareCircle medication check at signing',
+      description: "Checks draft medications at signing against the member's coordination state.",
+    },
+    {
+      hook: 'appointment-book',
+      id: CDS_SERVICE_IDS.appointmentBook,
+      title: 'CareCircle therapeutic load',
+      description: 'Warns when a booking would take the member above the therapeutic-load cap.',
+    },
   ],
 };
 
@@ -91,7 +119,10 @@ export function findingCard(finding: Finding, timelineUrl: string): Card {
   };
 }
 
-export function alertCard(alert: { alertId: string; summary: string; severity: string; detail: string; evidenceEventIds: string[] }, timelineUrl: string): Card {
+export function alertCard(
+  alert: { alertId: string; summary: string; severity: string; detail: string; evidenceEventIds: string[] },
+  timelineUrl: string,
+): Card {
   return {
     uuid: alert.alertId,
     summary: clip(alert.summary),
@@ -116,16 +147,33 @@ export class CdsContextError extends Error {
   }
 }
 
-const codingSchema = z.object({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() }).passthrough();
+const codingSchema = z
+  .object({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() })
+  .passthrough();
 const conceptSchema = z.object({ coding: z.array(codingSchema).optional(), text: z.string().optional() }).passthrough();
-const doseAndRateSchema = z.object({ doseQuantity: z.object({ value: z.number().optional(), unit: z.string().optional(), code: z.string().optional() }).passthrough().optional() }).passthrough();
+const doseAndRateSchema = z
+  .object({
+    doseQuantity: z
+      .object({ value: z.number().optional(), unit: z.string().optional(), code: z.string().optional() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 const dosageSchema = z
   .object({
     // An array in R4; the hooks library's own order-select example sends one object: both are read.
     doseAndRate: z.union([z.array(doseAndRateSchema), doseAndRateSchema]).optional(),
     timing: z
       .object({
-        repeat: z.object({ frequency: z.number().optional(), frequencyMax: z.number().optional(), period: z.number().optional(), periodUnit: z.string().optional() }).passthrough().optional(),
+        repeat: z
+          .object({
+            frequency: z.number().optional(),
+            frequencyMax: z.number().optional(),
+            period: z.number().optional(),
+            periodUnit: z.string().optional(),
+          })
+          .passthrough()
+          .optional(),
         code: conceptSchema.optional(),
       })
       .passthrough()
@@ -133,10 +181,23 @@ const dosageSchema = z
   })
   .passthrough();
 /** What a draft MedicationRequest must look like where this service reads it; everything else passes through. */
-const draftMedicationSchema = z.object({ resourceType: z.literal('MedicationRequest'), id: z.string().optional(), medicationCodeableConcept: conceptSchema.optional(), dosageInstruction: z.array(dosageSchema).optional() }).passthrough();
+const draftMedicationSchema = z
+  .object({
+    resourceType: z.literal('MedicationRequest'),
+    id: z.string().optional(),
+    medicationCodeableConcept: conceptSchema.optional(),
+    dosageInstruction: z.array(dosageSchema).optional(),
+  })
+  .passthrough();
 type DraftMedication = z.infer<typeof draftMedicationSchema>;
 /** A proposed Appointment: its start (when given) must be a date-time; one without a start is not yet scheduled. */
-const appointmentSchema = z.object({ resourceType: z.literal('Appointment'), id: z.string().optional(), start: z.string().datetime({ offset: true }).optional() }).passthrough();
+const appointmentSchema = z
+  .object({
+    resourceType: z.literal('Appointment'),
+    id: z.string().optional(),
+    start: z.string().datetime({ offset: true }).optional(),
+  })
+  .passthrough();
 type ProposedAppointment = z.infer<typeof appointmentSchema>;
 
 /**
@@ -146,7 +207,8 @@ type ProposedAppointment = z.infer<typeof appointmentSchema>;
  */
 export function contextResources<T>(value: unknown, field: string, type: string, schema: z.ZodType<T>): T[] {
   if (value === undefined) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   let resources: [unknown, string][];
   if (Array.isArray(value)) resources = value.map((r, i) => [r, `${field}.${i}`]);
   else if (isObject(value) && value['resourceType'] === 'Bundle') {
@@ -156,12 +218,16 @@ export function contextResources<T>(value: unknown, field: string, type: string,
   } else throw new CdsContextError(field, 'must be a FHIR Bundle (resourceType Bundle with entry[].resource)');
   return resources.flatMap(([resource, path]) => {
     if (resource === undefined) return [];
-    if (!isObject(resource) || typeof resource['resourceType'] !== 'string') throw new CdsContextError(path, 'must be a FHIR resource (an object with a resourceType)');
+    if (!isObject(resource) || typeof resource['resourceType'] !== 'string')
+      throw new CdsContextError(path, 'must be a FHIR resource (an object with a resourceType)');
     if (resource['resourceType'] !== type) return [];
     const parsed = schema.safeParse(resource);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new CdsContextError([path, ...issue.path.map(String)].join('.'), `is not a valid ${type} element (${issue.code})`);
+      throw new CdsContextError(
+        [path, ...issue.path.map(String)].join('.'),
+        `is not a valid ${type} element (${issue.code})`,
+      );
     }
     return [parsed.data];
   });
@@ -169,16 +235,34 @@ export function contextResources<T>(value: unknown, field: string, type: string,
 
 /** Draft MedicationRequests from `context.draftOrders` as hypothetical MedicationStarted events. */
 function draftMedicationEvents(memberId: string, request: CdsRequest, at: string): RecordedCoordinationEvent[] {
-  const drafts = contextResources(request.context['draftOrders'], 'context.draftOrders', 'MedicationRequest', draftMedicationSchema);
+  const drafts = contextResources(
+    request.context['draftOrders'],
+    'context.draftOrders',
+    'MedicationRequest',
+    draftMedicationSchema,
+  );
   return drafts.map((draft, i) => {
     const concept = draft.medicationCodeableConcept;
     const rxnorm = concept?.coding?.find((c) => c.system?.includes('rxnorm'));
     const name = rxnorm?.display ?? concept?.text ?? 'unknown';
     const classification = classifyMedication({ rxnormCode: rxnorm?.code ?? null, name });
-    const daily = dailyDoseOf(...draftDosage(draft), { ratePerHour: classification.status === 'classified' && classification.ingredient === 'fentanyl' });
+    const daily = dailyDoseOf(...draftDosage(draft), {
+      ratePerHour: classification.status === 'classified' && classification.ingredient === 'fentanyl',
+    });
     const dailyDose = daily.kind === 'known' ? daily.dailyDose : null;
-    const order = { rxnormCode: rxnorm?.code ?? null, name, dailyDose, doseUnit: daily.doseUnit, route: 'unknown', frequency: daily.frequency, prescriberId: request.context.userId };
-    const event: CoordinationEvent = { type: 'MedicationStarted', data: { memberId, medicationId: `draft-${draft.id ?? i}`, order, classification, startedAt: at } };
+    const order = {
+      rxnormCode: rxnorm?.code ?? null,
+      name,
+      dailyDose,
+      doseUnit: daily.doseUnit,
+      route: 'unknown',
+      frequency: daily.frequency,
+      prescriberId: request.context.userId,
+    };
+    const event: CoordinationEvent = {
+      type: 'MedicationStarted',
+      data: { memberId, medicationId: `draft-${draft.id ?? i}`, order, classification, startedAt: at },
+    };
     return { eventId: `draft-${i}`, occurredAt: at, event };
   });
 }
@@ -188,12 +272,20 @@ function draftDosage(draft: DraftMedication): [DoseQuantity | undefined, DosageT
   const dosage = draft.dosageInstruction?.[0];
   const doseAndRate = dosage?.doseAndRate;
   const quantity = (Array.isArray(doseAndRate) ? doseAndRate[0] : doseAndRate)?.doseQuantity;
-  const unit = typeof quantity?.code === 'string' ? quantity.code : typeof quantity?.unit === 'string' ? quantity.unit : undefined;
+  const unit =
+    typeof quantity?.code === 'string' ? quantity.code : typeof quantity?.unit === 'string' ? quantity.unit : undefined;
   const dose = typeof quantity?.value === 'number' ? { value: quantity.value, unit } : undefined;
   const repeat = dosage?.timing?.repeat ?? {};
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  const code = dosage?.timing?.code?.coding?.find((c: { code?: unknown }) => typeof c?.code === 'string')?.code as string | undefined;
-  const timing = { frequency: num(repeat.frequency), frequencyMax: num(repeat.frequencyMax), period: num(repeat.period), periodUnit: typeof repeat.periodUnit === 'string' ? repeat.periodUnit : undefined, code };
+  const code = dosage?.timing?.code?.coding?.find((c: { code?: unknown }) => typeof c?.code === 'string')?.code as
+    string | undefined;
+  const timing = {
+    frequency: num(repeat.frequency),
+    frequencyMax: num(repeat.frequencyMax),
+    period: num(repeat.period),
+    periodUnit: typeof repeat.periodUnit === 'string' ? repeat.periodUnit : undefined,
+    code,
+  };
   return [dose, timing];
 }
 
@@ -202,14 +294,23 @@ const isDoseUnknown = (finding: Finding) => finding.dedupKey.startsWith('opioid-
 
 async function memberHistory(store: EventStore, memberId: string): Promise<RecordedCoordinationEvent[]> {
   const recorded = await store.readStream(coordinationStreamId(memberId));
-  return recorded.map((r) => ({ eventId: r.eventId, occurredAt: r.metadata.occurredAt, event: { type: r.type, data: r.data } as CoordinationEvent }));
+  return recorded.map((r) => ({
+    eventId: r.eventId,
+    occurredAt: r.metadata.occurredAt,
+    event: { type: r.type, data: r.data } as CoordinationEvent,
+  }));
 }
 
 /**
  * order-select / order-sign: evaluates each draft medication against the member's coordination
  * state without storing anything. Unknown members (e.g. an EHR id that is not a member id) get no cards.
  */
-export async function evaluateDraftOrders(deps: { store: EventStore; rules: RuleConfig }, request: CdsRequest, now: Date, timelineUrl: string): Promise<Card[]> {
+export async function evaluateDraftOrders(
+  deps: { store: EventStore; rules: RuleConfig },
+  request: CdsRequest,
+  now: Date,
+  timelineUrl: string,
+): Promise<Card[]> {
   const memberId = request.context.patientId;
   // The shape is checked first: a malformed context is a 400 whoever the patient is.
   const drafts = draftMedicationEvents(memberId, request, now.toISOString());
@@ -220,18 +321,36 @@ export async function evaluateDraftOrders(deps: { store: EventStore; rules: Rule
   let running = history;
   for (const draft of drafts) {
     running = [...running, draft];
-    cards.push(...evaluateRules(ruleInputFor(running), deps.rules).filter((f) => !isDoseUnknown(f)).map((f) => findingCard(f, timelineUrl)));
+    cards.push(
+      ...evaluateRules(ruleInputFor(running), deps.rules)
+        .filter((f) => !isDoseUnknown(f))
+        .map((f) => findingCard(f, timelineUrl)),
+    );
   }
   return cards;
 }
 
 /** appointment-book: would the proposed appointments take the member above the load cap? */
-export async function evaluateAppointments(deps: { store: EventStore; rules: RuleConfig }, request: CdsRequest, timelineUrl: string): Promise<Card[]> {
+export async function evaluateAppointments(
+  deps: { store: EventStore; rules: RuleConfig },
+  request: CdsRequest,
+  timelineUrl: string,
+): Promise<Card[]> {
   const memberId = request.context.patientId;
-  const appointments = contextResources(request.context['appointments'], 'context.appointments', 'Appointment', appointmentSchema);
+  const appointments = contextResources(
+    request.context['appointments'],
+    'context.appointments',
+    'Appointment',
+    appointmentSchema,
+  );
   if (!MEMBER_ID.test(memberId)) return [];
   const history = await memberHistory(deps.store, memberId);
-  const starts = appointments.map((a: ProposedAppointment) => a.start).filter((start): start is string => start !== undefined);
-  const state = fold(coordinationDecider, history.map((h) => h.event));
+  const starts = appointments
+    .map((a: ProposedAppointment) => a.start)
+    .filter((start): start is string => start !== undefined);
+  const state = fold(
+    coordinationDecider,
+    history.map((h) => h.event),
+  );
   return forecastOverload(state, starts, deps.rules).map((f) => findingCard(f, timelineUrl));
 }

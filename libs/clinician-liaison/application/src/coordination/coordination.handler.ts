@@ -1,5 +1,9 @@
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { coordinationDecider, coordinationStreamId, type CoordinationCommand } from '@carecircle/clinician-liaison/domain';
+import {
+  coordinationDecider,
+  coordinationStreamId,
+  type CoordinationCommand,
+} from '@carecircle/clinician-liaison/domain';
 import type { LiaisonDeps, RequestContext } from '../liaison-deps';
 
 type DataOf<T extends CoordinationCommand['type']> = Extract<CoordinationCommand, { type: T }>['data'];

@@ -1,5 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { alertToCommunication, alertToDetectedIssue, CareCircleFhirSystems, DRUG_CONFLICT_RULES, memberReference, type AlertView } from '@carecircle/contracts';
+import {
+  alertToCommunication,
+  alertToDetectedIssue,
+  CareCircleFhirSystems,
+  DRUG_CONFLICT_RULES,
+  memberReference,
+  type AlertView,
+} from '@carecircle/contracts';
 
 /** What push delivery needs to know about an alert (the inbox row carries it). */
 export interface PushableAlert {
@@ -15,7 +22,8 @@ export interface PushableAlert {
   raisedAt: string;
 }
 
-const level = (severity: string): AlertView['severity'] => (severity === 'critical' || severity === 'warning' ? severity : 'info');
+const level = (severity: string): AlertView['severity'] =>
+  severity === 'critical' || severity === 'warning' ? severity : 'info';
 
 /**
  * The alert as FHIR R4 resources for push delivery (CDS Hooks is pull only), written by the same mapping
@@ -28,7 +36,9 @@ export function alertFhirResources(alert: PushableAlert): Resource[] {
   const context = { patient: memberReference(alert.memberId) };
   const text = { summary: alert.summary, detail: alert.detail };
   const communication = alertToCommunication(view, context, text);
-  return DRUG_CONFLICT_RULES.has(alert.rule) ? [communication, alertToDetectedIssue(view, context, text)] : [communication];
+  return DRUG_CONFLICT_RULES.has(alert.rule)
+    ? [communication, alertToDetectedIssue(view, context, text)]
+    : [communication];
 }
 
 /** One resource to create on the configured FHIR endpoint: `POST <base>/<resourceType>`. */
@@ -41,11 +51,16 @@ export interface FhirPush {
 }
 
 /** Push is at least once: the `If-None-Exist` value that makes a resend match the resource already created. */
-export const fhirIfNoneExist = (alertId: string) => `identifier=${encodeURIComponent(`${CareCircleFhirSystems.alert}|${alertId}`)}`;
+export const fhirIfNoneExist = (alertId: string) =>
+  `identifier=${encodeURIComponent(`${CareCircleFhirSystems.alert}|${alertId}`)}`;
 
 /** The alert's FHIR resources as create requests for the configured FHIR endpoint, one per resource. */
 export function fhirPushes(alert: PushableAlert): FhirPush[] {
-  return alertFhirResources(alert).map(({ id: _id, ...resource }) => ({ channel: `fhir:${resource.resourceType}`, resourceType: resource.resourceType, resource: resource as Resource }));
+  return alertFhirResources(alert).map(({ id: _id, ...resource }) => ({
+    channel: `fhir:${resource.resourceType}`,
+    resourceType: resource.resourceType,
+    resource: resource as Resource,
+  }));
 }
 
 /** The webhook body: the alert's routing facts and its FHIR resources, nothing more. */

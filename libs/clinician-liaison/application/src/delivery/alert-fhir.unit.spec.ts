@@ -30,18 +30,35 @@ describe('push delivery: FHIR resources and signed webhooks', () => {
     expect(resources[0]).toMatchObject({
       status: 'in-progress',
       priority: 'urgent',
-      subject: { type: 'Patient', identifier: { system: 'https://carecircle.example/fhir/NamingSystem/member-id', value: 'mbr_synthetic_0001' } },
-      recipient: [{ type: 'Practitioner', identifier: { system: 'https://carecircle.example/fhir/NamingSystem/clinician-id', value: 'clin_fac_01' } }],
+      subject: {
+        type: 'Patient',
+        identifier: { system: 'https://carecircle.example/fhir/NamingSystem/member-id', value: 'mbr_synthetic_0001' },
+      },
+      recipient: [
+        {
+          type: 'Practitioner',
+          identifier: { system: 'https://carecircle.example/fhir/NamingSystem/clinician-id', value: 'clin_fac_01' },
+        },
+      ],
       payload: [{ contentString: alert.summary }, { contentString: alert.detail }],
     });
     expect(resources[1]).toMatchObject({ status: 'preliminary', detail: alert.detail });
   });
 
   it('maps any other alert to a Communication only, and omits the recipient when no one holds the role', () => {
-    const resources = alertFhirResources({ ...alert, rule: 'antidepressant-change', severity: 'critical', recipientId: null });
+    const resources = alertFhirResources({
+      ...alert,
+      rule: 'antidepressant-change',
+      severity: 'critical',
+      recipientId: null,
+    });
     expect(resources).toEqual([expect.objectContaining({ resourceType: 'Communication', priority: 'stat' })]);
     expect(resources[0]).not.toHaveProperty('recipient');
-    expect(webhookPayload(alert)).toMatchObject({ alertId: alert.alertId, recipientRole: 'facilitator', resources: expect.any(Array) });
+    expect(webhookPayload(alert)).toMatchObject({
+      alertId: alert.alertId,
+      recipientRole: 'facilitator',
+      resources: expect.any(Array),
+    });
   });
 
   it('pushes each resource as a FHIR create without a client id, conditional on the alert identifier', () => {
@@ -52,10 +69,16 @@ describe('push delivery: FHIR resources and signed webhooks', () => {
     ]);
     for (const { resource } of pushes) {
       expect(resource).not.toHaveProperty('id');
-      expect(resource).toMatchObject({ identifier: [{ system: 'urn:carecircle:liaison-alert', value: alert.alertId }] });
+      expect(resource).toMatchObject({
+        identifier: [{ system: 'urn:carecircle:liaison-alert', value: alert.alertId }],
+      });
       expect(() => validateResource(resource)).not.toThrow();
     }
-    expect(fhirPushes({ ...alert, rule: 'antidepressant-change' }).map((p) => p.channel)).toEqual(['fhir:Communication']);
-    expect(decodeURIComponent(fhirIfNoneExist(alert.alertId))).toBe(`identifier=urn:carecircle:liaison-alert|${alert.alertId}`);
+    expect(fhirPushes({ ...alert, rule: 'antidepressant-change' }).map((p) => p.channel)).toEqual([
+      'fhir:Communication',
+    ]);
+    expect(decodeURIComponent(fhirIfNoneExist(alert.alertId))).toBe(
+      `identifier=urn:carecircle:liaison-alert|${alert.alertId}`,
+    );
   });
 });

@@ -11,9 +11,7 @@ export interface DeliveryRetryPolicy {
 export type AttemptOutcome = { status: number } | { errorClass: string };
 
 export type DeliveryStep =
-  | { kind: 'delivered' }
-  | { kind: 'retry'; delayMs: number }
-  | { kind: 'park'; reason: string };
+  { kind: 'delivered' } | { kind: 'retry'; delayMs: number } | { kind: 'park'; reason: string };
 
 /** Statuses a receiver uses to say "later", not "never": they are retried like a 5xx. */
 const RETRIABLE_4XX = new Set([408, 425, 429]);
@@ -24,14 +22,27 @@ const RETRIABLE_4XX = new Set([408, 425, 429]);
  * retried after a jittered exponential delay, until `maxAttempts`, then parked. Any other status (1xx,
  * 3xx: the receiver is misconfigured) is parked.
  */
-export function nextDeliveryStep(outcome: AttemptOutcome, attempt: number, policy: DeliveryRetryPolicy, random: () => number = Math.random): DeliveryStep {
+export function nextDeliveryStep(
+  outcome: AttemptOutcome,
+  attempt: number,
+  policy: DeliveryRetryPolicy,
+  random: () => number = Math.random,
+): DeliveryStep {
   if ('status' in outcome) {
     const { status } = outcome;
     if (status >= 200 && status < 300) return { kind: 'delivered' };
-    if (status >= 400 && status < 500 && !RETRIABLE_4XX.has(status)) return { kind: 'park', reason: `rejected with ${status}` };
+    if (status >= 400 && status < 500 && !RETRIABLE_4XX.has(status))
+      return { kind: 'park', reason: `rejected with ${status}` };
     if (status < 400) return { kind: 'park', reason: `unexpected status ${status}` };
   }
   const failure = 'status' in outcome ? `status ${outcome.status}` : outcome.errorClass;
   if (attempt >= policy.maxAttempts) return { kind: 'park', reason: `${failure} after ${attempt} attempts` };
-  return { kind: 'retry', delayMs: jitteredBackoffDelayMs({ initialDelayMs: policy.baseMs, maxDelayMs: policy.maxMs, multiplier: 2 }, attempt, random) };
+  return {
+    kind: 'retry',
+    delayMs: jitteredBackoffDelayMs(
+      { initialDelayMs: policy.baseMs, maxDelayMs: policy.maxMs, multiplier: 2 },
+      attempt,
+      random,
+    ),
+  };
 }

@@ -5,14 +5,16 @@ const highest = () => 0.999_999;
 
 describe('nextDeliveryStep', () => {
   it('is done on any 2xx', () => {
-    for (const status of [200, 201, 202, 204]) expect(nextDeliveryStep({ status }, 1, policy)).toEqual({ kind: 'delivered' });
+    for (const status of [200, 201, 202, 204])
+      expect(nextDeliveryStep({ status }, 1, policy)).toEqual({ kind: 'delivered' });
   });
 
   it('parks a 4xx at once, since the same bytes will be refused again, but retries 408, 425 and 429', () => {
     for (const status of [400, 401, 403, 404, 410, 413, 422]) {
       expect(nextDeliveryStep({ status }, 1, policy)).toEqual({ kind: 'park', reason: `rejected with ${status}` });
     }
-    for (const status of [408, 425, 429]) expect(nextDeliveryStep({ status }, 1, policy)).toMatchObject({ kind: 'retry' });
+    for (const status of [408, 425, 429])
+      expect(nextDeliveryStep({ status }, 1, policy)).toMatchObject({ kind: 'retry' });
   });
 
   it('parks a redirect or an informational answer: the receiver is misconfigured', () => {
@@ -24,11 +26,20 @@ describe('nextDeliveryStep', () => {
     const bounds = [1, 2, 3, 4].map((attempt) => nextDeliveryStep({ status: 503 }, attempt, policy, highest));
     expect(bounds).toEqual([999, 1_999, 3_999, 4_999].map((delayMs) => ({ kind: 'retry', delayMs })));
     expect(nextDeliveryStep({ errorClass: 'TimeoutError' }, 2, policy, () => 0)).toEqual({ kind: 'retry', delayMs: 0 });
-    expect(nextDeliveryStep({ errorClass: 'TypeError' }, 3, policy, () => 0.5)).toEqual({ kind: 'retry', delayMs: 2_000 });
+    expect(nextDeliveryStep({ errorClass: 'TypeError' }, 3, policy, () => 0.5)).toEqual({
+      kind: 'retry',
+      delayMs: 2_000,
+    });
   });
 
   it('parks after the last attempt, naming what failed and how often, never a body', () => {
-    expect(nextDeliveryStep({ status: 503 }, 5, policy)).toEqual({ kind: 'park', reason: 'status 503 after 5 attempts' });
-    expect(nextDeliveryStep({ errorClass: 'TimeoutError' }, 6, policy)).toEqual({ kind: 'park', reason: 'TimeoutError after 6 attempts' });
+    expect(nextDeliveryStep({ status: 503 }, 5, policy)).toEqual({
+      kind: 'park',
+      reason: 'status 503 after 5 attempts',
+    });
+    expect(nextDeliveryStep({ errorClass: 'TimeoutError' }, 6, policy)).toEqual({
+      kind: 'park',
+      reason: 'TimeoutError after 6 attempts',
+    });
   });
 });

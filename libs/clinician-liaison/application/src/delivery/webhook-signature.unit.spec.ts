@@ -11,7 +11,7 @@ const SENT_AT = 1_800_000_000;
 const body = JSON.stringify({ alertId: '6f1c3e0a-1111-4c2d-9e8f-000000000001', severity: 'critical' });
 const signed = { [SIGNATURE_HEADER]: signWebhook(SECRET, body, SENT_AT) };
 const at = (seconds: number) => new Date(seconds * 1000);
-const refused = (reason: string): WebhookVerification => ({ valid: false, reason } as WebhookVerification);
+const refused = (reason: string): WebhookVerification => ({ valid: false, reason }) as WebhookVerification;
 
 describe('verifyWebhookSignature', () => {
   it('signs "<timestamp>.<body>" with HMAC-SHA256 in a t=…,v1=… header', () => {

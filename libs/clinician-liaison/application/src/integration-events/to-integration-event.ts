@@ -17,15 +17,24 @@ import type { AlertEvent, CoordinationEvent, Medication } from '@carecircle/clin
 /** What other services learn from clinician-liaison: ids, codes and classes, never drug names or free text. */
 export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as AlertEvent | CoordinationEvent;
-  const out = (contract: IntegrationContract, payload: object) => integrationMessage(recorded, contract, event.data.memberId, payload);
+  const out = (contract: IntegrationContract, payload: object) =>
+    integrationMessage(recorded, contract, event.data.memberId, payload);
   switch (event.type) {
     // Recorded only when the profile is new or differs; the gateway's timeline redaction needs the consent.
     case 'MemberProfileRecorded':
-      return out(MedicationSharingWithFacilitatorChanged, { shareMedicationDetailsWithFacilitator: event.data.shareMedicationDetailsWithFacilitator, changedAt: event.data.recordedAt });
+      return out(MedicationSharingWithFacilitatorChanged, {
+        shareMedicationDetailsWithFacilitator: event.data.shareMedicationDetailsWithFacilitator,
+        changedAt: event.data.recordedAt,
+      });
     // Care-team membership: every service's access to the member follows these.
     case 'CareTeamMemberAssigned': {
       const { clinicianId, role, activeFrom } = event.data;
-      return out(CareTeamMemberAssigned, { clinicianId, role, activeFrom, activeUntil: event.data.activeUntil ?? null });
+      return out(CareTeamMemberAssigned, {
+        clinicianId,
+        role,
+        activeFrom,
+        activeUntil: event.data.activeUntil ?? null,
+      });
     }
     case 'CareTeamMemberEnded': {
       const { clinicianId, role, endedAt } = event.data;
@@ -37,33 +46,100 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
       return out(EmergencyAccessOpened, { clinicianId, reasonCode, openedAt, expiresAt });
     }
     case 'AlertRaised': {
-      const { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt } = event.data;
-      return out(CoordinationAlertRaised, { alertId, rule, severity, recipientRole, recipientId, dedupKey, evidenceEventIds, raisedAt, escalationDueAt });
+      const {
+        alertId,
+        rule,
+        severity,
+        recipientRole,
+        recipientId,
+        dedupKey,
+        evidenceEventIds,
+        raisedAt,
+        escalationDueAt,
+      } = event.data;
+      return out(CoordinationAlertRaised, {
+        alertId,
+        rule,
+        severity,
+        recipientRole,
+        recipientId,
+        dedupKey,
+        evidenceEventIds,
+        raisedAt,
+        escalationDueAt,
+      });
     }
     case 'AlertAcknowledged': {
       const { alertId, by, outcome, reason, acknowledgedAt } = event.data;
-      return out(AlertAcknowledged, { alertId, acknowledgedBy: by, outcome, overrideReasonGiven: !!reason, acknowledgedAt });
+      return out(AlertAcknowledged, {
+        alertId,
+        acknowledgedBy: by,
+        outcome,
+        overrideReasonGiven: !!reason,
+        acknowledgedAt,
+      });
     }
     case 'AlertEscalated': {
       const { alertId, level, escalatedTo, escalatedAt } = event.data;
       return out(AlertEscalated, { alertId, level, escalatedTo, escalatedAt });
     }
     case 'AlertResolved':
-      return out(AlertResolved, { alertId: event.data.alertId, resolvedBy: event.data.by, resolvedAt: event.data.resolvedAt });
+      return out(AlertResolved, {
+        alertId: event.data.alertId,
+        resolvedBy: event.data.by,
+        resolvedAt: event.data.resolvedAt,
+      });
     case 'MedicationStarted': {
       const { medicationId, classification, order, startedAt } = event.data;
-      return out(MedicationChanged, { medicationId, change: 'started', ...classFacts(classification), prescriberId: order.prescriberId, changedAt: startedAt });
+      return out(MedicationChanged, {
+        medicationId,
+        change: 'started',
+        ...classFacts(classification),
+        prescriberId: order.prescriberId,
+        changedAt: startedAt,
+      });
     }
     case 'MedicationDoseChanged':
-      return out(MedicationChanged, { medicationId: event.data.medicationId, change: 'dose-changed', rxnormIngredient: null, classes: [], classified: false, prescriberId: event.data.prescriberId, changedAt: event.data.changedAt });
+      return out(MedicationChanged, {
+        medicationId: event.data.medicationId,
+        change: 'dose-changed',
+        rxnormIngredient: null,
+        classes: [],
+        classified: false,
+        prescriberId: event.data.prescriberId,
+        changedAt: event.data.changedAt,
+      });
     case 'MedicationStopped':
-      return out(MedicationChanged, { medicationId: event.data.medicationId, change: 'stopped', rxnormIngredient: null, classes: [], classified: false, prescriberId: null, changedAt: event.data.stoppedAt });
+      return out(MedicationChanged, {
+        medicationId: event.data.medicationId,
+        change: 'stopped',
+        rxnormIngredient: null,
+        classes: [],
+        classified: false,
+        prescriberId: null,
+        changedAt: event.data.stoppedAt,
+      });
     case 'CbtCourseStarted':
-      return out(TreatmentPlanUpdated, { plan: 'cbt-course', planId: event.data.courseId, change: 'started', updatedAt: event.data.startedAt });
+      return out(TreatmentPlanUpdated, {
+        plan: 'cbt-course',
+        planId: event.data.courseId,
+        change: 'started',
+        updatedAt: event.data.startedAt,
+      });
     case 'PalliativePlanStarted':
-      return out(TreatmentPlanUpdated, { plan: 'palliative-plan', planId: event.data.planId, change: 'started', updatedAt: event.data.startedAt });
+      return out(TreatmentPlanUpdated, {
+        plan: 'palliative-plan',
+        planId: event.data.planId,
+        change: 'started',
+        updatedAt: event.data.startedAt,
+      });
     case 'GoalsOfCareChanged':
-      return out(TreatmentPlanUpdated, { plan: 'palliative-plan', planId: event.data.planId, change: 'goals-of-care-changed', updatedAt: event.data.changedAt });
+      return out(TreatmentPlanUpdated, {
+        plan: 'palliative-plan',
+        planId: event.data.planId,
+        change: 'goals-of-care-changed',
+        updatedAt: event.data.changedAt,
+      });
     default:
       return null;
   }

@@ -5,7 +5,8 @@ import type { AlertCommand, AlertContent, AlertEvent, AlertState } from './alert
 
 /** When an unacknowledged alert of this severity escalates; info alerts never do. */
 export function escalationDueAt(severity: Severity, from: Date, config: EscalationConfig): string | null {
-  const minutes = severity === 'critical' ? config.criticalAfterMinutes : severity === 'warning' ? config.warningAfterMinutes : null;
+  const minutes =
+    severity === 'critical' ? config.criticalAfterMinutes : severity === 'warning' ? config.warningAfterMinutes : null;
   return minutes === null ? null : new Date(from.getTime() + minutes * 60_000).toISOString();
 }
 
@@ -15,7 +16,12 @@ export function isAddressee(state: Extract<AlertState, { content: AlertContent }
 }
 
 const unknown = () => domainError('not-found', 'liaison.alert-unknown', 'No alert with this id exists.');
-const notYours = () => domainError('rule-violation', 'liaison.alert-not-yours', 'Only a clinician the alert was sent or escalated to may act on it.');
+const notYours = () =>
+  domainError(
+    'rule-violation',
+    'liaison.alert-not-yours',
+    'Only a clinician the alert was sent or escalated to may act on it.',
+  );
 
 export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
   initialState: { status: 'none' },
@@ -28,26 +34,42 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
       if (state.status !== 'none') return [];
       const { content, escalation } = command.data;
       const due = escalationDueAt(content.severity, now, escalation);
-      return [{ type: 'AlertRaised', data: { ...content, raisedAt: at, escalationDueAt: content.recipientId === null && due ? at : due } }];
+      return [
+        {
+          type: 'AlertRaised',
+          data: { ...content, raisedAt: at, escalationDueAt: content.recipientId === null && due ? at : due },
+        },
+      ];
     }
     if (state.status === 'none') return unknown();
     const memberId = state.content.memberId;
     switch (command.type) {
       case 'MarkDelivered':
         if (state.deliveredVia.includes(command.data.channel) || state.status === 'resolved') return [];
-        return [{ type: 'AlertDelivered', data: { alertId, memberId, channel: command.data.channel, deliveredAt: at } }];
+        return [
+          { type: 'AlertDelivered', data: { alertId, memberId, channel: command.data.channel, deliveredAt: at } },
+        ];
       case 'AcknowledgeAlert': {
         const { by, outcome, reason } = command.data;
         if (!isAddressee(state, by)) return notYours();
         if (outcome === 'overridden' && !reason?.trim()) {
-          return domainError('rule-violation', 'liaison.override-reason-required', 'Overriding an alert requires a reason.');
+          return domainError(
+            'rule-violation',
+            'liaison.override-reason-required',
+            'Overriding an alert requires a reason.',
+          );
         }
         if (state.status === 'acknowledged' || state.status === 'resolved') return [];
         return [{ type: 'AlertAcknowledged', data: { alertId, memberId, by, outcome, reason, acknowledgedAt: at } }];
       }
       case 'EscalateAlert': {
         // Only the next level, only while nobody has acknowledged: a timer that fires twice changes nothing.
-        if (state.status === 'acknowledged' || state.status === 'resolved' || command.data.level !== state.escalationLevel + 1) return [];
+        if (
+          state.status === 'acknowledged' ||
+          state.status === 'resolved' ||
+          command.data.level !== state.escalationLevel + 1
+        )
+          return [];
         const escalatedTo = state.content.escalationChain[state.escalationLevel] ?? null;
         const hasNext = state.content.escalationChain.length > command.data.level;
         return [
@@ -59,7 +81,9 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
               level: command.data.level,
               escalatedTo,
               escalatedAt: at,
-              nextEscalationDueAt: hasNext ? escalationDueAt(state.content.severity, now, command.data.escalation) : null,
+              nextEscalationDueAt: hasNext
+                ? escalationDueAt(state.content.severity, now, command.data.escalation)
+                : null,
             },
           },
         ];
@@ -67,7 +91,12 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
       case 'ResolveAlert':
         if (!isAddressee(state, command.data.by)) return notYours();
         if (state.status === 'resolved') return [];
-        return [{ type: 'AlertResolved', data: { alertId, memberId, by: command.data.by, reason: command.data.reason, resolvedAt: at } }];
+        return [
+          {
+            type: 'AlertResolved',
+            data: { alertId, memberId, by: command.data.by, reason: command.data.reason, resolvedAt: at },
+          },
+        ];
     }
   },
   evolve(state, event) {
@@ -78,11 +107,19 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
     if (state.status === 'none') return state;
     switch (event.type) {
       case 'AlertDelivered':
-        return { ...state, status: state.status === 'raised' ? 'delivered' : state.status, deliveredVia: [...state.deliveredVia, event.data.channel] };
+        return {
+          ...state,
+          status: state.status === 'raised' ? 'delivered' : state.status,
+          deliveredVia: [...state.deliveredVia, event.data.channel],
+        };
       case 'AlertAcknowledged':
         return { ...state, status: 'acknowledged' };
       case 'AlertEscalated':
-        return { ...state, escalationLevel: event.data.level, escalatedTo: event.data.escalatedTo ? [...state.escalatedTo, event.data.escalatedTo] : state.escalatedTo };
+        return {
+          ...state,
+          escalationLevel: event.data.level,
+          escalatedTo: event.data.escalatedTo ? [...state.escalatedTo, event.data.escalatedTo] : state.escalatedTo,
+        };
       case 'AlertResolved':
         return { ...state, status: 'resolved' };
     }

@@ -3,7 +3,11 @@ import { defaultEscalationConfig as escalation } from '../rules/rule-config';
 import type { AlertContent, AlertEvent } from './alert';
 import { alertDecider } from './alert.decider';
 
-const metadata: CommandMetadata = { now: new Date('2026-03-02T10:00:00Z'), correlationId: 'corr-1', causationId: 'evt-1' };
+const metadata: CommandMetadata = {
+  now: new Date('2026-03-02T10:00:00Z'),
+  correlationId: 'corr-1',
+  causationId: 'evt-1',
+};
 const alertId = '6f1c3e0a-1111-4c2d-9e8f-000000000001';
 const content: AlertContent = {
   alertId,
@@ -19,8 +23,14 @@ const content: AlertContent = {
   evidenceEventIds: ['evt-1'],
 };
 const base = { alertId, memberId: content.memberId };
-const raised: AlertEvent = { type: 'AlertRaised', data: { ...content, raisedAt: '2026-03-02T10:00:00.000Z', escalationDueAt: '2026-03-02T10:30:00.000Z' } };
-const escalated: AlertEvent = { type: 'AlertEscalated', data: { ...base, level: 1, escalatedTo: 'clin_phys_01', escalatedAt: 'x', nextEscalationDueAt: 'y' } };
+const raised: AlertEvent = {
+  type: 'AlertRaised',
+  data: { ...content, raisedAt: '2026-03-02T10:00:00.000Z', escalationDueAt: '2026-03-02T10:30:00.000Z' },
+};
+const escalated: AlertEvent = {
+  type: 'AlertEscalated',
+  data: { ...base, level: 1, escalatedTo: 'clin_phys_01', escalatedAt: 'x', nextEscalationDueAt: 'y' },
+};
 const then = spec(alertDecider);
 
 describe('alert lifecycle', () => {
@@ -28,46 +38,139 @@ describe('alert lifecycle', () => {
     then.given([]).when({ type: 'RaiseAlert', data: { alertId, content, escalation }, metadata }).then([raised]);
   });
   it('raises a warning due in 24 h and an info alert that never escalates', () => {
-    const warning = alertDecider.decide({ type: 'RaiseAlert', data: { alertId, content: { ...content, severity: 'warning' }, escalation }, metadata }, alertDecider.initialState);
-    expect(warning).toEqual([expect.objectContaining({ data: expect.objectContaining({ escalationDueAt: '2026-03-03T10:00:00.000Z' }) })]);
-    const info = alertDecider.decide({ type: 'RaiseAlert', data: { alertId, content: { ...content, severity: 'info' }, escalation }, metadata }, alertDecider.initialState);
+    const warning = alertDecider.decide(
+      { type: 'RaiseAlert', data: { alertId, content: { ...content, severity: 'warning' }, escalation }, metadata },
+      alertDecider.initialState,
+    );
+    expect(warning).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ escalationDueAt: '2026-03-03T10:00:00.000Z' }) }),
+    ]);
+    const info = alertDecider.decide(
+      { type: 'RaiseAlert', data: { alertId, content: { ...content, severity: 'info' }, escalation }, metadata },
+      alertDecider.initialState,
+    );
     expect(info).toEqual([expect.objectContaining({ data: expect.objectContaining({ escalationDueAt: null }) })]);
   });
   it('never raises the same alert twice', () => {
     then.given([raised]).when({ type: 'RaiseAlert', data: { alertId, content, escalation }, metadata }).then([]);
   });
   it('records delivery once per channel', () => {
-    then.given([raised]).when({ type: 'MarkDelivered', data: { alertId, channel: 'cds-hooks' }, metadata }).then([
-      { type: 'AlertDelivered', data: { ...base, channel: 'cds-hooks', deliveredAt: '2026-03-02T10:00:00.000Z' } },
-    ]);
-    then.given([raised, { type: 'AlertDelivered', data: { ...base, channel: 'cds-hooks', deliveredAt: 'x' } }]).when({ type: 'MarkDelivered', data: { alertId, channel: 'cds-hooks' }, metadata }).then([]);
+    then
+      .given([raised])
+      .when({ type: 'MarkDelivered', data: { alertId, channel: 'cds-hooks' }, metadata })
+      .then([
+        { type: 'AlertDelivered', data: { ...base, channel: 'cds-hooks', deliveredAt: '2026-03-02T10:00:00.000Z' } },
+      ]);
+    then
+      .given([raised, { type: 'AlertDelivered', data: { ...base, channel: 'cds-hooks', deliveredAt: 'x' } }])
+      .when({ type: 'MarkDelivered', data: { alertId, channel: 'cds-hooks' }, metadata })
+      .then([]);
   });
   it('is acknowledged by its recipient, or by whom it escalated to', () => {
-    then.given([raised]).when({ type: 'AcknowledgeAlert', data: { alertId, by: 'clin_psy_01', outcome: 'accepted', reason: null }, metadata }).then([
-      { type: 'AlertAcknowledged', data: { ...base, by: 'clin_psy_01', outcome: 'accepted', reason: null, acknowledgedAt: '2026-03-02T10:00:00.000Z' } },
-    ]);
-    then.given([raised, escalated]).when({ type: 'AcknowledgeAlert', data: { alertId, by: 'clin_phys_01', outcome: 'overridden', reason: 'dose already reviewed' }, metadata }).then([
-      { type: 'AlertAcknowledged', data: { ...base, by: 'clin_phys_01', outcome: 'overridden', reason: 'dose already reviewed', acknowledgedAt: '2026-03-02T10:00:00.000Z' } },
-    ]);
+    then
+      .given([raised])
+      .when({
+        type: 'AcknowledgeAlert',
+        data: { alertId, by: 'clin_psy_01', outcome: 'accepted', reason: null },
+        metadata,
+      })
+      .then([
+        {
+          type: 'AlertAcknowledged',
+          data: {
+            ...base,
+            by: 'clin_psy_01',
+            outcome: 'accepted',
+            reason: null,
+            acknowledgedAt: '2026-03-02T10:00:00.000Z',
+          },
+        },
+      ]);
+    then
+      .given([raised, escalated])
+      .when({
+        type: 'AcknowledgeAlert',
+        data: { alertId, by: 'clin_phys_01', outcome: 'overridden', reason: 'dose already reviewed' },
+        metadata,
+      })
+      .then([
+        {
+          type: 'AlertAcknowledged',
+          data: {
+            ...base,
+            by: 'clin_phys_01',
+            outcome: 'overridden',
+            reason: 'dose already reviewed',
+            acknowledgedAt: '2026-03-02T10:00:00.000Z',
+          },
+        },
+      ]);
   });
   it("refuses someone else's acknowledgement, an override without reason, and unknown alerts", () => {
-    then.given([raised]).when({ type: 'AcknowledgeAlert', data: { alertId, by: 'clin_other', outcome: 'accepted', reason: null }, metadata }).thenFails('liaison.alert-not-yours');
-    then.given([raised]).when({ type: 'AcknowledgeAlert', data: { alertId, by: 'clin_psy_01', outcome: 'overridden', reason: ' ' }, metadata }).thenFails('liaison.override-reason-required', /reason/);
-    then.given([]).when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: null }, metadata }).thenFails('liaison.alert-unknown');
+    then
+      .given([raised])
+      .when({
+        type: 'AcknowledgeAlert',
+        data: { alertId, by: 'clin_other', outcome: 'accepted', reason: null },
+        metadata,
+      })
+      .thenFails('liaison.alert-not-yours');
+    then
+      .given([raised])
+      .when({
+        type: 'AcknowledgeAlert',
+        data: { alertId, by: 'clin_psy_01', outcome: 'overridden', reason: ' ' },
+        metadata,
+      })
+      .thenFails('liaison.override-reason-required', /reason/);
+    then
+      .given([])
+      .when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: null }, metadata })
+      .thenFails('liaison.alert-unknown');
   });
   it('escalates to the next care-team member, once per level', () => {
-    then.given([raised]).when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata }).then([
-      { type: 'AlertEscalated', data: { ...base, level: 1, escalatedTo: 'clin_phys_01', escalatedAt: '2026-03-02T10:00:00.000Z', nextEscalationDueAt: '2026-03-02T10:30:00.000Z' } },
-    ]);
-    then.given([raised, escalated]).when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata }).then([]);
+    then
+      .given([raised])
+      .when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata })
+      .then([
+        {
+          type: 'AlertEscalated',
+          data: {
+            ...base,
+            level: 1,
+            escalatedTo: 'clin_phys_01',
+            escalatedAt: '2026-03-02T10:00:00.000Z',
+            nextEscalationDueAt: '2026-03-02T10:30:00.000Z',
+          },
+        },
+      ]);
+    then
+      .given([raised, escalated])
+      .when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata })
+      .then([]);
   });
   it('does not escalate once acknowledged', () => {
-    const ack: AlertEvent = { type: 'AlertAcknowledged', data: { ...base, by: 'clin_psy_01', outcome: 'accepted', reason: null, acknowledgedAt: 'x' } };
-    then.given([raised, ack]).when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata }).then([]);
+    const ack: AlertEvent = {
+      type: 'AlertAcknowledged',
+      data: { ...base, by: 'clin_psy_01', outcome: 'accepted', reason: null, acknowledgedAt: 'x' },
+    };
+    then
+      .given([raised, ack])
+      .when({ type: 'EscalateAlert', data: { alertId, level: 1, escalation }, metadata })
+      .then([]);
   });
   it('is resolved once', () => {
-    const resolved: AlertEvent = { type: 'AlertResolved', data: { ...base, by: 'clin_psy_01', reason: 'reviewed', resolvedAt: '2026-03-02T10:00:00.000Z' } };
-    then.given([raised]).when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: 'reviewed' }, metadata }).then([resolved]);
-    then.given([raised, resolved]).when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: 'reviewed' }, metadata }).then([]);
+    const resolved: AlertEvent = {
+      type: 'AlertResolved',
+      data: { ...base, by: 'clin_psy_01', reason: 'reviewed', resolvedAt: '2026-03-02T10:00:00.000Z' },
+    };
+    then
+      .given([raised])
+      .when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: 'reviewed' }, metadata })
+      .then([resolved]);
+    then
+      .given([raised, resolved])
+      .when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: 'reviewed' }, metadata })
+      .then([]);
   });
 });

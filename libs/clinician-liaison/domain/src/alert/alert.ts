@@ -36,14 +36,23 @@ export type AlertEvent =
   | Ev<'AlertRaised', AlertContent & { raisedAt: string; escalationDueAt: string | null }>
   | Ev<'AlertDelivered', { channel: string; deliveredAt: string }>
   | Ev<'AlertAcknowledged', { by: string; outcome: AckOutcome; reason: string | null; acknowledgedAt: string }>
-  | Ev<'AlertEscalated', { level: number; escalatedTo: string | null; escalatedAt: string; nextEscalationDueAt: string | null }>
+  | Ev<
+      'AlertEscalated',
+      { level: number; escalatedTo: string | null; escalatedAt: string; nextEscalationDueAt: string | null }
+    >
   | Ev<'AlertResolved', { by: string; reason: string | null; resolvedAt: string }>;
 
 export type AlertStatus = 'raised' | 'delivered' | 'acknowledged' | 'resolved';
 
 export type AlertState =
   | { status: 'none' }
-  | { status: AlertStatus; content: AlertContent; escalationLevel: number; escalatedTo: string[]; deliveredVia: string[] };
+  | {
+      status: AlertStatus;
+      content: AlertContent;
+      escalationLevel: number;
+      escalatedTo: string[];
+      deliveredVia: string[];
+    };
 
 export const alertStreamId = (alertId: string) => `alert-${alertId}`;
 export const ALERT_STREAM_PREFIX = 'alert-';

@@ -1,5 +1,13 @@
 import { domainError, type Decider } from '@carecircle/shared-kernel';
-import type { CareTeamMember, CoordinationCommand, CoordinationEvent, CoordinationState, ExternalFact, LoadWindow, MemberProfile } from './coordination';
+import type {
+  CareTeamMember,
+  CoordinationCommand,
+  CoordinationEvent,
+  CoordinationState,
+  ExternalFact,
+  LoadWindow,
+  MemberProfile,
+} from './coordination';
 
 export const initialCoordinationState: CoordinationState = {
   memberId: null,
@@ -19,7 +27,8 @@ export const initialCoordinationState: CoordinationState = {
   seenSourceEvents: [],
 };
 
-const unknownMedication = () => domainError('not-found', 'liaison.medication-unknown', 'No medication with this id is recorded for the member.');
+const unknownMedication = () =>
+  domainError('not-found', 'liaison.medication-unknown', 'No medication with this id is recorded for the member.');
 
 export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent, CoordinationState> = {
   initialState: initialCoordinationState,
@@ -34,29 +43,54 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
       }
       case 'RecordBirthDate':
         if (state.profile?.birthDate === command.data.birthDate) return [];
-        return [{ type: 'MemberBirthDateRecorded', data: { memberId, birthDate: command.data.birthDate, recordedAt: now } }];
+        return [
+          { type: 'MemberBirthDateRecorded', data: { memberId, birthDate: command.data.birthDate, recordedAt: now } },
+        ];
       case 'AssignCareTeamMember': {
         const { clinicianId, role, endpoint } = command.data;
         const activeUntil = command.data.activeUntil ?? null;
         const current = activeMembership(state, clinicianId, role);
         if (current && current.endpoint === endpoint && current.activeUntil === activeUntil) return [];
-        return [{ type: 'CareTeamMemberAssigned', data: { memberId, clinicianId, role, endpoint, activeFrom: now, activeUntil } }];
+        return [
+          {
+            type: 'CareTeamMemberAssigned',
+            data: { memberId, clinicianId, role, endpoint, activeFrom: now, activeUntil },
+          },
+        ];
       }
       case 'EndCareTeamMember': {
         const { clinicianId, role } = command.data;
         if (!activeMembership(state, clinicianId, role)) {
-          return domainError('not-found', 'liaison.care-team-member-unknown', 'This clinician holds no active role of this kind in the care team.');
+          return domainError(
+            'not-found',
+            'liaison.care-team-member-unknown',
+            'This clinician holds no active role of this kind in the care team.',
+          );
         }
         return [{ type: 'CareTeamMemberEnded', data: { memberId, clinicianId, role, endedAt: now } }];
       }
       case 'OpenEmergencyAccess': {
         const { clinicianId, reasonCode, note, expiresAt } = command.data;
         if (onCareTeamAt(state, clinicianId, now)) {
-          return domainError('conflict', 'liaison.already-on-care-team', 'This clinician is on the member’s care team: emergency access is for clinicians who are not.');
+          return domainError(
+            'conflict',
+            'liaison.already-on-care-team',
+            'This clinician is on the member’s care team: emergency access is for clinicians who are not.',
+          );
         }
-        if (Date.parse(expiresAt) <= Date.parse(now)) return domainError('rule-violation', 'liaison.emergency-access-expired', 'Emergency access must end after it opens.');
+        if (Date.parse(expiresAt) <= Date.parse(now))
+          return domainError(
+            'rule-violation',
+            'liaison.emergency-access-expired',
+            'Emergency access must end after it opens.',
+          );
         // A second opening while one is open is a new window from now, never a longer one.
-        return [{ type: 'EmergencyAccessOpened', data: { memberId, clinicianId, reasonCode, note, openedAt: now, expiresAt } }];
+        return [
+          {
+            type: 'EmergencyAccessOpened',
+            data: { memberId, clinicianId, reasonCode, note, openedAt: now, expiresAt },
+          },
+        ];
       }
       case 'StartMedication': {
         const { medicationId, order, classification } = command.data;
@@ -65,7 +99,11 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
           const same = JSON.stringify(orderOf(existing)) === JSON.stringify(orderOf(order));
           return same
             ? []
-            : domainError('conflict', 'liaison.medication-conflict', 'A different medication was already recorded under this medication id.');
+            : domainError(
+                'conflict',
+                'liaison.medication-conflict',
+                'A different medication was already recorded under this medication id.',
+              );
         }
         return [{ type: 'MedicationStarted', data: { memberId, medicationId, order, classification, startedAt: now } }];
       }
@@ -73,15 +111,32 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         const { medicationId, dailyDose, doseUnit, frequency, prescriberId } = command.data;
         const medication = state.medications[medicationId];
         if (!medication) return unknownMedication();
-        if (medication.status === 'stopped') return domainError('rule-violation', 'liaison.medication-stopped', 'A stopped medication cannot change dose.');
-        if (medication.dailyDose === dailyDose && medication.doseUnit === doseUnit && medication.frequency === frequency) return [];
-        return [{ type: 'MedicationDoseChanged', data: { memberId, medicationId, dailyDose, doseUnit, frequency, prescriberId, changedAt: now } }];
+        if (medication.status === 'stopped')
+          return domainError(
+            'rule-violation',
+            'liaison.medication-stopped',
+            'A stopped medication cannot change dose.',
+          );
+        if (
+          medication.dailyDose === dailyDose &&
+          medication.doseUnit === doseUnit &&
+          medication.frequency === frequency
+        )
+          return [];
+        return [
+          {
+            type: 'MedicationDoseChanged',
+            data: { memberId, medicationId, dailyDose, doseUnit, frequency, prescriberId, changedAt: now },
+          },
+        ];
       }
       case 'StopMedication': {
         const medication = state.medications[command.data.medicationId];
         if (!medication) return unknownMedication();
         if (medication.status === 'stopped') return [];
-        return [{ type: 'MedicationStopped', data: { memberId, medicationId: command.data.medicationId, stoppedAt: now } }];
+        return [
+          { type: 'MedicationStopped', data: { memberId, medicationId: command.data.medicationId, stoppedAt: now } },
+        ];
       }
       case 'StartCbtCourse':
         if (state.cbt?.courseId === command.data.courseId) return [];
@@ -91,7 +146,11 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         return [{ type: 'PalliativePlanStarted', data: { ...command.data, startedAt: now } }];
       case 'ChangeGoalsOfCare':
         if (state.palliative?.planId !== command.data.planId) {
-          return domainError('not-found', 'liaison.palliative-plan-unknown', 'No palliative plan with this id is recorded for the member.');
+          return domainError(
+            'not-found',
+            'liaison.palliative-plan-unknown',
+            'No palliative plan with this id is recorded for the member.',
+          );
         }
         if (state.palliative.goalsOfCare === command.data.goalsOfCare) return [];
         return [{ type: 'GoalsOfCareChanged', data: { ...command.data, changedAt: now } }];
@@ -103,10 +162,30 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         const sourceEventId = distressReportSource(reportId);
         // The same report id again is the same report (a retry): accepted, nothing new.
         if (state.seenSourceEvents.includes(sourceEventId)) return [];
-        if (state.memberId === null) return domainError('not-found', 'liaison.member-unknown', 'No member with this id is known to clinician liaison.');
-        if (!state.groups[groupId]) return domainError('rule-violation', 'liaison.group-not-the-members', 'The member is not in this group.');
-        if (Date.parse(observedAt) > Date.parse(now) + 5 * 60_000) return domainError('rule-violation', 'liaison.distress-in-the-future', 'observedAt must not be in the future.');
-        const fact: ExternalFact = { kind: 'distress-reported', groupId, at: new Date(observedAt).toISOString(), reportId: `report:${reportId}`, source: 'facilitator', sessionId, reportedBy, note };
+        if (state.memberId === null)
+          return domainError(
+            'not-found',
+            'liaison.member-unknown',
+            'No member with this id is known to clinician liaison.',
+          );
+        if (!state.groups[groupId])
+          return domainError('rule-violation', 'liaison.group-not-the-members', 'The member is not in this group.');
+        if (Date.parse(observedAt) > Date.parse(now) + 5 * 60_000)
+          return domainError(
+            'rule-violation',
+            'liaison.distress-in-the-future',
+            'observedAt must not be in the future.',
+          );
+        const fact: ExternalFact = {
+          kind: 'distress-reported',
+          groupId,
+          at: new Date(observedAt).toISOString(),
+          reportId: `report:${reportId}`,
+          source: 'facilitator',
+          sessionId,
+          reportedBy,
+          note,
+        };
         return [{ type: 'ExternalFactRecorded', data: { memberId, sourceEventId, fact } }];
       }
     }
@@ -119,41 +198,96 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         return { ...base, profile };
       }
       case 'MemberBirthDateRecorded': {
-        const profile = state.profile ?? { birthDate: '', cohort: state.palliative ? 'palliative' : 'general', shareMedicationDetailsWithFacilitator: false, part2Consent: false };
+        const profile = state.profile ?? {
+          birthDate: '',
+          cohort: state.palliative ? 'palliative' : 'general',
+          shareMedicationDetailsWithFacilitator: false,
+          part2Consent: false,
+        };
         return { ...base, profile: { ...profile, birthDate: event.data.birthDate } };
       }
       case 'CareTeamMemberAssigned': {
         const { clinicianId, role, endpoint, activeFrom } = event.data;
         const others = endMembership(state, clinicianId, role, activeFrom);
-        return { ...base, careTeam: [...others, { clinicianId, role, endpoint, activeFrom, activeTo: null, activeUntil: event.data.activeUntil ?? null }] };
+        return {
+          ...base,
+          careTeam: [
+            ...others,
+            { clinicianId, role, endpoint, activeFrom, activeTo: null, activeUntil: event.data.activeUntil ?? null },
+          ],
+        };
       }
       case 'EmergencyAccessOpened': {
         const { clinicianId, reasonCode, openedAt, expiresAt } = event.data;
-        return { ...base, emergencyAccess: [...state.emergencyAccess.filter((grant) => grant.clinicianId !== clinicianId), { clinicianId, reasonCode, openedAt, expiresAt }] };
+        return {
+          ...base,
+          emergencyAccess: [
+            ...state.emergencyAccess.filter((grant) => grant.clinicianId !== clinicianId),
+            { clinicianId, reasonCode, openedAt, expiresAt },
+          ],
+        };
       }
       case 'CareTeamMemberEnded':
         return { ...base, careTeam: endMembership(state, event.data.clinicianId, event.data.role, event.data.endedAt) };
       case 'MedicationStarted': {
         const { medicationId, order, classification, startedAt } = event.data;
-        return { ...base, medications: { ...state.medications, [medicationId]: { ...order, medicationId, classification, status: 'active', startedAt, changedAt: startedAt } } };
+        return {
+          ...base,
+          medications: {
+            ...state.medications,
+            [medicationId]: {
+              ...order,
+              medicationId,
+              classification,
+              status: 'active',
+              startedAt,
+              changedAt: startedAt,
+            },
+          },
+        };
       }
       case 'MedicationDoseChanged': {
         const { medicationId, dailyDose, doseUnit, frequency, prescriberId, changedAt } = event.data;
         const current = state.medications[medicationId]!;
-        return { ...base, medications: { ...state.medications, [medicationId]: { ...current, dailyDose, doseUnit, frequency, prescriberId, changedAt } } };
+        return {
+          ...base,
+          medications: {
+            ...state.medications,
+            [medicationId]: { ...current, dailyDose, doseUnit, frequency, prescriberId, changedAt },
+          },
+        };
       }
       case 'MedicationStopped': {
         const current = state.medications[event.data.medicationId]!;
-        return { ...base, medications: { ...state.medications, [event.data.medicationId]: { ...current, status: 'stopped' } } };
+        return {
+          ...base,
+          medications: { ...state.medications, [event.data.medicationId]: { ...current, status: 'stopped' } },
+        };
       }
       case 'CbtCourseStarted':
-        return { ...base, cbt: { courseId: event.data.courseId, therapistId: event.data.therapistId, startedAt: event.data.startedAt } };
+        return {
+          ...base,
+          cbt: { courseId: event.data.courseId, therapistId: event.data.therapistId, startedAt: event.data.startedAt },
+        };
       case 'PalliativePlanStarted':
-        return { ...base, palliative: { planId: event.data.planId, goalsOfCare: event.data.goalsOfCare, startedAt: event.data.startedAt } };
+        return {
+          ...base,
+          palliative: {
+            planId: event.data.planId,
+            goalsOfCare: event.data.goalsOfCare,
+            startedAt: event.data.startedAt,
+          },
+        };
       case 'GoalsOfCareChanged':
-        return { ...base, palliative: state.palliative && { ...state.palliative, goalsOfCare: event.data.goalsOfCare } };
+        return {
+          ...base,
+          palliative: state.palliative && { ...state.palliative, goalsOfCare: event.data.goalsOfCare },
+        };
       case 'ExternalFactRecorded':
-        return { ...applyFact(base, event.data.fact), seenSourceEvents: [...state.seenSourceEvents, event.data.sourceEventId] };
+        return {
+          ...applyFact(base, event.data.fact),
+          seenSourceEvents: [...state.seenSourceEvents, event.data.sourceEventId],
+        };
     }
   },
 };
@@ -161,25 +295,47 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
 function applyFact(state: CoordinationState, fact: ExternalFact): CoordinationState {
   switch (fact.kind) {
     case 'group-joined':
-      return { ...state, groups: { ...state.groups, [fact.groupId]: { groupId: fact.groupId, active: true, joinedAt: fact.at } } };
+      return {
+        ...state,
+        groups: { ...state.groups, [fact.groupId]: { groupId: fact.groupId, active: true, joinedAt: fact.at } },
+      };
     case 'group-left': {
       const group = state.groups[fact.groupId];
       return group ? { ...state, groups: { ...state.groups, [fact.groupId]: { ...group, active: false } } } : state;
     }
     case 'contact-booked':
-      return { ...state, contacts: [...state.contacts.filter((c) => c.contactId !== fact.contactId), { contactId: fact.contactId, kind: fact.contactKind, start: fact.start, end: fact.end }] };
+      return {
+        ...state,
+        contacts: [
+          ...state.contacts.filter((c) => c.contactId !== fact.contactId),
+          { contactId: fact.contactId, kind: fact.contactKind, start: fact.start, end: fact.end },
+        ],
+      };
     case 'attendance-recorded': {
       const { groupId, sessionNumber, plannedSessions, sessionsAttended } = fact;
-      return { ...state, attendance: { ...state.attendance, [groupId]: { sessionNumber, plannedSessions, sessionsAttended } } };
+      return {
+        ...state,
+        attendance: { ...state.attendance, [groupId]: { sessionNumber, plannedSessions, sessionsAttended } },
+      };
     }
     case 'measure-recorded': {
       const previous = state.scores[fact.instrument]?.latest ?? null;
-      return { ...state, scores: { ...state.scores, [fact.instrument]: { latest: { score: fact.score, item9: fact.item9, at: fact.at }, previous } } };
+      return {
+        ...state,
+        scores: {
+          ...state.scores,
+          [fact.instrument]: { latest: { score: fact.score, item9: fact.item9, at: fact.at }, previous },
+        },
+      };
     }
     case 'load-changed': {
       const window = { windowStart: fact.windowStart, windowEnd: fact.windowEnd, contacts: fact.contacts };
       const others = (windows: LoadWindow[]) => windows.filter((w) => !sameWindow(w, window));
-      return { ...state, loadWindows: [...others(state.loadWindows), window], overloadWindows: fact.overCap ? [...others(state.overloadWindows), window] : others(state.overloadWindows) };
+      return {
+        ...state,
+        loadWindows: [...others(state.loadWindows), window],
+        overloadWindows: fact.overCap ? [...others(state.overloadWindows), window] : others(state.overloadWindows),
+      };
     }
     case 'overload-resolved': {
       // The episode ends: every open window overlapping the resolved one closes with it.
@@ -200,13 +356,20 @@ function applyFact(state: CoordinationState, fact: ExternalFact): CoordinationSt
 export const distressReportSource = (reportId: string) => `distress-report:${reportId}`;
 
 type Window = Pick<LoadWindow, 'windowStart' | 'windowEnd'>;
-const sameWindow = (a: Window, b: Window) => Date.parse(a.windowStart) === Date.parse(b.windowStart) && Date.parse(a.windowEnd) === Date.parse(b.windowEnd);
+const sameWindow = (a: Window, b: Window) =>
+  Date.parse(a.windowStart) === Date.parse(b.windowStart) && Date.parse(a.windowEnd) === Date.parse(b.windowEnd);
 /** Half-open windows [start, end) that share an instant. */
-export const windowsOverlap = (a: Window, b: Window) => Date.parse(a.windowStart) < Date.parse(b.windowEnd) && Date.parse(b.windowStart) < Date.parse(a.windowEnd);
+export const windowsOverlap = (a: Window, b: Window) =>
+  Date.parse(a.windowStart) < Date.parse(b.windowEnd) && Date.parse(b.windowStart) < Date.parse(a.windowEnd);
 
 /** Field by field: a profile read back from the store may list its keys in another order. */
 function sameProfile(a: MemberProfile, b: MemberProfile): boolean {
-  return a.birthDate === b.birthDate && a.cohort === b.cohort && a.shareMedicationDetailsWithFacilitator === b.shareMedicationDetailsWithFacilitator && a.part2Consent === b.part2Consent;
+  return (
+    a.birthDate === b.birthDate &&
+    a.cohort === b.cohort &&
+    a.shareMedicationDetailsWithFacilitator === b.shareMedicationDetailsWithFacilitator &&
+    a.part2Consent === b.part2Consent
+  );
 }
 
 /**
@@ -214,7 +377,9 @@ function sameProfile(a: MemberProfile, b: MemberProfile): boolean {
  * or an active EHR Condition coded palliative care.
  */
 export function inPalliativeCohort(state: CoordinationState): boolean {
-  return state.profile?.cohort === 'palliative' || state.palliative !== null || (state.palliativeConditions ?? []).length > 0;
+  return (
+    state.profile?.cohort === 'palliative' || state.palliative !== null || (state.palliativeConditions ?? []).length > 0
+  );
 }
 
 /** On the care team at an instant: not ended, and its planned end (if any) still ahead. */
@@ -236,7 +401,9 @@ function activeMembership(state: CoordinationState, clinicianId: string, role: s
 }
 
 function endMembership(state: CoordinationState, clinicianId: string, role: string, at: string) {
-  return state.careTeam.map((m) => (m.clinicianId === clinicianId && m.role === role && m.activeTo === null ? { ...m, activeTo: at } : m));
+  return state.careTeam.map((m) =>
+    m.clinicianId === clinicianId && m.role === role && m.activeTo === null ? { ...m, activeTo: at } : m,
+  );
 }
 
 /** Age in whole years on a date (ISO strings), for the age-dependent rules. A partial birth date: its oldest possible age. */
@@ -250,7 +417,11 @@ export function ageOn(birthDate: string, on: string): number {
  * rule that is stricter below an age can use the youngest and one stricter from an age the oldest.
  */
 export function ageRangeOn(birthDate: string, on: string): { youngest: number; oldest: number } {
-  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number) as [number, number | undefined, number | undefined];
+  const [by, bm, bd] = birthDate.slice(0, 10).split('-').map(Number) as [
+    number,
+    number | undefined,
+    number | undefined,
+  ];
   const [y, m, d] = on.slice(0, 10).split('-').map(Number) as [number, number, number];
   const years = (month: number, day: number) => y - by - (m < month || (m === month && d < day) ? 1 : 0);
   const lastDay = (month: number) => new Date(Date.UTC(by, month, 0)).getUTCDate();
@@ -259,7 +430,15 @@ export function ageRangeOn(birthDate: string, on: string): { youngest: number; o
   return { youngest: years(latest.month, latest.day), oldest: years(earliest.month, earliest.day) };
 }
 
-function orderOf(m: { rxnormCode: string | null; name: string; dailyDose: number | null; doseUnit: string; route: string; frequency: string; prescriberId: string }) {
+function orderOf(m: {
+  rxnormCode: string | null;
+  name: string;
+  dailyDose: number | null;
+  doseUnit: string;
+  route: string;
+  frequency: string;
+  prescriberId: string;
+}) {
   const { rxnormCode, name, dailyDose, doseUnit, route, frequency, prescriberId } = m;
   return { rxnormCode, name, dailyDose, doseUnit, route, frequency, prescriberId };
 }

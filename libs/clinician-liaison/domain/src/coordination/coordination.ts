@@ -64,7 +64,14 @@ export type ExternalFact =
   | { kind: 'group-joined'; groupId: string; at: string }
   | { kind: 'group-left'; groupId: string; at: string }
   | { kind: 'contact-booked'; contactId: string; contactKind: ContactKind; start: string; end: string }
-  | { kind: 'attendance-recorded'; groupId: string; sessionNumber: number; plannedSessions: number; sessionsAttended: number; at: string }
+  | {
+      kind: 'attendance-recorded';
+      groupId: string;
+      sessionNumber: number;
+      plannedSessions: number;
+      sessionsAttended: number;
+      at: string;
+    }
   | { kind: 'measure-recorded'; instrument: Instrument; score: number; item9: number | null; at: string }
   /** PHQ-9 item 9 answered on its own (an EHR Observation, LOINC 44260-8): no total, so no score to keep. */
   | { kind: 'item9-answered'; item9: number; at: string }
@@ -84,7 +91,15 @@ export type ExternalFact =
       note?: string | null;
     }
   /** Scheduling's therapeutic load of the busiest rolling window a change touched, [windowStart, windowEnd), group sessions included. */
-  | { kind: 'load-changed'; windowStart: string; windowEnd: string; contacts: number; cap: number; overCap: boolean; at: string }
+  | {
+      kind: 'load-changed';
+      windowStart: string;
+      windowEnd: string;
+      contacts: number;
+      cap: number;
+      overCap: boolean;
+      at: string;
+    }
   /** Scheduling: a window once over the cap holds no more than the cap now; the overload episode is over. */
   | { kind: 'overload-resolved'; windowStart: string; windowEnd: string; at: string }
   /** An EHR Condition coded palliative care (SNOMED 103735009, ICD-10 Z51.5): active puts the member in the palliative cohort. */
@@ -98,19 +113,38 @@ export type CoordinationCommand =
   | Cmd<'RecordMemberProfile', MemberProfile>
   /** The EHR's Patient.birthDate (FHIR date, partial allowed): only the birth date changes, the rest of the profile stays. */
   | Cmd<'RecordBirthDate', { birthDate: string }>
-  | Cmd<'AssignCareTeamMember', { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeUntil?: string | null }>
+  | Cmd<
+      'AssignCareTeamMember',
+      { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeUntil?: string | null }
+    >
   | Cmd<'EndCareTeamMember', { clinicianId: string; role: CareTeamRole }>
   /** The note is the clinician's own words: it stays in this stream, never on the bus or in logs. */
-  | Cmd<'OpenEmergencyAccess', { clinicianId: string; reasonCode: EmergencyAccessReason; note: string; expiresAt: string }>
+  | Cmd<
+      'OpenEmergencyAccess',
+      { clinicianId: string; reasonCode: EmergencyAccessReason; note: string; expiresAt: string }
+    >
   | Cmd<'StartMedication', { medicationId: string; order: MedicationOrder; classification: MedicationClassification }>
-  | Cmd<'ChangeMedicationDose', { medicationId: string; dailyDose: number | null; doseUnit: string; frequency: string; prescriberId: string }>
+  | Cmd<
+      'ChangeMedicationDose',
+      { medicationId: string; dailyDose: number | null; doseUnit: string; frequency: string; prescriberId: string }
+    >
   | Cmd<'StopMedication', { medicationId: string }>
   | Cmd<'StartCbtCourse', { courseId: string; therapistId: string }>
   | Cmd<'StartPalliativePlan', { planId: string; goalsOfCare: string }>
   | Cmd<'ChangeGoalsOfCare', { planId: string; goalsOfCare: string }>
   | Cmd<'RecordExternalFact', { sourceEventId: string; fact: ExternalFact }>
   /** A facilitator (or care-team clinician) reports acute distress seen in a session of one of the member's groups. */
-  | Cmd<'ReportDistress', { reportId: string; groupId: string; sessionId: string | null; observedAt: string; reportedBy: string; note: string | null }>;
+  | Cmd<
+      'ReportDistress',
+      {
+        reportId: string;
+        groupId: string;
+        sessionId: string | null;
+        observedAt: string;
+        reportedBy: string;
+        note: string | null;
+      }
+    >;
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -121,11 +155,33 @@ export type CoordinationEvent =
   /** The birth date from the EHR; a member without a profile gets the defaults (general cohort, palliative once a plan started, nothing shared). */
   | Ev<'MemberBirthDateRecorded', { birthDate: string; recordedAt: string }>
   // `activeUntil` is absent from events recorded before planned ends were kept: open-ended.
-  | Ev<'CareTeamMemberAssigned', { clinicianId: string; role: CareTeamRole; endpoint: string | null; activeFrom: string; activeUntil?: string | null }>
+  | Ev<
+      'CareTeamMemberAssigned',
+      {
+        clinicianId: string;
+        role: CareTeamRole;
+        endpoint: string | null;
+        activeFrom: string;
+        activeUntil?: string | null;
+      }
+    >
   | Ev<'CareTeamMemberEnded', { clinicianId: string; role: CareTeamRole; endedAt: string }>
   | Ev<'EmergencyAccessOpened', EmergencyAccess & { note: string }>
-  | Ev<'MedicationStarted', { medicationId: string; order: MedicationOrder; classification: MedicationClassification; startedAt: string }>
-  | Ev<'MedicationDoseChanged', { medicationId: string; dailyDose: number | null; doseUnit: string; frequency: string; prescriberId: string; changedAt: string }>
+  | Ev<
+      'MedicationStarted',
+      { medicationId: string; order: MedicationOrder; classification: MedicationClassification; startedAt: string }
+    >
+  | Ev<
+      'MedicationDoseChanged',
+      {
+        medicationId: string;
+        dailyDose: number | null;
+        doseUnit: string;
+        frequency: string;
+        prescriberId: string;
+        changedAt: string;
+      }
+    >
   | Ev<'MedicationStopped', { medicationId: string; stoppedAt: string }>
   | Ev<'CbtCourseStarted', { courseId: string; therapistId: string; startedAt: string }>
   | Ev<'PalliativePlanStarted', { planId: string; goalsOfCare: string; startedAt: string }>

@@ -69,7 +69,10 @@ export interface RuleInput {
 export function ruleInputFor(history: readonly RecordedCoordinationEvent[]): RuleInput {
   const trigger = history[history.length - 1];
   if (!trigger) throw new Error('A rule run needs a triggering event');
-  const before = fold(coordinationDecider, history.slice(0, -1).map((r) => r.event));
+  const before = fold(
+    coordinationDecider,
+    history.slice(0, -1).map((r) => r.event),
+  );
   const after = coordinationDecider.evolve(before, trigger.event);
   const index: EvidenceIndex = { medications: {}, contacts: {}, measures: {} };
   for (const { eventId, event } of history) {

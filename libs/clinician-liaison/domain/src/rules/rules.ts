@@ -1,6 +1,11 @@
 import type { CoordinationState, ExternalFact, Medication } from '../coordination/coordination';
 import { ageRangeOn, careTeamAt, inPalliativeCohort, windowsOverlap } from '../coordination/coordination.decider';
-import { ANTIDEPRESSANT_CLASSES, CNS_DEPRESSANT_CLASSES, SEROTONERGIC_CLASSES, type DrugClass } from '../terminology/medication-terminology';
+import {
+  ANTIDEPRESSANT_CLASSES,
+  CNS_DEPRESSANT_CLASSES,
+  SEROTONERGIC_CLASSES,
+  type DrugClass,
+} from '../terminology/medication-terminology';
 import type { Finding, RuleInput, Severity } from './finding';
 import type { RuleConfig } from './rule-config';
 
@@ -16,7 +21,8 @@ const active = (state: CoordinationState) => Object.values(state.medications).fi
 const drugName = (m: Medication) => (m.classification.status === 'classified' ? m.classification.ingredient : m.name);
 const inGroup = (state: CoordinationState) => Object.values(state.groups).some((g) => g.active);
 /** The member's age on the day the rule runs (never a stored number), as a range when the EHR sent a partial birth date. */
-const age = (input: RuleInput) => (input.after.profile?.birthDate ? ageRangeOn(input.after.profile.birthDate, input.trigger.occurredAt) : null);
+const age = (input: RuleInput) =>
+  input.after.profile?.birthDate ? ageRangeOn(input.after.profile.birthDate, input.trigger.occurredAt) : null;
 const clip = (text: string) => (text.length < 140 ? text : `${text.slice(0, 136)}...`);
 
 /** The medication the trigger started or changed, if any. */
@@ -27,7 +33,9 @@ function changedMedication(input: RuleInput): Medication | null {
   return medication?.status === 'active' ? medication : null;
 }
 
-function finding(f: Omit<Finding, 'summary' | 'minimumNecessarySummary'> & { summary: string; minimumNecessarySummary?: string }): Finding {
+function finding(
+  f: Omit<Finding, 'summary' | 'minimumNecessarySummary'> & { summary: string; minimumNecessarySummary?: string },
+): Finding {
   return { ...f, summary: clip(f.summary), minimumNecessarySummary: clip(f.minimumNecessarySummary ?? f.summary) };
 }
 
@@ -46,15 +54,25 @@ interface AntidepressantChange {
 function antidepressantChanges(input: RuleInput, config: RuleConfig): AntidepressantChange[] {
   const { event } = input.trigger;
   const changed = changedMedication(input);
-  if (changed) return hasAny(changed, ANTIDEPRESSANT_CLASSES) ? [{ medication: changed, eventId: input.trigger.eventId, started: event.type === 'MedicationStarted' }] : [];
-  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'group-joined' || input.before.groups[event.data.fact.groupId]?.active) return [];
+  if (changed)
+    return hasAny(changed, ANTIDEPRESSANT_CLASSES)
+      ? [{ medication: changed, eventId: input.trigger.eventId, started: event.type === 'MedicationStarted' }]
+      : [];
+  if (
+    event.type !== 'ExternalFactRecorded' ||
+    event.data.fact.kind !== 'group-joined' ||
+    input.before.groups[event.data.fact.groupId]?.active
+  )
+    return [];
   const joinedAt = Date.parse(event.data.fact.at);
   const watchMs = config.antidepressantWatchDays * MS_PER_DAY;
   return active(input.after).flatMap((medication) => {
     const changes = input.index.medications[medication.medicationId] ?? [];
     const eventId = changes.at(-1);
     const recent = Math.abs(joinedAt - Date.parse(medication.changedAt)) <= watchMs;
-    return eventId && recent && hasAny(medication, ANTIDEPRESSANT_CLASSES) ? [{ medication, eventId, started: changes.length === 1 }] : [];
+    return eventId && recent && hasAny(medication, ANTIDEPRESSANT_CLASSES)
+      ? [{ medication, eventId, started: changes.length === 1 }]
+      : [];
   });
 }
 
@@ -74,11 +92,15 @@ export const antidepressantChange: Rule = (input, config) => {
       recipients: ['facilitator', 'attending-psychiatrist'],
       evidence: {
         eventIds: eventId === input.trigger.eventId ? [eventId] : [eventId, input.trigger.eventId],
-        facts: [`${drugName(medication)} ${started ? 'started' : 'dose changed'}`, ...(young ? [`age under ${config.antidepressantCriticalUnderAge}`] : [])],
+        facts: [
+          `${drugName(medication)} ${started ? 'started' : 'dose changed'}`,
+          ...(young ? [`age under ${config.antidepressantCriticalUnderAge}`] : []),
+        ],
       },
       dedupKey: `antidepressant-change:${medication.medicationId}:${eventId}`,
       summary: `${drugName(medication)} ${started ? 'started' : 'dose changed'}: watch for worsening mood, suicidality, unusual behaviour${young ? ' (under 25)' : ''}`,
-      minimumNecessarySummary: 'Medication change: watch for activation, worsening mood or unusual behaviour in the first weeks',
+      minimumNecessarySummary:
+        'Medication change: watch for activation, worsening mood or unusual behaviour in the first weeks',
       detail: `An antidepressant was ${started ? 'started' : 'changed'} while the member attends a group.${young ? ' The member is under 25 (FDA boxed warning, extended to ages 18-24 in 2007).' : ''} Watch the first weeks closely.`,
       mentionsMedication: true,
     }),
@@ -88,7 +110,8 @@ export const antidepressantChange: Rule = (input, config) => {
 /** The PHQ-9 item 9 answer a fact carries: inside a whole measure (QuestionnaireResponse) or on its own (Observation). */
 function item9Answer(fact: ExternalFact): { item9: number; at: string } | null {
   if (fact.kind === 'item9-answered') return { item9: fact.item9, at: fact.at };
-  if (fact.kind === 'measure-recorded' && fact.instrument === 'PHQ-9' && fact.item9 !== null) return { item9: fact.item9, at: fact.at };
+  if (fact.kind === 'measure-recorded' && fact.instrument === 'PHQ-9' && fact.item9 !== null)
+    return { item9: fact.item9, at: fact.at };
   return null;
 }
 
@@ -110,14 +133,19 @@ export const suicidalIdeation: Rule = (input) => {
       evidence: { eventIds: [input.trigger.eventId], facts: ['PHQ-9 item 9 above 0'] },
       dedupKey: `suicidal-ideation:${answer.at.slice(0, 10)}`,
       summary: 'PHQ-9 item 9 positive: same-day psychiatric review; hold group placement',
-      detail: 'The member answered PHQ-9 item 9 above 0. **Same-day task** for the attending psychiatrist; group placement is on hold until reviewed.',
+      detail:
+        'The member answered PHQ-9 item 9 above 0. **Same-day task** for the attending psychiatrist; group placement is on hold until reviewed.',
       mentionsMedication: false,
     }),
   ];
 };
 
 /** Pairs (a, b) of active medications where the trigger touched one of them. */
-function pairsWithTrigger(input: RuleInput, isA: (m: Medication) => boolean, isB: (m: Medication) => boolean): [Medication, Medication][] {
+function pairsWithTrigger(
+  input: RuleInput,
+  isA: (m: Medication) => boolean,
+  isB: (m: Medication) => boolean,
+): [Medication, Medication][] {
   const changed = changedMedication(input);
   if (!changed || input.trigger.event.type !== 'MedicationStarted') return [];
   const others = active(input.after).filter((m) => m.medicationId !== changed.medicationId);
@@ -127,8 +155,18 @@ function pairsWithTrigger(input: RuleInput, isA: (m: Medication) => boolean, isB
   ];
 }
 
-function pairFinding(input: RuleInput, rule: Finding['rule'], severity: Severity, [a, b]: [Medication, Medication], summary: string, detail: string): Finding {
-  const evidence = [...(input.index.medications[a.medicationId] ?? []), ...(input.index.medications[b.medicationId] ?? [])];
+function pairFinding(
+  input: RuleInput,
+  rule: Finding['rule'],
+  severity: Severity,
+  [a, b]: [Medication, Medication],
+  summary: string,
+  detail: string,
+): Finding {
+  const evidence = [
+    ...(input.index.medications[a.medicationId] ?? []),
+    ...(input.index.medications[b.medicationId] ?? []),
+  ];
   return finding({
     rule,
     severity,
@@ -150,7 +188,14 @@ const isGabapentinoid = (m: Medication) => hasAny(m, ['gabapentinoid']);
 /** 3. Opioid with a benzodiazepine or other CNS depressant (FDA 2016-08-31). */
 export const opioidCnsDepressant: Rule = (input) =>
   pairsWithTrigger(input, isOpioid, isCnsDepressant).map((pair) =>
-    pairFinding(input, 'opioid-cns-depressant', 'warning', pair, `Opioid with ${drugName(pair[1])}: risk of respiratory depression (FDA 2016)`, 'Opioid combined with a benzodiazepine or other CNS depressant: serious breathing problems, sedation and death (FDA safety communication, 2016-08-31).'),
+    pairFinding(
+      input,
+      'opioid-cns-depressant',
+      'warning',
+      pair,
+      `Opioid with ${drugName(pair[1])}: risk of respiratory depression (FDA 2016)`,
+      'Opioid combined with a benzodiazepine or other CNS depressant: serious breathing problems, sedation and death (FDA safety communication, 2016-08-31).',
+    ),
   );
 
 /** 4. Gabapentinoid with an opioid or CNS depressant (FDA 2019-12-19); higher if elderly. */
@@ -159,7 +204,14 @@ export const gabapentinoidCombination: Rule = (input, config) => {
   // Critical whenever the member may have reached the age (a partial birth date counts its oldest age).
   const severity: Severity = years !== null && years.oldest >= config.elderlyAge ? 'critical' : 'warning';
   return pairsWithTrigger(input, isGabapentinoid, (m) => isOpioid(m) || isCnsDepressant(m)).map((pair) =>
-    pairFinding(input, 'gabapentinoid-combination', severity, pair, `${drugName(pair[0])} with ${drugName(pair[1])}: respiratory depression risk (FDA 2019)`, 'Gabapentin or pregabalin with an opioid or CNS depressant: serious breathing difficulties (FDA safety communication, 2019-12-19); higher risk in the elderly.'),
+    pairFinding(
+      input,
+      'gabapentinoid-combination',
+      severity,
+      pair,
+      `${drugName(pair[0])} with ${drugName(pair[1])}: respiratory depression risk (FDA 2019)`,
+      'Gabapentin or pregabalin with an opioid or CNS depressant: serious breathing difficulties (FDA safety communication, 2019-12-19); higher risk in the elderly.',
+    ),
   );
 };
 
@@ -170,9 +222,17 @@ export const serotoninSyndrome: Rule = (input) =>
     (m) => m.classification.status === 'classified' && m.classification.serotonergicOpioid,
     (m) => hasAny(m, SEROTONERGIC_CLASSES),
   ).map((pair) => ({
-    ...pairFinding(input, 'serotonin-syndrome', 'warning', pair, `${drugName(pair[0])} with ${drugName(pair[1])}: serotonin syndrome risk (FDA 2016)`, 'Serotonin syndrome risk (FDA safety communication, 2016-03-22). **Facilitator checklist**: agitation, hallucinations, fast heartbeat, fever, sweating, shivering, muscle twitching or stiffness, nausea, vomiting, diarrhoea.'),
+    ...pairFinding(
+      input,
+      'serotonin-syndrome',
+      'warning',
+      pair,
+      `${drugName(pair[0])} with ${drugName(pair[1])}: serotonin syndrome risk (FDA 2016)`,
+      'Serotonin syndrome risk (FDA safety communication, 2016-03-22). **Facilitator checklist**: agitation, hallucinations, fast heartbeat, fever, sweating, shivering, muscle twitching or stiffness, nausea, vomiting, diarrhoea.',
+    ),
     recipients: ['prescriber', 'facilitator'],
-    minimumNecessarySummary: 'Medication combination: watch for agitation, sweating, shivering, fever or muscle twitching',
+    minimumNecessarySummary:
+      'Medication combination: watch for agitation, sweating, shivering, fever or muscle twitching',
   }));
 
 /** Total MME/day over active opioids whose dose and factor are known. */
@@ -219,10 +279,14 @@ function doseUnknown(input: RuleInput, opioid: Medication): Finding {
     severity: 'info',
     recipients: ['prescriber'],
     prescriberIds: [opioid.prescriberId],
-    evidence: { eventIds: [input.trigger.eventId], facts: [`${drugName(opioid)}: daily dose unknown (${opioid.doseUnit}, ${opioid.frequency})`] },
+    evidence: {
+      eventIds: [input.trigger.eventId],
+      facts: [`${drugName(opioid)}: daily dose unknown (${opioid.doseUnit}, ${opioid.frequency})`],
+    },
     dedupKey: `opioid-dose:unknown:${input.trigger.eventId}`,
     summary: `${drugName(opioid)}: daily dose unknown, MME/day not assessed; give dose in mg and timing`,
-    detail: 'The order gives no dose in mass units with a frequency, so its MME/day (and the total over opioids) was not computed (CDC 2016 bands).',
+    detail:
+      'The order gives no dose in mass units with a frequency, so its MME/day (and the total over opioids) was not computed (CDC 2016 bands).',
     mentionsMedication: true,
   });
 }
@@ -232,7 +296,12 @@ export function peakLoad(contacts: readonly { start: string }[], at: string, win
   const t = Date.parse(at);
   const window = windowDays * MS_PER_DAY;
   const starts = contacts.map((c) => Date.parse(c.start));
-  return Math.max(0, ...starts.filter((s) => s <= t && s > t - window).map((from) => starts.filter((s) => s >= from && s < from + window).length));
+  return Math.max(
+    0,
+    ...starts
+      .filter((s) => s <= t && s > t - window)
+      .map((from) => starts.filter((s) => s >= from && s < from + window).length),
+  );
 }
 
 /**
@@ -243,7 +312,8 @@ export function peakLoad(contacts: readonly { start: string }[], at: string, win
  */
 export const therapeuticOverload: Rule = (input) => {
   const { event } = input.trigger;
-  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'load-changed' || !event.data.fact.overCap) return [];
+  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'load-changed' || !event.data.fact.overCap)
+    return [];
   const load = event.data.fact;
   if (input.before.overloadWindows.some((open) => windowsOverlap(open, load))) return [];
   return [overloadFinding(load.contacts, load.cap, load.windowStart, input.trigger.eventId)];
@@ -254,11 +324,15 @@ function overloadFinding(contacts: number, cap: number, windowStart: string, eve
     rule: 'therapeutic-overload',
     severity: 'warning',
     recipients: ['facilitator', 'attending-psychiatrist', 'cbt-therapist', 'palliative-team'],
-    evidence: { eventIds: [eventId], facts: [`${contacts} structured contacts in the 7 days from ${windowStart.slice(0, 10)} (cap ${cap})`] },
+    evidence: {
+      eventIds: [eventId],
+      facts: [`${contacts} structured contacts in the 7 days from ${windowStart.slice(0, 10)} (cap ${cap})`],
+    },
     // The episode's first over-cap report: a later episode (after a resolution) is a new cause.
     dedupKey: `therapeutic-overload:${eventId}`,
     summary: `Therapeutic overload: ${contacts} contacts within 7 days (cap ${cap})`,
-    detail: 'Group sessions, CBT, psychiatry and palliative visits together exceed the policy cap; consider spacing them.',
+    detail:
+      'Group sessions, CBT, psychiatry and palliative visits together exceed the policy cap; consider spacing them.',
     mentionsMedication: false,
   });
 }
@@ -268,18 +342,34 @@ function overloadFinding(contacts: number, cap: number, windowStart: string, eve
  * load is scheduling's last report for a window holding the appointment, or the contacts liaison knows,
  * whichever is higher, plus the proposed appointments in that window.
  */
-export function forecastOverload(state: CoordinationState, proposedStarts: readonly string[], config: RuleConfig): Finding[] {
+export function forecastOverload(
+  state: CoordinationState,
+  proposedStarts: readonly string[],
+  config: RuleConfig,
+): Finding[] {
   const peak = proposedStarts.reduce((most, start) => {
     const t = Date.parse(start);
     const reported = state.loadWindows
       .filter((w) => Date.parse(w.windowStart) <= t && t < Date.parse(w.windowEnd))
-      .map((w) => w.contacts + proposedStarts.filter((p) => Date.parse(w.windowStart) <= Date.parse(p) && Date.parse(p) < Date.parse(w.windowEnd)).length);
-    const known = peakLoad([...state.contacts, ...proposedStarts.map((p) => ({ start: p }))], start, config.overloadWindowDays);
+      .map(
+        (w) =>
+          w.contacts +
+          proposedStarts.filter(
+            (p) => Date.parse(w.windowStart) <= Date.parse(p) && Date.parse(p) < Date.parse(w.windowEnd),
+          ).length,
+      );
+    const known = peakLoad(
+      [...state.contacts, ...proposedStarts.map((p) => ({ start: p }))],
+      start,
+      config.overloadWindowDays,
+    );
     return Math.max(most, known, ...reported);
   }, 0);
   if (peak <= config.overloadCap) return [];
   const first = [...proposedStarts].sort()[0]!;
-  return [{ ...overloadFinding(peak, config.overloadCap, first, 'proposed'), dedupKey: 'therapeutic-overload:proposed' }];
+  return [
+    { ...overloadFinding(peak, config.overloadCap, first, 'proposed'), dedupKey: 'therapeutic-overload:proposed' },
+  ];
 }
 
 /** 8. A group session overlapping, or within the window of, another therapeutic appointment. */
@@ -300,7 +390,10 @@ export const schedulingConflict: Rule = (input, config) => {
       rule: 'scheduling-conflict',
       severity: 'info',
       recipients: ['facilitator'],
-      evidence: { eventIds: [input.index.contacts[c.contactId], input.trigger.eventId].filter((id): id is string => !!id), facts: ['group session close to another appointment'] },
+      evidence: {
+        eventIds: [input.index.contacts[c.contactId], input.trigger.eventId].filter((id): id is string => !!id),
+        facts: ['group session close to another appointment'],
+      },
       dedupKey: `scheduling-conflict:${[c.contactId, booked.contactId].sort().join('+')}`,
       summary: `A group session is within ${config.conflictWindowMinutes} min of another therapeutic appointment`,
       detail: 'A group session overlaps or sits close to another therapeutic appointment of the member.',
@@ -324,7 +417,10 @@ export const outcomeWorsening: Rule = (input, config) => {
       rule: 'outcome-worsening',
       severity: 'warning',
       recipients: ['facilitator', 'attending-psychiatrist'],
-      evidence: { eventIds: (input.index.measures[instrument] ?? []).slice(-2), facts: [`${instrument} rose by ${rise} points`] },
+      evidence: {
+        eventIds: (input.index.measures[instrument] ?? []).slice(-2),
+        facts: [`${instrument} rose by ${rise} points`],
+      },
       dedupKey: `outcome-worsening:${input.trigger.eventId}`,
       summary: `${instrument} worsened by ${rise} points (meaningful change ${config.meaningfulWorsening[instrument]})`,
       detail: `${instrument} went from ${scores.previous.score} to ${scores.latest.score}.`,
@@ -336,7 +432,12 @@ export const outcomeWorsening: Rule = (input, config) => {
 /** 10. Caregiver burden ZBI-22 >= 41. */
 export const caregiverBurden: Rule = (input, config) => {
   const { event } = input.trigger;
-  if (event.type !== 'ExternalFactRecorded' || event.data.fact.kind !== 'measure-recorded' || event.data.fact.instrument !== 'ZBI-22') return [];
+  if (
+    event.type !== 'ExternalFactRecorded' ||
+    event.data.fact.kind !== 'measure-recorded' ||
+    event.data.fact.instrument !== 'ZBI-22'
+  )
+    return [];
   const previous = input.after.scores['ZBI-22']?.previous;
   if (event.data.fact.score < config.zbiThreshold || (previous && previous.score >= config.zbiThreshold)) return [];
   return [
@@ -344,7 +445,10 @@ export const caregiverBurden: Rule = (input, config) => {
       rule: 'caregiver-burden',
       severity: 'info',
       recipients: ['facilitator'],
-      evidence: { eventIds: [input.trigger.eventId], facts: [`ZBI-22 ${event.data.fact.score} (>= ${config.zbiThreshold})`] },
+      evidence: {
+        eventIds: [input.trigger.eventId],
+        facts: [`ZBI-22 ${event.data.fact.score} (>= ${config.zbiThreshold})`],
+      },
       dedupKey: `caregiver-burden:${input.trigger.eventId}`,
       summary: `Caregiver burden ZBI-22 ${event.data.fact.score}: suggest caregiver support or respite`,
       detail: 'Moderate-to-severe caregiver burden: suggest a caregiver support group or respite care.',
@@ -367,7 +471,10 @@ export const attendanceBelowDose: Rule = (input, config) => {
       rule: 'attendance-below-dose',
       severity: 'info',
       recipients: ['facilitator'],
-      evidence: { eventIds: [input.trigger.eventId], facts: [`${sessionsAttended} of ${sessionNumber} sessions attended, ${plannedSessions} planned`] },
+      evidence: {
+        eventIds: [input.trigger.eventId],
+        facts: [`${sessionsAttended} of ${sessionNumber} sessions attended, ${plannedSessions} planned`],
+      },
       dedupKey: `attendance-below-dose:${groupId}`,
       summary: `Attendance below dose: ${sessionsAttended} of ${sessionNumber} sessions, on track to miss ${config.doseSessions}`,
       detail: `Attending at least ${config.doseSessions} sessions is what improves outcomes; reach out to the member.`,
@@ -377,9 +484,15 @@ export const attendanceBelowDose: Rule = (input, config) => {
 };
 
 const DISTRESS_SOURCES = {
-  facilitator: { summary: 'Facilitator reported acute distress in a group session: review today', fact: 'acute distress reported in a session' },
+  facilitator: {
+    summary: 'Facilitator reported acute distress in a group session: review today',
+    fact: 'acute distress reported in a session',
+  },
   'ehr-flag': { summary: 'Acute distress flagged in the EHR: review today', fact: 'acute distress flag from the EHR' },
-  'ehr-observation': { summary: 'Acute distress recorded in the EHR: review today', fact: 'acute distress observation from the EHR' },
+  'ehr-observation': {
+    summary: 'Acute distress recorded in the EHR: review today',
+    fact: 'acute distress observation from the EHR',
+  },
 } as const;
 
 /**
@@ -414,7 +527,10 @@ export const palliativeTransition: Rule = (input) => {
       rule: 'palliative-transition',
       severity: 'info',
       recipients: ['facilitator'],
-      evidence: { eventIds: [input.trigger.eventId], facts: [event.type === 'PalliativePlanStarted' ? 'palliative plan started' : 'goals of care changed'] },
+      evidence: {
+        eventIds: [input.trigger.eventId],
+        facts: [event.type === 'PalliativePlanStarted' ? 'palliative plan started' : 'goals of care changed'],
+      },
       dedupKey: `palliative-transition:${input.trigger.eventId}`,
       summary: 'Palliative-care transition: adapt group topics; an end-of-life group may suit the family',
       detail: 'A palliative plan started or its goals of care changed.',
@@ -423,7 +539,11 @@ export const palliativeTransition: Rule = (input) => {
   ];
 };
 
-const EMERGENCY_REASONS = { 'emergency-treatment': 'emergency treatment', 'covering-clinician': 'covering clinician', 'safety-concern': 'safety concern' } as const;
+const EMERGENCY_REASONS = {
+  'emergency-treatment': 'emergency treatment',
+  'covering-clinician': 'covering clinician',
+  'safety-concern': 'safety concern',
+} as const;
 
 /**
  * 15. Break-the-glass: the care team is told who opened the member's record, why (the code, never the
@@ -432,7 +552,9 @@ const EMERGENCY_REASONS = { 'emergency-treatment': 'emergency treatment', 'cover
 export const emergencyAccessOpened: Rule = (input) => {
   const { event } = input.trigger;
   if (event.type !== 'EmergencyAccessOpened') return [];
-  const team = careTeamAt(input.after, input.trigger.occurredAt).filter((member) => member.clinicianId !== event.data.clinicianId);
+  const team = careTeamAt(input.after, input.trigger.occurredAt).filter(
+    (member) => member.clinicianId !== event.data.clinicianId,
+  );
   if (team.length === 0) return [];
   const summary = `Emergency access opened by ${event.data.clinicianId} (${EMERGENCY_REASONS[event.data.reasonCode]}) until ${event.data.expiresAt}`;
   return [
@@ -440,7 +562,10 @@ export const emergencyAccessOpened: Rule = (input) => {
       rule: 'emergency-access-opened',
       severity: 'info',
       recipients: [...new Set(team.map((member) => member.role))],
-      evidence: { eventIds: [input.trigger.eventId], facts: [`emergency access opened for ${EMERGENCY_REASONS[event.data.reasonCode]}`] },
+      evidence: {
+        eventIds: [input.trigger.eventId],
+        facts: [`emergency access opened for ${EMERGENCY_REASONS[event.data.reasonCode]}`],
+      },
       dedupKey: `emergency-access-opened:${input.trigger.eventId}`,
       summary,
       detail: `${summary}. A clinician outside the care team opened the member's record; the access ends by itself.`,
@@ -476,7 +601,11 @@ export function evaluateRules(input: RuleInput, config: RuleConfig): Finding[] {
  * 14. Sharing with another clinician needs an active consent; substance-use records (42 CFR Part 2)
  * need specific consent. Facilitators see medication details only when the member allowed it.
  */
-export function mayShareMedicationDetails(state: CoordinationState, recipient: 'facilitator' | 'clinician', substanceUse = false): boolean {
+export function mayShareMedicationDetails(
+  state: CoordinationState,
+  recipient: 'facilitator' | 'clinician',
+  substanceUse = false,
+): boolean {
   if (substanceUse && !state.profile?.part2Consent) return false;
   return recipient === 'clinician' || state.profile?.shareMedicationDetailsWithFacilitator === true;
 }

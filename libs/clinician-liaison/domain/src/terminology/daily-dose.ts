@@ -21,7 +21,12 @@ export interface DosageTiming {
 
 export type DailyDose =
   | { kind: 'known'; dailyDose: number; doseUnit: 'mg/day' | 'mcg/h'; frequency: string }
-  | { kind: 'unknown'; reason: 'no-dose' | 'dose-unit' | 'no-timing' | 'timing-unreadable'; doseUnit: string; frequency: string };
+  | {
+      kind: 'unknown';
+      reason: 'no-dose' | 'dose-unit' | 'no-timing' | 'timing-unreadable';
+      doseUnit: string;
+      frequency: string;
+    };
 
 /** Administrations per day of the HL7 timing abbreviations (v3 GTSAbbreviation) and common Qn H forms. */
 export const TIMING_CODES_PER_DAY: Readonly<Record<string, number>> = {
@@ -45,7 +50,15 @@ export const TIMING_CODES_PER_DAY: Readonly<Record<string, number>> = {
 };
 
 /** FHIR `Timing.repeat.periodUnit` (UCUM) in days. Months and years at their average length. */
-const DAYS_PER_UNIT: Readonly<Record<string, number>> = { s: 1 / 86_400, min: 1 / 1_440, h: 1 / 24, d: 1, wk: 7, mo: 30.4375, a: 365.25 };
+const DAYS_PER_UNIT: Readonly<Record<string, number>> = {
+  s: 1 / 86_400,
+  min: 1 / 1_440,
+  h: 1 / 24,
+  d: 1,
+  wk: 7,
+  mo: 30.4375,
+  a: 365.25,
+};
 
 /** Mass units in mg. Anything else (tablet, mL, puff) needs the product's strength, which the order does not carry. */
 const MG_PER_UNIT: Readonly<Record<string, number>> = { mg: 1, g: 1000, ug: 0.001, mcg: 0.001, µg: 0.001 };
@@ -53,7 +66,9 @@ const MG_PER_UNIT: Readonly<Record<string, number>> = { mg: 1, g: 1000, ug: 0.00
 const MCG_PER_HOUR = new Set(['ug/h', 'mcg/h', 'ug/hr', 'mcg/hr', 'µg/h']);
 
 /** Administrations per day, with a readable label; null when the timing says nothing usable. */
-export function administrationsPerDay(timing: DosageTiming | undefined): { perDay: number; label: string } | 'none' | 'unreadable' {
+export function administrationsPerDay(
+  timing: DosageTiming | undefined,
+): { perDay: number; label: string } | 'none' | 'unreadable' {
   if (!timing || Object.values(timing).every((v) => v === undefined)) return 'none';
   const { frequency, frequencyMax, period, periodUnit, code } = timing;
   if (period !== undefined || periodUnit !== undefined || frequency !== undefined) {
@@ -72,15 +87,21 @@ export function administrationsPerDay(timing: DosageTiming | undefined): { perDa
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Daily dose from one administration's dose and the timing; `fentanyl` reads the dose as a patch rate. */
-export function dailyDoseOf(dose: DoseQuantity | undefined, timing: DosageTiming | undefined, options: { ratePerHour?: boolean } = {}): DailyDose {
+export function dailyDoseOf(
+  dose: DoseQuantity | undefined,
+  timing: DosageTiming | undefined,
+  options: { ratePerHour?: boolean } = {},
+): DailyDose {
   const perDay = administrationsPerDay(timing);
   const frequency = typeof perDay === 'object' ? perDay.label : 'unknown';
   if (!dose) return { kind: 'unknown', reason: 'no-dose', doseUnit: 'unknown', frequency };
   const unit = (dose.unit ?? '').trim();
   const asSent = `${dose.value} ${unit || 'unit'} per dose`;
-  if (options.ratePerHour && MCG_PER_HOUR.has(unit.toLowerCase())) return { kind: 'known', dailyDose: dose.value, doseUnit: 'mcg/h', frequency: 'continuous' };
+  if (options.ratePerHour && MCG_PER_HOUR.has(unit.toLowerCase()))
+    return { kind: 'known', dailyDose: dose.value, doseUnit: 'mcg/h', frequency: 'continuous' };
   const mg = MG_PER_UNIT[unit.toLowerCase()];
-  if (mg === undefined || options.ratePerHour) return { kind: 'unknown', reason: 'dose-unit', doseUnit: asSent, frequency };
+  if (mg === undefined || options.ratePerHour)
+    return { kind: 'unknown', reason: 'dose-unit', doseUnit: asSent, frequency };
   if (perDay === 'none') return { kind: 'unknown', reason: 'no-timing', doseUnit: asSent, frequency };
   if (perDay === 'unreadable') return { kind: 'unknown', reason: 'timing-unreadable', doseUnit: asSent, frequency };
   return { kind: 'known', dailyDose: round(dose.value * mg * perDay.perDay), doseUnit: 'mg/day', frequency };

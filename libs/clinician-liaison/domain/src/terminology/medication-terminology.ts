@@ -65,7 +65,14 @@ const ingredients: readonly Ingredient[] = [
   { rxnorm: '6813', name: 'methadone', atc: 'N07BC02', classes: ['opioid'], mmeFactor: 4.7, serotonergicOpioid: true },
   { rxnorm: '6754', name: 'meperidine', atc: 'N02AB02', classes: ['opioid'], serotonergicOpioid: true },
   { rxnorm: '10689', name: 'tramadol', atc: 'N02AX02', classes: ['opioid'], mmeFactor: 0.2, serotonergicOpioid: true },
-  { rxnorm: '787390', name: 'tapentadol', atc: 'N02AX06', classes: ['opioid'], mmeFactor: 0.4, serotonergicOpioid: true },
+  {
+    rxnorm: '787390',
+    name: 'tapentadol',
+    atc: 'N02AX06',
+    classes: ['opioid'],
+    mmeFactor: 0.4,
+    serotonergicOpioid: true,
+  },
   { rxnorm: '25480', name: 'gabapentin', atc: 'N03AX12', classes: ['gabapentinoid'] },
   { rxnorm: '187832', name: 'pregabalin', atc: 'N03AX16', classes: ['gabapentinoid'] },
   { rxnorm: '37418', name: 'sumatriptan', atc: 'N02CC01', classes: ['triptan'] },
@@ -92,17 +99,29 @@ const byCode = new Map(ingredients.map((i) => [i.rxnorm, i]));
 const byName = new Map(ingredients.map((i) => [i.name, i]));
 
 export type MedicationClassification =
-  | { status: 'classified'; ingredient: string; rxnormIngredient: string; atc: string; classes: DrugClass[]; mmeFactor: number | null; serotonergicOpioid: boolean }
+  | {
+      status: 'classified';
+      ingredient: string;
+      rxnormIngredient: string;
+      atc: string;
+      classes: DrugClass[];
+      mmeFactor: number | null;
+      serotonergicOpioid: boolean;
+    }
   | { status: 'unclassified'; terminologyVersion: string };
 
 /**
  * Classifies by RxNorm code (ingredient or a known product), else by the ingredient name given
  * (exact, case-insensitive: a coded ingredient name, not free text). Unknown → unclassified.
  */
-export function classifyMedication(input: { rxnormCode?: string | null; name?: string | null }): MedicationClassification {
+export function classifyMedication(input: {
+  rxnormCode?: string | null;
+  name?: string | null;
+}): MedicationClassification {
   const code = input.rxnormCode ?? undefined;
   const found =
-    (code && (byCode.get(code) ?? byCode.get(products[code] ?? ''))) || (input.name ? byName.get(input.name.trim().toLowerCase()) : undefined);
+    (code && (byCode.get(code) ?? byCode.get(products[code] ?? ''))) ||
+    (input.name ? byName.get(input.name.trim().toLowerCase()) : undefined);
   if (!found) return { status: 'unclassified', terminologyVersion: MEDICATION_TERMINOLOGY_VERSION };
   return {
     status: 'classified',

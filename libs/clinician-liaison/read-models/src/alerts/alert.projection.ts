@@ -13,7 +13,21 @@ export async function projectAlertEvent(tx: EntityManager, event: AlertEvent): P
     await tx.query(
       `INSERT INTO liaison_alert (alert_id, dedup_key, member_id, rule, severity, status, recipient_role, recipient_id, addressees, summary, detail, evidence_event_ids, escalation_due_at, raised_at)
        VALUES ($1, $2, $3, $4, $5, 'raised', $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (alert_id) DO NOTHING`,
-      [d.alertId, d.dedupKey, d.memberId, d.rule, d.severity, d.recipientRole, d.recipientId, d.recipientId ? [d.recipientId] : [], d.summary, d.detail, d.evidenceEventIds, d.escalationDueAt, d.raisedAt],
+      [
+        d.alertId,
+        d.dedupKey,
+        d.memberId,
+        d.rule,
+        d.severity,
+        d.recipientRole,
+        d.recipientId,
+        d.recipientId ? [d.recipientId] : [],
+        d.summary,
+        d.detail,
+        d.evidenceEventIds,
+        d.escalationDueAt,
+        d.raisedAt,
+      ],
     );
     return;
   }
@@ -24,12 +38,18 @@ export async function projectAlertEvent(tx: EntityManager, event: AlertEvent): P
       if (row.status === 'raised') row.status = 'delivered';
       break;
     case 'AlertAcknowledged':
-      Object.assign(row, { status: 'acknowledged', ackOutcome: event.data.outcome, ackReason: event.data.reason, escalationDueAt: null });
+      Object.assign(row, {
+        status: 'acknowledged',
+        ackOutcome: event.data.outcome,
+        ackReason: event.data.reason,
+        escalationDueAt: null,
+      });
       break;
     case 'AlertEscalated':
       row.escalationLevel = event.data.level;
       row.escalationDueAt = event.data.nextEscalationDueAt ? new Date(event.data.nextEscalationDueAt) : null;
-      if (event.data.escalatedTo && !row.addressees.includes(event.data.escalatedTo)) row.addressees = [...row.addressees, event.data.escalatedTo];
+      if (event.data.escalatedTo && !row.addressees.includes(event.data.escalatedTo))
+        row.addressees = [...row.addressees, event.data.escalatedTo];
       break;
     case 'AlertResolved':
       Object.assign(row, { status: 'resolved', escalationDueAt: null });
@@ -69,8 +89,15 @@ const toView = (r: AlertRow): AlertView => ({
 });
 
 /** A clinician's inbox: alerts addressed to them (directly or by escalation), newest first. */
-export async function findClinicianAlerts(em: EntityManager, clinicianId: string, filter: { status?: string; severity?: string; memberId?: string }): Promise<AlertView[]> {
-  const query = em.getRepository(AlertRow).createQueryBuilder('a').where(':clinician = ANY(a.addressees)', { clinician: clinicianId });
+export async function findClinicianAlerts(
+  em: EntityManager,
+  clinicianId: string,
+  filter: { status?: string; severity?: string; memberId?: string },
+): Promise<AlertView[]> {
+  const query = em
+    .getRepository(AlertRow)
+    .createQueryBuilder('a')
+    .where(':clinician = ANY(a.addressees)', { clinician: clinicianId });
   if (filter.status) query.andWhere('a.status = :status', { status: filter.status });
   if (filter.severity) query.andWhere('a.severity = :severity', { severity: filter.severity });
   if (filter.memberId) query.andWhere('a.member_id = :memberId', { memberId: filter.memberId });
@@ -79,13 +106,21 @@ export async function findClinicianAlerts(em: EntityManager, clinicianId: string
 
 /** Open (not acknowledged, not resolved) alerts about a member, for CDS Hooks patient-view. */
 export async function findOpenMemberAlerts(em: EntityManager, memberId: string): Promise<AlertView[]> {
-  const rows = await em.getRepository(AlertRow).createQueryBuilder('a').where('a.member_id = :memberId', { memberId }).andWhere("a.status IN ('raised', 'delivered')").orderBy('a.raised_at', 'ASC').getMany();
+  const rows = await em
+    .getRepository(AlertRow)
+    .createQueryBuilder('a')
+    .where('a.member_id = :memberId', { memberId })
+    .andWhere("a.status IN ('raised', 'delivered')")
+    .orderBy('a.raised_at', 'ASC')
+    .getMany();
   return rows.map(toView);
 }
 
 /** Every alert about a member, oldest first (the FHIR Communication feed). */
 export async function findMemberAlerts(em: EntityManager, memberId: string): Promise<AlertView[]> {
-  return (await em.getRepository(AlertRow).find({ where: { memberId }, order: { raisedAt: 'ASC' }, take: 500 })).map(toView);
+  return (await em.getRepository(AlertRow).find({ where: { memberId }, order: { raisedAt: 'ASC' }, take: 500 })).map(
+    toView,
+  );
 }
 
 export async function findAlert(em: EntityManager, alertId: string): Promise<AlertView | null> {
@@ -94,7 +129,11 @@ export async function findAlert(em: EntityManager, alertId: string): Promise<Ale
 }
 
 /** Alerts whose escalation timer is due: the durable timer's work list. */
-export async function findDueEscalations(em: EntityManager, now: Date, limit = 50): Promise<{ alertId: string; nextLevel: number }[]> {
+export async function findDueEscalations(
+  em: EntityManager,
+  now: Date,
+  limit = 50,
+): Promise<{ alertId: string; nextLevel: number }[]> {
   const rows: { alert_id: string; escalation_level: number }[] = await em.query(
     `SELECT alert_id, escalation_level FROM liaison_alert
      WHERE escalation_due_at IS NOT NULL AND escalation_due_at <= $1 AND status IN ('raised', 'delivered')
@@ -105,7 +144,10 @@ export async function findDueEscalations(em: EntityManager, now: Date, limit = 5
 }
 
 export async function readProcessorCheckpoint(em: EntityManager, processor: string): Promise<bigint | undefined> {
-  const rows: { position: string }[] = await em.query('SELECT position FROM liaison_processor_checkpoint WHERE processor = $1', [processor]);
+  const rows: { position: string }[] = await em.query(
+    'SELECT position FROM liaison_processor_checkpoint WHERE processor = $1',
+    [processor],
+  );
   return rows[0] ? BigInt(rows[0].position) : undefined;
 }
 

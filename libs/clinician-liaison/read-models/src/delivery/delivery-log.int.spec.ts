@@ -4,7 +4,13 @@ import { runMigrations } from '@carecircle/platform/event-store';
 import { createTestDatabase, type TestDatabase } from '@carecircle/platform/testing';
 import { readProcessorCheckpoint, saveProcessorCheckpoint } from '../alerts/alert.projection';
 import { liaisonReadModelMigrations } from '../index';
-import { claimDueDeliveries, countParkedDeliveries, enqueueDelivery, findDeliveries, recordDeliveryAttempt } from './delivery-log';
+import {
+  claimDueDeliveries,
+  countParkedDeliveries,
+  enqueueDelivery,
+  findDeliveries,
+  recordDeliveryAttempt,
+} from './delivery-log';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +29,10 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('liaison_delivery_log');
     await runMigrations(db.url, liaisonReadModelMigrations);
-    [replicaA, replicaB] = [new DataSource({ type: 'postgres', url: db.url }), new DataSource({ type: 'postgres', url: db.url })];
+    [replicaA, replicaB] = [
+      new DataSource({ type: 'postgres', url: db.url }),
+      new DataSource({ type: 'postgres', url: db.url }),
+    ];
     await Promise.all([replicaA.initialize(), replicaB.initialize()]);
   });
 
@@ -38,7 +47,14 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
 
   const enqueue = async (count: number) => {
     const alertIds = Array.from({ length: count }, () => randomUUID());
-    for (const alertId of alertIds) await enqueueDelivery(replicaA.manager, { alertId, channel: 'webhook:facilitator', url: 'https://hooks.example.test/f', payload: { alertId }, now: T0 });
+    for (const alertId of alertIds)
+      await enqueueDelivery(replicaA.manager, {
+        alertId,
+        channel: 'webhook:facilitator',
+        url: 'https://hooks.example.test/f',
+        payload: { alertId },
+        now: T0,
+      });
     return alertIds;
   };
 
@@ -46,7 +62,10 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const alertIds = await enqueue(60);
     const claimedBy: Record<'a' | 'b', string[]> = { a: [], b: [] };
     for (let round = 0; round < 4; round++) {
-      const [a, b] = await Promise.all([claimDueDeliveries(replicaA.manager, at(1), at(120), 10), claimDueDeliveries(replicaB.manager, at(1), at(120), 10)]);
+      const [a, b] = await Promise.all([
+        claimDueDeliveries(replicaA.manager, at(1), at(120), 10),
+        claimDueDeliveries(replicaB.manager, at(1), at(120), 10),
+      ]);
       claimedBy.a.push(...a.map((d) => d.alertId));
       claimedBy.b.push(...b.map((d) => d.alertId));
     }
@@ -61,7 +80,9 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const [alertId] = await enqueue(1);
     expect((await claimDueDeliveries(replicaA.manager, at(1), at(60))).map((d) => d.alertId)).toEqual([alertId]);
     expect(await claimDueDeliveries(replicaB.manager, at(59), at(120))).toEqual([]);
-    expect((await claimDueDeliveries(replicaB.manager, at(61), at(120))).map((d) => [d.alertId, d.attempts])).toEqual([[alertId, 0]]);
+    expect((await claimDueDeliveries(replicaB.manager, at(61), at(120))).map((d) => [d.alertId, d.attempts])).toEqual([
+      [alertId, 0],
+    ]);
   });
 
   it('schedules a retry at the time given, and never hands out a delivered or parked push', async () => {
@@ -70,13 +91,27 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const attempt = { channel: 'webhook:facilitator', error: null, nextAttemptAt: at(5) };
     await recordDeliveryAttempt(replicaA.manager, { ...attempt, alertId: retried!, status: 503, deliveredAt: null });
     await recordDeliveryAttempt(replicaA.manager, { ...attempt, alertId: delivered!, status: 200, deliveredAt: at(2) });
-    await recordDeliveryAttempt(replicaA.manager, { ...attempt, alertId: parked!, status: 410, deliveredAt: null, parked: { at: at(2), reason: 'rejected with 410' } });
+    await recordDeliveryAttempt(replicaA.manager, {
+      ...attempt,
+      alertId: parked!,
+      status: 410,
+      deliveredAt: null,
+      parked: { at: at(2), reason: 'rejected with 410' },
+    });
 
     expect(await claimDueDeliveries(replicaB.manager, at(4), at(60))).toEqual([]);
-    expect((await claimDueDeliveries(replicaB.manager, at(3_600), at(3_700))).map((d) => [d.alertId, d.attempts])).toEqual([[retried, 1]]);
+    expect(
+      (await claimDueDeliveries(replicaB.manager, at(3_600), at(3_700))).map((d) => [d.alertId, d.attempts]),
+    ).toEqual([[retried, 1]]);
     expect(await countParkedDeliveries(replicaB.manager)).toBe(1);
     expect(await findDeliveries(replicaB.manager, parked!)).toEqual([
-      expect.objectContaining({ attempts: 1, lastStatus: 410, deliveredAt: null, parkedAt: at(2).toISOString(), parkReason: 'rejected with 410' }),
+      expect.objectContaining({
+        attempts: 1,
+        lastStatus: 410,
+        deliveredAt: null,
+        parkedAt: at(2).toISOString(),
+        parkReason: 'rejected with 410',
+      }),
     ]);
   });
 

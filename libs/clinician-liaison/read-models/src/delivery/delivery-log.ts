@@ -23,7 +23,10 @@ export interface DueDelivery {
 }
 
 /** Queued in the processor's transaction with the AlertRaised projection: a replay queues nothing twice. */
-export async function enqueueDelivery(tx: EntityManager, delivery: { alertId: string; channel: string; url: string; payload: unknown; now: Date }): Promise<void> {
+export async function enqueueDelivery(
+  tx: EntityManager,
+  delivery: { alertId: string; channel: string; url: string; payload: unknown; now: Date },
+): Promise<void> {
   await tx.query(
     `INSERT INTO liaison_delivery (alert_id, channel, url, payload, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $5)
      ON CONFLICT (alert_id, channel) DO NOTHING`,
@@ -36,17 +39,29 @@ export async function enqueueDelivery(tx: EntityManager, delivery: { alertId: st
  * and rows another replica is claiming are skipped, so two replicas never send the same push at once.
  * A replica that dies mid-send leaves its rows to be claimed again once the lease has passed.
  */
-export async function claimDueDeliveries(em: EntityManager, now: Date, leaseUntil: Date, limit = 20): Promise<DueDelivery[]> {
-  const [rows]: [{ alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[], number] = await em.query(
-    `UPDATE liaison_delivery d SET next_attempt_at = $2
+export async function claimDueDeliveries(
+  em: EntityManager,
+  now: Date,
+  leaseUntil: Date,
+  limit = 20,
+): Promise<DueDelivery[]> {
+  const [rows]: [{ alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[], number] =
+    await em.query(
+      `UPDATE liaison_delivery d SET next_attempt_at = $2
      FROM (SELECT alert_id, channel FROM liaison_delivery
            WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $1
            ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
      WHERE d.alert_id = due.alert_id AND d.channel = due.channel
      RETURNING d.alert_id, d.channel, d.url, d.payload, d.attempts`,
-    [now, leaseUntil, limit],
-  );
-  return rows.map((r) => ({ alertId: r.alert_id, channel: r.channel, url: r.url, payload: r.payload, attempts: r.attempts }));
+      [now, leaseUntil, limit],
+    );
+  return rows.map((r) => ({
+    alertId: r.alert_id,
+    channel: r.channel,
+    url: r.url,
+    payload: r.payload,
+    attempts: r.attempts,
+  }));
 }
 
 /**
@@ -69,13 +84,24 @@ export async function recordDeliveryAttempt(
     `UPDATE liaison_delivery SET attempts = attempts + 1, last_status = $3, last_error = $4, delivered_at = $5, next_attempt_at = $6,
        parked_at = $7, park_reason = $8
      WHERE alert_id = $1 AND channel = $2 AND delivered_at IS NULL`,
-    [attempt.alertId, attempt.channel, attempt.status, attempt.error, attempt.deliveredAt, attempt.nextAttemptAt, attempt.parked?.at ?? null, attempt.parked?.reason ?? null],
+    [
+      attempt.alertId,
+      attempt.channel,
+      attempt.status,
+      attempt.error,
+      attempt.deliveredAt,
+      attempt.nextAttemptAt,
+      attempt.parked?.at ?? null,
+      attempt.parked?.reason ?? null,
+    ],
   );
 }
 
 /** How many pushes wait for an operator: readiness reports it, so a dashboard sees it. */
 export async function countParkedDeliveries(em: EntityManager): Promise<number> {
-  const [row]: { n: string }[] = await em.query('SELECT count(*) AS n FROM liaison_delivery WHERE parked_at IS NOT NULL AND delivered_at IS NULL');
+  const [row]: { n: string }[] = await em.query(
+    'SELECT count(*) AS n FROM liaison_delivery WHERE parked_at IS NOT NULL AND delivered_at IS NULL',
+  );
   return Number(row?.n ?? 0);
 }
 

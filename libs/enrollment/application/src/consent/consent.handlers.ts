@@ -1,5 +1,10 @@
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { referralStreamId, type ConsentDetails, type ConsentKind, type ReferralEvent } from '@carecircle/enrollment/domain';
+import {
+  referralStreamId,
+  type ConsentDetails,
+  type ConsentKind,
+  type ReferralEvent,
+} from '@carecircle/enrollment/domain';
 import { decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import { actOnGroupSeats } from '../placement/group-seats.handlers';
 import type { RequestContext } from '../request-context';
@@ -8,7 +13,11 @@ import type { RequestContext } from '../request-context';
 export function recordConsent(deps: EnrollmentDeps) {
   const { referral } = decidersFor(deps.policy);
   return (input: { referralId: string } & ConsentDetails, context: RequestContext) =>
-    handleCommand(deps.store, referralStreamId(input.referralId), referral, { type: 'RecordConsent', data: input, metadata: { now: deps.clock.now(), ...context } });
+    handleCommand(deps.store, referralStreamId(input.referralId), referral, {
+      type: 'RecordConsent',
+      data: input,
+      metadata: { now: deps.clock.now(), ...context },
+    });
 }
 
 /**
@@ -20,11 +29,19 @@ export function withdrawConsent(deps: EnrollmentDeps) {
   const act = actOnGroupSeats(deps);
   return async (input: { referralId: string; kind: ConsentKind; withdrawnBy: string }, context: RequestContext) => {
     const streamId = referralStreamId(input.referralId);
-    const withdrawn = await handleCommand(deps.store, streamId, referral, { type: 'WithdrawConsent', data: input, metadata: { now: deps.clock.now(), ...context } });
+    const withdrawn = await handleCommand(deps.store, streamId, referral, {
+      type: 'WithdrawConsent',
+      data: input,
+      metadata: { now: deps.clock.now(), ...context },
+    });
     if (!withdrawn.ok) return withdrawn;
     const { state } = await loadState<ReferralEvent, typeof referral.initialState>(deps.store, streamId, referral);
     if (state.status !== 'none' && state.placementGroupId) {
-      const left = await act(state.placementGroupId, { type: 'LeaveGroup', memberId: state.details.memberId, reason: 'consent-withdrawn' }, context);
+      const left = await act(
+        state.placementGroupId,
+        { type: 'LeaveGroup', memberId: state.details.memberId, reason: 'consent-withdrawn' },
+        context,
+      );
       if (!left.ok) return left;
     }
     return withdrawn;

@@ -1,5 +1,18 @@
-import type { ConditionRecorded, ConsentReceived, EventOf, ObservationRecorded, QuestionnaireAnswered, ReferralRequested } from '@carecircle/contracts';
-import type { ConsentKind, DiagnosedFinding, EhrConsentState, EhrEvidence, EhrReferralState } from '@carecircle/enrollment/domain';
+import type {
+  ConditionRecorded,
+  ConsentReceived,
+  EventOf,
+  ObservationRecorded,
+  QuestionnaireAnswered,
+  ReferralRequested,
+} from '@carecircle/contracts';
+import type {
+  ConsentKind,
+  DiagnosedFinding,
+  EhrConsentState,
+  EhrEvidence,
+  EhrReferralState,
+} from '@carecircle/enrollment/domain';
 
 /**
  * Pure mappings from the gateway's FHIR-derived ingest payloads to the evidence enrollment keeps.
@@ -61,8 +74,10 @@ const ANSWERED = new Set(['completed', 'amended']);
 const ENDED_CONDITION = new Set(['inactive', 'resolved', 'remission']);
 const NOT_A_DIAGNOSIS = new Set(['refuted', 'entered-in-error']);
 
-const snomedCodes = (codes: readonly { system?: string | undefined; code: string }[]) => codes.filter((c) => c.system === SNOMED).map((c) => c.code);
-const inRange = (value: number | undefined, max: number) => (value !== undefined && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined);
+const snomedCodes = (codes: readonly { system?: string | undefined; code: string }[]) =>
+  codes.filter((c) => c.system === SNOMED).map((c) => c.code);
+const inRange = (value: number | undefined, max: number) =>
+  value !== undefined && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
 
 /** FHIR date/dateTime (partial allowed) as an ISO instant, so administrations order by time; missing: the event's own time. */
 export function administeredAt(value: string | undefined, fallback: string): string {
@@ -75,13 +90,20 @@ export function administeredAt(value: string | undefined, fallback: string): str
  * A ServiceRequest: a referral to a support group (by its code), the group wanted from its reason
  * codes, the requester's staff id and the member's age at referral when the gateway sent them.
  */
-export function referralEvidence(payload: EventOf<typeof ReferralRequested>['payload'], referralCodes: readonly string[] = DEFAULT_EHR_REFERRAL_CODES): EhrEvidence {
+export function referralEvidence(
+  payload: EventOf<typeof ReferralRequested>['payload'],
+  referralCodes: readonly string[] = DEFAULT_EHR_REFERRAL_CODES,
+): EhrEvidence {
   if (!snomedCodes(payload.codes).some((code) => referralCodes.includes(code))) return RETRACTED;
-  const condition = snomedCodes(payload.reasonCodes).map((code) => CONDITION_CATEGORY[code]).find(Boolean);
+  const condition = snomedCodes(payload.reasonCodes)
+    .map((code) => CONDITION_CATEGORY[code])
+    .find(Boolean);
   return {
     kind: 'referral',
     state: referralState(payload.status, payload.intent),
-    ...(condition ? { wantedGroupType: 'disease-specific', wantedCondition: condition } : { wantedGroupType: 'general-emotional-support' }),
+    ...(condition
+      ? { wantedGroupType: 'disease-specific', wantedCondition: condition }
+      : { wantedGroupType: 'general-emotional-support' }),
     ...(payload.requesterId ? { requesterId: payload.requesterId } : {}),
     ...(payload.ageAtReferral !== undefined ? { ageAtReferral: payload.ageAtReferral } : {}),
   };
@@ -101,7 +123,13 @@ export function observationEvidence(event: EventOf<typeof ObservationRecorded>):
   const loinc = new Set(payload.codes.filter((c) => c.system === LOINC).map((c) => c.code));
   const at = administeredAt(payload.effective, event.occurredAt);
   const value = payload.value?.value;
-  const [measure, max] = loinc.has(PHQ9_TOTAL) ? (['phq9Total', 27] as const) : loinc.has(PHQ9_ITEM9) ? (['phq9Item9', 3] as const) : loinc.has(GAD7_TOTAL) ? (['gad7', 21] as const) : [];
+  const [measure, max] = loinc.has(PHQ9_TOTAL)
+    ? (['phq9Total', 27] as const)
+    : loinc.has(PHQ9_ITEM9)
+      ? (['phq9Item9', 3] as const)
+      : loinc.has(GAD7_TOTAL)
+        ? (['gad7', 21] as const)
+        : [];
   const score = measure ? inRange(value, max) : undefined;
   // An unscorable value (missing, out of range) says nothing, and retracts what an earlier revision said.
   return measure && score !== undefined ? { kind: 'scores', administeredAt: at, [measure]: score } : RETRACTED;
@@ -113,21 +141,34 @@ export function questionnaireEvidence(event: EventOf<typeof QuestionnaireAnswere
   if (payload.questionnaire?.split('|')[0] !== PHQ9_QUESTIONNAIRE || !ANSWERED.has(payload.status)) return RETRACTED;
   const answer = (...linkIds: string[]) => {
     const found = payload.answers.find((a) => linkIds.includes(a.linkId));
-    const value = typeof found?.value === 'number' ? found.value : typeof found?.value === 'object' ? LL358_3[found.value.code] : undefined;
+    const value =
+      typeof found?.value === 'number'
+        ? found.value
+        : typeof found?.value === 'object'
+          ? LL358_3[found.value.code]
+          : undefined;
     return inRange(value, 3);
   };
   const items = PHQ9_ITEMS.map(([loinc, linkId]) => answer(loinc, linkId));
   const given = payload.answers.find((a) => a.linkId === PHQ9_TOTAL);
   const answered = items.filter((v): v is number => v !== undefined);
-  const phq9Total = inRange(typeof given?.value === 'number' ? given.value : undefined, 27) ?? (answered.length === items.length ? answered.reduce((sum, v) => sum + v, 0) : undefined);
+  const phq9Total =
+    inRange(typeof given?.value === 'number' ? given.value : undefined, 27) ??
+    (answered.length === items.length ? answered.reduce((sum, v) => sum + v, 0) : undefined);
   const phq9Item9 = items[8];
   if (phq9Total === undefined && phq9Item9 === undefined) return RETRACTED;
-  return { kind: 'scores', administeredAt: administeredAt(payload.authored, event.occurredAt), ...(phq9Total !== undefined ? { phq9Total } : {}), ...(phq9Item9 !== undefined ? { phq9Item9 } : {}) };
+  return {
+    kind: 'scores',
+    administeredAt: administeredAt(payload.authored, event.occurredAt),
+    ...(phq9Total !== undefined ? { phq9Total } : {}),
+    ...(phq9Item9 !== undefined ? { phq9Item9 } : {}),
+  };
 }
 
 /** An active, not refuted Condition that is a screening finding or a condition category groups are formed for. */
 export function conditionEvidence(payload: EventOf<typeof ConditionRecorded>['payload']): EhrEvidence {
-  if (ENDED_CONDITION.has(payload.clinicalStatus ?? '') || NOT_A_DIAGNOSIS.has(payload.verificationStatus ?? '')) return RETRACTED;
+  if (ENDED_CONDITION.has(payload.clinicalStatus ?? '') || NOT_A_DIAGNOSIS.has(payload.verificationStatus ?? ''))
+    return RETRACTED;
   const codes = snomedCodes(payload.codes);
   const finding = codes.map((code) => FINDING[code]).find(Boolean);
   const conditionCategory = codes.map((code) => CONDITION_CATEGORY[code]).find(Boolean);
@@ -137,7 +178,10 @@ export function conditionEvidence(payload: EventOf<typeof ConditionRecorded>['pa
 
 /** FHIR consent scope (http://terminology.hl7.org/CodeSystem/consentscope) and LOINC document categories. */
 const CONSENT_SCOPE = 'http://terminology.hl7.org/CodeSystem/consentscope';
-const SCOPE_KIND: Readonly<Record<string, ConsentKind>> = { treatment: 'treatment', 'patient-privacy': 'confidentiality-agreement' };
+const SCOPE_KIND: Readonly<Record<string, ConsentKind>> = {
+  treatment: 'treatment',
+  'patient-privacy': 'confidentiality-agreement',
+};
 const CATEGORY_KIND: Readonly<Record<string, ConsentKind>> = {
   '57016-8': 'confidentiality-agreement', // Privacy policy acknowledgment Document
   '59284-0': 'treatment', // Consent Document
@@ -155,15 +199,26 @@ const WITHDRAWN_CONSENT = new Set(['inactive', 'rejected', 'entered-in-error']);
  */
 export function consentEvidence(event: EventOf<typeof ConsentReceived>, now: Date): EhrEvidence {
   const { payload } = event;
-  const scoped = payload.scope.filter((c) => c.system === undefined || c.system === CONSENT_SCOPE).map((c) => SCOPE_KIND[c.code]).find(Boolean);
+  const scoped = payload.scope
+    .filter((c) => c.system === undefined || c.system === CONSENT_SCOPE)
+    .map((c) => SCOPE_KIND[c.code])
+    .find(Boolean);
   const otherScope = payload.scope.length > 0 && !scoped;
   const categories = payload.categories.filter((c) => c.system === undefined || c.system === LOINC).map((c) => c.code);
-  const categorised = ['57016-8', '59284-0', '64292-6'].filter((code) => categories.includes(code)).map((code) => CATEGORY_KIND[code])[0];
+  const categorised = ['57016-8', '59284-0', '64292-6']
+    .filter((code) => categories.includes(code))
+    .map((code) => CATEGORY_KIND[code])[0];
   const consent = scoped ?? (otherScope ? undefined : categorised);
   if (!consent) return RETRACTED;
   const state = consentState(payload, now);
   const endsAt = state === 'granted' ? periodEnd(payload, now) : undefined;
-  return { kind: 'consent', consent, state, signedAt: administeredAt(payload.dateTime ?? payload.period?.start, event.occurredAt), ...(endsAt ? { endsAt: endsAt.toISOString() } : {}) };
+  return {
+    kind: 'consent',
+    consent,
+    state,
+    signedAt: administeredAt(payload.dateTime ?? payload.period?.start, event.occurredAt),
+    ...(endsAt ? { endsAt: endsAt.toISOString() } : {}),
+  };
 }
 
 function consentState(payload: EventOf<typeof ConsentReceived>['payload'], now: Date): EhrConsentState {
@@ -177,6 +232,12 @@ function consentState(payload: EventOf<typeof ConsentReceived>['payload'], now: 
 /** The provision period's end as an instant (a date-only end covers that whole day); none when absent or unreadable. */
 function periodEnd(payload: EventOf<typeof ConsentReceived>['payload'], now: Date): Date | undefined {
   const end = payload.period?.end;
-  const endsAt = end ? new Date(/^\d{4}(-\d{2})?(-\d{2})?$/.test(end) ? `${administeredAt(end, now.toISOString()).slice(0, 10)}T23:59:59.999Z` : end) : undefined;
+  const endsAt = end
+    ? new Date(
+        /^\d{4}(-\d{2})?(-\d{2})?$/.test(end)
+          ? `${administeredAt(end, now.toISOString()).slice(0, 10)}T23:59:59.999Z`
+          : end,
+      )
+    : undefined;
   return endsAt && !Number.isNaN(endsAt.getTime()) ? endsAt : undefined;
 }

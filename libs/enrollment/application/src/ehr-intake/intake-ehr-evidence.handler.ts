@@ -43,16 +43,36 @@ export interface EhrIntakeResult {
 export function intakeEhrEvidence(deps: EnrollmentDeps) {
   const { referral } = decidersFor(deps.policy);
   const withdraw = withdrawConsent(deps);
-  return async (memberId: string, source: { resourceId: string; revision: number }, evidence: EhrEvidence, context: RequestContext): Promise<EhrIntakeResult | DomainError> => {
+  return async (
+    memberId: string,
+    source: { resourceId: string; revision: number },
+    evidence: EhrEvidence,
+    context: RequestContext,
+  ): Promise<EhrIntakeResult | DomainError> => {
     const metadata = () => ({ now: deps.clock.now(), ...context });
-    const noted = await handleCommand(deps.store, ehrIntakeStreamId(memberId), ehrIntakeDecider, { type: 'NoteEhrEvidence', data: { memberId, ...source, evidence }, metadata: metadata() });
+    const noted = await handleCommand(deps.store, ehrIntakeStreamId(memberId), ehrIntakeDecider, {
+      type: 'NoteEhrEvidence',
+      data: { memberId, ...source, evidence },
+      metadata: metadata(),
+    });
     if (!noted.ok) return noted.error;
-    const { state } = await loadState<EhrIntakeEvent, typeof ehrIntakeDecider.initialState>(deps.store, ehrIntakeStreamId(memberId), ehrIntakeDecider);
+    const { state } = await loadState<EhrIntakeEvent, typeof ehrIntakeDecider.initialState>(
+      deps.store,
+      ehrIntakeStreamId(memberId),
+      ehrIntakeDecider,
+    );
     const assembled = assembleScreeningFacts(state.evidence);
-    const result: EhrIntakeResult = { noted: noted.events.length > 0, changedReferrals: [], refused: [], awaiting: assembled.kind === 'awaiting' ? assembled.missing : [] };
+    const result: EhrIntakeResult = {
+      noted: noted.events.length > 0,
+      changedReferrals: [],
+      refused: [],
+      awaiting: assembled.kind === 'awaiting' ? assembled.missing : [],
+    };
     const run = (referralId: string, outcome: CommandOutcome<unknown>, tolerated: readonly string[] = []) => {
-      if (outcome.ok && outcome.events.length > 0 && !result.changedReferrals.includes(referralId)) result.changedReferrals.push(referralId);
-      if (!outcome.ok && !tolerated.includes(outcome.error.code)) result.refused.push({ referralId, code: outcome.error.code });
+      if (outcome.ok && outcome.events.length > 0 && !result.changedReferrals.includes(referralId))
+        result.changedReferrals.push(referralId);
+      if (!outcome.ok && !tolerated.includes(outcome.error.code))
+        result.refused.push({ referralId, code: outcome.error.code });
       return outcome.ok;
     };
     for (const item of state.evidence) {
@@ -63,22 +83,44 @@ export function intakeEhrEvidence(deps: EnrollmentDeps) {
       const { state: referralState } = requested.evidence;
       if (typeof referralState === 'object') {
         // Nothing to cancel when the EHR withdrew a referral enrollment never received.
-        run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'CancelReferral', data: { referralId, reason: referralState.cancelled }, metadata: metadata() }), ['enrollment.referral-unknown']);
+        run(
+          referralId,
+          await handleCommand(deps.store, streamId, referral, {
+            type: 'CancelReferral',
+            data: { referralId, reason: referralState.cancelled },
+            metadata: metadata(),
+          }),
+          ['enrollment.referral-unknown'],
+        );
         continue;
       }
       if (referralState !== 'active') continue;
       const { state: before } = await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral);
       const details = ehrReferralDetails(memberId, requested, before.status === 'none' ? undefined : before.details);
       // A revision that changes what was asked (another group type) is refused by the decider: referrals are not amended.
-      const received = run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ReceiveReferral', data: details, metadata: metadata() }));
+      const received = run(
+        referralId,
+        await handleCommand(deps.store, streamId, referral, {
+          type: 'ReceiveReferral',
+          data: details,
+          metadata: metadata(),
+        }),
+      );
       if (!received) continue;
-      const current = before.status === 'none' ? (await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral)).state : before;
+      const current =
+        before.status === 'none'
+          ? (await loadState<ReferralEvent, ReferralState>(deps.store, streamId, referral)).state
+          : before;
       if (current.status !== 'none' && current.status !== 'cancelled') {
         for (const action of ehrConsentActions(state.evidence, source.resourceId, current.consents, deps.clock.now())) {
           run(
             referralId,
             action.type === 'record'
-              ? await handleCommand(deps.store, streamId, referral, { type: 'RecordConsent', data: { referralId, ...action.consent }, metadata: metadata() })
+              ? await handleCommand(deps.store, streamId, referral, {
+                  type: 'RecordConsent',
+                  data: { referralId, ...action.consent },
+                  metadata: metadata(),
+                })
               : await withdraw({ referralId, kind: action.kind, withdrawnBy: EHR_CONSENT_ACTOR }, context),
           );
         }
@@ -89,7 +131,15 @@ export function intakeEhrEvidence(deps: EnrollmentDeps) {
       const ehrFacts = ageAtReferral === undefined ? assembled.facts : { ...assembled.facts, age: ageAtReferral };
       const facts = withStandingFacts(ehrFacts, current.status === 'none' ? undefined : current.screening?.facts);
       // A cancelled referral stays cancelled: new scores do not screen it.
-      run(referralId, await handleCommand(deps.store, streamId, referral, { type: 'ScreenMember', data: { referralId, facts }, metadata: metadata() }), ['enrollment.referral-cancelled']);
+      run(
+        referralId,
+        await handleCommand(deps.store, streamId, referral, {
+          type: 'ScreenMember',
+          data: { referralId, facts },
+          metadata: metadata(),
+        }),
+        ['enrollment.referral-cancelled'],
+      );
     }
     return result;
   };

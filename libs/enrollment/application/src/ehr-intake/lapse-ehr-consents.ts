@@ -1,5 +1,14 @@
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EHR_CONSENT_ACTOR, ehrConsentLapse, ehrIntakeDecider, ehrIntakeStreamId, referralStreamId, type EhrIntakeEvent, type ReferralEvent, type ReferralState } from '@carecircle/enrollment/domain';
+import {
+  EHR_CONSENT_ACTOR,
+  ehrConsentLapse,
+  ehrIntakeDecider,
+  ehrIntakeStreamId,
+  referralStreamId,
+  type EhrIntakeEvent,
+  type ReferralEvent,
+  type ReferralState,
+} from '@carecircle/enrollment/domain';
 import { withdrawConsent } from '../consent/consent.handlers';
 import { decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { ProcessCheckpoint } from '../placement/complete-placement';
@@ -38,26 +47,46 @@ const EHR_INTAKE_PREFIX = ehrIntakeStreamId('');
  * newer revision, another granting Consent or a REST re-consent cancelled it. Each withdrawal is idempotent,
  * so a second replica, a repeat or a restart changes nothing twice. Answers how many events it appended.
  */
-export function lapseEndedEhrConsents(deps: EnrollmentDeps, checkpoint: ProcessCheckpoint, schedule: ConsentLapseSchedule, options: { batchSize?: number; maxBatches?: number } = {}) {
+export function lapseEndedEhrConsents(
+  deps: EnrollmentDeps,
+  checkpoint: ProcessCheckpoint,
+  schedule: ConsentLapseSchedule,
+  options: { batchSize?: number; maxBatches?: number } = {},
+) {
   const { referral } = decidersFor(deps.policy);
   const withdraw = withdrawConsent(deps);
   const batchSize = options.batchSize ?? 500;
   const planFrom = async (event: RecordedEvent) => {
     if (!event.streamId.startsWith(EHR_INTAKE_PREFIX) || event.type !== 'EhrEvidenceNoted') return;
-    const { memberId, resourceId, evidence } = (event as unknown as RecordedEvent<'EhrEvidenceNoted', EhrIntakeEvent['data']>).data;
+    const { memberId, resourceId, evidence } = (
+      event as unknown as RecordedEvent<'EhrEvidenceNoted', EhrIntakeEvent['data']>
+    ).data;
     // Only Consents are scheduled. A Consent later retracted (another scope) keeps its row: the lapse re-reads
     // the evidence when due, finds no granting Consent there, and forgets it.
     if (evidence.kind !== 'consent') return;
-    await schedule.plan(memberId, resourceId, evidence.state === 'granted' && evidence.endsAt ? evidence.endsAt : null, event.globalPosition);
+    await schedule.plan(
+      memberId,
+      resourceId,
+      evidence.state === 'granted' && evidence.endsAt ? evidence.endsAt : null,
+      event.globalPosition,
+    );
   };
   const lapse = async (due: ConsentLapse, context: RequestContext): Promise<number | undefined> => {
     const now = deps.clock.now();
-    const { state } = await loadState<EhrIntakeEvent, typeof ehrIntakeDecider.initialState>(deps.store, ehrIntakeStreamId(due.memberId), ehrIntakeDecider);
+    const { state } = await loadState<EhrIntakeEvent, typeof ehrIntakeDecider.initialState>(
+      deps.store,
+      ehrIntakeStreamId(due.memberId),
+      ehrIntakeDecider,
+    );
     let appended = 0;
     for (const item of state.evidence) {
       if (item.evidence.kind !== 'referral' || item.evidence.state !== 'active') continue;
       const referralId = item.resourceId;
-      const { state: current } = await loadState<ReferralEvent, ReferralState>(deps.store, referralStreamId(referralId), referral);
+      const { state: current } = await loadState<ReferralEvent, ReferralState>(
+        deps.store,
+        referralStreamId(referralId),
+        referral,
+      );
       if (current.status === 'none' || current.status === 'cancelled') continue;
       for (const action of ehrConsentLapse(state.evidence, due.resourceId, current.consents, now)) {
         if (action.type !== 'withdraw') continue;

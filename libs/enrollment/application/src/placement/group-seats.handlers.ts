@@ -1,5 +1,12 @@
 import { handleCommand, type CommandOutcome } from '@carecircle/platform/event-sourcing';
-import { freeSeats, groupSeatsStreamId, type GroupSeatsEvent, type SeatHolder, type WaitingElsewhere, type WithdrawalReason } from '@carecircle/enrollment/domain';
+import {
+  freeSeats,
+  groupSeatsStreamId,
+  type GroupSeatsEvent,
+  type SeatHolder,
+  type WaitingElsewhere,
+  type WithdrawalReason,
+} from '@carecircle/enrollment/domain';
 import { domainError } from '@carecircle/shared-kernel';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { RequestContext } from '../request-context';
@@ -19,11 +26,23 @@ export type SeatAction =
  */
 export function actOnGroupSeats(deps: EnrollmentDeps) {
   const { groupSeats } = decidersFor(deps.policy);
-  return async (groupId: string, action: SeatAction, context: RequestContext): Promise<CommandOutcome<GroupSeatsEvent>> => {
+  return async (
+    groupId: string,
+    action: SeatAction,
+    context: RequestContext,
+  ): Promise<CommandOutcome<GroupSeatsEvent>> => {
     const group = await deps.catalogue.find(groupId);
-    if (!group) return { ok: false, error: domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.') };
+    if (!group)
+      return {
+        ok: false,
+        error: domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.'),
+      };
     const now = deps.clock.now();
-    const { state } = await loadState<GroupSeatsEvent, typeof groupSeats.initialState>(deps.store, groupSeatsStreamId(groupId), groupSeats);
+    const { state } = await loadState<GroupSeatsEvent, typeof groupSeats.initialState>(
+      deps.store,
+      groupSeatsStreamId(groupId),
+      groupSeats,
+    );
     const capacity = capacityOf(group, now);
     // The poll runs for every group: only read waiting members' referrals when a seat could go to one of them.
     const dueOffers = state.offers.filter((offer) => offer.expiresAt <= now.toISOString()).length;

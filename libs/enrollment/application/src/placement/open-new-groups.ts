@@ -1,4 +1,12 @@
-import { admissionRefusal, freeSeats, groupSeatsStreamId, type CatalogueGroup, type GroupSeatsEvent, type GroupSeatsState, type WaitingElsewhere } from '@carecircle/enrollment/domain';
+import {
+  admissionRefusal,
+  freeSeats,
+  groupSeatsStreamId,
+  type CatalogueGroup,
+  type GroupSeatsEvent,
+  type GroupSeatsState,
+  type WaitingElsewhere,
+} from '@carecircle/enrollment/domain';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
 import type { RequestContext } from '../request-context';
 import { actOnGroupSeats } from './group-seats.handlers';
@@ -9,7 +17,10 @@ export interface GroupOpenings {
   markOpened(groupId: string): Promise<void>;
 }
 
-const sameKind = (a: CatalogueGroup, b: CatalogueGroup) => a.groupType === b.groupType && (a.condition ?? null) === (b.condition ?? null) && (a.stage ?? null) === (b.stage ?? null);
+const sameKind = (a: CatalogueGroup, b: CatalogueGroup) =>
+  a.groupType === b.groupType &&
+  (a.condition ?? null) === (b.condition ?? null) &&
+  (a.stage ?? null) === (b.stage ?? null);
 
 /**
  * When scheduling forms a new group, its seats are offered to members waiting on full groups of the same
@@ -29,7 +40,11 @@ export function openNewGroupsToWaitlists(deps: EnrollmentDeps, openings: GroupOp
     for (const group of pending) {
       const candidates: WaitingElsewhere[] = [];
       for (const other of catalogue.filter((g) => g.groupId !== group.groupId && !g.closed && sameKind(g, group))) {
-        const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(other.groupId), groupSeats);
+        const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(
+          deps.store,
+          groupSeatsStreamId(other.groupId),
+          groupSeats,
+        );
         const capacity = capacityOf(other, now);
         // Not full and taking members: its own waitlist gets its free seats. A closed group that has started
         // never does, so the members waiting there for its next course are offered this group's seats.
@@ -39,7 +54,8 @@ export function openNewGroupsToWaitlists(deps: EnrollmentDeps, openings: GroupOp
       candidates.sort((a, b) => a.priority - b.priority || a.waitlistedAt.localeCompare(b.waitlistedAt));
       if (candidates.length > 0) {
         const outcome = await act(group.groupId, { type: 'OfferSeatsToWaitingElsewhere', candidates }, context);
-        if (!outcome.ok && outcome.error.code !== 'enrollment.group-unknown') throw new Error(`could not open ${group.groupId} to waitlists: ${outcome.error.code}`);
+        if (!outcome.ok && outcome.error.code !== 'enrollment.group-unknown')
+          throw new Error(`could not open ${group.groupId} to waitlists: ${outcome.error.code}`);
         if (outcome.ok) offered += outcome.events.filter((event) => event.type === 'SeatOffered').length;
       }
       await openings.markOpened(group.groupId);

@@ -32,7 +32,14 @@ const DEFAULT_PRIORITY: WaitlistPriority = 2;
 
 /** A placement decided: the seat events, the group the member went to, and why when it is not the one asked for. */
 export type PlacementOutcome =
-  | { ok: true; events: readonly GroupSeatsEvent[]; nextExpectedVersion: number; placedIn: string; placement: 'enrol' | 'waitlist'; redirect?: PlacementRedirect }
+  | {
+      ok: true;
+      events: readonly GroupSeatsEvent[];
+      nextExpectedVersion: number;
+      placedIn: string;
+      placement: 'enrol' | 'waitlist';
+      redirect?: PlacementRedirect;
+    }
   | { ok: false; error: DomainError };
 
 /**
@@ -55,10 +62,21 @@ export function placeMember(deps: EnrollmentDeps) {
     const { candidate } = prepared;
     const redirect = redirectPlacement(candidate, prepared.group, await catalogueWithFreeSeats(deps, now), now);
     if (redirect?.kind === 'none') {
-      return { ok: false, error: domainError('conflict', 'enrollment.group-closed', 'This group has been closed and takes no new members, and no other group fits the member yet.') };
+      return {
+        ok: false,
+        error: domainError(
+          'conflict',
+          'enrollment.group-closed',
+          'This group has been closed and takes no new members, and no other group fits the member yet.',
+        ),
+      };
     }
     const target = redirect ? await deps.catalogue.find(redirect.groupId) : prepared.group;
-    if (!target) return { ok: false, error: domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.') };
+    if (!target)
+      return {
+        ok: false,
+        error: domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.'),
+      };
     const mode = redirect ? redirect.placement : input.mode;
     const holder = { referralId: candidate.referralId, memberId: candidate.memberId, memberRole: candidate.memberRole };
     // Joining a waitlist can offer a free seat at once: the members already waiting are re-checked first.
@@ -70,7 +88,17 @@ export function placeMember(deps: EnrollmentDeps) {
       deciders.groupSeats,
       mode === 'enrol'
         ? { type: 'EnrolInGroup', data: { group: capacityOf(target, now), candidate: holder }, metadata }
-        : { type: 'JoinWaitlist', data: { group: capacityOf(target, now), ineligible, candidate: holder, priority: input.priority ?? DEFAULT_PRIORITY, ...reason }, metadata },
+        : {
+            type: 'JoinWaitlist',
+            data: {
+              group: capacityOf(target, now),
+              ineligible,
+              candidate: holder,
+              priority: input.priority ?? DEFAULT_PRIORITY,
+              ...reason,
+            },
+            metadata,
+          },
     );
     if (!seats.ok) return seats;
     const recorded = await complete(holder, target.groupId, context);
@@ -84,7 +112,11 @@ async function catalogueWithFreeSeats(deps: EnrollmentDeps, now: Date) {
   const { groupSeats } = decidersFor(deps.policy);
   return Promise.all(
     (await deps.catalogue.list()).map(async (group) => {
-      const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(group.groupId), groupSeats);
+      const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(
+        deps.store,
+        groupSeatsStreamId(group.groupId),
+        groupSeats,
+      );
       return { group, freeSeats: freeSeats(state, capacityOf(group, now)) };
     }),
   );
@@ -99,16 +131,40 @@ export function acceptOffer(deps: EnrollmentDeps) {
   const deciders = decidersFor(deps.policy);
   const act = actOnGroupSeats(deps);
   const complete = completePlacement(deps);
-  return async (input: { groupId: string; memberId: string }, context: RequestContext): Promise<CommandOutcome<GroupSeatsEvent>> => {
-    const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(input.groupId), deciders.groupSeats);
-    const offer = state.offers.find((o) => o.memberId === input.memberId) ?? state.enrolled.find((m) => m.memberId === input.memberId);
+  return async (
+    input: { groupId: string; memberId: string },
+    context: RequestContext,
+  ): Promise<CommandOutcome<GroupSeatsEvent>> => {
+    const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(
+      deps.store,
+      groupSeatsStreamId(input.groupId),
+      deciders.groupSeats,
+    );
+    const offer =
+      state.offers.find((o) => o.memberId === input.memberId) ??
+      state.enrolled.find((m) => m.memberId === input.memberId);
     if (offer) {
-      const { state: referral } = await loadState<ReferralEvent, typeof deciders.referral.initialState>(deps.store, referralStreamId(offer.referralId), deciders.referral);
+      const { state: referral } = await loadState<ReferralEvent, typeof deciders.referral.initialState>(
+        deps.store,
+        referralStreamId(offer.referralId),
+        deciders.referral,
+      );
       const elsewhere = referral.status !== 'none' ? referral.placementGroupId : undefined;
       if (elsewhere && elsewhere !== input.groupId) {
-        const { state: other } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(elsewhere), deciders.groupSeats);
+        const { state: other } = await loadState<GroupSeatsEvent, GroupSeatsState>(
+          deps.store,
+          groupSeatsStreamId(elsewhere),
+          deciders.groupSeats,
+        );
         if (standing(other, input.memberId) === 'enrolled') {
-          return { ok: false, error: domainError('conflict', 'enrollment.seated-elsewhere', 'The member already holds a seat in another group; they withdraw there before taking this one.') };
+          return {
+            ok: false,
+            error: domainError(
+              'conflict',
+              'enrollment.seated-elsewhere',
+              'The member already holds a seat in another group; they withdraw there before taking this one.',
+            ),
+          };
         }
       }
     }
@@ -121,20 +177,36 @@ export function acceptOffer(deps: EnrollmentDeps) {
 
 async function waitingIneligible(deps: EnrollmentDeps, group: CatalogueGroup, now: Date) {
   const { groupSeats } = decidersFor(deps.policy);
-  const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(deps.store, groupSeatsStreamId(group.groupId), groupSeats);
+  const { state } = await loadState<GroupSeatsEvent, GroupSeatsState>(
+    deps.store,
+    groupSeatsStreamId(group.groupId),
+    groupSeats,
+  );
   return state.waitlist.length === 0 ? {} : ineligibleAmong(deps, group, state.waitlist, now);
 }
 
-async function prepare(deps: EnrollmentDeps, input: PlaceMemberInput, now: Date): Promise<{ candidate: PlacementCandidate; group: CatalogueGroup } | DomainError> {
+async function prepare(
+  deps: EnrollmentDeps,
+  input: PlaceMemberInput,
+  now: Date,
+): Promise<{ candidate: PlacementCandidate; group: CatalogueGroup } | DomainError> {
   const candidate = await loadCandidate(deps, input.referralId);
   if ('kind' in candidate) return candidate;
   const group = await deps.catalogue.find(input.groupId);
   if (!group) return domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.');
   // Whether the group fits the member, whether or not it takes anyone now (a group that does not is redirected from).
-  const { excluded } = matchGroups(candidate, [{ group: { ...group, closed: false, openness: 'open' }, freeSeats: 1 }], now);
+  const { excluded } = matchGroups(
+    candidate,
+    [{ group: { ...group, closed: false, openness: 'open' }, freeSeats: 1 }],
+    now,
+  );
   const misfit = excluded[0];
   if (misfit) {
-    return domainError('rule-violation', 'enrollment.group-does-not-fit', `This group does not fit the member: ${misfit.reasons.join(' ')}`);
+    return domainError(
+      'rule-violation',
+      'enrollment.group-does-not-fit',
+      `This group does not fit the member: ${misfit.reasons.join(' ')}`,
+    );
   }
   return { candidate, group };
 }

@@ -1,4 +1,12 @@
-import { freeSeats, groupSeatsStreamId, matchGroups, referralStreamId, type GroupSeatsEvent, type MatchResult, type ReferralEvent } from '@carecircle/enrollment/domain';
+import {
+  freeSeats,
+  groupSeatsStreamId,
+  matchGroups,
+  referralStreamId,
+  type GroupSeatsEvent,
+  type MatchResult,
+  type ReferralEvent,
+} from '@carecircle/enrollment/domain';
 import type { EventStore } from '@carecircle/platform/event-store';
 import { domainError, type DomainError } from '@carecircle/shared-kernel';
 import { capacityOf, decidersFor, loadState, type EnrollmentDeps } from '../enrollment-deps';
@@ -8,13 +16,25 @@ import { loadCandidate } from '../placement/eligibility';
 export function referralStatus(deps: EnrollmentDeps) {
   const { referral } = decidersFor(deps.policy);
   return async (referralId: string) => {
-    const { history, state } = await loadState<ReferralEvent, typeof referral.initialState>(deps.store, referralStreamId(referralId), referral);
-    if (state.status === 'none') return domainError('not-found', 'enrollment.referral-unknown', 'No referral with this id has been received.');
+    const { history, state } = await loadState<ReferralEvent, typeof referral.initialState>(
+      deps.store,
+      referralStreamId(referralId),
+      referral,
+    );
+    if (state.status === 'none')
+      return domainError('not-found', 'enrollment.referral-unknown', 'No referral with this id has been received.');
     return {
       referralId,
       memberId: state.details.memberId,
       status: state.status,
-      screening: state.screening ? { outcome: state.screening.outcome, reasons: state.screening.reasons, constraints: state.screening.constraints, screenedAt: state.screening.screenedAt } : null,
+      screening: state.screening
+        ? {
+            outcome: state.screening.outcome,
+            reasons: state.screening.reasons,
+            constraints: state.screening.constraints,
+            screenedAt: state.screening.screenedAt,
+          }
+        : null,
       consents: Object.keys(state.consents),
       placementGroupId: state.placementGroupId ?? null,
       history: history.map((recorded) => ({ type: recorded.type, at: recorded.metadata.occurredAt })),
@@ -38,9 +58,25 @@ export function groupSeats(deps: EnrollmentDeps) {
   const deciders = decidersFor(deps.policy);
   return async (groupId: string) => {
     const group = await deps.catalogue.find(groupId);
-    if (!group) return domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.');
-    const { history, state } = await loadState<GroupSeatsEvent, typeof deciders.groupSeats.initialState>(deps.store, groupSeatsStreamId(groupId), deciders.groupSeats);
-    return { groupId, seats: group.seats, roster: state.enrolled, waitlist: state.waitlist, offers: state.offers, history: history.map((r) => ({ type: r.type, memberId: (r.data as { memberId: string }).memberId, at: r.metadata.occurredAt })) };
+    if (!group)
+      return domainError('not-found', 'enrollment.group-unknown', 'No group with this id is in the catalogue.');
+    const { history, state } = await loadState<GroupSeatsEvent, typeof deciders.groupSeats.initialState>(
+      deps.store,
+      groupSeatsStreamId(groupId),
+      deciders.groupSeats,
+    );
+    return {
+      groupId,
+      seats: group.seats,
+      roster: state.enrolled,
+      waitlist: state.waitlist,
+      offers: state.offers,
+      history: history.map((r) => ({
+        type: r.type,
+        memberId: (r.data as { memberId: string }).memberId,
+        at: r.metadata.occurredAt,
+      })),
+    };
   };
 }
 
@@ -53,7 +89,11 @@ export function proposeGroups(deps: EnrollmentDeps) {
     const now = deps.clock.now();
     const groups = await Promise.all(
       (await deps.catalogue.list()).map(async (group) => {
-        const { state } = await loadState<GroupSeatsEvent, typeof deciders.groupSeats.initialState>(deps.store, groupSeatsStreamId(group.groupId), deciders.groupSeats);
+        const { state } = await loadState<GroupSeatsEvent, typeof deciders.groupSeats.initialState>(
+          deps.store,
+          groupSeatsStreamId(group.groupId),
+          deciders.groupSeats,
+        );
         return { group, freeSeats: freeSeats(state, capacityOf(group, now)) };
       }),
     );

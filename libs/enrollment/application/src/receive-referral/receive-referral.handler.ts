@@ -1,6 +1,11 @@
 import { handleCommand } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
-import { createReferralDecider, referralStreamId, type EnrollmentPolicy, type ReferralDetails } from '@carecircle/enrollment/domain';
+import {
+  createReferralDecider,
+  referralStreamId,
+  type EnrollmentPolicy,
+  type ReferralDetails,
+} from '@carecircle/enrollment/domain';
 import type { Clock } from '@carecircle/shared-kernel';
 import type { RequestContext } from '../request-context';
 

@@ -7,5 +7,9 @@ import type { RequestContext } from '../request-context';
 export function screenMember(deps: EnrollmentDeps) {
   const { referral } = decidersFor(deps.policy);
   return (input: { referralId: string; facts: ScreeningFacts }, context: RequestContext) =>
-    handleCommand(deps.store, referralStreamId(input.referralId), referral, { type: 'ScreenMember', data: input, metadata: { now: deps.clock.now(), ...context } });
+    handleCommand(deps.store, referralStreamId(input.referralId), referral, {
+      type: 'ScreenMember',
+      data: input,
+      metadata: { now: deps.clock.now(), ...context },
+    });
 }

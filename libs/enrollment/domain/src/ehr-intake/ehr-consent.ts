@@ -22,7 +22,12 @@ export type EhrConsentAction = { type: 'record'; consent: ConsentDetails } | { t
  * Evidence about other resources never withdraws, so a consent staff recorded through REST is not undone by an
  * unrelated score arriving later.
  */
-export function ehrConsentActions(evidence: readonly NotedEvidence[], triggerResourceId: string, held: Partial<Record<ConsentKind, ConsentDetails>>, now: Date): EhrConsentAction[] {
+export function ehrConsentActions(
+  evidence: readonly NotedEvidence[],
+  triggerResourceId: string,
+  held: Partial<Record<ConsentKind, ConsentDetails>>,
+  now: Date,
+): EhrConsentAction[] {
   const consents = consentsIn(evidence);
   const actions: EhrConsentAction[] = [];
   for (const kind of ['treatment', 'confidentiality-agreement'] as const) {
@@ -32,7 +37,16 @@ export function ehrConsentActions(evidence: readonly NotedEvidence[], triggerRes
     const granting = ofKind.filter((noted) => grants(noted.evidence, now));
     const source = trigger && grants(trigger.evidence, now) ? trigger : granting[0];
     if (source && (!held[kind] || source === trigger)) {
-      actions.push({ type: 'record', consent: { kind, agreementVersion: EHR_CONSENT_AGREEMENT, sharingScope: [], recordedBy: EHR_CONSENT_ACTOR, signedAt: source.evidence.signedAt } });
+      actions.push({
+        type: 'record',
+        consent: {
+          kind,
+          agreementVersion: EHR_CONSENT_AGREEMENT,
+          sharingScope: [],
+          recordedBy: EHR_CONSENT_ACTOR,
+          signedAt: source.evidence.signedAt,
+        },
+      });
     } else if (!source && trigger?.evidence.state === 'withdrawn') {
       actions.push({ type: 'withdraw', kind });
     }
@@ -40,7 +54,8 @@ export function ehrConsentActions(evidence: readonly NotedEvidence[], triggerRes
   return actions;
 }
 
-const consentsIn = (evidence: readonly NotedEvidence[]) => evidence.filter((noted): noted is NotedEvidence & { evidence: ConsentEvidence } => noted.evidence.kind === 'consent');
+const consentsIn = (evidence: readonly NotedEvidence[]) =>
+  evidence.filter((noted): noted is NotedEvidence & { evidence: ConsentEvidence } => noted.evidence.kind === 'consent');
 
 /** Whether a FHIR Consent grants its kind at `now`: granted, and its provision period (if any) not yet ended. */
 function grants(evidence: ConsentEvidence, now: Date): boolean {
@@ -63,7 +78,12 @@ function lapsed(evidence: ConsentEvidence, now: Date): boolean {
  * Repeating it once withdrawn answers the withdrawal again, which the handler turns into nothing new (the
  * referral holds no such consent) but the seat being freed, repairing a crash between the two steps.
  */
-export function ehrConsentLapse(evidence: readonly NotedEvidence[], resourceId: string, held: Partial<Record<ConsentKind, ConsentDetails>>, now: Date): EhrConsentAction[] {
+export function ehrConsentLapse(
+  evidence: readonly NotedEvidence[],
+  resourceId: string,
+  held: Partial<Record<ConsentKind, ConsentDetails>>,
+  now: Date,
+): EhrConsentAction[] {
   const consents = consentsIn(evidence);
   const ended = consents.find((noted) => noted.resourceId === resourceId);
   if (!ended || !lapsed(ended.evidence, now)) return [];

@@ -10,7 +10,14 @@ export type EhrEvidence =
    * A ServiceRequest referring the member to a support group: who requested it (a pseudonymous staff id)
    * and the member's age in whole years at referral, when the gateway knew them.
    */
-  | { kind: 'referral'; state: EhrReferralState; wantedGroupType: GroupType; wantedCondition?: string; requesterId?: string; ageAtReferral?: number }
+  | {
+      kind: 'referral';
+      state: EhrReferralState;
+      wantedGroupType: GroupType;
+      wantedCondition?: string;
+      requesterId?: string;
+      ageAtReferral?: number;
+    }
   /** A scored instrument: a PHQ-9 or GAD-7 Observation, or a PHQ-9 QuestionnaireResponse (total and item 9 when answered). */
   | { kind: 'scores'; administeredAt: string; phq9Total?: number; phq9Item9?: number; gad7?: number }
   /** An active Condition screening or matching cares about. */
@@ -49,7 +56,10 @@ export type EhrIntakeCommand = {
   metadata: CommandMetadata;
 };
 
-export type EhrIntakeEvent = { type: 'EhrEvidenceNoted'; data: { memberId: string; resourceId: string; revision: number; evidence: EhrEvidence; notedAt: string } };
+export type EhrIntakeEvent = {
+  type: 'EhrEvidenceNoted';
+  data: { memberId: string; resourceId: string; revision: number; evidence: EhrEvidence; notedAt: string };
+};
 
 /** Per resource, the latest revision noted, in the order resources were first seen. */
 export interface EhrIntakeState {
@@ -70,12 +80,19 @@ export const ehrIntakeDecider: Decider<EhrIntakeCommand, EhrIntakeEvent, EhrInta
     const { memberId, resourceId, revision, evidence } = command.data;
     const known = state.evidence.find((noted) => noted.resourceId === resourceId);
     if (known ? known.revision >= revision : evidence.kind === 'retracted') return [];
-    return [{ type: 'EhrEvidenceNoted', data: { memberId, resourceId, revision, evidence, notedAt: command.metadata.now.toISOString() } }];
+    return [
+      {
+        type: 'EhrEvidenceNoted',
+        data: { memberId, resourceId, revision, evidence, notedAt: command.metadata.now.toISOString() },
+      },
+    ];
   },
   evolve(state, event) {
     const { resourceId, revision, evidence } = event.data;
     const noted: NotedEvidence = { resourceId, revision, evidence };
     const index = state.evidence.findIndex((item) => item.resourceId === resourceId);
-    return { evidence: index < 0 ? [...state.evidence, noted] : state.evidence.map((item, i) => (i === index ? noted : item)) };
+    return {
+      evidence: index < 0 ? [...state.evidence, noted] : state.evidence.map((item, i) => (i === index ? noted : item)),
+    };
   },
 };

@@ -8,7 +8,8 @@ export const EHR_REFERRER = 'ehr-referrer-unknown';
 /** What is still missing before an EHR referral can be screened. */
 export type MissingScreeningFact = 'phq9-total' | 'phq9-item9';
 
-export type AssembledScreening = { kind: 'complete'; facts: ScreeningFacts } | { kind: 'awaiting'; missing: MissingScreeningFact[] };
+export type AssembledScreening =
+  { kind: 'complete'; facts: ScreeningFacts } | { kind: 'awaiting'; missing: MissingScreeningFact[] };
 
 type Scores = Extract<EhrEvidence, { kind: 'scores' }>;
 
@@ -27,7 +28,10 @@ export function assembleScreeningFacts(evidence: readonly NotedEvidence[]): Asse
   const scores = evidence.map((noted) => noted.evidence).filter((e): e is Scores => e.kind === 'scores');
   const total = latest(scores, (s) => s.phq9Total);
   const item9 = total?.value === 0 ? { value: 0 } : latest(scores, (s) => s.phq9Item9, total?.at);
-  const missing: MissingScreeningFact[] = [...(total ? [] : ['phq9-total' as const]), ...(item9 ? [] : ['phq9-item9' as const])];
+  const missing: MissingScreeningFact[] = [
+    ...(total ? [] : ['phq9-total' as const]),
+    ...(item9 ? [] : ['phq9-item9' as const]),
+  ];
   if (!total || !item9) return { kind: 'awaiting', missing };
   const gad7 = latest(scores, (s) => s.gad7);
   const diagnoses = evidence.flatMap((noted) => (noted.evidence.kind === 'diagnosis' ? [noted.evidence] : []));
@@ -47,7 +51,11 @@ export function assembleScreeningFacts(evidence: readonly NotedEvidence[]): Asse
 }
 
 /** The most recently administered value (a later-noted one wins a tie), optionally not older than `notBefore`. */
-function latest(scores: readonly Scores[], pick: (scores: Scores) => number | undefined, notBefore?: string): { value: number; at: string } | undefined {
+function latest(
+  scores: readonly Scores[],
+  pick: (scores: Scores) => number | undefined,
+  notBefore?: string,
+): { value: number; at: string } | undefined {
   let found: { value: number; at: string } | undefined;
   for (const score of scores) {
     const value = pick(score);
@@ -96,7 +104,9 @@ export function withStandingFacts(ehr: ScreeningFacts, standing: ScreeningFacts 
     ...ehr,
     ...(age !== undefined ? { age } : {}),
     ...(standing.pcl5 !== undefined ? { pcl5: standing.pcl5 } : {}),
-    ...(standing.individualCounselingInPlace !== undefined ? { individualCounselingInPlace: standing.individualCounselingInPlace } : {}),
+    ...(standing.individualCounselingInPlace !== undefined
+      ? { individualCounselingInPlace: standing.individualCounselingInPlace }
+      : {}),
     conditions: [...new Set([...standing.conditions, ...ehr.conditions])].sort(),
     ptsdDiagnosis: ehr.ptsdDiagnosis || standing.ptsdDiagnosis,
     psychosisOrAcuteMania: ehr.psychosisOrAcuteMania || standing.psychosisOrAcuteMania,

@@ -1,10 +1,20 @@
 import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from '../policy/enrollment-policy';
-import type { GroupCapacity, GroupSeatsCommand, GroupSeatsEvent, GroupSeatsState, Ineligible, SeatHolder, WaitingMember } from './group-seats';
+import type {
+  GroupCapacity,
+  GroupSeatsCommand,
+  GroupSeatsEvent,
+  GroupSeatsState,
+  Ineligible,
+  SeatHolder,
+  WaitingMember,
+} from './group-seats';
 
 const HOUR_MS = 3_600_000;
 
-export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnrollmentPolicy): Decider<GroupSeatsCommand, GroupSeatsEvent, GroupSeatsState> {
+export function createGroupSeatsDecider(
+  policy: EnrollmentPolicy = defaultEnrollmentPolicy,
+): Decider<GroupSeatsCommand, GroupSeatsEvent, GroupSeatsState> {
   return {
     initialState: { enrolled: [], waitlist: [], offers: [] },
     decide(command, state) {
@@ -12,7 +22,10 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
       const at = now.toISOString();
       const { group } = command.data;
       const ineligible = command.data.ineligible ?? {};
-      const fill = (after: GroupSeatsState, events: GroupSeatsEvent[]) => [...events, ...offerFreeSeats(after, group, now, policy, ineligible)];
+      const fill = (after: GroupSeatsState, events: GroupSeatsEvent[]) => [
+        ...events,
+        ...offerFreeSeats(after, group, now, policy, ineligible),
+      ];
       switch (command.type) {
         case 'EnrolInGroup': {
           const { candidate } = command.data;
@@ -23,29 +36,55 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
         }
         case 'JoinWaitlist': {
           const { candidate, priority, reason } = command.data;
-          if (isEnrolled(state, candidate.memberId) || state.waitlist.some((w) => w.memberId === candidate.memberId) || findOffer(state, candidate.memberId)) return [];
+          if (
+            isEnrolled(state, candidate.memberId) ||
+            state.waitlist.some((w) => w.memberId === candidate.memberId) ||
+            findOffer(state, candidate.memberId)
+          )
+            return [];
           const refusal = admissionRefusal(group);
           // Waiting for the next course is the one way onto a started closed group's list (its roster stays fixed).
-          if (refusal && !(reason === 'closed-group-started' && refusal.code === 'enrollment.closed-group-started')) return refusal;
+          if (refusal && !(reason === 'closed-group-started' && refusal.code === 'enrollment.closed-group-started'))
+            return refusal;
           const position = state.waitlist.filter((waiting) => waiting.priority <= priority).length + 1;
           const waitlisted: GroupSeatsEvent = {
             type: 'MemberWaitlisted',
-            data: { ...candidate, groupId: group.groupId, priority, position, waitlistedAt: at, ...(reason ? { reason } : {}) },
+            data: {
+              ...candidate,
+              groupId: group.groupId,
+              priority,
+              position,
+              waitlistedAt: at,
+              ...(reason ? { reason } : {}),
+            },
           };
           return fill(evolveAll(state, [waitlisted]), [waitlisted]);
         }
         case 'AcceptOffer': {
           const offer = findOffer(state, command.data.memberId);
           if (!offer) return isEnrolled(state, command.data.memberId) ? [] : noOffer();
-          if (offer.expiresAt <= at) return domainError('conflict', 'enrollment.offer-expired', 'This seat offer has expired; the seat goes to the next member on the waitlist.');
+          if (offer.expiresAt <= at)
+            return domainError(
+              'conflict',
+              'enrollment.offer-expired',
+              'This seat offer has expired; the seat goes to the next member on the waitlist.',
+            );
           const notEligible = ineligible[offer.memberId];
-          if (notEligible) return domainError('rule-violation', 'enrollment.no-longer-eligible', `The member cannot take this seat now: ${notEligible}`);
+          if (notEligible)
+            return domainError(
+              'rule-violation',
+              'enrollment.no-longer-eligible',
+              `The member cannot take this seat now: ${notEligible}`,
+            );
           return [{ type: 'MemberEnrolled', data: { ...holder(offer), groupId: group.groupId, enrolledAt: at } }];
         }
         case 'DeclineOffer': {
           const offer = findOffer(state, command.data.memberId);
           if (!offer) return noOffer();
-          const declined: GroupSeatsEvent = { type: 'OfferDeclined', data: { ...holder(offer), groupId: group.groupId, declinedAt: at } };
+          const declined: GroupSeatsEvent = {
+            type: 'OfferDeclined',
+            data: { ...holder(offer), groupId: group.groupId, declinedAt: at },
+          };
           return fill(evolveAll(state, [declined]), [declined]);
         }
         case 'LeaveGroup': {
@@ -62,7 +101,10 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
         case 'ExpireOffers': {
           const expired: GroupSeatsEvent[] = state.offers
             .filter((offer) => offer.expiresAt <= at)
-            .map((offer) => ({ type: 'OfferExpired', data: { ...holder(offer), groupId: group.groupId, expiredAt: at } }));
+            .map((offer) => ({
+              type: 'OfferExpired',
+              data: { ...holder(offer), groupId: group.groupId, expiredAt: at },
+            }));
           return fill(evolveAll(state, expired), expired);
         }
         case 'OfferFreeSeats':
@@ -72,13 +114,27 @@ export function createGroupSeatsDecider(policy: EnrollmentPolicy = defaultEnroll
           const after = evolveAll(state, own);
           if (admissionRefusal(group)) return own;
           const expiresAt = offerExpiry(now, policy);
-          const known = (memberId: string) => isEnrolled(after, memberId) || after.waitlist.some((w) => w.memberId === memberId) || findOffer(after, memberId);
+          const known = (memberId: string) =>
+            isEnrolled(after, memberId) ||
+            after.waitlist.some((w) => w.memberId === memberId) ||
+            findOffer(after, memberId);
           const elsewhere: GroupSeatsEvent[] = command.data.candidates
-            .filter((candidate, index, all) => !known(candidate.memberId) && !ineligible[candidate.memberId] && all.findIndex((c) => c.memberId === candidate.memberId) === index)
+            .filter(
+              (candidate, index, all) =>
+                !known(candidate.memberId) &&
+                !ineligible[candidate.memberId] &&
+                all.findIndex((c) => c.memberId === candidate.memberId) === index,
+            )
             .slice(0, freeSeats(after, group))
             .map((candidate) => ({
               type: 'SeatOffered',
-              data: { ...holder(candidate), groupId: group.groupId, offeredAt: at, expiresAt, waitingInGroupId: candidate.waitingInGroupId },
+              data: {
+                ...holder(candidate),
+                groupId: group.groupId,
+                offeredAt: at,
+                expiresAt,
+                waitingInGroupId: candidate.waitingInGroupId,
+              },
             }));
           return [...own, ...elsewhere];
         }
@@ -94,10 +150,17 @@ function evolve(state: GroupSeatsState, event: GroupSeatsEvent): GroupSeatsState
   const without = <T extends SeatHolder>(list: T[]) => list.filter((member) => member.memberId !== event.data.memberId);
   switch (event.type) {
     case 'MemberEnrolled':
-      return { enrolled: [...without(state.enrolled), holder(event.data)], waitlist: without(state.waitlist), offers: without(state.offers) };
+      return {
+        enrolled: [...without(state.enrolled), holder(event.data)],
+        waitlist: without(state.waitlist),
+        offers: without(state.offers),
+      };
     case 'MemberWaitlisted': {
       const { priority, waitlistedAt } = event.data;
-      return { ...state, waitlist: insertInServingOrder(state.waitlist, { ...holder(event.data), priority, waitlistedAt }) };
+      return {
+        ...state,
+        waitlist: insertInServingOrder(state.waitlist, { ...holder(event.data), priority, waitlistedAt }),
+      };
     }
     case 'SeatOffered': {
       const { offeredAt, expiresAt, waitingInGroupId } = event.data;
@@ -121,23 +184,38 @@ export function freeSeats(state: GroupSeatsState, group: GroupCapacity): number 
 
 /** Why a group takes nobody new, if it does not. */
 export function admissionRefusal(group: GroupCapacity): DomainError | undefined {
-  if (group.closed) return domainError('conflict', 'enrollment.group-closed', 'This group has been closed and takes no new members.');
+  if (group.closed)
+    return domainError('conflict', 'enrollment.group-closed', 'This group has been closed and takes no new members.');
   if (group.openness === 'closed' && group.started) {
-    return domainError('conflict', 'enrollment.closed-group-started', 'This is a closed group that has already started: its roster stays fixed.');
+    return domainError(
+      'conflict',
+      'enrollment.closed-group-started',
+      'This is a closed group that has already started: its roster stays fixed.',
+    );
   }
   return undefined;
 }
 
-const offerExpiry = (now: Date, policy: EnrollmentPolicy) => new Date(now.getTime() + policy.seatOfferTtlHours * HOUR_MS).toISOString();
+const offerExpiry = (now: Date, policy: EnrollmentPolicy) =>
+  new Date(now.getTime() + policy.seatOfferTtlHours * HOUR_MS).toISOString();
 
 /** Free seats go to the waitlist in serving order, passing over (but keeping in line) members not eligible now. */
-function offerFreeSeats(state: GroupSeatsState, group: GroupCapacity, now: Date, policy: EnrollmentPolicy, ineligible: Ineligible): GroupSeatsEvent[] {
+function offerFreeSeats(
+  state: GroupSeatsState,
+  group: GroupCapacity,
+  now: Date,
+  policy: EnrollmentPolicy,
+  ineligible: Ineligible,
+): GroupSeatsEvent[] {
   if (admissionRefusal(group)) return [];
   const expiresAt = offerExpiry(now, policy);
   return state.waitlist
     .filter((waiting) => !ineligible[waiting.memberId])
     .slice(0, freeSeats(state, group))
-    .map((next) => ({ type: 'SeatOffered', data: { ...holder(next), groupId: group.groupId, offeredAt: now.toISOString(), expiresAt } }));
+    .map((next) => ({
+      type: 'SeatOffered',
+      data: { ...holder(next), groupId: group.groupId, offeredAt: now.toISOString(), expiresAt },
+    }));
 }
 
 function insertInServingOrder(waitlist: WaitingMember[], member: WaitingMember): WaitingMember[] {
@@ -153,7 +231,15 @@ function holder({ referralId, memberId, memberRole }: SeatHolder): SeatHolder {
   return { referralId, memberId, memberRole };
 }
 
-const isEnrolled = (state: GroupSeatsState, memberId: string) => state.enrolled.some((member) => member.memberId === memberId);
-const findOffer = (state: GroupSeatsState, memberId: string) => state.offers.find((offer) => offer.memberId === memberId);
-const groupFull = () => domainError('conflict', 'enrollment.group-full', 'Every seat in this group is taken; the member can join its waitlist instead.');
-const noOffer = () => domainError('not-found', 'enrollment.offer-unknown', 'This member holds no seat offer in this group.');
+const isEnrolled = (state: GroupSeatsState, memberId: string) =>
+  state.enrolled.some((member) => member.memberId === memberId);
+const findOffer = (state: GroupSeatsState, memberId: string) =>
+  state.offers.find((offer) => offer.memberId === memberId);
+const groupFull = () =>
+  domainError(
+    'conflict',
+    'enrollment.group-full',
+    'Every seat in this group is taken; the member can join its waitlist instead.',
+  );
+const noOffer = () =>
+  domainError('not-found', 'enrollment.offer-unknown', 'This member holds no seat offer in this group.');

@@ -56,7 +56,11 @@ export type Ineligible = Readonly<Record<string, string>>;
 
 // Commands ---------------------------------------------------------------------------------------
 
-type GroupCommand<Type extends string, Data> = { type: Type; data: Data & { group: GroupCapacity; ineligible?: Ineligible }; metadata: CommandMetadata };
+type GroupCommand<Type extends string, Data> = {
+  type: Type;
+  data: Data & { group: GroupCapacity; ineligible?: Ineligible };
+  metadata: CommandMetadata;
+};
 
 export type GroupSeatsCommand =
   | GroupCommand<'EnrolInGroup', { candidate: SeatHolder }>
@@ -84,7 +88,10 @@ type MemberFact<Data> = SeatHolder & { groupId: string } & Data;
 
 export type GroupSeatsEvent =
   | { type: 'MemberEnrolled'; data: MemberFact<{ enrolledAt: string }> }
-  | { type: 'MemberWaitlisted'; data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string; reason?: WaitlistReason }> }
+  | {
+      type: 'MemberWaitlisted';
+      data: MemberFact<{ priority: WaitlistPriority; position: number; waitlistedAt: string; reason?: WaitlistReason }>;
+    }
   | { type: 'SeatOffered'; data: MemberFact<{ offeredAt: string; expiresAt: string; waitingInGroupId?: string }> }
   | { type: 'OfferDeclined'; data: MemberFact<{ declinedAt: string }> }
   | { type: 'OfferExpired'; data: MemberFact<{ expiredAt: string }> }

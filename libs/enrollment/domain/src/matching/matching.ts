@@ -53,16 +53,24 @@ export function matchGroups(
       excluded.push({ groupId: group.groupId, reasons: misfits });
       continue;
     }
-    const reasons = [`${describeType(group)} group, as the referral asks.`, `Age ${candidate.age} is within the group's ${group.ageBand.min}-${group.ageBand.max} band.`];
+    const reasons = [
+      `${describeType(group)} group, as the referral asks.`,
+      `Age ${candidate.age} is within the group's ${group.ageBand.min}-${group.ageBand.max} band.`,
+    ];
     let score = 0;
     if (group.modality === candidate.modalityPreference) {
       score += 2;
       reasons.push(`Meets ${group.modality}, as the member prefers.`);
     } else {
       score += 1;
-      reasons.push(group.modality === 'hybrid' ? `Hybrid group: the member can join ${candidate.modalityPreference}.` : `Meets ${group.modality}; the member is open to either.`);
+      reasons.push(
+        group.modality === 'hybrid'
+          ? `Hybrid group: the member can join ${candidate.modalityPreference}.`
+          : `Meets ${group.modality}; the member is open to either.`,
+      );
     }
-    if (candidate.constraints.maxGroupSeats !== undefined) reasons.push(`Small (${group.seats} seats) and meets ${group.cadence}, as screening requires.`);
+    if (candidate.constraints.maxGroupSeats !== undefined)
+      reasons.push(`Small (${group.seats} seats) and meets ${group.cadence}, as screening requires.`);
     if (freeSeats > 0) {
       score += 4;
       reasons.push(`${freeSeats} of ${group.seats} seats free.`);
@@ -78,17 +86,32 @@ export function matchGroups(
 function misfitReasons(candidate: PlacementCandidate, group: CatalogueGroup, now: Date): string[] {
   const reasons: string[] = [];
   if (group.closed) reasons.push('The group has been closed.');
-  if (group.openness === 'closed' && Date.parse(group.firstSessionAt) <= now.getTime()) reasons.push('Closed group that has already started: it takes nobody new.');
-  if (group.groupType !== candidate.wantedGroupType) reasons.push(`It is a ${describeType(group)} group; the referral asks for ${candidate.wantedGroupType}.`);
-  if (candidate.wantedCondition && group.condition !== candidate.wantedCondition) reasons.push('It is for a different condition.');
-  if (candidate.wantedStage && group.stage !== candidate.wantedStage) reasons.push('It is for a different stage of illness.');
-  if (candidate.age < group.ageBand.min || candidate.age > group.ageBand.max) reasons.push(`Age ${candidate.age} is outside the group's ${group.ageBand.min}-${group.ageBand.max} band.`);
-  if (group.modality !== 'hybrid' && group.modality !== candidate.modalityPreference && candidate.modalityPreference !== 'hybrid') {
+  if (group.openness === 'closed' && Date.parse(group.firstSessionAt) <= now.getTime())
+    reasons.push('Closed group that has already started: it takes nobody new.');
+  if (group.groupType !== candidate.wantedGroupType)
+    reasons.push(`It is a ${describeType(group)} group; the referral asks for ${candidate.wantedGroupType}.`);
+  if (candidate.wantedCondition && group.condition !== candidate.wantedCondition)
+    reasons.push('It is for a different condition.');
+  if (candidate.wantedStage && group.stage !== candidate.wantedStage)
+    reasons.push('It is for a different stage of illness.');
+  if (candidate.age < group.ageBand.min || candidate.age > group.ageBand.max)
+    reasons.push(`Age ${candidate.age} is outside the group's ${group.ageBand.min}-${group.ageBand.max} band.`);
+  if (
+    group.modality !== 'hybrid' &&
+    group.modality !== candidate.modalityPreference &&
+    candidate.modalityPreference !== 'hybrid'
+  ) {
     reasons.push(`It meets ${group.modality}; the member prefers ${candidate.modalityPreference}.`);
   }
   const { maxGroupSeats, allowedCadences } = candidate.constraints;
-  if (maxGroupSeats !== undefined && group.seats > maxGroupSeats) reasons.push(`Screening allows only groups of at most ${maxGroupSeats} members; this one has ${group.seats} seats.`);
-  if (allowedCadences && !allowedCadences.includes(group.cadence)) reasons.push(`Screening allows only groups meeting ${allowedCadences.join(' or ')}; this one meets ${group.cadence}.`);
+  if (maxGroupSeats !== undefined && group.seats > maxGroupSeats)
+    reasons.push(
+      `Screening allows only groups of at most ${maxGroupSeats} members; this one has ${group.seats} seats.`,
+    );
+  if (allowedCadences && !allowedCadences.includes(group.cadence))
+    reasons.push(
+      `Screening allows only groups meeting ${allowedCadences.join(' or ')}; this one meets ${group.cadence}.`,
+    );
   return reasons;
 }
 
@@ -105,7 +128,12 @@ export type WaitlistReason = 'closed-group-started';
  * group only) its waitlist for the next course, with the reason. `undefined`: the group admits members.
  */
 export type PlacementRedirect =
-  | { kind: 'next-course' | 'other-group'; groupId: string; placement: 'enrol' | 'waitlist'; reason: 'closed-group-started' | 'group-closed' }
+  | {
+      kind: 'next-course' | 'other-group';
+      groupId: string;
+      placement: 'enrol' | 'waitlist';
+      reason: 'closed-group-started' | 'group-closed';
+    }
   | { kind: 'waitlist-for-next-course'; groupId: string; placement: 'waitlist'; reason: WaitlistReason }
   | { kind: 'none'; reason: 'group-closed' };
 
@@ -135,14 +163,29 @@ export function redirectPlacement(
   const started = requested.openness === 'closed' && Date.parse(requested.firstSessionAt) <= now.getTime();
   if (!requested.closed && !started) return undefined;
   const reason = requested.closed ? 'group-closed' : 'closed-group-started';
-  const { proposals } = matchGroups(candidate, others.filter(({ group }) => group.groupId !== requested.groupId), now);
+  const { proposals } = matchGroups(
+    candidate,
+    others.filter(({ group }) => group.groupId !== requested.groupId),
+    now,
+  );
   const courses = proposals
-    .flatMap((proposal) => others.filter(({ group }) => group.groupId === proposal.groupId && isNextCourseOf(requested, group)).map(({ group }) => ({ proposal, startsAt: Date.parse(group.firstSessionAt) })))
+    .flatMap((proposal) =>
+      others
+        .filter(({ group }) => group.groupId === proposal.groupId && isNextCourseOf(requested, group))
+        .map(({ group }) => ({ proposal, startsAt: Date.parse(group.firstSessionAt) })),
+    )
     .sort((a, b) => a.startsAt - b.startsAt || a.proposal.groupId.localeCompare(b.proposal.groupId));
   const nextCourse = courses[0]?.proposal;
   if (nextCourse) return { kind: 'next-course', groupId: nextCourse.groupId, placement: nextCourse.placement, reason };
   const other = proposals[0];
   if (other) return { kind: 'other-group', groupId: other.groupId, placement: other.placement, reason };
   // A closed group that has started: its waitlist is where the next course (or a newly formed group of its kind) finds the member.
-  return requested.closed ? { kind: 'none', reason: 'group-closed' } : { kind: 'waitlist-for-next-course', groupId: requested.groupId, placement: 'waitlist', reason: 'closed-group-started' };
+  return requested.closed
+    ? { kind: 'none', reason: 'group-closed' }
+    : {
+        kind: 'waitlist-for-next-course',
+        groupId: requested.groupId,
+        placement: 'waitlist',
+        reason: 'closed-group-started',
+      };
 }

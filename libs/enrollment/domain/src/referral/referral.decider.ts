@@ -1,11 +1,20 @@
 import { domainError, type Decider, type DomainError } from '@carecircle/shared-kernel';
 import { defaultEnrollmentPolicy, type EnrollmentPolicy } from '../policy/enrollment-policy';
 import { allowsPlacement, screen, type PlacementConstraints, type ScreeningFacts } from '../screening/screening';
-import type { ConsentKind, OpenReferral, ReferralCommand, ReferralDetails, ReferralEvent, ReferralState } from './referral';
+import type {
+  ConsentKind,
+  OpenReferral,
+  ReferralCommand,
+  ReferralDetails,
+  ReferralEvent,
+  ReferralState,
+} from './referral';
 
 const REQUIRED_CONSENTS: readonly ConsentKind[] = ['treatment', 'confidentiality-agreement'];
 
-export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollmentPolicy): Decider<ReferralCommand, ReferralEvent, ReferralState> {
+export function createReferralDecider(
+  policy: EnrollmentPolicy = defaultEnrollmentPolicy,
+): Decider<ReferralCommand, ReferralEvent, ReferralState> {
   return {
     initialState: { status: 'none' },
     decide(command, state) {
@@ -14,7 +23,11 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
         case 'ReceiveReferral':
           return receiveReferral(command.data, now, state, policy);
         case 'ScreenMember':
-          return requireReferral(state, (open) => (state.status === 'cancelled' ? cancelledReferral() : screening(open.details, command.data.facts, now, policy, open)));
+          return requireReferral(state, (open) =>
+            state.status === 'cancelled'
+              ? cancelledReferral()
+              : screening(open.details, command.data.facts, now, policy, open),
+          );
         case 'CancelReferral':
           return requireReferral(state, (open) => {
             if (state.status === 'cancelled') return [];
@@ -25,18 +38,33 @@ export function createReferralDecider(policy: EnrollmentPolicy = defaultEnrollme
                 'The member already has a place in a group or on its waitlist; leaving it is a withdrawal, decided with the member and the facilitator.',
               );
             }
-            return [{ type: 'ReferralCancelled', data: { ...command.data, memberId: open.details.memberId, cancelledAt: now } }];
+            return [
+              {
+                type: 'ReferralCancelled',
+                data: { ...command.data, memberId: open.details.memberId, cancelledAt: now },
+              },
+            ];
           });
         case 'RecordConsent':
           return requireReferral(state, (open) => {
             const { referralId, ...consent } = command.data;
             if (deepEqual(open.consents[consent.kind], consent)) return [];
-            return [{ type: 'ConsentRecorded', data: { referralId, memberId: open.details.memberId, ...consent, recordedAt: now } }];
+            return [
+              {
+                type: 'ConsentRecorded',
+                data: { referralId, memberId: open.details.memberId, ...consent, recordedAt: now },
+              },
+            ];
           });
         case 'WithdrawConsent':
           return requireReferral(state, (open) =>
             open.consents[command.data.kind]
-              ? [{ type: 'ConsentWithdrawn', data: { ...command.data, memberId: open.details.memberId, withdrawnAt: now } }]
+              ? [
+                  {
+                    type: 'ConsentWithdrawn',
+                    data: { ...command.data, memberId: open.details.memberId, withdrawnAt: now },
+                  },
+                ]
               : [],
           );
         case 'RecordPlacement':
@@ -93,36 +121,68 @@ function unknownReferral(): DomainError {
 }
 
 function cancelledReferral(): DomainError {
-  return domainError('rule-violation', 'enrollment.referral-cancelled', 'The referral was cancelled by the referrer; a new referral is needed.');
+  return domainError(
+    'rule-violation',
+    'enrollment.referral-cancelled',
+    'The referral was cancelled by the referrer; a new referral is needed.',
+  );
 }
 
-function receiveReferral(details: ReferralDetails, now: string, state: ReferralState, policy: EnrollmentPolicy): readonly ReferralEvent[] | DomainError {
+function receiveReferral(
+  details: ReferralDetails,
+  now: string,
+  state: ReferralState,
+  policy: EnrollmentPolicy,
+): readonly ReferralEvent[] | DomainError {
   if (state.status === 'none') {
     const received: ReferralEvent = { type: 'ReferralReceived', data: { ...details, receivedAt: now } };
     return details.screeningFacts ? [received, ...screening(details, details.screeningFacts, now, policy)] : [received];
   }
   // The same referral sent again (an EHR retry) changes nothing; different facts under the same id are a mistake.
   if (deepEqual(state.details, details)) return [];
-  return domainError('conflict', 'enrollment.referral-conflict', 'A different referral was already received under this referral id.');
+  return domainError(
+    'conflict',
+    'enrollment.referral-conflict',
+    'A different referral was already received under this referral id.',
+  );
 }
 
 /** Screening (at referral, or a re-screen with new scores): a re-screen with unchanged facts changes nothing. */
-function screening(details: ReferralDetails, facts: ScreeningFacts, now: string, policy: EnrollmentPolicy, open?: OpenReferral): ReferralEvent[] {
+function screening(
+  details: ReferralDetails,
+  facts: ScreeningFacts,
+  now: string,
+  policy: EnrollmentPolicy,
+  open?: OpenReferral,
+): ReferralEvent[] {
   if (open?.screening && deepEqual(open.screening.facts, facts)) return [];
   const { referralId, memberId } = details;
   const result = screen(facts, policy);
-  const events: ReferralEvent[] = [{ type: 'ScreeningCompleted', data: { referralId, memberId, ...result, facts, screenedAt: now } }];
-  const psychiatric = result.reasons.filter((reason) => reason.outcome === 'psychiatric-evaluation-required' || reason.outcome === 'placement-on-hold');
+  const events: ReferralEvent[] = [
+    { type: 'ScreeningCompleted', data: { referralId, memberId, ...result, facts, screenedAt: now } },
+  ];
+  const psychiatric = result.reasons.filter(
+    (reason) => reason.outcome === 'psychiatric-evaluation-required' || reason.outcome === 'placement-on-hold',
+  );
   // A re-screen (new scores trickling in from the EHR) that finds what the standing screening found asks nobody twice.
   const standing = open?.screening?.reasons ?? [];
-  const alreadyAsked = (reasons: readonly { code: string }[]) => reasons.length > 0 && reasons.every((reason) => standing.some((found) => found.code === reason.code));
+  const alreadyAsked = (reasons: readonly { code: string }[]) =>
+    reasons.length > 0 && reasons.every((reason) => standing.some((found) => found.code === reason.code));
   if (psychiatric.length > 0 && !alreadyAsked(psychiatric)) {
-    const urgency = psychiatric.some((reason) => reason.outcome === 'placement-on-hold') ? 'same-day' : 'before-placement';
-    events.push({ type: 'PsychiatricEvaluationRequired', data: { referralId, memberId, urgency, reasons: psychiatric, requiredAt: now } });
+    const urgency = psychiatric.some((reason) => reason.outcome === 'placement-on-hold')
+      ? 'same-day'
+      : 'before-placement';
+    events.push({
+      type: 'PsychiatricEvaluationRequired',
+      data: { referralId, memberId, urgency, reasons: psychiatric, requiredAt: now },
+    });
   }
   const counseling = result.reasons.filter((reason) => reason.outcome === 'individual-counseling-first');
   if (counseling.length > 0 && !alreadyAsked(counseling)) {
-    events.push({ type: 'IndividualCounselingRecommended', data: { referralId, memberId, reasons: counseling, recommendedAt: now } });
+    events.push({
+      type: 'IndividualCounselingRecommended',
+      data: { referralId, memberId, reasons: counseling, recommendedAt: now },
+    });
   }
   return events;
 }
@@ -148,13 +208,26 @@ export function placementCandidate(state: ReferralState): PlacementCandidate | D
   if (state.status === 'none') return unknownReferral();
   const { details, screening: screened, consents } = state;
   if (state.status === 'cancelled') return cancelledReferral();
-  if (!screened) return domainError('rule-violation', 'enrollment.not-screened', 'The member has not been screened yet; screening comes before any placement.');
+  if (!screened)
+    return domainError(
+      'rule-violation',
+      'enrollment.not-screened',
+      'The member has not been screened yet; screening comes before any placement.',
+    );
   if (!allowsPlacement(screened.outcome)) {
     const blocking = screened.reasons.filter((reason) => !allowsPlacement(reason.outcome)).map((reason) => reason.text);
-    return domainError('rule-violation', `enrollment.screening-${screened.outcome}`, `Placement is not possible now: ${blocking.join(' ')}`);
+    return domainError(
+      'rule-violation',
+      `enrollment.screening-${screened.outcome}`,
+      `Placement is not possible now: ${blocking.join(' ')}`,
+    );
   }
   if (screened.facts.age === undefined) {
-    return domainError('rule-violation', 'enrollment.age-unknown', "The member's age is not known yet (the EHR sent no birth date with this referral): re-screen with the age before placement.");
+    return domainError(
+      'rule-violation',
+      'enrollment.age-unknown',
+      "The member's age is not known yet (the EHR sent no birth date with this referral): re-screen with the age before placement.",
+    );
   }
   const missing = REQUIRED_CONSENTS.filter((kind) => !consents[kind]);
   if (missing.length > 0) {
@@ -184,5 +257,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
   const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
-  return keysA.length === keysB.length && keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
 }

@@ -42,9 +42,17 @@ export type ReferralCommand =
   | { type: 'ReceiveReferral'; data: ReferralDetails; metadata: CommandMetadata }
   | { type: 'ScreenMember'; data: { referralId: string; facts: ScreeningFacts }; metadata: CommandMetadata }
   | { type: 'RecordConsent'; data: { referralId: string } & ConsentDetails; metadata: CommandMetadata }
-  | { type: 'WithdrawConsent'; data: { referralId: string; kind: ConsentKind; withdrawnBy: string }; metadata: CommandMetadata }
+  | {
+      type: 'WithdrawConsent';
+      data: { referralId: string; kind: ConsentKind; withdrawnBy: string };
+      metadata: CommandMetadata;
+    }
   /** The referrer withdrew the referral (an EHR ServiceRequest revoked or entered in error) before any placement. */
-  | { type: 'CancelReferral'; data: { referralId: string; reason: ReferralCancellationReason }; metadata: CommandMetadata }
+  | {
+      type: 'CancelReferral';
+      data: { referralId: string; reason: ReferralCancellationReason };
+      metadata: CommandMetadata;
+    }
   | {
       type: 'RecordPlacement';
       /**
@@ -73,18 +81,36 @@ export type ReferralEvent =
   | { type: 'ScreeningCompleted'; data: ScreeningCompletedData }
   | {
       type: 'PsychiatricEvaluationRequired';
-      data: { referralId: string; memberId: string; urgency: 'same-day' | 'before-placement'; reasons: ScreeningReason[]; requiredAt: string };
+      data: {
+        referralId: string;
+        memberId: string;
+        urgency: 'same-day' | 'before-placement';
+        reasons: ScreeningReason[];
+        requiredAt: string;
+      };
     }
-  | { type: 'IndividualCounselingRecommended'; data: { referralId: string; memberId: string; reasons: ScreeningReason[]; recommendedAt: string } }
+  | {
+      type: 'IndividualCounselingRecommended';
+      data: { referralId: string; memberId: string; reasons: ScreeningReason[]; recommendedAt: string };
+    }
   | { type: 'ConsentRecorded'; data: { referralId: string; memberId: string; recordedAt: string } & ConsentDetails }
-  | { type: 'ConsentWithdrawn'; data: { referralId: string; memberId: string; kind: ConsentKind; withdrawnBy: string; withdrawnAt: string } }
+  | {
+      type: 'ConsentWithdrawn';
+      data: { referralId: string; memberId: string; kind: ConsentKind; withdrawnBy: string; withdrawnAt: string };
+    }
   | { type: 'PlacementRecorded'; data: { referralId: string; groupId: string; recordedAt: string } }
-  | { type: 'ReferralCancelled'; data: { referralId: string; memberId: string; reason: ReferralCancellationReason; cancelledAt: string } }
+  | {
+      type: 'ReferralCancelled';
+      data: { referralId: string; memberId: string; reason: ReferralCancellationReason; cancelledAt: string };
+    }
   /**
    * No longer decided here (members take a seat on the group's seats stream): referral streams written by
    * the foundation's direct-enrolment route, since removed, still hold it, so it still folds.
    */
-  | { type: 'MemberEnrolled'; data: { referralId: string; memberId: string; groupId: string; memberRole: MemberRole; enrolledAt: string } };
+  | {
+      type: 'MemberEnrolled';
+      data: { referralId: string; memberId: string; groupId: string; memberRole: MemberRole; enrolledAt: string };
+    };
 
 // State ------------------------------------------------------------------------------------------
 

@@ -113,8 +113,13 @@ export function screen(facts: ScreeningFacts, policy: EnrollmentPolicy): Screeni
     });
   }
   if (reasons.length === 0) {
-    reasons.push({ code: 'no-contraindication', outcome: 'eligible', text: 'No finding stands against group placement.' });
+    reasons.push({
+      code: 'no-contraindication',
+      outcome: 'eligible',
+      text: 'No finding stands against group placement.',
+    });
   }
-  const outcome = SCREENING_OUTCOMES.find((candidate) => reasons.some((reason) => reason.outcome === candidate)) ?? 'eligible';
+  const outcome =
+    SCREENING_OUTCOMES.find((candidate) => reasons.some((reason) => reason.outcome === candidate)) ?? 'eligible';
   return { outcome, reasons, constraints };
 }

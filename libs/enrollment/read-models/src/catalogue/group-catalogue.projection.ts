@@ -25,8 +25,19 @@ export async function projectCatalogueFact(tx: EntityManager, fact: CatalogueFac
            openness = EXCLUDED.openness, modality = EXCLUDED.modality, cadence = EXCLUDED.cadence, age_min = EXCLUDED.age_min,
            age_max = EXCLUDED.age_max, facilitator_ids = EXCLUDED.facilitator_ids, first_session_at = EXCLUDED.first_session_at`,
         [
-          group.groupId, group.groupType, group.condition ?? null, group.stage ?? null, group.seats, group.openness, group.modality,
-          group.cadence, group.ageBand.min, group.ageBand.max, JSON.stringify(group.facilitatorIds), group.firstSessionAt, fact.formed !== true,
+          group.groupId,
+          group.groupType,
+          group.condition ?? null,
+          group.stage ?? null,
+          group.seats,
+          group.openness,
+          group.modality,
+          group.cadence,
+          group.ageBand.min,
+          group.ageBand.max,
+          JSON.stringify(group.facilitatorIds),
+          group.firstSessionAt,
+          fact.formed !== true,
         ],
       );
       return;
@@ -52,7 +63,11 @@ export class TypeOrmGroupCatalogue {
 
   /** Newly formed groups whose seats are still to be offered to the waitlists of full groups. */
   async pending(): Promise<CatalogueGroup[]> {
-    return (await this.dataSource.getRepository(CatalogueGroupRow).find({ where: { waitlistsOpened: false }, order: { groupId: 'ASC' } })).map(toGroup);
+    return (
+      await this.dataSource
+        .getRepository(CatalogueGroupRow)
+        .find({ where: { waitlistsOpened: false }, order: { groupId: 'ASC' } })
+    ).map(toGroup);
   }
 
   async markOpened(groupId: string): Promise<void> {
@@ -68,7 +83,10 @@ export class TypeOrmProcessCheckpoint {
   ) {}
 
   async load(): Promise<bigint | undefined> {
-    const rows: { position: string }[] = await this.dataSource.query('SELECT position::text AS position FROM enrollment_process_checkpoint WHERE process_name = $1', [this.processName]);
+    const rows: { position: string }[] = await this.dataSource.query(
+      'SELECT position::text AS position FROM enrollment_process_checkpoint WHERE process_name = $1',
+      [this.processName],
+    );
     return rows[0] ? BigInt(rows[0].position) : undefined;
   }
 

@@ -21,16 +21,27 @@ export class TypeOrmConsentLapseSchedule {
     );
   }
 
-  async due(now: Date, limit: number): Promise<{ memberId: string; resourceId: string; endsAt: string; position: bigint }[]> {
+  async due(
+    now: Date,
+    limit: number,
+  ): Promise<{ memberId: string; resourceId: string; endsAt: string; position: bigint }[]> {
     const rows: ConsentLapseRow[] = await this.dataSource.query(
       `SELECT member_id, resource_id, ends_at, position::text AS position FROM enrollment_consent_lapse
        WHERE ends_at IS NOT NULL AND ends_at <= $1 ORDER BY ends_at, member_id, resource_id LIMIT $2`,
       [now, limit],
     );
-    return rows.map((row) => ({ memberId: row.member_id, resourceId: row.resource_id, endsAt: new Date(row.ends_at).toISOString(), position: BigInt(row.position) }));
+    return rows.map((row) => ({
+      memberId: row.member_id,
+      resourceId: row.resource_id,
+      endsAt: new Date(row.ends_at).toISOString(),
+      position: BigInt(row.position),
+    }));
   }
 
   async done(lapse: { memberId: string; resourceId: string; position: bigint }): Promise<void> {
-    await this.dataSource.query('UPDATE enrollment_consent_lapse SET ends_at = NULL WHERE member_id = $1 AND resource_id = $2 AND position = $3', [lapse.memberId, lapse.resourceId, lapse.position.toString()]);
+    await this.dataSource.query(
+      'UPDATE enrollment_consent_lapse SET ends_at = NULL WHERE member_id = $1 AND resource_id = $2 AND position = $3',
+      [lapse.memberId, lapse.resourceId, lapse.position.toString()],
+    );
   }
 }

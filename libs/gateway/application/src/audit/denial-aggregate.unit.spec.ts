@@ -16,7 +16,9 @@ describe('denialAggregateKey', () => {
   it('groups refusals of the same minute, agent, operation and members, whatever the source address', () => {
     const key = denialAggregateKey(denied);
     expect(key).toBeDefined();
-    expect(denialAggregateKey({ ...denied, recordedAt: new Date('2026-03-02T10:15:59.999Z'), sourceIp: '10.0.0.2' })).toBe(key);
+    expect(
+      denialAggregateKey({ ...denied, recordedAt: new Date('2026-03-02T10:15:59.999Z'), sourceIp: '10.0.0.2' }),
+    ).toBe(key);
   });
 
   it('starts a new group on another minute, agent, operation, action or member', () => {

@@ -18,7 +18,18 @@ export type CdsClient = {
 } & ({ jwks: JSONWebKeySet; jwksUri?: undefined } | { jwksUri: string; jwks?: undefined });
 
 /** Asymmetric signatures only (CDS Hooks 2.0 names ES384 and RS384): never `none`, never a shared secret. */
-export const CDS_CLIENT_JWT_ALGORITHMS = ['ES384', 'RS384', 'ES256', 'RS256', 'PS256', 'PS384', 'ES512', 'RS512', 'PS512', 'EdDSA'];
+export const CDS_CLIENT_JWT_ALGORITHMS = [
+  'ES384',
+  'RS384',
+  'ES256',
+  'RS256',
+  'PS256',
+  'PS384',
+  'ES512',
+  'RS512',
+  'PS512',
+  'EdDSA',
+];
 /** Clock difference tolerated between the EHR and the gateway. */
 const SKEW_SECONDS = 30;
 /** CDS Hooks 2.0: the JWT expires within five minutes. */
@@ -34,7 +45,12 @@ export type CdsClientVerification = { ok: true; client: CdsClient; expiresAt: Da
  */
 export class CdsClientTokens {
   constructor(
-    private readonly options: { clients: readonly CdsClient[]; clock: Clock; usedAssertions: UsedAssertions; remoteKeys: RemoteKeySets },
+    private readonly options: {
+      clients: readonly CdsClient[];
+      clock: Clock;
+      usedAssertions: UsedAssertions;
+      remoteKeys: RemoteKeySets;
+    },
   ) {}
 
   /** The registered EHR whose `iss` the (not yet verified) token claims, if any: decides which verifier a token goes to. */
@@ -73,14 +89,22 @@ export class CdsClientTokens {
       });
       exp = payload.exp!;
       jti = String(payload.jti);
-      if ((payload.iat ?? 0) > now.getTime() / 1000 + SKEW_SECONDS) return { ok: false, reason: 'issued in the future' };
+      if ((payload.iat ?? 0) > now.getTime() / 1000 + SKEW_SECONDS)
+        return { ok: false, reason: 'issued in the future' };
     } catch {
       return { ok: false, reason: 'invalid signature or claims' };
     }
-    if (exp > now.getTime() / 1000 + MAX_LIFETIME_SECONDS + SKEW_SECONDS) return { ok: false, reason: 'lives too long' };
+    if (exp > now.getTime() / 1000 + MAX_LIFETIME_SECONDS + SKEW_SECONDS)
+      return { ok: false, reason: 'lives too long' };
     const expiresAt = new Date(exp * 1000);
     // Outside the try: a database failure is a 500, not the EHR's fault.
-    if (!(await this.options.usedAssertions.useOnce(`cds:${client.iss}:${jti}`, new Date(expiresAt.getTime() + SKEW_SECONDS * 1000)))) return { ok: false, reason: 'replayed' };
+    if (
+      !(await this.options.usedAssertions.useOnce(
+        `cds:${client.iss}:${jti}`,
+        new Date(expiresAt.getTime() + SKEW_SECONDS * 1000),
+      ))
+    )
+      return { ok: false, reason: 'replayed' };
     return { ok: true, client, expiresAt };
   }
 

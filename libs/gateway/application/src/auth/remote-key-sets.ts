@@ -9,7 +9,11 @@ export interface RemoteKeySetOptions {
   maxAgeMs: number;
 }
 
-export const DEFAULT_REMOTE_KEY_SET_OPTIONS: RemoteKeySetOptions = { timeoutMs: 5_000, cooldownMs: 30_000, maxAgeMs: 10 * 60_000 };
+export const DEFAULT_REMOTE_KEY_SET_OPTIONS: RemoteKeySetOptions = {
+  timeoutMs: 5_000,
+  cooldownMs: 30_000,
+  maxAgeMs: 10 * 60_000,
+};
 
 /**
  * The public keys of registered parties (SMART backend clients, EHRs) fetched from their `jwks_uri`, one
@@ -25,7 +29,11 @@ export class RemoteKeySets {
     let set = this.sets.get(jwksUri);
     if (!set) {
       const { timeoutMs, cooldownMs, maxAgeMs } = this.options;
-      set = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, cooldownDuration: cooldownMs, cacheMaxAge: maxAgeMs });
+      set = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration: timeoutMs,
+        cooldownDuration: cooldownMs,
+        cacheMaxAge: maxAgeMs,
+      });
       this.sets.set(jwksUri, set);
     }
     return set;

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+  type CryptoKey,
+} from 'jose';
 import type { Clock } from '@carecircle/shared-kernel';
 import { RemoteKeySets } from './remote-key-sets';
 import { narrowScopes, type Principal } from './smart-scopes';
@@ -8,10 +20,15 @@ import { narrowScopes, type Principal } from './smart-scopes';
  * A backend client registered by an administrator (configuration): its public keys, inline (`jwks`) or
  * where it publishes them (`jwksUri`, fetched and cached, so that it can rotate them), and the scopes it may get.
  */
-export type RegisteredClient = { clientId: string; scope: string } & ({ jwks: JSONWebKeySet; jwksUri?: undefined } | { jwksUri: string; jwks?: undefined });
+export type RegisteredClient = { clientId: string; scope: string } & (
+  { jwks: JSONWebKeySet; jwksUri?: undefined } | { jwksUri: string; jwks?: undefined }
+);
 
 /** The verification keys of a registration: its inline JWKS, or the cached fetch of its `jwksUri`. */
-export function keysOf(registered: { jwks?: JSONWebKeySet | undefined; jwksUri?: string | undefined }, remote: RemoteKeySets): JWTVerifyGetKey {
+export function keysOf(
+  registered: { jwks?: JSONWebKeySet | undefined; jwksUri?: string | undefined },
+  remote: RemoteKeySets,
+): JWTVerifyGetKey {
   if (registered.jwks) return createLocalJWKSet(registered.jwks);
   if (registered.jwksUri) return remote.get(registered.jwksUri);
   throw new Error('A registration needs jwks or jwksUri');
@@ -61,7 +78,13 @@ export class SigningKeyError extends Error {
 export class TokenRequestError extends Error {
   override readonly name = 'TokenRequestError';
   constructor(
-    readonly error: 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type' | 'invalid_target' | 'invalid_grant',
+    readonly error:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_scope'
+      | 'unsupported_grant_type'
+      | 'invalid_target'
+      | 'invalid_grant',
     readonly description: string,
   ) {
     super(description);
@@ -102,24 +125,39 @@ export class SmartTokenService {
       return new SmartTokenService(options, privateKey, publicJwk);
     }
     const { d, kty, crv, x, y } = options.signingKey;
-    if (kty !== 'EC' || crv !== 'P-384' || !d || !x || !y) throw new SigningKeyError('The signing key must be a private EC P-384 JWK (ES384)');
+    if (kty !== 'EC' || crv !== 'P-384' || !d || !x || !y)
+      throw new SigningKeyError('The signing key must be a private EC P-384 JWK (ES384)');
     const publicPart = { kty, crv, x, y };
     // The kid follows the key, so that a rotated key is told apart by verifiers that cache JWKS.
-    const publicJwk = { ...publicPart, alg: 'ES384', use: 'sig', kid: options.signingKey.kid ?? (await calculateJwkThumbprint(publicPart)) };
+    const publicJwk = {
+      ...publicPart,
+      alg: 'ES384',
+      use: 'sig',
+      kid: options.signingKey.kid ?? (await calculateJwkThumbprint(publicPart)),
+    };
     const privateKey = await importJWK({ ...publicPart, d }, 'ES384');
     return new SmartTokenService(options, privateKey as CryptoKey, publicJwk);
   }
 
-  async issue(form: Record<string, string | undefined>): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
-    if (form['grant_type'] !== 'client_credentials') throw new TokenRequestError('unsupported_grant_type', 'grant_type must be client_credentials');
-    if (form['client_assertion_type'] !== ASSERTION_TYPE) throw new TokenRequestError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
+  async issue(
+    form: Record<string, string | undefined>,
+  ): Promise<{ access_token: string; token_type: 'bearer'; expires_in: number; scope: string }> {
+    if (form['grant_type'] !== 'client_credentials')
+      throw new TokenRequestError('unsupported_grant_type', 'grant_type must be client_credentials');
+    if (form['client_assertion_type'] !== ASSERTION_TYPE)
+      throw new TokenRequestError('invalid_request', `client_assertion_type must be ${ASSERTION_TYPE}`);
     const assertion = form['client_assertion'];
     if (!assertion) throw new TokenRequestError('invalid_request', 'client_assertion is required');
     const audience = this.audienceOf(form['resource']);
     const client = await this.authenticate(assertion);
     const scope = narrowScopes(form['scope'] ?? '', client.scope);
     if (!scope) throw new TokenRequestError('invalid_scope', 'None of the requested scopes is granted to this client');
-    const accessToken = await this.sign({ scope, client_id: client.clientId }, client.clientId, audience, this.options.accessTokenTtlSeconds);
+    const accessToken = await this.sign(
+      { scope, client_id: client.clientId },
+      client.clientId,
+      audience,
+      this.options.accessTokenTtlSeconds,
+    );
     return { access_token: accessToken, token_type: 'bearer', expires_in: this.options.accessTokenTtlSeconds, scope };
   }
 
@@ -128,22 +166,39 @@ export class SmartTokenService {
    * has already authenticated (the console's and CDS Hooks' calls, and token exchange). Same issuer and
    * key as the SMART tokens; only the named service accepts it.
    */
-  async mintForService(audience: string, subject: InternalSubject, notAfter?: Date): Promise<{ token: string; expiresIn: number }> {
-    if (!this.options.serviceAudiences?.includes(audience)) throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
+  async mintForService(
+    audience: string,
+    subject: InternalSubject,
+    notAfter?: Date,
+  ): Promise<{ token: string; expiresIn: number }> {
+    if (!this.options.serviceAudiences?.includes(audience))
+      throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
     const now = this.options.clock.now().getTime();
     // Never outlive the token it was exchanged for.
-    const expiresIn = Math.max(1, Math.min(INTERNAL_TOKEN_TTL_SECONDS, Math.floor(((notAfter?.getTime() ?? Infinity) - now) / 1000)));
+    const expiresIn = Math.max(
+      1,
+      Math.min(INTERNAL_TOKEN_TTL_SECONDS, Math.floor(((notAfter?.getTime() ?? Infinity) - now) / 1000)),
+    );
     const claims = 'role' in subject ? { carecircle_role: subject.role } : { scope: subject.scope };
-    return { token: await this.sign({ ...claims, act: { sub: 'carecircle-gateway' } }, subject.sub, audience, expiresIn), expiresIn };
+    return {
+      token: await this.sign({ ...claims, act: { sub: 'carecircle-gateway' } }, subject.sub, audience, expiresIn),
+      expiresIn,
+    };
   }
 
   private audienceOf(resource: string | undefined): string {
     if (resource === undefined) return this.options.issuer;
-    if (!this.options.serviceAudiences?.includes(resource)) throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
+    if (!this.options.serviceAudiences?.includes(resource))
+      throw new TokenRequestError('invalid_target', 'resource must name a CareCircle service');
     return resource;
   }
 
-  private sign(claims: Record<string, unknown>, subject: string, audience: string, ttlSeconds: number): Promise<string> {
+  private sign(
+    claims: Record<string, unknown>,
+    subject: string,
+    audience: string,
+    ttlSeconds: number,
+  ): Promise<string> {
     const now = Math.floor(this.options.clock.now().getTime() / 1000);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES384', kid: this.publicJwk.kid })
@@ -165,7 +220,9 @@ export class SmartTokenService {
         algorithms: ['ES384'],
         currentDate: this.options.clock.now(),
       });
-      return typeof payload.sub === 'string' && typeof payload['scope'] === 'string' ? { clientId: payload.sub, scope: payload['scope'] } : undefined;
+      return typeof payload.sub === 'string' && typeof payload['scope'] === 'string'
+        ? { clientId: payload.sub, scope: payload['scope'] }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -193,7 +250,8 @@ export class SmartTokenService {
       throw new TokenRequestError('invalid_client', 'The client assertion is not valid for this client');
     }
     // SMART: the assertion's exp is at most five minutes in the future.
-    if (expiresAtMs > this.options.clock.now().getTime() + MAX_ASSERTION_LIFETIME_MS) throw new TokenRequestError('invalid_client', 'The client assertion lives too long');
+    if (expiresAtMs > this.options.clock.now().getTime() + MAX_ASSERTION_LIFETIME_MS)
+      throw new TokenRequestError('invalid_client', 'The client assertion lives too long');
     // Outside the try: a database failure is a 500, not the client's fault.
     if (!(await this.options.usedAssertions.useOnce(`${client.clientId}:${jti}`, new Date(expiresAtMs)))) {
       throw new TokenRequestError('invalid_client', 'The client assertion was already used');
@@ -205,8 +263,10 @@ export class SmartTokenService {
 /** Rotation keys as published: public EC P-384 parts with their own kid, never a private part, never the signing key twice. */
 function rotationKeysBeside(signing: JWK, rotation: readonly JWK[]): JWK[] {
   return rotation.map(({ kty, crv, x, y, kid, d }) => {
-    if (kty !== 'EC' || crv !== 'P-384' || !x || !y || !kid || d !== undefined) throw new SigningKeyError('A rotation key must be a public EC P-384 JWK with a kid');
-    if (kid === signing.kid) throw new SigningKeyError('A rotation key must have a kid of its own, not the signing key’s');
+    if (kty !== 'EC' || crv !== 'P-384' || !x || !y || !kid || d !== undefined)
+      throw new SigningKeyError('A rotation key must be a public EC P-384 JWK with a kid');
+    if (kid === signing.kid)
+      throw new SigningKeyError('A rotation key must have a kid of its own, not the signing key’s');
     return { kty, crv, x, y, kid, alg: 'ES384', use: 'sig' };
   });
 }

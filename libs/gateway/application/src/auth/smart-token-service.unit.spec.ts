@@ -7,7 +7,10 @@ const AUDIENCE = 'carecircle-enrollment';
 
 async function signingKey(kid: string): Promise<{ private: JWK; public: JWK }> {
   const pair = await generateKeyPair('ES384', { extractable: true });
-  return { private: { ...(await exportJWK(pair.privateKey)), kid }, public: { ...(await exportJWK(pair.publicKey)), kid } };
+  return {
+    private: { ...(await exportJWK(pair.privateKey)), kid },
+    public: { ...(await exportJWK(pair.publicKey)), kid },
+  };
 }
 
 function gateway(key: JWK, rotationKeys: JWK[] = []): Promise<SmartTokenService> {
@@ -25,7 +28,8 @@ function gateway(key: JWK, rotationKeys: JWK[] = []): Promise<SmartTokenService>
 }
 
 /** A token as the gateway mints it for a SMART client (its own audience), verified as any replica verifies it. */
-const tokenOf = async (service: SmartTokenService) => (await service.mintForService(ISSUER, { sub: 'ehr', scope: 'system/Flag.r' })).token;
+const tokenOf = async (service: SmartTokenService) =>
+  (await service.mintForService(ISSUER, { sub: 'ehr', scope: 'system/Flag.r' })).token;
 
 describe('signing-key rotation without refusals (GATEWAY_ROTATION_PUBLIC_KEYS)', () => {
   it('accepts, through every step of a rotation, the tokens of replicas still on the other key; refuses them once the old key is gone', async () => {

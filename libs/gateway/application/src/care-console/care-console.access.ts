@@ -1,4 +1,10 @@
-import { decideAccess, principalOf, type AccessAction, type MemberRelations, type Principal } from '@carecircle/platform/access';
+import {
+  decideAccess,
+  principalOf,
+  type AccessAction,
+  type MemberRelations,
+  type Principal,
+} from '@carecircle/platform/access';
 
 /**
  * Who may see and do what in the care console (DOMAIN.md, minimum necessary), decided by the one access
@@ -18,26 +24,46 @@ export type Denial = { allowed: false; status: 401 | 403; reason: string };
 export type Decision<T extends object = object> = ({ allowed: true } & T) | Denial;
 
 const UNAUTHENTICATED: Denial = { allowed: false, status: 401, reason: 'A valid bearer access token is required' };
-const NOT_FOR_SYSTEMS: Denial = { allowed: false, status: 403, reason: 'The care console is for people; integration clients use the FHIR API' };
-const LEAD_NO_MEMBERS: Denial = { allowed: false, status: 403, reason: 'Programme leads see cohort figures, never members or groups' };
+const NOT_FOR_SYSTEMS: Denial = {
+  allowed: false,
+  status: 403,
+  reason: 'The care console is for people; integration clients use the FHIR API',
+};
+const LEAD_NO_MEMBERS: Denial = {
+  allowed: false,
+  status: 403,
+  reason: 'Programme leads see cohort figures, never members or groups',
+};
 
 /** The policy's principal for a reader the gateway authenticated. */
 export function principalOfReader(reader: ConsoleReader): Principal | undefined {
-  return reader.kind === 'human' ? principalOf({ sub: reader.id, role: reader.role }) : principalOf({ sub: reader.id, scope: reader.scope });
+  return reader.kind === 'human'
+    ? principalOf({ sub: reader.id, role: reader.role })
+    : principalOf({ sub: reader.id, scope: reader.scope });
 }
 
-function person(reader: ConsoleReader | undefined): Denial | { id: string; role: string; principal: Principal | undefined } {
+function person(
+  reader: ConsoleReader | undefined,
+): Denial | { id: string; role: string; principal: Principal | undefined } {
   if (!reader) return UNAUTHENTICATED;
   if (reader.kind !== 'human') return NOT_FOR_SYSTEMS;
   return { id: reader.id, role: reader.role, principal: principalOfReader(reader) };
 }
 
 function decided<T extends object>(decision: ReturnType<typeof decideAccess>, then: T): Decision<T> {
-  return decision.effect === 'deny' ? { allowed: false, status: 403, reason: decision.message } : { allowed: true, ...then };
+  return decision.effect === 'deny'
+    ? { allowed: false, status: 403, reason: decision.message }
+    : { allowed: true, ...then };
 }
 
 /** `action` on one member: a facilitator of one of the member's groups (facilitator view) or their care team now (full view). */
-export function decideMemberAccess(reader: ConsoleReader | undefined, action: AccessAction, memberId: string, relations: MemberRelations, now: Date): Decision<{ view: ConsoleView }> {
+export function decideMemberAccess(
+  reader: ConsoleReader | undefined,
+  action: AccessAction,
+  memberId: string,
+  relations: MemberRelations,
+  now: Date,
+): Decision<{ view: ConsoleView }> {
   const who = person(reader);
   if ('allowed' in who) return who;
   if (who.role === 'programme-lead') return LEAD_NO_MEMBERS; // the policy says no too; this says why in their terms
@@ -46,7 +72,13 @@ export function decideMemberAccess(reader: ConsoleReader | undefined, action: Ac
 }
 
 /** `action` on a group: its own facilitators see its roster and sessions and take its attendance. */
-export function decideGroupAccess(reader: ConsoleReader | undefined, action: AccessAction, groupId: string, facilitatorIds: readonly string[], now: Date): Decision {
+export function decideGroupAccess(
+  reader: ConsoleReader | undefined,
+  action: AccessAction,
+  groupId: string,
+  facilitatorIds: readonly string[],
+  now: Date,
+): Decision {
   const who = person(reader);
   if ('allowed' in who) return who;
   if (who.role === 'programme-lead') return LEAD_NO_MEMBERS;
@@ -61,7 +93,10 @@ export function decideCohortAccess(reader: ConsoleReader | undefined, now: Date)
 }
 
 /** Whose home a person gets; anything else has none. */
-export function decideHome(reader: ConsoleReader | undefined, now: Date): Decision<{ role: 'facilitator' | 'clinician' | 'programme-lead'; id: string }> {
+export function decideHome(
+  reader: ConsoleReader | undefined,
+  now: Date,
+): Decision<{ role: 'facilitator' | 'clinician' | 'programme-lead'; id: string }> {
   const who = person(reader);
   if ('allowed' in who) return who;
   const decision = decideAccess(who.principal, 'console.home.read', { kind: 'self', personId: who.id }, now);

@@ -51,7 +51,14 @@ export function alertsForView(alerts: readonly LiaisonAlert[], view: ConsoleView
 export function decideAlertAction(view: ConsoleView, alert: Pick<LiaisonAlert, 'recipientRole'>): Decision {
   return (view === 'facilitator') === (alert.recipientRole === 'facilitator')
     ? { allowed: true }
-    : { allowed: false, status: 403, reason: view === 'facilitator' ? 'This alert is for the care team, not the facilitator' : 'This alert is the facilitator’s copy' };
+    : {
+        allowed: false,
+        status: 403,
+        reason:
+          view === 'facilitator'
+            ? 'This alert is for the care team, not the facilitator'
+            : 'This alert is the facilitator’s copy',
+      };
 }
 
 export type Acknowledgement = { outcome: 'accepted' | 'overridden'; reason: string | null };
@@ -62,20 +69,26 @@ const MAX_REASON = 500;
 /** Accepted, or overridden with a reason (DOMAIN.md: the override's reason is required). */
 export function checkAcknowledgement(body: unknown): Checked<Acknowledgement> {
   const input = (body ?? {}) as { outcome?: unknown; reason?: unknown };
-  if (input.outcome !== 'accepted' && input.outcome !== 'overridden') return { ok: false, field: 'outcome', message: 'outcome must be accepted or overridden' };
-  if (input.reason !== undefined && input.reason !== null && typeof input.reason !== 'string') return { ok: false, field: 'reason', message: 'reason must be text' };
+  if (input.outcome !== 'accepted' && input.outcome !== 'overridden')
+    return { ok: false, field: 'outcome', message: 'outcome must be accepted or overridden' };
+  if (input.reason !== undefined && input.reason !== null && typeof input.reason !== 'string')
+    return { ok: false, field: 'reason', message: 'reason must be text' };
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-  if (reason.length > MAX_REASON) return { ok: false, field: 'reason', message: `reason must be at most ${MAX_REASON} characters` };
-  if (input.outcome === 'overridden' && reason === '') return { ok: false, field: 'reason', message: 'reason is required when an alert is overridden' };
+  if (reason.length > MAX_REASON)
+    return { ok: false, field: 'reason', message: `reason must be at most ${MAX_REASON} characters` };
+  if (input.outcome === 'overridden' && reason === '')
+    return { ok: false, field: 'reason', message: 'reason is required when an alert is overridden' };
   return { ok: true, value: { outcome: input.outcome, reason: reason === '' ? null : reason } };
 }
 
 /** Resolving takes an optional reason. */
 export function checkResolution(body: unknown): Checked<{ reason: string | null }> {
   const input = (body ?? {}) as { reason?: unknown };
-  if (input.reason !== undefined && input.reason !== null && typeof input.reason !== 'string') return { ok: false, field: 'reason', message: 'reason must be text' };
+  if (input.reason !== undefined && input.reason !== null && typeof input.reason !== 'string')
+    return { ok: false, field: 'reason', message: 'reason must be text' };
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
-  if (reason.length > MAX_REASON) return { ok: false, field: 'reason', message: `reason must be at most ${MAX_REASON} characters` };
+  if (reason.length > MAX_REASON)
+    return { ok: false, field: 'reason', message: `reason must be at most ${MAX_REASON} characters` };
   return { ok: true, value: { reason: reason === '' ? null : reason } };
 }
 
@@ -113,7 +126,8 @@ export function stateOf(alert: Pick<ConsoleAlert, 'status' | 'escalationLevel'>)
   return alert.escalationLevel > 0 ? 'escalated' : 'new';
 }
 
-const lastActedAt = (alert: InboxAlert) => alert.resolved?.at ?? alert.acknowledged?.at ?? alert.escalated?.at ?? alert.raisedAt;
+const lastActedAt = (alert: InboxAlert) =>
+  alert.resolved?.at ?? alert.acknowledged?.at ?? alert.escalated?.at ?? alert.raisedAt;
 
 function byUrgency(a: InboxAlert, b: InboxAlert): number {
   const severity = (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3);
@@ -123,14 +137,19 @@ function byUrgency(a: InboxAlert, b: InboxAlert): number {
 }
 
 /** Each alert with its state and who acted on it when (nothing yet where the gateway has not heard). */
-export function withHistories(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): InboxAlert[] {
+export function withHistories(
+  alerts: readonly ConsoleAlert[],
+  histories: ReadonlyMap<string, AlertHistory>,
+): InboxAlert[] {
   return alerts.map((alert) => ({ ...alert, ...(histories.get(alert.alertId) ?? NO_HISTORY), state: stateOf(alert) }));
 }
 
 /** The reader's alerts as an inbox: needing attention first, a Done list instead of alerts vanishing, counts per state. */
 export function inboxOf(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<string, AlertHistory>): ConsoleInbox {
   const all = withHistories(alerts, histories);
-  const counts = Object.fromEntries(ALERT_STATES.map((state) => [state, all.filter((alert) => alert.state === state).length])) as Record<ConsoleAlertState, number>;
+  const counts = Object.fromEntries(
+    ALERT_STATES.map((state) => [state, all.filter((alert) => alert.state === state).length]),
+  ) as Record<ConsoleAlertState, number>;
   return {
     counts,
     open: all.filter((alert) => alert.open).sort(byUrgency),
@@ -142,18 +161,40 @@ export function inboxOf(alerts: readonly ConsoleAlert[], histories: ReadonlyMap<
 }
 
 /** The history of each alert from its events (`foldAlerts`): the latest acknowledgement, escalation and resolution. */
-export function alertHistories(folded: readonly { alertId: string; escalationDueAt?: string | null; events: readonly { type: string; payload: unknown }[] }[]): Map<string, AlertHistory> {
+export function alertHistories(
+  folded: readonly {
+    alertId: string;
+    escalationDueAt?: string | null;
+    events: readonly { type: string; payload: unknown }[];
+  }[],
+): Map<string, AlertHistory> {
   return new Map(
     folded.map((alert) => {
-      const latest = <P>(type: string) => alert.events.filter((event) => event.type === type).map((event) => event.payload as P).at(-1);
-      const ack = latest<{ acknowledgedBy: string | null; acknowledgedAt: string; outcome: 'accepted' | 'overridden'; overrideReasonGiven: boolean }>('AlertAcknowledged');
+      const latest = <P>(type: string) =>
+        alert.events
+          .filter((event) => event.type === type)
+          .map((event) => event.payload as P)
+          .at(-1);
+      const ack = latest<{
+        acknowledgedBy: string | null;
+        acknowledgedAt: string;
+        outcome: 'accepted' | 'overridden';
+        overrideReasonGiven: boolean;
+      }>('AlertAcknowledged');
       const escalated = latest<{ escalatedAt: string; level: number }>('AlertEscalated');
       const resolved = latest<{ resolvedBy: string | null; resolvedAt: string }>('AlertResolved');
       return [
         alert.alertId,
         {
           dueAt: alert.escalationDueAt ?? null,
-          acknowledged: ack ? { by: ack.acknowledgedBy, at: ack.acknowledgedAt, outcome: ack.outcome, reasonGiven: ack.overrideReasonGiven } : null,
+          acknowledged: ack
+            ? {
+                by: ack.acknowledgedBy,
+                at: ack.acknowledgedAt,
+                outcome: ack.outcome,
+                reasonGiven: ack.overrideReasonGiven,
+              }
+            : null,
           escalated: escalated ? { at: escalated.escalatedAt, level: escalated.level } : null,
           resolved: resolved ? { by: resolved.resolvedBy, at: resolved.resolvedAt } : null,
         },

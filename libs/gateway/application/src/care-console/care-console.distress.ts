@@ -28,24 +28,47 @@ const MAX_AGE_MS = 7 * 86_400_000;
  * `newId` gives the report its id when the console sent none.
  */
 export function checkDistressReport(body: unknown, now: Date, newId: () => string): Checked<DistressReport> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, field: 'body', message: 'The report must be a JSON object' };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return { ok: false, field: 'body', message: 'The report must be a JSON object' };
   const input = body as Record<string, unknown>;
-  if (input['reportId'] !== undefined && (typeof input['reportId'] !== 'string' || !UUID.test(input['reportId']))) return { ok: false, field: 'reportId', message: 'reportId must be a UUID' };
-  if (typeof input['groupId'] !== 'string' || !GROUP_ID.test(input['groupId'])) return { ok: false, field: 'groupId', message: 'groupId must be the group (grp_…) where the distress was seen' };
-  if (input['sessionId'] !== undefined && input['sessionId'] !== null && (typeof input['sessionId'] !== 'string' || !SESSION_ID.test(input['sessionId']))) {
+  if (input['reportId'] !== undefined && (typeof input['reportId'] !== 'string' || !UUID.test(input['reportId'])))
+    return { ok: false, field: 'reportId', message: 'reportId must be a UUID' };
+  if (typeof input['groupId'] !== 'string' || !GROUP_ID.test(input['groupId']))
+    return { ok: false, field: 'groupId', message: 'groupId must be the group (grp_…) where the distress was seen' };
+  if (
+    input['sessionId'] !== undefined &&
+    input['sessionId'] !== null &&
+    (typeof input['sessionId'] !== 'string' || !SESSION_ID.test(input['sessionId']))
+  ) {
     return { ok: false, field: 'sessionId', message: 'sessionId must be 1-96 letters, digits, _ or -' };
   }
   let observedAt = now.toISOString();
   if (input['observedAt'] !== undefined && input['observedAt'] !== null) {
-    const at = typeof input['observedAt'] === 'string' && INSTANT.test(input['observedAt']) ? Date.parse(input['observedAt']) : Number.NaN;
-    if (Number.isNaN(at)) return { ok: false, field: 'observedAt', message: 'observedAt must be an instant with its offset (e.g. 2026-03-02T09:00:00Z)' };
-    if (at > now.getTime() + CLOCK_SKEW_MS) return { ok: false, field: 'observedAt', message: 'observedAt is in the future' };
-    if (at < now.getTime() - MAX_AGE_MS) return { ok: false, field: 'observedAt', message: 'observedAt is more than 7 days ago: record it in the member’s notes instead' };
+    const at =
+      typeof input['observedAt'] === 'string' && INSTANT.test(input['observedAt'])
+        ? Date.parse(input['observedAt'])
+        : Number.NaN;
+    if (Number.isNaN(at))
+      return {
+        ok: false,
+        field: 'observedAt',
+        message: 'observedAt must be an instant with its offset (e.g. 2026-03-02T09:00:00Z)',
+      };
+    if (at > now.getTime() + CLOCK_SKEW_MS)
+      return { ok: false, field: 'observedAt', message: 'observedAt is in the future' };
+    if (at < now.getTime() - MAX_AGE_MS)
+      return {
+        ok: false,
+        field: 'observedAt',
+        message: 'observedAt is more than 7 days ago: record it in the member’s notes instead',
+      };
     observedAt = new Date(at).toISOString();
   }
-  if (input['note'] !== undefined && input['note'] !== null && typeof input['note'] !== 'string') return { ok: false, field: 'note', message: 'note must be text' };
+  if (input['note'] !== undefined && input['note'] !== null && typeof input['note'] !== 'string')
+    return { ok: false, field: 'note', message: 'note must be text' };
   const note = typeof input['note'] === 'string' ? input['note'].trim() : '';
-  if (note.length > MAX_NOTE) return { ok: false, field: 'note', message: `note must be at most ${MAX_NOTE} characters` };
+  if (note.length > MAX_NOTE)
+    return { ok: false, field: 'note', message: `note must be at most ${MAX_NOTE} characters` };
   return {
     ok: true,
     value: {

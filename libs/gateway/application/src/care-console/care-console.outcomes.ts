@@ -63,7 +63,13 @@ export function outcomeChartsFor(trajectory: MemberTrajectory, view: ConsoleView
     return {
       instrument,
       ...SEVERITY_BANDS[instrument],
-      points: (found?.measures ?? []).map((m) => ({ at: m.administeredAt, total: m.total, band: m.band, point: m.point, ...(view === 'clinician' && instrument === 'PHQ-9' ? { item9: m.item9 ?? null } : {}) })),
+      points: (found?.measures ?? []).map((m) => ({
+        at: m.administeredAt,
+        total: m.total,
+        band: m.band,
+        point: m.point,
+        ...(view === 'clinician' && instrument === 'PHQ-9' ? { item9: m.item9 ?? null } : {}),
+      })),
       baseline: found?.baseline ?? null,
       latest: found?.latest ?? null,
       changeFromBaseline: found?.changeFromBaseline ?? null,

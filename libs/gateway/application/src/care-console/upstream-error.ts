@@ -11,8 +11,16 @@ const PASSED_ON = new Set([400, 401, 403, 404, 409, 422]);
  * anything else is the gateway's 502 naming the service, never echoing a body that might carry data.
  */
 export function consoleErrorOf(service: string, status: number | undefined, body: unknown): ConsoleError {
-  if (status === undefined || !PASSED_ON.has(status)) return { status: 502, message: `The ${service} service is unavailable; try again shortly` };
+  if (status === undefined || !PASSED_ON.has(status))
+    return { status: 502, message: `The ${service} service is unavailable; try again shortly` };
   const problem = (body ?? {}) as { detail?: unknown; message?: unknown };
-  const explained = typeof problem.detail === 'string' ? problem.detail : Array.isArray(problem.message) ? problem.message.filter((m) => typeof m === 'string').join('; ') : typeof problem.message === 'string' ? problem.message : '';
+  const explained =
+    typeof problem.detail === 'string'
+      ? problem.detail
+      : Array.isArray(problem.message)
+        ? problem.message.filter((m) => typeof m === 'string').join('; ')
+        : typeof problem.message === 'string'
+          ? problem.message
+          : '';
   return { status, message: explained ? `${service}: ${explained}` : `${service} answered ${status}` };
 }

@@ -20,23 +20,38 @@ export type FindMember = (patientReference: string) => Promise<string | undefine
  * `fhirAuthorization` are withheld: the services need none of them and they identify or authorise.
  */
 export async function translateCdsRequest(body: unknown, findMember: FindMember): Promise<CdsTranslation> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return { outcome: 'invalid', text: 'The body must be a CDS Hooks request (a JSON object)' };
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return { outcome: 'invalid', text: 'The body must be a CDS Hooks request (a JSON object)' };
   const request = body as Record<string, unknown>;
   const context = request['context'];
-  if (!context || typeof context !== 'object' || Array.isArray(context)) return { outcome: 'invalid', text: 'context is required' };
+  if (!context || typeof context !== 'object' || Array.isArray(context))
+    return { outcome: 'invalid', text: 'context is required' };
   const patientId = (context as Record<string, unknown>)['patientId'];
-  if (typeof patientId !== 'string' || !FHIR_ID.test(patientId)) return { outcome: 'invalid', text: 'context.patientId must be a FHIR Patient id' };
+  if (typeof patientId !== 'string' || !FHIR_ID.test(patientId))
+    return { outcome: 'invalid', text: 'context.patientId must be a FHIR Patient id' };
   const memberId = await findMember(`Patient/${patientId}`);
   if (!memberId) return { outcome: 'unknown-patient' };
-  const forwarded = Object.fromEntries(Object.entries(request).filter(([key]) => !(WITHHELD as readonly string[]).includes(key)));
-  const translatedContext = rewritePatientReferences(context, `Patient/${patientId}`, `Patient/${memberId}`) as Record<string, unknown>;
-  return { outcome: 'forward', memberId, body: { ...forwarded, context: { ...translatedContext, patientId: memberId } } };
+  const forwarded = Object.fromEntries(
+    Object.entries(request).filter(([key]) => !(WITHHELD as readonly string[]).includes(key)),
+  );
+  const translatedContext = rewritePatientReferences(context, `Patient/${patientId}`, `Patient/${memberId}`) as Record<
+    string,
+    unknown
+  >;
+  return {
+    outcome: 'forward',
+    memberId,
+    body: { ...forwarded, context: { ...translatedContext, patientId: memberId } },
+  };
 }
 
 function rewritePatientReferences(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((item) => rewritePatientReferences(item, from, to));
   if (!value || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, key === 'reference' && child === from ? to : rewritePatientReferences(child, from, to)]),
+    Object.entries(value).map(([key, child]) => [
+      key,
+      key === 'reference' && child === from ? to : rewritePatientReferences(child, from, to),
+    ]),
   );
 }

@@ -12,7 +12,15 @@ describe('translateCdsRequest', () => {
         fhirServer: 'https://ehr.example/fhir',
         fhirAuthorization: { access_token: 'secret' },
         prefetch: { patient: { resourceType: 'Patient', id: 'ehr-1' } },
-        context: { userId: 'Practitioner/d1', patientId: 'ehr-1', draftOrders: { entry: [{ resource: { subject: { reference: 'Patient/ehr-1' }, requester: { reference: 'Practitioner/d1' } } }] } },
+        context: {
+          userId: 'Practitioner/d1',
+          patientId: 'ehr-1',
+          draftOrders: {
+            entry: [
+              { resource: { subject: { reference: 'Patient/ehr-1' }, requester: { reference: 'Practitioner/d1' } } },
+            ],
+          },
+        },
       },
       find,
     );
@@ -25,14 +33,25 @@ describe('translateCdsRequest', () => {
         context: {
           userId: 'Practitioner/d1',
           patientId: 'mbr_AAAAAAAAAAAAAAAAAAAA',
-          draftOrders: { entry: [{ resource: { subject: { reference: 'Patient/mbr_AAAAAAAAAAAAAAAAAAAA' }, requester: { reference: 'Practitioner/d1' } } }] },
+          draftOrders: {
+            entry: [
+              {
+                resource: {
+                  subject: { reference: 'Patient/mbr_AAAAAAAAAAAAAAAAAAAA' },
+                  requester: { reference: 'Practitioner/d1' },
+                },
+              },
+            ],
+          },
         },
       },
     });
   });
 
   it('says unknown-patient for a patient the gateway never took in', async () => {
-    expect(await translateCdsRequest({ hook: 'patient-view', context: { patientId: 'someone-else' } }, find)).toEqual({ outcome: 'unknown-patient' });
+    expect(await translateCdsRequest({ hook: 'patient-view', context: { patientId: 'someone-else' } }, find)).toEqual({
+      outcome: 'unknown-patient',
+    });
   });
 
   it.each([

@@ -16,8 +16,11 @@ export type PrefetchKey = keyof typeof CDS_PREFETCH;
 
 /** Discovery as clinician-liaison answers it, each service given the gateway's prefetch templates. */
 export function withPrefetch(discovery: unknown): unknown {
-  if (!discovery || typeof discovery !== 'object' || !Array.isArray((discovery as { services?: unknown }).services)) return discovery;
-  const services = (discovery as { services: unknown[] }).services.map((service) => (service && typeof service === 'object' ? { ...service, prefetch: { ...CDS_PREFETCH } } : service));
+  if (!discovery || typeof discovery !== 'object' || !Array.isArray((discovery as { services?: unknown }).services))
+    return discovery;
+  const services = (discovery as { services: unknown[] }).services.map((service) =>
+    service && typeof service === 'object' ? { ...service, prefetch: { ...CDS_PREFETCH } } : service,
+  );
   return { ...discovery, services };
 }
 
@@ -41,7 +44,8 @@ export type PrefetchReading = { ok: true; data: PatientData; missing: PrefetchKe
  * is absent or `null` (CDS Hooks: the client could not prefetch it) is `missing`.
  */
 export function readPatientData(prefetch: unknown, patientId: string): PrefetchReading {
-  if (prefetch !== undefined && prefetch !== null && (typeof prefetch !== 'object' || Array.isArray(prefetch))) return { ok: false, text: 'prefetch must be an object' };
+  if (prefetch !== undefined && prefetch !== null && (typeof prefetch !== 'object' || Array.isArray(prefetch)))
+    return { ok: false, text: 'prefetch must be an object' };
   const given = (prefetch ?? {}) as Record<string, unknown>;
   const data: PatientData = {};
   const missing: PrefetchKey[] = [];
@@ -50,7 +54,8 @@ export function readPatientData(prefetch: unknown, patientId: string): PrefetchR
   else {
     const problem = resourceProblem(patient, 'Patient', 'prefetch.patient');
     if (problem) return { ok: false, text: problem };
-    if ((patient as Patient).id !== patientId) return { ok: false, text: 'prefetch.patient is not the context patient' };
+    if ((patient as Patient).id !== patientId)
+      return { ok: false, text: 'prefetch.patient is not the context patient' };
     data.patient = patient as Patient;
   }
   const medications = given['medications'];
@@ -77,7 +82,8 @@ function medicationsOf(bundle: unknown, patientId: string): MedicationRequest[] 
     if (problem) return problem;
     const request = resource as MedicationRequest;
     if (!request.id) return `prefetch.medications.entry[${index}].resource needs an id`;
-    if (request.subject?.reference !== `Patient/${patientId}`) return `prefetch.medications.entry[${index}].resource is not the context patient's`;
+    if (request.subject?.reference !== `Patient/${patientId}`)
+      return `prefetch.medications.entry[${index}].resource is not the context patient's`;
     found.push(request);
   }
   return found;
@@ -85,13 +91,24 @@ function medicationsOf(bundle: unknown, patientId: string): MedicationRequest[] 
 
 /** The ingest's checks of one resource; the first problem's location, never a value (it may identify). */
 function resourceProblem(value: unknown, type: 'Patient' | 'MedicationRequest', at: string): string | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || (value as { resourceType?: unknown }).resourceType !== type) return `${at} must be a ${type}`;
+  if (
+    !value ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    (value as { resourceType?: unknown }).resourceType !== type
+  )
+    return `${at} must be a ${type}`;
   const issues = [...fhirInputIssues(value, at), ...validateFhirResource(value as Resource, at)];
   return issues.length > 0 ? `${at} is not valid FHIR R4 (${issues[0]!.expression ?? at})` : undefined;
 }
 
 /** The keys a Patient is known by in the identity vault: `Patient/<id>` first, then each `system|value` identifier. */
-export function patientLookupKeys(patientId: string, patient: Patient | undefined): { reference: string; identifiers: string[] } {
-  const identifiers = (patient?.identifier ?? []).flatMap((identifier) => (identifier.value ? [`${identifier.system ?? ''}|${identifier.value}`] : []));
+export function patientLookupKeys(
+  patientId: string,
+  patient: Patient | undefined,
+): { reference: string; identifiers: string[] } {
+  const identifiers = (patient?.identifier ?? []).flatMap((identifier) =>
+    identifier.value ? [`${identifier.system ?? ''}|${identifier.value}`] : [],
+  );
   return { reference: `Patient/${patientId}`, identifiers };
 }

@@ -10,7 +10,12 @@ import type {
 import { payloadOf, type StoredEvent } from './fhir-read-references';
 
 /** The events that make up one coordination alert (all carry `alertId`; subject the member). */
-export const ALERT_EVENT_TYPES = ['CoordinationAlertRaised', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved'] as const;
+export const ALERT_EVENT_TYPES = [
+  'CoordinationAlertRaised',
+  'AlertAcknowledged',
+  'AlertEscalated',
+  'AlertResolved',
+] as const;
 
 type Raised = EventOf<typeof CoordinationAlertRaised>['payload'];
 type Acknowledged = EventOf<typeof AlertAcknowledged>['payload'];
@@ -27,7 +32,11 @@ function stepOf(event: StoredEvent): AlertStep | undefined {
   switch (event.type) {
     case 'AlertAcknowledged': {
       const p = payloadOf<Acknowledged>(event);
-      return { state: p.outcome === 'overridden' ? 'overridden' : 'acknowledged', at: p.acknowledgedAt, by: p.acknowledgedBy };
+      return {
+        state: p.outcome === 'overridden' ? 'overridden' : 'acknowledged',
+        at: p.acknowledgedAt,
+        by: p.acknowledgedBy,
+      };
     }
     case 'AlertEscalated': {
       const p = payloadOf<Escalated>(event);
@@ -51,16 +60,33 @@ export function foldAlerts(events: readonly StoredEvent[]): FoldedAlert[] {
   const byId = new Map<string, StoredEvent[]>();
   for (const event of events) {
     const alertId = (event.payload as { alertId?: unknown }).alertId;
-    if (typeof alertId === 'string' && (ALERT_EVENT_TYPES as readonly string[]).includes(event.type)) byId.set(alertId, [...(byId.get(alertId) ?? []), event]);
+    if (typeof alertId === 'string' && (ALERT_EVENT_TYPES as readonly string[]).includes(event.type))
+      byId.set(alertId, [...(byId.get(alertId) ?? []), event]);
   }
   return [...byId.values()].flatMap((alertEvents) => {
     const raisedEvent = alertEvents.find((event) => event.type === 'CoordinationAlertRaised');
     if (!raisedEvent) return [];
     const steps = alertEvents.flatMap((event) => stepOf(event) ?? []).sort((a, b) => a.at.localeCompare(b.at));
-    const status: AlertView['status'] = steps.some((step) => step.state === 'resolved') ? 'resolved' : (steps.at(-1)?.state ?? 'raised');
+    const status: AlertView['status'] = steps.some((step) => step.state === 'resolved')
+      ? 'resolved'
+      : (steps.at(-1)?.state ?? 'raised');
     const raised = payloadOf<Raised>(raisedEvent);
     const { alertId, rule, severity, recipientRole, recipientId, raisedAt, escalationDueAt } = raised;
-    return [{ alertId, memberId: raisedEvent.subject, rule, severity, recipientRole, recipientId, raisedAt, escalationDueAt, steps, status, raised, events: alertEvents }];
+    return [
+      {
+        alertId,
+        memberId: raisedEvent.subject,
+        rule,
+        severity,
+        recipientRole,
+        recipientId,
+        raisedAt,
+        escalationDueAt,
+        steps,
+        status,
+        raised,
+        events: alertEvents,
+      },
+    ];
   });
 }
-

@@ -5,7 +5,10 @@ import { outboundContextOf, type PatientIds } from './fhir-read-references';
 import { expectValidFhir, stored } from './fhir-read.fixtures';
 
 /** The shared mappers as the gateway calls them: the member named through the identity vault, the version from the events. */
-const asGatewayReads = <R>(map: (alert: AlertView, context: OutboundContext) => R) => (alert: FoldedAlert, patientIds: PatientIds) => map(alert, outboundContextOf(alert, patientIds));
+const asGatewayReads =
+  <R>(map: (alert: AlertView, context: OutboundContext) => R) =>
+  (alert: FoldedAlert, patientIds: PatientIds) =>
+    map(alert, outboundContextOf(alert, patientIds));
 const alertToCommunication = asGatewayReads((alert, context) => outbound.alertToCommunication(alert, context));
 const alertToDetectedIssue = asGatewayReads((alert, context) => outbound.alertToDetectedIssue(alert, context));
 const alertToFlag = asGatewayReads(outbound.alertToFlag);
@@ -40,9 +43,18 @@ describe('coordination alerts as FHIR', () => {
       sent: '2026-03-10T09:00:00.000Z',
     });
     expect(communication.received).toBeUndefined();
-    expect(issue).toMatchObject({ status: 'preliminary', severity: 'high', patient: { reference: 'Patient/ehr-patient-42' }, identifiedDateTime: '2026-03-10T09:00:00.000Z' });
+    expect(issue).toMatchObject({
+      status: 'preliminary',
+      severity: 'high',
+      patient: { reference: 'Patient/ehr-patient-42' },
+      identifiedDateTime: '2026-03-10T09:00:00.000Z',
+    });
     expect(issue.mitigation).toBeUndefined();
-    expect(flag).toMatchObject({ status: 'active', period: { start: '2026-03-10T09:00:00.000Z' }, category: [{ coding: [{ code: 'clinical' }] }] });
+    expect(flag).toMatchObject({
+      status: 'active',
+      period: { start: '2026-03-10T09:00:00.000Z' },
+      category: [{ coding: [{ code: 'clinical' }] }],
+    });
     expect(task).toMatchObject({
       status: 'requested',
       intent: 'order',
@@ -55,8 +67,16 @@ describe('coordination alerts as FHIR', () => {
 
   it('names a member without a known EHR identity by the pseudonymous member id, saying so, and never the member id beside an EHR id', () => {
     const alert = alertOf();
-    expect(alertToCommunication(alert, unknown).subject).toEqual({ type: 'Patient', identifier: { system: OutboundFhirSystems.member, value: 'mbr_synthetic_0001' } });
-    for (const resource of [alertToCommunication(alert, known), alertToDetectedIssue(alert, known), alertToFlag(alert, known), alertToTask(alert, known)]) {
+    expect(alertToCommunication(alert, unknown).subject).toEqual({
+      type: 'Patient',
+      identifier: { system: OutboundFhirSystems.member, value: 'mbr_synthetic_0001' },
+    });
+    for (const resource of [
+      alertToCommunication(alert, known),
+      alertToDetectedIssue(alert, known),
+      alertToFlag(alert, known),
+      alertToTask(alert, known),
+    ]) {
       expect(JSON.stringify(resource)).not.toContain('mbr_synthetic_0001');
     }
   });
@@ -65,7 +85,12 @@ describe('coordination alerts as FHIR', () => {
     const alert = alertOf([raised, stored('AlertEscalated', 2)]);
     const task = alertToTask(alert, known);
     expectValidFhir(task);
-    expect(task).toMatchObject({ status: 'requested', businessStatus: { text: 'escalated (level 1)' }, owner: { identifier: { value: 'clin_synthetic_phys_01' } }, lastModified: '2026-03-10T09:30:00.000Z' });
+    expect(task).toMatchObject({
+      status: 'requested',
+      businessStatus: { text: 'escalated (level 1)' },
+      owner: { identifier: { value: 'clin_synthetic_phys_01' } },
+      lastModified: '2026-03-10T09:30:00.000Z',
+    });
     expect(alertToCommunication(alert, known).status).toBe('in-progress');
     expect(alertToDetectedIssue(alert, known).status).toBe('preliminary');
   });
@@ -76,10 +101,25 @@ describe('coordination alerts as FHIR', () => {
     expectValidFhir(issue);
     expect(issue.status).toBe('final');
     expect(issue.mitigation).toEqual([
-      { action: { coding: [{ system: OutboundFhirSystems.alertStep, code: 'overridden', display: 'overridden' }] }, date: '2026-03-10T09:10:00.000Z', author: { type: 'Practitioner', identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } } },
+      {
+        action: { coding: [{ system: OutboundFhirSystems.alertStep, code: 'overridden', display: 'overridden' }] },
+        date: '2026-03-10T09:10:00.000Z',
+        author: {
+          type: 'Practitioner',
+          identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' },
+        },
+      },
     ]);
-    expect(alertToCommunication(alert, known)).toMatchObject({ status: 'completed', received: '2026-03-10T09:10:00.000Z', meta: { versionId: '2' } });
-    expect(alertToTask(alert, known)).toMatchObject({ status: 'completed', businessStatus: { text: 'overridden' }, executionPeriod: { end: '2026-03-10T09:10:00.000Z' } });
+    expect(alertToCommunication(alert, known)).toMatchObject({
+      status: 'completed',
+      received: '2026-03-10T09:10:00.000Z',
+      meta: { versionId: '2' },
+    });
+    expect(alertToTask(alert, known)).toMatchObject({
+      status: 'completed',
+      businessStatus: { text: 'overridden' },
+      executionPeriod: { end: '2026-03-10T09:10:00.000Z' },
+    });
     expect(alertToFlag(alert, known)?.status).toBe('active');
   });
 
@@ -88,14 +128,20 @@ describe('coordination alerts as FHIR', () => {
     expect(alertToTask(alert, known)).toMatchObject({ status: 'cancelled', businessStatus: { text: 'resolved' } });
     const flag = alertToFlag(alert, known);
     expectValidFhir(flag);
-    expect(flag).toMatchObject({ status: 'inactive', period: { start: '2026-03-10T09:00:00.000Z', end: '2026-03-11T09:00:00.000Z' } });
+    expect(flag).toMatchObject({
+      status: 'inactive',
+      period: { start: '2026-03-10T09:00:00.000Z', end: '2026-03-11T09:00:00.000Z' },
+    });
     expect(alertToCommunication(alert, known).status).toBe('completed');
     expect(alertToDetectedIssue(alert, known).status).toBe('final');
   });
 
   it('codes drug conflicts as v3 drug-interaction issues and safety rules as safety flags; warnings get no Flag', () => {
     const drug = alertOf([stored('CoordinationAlertRaised', 1, { payload: { rule: 'serotonin-syndrome' } })]);
-    expect(alertToDetectedIssue(drug, known).code?.coding?.map((coding) => coding.code)).toEqual(['serotonin-syndrome', 'DRG']);
+    expect(alertToDetectedIssue(drug, known).code?.coding?.map((coding) => coding.code)).toEqual([
+      'serotonin-syndrome',
+      'DRG',
+    ]);
     expect(alertToFlag(drug, known)?.category?.[0]?.coding?.[0]?.code).toBe('drug');
     const safety = alertOf([stored('CoordinationAlertRaised', 1, { payload: { rule: 'suicidal-ideation' } })]);
     expect(alertToFlag(safety, known)?.category?.[0]?.coding?.[0]?.code).toBe('safety');
@@ -106,14 +152,21 @@ describe('coordination alerts as FHIR', () => {
 
   it('leaves out an alert whose raising event the gateway never received, and keeps alerts apart by id', () => {
     expect(foldAlerts([stored('AlertAcknowledged', 1)])).toEqual([]);
-    const other = stored('CoordinationAlertRaised', 2, { payload: { alertId: '0b9e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e09' } });
-    expect(foldAlerts([raised, other, stored('AlertResolved', 3)]).map((alert) => [alert.raised.alertId, alert.status])).toEqual([
+    const other = stored('CoordinationAlertRaised', 2, {
+      payload: { alertId: '0b9e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e09' },
+    });
+    expect(
+      foldAlerts([raised, other, stored('AlertResolved', 3)]).map((alert) => [alert.raised.alertId, alert.status]),
+    ).toEqual([
       ['5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01', 'resolved'],
       ['0b9e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e09', 'raised'],
     ]);
   });
   describe('the same-day psychiatric evaluation a suicidal-ideation alert orders', () => {
-    const ideation = (seq: number, payload: Record<string, unknown> = {}) => stored('CoordinationAlertRaised', seq, { payload: { rule: 'suicidal-ideation', escalationDueAt: '2026-03-10T09:15:00.000Z', ...payload } });
+    const ideation = (seq: number, payload: Record<string, unknown> = {}) =>
+      stored('CoordinationAlertRaised', seq, {
+        payload: { rule: 'suicidal-ideation', escalationDueAt: '2026-03-10T09:15:00.000Z', ...payload },
+      });
 
     it('is a stat order for the attending psychiatrist, for the patient, due by the end of the day it was raised', () => {
       const task = alertToEvaluationTask(alertOf([ideation(1)]), known);
@@ -123,7 +176,11 @@ describe('coordination alerts as FHIR', () => {
         status: 'requested',
         intent: 'order',
         priority: 'stat',
-        code: { coding: expect.arrayContaining([{ system: OutboundFhirSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' }]) },
+        code: {
+          coding: expect.arrayContaining([
+            { system: OutboundFhirSystems.taskCode, code: 'psychiatric-evaluation', display: 'Psychiatric evaluation' },
+          ]),
+        },
         for: { reference: 'Patient/ehr-patient-42' },
         owner: { identifier: { system: OutboundFhirSystems.clinician, value: 'clin_synthetic_psy_01' } },
         focus: { reference: 'Communication/5b0e8d9c-3c61-4f0a-9d5e-7a1b2c3d4e01' },
@@ -134,15 +191,30 @@ describe('coordination alerts as FHIR', () => {
     });
 
     it('stays with the psychiatrist when the alert escalates; completed once acknowledged, cancelled when resolved unacknowledged', () => {
-      expect(alertToEvaluationTask(alertOf([ideation(1), stored('AlertEscalated', 2)]), known)).toMatchObject({ status: 'requested', owner: { identifier: { value: 'clin_synthetic_psy_01' } } });
-      const acknowledged = stored('AlertAcknowledged', 2, { payload: { outcome: 'accepted', overrideReasonGiven: false } });
-      expect(alertToEvaluationTask(alertOf([ideation(1), acknowledged]), known)).toMatchObject({ status: 'completed', executionPeriod: { end: '2026-03-10T09:10:00.000Z' } });
-      expect(alertToEvaluationTask(alertOf([stored('AlertResolved', 3), ideation(1)]), known)).toMatchObject({ status: 'cancelled' });
+      expect(alertToEvaluationTask(alertOf([ideation(1), stored('AlertEscalated', 2)]), known)).toMatchObject({
+        status: 'requested',
+        owner: { identifier: { value: 'clin_synthetic_psy_01' } },
+      });
+      const acknowledged = stored('AlertAcknowledged', 2, {
+        payload: { outcome: 'accepted', overrideReasonGiven: false },
+      });
+      expect(alertToEvaluationTask(alertOf([ideation(1), acknowledged]), known)).toMatchObject({
+        status: 'completed',
+        executionPeriod: { end: '2026-03-10T09:10:00.000Z' },
+      });
+      expect(alertToEvaluationTask(alertOf([stored('AlertResolved', 3), ideation(1)]), known)).toMatchObject({
+        status: 'cancelled',
+      });
     });
 
-    it('is ordered by no other rule, and not on the facilitator\'s copy', () => {
+    it("is ordered by no other rule, and not on the facilitator's copy", () => {
       expect(alertToEvaluationTask(alertOf(), known)).toBeUndefined();
-      expect(alertToEvaluationTask(alertOf([ideation(1, { recipientRole: 'facilitator', recipientId: 'fac_synthetic_01' })]), known)).toBeUndefined();
+      expect(
+        alertToEvaluationTask(
+          alertOf([ideation(1, { recipientRole: 'facilitator', recipientId: 'fac_synthetic_01' })]),
+          known,
+        ),
+      ).toBeUndefined();
     });
   });
 });

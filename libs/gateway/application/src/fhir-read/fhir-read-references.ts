@@ -40,7 +40,10 @@ export const fhirIdOf = (internalId: string) => internalId.replace(/_/g, '.');
 export const internalIdOf = (fhirId: string) => fhirId.replace(/\./g, '_');
 
 /** How the gateway names the member (the EHR's Patient where it holds the identity) and the version it knows. */
-export const outboundContextOf = (subject: { memberId: string; events: readonly StoredEvent[] }, patientIds: PatientIds): OutboundContext => ({
+export const outboundContextOf = (
+  subject: { memberId: string; events: readonly StoredEvent[] },
+  patientIds: PatientIds,
+): OutboundContext => ({
   patient: patientReference(subject.memberId, patientIds),
   meta: metaOf(subject.events),
 });

@@ -9,7 +9,11 @@ type FixtureType = keyof typeof fixtures;
  * A contract fixture as the gateway keeps it, at store position `seq` (received a minute per position
  * after 2026-06-01), with payload fields overridden where a test needs another value.
  */
-export function stored(type: FixtureType, seq: number, overrides: { subject?: string; eventId?: string; payload?: Record<string, unknown> } = {}): StoredEvent {
+export function stored(
+  type: FixtureType,
+  seq: number,
+  overrides: { subject?: string; eventId?: string; payload?: Record<string, unknown> } = {},
+): StoredEvent {
   const fixture = fixtures[type];
   return {
     eventId: overrides.eventId ?? `${fixture.eventId.slice(0, -4)}${String(seq).padStart(4, '0')}`,

@@ -2,7 +2,15 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { FhirRequestError, type FhirIssue } from '../fhir/operation-outcome';
 
 /** The resource types the gateway serves for reading: what the system itself produces. */
-export const READABLE_RESOURCE_TYPES = ['Communication', 'DetectedIssue', 'Flag', 'Task', 'Observation', 'Group', 'Appointment'] as const;
+export const READABLE_RESOURCE_TYPES = [
+  'Communication',
+  'DetectedIssue',
+  'Flag',
+  'Task',
+  'Observation',
+  'Group',
+  'Appointment',
+] as const;
 export type ReadableResourceType = (typeof READABLE_RESOURCE_TYPES)[number];
 
 /**
@@ -47,7 +55,11 @@ export function parseFhirSearch(type: ReadableResourceType, query: Readonly<Reco
   for (const [name, raw] of Object.entries(query)) {
     const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
     if (!allowed.includes(name)) {
-      issues.push({ severity: 'error', code: 'not-supported', text: `Unknown search parameter '${shown}' for ${type}: this server answers ${allowed.join(', ')}` });
+      issues.push({
+        severity: 'error',
+        code: 'not-supported',
+        text: `Unknown search parameter '${shown}' for ${type}: this server answers ${allowed.join(', ')}`,
+      });
     } else if (typeof raw !== 'string') {
       issues.push({ severity: 'error', code: 'invalid', text: `Search parameter '${name}' is given more than once` });
     } else {
@@ -56,11 +68,20 @@ export function parseFhirSearch(type: ReadableResourceType, query: Readonly<Reco
   }
   const patientParams = SEARCH_PARAMETERS[type].filter((name) => values.has(name));
   if (patientParams.length !== 1) {
-    issues.push({ severity: 'error', code: 'required', text: `Searching ${type} needs exactly one patient, given by one of: ${SEARCH_PARAMETERS[type].join(', ')}` });
+    issues.push({
+      severity: 'error',
+      code: 'required',
+      text: `Searching ${type} needs exactly one patient, given by one of: ${SEARCH_PARAMETERS[type].join(', ')}`,
+    });
   }
   const [name] = patientParams;
   const reference = name ? patientReferenceOf(name, values.get(name) ?? '') : undefined;
-  if (name && !reference) issues.push({ severity: 'error', code: 'value', text: `Search parameter '${name}' must be a Patient reference: Patient/<id>` });
+  if (name && !reference)
+    issues.push({
+      severity: 'error',
+      code: 'value',
+      text: `Search parameter '${name}' must be a Patient reference: Patient/<id>`,
+    });
   const count = numberOf('_count', values.get('_count'), DEFAULT_COUNT, issues);
   const offset = numberOf('_offset', values.get('_offset'), 0, issues);
   if (issues.length > 0 || !name || !reference) throw new FhirRequestError(400, issues);
@@ -89,13 +110,21 @@ function patientReferenceOf(name: string, value: string): string | undefined {
 function numberOf(name: string, value: string | undefined, fallback: number, issues: FhirIssue[]): number {
   if (value === undefined) return fallback;
   if (NON_NEGATIVE.test(value)) return Number(value);
-  issues.push({ severity: 'error', code: 'value', text: `Search parameter '${name}' must be a whole number, 0 or more` });
+  issues.push({
+    severity: 'error',
+    code: 'value',
+    text: `Search parameter '${name}' must be a whole number, 0 or more`,
+  });
   return fallback;
 }
 
 /** The URL of a page of this search, with exactly the parameters applied. */
 function pageUrl(baseUrl: string, type: ReadableResourceType, search: FhirSearch, offset: number): string {
-  const query = new URLSearchParams({ [search.by.name]: search.by.reference, _count: String(search.count), _offset: String(offset) });
+  const query = new URLSearchParams({
+    [search.by.name]: search.by.reference,
+    _count: String(search.count),
+    _offset: String(offset),
+  });
   return `${baseUrl}/${type}?${query.toString()}`;
 }
 
@@ -103,12 +132,21 @@ function pageUrl(baseUrl: string, type: ReadableResourceType, search: FhirSearch
  * One page of a search as a searchset Bundle: `total` counts every match, `self` shows the parameters
  * applied, `next`/`previous` page through. `baseUrl` is the FHIR base (`…/fhir/R4`).
  */
-export function searchsetBundle(baseUrl: string, type: ReadableResourceType, search: FhirSearch, matches: readonly Resource[]): Bundle {
+export function searchsetBundle(
+  baseUrl: string,
+  type: ReadableResourceType,
+  search: FhirSearch,
+  matches: readonly Resource[],
+): Bundle {
   const page = matches.slice(search.offset, search.offset + search.count);
   const link = [
     { relation: 'self', url: pageUrl(baseUrl, type, search, search.offset) },
-    ...(search.count > 0 && search.offset + search.count < matches.length ? [{ relation: 'next', url: pageUrl(baseUrl, type, search, search.offset + search.count) }] : []),
-    ...(search.count > 0 && search.offset > 0 ? [{ relation: 'previous', url: pageUrl(baseUrl, type, search, Math.max(0, search.offset - search.count)) }] : []),
+    ...(search.count > 0 && search.offset + search.count < matches.length
+      ? [{ relation: 'next', url: pageUrl(baseUrl, type, search, search.offset + search.count) }]
+      : []),
+    ...(search.count > 0 && search.offset > 0
+      ? [{ relation: 'previous', url: pageUrl(baseUrl, type, search, Math.max(0, search.offset - search.count)) }]
+      : []),
   ];
   return {
     resourceType: 'Bundle',
@@ -116,6 +154,14 @@ export function searchsetBundle(baseUrl: string, type: ReadableResourceType, sea
     total: matches.length,
     link,
     // FHIR allows no empty arrays: an empty page has no `entry`.
-    ...(page.length > 0 ? { entry: page.map((resource) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id ?? ''}`, resource, search: { mode: 'match' as const } })) } : {}),
+    ...(page.length > 0
+      ? {
+          entry: page.map((resource) => ({
+            fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id ?? ''}`,
+            resource,
+            search: { mode: 'match' as const },
+          })),
+        }
+      : {}),
   };
 }

@@ -1,5 +1,14 @@
 import type { Appointment, AppointmentParticipant, Group, GroupCharacteristic } from '@medplum/fhirtypes';
-import type { EventOf, GroupChanged, GroupClosed, GroupFormed, MemberEnrolled, MemberWithdrew, SessionCancelled, SessionScheduled } from '@carecircle/contracts';
+import type {
+  EventOf,
+  GroupChanged,
+  GroupClosed,
+  GroupFormed,
+  MemberEnrolled,
+  MemberWithdrew,
+  SessionCancelled,
+  SessionScheduled,
+} from '@carecircle/contracts';
 import { OutboundFhirSystems, staffReference } from '@carecircle/contracts';
 import { fhirIdOf, metaOf, payloadOf, type StoredEvent } from './fhir-read-references';
 
@@ -21,7 +30,10 @@ const has = (types: readonly string[], event: StoredEvent) => types.includes(eve
 const bySeq = (a: StoredEvent, b: StoredEvent) => Number(a.seq) - Number(b.seq);
 
 /** The group's latest description and its events; undefined before GroupFormed or GroupChanged has been received. */
-export function groupDescription(groupId: string, events: readonly StoredEvent[]): { description: Description; events: StoredEvent[] } | undefined {
+export function groupDescription(
+  groupId: string,
+  events: readonly StoredEvent[],
+): { description: Description; events: StoredEvent[] } | undefined {
   const own = events.filter((event) => has(GROUP_EVENT_TYPES, event) && event.subject === groupId).sort(bySeq);
   const described = own.filter((event) => event.type !== 'GroupClosed');
   const latest = described.at(-1);
@@ -30,7 +42,10 @@ export function groupDescription(groupId: string, events: readonly StoredEvent[]
 
 const characteristic = (code: string, value: string): GroupCharacteristic => ({
   code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code }] },
-  valueCodeableConcept: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: value }], text: value.replace(/-/g, ' ') },
+  valueCodeableConcept: {
+    coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: value }],
+    text: value.replace(/-/g, ' '),
+  },
   exclude: false,
 });
 
@@ -44,7 +59,9 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
   if (!described) return undefined;
   const { description } = described;
   const closedEvent = described.events.find((event) => event.type === 'GroupClosed');
-  const membershipEvents = events.filter((event) => has(MEMBERSHIP_EVENT_TYPES, event) && payloadOf<{ groupId: string }>(event).groupId === groupId).sort(bySeq);
+  const membershipEvents = events
+    .filter((event) => has(MEMBERSHIP_EVENT_TYPES, event) && payloadOf<{ groupId: string }>(event).groupId === groupId)
+    .sort(bySeq);
   const members = new Map<string, { start?: string; end?: string }>();
   for (const event of membershipEvents) {
     if (event.type === 'MemberEnrolled') members.set(event.subject, { start: payloadOf<Enrolled>(event).enrolledAt });
@@ -53,7 +70,10 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
   const closedAt = closedEvent ? payloadOf<Closed>(closedEvent).closedAt : undefined;
   const member = [...members.entries()].map(([memberId, period]) => ({
     entity: { type: 'Patient' as const, identifier: { system: OutboundFhirSystems.member, value: memberId } },
-    period: { ...(period.start ? { start: period.start } : {}), ...((period.end ?? closedAt) ? { end: period.end ?? closedAt } : {}) },
+    period: {
+      ...(period.start ? { start: period.start } : {}),
+      ...((period.end ?? closedAt) ? { end: period.end ?? closedAt } : {}),
+    },
     inactive: period.end !== undefined || closedAt !== undefined,
   }));
   return {
@@ -64,7 +84,10 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
     active: !closedEvent,
     type: 'person',
     actual: true,
-    code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: description.groupType }], text: `Support group: ${description.groupType.replace(/-/g, ' ')}` },
+    code: {
+      coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: description.groupType }],
+      text: `Support group: ${description.groupType.replace(/-/g, ' ')}`,
+    },
     quantity: member.filter((entry) => !entry.inactive).length,
     characteristic: [
       ...(description.condition ? [characteristic('condition', description.condition)] : []),
@@ -74,7 +97,10 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
       characteristic('cadence', description.cadence),
       {
         code: { coding: [{ system: OutboundFhirSystems.groupCharacteristic, code: 'age' }] },
-        valueRange: { low: { value: description.ageBand.min, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' }, high: { value: description.ageBand.max, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' } },
+        valueRange: {
+          low: { value: description.ageBand.min, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' },
+          high: { value: description.ageBand.max, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' },
+        },
         exclude: false,
       },
     ],
@@ -84,7 +110,13 @@ export function groupToFhir(groupId: string, events: readonly StoredEvent[]): Gr
 
 /** The groups a member was ever enrolled in, from their membership events. */
 export function groupIdsOfMember(memberId: string, events: readonly StoredEvent[]): string[] {
-  return [...new Set(events.filter((event) => event.type === 'MemberEnrolled' && event.subject === memberId).map((event) => payloadOf<Enrolled>(event).groupId))];
+  return [
+    ...new Set(
+      events
+        .filter((event) => event.type === 'MemberEnrolled' && event.subject === memberId)
+        .map((event) => payloadOf<Enrolled>(event).groupId),
+    ),
+  ];
 }
 
 /**
@@ -94,18 +126,43 @@ export function groupIdsOfMember(memberId: string, events: readonly StoredEvent[
  * count towards its version, since they change its participants.
  */
 export function sessionToAppointment(sessionId: string, events: readonly StoredEvent[]): Appointment | undefined {
-  const own = events.filter((event) => has(SESSION_EVENT_TYPES, event) && payloadOf<Session>(event).sessionId === sessionId).sort(bySeq);
+  const own = events
+    .filter((event) => has(SESSION_EVENT_TYPES, event) && payloadOf<Session>(event).sessionId === sessionId)
+    .sort(bySeq);
   const latest = own.at(-1);
   if (!latest) return undefined;
   const session = payloadOf<Session>(latest);
   const group = groupDescription(session.groupId, events);
   // The latest event decides: a cancelled session scheduled again is booked.
   const cancelled = latest.type === 'SessionCancelled' ? latest : undefined;
-  const performer = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'PPRF', display: 'primary performer' }] };
+  const performer = {
+    coding: [
+      {
+        system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+        code: 'PPRF',
+        display: 'primary performer',
+      },
+    ],
+  };
   const participant: AppointmentParticipant[] = group
     ? [
-        ...group.description.facilitatorIds.map((id) => ({ type: [performer], actor: staffReference(id), required: 'required' as const, status: 'accepted' as const })),
-        ...(group.description.locationId ? [{ actor: { type: 'Location' as const, identifier: { system: OutboundFhirSystems.location, value: group.description.locationId } }, status: 'accepted' as const }] : []),
+        ...group.description.facilitatorIds.map((id) => ({
+          type: [performer],
+          actor: staffReference(id),
+          required: 'required' as const,
+          status: 'accepted' as const,
+        })),
+        ...(group.description.locationId
+          ? [
+              {
+                actor: {
+                  type: 'Location' as const,
+                  identifier: { system: OutboundFhirSystems.location, value: group.description.locationId },
+                },
+                status: 'accepted' as const,
+              },
+            ]
+          : []),
       ]
     : [{ type: [performer], status: 'needs-action' }];
   return {
@@ -114,7 +171,13 @@ export function sessionToAppointment(sessionId: string, events: readonly StoredE
     meta: metaOf([...own, ...(group?.events ?? [])]),
     identifier: [{ system: OutboundFhirSystems.session, value: sessionId }],
     status: cancelled ? 'cancelled' : 'booked',
-    ...(cancelled ? { cancelationReason: { coding: [{ system: OutboundFhirSystems.sessionCancellation, code: payloadOf<Cancelled>(cancelled).reason }] } } : {}),
+    ...(cancelled
+      ? {
+          cancelationReason: {
+            coding: [{ system: OutboundFhirSystems.sessionCancellation, code: payloadOf<Cancelled>(cancelled).reason }],
+          },
+        }
+      : {}),
     serviceType: [{ text: 'Psychosocial support group session' }],
     description: `Session ${session.sequence} of the group's course`,
     start: session.startsAt,
@@ -127,5 +190,12 @@ export function sessionToAppointment(sessionId: string, events: readonly StoredE
 
 /** The ids of the sessions among these events, in the order first received. */
 export function sessionIdsOf(events: readonly StoredEvent[]): string[] {
-  return [...new Set([...events].sort(bySeq).filter((event) => has(SESSION_EVENT_TYPES, event)).map((event) => payloadOf<Session>(event).sessionId))];
+  return [
+    ...new Set(
+      [...events]
+        .sort(bySeq)
+        .filter((event) => has(SESSION_EVENT_TYPES, event))
+        .map((event) => payloadOf<Session>(event).sessionId),
+    ),
+  ];
 }

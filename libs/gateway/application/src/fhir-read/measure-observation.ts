@@ -34,8 +34,21 @@ export function foldMeasures(events: readonly StoredEvent[]): FoldedMeasure[] {
     folded.set(
       root,
       existing
-        ? { ...existing, measureIds: [...existing.measureIds, measure.measureId], current: measure, corrected: existing.corrected || corrects !== undefined, events: [...existing.events, event] }
-        : { memberId: event.subject, rootMeasureId: root, measureIds: [measure.measureId], current: measure, corrected: false, events: [event] },
+        ? {
+            ...existing,
+            measureIds: [...existing.measureIds, measure.measureId],
+            current: measure,
+            corrected: existing.corrected || corrects !== undefined,
+            events: [...existing.events, event],
+          }
+        : {
+            memberId: event.subject,
+            rootMeasureId: root,
+            measureIds: [measure.measureId],
+            current: measure,
+            corrected: false,
+            events: [event],
+          },
     );
   }
   return [...folded.values()];

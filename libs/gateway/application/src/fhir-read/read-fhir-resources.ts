@@ -12,7 +12,15 @@ import {
 import { ALERT_EVENT_TYPES, foldAlerts, type FoldedAlert } from './alert-resources';
 import { internalIdOf, outboundContextOf, type PatientIds, type StoredEvent } from './fhir-read-references';
 import type { ReadableResourceType } from './fhir-search';
-import { GROUP_EVENT_TYPES, groupIdsOfMember, groupToFhir, MEMBERSHIP_EVENT_TYPES, SESSION_EVENT_TYPES, sessionIdsOf, sessionToAppointment } from './group-resources';
+import {
+  GROUP_EVENT_TYPES,
+  groupIdsOfMember,
+  groupToFhir,
+  MEMBERSHIP_EVENT_TYPES,
+  SESSION_EVENT_TYPES,
+  sessionIdsOf,
+  sessionToAppointment,
+} from './group-resources';
 import { foldMeasures, MEASURE_EVENT_TYPES } from './measure-observation';
 
 /** The payload fields the read side looks events up by (each has an index). */
@@ -48,7 +56,8 @@ const ALERT_MAPPERS: Partial<Record<ReadableResourceType, AlertMapper>> = {
 };
 
 /** The alert a resource id belongs to: the evaluation Task's id is its alert's id with a suffix. */
-const alertIdOf = (type: ReadableResourceType, id: string) => (type === 'Task' && id.endsWith(EVALUATION_TASK_SUFFIX) ? id.slice(0, -EVALUATION_TASK_SUFFIX.length) : id);
+const alertIdOf = (type: ReadableResourceType, id: string) =>
+  type === 'Task' && id.endsWith(EVALUATION_TASK_SUFFIX) ? id.slice(0, -EVALUATION_TASK_SUFFIX.length) : id;
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 const bySeq = (events: readonly StoredEvent[]) => [...events].sort((a, b) => Number(a.seq) - Number(b.seq));
@@ -61,31 +70,59 @@ const bySeq = (events: readonly StoredEvent[]) => [...events].sort((a, b) => Num
 export function fhirReader(ports: FhirReadPorts) {
   const { events } = ports;
 
-  async function alertResources(type: ReadableResourceType, alertEvents: StoredEvent[], onlyId?: string): Promise<FhirReadResult> {
+  async function alertResources(
+    type: ReadableResourceType,
+    alertEvents: StoredEvent[],
+    onlyId?: string,
+  ): Promise<FhirReadResult> {
     const alerts = foldAlerts(alertEvents);
     const patientIds = await ports.patientIds(unique(alerts.map((alert) => alert.memberId)));
     const map = ALERT_MAPPERS[type] as AlertMapper;
-    const mapped = alerts.flatMap((alert) => map(alert, outboundContextOf(alert, patientIds)).flatMap((resource) => (resource && (onlyId === undefined || resource.id === onlyId) ? [{ resource, memberId: alert.memberId }] : [])));
-    return { resources: mapped.map((entry) => entry.resource), memberIds: unique(mapped.map((entry) => entry.memberId)) };
+    const mapped = alerts.flatMap((alert) =>
+      map(alert, outboundContextOf(alert, patientIds)).flatMap((resource) =>
+        resource && (onlyId === undefined || resource.id === onlyId) ? [{ resource, memberId: alert.memberId }] : [],
+      ),
+    );
+    return {
+      resources: mapped.map((entry) => entry.resource),
+      memberIds: unique(mapped.map((entry) => entry.memberId)),
+    };
   }
 
   async function observations(measureEvents: StoredEvent[], onlyId?: string): Promise<FhirReadResult> {
-    const measures = foldMeasures(measureEvents).filter((measure) => onlyId === undefined || measure.rootMeasureId === onlyId);
+    const measures = foldMeasures(measureEvents).filter(
+      (measure) => onlyId === undefined || measure.rootMeasureId === onlyId,
+    );
     const patientIds = await ports.patientIds(unique(measures.map((measure) => measure.memberId)));
-    return { resources: measures.map((measure) => measureToObservation(measure, outboundContextOf(measure, patientIds))), memberIds: unique(measures.map((measure) => measure.memberId)) };
+    return {
+      resources: measures.map((measure) => measureToObservation(measure, outboundContextOf(measure, patientIds))),
+      memberIds: unique(measures.map((measure) => measure.memberId)),
+    };
   }
 
   async function groups(groupIds: readonly string[]): Promise<FhirReadResult> {
     if (groupIds.length === 0) return { resources: [], memberIds: [] };
-    const groupEvents = bySeq([...(await events.bySubjects(groupIds, GROUP_EVENT_TYPES)), ...(await events.byPayload('groupId', groupIds, MEMBERSHIP_EVENT_TYPES))]);
+    const groupEvents = bySeq([
+      ...(await events.bySubjects(groupIds, GROUP_EVENT_TYPES)),
+      ...(await events.byPayload('groupId', groupIds, MEMBERSHIP_EVENT_TYPES)),
+    ]);
     const resources = groupIds.flatMap((groupId) => groupToFhir(groupId, groupEvents) ?? []);
-    const memberIds = resources.flatMap((group) => (group.member ?? []).map((entry) => entry.entity.identifier?.value ?? ''));
+    const memberIds = resources.flatMap((group) =>
+      (group.member ?? []).map((entry) => entry.entity.identifier?.value ?? ''),
+    );
     return { resources, memberIds: unique(memberIds.filter(Boolean)) };
   }
 
-  async function appointments(sessionEvents: StoredEvent[], memberIds: string[], onlyId?: string): Promise<FhirReadResult> {
+  async function appointments(
+    sessionEvents: StoredEvent[],
+    memberIds: string[],
+    onlyId?: string,
+  ): Promise<FhirReadResult> {
     const groupIds = unique(sessionEvents.map((event) => (event.payload as { groupId: string }).groupId));
-    const all = bySeq([...sessionEvents, ...(groupIds.length > 0 ? await events.bySubjects(groupIds, GROUP_EVENT_TYPES) : [])]);
+    const all = bySeq([
+      ...sessionEvents,
+      ...(groupIds.length > 0 ? await events.bySubjects(groupIds, GROUP_EVENT_TYPES) : []),
+    ]);
     const sessionIds = sessionIdsOf(all).filter((id) => onlyId === undefined || id === onlyId);
     return { resources: sessionIds.flatMap((id) => sessionToAppointment(id, all) ?? []), memberIds };
   }
@@ -101,13 +138,21 @@ export function fhirReader(ports: FhirReadPorts) {
           return alertResources(type, await events.byPayload('alertId', [alertIdOf(type, id)], ALERT_EVENT_TYPES), id);
         case 'Observation': {
           // A correction joins its original's chain: fold the member's measures, keep this score.
-          const subjects = unique((await events.byPayload('measureId', [id], MEASURE_EVENT_TYPES)).map((event) => event.subject));
-          return subjects.length === 0 ? { resources: [], memberIds: [] } : observations(await events.bySubjects(subjects, MEASURE_EVENT_TYPES), id);
+          const subjects = unique(
+            (await events.byPayload('measureId', [id], MEASURE_EVENT_TYPES)).map((event) => event.subject),
+          );
+          return subjects.length === 0
+            ? { resources: [], memberIds: [] }
+            : observations(await events.bySubjects(subjects, MEASURE_EVENT_TYPES), id);
         }
         case 'Group':
           return groups([internalIdOf(id)]);
         case 'Appointment':
-          return appointments(await events.byPayload('sessionId', [internalIdOf(id)], SESSION_EVENT_TYPES), [], internalIdOf(id));
+          return appointments(
+            await events.byPayload('sessionId', [internalIdOf(id)], SESSION_EVENT_TYPES),
+            [],
+            internalIdOf(id),
+          );
       }
     },
 
@@ -126,21 +171,23 @@ export function fhirReader(ports: FhirReadPorts) {
   };
 
   async function searchOf(type: ReadableResourceType, memberId: string): Promise<FhirReadResult> {
-      switch (type) {
-        case 'Communication':
-        case 'DetectedIssue':
-        case 'Flag':
-        case 'Task':
-          return alertResources(type, await events.bySubjects([memberId], ALERT_EVENT_TYPES));
-        case 'Observation':
-          return observations(await events.bySubjects([memberId], MEASURE_EVENT_TYPES));
-        case 'Group':
-          return groups(groupIdsOfMember(memberId, await events.bySubjects([memberId], ['MemberEnrolled'])));
-        case 'Appointment': {
-          const groupIds = groupIdsOfMember(memberId, await events.bySubjects([memberId], ['MemberEnrolled']));
-          return groupIds.length === 0 ? { resources: [], memberIds: [memberId] } : appointments(await events.bySubjects(groupIds, SESSION_EVENT_TYPES), [memberId]);
-        }
+    switch (type) {
+      case 'Communication':
+      case 'DetectedIssue':
+      case 'Flag':
+      case 'Task':
+        return alertResources(type, await events.bySubjects([memberId], ALERT_EVENT_TYPES));
+      case 'Observation':
+        return observations(await events.bySubjects([memberId], MEASURE_EVENT_TYPES));
+      case 'Group':
+        return groups(groupIdsOfMember(memberId, await events.bySubjects([memberId], ['MemberEnrolled'])));
+      case 'Appointment': {
+        const groupIds = groupIdsOfMember(memberId, await events.bySubjects([memberId], ['MemberEnrolled']));
+        return groupIds.length === 0
+          ? { resources: [], memberIds: [memberId] }
+          : appointments(await events.bySubjects(groupIds, SESSION_EVENT_TYPES), [memberId]);
       }
+    }
   }
 }
 

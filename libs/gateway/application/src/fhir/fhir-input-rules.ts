@@ -12,7 +12,12 @@ export function isFhirId(value: unknown): value is string {
 
 /** The issue for an element that is no FHIR id; names the element, never the value. */
 export function invalidFhirId(expression: string): FhirIssue {
-  return { severity: 'error', code: 'value', text: 'Not a valid FHIR id (1 to 64 letters, digits, "-" or ".")', expression };
+  return {
+    severity: 'error',
+    code: 'value',
+    text: 'Not a valid FHIR id (1 to 64 letters, digits, "-" or ".")',
+    expression,
+  };
 }
 
 /** The FHIR type in a path (`/fhir/R4/<type>/…`) when it looks like one, for a FHIRPath; else `Resource`. */
@@ -32,17 +37,32 @@ export function fhirInputIssues(resource: object, at: string): FhirIssue[] {
   if (Array.isArray(contained)) {
     contained.forEach((item: unknown, index) => {
       const containedId = (item as { id?: unknown } | null)?.id;
-      if (typeof containedId === 'string' && !isFhirId(containedId)) issues.push(invalidFhirId(`${at}.contained[${index}].id`));
+      if (typeof containedId === 'string' && !isFhirId(containedId))
+        issues.push(invalidFhirId(`${at}.contained[${index}].id`));
     });
   }
   const walk = (value: unknown, path: string): void => {
     // FHIR elements have a value or children; @medplum/core skips `{}` and `[]` as if they were absent.
-    const empty = Array.isArray(value) ? value.length === 0 : !!value && typeof value === 'object' && Object.keys(value).length === 0;
-    if (empty) issues.push({ severity: 'error', code: 'structure', text: 'An empty element: FHIR elements have a value or children', expression: path });
+    const empty = Array.isArray(value)
+      ? value.length === 0
+      : !!value && typeof value === 'object' && Object.keys(value).length === 0;
+    if (empty)
+      issues.push({
+        severity: 'error',
+        code: 'structure',
+        text: 'An empty element: FHIR elements have a value or children',
+        expression: path,
+      });
     if (Array.isArray(value)) return value.forEach((item: unknown, index) => walk(item, `${path}[${index}]`));
     if (!value || typeof value !== 'object') return;
     for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) issues.push({ severity: 'error', code: 'structure', text: 'A __proto__, constructor or prototype key, which no FHIR element has', expression: path });
+      if (FORBIDDEN_KEYS.has(key))
+        issues.push({
+          severity: 'error',
+          code: 'structure',
+          text: 'A __proto__, constructor or prototype key, which no FHIR element has',
+          expression: path,
+        });
       else walk((value as Record<string, unknown>)[key], `${path}.${key}`);
     }
   };

@@ -53,7 +53,8 @@ const codes = (concepts: readonly CodeableConcept[] | CodeableConcept | undefine
     .map(({ system, code, display }) => ({ ...(system ? { system } : {}), code, ...(display ? { display } : {}) }));
 
 const firstCode = (concept: CodeableConcept | undefined) => codes(concept)[0]?.code;
-const periodOf = (p: Period | undefined) => (p && (p.start || p.end) ? { ...(p.start ? { start: p.start } : {}), ...(p.end ? { end: p.end } : {}) } : undefined);
+const periodOf = (p: Period | undefined) =>
+  p && (p.start || p.end) ? { ...(p.start ? { start: p.start } : {}), ...(p.end ? { end: p.end } : {}) } : undefined;
 const defined = <T extends Record<string, unknown>>(value: T) =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Readonly<Record<string, unknown>>;
 
@@ -61,14 +62,29 @@ const defined = <T extends Record<string, unknown>>(value: T) =>
  * Maps one validated resource to the fact the services need, or says why it is ignored. Only
  * codes, statuses and instants are taken: names, narrative and free text never leave the gateway.
  */
-export function resourceToFact(resource: Resource, scope: IngestScope, medication: MedicationLookup = () => undefined, staffId: StaffIdLookup = () => undefined): MappedResource {
-  const fact = (path: string, reference: Reference | undefined, kind: ClinicalFact['kind'], details: Record<string, unknown>): MappedResource => {
+export function resourceToFact(
+  resource: Resource,
+  scope: IngestScope,
+  medication: MedicationLookup = () => undefined,
+  staffId: StaffIdLookup = () => undefined,
+): MappedResource {
+  const fact = (
+    path: string,
+    reference: Reference | undefined,
+    kind: ClinicalFact['kind'],
+    details: Record<string, unknown>,
+  ): MappedResource => {
     const target = reference?.reference;
-    if (!target) return { outcome: 'ignored', reason: `${resource.resourceType} without a patient reference is not in scope` };
+    if (!target)
+      return { outcome: 'ignored', reason: `${resource.resourceType} without a patient reference is not in scope` };
     if (target.startsWith('Group/') || target.startsWith('Practitioner/')) {
       return { outcome: 'ignored', reason: `${resource.resourceType} about a ${target.split('/')[0]} is not in scope` };
     }
-    return { outcome: 'fact', patient: { reference: target, expression: `${resource.resourceType}.${path}` }, fact: { kind, details: defined(details) } };
+    return {
+      outcome: 'fact',
+      patient: { reference: target, expression: `${resource.resourceType}.${path}` },
+      fact: { kind, details: defined(details) },
+    };
   };
   const medicationCodes = (concept: CodeableConcept | undefined, reference: Reference | undefined) =>
     codes(concept ?? (reference?.reference ? medication(reference.reference) : undefined));
@@ -81,11 +97,18 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         outcome: 'identity',
         fact: {
           kind: 'PatientRecorded',
-          details: defined({ active: resource.active, birthDate: resource.birthDate, deceased: resource.deceasedBoolean ?? (resource.deceasedDateTime ? true : undefined) }),
+          details: defined({
+            active: resource.active,
+            birthDate: resource.birthDate,
+            deceased: resource.deceasedBoolean ?? (resource.deceasedDateTime ? true : undefined),
+          }),
         },
       };
     case 'RelatedPerson':
-      return fact('patient', resource.patient, 'CaregiverLinked', { active: resource.active, relationships: codes(resource.relationship) });
+      return fact('patient', resource.patient, 'CaregiverLinked', {
+        active: resource.active,
+        relationships: codes(resource.relationship),
+      });
     case 'ServiceRequest':
       return fact('subject', resource.subject, 'ReferralRequested', {
         status: resource.status,
@@ -122,14 +145,27 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
     case 'Observation': {
       const observationCodes = codes(resource.code);
       // Survey instruments in scope, and acute distress the EHR observed (the same fact a facilitator reports).
-      if (!observationCodes.some((coding) => (coding.system === 'http://loinc.org' && scope.observationCodes.includes(coding.code ?? '')) || isAcuteDistress(coding))) {
+      if (
+        !observationCodes.some(
+          (coding) =>
+            (coding.system === 'http://loinc.org' && scope.observationCodes.includes(coding.code ?? '')) ||
+            isAcuteDistress(coding),
+        )
+      ) {
         return { outcome: 'ignored', reason: 'Observation code is not an instrument the system works with' };
       }
-      const quantity = resource.valueQuantity ?? (resource.valueInteger !== undefined ? { value: resource.valueInteger } : undefined);
+      const quantity =
+        resource.valueQuantity ?? (resource.valueInteger !== undefined ? { value: resource.valueInteger } : undefined);
       return fact('subject', resource.subject, 'ObservationRecorded', {
         status: resource.status,
         codes: observationCodes,
-        value: quantity?.value === undefined ? undefined : defined({ value: quantity.value, unit: 'unit' in quantity ? (quantity.code ?? quantity.unit) : undefined }),
+        value:
+          quantity?.value === undefined
+            ? undefined
+            : defined({
+                value: quantity.value,
+                unit: 'unit' in quantity ? (quantity.code ?? quantity.unit) : undefined,
+              }),
         effective: resource.effectiveDateTime ?? resource.effectivePeriod?.start ?? resource.effectiveInstant,
       });
     }
@@ -149,10 +185,14 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         medication: { codes: medicationCodes(resource.medicationCodeableConcept, resource.medicationReference) },
         dose: doseOf(resource.dosage?.[0]?.doseAndRate?.[0]?.doseQuantity),
         timing: timingOf(resource.dosage?.[0]?.timing),
-        effective: resource.effectiveDateTime ? { start: resource.effectiveDateTime } : periodOf(resource.effectivePeriod),
+        effective: resource.effectiveDateTime
+          ? { start: resource.effectiveDateTime }
+          : periodOf(resource.effectivePeriod),
       });
     case 'Appointment': {
-      const index = (resource.participant ?? []).findIndex((p) => p.actor?.reference?.startsWith('Patient/') || p.actor?.reference?.startsWith('urn:uuid:'));
+      const index = (resource.participant ?? []).findIndex(
+        (p) => p.actor?.reference?.startsWith('Patient/') || p.actor?.reference?.startsWith('urn:uuid:'),
+      );
       if (index < 0) return { outcome: 'ignored', reason: 'Appointment without a patient participant is not in scope' };
       return fact(`participant[${index}].actor`, resource.participant[index]?.actor, 'AppointmentBooked', {
         status: resource.status,
@@ -170,7 +210,9 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
         period: periodOf(resource.period),
         participants: (resource.participant ?? []).flatMap((p) => {
           const clinician = staff(p.member);
-          return p.member?.reference && !clinician ? [] : [defined({ roles: codes(p.role), clinician, period: periodOf(p.period) })];
+          return p.member?.reference && !clinician
+            ? []
+            : [defined({ roles: codes(p.role), clinician, period: periodOf(p.period) })];
         }),
       });
     case 'CarePlan':
@@ -195,7 +237,8 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
     case 'Flag': {
       // A Flag may be about a location, an organisation or a practitioner: only a patient's is a member's fact.
       const subject = resource.subject?.reference;
-      if (subject && !/^(Patient[/?]|urn:uuid:)/.test(subject)) return { outcome: 'ignored', reason: `Flag about a ${subject.split(/[/?]/)[0]} is not in scope` };
+      if (subject && !/^(Patient[/?]|urn:uuid:)/.test(subject))
+        return { outcome: 'ignored', reason: `Flag about a ${subject.split(/[/?]/)[0]} is not in scope` };
       return fact('subject', resource.subject, 'FlagRecorded', {
         status: resource.status,
         categories: codes(resource.category),
@@ -208,10 +251,13 @@ export function resourceToFact(resource: Resource, scope: IngestScope, medicatio
   }
 }
 
-const isAcuteDistress = (coding: Coding) => coding.system === ACUTE_DISTRESS_CODING.system && coding.code === ACUTE_DISTRESS_CODING.code;
+const isAcuteDistress = (coding: Coding) =>
+  coding.system === ACUTE_DISTRESS_CODING.system && coding.code === ACUTE_DISTRESS_CODING.code;
 
 function doseOf(quantity: { value?: number; unit?: string; code?: string } | undefined) {
-  return quantity?.value === undefined ? undefined : defined({ value: quantity.value, unit: quantity.code ?? quantity.unit });
+  return quantity?.value === undefined
+    ? undefined
+    : defined({ value: quantity.value, unit: quantity.code ?? quantity.unit });
 }
 
 /** The timing a daily dose needs: the repeat's frequency and period, or the coded abbreviation (Q6H, BID...). */
@@ -233,7 +279,11 @@ interface AnswerItem {
 function flattenItems(items: readonly AnswerItem[]): { linkId: string; value: unknown }[] {
   return items.flatMap((item) => [
     ...(item.answer ?? []).flatMap((answer) => {
-      const value = answer.valueInteger ?? answer.valueDecimal ?? answer.valueBoolean ?? (answer.valueCoding?.code ? codes({ coding: [answer.valueCoding] })[0] : undefined);
+      const value =
+        answer.valueInteger ??
+        answer.valueDecimal ??
+        answer.valueBoolean ??
+        (answer.valueCoding?.code ? codes({ coding: [answer.valueCoding] })[0] : undefined);
       return value === undefined ? [] : [{ linkId: item.linkId, value }];
     }),
     ...flattenItems(item.item ?? []),

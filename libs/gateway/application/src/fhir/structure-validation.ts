@@ -23,7 +23,10 @@ export function loadFhirDefinitions(): void {
 export function validateFhirResource(resource: Resource, at?: string): FhirIssue[] {
   loadFhirDefinitions();
   const issues = [...structureIssues(resource), ...checkRequiredCodes(resource)];
-  return issues.map((issue) => ({ ...issue, expression: rebase(issue.expression ?? resource.resourceType, resource.resourceType, at) }));
+  return issues.map((issue) => ({
+    ...issue,
+    expression: rebase(issue.expression ?? resource.resourceType, resource.resourceType, at),
+  }));
 }
 
 function structureIssues(resource: Resource): FhirIssue[] {
@@ -32,7 +35,15 @@ function structureIssues(resource: Resource): FhirIssue[] {
     return [];
   } catch (error) {
     // @medplum/core can also fail with a TypeError on shapes it does not expect: still bad input, not a 500.
-    if (!(error instanceof OperationOutcomeError)) return [{ severity: 'error', code: 'structure', text: 'The resource is not valid FHIR R4 JSON', expression: resource.resourceType }];
+    if (!(error instanceof OperationOutcomeError))
+      return [
+        {
+          severity: 'error',
+          code: 'structure',
+          text: 'The resource is not valid FHIR R4 JSON',
+          expression: resource.resourceType,
+        },
+      ];
     return (error.outcome.issue ?? [])
       .filter((issue) => issue.severity === 'error' || issue.severity === 'fatal')
       .map((issue) => ({
@@ -46,5 +57,9 @@ function structureIssues(resource: Resource): FhirIssue[] {
 
 function rebase(expression: string, resourceType: string, at: string | undefined): string {
   if (!at) return expression;
-  return expression === resourceType ? at : expression.startsWith(`${resourceType}.`) ? `${at}${expression.slice(resourceType.length)}` : `${at}.${expression}`;
+  return expression === resourceType
+    ? at
+    : expression.startsWith(`${resourceType}.`)
+      ? `${at}${expression.slice(resourceType.length)}`
+      : `${at}.${expression}`;
 }

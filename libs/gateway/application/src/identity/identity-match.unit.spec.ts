@@ -9,12 +9,20 @@ describe('matchPatientIdentity', () => {
       { key: 'Patient/p1', memberId: 'mbr_a' },
       { key: 'urn:mrn|1', memberId: 'mbr_a' },
     ];
-    expect(matchPatientIdentity('p1', matches, new Map([['mbr_a', 'p1']]))).toEqual({ outcome: 'existing', memberId: 'mbr_a' });
+    expect(matchPatientIdentity('p1', matches, new Map([['mbr_a', 'p1']]))).toEqual({
+      outcome: 'existing',
+      memberId: 'mbr_a',
+    });
   });
 
   it('attaches an EHR id to a member known by identifier only, and a Patient without id to the member of its identifier', () => {
-    expect(matchPatientIdentity('p1', [{ key: 'urn:mrn|1', memberId: 'mbr_a' }], none)).toEqual({ outcome: 'existing', memberId: 'mbr_a' });
-    expect(matchPatientIdentity(undefined, [{ key: 'urn:mrn|1', memberId: 'mbr_a' }], new Map([['mbr_a', 'p1']]))).toEqual({ outcome: 'existing', memberId: 'mbr_a' });
+    expect(matchPatientIdentity('p1', [{ key: 'urn:mrn|1', memberId: 'mbr_a' }], none)).toEqual({
+      outcome: 'existing',
+      memberId: 'mbr_a',
+    });
+    expect(
+      matchPatientIdentity(undefined, [{ key: 'urn:mrn|1', memberId: 'mbr_a' }], new Map([['mbr_a', 'p1']])),
+    ).toEqual({ outcome: 'existing', memberId: 'mbr_a' });
   });
 
   it('refuses a second EHR patient who shares an identifier with a member: never a merge', () => {
@@ -39,6 +47,10 @@ describe('matchPatientIdentity', () => {
       conflictingKeys: ['urn:mrn|1'],
     });
     const withoutId = matchPatientIdentity(undefined, matches.slice(1), none);
-    expect(withoutId).toMatchObject({ outcome: 'conflict', memberIds: ['mbr_a', 'mbr_b'], conflictingKeys: ['urn:mrn|1', 'urn:ssn|2'] });
+    expect(withoutId).toMatchObject({
+      outcome: 'conflict',
+      memberIds: ['mbr_a', 'mbr_b'],
+      conflictingKeys: ['urn:mrn|1', 'urn:ssn|2'],
+    });
   });
 });

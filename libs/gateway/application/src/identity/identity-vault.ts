@@ -21,7 +21,9 @@ export class IdentityVault {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
     const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    return ['v1', iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
   }
 
   decrypt<T>(sealed: string): T {
@@ -29,7 +31,9 @@ export class IdentityVault {
     if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('Unknown sealed value format');
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8')) as T;
+    return JSON.parse(
+      Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8'),
+    ) as T;
   }
 
   /** Deterministic keyed hash of an identifier (`system|value`) or a patient reference: the lookup key. */
@@ -81,7 +85,9 @@ function staffIdWithLookupKey(lookupKey: Buffer, reference: string): string | un
  * (`…/_history/2`); a conditional reference by identifier stays one (`Practitioner?identifier=system|value`).
  */
 export function canonicalStaffReference(reference: string): string | undefined {
-  const literal = /(?:^|\/)(Practitioner|PractitionerRole)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/.exec(reference);
+  const literal = /(?:^|\/)(Practitioner|PractitionerRole)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/.exec(
+    reference,
+  );
   if (literal) return `${literal[1]}/${literal[2]}`;
   const conditional = /^(Practitioner|PractitionerRole)\?identifier=(.+)$/.exec(reference);
   if (!conditional) return undefined;

@@ -1,10 +1,20 @@
-import { canonicalStaffReference, contentHash, IdentityVault, newMemberId, pseudonymousStaffId } from './identity-vault';
+import {
+  canonicalStaffReference,
+  contentHash,
+  IdentityVault,
+  newMemberId,
+  pseudonymousStaffId,
+} from './identity-vault';
 
 const key = (fill: number) => Buffer.alloc(32, fill);
 
 describe('IdentityVault', () => {
   const vault = new IdentityVault(key(1));
-  const identity = { name: [{ family: 'Synthetic', given: ['Test'] }], birthDate: '1990-01-01', identifier: [{ system: 'urn:mrn', value: 'MRN-1' }] };
+  const identity = {
+    name: [{ family: 'Synthetic', given: ['Test'] }],
+    birthDate: '1990-01-01',
+    identifier: [{ system: 'urn:mrn', value: 'MRN-1' }],
+  };
 
   it('round-trips identifying fields, with a fresh IV each time and nothing readable in the sealed value', () => {
     const sealed = vault.encrypt(identity);
@@ -32,7 +42,9 @@ describe('IdentityVault', () => {
   it('keys lookups and pseudonyms: stable for one key, different for another, UUID-shaped', () => {
     expect(vault.lookupHash('urn:mrn|MRN-1')).toBe(new IdentityVault(key(1)).lookupHash('urn:mrn|MRN-1'));
     expect(vault.lookupHash('urn:mrn|MRN-1')).not.toBe(new IdentityVault(key(2)).lookupHash('urn:mrn|MRN-1'));
-    expect(vault.resourcePseudonym('MedicationRequest/x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(vault.resourcePseudonym('MedicationRequest/x')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(vault.resourcePseudonym('MedicationRequest/x')).not.toBe(vault.resourcePseudonym('MedicationRequest/y'));
   });
 
@@ -47,17 +59,30 @@ describe('IdentityVault', () => {
     expect(vault.staffId('Practitioner/psy-01/_history/3')).toBe(id);
     // Another key, another practitioner, a role or an identifier: another id.
     expect(pseudonymousStaffId(key(2), 'Practitioner/psy-01')).not.toBe(id);
-    const others = ['Practitioner/psy-02', 'PractitionerRole/psy-01', 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150'].map((ref) => vault.staffId(ref));
+    const others = [
+      'Practitioner/psy-02',
+      'PractitionerRole/psy-01',
+      'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150',
+    ].map((ref) => vault.staffId(ref));
     expect(new Set([id, ...others]).size).toBe(4);
     // Not the member lookup hash of the same text: staff ids reveal nothing the lookup table holds.
     expect(id.slice(5)).not.toBe(vault.lookupHash('Practitioner/psy-01').slice(0, 22));
   });
 
   it('gives no staff id to a reference that names no practitioner', () => {
-    for (const reference of ['Patient/p1', 'Organization/o1', 'urn:uuid:7f1b2c3d-0000-4000-8000-000000000001', '#contained', 'Practitioner/', 'psy-01']) {
+    for (const reference of [
+      'Patient/p1',
+      'Organization/o1',
+      'urn:uuid:7f1b2c3d-0000-4000-8000-000000000001',
+      '#contained',
+      'Practitioner/',
+      'psy-01',
+    ]) {
       expect(vault.staffId(reference)).toBeUndefined();
     }
-    expect(canonicalStaffReference('Practitioner?identifier=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Fus-npi%7C150')).toBe('Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150');
+    expect(canonicalStaffReference('Practitioner?identifier=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Fus-npi%7C150')).toBe(
+      'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|150',
+    );
     expect(canonicalStaffReference('Practitioner?identifier=%E0%A4%A')).toBeUndefined();
   });
 
@@ -76,7 +101,12 @@ describe('member ids and content hashes', () => {
 
   it('hashes content without meta and regardless of key order', () => {
     const a = { resourceType: 'Condition', id: 'c1', code: { text: 'x' }, meta: { versionId: '1' } };
-    const b = { code: { text: 'x' }, id: 'c1', resourceType: 'Condition', meta: { versionId: '2', lastUpdated: '2026-01-01' } };
+    const b = {
+      code: { text: 'x' },
+      id: 'c1',
+      resourceType: 'Condition',
+      meta: { versionId: '2', lastUpdated: '2026-01-01' },
+    };
     expect(contentHash(a)).toBe(contentHash(b));
     expect(contentHash({ ...a, code: { text: 'y' } })).not.toBe(contentHash(a));
   });

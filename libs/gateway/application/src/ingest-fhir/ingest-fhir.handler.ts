@@ -1,9 +1,20 @@
 import type { Bundle, BundleEntry, CodeableConcept, Medication, Practitioner, Resource } from '@medplum/fhirtypes';
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { memberRecordDecider, memberRecordStreamId, type ClinicalFact, type ResourceSubmission } from '@carecircle/gateway/domain';
+import {
+  memberRecordDecider,
+  memberRecordStreamId,
+  type ClinicalFact,
+  type ResourceSubmission,
+} from '@carecircle/gateway/domain';
 import type { Clock } from '@carecircle/shared-kernel';
 import { principalAllows, type Interaction, type Principal } from '../auth/smart-scopes';
-import { fhirInputIssues, fhirPathType, invalidFhirId, isFhirId, isValidPatientReference } from '../fhir/fhir-input-rules';
+import {
+  fhirInputIssues,
+  fhirPathType,
+  invalidFhirId,
+  isFhirId,
+  isValidPatientReference,
+} from '../fhir/fhir-input-rules';
 import { FhirRequestError, operationOutcome, type FhirIssue } from '../fhir/operation-outcome';
 import { resourceToFact, type IngestScope, type MappedResource, type StaffIdLookup } from '../fhir/resource-to-fact';
 import { validateFhirResource } from '../fhir/structure-validation';
@@ -74,7 +85,10 @@ export function ingestFhir(deps: IngestFhirDeps) {
     const refused = entries.filter((entry) => entry.failure);
     if (atomic && refused.length > 0) {
       const status = Math.max(...refused.map((entry) => entry.failure!.status)) as 400 | 403 | 422;
-      throw new FhirRequestError(refused.some((e) => e.failure!.status === 400) ? 400 : status, refused.flatMap((entry) => entry.failure!.issues));
+      throw new FhirRequestError(
+        refused.some((e) => e.failure!.status === 400) ? 400 : status,
+        refused.flatMap((entry) => entry.failure!.issues),
+      );
     }
     const live = entries.filter((entry) => !entry.failure);
     // In a transaction, a failure found while writing throws inside the unit of work: everything rolls back.
@@ -106,26 +120,53 @@ async function fileReviews(deps: IngestFhirDeps, reviews: readonly IdentityRevie
   for (const review of reviews) await deps.reviews.file(review);
 }
 
-function readSubmission(submission: FhirSubmission, { scope, vault, maxBundleEntries = DEFAULT_BUNDLE_MAX_ENTRIES }: IngestFhirDeps): { entries: Entry[]; bundleType?: string } {
+function readSubmission(
+  submission: FhirSubmission,
+  { scope, vault, maxBundleEntries = DEFAULT_BUNDLE_MAX_ENTRIES }: IngestFhirDeps,
+): { entries: Entry[]; bundleType?: string } {
   const body = submission.body as Partial<Resource> | undefined;
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid(400, 'structure', 'The body must be a FHIR resource (a JSON object)', undefined);
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw invalid(400, 'structure', 'The body must be a FHIR resource (a JSON object)', undefined);
   if (submission.kind !== 'bundle') {
     if (body.resourceType !== submission.type) {
       throw invalid(400, 'invalid', `The resourceType must be ${submission.type}, as in the URL`, 'resourceType');
     }
-    if (submission.kind === 'update' && !isFhirId(submission.id)) throw new FhirRequestError(400, [invalidFhirId(`${submission.type}.id`)]);
-    if (submission.kind === 'update' && (body as Resource).id !== submission.id) throw invalid(400, 'invalid', 'The resource id must match the id in the URL', `${submission.type}.id`);
+    if (submission.kind === 'update' && !isFhirId(submission.id))
+      throw new FhirRequestError(400, [invalidFhirId(`${submission.type}.id`)]);
+    if (submission.kind === 'update' && (body as Resource).id !== submission.id)
+      throw invalid(400, 'invalid', 'The resource id must match the id in the URL', `${submission.type}.id`);
     const resource = body as Resource;
-    return { entries: [toEntry(resource, submission.type, submission.kind === 'create' ? 'c' : 'u', undefined, scope, () => undefined, (ref) => vault.staffId(ref))] };
+    return {
+      entries: [
+        toEntry(
+          resource,
+          submission.type,
+          submission.kind === 'create' ? 'c' : 'u',
+          undefined,
+          scope,
+          () => undefined,
+          (ref) => vault.staffId(ref),
+        ),
+      ],
+    };
   }
   if (body.resourceType !== 'Bundle') throw invalid(400, 'invalid', 'POST /fhir/R4 takes a Bundle', 'resourceType');
   const bundle = body as Bundle;
-  if (bundle.type !== 'batch' && bundle.type !== 'transaction') throw invalid(422, 'not-supported', 'Only batch and transaction Bundles are processed', 'Bundle.type');
-  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw invalid(400, 'structure', 'Bundle.entry must be an array', 'Bundle.entry');
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction')
+    throw invalid(422, 'not-supported', 'Only batch and transaction Bundles are processed', 'Bundle.type');
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry))
+    throw invalid(400, 'structure', 'Bundle.entry must be an array', 'Bundle.entry');
   const bundleEntries = bundle.entry ?? [];
   // Counted before anything is validated: the cost of a Bundle grows with its entries.
   if (bundleEntries.length > maxBundleEntries) {
-    throw new FhirRequestError(413, [{ severity: 'error', code: 'too-costly', text: `The Bundle has more than ${maxBundleEntries} entries`, expression: 'Bundle.entry' }]);
+    throw new FhirRequestError(413, [
+      {
+        severity: 'error',
+        code: 'too-costly',
+        text: `The Bundle has more than ${maxBundleEntries} entries`,
+        expression: 'Bundle.entry',
+      },
+    ]);
   }
   const medication = medicationLookup(bundleEntries);
   const practitioner = practitionerLookup(bundleEntries);
@@ -135,11 +176,28 @@ function readSubmission(submission: FhirSubmission, { scope, vault, maxBundleEnt
     entries: bundleEntries.map((entry, index) => {
       const at = `Bundle.entry[${index}]`;
       if (!isObject(entry)) return refusedEntry(at, 400, 'structure', 'The entry must be a JSON object', at);
-      if (entry.fullUrl !== undefined && typeof entry.fullUrl !== 'string') return refusedEntry(at, 400, 'structure', 'The fullUrl must be a string', `${at}.fullUrl`);
+      if (entry.fullUrl !== undefined && typeof entry.fullUrl !== 'string')
+        return refusedEntry(at, 400, 'structure', 'The fullUrl must be a string', `${at}.fullUrl`);
       const method = isObject(entry.request) ? entry.request.method : undefined;
-      if (!isObject(entry.resource)) return refusedEntry(at, 400, 'required', 'The entry has no resource', `${at}.resource`);
-      if (method !== 'POST' && method !== 'PUT') return refusedEntry(at, 422, 'not-supported', 'Only POST and PUT entries are processed', `${at}.request.method`);
-      return toEntry(entry.resource, `${at}.resource`, method === 'POST' ? 'c' : 'u', entry.fullUrl, scope, medication, staffId);
+      if (!isObject(entry.resource))
+        return refusedEntry(at, 400, 'required', 'The entry has no resource', `${at}.resource`);
+      if (method !== 'POST' && method !== 'PUT')
+        return refusedEntry(
+          at,
+          422,
+          'not-supported',
+          'Only POST and PUT entries are processed',
+          `${at}.request.method`,
+        );
+      return toEntry(
+        entry.resource,
+        `${at}.resource`,
+        method === 'POST' ? 'c' : 'u',
+        entry.fullUrl,
+        scope,
+        medication,
+        staffId,
+      );
     }),
   };
 }
@@ -158,11 +216,31 @@ function toEntry(
   const issues = inputIssues.length > 0 ? inputIssues : validateFhirResource(resource, at);
   const key = `${resource.resourceType}/${resource.id ?? `#${contentHash(resource)}`}`;
   const mapped: MappedResource =
-    issues.length === 0 ? resourceToFact(resource, scope, (ref) => (ref.startsWith('#') ? contained(resource, ref) : medication(ref)), staffId) : { outcome: 'ignored' as const, reason: 'invalid' };
+    issues.length === 0
+      ? resourceToFact(
+          resource,
+          scope,
+          (ref) => (ref.startsWith('#') ? contained(resource, ref) : medication(ref)),
+          staffId,
+        )
+      : { outcome: 'ignored' as const, reason: 'invalid' };
   if (mapped.outcome !== 'ignored' && !isRelayable(mapped.fact)) {
-    issues.push({ severity: 'error', code: 'structure', text: `The ${mapped.fact.kind} taken from this resource has an element of the wrong type or form`, expression: at });
+    issues.push({
+      severity: 'error',
+      code: 'structure',
+      text: `The ${mapped.fact.kind} taken from this resource has an element of the wrong type or form`,
+      expression: at,
+    });
   }
-  return { at, fullUrl, resource, interaction, key, mapped, ...(issues.length > 0 ? { failure: { status: 400, issues } } : {}) };
+  return {
+    at,
+    fullUrl,
+    resource,
+    interaction,
+    key,
+    mapped,
+    ...(issues.length > 0 ? { failure: { status: 400, issues } } : {}),
+  };
 }
 
 function refusedEntry(at: string, status: number, code: FhirIssue['code'], text: string, expression: string): Entry {
@@ -181,7 +259,17 @@ function check(entry: Entry, principal: Principal): void {
   if (entry.failure) return;
   if (!principalAllows(principal, entry.resource.resourceType, entry.interaction)) {
     const verb = entry.interaction === 'c' ? 'create' : 'update';
-    entry.failure = { status: 403, issues: [{ severity: 'error', code: 'forbidden', text: `The access token does not allow ${verb} of ${entry.resource.resourceType}`, expression: entry.at }] };
+    entry.failure = {
+      status: 403,
+      issues: [
+        {
+          severity: 'error',
+          code: 'forbidden',
+          text: `The access token does not allow ${verb} of ${entry.resource.resourceType}`,
+          expression: entry.at,
+        },
+      ],
+    };
     return;
   }
   if (entry.mapped.outcome === 'fact' && !isValidPatientReference(entry.mapped.patient.reference)) {
@@ -196,7 +284,13 @@ function patientReferencePath(entry: Entry): string {
 }
 
 /** Writes the entries; returns the identity conflicts to file for review (a transaction throws them instead). */
-async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirDeps, atomic: boolean, context: RequestContext): Promise<IdentityReview[]> {
+async function record(
+  entries: Entry[],
+  tx: IngestTransaction,
+  deps: IngestFhirDeps,
+  atomic: boolean,
+  context: RequestContext,
+): Promise<IdentityReview[]> {
   const memberByReference = new Map<string, string>();
   // Each member's entries to record: their Patient's facts (PatientRecorded) first, then the resources about them.
   const byMember = new Map<string, Entry[]>();
@@ -210,7 +304,12 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
       entry.failure = { status: 409, issues: conflictIssues(registration, identity.expressions) };
       // Members created earlier in a refused transaction vanish with it: the review names only those that remain.
       const memberIds = atomic ? registration.memberIds.filter((id) => !createdHere.has(id)) : registration.memberIds;
-      reviews.push({ detectedAt: deps.clock.now(), reasonCode: registration.reason, memberIds, resourceType: 'Patient' });
+      reviews.push({
+        detectedAt: deps.clock.now(),
+        reasonCode: registration.reason,
+        memberIds,
+        resourceType: 'Patient',
+      });
       if (atomic) throw new RefusedWithReviews(new FhirRequestError(409, entry.failure.issues), reviews);
       continue;
     }
@@ -222,15 +321,35 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
     if (entry.resource.id) memberByReference.set(`Patient/${entry.resource.id}`, memberId);
     byMember.set(memberId, [...(byMember.get(memberId) ?? []), entry]);
   }
-  const bundleUrls = new Set(entries.flatMap((entry) => [entry.fullUrl, entry.resource.id ? `${entry.resource.resourceType}/${entry.resource.id}` : undefined]).filter(Boolean));
+  const bundleUrls = new Set(
+    entries
+      .flatMap((entry) => [
+        entry.fullUrl,
+        entry.resource.id ? `${entry.resource.resourceType}/${entry.resource.id}` : undefined,
+      ])
+      .filter(Boolean),
+  );
   for (const entry of entries) {
     if (entry.mapped.outcome === 'ignored') entry.result = 'ignored';
     if (entry.mapped.outcome !== 'fact') continue;
     const dangling = danglingReference(entry, bundleUrls);
-    const memberId = dangling ? undefined : (memberByReference.get(entry.mapped.patient.reference) ?? (await findMember(entry.mapped.patient.reference, tx)));
+    const memberId = dangling
+      ? undefined
+      : (memberByReference.get(entry.mapped.patient.reference) ??
+        (await findMember(entry.mapped.patient.reference, tx)));
     if (!memberId) {
       const expression = dangling ?? patientReferencePath(entry);
-      entry.failure = { status: 422, issues: [{ severity: 'error', code: 'not-found', text: 'The reference resolves to nothing in this Bundle or known to the gateway', expression }] };
+      entry.failure = {
+        status: 422,
+        issues: [
+          {
+            severity: 'error',
+            code: 'not-found',
+            text: 'The reference resolves to nothing in this Bundle or known to the gateway',
+            expression,
+          },
+        ],
+      };
       if (atomic) throw new FhirRequestError(422, entry.failure.issues);
       continue;
     }
@@ -245,7 +364,10 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
         resourceKey: entry.key,
         resourceId: deps.vault.resourcePseudonym(entry.key),
         // A Patient's version is what travels: a changed name or address (kept in the vault) publishes nothing.
-        contentHash: entry.mapped.outcome === 'identity' ? contentHash({ resourceType: 'Patient', ...fact.details }) : contentHash(entry.resource),
+        contentHash:
+          entry.mapped.outcome === 'identity'
+            ? contentHash({ resourceType: 'Patient', ...fact.details })
+            : contentHash(entry.resource),
         fact: fact.kind === 'ReferralRequested' ? await withAgeAtReferral(fact, memberId, tx, deps) : fact,
       });
     }
@@ -257,8 +379,13 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
       { maxConflictRetries: 0 },
     );
     if (!outcome.ok) {
-      for (const entry of memberEntries) entry.failure = { status: 409, issues: [{ severity: 'error', code: 'conflict', text: outcome.error.message, expression: entry.at }] };
-      if (atomic) throw new FhirRequestError(409, [{ severity: 'error', code: 'conflict', text: outcome.error.message }]);
+      for (const entry of memberEntries)
+        entry.failure = {
+          status: 409,
+          issues: [{ severity: 'error', code: 'conflict', text: outcome.error.message, expression: entry.at }],
+        };
+      if (atomic)
+        throw new FhirRequestError(409, [{ severity: 'error', code: 'conflict', text: outcome.error.message }]);
       continue;
     }
     const revisions = new Map(outcome.events.map((event) => [event.data.resourceKey, event.data.revision]));
@@ -273,7 +400,10 @@ async function record(entries: Entry[], tx: IngestTransaction, deps: IngestFhirD
 }
 
 /** One issue per key that points elsewhere, at the element that holds it; never the value. */
-function conflictIssues(registration: Extract<Registration, { outcome: 'conflict' }>, expressions: ReadonlyMap<string, string>): FhirIssue[] {
+function conflictIssues(
+  registration: Extract<Registration, { outcome: 'conflict' }>,
+  expressions: ReadonlyMap<string, string>,
+): FhirIssue[] {
   const text =
     registration.reason === 'identifier-of-another-patient'
       ? 'This identifier belongs to a member known under another Patient id: nothing was recorded, the conflict is filed for review'
@@ -291,9 +421,17 @@ function conflictIssues(registration: Extract<Registration, { outcome: 'conflict
  * from the birth date the gateway holds: enrollment needs the age for placement, never the birth date.
  * Read after this submission's Patients were registered, so a Patient in the same Bundle counts.
  */
-async function withAgeAtReferral(fact: ClinicalFact, memberId: string, tx: IngestTransaction, deps: IngestFhirDeps): Promise<ClinicalFact> {
+async function withAgeAtReferral(
+  fact: ClinicalFact,
+  memberId: string,
+  tx: IngestTransaction,
+  deps: IngestFhirDeps,
+): Promise<ClinicalFact> {
   const authoredOn = fact.details['authoredOn'];
-  const ageAtReferral = ageInWholeYears(await tx.identities.birthDate(memberId), typeof authoredOn === 'string' ? authoredOn : deps.clock.now().toISOString());
+  const ageAtReferral = ageInWholeYears(
+    await tx.identities.birthDate(memberId),
+    typeof authoredOn === 'string' ? authoredOn : deps.clock.now().toISOString(),
+  );
   return ageAtReferral === undefined ? fact : { ...fact, details: { ...fact.details, ageAtReferral } };
 }
 
@@ -325,7 +463,8 @@ function danglingReference(entry: Entry, bundleUrls: Set<string | undefined>): s
     }
     if (!value || typeof value !== 'object') return undefined;
     for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string' && child.startsWith('urn:uuid:') && !bundleUrls.has(child)) return `${path}.reference`;
+      if (key === 'reference' && typeof child === 'string' && child.startsWith('urn:uuid:') && !bundleUrls.has(child))
+        return `${path}.reference`;
       const found = typeof child === 'object' ? walk(child, `${path}.${key}`) : undefined;
       if (found) return found;
     }
@@ -346,7 +485,15 @@ function patientIdentity(patient: Resource, at: string): PatientIdentity & { exp
   return {
     ...(p.id ? { patientId: p.id } : {}),
     lookupKeys: [...expressions.keys()],
-    identifying: { id: p.id, identifier: p.identifier, name: p.name, birthDate: p.birthDate, gender: p.gender, telecom: p.telecom, address: p.address },
+    identifying: {
+      id: p.id,
+      identifier: p.identifier,
+      name: p.name,
+      birthDate: p.birthDate,
+      gender: p.gender,
+      telecom: p.telecom,
+      address: p.address,
+    },
     expressions,
   };
 }
@@ -356,7 +503,8 @@ function medicationLookup(entries: readonly BundleEntry[]): (reference: string) 
   for (const entry of entries) {
     if (!isObject(entry) || !isObject(entry.resource) || entry.resource.resourceType !== 'Medication') continue;
     // Validated here too: a MedicationRequest may take its codes from it before its own entry is judged.
-    if (validateFhirResource(entry.resource).length > 0 || fhirInputIssues(entry.resource, 'Medication').length > 0) continue;
+    if (validateFhirResource(entry.resource).length > 0 || fhirInputIssues(entry.resource, 'Medication').length > 0)
+      continue;
     const code = (entry.resource as Medication).code;
     if (entry.fullUrl) medications.set(entry.fullUrl, code);
     if (entry.resource.id) medications.set(`Medication/${entry.resource.id}`, code);
@@ -374,12 +522,26 @@ function practitionerLookup(entries: readonly BundleEntry[]): (reference: string
   for (const entry of entries) {
     if (!isObject(entry)) continue;
     const resource = entry.resource;
-    if (typeof entry.fullUrl !== 'string' || !isObject(resource) || (resource.resourceType !== 'Practitioner' && resource.resourceType !== 'PractitionerRole')) continue;
+    if (
+      typeof entry.fullUrl !== 'string' ||
+      !isObject(resource) ||
+      (resource.resourceType !== 'Practitioner' && resource.resourceType !== 'PractitionerRole')
+    )
+      continue;
     // Read before the entry is validated: only well-formed ids and identifiers count.
-    const identifiers: unknown[] = Array.isArray((resource as Practitioner).identifier) ? (resource as Practitioner).identifier! : [];
-    const identifier = identifiers.find((i): i is { system?: string; value: string } => isObject(i) && typeof (i as { value?: unknown }).value === 'string' && (i as { value: string }).value !== '');
+    const identifiers: unknown[] = Array.isArray((resource as Practitioner).identifier)
+      ? (resource as Practitioner).identifier!
+      : [];
+    const identifier = identifiers.find(
+      (i): i is { system?: string; value: string } =>
+        isObject(i) && typeof (i as { value?: unknown }).value === 'string' && (i as { value: string }).value !== '',
+    );
     const system = typeof identifier?.system === 'string' ? identifier.system : '';
-    const literal = isFhirId(resource.id) ? `${resource.resourceType}/${resource.id}` : identifier ? `${resource.resourceType}?identifier=${system}|${identifier.value}` : undefined;
+    const literal = isFhirId(resource.id)
+      ? `${resource.resourceType}/${resource.id}`
+      : identifier
+        ? `${resource.resourceType}?identifier=${system}|${identifier.value}`
+        : undefined;
     if (literal) practitioners.set(entry.fullUrl, literal);
   }
   return (reference) => practitioners.get(reference);
@@ -393,14 +555,30 @@ function contained(resource: Resource, reference: string): CodeableConcept | und
 function respond(submission: FhirSubmission, bundleType: string | undefined, entries: Entry[]): IngestResult {
   const memberIds = [...new Set(entries.flatMap((entry) => (entry.memberId ? [entry.memberId] : [])))];
   // For the audit trail: a type as FHIR spells types, whatever the body claimed.
-  const resourceTypes = [...new Set(entries.map((entry) => fhirPathType(typeof entry.resource.resourceType === 'string' ? entry.resource.resourceType : undefined)))];
+  const resourceTypes = [
+    ...new Set(
+      entries.map((entry) =>
+        fhirPathType(typeof entry.resource.resourceType === 'string' ? entry.resource.resourceType : undefined),
+      ),
+    ),
+  ];
   const outcomeOf = (entry: Entry) =>
     entry.failure
       ? operationOutcome(entry.failure.issues)
       : operationOutcome([
           entry.mapped.outcome === 'ignored'
-            ? { severity: 'information', code: 'informational', text: `Accepted and ignored: ${entry.mapped.reason}`, expression: entry.at }
-            : { severity: 'information', code: 'informational', text: `Accepted: ${entry.result ?? 'recorded'}`, expression: entry.at },
+            ? {
+                severity: 'information',
+                code: 'informational',
+                text: `Accepted and ignored: ${entry.mapped.reason}`,
+                expression: entry.at,
+              }
+            : {
+                severity: 'information',
+                code: 'informational',
+                text: `Accepted: ${entry.result ?? 'recorded'}`,
+                expression: entry.at,
+              },
         ]);
   if (submission.kind !== 'bundle') {
     const [entry] = entries;
@@ -423,6 +601,11 @@ function isObject<T>(value: T): value is T & object {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function invalid(status: 400 | 422, code: FhirIssue['code'], text: string, expression: string | undefined): FhirRequestError {
+function invalid(
+  status: 400 | 422,
+  code: FhirIssue['code'],
+  text: string,
+  expression: string | undefined,
+): FhirRequestError {
   return new FhirRequestError(status, [{ severity: 'error', code, text, ...(expression ? { expression } : {}) }]);
 }

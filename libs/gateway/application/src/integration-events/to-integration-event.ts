@@ -15,7 +15,9 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
     case 'ResourceIngested': {
       const { memberId, resourceId, revision, fact } = event.data;
       const definition = definitionByKind.get(fact.kind);
-      return definition ? integrationMessage(recorded, definition, memberId, { resourceId, revision, ...fact.details }) : null;
+      return definition
+        ? integrationMessage(recorded, definition, memberId, { resourceId, revision, ...fact.details })
+        : null;
     }
     default:
       return null;

@@ -13,7 +13,15 @@ function recorded(kind: ClinicalFactKind): RecordedEvent {
     recordedAt: new Date(0),
     eventId: f.eventId,
     type: 'ResourceIngested',
-    data: { memberId: f.subject, resourceKey: 'MedicationRequest/ehr-id-123', resourceId, revision, contentHash: 'h', fact: { kind, details }, ingestedAt: f.occurredAt },
+    data: {
+      memberId: f.subject,
+      resourceKey: 'MedicationRequest/ehr-id-123',
+      resourceId,
+      revision,
+      contentHash: 'h',
+      fact: { kind, details },
+      ingestedAt: f.occurredAt,
+    },
     metadata: { occurredAt: f.occurredAt, correlationId: f.correlationId, causationId: f.causationId },
   };
 }
@@ -23,11 +31,14 @@ describe('gateway ingest integration events (producer contract)', () => {
     expect(gatewayEvents.map((d) => d.type).sort()).toEqual([...CLINICAL_FACT_KINDS].sort());
   });
 
-  it.each(CLINICAL_FACT_KINDS.map((kind) => [kind]))('publishes %s exactly as its fixture, keyed by the member id, without the EHR resource key', (kind) => {
-    const out = toIntegrationEvent(recorded(kind));
-    expect(out).toEqual({ topic: Topics.gatewayIngest, key: fixtures[kind].subject, value: fixtures[kind] });
-    expect(JSON.stringify(out)).not.toContain('ehr-id-123');
-  });
+  it.each(CLINICAL_FACT_KINDS.map((kind) => [kind]))(
+    'publishes %s exactly as its fixture, keyed by the member id, without the EHR resource key',
+    (kind) => {
+      const out = toIntegrationEvent(recorded(kind));
+      expect(out).toEqual({ topic: Topics.gatewayIngest, key: fixtures[kind].subject, value: fixtures[kind] });
+      expect(JSON.stringify(out)).not.toContain('ehr-id-123');
+    },
+  );
 
   it('keeps unknown stored events off the bus', () => {
     expect(toIntegrationEvent({ ...recorded('MedicationOrdered'), type: 'SomethingInternal' })).toBeNull();
@@ -41,10 +52,15 @@ describe('gateway ingest integration events (producer contract)', () => {
 
   it('refuses to publish an EHR practitioner reference where a pseudonymous staff id belongs', () => {
     const team = recorded('CareTeamUpdated');
-    (team.data as { fact: { details: { participants: object[] } } }).fact.details.participants = [{ roles: [], clinician: 'Practitioner/psy-01' }];
+    (team.data as { fact: { details: { participants: object[] } } }).fact.details.participants = [
+      { roles: [], clinician: 'Practitioner/psy-01' },
+    ];
     expect(() => toIntegrationEvent(team)).toThrow(/clin_/);
     const order = recorded('MedicationOrdered');
-    (order.data as { fact: { details: object } }).fact.details = { ...fixtures.MedicationOrdered.payload, requesterId: 'Practitioner/p1' };
+    (order.data as { fact: { details: object } }).fact.details = {
+      ...fixtures.MedicationOrdered.payload,
+      requesterId: 'Practitioner/p1',
+    };
     expect(() => toIntegrationEvent(order)).toThrow(/staff id/);
   });
 });

@@ -33,12 +33,24 @@ describe('TokenBucketRateLimiter', () => {
 describe('TokenBucketRateLimiter per key', () => {
   it('gives a configured key its own limit and everyone else the default', () => {
     const clock = fixedClock('2026-01-01T00:00:00Z');
-    const limitFor = (key: string) => (key === 'client:ehr' ? { burst: 100, perSecond: 100 } : key.startsWith('address:') ? { burst: 2, perSecond: 1 } : undefined);
+    const limitFor = (key: string) =>
+      key === 'client:ehr'
+        ? { burst: 100, perSecond: 100 }
+        : key.startsWith('address:')
+          ? { burst: 2, perSecond: 1 }
+          : undefined;
     const limiter = new TokenBucketRateLimiter({ burst: 5, perSecond: 1, clock, limitFor });
     expect(Array.from({ length: 100 }, () => limiter.take('client:ehr').allowed).every(Boolean)).toBe(true);
     expect(limiter.take('client:ehr').allowed).toBe(false);
     expect([1, 2, 3].map(() => limiter.take('address:10.0.0.1').allowed)).toEqual([true, true, false]);
-    expect(Array.from({ length: 6 }, () => limiter.take('person:clin_1').allowed)).toEqual([true, true, true, true, true, false]);
+    expect(Array.from({ length: 6 }, () => limiter.take('person:clin_1').allowed)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('forgets full buckets once it tracks too many keys, never a draining one', () => {
@@ -57,7 +69,12 @@ describe('TokenBucketRateLimiter per key', () => {
 
   it('refuses a configured limit that could never let anything through', () => {
     const clock = fixedClock('2026-01-01T00:00:00Z');
-    const limiter = new TokenBucketRateLimiter({ burst: 1, perSecond: 1, clock, limitFor: () => ({ burst: 0, perSecond: 1 }) });
+    const limiter = new TokenBucketRateLimiter({
+      burst: 1,
+      perSecond: 1,
+      clock,
+      limitFor: () => ({ burst: 0, perSecond: 1 }),
+    });
     expect(() => limiter.take('x')).toThrow();
   });
 });

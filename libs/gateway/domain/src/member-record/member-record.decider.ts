@@ -13,7 +13,10 @@ export const memberRecordDecider: Decider<MemberRecordCommand, MemberRecordEvent
     switch (event.type) {
       case 'ResourceIngested':
         return {
-          resources: { ...state.resources, [event.data.resourceKey]: { contentHash: event.data.contentHash, revision: event.data.revision } },
+          resources: {
+            ...state.resources,
+            [event.data.resourceKey]: { contentHash: event.data.contentHash, revision: event.data.revision },
+          },
         };
     }
   },
@@ -29,7 +32,11 @@ function ingest(memberId: string, resources: readonly ResourceSubmission[], now:
   for (const resource of resources) {
     const earlier = byKey.get(resource.resourceKey);
     if (earlier && earlier.contentHash !== resource.contentHash) {
-      return domainError('conflict', 'gateway.resource-submitted-twice', 'The submission holds two different versions of the same resource.');
+      return domainError(
+        'conflict',
+        'gateway.resource-submitted-twice',
+        'The submission holds two different versions of the same resource.',
+      );
     }
     byKey.set(resource.resourceKey, resource);
   }

@@ -1,5 +1,19 @@
 /** The kinds of entry on a member's care timeline (the UI's type filters). */
-export const TIMELINE_KINDS = ['referral', 'screening', 'consent', 'enrolment', 'waitlist', 'session', 'attendance', 'dose', 'contact', 'treatment', 'alert', 'score', 'care-team'] as const;
+export const TIMELINE_KINDS = [
+  'referral',
+  'screening',
+  'consent',
+  'enrolment',
+  'waitlist',
+  'session',
+  'attendance',
+  'dose',
+  'contact',
+  'treatment',
+  'alert',
+  'score',
+  'care-team',
+] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;

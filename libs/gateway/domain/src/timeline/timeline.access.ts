@@ -1,4 +1,11 @@
-import type { AlertLifecycle, Severity, TimelineEntry, TimelineKind, TimelineSourceEvent, TimelineViewer } from './timeline-entry';
+import type {
+  AlertLifecycle,
+  Severity,
+  TimelineEntry,
+  TimelineKind,
+  TimelineSourceEvent,
+  TimelineViewer,
+} from './timeline-entry';
 
 /**
  * What the timeline keeps beside its entries: group rosters and facilitators (group events reach each
@@ -19,13 +26,27 @@ export function accessFactsOf(event: TimelineSourceEvent): AccessFact[] {
   switch (event.type) {
     case 'GroupFormed':
     case 'GroupChanged':
-      return [{ kind: 'group-facilitators', groupId: String(p['groupId']), facilitatorIds: (p['facilitatorIds'] as string[] | undefined) ?? [] }];
+      return [
+        {
+          kind: 'group-facilitators',
+          groupId: String(p['groupId']),
+          facilitatorIds: (p['facilitatorIds'] as string[] | undefined) ?? [],
+        },
+      ];
     case 'MemberEnrolled':
       return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: true }];
     case 'MemberWithdrew':
       return [{ kind: 'group-member', groupId: String(p['groupId']), memberId: member, present: false }];
     case 'MedicationSharingWithFacilitatorChanged':
-      return member.startsWith('mbr_') ? [{ kind: 'medication-sharing', memberId: member, shareMedication: p['shareMedicationDetailsWithFacilitator'] === true }] : [];
+      return member.startsWith('mbr_')
+        ? [
+            {
+              kind: 'medication-sharing',
+              memberId: member,
+              shareMedication: p['shareMedicationDetailsWithFacilitator'] === true,
+            },
+          ]
+        : [];
     default:
       return [];
   }

@@ -26,11 +26,15 @@ describe('which copies of an alert a timeline shows', () => {
 
   it('shows the care team every copy, so they know who else was told', () => {
     expect(alertRecipientRolesShownTo(clinician)).toBeUndefined();
-    expect([alertFor('facilitator'), alertFor('attending-psychiatrist')].map((entry) => isShownTo(entry, clinician))).toEqual([true, true]);
+    expect(
+      [alertFor('facilitator'), alertFor('attending-psychiatrist')].map((entry) => isShownTo(entry, clinician)),
+    ).toEqual([true, true]);
   });
 
   it('leaves entries that are not alerts alone', () => {
-    expect(isShownTo({ ...alertFor('attending-psychiatrist'), kind: 'treatment' } as TimelineEntry, facilitator)).toBe(true);
+    expect(isShownTo({ ...alertFor('attending-psychiatrist'), kind: 'treatment' } as TimelineEntry, facilitator)).toBe(
+      true,
+    );
   });
 });
 
@@ -47,12 +51,24 @@ describe('the member’s consent to share medication details with facilitators',
     type: 'MedicationChanged',
     occurredAt: '2026-03-10T09:00:00.000Z',
     subject: 'mbr_synthetic_0001',
-    payload: { medicationId: 'm1', change: 'started', rxnormIngredient: '36437', classes: ['ssri'], classified: true, prescriberId: 'clin_1', changedAt: '2026-03-10T09:00:00.000Z' },
+    payload: {
+      medicationId: 'm1',
+      change: 'started',
+      rxnormIngredient: '36437',
+      classes: ['ssri'],
+      classified: true,
+      prescriberId: 'clin_1',
+      changedAt: '2026-03-10T09:00:00.000Z',
+    },
   }) as [TimelineEntry];
 
   it('is an access fact with the member’s current choice', () => {
-    expect(accessFactsOf(sharing(true))).toEqual([{ kind: 'medication-sharing', memberId: 'mbr_synthetic_0001', shareMedication: true }]);
-    expect(accessFactsOf(sharing(false))).toEqual([{ kind: 'medication-sharing', memberId: 'mbr_synthetic_0001', shareMedication: false }]);
+    expect(accessFactsOf(sharing(true))).toEqual([
+      { kind: 'medication-sharing', memberId: 'mbr_synthetic_0001', shareMedication: true },
+    ]);
+    expect(accessFactsOf(sharing(false))).toEqual([
+      { kind: 'medication-sharing', memberId: 'mbr_synthetic_0001', shareMedication: false },
+    ]);
   });
 
   it('lets a facilitator see the treatment entry in full once given, and only treatment entries', () => {
@@ -61,7 +77,12 @@ describe('the member’s consent to share medication details with facilitators',
     expect(shared.details).toMatchObject({ drugName: 'sertraline', rxnormIngredient: '36437' });
     const withheld = viewOf(medication, { role: 'facilitator', consentToShareMedication: false });
     expect(withheld).toMatchObject({ title: 'Medication change: watch for activation', redacted: true });
-    const score = { ...medication, kind: 'score', title: 'PHQ-9 recorded: 12', facilitatorView: { title: 'PHQ-9 recorded: 12', details: {} } } as TimelineEntry;
+    const score = {
+      ...medication,
+      kind: 'score',
+      title: 'PHQ-9 recorded: 12',
+      facilitatorView: { title: 'PHQ-9 recorded: 12', details: {} },
+    } as TimelineEntry;
     expect(viewOf(score, { role: 'facilitator', consentToShareMedication: true }).details).toEqual({});
   });
 });

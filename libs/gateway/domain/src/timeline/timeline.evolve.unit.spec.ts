@@ -14,7 +14,15 @@ const event = (type: string, payload: object, extra: Partial<TimelineSourceEvent
 const alertId = 'a1';
 
 describe('care timeline evolve', () => {
-  const medication = event('MedicationChanged', { medicationId: 'm1', change: 'started', rxnormIngredient: '36437', classes: ['ssri'], classified: true, prescriberId: 'clin_1', changedAt: '2026-03-10T09:00:00.000Z' });
+  const medication = event('MedicationChanged', {
+    medicationId: 'm1',
+    change: 'started',
+    rxnormIngredient: '36437',
+    classes: ['ssri'],
+    classified: true,
+    prescriberId: 'clin_1',
+    changedAt: '2026-03-10T09:00:00.000Z',
+  });
 
   it('shows the care team the drug and the facilitator only what to watch for', () => {
     const [entry] = evolve([], medication);
@@ -27,10 +35,23 @@ describe('care timeline evolve', () => {
   });
 
   it('keeps an alert’s lifecycle on the entry that raised it, and a redelivery changes nothing', () => {
-    const raised = event('CoordinationAlertRaised', { alertId, rule: 'antidepressant-change', severity: 'critical', recipientRole: 'attending-psychiatrist', raisedAt: '2026-03-10T09:00:00.000Z' });
-    const acknowledged = event('AlertAcknowledged', { alertId, outcome: 'accepted', acknowledgedAt: '2026-03-10T09:10:00.000Z' });
+    const raised = event('CoordinationAlertRaised', {
+      alertId,
+      rule: 'antidepressant-change',
+      severity: 'critical',
+      recipientRole: 'attending-psychiatrist',
+      raisedAt: '2026-03-10T09:00:00.000Z',
+    });
+    const acknowledged = event('AlertAcknowledged', {
+      alertId,
+      outcome: 'accepted',
+      acknowledgedAt: '2026-03-10T09:10:00.000Z',
+    });
     const resolved = event('AlertResolved', { alertId, resolvedAt: '2026-03-11T09:00:00.000Z' });
-    let entries = [raised, acknowledged, resolved].reduce<TimelineEntry[]>((timeline, next) => evolve(timeline, next), []);
+    let entries = [raised, acknowledged, resolved].reduce<TimelineEntry[]>(
+      (timeline, next) => evolve(timeline, next),
+      [],
+    );
     entries = evolve(entries, acknowledged);
     const alert = entries.find((entry) => entry.type === 'CoordinationAlertRaised')?.alert;
     expect(alert).toEqual({
@@ -46,20 +67,35 @@ describe('care timeline evolve', () => {
   });
 
   it('puts a group’s session on each current member’s timeline, oldest first', () => {
-    const session = event('SessionScheduled', { groupId: 'grp_a', sequence: 2, startsAt: '2026-03-17T18:00:00Z' }, { subject: 'grp_a' });
+    const session = event(
+      'SessionScheduled',
+      { groupId: 'grp_a', sequence: 2, startsAt: '2026-03-17T18:00:00Z' },
+      { subject: 'grp_a' },
+    );
     const entries = evolve([], session, { groupMembers: [member, 'mbr_unit_000002'] });
     expect(entries.map((entry) => [entry.memberId, entry.kind])).toEqual([
       [member, 'session'],
       ['mbr_unit_000002', 'session'],
     ]);
-    expect(evolve([], event('GroupFormed', { groupId: 'grp_a', facilitatorIds: ['fac_1'] }, { subject: 'grp_a' }))).toEqual([]);
+    expect(
+      evolve([], event('GroupFormed', { groupId: 'grp_a', facilitatorIds: ['fac_1'] }, { subject: 'grp_a' })),
+    ).toEqual([]);
     expect(evolve([], event('SomethingNew', {}))).toEqual([]);
   });
 
   it('records the medication-sharing consent as a consent entry, once per change', () => {
-    const sharing = (share: boolean, id: string) => event('MedicationSharingWithFacilitatorChanged', { shareMedicationDetailsWithFacilitator: share, changedAt: '2026-03-12T09:00:00.000Z' }, { eventId: id });
-    expect(evolve([], sharing(true, 's1')).map((entry) => [entry.kind, entry.title])).toEqual([['consent', 'Medication details shared with facilitators']]);
-    expect(evolve([], sharing(false, 's2'), { groupMembers: [], medicationSharingBefore: true })[0]?.title).toBe('Medication details no longer shared with facilitators');
+    const sharing = (share: boolean, id: string) =>
+      event(
+        'MedicationSharingWithFacilitatorChanged',
+        { shareMedicationDetailsWithFacilitator: share, changedAt: '2026-03-12T09:00:00.000Z' },
+        { eventId: id },
+      );
+    expect(evolve([], sharing(true, 's1')).map((entry) => [entry.kind, entry.title])).toEqual([
+      ['consent', 'Medication details shared with facilitators'],
+    ]);
+    expect(evolve([], sharing(false, 's2'), { groupMembers: [], medicationSharingBefore: true })[0]?.title).toBe(
+      'Medication details no longer shared with facilitators',
+    );
     expect(evolve([], sharing(true, 's3'), { groupMembers: [], medicationSharingBefore: true })).toEqual([]);
   });
 });

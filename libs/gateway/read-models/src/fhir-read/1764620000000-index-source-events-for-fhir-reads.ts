@@ -17,9 +17,13 @@ export class IndexSourceEventsForFhirReads1764620000000 implements MigrationInte
   name = 'IndexSourceEventsForFhirReads1764620000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE INDEX timeline_source_event_by_subject ON gateway.timeline_source_event ((body->>'subject'), type, seq)`);
+    await queryRunner.query(
+      `CREATE INDEX timeline_source_event_by_subject ON gateway.timeline_source_event ((body->>'subject'), type, seq)`,
+    );
     for (const [index, key] of PAYLOAD_KEYS) {
-      await queryRunner.query(`CREATE INDEX timeline_source_event_${index} ON gateway.timeline_source_event ((body->'payload'->>'${key}'), type)`);
+      await queryRunner.query(
+        `CREATE INDEX timeline_source_event_${index} ON gateway.timeline_source_event ((body->'payload'->>'${key}'), type)`,
+      );
     }
   }
 

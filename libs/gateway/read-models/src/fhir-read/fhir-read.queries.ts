@@ -15,17 +15,37 @@ interface Row {
 }
 
 const SELECTED = `SELECT seq::text AS position, received_at, body FROM gateway.timeline_source_event`;
-const stored = (rows: Row[]): StoredSourceEvent[] => rows.map((row) => ({ ...row.body, seq: row.position, receivedAt: row.received_at.toISOString() }));
+const stored = (rows: Row[]): StoredSourceEvent[] =>
+  rows.map((row) => ({ ...row.body, seq: row.position, receivedAt: row.received_at.toISOString() }));
 
 /** Kept events about these subjects (`mbr_…`, `grp_…`) of these types, in the order received. */
-export async function sourceEventsBySubjects(sql: Sql, subjects: readonly string[], types: readonly string[]): Promise<StoredSourceEvent[]> {
+export async function sourceEventsBySubjects(
+  sql: Sql,
+  subjects: readonly string[],
+  types: readonly string[],
+): Promise<StoredSourceEvent[]> {
   if (subjects.length === 0 || types.length === 0) return [];
-  return stored(await sql<Row>(`${SELECTED} WHERE body->>'subject' = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY seq`, [subjects, types]));
+  return stored(
+    await sql<Row>(`${SELECTED} WHERE body->>'subject' = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY seq`, [
+      subjects,
+      types,
+    ]),
+  );
 }
 
 /** Kept events of these types whose payload names one of these ids under `key`, in the order received. */
-export async function sourceEventsByPayload(sql: Sql, key: SourcePayloadKey, values: readonly string[], types: readonly string[]): Promise<StoredSourceEvent[]> {
+export async function sourceEventsByPayload(
+  sql: Sql,
+  key: SourcePayloadKey,
+  values: readonly string[],
+  types: readonly string[],
+): Promise<StoredSourceEvent[]> {
   if (!PAYLOAD_KEYS.includes(key)) throw new Error('Not an indexed payload key'); // the key is spliced into SQL: only the listed ones
   if (values.length === 0 || types.length === 0) return [];
-  return stored(await sql<Row>(`${SELECTED} WHERE body->'payload'->>'${key}' = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY seq`, [values, types]));
+  return stored(
+    await sql<Row>(
+      `${SELECTED} WHERE body->'payload'->>'${key}' = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY seq`,
+      [values, types],
+    ),
+  );
 }

@@ -30,17 +30,35 @@ export class CreateTimelineTables1764400000000 implements MigrationInterface {
         changed_seq     bigint NOT NULL DEFAULT nextval('gateway.timeline_change_seq'),
         PRIMARY KEY (member_id, source_event_id)
       )`);
-    await queryRunner.query(`CREATE INDEX timeline_entry_by_time ON gateway.timeline_entry (member_id, at, source_event_id)`);
+    await queryRunner.query(
+      `CREATE INDEX timeline_entry_by_time ON gateway.timeline_entry (member_id, at, source_event_id)`,
+    );
     await queryRunner.query(`CREATE INDEX timeline_entry_by_change ON gateway.timeline_entry (member_id, changed_seq)`);
-    await queryRunner.query(`CREATE INDEX timeline_entry_by_alert ON gateway.timeline_entry (member_id, alert_id) WHERE alert_id IS NOT NULL`);
-    await queryRunner.query(`CREATE TABLE gateway.timeline_group_facilitator (group_id text PRIMARY KEY, facilitator_ids text[] NOT NULL)`);
-    await queryRunner.query(`CREATE TABLE gateway.timeline_group_member (group_id text NOT NULL, member_id text NOT NULL, PRIMARY KEY (group_id, member_id))`);
-    await queryRunner.query(`CREATE INDEX timeline_group_member_by_member ON gateway.timeline_group_member (member_id)`);
-    await queryRunner.query(`CREATE TABLE gateway.timeline_care_team (member_id text NOT NULL, clinician_id text NOT NULL, PRIMARY KEY (member_id, clinician_id))`);
+    await queryRunner.query(
+      `CREATE INDEX timeline_entry_by_alert ON gateway.timeline_entry (member_id, alert_id) WHERE alert_id IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE gateway.timeline_group_facilitator (group_id text PRIMARY KEY, facilitator_ids text[] NOT NULL)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE gateway.timeline_group_member (group_id text NOT NULL, member_id text NOT NULL, PRIMARY KEY (group_id, member_id))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX timeline_group_member_by_member ON gateway.timeline_group_member (member_id)`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE gateway.timeline_care_team (member_id text NOT NULL, clinician_id text NOT NULL, PRIMARY KEY (member_id, clinician_id))`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['timeline_care_team', 'timeline_group_member', 'timeline_group_facilitator', 'timeline_entry', 'timeline_source_event']) {
+    for (const table of [
+      'timeline_care_team',
+      'timeline_group_member',
+      'timeline_group_facilitator',
+      'timeline_entry',
+      'timeline_source_event',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS gateway.${table}`);
     }
     await queryRunner.query(`DROP SEQUENCE IF EXISTS gateway.timeline_change_seq`);

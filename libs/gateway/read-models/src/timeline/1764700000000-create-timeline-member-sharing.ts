@@ -8,7 +8,9 @@ export class CreateTimelineMemberSharing1764700000000 implements MigrationInterf
   name = 'CreateTimelineMemberSharing1764700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE gateway.timeline_member_sharing (member_id text PRIMARY KEY, share_medication boolean NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE gateway.timeline_member_sharing (member_id text PRIMARY KEY, share_medication boolean NOT NULL)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

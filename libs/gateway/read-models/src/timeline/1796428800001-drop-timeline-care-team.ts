@@ -13,6 +13,8 @@ export class DropTimelineCareTeam1796428800001 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE IF NOT EXISTS gateway.timeline_care_team (member_id text NOT NULL, clinician_id text NOT NULL, PRIMARY KEY (member_id, clinician_id))`);
+    await queryRunner.query(
+      `CREATE TABLE IF NOT EXISTS gateway.timeline_care_team (member_id text NOT NULL, clinician_id text NOT NULL, PRIMARY KEY (member_id, clinician_id))`,
+    );
   }
 }

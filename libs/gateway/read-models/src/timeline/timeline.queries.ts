@@ -29,7 +29,14 @@ export function encodeCursor(entry: Pick<TimelineEntry, 'at' | 'sourceEventId'>)
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) return [value[0], value[1]];
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      !Number.isNaN(Date.parse(value[0]))
+    )
+      return [value[0], value[1]];
   } catch {
     // fall through
   }
@@ -49,7 +56,16 @@ export async function readTimeline(sql: Sql, memberId: string, query: TimelineQu
         AND ($8::text[] IS NULL OR kind <> 'alert' OR entry->'details'->>'recipientRole' = ANY($8::text[]))
       ORDER BY at, source_event_id
       LIMIT $7`,
-    [memberId, query.from ?? null, query.to ?? null, query.kinds?.length ? query.kinds : null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1, query.alertRecipientRoles ?? null],
+    [
+      memberId,
+      query.from ?? null,
+      query.to ?? null,
+      query.kinds?.length ? query.kinds : null,
+      after?.[0] ?? null,
+      after?.[1] ?? null,
+      query.limit + 1,
+      query.alertRecipientRoles ?? null,
+    ],
   );
   const entries = rows.slice(0, query.limit).map((row) => row.entry);
   const last = entries.at(-1);
@@ -57,7 +73,11 @@ export async function readTimeline(sql: Sql, memberId: string, query: TimelineQu
 }
 
 /** Entries added or changed after change number `afterChange` (the live stream), with the newest change number. */
-export async function readTimelineChanges(sql: Sql, memberId: string, afterChange: string): Promise<{ entries: TimelineEntry[]; lastChange: string }> {
+export async function readTimelineChanges(
+  sql: Sql,
+  memberId: string,
+  afterChange: string,
+): Promise<{ entries: TimelineEntry[]; lastChange: string }> {
   const rows = await sql<{ entry: TimelineEntry; change: string }>(
     `SELECT entry, changed_seq::text AS change FROM gateway.timeline_entry WHERE member_id = $1 AND changed_seq > $2::bigint ORDER BY changed_seq LIMIT 500`,
     [memberId, afterChange],
@@ -67,7 +87,9 @@ export async function readTimelineChanges(sql: Sql, memberId: string, afterChang
 
 /** The newest change number of a member's timeline ('0' when empty): where a live stream starts. */
 export async function latestTimelineChange(sql: Sql, memberId: string): Promise<string> {
-  const [row] = await sql<{ latest: string | null }>(`SELECT max(changed_seq)::text AS latest FROM gateway.timeline_entry WHERE member_id = $1`, [memberId]);
+  const [row] = await sql<{ latest: string | null }>(
+    `SELECT max(changed_seq)::text AS latest FROM gateway.timeline_entry WHERE member_id = $1`,
+    [memberId],
+  );
   return row?.latest ?? '0';
 }
-

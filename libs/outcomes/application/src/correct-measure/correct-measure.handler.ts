@@ -7,5 +7,9 @@ import type { RequestContext } from '../request-context';
 export function correctMeasure({ store, clock, config }: OutcomesDeps) {
   const decider = memberOutcomesDecider(config);
   return (details: MeasureDetails & { correctsMeasureId: string; reason: string }, context: RequestContext) =>
-    handleCommand(store, memberOutcomesStreamId(details.memberId), decider, { type: 'CorrectMeasure', data: details, metadata: { now: clock.now(), ...context } });
+    handleCommand(store, memberOutcomesStreamId(details.memberId), decider, {
+      type: 'CorrectMeasure',
+      data: details,
+      metadata: { now: clock.now(), ...context },
+    });
 }

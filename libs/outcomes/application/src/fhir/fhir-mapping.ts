@@ -27,14 +27,21 @@ const LL358_3: Record<string, number> = { 'LA6568-5': 0, 'LA6569-3': 1, 'LA6570-
 export const PHQ9_QUESTIONNAIRE = 'http://loinc.org/q/44249-1';
 
 /** A PHQ-9 given as item answers, as a QuestionnaireResponse (linkIds of the official Questionnaire, item 9 ThoughtsOfSelfHarm). */
-export function phq9AnswersToQuestionnaireResponse(memberId: string, answers: readonly number[], authored: string): QuestionnaireResponse {
+export function phq9AnswersToQuestionnaireResponse(
+  memberId: string,
+  answers: readonly number[],
+  authored: string,
+): QuestionnaireResponse {
   return {
     resourceType: 'QuestionnaireResponse',
     questionnaire: PHQ9_QUESTIONNAIRE,
     status: 'completed',
     subject: { identifier: { system: CARECIRCLE_MEMBER_SYSTEM, value: memberId } },
     authored,
-    item: PHQ9_ITEMS.map((item, index) => ({ linkId: item.linkId ?? item.loinc, answer: [{ valueInteger: answers[index]! }] })),
+    item: PHQ9_ITEMS.map((item, index) => ({
+      linkId: item.linkId ?? item.loinc,
+      answer: [{ valueInteger: answers[index]! }],
+    })),
   };
 }
 
@@ -45,11 +52,16 @@ export function phq9AnswersToQuestionnaireResponse(memberId: string, answers: re
  */
 export function questionnaireResponseToPhq9Answers(response: QuestionnaireResponse): (number | null)[] | DomainError {
   if (response.status !== 'completed' && response.status !== 'amended') {
-    return domainError('rule-violation', 'outcomes.fhir-response-not-completed', 'Only a completed or amended QuestionnaireResponse can be scored.');
+    return domainError(
+      'rule-violation',
+      'outcomes.fhir-response-not-completed',
+      'Only a completed or amended QuestionnaireResponse can be scored.',
+    );
   }
   const flat = flatten(response.item ?? []);
   const known = flat.filter((item) => PHQ9_ITEMS.some((p) => p.linkId === item.linkId || p.loinc === item.linkId));
-  if (known.length === 0) return domainError('rule-violation', 'outcomes.fhir-not-phq9', 'The QuestionnaireResponse answers no PHQ-9 item.');
+  if (known.length === 0)
+    return domainError('rule-violation', 'outcomes.fhir-not-phq9', 'The QuestionnaireResponse answers no PHQ-9 item.');
   const answers: (number | null)[] = [];
   for (const [index, item] of PHQ9_ITEMS.entries()) {
     const found = flat.find((i) => i.linkId === item.linkId || i.linkId === item.loinc);
@@ -58,8 +70,14 @@ export function questionnaireResponseToPhq9Answers(response: QuestionnaireRespon
       answers.push(null);
       continue;
     }
-    const value = answer.valueInteger ?? (answer.valueCoding?.code !== undefined ? LL358_3[answer.valueCoding.code] : undefined);
-    if (value === undefined) return domainError('rule-violation', 'outcomes.fhir-answer-unreadable', `PHQ-9 item ${index + 1} has an answer that is neither an integer nor an LL358-3 code.`);
+    const value =
+      answer.valueInteger ?? (answer.valueCoding?.code !== undefined ? LL358_3[answer.valueCoding.code] : undefined);
+    if (value === undefined)
+      return domainError(
+        'rule-violation',
+        'outcomes.fhir-answer-unreadable',
+        `PHQ-9 item ${index + 1} has an answer that is neither an integer nor an LL358-3 code.`,
+      );
     answers.push(value);
   }
   return answers;

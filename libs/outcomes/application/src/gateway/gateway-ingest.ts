@@ -27,7 +27,9 @@ const PHQ9_TOTAL_LOINC = '44261-6';
 const SCORED_OBSERVATION = new Set(['final', 'amended', 'corrected']);
 
 /** What one gateway resource version means for outcomes: a measure to record, or why it is ignored. */
-export type GatewayMeasure = { kind: 'measure'; instrument: Instrument; input: MeasureInput; administeredAt: string } | { kind: 'ignored'; reason: string };
+export type GatewayMeasure =
+  | { kind: 'measure'; instrument: Instrument; input: MeasureInput; administeredAt: string }
+  | { kind: 'ignored'; reason: string };
 
 /**
  * The measure id of one version of one gateway resource: a UUID derived from the gateway's
@@ -55,7 +57,12 @@ export function observationToMeasure(event: EventOf<typeof ObservationRecorded>)
   const coding = payload.codes.find((c) => c.system === LOINC && TOTAL_LOINC[c.code] !== undefined);
   if (!coding) return { kind: 'ignored', reason: 'observation-code' };
   if (!payload.value) return { kind: 'ignored', reason: 'observation-no-value' };
-  return { kind: 'measure', instrument: TOTAL_LOINC[coding.code]!, input: { kind: 'total', total: payload.value.value }, administeredAt: toInstant(payload.effective, event.occurredAt) };
+  return {
+    kind: 'measure',
+    instrument: TOTAL_LOINC[coding.code]!,
+    input: { kind: 'total', total: payload.value.value },
+    administeredAt: toInstant(payload.effective, event.occurredAt),
+  };
 }
 
 /**
@@ -65,7 +72,8 @@ export function observationToMeasure(event: EventOf<typeof ObservationRecorded>)
  */
 export function questionnaireToMeasure(event: EventOf<typeof QuestionnaireAnswered>): GatewayMeasure {
   const { payload } = event;
-  if (payload.questionnaire === undefined || payload.questionnaire.split('|')[0] !== PHQ9_QUESTIONNAIRE) return { kind: 'ignored', reason: 'questionnaire-not-phq9' };
+  if (payload.questionnaire === undefined || payload.questionnaire.split('|')[0] !== PHQ9_QUESTIONNAIRE)
+    return { kind: 'ignored', reason: 'questionnaire-not-phq9' };
   const administeredAt = toInstant(payload.authored, event.occurredAt);
   const response: QuestionnaireResponse = {
     resourceType: 'QuestionnaireResponse',
@@ -73,15 +81,29 @@ export function questionnaireToMeasure(event: EventOf<typeof QuestionnaireAnswer
     status: payload.status as QuestionnaireResponse['status'],
     item: payload.answers.flatMap(({ linkId, value }) => {
       const answer: QuestionnaireResponseItemAnswer | undefined =
-        typeof value === 'number' ? { valueInteger: value } : typeof value === 'boolean' ? undefined : { valueCoding: { system: value.system, code: value.code } };
+        typeof value === 'number'
+          ? { valueInteger: value }
+          : typeof value === 'boolean'
+            ? undefined
+            : { valueCoding: { system: value.system, code: value.code } };
       return answer ? [{ linkId, answer: [answer] }] : [];
     }),
   };
   const answers = questionnaireResponseToPhq9Answers(response);
-  if (!isDomainError(answers)) return { kind: 'measure', instrument: 'phq-9', input: { kind: 'answers', answers }, administeredAt };
+  if (!isDomainError(answers))
+    return { kind: 'measure', instrument: 'phq-9', input: { kind: 'answers', answers }, administeredAt };
   const total = payload.answers.find((a) => a.linkId === PHQ9_TOTAL_LOINC && typeof a.value === 'number');
-  if (answers.code === 'outcomes.fhir-not-phq9' && total && (payload.status === 'completed' || payload.status === 'amended')) {
-    return { kind: 'measure', instrument: 'phq-9', input: { kind: 'total', total: total.value as number }, administeredAt };
+  if (
+    answers.code === 'outcomes.fhir-not-phq9' &&
+    total &&
+    (payload.status === 'completed' || payload.status === 'amended')
+  ) {
+    return {
+      kind: 'measure',
+      instrument: 'phq-9',
+      input: { kind: 'total', total: total.value as number },
+      administeredAt,
+    };
   }
   return { kind: 'ignored', reason: answers.code };
 }
@@ -100,17 +122,30 @@ export function ingestGatewayMeasure(deps: OutcomesDeps) {
   const decider = memberOutcomesDecider(deps.config);
   const record = recordMeasure(deps);
   const correct = correctMeasure(deps);
-  return async (memberId: string, source: { resourceId: string; revision: number }, measure: Extract<GatewayMeasure, { kind: 'measure' }>, context: RequestContext): Promise<CommandOutcome<MemberOutcomesEvent>> => {
+  return async (
+    memberId: string,
+    source: { resourceId: string; revision: number },
+    measure: Extract<GatewayMeasure, { kind: 'measure' }>,
+    context: RequestContext,
+  ): Promise<CommandOutcome<MemberOutcomesEvent>> => {
     const history = await deps.store.readStream(memberOutcomesStreamId(memberId));
-    const state: MemberOutcomesState = fold(decider, history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as MemberOutcomesEvent));
+    const state: MemberOutcomesState = fold(
+      decider,
+      history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as MemberOutcomesEvent),
+    );
     const byId = new Map(state.measures.map((m) => [m.measureId, m]));
     const measureId = gatewayMeasureId(source.resourceId, source.revision);
     const ownIds = new Set<string>();
     for (let r = 1; r <= source.revision + 100; r++) ownIds.add(gatewayMeasureId(source.resourceId, r));
     const existing = byId.get(measureId);
     let newer = false;
-    for (let r = source.revision + 1; r <= source.revision + 100 && !newer; r++) newer = byId.has(gatewayMeasureId(source.resourceId, r));
-    const unchanged: CommandOutcome<MemberOutcomesEvent> = { ok: true, events: [], nextExpectedVersion: history.length === 0 ? -1 : history[history.length - 1]!.streamVersion };
+    for (let r = source.revision + 1; r <= source.revision + 100 && !newer; r++)
+      newer = byId.has(gatewayMeasureId(source.resourceId, r));
+    const unchanged: CommandOutcome<MemberOutcomesEvent> = {
+      ok: true,
+      events: [],
+      nextExpectedVersion: history.length === 0 ? -1 : history[history.length - 1]!.streamVersion,
+    };
     // An older revision after a newer one, or a correction delivered again: nothing to do.
     if ((!existing && newer) || existing?.correctsMeasureId) return unchanged;
     let corrects: string | undefined;
@@ -123,7 +158,11 @@ export function ingestGatewayMeasure(deps: OutcomesDeps) {
     const point: MeasurementPoint =
       existing?.point ??
       correctsMeasure?.point ??
-      (activeMeasures(state.measures, measure.instrument).some((m) => !ownIds.has(m.measureId) && m.administeredAt < measure.administeredAt) ? 'follow-up' : 'baseline');
+      (activeMeasures(state.measures, measure.instrument).some(
+        (m) => !ownIds.has(m.measureId) && m.administeredAt < measure.administeredAt,
+      )
+        ? 'follow-up'
+        : 'baseline');
     const details: MeasureDetails = {
       memberId,
       measureId,
@@ -134,7 +173,11 @@ export function ingestGatewayMeasure(deps: OutcomesDeps) {
       administeredBy: GATEWAY_ADMINISTERED_BY,
       groupId: null,
     };
-    if (!existing && corrects) return correct({ ...details, correctsMeasureId: corrects, reason: `gateway revision ${source.revision}` }, context);
+    if (!existing && corrects)
+      return correct(
+        { ...details, correctsMeasureId: corrects, reason: `gateway revision ${source.revision}` },
+        context,
+      );
     return record(details, context);
   };
 }

@@ -1,8 +1,16 @@
 import { gatewayFixtures, ObservationRecorded, QuestionnaireAnswered } from '@carecircle/contracts';
 import { gatewayMeasureId, observationToMeasure, questionnaireToMeasure, toInstant } from './gateway-ingest';
 
-const observation = (payload: object) => ObservationRecorded.parse({ ...gatewayFixtures.ObservationRecorded, payload: { ...gatewayFixtures.ObservationRecorded.payload, ...payload } });
-const questionnaire = (payload: object) => QuestionnaireAnswered.parse({ ...gatewayFixtures.QuestionnaireAnswered, payload: { ...gatewayFixtures.QuestionnaireAnswered.payload, ...payload } });
+const observation = (payload: object) =>
+  ObservationRecorded.parse({
+    ...gatewayFixtures.ObservationRecorded,
+    payload: { ...gatewayFixtures.ObservationRecorded.payload, ...payload },
+  });
+const questionnaire = (payload: object) =>
+  QuestionnaireAnswered.parse({
+    ...gatewayFixtures.QuestionnaireAnswered,
+    payload: { ...gatewayFixtures.QuestionnaireAnswered.payload, ...payload },
+  });
 const loinc = (code: string) => ({ system: 'http://loinc.org', code });
 
 describe('gateway ingest mapping', () => {
@@ -14,28 +22,65 @@ describe('gateway ingest mapping', () => {
   });
 
   it('maps PHQ-9 and GAD-7 total Observations with a value, and ignores other codes, statuses and missing values', () => {
-    expect(observationToMeasure(observation({}))).toEqual({ kind: 'measure', instrument: 'phq-9', input: { kind: 'total', total: 12 }, administeredAt: '2026-03-02T09:00:00.000Z' });
-    expect(observationToMeasure(observation({ codes: [loinc('70274-6')], effective: '2026-03-02' }))).toMatchObject({ instrument: 'gad-7', administeredAt: '2026-03-02T00:00:00.000Z' });
-    expect(observationToMeasure(observation({ codes: [loinc('8867-4')] }))).toEqual({ kind: 'ignored', reason: 'observation-code' });
+    expect(observationToMeasure(observation({}))).toEqual({
+      kind: 'measure',
+      instrument: 'phq-9',
+      input: { kind: 'total', total: 12 },
+      administeredAt: '2026-03-02T09:00:00.000Z',
+    });
+    expect(observationToMeasure(observation({ codes: [loinc('70274-6')], effective: '2026-03-02' }))).toMatchObject({
+      instrument: 'gad-7',
+      administeredAt: '2026-03-02T00:00:00.000Z',
+    });
+    expect(observationToMeasure(observation({ codes: [loinc('8867-4')] }))).toEqual({
+      kind: 'ignored',
+      reason: 'observation-code',
+    });
     expect(observationToMeasure(observation({ codes: [{ code: '44261-6' }] }))).toMatchObject({ kind: 'ignored' });
     expect(observationToMeasure(observation({ status: 'preliminary' }))).toMatchObject({ kind: 'ignored' });
-    expect(observationToMeasure(observation({ value: undefined }))).toMatchObject({ kind: 'ignored', reason: 'observation-no-value' });
+    expect(observationToMeasure(observation({ value: undefined }))).toMatchObject({
+      kind: 'ignored',
+      reason: 'observation-no-value',
+    });
   });
 
   it('maps a PHQ-9 QuestionnaireResponse by linkId or LOINC item code, numeric or LL358-3 coded, with item 9', () => {
     const answers = [
       { linkId: 'LittleInterest', value: loinc('LA6571-9') },
       { linkId: '44255-8', value: 2 },
-      ...['TroubleSleeping', 'FeelingTired', 'BadAppetite', 'FeelingBadAboutSelf', 'TroubleConcentrating', 'MovingSpeaking'].map((linkId) => ({ linkId, value: 0 })),
+      ...[
+        'TroubleSleeping',
+        'FeelingTired',
+        'BadAppetite',
+        'FeelingBadAboutSelf',
+        'TroubleConcentrating',
+        'MovingSpeaking',
+      ].map((linkId) => ({ linkId, value: 0 })),
       { linkId: 'ThoughtsOfSelfHarm', value: loinc('LA6570-1') },
       { linkId: 'consent-given', value: true },
     ];
-    expect(questionnaireToMeasure(questionnaire({ answers }))).toEqual({ kind: 'measure', instrument: 'phq-9', input: { kind: 'answers', answers: [3, 2, 0, 0, 0, 0, 0, 0, 2] }, administeredAt: '2026-03-02T09:00:00.000Z' });
+    expect(questionnaireToMeasure(questionnaire({ answers }))).toEqual({
+      kind: 'measure',
+      instrument: 'phq-9',
+      input: { kind: 'answers', answers: [3, 2, 0, 0, 0, 0, 0, 0, 2] },
+      administeredAt: '2026-03-02T09:00:00.000Z',
+    });
     // The fixture carries only the total (linkId 44261-6): recorded as a total.
-    expect(questionnaireToMeasure(questionnaire({}))).toMatchObject({ kind: 'measure', input: { kind: 'total', total: 12 } });
-    expect(questionnaireToMeasure(questionnaire({ questionnaire: 'http://loinc.org/q/69737-5' }))).toEqual({ kind: 'ignored', reason: 'questionnaire-not-phq9' });
-    expect(questionnaireToMeasure(questionnaire({ status: 'in-progress', answers }))).toMatchObject({ kind: 'ignored', reason: 'outcomes.fhir-response-not-completed' });
-    expect(questionnaireToMeasure(questionnaire({ answers: [{ linkId: 'LittleInterest', value: loinc('LA-unknown') }] }))).toMatchObject({ kind: 'ignored', reason: 'outcomes.fhir-answer-unreadable' });
+    expect(questionnaireToMeasure(questionnaire({}))).toMatchObject({
+      kind: 'measure',
+      input: { kind: 'total', total: 12 },
+    });
+    expect(questionnaireToMeasure(questionnaire({ questionnaire: 'http://loinc.org/q/69737-5' }))).toEqual({
+      kind: 'ignored',
+      reason: 'questionnaire-not-phq9',
+    });
+    expect(questionnaireToMeasure(questionnaire({ status: 'in-progress', answers }))).toMatchObject({
+      kind: 'ignored',
+      reason: 'outcomes.fhir-response-not-completed',
+    });
+    expect(
+      questionnaireToMeasure(questionnaire({ answers: [{ linkId: 'LittleInterest', value: loinc('LA-unknown') }] })),
+    ).toMatchObject({ kind: 'ignored', reason: 'outcomes.fhir-answer-unreadable' });
   });
 
   it('reads partial FHIR dates and falls back to the event time', () => {

@@ -1,5 +1,11 @@
 import { fold } from '@carecircle/shared-kernel';
-import { memberOutcomesDecider, memberOutcomesStreamId, trajectory, type InstrumentTrajectory, type MemberOutcomesEvent } from '@carecircle/outcomes/domain';
+import {
+  memberOutcomesDecider,
+  memberOutcomesStreamId,
+  trajectory,
+  type InstrumentTrajectory,
+  type MemberOutcomesEvent,
+} from '@carecircle/outcomes/domain';
 import type { OutcomesDeps } from '../outcomes.deps';
 
 /** A member's trajectory, read from their own stream: what was accepted is visible at once. */
@@ -7,7 +13,10 @@ export function memberTrajectory({ store, config }: Pick<OutcomesDeps, 'store' |
   const decider = memberOutcomesDecider(config);
   return async (memberId: string): Promise<{ memberId: string; instruments: InstrumentTrajectory[] }> => {
     const history = await store.readStream(memberOutcomesStreamId(memberId));
-    const state = fold(decider, history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as MemberOutcomesEvent));
+    const state = fold(
+      decider,
+      history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as MemberOutcomesEvent),
+    );
     return { memberId, instruments: trajectory(state.measures) };
   };
 }

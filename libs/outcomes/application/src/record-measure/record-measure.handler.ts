@@ -7,5 +7,9 @@ import type { RequestContext } from '../request-context';
 export function recordMeasure({ store, clock, config }: OutcomesDeps) {
   const decider = memberOutcomesDecider(config);
   return (details: MeasureDetails, context: RequestContext) =>
-    handleCommand(store, memberOutcomesStreamId(details.memberId), decider, { type: 'RecordMeasure', data: details, metadata: { now: clock.now(), ...context } });
+    handleCommand(store, memberOutcomesStreamId(details.memberId), decider, {
+      type: 'RecordMeasure',
+      data: details,
+      metadata: { now: clock.now(), ...context },
+    });
 }

@@ -53,34 +53,62 @@ export interface ExportedCohortReport extends Omit<CohortReport, 'members' | 'al
   smallCellThreshold: number;
 }
 
-export const isSuppressed = (value: ExportedCell | ExportedCount): value is Suppressed => typeof value === 'object' && 'suppressed' in value;
+export const isSuppressed = (value: ExportedCell | ExportedCount): value is Suppressed =>
+  typeof value === 'object' && 'suppressed' in value;
 
 /** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; the normal 1.96 beyond. */
-const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T_975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 export const tQuantile975 = (df: number) => T_975[df - 1] ?? 1.96;
 
-export function cohortReport(instrument: Instrument, members: readonly CohortMember[], config: OutcomesConfig): CohortReport {
+export function cohortReport(
+  instrument: Instrument,
+  members: readonly CohortMember[],
+  config: OutcomesConfig,
+): CohortReport {
   const complete = members.filter((m) => m.baseline !== null && m.followUp !== null);
   return {
     instrument,
     members: members.length,
     all: cell(instrument, complete, config),
     byDose: {
-      dosed: cell(instrument, complete.filter((m) => m.sessionsAttended >= config.doseSessions), config),
-      underDosed: cell(instrument, complete.filter((m) => m.sessionsAttended < config.doseSessions), config),
+      dosed: cell(
+        instrument,
+        complete.filter((m) => m.sessionsAttended >= config.doseSessions),
+        config,
+      ),
+      underDosed: cell(
+        instrument,
+        complete.filter((m) => m.sessionsAttended < config.doseSessions),
+        config,
+      ),
     },
     doseSessions: config.doseSessions,
-    missing: { baseline: members.filter((m) => m.baseline === null).length, followUp: members.filter((m) => m.followUp === null).length },
+    missing: {
+      baseline: members.filter((m) => m.baseline === null).length,
+      followUp: members.filter((m) => m.followUp === null).length,
+    },
   };
 }
 
 function cell(instrument: Instrument, complete: readonly CohortMember[], config: OutcomesConfig): CohortCell {
   const n = complete.length;
-  if (n === 0) return { n, meanBaseline: null, meanFollowUp: null, meanChange: null, meanChangeCi95: null, meaningfulImprovement: null };
+  if (n === 0)
+    return {
+      n,
+      meanBaseline: null,
+      meanFollowUp: null,
+      meanChange: null,
+      meanChangeCi95: null,
+      meaningfulImprovement: null,
+    };
   const changes = complete.map((m) => m.followUp! - m.baseline!);
   const meanChange = mean(changes);
   const threshold = config.meaningfulChange[instrument];
-  const improved = threshold === null ? null : changes.filter((c) => (LOWER_IS_BETTER[instrument] ? -c : c) >= threshold).length;
+  const improved =
+    threshold === null ? null : changes.filter((c) => (LOWER_IS_BETTER[instrument] ? -c : c) >= threshold).length;
   return {
     n,
     meanBaseline: round(mean(complete.map((m) => m.baseline!))),
@@ -150,7 +178,20 @@ const CSV_COLUMNS = [
  */
 export function cohortReportCsv(report: ExportedCohortReport): string {
   const rows: string[][] = [[...CSV_COLUMNS]];
-  const withheld = (name: string, s: Suppressed) => [report.instrument, name, '', '', '', '', '', '', '', '', 'true', s.reason];
+  const withheld = (name: string, s: Suppressed) => [
+    report.instrument,
+    name,
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    'true',
+    s.reason,
+  ];
   const countRow = (name: string, c: ExportedCount) =>
     isSuppressed(c) ? withheld(name, c) : [report.instrument, name, String(c), '', '', '', '', '', '', '', 'false', ''];
   rows.push(countRow('members', report.members));

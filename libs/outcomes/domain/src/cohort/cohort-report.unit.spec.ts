@@ -1,17 +1,35 @@
 import { defaultOutcomesConfig as config } from '../instruments/instrument';
 import { cohortReport, cohortReportCsv, suppressSmallCells, type CohortMember } from './cohort-report';
 
-const member = (i: number, baseline: number | null, followUp: number | null, sessionsAttended: number): CohortMember => ({ memberId: `mbr_c${i}`, baseline, followUp, sessionsAttended });
+const member = (
+  i: number,
+  baseline: number | null,
+  followUp: number | null,
+  sessionsAttended: number,
+): CohortMember => ({ memberId: `mbr_c${i}`, baseline, followUp, sessionsAttended });
 
 // Changes -6, -4, -8, -2, -5, -10 (dosed: 7, 6, 8, 9 sessions; under-dosed: 3, 2), plus two members with missing data.
-const members = [member(1, 16, 10, 7), member(2, 12, 8, 6), member(3, 20, 12, 8), member(4, 10, 8, 3), member(5, 15, 10, 9), member(6, 18, 8, 2), member(7, 11, null, 6), member(8, null, 9, 6)];
+const members = [
+  member(1, 16, 10, 7),
+  member(2, 12, 8, 6),
+  member(3, 20, 12, 8),
+  member(4, 10, 8, 3),
+  member(5, 15, 10, 9),
+  member(6, 18, 8, 2),
+  member(7, 11, null, 6),
+  member(8, null, 9, 6),
+];
 
 const tooSmall = { suppressed: true, cause: 'small-cell', reason: 'fewer than 5 members' };
-const complementary = { suppressed: true, cause: 'complementary', reason: 'withheld so that a suppressed cell cannot be worked out from the total' };
+const complementary = {
+  suppressed: true,
+  cause: 'complementary',
+  reason: 'withheld so that a suppressed cell cannot be worked out from the total',
+};
 
 /** A reader's arithmetic: for each sum (total first, then its parts) with one unknown term, solve it, until nothing changes. */
 function workOut(known: Record<string, number | undefined>, sums: string[][]): void {
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [total, ...parts] of sums) {
       const unknown = [total!, ...parts].filter((k) => known[k] === undefined);
@@ -43,8 +61,16 @@ describe('cohort report', () => {
   });
 
   it('splits by dose (>= 6 sessions attended)', () => {
-    expect(report.byDose.dosed).toMatchObject({ n: 4, meanChange: -5.75, meaningfulImprovement: { count: 3, share: 0.75 } });
-    expect(report.byDose.underDosed).toMatchObject({ n: 2, meanChange: -6, meaningfulImprovement: { count: 1, share: 0.5 } });
+    expect(report.byDose.dosed).toMatchObject({
+      n: 4,
+      meanChange: -5.75,
+      meaningfulImprovement: { count: 3, share: 0.75 },
+    });
+    expect(report.byDose.underDosed).toMatchObject({
+      n: 2,
+      meanChange: -6,
+      meaningfulImprovement: { count: 1, share: 0.5 },
+    });
   });
 
   it('suppresses cells and counts under 5 members in exports, JSON and CSV, and members so they cannot be worked back', () => {
@@ -79,7 +105,11 @@ describe('cohort report', () => {
 
   it('withholds the other dose cell when only one is small, so it cannot be worked out from all.n', () => {
     // 5 dosed and 2 under-dosed: all.n 7 shown; without the complementary rule, 7 - 5 would give the 2 back.
-    const seven = [...Array.from({ length: 5 }, (_, i) => member(i, 15, 9, 6)), member(5, 12, 10, 2), member(6, 14, 13, 1)];
+    const seven = [
+      ...Array.from({ length: 5 }, (_, i) => member(i, 15, 9, 6)),
+      member(5, 12, 10, 2),
+      member(6, 14, 13, 1),
+    ];
     const exported = suppressSmallCells(cohortReport('phq-9', seven, config), 5);
     expect(exported.all).toMatchObject({ n: 7 });
     expect(exported.byDose.underDosed).toEqual(tooSmall);
@@ -90,13 +120,24 @@ describe('cohort report', () => {
 
   it('withholds members when all.n or a missing count is withheld, so neither comes back as members minus the rest', () => {
     // 2 complete pairs and 6 without a follow-up: members 8 - missing follow-up 6 would give all.n = 2.
-    const fewComplete = [member(1, 10, 5, 6), member(2, 12, 6, 6), ...Array.from({ length: 6 }, (_, i) => member(10 + i, 11, null, 6))];
+    const fewComplete = [
+      member(1, 10, 5, 6),
+      member(2, 12, 6, 6),
+      ...Array.from({ length: 6 }, (_, i) => member(10 + i, 11, null, 6)),
+    ];
     const first = suppressSmallCells(cohortReport('phq-9', fewComplete, config), 5);
     expect(first).toMatchObject({ all: tooSmall, members: complementary, missing: { baseline: 0, followUp: 6 } });
     // 7 complete pairs and 3 without a baseline: members 10 - all.n 7 - missing follow-up 0 would give 3.
-    const fewMissing = [...Array.from({ length: 7 }, (_, i) => member(i, 15, 9, 6)), ...Array.from({ length: 3 }, (_, i) => member(10 + i, null, 9, 6))];
+    const fewMissing = [
+      ...Array.from({ length: 7 }, (_, i) => member(i, 15, 9, 6)),
+      ...Array.from({ length: 3 }, (_, i) => member(10 + i, null, 9, 6)),
+    ];
     const second = suppressSmallCells(cohortReport('phq-9', fewMissing, config), 5);
-    expect(second).toMatchObject({ all: { n: 7 }, members: complementary, missing: { baseline: tooSmall, followUp: 0 } });
+    expect(second).toMatchObject({
+      all: { n: 7 },
+      members: complementary,
+      missing: { baseline: tooSmall, followUp: 0 },
+    });
   });
 
   it('lets no withheld count be worked out from the shown ones, over every cohort of up to 7 members per kind', () => {
@@ -114,7 +155,8 @@ describe('cohort report', () => {
               ...Array.from({ length: f }, (_, i) => member(300 + i, 15, null, 6)),
             ];
             const e = suppressSmallCells(cohortReport('phq-9', cohort, config), 5);
-            const shown = (v: number | { n: number } | object) => (typeof v === 'number' ? v : 'n' in v ? v.n : undefined);
+            const shown = (v: number | { n: number } | object) =>
+              typeof v === 'number' ? v : 'n' in v ? v.n : undefined;
             const known: Record<string, number | undefined> = {
               members: shown(e.members),
               all: shown(e.all),
@@ -123,10 +165,21 @@ describe('cohort report', () => {
               baseline: shown(e.missing.baseline),
               followUp: shown(e.missing.followUp),
             };
-            const truth: Record<string, number> = { members: d + u + b + f, all: d + u, dosed: d, underDosed: u, baseline: b, followUp: f };
-            workOut(known, [['all', 'dosed', 'underDosed'], ['members', 'all', 'baseline', 'followUp']]);
+            const truth: Record<string, number> = {
+              members: d + u + b + f,
+              all: d + u,
+              dosed: d,
+              underDosed: u,
+              baseline: b,
+              followUp: f,
+            };
+            workOut(known, [
+              ['all', 'dosed', 'underDosed'],
+              ['members', 'all', 'baseline', 'followUp'],
+            ]);
             for (const key of Object.keys(truth)) {
-              if (truth[key]! > 0 && truth[key]! < 5 && known[key] !== undefined) solvedSmallCounts.push(`${key} in ${[d, u, b, f]}`);
+              if (truth[key]! > 0 && truth[key]! < 5 && known[key] !== undefined)
+                solvedSmallCounts.push(`${key} in ${[d, u, b, f]}`);
             }
           }
     expect(solvedSmallCounts).toEqual([]);

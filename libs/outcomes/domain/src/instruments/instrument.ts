@@ -1,7 +1,15 @@
 import type { DomainError } from '@carecircle/shared-kernel';
 
 export type Instrument = 'phq-9' | 'gad-7' | 'pcl-5' | 'zbi-22' | 'whoqol-bref' | 'fact-g' | 'opioid-mme';
-export const INSTRUMENTS: readonly Instrument[] = ['phq-9', 'gad-7', 'pcl-5', 'zbi-22', 'whoqol-bref', 'fact-g', 'opioid-mme'];
+export const INSTRUMENTS: readonly Instrument[] = [
+  'phq-9',
+  'gad-7',
+  'pcl-5',
+  'zbi-22',
+  'whoqol-bref',
+  'fact-g',
+  'opioid-mme',
+];
 
 export type Band =
   | 'minimal'
@@ -19,7 +27,16 @@ export type Band =
   | '90-or-more'
   | 'not-banded';
 
-export type Opioid = 'codeine' | 'fentanyl-patch' | 'hydrocodone' | 'hydromorphone' | 'methadone' | 'oxycodone' | 'oxymorphone' | 'tapentadol' | 'tramadol';
+export type Opioid =
+  | 'codeine'
+  | 'fentanyl-patch'
+  | 'hydrocodone'
+  | 'hydromorphone'
+  | 'methadone'
+  | 'oxycodone'
+  | 'oxymorphone'
+  | 'tapentadol'
+  | 'tramadol';
 
 /** One opioid the member takes: mg per day, or mcg per hour for a fentanyl patch. */
 export interface OpioidDose {
@@ -94,7 +111,15 @@ export const defaultOutcomesConfig: OutcomesConfig = {
     tapentadol: 0.4,
     tramadol: 0.2,
   },
-  meaningfulChange: { 'phq-9': 5, 'gad-7': 4, 'pcl-5': 10, 'zbi-22': null, 'whoqol-bref': null, 'fact-g': 6, 'opioid-mme': null },
+  meaningfulChange: {
+    'phq-9': 5,
+    'gad-7': 4,
+    'pcl-5': 10,
+    'zbi-22': null,
+    'whoqol-bref': null,
+    'fact-g': 6,
+    'opioid-mme': null,
+  },
   doseSessions: 6,
   smallCellThreshold: 5,
 };

@@ -31,16 +31,29 @@ function scoringError(code: string, field: string, message: string): ScoringErro
 }
 
 /** Checks every answer is present and in range; returns the answers as integers or an error naming the item. */
-function checkAnswers(instrument: Instrument, scale: ItemScale, answers: readonly (number | null | undefined)[]): number[] | ScoringError {
+function checkAnswers(
+  instrument: Instrument,
+  scale: ItemScale,
+  answers: readonly (number | null | undefined)[],
+): number[] | ScoringError {
   if (answers.length !== scale.items) {
-    return scoringError('wrong-item-count', 'answers', `${instrument} has ${scale.items} items; ${answers.length} answers were given.`);
+    return scoringError(
+      'wrong-item-count',
+      'answers',
+      `${instrument} has ${scale.items} items; ${answers.length} answers were given.`,
+    );
   }
   const checked: number[] = [];
   for (const [index, answer] of answers.entries()) {
     const field = `answers[${index}]`;
-    if (answer === null || answer === undefined) return scoringError('item-missing', field, `${instrument} item ${index + 1} is not answered.`);
+    if (answer === null || answer === undefined)
+      return scoringError('item-missing', field, `${instrument} item ${index + 1} is not answered.`);
     if (!Number.isInteger(answer) || answer < scale.min || answer > scale.max) {
-      return scoringError('item-out-of-range', field, `${instrument} item ${index + 1} must be a whole number from ${scale.min} to ${scale.max}.`);
+      return scoringError(
+        'item-out-of-range',
+        field,
+        `${instrument} item ${index + 1} must be a whole number from ${scale.min} to ${scale.max}.`,
+      );
     }
     checked.push(answer);
   }
@@ -117,10 +130,18 @@ function factGTotal(answers: readonly number[]): number {
 export function opioidMme(medications: readonly OpioidDose[], config: OutcomesConfig): number | ScoringError {
   for (const [index, medication] of medications.entries()) {
     if (!(medication.opioid in config.mmeConversionFactors)) {
-      return scoringError('unknown-opioid', `medications[${index}].opioid`, `Medication ${index + 1} is not an opioid with a CDC conversion factor.`);
+      return scoringError(
+        'unknown-opioid',
+        `medications[${index}].opioid`,
+        `Medication ${index + 1} is not an opioid with a CDC conversion factor.`,
+      );
     }
     if (!Number.isFinite(medication.dailyDose) || medication.dailyDose < 0) {
-      return scoringError('dose-out-of-range', `medications[${index}].dailyDose`, `Medication ${index + 1} needs a daily dose of zero or more.`);
+      return scoringError(
+        'dose-out-of-range',
+        `medications[${index}].dailyDose`,
+        `Medication ${index + 1} needs a daily dose of zero or more.`,
+      );
     }
   }
   return round(sum(medications.map((m) => m.dailyDose * config.mmeConversionFactors[m.opioid])), 2);
@@ -134,7 +155,11 @@ function round(value: number, digits: number): number {
 // The scorer --------------------------------------------------------------------------------------
 
 /** Scores one administration of an instrument, or names the item that makes it unscorable. */
-export function scoreMeasure(instrument: Instrument, input: MeasureInput, config: OutcomesConfig): Score | ScoringError {
+export function scoreMeasure(
+  instrument: Instrument,
+  input: MeasureInput,
+  config: OutcomesConfig,
+): Score | ScoringError {
   const total = totalOf(instrument, input, config);
   if (isDomainError(total)) return total;
   const item9 = instrument === 'phq-9' ? item9Of(input) : null;
@@ -143,16 +168,29 @@ export function scoreMeasure(instrument: Instrument, input: MeasureInput, config
   return total.domains ? { ...score, domains: total.domains } : score;
 }
 
-function totalOf(instrument: Instrument, input: MeasureInput, config: OutcomesConfig): { total: number; domains?: Record<string, number> } | ScoringError {
+function totalOf(
+  instrument: Instrument,
+  input: MeasureInput,
+  config: OutcomesConfig,
+): { total: number; domains?: Record<string, number> } | ScoringError {
   if (instrument === 'opioid-mme') {
-    if (input.kind === 'answers') return scoringError('input-mismatch', 'medications', 'Opioid MME is computed from a medication list, not item answers.');
+    if (input.kind === 'answers')
+      return scoringError(
+        'input-mismatch',
+        'medications',
+        'Opioid MME is computed from a medication list, not item answers.',
+      );
     if (input.kind === 'total') return totalOnly(instrument, input.total, Number.POSITIVE_INFINITY);
     const mme = opioidMme(input.medications, config);
     return isDomainError(mme) ? mme : { total: mme };
   }
   switch (input.kind) {
     case 'medications':
-      return scoringError('input-mismatch', 'answers', `${instrument} is scored from item answers or a total, not a medication list.`);
+      return scoringError(
+        'input-mismatch',
+        'answers',
+        `${instrument} is scored from item answers or a total, not a medication list.`,
+      );
     case 'total':
       return instrument === 'whoqol-bref'
         ? scoringError('input-mismatch', 'answers', 'WHOQOL-BREF needs every item answer to compute its domain scores.')
@@ -170,8 +208,17 @@ function totalOf(instrument: Instrument, input: MeasureInput, config: OutcomesCo
 }
 
 function totalOnly(instrument: Instrument, total: number, max: number): { total: number } | ScoringError {
-  if (!Number.isFinite(total) || total < 0 || total > max || (instrument !== 'opioid-mme' && !Number.isInteger(total))) {
-    return scoringError('total-out-of-range', 'total', `${instrument} total must be ${Number.isFinite(max) ? `a whole number from 0 to ${max}` : 'zero or more'}.`);
+  if (
+    !Number.isFinite(total) ||
+    total < 0 ||
+    total > max ||
+    (instrument !== 'opioid-mme' && !Number.isInteger(total))
+  ) {
+    return scoringError(
+      'total-out-of-range',
+      'total',
+      `${instrument} total must be ${Number.isFinite(max) ? `a whole number from 0 to ${max}` : 'zero or more'}.`,
+    );
   }
   return { total };
 }
@@ -179,6 +226,7 @@ function totalOnly(instrument: Instrument, total: number, max: number): { total:
 function item9Of(input: MeasureInput): number | null | ScoringError {
   if (input.kind === 'answers') return input.answers[8] ?? null;
   if (input.kind !== 'total' || input.item9 === undefined || input.item9 === null) return null;
-  if (!Number.isInteger(input.item9) || input.item9 < 0 || input.item9 > 3) return scoringError('item-out-of-range', 'item9', 'phq-9 item 9 must be a whole number from 0 to 3.');
+  if (!Number.isInteger(input.item9) || input.item9 < 0 || input.item9 > 3)
+    return scoringError('item-out-of-range', 'item9', 'phq-9 item 9 must be a whole number from 0 to 3.');
   return input.item9;
 }

@@ -27,16 +27,27 @@ describe('instrument scorers (published scoring rules, worked examples)', () => 
     });
 
     it('names the unanswered item', () => {
-      expect(score('phq-9', answers(1, 1, 1, null, 1, 1, 1, 1, 0))).toMatchObject({ code: 'outcomes.item-missing', field: 'answers[3]', message: expect.stringMatching(/item 4 /) });
+      expect(score('phq-9', answers(1, 1, 1, null, 1, 1, 1, 1, 0))).toMatchObject({
+        code: 'outcomes.item-missing',
+        field: 'answers[3]',
+        message: expect.stringMatching(/item 4 /),
+      });
     });
 
     it('names the out-of-range item', () => {
-      expect(score('phq-9', answers(1, 1, 1, 1, 1, 1, 4, 1, 0))).toMatchObject({ code: 'outcomes.item-out-of-range', field: 'answers[6]', message: expect.stringMatching(/item 7 .*0 to 3/) });
+      expect(score('phq-9', answers(1, 1, 1, 1, 1, 1, 4, 1, 0))).toMatchObject({
+        code: 'outcomes.item-out-of-range',
+        field: 'answers[6]',
+        message: expect.stringMatching(/item 7 .*0 to 3/),
+      });
     });
 
     it('refuses a wrong number of answers and an impossible total', () => {
       expect(score('phq-9', answers(1, 1))).toMatchObject({ code: 'outcomes.wrong-item-count', field: 'answers' });
-      expect(score('phq-9', { kind: 'total', total: 28 })).toMatchObject({ code: 'outcomes.total-out-of-range', field: 'total' });
+      expect(score('phq-9', { kind: 'total', total: 28 })).toMatchObject({
+        code: 'outcomes.total-out-of-range',
+        field: 'total',
+      });
     });
   });
 
@@ -53,11 +64,20 @@ describe('instrument scorers (published scoring rules, worked examples)', () => 
   describe('PCL-5 (Weathers et al. 2013: 20 items 0-4, sum 0-80; provisional PTSD from 31)', () => {
     it('scores below and above the provisional cut-off', () => {
       expect(score('pcl-5', answers(...repeat(20, 1)))).toMatchObject({ total: 20, band: 'below-threshold' });
-      expect(score('pcl-5', answers(...repeat(10, 3), ...repeat(10, 0)))).toMatchObject({ total: 30, band: 'below-threshold' });
-      expect(score('pcl-5', answers(...repeat(10, 3), 1, ...repeat(9, 0)))).toMatchObject({ total: 31, band: 'provisional-ptsd' });
+      expect(score('pcl-5', answers(...repeat(10, 3), ...repeat(10, 0)))).toMatchObject({
+        total: 30,
+        band: 'below-threshold',
+      });
+      expect(score('pcl-5', answers(...repeat(10, 3), 1, ...repeat(9, 0)))).toMatchObject({
+        total: 31,
+        band: 'provisional-ptsd',
+      });
     });
     it('names item 20 when it is out of range', () => {
-      expect(score('pcl-5', answers(...repeat(19, 1), 5))).toMatchObject({ field: 'answers[19]', message: expect.stringMatching(/item 20 /) });
+      expect(score('pcl-5', answers(...repeat(19, 1), 5))).toMatchObject({
+        field: 'answers[19]',
+        message: expect.stringMatching(/item 20 /),
+      });
     });
   });
 
@@ -87,7 +107,10 @@ describe('instrument scorers (published scoring rules, worked examples)', () => 
       items[2] = 1;
       items[3] = 1;
       items[25] = 1;
-      expect(score('whoqol-bref', answers(...items))).toMatchObject({ total: 100, domains: { physical: 100, psychological: 100, social: 100, environment: 100 } });
+      expect(score('whoqol-bref', answers(...items))).toMatchObject({
+        total: 100,
+        domains: { physical: 100, psychological: 100, social: 100, environment: 100 },
+      });
     });
 
     it('transforms a mixed physical domain (items 3,4,10,15-18) on the 0-100 scale', () => {
@@ -98,7 +121,10 @@ describe('instrument scorers (published scoring rules, worked examples)', () => 
     });
 
     it('needs every item; names item 1 when it is 0 (scale 1-5)', () => {
-      expect(score('whoqol-bref', answers(0, ...repeat(25, 3)))).toMatchObject({ field: 'answers[0]', message: expect.stringMatching(/item 1 .*1 to 5/) });
+      expect(score('whoqol-bref', answers(0, ...repeat(25, 3)))).toMatchObject({
+        field: 'answers[0]',
+        message: expect.stringMatching(/item 1 .*1 to 5/),
+      });
       expect(score('whoqol-bref', { kind: 'total', total: 50 })).toMatchObject({ code: 'outcomes.input-mismatch' });
     });
   });
@@ -118,24 +144,46 @@ describe('instrument scorers (published scoring rules, worked examples)', () => 
 
   describe('opioid MME/day (CDC conversion factors)', () => {
     it('oxycodone 30 mg/day is 45 MME (CDC worked example: 10 mg three times a day × 1.5)', () => {
-      expect(score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'oxycodone', dailyDose: 30 }] })).toEqual({ total: 45, band: 'below-50', item9: null });
+      expect(
+        score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'oxycodone', dailyDose: 30 }] }),
+      ).toEqual({ total: 45, band: 'below-50', item9: null });
     });
     it('fentanyl patch 25 mcg/h is 60 MME; with hydrocodone 40 mg/day it reaches 100', () => {
-      expect(score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'fentanyl-patch', dailyDose: 25 }] })).toMatchObject({ total: 60, band: '50-to-89' });
       expect(
-        score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'fentanyl-patch', dailyDose: 25 }, { opioid: 'hydrocodone', dailyDose: 40 }] }),
+        score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'fentanyl-patch', dailyDose: 25 }] }),
+      ).toMatchObject({ total: 60, band: '50-to-89' });
+      expect(
+        score('opioid-mme', {
+          kind: 'medications',
+          medications: [
+            { opioid: 'fentanyl-patch', dailyDose: 25 },
+            { opioid: 'hydrocodone', dailyDose: 40 },
+          ],
+        }),
       ).toMatchObject({ total: 100, band: '90-or-more' });
     });
     it('names the medication with an impossible dose or no conversion factor', () => {
-      expect(score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'tramadol', dailyDose: 100 }, { opioid: 'codeine', dailyDose: -1 }] })).toMatchObject({
+      expect(
+        score('opioid-mme', {
+          kind: 'medications',
+          medications: [
+            { opioid: 'tramadol', dailyDose: 100 },
+            { opioid: 'codeine', dailyDose: -1 },
+          ],
+        }),
+      ).toMatchObject({
         field: 'medications[1].dailyDose',
       });
-      expect(score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'aspirin' as never, dailyDose: 1 }] })).toMatchObject({ field: 'medications[0].opioid' });
+      expect(
+        score('opioid-mme', { kind: 'medications', medications: [{ opioid: 'aspirin' as never, dailyDose: 1 }] }),
+      ).toMatchObject({ field: 'medications[0].opioid' });
       expect(score('opioid-mme', answers(1))).toMatchObject({ code: 'outcomes.input-mismatch' });
     });
   });
 
   it('takes thresholds from configuration', () => {
-    expect(scoreMeasure('pcl-5', answers(...repeat(8, 4), ...repeat(12, 0)), { ...config, pcl5ProvisionalPtsd: 33 })).toMatchObject({ total: 32, band: 'below-threshold' });
+    expect(
+      scoreMeasure('pcl-5', answers(...repeat(8, 4), ...repeat(12, 0)), { ...config, pcl5ProvisionalPtsd: 33 }),
+    ).toMatchObject({ total: 32, band: 'below-threshold' });
   });
 });

@@ -27,7 +27,11 @@ export interface MeasureFacts extends MeasureDetails {
 
 export type MemberOutcomesCommand =
   | { type: 'RecordMeasure'; data: MeasureDetails; metadata: CommandMetadata }
-  | { type: 'CorrectMeasure'; data: MeasureDetails & { correctsMeasureId: string; reason: string }; metadata: CommandMetadata };
+  | {
+      type: 'CorrectMeasure';
+      data: MeasureDetails & { correctsMeasureId: string; reason: string };
+      metadata: CommandMetadata;
+    };
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -52,7 +56,14 @@ export type MemberOutcomesEvent =
   | { type: 'DeteriorationDetected'; data: ChangeFacts }
   | {
       type: 'SuicidalIdeationReported';
-      data: { memberId: string; measureId: string; instrument: 'phq-9'; item9: number; administeredAt: string; groupId: string | null };
+      data: {
+        memberId: string;
+        measureId: string;
+        instrument: 'phq-9';
+        item9: number;
+        administeredAt: string;
+        groupId: string | null;
+      };
     };
 
 // State ------------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ export function trajectory(measures: readonly RecordedMeasure[]): InstrumentTraj
     const baseline = active.find((m) => m.point === 'baseline') ?? active[0] ?? null;
     const latest = active[active.length - 1] ?? null;
     const previous = active.length >= 2 ? active[active.length - 2]! : null;
-    const delta = (from: RecordedMeasure | null) => (from && latest && from !== latest ? round2(latest.total - from.total) : null);
+    const delta = (from: RecordedMeasure | null) =>
+      from && latest && from !== latest ? round2(latest.total - from.total) : null;
     return {
       instrument,
       measures: active.map((m) => ({
@@ -53,7 +54,8 @@ export function trajectory(measures: readonly RecordedMeasure[]): InstrumentTraj
       latest: latest?.total ?? null,
       changeFromBaseline: delta(baseline),
       changeFromPrevious: delta(previous),
-      bandTransition: baseline && latest && baseline.band !== latest.band ? { from: baseline.band, to: latest.band } : null,
+      bandTransition:
+        baseline && latest && baseline.band !== latest.band ? { from: baseline.band, to: latest.band } : null,
     };
   });
 }

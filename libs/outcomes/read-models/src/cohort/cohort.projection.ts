@@ -24,7 +24,10 @@ export async function projectMeasure(tx: EntityManager, fact: MeasureFact): Prom
     [fact.measureId, fact.memberId, fact.instrument, fact.total, fact.point, fact.administeredAt, fact.groupId],
   );
   if (fact.correctsMeasureId) {
-    await tx.query('UPDATE outcome_measure SET superseded_by = $1 WHERE measure_id = $2', [fact.measureId, fact.correctsMeasureId]);
+    await tx.query('UPDATE outcome_measure SET superseded_by = $1 WHERE measure_id = $2', [
+      fact.measureId,
+      fact.correctsMeasureId,
+    ]);
   }
 }
 
@@ -44,7 +47,10 @@ export async function projectAttendance(tx: EntityManager, fact: AttendanceFact)
   );
 }
 
-export async function projectGroup(tx: EntityManager, group: { groupId: string; groupType: string; condition: string | null }): Promise<void> {
+export async function projectGroup(
+  tx: EntityManager,
+  group: { groupId: string; groupType: string; condition: string | null },
+): Promise<void> {
   await tx.query(
     `INSERT INTO cohort_group (group_id, group_type, condition) VALUES ($1, $2, $3)
      ON CONFLICT (group_id) DO UPDATE SET group_type = EXCLUDED.group_type, condition = EXCLUDED.condition`,
@@ -67,8 +73,9 @@ export interface CohortFilter {
  * follow-up, and sessions attended (in the filtered group, or all groups).
  */
 export async function findCohortMembers(em: EntityManager, filter: CohortFilter): Promise<CohortMember[]> {
-  const rows: { member_id: string; baseline: number | null; follow_up: number | null; attended: string }[] = await em.query(
-    `WITH measures AS (
+  const rows: { member_id: string; baseline: number | null; follow_up: number | null; attended: string }[] =
+    await em.query(
+      `WITH measures AS (
        SELECT m.* FROM outcome_measure m LEFT JOIN cohort_group g ON g.group_id = m.group_id
        WHERE m.instrument = $1 AND m.superseded_by IS NULL
          AND ($2::text IS NULL OR m.group_id = $2) AND ($3::text IS NULL OR g.group_type = $3) AND ($4::text IS NULL OR g.condition = $4)
@@ -79,7 +86,19 @@ export async function findCohortMembers(em: EntityManager, filter: CohortFilter)
        (SELECT total FROM measures f WHERE f.member_id = x.member_id AND f.point IN ('end', 'follow-up') ORDER BY administered_at DESC, measure_id LIMIT 1) AS follow_up,
        (SELECT count(*) FROM member_session_attendance a WHERE a.member_id = x.member_id AND a.attended AND ($2::text IS NULL OR a.group_id = $2)) AS attended
      FROM (SELECT DISTINCT member_id FROM measures) x ORDER BY member_id`,
-    [filter.instrument, filter.groupId ?? null, filter.groupType ?? null, filter.condition ?? null, filter.from ?? null, filter.to ?? null],
-  );
-  return rows.map((r) => ({ memberId: r.member_id, baseline: r.baseline, followUp: r.follow_up, sessionsAttended: Number(r.attended) }));
+      [
+        filter.instrument,
+        filter.groupId ?? null,
+        filter.groupType ?? null,
+        filter.condition ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+      ],
+    );
+  return rows.map((r) => ({
+    memberId: r.member_id,
+    baseline: r.baseline,
+    followUp: r.follow_up,
+    sessionsAttended: Number(r.attended),
+  }));
 }

@@ -1,5 +1,14 @@
 import { ExpectedVersion, WrongExpectedVersionError, type EventStore } from '../event-store.port';
-import { expectConflict, isStrictlyIncreasing, lastOf, newEvent, newEvents, positionsOf, rejectionOf, uniqueStreamId } from './contract-fixtures';
+import {
+  expectConflict,
+  isStrictlyIncreasing,
+  lastOf,
+  newEvent,
+  newEvents,
+  positionsOf,
+  rejectionOf,
+  uniqueStreamId,
+} from './contract-fixtures';
 
 const CONCURRENT_WRITERS = 10;
 
@@ -15,10 +24,19 @@ export function describeAppendContract(store: () => EventStore): void {
       const recorded = await store().readStream(streamId);
 
       expect(result.nextExpectedVersion).toBe(1);
-      expect(recorded.map(({ eventId, type, data, metadata, streamId: id, streamVersion }) => ({ eventId, type, data, metadata, streamId: id, streamVersion }))).toEqual(
-        events.map((event, version) => ({ ...event, streamId, streamVersion: version })),
-      );
-      expect(recorded.every((event) => event.recordedAt instanceof Date && typeof event.globalPosition === 'bigint')).toBe(true);
+      expect(
+        recorded.map(({ eventId, type, data, metadata, streamId: id, streamVersion }) => ({
+          eventId,
+          type,
+          data,
+          metadata,
+          streamId: id,
+          streamVersion,
+        })),
+      ).toEqual(events.map((event, version) => ({ ...event, streamId, streamVersion: version })));
+      expect(
+        recorded.every((event) => event.recordedAt instanceof Date && typeof event.globalPosition === 'bigint'),
+      ).toBe(true);
       expect(result.lastGlobalPosition).toBe(lastOf(recorded).globalPosition);
       expect(isStrictlyIncreasing(positionsOf(recorded))).toBe(true);
     });
@@ -44,7 +62,11 @@ export function describeAppendContract(store: () => EventStore): void {
     it('refuses an exact version on a stream that does not exist', async () => {
       const streamId = uniqueStreamId('missing');
 
-      await expectConflict(store().appendToStream(streamId, [newEvent()], ExpectedVersion.exact(0)), streamId, 'no_stream');
+      await expectConflict(
+        store().appendToStream(streamId, [newEvent()], ExpectedVersion.exact(0)),
+        streamId,
+        'no_stream',
+      );
       expect(await store().readStream(streamId)).toEqual([]);
     });
 
@@ -72,7 +94,9 @@ export function describeAppendContract(store: () => EventStore): void {
       await store().appendToStream(streamId, [newEvent()], ExpectedVersion.noStream);
 
       const outcomes = await Promise.allSettled(
-        Array.from({ length: CONCURRENT_WRITERS }, () => store().appendToStream(streamId, newEvents(2), ExpectedVersion.exact(0))),
+        Array.from({ length: CONCURRENT_WRITERS }, () =>
+          store().appendToStream(streamId, newEvents(2), ExpectedVersion.exact(0)),
+        ),
       );
 
       const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
@@ -93,9 +117,13 @@ export function describeAppendContract(store: () => EventStore): void {
       await Promise.all(batches.map((batch) => store().appendToStream(streamId, batch, ExpectedVersion.any)));
 
       const recorded = await store().readStream(streamId);
-      expect(recorded.map((event) => event.streamVersion)).toEqual(Array.from({ length: 2 * CONCURRENT_WRITERS }, (_, version) => version));
+      expect(recorded.map((event) => event.streamVersion)).toEqual(
+        Array.from({ length: 2 * CONCURRENT_WRITERS }, (_, version) => version),
+      );
       for (const batch of batches) {
-        const versions = batch.map((event) => recorded.find((candidate) => candidate.eventId === event.eventId)?.streamVersion ?? -1);
+        const versions = batch.map(
+          (event) => recorded.find((candidate) => candidate.eventId === event.eventId)?.streamVersion ?? -1,
+        );
         expect(versions[1]).toBe((versions[0] ?? Number.NaN) + 1);
       }
     });
@@ -104,7 +132,9 @@ export function describeAppendContract(store: () => EventStore): void {
       const streamId = uniqueStreamId('invalid');
 
       await expect(store().appendToStream(streamId, [], ExpectedVersion.any)).rejects.toThrow(RangeError);
-      await expect(store().appendToStream(streamId, [newEvent()], ExpectedVersion.exact(-1))).rejects.toThrow(RangeError);
+      await expect(store().appendToStream(streamId, [newEvent()], ExpectedVersion.exact(-1))).rejects.toThrow(
+        RangeError,
+      );
       expect(await store().readStream(streamId)).toEqual([]);
     });
   });

@@ -29,7 +29,11 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-export async function expectConflict(append: Promise<unknown>, streamId: string, actualVersion: number | 'no_stream'): Promise<void> {
+export async function expectConflict(
+  append: Promise<unknown>,
+  streamId: string,
+  actualVersion: number | 'no_stream',
+): Promise<void> {
   const error = await rejectionOf(append);
   expect(error).toBeInstanceOf(WrongExpectedVersionError);
   expect(error).toMatchObject({ name: 'WrongExpectedVersionError', streamId, actualVersion });

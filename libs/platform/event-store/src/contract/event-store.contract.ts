@@ -50,7 +50,9 @@ export function runEventStoreContract(name: string, factory: EventStoreFactory):
           await closing.close();
           await subscription.stop();
 
-          await expect(closing.appendToStream(uniqueStreamId('closed'), [newEvent()], ExpectedVersion.any)).rejects.toThrow(EventStoreClosedError);
+          await expect(
+            closing.appendToStream(uniqueStreamId('closed'), [newEvent()], ExpectedVersion.any),
+          ).rejects.toThrow(EventStoreClosedError);
           await expect(closing.readStream(uniqueStreamId('closed'))).rejects.toThrow(EventStoreClosedError);
           await expect(closing.readAll()).rejects.toThrow(EventStoreClosedError);
           expect(() => closing.subscribeToAll({ onEvent: async () => undefined })).toThrow(EventStoreClosedError);

@@ -1,6 +1,14 @@
 import { waitFor } from '@carecircle/platform/testing';
 import { ExpectedVersion, type EventStore, type RecordedEvent } from '../event-store.port';
-import { isStrictlyIncreasing, lastOf, newEvent, newEvents, positionsOf, readAllOfStream, uniqueStreamId } from './contract-fixtures';
+import {
+  isStrictlyIncreasing,
+  lastOf,
+  newEvent,
+  newEvents,
+  positionsOf,
+  readAllOfStream,
+  uniqueStreamId,
+} from './contract-fixtures';
 
 const WRITERS = 8;
 const EVENTS_PER_WRITER = 150;
@@ -13,7 +21,12 @@ const CATCH_UP_AFTER_WRITES_MS = 10_000;
  * The global log may show a commit only once every older transaction has finished (the price of
  * being gapless), so a test that reads right after writing waits for its events, with a bound.
  */
-function readStreamViaGlobalLog(store: EventStore, streamId: string, count: number, after?: bigint): Promise<RecordedEvent[]> {
+function readStreamViaGlobalLog(
+  store: EventStore,
+  streamId: string,
+  count: number,
+  after?: bigint,
+): Promise<RecordedEvent[]> {
   return waitFor(
     async () => {
       const found = await readAllOfStream(store, streamId, after);
@@ -47,7 +60,11 @@ export function describeGlobalLogContract(store: () => EventStore): void {
       await readStreamViaGlobalLog(store(), streamId, 5);
 
       const log: RecordedEvent[] = [];
-      for (let page = await store().readAll({ maxCount: 7 }); page.length > 0; page = await store().readAll({ after: lastOf(log).globalPosition, maxCount: 7 })) {
+      for (
+        let page = await store().readAll({ maxCount: 7 });
+        page.length > 0;
+        page = await store().readAll({ after: lastOf(log).globalPosition, maxCount: 7 })
+      ) {
         expect(page.length).toBeLessThanOrEqual(7);
         log.push(...page);
       }
@@ -59,7 +76,11 @@ export function describeGlobalLogContract(store: () => EventStore): void {
     it(
       `never skips an event while ${WRITERS} writers append ${EVENTS_PER_WRITER} events each and a reader follows positions`,
       async () => {
-        const marker = await store().appendToStream(uniqueStreamId('gaps-marker'), [newEvent('ReaderStarted')], ExpectedVersion.noStream);
+        const marker = await store().appendToStream(
+          uniqueStreamId('gaps-marker'),
+          [newEvent('ReaderStarted')],
+          ExpectedVersion.noStream,
+        );
         const run = uniqueStreamId('gaps');
         const total = WRITERS * EVENTS_PER_WRITER;
         const seen: RecordedEvent[] = [];
@@ -75,7 +96,9 @@ export function describeGlobalLogContract(store: () => EventStore): void {
             if (page.length > 0) after = lastOf(page).globalPosition;
           }
         })();
-        const appended = await Promise.all(Array.from({ length: WRITERS }, (_, writer) => writeContinuously(store(), `${run}-writer-${writer}`)));
+        const appended = await Promise.all(
+          Array.from({ length: WRITERS }, (_, writer) => writeContinuously(store(), `${run}-writer-${writer}`)),
+        );
         // Everything is committed: a reader that has not seen it all by then has skipped something.
         deadline = Math.min(deadline, Date.now() + CATCH_UP_AFTER_WRITES_MS);
         await reader;
@@ -89,7 +112,9 @@ export function describeGlobalLogContract(store: () => EventStore): void {
         expect(seenOfRun).toHaveLength(total);
         expect(isStrictlyIncreasing(positionsOf(seen))).toBe(true);
         for (let writer = 0; writer < WRITERS; writer++) {
-          const versions = seenOfRun.filter((event) => event.streamId === `${run}-writer-${writer}`).map((event) => event.streamVersion);
+          const versions = seenOfRun
+            .filter((event) => event.streamId === `${run}-writer-${writer}`)
+            .map((event) => event.streamVersion);
           expect(versions).toEqual(Array.from({ length: EVENTS_PER_WRITER }, (_, version) => version));
         }
       },

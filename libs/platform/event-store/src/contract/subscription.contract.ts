@@ -18,11 +18,15 @@ export function describeSubscriptionContract(store: () => EventStore): void {
 
     it('catches up from a checkpoint, then follows live appends', async () => {
       const streamId = uniqueStreamId('catch-up');
-      const checkpoint = (await store().appendToStream(streamId, newEvents(3), ExpectedVersion.noStream)).lastGlobalPosition;
+      const checkpoint = (await store().appendToStream(streamId, newEvents(3), ExpectedVersion.noStream))
+        .lastGlobalPosition;
       await store().appendToStream(streamId, newEvents(2), ExpectedVersion.exact(2));
       const delivered: RecordedEvent[] = [];
 
-      subscribe({ after: checkpoint, onEvent: async (event) => void (event.streamId === streamId && delivered.push(event)) });
+      subscribe({
+        after: checkpoint,
+        onEvent: async (event) => void (event.streamId === streamId && delivered.push(event)),
+      });
       await waitFor(() => delivered.length >= 2, { ...WAIT, description: 'the two events after the checkpoint' });
       await store().appendToStream(streamId, newEvents(2), ExpectedVersion.exact(4));
       await waitFor(() => delivered.length >= 4, { ...WAIT, description: 'the two events appended live' });
@@ -61,7 +65,10 @@ export function describeSubscriptionContract(store: () => EventStore): void {
           running--;
         },
       });
-      await waitFor(() => running === 1 && handled.length === 2, { ...WAIT, description: 'the handler blocked on version 3' });
+      await waitFor(() => running === 1 && handled.length === 2, {
+        ...WAIT,
+        description: 'the handler blocked on version 3',
+      });
       let stopped = false;
       const stopping = subscription.stop().then(() => (stopped = true));
       await new Promise((resolve) => setImmediate(resolve));
@@ -97,9 +104,14 @@ export function describeSubscriptionContract(store: () => EventStore): void {
 }
 
 /** A new stream whose first event is the checkpoint, then `count` events (versions 1 to count) after it. */
-async function streamAfterCheckpoint(store: EventStore, purpose: string, count: number): Promise<{ streamId: string; checkpoint: bigint }> {
+async function streamAfterCheckpoint(
+  store: EventStore,
+  purpose: string,
+  count: number,
+): Promise<{ streamId: string; checkpoint: bigint }> {
   const streamId = uniqueStreamId(purpose);
-  const checkpoint = (await store.appendToStream(streamId, [newEvent('Checkpoint')], ExpectedVersion.noStream)).lastGlobalPosition;
+  const checkpoint = (await store.appendToStream(streamId, [newEvent('Checkpoint')], ExpectedVersion.noStream))
+    .lastGlobalPosition;
   await store.appendToStream(streamId, newEvents(count), ExpectedVersion.exact(0));
   return { streamId, checkpoint };
 }

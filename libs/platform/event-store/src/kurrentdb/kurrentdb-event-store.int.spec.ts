@@ -3,12 +3,19 @@ import { newEvent, uniqueStreamId } from '../contract/contract-fixtures';
 import { runEventStoreContract } from '../contract/event-store.contract';
 import { ExpectedVersion } from '../event-store.port';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
-import { KURRENTDB_IMAGE, dockerEngineUnavailableReason, startKurrentDb, type RunningKurrentDb } from './kurrentdb-test-container';
+import {
+  KURRENTDB_IMAGE,
+  dockerEngineUnavailableReason,
+  startKurrentDb,
+  type RunningKurrentDb,
+} from './kurrentdb-test-container';
 
 const unavailable = dockerEngineUnavailableReason();
 
 if (unavailable) {
-  console.warn(`Skipping the KurrentDB event store contract: ${unavailable}. It runs under testcontainers (${KURRENTDB_IMAGE}) wherever a Docker engine is reachable.`);
+  console.warn(
+    `Skipping the KurrentDB event store contract: ${unavailable}. It runs under testcontainers (${KURRENTDB_IMAGE}) wherever a Docker engine is reachable.`,
+  );
   describe.skip(`KurrentDB event store contract (skipped: ${unavailable})`, () => {
     it('needs a Docker engine', () => undefined);
   });

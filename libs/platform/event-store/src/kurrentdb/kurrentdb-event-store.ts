@@ -12,7 +12,14 @@ import {
   type Subscription,
 } from '../event-store.port';
 import { StoreLifecycle, assertAppendable } from '../store-lifecycle';
-import { isSystemEvent, toEventData, toPortError, toReadPosition, toRecordedEvent, toStreamState } from './kurrentdb-mapping';
+import {
+  isSystemEvent,
+  toEventData,
+  toPortError,
+  toReadPosition,
+  toRecordedEvent,
+  toStreamState,
+} from './kurrentdb-mapping';
 
 /** Events per request when `readAll` has no `maxCount`. */
 const READ_ALL_PAGE = 1_000;
@@ -32,7 +39,11 @@ export class KurrentDbEventStore implements EventStore {
     this.client = typeof connection === 'string' ? KurrentDBClient.connectionString(connection) : connection;
   }
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     this.lifecycle.assertOpen();
     assertAppendable(streamId, events, expected);
     const result = await this.client
@@ -52,7 +63,8 @@ export class KurrentDbEventStore implements EventStore {
     this.lifecycle.assertOpen();
     const backwards = options.direction === 'backwards';
     if (options.maxCount === 0 || (backwards && (options.fromVersion ?? 0) < 0)) return [];
-    const from = options.fromVersion === undefined ? (backwards ? END : START) : BigInt(Math.max(0, options.fromVersion));
+    const from =
+      options.fromVersion === undefined ? (backwards ? END : START) : BigInt(Math.max(0, options.fromVersion));
     return this.readRevisions(streamId, from, options.maxCount, backwards);
   }
 
@@ -66,14 +78,19 @@ export class KurrentDbEventStore implements EventStore {
       // A read from a position includes the event at it: ask for one more and drop it below.
       const pageSize = wanted + 1;
       let received = 0;
-      for await (const { event } of this.client.readAll({ fromPosition: toReadPosition(after), maxCount: pageSize, direction: FORWARDS })) {
+      for await (const { event } of this.client.readAll({
+        fromPosition: toReadPosition(after),
+        maxCount: pageSize,
+        direction: FORWARDS,
+      })) {
         received++;
         if (!event || (after !== undefined && event.position.commit <= after)) continue;
         after = event.position.commit;
         if (!isSystemEvent(event)) events.push(toRecordedEvent(event));
       }
       // System events are filtered here, not on the server, so a short page always means the end.
-      if (received < pageSize || events.length >= (options.maxCount ?? Infinity)) return events.slice(0, options.maxCount);
+      if (received < pageSize || events.length >= (options.maxCount ?? Infinity))
+        return events.slice(0, options.maxCount);
     }
   }
 
@@ -85,7 +102,8 @@ export class KurrentDbEventStore implements EventStore {
     const running = (async () => {
       for await (const { event } of source) {
         if (stopped) return;
-        if (!event || isSystemEvent(event) || (options.after !== undefined && event.position.commit <= options.after)) continue;
+        if (!event || isSystemEvent(event) || (options.after !== undefined && event.position.commit <= options.after))
+          continue;
         await options.onEvent(toRecordedEvent(event));
       }
       if (!stopped) throw new Error('KurrentDB ended the subscription to $all');
@@ -111,10 +129,19 @@ export class KurrentDbEventStore implements EventStore {
     });
   }
 
-  private async readRevisions(streamId: string, from: bigint | typeof START | typeof END, maxCount?: number, backwards = false): Promise<RecordedEvent[]> {
+  private async readRevisions(
+    streamId: string,
+    from: bigint | typeof START | typeof END,
+    maxCount?: number,
+    backwards = false,
+  ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const { event } of this.client.readStream(streamId, { fromRevision: from, maxCount, direction: backwards ? BACKWARDS : FORWARDS })) {
+      for await (const { event } of this.client.readStream(streamId, {
+        fromRevision: from,
+        maxCount,
+        direction: backwards ? BACKWARDS : FORWARDS,
+      })) {
         if (event) events.push(toRecordedEvent(event));
       }
     } catch (error) {

@@ -62,11 +62,15 @@ describe('KurrentDbEventStore (against an in-memory client)', () => {
   });
 
   it('subscribes after a position, skips system events, and stops although the source never ends', async () => {
-    const checkpoint = (await store.appendToStream('group-1', [newEvent()], ExpectedVersion.noStream)).lastGlobalPosition;
+    const checkpoint = (await store.appendToStream('group-1', [newEvent()], ExpectedVersion.noStream))
+      .lastGlobalPosition;
     await store.appendToStream('group-1', [newEvent()], ExpectedVersion.exact(0));
     const delivered: number[] = [];
 
-    const subscription = store.subscribeToAll({ after: checkpoint, onEvent: async (event) => void delivered.push(event.streamVersion) });
+    const subscription = store.subscribeToAll({
+      after: checkpoint,
+      onEvent: async (event) => void delivered.push(event.streamVersion),
+    });
     client.writeSystemEvent();
     await store.appendToStream('group-1', [newEvent()], ExpectedVersion.exact(1));
 

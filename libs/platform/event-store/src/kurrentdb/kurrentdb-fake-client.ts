@@ -37,20 +37,32 @@ export class FakeKurrentDbClient {
   private nextPosition = 1_000n;
 
   /** What the server reports as the append's position: the first event's, to prove the adapter reads back the last. */
-  async appendToStream(streamName: string, events: EventData | EventData[], options: { streamState?: AppendStreamState } = {}): Promise<AppendResult> {
+  async appendToStream(
+    streamName: string,
+    events: EventData | EventData[],
+    options: { streamState?: AppendStreamState } = {},
+  ): Promise<AppendResult> {
     const batch = Array.isArray(events) ? events : [events];
     const current = this.currentRevision(streamName);
     const expected = options.streamState ?? ANY;
     const matches = expected === ANY || (expected === NO_STREAM ? current === NO_STREAM : expected === current);
     if (!matches) throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
     const first = current === NO_STREAM ? 0n : current + 1n;
-    const written = batch.map((event, index) => this.write(streamName, first + BigInt(index), event.type, event.data, event.metadata, event.id));
+    const written = batch.map((event, index) =>
+      this.write(streamName, first + BigInt(index), event.type, event.data, event.metadata, event.id),
+    );
     return { success: true, nextExpectedRevision: first + BigInt(batch.length - 1), position: written[0]?.position };
   }
 
   /** A system event, as the server writes them between ours. */
   writeSystemEvent(): void {
-    this.write('$stats-127.0.0.1:2113', this.currentRevision('$stats') === NO_STREAM ? 0n : 1n, '$statsCollected', {}, undefined);
+    this.write(
+      '$stats-127.0.0.1:2113',
+      this.currentRevision('$stats') === NO_STREAM ? 0n : 1n,
+      '$statsCollected',
+      {},
+      undefined,
+    );
   }
 
   readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterableIterator<{ event: StoredEvent }> {
@@ -70,7 +82,9 @@ export class FakeKurrentDbClient {
 
   readAll(options: ReadAllOptions = {}): AsyncIterableIterator<AllStreamResolvedEvent> {
     const from = commitOf(options.fromPosition);
-    const selected = this.log.filter((event) => event.position.commit >= from).slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER));
+    const selected = this.log
+      .filter((event) => event.position.commit >= from)
+      .slice(0, Number(options.maxCount ?? Number.MAX_SAFE_INTEGER));
     return (async function* () {
       yield* selected.map((event) => ({ event: event as AllStreamResolvedEvent['event'] }));
     })();
@@ -79,7 +93,8 @@ export class FakeKurrentDbClient {
   subscribeToAll(options: SubscribeToAllOptions = {}): PassThrough & { unsubscribe(): Promise<void> } {
     const after = commitOf(options.fromPosition);
     const subscription = Object.assign(new PassThrough({ objectMode: true }), { unsubscribe: async () => undefined });
-    for (const event of this.log) if (event.position.commit > after || options.fromPosition === START) subscription.write({ event });
+    for (const event of this.log)
+      if (event.position.commit > after || options.fromPosition === START) subscription.write({ event });
     this.subscriptions.push(subscription);
     return subscription;
   }
@@ -92,10 +107,26 @@ export class FakeKurrentDbClient {
     return this as unknown as KurrentDBClient;
   }
 
-  private write(streamId: string, revision: bigint, type: string, data: unknown, metadata: unknown, id = `${streamId}@${revision}`): StoredEvent {
+  private write(
+    streamId: string,
+    revision: bigint,
+    type: string,
+    data: unknown,
+    metadata: unknown,
+    id = `${streamId}@${revision}`,
+  ): StoredEvent {
     const position = { commit: this.nextPosition, prepare: this.nextPosition };
     this.nextPosition += 137n;
-    const event: StoredEvent = { id, streamId, revision, type, data, metadata, created: new Date('2026-03-01T09:30:00Z'), position };
+    const event: StoredEvent = {
+      id,
+      streamId,
+      revision,
+      type,
+      data,
+      metadata,
+      created: new Date('2026-03-01T09:30:00Z'),
+      position,
+    };
     this.log.push(event);
     for (const subscription of this.subscriptions) if (!subscription.destroyed) subscription.write({ event });
     return event;
@@ -108,5 +139,9 @@ export class FakeKurrentDbClient {
 }
 
 function commitOf(position: ReadPosition | undefined): bigint {
-  return position === undefined || position === START ? -1n : position === END ? BigInt(Number.MAX_SAFE_INTEGER) : position.commit;
+  return position === undefined || position === START
+    ? -1n
+    : position === END
+      ? BigInt(Number.MAX_SAFE_INTEGER)
+      : position.commit;
 }

@@ -10,7 +10,13 @@ import {
   type Position,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import { WrongExpectedVersionError, type EventMetadata, type ExpectedVersion, type NewEvent, type RecordedEvent } from '../event-store.port';
+import {
+  WrongExpectedVersionError,
+  type EventMetadata,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+} from '../event-store.port';
 
 /** The fields of a KurrentDB recorded event this adapter reads (JSON and binary events share them). */
 export interface KurrentStoredEvent {
@@ -54,7 +60,8 @@ export function isSystemEvent(event: Pick<KurrentStoredEvent, 'type'>): boolean 
 }
 
 export function toRecordedEvent(event: KurrentStoredEvent): RecordedEvent {
-  if (!event.position) throw new Error(`KurrentDB returned event ${event.id} without a position (server older than 22.6?)`);
+  if (!event.position)
+    throw new Error(`KurrentDB returned event ${event.id} without a position (server older than 22.6?)`);
   return {
     eventId: event.id,
     type: event.type,

@@ -46,7 +46,11 @@ export async function startKurrentDb(): Promise<RunningKurrentDb> {
   const container = await new GenericContainer(KURRENTDB_IMAGE)
     .withEnvironment(environment)
     .withExposedPorts(HTTP_PORT)
-    .withWaitStrategy(Wait.forHttp('/health/live', HTTP_PORT).forStatusCodeMatching((status) => status >= 200 && status < 300).withStartupTimeout(120_000))
+    .withWaitStrategy(
+      Wait.forHttp('/health/live', HTTP_PORT)
+        .forStatusCodeMatching((status) => status >= 200 && status < 300)
+        .withStartupTimeout(120_000),
+    )
     .start();
   return {
     connectionString: `kurrentdb://${container.getHost()}:${container.getMappedPort(HTTP_PORT)}?tls=false`,

@@ -13,7 +13,11 @@ export type ReadBatch = (after: bigint | undefined, maxCount: number) => Promise
  * behind, then polls. Because `readAll` never returns a position lower than one it already returned,
  * following the last delivered position is enough to miss nothing.
  */
-export function startPollingSubscription(readBatch: ReadBatch, options: SubscribeToAllOptions, polling: PollingOptions): Subscription {
+export function startPollingSubscription(
+  readBatch: ReadBatch,
+  options: SubscribeToAllOptions,
+  polling: PollingOptions,
+): Subscription {
   let stopped = false;
   let wakeUp: (() => void) | undefined;
 

@@ -4,7 +4,13 @@ import type { RecordedEvent } from '../event-store.port';
 import { startPollingSubscription, type ReadBatch } from './polling-subscription';
 
 function recorded(position: number): RecordedEvent {
-  return { ...newEvent(), streamId: 'stream', streamVersion: position, globalPosition: BigInt(position), recordedAt: new Date(0) };
+  return {
+    ...newEvent(),
+    streamId: 'stream',
+    streamVersion: position,
+    globalPosition: BigInt(position),
+    recordedAt: new Date(0),
+  };
 }
 
 /** A global log of `count` events read in batches, recording the `after` of every read. */
@@ -26,8 +32,15 @@ describe('startPollingSubscription', () => {
     const log = logOf(7);
     const delivered: bigint[] = [];
 
-    const subscription = startPollingSubscription(log.read, { after: 2n, onEvent: async (event) => void delivered.push(event.globalPosition) }, { idleIntervalMs: 5, batchSize: 2 });
-    await waitFor(() => delivered.length === 5, { timeoutMs: 2_000, description: 'the five events after the checkpoint' });
+    const subscription = startPollingSubscription(
+      log.read,
+      { after: 2n, onEvent: async (event) => void delivered.push(event.globalPosition) },
+      { idleIntervalMs: 5, batchSize: 2 },
+    );
+    await waitFor(() => delivered.length === 5, {
+      timeoutMs: 2_000,
+      description: 'the five events after the checkpoint',
+    });
     log.append();
     await waitFor(() => delivered.length === 6, { timeoutMs: 2_000, description: 'the event appended later' });
     await subscription.stop();
@@ -44,7 +57,11 @@ describe('startPollingSubscription', () => {
       throw new Error('connection reset');
     };
 
-    const subscription = startPollingSubscription(failing, { onEvent: async () => undefined, onError: (error) => errors.push(error) }, { idleIntervalMs: 5, batchSize: 10 });
+    const subscription = startPollingSubscription(
+      failing,
+      { onEvent: async () => undefined, onError: (error) => errors.push(error) },
+      { idleIntervalMs: 5, batchSize: 10 },
+    );
     await waitFor(() => errors.length === 1, { timeoutMs: 2_000, description: 'the read failure' });
     await subscription.stop();
 
@@ -54,7 +71,11 @@ describe('startPollingSubscription', () => {
 
   it('stops promptly while waiting between polls', async () => {
     const log = logOf(0);
-    const subscription = startPollingSubscription(log.read, { onEvent: async () => undefined }, { idleIntervalMs: 60_000, batchSize: 10 });
+    const subscription = startPollingSubscription(
+      log.read,
+      { onEvent: async () => undefined },
+      { idleIntervalMs: 60_000, batchSize: 10 },
+    );
     await waitFor(() => log.reads.length === 1, { timeoutMs: 2_000, description: 'the first poll' });
 
     await subscription.stop();

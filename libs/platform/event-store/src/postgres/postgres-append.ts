@@ -58,12 +58,17 @@ export async function appendEvents(
   const expectedCurrent = expected.kind === 'any' ? null : expected.kind === 'no_stream' ? -1 : expected.version;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { rows } = await db.query<AppendedRow>({ ...asQuery(APPEND, namedStatements), values: [streamId, batch, expectedCurrent], types: EXACT_INT8 });
+      const { rows } = await db.query<AppendedRow>({
+        ...asQuery(APPEND, namedStatements),
+        values: [streamId, batch, expectedCurrent],
+        types: EXACT_INT8,
+      });
       if (rows.length > 0) return toAppendResult(rows);
     } catch (error) {
       const constraint = uniqueViolation(error);
       if (constraint === undefined) throw error;
-      if (constraint === 'events_stream_version_key' && expected.kind === 'any' && attempt < MAX_ATTEMPTS_FOR_ANY) continue;
+      if (constraint === 'events_stream_version_key' && expected.kind === 'any' && attempt < MAX_ATTEMPTS_FOR_ANY)
+        continue;
       if (constraint === 'events_event_id_key') {
         const earlier = await findSameAppend(db, streamId, events, expected);
         if (earlier) return earlier;
@@ -81,7 +86,12 @@ export async function appendEvents(
  * A retried append (same event ids, same expectation) succeeds with the first attempt's result,
  * so a writer that timed out waiting for the answer can safely try again.
  */
-async function findSameAppend(db: Queryable, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult | undefined> {
+async function findSameAppend(
+  db: Queryable,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedVersion,
+): Promise<AppendResult | undefined> {
   const { rows } = await db.query<AppendedRow & { event_id: string }>({
     text: EVENTS_BY_ID,
     values: [streamId, events.map((event) => event.eventId)],
@@ -89,14 +99,20 @@ async function findSameAppend(db: Queryable, streamId: string, events: readonly 
   });
   const [first] = rows;
   if (!first || rows.length !== events.length) return undefined;
-  const firstVersion = expected.kind === 'any' ? first.stream_version : expected.kind === 'no_stream' ? 0 : expected.version + 1;
+  const firstVersion =
+    expected.kind === 'any' ? first.stream_version : expected.kind === 'no_stream' ? 0 : expected.version + 1;
   const sameBatch = rows.every(
-    (row, index) => row.event_id === events[index]?.eventId.toLowerCase() && row.stream_version === firstVersion + index,
+    (row, index) =>
+      row.event_id === events[index]?.eventId.toLowerCase() && row.stream_version === firstVersion + index,
   );
   return sameBatch ? toAppendResult(rows) : undefined;
 }
 
-async function conflict(db: Queryable, streamId: string, expected: ExpectedVersion): Promise<WrongExpectedVersionError> {
+async function conflict(
+  db: Queryable,
+  streamId: string,
+  expected: ExpectedVersion,
+): Promise<WrongExpectedVersionError> {
   const { rows } = await db.query<{ version: number | null }>(STREAM_VERSION, [streamId]);
   const actual = rows[0]?.version ?? null;
   return new WrongExpectedVersionError(streamId, expected, actual === null ? 'no_stream' : actual);

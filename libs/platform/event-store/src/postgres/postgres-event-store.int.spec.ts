@@ -1,6 +1,13 @@
 import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
 import { Pool, type PoolClient } from 'pg';
-import { lastOf, newEvent, newEvents, readAllOfStream, rejectionOf, uniqueStreamId } from '../contract/contract-fixtures';
+import {
+  lastOf,
+  newEvent,
+  newEvents,
+  readAllOfStream,
+  rejectionOf,
+  uniqueStreamId,
+} from '../contract/contract-fixtures';
 import { runEventStoreContract } from '../contract/event-store.contract';
 import { ExpectedVersion, WrongExpectedVersionError, type RecordedEvent } from '../event-store.port';
 import { eventStoreMigrations } from './migrations';
@@ -81,7 +88,9 @@ describe('PostgresEventStore: the global log under open transactions', () => {
 
   it('holds back a later commit until an earlier open transaction ends, then delivers both', async () => {
     const [slow, fast] = [uniqueStreamId('slow'), uniqueStreamId('fast')];
-    const checkpoint = (await store.appendToStream(uniqueStreamId('checkpoint'), [newEvent()], ExpectedVersion.noStream)).lastGlobalPosition;
+    const checkpoint = (
+      await store.appendToStream(uniqueStreamId('checkpoint'), [newEvent()], ExpectedVersion.noStream)
+    ).lastGlobalPosition;
 
     const open = await openTransaction();
     const held = await appendEvents(open, slow, [newEvent('Slow')], ExpectedVersion.noStream);
@@ -98,7 +107,9 @@ describe('PostgresEventStore: the global log under open transactions', () => {
 
   it('does not skip a transaction that got its id first but inserted last (a sequence would)', async () => {
     const [early, late] = [uniqueStreamId('early-id'), uniqueStreamId('late-id')];
-    const checkpoint = (await store.appendToStream(uniqueStreamId('checkpoint'), [newEvent()], ExpectedVersion.noStream)).lastGlobalPosition;
+    const checkpoint = (
+      await store.appendToStream(uniqueStreamId('checkpoint'), [newEvent()], ExpectedVersion.noStream)
+    ).lastGlobalPosition;
     const first = await openTransaction();
     const second = await openTransaction();
 
@@ -137,22 +148,30 @@ describe('PostgresEventStore: appends', () => {
     expect(retried).toEqual(first);
     expect(retriedWithAny).toEqual(first);
     expect(await store.readStream(streamId)).toHaveLength(4);
-    expect(await rejectionOf(store.appendToStream(streamId, batch, ExpectedVersion.exact(2)))).toBeInstanceOf(WrongExpectedVersionError);
+    expect(await rejectionOf(store.appendToStream(streamId, batch, ExpectedVersion.exact(2)))).toBeInstanceOf(
+      WrongExpectedVersionError,
+    );
   });
 
   it('refuses an event id already stored in another stream', async () => {
     const event = newEvent();
     await store.appendToStream(uniqueStreamId('owner'), [event], ExpectedVersion.noStream);
 
-    await expect(store.appendToStream(uniqueStreamId('thief'), [event], ExpectedVersion.any)).rejects.toMatchObject({ code: '23505' });
+    await expect(store.appendToStream(uniqueStreamId('thief'), [event], ExpectedVersion.any)).rejects.toMatchObject({
+      code: '23505',
+    });
   });
 
   it('never rewrites history', async () => {
     const streamId = uniqueStreamId('immutable');
     await store.appendToStream(streamId, [newEvent()], ExpectedVersion.noStream);
 
-    await expect(pool.query(`UPDATE event_store.events SET type = 'Forged' WHERE stream_id = $1`, [streamId])).rejects.toThrow('append-only');
-    await expect(pool.query(`DELETE FROM event_store.events WHERE stream_id = $1`, [streamId])).rejects.toThrow('append-only');
+    await expect(
+      pool.query(`UPDATE event_store.events SET type = 'Forged' WHERE stream_id = $1`, [streamId]),
+    ).rejects.toThrow('append-only');
+    await expect(pool.query(`DELETE FROM event_store.events WHERE stream_id = $1`, [streamId])).rejects.toThrow(
+      'append-only',
+    );
   });
 
   it('ends a pool it was told to end', async () => {

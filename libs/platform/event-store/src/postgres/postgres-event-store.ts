@@ -12,7 +12,14 @@ import type {
 } from '../event-store.port';
 import { StoreLifecycle, assertAppendable } from '../store-lifecycle';
 import { appendEvents } from './postgres-append';
-import { asQuery, EVENT_COLUMNS, EXACT_INT8, toRecordedEvent, type EventRow, type NamedStatement } from './postgres-rows';
+import {
+  asQuery,
+  EVENT_COLUMNS,
+  EXACT_INT8,
+  toRecordedEvent,
+  type EventRow,
+  type NamedStatement,
+} from './postgres-rows';
 import { startPollingSubscription } from './polling-subscription';
 
 export interface PostgresEventStoreOptions {
@@ -72,7 +79,11 @@ export class PostgresEventStore implements EventStore {
     private readonly options: PostgresEventStoreOptions = {},
   ) {}
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     this.lifecycle.assertOpen();
     assertAppendable(streamId, events, expected);
     return appendEvents(this.pool, streamId, events, expected, this.options.namedStatements ?? true);
@@ -110,7 +121,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async select(query: NamedStatement, values: unknown[]): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<EventRow>({ ...asQuery(query, this.options.namedStatements ?? true), values, types: EXACT_INT8 });
+    const { rows } = await this.pool.query<EventRow>({
+      ...asQuery(query, this.options.namedStatements ?? true),
+      values,
+      types: EXACT_INT8,
+    });
     return rows.map(toRecordedEvent);
   }
 }

@@ -7,7 +7,9 @@ import type { EventMetadata, RecordedEvent } from '../event-store.port';
  */
 export const EXACT_INT8: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === types.builtins.INT8 ? (value: string) => value : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+    oid === types.builtins.INT8
+      ? (value: string) => value
+      : types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
 };
 
 /**

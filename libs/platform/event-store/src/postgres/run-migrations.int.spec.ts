@@ -35,7 +35,8 @@ describe('runMigrations', () => {
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'event_store' AND table_name = 'events' ORDER BY ordinal_position`,
       )
     ).rows.map((row) => `${row.column_name} ${row.data_type}`);
-  const appliedMigrations = async () => (await sql.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((row) => row.name);
+  const appliedMigrations = async () =>
+    (await sql.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows.map((row) => row.name);
 
   it('creates the event store schema from the migration', async () => {
     expect(await columnsOfEvents()).toEqual([]);
@@ -56,7 +57,11 @@ describe('runMigrations', () => {
     const constraints = await sql.query<{ conname: string }>(
       `SELECT conname FROM pg_constraint WHERE conrelid = 'event_store.events'::regclass AND contype IN ('p', 'u') ORDER BY conname`,
     );
-    expect(constraints.rows.map((row) => row.conname)).toEqual(['events_event_id_key', 'events_pkey', 'events_stream_version_key']);
+    expect(constraints.rows.map((row) => row.conname)).toEqual([
+      'events_event_id_key',
+      'events_pkey',
+      'events_stream_version_key',
+    ]);
     expect(await appliedMigrations()).toEqual(['CreateEventStore1764201600000']);
   });
 

@@ -20,7 +20,11 @@ const DEFAULT_LOCK_NAME = 'carecircle:migrations';
  * second caller finds everything applied and runs nothing. All pending migrations of one call run
  * in one transaction: a failure leaves the database as it was.
  */
-export async function runMigrations(databaseUrl: string, migrations: readonly MigrationClass[], options: RunMigrationsOptions = {}): Promise<string[]> {
+export async function runMigrations(
+  databaseUrl: string,
+  migrations: readonly MigrationClass[],
+  options: RunMigrationsOptions = {},
+): Promise<string[]> {
   const lock = new Client({ connectionString: databaseUrl, application_name: 'migrations-lock' });
   await lock.connect();
   try {

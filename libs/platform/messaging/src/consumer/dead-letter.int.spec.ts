@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@carecircle/platform/testing';
 import { Inbox } from '../inbox/inbox';
 import { silentLogger } from '../logging/messaging-logger';
-import { committedOffsets, readTopic, startMessagingTestBed, uniqueName, type MessagingTestBed } from '../test-support/infrastructure';
+import {
+  committedOffsets,
+  readTopic,
+  startMessagingTestBed,
+  uniqueName,
+  type MessagingTestBed,
+} from '../test-support/infrastructure';
 import { startNestTopicConsumer } from '../test-support/nest-consumer-app';
 import { DeadLetterHeaders, KafkaDeadLetterPublisher } from './dead-letter.publisher';
 import { on } from './event-route';
@@ -24,7 +30,9 @@ describe('poison messages on a real broker (Nest ServerKafka → inbox → retri
 
   beforeAll(async () => {
     bed = await startMessagingTestBed('dead_letter');
-    await bed.database.dataSource.query('CREATE TABLE enrolled_member (event_id uuid PRIMARY KEY, group_id text NOT NULL)');
+    await bed.database.dataSource.query(
+      'CREATE TABLE enrolled_member (event_id uuid PRIMARY KEY, group_id text NOT NULL)',
+    );
   });
 
   afterAll(async () => {
@@ -33,13 +41,27 @@ describe('poison messages on a real broker (Nest ServerKafka → inbox → retri
   });
 
   it('parks the poison messages with their origin and error class; the good ones behind them are processed', async () => {
-    const enrolled = (groupId: string) => ({ ...fixtures.MemberEnrolled, eventId: randomUUID(), payload: { ...fixtures.MemberEnrolled.payload, groupId } });
+    const enrolled = (groupId: string) => ({
+      ...fixtures.MemberEnrolled,
+      eventId: randomUUID(),
+      payload: { ...fixtures.MemberEnrolled.payload, groupId },
+    });
     const good1 = enrolled('grp_a');
     const failsEveryTime = enrolled('grp_rejected');
     const good2 = enrolled('grp_b');
-    const values = ['not json {', JSON.stringify(good1), JSON.stringify(failsEveryTime), JSON.stringify(good2), JSON.stringify(good1)];
+    const values = [
+      'not json {',
+      JSON.stringify(good1),
+      JSON.stringify(failsEveryTime),
+      JSON.stringify(good2),
+      JSON.stringify(good1),
+    ];
     // One key: one partition, so the poison messages sit in front of the good ones.
-    await bed.producer.send({ topic, acks: -1, messages: values.map((value) => ({ key: MEMBER, value, headers: { traceparent: TRACEPARENT } })) });
+    await bed.producer.send({
+      topic,
+      acks: -1,
+      messages: values.map((value) => ({ key: MEMBER, value, headers: { traceparent: TRACEPARENT } })),
+    });
 
     const outcomes: HandleOutcome[] = [];
     const consumer = new IntegrationEventConsumer({
@@ -60,14 +82,27 @@ describe('poison messages on a real broker (Nest ServerKafka → inbox → retri
     });
     app = await startNestTopicConsumer(handler, { brokers: bed.cluster.brokers, groupId: group });
 
-    await waitFor(() => outcomes.length === values.length, { timeoutMs: 30_000, description: `all ${values.length} messages settled (got ${outcomes.length})` });
-    expect(outcomes.map((o) => o.status)).toEqual(['dead-lettered', 'processed', 'dead-lettered', 'processed', 'duplicate']);
-    const rows: { group_id: string }[] = await bed.database.dataSource.query('SELECT group_id FROM enrolled_member ORDER BY group_id');
+    await waitFor(() => outcomes.length === values.length, {
+      timeoutMs: 30_000,
+      description: `all ${values.length} messages settled (got ${outcomes.length})`,
+    });
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'dead-lettered',
+      'processed',
+      'dead-lettered',
+      'processed',
+      'duplicate',
+    ]);
+    const rows: { group_id: string }[] = await bed.database.dataSource.query(
+      'SELECT group_id FROM enrolled_member ORDER BY group_id',
+    );
     expect(rows.map((r) => r.group_id)).toEqual(['grp_a', 'grp_b']);
 
     const partition = outcomes[0]?.partition;
     const letters = await readTopic(bed.kafka, deadLetterTopic(group), 2);
-    const headers = letters.map((letter) => Object.fromEntries(Object.entries(letter.headers ?? {}).map(([name, value]) => [name, String(value)])));
+    const headers = letters.map((letter) =>
+      Object.fromEntries(Object.entries(letter.headers ?? {}).map(([name, value]) => [name, String(value)])),
+    );
     expect(letters.map((letter) => letter.value?.toString())).toEqual([values[0], values[2]]);
     expect(letters.map((letter) => letter.key?.toString())).toEqual([MEMBER, MEMBER]);
     expect(headers[0]).toMatchObject({
@@ -87,9 +122,12 @@ describe('poison messages on a real broker (Nest ServerKafka → inbox → retri
     });
     expect(JSON.stringify(headers)).not.toContain('Jane');
 
-    await waitFor(async () => (await committedOffsets(bed.kafka, group, topic))[Number(partition)] === String(values.length), {
-      timeoutMs: 15_000,
-      description: 'the group to commit past every message, poison ones included',
-    });
+    await waitFor(
+      async () => (await committedOffsets(bed.kafka, group, topic))[Number(partition)] === String(values.length),
+      {
+        timeoutMs: 15_000,
+        description: 'the group to commit past every message, poison ones included',
+      },
+    );
   });
 });

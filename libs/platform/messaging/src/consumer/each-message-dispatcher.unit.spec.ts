@@ -4,14 +4,24 @@ import { dispatchToTopicHandlers } from './each-message-dispatcher';
 import type { TopicHandler } from './topic-handler';
 
 function handlerOf(topic: string, received: IncomingKafkaMessage[]): TopicHandler {
-  return { topic, handle: async (message: IncomingKafkaMessage) => void received.push(message) } as unknown as TopicHandler;
+  return {
+    topic,
+    handle: async (message: IncomingKafkaMessage) => void received.push(message),
+  } as unknown as TopicHandler;
 }
 
 function payload(topic: string): EachMessagePayload {
   return {
     topic,
     partition: 1,
-    message: { key: Buffer.from('k'), value: Buffer.from('{}'), offset: '42', headers: {}, timestamp: '0', attributes: 0 },
+    message: {
+      key: Buffer.from('k'),
+      value: Buffer.from('{}'),
+      offset: '42',
+      headers: {},
+      timestamp: '0',
+      attributes: 0,
+    },
     heartbeat: async () => undefined,
     pause: () => () => undefined,
   };

@@ -16,8 +16,21 @@ export interface IncomingKafkaMessage {
   heartbeat?: () => Promise<void>;
 }
 
-export function fromEachMessagePayload({ topic, partition, message, heartbeat }: EachMessagePayload): IncomingKafkaMessage {
-  return { topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {}, heartbeat };
+export function fromEachMessagePayload({
+  topic,
+  partition,
+  message,
+  heartbeat,
+}: EachMessagePayload): IncomingKafkaMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+    heartbeat,
+  };
 }
 
 /** For `@EventPattern(topic)` handlers: `handle(@Ctx() context: KafkaContext)`. */

@@ -27,7 +27,9 @@ export class InvalidPayloadError extends PoisonMessageError {
 
 /** `payload.groupId: invalid_type; subject: invalid_format` (paths and codes, never the input). */
 export function summarizeIssues(error: z.ZodError, max = 5): string {
-  const parts = error.issues.slice(0, max).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`);
+  const parts = error.issues
+    .slice(0, max)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`);
   const more = error.issues.length > max ? ` (+${error.issues.length - max} more)` : '';
   return parts.join('; ') + more;
 }

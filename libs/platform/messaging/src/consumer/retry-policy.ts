@@ -11,7 +11,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, initialDelayMs: 
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
-  if (!Number.isInteger(policy.attempts) || policy.attempts < 1) throw new Error(`retry attempts must be a positive integer, got ${policy.attempts}`);
+  if (!Number.isInteger(policy.attempts) || policy.attempts < 1)
+    throw new Error(`retry attempts must be a positive integer, got ${policy.attempts}`);
   return policy;
 }
 
@@ -21,7 +22,15 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
  */
 // 57014: a statement cancelled by statement_timeout (a slow server, not a bad message).
 const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|57014|40001|40P01)/;
-const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 export function isTransientInfrastructureError(error: unknown): boolean {
   const code = errorCode(error);

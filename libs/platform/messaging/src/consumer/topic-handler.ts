@@ -66,7 +66,8 @@ export class TopicHandler {
   }
 
   async handle(message: IncomingKafkaMessage): Promise<HandleOutcome> {
-    if (message.topic !== this.topic) throw new Error(`The handler of ${this.topic} received a message of ${message.topic}`);
+    if (message.topic !== this.topic)
+      throw new Error(`The handler of ${this.topic} received a message of ${message.topic}`);
     const parsed = this.parse(message.value);
     switch (parsed.kind) {
       case 'poison':
@@ -95,7 +96,11 @@ export class TopicHandler {
     }
   }
 
-  private async runEffect(message: IncomingKafkaMessage, route: EventRoute, event: IntegrationEvent): Promise<HandleOutcome> {
+  private async runEffect(
+    message: IncomingKafkaMessage,
+    route: EventRoute,
+    event: IntegrationEvent,
+  ): Promise<HandleOutcome> {
     const { consumerGroup, inbox, retry } = this.context;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -103,11 +108,21 @@ export class TopicHandler {
         return this.settle(message, { status, eventId: event.eventId, type: event.type, attempts: attempt });
       } catch (error) {
         if (attempt < retry.attempts) {
-          this.log('warn', 'effect failed, retrying', message, { eventId: event.eventId, type: event.type, attempts: attempt, errorClass: this.context.describeError(error).errorClass });
+          this.log('warn', 'effect failed, retrying', message, {
+            eventId: event.eventId,
+            type: event.type,
+            attempts: attempt,
+            errorClass: this.context.describeError(error).errorClass,
+          });
           await this.context.sleep(backoffDelayMs(retry, attempt));
           await message.heartbeat?.();
         } else if (this.context.isTransient(error)) {
-          this.log('error', 'infrastructure unavailable through every retry: leaving the message for redelivery', message, { eventId: event.eventId, type: event.type, attempts: attempt });
+          this.log(
+            'error',
+            'infrastructure unavailable through every retry: leaving the message for redelivery',
+            message,
+            { eventId: event.eventId, type: event.type, attempts: attempt },
+          );
           throw error;
         } else {
           return this.deadLetter(message, error, attempt, event);
@@ -116,31 +131,66 @@ export class TopicHandler {
     }
   }
 
-  private async deadLetter(message: IncomingKafkaMessage, error: unknown, attempts: number, envelope?: Envelope): Promise<HandleOutcome> {
+  private async deadLetter(
+    message: IncomingKafkaMessage,
+    error: unknown,
+    attempts: number,
+    envelope?: Envelope,
+  ): Promise<HandleOutcome> {
     const failure = this.context.describeError(error);
     await this.context.deadLetters.publish({ consumerGroup: this.context.consumerGroup, message, failure, attempts });
-    return this.settle(message, { status: 'dead-lettered', eventId: envelope?.eventId, type: envelope?.type, attempts, errorClass: failure.errorClass });
+    return this.settle(message, {
+      status: 'dead-lettered',
+      eventId: envelope?.eventId,
+      type: envelope?.type,
+      attempts,
+      errorClass: failure.errorClass,
+    });
   }
 
-  private settle(message: IncomingKafkaMessage, result: Omit<HandleOutcome, 'topic' | 'partition' | 'offset'>): HandleOutcome {
-    const outcome: HandleOutcome = { topic: message.topic, partition: message.partition, offset: message.offset, ...result };
+  private settle(
+    message: IncomingKafkaMessage,
+    result: Omit<HandleOutcome, 'topic' | 'partition' | 'offset'>,
+  ): HandleOutcome {
+    const outcome: HandleOutcome = {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      ...result,
+    };
     const level = outcome.ignoredBecause === 'unknown' ? 'warn' : LOG_LEVEL[outcome.status];
-    this.log(level, outcome.ignoredBecause === 'unknown' ? 'ignored an event type this consumer has no route for' : outcome.status, message, {
-      eventId: outcome.eventId,
-      type: outcome.type,
-      attempts: outcome.attempts,
-      errorClass: outcome.errorClass,
-    });
+    this.log(
+      level,
+      outcome.ignoredBecause === 'unknown' ? 'ignored an event type this consumer has no route for' : outcome.status,
+      message,
+      {
+        eventId: outcome.eventId,
+        type: outcome.type,
+        attempts: outcome.attempts,
+        errorClass: outcome.errorClass,
+      },
+    );
     this.context.onOutcome(outcome);
     return outcome;
   }
 
-  private log(level: MessagingLogLevel, text: string, message: IncomingKafkaMessage, fields: Record<string, string | number | undefined>): void {
+  private log(
+    level: MessagingLogLevel,
+    text: string,
+    message: IncomingKafkaMessage,
+    fields: Record<string, string | number | undefined>,
+  ): void {
     this.context.logger({
       level,
       source: 'topic-handler',
       message: text,
-      fields: { consumerGroup: this.context.consumerGroup, topic: message.topic, partition: message.partition, offset: message.offset, ...fields },
+      fields: {
+        consumerGroup: this.context.consumerGroup,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        ...fields,
+      },
     });
   }
 }

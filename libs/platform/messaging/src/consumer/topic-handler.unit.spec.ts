@@ -24,7 +24,14 @@ function memoryInbox() {
 
 function message(value: unknown, offset = '0'): IncomingKafkaMessage {
   const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.from(JSON.stringify(value));
-  return { topic: Topics.enrollment, partition: 2, offset, key: 'mbr_synthetic_0001', value: bytes, headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
+  return {
+    topic: Topics.enrollment,
+    partition: 2,
+    offset,
+    key: 'mbr_synthetic_0001',
+    value: bytes,
+    headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+  };
 }
 
 function setUp(effect: (eventId: string) => Promise<void> = async () => undefined, attempts = 3) {
@@ -56,7 +63,13 @@ describe('TopicHandler: parse → inbox → effect, retries, dead letters', () =
     await handler.handle(message(fixtures.MemberEnrolled, '1'));
     expect(effects).toEqual([fixtures.MemberEnrolled.eventId]);
     expect(outcomes.map((o) => o.status)).toEqual(['processed', 'duplicate']);
-    expect(outcomes[0]).toMatchObject({ eventId: fixtures.MemberEnrolled.eventId, type: 'MemberEnrolled', attempts: 1, partition: 2, offset: '0' });
+    expect(outcomes[0]).toMatchObject({
+      eventId: fixtures.MemberEnrolled.eventId,
+      type: 'MemberEnrolled',
+      attempts: 1,
+      partition: 2,
+      offset: '0',
+    });
   });
 
   it('accepts a value Nest already parsed into an object', async () => {
@@ -67,25 +80,41 @@ describe('TopicHandler: parse → inbox → effect, retries, dead letters', () =
 
   it('records types without a route as ignored, saying whether the consumer declared them', async () => {
     const { handler, deadLetters } = setUp();
-    expect(await handler.handle(message(fixtures.ReferralReceived))).toMatchObject({ status: 'ignored', ignoredBecause: 'declared', type: 'ReferralReceived' });
-    expect(await handler.handle(message(fixtures.MemberWithdrew))).toMatchObject({ status: 'ignored', ignoredBecause: 'unknown', type: 'MemberWithdrew' });
+    expect(await handler.handle(message(fixtures.ReferralReceived))).toMatchObject({
+      status: 'ignored',
+      ignoredBecause: 'declared',
+      type: 'ReferralReceived',
+    });
+    expect(await handler.handle(message(fixtures.MemberWithdrew))).toMatchObject({
+      status: 'ignored',
+      ignoredBecause: 'unknown',
+      type: 'MemberWithdrew',
+    });
     expect(deadLetters).toHaveLength(0);
   });
 
   it.each([
     ['not JSON', 'not json {', 'UnreadableMessageError', 'value is not JSON'],
     ['not an envelope', { hello: 'world' }, 'InvalidEnvelopeError', 'envelope: eventId: invalid_type'],
-    ['a payload breaking its contract', { ...fixtures.MemberEnrolled, payload: { groupId: 42 } }, 'InvalidPayloadError', 'MemberEnrolled: payload.referralId: invalid_type'],
-  ])('dead-letters a message that is %s at once, without running the effect', async (_, value, errorClass, errorMessage) => {
-    const effect = jest.fn(async () => undefined);
-    const { handler, deadLetters, delays } = setUp(effect);
-    const outcome = await handler.handle(message(value));
-    expect(outcome).toMatchObject({ status: 'dead-lettered', attempts: 0, errorClass });
-    expect(effect).not.toHaveBeenCalled();
-    expect(delays).toEqual([]);
-    expect(deadLetters[0]?.failure.errorClass).toBe(errorClass);
-    expect(deadLetters[0]?.failure.errorMessage.startsWith(errorMessage)).toBe(true);
-  });
+    [
+      'a payload breaking its contract',
+      { ...fixtures.MemberEnrolled, payload: { groupId: 42 } },
+      'InvalidPayloadError',
+      'MemberEnrolled: payload.referralId: invalid_type',
+    ],
+  ])(
+    'dead-letters a message that is %s at once, without running the effect',
+    async (_, value, errorClass, errorMessage) => {
+      const effect = jest.fn(async () => undefined);
+      const { handler, deadLetters, delays } = setUp(effect);
+      const outcome = await handler.handle(message(value));
+      expect(outcome).toMatchObject({ status: 'dead-lettered', attempts: 0, errorClass });
+      expect(effect).not.toHaveBeenCalled();
+      expect(delays).toEqual([]);
+      expect(deadLetters[0]?.failure.errorClass).toBe(errorClass);
+      expect(deadLetters[0]?.failure.errorMessage.startsWith(errorMessage)).toBe(true);
+    },
+  );
 
   it('retries a failing effect with capped exponential backoff and succeeds', async () => {
     let calls = 0;
@@ -131,22 +160,40 @@ describe('TopicHandler: parse → inbox → effect, retries, dead letters', () =
   });
 
   it('refuses a second handler for one topic and a type that is both routed and ignored', () => {
-    const consumer = new IntegrationEventConsumer({ consumerGroup: 'g', inbox: memoryInbox(), deadLetters: { publish: async () => undefined }, logger: silentLogger });
+    const consumer = new IntegrationEventConsumer({
+      consumerGroup: 'g',
+      inbox: memoryInbox(),
+      deadLetters: { publish: async () => undefined },
+      logger: silentLogger,
+    });
     consumer.forTopic(Topics.enrollment, { routes: [] });
     expect(() => consumer.forTopic(Topics.enrollment, { routes: [] })).toThrow(/already has a handler/);
-    expect(() => consumer.forTopic(Topics.scheduling, { routes: [on(MemberWithdrew, async () => undefined)], ignore: ['MemberWithdrew'] })).toThrow(/both routed and ignored/);
+    expect(() =>
+      consumer.forTopic(Topics.scheduling, {
+        routes: [on(MemberWithdrew, async () => undefined)],
+        ignore: ['MemberWithdrew'],
+      }),
+    ).toThrow(/both routed and ignored/);
   });
 
   it('refuses a message of another topic', async () => {
     const { handler } = setUp();
-    await expect(handler.handle({ ...message(fixtures.MemberEnrolled), topic: Topics.outcomes })).rejects.toThrow(/received a message of/);
+    await expect(handler.handle({ ...message(fixtures.MemberEnrolled), topic: Topics.outcomes })).rejects.toThrow(
+      /received a message of/,
+    );
   });
 });
 
 describe('describeErrorSafely', () => {
   it('passes codes on but withholds free-text messages that may quote data', () => {
-    const pgError = Object.assign(new Error('duplicate key value violates unique constraint "member_pkey"'), { code: '23505', constraint: 'member_pkey' });
-    expect(describeErrorSafely(pgError)).toEqual({ errorClass: 'Error', errorMessage: 'code 23505, constraint member_pkey' });
+    const pgError = Object.assign(new Error('duplicate key value violates unique constraint "member_pkey"'), {
+      code: '23505',
+      constraint: 'member_pkey',
+    });
+    expect(describeErrorSafely(pgError)).toEqual({
+      errorClass: 'Error',
+      errorMessage: 'code 23505, constraint member_pkey',
+    });
     expect(describeErrorSafely(new TypeError('Cannot read properties of undefined (reading "Jane")'))).toEqual({
       errorClass: 'TypeError',
       errorMessage: 'message withheld: it may quote data',

@@ -17,8 +17,10 @@ describe('Inbox (PostgreSQL)', () => {
     await database?.stop();
   });
 
-  const rows = async () => (await database.dataSource.query('SELECT event_id FROM attendance')) as { event_id: string }[];
-  const writeRow = (eventId: string) => (tx: EntityManager) => tx.query('INSERT INTO attendance VALUES ($1, $2)', [eventId, 'seen']).then(() => undefined);
+  const rows = async () =>
+    (await database.dataSource.query('SELECT event_id FROM attendance')) as { event_id: string }[];
+  const writeRow = (eventId: string) => (tx: EntityManager) =>
+    tx.query('INSERT INTO attendance VALUES ($1, $2)', [eventId, 'seen']).then(() => undefined);
 
   it('runs the effect with the inbox transaction once; a redelivery is a duplicate that changes nothing', async () => {
     const eventId = randomUUID();

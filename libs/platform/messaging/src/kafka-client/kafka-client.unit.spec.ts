@@ -14,7 +14,11 @@ import { kafkaMicroserviceOptions } from './nest-kafka-options';
 
 describe('Kafka client setup', () => {
   it('pins the partitioner, disables idempotence and keeps one request in flight', () => {
-    expect(PINNED_PRODUCER_CONFIG).toEqual({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: false, maxInFlightRequests: 1 });
+    expect(PINNED_PRODUCER_CONFIG).toEqual({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: false,
+      maxInFlightRequests: 1,
+    });
     const kafka = createKafka({ clientId: 'unit', brokers: ['127.0.0.1:1'] });
     const producerSpy = jest.spyOn(kafka, 'producer');
     createProducer(kafka, { allowAutoTopicCreation: false, ...({ idempotent: true } as object) });
@@ -22,7 +26,11 @@ describe('Kafka client setup', () => {
   });
 
   it('builds Nest options that keep the group id as configured, the bytes of each value and the pinned producer', () => {
-    const { transport, options } = kafkaMicroserviceOptions({ clientId: 'scheduling', brokers: ['b:9092'], groupId: 'scheduling' });
+    const { transport, options } = kafkaMicroserviceOptions({
+      clientId: 'scheduling',
+      brokers: ['b:9092'],
+      groupId: 'scheduling',
+    });
     expect(transport).toBe(Transport.KAFKA);
     expect(options).toMatchObject({
       postfixId: '',
@@ -59,16 +67,31 @@ describe('Kafka client setup', () => {
       namespace: 'Consumer',
       level: logLevel.ERROR,
       label: 'ERROR',
-      log: { timestamp: 'now', message: 'Crash', groupId: 'g', retryCount: 2, payload: { name: 'Jane' }, value: 'secret' },
+      log: {
+        timestamp: 'now',
+        message: 'Crash',
+        groupId: 'g',
+        retryCount: 2,
+        payload: { name: 'Jane' },
+        value: 'secret',
+      },
     };
     log(entry);
-    expect(entries).toEqual([{ level: 'error', source: 'kafkajs.Consumer', message: 'Crash', fields: { groupId: 'g', retryCount: 2 } }]);
+    expect(entries).toEqual([
+      { level: 'error', source: 'kafkajs.Consumer', message: 'Crash', fields: { groupId: 'g', retryCount: 2 } },
+    ]);
   });
 
   it('stops kafkajs 2.2.4 from arming a negative timer when no request is pending (TimeoutNegativeWarning)', () => {
     expect(applyKafkajsNegativeTimeoutFix()).toBe(true);
-    const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: { scheduleCheckPendingRequests(this: object): void } };
-    const idle = { pending: [] as unknown[], throttledUntil: -1, throttleCheckTimeoutId: null as NodeJS.Timeout | null };
+    const RequestQueue = require('kafkajs/src/network/requestQueue') as {
+      prototype: { scheduleCheckPendingRequests(this: object): void };
+    };
+    const idle = {
+      pending: [] as unknown[],
+      throttledUntil: -1,
+      throttleCheckTimeoutId: null as NodeJS.Timeout | null,
+    };
     RequestQueue.prototype.scheduleCheckPendingRequests.call(idle);
     expect(idle.throttleCheckTimeoutId).toBeNull();
 

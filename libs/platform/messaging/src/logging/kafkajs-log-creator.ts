@@ -6,8 +6,21 @@ import type { MessagingLogFields, MessagingLogLevel, MessagingLogger } from './m
  * the failing request held, and only these are known to be ids and numbers rather than data.
  */
 const FORWARDED_FIELDS = [
-  'error', 'broker', 'clientId', 'groupId', 'memberId', 'topic', 'partition', 'offset',
-  'retryCount', 'retryTime', 'correlationId', 'apiName', 'apiVersion', 'type', 'code',
+  'error',
+  'broker',
+  'clientId',
+  'groupId',
+  'memberId',
+  'topic',
+  'partition',
+  'offset',
+  'retryCount',
+  'retryTime',
+  'correlationId',
+  'apiName',
+  'apiVersion',
+  'type',
+  'code',
 ] as const;
 
 /** Routes kafkajs's own logs (connections, rebalances, retries) to the service's logger instead of the console. */
@@ -15,7 +28,12 @@ export function kafkajsLogCreator(logger: MessagingLogger): logCreator {
   return () => (entry: LogEntry) => {
     const level = toMessagingLevel(entry.level);
     if (!level) return;
-    logger({ level, source: `kafkajs.${entry.namespace || 'client'}`, message: entry.log.message, fields: pickFields(entry.log) });
+    logger({
+      level,
+      source: `kafkajs.${entry.namespace || 'client'}`,
+      message: entry.log.message,
+      fields: pickFields(entry.log),
+    });
   };
 }
 

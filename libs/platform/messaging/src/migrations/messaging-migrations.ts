@@ -41,4 +41,7 @@ export class CreateProcessedMessage1767225600001 implements MigrationInterface {
 }
 
 /** Add these to the service's TypeORM migrations (next to the event store's). */
-export const messagingMigrations: readonly (new () => MigrationInterface)[] = [CreateOutboxRelayCheckpoint1767225600000, CreateProcessedMessage1767225600001];
+export const messagingMigrations: readonly (new () => MigrationInterface)[] = [
+  CreateOutboxRelayCheckpoint1767225600000,
+  CreateProcessedMessage1767225600001,
+];

@@ -7,7 +7,12 @@ import { on } from '../consumer/event-route';
 import { IntegrationEventConsumer } from '../consumer/integration-event-consumer';
 import { Inbox } from '../inbox/inbox';
 import { silentLogger } from '../logging/messaging-logger';
-import { committedOffsets, startMessagingTestBed, uniqueName, type MessagingTestBed } from '../test-support/infrastructure';
+import {
+  committedOffsets,
+  startMessagingTestBed,
+  uniqueName,
+  type MessagingTestBed,
+} from '../test-support/infrastructure';
 import { startNestTopicConsumer } from '../test-support/nest-consumer-app';
 
 jest.setTimeout(60_000);
@@ -33,7 +38,11 @@ describe('Nest ServerKafka commits an offset only after the event handler finish
   });
 
   it('holds the commit while the effect is blocked and commits right after it finished', async () => {
-    await bed.producer.send({ topic, acks: -1, messages: [{ key: fixtures.MemberEnrolled.subject, value: JSON.stringify(fixtures.MemberEnrolled) }] });
+    await bed.producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: fixtures.MemberEnrolled.subject, value: JSON.stringify(fixtures.MemberEnrolled) }],
+    });
 
     const timeline: string[] = [];
     let release!: () => void;
@@ -56,10 +65,14 @@ describe('Nest ServerKafka commits an offset only after the event handler finish
     app = await startNestTopicConsumer(handler, { brokers: bed.cluster.brokers, groupId: group });
     const [, serverConsumer] = app.unwrap<[Kafka, Consumer, Producer]>();
     serverConsumer.on(serverConsumer.events.COMMIT_OFFSETS, ({ payload }: ConsumerCommitOffsetsEvent) => {
-      for (const committed of payload.topics.filter((t) => t.topic === topic).flatMap((t) => t.partitions)) timeline.push(`committed ${committed.offset}`);
+      for (const committed of payload.topics.filter((t) => t.topic === topic).flatMap((t) => t.partitions))
+        timeline.push(`committed ${committed.offset}`);
     });
 
-    await waitFor(() => timeline.includes('effect started'), { timeoutMs: 20_000, description: 'the handler to receive the message' });
+    await waitFor(() => timeline.includes('effect started'), {
+      timeoutMs: 20_000,
+      description: 'the handler to receive the message',
+    });
     const whileBlocked = await committedOffsets(bed.kafka, group, topic);
     expect(Object.values(whileBlocked).every((offset) => offset === '-1')).toBe(true);
 

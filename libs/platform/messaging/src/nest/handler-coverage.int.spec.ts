@@ -43,7 +43,14 @@ class RequestResponseConsumer {
 
 /** Initialises the app (handlers are registered then; no broker is contacted) around a server we keep. */
 async function initialisedApp(controllers: Type[]): Promise<{ app: INestMicroservice; server: ServerKafka }> {
-  const server = new ServerKafka(kafkaMicroserviceOptions({ clientId: 'coverage', brokers: ['127.0.0.1:1'], groupId: 'coverage', logger: silentLogger }).options);
+  const server = new ServerKafka(
+    kafkaMicroserviceOptions({
+      clientId: 'coverage',
+      brokers: ['127.0.0.1:1'],
+      groupId: 'coverage',
+      logger: silentLogger,
+    }).options,
+  );
   const moduleRef = await Test.createTestingModule({ controllers }).compile();
   const app = moduleRef.createNestMicroservice({ strategy: server, logger: false });
   await app.init();

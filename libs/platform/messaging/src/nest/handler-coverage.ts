@@ -48,11 +48,17 @@ function resolveHandlers(source: HandlerSource): Map<string, MessageHandler> {
   // An INestMicroservice keeps its server in a private field; reading it spares services a second reference.
   const server: unknown = (source as { serverInstance?: unknown }).serverInstance;
   if (hasHandlers(server)) return server.getHandlers();
-  throw new Error('Pass the Nest microservice server (e.g. the ServerKafka given as `strategy`) or the INestMicroservice holding it');
+  throw new Error(
+    'Pass the Nest microservice server (e.g. the ServerKafka given as `strategy`) or the INestMicroservice holding it',
+  );
 }
 
 function hasHandlers(value: unknown): value is { getHandlers(): Map<string, MessageHandler> } {
-  return typeof value === 'object' && value !== null && typeof (value as { getHandlers?: unknown }).getHandlers === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { getHandlers?: unknown }).getHandlers === 'function'
+  );
 }
 
 function describe(coverage: HandlerCoverage): string {
@@ -60,7 +66,8 @@ function describe(coverage: HandlerCoverage): string {
     coverage.missing.length && `no handler for ${coverage.missing.join(', ')}`,
     coverage.undeclared.length && `handlers for undeclared topics ${coverage.undeclared.join(', ')}`,
     coverage.duplicated.length && `more than one handler for ${coverage.duplicated.join(', ')}`,
-    coverage.notEventHandlers.length && `request/response handlers (use @KafkaTopicHandler) for ${coverage.notEventHandlers.join(', ')}`,
+    coverage.notEventHandlers.length &&
+      `request/response handlers (use @KafkaTopicHandler) for ${coverage.notEventHandlers.join(', ')}`,
   ];
   return parts.filter(Boolean).join('; ');
 }

@@ -18,7 +18,12 @@ export interface IntegrationContract {
  * leaves, keeping only the fields it names: a mapping mistake stops the relay instead of leaking a field
  * or handing consumers a poison message.
  */
-export function integrationMessage(recorded: RecordedEvent, contract: IntegrationContract, subject: string, payload: object): OutgoingMessage {
+export function integrationMessage(
+  recorded: RecordedEvent,
+  contract: IntegrationContract,
+  subject: string,
+  payload: object,
+): OutgoingMessage {
   const value = contract.parse({
     eventId: recorded.eventId,
     type: contract.type,

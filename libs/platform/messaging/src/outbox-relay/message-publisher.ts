@@ -20,7 +20,9 @@ export class KafkaMessagePublisher implements MessagePublisher {
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     for (const run of runsByTraceContext(messages)) {
       const parent = propagation.extract(ROOT_CONTEXT, run[0]?.headers ?? {});
-      await context.with(parent, () => this.producer.sendBatch({ acks: ACKS_ALL, topicMessages: toTopicMessages(run) }));
+      await context.with(parent, () =>
+        this.producer.sendBatch({ acks: ACKS_ALL, topicMessages: toTopicMessages(run) }),
+      );
     }
   }
 }

@@ -9,7 +9,12 @@ import type { OutgoingMessage } from './outgoing-message';
 class StackContextManager implements ContextManager {
   private current: Context = ROOT_CONTEXT;
   active = () => this.current;
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
     const previous = this.current;
     this.current = ctx;
     try {
@@ -27,7 +32,12 @@ const TRACE_A = '00-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-00f067aa0ba902b7-01';
 const TRACE_B = '00-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-00f067aa0ba902b7-01';
 
 function outgoing(key: string, traceparent?: string): OutgoingMessage {
-  return { topic: 'carecircle.enrollment.v1', key, value: fixtures.MemberEnrolled, headers: traceparent ? { traceparent } : {} };
+  return {
+    topic: 'carecircle.enrollment.v1',
+    key,
+    value: fixtures.MemberEnrolled,
+    headers: traceparent ? { traceparent } : {},
+  };
 }
 
 describe('KafkaMessagePublisher', () => {
@@ -46,10 +56,23 @@ describe('KafkaMessagePublisher', () => {
         return [];
       },
     } as unknown as Producer;
-    await new KafkaMessagePublisher(producer).publish([outgoing('m1', TRACE_A), outgoing('m2', TRACE_A), outgoing('m1', TRACE_B), outgoing('m3')]);
+    await new KafkaMessagePublisher(producer).publish([
+      outgoing('m1', TRACE_A),
+      outgoing('m2', TRACE_A),
+      outgoing('m1', TRACE_B),
+      outgoing('m3'),
+    ]);
     expect(calls.map((c) => c.traceId)).toEqual(['a'.repeat(32), 'b'.repeat(32), undefined]);
     const [first] = calls;
-    expect(first?.batch).toMatchObject({ acks: -1, topicMessages: [{ topic: 'carecircle.enrollment.v1', messages: [{ key: 'm1', headers: { traceparent: TRACE_A } }, { key: 'm2' }] }] });
+    expect(first?.batch).toMatchObject({
+      acks: -1,
+      topicMessages: [
+        {
+          topic: 'carecircle.enrollment.v1',
+          messages: [{ key: 'm1', headers: { traceparent: TRACE_A } }, { key: 'm2' }],
+        },
+      ],
+    });
     expect(JSON.parse(String(first?.batch.topicMessages?.[0]?.messages[0]?.value))).toEqual(fixtures.MemberEnrolled);
   });
 

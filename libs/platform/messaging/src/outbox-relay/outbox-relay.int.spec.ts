@@ -27,7 +27,11 @@ describe('OutboxRelay over the PostgreSQL event store and a real broker', () => 
   beforeAll(async () => {
     // The production SDK set-up; its kafkajs instrumentation patches on `require`, which Jest bypasses, so it is applied by hand.
     const kafkaInstrumentation = new KafkaJsInstrumentation();
-    tracing = startTracing({ serviceName: 'it-relay', spanProcessors: [new SimpleSpanProcessor(spans)], instrumentations: [kafkaInstrumentation] });
+    tracing = startTracing({
+      serviceName: 'it-relay',
+      spanProcessors: [new SimpleSpanProcessor(spans)],
+      instrumentations: [kafkaInstrumentation],
+    });
     for (const definition of kafkaInstrumentation.getModuleDefinitions()) definition.patch?.(kafkajs);
 
     bed = await startMessagingTestBed('outbox_relay', eventStoreMigrations);
@@ -96,18 +100,25 @@ describe('OutboxRelay over the PostgreSQL event store and a real broker', () => 
     outbox.start();
     const messages = await readTopic(bed.kafka, topic, 4);
     expect(eventIdsByKey(messages)).toEqual({ mbr_member_000a: [a1, a2], mbr_member_000b: [b1, b2] });
-    await waitFor(async () => (await outbox.lag()).pendingEvents === 0, { timeoutMs: 10_000, description: 'the relay to checkpoint its last batch' });
+    await waitFor(async () => (await outbox.lag()).pendingEvents === 0, {
+      timeoutMs: 10_000,
+      description: 'the relay to checkpoint its last batch',
+    });
     await outbox.stop();
 
     const traceId = request.spanContext().traceId;
     const traced = messages.filter((m) => tracedIds.includes(eventIdOf(m)));
-    expect(traced.map((m) => m.headers?.['traceparent']?.toString().split('-')[1])).toEqual([traceId, traceId, traceId]);
-    const producerSpans = spans.getFinishedSpans().filter((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${topic}`);
-    expect(producerSpans.filter((s) => s.spanContext().traceId === traceId).map((s) => s.parentSpanContext?.spanId)).toEqual([
-      request.spanContext().spanId,
-      request.spanContext().spanId,
-      request.spanContext().spanId,
+    expect(traced.map((m) => m.headers?.['traceparent']?.toString().split('-')[1])).toEqual([
+      traceId,
+      traceId,
+      traceId,
     ]);
+    const producerSpans = spans
+      .getFinishedSpans()
+      .filter((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${topic}`);
+    expect(
+      producerSpans.filter((s) => s.spanContext().traceId === traceId).map((s) => s.parentSpanContext?.spanId),
+    ).toEqual([request.spanContext().spanId, request.spanContext().spanId, request.spanContext().spanId]);
   });
 
   it('republishes a batch whose checkpoint was never stored (crash after the ack): duplicates, never a loss', async () => {
@@ -115,10 +126,15 @@ describe('OutboxRelay over the PostgreSQL event store and a real broker', () => 
     const ids = await append(['mbr_member_000c', 'mbr_member_000c', 'mbr_member_000d']);
     // The global log shows a commit only once every older transaction in the cluster has finished
     // (other suites run in parallel): the crash must hit a batch holding all three events.
-    await waitFor(async () => (await eventStore.readAll({ maxCount: 1_000 })).filter((event) => ids.includes(event.eventId)).length === ids.length, {
-      timeoutMs: 20_000,
-      description: 'the three appended events to become visible in the global log',
-    });
+    await waitFor(
+      async () =>
+        (await eventStore.readAll({ maxCount: 1_000 })).filter((event) => ids.includes(event.eventId)).length ===
+        ids.length,
+      {
+        timeoutMs: 20_000,
+        description: 'the three appended events to become visible in the global log',
+      },
+    );
     const name = uniqueName('relay');
     const real = new KafkaMessagePublisher(bed.producer);
     const crashing = relay(topic, ids, {
@@ -144,10 +160,19 @@ describe('OutboxRelay over the PostgreSQL event store and a real broker', () => 
   it('lets replicas take turns on one checkpoint, so each event is published once', async () => {
     const topic = uniqueName('it.relay-replicas');
     const name = uniqueName('relay');
-    const ids = await append(['mbr_member_000e', 'mbr_member_000f', 'mbr_member_000e', 'mbr_member_000f', 'mbr_member_000e']);
+    const ids = await append([
+      'mbr_member_000e',
+      'mbr_member_000f',
+      'mbr_member_000e',
+      'mbr_member_000f',
+      'mbr_member_000e',
+    ]);
     const replicas = [relay(topic, ids, { name, batchSize: 1 }), relay(topic, ids, { name, batchSize: 1 })];
     replicas.forEach((replica) => replica.start());
-    await waitFor(async () => (await replicas[0]?.lag())?.pendingEvents === 0, { timeoutMs: 20_000, description: 'the replicas to relay the whole log' });
+    await waitFor(async () => (await replicas[0]?.lag())?.pendingEvents === 0, {
+      timeoutMs: 20_000,
+      description: 'the replicas to relay the whole log',
+    });
     await Promise.all(replicas.map((replica) => replica.stop()));
 
     const admin = bed.kafka.admin();

@@ -118,7 +118,12 @@ export class OutboxRelay {
     return outcome.result.batch;
   }
 
-  private mapBatch(events: readonly RecordedEvent[]): { messages: OutgoingMessage[]; relayedUpTo?: bigint; read: number; failure?: RelayMappingError } {
+  private mapBatch(events: readonly RecordedEvent[]): {
+    messages: OutgoingMessage[];
+    relayedUpTo?: bigint;
+    read: number;
+    failure?: RelayMappingError;
+  } {
     const messages: OutgoingMessage[] = [];
     let relayedUpTo: bigint | undefined;
     let read = 0;
@@ -155,7 +160,17 @@ export class OutboxRelay {
     if (batch.read === 0) return;
     this.state.lastRelayedPosition = batch.position;
     this.state.lastRelayedAt = new Date();
-    this.logger({ level: 'debug', source: 'outbox-relay', message: 'batch relayed', fields: { relay: this.options.name, read: batch.read, published: batch.published, position: batch.position?.toString() } });
+    this.logger({
+      level: 'debug',
+      source: 'outbox-relay',
+      message: 'batch relayed',
+      fields: {
+        relay: this.options.name,
+        read: batch.read,
+        published: batch.published,
+        position: batch.position?.toString(),
+      },
+    });
   }
 
   private recordFailure(error: unknown): number {
@@ -166,8 +181,16 @@ export class OutboxRelay {
       level: failures === 1 ? 'warn' : 'error',
       source: 'outbox-relay',
       // Our own errors (RelayMappingError) carry positions and type names only; others are named by class.
-      message: error instanceof Error && error.name === 'RelayMappingError' ? error.message : 'batch failed; it will be retried',
-      fields: { relay: this.options.name, errorClass: this.state.lastErrorClass, consecutiveFailures: failures, retryInMs: delay },
+      message:
+        error instanceof Error && error.name === 'RelayMappingError'
+          ? error.message
+          : 'batch failed; it will be retried',
+      fields: {
+        relay: this.options.name,
+        errorClass: this.state.lastErrorClass,
+        consecutiveFailures: failures,
+        retryInMs: delay,
+      },
     });
     return delay;
   }

@@ -57,7 +57,12 @@ describe('OutboxRelay', () => {
     expect(await relay.relayOnce()).toEqual({ claimed: true, read: 2, published: 1, position: 11n });
     expect(checkpoints.position).toBe(11n);
     expect(published[0]).toEqual([
-      expect.objectContaining({ topic: Topics.enrollment, key: 'mbr_member_000a', headers: { traceparent: TRACEPARENT }, value: expect.objectContaining({ eventId: first.eventId }) }),
+      expect.objectContaining({
+        topic: Topics.enrollment,
+        key: 'mbr_member_000a',
+        headers: { traceparent: TRACEPARENT },
+        value: expect.objectContaining({ eventId: first.eventId }),
+      }),
     ]);
     expect(await relay.relayOnce()).toMatchObject({ read: 1, published: 1, position: 12n });
     expect(await relay.relayOnce()).toMatchObject({ read: 0, published: 0, position: 12n });
@@ -83,7 +88,11 @@ describe('OutboxRelay', () => {
   });
 
   it('stops at an event the mapper cannot map instead of skipping it or publishing garbage', async () => {
-    const throwing = setUp(events, { map: () => { throw new TypeError('bug'); } });
+    const throwing = setUp(events, {
+      map: () => {
+        throw new TypeError('bug');
+      },
+    });
     await expect(throwing.relay.relayOnce()).rejects.toThrow(RelayMappingError);
     expect(throwing.checkpoints.position).toBeUndefined();
 
@@ -94,7 +103,9 @@ describe('OutboxRelay', () => {
         return enrollmentMapper(e);
       },
     });
-    await expect(failsOnThird.relay.relayOnce()).rejects.toThrow('Cannot relay the MemberEnrolled event at position 12: the mapper threw TypeError');
+    await expect(failsOnThird.relay.relayOnce()).rejects.toThrow(
+      'Cannot relay the MemberEnrolled event at position 12: the mapper threw TypeError',
+    );
     expect(failsOnThird.published.flat().map((m) => m.value.eventId)).toEqual([first.eventId]);
     expect(failsOnThird.checkpoints.position).toBe(11n);
 
@@ -103,7 +114,9 @@ describe('OutboxRelay', () => {
       return message && { ...message, value: { ...message.value, subject: 'MRN-000123' } };
     };
     const invalid = setUp(events, { map: withMrn });
-    await expect(invalid.relay.relayOnce()).rejects.toThrow(/position 10: invalid envelope \(subject: invalid_format\)/);
+    await expect(invalid.relay.relayOnce()).rejects.toThrow(
+      /position 10: invalid envelope \(subject: invalid_format\)/,
+    );
     expect(invalid.published).toHaveLength(0);
   });
 
@@ -133,7 +146,10 @@ describe('OutboxRelay', () => {
       },
     });
     relay.start();
-    await waitFor(() => secondBatchInFlight, { timeoutMs: 2_000, description: 'the second batch to be in flight after two failed attempts' });
+    await waitFor(() => secondBatchInFlight, {
+      timeoutMs: 2_000,
+      description: 'the second batch to be in flight after two failed attempts',
+    });
     expect(checkpoints.position).toBe(11n);
     expect(relay.status()).toMatchObject({ running: true, consecutiveFailures: 0, lastErrorClass: 'Error' });
     const stopped = relay.stop();

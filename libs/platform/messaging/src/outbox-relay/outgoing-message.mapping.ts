@@ -25,11 +25,20 @@ export function toOutgoingMessage(event: RecordedEvent, map: OutgoingMessageMapp
   try {
     message = map(event);
   } catch (error) {
-    throw new RelayMappingError(event.globalPosition, event.type, `the mapper threw ${error instanceof Error ? error.name : typeof error}`);
+    throw new RelayMappingError(
+      event.globalPosition,
+      event.type,
+      `the mapper threw ${error instanceof Error ? error.name : typeof error}`,
+    );
   }
   if (message === null) return null;
   const envelope = envelopeSchema.safeParse(message.value);
-  if (!envelope.success) throw new RelayMappingError(event.globalPosition, event.type, `invalid envelope (${summarizeIssues(envelope.error)})`);
+  if (!envelope.success)
+    throw new RelayMappingError(
+      event.globalPosition,
+      event.type,
+      `invalid envelope (${summarizeIssues(envelope.error)})`,
+    );
   const { traceparent, tracestate } = event.metadata;
   return {
     ...message,

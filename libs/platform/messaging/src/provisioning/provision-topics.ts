@@ -18,8 +18,7 @@ export interface ProvisionOptions {
 }
 
 export type ProvisionResult =
-  | { mode: 'created'; created: string[]; existing: string[] }
-  | { mode: 'auto-created'; reason: string };
+  { mode: 'created'; created: string[]; existing: string[] } | { mode: 'auto-created'; reason: string };
 
 export class ProvisioningTimeoutError extends Error {
   override readonly name = 'ProvisioningTimeoutError';
@@ -30,10 +29,19 @@ export class ProvisioningTimeoutError extends Error {
  * left as they are). Where the cluster cannot create topics through the admin API but auto-creates
  * them (the mock cluster), it says so once and returns.
  */
-export async function provisionTopics(kafka: Kafka, topics: readonly TopicSpec[], options: ProvisionOptions = {}): Promise<ProvisionResult> {
+export async function provisionTopics(
+  kafka: Kafka,
+  topics: readonly TopicSpec[],
+  options: ProvisionOptions = {},
+): Promise<ProvisionResult> {
   const logger = options.logger ?? warningsToStderr;
   const relyOnAutoCreation = (reason: string): ProvisionResult => {
-    logger({ level: 'info', source: 'provision-topics', message: `not creating topics: ${reason}; relying on broker auto-creation`, fields: { topics: topics.length } });
+    logger({
+      level: 'info',
+      source: 'provision-topics',
+      message: `not creating topics: ${reason}; relying on broker auto-creation`,
+      fields: { topics: topics.length },
+    });
     return { mode: 'auto-created', reason };
   };
   const declared = planProvisioning(options.autoCreated);
@@ -58,19 +66,32 @@ export async function provisionTopics(kafka: Kafka, topics: readonly TopicSpec[]
   }
 }
 
-async function createMissing(admin: Admin, topics: readonly TopicSpec[], logger: MessagingLogger): Promise<ProvisionResult> {
+async function createMissing(
+  admin: Admin,
+  topics: readonly TopicSpec[],
+  logger: MessagingLogger,
+): Promise<ProvisionResult> {
   const present = new Set(await admin.listTopics());
   const missing = topics.filter(({ topic }) => !present.has(topic));
   const existing = topics.filter(({ topic }) => present.has(topic)).map(({ topic }) => topic);
-  if (missing.length > 0) await admin.createTopics({ topics: missing.map((spec) => ({ ...spec })), waitForLeaders: true });
-  logger({ level: 'info', source: 'provision-topics', message: 'topics provisioned', fields: { created: missing.length, existing: existing.length } });
+  if (missing.length > 0)
+    await admin.createTopics({ topics: missing.map((spec) => ({ ...spec })), waitForLeaders: true });
+  logger({
+    level: 'info',
+    source: 'provision-topics',
+    message: 'topics provisioned',
+    fields: { created: missing.length, existing: existing.length },
+  });
   return { mode: 'created', created: missing.map(({ topic }) => topic), existing };
 }
 
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProvisioningTimeoutError(`Topic provisioning did not finish within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new ProvisioningTimeoutError(`Topic provisioning did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([work, timeout]);

@@ -20,7 +20,9 @@ describe('planProvisioning', () => {
   });
 
   it("recognises kafkajs's missing-controller error and nothing else", () => {
-    const notFound = Object.assign(new Error('Broker 0 not found in the cached metadata'), { name: 'KafkaJSBrokerNotFound' });
+    const notFound = Object.assign(new Error('Broker 0 not found in the cached metadata'), {
+      name: 'KafkaJSBrokerNotFound',
+    });
     expect(isControllerUnreachable(notFound)).toBe(true);
     expect(isControllerUnreachable(new Error('There is no controller available'))).toBe(true);
     expect(isControllerUnreachable(new Error('Topic creation errors'))).toBe(false);

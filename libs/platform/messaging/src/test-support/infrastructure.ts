@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { runMigrations } from '@carecircle/platform/event-store';
-import { createTestDatabase, startKafka, waitFor, type KafkaCluster, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  createTestDatabase,
+  startKafka,
+  waitFor,
+  type KafkaCluster,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createKafka, createProducer } from '../kafka-client/kafka-client.factory';
@@ -17,7 +23,10 @@ export interface MigratedDatabase {
 }
 
 /** A fresh database with `extraMigrations` and the messaging schema applied, and a DataSource on it. */
-export async function migratedDatabase(label: string, extraMigrations: Parameters<typeof runMigrations>[1] = []): Promise<MigratedDatabase> {
+export async function migratedDatabase(
+  label: string,
+  extraMigrations: Parameters<typeof runMigrations>[1] = [],
+): Promise<MigratedDatabase> {
   const db = await createTestDatabase(label);
   await runMigrations(db.url, [...extraMigrations, ...messagingMigrations]);
   const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [], logging: false }).initialize();
@@ -42,7 +51,10 @@ export interface MessagingTestBed {
   stop(): Promise<void>;
 }
 
-export async function startMessagingTestBed(label: string, extraMigrations: Parameters<typeof runMigrations>[1] = []): Promise<MessagingTestBed> {
+export async function startMessagingTestBed(
+  label: string,
+  extraMigrations: Parameters<typeof runMigrations>[1] = [],
+): Promise<MessagingTestBed> {
   const cluster = await startKafka();
   const database = await migratedDatabase(label, extraMigrations).catch(async (error: unknown) => {
     await cluster.stop();
@@ -66,14 +78,22 @@ export async function startMessagingTestBed(label: string, extraMigrations: Para
 export const FETCH_WAIT_MS = 100;
 
 /** Reads a topic from its start with a throwaway group until `count` messages arrived. */
-export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<KafkaMessage[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<KafkaMessage[]> {
   const received: KafkaMessage[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: FETCH_WAIT_MS });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
-    await waitFor(() => received.length >= count, { timeoutMs, description: `${count} messages on ${topic} (got ${received.length})` });
+    await waitFor(() => received.length >= count, {
+      timeoutMs,
+      description: `${count} messages on ${topic} (got ${received.length})`,
+    });
     return received;
   } finally {
     await consumer.disconnect();

@@ -14,7 +14,10 @@ const TOPIC_HANDLER = Symbol('topic handler');
  * Test-only: a listening Nest Kafka microservice wired as a service wires one: a controller whose
  * one `@KafkaTopicHandler` method hands each message of the topic to its `TopicHandler`.
  */
-export async function startNestTopicConsumer(handler: TopicHandler, options: { brokers: string[]; groupId: string }): Promise<INestMicroservice> {
+export async function startNestTopicConsumer(
+  handler: TopicHandler,
+  options: { brokers: string[]; groupId: string },
+): Promise<INestMicroservice> {
   @Controller()
   class TopicConsumerController {
     constructor(@Inject(TOPIC_HANDLER) private readonly topicHandler: TopicHandler) {}
@@ -30,7 +33,13 @@ export async function startNestTopicConsumer(handler: TopicHandler, options: { b
     providers: [{ provide: TOPIC_HANDLER, useValue: handler }],
   }).compile();
   const app = moduleRef.createNestMicroservice({
-    ...kafkaMicroserviceOptions({ clientId: options.groupId, brokers: options.brokers, groupId: options.groupId, logger: silentLogger, consumer: { maxWaitTimeInMs: FETCH_WAIT_MS } }),
+    ...kafkaMicroserviceOptions({
+      clientId: options.groupId,
+      brokers: options.brokers,
+      groupId: options.groupId,
+      logger: silentLogger,
+      consumer: { maxWaitTimeInMs: FETCH_WAIT_MS },
+    }),
     logger: false,
   });
   await app.listen();

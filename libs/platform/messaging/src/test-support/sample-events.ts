@@ -9,12 +9,27 @@ export function newEnrollmentEvent(memberId: string, traceparent?: string): NewE
     eventId: randomUUID(),
     type: 'MemberEnrolled',
     data: { memberId, groupId: 'grp_cancer_tuesday' },
-    metadata: { correlationId: 'corr-1', causationId: 'cmd-1', occurredAt: '2026-03-09T10:00:00.000Z', ...(traceparent ? { traceparent } : {}) },
+    metadata: {
+      correlationId: 'corr-1',
+      causationId: 'cmd-1',
+      occurredAt: '2026-03-09T10:00:00.000Z',
+      ...(traceparent ? { traceparent } : {}),
+    },
   };
 }
 
-export function recorded(event: NewEvent, globalPosition: bigint, streamId = 'member-mbr_synthetic_0001'): RecordedEvent {
-  return { ...event, streamId, streamVersion: Number(globalPosition), globalPosition, recordedAt: new Date('2026-03-09T10:00:00.000Z') };
+export function recorded(
+  event: NewEvent,
+  globalPosition: bigint,
+  streamId = 'member-mbr_synthetic_0001',
+): RecordedEvent {
+  return {
+    ...event,
+    streamId,
+    streamVersion: Number(globalPosition),
+    globalPosition,
+    recordedAt: new Date('2026-03-09T10:00:00.000Z'),
+  };
 }
 
 /** Publishes `MemberEnrolled` to `topic`, keyed by the member; drops every other type. */

@@ -8,7 +8,11 @@ describe('createLogger', () => {
   let tracing: TracingHandle;
 
   beforeAll(() => {
-    tracing = startTracing({ serviceName: 'log-test', spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], instrumentations: [] });
+    tracing = startTracing({
+      serviceName: 'log-test',
+      spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+      instrumentations: [],
+    });
   });
 
   afterAll(() => tracing.shutdown());
@@ -23,7 +27,13 @@ describe('createLogger', () => {
     });
     logger.info('outside');
 
-    expect(lines[0]).toMatchObject({ service: 'outcomes', level: 'info', msg: 'inside', trace_id: spanContext.traceId, span_id: spanContext.spanId });
+    expect(lines[0]).toMatchObject({
+      service: 'outcomes',
+      level: 'info',
+      msg: 'inside',
+      trace_id: spanContext.traceId,
+      span_id: spanContext.spanId,
+    });
     expect(lines[1]).not.toHaveProperty('trace_id');
   });
 

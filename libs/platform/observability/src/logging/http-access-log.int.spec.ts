@@ -25,7 +25,8 @@ describe('http access log', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const accessLines = () => logs.lines.filter((line) => line['msg'] === 'request completed' || line['msg'] === 'request failed');
+  const accessLines = () =>
+    logs.lines.filter((line) => line['msg'] === 'request completed' || line['msg'] === 'request failed');
 
   it('logs over real HTTP the route template, never the EHR id, member id or search parameters in the path', async () => {
     await fetch(`${base}/fhir/R4/Patient/ehr-pat-4711?identifier=MRN-4711`);

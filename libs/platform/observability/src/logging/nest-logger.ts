@@ -39,7 +39,8 @@ export class PinoNestLogger implements LoggerService {
   private write(level: Level, message: unknown, params: unknown[]): void {
     if (!this.logger.isLevelEnabled(level)) return;
     const rest = [...params];
-    const context = rest.length > 0 && typeof rest.at(-1) === 'string' && !isStack(rest.at(-1)) ? (rest.pop() as string) : undefined;
+    const context =
+      rest.length > 0 && typeof rest.at(-1) === 'string' && !isStack(rest.at(-1)) ? (rest.pop() as string) : undefined;
     const stack = rest.find(isStack);
     const fields: Record<string, unknown> = {};
     if (context) fields['context'] = context;

@@ -29,6 +29,10 @@ describe('PinoNestLogger', () => {
     expect(lines[0]).toMatchObject({ level: 'error', msg: 'failed', stack, context: 'ExceptionsHandler' });
     expect(lines[1]).toMatchObject({ msg: 'failed', stack });
     expect(lines[1]).not.toHaveProperty('context');
-    expect(lines[2]).toMatchObject({ msg: 'thrown', context: 'ExceptionsHandler', err: expect.objectContaining({ message: 'thrown' }) });
+    expect(lines[2]).toMatchObject({
+      msg: 'thrown',
+      context: 'ExceptionsHandler',
+      err: expect.objectContaining({ message: 'thrown' }),
+    });
   });
 });

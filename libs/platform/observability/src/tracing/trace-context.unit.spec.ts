@@ -8,7 +8,11 @@ describe('trace context carried outside the request', () => {
   const tracer = () => trace.getTracer('test');
 
   beforeAll(() => {
-    tracing = startTracing({ serviceName: 'context-test', spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], instrumentations: [] });
+    tracing = startTracing({
+      serviceName: 'context-test',
+      spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+      instrumentations: [],
+    });
   });
 
   afterAll(() => tracing.shutdown());
@@ -35,7 +39,9 @@ describe('trace context carried outside the request', () => {
 
   it('starts a new trace when nothing was stored, whatever is active', () => {
     tracer().startActiveSpan('poller', (poller) => {
-      const traceId = withTraceContext(undefined, () => tracer().startActiveSpan('publish', (span) => (span.end(), span.spanContext().traceId)));
+      const traceId = withTraceContext(undefined, () =>
+        tracer().startActiveSpan('publish', (span) => (span.end(), span.spanContext().traceId)),
+      );
       expect(traceId).not.toBe(poller.spanContext().traceId);
       poller.end();
     });

@@ -30,7 +30,10 @@ async function runScenario(env: NodeJS.ProcessEnv): Promise<ScenarioRun> {
   const timer = setTimeout(() => child.kill('SIGKILL'), SCENARIO_TIMEOUT_MS);
   try {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    if (code !== 0) throw new Error(`scenario exited with ${code}\nstderr:\n${stderr.slice(-4_000)}\nstdout:\n${stdout.slice(-4_000)}`);
+    if (code !== 0)
+      throw new Error(
+        `scenario exited with ${code}\nstderr:\n${stderr.slice(-4_000)}\nstdout:\n${stdout.slice(-4_000)}`,
+      );
     return { result: JSON.parse(readFileSync(output, 'utf8')) as ScenarioResult, stdout };
   } finally {
     clearTimeout(timer);
@@ -42,7 +45,9 @@ async function runScenario(env: NodeJS.ProcessEnv): Promise<ScenarioRun> {
 function only(spans: RecordedSpan[], description: string, match: (span: RecordedSpan) => boolean): RecordedSpan {
   const [found, ...others] = spans.filter(match);
   if (!found || others.length > 0) {
-    throw new Error(`expected one ${description}, found ${others.length + (found ? 1 : 0)} among: ${spans.map((s) => `${s.scope} ${s.name}`).join(', ')}`);
+    throw new Error(
+      `expected one ${description}, found ${others.length + (found ? 1 : 0)} among: ${spans.map((s) => `${s.scope} ${s.name}`).join(', ')}`,
+    );
   }
   return found;
 }
@@ -69,9 +74,21 @@ describe('trace context from an HTTP request to a Kafka consumer', () => {
 
   it('puts the HTTP server span of A and the consumer span of B in one trace', () => {
     const { spans, handlerTraceId, storedTraceparent } = run.result;
-    const server = only(spans, 'HTTP server span', (s) => s.scope === '@opentelemetry/instrumentation-http' && s.kind === SpanKind.SERVER);
-    const producer = only(spans, 'Kafka producer span', (s) => s.scope === '@opentelemetry/instrumentation-kafkajs' && s.kind === SpanKind.PRODUCER);
-    const consumer = only(spans, 'Kafka consumer span', (s) => s.scope === '@opentelemetry/instrumentation-kafkajs' && s.kind === SpanKind.CONSUMER);
+    const server = only(
+      spans,
+      'HTTP server span',
+      (s) => s.scope === '@opentelemetry/instrumentation-http' && s.kind === SpanKind.SERVER,
+    );
+    const producer = only(
+      spans,
+      'Kafka producer span',
+      (s) => s.scope === '@opentelemetry/instrumentation-kafkajs' && s.kind === SpanKind.PRODUCER,
+    );
+    const consumer = only(
+      spans,
+      'Kafka consumer span',
+      (s) => s.scope === '@opentelemetry/instrumentation-kafkajs' && s.kind === SpanKind.CONSUMER,
+    );
 
     expect(storedTraceparent).toContain(server.traceId);
     expect(producer.traceId).toBe(server.traceId);
@@ -98,7 +115,9 @@ describe('trace context from an HTTP request to a Kafka consumer', () => {
     for (const value of [...Object.values(PHI), SECRET_TOKEN]) expect(exported).not.toContain(value);
     const server = only(run.result.spans, 'HTTP server span', (s) => s.kind === SpanKind.SERVER);
     expect(server.attributes['url.path']).toBe('/referrals');
-    const pg = run.result.spans.find((s) => s.scope === '@opentelemetry/instrumentation-pg' && s.attributes['db.query.text']);
+    const pg = run.result.spans.find(
+      (s) => s.scope === '@opentelemetry/instrumentation-pg' && s.attributes['db.query.text'],
+    );
     expect(pg?.attributes['db.query.text']).toContain('SELECT $1::text');
   });
 
@@ -109,7 +128,13 @@ describe('trace context from an HTTP request to a Kafka consumer', () => {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const access = lines.find((line) => line['msg'] === 'request completed');
-    expect(access).toMatchObject({ method: 'POST', path: '/referrals', route: '/referrals', statusCode: 202, trace_id: server.traceId });
+    expect(access).toMatchObject({
+      method: 'POST',
+      path: '/referrals',
+      route: '/referrals',
+      statusCode: 202,
+      trace_id: server.traceId,
+    });
     expect(typeof access?.['durationMs']).toBe('number');
     for (const value of [...Object.values(PHI), SECRET_TOKEN]) expect(run.stdout).not.toContain(value);
   });

@@ -13,10 +13,7 @@ export const ACCESS_METADATA = 'carecircle:access';
  * - `{ group: 'groupId' }`, `{ self: 'clinicianId' }` (whose own things), or `'service'`.
  */
 export type AccessTarget =
-  | { member: string; via?: string; from?: 'param' | 'body' }
-  | { group: string }
-  | { self: string }
-  | 'service';
+  { member: string; via?: string; from?: 'param' | 'body' } | { group: string } | { self: string } | 'service';
 
 export interface AccessMetadata {
   action: AccessAction;
@@ -24,7 +21,8 @@ export interface AccessMetadata {
 }
 
 /** Declares the route's action: every route of every service has one (or is `@Public()`), or it refuses everyone. */
-export const Access = (action: AccessAction, target: AccessTarget) => SetMetadata(ACCESS_METADATA, { action, target } satisfies AccessMetadata);
+export const Access = (action: AccessAction, target: AccessTarget) =>
+  SetMetadata(ACCESS_METADATA, { action, target } satisfies AccessMetadata);
 
 /** What the policy decided for this request; absent where token verification is off (local development only). */
 export interface RequestAccess {
@@ -47,4 +45,7 @@ export function accessViewOf(request: RequestWithAccess): AccessView {
   return decision.effect === 'allow-redacted' ? 'redacted' : 'full';
 }
 
-export const CurrentAccess = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestAccess | undefined => ctx.switchToHttp().getRequest<RequestWithAccess>().access);
+export const CurrentAccess = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): RequestAccess | undefined =>
+    ctx.switchToHttp().getRequest<RequestWithAccess>().access,
+);

@@ -1,7 +1,12 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { IntegrationEvent } from '@carecircle/contracts';
-import { isRelationshipSource, RELATIONSHIP_TOPICS, relationshipFactsOf, type RelationshipFact } from '@carecircle/platform/access';
+import {
+  isRelationshipSource,
+  RELATIONSHIP_TOPICS,
+  relationshipFactsOf,
+  type RelationshipFact,
+} from '@carecircle/platform/access';
 import { decodeMessage, type MessagingLogger } from '@carecircle/platform/messaging';
 import type { RelationshipStore } from './relationship-store';
 
@@ -33,7 +38,12 @@ export class RelationshipProjector {
   async start(): Promise<void> {
     const { kafka, service, sessionTimeoutMs } = this.options;
     while (!this.stopped) {
-      const consumer = kafka.consumer({ groupId: `${service}.access`, sessionTimeout: sessionTimeoutMs, heartbeatInterval: Math.floor(sessionTimeoutMs / 10), maxWaitTimeInMs: 250 });
+      const consumer = kafka.consumer({
+        groupId: `${service}.access`,
+        sessionTimeout: sessionTimeoutMs,
+        heartbeatInterval: Math.floor(sessionTimeoutMs / 10),
+        maxWaitTimeInMs: 250,
+      });
       this.consumer = consumer;
       try {
         await consumer.connect();
@@ -41,7 +51,12 @@ export class RelationshipProjector {
         await consumer.run({ eachBatchAutoResolve: false, eachBatch: (payload) => this.project(payload) });
         return;
       } catch {
-        this.options.logger({ level: 'warn', source: 'relationship-projector', message: 'relationship projector could not start: retrying', fields: { service } });
+        this.options.logger({
+          level: 'warn',
+          source: 'relationship-projector',
+          message: 'relationship projector could not start: retrying',
+          fields: { service },
+        });
         await consumer.disconnect().catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, RETRY_START_MS));
       }
@@ -53,9 +68,15 @@ export class RelationshipProjector {
     await this.consumer?.disconnect();
   }
 
-  private async project({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async project({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload): Promise<void> {
     const facts: RelationshipFact[] = [];
-    for (const message of batch.messages) facts.push(...this.factsOf(batch.topic, batch.partition, message.offset, message.value));
+    for (const message of batch.messages)
+      facts.push(...this.factsOf(batch.topic, batch.partition, message.offset, message.value));
     if (facts.length > 0) await this.options.dataSource.transaction((tx) => this.options.store.apply(tx, facts));
     const last = batch.messages.at(-1);
     if (last) resolveOffset(last.offset);
@@ -71,7 +92,12 @@ export class RelationshipProjector {
       event = decoded.value as IntegrationEvent;
       return relationshipFactsOf(event);
     } catch {
-      this.options.logger({ level: 'error', source: 'relationship-projector', message: 'unreadable relationship event passed: it grants and ends nothing', fields: { topic, partition, offset } });
+      this.options.logger({
+        level: 'error',
+        source: 'relationship-projector',
+        message: 'unreadable relationship event passed: it grants and ends nothing',
+        fields: { topic, partition, offset },
+      });
       return [];
     }
   }

@@ -32,10 +32,16 @@ export class RelationshipStore {
           break;
         case 'group-member':
           if (fact.present) {
-            await tx.query(`INSERT INTO access.group_member (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [fact.groupId, fact.memberId]);
+            await tx.query(
+              `INSERT INTO access.group_member (group_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+              [fact.groupId, fact.memberId],
+            );
             await tx.query(`DELETE FROM access.withdrawn_member WHERE member_id = $1`, [fact.memberId]);
           } else {
-            await tx.query(`DELETE FROM access.group_member WHERE group_id = $1 AND member_id = $2`, [fact.groupId, fact.memberId]);
+            await tx.query(`DELETE FROM access.group_member WHERE group_id = $1 AND member_id = $2`, [
+              fact.groupId,
+              fact.memberId,
+            ]);
             // Leaving the last group is leaving the programme: people's access to the member ends.
             await tx.query(
               `INSERT INTO access.withdrawn_member (member_id, withdrew_at)
@@ -52,7 +58,11 @@ export class RelationshipStore {
                  ON CONFLICT (member_id, clinician_id, role) DO UPDATE SET active_until = excluded.active_until`,
                 [fact.memberId, fact.clinicianId, fact.role, fact.activeUntil],
               )
-            : tx.query(`DELETE FROM access.care_team WHERE member_id = $1 AND clinician_id = $2 AND role = $3`, [fact.memberId, fact.clinicianId, fact.role]));
+            : tx.query(`DELETE FROM access.care_team WHERE member_id = $1 AND clinician_id = $2 AND role = $3`, [
+                fact.memberId,
+                fact.clinicianId,
+                fact.role,
+              ]));
           break;
         case 'emergency-access':
           await tx.query(
@@ -67,7 +77,12 @@ export class RelationshipStore {
 
   /** Everything the policy needs about one member, in one round trip. */
   async memberRelations(memberId: string): Promise<MemberRelations> {
-    const [row] = await rows<{ care_team: { clinicianId: string; activeUntil: string | null }[]; facilitator_ids: string[]; emergency: { clinicianId: string; expiresAt: string }[]; withdrawn: boolean }>(
+    const [row] = await rows<{
+      care_team: { clinicianId: string; activeUntil: string | null }[];
+      facilitator_ids: string[];
+      emergency: { clinicianId: string; expiresAt: string }[];
+      withdrawn: boolean;
+    }>(
       this.db,
       `SELECT
          COALESCE((SELECT json_agg(json_build_object('clinicianId', clinician_id, 'activeUntil', active_until)) FROM access.care_team WHERE member_id = $1), '[]') AS care_team,
@@ -85,7 +100,11 @@ export class RelationshipStore {
   }
 
   async groupFacilitators(groupId: string): Promise<readonly string[]> {
-    const [row] = await rows<{ facilitator_ids: string[] }>(this.db, `SELECT facilitator_ids FROM access.group_facilitator WHERE group_id = $1`, [groupId]);
+    const [row] = await rows<{ facilitator_ids: string[] }>(
+      this.db,
+      `SELECT facilitator_ids FROM access.group_facilitator WHERE group_id = $1`,
+      [groupId],
+    );
     return row?.facilitator_ids ?? [];
   }
 

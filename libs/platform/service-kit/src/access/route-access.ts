@@ -14,9 +14,23 @@ function controllersOf(module: Type<unknown> | DynamicModule, seen = new Set<unk
   const type = 'module' in module ? module.module : module;
   if (seen.has(module)) return [];
   seen.add(module);
-  const own = [...((Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) as Type<unknown>[] | undefined) ?? []), ...('module' in module ? (module.controllers ?? []) : [])];
-  const imports = [...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) as (Type<unknown> | DynamicModule)[] | undefined) ?? []), ...('module' in module ? (module.imports ?? []) : [])];
-  return [...own, ...imports.filter((imported): imported is Type<unknown> | DynamicModule => typeof imported === 'function' || (typeof imported === 'object' && imported !== null && 'module' in imported)).flatMap((imported) => controllersOf(imported, seen))];
+  const own = [
+    ...((Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) as Type<unknown>[] | undefined) ?? []),
+    ...('module' in module ? (module.controllers ?? []) : []),
+  ];
+  const imports = [
+    ...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) as (Type<unknown> | DynamicModule)[] | undefined) ?? []),
+    ...('module' in module ? (module.imports ?? []) : []),
+  ];
+  return [
+    ...own,
+    ...imports
+      .filter(
+        (imported): imported is Type<unknown> | DynamicModule =>
+          typeof imported === 'function' || (typeof imported === 'object' && imported !== null && 'module' in imported),
+      )
+      .flatMap((imported) => controllersOf(imported, seen)),
+  ];
 }
 
 /**
@@ -33,9 +47,18 @@ export function declaredRoutes(rootModule: Type<unknown> | DynamicModule): Decla
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (method === undefined || path === undefined) return [];
-      const isPublic = Reflect.getMetadata(IS_PUBLIC_ROUTE, handler) === true || Reflect.getMetadata(IS_PUBLIC_ROUTE, controller) === true;
-      const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, controller)) as AccessMetadata | undefined;
-      return [{ route: `${RequestMethod[method]} /${[base, path].filter((part) => part && part !== '/').join('/')}`, controller: controller.name, access: isPublic ? 'public' : access }];
+      const isPublic =
+        Reflect.getMetadata(IS_PUBLIC_ROUTE, handler) === true ||
+        Reflect.getMetadata(IS_PUBLIC_ROUTE, controller) === true;
+      const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ??
+        Reflect.getMetadata(ACCESS_METADATA, controller)) as AccessMetadata | undefined;
+      return [
+        {
+          route: `${RequestMethod[method]} /${[base, path].filter((part) => part && part !== '/').join('/')}`,
+          controller: controller.name,
+          access: isPublic ? 'public' : access,
+        },
+      ];
     });
   });
 }

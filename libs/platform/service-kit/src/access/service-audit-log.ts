@@ -51,6 +51,9 @@ export class ServiceAuditLog {
    */
   async recordAnswer(id: string, status: number): Promise<void> {
     if (status < 400) return;
-    await this.db.query(`UPDATE access.audit_record SET reason = $2 WHERE id = $1 AND denial_minute IS NULL`, [id, `answered-${status}`]);
+    await this.db.query(`UPDATE access.audit_record SET reason = $2 WHERE id = $1 AND denial_minute IS NULL`, [
+      id,
+      `answered-${status}`,
+    ]);
   }
 }

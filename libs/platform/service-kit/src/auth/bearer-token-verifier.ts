@@ -65,7 +65,9 @@ export class BearerTokenVerifier {
 
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The bearer token has expired';
-  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') return 'The bearer token is not meant for this service';
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return 'The issuer’s keys could not be fetched';
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+    return 'The bearer token is not meant for this service';
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
+    return 'The issuer’s keys could not be fetched';
   return 'The bearer token is not valid';
 }

@@ -19,9 +19,11 @@ export const IS_PUBLIC_ROUTE = 'carecircle:public-route';
 export const PUBLIC_ROUTE_EXTENSION = 'x-carecircle-public';
 
 /** The route answers without a token (discovery documents and the like); /health is public anyway. */
-export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC_ROUTE, true), ApiExtension(PUBLIC_ROUTE_EXTENSION, true));
+export const Public = () =>
+  applyDecorators(SetMetadata(IS_PUBLIC_ROUTE, true), ApiExtension(PUBLIC_ROUTE_EXTENSION, true));
 
 /** The verified caller; undefined when token verification is off (no `AUTH_TRUSTED_ISSUERS`) or on a public route. */
 export const CurrentCaller = createParamDecorator(
-  (_data: unknown, ctx: ExecutionContext): Caller | undefined => ctx.switchToHttp().getRequest<RequestWithCaller>().caller,
+  (_data: unknown, ctx: ExecutionContext): Caller | undefined =>
+    ctx.switchToHttp().getRequest<RequestWithCaller>().caller,
 );

@@ -7,7 +7,11 @@ export interface LocalTokenIssuer {
   issuer: string;
   jwksUri: string;
   /** An ES256 access token for `sub` (claims added as given); `expiresIn` in seconds, negative for an expired one. */
-  sign(sub: string, claims?: JWTPayload, options?: { audience?: string; expiresIn?: number; key?: CryptoKey; issuer?: string }): Promise<string>;
+  sign(
+    sub: string,
+    claims?: JWTPayload,
+    options?: { audience?: string; expiresIn?: number; key?: CryptoKey; issuer?: string },
+  ): Promise<string>;
   /** How often its JWKS was fetched (the verifier is meant to cache it). */
   jwksFetches(): number;
   stop(): Promise<void>;
@@ -27,9 +31,17 @@ export async function startLocalTokenIssuer(): Promise<LocalTokenIssuer> {
       request.url === '/jwks'
         ? (fetches++, jwks)
         : request.url === '/.well-known/openid-configuration'
-          ? { issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['ES256'], subject_types_supported: ['public'], response_types_supported: ['code'] }
+          ? {
+              issuer,
+              jwks_uri: `${issuer}/jwks`,
+              id_token_signing_alg_values_supported: ['ES256'],
+              subject_types_supported: ['public'],
+              response_types_supported: ['code'],
+            }
           : undefined;
-    response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? { error: 'not found' }));
+    response
+      .writeHead(body ? 200 : 404, { 'content-type': 'application/json' })
+      .end(JSON.stringify(body ?? { error: 'not found' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -29,7 +29,7 @@ export const trustedIssuersEnv = {
     })
     .optional()
     .describe(
-      'JSON array of {issuer, jwksUri}: who may call the service (the gateway\'s SMART issuer). Unset outside production: tokens are not verified. https only in production (plain http to loopback).',
+      "JSON array of {issuer, jwksUri}: who may call the service (the gateway's SMART issuer). Unset outside production: tokens are not verified. https only in production (plain http to loopback).",
     ),
   AUTH_REQUIRED: z
     .enum(['true', 'false'], { error: 'must be true or false' })

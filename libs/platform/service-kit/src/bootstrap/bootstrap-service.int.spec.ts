@@ -64,14 +64,20 @@ describe('bootstrapService', () => {
 
   afterAll(() => app.close());
 
-  const post = (path: string, body: string) => fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (path: string, body: string) =>
+    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it('logs the bound port as JSON once listening', () => {
-    expect(logs.lines).toContainEqual(expect.objectContaining({ msg: LISTENING_LOG_MESSAGE, port: Number(new URL(url).port) }));
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ msg: LISTENING_LOG_MESSAGE, port: Number(new URL(url).port) }),
+    );
   });
 
   it('hands the handler a validated DTO instance', async () => {
-    const response = await post('/referrals', JSON.stringify({ memberId: 'm-1', receivedAt: '2026-11-20T10:00:00Z', contact: { phone: '5550100' } }));
+    const response = await post(
+      '/referrals',
+      JSON.stringify({ memberId: 'm-1', receivedAt: '2026-11-20T10:00:00Z', contact: { phone: '5550100' } }),
+    );
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ isDto: true });
   });
@@ -105,22 +111,43 @@ describe('bootstrapService', () => {
   it('answers a 50,000-deep body with 400 before parsing it, and takes one at the depth limit to validation', async () => {
     const deep = await post('/referrals', '['.repeat(50_000) + ']'.repeat(50_000));
     expect(deep.status).toBe(400);
-    expect(await deep.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body is nested deeper than 64 levels' });
-    const deepInside = await post('/referrals', JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(70) + '1' + '}'.repeat(70)) }));
+    expect(await deep.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'The JSON body is nested deeper than 64 levels',
+    });
+    const deepInside = await post(
+      '/referrals',
+      JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(70) + '1' + '}'.repeat(70)) }),
+    );
     expect(deepInside.status).toBe(400);
     expect(await deepInside.json()).toMatchObject({ message: 'The JSON body is nested deeper than 64 levels' });
-    const atLimit = await post('/referrals', JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(62) + '1' + '}'.repeat(62)) }));
+    const atLimit = await post(
+      '/referrals',
+      JSON.stringify({ memberId: 'm-1', contact: JSON.parse('{"phone":'.repeat(62) + '1' + '}'.repeat(62)) }),
+    );
     expect(atLimit.status).toBe(400);
     expect(await atLimit.json()).toMatchObject({ message: 'Request validation failed' });
-    const utf16 = await fetch(`${url}/referrals`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-16le' }, body: Buffer.from(`${'['.repeat(70)}${']'.repeat(70)}`, 'utf16le') });
+    const utf16 = await fetch(`${url}/referrals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from(`${'['.repeat(70)}${']'.repeat(70)}`, 'utf16le'),
+    });
     expect(utf16.status).toBe(400);
   });
 
   it('answers a body over the limit with 413 in the usual error shape, without quoting it', async () => {
-    const response = await post('/referrals', JSON.stringify({ memberId: 'Jane Doe', receivedAt: 'x'.repeat(200_000) }));
+    const response = await post(
+      '/referrals',
+      JSON.stringify({ memberId: 'Jane Doe', receivedAt: 'x'.repeat(200_000) }),
+    );
     expect(response.status).toBe(413);
     const body = await response.text();
-    expect(JSON.parse(body)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'The request body is larger than the limit of 102400 bytes' });
+    expect(JSON.parse(body)).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'The request body is larger than the limit of 102400 bytes',
+    });
     expect(body).not.toContain('Jane Doe');
   });
 
@@ -134,7 +161,13 @@ describe('bootstrapService', () => {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = await response.json();
-    expect(problem).toEqual({ type: `urn:carecircle:problem:${code}`, title: expect.any(String), status, code, ...(detail ? { detail } : {}) });
+    expect(problem).toEqual({
+      type: `urn:carecircle:problem:${code}`,
+      title: expect.any(String),
+      status,
+      code,
+      ...(detail ? { detail } : {}),
+    });
   });
 
   it('leaves other exceptions to Nest and keeps query strings out of the 404 for an unknown route', async () => {
@@ -152,9 +185,14 @@ describe('bootstrapService', () => {
   });
 
   it('writes access log lines without query strings or bodies', async () => {
-    await post('/referrals?mrn=MRN-4711', JSON.stringify({ memberId: 'm-1', receivedAt: '2026-11-20T10:00:00Z', contact: { phone: 'Jane Doe 5550100' } }));
+    await post(
+      '/referrals?mrn=MRN-4711',
+      JSON.stringify({ memberId: 'm-1', receivedAt: '2026-11-20T10:00:00Z', contact: { phone: 'Jane Doe 5550100' } }),
+    );
     const access = logs.lines.filter((line) => line['msg'] === 'request completed' || line['msg'] === 'request failed');
-    expect(access).toContainEqual(expect.objectContaining({ method: 'POST', path: '/referrals', route: '/referrals', statusCode: 202 }));
+    expect(access).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/referrals', route: '/referrals', statusCode: 202 }),
+    );
     expect(JSON.stringify(logs.lines)).not.toMatch(/MRN-4711|Jane Doe/);
   });
 });

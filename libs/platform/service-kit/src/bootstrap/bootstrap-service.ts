@@ -59,7 +59,10 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
   app.use(securityHeaders);
   // The JSON parser is registered here, not at init, so that its error can be rewritten just after it.
   // The depth check runs on the raw bytes before JSON.parse: what follows the parser recurses.
-  app.useBodyParser('json', { limit: options.jsonBodyLimit ?? '100kb', verify: rejectDeepJson(options.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH) });
+  app.useBodyParser('json', {
+    limit: options.jsonBodyLimit ?? '100kb',
+    verify: rejectDeepJson(options.jsonMaxDepth ?? DEFAULT_JSON_MAX_DEPTH),
+  });
   app.use(hideMalformedBody);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter(), options.domainErrors));

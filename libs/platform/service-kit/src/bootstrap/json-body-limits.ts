@@ -62,9 +62,12 @@ export class JsonTooDeepError extends Error {
  * Bodies in another Unicode charset (`charset=utf-16`) are re-encoded first, as their bytes may hold
  * bracket values inside other characters.
  */
-export function rejectDeepJson(maxDepth: number): (req: IncomingMessage, res: unknown, body: Buffer, encoding: string | null) => void {
+export function rejectDeepJson(
+  maxDepth: number,
+): (req: IncomingMessage, res: unknown, body: Buffer, encoding: string | null) => void {
   return (_req, _res, body, encoding) => {
-    const utf8 = !encoding || encoding.toLowerCase() === 'utf-8' ? body : Buffer.from(decodeCharset(body, encoding), 'utf8');
+    const utf8 =
+      !encoding || encoding.toLowerCase() === 'utf-8' ? body : Buffer.from(decodeCharset(body, encoding), 'utf8');
     if (exceedsJsonDepth(utf8, maxDepth)) throw new JsonTooDeepError(maxDepth);
   };
 }
@@ -93,11 +96,19 @@ export function bodyRejection(error: unknown): BodyRejection | undefined {
   const { type, limit } = error as { type?: unknown; limit?: unknown };
   switch (type) {
     case 'entity.too.large':
-      return { status: 413, reason: 'too-large', message: `The request body is larger than the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}` };
+      return {
+        status: 413,
+        reason: 'too-large',
+        message: `The request body is larger than the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}`,
+      };
     case 'parameters.too.many':
       return { status: 413, reason: 'too-large', message: 'The form body has too many parameters' };
     case JSON_TOO_DEEP:
-      return { status: 400, reason: 'too-deep', message: `The JSON body is nested deeper than ${(error as JsonTooDeepError).maxDepth} levels` };
+      return {
+        status: 400,
+        reason: 'too-deep',
+        message: `The JSON body is nested deeper than ${(error as JsonTooDeepError).maxDepth} levels`,
+      };
     case 'querystring.parse.rangeError':
       return { status: 400, reason: 'too-deep', message: 'The form body is nested too deeply' };
     case 'entity.parse.failed':
@@ -106,7 +117,11 @@ export function bodyRejection(error: unknown): BodyRejection | undefined {
       return { status: 400, reason: 'malformed', message: 'Malformed request body' };
     case 'charset.unsupported':
     case 'encoding.unsupported':
-      return { status: 415, reason: 'unsupported-encoding', message: 'The body charset or content encoding is not supported' };
+      return {
+        status: 415,
+        reason: 'unsupported-encoding',
+        message: 'The body charset or content encoding is not supported',
+      };
     default:
       return undefined;
   }

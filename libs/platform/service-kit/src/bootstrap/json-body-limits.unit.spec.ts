@@ -34,7 +34,11 @@ describe('exceedsJsonDepth', () => {
 
   it('stops at the first level too many of a 50,000-deep body, and scans a 10 MB flat body in one linear pass', () => {
     expect(exceedsJsonDepth(bytes(nested(50_000)), 64)).toBe(true);
-    const flat = bytes(JSON.stringify({ items: Array.from({ length: 200_000 }, (_, i) => ({ id: `item-${i}`, text: 'lorem [ipsum] {dolor}' })) }));
+    const flat = bytes(
+      JSON.stringify({
+        items: Array.from({ length: 200_000 }, (_, i) => ({ id: `item-${i}`, text: 'lorem [ipsum] {dolor}' })),
+      }),
+    );
     expect(flat.length).toBeGreaterThan(10_000_000);
     const started = performance.now();
     expect(exceedsJsonDepth(flat, 64)).toBe(false);
@@ -51,12 +55,21 @@ describe('rejectDeepJson', () => {
     expect(() => verify({} as never, {}, bytes('[[[[1]]]]'), 'utf-8')).toThrow(JsonTooDeepError);
     expect(() => verify({} as never, {}, Buffer.from('[[[[1]]]]', 'utf16le'), 'utf-16le')).toThrow(JsonTooDeepError);
     // U+227B's UTF-16LE bytes hold 0x7b ({): decoded first, it is no bracket.
-    expect(() => verify({} as never, {}, Buffer.from('["\u227b\u227b\u227b\u227b"]', 'utf16le'), 'utf-16le')).not.toThrow();
+    expect(() =>
+      verify({} as never, {}, Buffer.from('["\u227b\u227b\u227b\u227b"]', 'utf16le'), 'utf-16le'),
+    ).not.toThrow();
   });
 
   it('is answered as a 400 with the limit, a too large body as 413, and a parse error without the body', () => {
-    expect(bodyRejection(new JsonTooDeepError(64))).toEqual({ status: 400, reason: 'too-deep', message: 'The JSON body is nested deeper than 64 levels' });
-    expect(bodyRejection({ type: 'entity.too.large', limit: 102_400 })).toMatchObject({ status: 413, reason: 'too-large' });
+    expect(bodyRejection(new JsonTooDeepError(64))).toEqual({
+      status: 400,
+      reason: 'too-deep',
+      message: 'The JSON body is nested deeper than 64 levels',
+    });
+    expect(bodyRejection({ type: 'entity.too.large', limit: 102_400 })).toMatchObject({
+      status: 413,
+      reason: 'too-large',
+    });
     const parse = bodyRejection({ type: 'entity.parse.failed', message: 'Unexpected token J in {"name": Jane' });
     expect(parse).toEqual({ status: 400, reason: 'malformed', message: 'Malformed request body' });
     expect(bodyRejection(new Error('not about the body'))).toBeUndefined();

@@ -6,7 +6,10 @@ import { bodyRejection, type BodyRejection } from './json-body-limits';
 /** A body the parser refused (too large, too deep, malformed), in Nest's usual 4xx shape. */
 export class RefusedBodyException extends HttpException {
   constructor(readonly rejection: BodyRejection) {
-    super({ statusCode: rejection.status, error: STATUS_CODES[rejection.status], message: rejection.message }, rejection.status);
+    super(
+      { statusCode: rejection.status, error: STATUS_CODES[rejection.status], message: rejection.message },
+      rejection.status,
+    );
   }
 }
 
@@ -15,7 +18,12 @@ export class RefusedBodyException extends HttpException {
  * message quotes the submitted body and Nest would send it back as is; the body may be PHI.
  * Every refusal of the parser (size, depth, syntax, charset) becomes a 4xx in our own words.
  */
-export function hideMalformedBody(error: unknown, _req: IncomingMessage, _res: ServerResponse, next: (error: unknown) => void): void {
+export function hideMalformedBody(
+  error: unknown,
+  _req: IncomingMessage,
+  _res: ServerResponse,
+  next: (error: unknown) => void,
+): void {
   const rejection = bodyRejection(error);
   next(rejection ? new RefusedBodyException(rejection) : error);
 }

@@ -11,7 +11,13 @@ const CDS_SPEC = 'See https://cds-hooks.hl7.org/2.0/';
 const CDS_SERVICE: SchemaObject = {
   type: 'object',
   required: ['hook', 'id', 'description'],
-  properties: { hook: { type: 'string' }, id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, prefetch: { type: 'object', additionalProperties: { type: 'string' } } },
+  properties: {
+    hook: { type: 'string' },
+    id: { type: 'string' },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    prefetch: { type: 'object', additionalProperties: { type: 'string' } },
+  },
 };
 
 const CARD: SchemaObject = {
@@ -24,7 +30,11 @@ const CARD: SchemaObject = {
     summary: { type: 'string', maxLength: 140 },
     detail: { type: 'string' },
     indicator: { type: 'string', enum: ['info', 'warning', 'critical'] },
-    source: { type: 'object', additionalProperties: true, properties: { label: { type: 'string' }, url: { type: 'string' } } },
+    source: {
+      type: 'object',
+      additionalProperties: true,
+      properties: { label: { type: 'string' }, url: { type: 'string' } },
+    },
     overrideReasons: { type: 'array', items: { type: 'object', additionalProperties: true } },
     links: { type: 'array', items: { type: 'object', additionalProperties: true } },
   },
@@ -38,8 +48,21 @@ export function ApiCdsDiscovery(): MethodDecorator {
       description: 'The CDS services offered.',
       content: {
         'application/json': {
-          schema: { type: 'object', required: ['services'], properties: { services: { type: 'array', items: CDS_SERVICE } } },
-          example: { services: [{ hook: 'patient-view', id: 'carecircle-patient-view', title: 'CareCircle coordination alerts', description: "The member's open coordination alerts." }] },
+          schema: {
+            type: 'object',
+            required: ['services'],
+            properties: { services: { type: 'array', items: CDS_SERVICE } },
+          },
+          example: {
+            services: [
+              {
+                hook: 'patient-view',
+                id: 'carecircle-patient-view',
+                title: 'CareCircle coordination alerts',
+                description: "The member's open coordination alerts.",
+              },
+            ],
+          },
         },
       },
     }),
@@ -49,17 +72,34 @@ export function ApiCdsDiscovery(): MethodDecorator {
 /** `POST /cds-services/{id}`: a hook call; answers cards, changes nothing. */
 export function ApiCdsServiceCall(): MethodDecorator {
   return applyDecorators(
-    ApiOperation({ summary: 'Call a CDS Hooks service', description: `Answers cards for the hook's context; changes nothing. ${CDS_SPEC}#calling-a-cds-service` }),
+    ApiOperation({
+      summary: 'Call a CDS Hooks service',
+      description: `Answers cards for the hook's context; changes nothing. ${CDS_SPEC}#calling-a-cds-service`,
+    }),
     ApiBody({
-      description: 'The hook request: hook, hookInstance, context (patientId, userId, draftOrders…), optional prefetch.',
+      description:
+        'The hook request: hook, hookInstance, context (patientId, userId, draftOrders…), optional prefetch.',
       schema: {
         type: 'object',
         additionalProperties: true,
         required: ['hook', 'hookInstance', 'context'],
-        properties: { hook: { type: 'string' }, hookInstance: { type: 'string', format: 'uuid' }, fhirServer: { type: 'string', format: 'uri' }, context: { type: 'object', additionalProperties: true }, prefetch: { type: 'object', additionalProperties: true } },
+        properties: {
+          hook: { type: 'string' },
+          hookInstance: { type: 'string', format: 'uuid' },
+          fhirServer: { type: 'string', format: 'uri' },
+          context: { type: 'object', additionalProperties: true },
+          prefetch: { type: 'object', additionalProperties: true },
+        },
       },
       examples: {
-        patientView: { summary: 'patient-view', value: { hook: 'patient-view', hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', context: { userId: 'Practitioner/pr-1', patientId: 'pat-123' } } },
+        patientView: {
+          summary: 'patient-view',
+          value: {
+            hook: 'patient-view',
+            hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
+            context: { userId: 'Practitioner/pr-1', patientId: 'pat-123' },
+          },
+        },
       },
     }),
     ApiOkResponse({
@@ -67,7 +107,16 @@ export function ApiCdsServiceCall(): MethodDecorator {
       content: {
         'application/json': {
           schema: { type: 'object', required: ['cards'], properties: { cards: { type: 'array', items: CARD } } },
-          example: { cards: [{ uuid: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', summary: 'Open coordination alert: distress reported', indicator: 'warning', source: { label: 'CareCircle' } }] },
+          example: {
+            cards: [
+              {
+                uuid: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d',
+                summary: 'Open coordination alert: distress reported',
+                indicator: 'warning',
+                source: { label: 'CareCircle' },
+              },
+            ],
+          },
         },
       },
     }),
@@ -85,12 +134,41 @@ export function ApiCdsFeedback(): MethodDecorator {
         properties: {
           feedback: {
             type: 'array',
-            items: { type: 'object', additionalProperties: true, required: ['card', 'outcome', 'outcomeTimestamp'], properties: { card: { type: 'string' }, outcome: { type: 'string', enum: ['accepted', 'overridden'] }, outcomeTimestamp: { type: 'string', format: 'date-time' }, overrideReason: { type: 'object', additionalProperties: true } } },
+            items: {
+              type: 'object',
+              additionalProperties: true,
+              required: ['card', 'outcome', 'outcomeTimestamp'],
+              properties: {
+                card: { type: 'string' },
+                outcome: { type: 'string', enum: ['accepted', 'overridden'] },
+                outcomeTimestamp: { type: 'string', format: 'date-time' },
+                overrideReason: { type: 'object', additionalProperties: true },
+              },
+            },
           },
         },
       },
-      examples: { overridden: { summary: 'A card overridden', value: { feedback: [{ card: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d', outcome: 'overridden', outcomeTimestamp: '2026-03-02T09:30:00Z', overrideReason: { reason: { code: 'already-reviewed', display: 'Already reviewed with the care team' } } }] } } },
+      examples: {
+        overridden: {
+          summary: 'A card overridden',
+          value: {
+            feedback: [
+              {
+                card: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d',
+                outcome: 'overridden',
+                outcomeTimestamp: '2026-03-02T09:30:00Z',
+                overrideReason: {
+                  reason: { code: 'already-reviewed', display: 'Already reviewed with the care team' },
+                },
+              },
+            ],
+          },
+        },
+      },
     }),
-    ApiOkResponse({ description: 'Recorded.', content: { 'application/json': { schema: { type: 'object' }, example: {} } } }),
+    ApiOkResponse({
+      description: 'Recorded.',
+      content: { 'application/json': { schema: { type: 'object' }, example: {} } },
+    }),
   );
 }

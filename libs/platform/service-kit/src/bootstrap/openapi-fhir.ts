@@ -27,17 +27,38 @@ export function fhirBundleSchema(...resourceTypes: string[]): SchemaObject {
       resourceType: { type: 'string', enum: ['Bundle'] },
       type: { type: 'string', enum: ['searchset'] },
       total: { type: 'integer' },
-      entry: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { resource: { type: 'object', additionalProperties: true, description: resourceTypes.join(' or ') } } } },
+      entry: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: true,
+          properties: {
+            resource: { type: 'object', additionalProperties: true, description: resourceTypes.join(' or ') },
+          },
+        },
+      },
     },
   };
 }
 
 const OPERATION_OUTCOME_EXAMPLE = (status: number) => ({
   resourceType: 'OperationOutcome',
-  issue: [{ severity: 'error', code: FHIR_ISSUE_CODE[status] ?? 'processing', diagnostics: STATUS_CODES[status] ?? 'Error' }],
+  issue: [
+    { severity: 'error', code: FHIR_ISSUE_CODE[status] ?? 'processing', diagnostics: STATUS_CODES[status] ?? 'Error' },
+  ],
 });
 
-const FHIR_ISSUE_CODE: Record<number, string> = { 400: 'invalid', 401: 'login', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 413: 'too-costly', 415: 'not-supported', 422: 'processing', 429: 'throttled' };
+const FHIR_ISSUE_CODE: Record<number, string> = {
+  400: 'invalid',
+  401: 'login',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  413: 'too-costly',
+  415: 'not-supported',
+  422: 'processing',
+  429: 'throttled',
+};
 
 /** Error answers of a FHIR route: each an OperationOutcome (https://hl7.org/fhir/R4/operationoutcome.html). */
 export function ApiFhirErrors(statuses: Readonly<Record<number, string>>): MethodDecorator & ClassDecorator {
@@ -46,7 +67,12 @@ export function ApiFhirErrors(statuses: Readonly<Record<number, string>>): Metho
       ApiResponse({
         status: Number(status),
         description,
-        content: { [FHIR_JSON_MEDIA]: { schema: fhirResourceSchema('OperationOutcome', 'What went wrong, and where (FHIRPath).'), example: OPERATION_OUTCOME_EXAMPLE(Number(status)) } },
+        content: {
+          [FHIR_JSON_MEDIA]: {
+            schema: fhirResourceSchema('OperationOutcome', 'What went wrong, and where (FHIRPath).'),
+            example: OPERATION_OUTCOME_EXAMPLE(Number(status)),
+          },
+        },
       }),
     ),
   );

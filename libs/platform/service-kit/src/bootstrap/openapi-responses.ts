@@ -6,7 +6,11 @@ import { STATUS_CODES } from 'node:http';
 export class FieldValidationErrorDto {
   @ApiProperty({ example: 'startsAt', description: 'Dotted path of the property.' })
   field!: string;
-  @ApiProperty({ type: [String], example: ['startsAt must be a valid ISO 8601 date string'], description: 'The rules broken; never the submitted value.' })
+  @ApiProperty({
+    type: [String],
+    example: ['startsAt must be a valid ISO 8601 date string'],
+    description: 'The rules broken; never the submitted value.',
+  })
   constraints!: string[];
 }
 
@@ -63,7 +67,21 @@ const DOMAIN_EXAMPLE: Record<DomainErrorStatus, string> = {
 export function ApiServiceErrors(...domainStatuses: DomainErrorStatus[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ValidationProblemDto, HttpErrorDto),
-    ApiResponse({ status: 400, description: 'Invalid input: the body\'s fields and the rules they break, or the path or query value refused.', content: { 'application/json': { schema: { anyOf: [{ $ref: getSchemaPath(ValidationProblemDto) }, { $ref: getSchemaPath(HttpErrorDto) }] }, example: { statusCode: 400, error: 'Bad Request', message: 'Request validation failed', errors: [{ field: 'startsAt', constraints: ['startsAt must be a valid ISO 8601 date string'] }] } } } }),
+    ApiResponse({
+      status: 400,
+      description: "Invalid input: the body's fields and the rules they break, or the path or query value refused.",
+      content: {
+        'application/json': {
+          schema: { anyOf: [{ $ref: getSchemaPath(ValidationProblemDto) }, { $ref: getSchemaPath(HttpErrorDto) }] },
+          example: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: 'Request validation failed',
+            errors: [{ field: 'startsAt', constraints: ['startsAt must be a valid ISO 8601 date string'] }],
+          },
+        },
+      },
+    }),
     ApiHttpError(401, 'No valid bearer token.', 'A bearer token is required'),
     ApiHttpError(403, 'The access policy refuses this caller.', 'Access denied'),
     ...ApiDomainErrors(...domainStatuses),
@@ -72,7 +90,9 @@ export function ApiServiceErrors(...domainStatuses: DomainErrorStatus[]): Method
 
 /** Domain errors alone, as `application/problem+json` (for a handler whose class has `ApiServiceErrors`). */
 export function ApiDomainErrors(...statuses: DomainErrorStatus[]): Array<MethodDecorator & ClassDecorator> {
-  return statuses.map((status) => ApiDomainError(status, `A domain error (${STATUS_CODES[status]}): its stable \`code\` says which.`));
+  return statuses.map((status) =>
+    ApiDomainError(status, `A domain error (${STATUS_CODES[status]}): its stable \`code\` says which.`),
+  );
 }
 
 /** One domain error status of a handler, as `application/problem+json`, with what it means there. */
@@ -85,7 +105,13 @@ export function ApiDomainError(status: DomainErrorStatus, description: string): 
       content: {
         'application/problem+json': {
           schema: { $ref: getSchemaPath(DomainProblemDto) },
-          example: { type: 'urn:carecircle:problem:example', title: STATUS_CODES[status], status, code: 'service.example', detail: DOMAIN_EXAMPLE[status] },
+          example: {
+            type: 'urn:carecircle:problem:example',
+            title: STATUS_CODES[status],
+            status,
+            code: 'service.example',
+            detail: DOMAIN_EXAMPLE[status],
+          },
         },
       },
     }),
@@ -99,7 +125,12 @@ export function ApiHttpError(status: number, description: string, message: strin
     ApiResponse({
       status,
       description,
-      content: { 'application/json': { schema: { $ref: getSchemaPath(HttpErrorDto) }, example: { statusCode: status, message, error: STATUS_CODES[status] } } },
+      content: {
+        'application/json': {
+          schema: { $ref: getSchemaPath(HttpErrorDto) },
+          example: { statusCode: status, message, error: STATUS_CODES[status] },
+        },
+      },
     }),
   );
 }

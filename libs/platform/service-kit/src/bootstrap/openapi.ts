@@ -16,16 +16,27 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 export function buildOpenApiDocument(app: INestApplication, serviceName: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle(`CareCircle ${serviceName}`)
-    .setDescription(`The ${serviceName} service's HTTP API. Calls carry a bearer JWT unless the operation says \`security: []\`.`)
+    .setDescription(
+      `The ${serviceName} service's HTTP API. Calls carry a bearer JWT unless the operation says \`security: []\`.`,
+    )
     .setVersion('1')
     .addServer('/', 'The service itself')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT from a trusted issuer (SMART token, OIDC, or a service token).' }, BEARER_SCHEME)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A JWT from a trusted issuer (SMART token, OIDC, or a service token).',
+      },
+      BEARER_SCHEME,
+    )
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
   for (const pathItem of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
-      const operation = pathItem[method] as (Record<string, unknown> & { security?: unknown; operationId?: string }) | undefined;
+      const operation = pathItem[method] as
+        (Record<string, unknown> & { security?: unknown; operationId?: string }) | undefined;
       // A handler on several paths gets `id[1]`, `id[2]`… for its aliases: an identifier a client generator can use.
       if (operation?.operationId) operation.operationId = operation.operationId.replace(/\[(\d+)\]$/, 'Alias$1');
       if (operation?.[PUBLIC_ROUTE_EXTENSION]) {

@@ -25,7 +25,12 @@ describe('bootstrapService security headers', () => {
   let url: string;
 
   beforeAll(async () => {
-    app = await bootstrapService({ name: 'headers-test', rootModule: HeadersTestModule, port: 0, logger: createLogger('headers-test', { destination: captureLogLines().stream, level: 'error' }) });
+    app = await bootstrapService({
+      name: 'headers-test',
+      rootModule: HeadersTestModule,
+      port: 0,
+      logger: createLogger('headers-test', { destination: captureLogLines().stream, level: 'error' }),
+    });
     url = await app.getUrl();
   });
 
@@ -35,13 +40,16 @@ describe('bootstrapService security headers', () => {
     ['an answer', 'GET', '/members/mbr_synthetic_0001'],
     ['a created answer', 'POST', '/members'],
     ['a 404', 'GET', '/nowhere'],
-  ])('sends HSTS, nosniff, no-store, no referrer and no framing on %s, and no X-Powered-By', async (_what, method, path) => {
-    const response = await fetch(`${url}${path}`, { method });
-    expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(response.headers.get('x-frame-options')).toBe('DENY');
-    expect(response.headers.get('x-powered-by')).toBeNull();
-  });
+  ])(
+    'sends HSTS, nosniff, no-store, no referrer and no framing on %s, and no X-Powered-By',
+    async (_what, method, path) => {
+      const response = await fetch(`${url}${path}`, { method });
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    },
+  );
 });

@@ -21,14 +21,17 @@ describe('armShutdownDeadline', () => {
     expect(overruns()).toBe(0);
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('on %s gives the graceful close the deadline, on an unref’d timer, then calls the overrun', (signal) => {
-    const { signals, timers, overruns } = setUp();
-    signals.emit(signal);
-    expect(timers.map((t) => [t.ms, t.unrefed])).toEqual([[10_000, true]]);
-    expect(overruns()).toBe(0);
-    timers[0]!.fire();
-    expect(overruns()).toBe(1);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s gives the graceful close the deadline, on an unref’d timer, then calls the overrun',
+    (signal) => {
+      const { signals, timers, overruns } = setUp();
+      signals.emit(signal);
+      expect(timers.map((t) => [t.ms, t.unrefed])).toEqual([[10_000, true]]);
+      expect(overruns()).toBe(0);
+      timers[0]!.fire();
+      expect(overruns()).toBe(1);
+    },
+  );
 
   it('arms once per signal kind: a second SIGTERM starts no second clock', () => {
     const { signals, timers } = setUp();

@@ -39,7 +39,10 @@ export const observabilityEnv = {
     .url()
     .optional()
     .describe('OTLP/HTTP collector base URL (traces go to <url>/v1/traces). Unset: spans are made but not exported.'),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional().describe('OTLP/HTTP traces URL, used as given; wins over the base endpoint.'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url()
+    .optional()
+    .describe('OTLP/HTTP traces URL, used as given; wins over the base endpoint.'),
 };
 
 /** What every service built on the service kit reads, in the order an operator meets them. */

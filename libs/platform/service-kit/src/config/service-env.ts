@@ -13,7 +13,12 @@ export const envVar = {
   brokers: () =>
     z
       .string()
-      .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((broker) => broker.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, { error: BROKERS_FORMAT })).min(1, { error: BROKERS_FORMAT })),
   logLevel: () => z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 };
@@ -23,7 +28,7 @@ export function commonServiceEnv(defaultPort: number) {
   return {
     PORT: envVar.port(defaultPort).describe('TCP port the HTTP server listens on.'),
     LOG_LEVEL: envVar.logLevel().describe('Least severe log level written (JSON lines on stdout).'),
-    DATABASE_URL: envVar.url().optional().describe('PostgreSQL connection URL of the service\'s own database.'),
+    DATABASE_URL: envVar.url().optional().describe("PostgreSQL connection URL of the service's own database."),
     KAFKA_BROKERS: envVar.brokers().optional().describe('Kafka bootstrap brokers, comma-separated host:port.'),
     JSON_MAX_DEPTH: z.coerce
       .number({ error: 'must be an integer between 2 and 1000' })

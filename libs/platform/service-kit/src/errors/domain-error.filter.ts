@@ -62,7 +62,6 @@ export class DomainErrorFilter extends BaseExceptionFilter {
   }
 }
 
-
 /** Nest answers an unknown route with `Cannot GET /path?query`; the query string may carry PHI. */
 function withoutQueryInRouteNotFound(exception: unknown): unknown {
   if (!(exception instanceof NotFoundException)) return exception;

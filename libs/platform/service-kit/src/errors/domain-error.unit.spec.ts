@@ -9,7 +9,10 @@ describe('isDomainError', () => {
     expect(isDomainError(new DomainError('enrollment.consent-missing', 'Consent must be recorded first'))).toBe(true);
   });
 
-  it.each([null, undefined, 'domain-error', new Error('x'), { kind: 'domain-error' }, { kind: 'other', code: 'x' }])('rejects %p', (value) => {
-    expect(isDomainError(value)).toBe(false);
-  });
+  it.each([null, undefined, 'domain-error', new Error('x'), { kind: 'domain-error' }, { kind: 'other', code: 'x' }])(
+    'rejects %p',
+    (value) => {
+      expect(isDomainError(value)).toBe(false);
+    },
+  );
 });

@@ -39,7 +39,11 @@ describe('HealthModule with a database and an extra contributor', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         TypeOrmModule.forRoot({ type: 'postgres', url: database.url, retryAttempts: 0 }),
-        HealthModule.forRoot({ database: { timeoutMs: 2_000 }, imports: [FakeMessagingModule], contributors: [BrokerHealthContributor] }),
+        HealthModule.forRoot({
+          database: { timeoutMs: 2_000 },
+          imports: [FakeMessagingModule],
+          contributors: [BrokerHealthContributor],
+        }),
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -60,7 +64,12 @@ describe('HealthModule with a database and an extra contributor', () => {
   it('is ok when the database answers and every contributor is up', async () => {
     expect(await health()).toEqual({
       status: 200,
-      body: { status: 'ok', info: { database: { status: 'up' }, kafka: { status: 'up' } }, error: {}, details: expect.any(Object) },
+      body: {
+        status: 'ok',
+        info: { database: { status: 'up' }, kafka: { status: 'up' } },
+        error: {},
+        details: expect.any(Object),
+      },
     });
   });
 
@@ -69,9 +78,16 @@ describe('HealthModule with a database and an extra contributor', () => {
     try {
       const { status, body } = await health();
       expect(status).toBe(503);
-      expect(body).toMatchObject({ status: 'error', info: { database: { status: 'up' } }, error: { kafka: { status: 'down', reason: 'disconnected' } } });
+      expect(body).toMatchObject({
+        status: 'error',
+        info: { database: { status: 'up' } },
+        error: { kafka: { status: 'down', reason: 'disconnected' } },
+      });
       expect(await health('/health/ready')).toEqual({ status, body });
-      expect(await health('/health/live')).toEqual({ status: 200, body: { status: 'ok', info: {}, error: {}, details: {} } });
+      expect(await health('/health/live')).toEqual({
+        status: 200,
+        body: { status: 'ok', info: {}, error: {}, details: {} },
+      });
     } finally {
       app.get(BrokerConnection).connected = true;
     }

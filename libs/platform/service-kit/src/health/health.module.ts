@@ -26,7 +26,8 @@ export class HealthModule {
       ...(options.database ? [DatabaseHealthContributor] : []),
       ...(options.contributors ?? []),
     ];
-    const timeoutMs = (typeof options.database === 'object' && options.database.timeoutMs) || DEFAULT_DATABASE_PING_TIMEOUT_MS;
+    const timeoutMs =
+      (typeof options.database === 'object' && options.database.timeoutMs) || DEFAULT_DATABASE_PING_TIMEOUT_MS;
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot(), ...(options.imports ?? [])],

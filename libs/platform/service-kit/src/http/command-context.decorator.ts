@@ -14,5 +14,8 @@ export const CommandContext = createParamDecorator((_data: unknown, ctx: Executi
   const request = ctx.switchToHttp().getRequest<Request>();
   const header = request.header('x-correlation-id');
   const requestId = randomUUID();
-  return { correlationId: header && OPAQUE_ID.test(header) ? header : requestId, causationId: `http-request:${requestId}` };
+  return {
+    correlationId: header && OPAQUE_ID.test(header) ? header : requestId,
+    causationId: `http-request:${requestId}`,
+  };
 });

@@ -14,6 +14,11 @@ export function unwrapOutcome<E>(outcome: CommandOutcome<E>): { changed: boolean
 
 /** A 400 naming one field, shaped like the validation pipe's (the constraint never quotes the value). */
 export function fieldError(field: string, constraint: string): BadRequestException {
-  const problem: ValidationProblem = { statusCode: 400, error: 'Bad Request', message: 'Request validation failed', errors: [{ field, constraints: [constraint] }] };
+  const problem: ValidationProblem = {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Request validation failed',
+    errors: [{ field, constraints: [constraint] }],
+  };
   return new BadRequestException(problem);
 }

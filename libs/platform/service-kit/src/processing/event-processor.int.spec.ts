@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ExpectedVersion, PostgresEventStore, eventStoreMigrations, runMigrations, type NewEvent, type RecordedEvent } from '@carecircle/platform/event-store';
+import {
+  ExpectedVersion,
+  PostgresEventStore,
+  eventStoreMigrations,
+  runMigrations,
+  type NewEvent,
+  type RecordedEvent,
+} from '@carecircle/platform/event-store';
 import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -61,13 +68,17 @@ describe('EventProcessor (PostgreSQL event store)', () => {
 
   const handle = async (recorded: RecordedEvent) => {
     calls.set(recorded.type, (calls.get(recorded.type) ?? 0) + 1);
-    if (recorded.type === 'Poison' && !poisonCured) throw new RangeError(`cannot read ${JSON.stringify(recorded.data)}`);
+    if (recorded.type === 'Poison' && !poisonCured)
+      throw new RangeError(`cannot read ${JSON.stringify(recorded.data)}`);
     if (recorded.type === 'Flaky' && failTransiently > 0) {
       failTransiently--;
       throw connectionLost();
     }
     await dataSource.transaction(async (tx) => {
-      await tx.query('INSERT INTO test_handled (position, type) VALUES ($1, $2) ON CONFLICT DO NOTHING', [recorded.globalPosition.toString(), recorded.type]);
+      await tx.query('INSERT INTO test_handled (position, type) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        recorded.globalPosition.toString(),
+        recorded.type,
+      ]);
       await saveCheckpoint(tx, recorded.globalPosition);
     });
   };
@@ -78,7 +89,9 @@ describe('EventProcessor (PostgreSQL event store)', () => {
       store,
       dataSource,
       readCheckpoint: async () => {
-        const [row]: { position: string }[] = await dataSource.query("SELECT position::text AS position FROM test_checkpoint WHERE name = 'p'");
+        const [row]: { position: string }[] = await dataSource.query(
+          "SELECT position::text AS position FROM test_checkpoint WHERE name = 'p'",
+        );
         return row ? BigInt(row.position) : undefined;
       },
       handle,
@@ -95,23 +108,45 @@ describe('EventProcessor (PostgreSQL event store)', () => {
     return processor;
   };
 
-  const handledTypes = async () => ((await dataSource.query('SELECT type FROM test_handled ORDER BY position')) as { type: string }[]).map((r) => r.type);
+  const handledTypes = async () =>
+    ((await dataSource.query('SELECT type FROM test_handled ORDER BY position')) as { type: string }[]).map(
+      (r) => r.type,
+    );
 
   it('parks a poison event after its attempts and goes on; retries an outage until it passes without parking', async () => {
     failTransiently = 2;
     const processor = await startProcessor();
     for (const type of ['Before', 'Poison', 'After', 'Flaky', 'Last']) {
-      await store.appendToStream(`stream-${randomUUID()}`, [event(type, { note: 'synthetic note that must not be logged' })], ExpectedVersion.any);
+      await store.appendToStream(
+        `stream-${randomUUID()}`,
+        [event(type, { note: 'synthetic note that must not be logged' })],
+        ExpectedVersion.any,
+      );
     }
-    await waitFor(async () => ((await handledTypes()).length === 4 ? true : undefined), { timeoutMs: 20_000, description: 'the four good events to be handled around the poison one' });
+    await waitFor(async () => ((await handledTypes()).length === 4 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'the four good events to be handled around the poison one',
+    });
 
     expect(await handledTypes()).toEqual(['Before', 'After', 'Flaky', 'Last']);
     expect(calls.get('Poison')).toBe(3);
     expect(calls.get('Flaky')).toBe(3); // two outages, then handled
     const parked = await listParkedEvents(dataSource.manager);
-    expect(parked).toEqual([expect.objectContaining({ processor: 'test-processor', eventType: 'Poison', errorClass: 'RangeError', attempts: 3 })]);
+    expect(parked).toEqual([
+      expect.objectContaining({
+        processor: 'test-processor',
+        eventType: 'Poison',
+        errorClass: 'RangeError',
+        attempts: 3,
+      }),
+    ]);
     expect(await countParkedEvents(dataSource.manager)).toBe(1);
-    expect(processor.status()).toMatchObject({ running: true, consecutiveFailures: 0, parkedSinceStart: 1, lastErrorClass: 'Error' });
+    expect(processor.status()).toMatchObject({
+      running: true,
+      consecutiveFailures: 0,
+      parkedSinceStart: 1,
+      lastErrorClass: 'Error',
+    });
     expect(logs.filter((l) => l.message.startsWith('event parked'))).toHaveLength(1);
     expect(logs.filter((l) => l.message.startsWith('processor stopped'))).toHaveLength(2);
     expect(JSON.stringify(logs)).not.toContain('synthetic note');
@@ -122,7 +157,10 @@ describe('EventProcessor (PostgreSQL event store)', () => {
     const poisonCalls = calls.get('Poison');
     await startProcessor();
     await store.appendToStream(`stream-${randomUUID()}`, [event('AfterRestart')], ExpectedVersion.any);
-    await waitFor(async () => ((await handledTypes()).includes('AfterRestart') ? true : undefined), { timeoutMs: 20_000, description: 'the event appended after the restart to be handled' });
+    await waitFor(async () => ((await handledTypes()).includes('AfterRestart') ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'the event appended after the restart to be handled',
+    });
     expect(calls.get('Poison')).toBe(poisonCalls);
     expect(await handledTypes()).toEqual(['Before', 'After', 'Flaky', 'Last', 'AfterRestart']);
   });
@@ -130,8 +168,13 @@ describe('EventProcessor (PostgreSQL event store)', () => {
   it('replays a parked event on request: a failure keeps it parked, a success forgets it', async () => {
     const processor = processors[processors.length - 1]!;
     const [parked] = await listParkedEvents(dataSource.manager);
-    expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'failed', errorClass: 'RangeError' });
-    expect(await listParkedEvents(dataSource.manager)).toEqual([expect.objectContaining({ eventType: 'Poison', attempts: 4 })]);
+    expect(await processor.replayParked(parked!.globalPosition)).toEqual({
+      outcome: 'failed',
+      errorClass: 'RangeError',
+    });
+    expect(await listParkedEvents(dataSource.manager)).toEqual([
+      expect.objectContaining({ eventType: 'Poison', attempts: 4 }),
+    ]);
 
     poisonCured = true; // the fix is deployed
     expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'replayed' });

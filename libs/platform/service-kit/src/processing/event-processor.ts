@@ -33,7 +33,8 @@ export interface EventProcessorOptions {
   random?: () => number;
 }
 
-export type ReplayOutcome = { outcome: 'replayed' } | { outcome: 'failed'; errorClass: string } | { outcome: 'not-parked' };
+export type ReplayOutcome =
+  { outcome: 'replayed' } | { outcome: 'failed'; errorClass: string } | { outcome: 'not-parked' };
 
 export interface EventProcessorStatus {
   running: boolean;
@@ -126,7 +127,16 @@ export class EventProcessor {
     this.state.lastErrorClass = errorClass(error);
     const delayMs = jitteredBackoffDelayMs(this.backoff, failures, this.options.random);
     const log = failures === 1 ? this.options.logger.warn : this.options.logger.error;
-    log.call(this.options.logger, { processor: this.options.name, errorClass: this.state.lastErrorClass, consecutiveFailures: failures, retryInMs: delayMs }, 'processor stopped; resubscribing from its checkpoint');
+    log.call(
+      this.options.logger,
+      {
+        processor: this.options.name,
+        errorClass: this.state.lastErrorClass,
+        consecutiveFailures: failures,
+        retryInMs: delayMs,
+      },
+      'processor stopped; resubscribing from its checkpoint',
+    );
     this.retryTimer = setTimeout(() => void this.subscribe(), delayMs);
     this.retryTimer.unref();
   }
@@ -141,7 +151,9 @@ export class EventProcessor {
         // An outage or a stop ends the subscription (resumed from the checkpoint); only the event's own failures count.
         if (this.stopping || isTransientInfrastructureError(error)) throw error;
         if (attempt >= this.maxAttempts) return this.park(event, error, attempt);
-        await new Promise((resolve) => setTimeout(resolve, jitteredBackoffDelayMs(this.backoff, attempt, this.options.random)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, jitteredBackoffDelayMs(this.backoff, attempt, this.options.random)),
+        );
       }
     }
   }
@@ -162,7 +174,14 @@ export class EventProcessor {
     });
     this.state.parkedSinceStart++;
     this.options.logger.error(
-      { processor: name, eventId: event.eventId, eventType: event.type, position: event.globalPosition.toString(), errorClass: errorClass(error), attempts },
+      {
+        processor: name,
+        eventId: event.eventId,
+        eventType: event.type,
+        position: event.globalPosition.toString(),
+        errorClass: errorClass(error),
+        attempts,
+      },
       'event parked; the processor goes on without it',
     );
   }

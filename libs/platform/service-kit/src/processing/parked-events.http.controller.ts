@@ -1,5 +1,25 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, ConflictException, type PipeTransform, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  ConflictException,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiHttpError, ApiServiceErrors } from '../bootstrap/openapi-responses';
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator';
@@ -70,7 +90,13 @@ export function parkedEventsController(routePrefix: string): Type<unknown> {
     @ApiOkResponse({ description: 'The events processors gave up on, oldest first.', type: ParkedEventsResponseDto })
     async list() {
       const parked = await listParkedEvents(this.dataSource.manager);
-      return { items: parked.map(({ globalPosition, parkedAt, ...rest }) => ({ ...rest, position: globalPosition.toString(), parkedAt: parkedAt.toISOString() })) };
+      return {
+        items: parked.map(({ globalPosition, parkedAt, ...rest }) => ({
+          ...rest,
+          position: globalPosition.toString(),
+          parkedAt: parkedAt.toISOString(),
+        })),
+      };
     }
 
     /** Handles the event once more; 409 with the error class when it fails again (it stays parked). */
@@ -79,13 +105,21 @@ export function parkedEventsController(routePrefix: string): Type<unknown> {
     @ApiOperation({ summary: 'Replay a parked event' })
     @ApiOkResponse({ description: 'Handled this time: no longer parked.', type: ReplayedResponseDto })
     @ApiHttpError(404, 'No such processor, or no parked event at this position.', 'no parked event at this position')
-    @ApiHttpError(409, 'The event failed again (its error class in `errorClass`); it stays parked.', 'the event failed again; it stays parked')
+    @ApiHttpError(
+      409,
+      'The event failed again (its error class in `errorClass`); it stays parked.',
+      'the event failed again; it stays parked',
+    )
     async replay(@Param('processor', processorName) name: string, @Param('position', position) at: bigint) {
       const processor = this.processors.get(name);
       if (!processor) throw new NotFoundException('no such processor');
       const replayed = await processor.replayParked(at);
       if (replayed.outcome === 'not-parked') throw new NotFoundException('no parked event at this position');
-      if (replayed.outcome === 'failed') throw new ConflictException({ message: 'the event failed again; it stays parked', errorClass: replayed.errorClass });
+      if (replayed.outcome === 'failed')
+        throw new ConflictException({
+          message: 'the event failed again; it stays parked',
+          errorClass: replayed.errorClass,
+        });
       return { replayed: true };
     }
 
@@ -95,8 +129,12 @@ export function parkedEventsController(routePrefix: string): Type<unknown> {
     @ApiOperation({ summary: 'Discard a parked event for good' })
     @ApiNoContentResponse({ description: 'Forgotten.' })
     @ApiHttpError(404, 'No parked event at this position.', 'no parked event at this position')
-    async discard(@Param('processor', processorName) name: string, @Param('position', position) at: bigint): Promise<void> {
-      if (!(await forgetParkedEvent(this.dataSource.manager, name, at))) throw new NotFoundException('no parked event at this position');
+    async discard(
+      @Param('processor', processorName) name: string,
+      @Param('position', position) at: bigint,
+    ): Promise<void> {
+      if (!(await forgetParkedEvent(this.dataSource.manager, name, at)))
+        throw new NotFoundException('no parked event at this position');
     }
   }
   return ParkedEventsHttpController;

@@ -10,7 +10,11 @@ export interface SerialPoller {
  * A tick that finds a pass still running is skipped, not queued, so a slow database never piles work up;
  * a failed pass goes to `onError` and the next tick retries. The timer does not keep the process alive.
  */
-export function startSerialPoller(pass: () => Promise<unknown>, everyMs: number, onError: (error: unknown) => void): SerialPoller {
+export function startSerialPoller(
+  pass: () => Promise<unknown>,
+  everyMs: number,
+  onError: (error: unknown) => void,
+): SerialPoller {
   let inFlight: Promise<void> | undefined;
   let stopped = false;
   const run = (): Promise<void> => {

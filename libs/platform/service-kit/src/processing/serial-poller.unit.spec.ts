@@ -3,7 +3,8 @@ import { startSerialPoller } from './serial-poller';
 /** A pass the test ends by hand: how many started, and a way to finish the latest. */
 function controlledPass() {
   const finishers: ((error?: Error) => void)[] = [];
-  const pass = () => new Promise<void>((resolve, reject) => finishers.push((error) => (error ? reject(error) : resolve())));
+  const pass = () =>
+    new Promise<void>((resolve, reject) => finishers.push((error) => (error ? reject(error) : resolve())));
   return { pass, started: () => finishers.length, finish: (error?: Error) => finishers[finishers.length - 1]!(error) };
 }
 

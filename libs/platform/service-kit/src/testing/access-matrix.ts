@@ -16,7 +16,11 @@ export const MATRIX_PEOPLE = {
 
 export type MatrixCaller = keyof typeof MATRIX_PEOPLE | 'rightScope' | 'wrongScope';
 
-export const MATRIX_CALLERS: readonly MatrixCaller[] = [...(Object.keys(MATRIX_PEOPLE) as (keyof typeof MATRIX_PEOPLE)[]), 'rightScope', 'wrongScope'];
+export const MATRIX_CALLERS: readonly MatrixCaller[] = [
+  ...(Object.keys(MATRIX_PEOPLE) as (keyof typeof MATRIX_PEOPLE)[]),
+  'rightScope',
+  'wrongScope',
+];
 
 /** Who relates to the other member as `who` relates to the own one. */
 export const MATRIX_MIRROR: Partial<Record<MatrixCaller, MatrixCaller>> = {
@@ -28,10 +32,18 @@ export const MATRIX_MIRROR: Partial<Record<MatrixCaller, MatrixCaller>> = {
 
 /** A token for a matrix caller, for the service's audience unless another is named; `scope` is what `rightScope` gets. */
 export function matrixTokens(issuer: () => LocalTokenIssuer, audience: string) {
-  return (who: MatrixCaller, scope: string, options: { audience?: string; expiresIn?: number } = {}): Promise<string> => {
-    const opts = { audience: options.audience ?? audience, ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }) };
+  return (
+    who: MatrixCaller,
+    scope: string,
+    options: { audience?: string; expiresIn?: number } = {},
+  ): Promise<string> => {
+    const opts = {
+      audience: options.audience ?? audience,
+      ...(options.expiresIn === undefined ? {} : { expiresIn: options.expiresIn }),
+    };
     if (who === 'rightScope') return issuer().sign('ehr_acc_client', { scope }, opts);
-    if (who === 'wrongScope') return issuer().sign('ehr_acc_client', { scope: 'system/Patient.rs system/Communication.cruds' }, opts);
+    if (who === 'wrongScope')
+      return issuer().sign('ehr_acc_client', { scope: 'system/Patient.rs system/Communication.cruds' }, opts);
     const [sub, role] = MATRIX_PEOPLE[who];
     return issuer().sign(sub, { carecircle_role: role }, opts);
   };
@@ -42,7 +54,10 @@ export function bearerRequests(baseUrl: () => string) {
   return (method: string, path: string, bearer: string, body?: unknown): Promise<Response> =>
     fetch(`${baseUrl()}${path}`, {
       method,
-      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 }

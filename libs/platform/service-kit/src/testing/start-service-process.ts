@@ -57,10 +57,12 @@ export async function startServiceProcess(options: StartServiceProcessOptions): 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const describeProcess = () => `${options.app} (pid ${pid}) output:\n${output.slice(-4_000)}`;
 
-  const port = await waitForListeningPort(() => output, exited, options.startTimeoutMs ?? 20_000).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${options.app} did not start: ${error.message}\n${describeProcess()}`);
-  });
+  const port = await waitForListeningPort(() => output, exited, options.startTimeoutMs ?? 20_000).catch(
+    (error: Error) => {
+      child.kill('SIGKILL');
+      throw new Error(`${options.app} did not start: ${error.message}\n${describeProcess()}`);
+    },
+  );
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -85,9 +87,16 @@ export async function startServiceProcess(options: StartServiceProcessOptions): 
 }
 
 /** Reads the port from the JSON line `bootstrapService` logs once bound. */
-async function waitForListeningPort(output: () => string, exited: Promise<number | null>, timeoutMs: number): Promise<number> {
+async function waitForListeningPort(
+  output: () => string,
+  exited: Promise<number | null>,
+  timeoutMs: number,
+): Promise<number> {
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${LISTENING_LOG_MESSAGE}" line within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${LISTENING_LOG_MESSAGE}" line within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const poll = setInterval(() => {
       const port = listeningPort(output());
       if (port !== undefined) finish(port);

@@ -20,7 +20,10 @@ export function connectKafkaConsumer(app: INestApplication, service: string): Se
       ...readKafkaSecurity(),
       // How long the group waits for a vanished member before giving its partitions to the others:
       // also how long a restarted replica waits to rejoin after a crash.
-      consumer: { sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS, heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10) },
+      consumer: {
+        sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10),
+      },
     }).options,
   );
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });

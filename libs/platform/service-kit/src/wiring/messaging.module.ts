@@ -68,10 +68,16 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
 
   async onModuleInit(): Promise<void> {
     // The access relationships (AccessModule) are read from their topics in every service.
-    const topics = [...new Set([...(this.options.publishes ?? []), ...(this.options.consumes ?? []), ...RELATIONSHIP_TOPICS])];
+    const topics = [
+      ...new Set([...(this.options.publishes ?? []), ...(this.options.consumes ?? []), ...RELATIONSHIP_TOPICS]),
+    ];
     await provisionTopics(
       this.kafka,
-      topics.map((topic) => ({ topic, numPartitions: this.env.KAFKA_TOPIC_PARTITIONS, replicationFactor: this.env.KAFKA_TOPIC_REPLICATION })),
+      topics.map((topic) => ({
+        topic,
+        numPartitions: this.env.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: this.env.KAFKA_TOPIC_REPLICATION,
+      })),
       { autoCreated: this.env.KAFKA_TOPICS_AUTO_CREATED === 'true', logger: pinoMessagingLogger(this.options.service) },
     );
     await this.producer.connect();
@@ -103,7 +109,12 @@ export class OutboxRelayHealthContributor implements HealthContributor {
     if (!this.relay) return indicator.up({ relay: 'not running in this process' });
     const status = this.relay.status();
     const lag = await this.relay.lag(10_000);
-    const details = { running: status.running, pendingEvents: lag.pendingEvents, consecutiveFailures: status.consecutiveFailures, lastErrorClass: status.lastErrorClass };
+    const details = {
+      running: status.running,
+      pendingEvents: lag.pendingEvents,
+      consecutiveFailures: status.consecutiveFailures,
+      lastErrorClass: status.lastErrorClass,
+    };
     return status.running && status.consecutiveFailures < 5 ? indicator.up(details) : indicator.down(details);
   }
 }

@@ -3,7 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, type EntitySchema } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { eventStoreMigrations, PostgresEventStore, runMigrations, type MigrationClass } from '@carecircle/platform/event-store';
+import {
+  eventStoreMigrations,
+  PostgresEventStore,
+  runMigrations,
+  type MigrationClass,
+} from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import { accessMigrations } from '../access/access-migrations';
 import { processingMigrations } from '../processing/processing-migrations';
@@ -34,7 +39,13 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           useFactory: async () => {
             const env = readEventSourcedServiceEnv();
-            await runMigrations(env.DATABASE_URL, [...eventStoreMigrations, ...messagingMigrations, ...accessMigrations, ...processingMigrations, ...(options.migrations ?? [])]);
+            await runMigrations(env.DATABASE_URL, [
+              ...eventStoreMigrations,
+              ...messagingMigrations,
+              ...accessMigrations,
+              ...processingMigrations,
+              ...(options.migrations ?? []),
+            ]);
             return {
               type: 'postgres' as const,
               url: env.DATABASE_URL,

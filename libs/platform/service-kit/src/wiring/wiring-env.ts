@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { envVar, readServiceEnv } from '../config/service-env';
 
 const positive = () => z.coerce.number({ error: 'must be a positive integer' }).int();
-const flag = (fallback: 'true' | 'false') => z.enum(['true', 'false'], { error: 'must be true or false' }).default(fallback);
+const flag = (fallback: 'true' | 'false') =>
+  z.enum(['true', 'false'], { error: 'must be true or false' }).default(fallback);
 
 /** The variables of a service that keeps events in PostgreSQL and talks to Kafka (the gateway too). */
 export const eventSourcedServiceEnv = {
@@ -28,7 +29,10 @@ export const eventSourcedServiceEnv = {
     '`true` on clusters that create topics on first use and have no admin createTopics (the local mock).',
   ),
   KAFKA_TOPIC_PARTITIONS: positive().min(1).default(12).describe('Partitions of each topic the service creates.'),
-  KAFKA_TOPIC_REPLICATION: positive().min(1).default(3).describe('Replication factor of each topic the service creates.'),
+  KAFKA_TOPIC_REPLICATION: positive()
+    .min(1)
+    .default(3)
+    .describe('Replication factor of each topic the service creates.'),
   KAFKA_SESSION_TIMEOUT_MS: positive()
     .min(1000)
     .max(300_000)

@@ -8,7 +8,8 @@ export interface KafkaCluster {
   stop(): Promise<void>;
 }
 
-export const KCAT_INSTALL_HINT = 'kcat is not installed: run `apt-get install -y kcat` (Debian/Ubuntu) or `brew install kcat` (macOS), or set KAFKA_BROKERS';
+export const KCAT_INSTALL_HINT =
+  'kcat is not installed: run `apt-get install -y kcat` (Debian/Ubuntu) or `brew install kcat` (macOS), or set KAFKA_BROKERS';
 
 /**
  * `KAFKA_BROKERS` if set; otherwise librdkafka's built-in mock cluster (3 brokers, real Kafka protocol
@@ -26,7 +27,18 @@ export async function startKafka(env: NodeJS.ProcessEnv = process.env, brokers =
   }
   const child = spawn(
     kcat,
-    ['-b', '127.0.0.1:1', '-X', `test.mock.num.brokers=${brokers}`, '-d', 'mock', '-C', '-t', '__carecircle_mock_keepalive', '-q'],
+    [
+      '-b',
+      '127.0.0.1:1',
+      '-X',
+      `test.mock.num.brokers=${brokers}`,
+      '-d',
+      'mock',
+      '-C',
+      '-t',
+      '__carecircle_mock_keepalive',
+      '-q',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const killOnExit = () => child.kill('SIGKILL');

@@ -14,7 +14,10 @@ describe('local infrastructure harness', () => {
       expect(cluster.kind).toBe('mock');
       expect(cluster.brokers).toHaveLength(3);
       const kafka = new Kafka({ clientId: 'harness-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING });
-      const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      const producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: true,
+      });
       await producer.connect();
       const [ack] = await producer.send({ topic: 'harness-probe', messages: [{ key: 'member-1', value: 'x' }] });
       expect(ack.errorCode).toBe(0);

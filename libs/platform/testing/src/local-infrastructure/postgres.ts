@@ -27,7 +27,9 @@ export async function canConnect(url: string): Promise<boolean> {
 export async function requirePostgresServer(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const url = await resolvePostgresServer(env);
   if (!url) {
-    throw new Error('No PostgreSQL server: set DATABASE_URL or start one on 127.0.0.1:5432 (tests do not use the embedded PGlite fallback)');
+    throw new Error(
+      'No PostgreSQL server: set DATABASE_URL or start one on 127.0.0.1:5432 (tests do not use the embedded PGlite fallback)',
+    );
   }
   return url;
 }
@@ -67,7 +69,10 @@ export async function createTestDatabase(label: string, env: NodeJS.ProcessEnv =
   // Create and drop through the server's maintenance database: DATABASE_URL may name another test's
   // database (a harness sets it), which can be gone by the time this one is dropped.
   const server = databaseUrl(await requirePostgresServer(env), 'postgres');
-  const name = `cc_test_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`.slice(0, 63);
+  const name = `cc_test_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`.slice(
+    0,
+    63,
+  );
   const url = await ensureDatabase(server, name);
   return {
     name,

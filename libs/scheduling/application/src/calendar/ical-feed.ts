@@ -24,12 +24,21 @@ function feed(name: string, groups: readonly FormedGroup[]): string {
   return calendar.toString();
 }
 
-export async function groupIcalFeed(deps: Pick<SchedulingDeps, 'store' | 'policy'>, groupId: string): Promise<string | null> {
+export async function groupIcalFeed(
+  deps: Pick<SchedulingDeps, 'store' | 'policy'>,
+  groupId: string,
+): Promise<string | null> {
   const group = await loadGroup(deps, groupId);
   return group ? feed(`Group ${groupId}`, [group]) : null;
 }
 
-export async function memberIcalFeed(deps: Pick<SchedulingDeps, 'store' | 'policy' | 'roster'>, memberId: string): Promise<string> {
+export async function memberIcalFeed(
+  deps: Pick<SchedulingDeps, 'store' | 'policy' | 'roster'>,
+  memberId: string,
+): Promise<string> {
   const groups = await Promise.all((await deps.roster.groupsOf(memberId)).map((groupId) => loadGroup(deps, groupId)));
-  return feed('My support group sessions', groups.filter((g): g is FormedGroup => g !== null));
+  return feed(
+    'My support group sessions',
+    groups.filter((g): g is FormedGroup => g !== null),
+  );
 }

@@ -47,7 +47,9 @@ export type AppointmentCommand =
 export const gatewayContactId = (resourceId: string) => `gw-appt-${resourceId.toLowerCase()}`;
 
 /** The kind the codes say, or why it cannot be told. */
-export function contactKindOf(serviceTypes: IngestedAppointment['serviceTypes'], table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS,
+export function contactKindOf(
+  serviceTypes: IngestedAppointment['serviceTypes'],
+  table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS,
 ): { kind: TherapeuticContactKind } | { reason: 'unknown-kind' | 'ambiguous-kind' } {
   const kinds = new Set<TherapeuticContactKind>();
   for (const { system, code } of serviceTypes) {
@@ -61,7 +63,10 @@ export function contactKindOf(serviceTypes: IngestedAppointment['serviceTypes'],
 }
 
 /** Pure: what one appointment revision asks of the member's load. */
-export function toAppointmentCommand(appointment: IngestedAppointment, table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS): AppointmentCommand {
+export function toAppointmentCommand(
+  appointment: IngestedAppointment,
+  table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS,
+): AppointmentCommand {
   const contactId = gatewayContactId(appointment.resourceId);
   if (CANCELLED.has(appointment.status)) return { action: 'cancel', memberId: appointment.memberId, contactId };
   if (!HELD.has(appointment.status)) return { action: 'ignore', reason: 'status' };
@@ -74,8 +79,7 @@ export function toAppointmentCommand(appointment: IngestedAppointment, table: Re
 }
 
 export type AppointmentIngestResult =
-  | { status: 'applied'; events: readonly string[] }
-  | { status: 'ignored'; reason: string };
+  { status: 'applied'; events: readonly string[] } | { status: 'ignored'; reason: string };
 
 /**
  * An appointment the gateway took in becomes the member's therapeutic contact through the same
@@ -84,7 +88,10 @@ export type AppointmentIngestResult =
  * again on the same facts and writes nothing. Domain refusals that only mean "nothing to do" (cancel
  * of a contact never booked, a change to a cancelled one) are reported as ignored, never thrown.
  */
-export function ingestAppointment(deps: SchedulingDeps, table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS) {
+export function ingestAppointment(
+  deps: SchedulingDeps,
+  table: Readonly<Record<string, TherapeuticContactKind>> = DEFAULT_SERVICE_TYPE_KINDS,
+) {
   const book = bookContact(deps);
   const change = changeContact(deps);
   const cancel = cancelContact(deps);
@@ -96,7 +103,8 @@ export function ingestAppointment(deps: SchedulingDeps, table: Readonly<Record<s
       case 'cancel': {
         const outcome = await cancel(command.memberId, { contactId: command.contactId }, context);
         if (outcome.ok) return { status: 'applied', events: outcome.events.map((e) => e.type) };
-        if (outcome.error.code === 'scheduling.contact-unknown') return { status: 'ignored', reason: 'cancel-of-unbooked' };
+        if (outcome.error.code === 'scheduling.contact-unknown')
+          return { status: 'ignored', reason: 'cancel-of-unbooked' };
         throw new Error(`cancelling a gateway appointment failed: ${outcome.error.code}`);
       }
       case 'book': {

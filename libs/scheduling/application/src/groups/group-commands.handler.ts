@@ -6,9 +6,16 @@ type GroupCommandType = GroupCommand['type'];
 type DataOf<T extends GroupCommandType> = Extract<GroupCommand, { type: T }>['data'];
 
 /** Runs one command against a group's stream: load, fold, decide, append (retrying on a concurrent writer). */
-export function runGroupCommand<T extends GroupCommandType>({ store, clock, policy }: Pick<SchedulingDeps, 'store' | 'clock' | 'policy'>, type: T) {
+export function runGroupCommand<T extends GroupCommandType>(
+  { store, clock, policy }: Pick<SchedulingDeps, 'store' | 'clock' | 'policy'>,
+  type: T,
+) {
   return (groupId: string, data: DataOf<T>, context: RequestContext) =>
-    handleCommand(store, groupStreamId(groupId), groupDecider(policy), { type, data, metadata: { now: clock.now(), ...context } } as GroupCommand);
+    handleCommand(store, groupStreamId(groupId), groupDecider(policy), {
+      type,
+      data,
+      metadata: { now: clock.now(), ...context },
+    } as GroupCommand);
 }
 
 export const formGroup = (deps: SchedulingDeps) => runGroupCommand(deps, 'FormGroup');

@@ -3,8 +3,21 @@ import type { RecordedEvent } from '@carecircle/platform/event-store';
 import { toIntegrationEvent } from './to-integration-event';
 
 function recorded(fixture: IntegrationEvent, data: object): RecordedEvent {
-  const metadata = { occurredAt: fixture.occurredAt, correlationId: fixture.correlationId, causationId: fixture.causationId };
-  return { streamId: 's', streamVersion: 0, globalPosition: 1n, recordedAt: new Date(0), eventId: fixture.eventId, type: fixture.type, data, metadata };
+  const metadata = {
+    occurredAt: fixture.occurredAt,
+    correlationId: fixture.correlationId,
+    causationId: fixture.causationId,
+  };
+  return {
+    streamId: 's',
+    streamVersion: 0,
+    globalPosition: 1n,
+    recordedAt: new Date(0),
+    eventId: fixture.eventId,
+    type: fixture.type,
+    data,
+    metadata,
+  };
 }
 
 /** The domain event each fixture was published from: the payload itself, except where scheduling keeps something inside. */
@@ -18,11 +31,14 @@ function domainData(fixture: IntegrationEvent): object {
 }
 
 describe('scheduling integration events (producer contract)', () => {
-  it.each(schedulingEvents.map((d) => [d.type] as const))('publishes %s exactly as its contract fixture, keyed by its subject', (type) => {
-    const fixture = (fixtures as Record<string, IntegrationEvent>)[type]!;
-    const out = toIntegrationEvent(recorded(fixture, domainData(fixture)));
-    expect(out).toEqual({ topic: 'carecircle.scheduling.v1', key: fixture.subject, value: fixture });
-  });
+  it.each(schedulingEvents.map((d) => [d.type] as const))(
+    'publishes %s exactly as its contract fixture, keyed by its subject',
+    (type) => {
+      const fixture = (fixtures as Record<string, IntegrationEvent>)[type]!;
+      const out = toIntegrationEvent(recorded(fixture, domainData(fixture)));
+      expect(out).toEqual({ topic: 'carecircle.scheduling.v1', key: fixture.subject, value: fixture });
+    },
+  );
 
   it('never puts the video link on the bus', () => {
     const fixture = fixtures.GroupFormed;

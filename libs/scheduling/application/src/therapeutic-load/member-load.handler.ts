@@ -17,7 +17,10 @@ import { memberGroupSessions } from '../groups/group-views';
 import type { RequestContext, SchedulingDeps } from '../scheduling.deps';
 
 type LoadCommand = MemberLoadCommand['type'];
-type InputOf<T extends LoadCommand> = Omit<Extract<MemberLoadCommand, { type: T }>['data'], 'memberId' | 'groupSessions'>;
+type InputOf<T extends LoadCommand> = Omit<
+  Extract<MemberLoadCommand, { type: T }>['data'],
+  'memberId' | 'groupSessions'
+>;
 
 /** Books, changes or cancels one of the member's other therapeutic contacts, with the member's group sessions in view. */
 export function runMemberLoadCommand<T extends LoadCommand>(deps: SchedulingDeps, type: T) {
@@ -38,11 +41,18 @@ export const cancelContact = (deps: SchedulingDeps) => runMemberLoadCommand(deps
 async function loadMember(deps: SchedulingDeps, memberId: string) {
   const decider = memberLoadDecider(deps.policy);
   const history = await deps.store.readStream(memberLoadStreamId(memberId));
-  return fold(decider, history.map((e) => ({ type: e.type, data: e.data }) as MemberLoadEvent));
+  return fold(
+    decider,
+    history.map((e) => ({ type: e.type, data: e.data }) as MemberLoadEvent),
+  );
 }
 
 /** "What would the load be if this were booked?" Nothing is written. */
-export async function whatIfBooked(deps: SchedulingDeps, memberId: string, proposed: ContactTime & { kind: TherapeuticContactKind }) {
+export async function whatIfBooked(
+  deps: SchedulingDeps,
+  memberId: string,
+  proposed: ContactTime & { kind: TherapeuticContactKind },
+) {
   const [state, groupSessions] = await Promise.all([loadMember(deps, memberId), memberGroupSessions(deps, memberId)]);
   return { memberId, ...loadIfBooked(state, proposed, groupSessions, deps.policy) };
 }
@@ -56,5 +66,12 @@ export async function memberWeek(deps: SchedulingDeps, memberId: string, from: s
   const sessions = groupSessions.filter(inWeek);
   const items = loadItems(contacts, sessions);
   const load = busiestWindow(items, { start: from, end: from }, deps.policy);
-  return { memberId, from, to: end, groupSessions: sessions, contacts, load: { ...load, windowStart: from, windowEnd: end } };
+  return {
+    memberId,
+    from,
+    to: end,
+    groupSessions: sessions,
+    contacts,
+    load: { ...load, windowStart: from, windowEnd: end },
+  };
 }

@@ -29,7 +29,11 @@ export interface ReassessmentPass {
  * what it said, appends nothing, and the expected version stops two runners appending twice.
  * A failure leaves the work pending for the next pass and the rest of the batch goes on.
  */
-export function runPendingReassessments(deps: Deps, pending: PendingReassessments, onFailure: (error: unknown, work: PendingReassessment) => void) {
+export function runPendingReassessments(
+  deps: Deps,
+  pending: PendingReassessments,
+  onFailure: (error: unknown, work: PendingReassessment) => void,
+) {
   const reassess = reassessLoadAfterRosterChange(deps);
   return async (batchSize = 50): Promise<ReassessmentPass> => {
     const pass: ReassessmentPass = { done: 0, failed: 0 };

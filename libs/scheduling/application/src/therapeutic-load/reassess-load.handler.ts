@@ -1,11 +1,22 @@
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { memberLoadDecider, memberLoadStreamId, type ContactTime, type GroupSessionSlot, type MemberLoadEvent } from '@carecircle/scheduling/domain';
+import {
+  memberLoadDecider,
+  memberLoadStreamId,
+  type ContactTime,
+  type GroupSessionSlot,
+  type MemberLoadEvent,
+} from '@carecircle/scheduling/domain';
 import { groupSessions, memberGroupSessions } from '../groups/group-views';
 import type { RequestContext, SchedulingDeps } from '../scheduling.deps';
 
 type Deps = Pick<SchedulingDeps, 'store' | 'clock' | 'policy' | 'roster'>;
 
-async function reassess(deps: Deps, memberId: string, data: { groupSessions: GroupSessionSlot[]; anchors: ContactTime[]; affectedSessionIds: string[] }, context: RequestContext): Promise<readonly MemberLoadEvent[]> {
+async function reassess(
+  deps: Deps,
+  memberId: string,
+  data: { groupSessions: GroupSessionSlot[]; anchors: ContactTime[]; affectedSessionIds: string[] },
+  context: RequestContext,
+): Promise<readonly MemberLoadEvent[]> {
   const outcome = await handleCommand(deps.store, memberLoadStreamId(memberId), memberLoadDecider(deps.policy), {
     type: 'ReassessLoad',
     data: { memberId, ...data },
@@ -31,12 +42,20 @@ export interface SessionChange {
  * the same change (the decider stays silent about what it already published).
  */
 export function reassessLoadAfterSessionChange(deps: Deps) {
-  return async (change: SessionChange, context: RequestContext): Promise<Record<string, readonly MemberLoadEvent[]>> => {
+  return async (
+    change: SessionChange,
+    context: RequestContext,
+  ): Promise<Record<string, readonly MemberLoadEvent[]>> => {
     const anchors = [{ start: change.startsAt, end: change.endsAt }, ...(change.previous ? [change.previous] : [])];
     const affectedSessionIds = change.cancelled ? [] : [change.sessionId];
     const published: Record<string, readonly MemberLoadEvent[]> = {};
     for (const memberId of await deps.roster.membersOf(change.groupId)) {
-      published[memberId] = await reassess(deps, memberId, { groupSessions: await memberGroupSessions(deps, memberId), anchors, affectedSessionIds }, context);
+      published[memberId] = await reassess(
+        deps,
+        memberId,
+        { groupSessions: await memberGroupSessions(deps, memberId), anchors, affectedSessionIds },
+        context,
+      );
     }
     return published;
   };
@@ -64,9 +83,16 @@ export function reassessLoadAfterRosterChange(deps: Deps) {
     const toCome = (s: GroupSessionSlot) => s.groupId === change.groupId && Date.parse(s.end) > now;
     if (change.cause === 'enrolled') {
       const joined = counted.filter(toCome);
-      return reassess(deps, change.memberId, { groupSessions: counted, anchors: joined, affectedSessionIds: joined.map((s) => s.sessionId) }, context);
+      return reassess(
+        deps,
+        change.memberId,
+        { groupSessions: counted, anchors: joined, affectedSessionIds: joined.map((s) => s.sessionId) },
+        context,
+      );
     }
-    const left = (await groupSessions(deps, [change.groupId])).filter((s) => toCome(s) && Date.parse(s.start) >= Date.parse(change.at));
+    const left = (await groupSessions(deps, [change.groupId])).filter(
+      (s) => toCome(s) && Date.parse(s.start) >= Date.parse(change.at),
+    );
     return reassess(deps, change.memberId, { groupSessions: counted, anchors: left, affectedSessionIds: [] }, context);
   };
 }

@@ -22,14 +22,27 @@ export function isKnownTimeZone(zone: string): boolean {
  * time zone, so a 18:00 Berlin group stays at 18:00 local across a daylight-saving change (its UTC
  * instant moves). Sessions start before the course ends (first session + course weeks).
  */
-export function planCourseSessions(course: { firstSessionAt: string; timeZone: string; cadence: Cadence; courseWeeks: number; sessionMinutes: number }): PlannedSession[] {
+export function planCourseSessions(course: {
+  firstSessionAt: string;
+  timeZone: string;
+  cadence: Cadence;
+  courseWeeks: number;
+  sessionMinutes: number;
+}): PlannedSession[] {
   const first = DateTime.fromISO(course.firstSessionAt, { setZone: true }).setZone(course.timeZone);
   const courseEnd = first.plus({ weeks: course.courseWeeks });
   const sessions: PlannedSession[] = [];
   for (let index = 0; ; index++) {
-    const start = first.plus({ weeks: STEP[course.cadence].weeks * index, months: STEP[course.cadence].months * index });
+    const start = first.plus({
+      weeks: STEP[course.cadence].weeks * index,
+      months: STEP[course.cadence].months * index,
+    });
     if (start >= courseEnd) return sessions;
-    sessions.push({ sequence: index + 1, startsAt: toIso(start), endsAt: toIso(start.plus({ minutes: course.sessionMinutes })) });
+    sessions.push({
+      sequence: index + 1,
+      startsAt: toIso(start),
+      endsAt: toIso(start.plus({ minutes: course.sessionMinutes })),
+    });
   }
 }
 

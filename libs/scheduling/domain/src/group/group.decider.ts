@@ -21,12 +21,15 @@ type Active = Extract<GroupState, { status: 'active' | 'closed' }>;
 type Outcome = readonly GroupEvent[] | DomainError;
 
 /** A group's whole life: formation, its course of sessions, attendance and each member's dose. */
-export function groupDecider(policy: Pick<SchedulingPolicy, 'doseSessions'>): Decider<GroupCommand, GroupEvent, GroupState> {
+export function groupDecider(
+  policy: Pick<SchedulingPolicy, 'doseSessions'>,
+): Decider<GroupCommand, GroupEvent, GroupState> {
   return {
     initialState: { status: 'none' },
     decide(command, state) {
       if (command.type === 'FormGroup') return formGroup(command.data, command.metadata.now, state);
-      if (state.status === 'none') return domainError('not-found', 'scheduling.group-unknown', 'No group with this id has been formed.');
+      if (state.status === 'none')
+        return domainError('not-found', 'scheduling.group-unknown', 'No group with this id has been formed.');
       const now = command.metadata.now.toISOString();
       switch (command.type) {
         case 'ChangeGroup':
@@ -61,14 +64,38 @@ function evolve(state: GroupState, event: GroupEvent): GroupState {
     case 'GroupClosed':
       return state.status === 'none' ? state : { ...state, status: 'closed' };
     case 'SessionScheduled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled', revision: 0 });
+      return withSession(state, {
+        sessionId: event.data.sessionId,
+        sequence: event.data.sequence,
+        startsAt: event.data.startsAt,
+        endsAt: event.data.endsAt,
+        status: 'scheduled',
+        revision: 0,
+      });
     case 'SessionRescheduled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'scheduled', revision: nextRevision(state, event.data.sessionId) });
+      return withSession(state, {
+        sessionId: event.data.sessionId,
+        sequence: event.data.sequence,
+        startsAt: event.data.startsAt,
+        endsAt: event.data.endsAt,
+        status: 'scheduled',
+        revision: nextRevision(state, event.data.sessionId),
+      });
     case 'SessionCancelled':
-      return withSession(state, { sessionId: event.data.sessionId, sequence: event.data.sequence, startsAt: event.data.startsAt, endsAt: event.data.endsAt, status: 'cancelled', revision: nextRevision(state, event.data.sessionId) });
+      return withSession(state, {
+        sessionId: event.data.sessionId,
+        sequence: event.data.sequence,
+        startsAt: event.data.startsAt,
+        endsAt: event.data.endsAt,
+        status: 'cancelled',
+        revision: nextRevision(state, event.data.sessionId),
+      });
     case 'AttendanceRecorded':
     case 'AttendanceCorrected':
-      return withAttendance(state, event.data.memberId, (a) => ({ ...a, bySession: { ...a.bySession, [event.data.sessionId]: event.data.status } }));
+      return withAttendance(state, event.data.memberId, (a) => ({
+        ...a,
+        bySession: { ...a.bySession, [event.data.sessionId]: event.data.status },
+      }));
     case 'DoseReached':
       return withAttendance(state, event.data.memberId, (a) => ({ ...a, doseReached: true }));
     case 'OffTrackForDose':
@@ -87,36 +114,65 @@ function withSession(state: GroupState, session: Session): GroupState {
   return { ...state, sessions: [...others, session].sort((a, b) => a.sequence - b.sequence) };
 }
 
-function withAttendance(state: GroupState, memberId: string, change: (a: MemberAttendance) => MemberAttendance): GroupState {
+function withAttendance(
+  state: GroupState,
+  memberId: string,
+  change: (a: MemberAttendance) => MemberAttendance,
+): GroupState {
   if (state.status === 'none') return state;
   const current = state.attendance[memberId] ?? { bySession: {}, doseReached: false, offTrackReported: false };
   return { ...state, attendance: { ...state.attendance, [memberId]: change(current) } };
 }
 
 function ifActive(state: Active, decide: () => Outcome): Outcome {
-  return state.status === 'closed' ? domainError('conflict', 'scheduling.group-closed', 'The group is closed; its course can no longer change.') : decide();
+  return state.status === 'closed'
+    ? domainError('conflict', 'scheduling.group-closed', 'The group is closed; its course can no longer change.')
+    : decide();
 }
 
 // Formation and changes ----------------------------------------------------------------------------
 
 function formGroup(details: GroupDetails, now: Date, state: GroupState): Outcome {
   if (state.status !== 'none') {
-    return sameDetails(state.details, details) ? [] : domainError('conflict', 'scheduling.group-exists', 'A different group was already formed under this group id.');
+    return sameDetails(state.details, details)
+      ? []
+      : domainError('conflict', 'scheduling.group-exists', 'A different group was already formed under this group id.');
   }
   const invalid = detailsViolation(details);
   if (invalid) return invalid;
   const sessions: GroupEvent[] = planCourseSessions(details).map((planned) => ({
     type: 'SessionScheduled',
-    data: { groupId: details.groupId, sessionId: sessionIdFor(details.groupId, planned.sequence), timeZone: details.timeZone, ...planned },
+    data: {
+      groupId: details.groupId,
+      sessionId: sessionIdFor(details.groupId, planned.sequence),
+      timeZone: details.timeZone,
+      ...planned,
+    },
   }));
   return [{ type: 'GroupFormed', data: { ...details, formedAt: now.toISOString() } }, ...sessions];
 }
 
 function detailsViolation(details: GroupDetails): DomainError | null {
-  if (!isKnownTimeZone(details.timeZone)) return domainError('rule-violation', 'scheduling.unknown-time-zone', 'The time zone is not a known IANA time zone.');
-  if (details.ageBand.min > details.ageBand.max) return domainError('rule-violation', 'scheduling.age-band-inverted', 'The age band must not end before it starts.');
-  if (details.modality !== 'online' && !details.locationId) return domainError('rule-violation', 'scheduling.location-required', 'In-person and hybrid groups need a location.');
-  if (details.modality !== 'in-person' && !details.videoLink) return domainError('rule-violation', 'scheduling.video-link-required', 'Online and hybrid groups need a video link.');
+  if (!isKnownTimeZone(details.timeZone))
+    return domainError(
+      'rule-violation',
+      'scheduling.unknown-time-zone',
+      'The time zone is not a known IANA time zone.',
+    );
+  if (details.ageBand.min > details.ageBand.max)
+    return domainError('rule-violation', 'scheduling.age-band-inverted', 'The age band must not end before it starts.');
+  if (details.modality !== 'online' && !details.locationId)
+    return domainError(
+      'rule-violation',
+      'scheduling.location-required',
+      'In-person and hybrid groups need a location.',
+    );
+  if (details.modality !== 'in-person' && !details.videoLink)
+    return domainError(
+      'rule-violation',
+      'scheduling.video-link-required',
+      'Online and hybrid groups need a video link.',
+    );
   return null;
 }
 
@@ -125,7 +181,10 @@ function changeGroup(state: Active, changes: GroupChanges, now: string): Outcome
     (key) => changes[key] !== undefined && canonical(changes[key]) !== canonical(state.details[key]),
   );
   if (changedFields.length === 0) return [];
-  const details: GroupDetails = { ...state.details, ...Object.fromEntries(changedFields.map((key) => [key, changes[key]])) };
+  const details: GroupDetails = {
+    ...state.details,
+    ...Object.fromEntries(changedFields.map((key) => [key, changes[key]])),
+  };
   const invalid = detailsViolation(details);
   if (invalid) return invalid;
   return [{ type: 'GroupChanged', data: { ...details, changedFields, changedAt: now } }];
@@ -134,7 +193,10 @@ function changeGroup(state: Active, changes: GroupChanges, now: string): Outcome
 function closeGroup(state: Active, reason: GroupClosureReason, now: string): Outcome {
   const upcoming = state.sessions.filter((s) => s.status === 'scheduled' && s.startsAt > now);
   return [
-    ...upcoming.map((s): GroupEvent => ({ type: 'SessionCancelled', data: { ...sessionFacts(state, s), reason: 'group-closed' } })),
+    ...upcoming.map((s): GroupEvent => ({
+      type: 'SessionCancelled',
+      data: { ...sessionFacts(state, s), reason: 'group-closed' },
+    })),
     { type: 'GroupClosed', data: { groupId: state.details.groupId, reason, closedAt: now } },
   ];
 }
@@ -142,28 +204,63 @@ function closeGroup(state: Active, reason: GroupClosureReason, now: string): Out
 // Sessions ---------------------------------------------------------------------------------------------
 
 function sessionFacts(state: Active, session: Session): SessionFacts {
-  return { groupId: state.details.groupId, sessionId: session.sessionId, sequence: session.sequence, startsAt: session.startsAt, endsAt: session.endsAt, timeZone: state.details.timeZone };
+  return {
+    groupId: state.details.groupId,
+    sessionId: session.sessionId,
+    sequence: session.sequence,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    timeZone: state.details.timeZone,
+  };
 }
 
 function findSession(state: Active, sessionId: string): Session | DomainError {
-  return state.sessions.find((s) => s.sessionId === sessionId) ?? domainError('not-found', 'scheduling.session-unknown', 'The group has no session with this id.');
+  return (
+    state.sessions.find((s) => s.sessionId === sessionId) ??
+    domainError('not-found', 'scheduling.session-unknown', 'The group has no session with this id.')
+  );
 }
 
 function rescheduleSession(state: Active, data: { sessionId: string; startsAt: string }, now: string): Outcome {
   const session = findSession(state, data.sessionId);
   if ('kind' in session) return session;
   const moved = shiftSession(data.startsAt, state.details.sessionMinutes);
-  if (session.status === 'cancelled') return domainError('conflict', 'scheduling.session-cancelled', 'A cancelled session cannot be rescheduled.');
+  if (session.status === 'cancelled')
+    return domainError('conflict', 'scheduling.session-cancelled', 'A cancelled session cannot be rescheduled.');
   if (moved.startsAt === session.startsAt) return [];
-  if (session.startsAt <= now || moved.startsAt <= now) return domainError('rule-violation', 'scheduling.session-in-past', 'Only future sessions can be moved, and only to a future time.');
-  return [{ type: 'SessionRescheduled', data: { ...sessionFacts(state, session), ...moved, previousStartsAt: session.startsAt, previousEndsAt: session.endsAt } }];
+  if (session.startsAt <= now || moved.startsAt <= now)
+    return domainError(
+      'rule-violation',
+      'scheduling.session-in-past',
+      'Only future sessions can be moved, and only to a future time.',
+    );
+  return [
+    {
+      type: 'SessionRescheduled',
+      data: {
+        ...sessionFacts(state, session),
+        ...moved,
+        previousStartsAt: session.startsAt,
+        previousEndsAt: session.endsAt,
+      },
+    },
+  ];
 }
 
-function cancelSession(state: Active, data: { sessionId: string; reason: SessionCancellationReason }, now: string): Outcome {
+function cancelSession(
+  state: Active,
+  data: { sessionId: string; reason: SessionCancellationReason },
+  now: string,
+): Outcome {
   const session = findSession(state, data.sessionId);
   if ('kind' in session) return session;
   if (session.status === 'cancelled') return [];
-  if (session.endsAt <= now) return domainError('rule-violation', 'scheduling.session-in-past', 'A session that already took place cannot be cancelled.');
+  if (session.endsAt <= now)
+    return domainError(
+      'rule-violation',
+      'scheduling.session-in-past',
+      'A session that already took place cannot be cancelled.',
+    );
   return [{ type: 'SessionCancelled', data: { ...sessionFacts(state, session), reason: data.reason } }];
 }
 
@@ -179,38 +276,93 @@ function recordAttendance(
   if ('kind' in session) return session;
   const previous = state.attendance[data.memberId]?.bySession[data.sessionId];
   if (previous !== undefined) {
-    return previous === data.status ? [] : domainError('conflict', 'scheduling.attendance-already-recorded', 'Attendance for this session is already recorded; send a correction instead.');
+    return previous === data.status
+      ? []
+      : domainError(
+          'conflict',
+          'scheduling.attendance-already-recorded',
+          'Attendance for this session is already recorded; send a correction instead.',
+        );
   }
-  if (!data.member || data.member.status !== 'enrolled') return domainError('rule-violation', 'scheduling.not-on-roster', 'The member is not on this group\'s roster.');
+  if (!data.member || data.member.status !== 'enrolled')
+    return domainError('rule-violation', 'scheduling.not-on-roster', "The member is not on this group's roster.");
   const firstSession = state.sessions[0];
   if (state.details.openness === 'closed' && firstSession && data.member.enrolledAt > firstSession.startsAt) {
-    return domainError('rule-violation', 'scheduling.closed-roster', 'The group is closed: its roster was fixed at its first session.');
+    return domainError(
+      'rule-violation',
+      'scheduling.closed-roster',
+      'The group is closed: its roster was fixed at its first session.',
+    );
   }
   const attendance = withStatus(state.attendance[data.memberId], data.sessionId, data.status);
-  const facts = { groupId: state.details.groupId, memberId: data.memberId, sessionId: session.sessionId, sessionStartsAt: session.startsAt, status: data.status, sessionsAttended: sessionsAttended(attendance) };
-  return [{ type: 'AttendanceRecorded', data: { ...facts, recordedAt: now } }, ...doseEvents(state, session, data.memberId, attendance, now, dose)];
+  const facts = {
+    groupId: state.details.groupId,
+    memberId: data.memberId,
+    sessionId: session.sessionId,
+    sessionStartsAt: session.startsAt,
+    status: data.status,
+    sessionsAttended: sessionsAttended(attendance),
+  };
+  return [
+    { type: 'AttendanceRecorded', data: { ...facts, recordedAt: now } },
+    ...doseEvents(state, session, data.memberId, attendance, now, dose),
+  ];
 }
 
-function correctAttendance(state: Active, data: { sessionId: string; memberId: string; status: AttendanceStatus }, now: string, dose: number): Outcome {
+function correctAttendance(
+  state: Active,
+  data: { sessionId: string; memberId: string; status: AttendanceStatus },
+  now: string,
+  dose: number,
+): Outcome {
   const session = findSession(state, data.sessionId);
   if ('kind' in session) return session;
   const previous = state.attendance[data.memberId]?.bySession[data.sessionId];
-  if (previous === undefined) return domainError('not-found', 'scheduling.attendance-unknown', 'No attendance was recorded for this member and session.');
+  if (previous === undefined)
+    return domainError(
+      'not-found',
+      'scheduling.attendance-unknown',
+      'No attendance was recorded for this member and session.',
+    );
   if (previous === data.status) return [];
   const attendance = withStatus(state.attendance[data.memberId], data.sessionId, data.status);
-  const facts = { groupId: state.details.groupId, memberId: data.memberId, sessionId: session.sessionId, sessionStartsAt: session.startsAt, status: data.status, sessionsAttended: sessionsAttended(attendance) };
-  return [{ type: 'AttendanceCorrected', data: { ...facts, previousStatus: previous, correctedAt: now } }, ...doseEvents(state, session, data.memberId, attendance, now, dose)];
+  const facts = {
+    groupId: state.details.groupId,
+    memberId: data.memberId,
+    sessionId: session.sessionId,
+    sessionStartsAt: session.startsAt,
+    status: data.status,
+    sessionsAttended: sessionsAttended(attendance),
+  };
+  return [
+    { type: 'AttendanceCorrected', data: { ...facts, previousStatus: previous, correctedAt: now } },
+    ...doseEvents(state, session, data.memberId, attendance, now, dose),
+  ];
 }
 
 function attendableSession(state: Active, sessionId: string, now: string): Session | DomainError {
   const session = findSession(state, sessionId);
   if ('kind' in session) return session;
-  if (session.status === 'cancelled') return domainError('conflict', 'scheduling.session-cancelled', 'Attendance cannot be recorded for a cancelled session.');
-  if (session.startsAt > now) return domainError('rule-violation', 'scheduling.session-not-started', 'Attendance can be recorded once the session has started.');
+  if (session.status === 'cancelled')
+    return domainError(
+      'conflict',
+      'scheduling.session-cancelled',
+      'Attendance cannot be recorded for a cancelled session.',
+    );
+  if (session.startsAt > now)
+    return domainError(
+      'rule-violation',
+      'scheduling.session-not-started',
+      'Attendance can be recorded once the session has started.',
+    );
   return session;
 }
 
-function withStatus(attendance: MemberAttendance | undefined, sessionId: string, status: AttendanceStatus): MemberAttendance {
+function withStatus(
+  attendance: MemberAttendance | undefined,
+  sessionId: string,
+  status: AttendanceStatus,
+): MemberAttendance {
   const current = attendance ?? { bySession: {}, doseReached: false, offTrackReported: false };
   return { ...current, bySession: { ...current.bySession, [sessionId]: status } };
 }
@@ -220,18 +372,52 @@ function withStatus(attendance: MemberAttendance | undefined, sessionId: string,
  * (once) when the dose is out of reach even attending every remaining session, or when the member's
  * rate so far, kept up over the whole course, falls short of it.
  */
-function doseEvents(state: Active, session: Session, memberId: string, attendance: MemberAttendance, now: string, dose: number): GroupEvent[] {
+function doseEvents(
+  state: Active,
+  session: Session,
+  memberId: string,
+  attendance: MemberAttendance,
+  now: string,
+  dose: number,
+): GroupEvent[] {
   const attended = sessionsAttended(attendance);
   const groupId = state.details.groupId;
-  if (attended >= dose) return attendance.doseReached ? [] : [{ type: 'DoseReached', data: { groupId, memberId, sessionsAttended: attended, doseSessions: dose, reachedAt: now } }];
+  if (attended >= dose)
+    return attendance.doseReached
+      ? []
+      : [
+          {
+            type: 'DoseReached',
+            data: { groupId, memberId, sessionsAttended: attended, doseSessions: dose, reachedAt: now },
+          },
+        ];
   const course = state.sessions.filter((s) => s.status === 'scheduled');
   const midpoint = Math.ceil(course.length / 2);
   const held = course.filter((s) => s.startsAt <= session.startsAt).length;
   if (attendance.offTrackReported || held < midpoint) return [];
   const remaining = course.length - held;
-  const reason = attended + remaining < dose ? 'unreachable' : (attended / held) * course.length < dose ? 'unlikely-at-current-rate' : null;
+  const reason =
+    attended + remaining < dose
+      ? 'unreachable'
+      : (attended / held) * course.length < dose
+        ? 'unlikely-at-current-rate'
+        : null;
   if (!reason) return [];
-  return [{ type: 'OffTrackForDose', data: { groupId, memberId, sessionsAttended: attended, sessionsHeld: held, sessionsRemaining: remaining, doseSessions: dose, reason, assessedAt: now } }];
+  return [
+    {
+      type: 'OffTrackForDose',
+      data: {
+        groupId,
+        memberId,
+        sessionsAttended: attended,
+        sessionsHeld: held,
+        sessionsRemaining: remaining,
+        doseSessions: dose,
+        reason,
+        assessedAt: now,
+      },
+    },
+  ];
 }
 
 function sameDetails(a: GroupDetails, b: GroupDetails): boolean {
@@ -242,7 +428,9 @@ function sameDetails(a: GroupDetails, b: GroupDetails): boolean {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([x], [y]) => x.localeCompare(y));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => x.localeCompare(y));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);

@@ -26,17 +26,37 @@ const details: GroupDetails = {
   timeZone: 'Europe/Berlin',
 };
 const formedAt = '2026-03-01T09:00:00.000Z';
-const formed = decider.decide({ type: 'FormGroup', data: details, metadata: meta(formedAt) }, decider.initialState) as GroupEvent[];
+const formed = decider.decide(
+  { type: 'FormGroup', data: details, metadata: meta(formedAt) },
+  decider.initialState,
+) as GroupEvent[];
 const sessionStart = (n: number) => (formed[n] as Extract<GroupEvent, { type: 'SessionScheduled' }>).data.startsAt;
 const enrolled = { status: 'enrolled' as const, enrolledAt: '2026-03-10T10:00:00.000Z' };
 
 function record(memberId: string, sequence: number, status: 'attended-in-person' | 'absent' = 'attended-in-person') {
-  return { type: 'RecordAttendance' as const, data: { sessionId: sessionIdFor(details.groupId, sequence), memberId, status, member: enrolled }, metadata: meta('2026-05-20T10:00:00.000Z') };
+  return {
+    type: 'RecordAttendance' as const,
+    data: { sessionId: sessionIdFor(details.groupId, sequence), memberId, status, member: enrolled },
+    metadata: meta('2026-05-20T10:00:00.000Z'),
+  };
 }
-function recorded(memberId: string, sequence: number, attendedSoFar: number, status: 'attended-in-person' | 'absent' = 'attended-in-person'): GroupEvent {
+function recorded(
+  memberId: string,
+  sequence: number,
+  attendedSoFar: number,
+  status: 'attended-in-person' | 'absent' = 'attended-in-person',
+): GroupEvent {
   return {
     type: 'AttendanceRecorded',
-    data: { groupId: details.groupId, memberId, sessionId: sessionIdFor(details.groupId, sequence), sessionStartsAt: sessionStart(sequence), status, sessionsAttended: attendedSoFar, recordedAt: '2026-05-20T10:00:00.000Z' },
+    data: {
+      groupId: details.groupId,
+      memberId,
+      sessionId: sessionIdFor(details.groupId, sequence),
+      sessionStartsAt: sessionStart(sequence),
+      status,
+      sessionsAttended: attendedSoFar,
+      recordedAt: '2026-05-20T10:00:00.000Z',
+    },
   };
 }
 
@@ -44,14 +64,31 @@ describe('course sessions', () => {
   it('keeps 18:00 Berlin wall-clock time across the daylight-saving change (UTC moves by an hour)', () => {
     const sessions = planCourseSessions(details);
     expect(sessions).toHaveLength(8);
-    expect(sessions.slice(0, 3).map((s) => s.startsAt)).toEqual(['2026-03-17T17:00:00.000Z', '2026-03-24T17:00:00.000Z', '2026-03-31T16:00:00.000Z']);
-    expect(sessions[7]).toEqual({ sequence: 8, startsAt: '2026-05-05T16:00:00.000Z', endsAt: '2026-05-05T17:30:00.000Z' });
+    expect(sessions.slice(0, 3).map((s) => s.startsAt)).toEqual([
+      '2026-03-17T17:00:00.000Z',
+      '2026-03-24T17:00:00.000Z',
+      '2026-03-31T16:00:00.000Z',
+    ]);
+    expect(sessions[7]).toEqual({
+      sequence: 8,
+      startsAt: '2026-05-05T16:00:00.000Z',
+      endsAt: '2026-05-05T17:30:00.000Z',
+    });
   });
 
   it('follows the cadence: biweekly halves the sessions, monthly steps by calendar month in the zone', () => {
     expect(planCourseSessions({ ...details, cadence: 'biweekly' })).toHaveLength(4);
-    const monthly = planCourseSessions({ ...details, cadence: 'monthly', courseWeeks: 12, firstSessionAt: '2026-10-06T16:00:00.000Z' });
-    expect(monthly.map((s) => s.startsAt)).toEqual(['2026-10-06T16:00:00.000Z', '2026-11-06T17:00:00.000Z', '2026-12-06T17:00:00.000Z']);
+    const monthly = planCourseSessions({
+      ...details,
+      cadence: 'monthly',
+      courseWeeks: 12,
+      firstSessionAt: '2026-10-06T16:00:00.000Z',
+    });
+    expect(monthly.map((s) => s.startsAt)).toEqual([
+      '2026-10-06T16:00:00.000Z',
+      '2026-11-06T17:00:00.000Z',
+      '2026-12-06T17:00:00.000Z',
+    ]);
   });
 });
 
@@ -62,44 +99,96 @@ describe('group decider', () => {
   });
 
   it('accepts the same formation again without new events, and refuses different facts under the same id', () => {
-    spec(decider).given(formed).when({ type: 'FormGroup', data: details, metadata: meta(formedAt) }).then([]);
-    spec(decider).given(formed).when({ type: 'FormGroup', data: { ...details, seats: 10 }, metadata: meta(formedAt) }).thenFails('scheduling.group-exists', /different group/);
+    spec(decider)
+      .given(formed)
+      .when({ type: 'FormGroup', data: details, metadata: meta(formedAt) })
+      .then([]);
+    spec(decider)
+      .given(formed)
+      .when({ type: 'FormGroup', data: { ...details, seats: 10 }, metadata: meta(formedAt) })
+      .thenFails('scheduling.group-exists', /different group/);
   });
 
   it('refuses an unknown time zone and an online group without a video link', () => {
-    spec(decider).given([]).when({ type: 'FormGroup', data: { ...details, timeZone: 'Mars/Olympus' }, metadata: meta(formedAt) }).thenFails('scheduling.unknown-time-zone');
-    spec(decider).given([]).when({ type: 'FormGroup', data: { ...details, modality: 'online', videoLink: null }, metadata: meta(formedAt) }).thenFails('scheduling.video-link-required');
+    spec(decider)
+      .given([])
+      .when({ type: 'FormGroup', data: { ...details, timeZone: 'Mars/Olympus' }, metadata: meta(formedAt) })
+      .thenFails('scheduling.unknown-time-zone');
+    spec(decider)
+      .given([])
+      .when({ type: 'FormGroup', data: { ...details, modality: 'online', videoLink: null }, metadata: meta(formedAt) })
+      .thenFails('scheduling.video-link-required');
   });
 
   it('publishes only the fields that really changed', () => {
     spec(decider)
       .given(formed)
-      .when({ type: 'ChangeGroup', data: { changes: { seats: 10, facilitatorIds: ['fac_sw_01'] } }, metadata: meta('2026-03-05T09:00:00.000Z') })
-      .then([{ type: 'GroupChanged', data: { ...details, seats: 10, changedFields: ['seats'], changedAt: '2026-03-05T09:00:00.000Z' } }]);
+      .when({
+        type: 'ChangeGroup',
+        data: { changes: { seats: 10, facilitatorIds: ['fac_sw_01'] } },
+        metadata: meta('2026-03-05T09:00:00.000Z'),
+      })
+      .then([
+        {
+          type: 'GroupChanged',
+          data: { ...details, seats: 10, changedFields: ['seats'], changedAt: '2026-03-05T09:00:00.000Z' },
+        },
+      ]);
   });
 
   it('reschedules a future session keeping its length, and cancels one with a reason', () => {
     const s2 = sessionIdFor(details.groupId, 2);
     spec(decider)
       .given(formed)
-      .when({ type: 'RescheduleSession', data: { sessionId: s2, startsAt: '2026-03-25T17:00:00.000Z' }, metadata: meta('2026-03-18T09:00:00.000Z') })
+      .when({
+        type: 'RescheduleSession',
+        data: { sessionId: s2, startsAt: '2026-03-25T17:00:00.000Z' },
+        metadata: meta('2026-03-18T09:00:00.000Z'),
+      })
       .then([
         {
           type: 'SessionRescheduled',
-          data: { groupId: details.groupId, sessionId: s2, sequence: 2, timeZone: 'Europe/Berlin', startsAt: '2026-03-25T17:00:00.000Z', endsAt: '2026-03-25T18:30:00.000Z', previousStartsAt: '2026-03-24T17:00:00.000Z', previousEndsAt: '2026-03-24T18:30:00.000Z' },
+          data: {
+            groupId: details.groupId,
+            sessionId: s2,
+            sequence: 2,
+            timeZone: 'Europe/Berlin',
+            startsAt: '2026-03-25T17:00:00.000Z',
+            endsAt: '2026-03-25T18:30:00.000Z',
+            previousStartsAt: '2026-03-24T17:00:00.000Z',
+            previousEndsAt: '2026-03-24T18:30:00.000Z',
+          },
         },
       ]);
     spec(decider)
       .given(formed)
-      .when({ type: 'CancelSession', data: { sessionId: s2, reason: 'holiday' }, metadata: meta('2026-03-18T09:00:00.000Z') })
-      .then([{ type: 'SessionCancelled', data: { groupId: details.groupId, sessionId: s2, sequence: 2, timeZone: 'Europe/Berlin', startsAt: '2026-03-24T17:00:00.000Z', endsAt: '2026-03-24T18:30:00.000Z', reason: 'holiday' } }]);
+      .when({
+        type: 'CancelSession',
+        data: { sessionId: s2, reason: 'holiday' },
+        metadata: meta('2026-03-18T09:00:00.000Z'),
+      })
+      .then([
+        {
+          type: 'SessionCancelled',
+          data: {
+            groupId: details.groupId,
+            sessionId: s2,
+            sequence: 2,
+            timeZone: 'Europe/Berlin',
+            startsAt: '2026-03-24T17:00:00.000Z',
+            endsAt: '2026-03-24T18:30:00.000Z',
+            reason: 'holiday',
+          },
+        },
+      ]);
   });
 
   it('counts a revision for every reschedule and cancellation of a session (the calendar SEQUENCE)', () => {
     const s2 = sessionIdFor(details.groupId, 2);
     const at = meta('2026-03-18T09:00:00.000Z');
     let state = formed.reduce(decider.evolve, decider.initialState);
-    const revisionOf = (sessionId: string) => (state.status === 'none' ? undefined : state.sessions.find((s) => s.sessionId === sessionId)?.revision);
+    const revisionOf = (sessionId: string) =>
+      state.status === 'none' ? undefined : state.sessions.find((s) => s.sessionId === sessionId)?.revision;
     expect(revisionOf(s2)).toBe(0);
     for (const command of [
       { type: 'RescheduleSession', data: { sessionId: s2, startsAt: '2026-03-25T17:00:00.000Z' }, metadata: at },
@@ -113,33 +202,69 @@ describe('group decider', () => {
   });
 
   it('cancels the remaining sessions when the group closes', () => {
-    const outcome = decider.decide({ type: 'CloseGroup', data: { reason: 'too-few-members' }, metadata: meta('2026-04-20T09:00:00.000Z') }, formed.reduce(decider.evolve, decider.initialState));
-    expect((outcome as GroupEvent[]).map((e) => e.type)).toEqual(['SessionCancelled', 'SessionCancelled', 'SessionCancelled', 'GroupClosed']);
+    const outcome = decider.decide(
+      { type: 'CloseGroup', data: { reason: 'too-few-members' }, metadata: meta('2026-04-20T09:00:00.000Z') },
+      formed.reduce(decider.evolve, decider.initialState),
+    );
+    expect((outcome as GroupEvent[]).map((e) => e.type)).toEqual([
+      'SessionCancelled',
+      'SessionCancelled',
+      'SessionCancelled',
+      'GroupClosed',
+    ]);
   });
 
-  it('keeps a closed group\'s roster fixed at its first session', () => {
+  it("keeps a closed group's roster fixed at its first session", () => {
     spec(decider)
       .given(formed)
-      .when({ ...record('mbr_late_0001', 2), data: { ...record('mbr_late_0001', 2).data, member: { status: 'enrolled', enrolledAt: '2026-03-20T10:00:00.000Z' } } })
+      .when({
+        ...record('mbr_late_0001', 2),
+        data: {
+          ...record('mbr_late_0001', 2).data,
+          member: { status: 'enrolled', enrolledAt: '2026-03-20T10:00:00.000Z' },
+        },
+      })
       .thenFails('scheduling.closed-roster', /fixed at its first session/);
   });
 
   it('refuses attendance for someone not on the roster and for a session not yet started', () => {
-    spec(decider).given(formed).when({ ...record('mbr_other_0001', 1), data: { ...record('mbr_other_0001', 1).data, member: null } }).thenFails('scheduling.not-on-roster');
-    spec(decider).given(formed).when({ ...record('mbr_a_000001', 8), metadata: meta('2026-04-01T10:00:00.000Z') }).thenFails('scheduling.session-not-started');
+    spec(decider)
+      .given(formed)
+      .when({ ...record('mbr_other_0001', 1), data: { ...record('mbr_other_0001', 1).data, member: null } })
+      .thenFails('scheduling.not-on-roster');
+    spec(decider)
+      .given(formed)
+      .when({ ...record('mbr_a_000001', 8), metadata: meta('2026-04-01T10:00:00.000Z') })
+      .thenFails('scheduling.session-not-started');
   });
 
   it('records attendance once; a different status needs a correction, which is an event of its own', () => {
     const history = [...formed, recorded('mbr_a_000001', 1, 0, 'absent')];
-    spec(decider).given(history).when(record('mbr_a_000001', 1, 'absent')).then([]);
+    spec(decider)
+      .given(history)
+      .when(record('mbr_a_000001', 1, 'absent'))
+      .then([]);
     spec(decider).given(history).when(record('mbr_a_000001', 1)).thenFails('scheduling.attendance-already-recorded');
     spec(decider)
       .given(history)
-      .when({ type: 'CorrectAttendance', data: { sessionId: sessionIdFor(details.groupId, 1), memberId: 'mbr_a_000001', status: 'attended-online' }, metadata: meta('2026-05-21T10:00:00.000Z') })
+      .when({
+        type: 'CorrectAttendance',
+        data: { sessionId: sessionIdFor(details.groupId, 1), memberId: 'mbr_a_000001', status: 'attended-online' },
+        metadata: meta('2026-05-21T10:00:00.000Z'),
+      })
       .then([
         {
           type: 'AttendanceCorrected',
-          data: { groupId: details.groupId, memberId: 'mbr_a_000001', sessionId: sessionIdFor(details.groupId, 1), sessionStartsAt: sessionStart(1), status: 'attended-online', previousStatus: 'absent', sessionsAttended: 1, correctedAt: '2026-05-21T10:00:00.000Z' },
+          data: {
+            groupId: details.groupId,
+            memberId: 'mbr_a_000001',
+            sessionId: sessionIdFor(details.groupId, 1),
+            sessionStartsAt: sessionStart(1),
+            status: 'attended-online',
+            previousStatus: 'absent',
+            sessionsAttended: 1,
+            correctedAt: '2026-05-21T10:00:00.000Z',
+          },
         },
       ]);
   });
@@ -149,17 +274,37 @@ describe('group decider', () => {
     spec(decider)
       .given([...formed, ...five])
       .when(record('mbr_a_000001', 6))
-      .then([recorded('mbr_a_000001', 6, 6), { type: 'DoseReached', data: { groupId: details.groupId, memberId: 'mbr_a_000001', sessionsAttended: 6, doseSessions: 6, reachedAt: '2026-05-20T10:00:00.000Z' } }]);
+      .then([
+        recorded('mbr_a_000001', 6, 6),
+        {
+          type: 'DoseReached',
+          data: {
+            groupId: details.groupId,
+            memberId: 'mbr_a_000001',
+            sessionsAttended: 6,
+            doseSessions: 6,
+            reachedAt: '2026-05-20T10:00:00.000Z',
+          },
+        },
+      ]);
   });
 
   it('honours a configured dose', () => {
     const five = [1, 2, 3, 4].map((n) => recorded('mbr_a_000001', n, n));
-    const outcome = groupDecider({ doseSessions: 5 }).decide(record('mbr_a_000001', 5), [...formed, ...five].reduce(decider.evolve, decider.initialState));
+    const outcome = groupDecider({ doseSessions: 5 }).decide(
+      record('mbr_a_000001', 5),
+      [...formed, ...five].reduce(decider.evolve, decider.initialState),
+    );
     expect((outcome as GroupEvent[]).map((e) => e.type)).toEqual(['AttendanceRecorded', 'DoseReached']);
   });
 
   it('flags a member off track at the midpoint when the dose is out of reach', () => {
-    const history = [...formed, recorded('mbr_b_000001', 1, 1), recorded('mbr_b_000001', 2, 1, 'absent'), recorded('mbr_b_000001', 3, 1, 'absent')];
+    const history = [
+      ...formed,
+      recorded('mbr_b_000001', 1, 1),
+      recorded('mbr_b_000001', 2, 1, 'absent'),
+      recorded('mbr_b_000001', 3, 1, 'absent'),
+    ];
     spec(decider)
       .given(history)
       .when(record('mbr_b_000001', 4, 'absent'))
@@ -167,26 +312,57 @@ describe('group decider', () => {
         recorded('mbr_b_000001', 4, 1, 'absent'),
         {
           type: 'OffTrackForDose',
-          data: { groupId: details.groupId, memberId: 'mbr_b_000001', sessionsAttended: 1, sessionsHeld: 4, sessionsRemaining: 4, doseSessions: 6, reason: 'unreachable', assessedAt: '2026-05-20T10:00:00.000Z' },
+          data: {
+            groupId: details.groupId,
+            memberId: 'mbr_b_000001',
+            sessionsAttended: 1,
+            sessionsHeld: 4,
+            sessionsRemaining: 4,
+            doseSessions: 6,
+            reason: 'unreachable',
+            assessedAt: '2026-05-20T10:00:00.000Z',
+          },
         },
       ]);
   });
 
   it('flags a member whose rate would miss the dose even though it is still reachable', () => {
-    const history = [...formed, recorded('mbr_c_000001', 1, 1), recorded('mbr_c_000001', 2, 2), recorded('mbr_c_000001', 3, 2, 'absent')];
-    const outcome = decider.decide(record('mbr_c_000001', 4, 'absent'), history.reduce(decider.evolve, decider.initialState)) as GroupEvent[];
-    expect(outcome[1]).toMatchObject({ type: 'OffTrackForDose', data: { reason: 'unlikely-at-current-rate', sessionsAttended: 2 } });
+    const history = [
+      ...formed,
+      recorded('mbr_c_000001', 1, 1),
+      recorded('mbr_c_000001', 2, 2),
+      recorded('mbr_c_000001', 3, 2, 'absent'),
+    ];
+    const outcome = decider.decide(
+      record('mbr_c_000001', 4, 'absent'),
+      history.reduce(decider.evolve, decider.initialState),
+    ) as GroupEvent[];
+    expect(outcome[1]).toMatchObject({
+      type: 'OffTrackForDose',
+      data: { reason: 'unlikely-at-current-rate', sessionsAttended: 2 },
+    });
   });
 
   it('does not flag a member on track at the midpoint', () => {
     const history = [...formed, ...[1, 2, 3].map((n) => recorded('mbr_d_000001', n, n))];
-    spec(decider).given(history).when(record('mbr_d_000001', 4)).then([recorded('mbr_d_000001', 4, 4)]);
+    spec(decider)
+      .given(history)
+      .when(record('mbr_d_000001', 4))
+      .then([recorded('mbr_d_000001', 4, 4)]);
   });
 });
 
 describe('group formation replayed from a store that reorders keys', () => {
   it('still recognises the same formation', () => {
-    const reordered = JSON.parse(JSON.stringify({ ...formed[0]!, data: { ...(formed[0] as Extract<GroupEvent, { type: 'GroupFormed' }>).data, ageBand: { max: 99, min: 18 } } })) as GroupEvent;
-    spec(decider).given([reordered, ...formed.slice(1)]).when({ type: 'FormGroup', data: details, metadata: meta(formedAt) }).then([]);
+    const reordered = JSON.parse(
+      JSON.stringify({
+        ...formed[0]!,
+        data: { ...(formed[0] as Extract<GroupEvent, { type: 'GroupFormed' }>).data, ageBand: { max: 99, min: 18 } },
+      }),
+    ) as GroupEvent;
+    spec(decider)
+      .given([reordered, ...formed.slice(1)])
+      .when({ type: 'FormGroup', data: details, metadata: meta(formedAt) })
+      .then([]);
   });
 });

@@ -5,7 +5,8 @@ export type Openness = 'open' | 'closed';
 export type Modality = 'in-person' | 'online' | 'hybrid';
 export type Cadence = 'weekly' | 'biweekly' | 'monthly';
 export type AttendanceStatus = 'attended-in-person' | 'attended-online' | 'absent' | 'excused';
-export type SessionCancellationReason = 'facilitator-unavailable' | 'venue-unavailable' | 'holiday' | 'low-attendance' | 'group-closed' | 'other';
+export type SessionCancellationReason =
+  'facilitator-unavailable' | 'venue-unavailable' | 'holiday' | 'low-attendance' | 'group-closed' | 'other';
 export type GroupClosureReason = 'course-completed' | 'too-few-members' | 'facilitator-unavailable' | 'other';
 
 /** Everything a facilitator decides when forming a group. Address and video link stay inside scheduling. */
@@ -31,7 +32,9 @@ export interface GroupDetails {
 }
 
 /** What may change after formation; the course shape (cadence, length, first session) may not. */
-export type GroupChanges = Partial<Pick<GroupDetails, 'seats' | 'facilitatorIds' | 'modality' | 'locationId' | 'videoLink' | 'ageBand'>>;
+export type GroupChanges = Partial<
+  Pick<GroupDetails, 'seats' | 'facilitatorIds' | 'modality' | 'locationId' | 'videoLink' | 'ageBand'>
+>;
 
 export interface Session {
   sessionId: string;
@@ -57,8 +60,16 @@ export type GroupCommand =
   | { type: 'CloseGroup'; data: { reason: GroupClosureReason }; metadata: CommandMetadata }
   | { type: 'RescheduleSession'; data: { sessionId: string; startsAt: string }; metadata: CommandMetadata }
   | { type: 'CancelSession'; data: { sessionId: string; reason: SessionCancellationReason }; metadata: CommandMetadata }
-  | { type: 'RecordAttendance'; data: { sessionId: string; memberId: string; status: AttendanceStatus; member: RosterMember | null }; metadata: CommandMetadata }
-  | { type: 'CorrectAttendance'; data: { sessionId: string; memberId: string; status: AttendanceStatus }; metadata: CommandMetadata };
+  | {
+      type: 'RecordAttendance';
+      data: { sessionId: string; memberId: string; status: AttendanceStatus; member: RosterMember | null };
+      metadata: CommandMetadata;
+    }
+  | {
+      type: 'CorrectAttendance';
+      data: { sessionId: string; memberId: string; status: AttendanceStatus };
+      metadata: CommandMetadata;
+    };
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -89,7 +100,10 @@ export type GroupEvent =
   | { type: 'SessionCancelled'; data: SessionFacts & { reason: SessionCancellationReason } }
   | { type: 'AttendanceRecorded'; data: AttendanceFacts & { recordedAt: string } }
   | { type: 'AttendanceCorrected'; data: AttendanceFacts & { previousStatus: AttendanceStatus; correctedAt: string } }
-  | { type: 'DoseReached'; data: { groupId: string; memberId: string; sessionsAttended: number; doseSessions: number; reachedAt: string } }
+  | {
+      type: 'DoseReached';
+      data: { groupId: string; memberId: string; sessionsAttended: number; doseSessions: number; reachedAt: string };
+    }
   | {
       type: 'OffTrackForDose';
       data: {
@@ -114,7 +128,12 @@ export interface MemberAttendance {
 
 export type GroupState =
   | { status: 'none' }
-  | { status: 'active' | 'closed'; details: GroupDetails; sessions: Session[]; attendance: Record<string, MemberAttendance> };
+  | {
+      status: 'active' | 'closed';
+      details: GroupDetails;
+      sessions: Session[];
+      attendance: Record<string, MemberAttendance>;
+    };
 
 export const groupStreamId = (groupId: string) => `group-${groupId}`;
 

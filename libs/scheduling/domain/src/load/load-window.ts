@@ -1,5 +1,13 @@
 import type { SchedulingPolicy } from '../policy/scheduling-policy';
-import { LOAD_CONTACT_KINDS, type ContactTime, type GroupSessionSlot, type LoadContactKind, type LoadSnapshot, type LoadWindow, type TherapeuticContact } from './member-load';
+import {
+  LOAD_CONTACT_KINDS,
+  type ContactTime,
+  type GroupSessionSlot,
+  type LoadContactKind,
+  type LoadSnapshot,
+  type LoadWindow,
+  type TherapeuticContact,
+} from './member-load';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -10,8 +18,14 @@ export interface LoadItem extends ContactTime {
 
 export type LoadPolicy = Pick<SchedulingPolicy, 'therapeuticLoadCap' | 'loadWindowDays' | 'conflictWindowMinutes'>;
 
-export function loadItems(contacts: readonly TherapeuticContact[], groupSessions: readonly GroupSessionSlot[]): LoadItem[] {
-  return [...groupSessions.map((s) => ({ kind: 'group-session' as const, start: s.start, end: s.end })), ...contacts.map(({ kind, start, end }) => ({ kind, start, end }))];
+export function loadItems(
+  contacts: readonly TherapeuticContact[],
+  groupSessions: readonly GroupSessionSlot[],
+): LoadItem[] {
+  return [
+    ...groupSessions.map((s) => ({ kind: 'group-session' as const, start: s.start, end: s.end })),
+    ...contacts.map(({ kind, start, end }) => ({ kind, start, end })),
+  ];
 }
 
 /**
@@ -21,14 +35,20 @@ export function loadItems(contacts: readonly TherapeuticContact[], groupSessions
 export function busiestWindow(items: readonly LoadItem[], around: ContactTime, policy: LoadPolicy): LoadSnapshot {
   const length = policy.loadWindowDays * DAY;
   const anchor = Date.parse(around.start);
-  const starts = [anchor, ...items.map((item) => Date.parse(item.start)).filter((t) => t <= anchor && t > anchor - length)];
+  const starts = [
+    anchor,
+    ...items.map((item) => Date.parse(item.start)).filter((t) => t <= anchor && t > anchor - length),
+  ];
   let best: { start: number; inside: LoadItem[] } | null = null;
   for (const start of starts) {
     const inside = items.filter((item) => Date.parse(item.start) >= start && Date.parse(item.start) < start + length);
-    if (!best || inside.length > best.inside.length || (inside.length === best.inside.length && start < best.start)) best = { start, inside };
+    if (!best || inside.length > best.inside.length || (inside.length === best.inside.length && start < best.start))
+      best = { start, inside };
   }
   const chosen = best!;
-  const byKind = Object.fromEntries(LOAD_CONTACT_KINDS.map((kind) => [kind, chosen.inside.filter((item) => item.kind === kind).length])) as Record<LoadContactKind, number>;
+  const byKind = Object.fromEntries(
+    LOAD_CONTACT_KINDS.map((kind) => [kind, chosen.inside.filter((item) => item.kind === kind).length]),
+  ) as Record<LoadContactKind, number>;
   return {
     windowStart: new Date(chosen.start).toISOString(),
     windowEnd: new Date(chosen.start + length).toISOString(),
@@ -52,7 +72,11 @@ export interface Conflict {
 }
 
 /** Group sessions that overlap the contact, or lie closer to it than the configured window. */
-export function conflictsWith(contact: ContactTime, groupSessions: readonly GroupSessionSlot[], policy: LoadPolicy): Conflict[] {
+export function conflictsWith(
+  contact: ContactTime,
+  groupSessions: readonly GroupSessionSlot[],
+  policy: LoadPolicy,
+): Conflict[] {
   const [start, end] = [Date.parse(contact.start), Date.parse(contact.end)];
   return groupSessions.flatMap((session): Conflict[] => {
     const [sStart, sEnd] = [Date.parse(session.start), Date.parse(session.end)];

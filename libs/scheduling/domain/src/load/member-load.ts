@@ -2,7 +2,13 @@ import type { CommandMetadata } from '@carecircle/shared-kernel';
 
 export type TherapeuticContactKind = 'cbt' | 'psychiatry' | 'palliative' | 'individual-counseling';
 export type LoadContactKind = 'group-session' | TherapeuticContactKind;
-export const LOAD_CONTACT_KINDS: readonly LoadContactKind[] = ['group-session', 'cbt', 'psychiatry', 'palliative', 'individual-counseling'];
+export const LOAD_CONTACT_KINDS: readonly LoadContactKind[] = [
+  'group-session',
+  'cbt',
+  'psychiatry',
+  'palliative',
+  'individual-counseling',
+];
 
 export interface ContactTime {
   start: string;
@@ -23,9 +29,21 @@ export interface TherapeuticContact extends ContactTime {
 // Commands ---------------------------------------------------------------------------------------
 
 export type MemberLoadCommand =
-  | { type: 'BookContact'; data: { memberId: string; contact: TherapeuticContact; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
-  | { type: 'ChangeContact'; data: { memberId: string; contactId: string; time: ContactTime; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
-  | { type: 'CancelContact'; data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] }; metadata: CommandMetadata }
+  | {
+      type: 'BookContact';
+      data: { memberId: string; contact: TherapeuticContact; groupSessions: GroupSessionSlot[] };
+      metadata: CommandMetadata;
+    }
+  | {
+      type: 'ChangeContact';
+      data: { memberId: string; contactId: string; time: ContactTime; groupSessions: GroupSessionSlot[] };
+      metadata: CommandMetadata;
+    }
+  | {
+      type: 'CancelContact';
+      data: { memberId: string; contactId: string; groupSessions: GroupSessionSlot[] };
+      metadata: CommandMetadata;
+    }
   /**
    * The member's group sessions changed (a session moved or was cancelled, the member joined or left
    * a group): republish the busiest window around `anchors`, report clashes with the
@@ -33,7 +51,16 @@ export type MemberLoadCommand =
    * `groupSessions` are the sessions that count for the member (see `sessionsWhileMember`).
    * Idempotent: an unchanged load, conflicts already reported and nothing newly resolved produce nothing.
    */
-  | { type: 'ReassessLoad'; data: { memberId: string; groupSessions: GroupSessionSlot[]; anchors: ContactTime[]; affectedSessionIds: string[] }; metadata: CommandMetadata };
+  | {
+      type: 'ReassessLoad';
+      data: {
+        memberId: string;
+        groupSessions: GroupSessionSlot[];
+        anchors: ContactTime[];
+        affectedSessionIds: string[];
+      };
+      metadata: CommandMetadata;
+    };
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -48,7 +75,10 @@ export interface LoadSnapshot {
 
 export type MemberLoadEvent =
   | { type: 'TherapeuticContactBooked'; data: TherapeuticContact & { memberId: string; bookedAt: string } }
-  | { type: 'TherapeuticContactChanged'; data: TherapeuticContact & { memberId: string; previousStart: string; previousEnd: string; changedAt: string } }
+  | {
+      type: 'TherapeuticContactChanged';
+      data: TherapeuticContact & { memberId: string; previousStart: string; previousEnd: string; changedAt: string };
+    }
   | { type: 'TherapeuticContactCancelled'; data: TherapeuticContact & { memberId: string; cancelledAt: string } }
   | { type: 'TherapeuticLoadChanged'; data: LoadSnapshot & { memberId: string; changedAt: string } }
   | {
@@ -70,7 +100,10 @@ export type MemberLoadEvent =
       };
     }
   | { type: 'SchedulingConflictResolved'; data: ReportedConflict & { memberId: string; resolvedAt: string } }
-  | { type: 'TherapeuticOverloadResolved'; data: LoadWindow & { memberId: string; contacts: number; cap: number; resolvedAt: string } };
+  | {
+      type: 'TherapeuticOverloadResolved';
+      data: LoadWindow & { memberId: string; contacts: number; cap: number; resolvedAt: string };
+    };
 
 // State ------------------------------------------------------------------------------------------
 
@@ -107,19 +140,29 @@ export interface GroupMembership {
 }
 
 /** One clash of one contact (at its time) with one group session (at its time). */
-export const conflictKey = (c: { contactId: string; contactStart: string; sessionId: string; sessionStartsAt: string }) =>
-  `${c.contactId}@${c.contactStart}|${c.sessionId}@${c.sessionStartsAt}`;
+export const conflictKey = (c: {
+  contactId: string;
+  contactStart: string;
+  sessionId: string;
+  sessionStartsAt: string;
+}) => `${c.contactId}@${c.contactStart}|${c.sessionId}@${c.sessionStartsAt}`;
 
 /**
  * The group sessions that count in the member's load: every session of a group they are enrolled
  * in, and those of a group they left that started before they left it (what they attended stays
  * in the windows it fell in; what comes after is no longer theirs).
  */
-export function sessionsWhileMember(sessions: readonly GroupSessionSlot[], memberships: readonly GroupMembership[]): GroupSessionSlot[] {
+export function sessionsWhileMember(
+  sessions: readonly GroupSessionSlot[],
+  memberships: readonly GroupMembership[],
+): GroupSessionSlot[] {
   const byGroup = new Map(memberships.map((m) => [m.groupId, m]));
   return sessions.filter((s) => {
     const membership = byGroup.get(s.groupId);
-    return membership !== undefined && (membership.withdrawnAt === null || Date.parse(s.start) < Date.parse(membership.withdrawnAt));
+    return (
+      membership !== undefined &&
+      (membership.withdrawnAt === null || Date.parse(s.start) < Date.parse(membership.withdrawnAt))
+    );
   });
 }
 

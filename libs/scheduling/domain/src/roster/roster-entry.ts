@@ -9,7 +9,13 @@ export interface RosterEntry {
 }
 
 export type RosterFact =
-  | { type: 'MemberEnrolled'; memberId: string; groupId: string; memberRole: RosterEntry['memberRole']; enrolledAt: string }
+  | {
+      type: 'MemberEnrolled';
+      memberId: string;
+      groupId: string;
+      memberRole: RosterEntry['memberRole'];
+      enrolledAt: string;
+    }
   | { type: 'MemberWithdrew'; memberId: string; groupId: string; withdrewAt: string };
 
 /**

@@ -15,7 +15,10 @@ export interface PendingLoadReassessment {
  * Owes a reassessment of the member's load, inside the caller's transaction (the inbox's): it
  * commits with the roster change or not at all. A second row for the same event is not added.
  */
-export async function recordPendingLoadReassessment(tx: EntityManager, work: Omit<PendingLoadReassessment, 'id'>): Promise<void> {
+export async function recordPendingLoadReassessment(
+  tx: EntityManager,
+  work: Omit<PendingLoadReassessment, 'id'>,
+): Promise<void> {
   await tx.query(
     `INSERT INTO pending_load_reassessment (cause_event_id, member_id, group_id, cause, cause_at, correlation_id)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cause_event_id) DO NOTHING`,
@@ -34,7 +37,10 @@ interface PendingRow {
 }
 
 /** The oldest reassessments not yet done, in the order they were recorded. No lock: doing one twice appends nothing twice. */
-export async function findPendingLoadReassessments(em: EntityManager, limit: number): Promise<PendingLoadReassessment[]> {
+export async function findPendingLoadReassessments(
+  em: EntityManager,
+  limit: number,
+): Promise<PendingLoadReassessment[]> {
   const rows: PendingRow[] = await em.query(
     `SELECT id::text AS id, member_id, group_id, cause, cause_at, cause_event_id, correlation_id
      FROM pending_load_reassessment WHERE done_at IS NULL ORDER BY id LIMIT $1`,
@@ -62,6 +68,8 @@ export async function markLoadReassessmentFailed(em: EntityManager, id: string):
 
 /** Reassessments recorded and not yet done (for health and tests). */
 export async function countPendingLoadReassessments(em: EntityManager): Promise<number> {
-  const [row] = (await em.query('SELECT count(*)::int AS pending FROM pending_load_reassessment WHERE done_at IS NULL')) as { pending: number }[];
+  const [row] = (await em.query(
+    'SELECT count(*)::int AS pending FROM pending_load_reassessment WHERE done_at IS NULL',
+  )) as { pending: number }[];
   return row?.pending ?? 0;
 }

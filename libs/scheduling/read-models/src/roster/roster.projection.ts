@@ -8,7 +8,10 @@ import { GroupRosterSummaryRow, RosterEntryRow } from './roster-entry.entity';
  */
 export async function projectRosterFact(tx: EntityManager, fact: RosterFact): Promise<void> {
   const rows = tx.getRepository(RosterEntryRow);
-  const current = await rows.findOne({ where: { groupId: fact.groupId, memberId: fact.memberId }, lock: { mode: 'pessimistic_write' } });
+  const current = await rows.findOne({
+    where: { groupId: fact.groupId, memberId: fact.memberId },
+    lock: { mode: 'pessimistic_write' },
+  });
   const next = evolveRosterEntry(current ? toEntry(current) : null, fact);
   if (next) await rows.save(toRow(next));
   const counter = fact.type === 'MemberEnrolled' ? 'enrolments_applied' : 'withdrawals_applied';

@@ -12,7 +12,10 @@ export async function projectUpcomingSessions(tx: EntityManager, event: GroupEve
     case 'GroupFormed':
     case 'GroupChanged': {
       const { groupId, facilitatorIds } = event.data;
-      await tx.query('DELETE FROM schedule_group_facilitator WHERE group_id = $1 AND NOT (facilitator_id = ANY($2::text[]))', [groupId, facilitatorIds]);
+      await tx.query(
+        'DELETE FROM schedule_group_facilitator WHERE group_id = $1 AND NOT (facilitator_id = ANY($2::text[]))',
+        [groupId, facilitatorIds],
+      );
       await tx.query(
         `INSERT INTO schedule_group_facilitator (group_id, facilitator_id) SELECT $1, unnest($2::text[])
          ON CONFLICT DO NOTHING`,
@@ -48,8 +51,19 @@ export interface UpcomingSession {
 }
 
 /** Scheduled sessions not yet over, of every group the facilitator leads, soonest first. */
-export async function findUpcomingSessions(em: EntityManager, facilitatorId: string, now: Date): Promise<UpcomingSession[]> {
-  const rows: { group_id: string; session_id: string; sequence: number; starts_at: Date; ends_at: Date; revision: number }[] = await em.query(
+export async function findUpcomingSessions(
+  em: EntityManager,
+  facilitatorId: string,
+  now: Date,
+): Promise<UpcomingSession[]> {
+  const rows: {
+    group_id: string;
+    session_id: string;
+    sequence: number;
+    starts_at: Date;
+    ends_at: Date;
+    revision: number;
+  }[] = await em.query(
     `SELECT s.group_id, s.session_id, s.sequence, s.starts_at, s.ends_at, s.revision
        FROM schedule_group_facilitator f JOIN schedule_session s ON s.group_id = f.group_id
       WHERE f.facilitator_id = $1 AND s.status = 'scheduled' AND s.ends_at > $2
@@ -69,7 +83,10 @@ export async function findUpcomingSessions(em: EntityManager, facilitatorId: str
 
 /** Where a projection of scheduling's own log has got to (exclusive: resume after it). */
 export async function readProjectionCheckpoint(em: EntityManager, projection: string): Promise<bigint | undefined> {
-  const [row]: { position: string }[] = await em.query('SELECT position::text AS position FROM scheduling_projection_checkpoint WHERE projection = $1', [projection]);
+  const [row]: { position: string }[] = await em.query(
+    'SELECT position::text AS position FROM scheduling_projection_checkpoint WHERE projection = $1',
+    [projection],
+  );
   return row === undefined || BigInt(row.position) < 0n ? undefined : BigInt(row.position);
 }
 
@@ -78,10 +95,23 @@ export async function readProjectionCheckpoint(em: EntityManager, projection: st
  * to it) when the projection has not applied it yet, false when it has. The checkpoint row stays
  * locked until the transaction ends, so two replicas following the log never apply an event twice.
  */
-export async function claimProjectionPosition(tx: EntityManager, projection: string, position: bigint): Promise<boolean> {
-  await tx.query('INSERT INTO scheduling_projection_checkpoint (projection, position) VALUES ($1, -1) ON CONFLICT (projection) DO NOTHING', [projection]);
-  const [row]: { position: string }[] = await tx.query('SELECT position::text AS position FROM scheduling_projection_checkpoint WHERE projection = $1 FOR UPDATE', [projection]);
+export async function claimProjectionPosition(
+  tx: EntityManager,
+  projection: string,
+  position: bigint,
+): Promise<boolean> {
+  await tx.query(
+    'INSERT INTO scheduling_projection_checkpoint (projection, position) VALUES ($1, -1) ON CONFLICT (projection) DO NOTHING',
+    [projection],
+  );
+  const [row]: { position: string }[] = await tx.query(
+    'SELECT position::text AS position FROM scheduling_projection_checkpoint WHERE projection = $1 FOR UPDATE',
+    [projection],
+  );
   if (BigInt(row!.position) >= position) return false;
-  await tx.query('UPDATE scheduling_projection_checkpoint SET position = $2 WHERE projection = $1', [projection, position.toString()]);
+  await tx.query('UPDATE scheduling_projection_checkpoint SET position = $2 WHERE projection = $1', [
+    projection,
+    position.toString(),
+  ]);
   return true;
 }

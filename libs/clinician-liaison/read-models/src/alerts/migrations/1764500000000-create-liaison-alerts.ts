@@ -27,7 +27,9 @@ export class CreateLiaisonAlerts1764500000000 implements MigrationInterface {
       )`);
     await queryRunner.query('CREATE INDEX liaison_alert_member ON liaison_alert (member_id, status)');
     await queryRunner.query('CREATE INDEX liaison_alert_addressees ON liaison_alert USING gin (addressees)');
-    await queryRunner.query('CREATE INDEX liaison_alert_due ON liaison_alert (escalation_due_at) WHERE escalation_due_at IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX liaison_alert_due ON liaison_alert (escalation_due_at) WHERE escalation_due_at IS NOT NULL',
+    );
     await queryRunner.query(`
       CREATE TABLE liaison_processor_checkpoint (
         processor text PRIMARY KEY,

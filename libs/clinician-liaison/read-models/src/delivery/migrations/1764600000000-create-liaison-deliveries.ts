@@ -18,7 +18,9 @@ export class CreateLiaisonDeliveries1764600000000 implements MigrationInterface 
         created_at timestamptz NOT NULL,
         PRIMARY KEY (alert_id, channel)
       )`);
-    await queryRunner.query('CREATE INDEX liaison_delivery_due ON liaison_delivery (next_attempt_at) WHERE delivered_at IS NULL');
+    await queryRunner.query(
+      'CREATE INDEX liaison_delivery_due ON liaison_delivery (next_attempt_at) WHERE delivered_at IS NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -8,8 +8,12 @@ export class SeatKeeping1764400000000 implements MigrationInterface {
   name = 'SeatKeeping1764400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE enrollment_group_catalogue ADD COLUMN waitlists_opened boolean NOT NULL DEFAULT true');
-    await queryRunner.query('CREATE TABLE enrollment_process_checkpoint (process_name text PRIMARY KEY, position bigint NOT NULL)');
+    await queryRunner.query(
+      'ALTER TABLE enrollment_group_catalogue ADD COLUMN waitlists_opened boolean NOT NULL DEFAULT true',
+    );
+    await queryRunner.query(
+      'CREATE TABLE enrollment_process_checkpoint (process_name text PRIMARY KEY, position bigint NOT NULL)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

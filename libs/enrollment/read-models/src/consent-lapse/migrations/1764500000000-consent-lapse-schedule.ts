@@ -17,7 +17,9 @@ export class ConsentLapseSchedule1764500000000 implements MigrationInterface {
         position bigint NOT NULL,
         PRIMARY KEY (member_id, resource_id)
       )`);
-    await queryRunner.query('CREATE INDEX enrollment_consent_lapse_due ON enrollment_consent_lapse (ends_at) WHERE ends_at IS NOT NULL');
+    await queryRunner.query(
+      'CREATE INDEX enrollment_consent_lapse_due ON enrollment_consent_lapse (ends_at) WHERE ends_at IS NOT NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

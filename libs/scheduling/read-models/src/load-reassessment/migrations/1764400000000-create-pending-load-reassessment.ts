@@ -21,7 +21,9 @@ export class CreatePendingLoadReassessment1764400000000 implements MigrationInte
         attempts int NOT NULL DEFAULT 0,
         done_at timestamptz
       )`);
-    await queryRunner.query('CREATE INDEX pending_load_reassessment_due ON pending_load_reassessment (id) WHERE done_at IS NULL');
+    await queryRunner.query(
+      'CREATE INDEX pending_load_reassessment_due ON pending_load_reassessment (id) WHERE done_at IS NULL',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -21,7 +21,9 @@ export class CreateUpcomingSessions1764300000000 implements MigrationInterface {
         status text NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
         revision int NOT NULL
       )`);
-    await queryRunner.query('CREATE INDEX schedule_session_group_upcoming ON schedule_session (group_id, ends_at) WHERE status = \'scheduled\'');
+    await queryRunner.query(
+      "CREATE INDEX schedule_session_group_upcoming ON schedule_session (group_id, ends_at) WHERE status = 'scheduled'",
+    );
     await queryRunner.query(`
       CREATE TABLE scheduling_projection_checkpoint (
         projection text PRIMARY KEY,
