@@ -3,8 +3,9 @@
  * signs a fresh CDS Hooks JWT (ES384, its own JWKS) per request, for a patient CareCircle knows from
  * an earlier FHIR ingest, so the gateway verifies the JWT, resolves the pseudonymous member and asks
  * the real clinician-liaison (in-process, behind it) for the cards. Open-loop load at each `--rates`
- * for `--seconds`; baseline: the gateway's `/health/live` at the same rate, in the same run. The
- * gateway's rate limits stay at their defaults, so `throttled` (429) is part of the figure.
+ * for `--seconds`; baseline: the gateway's `/health/live` at the same rate, in the same run. The EHR's
+ * client gets the limit an operator gives an EHR of this size (`GATEWAY_RATE_LIMITS`, 150/s, burst 400);
+ * callers without a token keep the default, so `throttled` (429) counts only what that limit refuses.
  *
  *   npm run bench:cds [-- --rates 50,100 --seconds 60 --json]
  *
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
             scope: 'system/DetectedIssue.r system/MedicationRequest.cu',
           },
         ]),
+        GATEWAY_RATE_LIMITS: JSON.stringify({ principals: { [EHR_CLIENT]: { burst: 400, perSecond: 150 } } }),
       },
     });
     liaison = await startLiaisonBehindGateway(gateway.base, 'liaison_cds_bench', liaisonPort);
