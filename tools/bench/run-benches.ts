@@ -155,7 +155,7 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
     'Baselines: pipeline — plain kafkajs produce → consume of the same messages on the same broker (no database);',
     "cds — the gateway's `/health/live` at the same rate; timeline — the same first-page query without HTTP;",
     "event store — raw INSERT/SELECT of the same rows; `minRatioToEmmett` — Emmett's append from the peer script",
-    '(/work/shared/bench/peer-event-store.mjs) in each repetition, with the same event count and writers (its events',
+    '(`peer-event-store.mjs` from the shared peer benchmark beside the project, `../shared/bench`) in each repetition, with the same event count and writers (its events',
     'carry its own payload and go to streams of ten events; ours go to one stream per writer). Ratio = measured / baseline.',
     'cds/p99Ms counts every answer, 429s included; `p99OkMs` is the p99 of the 2xx answers alone.',
     '',
