@@ -81,12 +81,25 @@ export async function createTestDatabase(label: string, env: NodeJS.ProcessEnv =
   };
 }
 
-/** Drops `database` through the server's maintenance database at `serverUrl`, even if connections remain. */
+/** Longest wait for a closed pool's connections to leave before the drop cuts what remains. */
+const CONNECTIONS_GONE_WITHIN_MS = 1_000;
+
+/**
+ * Drops `database` through the server's maintenance database at `serverUrl`, even if connections remain.
+ * It first waits (bounded) for connections to leave: a pool's `end()` resolves before its backends have
+ * exited, and a FORCE drop would cut them with an error the closing pool no longer handles.
+ */
 export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   assertIdentifier(database);
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {
+    const deadline = Date.now() + CONNECTIONS_GONE_WITHIN_MS;
+    const connected = async () =>
+      Number(
+        (await client.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0].n,
+      );
+    while ((await connected()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   } finally {
     await client.end();
