@@ -85,6 +85,8 @@ export function demoMembers(
 ): { members: DemoMember[]; leftOut: { deceased: number; notAdult: number } } {
   const members: DemoMember[] = [];
   const leftOut = { deceased: 0, notAdult: 0 };
+  const finished = groups.filter((group) => courseEndedBy(group, now));
+  const running = groups.find((group) => !courseEndedBy(group, now)) ?? groups[0]!;
   for (const candidate of candidates) {
     if (candidate.deceased) {
       leftOut.deceased++;
@@ -99,8 +101,6 @@ export function demoMembers(
     // The overloaded member joins the running group (its next session anchors the crowded week); the others
     // alternate over the finished courses, every other one attending fully: the report's two dose cells.
     const placed = members.filter((member) => member.index !== OVERLOAD_MEMBER_INDEX).length;
-    const finished = groups.filter((group) => courseEndedBy(group, now));
-    const running = groups.find((group) => !courseEndedBy(group, now)) ?? groups[0]!;
     const group =
       index === OVERLOAD_MEMBER_INDEX || finished.length === 0 ? running : finished[placed % finished.length]!;
     members.push({
