@@ -70,6 +70,8 @@ describe('Dockerfile', () => {
     expect(Array.isArray(command)).toBe(true);
     // --enable-source-maps makes every Error's stack trace costly, and a thrown error per bad request is common.
     expect(command.join(' ')).not.toContain('--enable-source-maps');
+    // A bounded young generation keeps an idle service's resident memory down (issue 15).
+    expect(command.join(' ')).toMatch(/--max-semi-space-size=\d+ /);
   });
 
   it('follows the lint rules that apply to it (hadolint DL3003, DL3020, DL3000)', () => {

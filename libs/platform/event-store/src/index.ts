@@ -3,9 +3,4 @@ export { EventStoreClosedError } from './store-lifecycle';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { eventStoreMigrations, type MigrationClass } from './postgres/migrations';
 export { runMigrations, type RunMigrationsOptions } from './postgres/run-migrations';
-export { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
-export {
-  runEventStoreContract,
-  type EventStoreFactory,
-  type EventStoreUnderTest,
-} from './contract/event-store.contract';
+export type { EventStoreFactory, EventStoreUnderTest } from './contract/event-store.contract';

@@ -1,4 +1,4 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type * as OtlpHttp from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -9,7 +9,12 @@ import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace
  */
 export function spanProcessorsFromEnv(env: NodeJS.ProcessEnv): SpanProcessor[] {
   const url = otlpTracesUrl(env);
-  return url ? [new BatchSpanProcessor(new OTLPTraceExporter({ url }))] : [];
+  if (!url) return [];
+  // Loaded only when configured: the exporter brings the OTLP transformer with the metrics and logs
+  // SDKs (about 150 modules) into every process that requires it, exporting or not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof OtlpHttp;
+  return [new BatchSpanProcessor(new OTLPTraceExporter({ url }))];
 }
 
 /** The signal-specific endpoint as given, else the base endpoint plus `/v1/traces` (as the OTLP spec says). */

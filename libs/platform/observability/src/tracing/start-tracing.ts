@@ -1,7 +1,10 @@
+import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { defaultResource, envDetector, detectResources, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { createInstrumentations } from './instrumentations';
 import { RedactUrlQuerySpanProcessor } from './redact-span-attributes';
 import { spanProcessorsFromEnv } from './span-processors-from-env';
@@ -36,19 +39,34 @@ export function startTracing(options: StartTracingOptions): TracingHandle {
   const exporterProcessors =
     options.spanProcessors ??
     (options.exporter ? [new BatchSpanProcessor(options.exporter)] : spanProcessorsFromEnv(options.env ?? process.env));
-  const sdk = new NodeSDK({
-    serviceName: options.serviceName,
-    instrumentations: options.instrumentations ?? createInstrumentations(),
+  // The tracer provider and the instrumentations only, not the NodeSDK: the SDK loads every
+  // exporter it could be configured with (gRPC, protobuf, Zipkin, Prometheus, metrics, logs),
+  // about 48 MB of RSS per service for code a CareCircle service never runs.
+  const provider = new NodeTracerProvider({
+    // OTEL_RESOURCE_ATTRIBUTES is honoured as with the SDK; the service name given here wins.
+    resource: defaultResource()
+      .merge(detectResources({ detectors: [envDetector] }))
+      .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })),
     // Always register a tracer provider, even without an exporter: trace ids are still needed in
     // the logs and in the Kafka headers so that a downstream service can continue the trace.
     spanProcessors: [new RedactUrlQuerySpanProcessor(), ...exporterProcessors],
-    // W3C trace context only: baggage is free-form and could carry PHI from one service to the next.
-    textMapPropagator: new W3CTraceContextPropagator(),
-    // Traces only. Left unset, the SDK would start OTLP metric and log exporters towards localhost.
-    metricReaders: [],
-    logRecordProcessors: [],
   });
-  sdk.start();
+  // W3C trace context only: baggage is free-form and could carry PHI from one service to the next.
+  provider.register({ propagator: new W3CTraceContextPropagator() });
+  const unregisterInstrumentations = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: options.instrumentations ?? createInstrumentations(),
+  });
+  const sdk = {
+    shutdown: async () => {
+      unregisterInstrumentations();
+      await provider.shutdown();
+      // Released so that a later startTracing in the same process (tests) can register again.
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
   // One flush however many callers ask (signal handler, Nest shutdown hook, beforeExit).
   let stopping: Promise<void> | undefined;
   const handle: TracingHandle = {
