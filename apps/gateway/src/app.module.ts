@@ -6,10 +6,12 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IdentityVault, ingestFhir, TokenBucketRateLimiter, toIntegrationEvent } from '@carecircle/gateway/application';
 import { gatewayMigrations } from '@carecircle/gateway/read-models';
 import { Topics } from '@carecircle/contracts';
+import type { LogAppendSignal } from '@carecircle/platform/event-store';
 import { createLogger } from '@carecircle/platform/observability';
 import {
   AccessModule,
   HealthModule,
+  LOG_APPEND_SIGNAL,
   MessagingModule,
   OutboxRelayHealthContributor,
   PersistenceModule,
@@ -66,7 +68,7 @@ import { CareConsoleModule } from './care-console/care-console.module';
     TrustProxySetting,
     {
       provide: GATEWAY_DEPS,
-      useFactory: (dataSource: DataSource, auth: GatewayAuth): GatewayDeps => {
+      useFactory: (dataSource: DataSource, auth: GatewayAuth, appendSignal: LogAppendSignal): GatewayDeps => {
         const config = readGatewayConfig();
         // Once per start, all development fallbacks together (the auth and timeline modules use them too).
         const logger = createLogger('gateway');
@@ -76,7 +78,7 @@ import { CareConsoleModule } from './care-console/care-console.module';
         const { clock, tokens } = auth;
         return {
           ingest: ingestFhir({
-            unitOfWork: new PostgresIngestUnitOfWork(pool, vault),
+            unitOfWork: new PostgresIngestUnitOfWork(pool, vault, appendSignal),
             vault,
             clock,
             scope: config.ingestScope,
@@ -98,7 +100,7 @@ import { CareConsoleModule } from './care-console/care-console.module';
           cdsHooks: config.cdsHooks,
         };
       },
-      inject: [DataSource, GATEWAY_AUTH],
+      inject: [DataSource, GATEWAY_AUTH, LOG_APPEND_SIGNAL],
     },
   ],
 })

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PostgresEventStore, WrongExpectedVersionError } from '@carecircle/platform/event-store';
+import { PostgresEventStore, WrongExpectedVersionError, type LogAppendSignal } from '@carecircle/platform/event-store';
 import type { IdentityVault, IngestTransaction, IngestUnitOfWork } from '@carecircle/gateway/application';
 import { PostgresMemberIdentities } from './postgres-member-identities';
 
@@ -15,6 +15,8 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
   constructor(
     private readonly pool: Pool,
     private readonly vault: IdentityVault,
+    /** Told once the submission's events have committed: the relay publishes them without waiting for a poll. */
+    private readonly appendSignal?: LogAppendSignal,
   ) {}
 
   async run<T>(work: (tx: IngestTransaction) => Promise<T>): Promise<T> {
@@ -26,6 +28,7 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
         const store = new PostgresEventStore(client as unknown as Pool, { namedStatements: false });
         const result = await work({ store, identities: new PostgresMemberIdentities(client, this.vault) });
         await client.query('COMMIT');
+        this.appendSignal?.appended();
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {

@@ -20,7 +20,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { INestMicroservice } from '@nestjs/common';
 import { MemberEnrolled } from '@carecircle/contracts';
-import { ExpectedVersion, PostgresEventStore, eventStoreMigrations } from '@carecircle/platform/event-store';
+import {
+  ExpectedVersion,
+  LogAppendSignal,
+  PostgresEventStore,
+  eventStoreMigrations,
+} from '@carecircle/platform/event-store';
 import {
   figurePrinter,
   latencySummary,
@@ -121,7 +126,9 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
   const pool = new Pool({ connectionString: bed.database.db.url, max: WRITERS + 2 });
   pool.on('error', () => undefined); // an idle connection cut (the final DROP DATABASE ... WITH (FORCE)) is no figure
   await pool.query(READ_MODEL);
-  const store = new PostgresEventStore(pool);
+  // Wired as the service kit wires it (PersistenceModule, MessagingModule): appends wake the relay.
+  const appendSignal = new LogAppendSignal(pool, { crossProcess: true });
+  const store = new PostgresEventStore(pool, { appendSignal });
   const timings = new Timings();
   const relay = new OutboxRelay({
     name: uniqueName('bench-relay'),
@@ -165,6 +172,7 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
     throw error;
   }
   relay.start();
+  const stopWaking = appendSignal.subscribe(() => relay.wake());
   return {
     timings,
     append: async (eventIndex) => {
@@ -176,7 +184,9 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
       return event.eventId;
     },
     stop: async () => {
+      stopWaking();
       await relay.stop();
+      await appendSignal.close();
       await app?.close();
       await pool.end();
     },

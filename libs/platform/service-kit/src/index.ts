@@ -56,7 +56,12 @@ export {
   type ServiceProcess,
   type StartServiceProcessOptions,
 } from './testing/start-service-process';
-export { PersistenceModule, EVENT_STORE, type PersistenceModuleOptions } from './wiring/persistence.module';
+export {
+  PersistenceModule,
+  EVENT_STORE,
+  LOG_APPEND_SIGNAL,
+  type PersistenceModuleOptions,
+} from './wiring/persistence.module';
 export {
   MessagingModule,
   OutboxRelayHealthContributor,

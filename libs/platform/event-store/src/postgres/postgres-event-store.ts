@@ -11,6 +11,7 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { StoreLifecycle, assertAppendable } from '../store-lifecycle';
+import type { LogAppendSignal } from './log-append-signal';
 import { appendEvents } from './postgres-append';
 import {
   asQuery,
@@ -31,6 +32,11 @@ export interface PostgresEventStoreOptions {
   endPoolOnClose?: boolean;
   /** Prepare the hot statements once per connection. Default true; false where connections share one session (PGlite). */
   namedStatements?: boolean;
+  /**
+   * Signalled after each append has committed (wakes the outbox relays). Only for a store over a pool:
+   * over a client inside a caller's transaction, the caller signals once that transaction commits.
+   */
+  appendSignal?: LogAppendSignal;
 }
 
 /** Highest value of the `integer` stream_version column: "from the end" when reading backwards. */
@@ -86,7 +92,9 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.lifecycle.assertOpen();
     assertAppendable(streamId, events, expected);
-    return appendEvents(this.pool, streamId, events, expected, this.options.namedStatements ?? true);
+    const result = await appendEvents(this.pool, streamId, events, expected, this.options.namedStatements ?? true);
+    this.options.appendSignal?.appended();
+    return result;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -10,7 +10,7 @@ import {
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { EventStore } from '@carecircle/platform/event-store';
+import type { EventStore, LogAppendSignal } from '@carecircle/platform/event-store';
 import {
   createKafka,
   createProducer,
@@ -29,7 +29,7 @@ import { RELATIONSHIP_TOPICS } from '@carecircle/platform/access';
 import { createLogger } from '@carecircle/platform/observability';
 import type { HealthContributor } from '../health/health-contributor';
 import { readKafkaSecurity } from '../config/kafka-security-env';
-import { EVENT_STORE } from './persistence.module';
+import { EVENT_STORE, LOG_APPEND_SIGNAL } from './persistence.module';
 import { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wiring-env';
 
 export const KAFKA = Symbol('KAFKA');
@@ -64,7 +64,10 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(KAFKA_PRODUCER) private readonly producer: Producer,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(LOG_APPEND_SIGNAL) private readonly appendSignal: LogAppendSignal,
   ) {}
+
+  private stopWaking?: () => void;
 
   async onModuleInit(): Promise<void> {
     // The access relationships (AccessModule) are read from their topics in every service.
@@ -84,10 +87,15 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   onApplicationBootstrap(): void {
-    this.relay?.start();
+    if (!this.relay) return;
+    const relay = this.relay;
+    relay.start();
+    // Relayed when appended (here or by another replica), not at the next poll.
+    this.stopWaking = this.appendSignal.subscribe(() => relay.wake());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopWaking?.();
     await this.relay?.stop();
     await this.producer.disconnect();
   }
@@ -102,7 +110,10 @@ export class OutboxRelayHealthContributor implements HealthContributor {
   constructor(
     private readonly indicators: HealthIndicatorService,
     @Inject(OUTBOX_RELAY) private readonly relay: OutboxRelay | null,
+    @Inject(LOG_APPEND_SIGNAL) private readonly appendSignal: LogAppendSignal,
   ) {}
+
+  private stopWaking?: () => void;
 
   async check(): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check('outbox-relay');

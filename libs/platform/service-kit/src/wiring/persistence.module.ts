@@ -1,10 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, type EntitySchema } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import {
   eventStoreMigrations,
+  LogAppendSignal,
   PostgresEventStore,
   runMigrations,
   type MigrationClass,
@@ -16,6 +17,8 @@ import { readEventSourcedServiceEnv, type EventSourcedServiceEnv } from './wirin
 
 /** The service's event store (`EventStore` port), backed by its own PostgreSQL database. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
+/** Fires when the service's event log has grown, in this process or (over LISTEN/NOTIFY) another replica. */
+export const LOG_APPEND_SIGNAL = Symbol('LOG_APPEND_SIGNAL');
 
 export interface PersistenceModuleOptions {
   /** The service's read-model migrations; the event store's and messaging's come first. */
@@ -59,17 +62,42 @@ export class PersistenceModule {
       ],
       providers: [
         {
-          provide: EVENT_STORE,
+          provide: LOG_APPEND_SIGNAL,
           useFactory: (dataSource: DataSource) =>
-            new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool, {
-              namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
+            new LogAppendSignal(poolOf(dataSource), {
+              // PGlite is one process's store: there is no other replica to tell.
+              crossProcess: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
             }),
           inject: [DataSource],
         },
+        {
+          provide: EVENT_STORE,
+          useFactory: (dataSource: DataSource, appendSignal: LogAppendSignal) =>
+            new PostgresEventStore(poolOf(dataSource), {
+              namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
+              appendSignal,
+            }),
+          inject: [DataSource, LOG_APPEND_SIGNAL],
+        },
+        PersistenceLifecycle,
       ],
-      exports: [EVENT_STORE, TypeOrmModule],
+      exports: [EVENT_STORE, LOG_APPEND_SIGNAL, TypeOrmModule],
     };
   }
+}
+
+/** Releases the signal's listening connection before TypeORM ends the pool. */
+@Injectable()
+class PersistenceLifecycle implements BeforeApplicationShutdown {
+  constructor(@Inject(LOG_APPEND_SIGNAL) private readonly appendSignal: LogAppendSignal) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.appendSignal.close();
+  }
+}
+
+function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
 }
 
 /**
