@@ -23,6 +23,7 @@ export function connectKafkaConsumer(app: INestApplication, service: string): Se
       consumer: {
         sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10),
+        maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS,
       },
     }).options,
   );

@@ -38,6 +38,13 @@ export const eventSourcedServiceEnv = {
     .max(300_000)
     .default(30_000)
     .describe('Consumer-group session timeout; the broker bounds it (group.min/max.session.timeout.ms).'),
+  KAFKA_FETCH_MAX_WAIT_MS: positive()
+    .min(10)
+    .max(5_000)
+    .default(100)
+    .describe(
+      'Longest a consumer fetch waits for data. Short: a broker that answers only at the deadline delays each message by up to this much, and SIGTERM waits for the fetch in flight.',
+    ),
   OUTBOX_RELAY_ENABLED: flag('true').describe(
     '`false` on replicas that only serve requests while a dedicated process relays (and in maintenance).',
   ),
