@@ -12,7 +12,7 @@ import type {
 } from '../event-store.port';
 import { StoreLifecycle, assertAppendable } from '../store-lifecycle';
 import type { LogAppendSignal } from './log-append-signal';
-import { appendEvents } from './postgres-append';
+import { AppendGroups } from './postgres-append-group';
 import {
   asQuery,
   EVENT_COLUMNS,
@@ -79,11 +79,14 @@ const READ_BACKWARDS = {
 /** The default adapter. Needs the schema of `eventStoreMigrations`. */
 export class PostgresEventStore implements EventStore {
   private readonly lifecycle = new StoreLifecycle();
+  private readonly appendGroups: AppendGroups;
 
   constructor(
     private readonly pool: Pool,
     private readonly options: PostgresEventStoreOptions = {},
-  ) {}
+  ) {
+    this.appendGroups = new AppendGroups(pool, options.namedStatements ?? true);
+  }
 
   async appendToStream(
     streamId: string,
@@ -92,7 +95,7 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.lifecycle.assertOpen();
     assertAppendable(streamId, events, expected);
-    const result = await appendEvents(this.pool, streamId, events, expected, this.options.namedStatements ?? true);
+    const result = await this.appendGroups.append(streamId, events, expected);
     this.options.appendSignal?.appended();
     return result;
   }
