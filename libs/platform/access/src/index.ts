@@ -39,3 +39,4 @@ export {
   relationshipFactsOf,
   type RelationshipFact,
 } from './relationship-facts';
+export { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache';

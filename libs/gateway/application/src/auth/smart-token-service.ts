@@ -13,6 +13,7 @@ import {
   type CryptoKey,
 } from 'jose';
 import type { Clock } from '@carecircle/shared-kernel';
+import { VerifiedTokenCache } from '@carecircle/platform/access';
 import { RemoteKeySets } from './remote-key-sets';
 import { narrowScopes, type Principal } from './smart-scopes';
 
@@ -105,6 +106,8 @@ export class SmartTokenService {
   /** What `/.well-known/jwks.json` publishes: the signing key's public part first, then the rotation keys. */
   readonly publishedKeys: readonly JWK[];
   private readonly verifyKeys: JWTVerifyGetKey;
+  /** An EHR presents one access token for its lifetime, up to hundreds of times a second. */
+  private readonly verified = new VerifiedTokenCache<Principal>();
 
   private constructor(
     private readonly options: SmartTokenServiceOptions,
@@ -213,6 +216,9 @@ export class SmartTokenService {
 
   /** The principal of a valid access token, or undefined (expired, forged, other issuer). */
   async verify(accessToken: string): Promise<Principal | undefined> {
+    const nowMs = this.options.clock.now().getTime();
+    const known = this.verified.get(accessToken, nowMs);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(accessToken, this.verifyKeys, {
         issuer: this.options.issuer,
@@ -220,9 +226,10 @@ export class SmartTokenService {
         algorithms: ['ES384'],
         currentDate: this.options.clock.now(),
       });
-      return typeof payload.sub === 'string' && typeof payload['scope'] === 'string'
-        ? { clientId: payload.sub, scope: payload['scope'] }
-        : undefined;
+      if (typeof payload.sub !== 'string' || typeof payload['scope'] !== 'string') return undefined;
+      const principal = { clientId: payload.sub, scope: payload['scope'] };
+      this.verified.set(accessToken, principal, Number(payload.exp), nowMs);
+      return principal;
     } catch {
       return undefined;
     }

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { VerifiedTokenCache } from '@carecircle/platform/access';
 import type { Caller } from './caller';
 import type { TrustedIssuer } from './trusted-issuers';
 
@@ -15,6 +16,8 @@ export type Verification = { ok: true; caller: Caller } | { ok: false; reason: s
  */
 export class BearerTokenVerifier {
   private readonly keySets = new Map<string, JWTVerifyGetKey>();
+  /** The gateway forwards one caller's token with each request it proxies: one ES384 check per token. */
+  private readonly verified = new VerifiedTokenCache<Caller>();
 
   constructor(
     private readonly issuers: readonly TrustedIssuer[],
@@ -23,6 +26,8 @@ export class BearerTokenVerifier {
   ) {}
 
   async verify(token: string): Promise<Verification> {
+    const known = this.verified.get(token, Date.now());
+    if (known) return { ok: true, caller: known };
     let claimedIssuer: unknown;
     try {
       claimedIssuer = decodeJwt(token).iss;
@@ -39,15 +44,14 @@ export class BearerTokenVerifier {
       });
       const role = payload[ROLE_CLAIM];
       const scope = payload['scope'];
-      return {
-        ok: true,
-        caller: {
-          sub: String(payload.sub),
-          issuer: trusted.issuer,
-          ...(typeof role === 'string' ? { role } : {}),
-          ...(typeof scope === 'string' ? { scope } : {}),
-        },
+      const caller: Caller = {
+        sub: String(payload.sub),
+        issuer: trusted.issuer,
+        ...(typeof role === 'string' ? { role } : {}),
+        ...(typeof scope === 'string' ? { scope } : {}),
       };
+      this.verified.set(token, caller, Number(payload.exp), Date.now());
+      return { ok: true, caller };
     } catch (error) {
       return { ok: false, reason: reasonOf(error) };
     }
