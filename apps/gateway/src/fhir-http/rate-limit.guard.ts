@@ -1,4 +1,11 @@
-import { HttpException, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
@@ -10,6 +17,13 @@ import { auditBase } from './access.guard';
 import { FhirRequestErrorFilter } from './fhir-request-error.filter';
 
 const CHARGED = Symbol('RATE_LIMIT_CHARGED');
+const UNMETERED = 'carecircle:rate-limit-unmetered';
+
+/**
+ * A route answering a constant the browser caches for good (the console's versioned modules): charged to no
+ * bucket, as an unknown path is not either, so that a page's dozen modules do not eat its address's budget.
+ */
+export const Unmetered = () => SetMetadata(UNMETERED, true);
 const MEMBER_ID = /^mbr_[A-Za-z0-9_-]{6,64}$/;
 
 /** The bucket a request is charged to: its principal's when its token is valid, else its address's. */
@@ -56,7 +70,8 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request & { [CHARGED]?: true }>();
-    if (request[CHARGED] || isHealthProbe(request)) return true;
+    if (request[CHARGED] || isHealthProbe(request) || this.reflector.get<boolean>(UNMETERED, context.getHandler()))
+      return true;
     request[CHARGED] = true;
     const caller = await this.authenticator.authenticate(request);
     const decision = this.deps.rateLimiter.take(rateLimitKey(caller, request.ip));

@@ -309,6 +309,18 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       .map((violation) => `${violation.id} (${violation.nodes.length})`);
   }
 
+  it('serves the console as typed ES modules under a build version, cached for good and charged to no rate limit', async () => {
+    const page = await (await fetch(`${base}/`)).text();
+    const main = /<script type="module" src="(\/ui\/console\/[0-9a-f]{16}\/main\.js)"><\/script>/.exec(page)?.[1];
+    expect(main).toBeDefined();
+    const answers = await Promise.all(Array.from({ length: 120 }, () => fetch(`${base}${main}`)));
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    expect(answers[0]!.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await answers[0]!.text()).toMatch(/^import .* from '\.\/[a-z-]+\.js';$/m);
+    expect((await fetch(`${base}/ui/console/0000000000000000/main.js`)).status).toBe(404);
+    expect((await fetch(`${base}${main!.replace('main.js', 'nothing.js')}`)).status).toBe(404);
+  });
+
   it('fits the sign-in screen and the programme lead’s cohort report to a 390 px phone', async () => {
     const context = await browser!.newContext({ viewport: PHONE });
     contexts.push(context);

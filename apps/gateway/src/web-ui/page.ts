@@ -6,12 +6,12 @@ const kindFilters = TIMELINE_KINDS.map(
 ).join('\n          ');
 
 /**
- * The care console's shell: server-rendered, no build step. `/ui/timeline-ui.js` does the development
- * sign-in, the member timeline and its live stream; `/ui/sign-in.js` sign-in at an OpenID Connect provider
- * or an EHR (authorization code + PKCE, SMART App Launch); `/ui/care-console.js` the homes, sessions, alerts, outcome charts
- * and cohort report, each a view of its own `section` chosen by the URL's `#/…` route.
+ * The care console's page, server-rendered: one `section.view` per screen, chosen by the URL's `#/…` route.
+ * `consoleScript` (`/ui/console/<version>/main.js`, the ES modules in ./console) draws the screens: the homes, sessions, alerts, the
+ * member's outcome charts and timeline, the cohort report, and the sign-in (development issuer, an OpenID
+ * Connect provider or an EHR with authorization code + PKCE, SMART App Launch).
  */
-export const WEB_UI_PAGE = `<!doctype html>
+export const webUiPage = (consoleScript: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -117,10 +117,7 @@ export const WEB_UI_PAGE = `<!doctype html>
       <li><a href="/api/docs">API documentation</a></li>
     </ul>
   </footer>
-  <script src="/ui/timeline-ui.js" defer></script>
-  <script src="/ui/care-console.js" defer></script>
-  <script type="module" src="/ui/oauth-client.js"></script>
-  <script src="/ui/sign-in.js" defer></script>
+  <script type="module" src="${consoleScript}"></script>
 </body>
 </html>
 `;

@@ -1,25 +1,31 @@
-import { BadRequestException, Controller, Get, Header, Inject, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Header,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { auditBase } from '../fhir-http/access.guard';
+import { Unmetered } from '../fhir-http/rate-limit.guard';
 import { readGatewayConfig } from '../gateway.config';
 import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
-import { WEB_UI_CSS, WEB_UI_PAGE } from './page';
+import { loadConsoleModules } from './console-modules';
+import { WEB_UI_CSS, webUiPage } from './page';
 import { Public } from '@carecircle/platform/service-kit';
 
-/** Plain JavaScript, served as written (no bundler); copied next to the compiled controller by the build. */
-const SCRIPT = readFileSync(join(__dirname, 'assets', 'timeline-ui.js'), 'utf8');
-const CONSOLE_SCRIPT = readFileSync(join(__dirname, 'assets', 'care-console.js'), 'utf8');
-const SIGN_IN_SCRIPT = readFileSync(join(__dirname, 'assets', 'sign-in.js'), 'utf8');
+/** The console's ES modules (`/ui/console/<version>/main.js` and what it imports), compiled from ./console. */
+const CONSOLE_MODULES = loadConsoleModules();
+const PAGE = webUiPage(`/ui/console/${CONSOLE_MODULES.version}/main.js`);
 /** panva's oauth4webapi (MIT, one dependency-free ES module): the browser's OAuth 2.0 / OpenID Connect client, served as published. */
 const OAUTH_CLIENT = readFileSync(require.resolve('oauth4webapi'), 'utf8');
-/**
- * Hands the ES module to the classic scripts (`window.ccOAuth`). Kept here, not in assets/: the build
- * compiles assets/*.js to CommonJS, which would turn an `import` into a `require` the browser lacks.
- */
-const OAUTH_CLIENT_LOADER = "import * as oauth from '/ui/vendor/oauth4webapi.js';\nwindow.ccOAuth = oauth;\n";
 
 /** The console page's policy: all from the gateway itself, nothing inline, no plugins, framing, other base or form target. */
 export const CONSOLE_CSP = [
@@ -106,16 +112,18 @@ export class WebUiHttpController {
     };
   }
 
-  @Get('ui/sign-in.js')
+  /**
+   * One of the console's modules. The version in the URL names their build, so the browser keeps them (a page
+   * load asks for each once, not on every navigation); another build's URL is not found.
+   */
+  @Get('ui/console/:version/:file')
+  @Unmetered()
   @Header('Content-Type', 'text/javascript; charset=utf-8')
-  signInScript(): string {
-    return SIGN_IN_SCRIPT;
-  }
-
-  @Get('ui/oauth-client.js')
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  oauthClientLoader(): string {
-    return OAUTH_CLIENT_LOADER;
+  @Header('Cache-Control', 'public, max-age=31536000, immutable')
+  consoleModule(@Param('version') version: string, @Param('file') file: string): string {
+    const code = version === CONSOLE_MODULES.version ? CONSOLE_MODULES.files.get(file) : undefined;
+    if (code === undefined) throw new NotFoundException('No such console module');
+    return code;
   }
 
   @Get('ui/vendor/oauth4webapi.js')
@@ -132,24 +140,12 @@ export class WebUiHttpController {
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
     });
-    response.send(WEB_UI_PAGE);
+    response.send(PAGE);
   }
 
   @Get('ui/timeline-ui.css')
   @Header('Content-Type', 'text/css; charset=utf-8')
   css(): string {
     return WEB_UI_CSS;
-  }
-
-  @Get('ui/timeline-ui.js')
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  script(): string {
-    return SCRIPT;
-  }
-
-  @Get('ui/care-console.js')
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  consoleScript(): string {
-    return CONSOLE_SCRIPT;
   }
 }

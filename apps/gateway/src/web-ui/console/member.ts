@@ -1,0 +1,66 @@
+// A member's page: their alerts, PHQ-9/GAD-7 charts and care timeline. The alerts answer first: a refusal
+// (not this reader's member) shows nothing of the member at all.
+import { ApiError, getJson } from './api.js';
+import { alertCard } from './alerts.js';
+import { outcomeChart } from './charts.js';
+import { $, el, focusHeading, messageOf, say } from './dom.js';
+import { refreshSoon, show, type Screen } from './shell.js';
+import { loadTimeline, onTimelineEntry, stopTimeline } from './timeline.js';
+import type { ConsoleAlert, InstrumentSeries } from './types.js';
+
+let shownMember: string | null = null;
+
+async function loadMemberAlerts(memberId: string): Promise<void> {
+  const body = await getJson<{ alerts: ConsoleAlert[] }>(
+    '/api/care-console/members/' + encodeURIComponent(memberId) + '/alerts',
+  );
+  if (shownMember !== memberId) return;
+  $('member-alerts').replaceChildren(
+    ...(body.alerts.length ? body.alerts.map((alert) => alertCard(alert, 'member')) : [el('li', {}, ['No alerts.'])]),
+  );
+}
+
+async function loadOutcomes(memberId: string): Promise<void> {
+  const body = await getJson<{ instruments: InstrumentSeries[] }>(
+    '/api/care-console/members/' + encodeURIComponent(memberId) + '/outcomes',
+  );
+  if (shownMember !== memberId) return;
+  const box = $('outcomes');
+  box.replaceChildren(...body.instruments.map((instrument) => outcomeChart(instrument, box)));
+}
+
+export function startMember(): void {
+  // A new alert for the member on screen: show it in the alerts list too, once liaison has it.
+  onTimelineEntry((entry) => {
+    if (entry.kind === 'alert' && shownMember) refreshSoon([0, 1500, 4000]);
+  });
+}
+
+export const memberScreen: Screen = {
+  view: 'member',
+  match: (parts) => (parts[0] === 'members' && parts[1] ? [parts[1]] : null),
+  async show(memberId: string) {
+    show('member');
+    shownMember = memberId;
+    $('member-heading').textContent = 'Member ' + memberId;
+    $('member-alerts').replaceChildren();
+    $('outcomes').replaceChildren();
+    focusHeading('member-heading');
+    try {
+      await loadMemberAlerts(memberId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 403) {
+        $('member').hidden = true;
+        throw error;
+      }
+      say(messageOf(error), true);
+    }
+    const results = await Promise.allSettled([loadOutcomes(memberId), loadTimeline(memberId)]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) say(messageOf(failed.reason), true);
+  },
+  refresh: async () => {
+    if (shownMember) await loadMemberAlerts(shownMember);
+  },
+  leave: stopTimeline,
+};

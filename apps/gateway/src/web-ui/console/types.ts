@@ -1,0 +1,117 @@
+// The gateway's answers, as far as the console reads them (the gateway's care-console routes own the shapes).
+
+export type Role = 'facilitator' | 'clinician' | 'programme-lead' | string;
+
+export interface AlertStep {
+  by?: string | null;
+  at: string;
+}
+
+export interface ConsoleAlert {
+  alertId: string;
+  memberId: string;
+  severity: string;
+  status: string;
+  state?: string;
+  summary: string;
+  detail?: string;
+  escalationLevel: number;
+  raisedAt: string;
+  open?: boolean;
+  dueAt?: string | null;
+  escalated?: { level: number; at: string } | null;
+  acknowledged?: (AlertStep & { outcome: string; reasonGiven?: boolean }) | null;
+  resolved?: AlertStep | null;
+}
+
+export interface RosterMember {
+  memberId: string;
+  attended: number;
+  dose: number;
+  doseReached: boolean;
+}
+
+export interface GroupSession {
+  sessionId: string;
+  startsAt: string;
+  started: boolean;
+  recorded: number;
+}
+
+export interface HomeGroup {
+  groupId: string;
+  groupType?: string | null;
+  roster: RosterMember[];
+  sessions: GroupSession[];
+}
+
+export interface Home {
+  role: Role;
+  groups: HomeGroup[];
+  upcomingSessions: { startsAt: string; groupId: string }[];
+  members: string[];
+  openAlerts: ConsoleAlert[];
+  doneAlerts: ConsoleAlert[];
+  alertCounts?: Record<string, number>;
+}
+
+export interface AttendanceSheet {
+  groupId: string;
+  session: { sessionId: string; startsAt: string; started: boolean };
+  members: { memberId: string; status?: string | null }[];
+}
+
+export interface OutcomePoint {
+  at: string;
+  total: number;
+  band?: string | null;
+  point: string;
+  item9?: number | null;
+}
+
+export interface InstrumentSeries {
+  instrument: string;
+  max: number;
+  bands: { from: number; to: number; label: string }[];
+  points: OutcomePoint[];
+  latest: number | null;
+  baseline: number | null;
+  changeFromBaseline: number | null;
+}
+
+/** A count, or withheld: too small, or so that a small one cannot be worked out. */
+export type Count = number | { cause: 'small-cell' | string };
+
+export interface ReportCell {
+  suppressed?: false;
+  n: number;
+  meanBaseline: number | null;
+  meanFollowUp: number | null;
+  meanChange: number | null;
+  meanChangeCi95?: { lower: number; upper: number } | null;
+  meaningfulImprovement?: { count: number; share: number | null } | null;
+}
+
+export type CohortCell = ReportCell | { suppressed: true; reason: string };
+
+export interface CohortReport {
+  instrument: string;
+  members: Count;
+  all: CohortCell;
+  byDose: { dosed: CohortCell; underDosed: CohortCell };
+  missing: { baseline: Count; followUp: Count };
+  smallCellThreshold: number;
+  doseSessions: number;
+}
+
+export interface TimelineEntry {
+  id: string;
+  kind: string;
+  type: string;
+  at: string;
+  title: string;
+  severity?: string | null;
+  redacted?: boolean;
+  alert?: { status: string; steps: { state: string; at: string; level?: number }[] } | null;
+  details?: Record<string, unknown>;
+}
