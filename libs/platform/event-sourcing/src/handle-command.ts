@@ -27,15 +27,18 @@ export type CommandOutcome<E> =
  * The application layer's one way to run a command: load the stream, fold it, decide, and append
  * with the version it was decided on. A concurrent append makes the append fail with a conflict; the
  * command is then decided again on the new state, so no decision is ever made on stale facts.
+ *
+ * `command` may be a function of the folded state, for callers that choose which command to send by
+ * what the stream holds (outcomes' EHR ingest: record or correct): the stream is read and folded once
+ * per attempt, and the choice is made again on a conflict. It answers undefined when nothing is to be done.
  */
 export async function handleCommand<C extends { metadata: CommandMetadata }, E extends DomainEvent, S>(
   store: EventStore,
   streamId: string,
   decider: Decider<C, E, S>,
-  command: C,
+  command: C | ((state: S) => C | undefined),
   options: HandleCommandOptions = {},
 ): Promise<CommandOutcome<E>> {
-  const { metadata } = command;
   const maxRetries = options.maxConflictRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
     const history = await store.readStream(streamId);
@@ -43,10 +46,13 @@ export async function handleCommand<C extends { metadata: CommandMetadata }, E e
       decider,
       history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as E),
     );
-    const outcome = decider.decide(command, state);
+    const currentVersion = history.length === 0 ? undefined : history[history.length - 1]!.streamVersion;
+    const chosen = typeof command === 'function' ? command(state) : command;
+    if (!chosen) return { ok: true, events: [], nextExpectedVersion: currentVersion ?? -1 };
+    const { metadata } = chosen;
+    const outcome = decider.decide(chosen, state);
     if (isDomainError(outcome)) return { ok: false, error: outcome };
     const decision = outcome as readonly E[];
-    const currentVersion = history.length === 0 ? undefined : history[history.length - 1]!.streamVersion;
     if (decision.length === 0) return { ok: true, events: [], nextExpectedVersion: currentVersion ?? -1 };
     try {
       const expected = currentVersion === undefined ? ExpectedVersion.noStream : ExpectedVersion.exact(currentVersion);

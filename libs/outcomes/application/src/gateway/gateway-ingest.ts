@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { QuestionnaireResponse, QuestionnaireResponseItemAnswer } from '@medplum/fhirtypes';
 import type { EventOf, ObservationRecorded, QuestionnaireAnswered } from '@carecircle/contracts';
-import type { CommandOutcome } from '@carecircle/platform/event-sourcing';
-import { fold, isDomainError, type RequestContext } from '@carecircle/shared-kernel';
+import { handleCommand, type CommandOutcome } from '@carecircle/platform/event-sourcing';
+import { isDomainError, type RequestContext } from '@carecircle/shared-kernel';
 import {
   activeMeasures,
   memberOutcomesDecider,
@@ -11,12 +11,11 @@ import {
   type MeasureDetails,
   type MeasureInput,
   type MeasurementPoint,
+  type MemberOutcomesCommand,
   type MemberOutcomesEvent,
   type MemberOutcomesState,
 } from '@carecircle/outcomes/domain';
 import { LOINC, PHQ9_QUESTIONNAIRE, questionnaireResponseToPhq9Answers } from '../fhir/fhir-mapping';
-import { correctMeasure } from '../correct-measure/correct-measure.handler';
-import { recordMeasure } from '../record-measure/record-measure.handler';
 import type { OutcomesDeps } from '../outcomes.deps';
 
 /** Who administered a measure taken in from the EHR: the gateway, never a named clinician. */
@@ -120,64 +119,66 @@ export function questionnaireToMeasure(event: EventOf<typeof QuestionnaireAnswer
  */
 export function ingestGatewayMeasure(deps: OutcomesDeps) {
   const decider = memberOutcomesDecider(deps.config);
-  const record = recordMeasure(deps);
-  const correct = correctMeasure(deps);
-  return async (
+  return (
     memberId: string,
     source: { resourceId: string; revision: number },
     measure: Extract<GatewayMeasure, { kind: 'measure' }>,
     context: RequestContext,
-  ): Promise<CommandOutcome<MemberOutcomesEvent>> => {
-    const history = await deps.store.readStream(memberOutcomesStreamId(memberId));
-    const state: MemberOutcomesState = fold(
-      decider,
-      history.map((recorded) => ({ type: recorded.type, data: recorded.data }) as MemberOutcomesEvent),
+  ): Promise<CommandOutcome<MemberOutcomesEvent>> =>
+    // One read and fold of the member's stream: the command (record, correct or nothing) is chosen on
+    // the state it will be decided on, and chosen again if a concurrent append wins.
+    handleCommand(deps.store, memberOutcomesStreamId(memberId), decider, (state) =>
+      gatewayMeasureCommand(state, memberId, source, measure, { now: deps.clock.now(), ...context }),
     );
-    const byId = new Map(state.measures.map((m) => [m.measureId, m]));
-    const measureId = gatewayMeasureId(source.resourceId, source.revision);
-    const ownIds = new Set<string>();
-    for (let r = 1; r <= source.revision + 100; r++) ownIds.add(gatewayMeasureId(source.resourceId, r));
-    const existing = byId.get(measureId);
-    let newer = false;
-    for (let r = source.revision + 1; r <= source.revision + 100 && !newer; r++)
-      newer = byId.has(gatewayMeasureId(source.resourceId, r));
-    const unchanged: CommandOutcome<MemberOutcomesEvent> = {
-      ok: true,
-      events: [],
-      nextExpectedVersion: history.length === 0 ? -1 : history[history.length - 1]!.streamVersion,
-    };
-    // An older revision after a newer one, or a correction delivered again: nothing to do.
-    if ((!existing && newer) || existing?.correctsMeasureId) return unchanged;
-    let corrects: string | undefined;
-    for (let r = source.revision - 1; r >= 1 && !corrects; r--) {
-      const earlier = byId.get(gatewayMeasureId(source.resourceId, r));
-      if (earlier) corrects = earlier.supersededBy === null ? earlier.measureId : undefined;
-      if (earlier && !corrects) break;
-    }
-    const correctsMeasure = corrects ? byId.get(corrects) : undefined;
-    const point: MeasurementPoint =
-      existing?.point ??
-      correctsMeasure?.point ??
-      (activeMeasures(state.measures, measure.instrument).some(
-        (m) => !ownIds.has(m.measureId) && m.administeredAt < measure.administeredAt,
-      )
-        ? 'follow-up'
-        : 'baseline');
-    const details: MeasureDetails = {
-      memberId,
-      measureId,
-      instrument: measure.instrument,
-      input: measure.input,
-      point,
-      administeredAt: measure.administeredAt,
-      administeredBy: GATEWAY_ADMINISTERED_BY,
-      groupId: null,
-    };
-    if (!existing && corrects)
-      return correct(
-        { ...details, correctsMeasureId: corrects, reason: `gateway revision ${source.revision}` },
-        context,
-      );
-    return record(details, context);
+}
+
+function gatewayMeasureCommand(
+  state: MemberOutcomesState,
+  memberId: string,
+  source: { resourceId: string; revision: number },
+  measure: Extract<GatewayMeasure, { kind: 'measure' }>,
+  metadata: MemberOutcomesCommand['metadata'],
+): MemberOutcomesCommand | undefined {
+  const byId = new Map(state.measures.map((m) => [m.measureId, m]));
+  const measureId = gatewayMeasureId(source.resourceId, source.revision);
+  const ownIds = new Set<string>();
+  for (let r = 1; r <= source.revision + 100; r++) ownIds.add(gatewayMeasureId(source.resourceId, r));
+  const existing = byId.get(measureId);
+  let newer = false;
+  for (let r = source.revision + 1; r <= source.revision + 100 && !newer; r++)
+    newer = byId.has(gatewayMeasureId(source.resourceId, r));
+  // An older revision after a newer one, or a correction delivered again: nothing to do.
+  if ((!existing && newer) || existing?.correctsMeasureId) return undefined;
+  let corrects: string | undefined;
+  for (let r = source.revision - 1; r >= 1 && !corrects; r--) {
+    const earlier = byId.get(gatewayMeasureId(source.resourceId, r));
+    if (earlier) corrects = earlier.supersededBy === null ? earlier.measureId : undefined;
+    if (earlier && !corrects) break;
+  }
+  const correctsMeasure = corrects ? byId.get(corrects) : undefined;
+  const point: MeasurementPoint =
+    existing?.point ??
+    correctsMeasure?.point ??
+    (activeMeasures(state.measures, measure.instrument).some(
+      (m) => !ownIds.has(m.measureId) && m.administeredAt < measure.administeredAt,
+    )
+      ? 'follow-up'
+      : 'baseline');
+  const details: MeasureDetails = {
+    memberId,
+    measureId,
+    instrument: measure.instrument,
+    input: measure.input,
+    point,
+    administeredAt: measure.administeredAt,
+    administeredBy: GATEWAY_ADMINISTERED_BY,
+    groupId: null,
   };
+  if (!existing && corrects)
+    return {
+      type: 'CorrectMeasure',
+      data: { ...details, correctsMeasureId: corrects, reason: `gateway revision ${source.revision}` },
+      metadata,
+    };
+  return { type: 'RecordMeasure', data: details, metadata };
 }
