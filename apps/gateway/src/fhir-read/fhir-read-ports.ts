@@ -1,6 +1,11 @@
 import type { Pool } from 'pg';
 import { fhirReader, type FhirReader, type IdentityVault } from '@carecircle/gateway/application';
-import { sourceEventsByPayload, sourceEventsBySubjects, sqlOfPool } from '@carecircle/gateway/read-models';
+import {
+  sourceEventsByIds,
+  sourceEventsByPayload,
+  sourceEventsBySubjects,
+  sqlOfPool,
+} from '@carecircle/gateway/read-models';
 import type { GatewayDeps } from '../gateway.deps';
 
 /**
@@ -32,6 +37,7 @@ export function postgresFhirReader(pool: Pool, deps: Pick<GatewayDeps, 'vault' |
     events: {
       bySubjects: (subjects, types) => sourceEventsBySubjects(sql, subjects, types),
       byPayload: (key, values, types) => sourceEventsByPayload(sql, key, values, types),
+      byEventIds: (eventIds, types) => sourceEventsByIds(sql, eventIds, types),
     },
     patientIds: (memberIds) => ehrPatientIds(pool, deps.vault, memberIds),
     findMember: (reference) => deps.findMember(reference),

@@ -10,6 +10,7 @@ export const READABLE_RESOURCE_TYPES = [
   'Observation',
   'Group',
   'Appointment',
+  'Encounter',
 ] as const;
 export type ReadableResourceType = (typeof READABLE_RESOURCE_TYPES)[number];
 
@@ -26,6 +27,7 @@ export const SEARCH_PARAMETERS: Record<ReadableResourceType, readonly ('patient'
   Observation: ['patient', 'subject'],
   Group: ['member'],
   Appointment: ['patient'],
+  Encounter: ['patient', 'subject'],
 };
 
 /** Paging parameters every search takes. `_offset` is where the page starts (the `next`/`previous` links carry it). */

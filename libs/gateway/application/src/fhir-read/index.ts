@@ -4,3 +4,4 @@ export * from './measure-observation';
 export * from './group-resources';
 export * from './fhir-search';
 export * from './read-fhir-resources';
+export * from './encounter-resources';

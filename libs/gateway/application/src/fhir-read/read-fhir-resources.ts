@@ -22,6 +22,7 @@ import {
   sessionToAppointment,
 } from './group-resources';
 import { foldMeasures, MEASURE_EVENT_TYPES } from './measure-observation';
+import { ATTENDANCE_EVENT_TYPES, attendanceThreads, attendanceToEncounter } from './encounter-resources';
 
 /** The payload fields the read side looks events up by (each has an index). */
 export type PayloadKey = 'alertId' | 'measureId' | 'groupId' | 'sessionId';
@@ -30,6 +31,8 @@ export type PayloadKey = 'alertId' | 'measureId' | 'groupId' | 'sessionId';
 export interface FhirEventSource {
   bySubjects(subjects: readonly string[], types: readonly string[]): Promise<StoredEvent[]>;
   byPayload(key: PayloadKey, values: readonly string[], types: readonly string[]): Promise<StoredEvent[]>;
+  /** The kept events with these ids, of these types. */
+  byEventIds(eventIds: readonly string[], types: readonly string[]): Promise<StoredEvent[]>;
 }
 
 export interface FhirReadPorts {
@@ -127,6 +130,19 @@ export function fhirReader(ports: FhirReadPorts) {
     return { resources: sessionIds.flatMap((id) => sessionToAppointment(id, all) ?? []), memberIds };
   }
 
+  /** One Encounter per member and session, from the members' attendance and the sessions' and groups' events. */
+  async function encounters(attendanceEvents: StoredEvent[], onlyId?: string): Promise<FhirReadResult> {
+    const threads = attendanceThreads(attendanceEvents).filter(
+      (thread) => onlyId === undefined || thread.events[0]!.eventId === onlyId,
+    );
+    if (threads.length === 0) return { resources: [], memberIds: [] };
+    const groupIds = unique(threads.map((thread) => (thread.events[0]!.payload as { groupId: string }).groupId));
+    const context = await events.bySubjects(groupIds, [...SESSION_EVENT_TYPES, ...GROUP_EVENT_TYPES]);
+    const memberIds = unique(threads.map((thread) => thread.memberId));
+    const patientIds = await ports.patientIds(memberIds);
+    return { resources: threads.map((thread) => attendanceToEncounter(thread, context, patientIds)), memberIds };
+  }
+
   return {
     /** The resource of this type and id, or none. */
     async read(type: ReadableResourceType, id: string): Promise<FhirReadResult> {
@@ -153,6 +169,13 @@ export function fhirReader(ports: FhirReadPorts) {
             [],
             internalIdOf(id),
           );
+        case 'Encounter': {
+          // The id is the first AttendanceRecorded's event id: it names the member, whose attendance is then folded.
+          const [recorded] = await events.byEventIds([id], ['AttendanceRecorded']);
+          return recorded
+            ? encounters(await events.bySubjects([recorded.subject], ATTENDANCE_EVENT_TYPES), id)
+            : { resources: [], memberIds: [] };
+        }
       }
     },
 
@@ -187,6 +210,8 @@ export function fhirReader(ports: FhirReadPorts) {
           ? { resources: [], memberIds: [memberId] }
           : appointments(await events.bySubjects(groupIds, SESSION_EVENT_TYPES), [memberId]);
       }
+      case 'Encounter':
+        return encounters(await events.bySubjects([memberId], ATTENDANCE_EVENT_TYPES));
     }
   }
 }

@@ -49,3 +49,18 @@ export async function sourceEventsByPayload(
     ),
   );
 }
+
+/** Kept events with these ids (the store's key) of these types, in the order received. */
+export async function sourceEventsByIds(
+  sql: Sql,
+  eventIds: readonly string[],
+  types: readonly string[],
+): Promise<StoredSourceEvent[]> {
+  if (eventIds.length === 0 || types.length === 0) return [];
+  return stored(
+    await sql<Row>(`${SELECTED} WHERE event_id = ANY($1::text[]) AND type = ANY($2::text[]) ORDER BY seq`, [
+      eventIds,
+      types,
+    ]),
+  );
+}
