@@ -29,6 +29,7 @@ import { FacilitatorsHttpController } from './groups/facilitators.http.controlle
 import { GroupsHttpController } from './groups/groups.http.controller';
 import { LoadReassessmentProcessor } from './processor/load-reassessment.processor';
 import { SchedulingProcessor } from './processor/scheduling-processor';
+import { GroupSessionHttpController } from './group-session/group-session.http.controller';
 import { GroupRosterHttpController } from './roster/group-roster.http.controller';
 import {
   LOAD_REASSESSMENT_POLL_MS,
@@ -61,6 +62,7 @@ import { TherapeuticLoadHttpController } from './therapeutic-load/therapeutic-lo
     GroupRosterHttpController,
     GroupsHttpController,
     SessionsHttpController,
+    GroupSessionHttpController,
     TherapeuticLoadHttpController,
     FacilitatorsHttpController,
   ],

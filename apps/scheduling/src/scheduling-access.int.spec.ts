@@ -190,6 +190,30 @@ describe('scheduling: who may do what, decided in the service', () => {
         }),
     },
     {
+      name: 'PUT group-session',
+      scope: 'system/Encounter.u',
+      allowed: ['facilitator', 'rightScope'],
+      status: 202,
+      call: (s, t) =>
+        send('PUT', `/api/scheduling/groups/${group(s)}/sessions/${group(s)}-s02/group-session`, t, {
+          entries: [{ memberId: member(s), status: 'attended-online', note: 'Quiet today.' }],
+        }),
+    },
+    {
+      name: 'GET session notes',
+      scope: 'system/Encounter.r',
+      allowed: ['facilitator', 'rightScope'],
+      status: 200,
+      call: (s, t) => send('GET', `/api/scheduling/groups/${group(s)}/sessions/${group(s)}-s02/notes`, t),
+    },
+    {
+      name: 'GET member session-notes',
+      scope: 'system/Encounter.r',
+      allowed: ['careTeam', 'rightScope'],
+      status: 200,
+      call: (s, t) => send('GET', `/api/scheduling/members/${member(s)}/session-notes`, t),
+    },
+    {
       name: 'POST contacts',
       scope: 'system/Appointment.u',
       allowed: ['careTeam', 'rightScope'],

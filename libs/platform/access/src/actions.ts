@@ -57,6 +57,9 @@ export const ACCESS_ACTIONS = {
   },
   'group.session.write': { on: 'group', facilitator: 'facilitates', system: ['Appointment', 'u'] },
   'group.attendance.write': { on: 'group', facilitator: 'facilitates', system: ['Encounter', 'u'] },
+  // Session notes: free text about members; the group's facilitators see a session's, the care team a member's.
+  'group.session-notes.read': { on: 'group', facilitator: 'facilitates', system: ['Encounter', 'r'] },
+  'member.session-notes.read': { on: 'member', clinician: 'care-team', system: ['Encounter', 'r'] },
   'facilitator.sessions.read': { on: 'self', facilitator: 'self', system: ['Appointment', 'r'] },
   'member.contact.write': { on: 'member', clinician: 'care-team', system: ['Appointment', 'u'] },
   'member.load.read': { on: 'member', clinician: 'care-team', system: ['Appointment', 'r'] },

@@ -8,3 +8,4 @@ export * from './therapeutic-load/pending-reassessments';
 export * from './calendar/ical-feed';
 export * from './integration-events/to-integration-event';
 export * from './gateway/appointment-ingest';
+export * from './group-session/group-session.handler';

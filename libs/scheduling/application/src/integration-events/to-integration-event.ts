@@ -12,13 +12,17 @@ const definitions = new Map(schedulingEvents.map((d) => [d.type as string, d]));
  */
 export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as GroupEvent | MemberLoadEvent;
+  // A session note is free text about a member: it stays in scheduling, read through its access-checked routes.
+  if (event.type === 'SessionNoteWritten') return null;
   const definition = definitions.get(event.type);
   if (!definition) return null;
   const [subject, payload] = subjectAndPayload(event);
   return integrationMessage(recorded, definition, subject, payload);
 }
 
-function subjectAndPayload(event: GroupEvent | MemberLoadEvent): [string, object] {
+function subjectAndPayload(
+  event: Exclude<GroupEvent | MemberLoadEvent, { type: 'SessionNoteWritten' }>,
+): [string, object] {
   switch (event.type) {
     case 'GroupFormed':
     case 'GroupChanged':

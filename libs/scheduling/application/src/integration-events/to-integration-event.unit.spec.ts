@@ -49,4 +49,16 @@ describe('scheduling integration events (producer contract)', () => {
   it('keeps unknown internal events off the bus', () => {
     expect(toIntegrationEvent(recorded({ ...fixtures.GroupClosed, type: 'SomethingInternal' }, {}))).toBeNull();
   });
+
+  it('keeps session notes (free text about a member) off the bus', () => {
+    const note = {
+      groupId: 'grp_berlin_tue',
+      sessionId: 'grp_berlin_tue-s02',
+      memberId: 'mbr_synthetic_0001',
+      note: 'Spoke about the scan.',
+      writtenBy: 'fac_sw_01',
+      writtenAt: '2026-05-20T10:00:00.000Z',
+    };
+    expect(toIntegrationEvent(recorded({ ...fixtures.GroupClosed, type: 'SessionNoteWritten' }, note))).toBeNull();
+  });
 });

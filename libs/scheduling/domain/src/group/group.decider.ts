@@ -2,8 +2,11 @@ import { domainError, type Decider, type DomainError } from '@carecircle/shared-
 import type { SchedulingPolicy } from '../policy/scheduling-policy';
 import { isKnownTimeZone, planCourseSessions, sessionIdFor, shiftSession } from './course-sessions';
 import {
+  isValidSessionNote,
   sessionsAttended,
+  SESSION_NOTE_MAX_LENGTH,
   type AttendanceStatus,
+  type GroupSessionSheet,
   type GroupChanges,
   type GroupCommand,
   type GroupDetails,
@@ -44,6 +47,8 @@ export function groupDecider(
           return recordAttendance(state, command.data, now, policy.doseSessions);
         case 'CorrectAttendance':
           return correctAttendance(state, command.data, now, policy.doseSessions);
+        case 'SaveGroupSession':
+          return saveGroupSession(state, command.data, now, policy.doseSessions);
       }
     },
     evolve,
@@ -54,7 +59,7 @@ function evolve(state: GroupState, event: GroupEvent): GroupState {
   switch (event.type) {
     case 'GroupFormed': {
       const { formedAt: _formedAt, ...details } = event.data;
-      return { status: 'active', details, sessions: [], attendance: {} };
+      return { status: 'active', details, sessions: [], attendance: {}, notes: {} };
     }
     case 'GroupChanged': {
       if (state.status === 'none') return state;
@@ -96,6 +101,12 @@ function evolve(state: GroupState, event: GroupEvent): GroupState {
         ...a,
         bySession: { ...a.bySession, [event.data.sessionId]: event.data.status },
       }));
+    case 'SessionNoteWritten': {
+      if (state.status === 'none') return state;
+      const { sessionId, memberId, note, writtenBy, writtenAt } = event.data;
+      const session = { ...state.notes[sessionId], [memberId]: { note, writtenBy, writtenAt } };
+      return { ...state, notes: { ...state.notes, [sessionId]: session } };
+    }
     case 'DoseReached':
       return withAttendance(state, event.data.memberId, (a) => ({ ...a, doseReached: true }));
     case 'OffTrackForDose':
@@ -338,6 +349,62 @@ function correctAttendance(
     { type: 'AttendanceCorrected', data: { ...facts, previousStatus: previous, correctedAt: now } },
     ...doseEvents(state, session, data.memberId, attendance, now, dose),
   ];
+}
+
+/**
+ * The facilitator's whole sheet for one session: each member's attendance recorded (or corrected where it
+ * changed) exactly as single records and corrections would be, so the dose counts the same, plus the notes
+ * that changed. One refusal refuses the sheet: it is saved whole or not at all.
+ */
+function saveGroupSession(state: Active, sheet: GroupSessionSheet, now: string, dose: number): Outcome {
+  if (sheet.entries.length === 0)
+    return domainError('rule-violation', 'scheduling.sheet-empty', 'The sheet names no member.');
+  const memberIds = sheet.entries.map((entry) => entry.memberId);
+  if (new Set(memberIds).size !== memberIds.length)
+    return domainError('rule-violation', 'scheduling.sheet-member-twice', 'The sheet names a member twice.');
+  if (sheet.entries.some((entry) => entry.note !== undefined && !isValidSessionNote(entry.note)))
+    return domainError(
+      'rule-violation',
+      'scheduling.note-invalid',
+      `A note is at most ${SESSION_NOTE_MAX_LENGTH} characters of text and line breaks.`,
+    );
+  const session = attendableSession(state, sheet.sessionId, now);
+  if ('kind' in session) return session;
+  const events: GroupEvent[] = [];
+  let current: Active = state;
+  for (const entry of sheet.entries) {
+    const previous = current.attendance[entry.memberId]?.bySession[sheet.sessionId];
+    const attendance =
+      previous === undefined
+        ? recordAttendance(
+            current,
+            { ...entry, sessionId: sheet.sessionId, member: sheet.members[entry.memberId] ?? null },
+            now,
+            dose,
+          )
+        : correctAttendance(current, { ...entry, sessionId: sheet.sessionId }, now, dose);
+    if ('kind' in attendance) return attendance;
+    const written = current.notes[sheet.sessionId]?.[entry.memberId]?.note ?? '';
+    const note: GroupEvent[] =
+      entry.note === undefined || entry.note === written
+        ? []
+        : [
+            {
+              type: 'SessionNoteWritten',
+              data: {
+                groupId: state.details.groupId,
+                sessionId: sheet.sessionId,
+                memberId: entry.memberId,
+                note: entry.note,
+                writtenBy: sheet.writtenBy,
+                writtenAt: now,
+              },
+            },
+          ];
+    events.push(...attendance, ...note);
+    current = [...attendance, ...note].reduce((folded, event) => evolve(folded, event) as Active, current);
+  }
+  return events;
 }
 
 function attendableSession(state: Active, sessionId: string, now: string): Session | DomainError {

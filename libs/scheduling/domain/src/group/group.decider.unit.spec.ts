@@ -366,3 +366,119 @@ describe('group formation replayed from a store that reorders keys', () => {
       .then([]);
   });
 });
+
+describe('saving a group session (the facilitator’s whole sheet)', () => {
+  const at = '2026-05-20T10:00:00.000Z';
+  // Session 2: before the course midpoint, so no OffTrackForDose joins the attendance events.
+  const session2 = sessionIdFor(details.groupId, 2);
+  const members = { mbr_g_000001: enrolled, mbr_g_000002: enrolled, mbr_g_000003: enrolled };
+  const save = (entries: { memberId: string; status: 'attended-in-person' | 'absent'; note?: string }[]) => ({
+    type: 'SaveGroupSession' as const,
+    data: { sessionId: session2, entries, members, writtenBy: 'fac_sw_01' },
+    metadata: meta(at),
+  });
+  const note = (memberId: string, text: string): GroupEvent => ({
+    type: 'SessionNoteWritten',
+    data: {
+      groupId: details.groupId,
+      sessionId: session2,
+      memberId,
+      note: text,
+      writtenBy: 'fac_sw_01',
+      writtenAt: at,
+    },
+  });
+
+  it('records each member as a single record would, so the dose counts the same, with the notes that changed', () => {
+    spec(decider)
+      .given([...formed, recorded('mbr_g_000001', 1, 1)])
+      .when(
+        save([
+          { memberId: 'mbr_g_000001', status: 'attended-in-person', note: 'Spoke for the first time about the scan.' },
+          { memberId: 'mbr_g_000002', status: 'absent' },
+        ]),
+      )
+      .then([
+        recorded('mbr_g_000001', 2, 2),
+        note('mbr_g_000001', 'Spoke for the first time about the scan.'),
+        recorded('mbr_g_000002', 2, 0, 'absent'),
+      ]);
+  });
+
+  it('corrects a changed status, leaves an unchanged one and an unchanged note alone, and clears a note with ""', () => {
+    const history = [
+      ...formed,
+      recorded('mbr_g_000001', 2, 1),
+      note('mbr_g_000001', 'Tired.'),
+      recorded('mbr_g_000002', 2, 1),
+    ];
+    const outcome = decider.decide(
+      save([
+        { memberId: 'mbr_g_000001', status: 'attended-in-person', note: 'Tired.' },
+        { memberId: 'mbr_g_000002', status: 'absent', note: '' },
+      ]),
+      history.reduce(decider.evolve, decider.initialState),
+    ) as GroupEvent[];
+    expect(outcome.map((event) => event.type)).toEqual(['AttendanceCorrected']);
+    expect(outcome[0]).toMatchObject({
+      data: { memberId: 'mbr_g_000002', status: 'absent', previousStatus: 'attended-in-person', sessionsAttended: 0 },
+    });
+    const cleared = decider.decide(
+      save([{ memberId: 'mbr_g_000001', status: 'attended-in-person', note: '' }]),
+      history.reduce(decider.evolve, decider.initialState),
+    );
+    expect(cleared).toEqual([note('mbr_g_000001', '')]);
+  });
+
+  it('reaches the dose on the sheet that brings the sixth attended session', () => {
+    const fiveAttended = [1, 2, 3, 4, 5].map((n) => recorded('mbr_g_000003', n, n));
+    const sheet = save([{ memberId: 'mbr_g_000003', status: 'attended-in-person' }]);
+    const sixth = decider.decide(
+      { ...sheet, data: { ...sheet.data, sessionId: sessionIdFor(details.groupId, 6) } },
+      [...formed, ...fiveAttended].reduce(decider.evolve, decider.initialState),
+    ) as GroupEvent[];
+    expect(sixth.map((event) => event.type)).toEqual(['AttendanceRecorded', 'DoseReached']);
+  });
+
+  it('refuses the whole sheet when one entry is refused: nothing of it is recorded', () => {
+    spec(decider)
+      .given(formed)
+      .when({
+        ...save([
+          { memberId: 'mbr_g_000001', status: 'attended-in-person' },
+          { memberId: 'mbr_g_999999', status: 'attended-in-person' },
+        ]),
+      })
+      .thenFails('scheduling.not-on-roster');
+  });
+
+  it('refuses a note that is too long or has control characters, an empty sheet and a member named twice', () => {
+    const entry = { memberId: 'mbr_g_000001', status: 'attended-in-person' as const };
+    spec(decider)
+      .given(formed)
+      .when(save([{ ...entry, note: 'x'.repeat(501) }]))
+      .thenFails('scheduling.note-invalid');
+    spec(decider)
+      .given(formed)
+      .when(save([{ ...entry, note: 'ok\u0000hidden' }]))
+      .thenFails('scheduling.note-invalid');
+    spec(decider).given(formed).when(save([])).thenFails('scheduling.sheet-empty');
+    spec(decider)
+      .given(formed)
+      .when(save([entry, entry]))
+      .thenFails('scheduling.sheet-member-twice');
+    expect(
+      decider.decide(
+        save([{ ...entry, note: 'Two lines:\nboth kept.' }]),
+        formed.reduce(decider.evolve, decider.initialState),
+      ),
+    ).toHaveLength(2);
+  });
+
+  it('refuses a session that has not started yet', () => {
+    spec(decider)
+      .given(formed)
+      .when({ ...save([{ memberId: 'mbr_g_000001', status: 'absent' }]), metadata: meta('2026-03-01T10:00:00.000Z') })
+      .thenFails('scheduling.session-not-started');
+  });
+});

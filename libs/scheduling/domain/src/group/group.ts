@@ -69,7 +69,35 @@ export type GroupCommand =
       type: 'CorrectAttendance';
       data: { sessionId: string; memberId: string; status: AttendanceStatus };
       metadata: CommandMetadata;
-    };
+    }
+  | { type: 'SaveGroupSession'; data: GroupSessionSheet; metadata: CommandMetadata };
+
+/** One member's line on the facilitator's group-session sheet: attendance, and optionally a short note. */
+export interface GroupSessionEntry {
+  memberId: string;
+  status: AttendanceStatus;
+  /** Absent: the note stays as it is; '' clears it. */
+  note?: string;
+}
+
+/** The whole sheet of one session, saved at once: every entry is decided, or none is. */
+export interface GroupSessionSheet {
+  sessionId: string;
+  entries: GroupSessionEntry[];
+  /** The roster entries of the members named, as the use case found them (null: not on the roster). */
+  members: Record<string, RosterMember | null>;
+  /** The staff id of the facilitator saving the sheet. */
+  writtenBy: string;
+}
+
+/** A session note is a few sentences for the care team, not a progress note: short, printable text. */
+export const SESSION_NOTE_MAX_LENGTH = 500;
+/** Printable text and line breaks; no other control characters (they hide text in logs and on screens). */
+export const SESSION_NOTE_PATTERN = /^(?:[^\p{Cc}]|\n)*$/u;
+
+export function isValidSessionNote(note: unknown): note is string {
+  return typeof note === 'string' && note.length <= SESSION_NOTE_MAX_LENGTH && SESSION_NOTE_PATTERN.test(note);
+}
 
 // Events -----------------------------------------------------------------------------------------
 
@@ -100,6 +128,18 @@ export type GroupEvent =
   | { type: 'SessionCancelled'; data: SessionFacts & { reason: SessionCancellationReason } }
   | { type: 'AttendanceRecorded'; data: AttendanceFacts & { recordedAt: string } }
   | { type: 'AttendanceCorrected'; data: AttendanceFacts & { previousStatus: AttendanceStatus; correctedAt: string } }
+  /** Free text about one member in one session: kept inside scheduling, never published (see toIntegrationEvent). */
+  | {
+      type: 'SessionNoteWritten';
+      data: {
+        groupId: string;
+        sessionId: string;
+        memberId: string;
+        note: string;
+        writtenBy: string;
+        writtenAt: string;
+      };
+    }
   | {
       type: 'DoseReached';
       data: { groupId: string; memberId: string; sessionsAttended: number; doseSessions: number; reachedAt: string };
@@ -133,7 +173,15 @@ export type GroupState =
       details: GroupDetails;
       sessions: Session[];
       attendance: Record<string, MemberAttendance>;
+      /** sessionId → memberId → the latest note ('' once cleared). */
+      notes: Record<string, Record<string, SessionNote>>;
     };
+
+export interface SessionNote {
+  note: string;
+  writtenBy: string;
+  writtenAt: string;
+}
 
 export const groupStreamId = (groupId: string) => `group-${groupId}`;
 
