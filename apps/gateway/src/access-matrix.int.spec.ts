@@ -193,6 +193,21 @@ const ROUTES: RouteRow[] = [
     allowed: { 'facilitator of the member’s group': 200 },
   },
   {
+    route: 'care console group session (roster, attendance, notes)',
+    call: {
+      method: 'GET',
+      path: `/api/care-console/groups/${SEEDED.group}/sessions/${SEEDED.group}-s02/group-session`,
+    },
+    scope: EVERYTHING,
+    allowed: { 'facilitator of the member’s group': 200 },
+  },
+  {
+    route: 'care console member session notes',
+    call: { method: 'GET', path: `/api/care-console/members/${SEEDED.member}/session-notes` },
+    scope: EVERYTHING,
+    allowed: { 'clinician on the care team': 200 },
+  },
+  {
     route: 'care console alert acknowledgement (the psychiatrist’s copy)',
     call: {
       method: 'POST',
@@ -261,19 +276,21 @@ describe('access matrix: role × route (real PostgreSQL, HTTP; people from an OI
                         },
                       ],
                     }
-                  : path.endsWith('/upcoming-sessions')
-                    ? { sessions: [] }
-                    : path.endsWith('/trajectory')
-                      ? { memberId: member, instruments: [] }
-                      : path.startsWith('/api/outcomes/cohort-reports')
-                        ? { groups: [] }
-                        : path.endsWith('/alerts') && member
-                          ? MEMBER_ALERTS
-                          : /^\/api\/liaison\/alerts\/[^/]+$/.test(path)
-                            ? (MEMBER_ALERTS.find((alert) => path.endsWith(alert.alertId)) ?? {})
-                            : req.method === 'POST'
-                              ? {}
-                              : [];
+                  : path.endsWith('/notes') || path.endsWith('/session-notes')
+                    ? { notes: [] }
+                    : path.endsWith('/upcoming-sessions')
+                      ? { sessions: [] }
+                      : path.endsWith('/trajectory')
+                        ? { memberId: member, instruments: [] }
+                        : path.startsWith('/api/outcomes/cohort-reports')
+                          ? { groups: [] }
+                          : path.endsWith('/alerts') && member
+                            ? MEMBER_ALERTS
+                            : /^\/api\/liaison\/alerts\/[^/]+$/.test(path)
+                              ? (MEMBER_ALERTS.find((alert) => path.endsWith(alert.alertId)) ?? {})
+                              : req.method === 'POST'
+                                ? {}
+                                : [];
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(answer));
     });

@@ -13,6 +13,7 @@ import { readCareConsoleConfig } from './care-console.config';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from './care-console.deps';
 import { CohortReportHttpController } from './cohort-report/cohort-report.http.controller';
 import { DistressReportsHttpController } from './distress-reports/distress-reports.http.controller';
+import { GroupSessionHttpController } from './group-session/group-session.http.controller';
 import { HomeHttpController } from './home/home.http.controller';
 import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
 import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
@@ -30,6 +31,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
   controllers: [
     HomeHttpController,
     SessionAttendanceHttpController,
+    GroupSessionHttpController,
     MemberOutcomesHttpController,
     MemberAlertsHttpController,
     AlertActionsHttpController,

@@ -11,6 +11,8 @@ const DATA = resolve(__dirname, '../../../../../shared/data');
 const PATIENT = JSON.parse(readFileSync(`${DATA}/fhir-examples/Patient-pat1.json`, 'utf8')) as { id: string };
 const ALERT_ID = fixtures.CoordinationAlertRaised.payload.alertId;
 const MEASURE_ID = fixtures.MeasureRecorded.payload.measureId;
+/** The Encounter of a member's attendance at a session is named by its first AttendanceRecorded. */
+const ATTENDANCE_ID = '00000000-0000-4000-8000-000000000040';
 
 type Fixture = keyof typeof fixtures;
 
@@ -86,6 +88,9 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       endsAt: '2026-03-31T17:30:00.000Z',
     });
     await keep('SessionCancelled', '00000000-0000-4000-8000-000000000005');
+    // Session 2: recorded absent, then corrected to attended online: one Encounter.
+    await keep('AttendanceRecorded', ATTENDANCE_ID);
+    await keep('AttendanceCorrected', '00000000-0000-4000-8000-000000000041');
     await keep('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000006');
     await keep('AlertAcknowledged', '00000000-0000-4000-8000-000000000007');
     await keep('CoordinationAlertRaised', '00000000-0000-4000-8000-000000000008', {
@@ -266,6 +271,7 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       'Appointment',
       'Communication',
       'DetectedIssue',
+      'Encounter',
       'Flag',
       'Group',
       'Observation',
@@ -297,6 +303,32 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
     }
   });
 
+  it('files the member’s attendance at a group session as an Encounter: CPT 90853, class AMB, the patient, the facilitator, the session’s period', async () => {
+    const read = await get(`Encounter/${ATTENDANCE_ID}`, tokens.reader);
+    expect(read.status).toBe(200);
+    // Recorded, corrected, and the session's two events (scheduled, then cancelled in this suite's fixtures).
+    expect(read.headers.get('etag')).toBe('W/"4"');
+    expect(read.body).toMatchObject({
+      resourceType: 'Encounter',
+      id: ATTENDANCE_ID,
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+      type: [
+        { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '90853' }] },
+        { coding: [{ code: 'attended-online' }] },
+      ],
+      subject: { reference: `Patient/${PATIENT.id}` },
+      participant: [{ individual: { identifier: { value: 'fac_synthetic_sw_01' } } }],
+      appointment: [{ reference: 'Appointment/grp.cancer.tuesday-s02' }],
+      period: { start: '2026-03-24T17:00:00.000Z', end: '2026-03-24T18:30:00.000Z' },
+    });
+    expect(JSON.stringify(read.body)).not.toContain(memberId);
+    for (const search of [`Encounter?patient=Patient/${PATIENT.id}`, `Encounter?subject=Patient/${PATIENT.id}`])
+      expect((await searchAll(search)).map((resource) => resource.id)).toEqual([ATTENDANCE_ID]);
+    // A correction's event id names no Encounter: only the first record does.
+    expect((await get('Encounter/00000000-0000-4000-8000-000000000041', tokens.reader)).status).toBe(404);
+  });
+
   it('documents each read and search in the OpenAPI description, each its own operation', async () => {
     const openApi = (await (await fetch(`${gateway.base}/api/docs-json`)).json()) as {
       paths: Record<string, { get?: { operationId: string } }>;
@@ -309,6 +341,7 @@ describe('FHIR reads of what CareCircle produces (real PostgreSQL, HTTP, SMART t
       'Observation',
       'Group',
       'Appointment',
+      'Encounter',
     ].flatMap((type) => [
       openApi.paths[`/fhir/R4/${type}`]?.get?.operationId,
       openApi.paths[`/fhir/R4/${type}/{id}`]?.get?.operationId,

@@ -20,6 +20,7 @@ import { SCHEDULING_DEPS } from '../scheduling.deps';
 import { SchedulingEventsResponseDto } from '../scheduling.response.dto';
 import { MemberIdPipe, OpaqueIdPipe, SchedulingGroupIdPipe, summary, unwrap } from '../scheduling-request';
 import { GroupSessionRequestDto } from './group-session.request.dto';
+import { MemberSessionNotesResponseDto, SessionNotesResponseDto } from './group-session.response.dto';
 
 /**
  * The facilitator's group session: the whole sheet (attendance and a short note per member) saved at once,
@@ -70,7 +71,10 @@ export class GroupSessionHttpController {
   @Get('groups/:groupId/sessions/:sessionId/notes')
   @Access('group.session-notes.read', { group: 'groupId' })
   @ApiOperation({ summary: "Read a session's notes (the group's facilitators)" })
-  @ApiOkResponse({ description: 'The notes written in this session, one per member at most.' })
+  @ApiOkResponse({
+    description: 'The notes written in this session, one per member at most.',
+    type: SessionNotesResponseDto,
+  })
   @ApiDomainError(404, 'Unknown group or session.')
   async notes(
     @Param('groupId', SchedulingGroupIdPipe) groupId: string,
@@ -84,7 +88,10 @@ export class GroupSessionHttpController {
   @Get('members/:memberId/session-notes')
   @Access('member.session-notes.read', { member: 'memberId' })
   @ApiOperation({ summary: "Read a member's session notes (their care team)" })
-  @ApiOkResponse({ description: 'Every note written about the member, newest session first.' })
+  @ApiOkResponse({
+    description: 'Every note written about the member, newest session first.',
+    type: MemberSessionNotesResponseDto,
+  })
   memberNotes(@Param('memberId', MemberIdPipe) memberId: string) {
     return memberSessionNotes(this.deps, memberId);
   }

@@ -4,3 +4,4 @@ export * from './care-console.sessions';
 export * from './upstream-error';
 export * from './care-console.outcomes';
 export * from './care-console.distress';
+export * from './care-console.group-session';
