@@ -392,6 +392,46 @@ describe('scheduling: who may do what, decided in the service', () => {
     expect(upcoming.text).not.toContain(OTHER_GROUP);
   });
 
+  it('saves a group session whole or not at all, and shows its notes to the facilitators and the care team only', async () => {
+    const facilitator = await token('facilitator', '');
+    const sheet = `/api/scheduling/groups/${GROUP}/sessions/${GROUP}-s03/group-session`;
+    const notes = `/api/scheduling/groups/${GROUP}/sessions/${GROUP}-s03/notes`;
+    const entry = { memberId: OWN, status: 'attended-in-person' };
+    for (const body of [
+      { entries: [] },
+      { entries: [{ ...entry, note: 'x'.repeat(501) }] },
+      { entries: [{ ...entry, note: 'bell\u0007' }] },
+      { entries: [{ ...entry, status: 'present' }] },
+      { entries: [entry], more: true },
+    ])
+      expect({ body, status: (await send('PUT', sheet, facilitator, body)).status }).toEqual({ body, status: 400 });
+    // A member not on the roster refuses the whole sheet: the member who is on it is not recorded either.
+    const refused = await send('PUT', sheet, facilitator, {
+      entries: [
+        { ...entry, note: 'Calmer today.' },
+        { memberId: 'mbr_acc_stranger', status: 'absent' },
+      ],
+    });
+    expect(refused.status).toBe(422);
+    expect(JSON.parse((await read('facilitator', notes)).text).notes).toEqual([]);
+    expect(
+      JSON.parse((await read('facilitator', `/api/scheduling/groups/${GROUP}/calendar`)).text).sessions[2].attendance,
+    ).toEqual([]);
+
+    expect((await send('PUT', sheet, facilitator, { entries: [{ ...entry, note: 'Calmer today.' }] })).status).toBe(
+      202,
+    );
+    expect(JSON.parse((await read('facilitator', notes)).text).notes).toEqual([
+      expect.objectContaining({ memberId: OWN, note: 'Calmer today.', writtenBy: PEOPLE.facilitator[0] }),
+    ]);
+    const forCareTeam = await read('careTeam', `/api/scheduling/members/${OWN}/session-notes`);
+    expect(JSON.parse(forCareTeam.text).notes).toContainEqual(
+      expect.objectContaining({ sessionId: `${GROUP}-s03`, note: 'Calmer today.' }),
+    );
+    expect((await read('otherFacilitator', notes)).status).toBe(403);
+    expect((await read('otherClinician', `/api/scheduling/members/${OWN}/session-notes`)).status).toBe(403);
+  });
+
   it('refuses an expired token and a token for another service with 401', async () => {
     const path = `/api/scheduling/groups/${GROUP}/roster`;
     const expired = await send('GET', path, await token('facilitator', '', { expiresIn: -60 }));
