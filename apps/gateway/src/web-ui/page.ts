@@ -58,6 +58,15 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
         <button type="submit" id="save-attendance">Save attendance</button>
       </form>
     </section>
+    <section aria-labelledby="group-session-heading" id="group-session" class="view" hidden>
+      <h2 id="group-session-heading" tabindex="-1">Group session</h2>
+      <p id="group-session-meta" class="meta"></p>
+      <form id="group-session-form" novalidate>
+        <button type="button" id="mark-all-present" class="secondary">Mark all present</button>
+        <div id="group-session-members"></div>
+        <button type="submit" id="save-group-session">Save group session</button>
+      </form>
+    </section>
     <section aria-labelledby="alerts-heading" id="alerts" class="view" hidden>
       <h2 id="alerts-heading" tabindex="-1">Alerts inbox</h2>
       <p class="meta">Your alerts, most severe first. Acknowledging stops an alert’s escalation; an override needs a reason.</p>
@@ -177,6 +186,10 @@ progress { width: 8rem; vertical-align: middle; }
 .actions textarea { font: inherit; min-width: 18rem; }
 .attendance-member { border: 1px solid #6b6b6b; margin: .5rem 0; }
 .attendance-member label { margin-right: 1rem; }
+.group-session-member { border: 1px solid #6b6b6b; margin: .5rem 0; }
+.group-session-member .dose { margin: .25rem 0; font-weight: 600; }
+.group-session-member .present { display: block; margin: .25rem 0 .5rem; }
+.group-session-member textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; }
 .distress { margin-top: .5rem; }
 .distress-confirm { border: 2px solid #a30000; background: #fde8e8; border-radius: 4px; padding: .5rem .75rem; margin-top: .5rem; }
 .distress-confirm textarea { display: block; width: 100%; box-sizing: border-box; font: inherit; }

@@ -1,6 +1,9 @@
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Pool } from 'pg';
+import { chromium } from 'playwright-core';
 import { startLocalTokenIssuer, type LocalTokenIssuer } from '@carecircle/platform/service-kit';
 import { SEEDED, seedMemberAccess } from '../../auth/testing/seed-member-access';
 import { startGatewayHarness, type GatewayHarness } from '../../testing/gateway-harness';
@@ -11,6 +14,17 @@ const SESSION = `${GROUP}-s02`;
 const SECOND_MEMBER = 'mbr_synthetic_0003';
 const DAY = 24 * 3_600_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+];
+const PHONE = { width: 390, height: 844 };
+const UI_TIMEOUT_MS = 15_000;
+/** Kept out of the repository; docs/screenshots holds copies chosen by hand. */
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 /** Synthetic note text: it must reach scheduling and the screen, and nowhere else (audit, errors). */
 const NOTE = 'Spoke for the first time about the scan; calmer by the end.';
 
@@ -18,7 +32,8 @@ const NOTE = 'Spoke for the first time about the scan; calmer by the end.';
  * Issue 17 item 4, the facilitator's group session through the gateway's real HTTP and PostgreSQL: who may
  * open and save it (the group's facilitators) and read a member's notes (their care team), what ugly input
  * gets (400, nothing forwarded), and the audit trail. Scheduling is one stand-in that keeps what it is sent
- * (its own decisions are tested in scheduling); people sign in at a local OpenID Connect issuer.
+ * (its own decisions are tested in scheduling); people sign in at a local OpenID Connect issuer, and the
+ * facilitator at the development issuer in real Chromium for the screen.
  */
 describe('care console group session: roster, attendance, notes and dose (real PostgreSQL, HTTP)', () => {
   let gateway: GatewayHarness | undefined;
@@ -38,7 +53,7 @@ describe('care console group session: roster, attendance, notes and dose (real P
       req.on('end', () => resolve(text ? (JSON.parse(text) as unknown) : undefined));
     });
 
-  /** Scheduling as far as the console asks it: a roster of two, three sessions (two held), the sheet kept. */
+  /** Scheduling (and liaison's alerts) as far as the console asks them: a roster of two, three sessions (two held), the sheet kept. */
   function answer(method: string, path: string, body: unknown): unknown {
     const session = /\/sessions\/([^/]+)\//.exec(path)?.[1] ?? '';
     if (method === 'PUT' && path.endsWith('/group-session')) {
@@ -89,6 +104,9 @@ describe('care console group session: roster, attendance, notes and dose (real P
           bySession.get(SEEDED.member) ? [{ groupId: GROUP, sessionId, note: bySession.get(SEEDED.member) }] : [],
         ),
       };
+    // What the facilitator's home asks too (the screen is opened from there).
+    if (path.endsWith('/upcoming-sessions')) return { sessions: [] };
+    if (path.endsWith('/alerts')) return [];
     return {};
   }
 
@@ -248,4 +266,67 @@ describe('care console group session: roster, attendance, notes and dose (real P
     expect((await call(await as(SEEDED.facilitator, 'facilitator'), 'GET', path)).status).toBe(403);
     expect((await call(await as(SEEDED.clinician, 'clinician'), 'GET', sessionPath)).status).toBe(403);
   });
+
+  it('lets the facilitator open the group session on a 390 px phone, mark all present, untick one, add a note, save, and see the dose move', async () => {
+    // The stand-in starts this case afresh: the first member attended session 1, nothing else recorded.
+    attendance.clear();
+    attendance.set(`${GROUP}-s01`, new Map([[SEEDED.member, 'attended-in-person']]));
+    notes.clear();
+    writes.length = 0;
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await (await browser.newContext({ viewport: PHONE })).newPage();
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      await page.goto(`${gateway!.base}/`);
+      await page.getByLabel('Demo user (development sign-in)').selectOption('facilitator');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('#who').filter({ hasText: 'Signed in as' }).waitFor();
+      // From the home's link to the session, as a facilitator finds it.
+      await page.locator(`a[href="#/groups/${GROUP}/sessions/${GROUP}-s01/group"]`).click();
+      await page.locator('#group-session-heading', { hasText: 'Group session of' }).waitFor();
+      const dose = (index: number) => page.locator(`#gs-dose-${index}`).textContent();
+      expect([await dose(0), await dose(1)]).toEqual(['Dose: 1 of 6 sessions', 'Dose: 0 of 6 sessions']);
+
+      await page.getByRole('button', { name: 'Mark all present' }).click();
+      expect([
+        await page.locator('#gs-present-0').isChecked(),
+        await page.locator('#gs-present-1').isChecked(),
+      ]).toEqual([true, true]);
+      await page.locator('#gs-present-0').uncheck();
+      await page.getByLabel(`Note about ${SECOND_MEMBER} (optional)`).fill(NOTE);
+      await page.getByRole('button', { name: 'Save group session' }).click();
+      await page.locator('#gs-dose-1', { hasText: 'Dose: 1 of 6 sessions' }).waitFor();
+      expect(await dose(0)).toBe('Dose: 0 of 6 sessions');
+      expect(await page.locator('#console-status').textContent()).toBe('Group session saved.');
+      expect(writes).toEqual([
+        {
+          path: `/api/scheduling/groups/${GROUP}/sessions/${GROUP}-s01/group-session`,
+          body: {
+            entries: [
+              { memberId: SEEDED.member, status: 'absent', note: '' },
+              { memberId: SECOND_MEMBER, status: 'attended-in-person', note: NOTE },
+            ],
+          },
+        },
+      ]);
+      expect(await page.locator('#gs-note-1').inputValue()).toBe(NOTE);
+      expect(
+        await page.evaluate(
+          (width) =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth > width,
+          PHONE.width,
+        ),
+      ).toBe(false);
+      await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+      const axe = await page.evaluate(() =>
+        (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } }).axe.run(),
+      );
+      expect(axe.violations.map((violation) => violation.id)).toEqual([]);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'console-group-session-390.png'), fullPage: true });
+    } finally {
+      await browser.close().catch(() => undefined);
+    }
+  }, 60_000);
 });

@@ -46,14 +46,11 @@ function groupCard(group: HomeGroup): HTMLElement {
       'Session ' +
       when(session.startsAt) +
       (session.started ? ' · attendance ' + session.recorded + ' of ' + group.roster.length : ' · not started yet');
+    const href = '#/groups/' + encodeURIComponent(group.groupId) + '/sessions/' + encodeURIComponent(session.sessionId);
     return el('li', {}, [
-      el(
-        'a',
-        {
-          href: '#/groups/' + encodeURIComponent(group.groupId) + '/sessions/' + encodeURIComponent(session.sessionId),
-        },
-        [label],
-      ),
+      el('a', { href }, [label]),
+      ' · ',
+      el('a', { href: href + '/group' }, ['Group session of ' + when(session.startsAt)]),
     ]);
   });
   return el('article', { class: 'group', 'aria-labelledby': 'g-' + group.groupId }, [
