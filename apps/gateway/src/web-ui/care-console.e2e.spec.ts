@@ -355,6 +355,25 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     expect(calendar.body.sessions.find((session) => session.sessionId === SESSION_3)?.attendance).toEqual([
       { memberId, status: 'attended-in-person' },
     ]);
+    // Written back to the EHR: the gateway builds the member's Encounter (CPT 90853) from scheduling's event.
+    const encounters = async () => {
+      const response = await fetch(`${url('gateway')}/fhir/R4/Encounter?patient=Patient/${PATIENT_ID}`, {
+        headers: { authorization: `Bearer ${ehrToken}` },
+      });
+      return ((await response.json()) as { entry?: { resource: Record<string, unknown> }[] }).entry ?? [];
+    };
+    await waitFor(async () => (await encounters()).length === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      description: 'the attendance to reach the gateway over Kafka as an Encounter',
+    });
+    expect((await encounters())[0]?.resource).toMatchObject({
+      resourceType: 'Encounter',
+      status: 'finished',
+      type: [{ coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '90853' }] }, {}],
+      subject: { reference: `Patient/${PATIENT_ID}` },
+      participant: [{ individual: { identifier: { value: FACILITATOR } } }],
+    });
 
     // Back home: the dose progress counts it. Then the member's page, left open.
     await facilitator.getByRole('link', { name: 'Home' }).click();
