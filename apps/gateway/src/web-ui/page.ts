@@ -1,8 +1,25 @@
-import { TIMELINE_KINDS } from '@carecircle/gateway/domain';
+import { TIMELINE_KINDS, type TimelineKind } from '@carecircle/gateway/domain';
+
+/** Each kind of timeline entry as people call it (the filters' labels, and each entry's badge). */
+const KIND_LABELS: Readonly<Record<TimelineKind, string>> = {
+  referral: 'Referral',
+  screening: 'Screening',
+  consent: 'Consent',
+  enrolment: 'Enrolment',
+  waitlist: 'Waitlist',
+  session: 'Group sessions',
+  attendance: 'Attendance',
+  dose: 'Dose',
+  contact: 'Other appointments',
+  treatment: 'Medication and treatment',
+  alert: 'Alerts',
+  score: 'Scores',
+  'care-team': 'Care team',
+};
 
 const kindFilters = TIMELINE_KINDS.map(
   (kind) =>
-    `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${kind}</label></li>`,
+    `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${KIND_LABELS[kind]}</label></li>`,
 ).join('\n          ');
 
 /**
@@ -101,13 +118,13 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
           <button type="submit">Show timeline</button>
         </form>
         <fieldset id="filters">
-          <legend>Entry types</legend>
+          <legend>Show these kinds of entry</legend>
           <ul class="filters">
             ${kindFilters}
           </ul>
         </fieldset>
         <p id="status" role="status" aria-live="polite"></p>
-        <ol id="timeline" aria-label="Timeline entries, oldest first"></ol>
+        <ol id="timeline" aria-label="Timeline entries, newest first"></ol>
       </section>
     </section>
   </main>
@@ -135,7 +152,7 @@ fieldset { border: 1px solid #6b6b6b; margin: 1rem 0; }
 .filters, .links { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0; }
 #timeline { list-style: none; padding: 0; }
 .entry { border-left: 6px solid #6b6b6b; background: #f4f4f4; margin: .5rem 0; padding: .5rem .75rem; }
-.entry h3 { font-size: 1rem; margin: 0; }
+.entry h4 { font-size: 1rem; margin: 0; }
 .meta { color: #3d3d3d; font-size: .9rem; }
 .sev-info { border-color: #0b3a75; background: #e6f0ff; }
 .sev-warning { border-color: #8a5a00; background: #fff4d6; }

@@ -109,7 +109,11 @@ export interface TimelineEntry {
   kind: string;
   type: string;
   at: string;
+  /** When the source service recorded it, if known. */
+  recordedAt?: string;
   title: string;
+  /** One sentence a person reads, as the gateway wrote it for this reader. */
+  sentence: string;
   severity?: string | null;
   redacted?: boolean;
   alert?: { status: string; steps: { state: string; at: string; level?: number }[] } | null;
