@@ -135,7 +135,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
         total,
         band: total >= 10 ? 'moderate' : 'mild',
         point: i === 0 ? 'baseline' : 'follow-up',
-        item9: 0,
+        item9: i === 2 ? 1 : 0, // the latest PHQ-9 answered item 9 above zero
       }));
       return {
         memberId: SEEDED.member,
@@ -201,7 +201,8 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       liaisonAlert(CLIN.info, 'info', ago(1), {
         recipientRole: 'attending-psychiatrist',
         recipientId: SEEDED.clinician,
-        summary: 'Caregiver burden high',
+        rule: 'suicidal-ideation',
+        summary: 'PHQ-9 item 9 positive: same-day review',
       }),
     );
     const raised = (alert: LiaisonAlert, n: number, escalationDueAt: string | null) =>
@@ -233,6 +234,23 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       alertId: FAC.resolved,
       resolvedBy: SEEDED.facilitator,
       resolvedAt: ago(5.5),
+    });
+    // A medicine started and a session attended between the measures: marked on the chart's time axis.
+    await deliver('MedicationChanged', SEEDED.member, uuid(70), {
+      medicationId: 'med-1',
+      change: 'started',
+      rxnormIngredient: '36437',
+      classes: ['ssri'],
+      classified: true,
+      prescriberId: SEEDED.clinician,
+      changedAt: ago(15),
+    });
+    await deliver('AttendanceRecorded', SEEDED.member, uuid(71), {
+      groupId: GROUP,
+      sessionId: `${GROUP}-s01`,
+      status: 'attended-in-person',
+      sessionsAttended: 1,
+      recordedAt: ago(14),
     });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 90_000);
@@ -392,10 +410,31 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       expect({ route, sideways: await scrollsSideways(page) }).toEqual({ route, sideways: false });
     }
     expect(await page.locator('#outcomes svg text.value').allTextContents()).toEqual(['14', '11', '8']);
+    // The chart: ±5 around the baseline shaded (PHQ-9's meaningful change), the medicine started (its class
+    // only) and the session attended marked on the time axis; the item-9 flag in red, without the answer.
+    await expect(page.locator('#outcomes svg rect.mcid').count()).resolves.toBe(1);
+    await expect(page.locator('#outcomes figure').first().locator('.legend').innerText()).resolves.toContain(
+      '±5 from baseline: no meaningful change',
+    );
+    await expect(page.locator('#outcomes svg g.mark-medication title').textContent()).resolves.toMatch(
+      /: Antidepressant \(SSRI\) started$/,
+    );
+    await expect(page.locator('#outcomes svg g.mark-session').count()).resolves.toBe(1);
+    const flag = page.locator('#member-flag');
+    await expect(flag.isVisible()).resolves.toBe(true);
+    expect(await flag.textContent()).toMatch(
+      /^Safety flag: the latest PHQ-9 \(.+\) answered item 9, thoughts of self-harm, above zero\.$/,
+    );
+    expect(await page.locator('main').innerText()).not.toMatch(/sertraline|Item 9/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(
       `Acknowledged by ${SEEDED.facilitator}`,
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-390.png'), fullPage: true });
+    await page
+      .locator('#outcomes figure')
+      .first()
+      .screenshot({ path: join(SCREENSHOTS, 'console-member-chart-390.png') });
   }, 45_000);
 
   it('opens a clinician on the alerts addressed to them; an override moves to Done with who, when and that a reason was given', async () => {
@@ -403,6 +442,11 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     const home = await inbox(page, '#home-body');
     expect(home.sections.slice(0, 2)).toEqual(['needs-attention', 'done']);
     expect(home.open).toEqual([CLIN.critical, CLIN.info]);
+    // PHQ-9 item 9 above zero: a red flag on its row.
+    await expect(page.locator(`[data-alert-id="${CLIN.info}"] .flag`).textContent()).resolves.toBe(
+      'PHQ-9 item 9, thoughts of self-harm, answered above zero',
+    );
+    await expect(page.locator(`[data-alert-id="${CLIN.critical}"] .flag`).count()).resolves.toBe(0);
     expect(home.counts).toEqual({ new: 2, escalated: 0, acknowledged: 0, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
 

@@ -102,6 +102,7 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
     </section>
     <section aria-labelledby="member-heading" id="member" class="view" hidden>
       <h2 id="member-heading" tabindex="-1">Member</h2>
+      <p id="member-flag" class="flag" role="status" hidden></p>
       <section aria-labelledby="member-alerts-heading">
         <h3 id="member-alerts-heading">Alerts</h3>
         <ul id="member-alerts" class="alerts" aria-label="This member’s alerts, newest first"></ul>
@@ -232,5 +233,16 @@ svg.chart .axis { stroke: #3d3d3d; stroke-width: 1; }
 svg.chart .line { fill: none; stroke: #0b3a75; stroke-width: 2.5; }
 svg.chart .point { fill: #0b3a75; stroke: #ffffff; stroke-width: 1.5; }
 svg.chart .bar-baseline { fill: #6b6b6b; }
+svg.chart .mcid { fill: #0b3a75; fill-opacity: .08; }
+svg.chart .mcid-edge { stroke: #0b3a75; stroke-dasharray: 4 3; stroke-width: 1; }
+svg.chart .mark-session rect { fill: #1a5e20; }
+svg.chart .mark-medication path { fill: #6b1a6b; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: .25rem 0; font-size: .9rem; }
+.key { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: middle; }
+.key-mcid { background: #e7ebf1; border-top: 2px dashed #0b3a75; }
+.key-session { background: #1a5e20; width: .25rem; }
+.key-medication { background: #6b1a6b; clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+.flag { border: 2px solid #a30000; background: #fde8e8; color: #a30000; font-weight: 600; border-radius: 4px; padding: .5rem .75rem; }
+.flag::before { content: "⚑ "; }
 svg.chart .bar-follow-up { fill: #0b3a75; }
 `;

@@ -92,6 +92,11 @@ export async function loadTimeline(member: string): Promise<void> {
   follow(member);
 }
 
+/** The member's entries loaded so far (for the charts' marks). */
+export function timelineEntries(): TimelineEntry[] {
+  return Array.from(state.entries.values());
+}
+
 export function stopTimeline(): void {
   state.stream?.abort();
   state.stream = null;
