@@ -461,5 +461,29 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     expect((await inbox(page, '#home-body')).counts).toEqual({ new: 1, escalated: 0, acknowledged: 1, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-clinician-home-390.png'), fullPage: true });
+
+    // By keyboard alone: a member link opens the member's page with focus on its heading; the timeline's
+    // filters toggle with Space; the page still fits the phone and axe finds nothing serious.
+    const activeId = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
+      );
+    await page.getByRole('list', { name: 'My care-team members' }).getByRole('link').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
+    expect(await activeId()).toBe('member-heading');
+    await expect(page.locator('#timeline li[data-kind="treatment"]').first().innerText()).resolves.toContain(
+      'Sertraline, antidepressant (SSRI), started by',
+    );
+    await page.locator('#kind-treatment').focus();
+    await page.keyboard.press('Space');
+    await expect(page.locator('#timeline li[data-kind="treatment"]').count()).resolves.toBe(0);
+    await page.keyboard.press('Space');
+    await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
+    await page.locator('#member-flag').waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-member-clinician-390.png'), fullPage: true });
   }, 45_000);
 });
