@@ -246,6 +246,8 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
       hasText: 'Alert: antidepressant change',
     });
     await psychiatristCopy.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
+    // The override is one fact: shown on the alert it overrode, not again as an entry of its own.
+    await expect(clinician.locator('#timeline li[data-type="AlertAcknowledged"]').count()).resolves.toBe(0);
     await clinician.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
     expect(await seriousAxeViolations(clinician)).toEqual([]);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });

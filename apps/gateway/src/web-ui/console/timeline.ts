@@ -27,14 +27,21 @@ function kindLabel(kind: string): string {
   return document.querySelector(`label[for="kind-${kind}"]`)?.textContent ?? kind;
 }
 
+/** An alert's later steps, each also an entry of its own: shown once, on the alert's entry (its lifecycle). */
+const ALERT_STEPS = ['AlertAcknowledged', 'AlertEscalated', 'AlertResolved'];
+
 function render(): void {
   const kinds = selectedKinds();
   const shown = new Map<string, TimelineEntry>();
-  const newestFirst = Array.from(state.entries.values()).sort((a, b) =>
-    a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1,
-  );
-  for (const entry of newestFirst)
-    if (kinds.indexOf(entry.kind) >= 0 && !shown.has(sameFact(entry))) shown.set(sameFact(entry), entry);
+  const all = Array.from(state.entries.values());
+  const alertsShown = new Set(all.filter((entry) => entry.alert).map((entry) => entry.alert?.alertId));
+  const newestFirst = all.sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+  for (const entry of newestFirst) {
+    const stepOfShownAlert =
+      ALERT_STEPS.includes(entry.type) && alertsShown.has(String(entry.details?.['alertId'] ?? ''));
+    if (kinds.indexOf(entry.kind) >= 0 && !stepOfShownAlert && !shown.has(sameFact(entry)))
+      shown.set(sameFact(entry), entry);
+  }
   $('timeline').replaceChildren(...Array.from(shown.values(), renderEntry));
 }
 

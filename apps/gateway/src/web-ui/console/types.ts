@@ -122,7 +122,7 @@ export interface TimelineEntry {
   sentence: string;
   severity?: string | null;
   redacted?: boolean;
-  alert?: { status: string; steps: { state: string; at: string; level?: number }[] } | null;
+  alert?: { alertId: string; status: string; steps: { state: string; at: string; level?: number }[] } | null;
   details?: Record<string, unknown>;
 }
 
