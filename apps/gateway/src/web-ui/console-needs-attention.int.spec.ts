@@ -135,7 +135,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
         total,
         band: total >= 10 ? 'moderate' : 'mild',
         point: i === 0 ? 'baseline' : 'follow-up',
-        item9: 0,
+        item9: i === 2 ? 1 : 0, // the latest PHQ-9 answered item 9 above zero
       }));
       return {
         memberId: SEEDED.member,
@@ -201,7 +201,8 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       liaisonAlert(CLIN.info, 'info', ago(1), {
         recipientRole: 'attending-psychiatrist',
         recipientId: SEEDED.clinician,
-        summary: 'Caregiver burden high',
+        rule: 'suicidal-ideation',
+        summary: 'PHQ-9 item 9 positive: same-day review',
       }),
     );
     const raised = (alert: LiaisonAlert, n: number, escalationDueAt: string | null) =>
@@ -233,6 +234,23 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       alertId: FAC.resolved,
       resolvedBy: SEEDED.facilitator,
       resolvedAt: ago(5.5),
+    });
+    // A medicine started and a session attended between the measures: marked on the chart's time axis.
+    await deliver('MedicationChanged', SEEDED.member, uuid(70), {
+      medicationId: 'med-1',
+      change: 'started',
+      rxnormIngredient: '36437',
+      classes: ['ssri'],
+      classified: true,
+      prescriberId: SEEDED.clinician,
+      changedAt: ago(15),
+    });
+    await deliver('AttendanceRecorded', SEEDED.member, uuid(71), {
+      groupId: GROUP,
+      sessionId: `${GROUP}-s01`,
+      status: 'attended-in-person',
+      sessionsAttended: 1,
+      recordedAt: ago(14),
     });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   }, 90_000);
@@ -333,7 +351,22 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#home-heading', { hasText: 'Programme overview' }).waitFor();
     await page.goto(`${base}/#/cohort`);
-    await page.locator('#cohort-body table').waitFor();
+    await page.locator('#cohort-body table').first().waitFor();
+    // The published figures beside the cells, their source named; PHQ-9's beside this cohort's own change
+    // (mean 14.2 to 10.5: −26%).
+    const references = page.getByRole('table', { name: /Published reference figures/ });
+    await expect(references.locator('caption').innerText()).resolves.toContain('DOMAIN.md');
+    const rows = await references
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => (tr as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim()),
+      );
+    expect(rows).toEqual([
+      'Quality of life +23% cancer support groups –',
+      'Depressive symptoms −40% cancer support groups −26% (mean, all members)',
+      'Opioid use −28% chronic pain groups –',
+      'Caregiver burden −35% caregiver groups –',
+    ]);
     expect(await scrollsSideways(page)).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-cohort-390.png'), fullPage: true });
@@ -377,10 +410,31 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       expect({ route, sideways: await scrollsSideways(page) }).toEqual({ route, sideways: false });
     }
     expect(await page.locator('#outcomes svg text.value').allTextContents()).toEqual(['14', '11', '8']);
+    // The chart: ±5 around the baseline shaded (PHQ-9's meaningful change), the medicine started (its class
+    // only) and the session attended marked on the time axis; the item-9 flag in red, without the answer.
+    await expect(page.locator('#outcomes svg rect.mcid').count()).resolves.toBe(1);
+    await expect(page.locator('#outcomes figure').first().locator('.legend').innerText()).resolves.toContain(
+      '±5 from baseline: no meaningful change',
+    );
+    await expect(page.locator('#outcomes svg g.mark-medication title').textContent()).resolves.toMatch(
+      /: Antidepressant \(SSRI\) started$/,
+    );
+    await expect(page.locator('#outcomes svg g.mark-session').count()).resolves.toBe(1);
+    const flag = page.locator('#member-flag');
+    await expect(flag.isVisible()).resolves.toBe(true);
+    expect(await flag.textContent()).toMatch(
+      /^Safety flag: the latest PHQ-9 \(.+\) answered item 9, thoughts of self-harm, above zero\.$/,
+    );
+    expect(await page.locator('main').innerText()).not.toMatch(/sertraline|Item 9/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(
       `Acknowledged by ${SEEDED.facilitator}`,
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-390.png'), fullPage: true });
+    await page
+      .locator('#outcomes figure')
+      .first()
+      .screenshot({ path: join(SCREENSHOTS, 'console-member-chart-390.png') });
   }, 45_000);
 
   it('opens a clinician on the alerts addressed to them; an override moves to Done with who, when and that a reason was given', async () => {
@@ -388,6 +442,11 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     const home = await inbox(page, '#home-body');
     expect(home.sections.slice(0, 2)).toEqual(['needs-attention', 'done']);
     expect(home.open).toEqual([CLIN.critical, CLIN.info]);
+    // PHQ-9 item 9 above zero: a red flag on its row.
+    await expect(page.locator(`[data-alert-id="${CLIN.info}"] .flag`).textContent()).resolves.toBe(
+      'PHQ-9 item 9, thoughts of self-harm, answered above zero',
+    );
+    await expect(page.locator(`[data-alert-id="${CLIN.critical}"] .flag`).count()).resolves.toBe(0);
     expect(home.counts).toEqual({ new: 2, escalated: 0, acknowledged: 0, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
 
@@ -402,5 +461,29 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     expect((await inbox(page, '#home-body')).counts).toEqual({ new: 1, escalated: 0, acknowledged: 1, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-clinician-home-390.png'), fullPage: true });
+
+    // By keyboard alone: a member link opens the member's page with focus on its heading; the timeline's
+    // filters toggle with Space; the page still fits the phone and axe finds nothing serious.
+    const activeId = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
+      );
+    await page.getByRole('list', { name: 'My care-team members' }).getByRole('link').first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
+    expect(await activeId()).toBe('member-heading');
+    await expect(page.locator('#timeline li[data-kind="treatment"]').first().innerText()).resolves.toContain(
+      'Sertraline, antidepressant (SSRI), started by',
+    );
+    await page.locator('#kind-treatment').focus();
+    await page.keyboard.press('Space');
+    await expect(page.locator('#timeline li[data-kind="treatment"]').count()).resolves.toBe(0);
+    await page.keyboard.press('Space');
+    await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
+    await page.locator('#member-flag').waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-member-clinician-390.png'), fullPage: true });
   }, 45_000);
 });

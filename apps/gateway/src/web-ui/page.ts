@@ -1,8 +1,25 @@
-import { TIMELINE_KINDS } from '@carecircle/gateway/domain';
+import { TIMELINE_KINDS, type TimelineKind } from '@carecircle/gateway/domain';
+
+/** Each kind of timeline entry as people call it (the filters' labels, and each entry's badge). */
+const KIND_LABELS: Readonly<Record<TimelineKind, string>> = {
+  referral: 'Referral',
+  screening: 'Screening',
+  consent: 'Consent',
+  enrolment: 'Enrolment',
+  waitlist: 'Waitlist',
+  session: 'Group sessions',
+  attendance: 'Attendance',
+  dose: 'Dose',
+  contact: 'Other appointments',
+  treatment: 'Medication and treatment',
+  alert: 'Alerts',
+  score: 'Scores',
+  'care-team': 'Care team',
+};
 
 const kindFilters = TIMELINE_KINDS.map(
   (kind) =>
-    `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${kind}</label></li>`,
+    `<li><input type="checkbox" id="kind-${kind}" name="types" value="${kind}" checked><label for="kind-${kind}">${KIND_LABELS[kind]}</label></li>`,
 ).join('\n          ');
 
 /**
@@ -94,6 +111,7 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
     </section>
     <section aria-labelledby="member-heading" id="member" class="view" hidden>
       <h2 id="member-heading" tabindex="-1">Member</h2>
+      <p id="member-flag" class="flag" role="status" hidden></p>
       <section aria-labelledby="member-alerts-heading">
         <h3 id="member-alerts-heading">Alerts</h3>
         <ul id="member-alerts" class="alerts" aria-label="This member’s alerts, newest first"></ul>
@@ -110,13 +128,13 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
           <button type="submit">Show timeline</button>
         </form>
         <fieldset id="filters">
-          <legend>Entry types</legend>
+          <legend>Show these kinds of entry</legend>
           <ul class="filters">
             ${kindFilters}
           </ul>
         </fieldset>
         <p id="status" role="status" aria-live="polite"></p>
-        <ol id="timeline" aria-label="Timeline entries, oldest first"></ol>
+        <ol id="timeline" aria-label="Timeline entries, newest first"></ol>
       </section>
     </section>
   </main>
@@ -144,7 +162,7 @@ fieldset { border: 1px solid #6b6b6b; margin: 1rem 0; }
 .filters, .links { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: 0; }
 #timeline { list-style: none; padding: 0; }
 .entry { border-left: 6px solid #6b6b6b; background: #f4f4f4; margin: .5rem 0; padding: .5rem .75rem; }
-.entry h3 { font-size: 1rem; margin: 0; }
+.entry h4 { font-size: 1rem; margin: 0; }
 .meta { color: #3d3d3d; font-size: .9rem; }
 .sev-info { border-color: #0b3a75; background: #e6f0ff; }
 .sev-warning { border-color: #8a5a00; background: #fff4d6; }
@@ -228,5 +246,16 @@ svg.chart .axis { stroke: #3d3d3d; stroke-width: 1; }
 svg.chart .line { fill: none; stroke: #0b3a75; stroke-width: 2.5; }
 svg.chart .point { fill: #0b3a75; stroke: #ffffff; stroke-width: 1.5; }
 svg.chart .bar-baseline { fill: #6b6b6b; }
+svg.chart .mcid { fill: #0b3a75; fill-opacity: .08; }
+svg.chart .mcid-edge { stroke: #0b3a75; stroke-dasharray: 4 3; stroke-width: 1; }
+svg.chart .mark-session rect { fill: #1a5e20; }
+svg.chart .mark-medication path { fill: #6b1a6b; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; margin: .25rem 0; font-size: .9rem; }
+.key { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: middle; }
+.key-mcid { background: #e7ebf1; border-top: 2px dashed #0b3a75; }
+.key-session { background: #1a5e20; width: .25rem; }
+.key-medication { background: #6b1a6b; clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+.flag { border: 2px solid #a30000; background: #fde8e8; color: #a30000; font-weight: 600; border-radius: 4px; padding: .5rem .75rem; }
+.flag::before { content: "⚑ "; }
 svg.chart .bar-follow-up { fill: #0b3a75; }
 `;

@@ -96,6 +96,15 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     }
   }
 
+  /** The fixture's medication change delivered again under another event id: the same fact, seen twice. */
+  async function publishMedicationChangeAgain(): Promise<void> {
+    const again = { ...fixtures.MedicationChanged, eventId: randomUUID() };
+    await producer!.send({
+      topic: TOPIC_OF.MedicationChanged!,
+      messages: [{ key: again.subject, value: JSON.stringify(again) }],
+    });
+  }
+
   /** Liaison's facilitator copy of the fixture alert (a copy per recipient, minimum necessary, a warning). */
   async function publishFacilitatorCopyOfAlert(): Promise<void> {
     const raised = fixtures.CoordinationAlertRaised;
@@ -200,32 +209,65 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
 
     // Arrives while the page is open: shown through the live stream, no reload.
     await publish('MedicationChanged', 'CoordinationAlertRaised', 'AlertAcknowledged');
+    await publishMedicationChangeAgain();
     await publishFacilitatorCopyOfAlert();
-    await facilitator.locator('#timeline li', { hasText: 'Medication change: watch for activation' }).waitFor();
+    // The medicine's class, never its name or dose.
+    await facilitator.locator('#timeline li', { hasText: 'Antidepressant (SSRI) started' }).waitFor();
     // The facilitator's own copy of the alert; the psychiatrist's copy (critical) is the care team's, not shown twice.
     await facilitator.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
     await expect(
       facilitator.locator('#timeline li.sev-critical', { hasText: 'Alert: antidepressant change' }).count(),
     ).resolves.toBe(0);
     const facilitatorText = await facilitator.locator('#timeline').innerText();
-    expect(facilitatorText).not.toMatch(/sertraline|36437|ssri/i);
+    expect(facilitatorText).not.toMatch(/sertraline|36437|clin_|mg/i);
+    // Read as sentences: no field names, JSON or codes; the change seen twice is one entry; newest first,
+    // when it happened shown and when it was recorded on hover.
+    expect(facilitatorText).not.toMatch(/[a-z][A-Z][a-z]|[{}"]|unclassified|\d{4}-\d{2}-\d{2}T/);
+    await expect(
+      facilitator.locator('#timeline li', { hasText: 'Antidepressant (SSRI) started' }).count(),
+    ).resolves.toBe(1);
+    const times = await facilitator
+      .locator('#timeline li time')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+    expect(times.length).toBeGreaterThan(3);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(await facilitator.locator('#timeline li time').first().getAttribute('title')).toMatch(/^Recorded /);
     expect(await seriousAxeViolations(facilitator)).toEqual([]);
     await facilitator.screenshot({ path: join(SCREENSHOTS, 'timeline-facilitator.png'), fullPage: true });
 
     // Filters: only alerts.
-    await facilitator.getByLabel('treatment').uncheck();
-    await expect(facilitator.locator('#timeline li', { hasText: 'Medication change' }).count()).resolves.toBe(0);
+    await facilitator.getByLabel('Medication and treatment').uncheck();
+    await expect(facilitator.locator('#timeline li[data-kind="treatment"]').count()).resolves.toBe(0);
 
     const clinician = await signIn(context!, baseUrl, 'clinician');
-    await clinician.locator('#timeline li', { hasText: 'Medication started: sertraline (ssri)' }).waitFor();
+    await clinician.locator('#timeline li', { hasText: 'Sertraline, antidepressant (SSRI), started by' }).waitFor();
     // The care team sees every copy, its own with the lifecycle.
     const psychiatristCopy = clinician.locator('#timeline li.sev-critical', {
       hasText: 'Alert: antidepressant change',
     });
     await psychiatristCopy.locator('.lifecycle', { hasText: 'Alert status: overridden' }).waitFor();
+    // The override is one fact: shown on the alert it overrode, not again as an entry of its own.
+    await expect(clinician.locator('#timeline li[data-type="AlertAcknowledged"]').count()).resolves.toBe(0);
     await clinician.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
     expect(await seriousAxeViolations(clinician)).toEqual([]);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
+    // On a 390 px phone: nothing scrolls sideways, still no serious axe finding.
+    for (const [page, who] of [
+      [clinician, 'clinician'],
+      [facilitator, 'facilitator'],
+    ] as const) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(390);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, `timeline-${who}-390.png`), fullPage: true });
+      await page.setViewportSize({ width: 1100, height: 1400 });
+    }
 
     const lead = await signIn(context!, baseUrl, 'lead');
     await lead

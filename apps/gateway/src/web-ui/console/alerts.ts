@@ -14,6 +14,8 @@ const STATE_NAMES: readonly [string, string][] = [
   ['resolved', 'Resolved'],
 ];
 const DONE_ON_HOME = 5;
+/** Liaison's rule for a PHQ-9 item 9 answer above zero (DOMAIN.md coordination rule 2). */
+const ITEM9_RULE = 'suicidal-ideation';
 
 export function memberLink(memberId: string): HTMLAnchorElement {
   return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [memberId]);
@@ -115,6 +117,9 @@ export function alertCard(alert: ConsoleAlert, where: Where): HTMLLIElement {
       el('p', { class: 'meta' }, ['Raised ' + when(alert.raisedAt) + ' · member ', memberLink(alert.memberId)]),
     ],
   );
+  // PHQ-9 item 9 above zero: flagged red on its row (the fact only, never the answer).
+  if (alert.rule === ITEM9_RULE)
+    card.append(el('p', { class: 'flag' }, ['PHQ-9 item 9, thoughts of self-harm, answered above zero']));
   if (alert.state) card.append(lifecycle(alert));
   if (alert.detail && alert.detail !== alert.summary) card.append(el('p', {}, [alert.detail.replace(/\*\*/g, '')]));
   if (alert.open || alert.status === 'acknowledged') card.append(alertActions(alert, where));

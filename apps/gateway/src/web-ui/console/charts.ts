@@ -1,7 +1,7 @@
 // A member's PHQ-9/GAD-7 totals over time, drawn over the instrument's severity bands, each total labelled,
 // and the same figures as a table for screen readers.
 import { el, svg } from './dom.js';
-import type { InstrumentSeries } from './types.js';
+import type { ChartMarker, InstrumentSeries } from './types.js';
 
 /** Drawn at the width it gets, so that its text stays legible on a phone rather than shrunk with it. */
 export function chartWidth(box: HTMLElement, widest: number): number {
@@ -24,21 +24,31 @@ export function chartSvg(width: number, height: number, id: string, nodes: reado
   );
 }
 
-export function outcomeChart(instrument: InstrumentSeries, box: HTMLElement): HTMLElement {
+/**
+ * The totals over the severity bands, each labelled; shaded around the baseline, the span a change must
+ * leave to be meaningful; medicines started and sessions attended marked under the time axis.
+ */
+export function outcomeChart(
+  instrument: InstrumentSeries,
+  box: HTMLElement,
+  markers: readonly ChartMarker[] = [],
+): HTMLElement {
   const W = chartWidth(box, 680);
   const narrow = W < 500;
-  const H = 240;
+  const H = 262;
   const left = 40;
   const right = narrow ? 120 : 190;
   const top = 10;
-  const bottom = 30;
+  const bottom = 52;
   const plotW = W - left - right;
   const plotH = H - top - bottom;
   const y = (score: number) => top + plotH - (score / instrument.max) * plotH;
   const times = instrument.points.map((p) => Date.parse(p.at));
+  // The axis spans the measures; marks outside them are left out rather than squeezing the measures.
   const t0 = Math.min(...times);
   const t1 = Math.max(...times);
   const x = (t: number) => (times.length < 2 || t1 === t0 ? left + plotW / 2 : left + ((t - t0) / (t1 - t0)) * plotW);
+  const shownMarkers = markers.filter((m) => times.length > 1 && Date.parse(m.at) >= t0 && Date.parse(m.at) <= t1);
   const id = 'chart-' + instrument.instrument.replace(/[^A-Za-z0-9]/g, '');
   const nodes: SVGElement[] = [
     svg('title', { id: id + '-title' }, [instrument.instrument + ' total over time']),
@@ -57,6 +67,18 @@ export function outcomeChart(instrument: InstrumentSeries, box: HTMLElement): HT
       svg('text', { x: left + plotW + 8, y: (y(upper) + y(band.from)) / 2 + 4 }, [
         narrow ? band.label : band.from + '–' + band.to + ' ' + band.label,
       ]),
+    );
+  }
+  const baseline = instrument.baseline;
+  const change = instrument.meaningfulChange;
+  if (baseline !== null && instrument.points.length) {
+    const high = Math.min(instrument.max, baseline + change);
+    const low = Math.max(0, baseline - change);
+    nodes.push(
+      svg('rect', { class: 'mcid', x: left, width: plotW, y: y(high), height: y(low) - y(high) }),
+      // Its edges dashed: crossing the lower one is a meaningful improvement, the upper one a worsening.
+      svg('line', { class: 'mcid-edge', x1: left, x2: left + plotW, y1: y(low), y2: y(low) }),
+      svg('line', { class: 'mcid-edge', x1: left, x2: left + plotW, y1: y(high), y2: y(high) }),
     );
   }
   nodes.push(
@@ -84,6 +106,18 @@ export function outcomeChart(instrument: InstrumentSeries, box: HTMLElement): HT
         ),
       );
     });
+    for (const marker of shownMarkers) {
+      const mx = x(Date.parse(marker.at));
+      const base = top + plotH;
+      nodes.push(
+        svg('g', { class: 'mark-' + marker.kind }, [
+          svg('title', {}, [new Date(marker.at).toLocaleDateString() + ': ' + marker.label]),
+          marker.kind === 'medication'
+            ? svg('path', { d: `M ${mx} ${base + 22} l -6 10 h 12 z` })
+            : svg('rect', { x: mx - 1.5, y: base + 4, width: 3, height: 12 }),
+        ]),
+      );
+    }
     nodes.push(
       svg('text', { x: left, y: H - 8 }, [new Date(t0).toLocaleDateString()]),
       svg('text', { x: left + plotW, y: H - 8, 'text-anchor': 'end' }, [new Date(t1).toLocaleDateString()]),
@@ -105,12 +139,34 @@ export function outcomeChart(instrument: InstrumentSeries, box: HTMLElement): HT
   const head = ['Date', 'Total', 'Band', 'Time point', ...(hasItem9 ? ['Item 9'] : [])].map((h) =>
     el('th', { scope: 'col' }, [h]),
   );
-  const table = el('table', { class: 'sr-only' }, [
+  // Hidden in a clipped box, not as the table itself: a table is as wide as its cells, whatever its width says.
+  const table = el('table', {}, [
     el('caption', {}, [instrument.instrument + ' measures']),
     el('thead', {}, [el('tr', {}, head)]),
     el('tbody', {}, rows),
   ]);
-  return el('figure', {}, [el('figcaption', {}, [instrument.instrument + summary(instrument)]), picture, table]);
+  const legend = el('ul', { class: 'legend', 'aria-hidden': 'true' }, [
+    el('li', {}, [el('span', { class: 'key key-mcid' }, []), '±' + change + ' from baseline: no meaningful change']),
+    el('li', {}, [el('span', { class: 'key key-session' }, []), 'session attended']),
+    el('li', {}, [el('span', { class: 'key key-medication' }, []), 'medicine started']),
+  ]);
+  const marks = el('table', {}, [
+    el('caption', {}, ['Marked on the time axis of the ' + instrument.instrument + ' chart']),
+    el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, ['Date']), el('th', { scope: 'col' }, ['What'])])]),
+    el(
+      'tbody',
+      {},
+      shownMarkers.map((m) =>
+        el('tr', {}, [el('td', {}, [new Date(m.at).toLocaleDateString()]), el('td', {}, [m.label])]),
+      ),
+    ),
+  ]);
+  return el('figure', {}, [
+    el('figcaption', {}, [instrument.instrument + summary(instrument)]),
+    picture,
+    legend,
+    el('div', { class: 'sr-only' }, [table, ...(shownMarkers.length ? [marks] : [])]),
+  ]);
 }
 
 function summary(instrument: InstrumentSeries): string {
@@ -131,7 +187,9 @@ function describe(instrument: InstrumentSeries): string {
     instrument.max +
     ' over time, drawn over its severity bands (' +
     bands +
-    '). ' +
+    '); a change of ' +
+    instrument.meaningfulChange +
+    ' points from baseline is meaningful. ' +
     instrument.points.length +
     ' measures; see the table.'
   );

@@ -12,6 +12,19 @@ const CELLS: readonly [CellKey, string][] = [
   ['underDosed', 'Under-dosed'],
 ];
 
+/**
+ * The published figures a cohort report can be set beside, as the domain model (DOMAIN.md) gives them:
+ * the change seen in studies of support groups, and the instrument whose cohort change compares with it.
+ */
+const REFERENCES: readonly { measure: string; change: string; population: string; instrument?: string }[] = [
+  { measure: 'Quality of life', change: '+23%', population: 'cancer support groups' },
+  { measure: 'Depressive symptoms', change: '−40%', population: 'cancer support groups', instrument: 'phq-9' },
+  { measure: 'Opioid use', change: '−28%', population: 'chronic pain groups' },
+  { measure: 'Caregiver burden', change: '−35%', population: 'caregiver groups' },
+];
+const REFERENCE_SOURCE =
+  'The literature figures a report can be set beside, as named in CareCircle’s domain model (DOMAIN.md)';
+
 function cellOf(report: CohortReport, key: CellKey): CohortCell {
   return key === 'all' ? report.all : report.byDose[key];
 }
@@ -89,6 +102,31 @@ function cohortTable(report: CohortReport): HTMLTableElement {
         report.smallCellThreshold +
         ' withheld',
     ]),
+    el('thead', {}, [el('tr', {}, head)]),
+    el('tbody', {}, rows),
+  ]);
+}
+
+/** The cohort's mean change as a share of its mean baseline, e.g. "−26%", or "–" when withheld or unknown. */
+function relativeChange(cell: CohortCell): string {
+  if (cell.suppressed || cell.meanChange === null || !cell.meanBaseline) return '–';
+  const percent = Math.round((cell.meanChange / cell.meanBaseline) * 100);
+  return (percent > 0 ? '+' : percent < 0 ? '−' : '') + Math.abs(percent) + '%';
+}
+
+// The published figures beside this cohort's own change (all members) on the same measure.
+function referenceTable(report: CohortReport): HTMLTableElement {
+  const head = ['Measure', 'Published change', 'In', 'This cohort'].map((h) => el('th', { scope: 'col' }, [h]));
+  const rows = REFERENCES.map((ref) =>
+    el('tr', {}, [
+      el('th', { scope: 'row' }, [ref.measure]),
+      el('td', {}, [ref.change]),
+      el('td', {}, [ref.population]),
+      el('td', {}, [ref.instrument === report.instrument ? relativeChange(report.all) + ' (mean, all members)' : '–']),
+    ]),
+  );
+  return el('table', { class: 'references' }, [
+    el('caption', {}, ['Published reference figures. Source: ' + REFERENCE_SOURCE]),
     el('thead', {}, [el('tr', {}, head)]),
     el('tbody', {}, rows),
   ]);
@@ -176,6 +214,9 @@ async function loadCohort(event?: Event): Promise<void> {
       cohortChart(report),
       el('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Cohort figures table' }, [
         cohortTable(report),
+      ]),
+      el('div', { class: 'scroll-x', tabindex: '0', role: 'region', 'aria-label': 'Published reference figures' }, [
+        referenceTable(report),
       ]),
     );
     say('');

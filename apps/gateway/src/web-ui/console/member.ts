@@ -3,12 +3,42 @@
 import { ApiError, getJson } from './api.js';
 import { alertCard } from './alerts.js';
 import { outcomeChart } from './charts.js';
-import { $, el, focusHeading, messageOf, say } from './dom.js';
+import { $, el, focusHeading, messageOf, say, when } from './dom.js';
 import { refreshSoon, show, type Screen } from './shell.js';
-import { loadTimeline, onTimelineEntry, stopTimeline } from './timeline.js';
-import type { ConsoleAlert, InstrumentSeries } from './types.js';
+import { loadTimeline, onTimelineEntry, stopTimeline, timelineEntries } from './timeline.js';
+import type { ChartMarker, ConsoleAlert, InstrumentSeries, TimelineEntry } from './types.js';
 
 let shownMember: string | null = null;
+let instruments: InstrumentSeries[] = [];
+
+/** Medicines started and group sessions attended, as the timeline words them for this reader. */
+function markersOf(entries: readonly TimelineEntry[]): ChartMarker[] {
+  const markers: ChartMarker[] = [];
+  for (const entry of entries) {
+    const details = entry.details ?? {};
+    if (entry.type === 'MedicationChanged' && details['change'] === 'started')
+      markers.push({ at: entry.at, kind: 'medication', label: entry.sentence });
+    else if (entry.type === 'AttendanceRecorded' && String(details['status'] ?? '').startsWith('attended'))
+      markers.push({ at: entry.at, kind: 'session', label: entry.sentence });
+  }
+  return markers;
+}
+
+function drawCharts(): void {
+  const box = $('outcomes');
+  const markers = markersOf(timelineEntries());
+  box.replaceChildren(...instruments.map((instrument) => outcomeChart(instrument, box, markers)));
+}
+
+/** PHQ-9 item 9 above zero at the latest PHQ-9: a red flag at the top of the member's page (never the answer). */
+function showItem9Flag(): void {
+  const flaggedAt = instruments.find((instrument) => instrument.item9FlaggedAt)?.item9FlaggedAt;
+  const flag = $('member-flag');
+  flag.hidden = !flaggedAt;
+  flag.textContent = flaggedAt
+    ? 'Safety flag: the latest PHQ-9 (' + when(flaggedAt) + ') answered item 9, thoughts of self-harm, above zero.'
+    : '';
+}
 
 async function loadMemberAlerts(memberId: string): Promise<void> {
   const body = await getJson<{ alerts: ConsoleAlert[] }>(
@@ -25,8 +55,9 @@ async function loadOutcomes(memberId: string): Promise<void> {
     '/api/care-console/members/' + encodeURIComponent(memberId) + '/outcomes',
   );
   if (shownMember !== memberId) return;
-  const box = $('outcomes');
-  box.replaceChildren(...body.instruments.map((instrument) => outcomeChart(instrument, box)));
+  instruments = body.instruments;
+  showItem9Flag();
+  drawCharts();
 }
 
 export function startMember(): void {
@@ -45,6 +76,8 @@ export const memberScreen: Screen = {
     $('member-heading').textContent = 'Member ' + memberId;
     $('member-alerts').replaceChildren();
     $('outcomes').replaceChildren();
+    instruments = [];
+    showItem9Flag();
     focusHeading('member-heading');
     try {
       await loadMemberAlerts(memberId);
@@ -58,6 +91,7 @@ export const memberScreen: Screen = {
     const results = await Promise.allSettled([loadOutcomes(memberId), loadTimeline(memberId)]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) say(messageOf(failed.reason), true);
+    else if (shownMember === memberId) drawCharts(); // now with the timeline's marks
   },
   refresh: async () => {
     if (shownMember) await loadMemberAlerts(shownMember);

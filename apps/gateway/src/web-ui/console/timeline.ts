@@ -17,24 +17,45 @@ function selectedKinds(): string[] {
   return Array.from(document.querySelectorAll<HTMLInputElement>('input[name="types"]:checked')).map((box) => box.value);
 }
 
+/** The same fact delivered twice (another event id, same time, kind and sentence) is shown once. */
+function sameFact(entry: TimelineEntry): string {
+  return `${entry.at}|${entry.type}|${entry.sentence}`;
+}
+
+/** A kind as the filters name it (page.ts renders their labels). */
+function kindLabel(kind: string): string {
+  return document.querySelector(`label[for="kind-${kind}"]`)?.textContent ?? kind;
+}
+
+/** An alert's later steps, each also an entry of its own: shown once, on the alert's entry (its lifecycle). */
+const ALERT_STEPS = ['AlertAcknowledged', 'AlertEscalated', 'AlertResolved'];
+
 function render(): void {
   const kinds = selectedKinds();
-  const entries = Array.from(state.entries.values())
-    .filter((entry) => kinds.indexOf(entry.kind) >= 0)
-    .sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
-  $('timeline').replaceChildren(...entries.map(renderEntry));
+  const shown = new Map<string, TimelineEntry>();
+  const all = Array.from(state.entries.values());
+  const alertsShown = new Set(all.filter((entry) => entry.alert).map((entry) => entry.alert?.alertId));
+  const newestFirst = all.sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1));
+  for (const entry of newestFirst) {
+    const stepOfShownAlert =
+      ALERT_STEPS.includes(entry.type) && alertsShown.has(String(entry.details?.['alertId'] ?? ''));
+    if (kinds.indexOf(entry.kind) >= 0 && !stepOfShownAlert && !shown.has(sameFact(entry)))
+      shown.set(sameFact(entry), entry);
+  }
+  $('timeline').replaceChildren(...Array.from(shown.values(), renderEntry));
 }
 
 function renderEntry(entry: TimelineEntry): HTMLLIElement {
   const severity = entry.severity || 'none';
-  const badges: (HTMLElement | string)[] = [el('span', { class: 'badge' }, [entry.kind])];
-  if (entry.severity) badges.push(el('span', { class: 'badge sev' }, [entry.severity]));
+  // Spaces between the badges and the sentence: read aloud and copied as words, not run together.
+  const badges: (HTMLElement | string)[] = [el('span', { class: 'badge' }, [kindLabel(entry.kind)]), ' '];
+  if (entry.severity) badges.push(el('span', { class: 'badge sev' }, [entry.severity]), ' ');
+  // When it happened; when it was recorded on hover (title), if the server knows.
+  const time = el('time', { datetime: entry.at }, [new Date(entry.at).toLocaleString()]);
+  if (entry.recordedAt) time.title = 'Recorded ' + new Date(entry.recordedAt).toLocaleString();
   const item = el('li', { class: 'entry sev-' + severity, 'data-kind': entry.kind, 'data-type': entry.type }, [
-    el('h3', {}, [...badges, entry.title]),
-    el('p', { class: 'meta' }, [
-      el('time', { datetime: entry.at }, [new Date(entry.at).toLocaleString()]),
-      entry.redacted ? ' · minimum-necessary view' : '',
-    ]),
+    el('h4', {}, [...badges, entry.sentence]),
+    el('p', { class: 'meta' }, [time, entry.redacted ? ' · some details are not shown to your role' : '']),
   ]);
   if (entry.alert) {
     const steps = entry.alert.steps.map(
@@ -43,10 +64,6 @@ function renderEntry(entry: TimelineEntry): HTMLLIElement {
     );
     item.append(el('p', { class: 'lifecycle' }, ['Alert status: ' + entry.alert.status + ' — ' + steps.join(' → ')]));
   }
-  const details = el('dl', {}, []);
-  for (const [key, value] of Object.entries(entry.details || {}))
-    details.append(el('dt', {}, [key]), el('dd', {}, [typeof value === 'string' ? value : JSON.stringify(value)]));
-  item.append(el('details', {}, [el('summary', {}, ['Details']), details]));
   return item;
 }
 
@@ -80,6 +97,11 @@ export async function loadTimeline(member: string): Promise<void> {
   render();
   status(state.entries.size + ' entries. Updating live.');
   follow(member);
+}
+
+/** The member's entries loaded so far (for the charts' marks). */
+export function timelineEntries(): TimelineEntry[] {
+  return Array.from(state.entries.values());
 }
 
 export function stopTimeline(): void {
@@ -125,7 +147,7 @@ async function follow(member: string): Promise<void> {
         const entry = JSON.parse(data) as TimelineEntry;
         state.entries.set(entry.id, entry);
         render();
-        status(state.entries.size + ' entries. New: ' + entry.title);
+        status(state.entries.size + ' entries. New: ' + entry.sentence);
         entryListeners.forEach((listener) => listener(entry));
       }
     }

@@ -10,6 +10,8 @@ export interface AlertStep {
 export interface ConsoleAlert {
   alertId: string;
   memberId: string;
+  /** Liaison's rule that raised it; `suicidal-ideation` is PHQ-9 item 9 above zero. */
+  rule?: string;
   severity: string;
   status: string;
   state?: string;
@@ -72,6 +74,10 @@ export interface OutcomePoint {
 export interface InstrumentSeries {
   instrument: string;
   max: number;
+  /** A change from baseline this large is meaningful (PHQ-9 5, GAD-7 4). */
+  meaningfulChange: number;
+  /** PHQ-9: when the latest PHQ-9 answered item 9 above zero, else null. */
+  item9FlaggedAt?: string | null;
   bands: { from: number; to: number; label: string }[];
   points: OutcomePoint[];
   latest: number | null;
@@ -109,9 +115,21 @@ export interface TimelineEntry {
   kind: string;
   type: string;
   at: string;
+  /** When the source service recorded it, if known. */
+  recordedAt?: string;
   title: string;
+  /** One sentence a person reads, as the gateway wrote it for this reader. */
+  sentence: string;
   severity?: string | null;
   redacted?: boolean;
-  alert?: { status: string; steps: { state: string; at: string; level?: number }[] } | null;
+  alert?: { alertId: string; status: string; steps: { state: string; at: string; level?: number }[] } | null;
   details?: Record<string, unknown>;
+}
+
+/** Something from the timeline marked on a chart's time axis. */
+export interface ChartMarker {
+  at: string;
+  kind: 'medication' | 'session';
+  /** What it was, as the gateway worded it for this reader. */
+  label: string;
 }

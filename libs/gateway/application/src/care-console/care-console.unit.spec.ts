@@ -412,6 +412,28 @@ describe('outcome charts and service errors', () => {
     expect(outcomeChartsFor(trajectory, 'clinician')[0]!.points.map((p) => p.item9)).toEqual([1, 0]);
   });
 
+  it('gives the PHQ-9 chart its meaningful change and flags a latest item 9 above zero to every reader, without the answer', () => {
+    const [phq9, gad7] = outcomeChartsFor(trajectory, 'facilitator');
+    expect([phq9!.meaningfulChange, gad7!.meaningfulChange]).toEqual([5, 4]);
+    expect(phq9!.item9FlaggedAt).toBeNull(); // the latest PHQ-9 answered item 9 with 0
+    const worse = {
+      ...trajectory,
+      instruments: [
+        {
+          ...trajectory.instruments[0]!,
+          measures: [
+            ...trajectory.instruments[0]!.measures,
+            { administeredAt: '2026-11-15T10:00:00.000Z', total: 12, band: 'moderate', point: 'follow-up', item9: 2 },
+          ],
+        },
+      ],
+    };
+    const [flagged] = outcomeChartsFor(worse, 'facilitator');
+    expect(flagged!.item9FlaggedAt).toBe('2026-11-15T10:00:00.000Z');
+    expect(JSON.stringify(flagged)).not.toMatch(/item9"/);
+    expect(outcomeChartsFor(worse, 'clinician')[0]!.item9FlaggedAt).toBe('2026-11-15T10:00:00.000Z');
+  });
+
   it('keeps a service’s 4xx and its explanation, and turns anything else into a 502 naming the service', () => {
     expect(
       consoleErrorOf('scheduling', 422, { detail: 'Attendance can be recorded once the session has started.' }),

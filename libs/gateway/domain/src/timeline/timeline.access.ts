@@ -6,6 +6,7 @@ import type {
   TimelineSourceEvent,
   TimelineViewer,
 } from './timeline-entry';
+import { sentenceOf } from './timeline-sentence';
 
 /**
  * What the timeline keeps beside its entries: group rosters and facilitators (group events reach each
@@ -74,6 +75,10 @@ export interface TimelineEntryView {
   kind: TimelineKind;
   type: string;
   title: string;
+  /** One sentence a person reads (no field names or codes), saying no more than this reader may see. */
+  sentence: string;
+  /** When the source service recorded the event (its envelope's time), when known; `at` is when it happened. */
+  recordedAt?: string;
   severity?: Severity;
   details: Readonly<Record<string, unknown>>;
   alert?: AlertLifecycle;
@@ -85,7 +90,7 @@ export interface TimelineEntryView {
  * Redaction at read time: the care team sees everything; a facilitator the minimum-necessary view,
  * except treatment details when the member consented to share them.
  */
-export function viewOf(entry: TimelineEntry, viewer: TimelineViewer): TimelineEntryView {
+export function viewOf(entry: TimelineEntry & { recordedAt?: string }, viewer: TimelineViewer): TimelineEntryView {
   const full = viewer.role === 'clinician' || (viewer.consentToShareMedication && entry.kind === 'treatment');
   const shown = full ? { title: entry.title, details: entry.details } : entry.facilitatorView;
   return {
@@ -95,6 +100,8 @@ export function viewOf(entry: TimelineEntry, viewer: TimelineViewer): TimelineEn
     kind: entry.kind,
     type: entry.type,
     title: shown.title,
+    sentence: sentenceOf(entry, full ? 'full' : 'minimum'),
+    ...(entry.recordedAt ? { recordedAt: entry.recordedAt } : {}),
     ...(entry.severity ? { severity: entry.severity } : {}),
     details: shown.details,
     ...(entry.alert ? { alert: entry.alert } : {}),

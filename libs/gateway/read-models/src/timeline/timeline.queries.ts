@@ -11,8 +11,18 @@ export interface TimelineQuery {
   alertRecipientRoles?: readonly string[];
 }
 
+/** An entry and when its source service recorded the event (the envelope's `occurredAt`), when kept. */
+export type RecordedTimelineEntry = TimelineEntry & { recordedAt?: string };
+
+/** The stored entry with its source event's recording time beside it. */
+const ENTRY_WITH_RECORDED_AT = `SELECT e.entry, s.body->>'occurredAt' AS recorded_at
+   FROM gateway.timeline_entry e LEFT JOIN gateway.timeline_source_event s ON s.event_id = e.source_event_id`;
+
+const withRecordedAt = (row: { entry: TimelineEntry; recorded_at: string | null }): RecordedTimelineEntry =>
+  row.recorded_at ? { ...row.entry, recordedAt: row.recorded_at } : row.entry;
+
 export interface TimelinePage {
-  entries: TimelineEntry[];
+  entries: RecordedTimelineEntry[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
   nextCursor?: string;
 }
@@ -46,15 +56,15 @@ function decodeCursor(cursor: string): [string, string] {
 /** One member's timeline, oldest first, filtered by time range and kinds, a page at a time. */
 export async function readTimeline(sql: Sql, memberId: string, query: TimelineQuery): Promise<TimelinePage> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const rows = await sql<{ entry: TimelineEntry }>(
-    `SELECT entry FROM gateway.timeline_entry
-      WHERE member_id = $1
-        AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
-        AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
-        AND ($4::text[] IS NULL OR kind = ANY($4::text[]))
-        AND ($5::timestamptz IS NULL OR (at, source_event_id) > ($5::timestamptz, $6::text))
-        AND ($8::text[] IS NULL OR kind <> 'alert' OR entry->'details'->>'recipientRole' = ANY($8::text[]))
-      ORDER BY at, source_event_id
+  const rows = await sql<{ entry: TimelineEntry; recorded_at: string | null }>(
+    `${ENTRY_WITH_RECORDED_AT}
+      WHERE e.member_id = $1
+        AND ($2::timestamptz IS NULL OR e.at >= $2::timestamptz)
+        AND ($3::timestamptz IS NULL OR e.at < $3::timestamptz)
+        AND ($4::text[] IS NULL OR e.kind = ANY($4::text[]))
+        AND ($5::timestamptz IS NULL OR (e.at, e.source_event_id) > ($5::timestamptz, $6::text))
+        AND ($8::text[] IS NULL OR e.kind <> 'alert' OR e.entry->'details'->>'recipientRole' = ANY($8::text[]))
+      ORDER BY e.at, e.source_event_id
       LIMIT $7`,
     [
       memberId,
@@ -67,7 +77,7 @@ export async function readTimeline(sql: Sql, memberId: string, query: TimelineQu
       query.alertRecipientRoles ?? null,
     ],
   );
-  const entries = rows.slice(0, query.limit).map((row) => row.entry);
+  const entries = rows.slice(0, query.limit).map(withRecordedAt);
   const last = entries.at(-1);
   return rows.length > query.limit && last ? { entries, nextCursor: encodeCursor(last) } : { entries };
 }
@@ -77,12 +87,13 @@ export async function readTimelineChanges(
   sql: Sql,
   memberId: string,
   afterChange: string,
-): Promise<{ entries: TimelineEntry[]; lastChange: string }> {
-  const rows = await sql<{ entry: TimelineEntry; change: string }>(
-    `SELECT entry, changed_seq::text AS change FROM gateway.timeline_entry WHERE member_id = $1 AND changed_seq > $2::bigint ORDER BY changed_seq LIMIT 500`,
+): Promise<{ entries: RecordedTimelineEntry[]; lastChange: string }> {
+  const rows = await sql<{ entry: TimelineEntry; recorded_at: string | null; change: string }>(
+    `${ENTRY_WITH_RECORDED_AT.replace('SELECT e.entry,', 'SELECT e.entry, e.changed_seq::text AS change,')}
+      WHERE e.member_id = $1 AND e.changed_seq > $2::bigint ORDER BY e.changed_seq LIMIT 500`,
     [memberId, afterChange],
   );
-  return { entries: rows.map((row) => row.entry), lastChange: rows.at(-1)?.change ?? afterChange };
+  return { entries: rows.map(withRecordedAt), lastChange: rows.at(-1)?.change ?? afterChange };
 }
 
 /** The newest change number of a member's timeline ('0' when empty): where a live stream starts. */
