@@ -4,6 +4,13 @@ const MEMBER_ID = 'mbr_synthetic_0001';
 const GROUP_ID = 'grp_cancer_tuesday';
 const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
 const OPEN_OBJECTS = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+const NAMES = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description:
+    'Display names by id: the members shown (only those the reader may see, from their sealed identity; audited) and the staff who acted (from the staff directory). An id without a name is left out.',
+  example: { [MEMBER_ID]: 'Ana Ruiz', fac_synthetic_sw_01: 'Sam Okafor' },
+} as const;
 
 export class AlertActionResponseDto {
   @ApiProperty({ format: 'uuid', example: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d' })
@@ -155,6 +162,8 @@ export class ConsoleHomeResponseDto {
       'Facilitator and clinician: acknowledged and resolved alerts, the latest acted on first (the last 20).',
   })
   doneAlerts?: InboxAlertDto[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
 }
 
 export class MemberAlertsResponseDto {
@@ -172,6 +181,8 @@ export class MemberAlertsResponseDto {
       'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.',
   })
   alerts!: InboxAlertDto[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
 }
 
 export class MemberOutcomesResponseDto {
