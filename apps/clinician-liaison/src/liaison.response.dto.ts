@@ -55,6 +55,14 @@ export class AlertViewDto {
   escalationLevel!: number;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   raisedAt!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it was overridden, when it was (on any copy of the alert: they share one lifecycle). Never in a facilitator’s view: a clinician’s reason may name a drug.',
+    example: 'Dose change discussed with the member today',
+  })
+  overrideReason!: string | null;
 }
 
 export class DeliveryViewDto {

@@ -111,6 +111,14 @@ export class InboxAlertDto {
   dueAt!: string | null;
   @ApiProperty({ type: AlertAcknowledgementDto, nullable: true })
   acknowledged!: AlertAcknowledgementDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it was overridden (on whichever copy: the copies share one lifecycle). Clinicians only: always null for a facilitator.',
+    example: 'Dose change discussed with the member today',
+  })
+  overrideReason!: string | null;
   @ApiProperty({ type: AlertEscalationDto, nullable: true })
   escalated!: AlertEscalationDto | null;
   @ApiProperty({ type: AlertResolutionDto, nullable: true })
