@@ -10,8 +10,24 @@ import { startServicesStandIn, type ServicesStandIn } from '../testing/services-
 
 const MEMBER_NAME = 'Ana Ruiz';
 const OTHER_NAME = 'Ben Osei';
+const OVERRIDE_REASON = 'Dose discussed with the member today';
 const FACILITATOR_COPY = '00000000-0000-4000-8000-000000000101';
 const CLINICIAN_COPY = fixtures.CoordinationAlertRaised.payload.alertId;
+const SERTRALINE = {
+  medicationId: 'med_people_1',
+  name: 'sertraline',
+  ingredient: 'sertraline',
+  rxnormCode: '36437',
+  dailyDose: 50,
+  doseUnit: 'mg',
+  route: 'oral',
+  frequency: 'daily',
+  classes: ['ssri'],
+  prescriberId: SEEDED.clinician,
+  status: 'active',
+  startedAt: '2026-03-02T09:00:00.000Z',
+  changedAt: '2026-03-02T09:00:00.000Z',
+};
 
 /**
  * Names in the care console (issue 17): members' from their sealed identity, only for readers the
@@ -36,6 +52,8 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
     detail: '',
     escalationLevel: 0,
     raisedAt: '2026-03-10T09:00:00.000Z',
+    // As liaison answers a clinician: the copies share the acknowledgement, reason included.
+    overrideReason: OVERRIDE_REASON,
     ...more,
   });
   const alerts = [
@@ -62,6 +80,7 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
       return { group: { groupId: SEEDED.group, groupType: 'disease-specific', status: 'active' }, sessions: [] };
     if (path.endsWith('/upcoming-sessions')) return { sessions: [] };
     if (path === `/api/liaison/members/${SEEDED.member}/alerts`) return alerts;
+    if (path === `/api/liaison/members/${SEEDED.member}/medications`) return [SERTRALINE];
     if (path === `/api/liaison/clinicians/${SEEDED.clinician}/alerts`)
       return alerts.filter((alert) => alert.recipientId === SEEDED.clinician);
     return [];
@@ -90,11 +109,14 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
         eventId: `00000000-0000-4000-8000-00000000020${n}`,
         payload: { ...fixtures.CoordinationAlertRaised.payload, alertId: alert.alertId },
       });
-    await projectTimelineEvent(sql, {
-      ...fixtures.AlertAcknowledged,
-      eventId: '00000000-0000-4000-8000-000000000301',
-      payload: { ...fixtures.AlertAcknowledged.payload, alertId: FACILITATOR_COPY, acknowledgedBy: SEEDED.facilitator },
-    });
+    // The psychiatrist overrode their copy; liaison's facilitator copy followed (same who and when): one
+    // AlertAcknowledged per copy, as liaison publishes them.
+    for (const [n, alertId] of [CLINICIAN_COPY, FACILITATOR_COPY].entries())
+      await projectTimelineEvent(sql, {
+        ...fixtures.AlertAcknowledged,
+        eventId: `00000000-0000-4000-8000-00000000030${n}`,
+        payload: { ...fixtures.AlertAcknowledged.payload, alertId },
+      });
   }, 90_000);
 
   afterAll(async () => {
@@ -132,10 +154,10 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
     expect((await get('/api/care-console/me', 'clinician')).body).toMatchObject({ name: 'Dr. Ines Brandt' });
   });
 
-  it('names a facilitator’s members and who acted, but not a member the policy keeps from them, and audits the names opened', async () => {
+  it('names a facilitator’s members and who acted (on any copy), but not a member the policy keeps from them, and audits the names opened', async () => {
     const home = await get('/api/care-console/home', 'facilitator');
     expect(home.status).toBe(200);
-    expect(home.body['names']).toEqual({ [SEEDED.member]: MEMBER_NAME, [SEEDED.facilitator]: 'Sam Okafor' });
+    expect(home.body['names']).toEqual({ [SEEDED.member]: MEMBER_NAME, [SEEDED.clinician]: 'Dr. Ines Brandt' });
     expect(JSON.stringify(home.body)).not.toContain(OTHER_NAME);
     expect(await namesAudited(SEEDED.facilitator)).toContain(SEEDED.member);
     expect(await namesAudited(SEEDED.facilitator)).not.toContain(SEEDED.otherMember);
@@ -155,5 +177,46 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
     const sealed = await pool!.query<{ sealed: string }>(`SELECT sealed FROM gateway.staff_identity`);
     expect(sealed.rows.length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(sealed.rows)).not.toContain('Okafor');
+  });
+
+  it('lists a member’s medications for the care team with the prescriber’s name, audited; a facilitator gets 403', async () => {
+    const list = await get(`/api/care-console/members/${SEEDED.member}/medications`, 'clinician');
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual({
+      memberId: SEEDED.member,
+      medications: [SERTRALINE],
+      names: { [SEEDED.member]: MEMBER_NAME, [SEEDED.clinician]: 'Dr. Ines Brandt' },
+    });
+    const refused = await get(`/api/care-console/members/${SEEDED.member}/medications`, 'facilitator');
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).not.toContain('sertraline');
+    const audited = await pool!.query<{ agent: string; outcome: string }>(
+      `SELECT agent, outcome FROM gateway.audit_event WHERE 'MedicationStatement' = ANY(resource_types) AND $1 = ANY(member_ids) ORDER BY seq`,
+      [SEEDED.member],
+    );
+    expect(audited.rows).toEqual([
+      { agent: SEEDED.clinician, outcome: '0' },
+      { agent: SEEDED.facilitator, outcome: '4' },
+    ]);
+  });
+
+  it('shows both copies of one alert in one state: acknowledged by the same person at the same time; the reason to clinicians only', async () => {
+    const facilitator = await get(`/api/care-console/members/${SEEDED.member}/alerts`, 'facilitator');
+    const clinician = await get(`/api/care-console/members/${SEEDED.member}/alerts`, 'clinician');
+    type Shown = { alertId: string; state: string; acknowledged: unknown; overrideReason: string | null };
+    const [facilitatorCopy] = facilitator.body['alerts'] as Shown[];
+    const [clinicianCopy] = clinician.body['alerts'] as Shown[];
+    const acknowledged = {
+      by: SEEDED.clinician,
+      at: fixtures.AlertAcknowledged.payload.acknowledgedAt,
+      outcome: 'overridden',
+      reasonGiven: true,
+    };
+    expect(facilitatorCopy).toMatchObject({ alertId: FACILITATOR_COPY, state: 'acknowledged', acknowledged });
+    expect(clinicianCopy).toMatchObject({ alertId: CLINICIAN_COPY, state: 'acknowledged', acknowledged });
+    expect(clinicianCopy!.overrideReason).toBe(OVERRIDE_REASON);
+    expect(facilitatorCopy!.overrideReason).toBeNull();
+    expect(JSON.stringify(facilitator.body)).not.toMatch(/sertraline|Dose discussed/);
+    expect(facilitator.body['names']).toMatchObject({ [SEEDED.clinician]: 'Dr. Ines Brandt' });
   });
 });

@@ -17,6 +17,7 @@ import { DistressReportsHttpController } from './distress-reports/distress-repor
 import { GroupSessionHttpController } from './group-session/group-session.http.controller';
 import { HomeHttpController } from './home/home.http.controller';
 import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
+import { MemberMedicationsHttpController } from './member-medications/member-medications.http.controller';
 import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
 import { PeopleNames } from './people-names/people-names';
 import { ServicesClient } from './services.client';
@@ -36,6 +37,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
     GroupSessionHttpController,
     MemberOutcomesHttpController,
     MemberAlertsHttpController,
+    MemberMedicationsHttpController,
     AlertActionsHttpController,
     CohortReportHttpController,
     DistressReportsHttpController,

@@ -248,3 +248,29 @@ export const CONSOLE_COHORT_REPORT_EXAMPLE = {
   all: { n: 20, meanChange: -3.7 },
   smallCellThreshold: 5,
 };
+
+export class MemberMedicationsResponseDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({
+    ...OPEN_OBJECTS,
+    description:
+      'As clinician-liaison lists them (active first, then the latest started first): drug, ingredient, daily dose and unit, route, frequency, drug classes, prescriber id (its name in `names`), status, start.',
+    example: [
+      {
+        medicationId: 'med_demo_0001',
+        name: 'sertraline',
+        ingredient: 'sertraline',
+        dailyDose: 50,
+        doseUnit: 'mg',
+        classes: ['ssri'],
+        prescriberId: 'clin_synthetic_psy_01',
+        status: 'active',
+        startedAt: '2026-03-02T09:00:00.000Z',
+      },
+    ],
+  })
+  medications!: object[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
+}
