@@ -6,28 +6,14 @@ import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models
 import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
-import { startServicesStandIn, type ServicesStandIn } from '../testing/services-stand-in';
+import { liaisonMedication, startServicesStandIn, type ServicesStandIn } from '../testing/services-stand-in';
 
 const MEMBER_NAME = 'Ana Ruiz';
 const OTHER_NAME = 'Ben Osei';
 const OVERRIDE_REASON = 'Dose discussed with the member today';
 const FACILITATOR_COPY = '00000000-0000-4000-8000-000000000101';
 const CLINICIAN_COPY = fixtures.CoordinationAlertRaised.payload.alertId;
-const SERTRALINE = {
-  medicationId: 'med_people_1',
-  name: 'sertraline',
-  ingredient: 'sertraline',
-  rxnormCode: '36437',
-  dailyDose: 50,
-  doseUnit: 'mg',
-  route: 'oral',
-  frequency: 'daily',
-  classes: ['ssri'],
-  prescriberId: SEEDED.clinician,
-  status: 'active',
-  startedAt: '2026-03-02T09:00:00.000Z',
-  changedAt: '2026-03-02T09:00:00.000Z',
-};
+const SERTRALINE = liaisonMedication('med_people_1', SEEDED.clinician, '2026-03-02T09:00:00.000Z');
 
 /**
  * Names in the care console (issue 17): members' from their sealed identity, only for readers the

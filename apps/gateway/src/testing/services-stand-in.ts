@@ -39,3 +39,22 @@ export async function startServicesStandIn(
     },
   };
 }
+
+/** One line of liaison's medication list (`GET /api/liaison/members/:id/medications`): sertraline 50 mg, started by `prescriberId`. */
+export function liaisonMedication(medicationId: string, prescriberId: string, startedAt: string) {
+  return {
+    medicationId,
+    name: 'sertraline',
+    ingredient: 'sertraline',
+    rxnormCode: '36437',
+    dailyDose: 50,
+    doseUnit: 'mg',
+    route: 'oral',
+    frequency: 'daily',
+    classes: ['ssri'],
+    prescriberId,
+    status: 'active',
+    startedAt,
+    changedAt: startedAt,
+  };
+}

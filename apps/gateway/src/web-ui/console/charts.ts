@@ -105,10 +105,14 @@ export function outcomeChart(instrument: InstrumentSeries, box: HTMLElement): HT
   const head = ['Date', 'Total', 'Band', 'Time point', ...(hasItem9 ? ['Item 9'] : [])].map((h) =>
     el('th', { scope: 'col' }, [h]),
   );
-  const table = el('table', { class: 'sr-only' }, [
-    el('caption', {}, [instrument.instrument + ' measures']),
-    el('thead', {}, [el('tr', {}, head)]),
-    el('tbody', {}, rows),
+  // A table keeps its columns' width whatever its own is: a 1 px box around it clips it, so a clinician's
+  // wider table (with item 9) does not push a 390 px page sideways.
+  const table = el('div', { class: 'sr-only' }, [
+    el('table', {}, [
+      el('caption', {}, [instrument.instrument + ' measures']),
+      el('thead', {}, [el('tr', {}, head)]),
+      el('tbody', {}, rows),
+    ]),
   ]);
   return el('figure', {}, [el('figcaption', {}, [instrument.instrument + summary(instrument)]), picture, table]);
 }
