@@ -182,12 +182,19 @@ describe('the demo cohort plan', () => {
     expect(overloadContactsOf(member, session)).toEqual(contacts); // stable ids: booking again is harmless
   });
 
-  it('generates nameless synthetic adults when no Synthea data is there', () => {
+  it('generates synthetic adults with invented names when no Synthea data is there', () => {
     const patients = generatedPatients(8, NOW);
     const resources = patients.map(
       (patient) => (patient.bundle as { entry: { resource: Record<string, unknown> }[] }).entry[0]!.resource,
     );
-    expect(resources.every((resource) => resource['resourceType'] === 'Patient' && !('name' in resource))).toBe(true);
+    expect(resources.every((resource) => resource['resourceType'] === 'Patient')).toBe(true);
+    // The console shows names: each stand-in has one, made up, and no two of the first eight share one.
+    const names = resources.map((resource) => {
+      const [name] = resource['name'] as { given: string[]; family: string }[];
+      return `${name!.given.join(' ')} ${name!.family}`;
+    });
+    expect(names[0]).toBe('Ana Ruiz');
+    expect(new Set(names).size).toBe(8);
     expect(new Set(resources.map((resource) => resource['id'])).size).toBe(8);
     const { members, leftOut } = demoMembers(
       patients.map((patient, i) => ({

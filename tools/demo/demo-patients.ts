@@ -36,9 +36,13 @@ export function syntheaPatients(dir: string): DemoPatient[] | undefined {
   });
 }
 
+/** Invented given and family names: the console shows names, and these belong to no one. */
+const GIVEN = ['Ana', 'Ben', 'Chloe', 'Dev', 'Eli', 'Farah', 'Gus', 'Hana', 'Ivo', 'Jun', 'Kira', 'Luca'];
+const FAMILY = ['Ruiz', 'Osei', 'Lindqvist', 'Marin', 'Tanaka', 'Haddad', 'Novak', 'Baptiste', 'Kowal'];
+
 /**
  * Stand-ins when ../shared/data is missing: `count` synthetic adults, each a transaction Bundle with a
- * Patient that has an identifier, a gender and a birth date, and no name (nothing to identify anyone).
+ * Patient that has an identifier, a gender, a birth date and an invented name.
  */
 export function generatedPatients(count: number, today: Date): DemoPatient[] {
   return Array.from({ length: count }, (_, index) => {
@@ -48,6 +52,7 @@ export function generatedPatients(count: number, today: Date): DemoPatient[] {
       resourceType: 'Patient',
       id: `carecircle-demo-${number}`,
       identifier: [{ system: 'urn:carecircle:demo-patient', value: `demo-${number}` }],
+      name: [{ use: 'official', given: [GIVEN[index % GIVEN.length]!], family: FAMILY[index % FAMILY.length]! }],
       gender: index % 2 === 0 ? 'female' : 'male',
       birthDate,
     };

@@ -37,6 +37,7 @@ import {
 } from './liaison.deps';
 import { LiaisonProcessor, TIMER_POLL_MS } from './processor/liaison-processor';
 import { TreatmentsHttpController } from './treatments/treatments.http.controller';
+import { MedicationsHttpController } from './medications/medications.http.controller';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -66,6 +67,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   controllers: [
     CareTeamHttpController,
     TreatmentsHttpController,
+    MedicationsHttpController,
     AlertsHttpController,
     CdsHooksHttpController,
     CommunicationsHttpController,

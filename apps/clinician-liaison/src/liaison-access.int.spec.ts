@@ -277,6 +277,15 @@ describe('clinician-liaison access (integration)', () => {
       ),
     ],
     [
+      // Drugs and doses: the care team's, never a facilitator's.
+      'GET members/:memberId/medications',
+      read(
+        (m) => `/api/liaison/members/${m}/medications`,
+        { ...denied, psy: 200, ehrPhys: 200 }, // the client holds Communication scopes only
+        denied,
+      ),
+    ],
+    [
       'GET members/:memberId/communications',
       read(
         (m) => `/api/liaison/members/${m}/communications`,

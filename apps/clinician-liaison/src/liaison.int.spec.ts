@@ -739,6 +739,26 @@ describe('clinician-liaison (integration)', () => {
         description: 'the acknowledgement to reach the inbox',
       },
     );
+    // One alert, one state: the facilitator's copy of the same finding is acknowledged with it (who, when), once.
+    const followed = await waitFor(
+      async () => {
+        const rows = await sql<{ alert_id: string; by: string; at: string }>(
+          "SELECT data->>'alertId' AS alert_id, data->>'by' AS by, data->>'acknowledgedAt' AS at FROM event_store.events WHERE type = 'AlertAcknowledged' AND data->>'viaAlertId' = $1",
+          [psyAlert!.alert_id],
+        );
+        const inbox = await alertsOf();
+        return rows.length === 1 && inbox.find((a) => a.alert_id === rows[0]!.alert_id)?.status === 'acknowledged'
+          ? rows[0]
+          : undefined;
+      },
+      { timeoutMs: 15_000, description: 'the facilitator’s copy to follow the psychiatrist’s acknowledgement' },
+    );
+    const [own] = await sql<{ at: string }>(
+      "SELECT data->>'acknowledgedAt' AS at FROM event_store.events WHERE type = 'AlertAcknowledged' AND data->>'alertId' = $1",
+      [psyAlert!.alert_id],
+    );
+    expect(followed).toEqual({ alert_id: expect.any(String), by: psy, at: own!.at });
+    expect((await alertsOf()).find((a) => a.alert_id === followed!.alert_id)?.recipient_id).toBe(fac);
 
     // Critical alerts escalate after 0 minutes here: the unacknowledged ones climb the care team.
     await waitFor(

@@ -55,6 +55,14 @@ export class AlertViewDto {
   escalationLevel!: number;
   @ApiProperty({ format: 'date-time', example: '2026-03-02T09:30:00.000Z' })
   raisedAt!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it was overridden, when it was (on any copy of the alert: they share one lifecycle). Never in a facilitator’s view: a clinician’s reason may name a drug.',
+    example: 'Dose change discussed with the member today',
+  })
+  overrideReason!: string | null;
 }
 
 export class DeliveryViewDto {
@@ -82,4 +90,33 @@ export class DeliveryViewDto {
   parkedAt!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, example: null })
   parkReason!: string | null;
+}
+
+export class MedicationListEntryDto {
+  @ApiProperty({ example: 'med_demo_0001' })
+  medicationId!: string;
+  @ApiProperty({ example: 'sertraline' })
+  name!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'sertraline' })
+  ingredient!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '36437' })
+  rxnormCode!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 50 })
+  dailyDose!: number | null;
+  @ApiProperty({ example: 'mg' })
+  doseUnit!: string;
+  @ApiProperty({ example: 'oral' })
+  route!: string;
+  @ApiProperty({ example: 'daily' })
+  frequency!: string;
+  @ApiProperty({ type: [String], description: 'Drug classes; empty when unclassified.', example: ['ssri'] })
+  classes!: string[];
+  @ApiProperty({ example: 'clin_synthetic_psy_01' })
+  prescriberId!: string;
+  @ApiProperty({ enum: ['active', 'stopped'], example: 'active' })
+  status!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:00:00.000Z' })
+  startedAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-02T09:00:00.000Z' })
+  changedAt!: string;
 }

@@ -181,6 +181,13 @@ const ROUTES: RouteRow[] = [
     withoutDrugNames: ['facilitator of the member’s group'],
   },
   {
+    // Drugs and doses: the care team only, never a facilitator (minimum necessary).
+    route: 'care console member medications',
+    call: { method: 'GET', path: `/api/care-console/members/${SEEDED.member}/medications` },
+    scope: EVERYTHING,
+    allowed: { 'clinician on the care team': 200 },
+  },
+  {
     route: 'care console member outcomes',
     call: { method: 'GET', path: `/api/care-console/members/${SEEDED.member}/outcomes` },
     scope: EVERYTHING,

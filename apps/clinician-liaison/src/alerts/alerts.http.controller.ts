@@ -49,6 +49,8 @@ import { AcknowledgeAlertRequestDto, AlertInboxQueryDto, ResolveAlertRequestDto 
  * medication detail unless the member consented to share it.
  */
 const isFacilitatorCopy = (alert: Pick<AlertView, 'recipientRole'>) => alert.recipientRole === 'facilitator';
+/** The copies share one lifecycle, so a facilitator's may carry a clinician's override reason: it stays out. */
+const facilitatorView = (alert: AlertView): AlertView => ({ ...alert, overrideReason: null });
 
 @ApiTags('alerts')
 @ApiServiceErrors()
@@ -86,7 +88,7 @@ export class AlertsHttpController {
   })
   async memberAlerts(@Param('memberId', MemberIdPipe) memberId: string, @Req() request: RequestWithAccess) {
     const alerts = await findMemberAlerts(this.em, memberId);
-    return accessViewOf(request) === 'redacted' ? alerts.filter(isFacilitatorCopy) : alerts;
+    return accessViewOf(request) === 'redacted' ? alerts.filter(isFacilitatorCopy).map(facilitatorView) : alerts;
   }
 
   @Get('alerts/:alertId')
@@ -103,7 +105,7 @@ export class AlertsHttpController {
     // Another recipient's copy does not exist for a facilitator: the same answer as an unknown id.
     if (!alert || (accessViewOf(request) === 'redacted' && !isFacilitatorCopy(alert)))
       throw new NotFoundException('No alert with this id exists.');
-    return alert;
+    return accessViewOf(request) === 'redacted' ? facilitatorView(alert) : alert;
   }
 
   @Post('alerts/:alertId/acknowledgement')

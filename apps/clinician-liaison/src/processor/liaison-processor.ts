@@ -10,6 +10,7 @@ import {
 import {
   escalateAlert,
   fhirPushes,
+  followedBySiblings,
   raiseAlertsFor,
   webhookPayload,
   type LiaisonDeps,
@@ -77,6 +78,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
 
   private async process(recorded: RecordedEvent): Promise<void> {
     await raiseAlertsFor(this.deps, recorded);
+    await followedBySiblings(this.deps, recorded);
     await this.dataSource.transaction(async (tx) => {
       if (recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) {
         const event = { type: recorded.type, data: recorded.data } as AlertEvent;

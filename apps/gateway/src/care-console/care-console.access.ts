@@ -152,6 +152,26 @@ export class CareConsoleAccess {
     return loaded.value;
   }
 
+  /**
+   * Of these members, those whose names the caller may read (`member.name.read`: their facilitator or care
+   * team now); the names opened are audited once, as a read of the members' Patient identity.
+   */
+  async membersNamedFor(request: Request, memberIds: readonly string[]): Promise<string[]> {
+    if (memberIds.length === 0) return [];
+    const reader = await this.reader.authenticate(request);
+    const now = this.deps.clock.now();
+    const allowed = (
+      await Promise.all(
+        [...new Set(memberIds)].map(async (memberId) => {
+          const relations = await this.access.relationships.memberRelations(memberId);
+          return decideMemberAccess(reader, 'member.name.read', memberId, relations, now).allowed ? [memberId] : [];
+        }),
+      )
+    ).flat();
+    if (allowed.length > 0) await this.audit(request, reader, 'R', true, ['Patient'], allowed);
+    return allowed;
+  }
+
   /** A programme lead: aggregates only, still audited. */
   async cohort(request: Request): Promise<void> {
     const reader = await this.reader.authenticate(request);

@@ -1,4 +1,4 @@
-import type { AuditLog } from '@carecircle/gateway/application';
+import type { AuditLog, IdentityVault } from '@carecircle/gateway/application';
 import type { Sql } from '@carecircle/gateway/read-models';
 import type { Clock } from '@carecircle/shared-kernel';
 
@@ -6,6 +6,10 @@ import type { Clock } from '@carecircle/shared-kernel';
 export interface CareConsoleDeps {
   sql: Sql;
   audit: AuditLog;
+  /** Opens members' sealed identities and the staff directory's names: only for names the caller may read. */
+  vault: IdentityVault;
+  /** The development sign-in is on: its demo users' synthetic names go into the staff directory. */
+  devIdp: boolean;
   clock: Clock;
   services: { scheduling: string; clinicianLiaison: string; outcomes: string; enrollment: string };
   upstreamTimeoutMs: number;

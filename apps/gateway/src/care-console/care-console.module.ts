@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { IdentityVault } from '@carecircle/gateway/application';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { readGatewayConfig } from '../gateway.config';
@@ -16,7 +17,9 @@ import { DistressReportsHttpController } from './distress-reports/distress-repor
 import { GroupSessionHttpController } from './group-session/group-session.http.controller';
 import { HomeHttpController } from './home/home.http.controller';
 import { MemberAlertsHttpController } from './member-alerts/member-alerts.http.controller';
+import { MemberMedicationsHttpController } from './member-medications/member-medications.http.controller';
 import { MemberOutcomesHttpController } from './member-outcomes/member-outcomes.http.controller';
+import { PeopleNames } from './people-names/people-names';
 import { ServicesClient } from './services.client';
 import { SignedInPersonHttpController } from './signed-in-person/signed-in-person.http.controller';
 import { SmartLaunchHttpController } from './smart-launch/smart-launch.http.controller';
@@ -34,6 +37,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
     GroupSessionHttpController,
     MemberOutcomesHttpController,
     MemberAlertsHttpController,
+    MemberMedicationsHttpController,
     AlertActionsHttpController,
     CohortReportHttpController,
     DistressReportsHttpController,
@@ -43,18 +47,22 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
   providers: [
     CareConsoleAccess,
     ServicesClient,
+    PeopleNames,
     {
       provide: CARE_CONSOLE_DEPS,
       useFactory: (dataSource: DataSource): CareConsoleDeps => {
         const config = readCareConsoleConfig();
+        const gateway = readGatewayConfig();
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         return {
           sql: sqlOfPool(pool),
           audit: new PostgresAuditLog(pool),
+          vault: new IdentityVault(gateway.identityKey),
+          devIdp: gateway.devIdp,
           clock: systemClock,
           services: {
             scheduling: config.schedulingUrl,
-            clinicianLiaison: readGatewayConfig().cdsHooks.upstreamUrl,
+            clinicianLiaison: gateway.cdsHooks.upstreamUrl,
             outcomes: config.outcomesUrl,
             enrollment: config.enrollmentUrl,
           },

@@ -4,6 +4,13 @@ const MEMBER_ID = 'mbr_synthetic_0001';
 const GROUP_ID = 'grp_cancer_tuesday';
 const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
 const OPEN_OBJECTS = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+const NAMES = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description:
+    'Display names by id: the members shown (only those the reader may see, from their sealed identity; audited) and the staff who acted (from the staff directory). An id without a name is left out.',
+  example: { [MEMBER_ID]: 'Ana Ruiz', fac_synthetic_sw_01: 'Sam Okafor' },
+} as const;
 
 export class AlertActionResponseDto {
   @ApiProperty({ format: 'uuid', example: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d' })
@@ -104,6 +111,14 @@ export class InboxAlertDto {
   dueAt!: string | null;
   @ApiProperty({ type: AlertAcknowledgementDto, nullable: true })
   acknowledged!: AlertAcknowledgementDto | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it was overridden (on whichever copy: the copies share one lifecycle). Clinicians only: always null for a facilitator.',
+    example: 'Dose change discussed with the member today',
+  })
+  overrideReason!: string | null;
   @ApiProperty({ type: AlertEscalationDto, nullable: true })
   escalated!: AlertEscalationDto | null;
   @ApiProperty({ type: AlertResolutionDto, nullable: true })
@@ -155,6 +170,8 @@ export class ConsoleHomeResponseDto {
       'Facilitator and clinician: acknowledged and resolved alerts, the latest acted on first (the last 20).',
   })
   doneAlerts?: InboxAlertDto[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
 }
 
 export class MemberAlertsResponseDto {
@@ -172,6 +189,8 @@ export class MemberAlertsResponseDto {
       'Newest first, each with its state, escalation level, whether it is still open, and who acted on it when.',
   })
   alerts!: InboxAlertDto[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
 }
 
 export class MemberOutcomesResponseDto {
@@ -230,3 +249,29 @@ export const CONSOLE_COHORT_REPORT_EXAMPLE = {
   all: { n: 20, meanChange: -3.7 },
   smallCellThreshold: 5,
 };
+
+export class MemberMedicationsResponseDto {
+  @ApiProperty({ example: MEMBER_ID })
+  memberId!: string;
+  @ApiProperty({
+    ...OPEN_OBJECTS,
+    description:
+      'As clinician-liaison lists them (active first, then the latest started first): drug, ingredient, daily dose and unit, route, frequency, drug classes, prescriber id (its name in `names`), status, start.',
+    example: [
+      {
+        medicationId: 'med_demo_0001',
+        name: 'sertraline',
+        ingredient: 'sertraline',
+        dailyDose: 50,
+        doseUnit: 'mg',
+        classes: ['ssri'],
+        prescriberId: 'clin_synthetic_psy_01',
+        status: 'active',
+        startedAt: '2026-03-02T09:00:00.000Z',
+      },
+    ],
+  })
+  medications!: object[];
+  @ApiPropertyOptional(NAMES)
+  names?: Record<string, string>;
+}

@@ -41,6 +41,8 @@ const RUN = randomUUID().slice(0, 8);
 const GROUP = `grp_e2e_console_${RUN}`;
 const FACILITATOR = 'fac_synthetic_sw_01';
 const CLINICIAN = 'clin_synthetic_psy_01';
+/** The synthetic Patient's name, as the console shows the member to their facilitator and care team. */
+const MEMBER_NAME = 'Console Synthetic';
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 /** Sessions 1-3 have started, 4-8 lie ahead: attendance can be taken for the third. */
@@ -336,7 +338,7 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
   it('lets the facilitator take attendance, see a sertraline alert arrive live without the drug, and acknowledge it; the clinician sees the drug', async () => {
     const facilitator = await signIn('facilitator');
     const group = facilitator.locator('article.group', { hasText: GROUP });
-    await group.locator('tr', { hasText: memberId }).filter({ hasText: '0 of 6 sessions' }).waitFor();
+    await group.locator('tr', { hasText: MEMBER_NAME }).filter({ hasText: '0 of 6 sessions' }).waitFor();
     await look(facilitator, 'facilitator-home');
 
     // The session view: a radio group per member, saved to scheduling.
@@ -377,8 +379,8 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
 
     // Back home: the dose progress counts it. Then the member's page, left open.
     await facilitator.getByRole('link', { name: 'Home' }).click();
-    await group.locator('tr', { hasText: memberId }).filter({ hasText: '1 of 6 sessions' }).waitFor();
-    await group.getByRole('link', { name: memberId }).click();
+    await group.locator('tr', { hasText: MEMBER_NAME }).filter({ hasText: '1 of 6 sessions' }).waitFor();
+    await group.getByRole('link', { name: MEMBER_NAME }).click();
     await facilitator.locator('#outcomes figure', { hasText: 'PHQ-9: latest 9 (-7 from baseline 16)' }).waitFor();
     await facilitator.locator('#outcomes figure', { hasText: 'GAD-7: latest 7 (-5 from baseline 12)' }).waitFor();
     await facilitator.locator('#status', { hasText: 'Updating live' }).waitFor();
@@ -416,8 +418,27 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
     await look(facilitator, 'facilitator-member-acknowledged');
 
     const clinician = await signIn('clinician');
-    await clinician.getByRole('list', { name: 'My care-team members' }).getByRole('link', { name: memberId }).waitFor();
-    await clinician.locator('#home-body li.alert-card', { hasText: /sertraline started/ }).waitFor();
+    await clinician
+      .getByRole('list', { name: 'My care-team members' })
+      .getByRole('link', { name: MEMBER_NAME })
+      .waitFor();
+    // One alert, one state: the facilitator's acknowledgement is the psychiatrist's copy's too (who and when),
+    // liaison's sibling copy followed it and the gateway heard it over Kafka; shown by name.
+    await clinician
+      .locator('#home-body li.alert-card', { hasText: /sertraline started/ })
+      .filter({ hasText: 'Acknowledged by Sam Okafor' })
+      .waitFor();
+    type Copy = { alertId: string; summary: string; state: string; acknowledged: { by: string; at: string } | null };
+    const copiesSeenBy = async (username: string) =>
+      (
+        await httpJson(url('gateway'), { authorization: `Bearer ${await tokenOf(username)}` }).get<{
+          alerts: Copy[];
+        }>(`/api/care-console/members/${memberId}/alerts`)
+      ).body.alerts;
+    const facilitatorCopy = (await copiesSeenBy('facilitator')).find((copy) => copy.alertId === alertId)!;
+    const clinicianCopy = (await copiesSeenBy('clinician')).find((copy) => /sertraline started/.test(copy.summary))!;
+    expect(clinicianCopy).toMatchObject({ state: 'acknowledged', acknowledged: facilitatorCopy.acknowledged });
+    expect(facilitatorCopy.acknowledged).toMatchObject({ by: FACILITATOR });
     await look(clinician, 'clinician-home');
     await clinician.getByRole('link', { name: 'Alerts inbox' }).click();
     await clinician
@@ -426,7 +447,10 @@ describe('the care console in Chromium: attendance, a live alert acknowledged, r
       .waitFor();
     await look(clinician, 'clinician-inbox');
     await clinician.getByRole('link', { name: 'Home' }).click();
-    await clinician.getByRole('list', { name: 'My care-team members' }).getByRole('link', { name: memberId }).click();
+    await clinician
+      .getByRole('list', { name: 'My care-team members' })
+      .getByRole('link', { name: MEMBER_NAME })
+      .click();
     await clinician.locator('#member-alerts li.alert-card', { hasText: /sertraline started/ }).waitFor();
     await clinician
       .locator('#timeline li', { hasText: /Sertraline, antidepressant \(SSRI\), started/ })

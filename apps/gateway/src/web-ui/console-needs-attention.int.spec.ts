@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { fixtures } from '@carecircle/contracts';
-import type { LiaisonAlert } from '@carecircle/gateway/application';
+import { IdentityVault, type LiaisonAlert } from '@carecircle/gateway/application';
 import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
 import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
+import { readGatewayConfig } from '../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
+import { liaisonMedication } from '../testing/services-stand-in';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -73,6 +75,10 @@ const COHORT_REPORT = {
   doseSessions: 6,
 };
 
+/** Synthetic names: the member's sealed identity, and the development sign-in's demo staff. */
+const NAMES = { member: 'Ana Ruiz', facilitator: 'Sam Okafor', clinician: 'Dr. Ines Brandt' };
+const SERTRALINE = liaisonMedication('med_console_1', SEEDED.clinician, ago(20));
+
 const uuid = (n: number) => `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`;
 const FAC = { info: uuid(1), warning: uuid(2), criticalLate: uuid(3), criticalEscalated: uuid(4), resolved: uuid(5) };
 const CLIN = { critical: fixtures.CoordinationAlertRaised.payload.alertId, info: uuid(11) };
@@ -127,6 +133,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     if (path.endsWith('/upcoming-sessions'))
       return { sessions: [{ groupId: GROUP, sessionId: `${GROUP}-s03`, startsAt: ago(-7) }] };
     if (path === `/api/liaison/members/${SEEDED.member}/alerts`) return alerts;
+    if (path === `/api/liaison/members/${SEEDED.member}/medications`) return [SERTRALINE];
     if (path === `/api/liaison/clinicians/${SEEDED.clinician}/alerts`)
       return alerts.filter((alert) => alert.recipientId === SEEDED.clinician);
     if (path.endsWith('/trajectory')) {
@@ -148,6 +155,8 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     if (alert && acted?.[2] === 'acknowledgement') {
       const body = await readBody(req);
       alert.status = 'acknowledged';
+      // As liaison answers a clinician: an override keeps its reason (never in a facilitator's view).
+      if (body['outcome'] === 'overridden') alert.overrideReason = String(body['reason']);
       await deliver('AlertAcknowledged', alert.memberId, uuid(90 + alerts.indexOf(alert)), {
         alertId: alert.alertId,
         acknowledgedBy: String(req.headers['x-clinician-id']),
@@ -185,6 +194,10 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     base = gateway.base;
     await seedMemberAccess(gateway.db.url); // also raises the fixtures' critical alert to the psychiatrist
     pool = new Pool({ connectionString: gateway.db.url, max: 2 });
+    await pool.query(`INSERT INTO gateway.member_identity (member_id, sealed) VALUES ($1, $2)`, [
+      SEEDED.member,
+      new IdentityVault(readGatewayConfig().identityKey).encrypt({ name: [{ given: ['Ana'], family: 'Ruiz' }] }),
+    ]);
     // Oldest first, as liaison lists them: the console must not keep this order.
     alerts.push(
       liaisonAlert(FAC.info, 'info', ago(5)),
@@ -316,14 +329,15 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       PHONE.width,
     );
 
-  async function seriousAxeViolations(page: Page): Promise<string[]> {
+  /** axe's violations on the page: the serious and critical ones, or `all` (the screens held to zero of any kind). */
+  async function axeViolations(page: Page, which: 'serious' | 'all' = 'serious'): Promise<string[]> {
     // Evaluated through the DevTools protocol: the console's CSP (no inline scripts) stays as it is.
     await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
     const result = await page.evaluate(() =>
       (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
     );
     return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .filter((violation) => which === 'all' || violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => `${violation.id} (${violation.nodes.length})`);
   }
 
@@ -368,7 +382,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       'Caregiver burden −35% caregiver groups –',
     ]);
     expect(await scrollsSideways(page)).toBe(false);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-cohort-390.png'), fullPage: true });
   }, 30_000);
 
@@ -381,11 +395,15 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     expect(home.done).toEqual([FAC.resolved]);
     expect(home.counts).toEqual({ new: 3, escalated: 1, acknowledged: 0, resolved: 1 });
     expect(await page.locator(`[data-alert-id="${FAC.resolved}"]`).textContent()).toContain(
-      `Resolved by ${SEEDED.facilitator}`,
+      `Resolved by ${NAMES.facilitator}`,
     );
+    // Names, not ids: the member on every card and in the roster, whoever acted.
+    expect(await page.locator(`[data-alert-id="${FAC.info}"] .meta a`).textContent()).toBe(NAMES.member);
+    expect(await page.locator('#home-body table th[scope="row"] a').allTextContents()).toEqual([NAMES.member]);
+    expect(await page.textContent('#home-body')).not.toContain(SEEDED.member);
     expect(await page.textContent('body')).not.toContain('sertraline'); // the clinicians' copies never reach a facilitator
     expect(await scrollsSideways(page)).toBe(false);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, 'all')).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-facilitator-home-390.png'), fullPage: true });
 
     await page
@@ -393,7 +411,7 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       .getByRole('button', { name: 'Acknowledge', exact: true })
       .click();
     const acknowledged = page.locator(`[data-section="done"] [data-alert-id="${FAC.warning}"]`);
-    await acknowledged.filter({ hasText: `Acknowledged by ${SEEDED.facilitator}` }).waitFor();
+    await acknowledged.filter({ hasText: `Acknowledged by ${NAMES.facilitator}` }).waitFor();
     const after = await inbox(page, '#home-body');
     expect(after.open).toEqual([FAC.criticalEscalated, FAC.criticalLate, FAC.info]);
     expect(after.done).toEqual([FAC.warning, FAC.resolved]);
@@ -426,10 +444,14 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       /^Safety flag: the latest PHQ-9 \(.+\) answered item 9, thoughts of self-harm, above zero\.$/,
     );
     expect(await page.locator('main').innerText()).not.toMatch(/sertraline|Item 9/);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await page.locator(`#member-alerts [data-alert-id="${FAC.warning}"]`).textContent()).toContain(
-      `Acknowledged by ${SEEDED.facilitator}`,
+      `Acknowledged by ${NAMES.facilitator}`,
     );
+    // The member page is headed by the name; a facilitator gets no medications (the page never asks).
+    expect(await page.textContent('#member-heading')).toBe(NAMES.member);
+    expect(await page.locator('#member-medications').count()).toBe(0);
+    expect(await page.textContent('body')).not.toMatch(/sertraline|Dose change discussed/);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-390.png'), fullPage: true });
     await page
       .locator('#outcomes figure')
@@ -455,8 +477,9 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await card.getByRole('button', { name: 'Override with reason' }).click();
     await page
       .locator(`[data-section="done"] [data-alert-id="${CLIN.critical}"]`)
-      .filter({ hasText: `Overridden by ${SEEDED.clinician}` })
+      .filter({ hasText: `Overridden by ${NAMES.clinician}` })
       .filter({ hasText: 'override reason recorded' })
+      .filter({ hasText: 'Reason: Dose change discussed with the member today' })
       .waitFor();
     expect((await inbox(page, '#home-body')).counts).toEqual({ new: 1, escalated: 0, acknowledged: 1, resolved: 0 });
     expect(await scrollsSideways(page)).toBe(false);
@@ -483,7 +506,19 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
     await page.locator('#member-flag').waitFor();
     expect(await scrollsSideways(page)).toBe(false);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'console-member-clinician-390.png'), fullPage: true });
+    // The member page: named, with the medication list (drug, dose, start, class, prescriber by name).
+    await page.goto(`${base}/#/members/${SEEDED.member}`);
+    const medication = page.locator(`#member-medications [data-medication-id="${SERTRALINE.medicationId}"]`);
+    await medication.waitFor();
+    expect(await page.textContent('#member-heading')).toBe(NAMES.member);
+    expect(await medication.locator('h4').textContent()).toBe('sertraline · 50 mg daily (oral)');
+    expect(await medication.locator('.meta').textContent()).toMatch(
+      new RegExp(`^Class: SSRI · started .+ · prescribed by ${NAMES.clinician}$`),
+    );
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(await axeViolations(page, 'all')).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-clinician-member-390.png'), fullPage: true });
   }, 45_000);
 });

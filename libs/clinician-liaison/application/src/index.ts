@@ -8,3 +8,4 @@ export * from './cds-hooks/cds-services';
 export * from './delivery/alert-fhir';
 export * from './delivery/webhook-signature';
 export * from './delivery/delivery-policy';
+export * from './medications/member-medications';

@@ -4,6 +4,7 @@ import { CreateIdentityReview1764913130000 } from './migrations/1764913130000-cr
 import { timelineMigrations } from './timeline';
 import { authMigrations } from './auth';
 import { fhirReadMigrations } from './fhir-read';
+import { careConsoleMigrations } from './care-console';
 
 export { CreateGatewayTables1764300000000 };
 export { AggregateAuditDenials1764930000000 };
@@ -15,6 +16,7 @@ export const gatewayMigrations = [
   ...fhirReadMigrations,
   CreateIdentityReview1764913130000,
   AggregateAuditDenials1764930000000,
+  ...careConsoleMigrations,
 ];
 export * from './timeline';
 export * from './auth';

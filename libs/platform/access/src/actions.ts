@@ -81,6 +81,8 @@ export const ACCESS_ACTIONS = {
   'member.communications.read': { on: 'member', clinician: 'care-team', system: ['Communication', 'r'] },
   'member.profile.write': { on: 'member', clinician: 'care-team', system: ['Patient', 'u'] },
   'member.medication.write': { on: 'member', clinician: 'care-team', system: ['MedicationRequest', 'u'] },
+  // Drugs and doses: never a facilitator's (minimum necessary).
+  'member.medications.read': { on: 'member', clinician: 'care-team', system: ['MedicationStatement', 'r'] },
   'member.treatment-plan.write': { on: 'member', clinician: 'care-team', system: ['CarePlan', 'u'] },
   'care-team.write': { on: 'member', admin: true, system: ['CareTeam', 'u'] },
   // A facilitator reports what they saw in a session (acute distress); the care team may too.
@@ -111,6 +113,8 @@ export const ACCESS_ACTIONS = {
     facilitator: 'facilitates-redacted',
     system: ['Patient', 'r'],
   },
+  // A member's name, opened from the sealed identity for whoever may see the member at all.
+  'member.name.read': { on: 'member', clinician: 'care-team', facilitator: 'facilitates', system: ['Patient', 'r'] },
   'console.home.read': { on: 'self', clinician: 'self', facilitator: 'self', programmeLead: true, system: null },
   'fhir.ingest': { on: 'service', system: 'per-resource' },
   'fhir.read': { on: 'service', system: 'per-resource' },

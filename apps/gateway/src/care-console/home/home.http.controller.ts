@@ -8,6 +8,7 @@ import {
   inboxOf,
   rosterDoseProgress,
   sessionsToAttend,
+  staffIdsActing,
   type ConsoleAlert,
   type GroupCalendar,
   type GroupRoster,
@@ -18,6 +19,7 @@ import { historiesOf } from '../alert-histories';
 import { AccessContext, ApiHttpError, Access } from '@carecircle/platform/service-kit';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
+import { PeopleNames } from '../people-names/people-names';
 import { ServicesClient } from '../services.client';
 
 /** The signed-in person's start page: a facilitator's groups, a clinician's members, a lead's reports. */
@@ -31,6 +33,7 @@ export class HomeHttpController {
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
     private readonly relationships: AccessContext,
+    private readonly names: PeopleNames,
   ) {}
 
   @Get()
@@ -83,12 +86,14 @@ export class HomeHttpController {
       ),
     );
     await this.access.audited(request, facilitatorId, ['Group', 'Attendance', 'Communication'], memberIds);
+    const inbox = await this.inbox(alertsForView(alerts.flat(), 'facilitator'));
     return {
       role: 'facilitator' as const,
       id: facilitatorId,
       groups,
       upcomingSessions: upcoming.sessions.slice(0, 10),
-      ...(await this.inbox(alertsForView(alerts.flat(), 'facilitator'))),
+      ...inbox,
+      names: await this.namesOf(request, memberIds, inbox),
     };
   }
 
@@ -102,7 +107,23 @@ export class HomeHttpController {
     // Only members the gateway knows the clinician cares for: an inbox row for anyone else is not shown.
     const alerts = alertsForView(addressed, 'clinician').filter((alert) => memberIds.includes(alert.memberId));
     await this.access.audited(request, clinicianId, ['CareTeam', 'Communication'], memberIds);
-    return { role: 'clinician' as const, id: clinicianId, members: memberIds, ...(await this.inbox(alerts)) };
+    const inbox = await this.inbox(alerts);
+    return {
+      role: 'clinician' as const,
+      id: clinicianId,
+      members: memberIds,
+      ...inbox,
+      names: await this.namesOf(request, memberIds, inbox),
+    };
+  }
+
+  /** Names for the members shown and the staff who acted on the alerts shown. */
+  private namesOf(request: Request, memberIds: readonly string[], inbox: Awaited<ReturnType<typeof this.inbox>>) {
+    const alerts = [...inbox.openAlerts, ...inbox.doneAlerts];
+    return this.names.of(request, {
+      members: [...memberIds, ...alerts.map((alert) => alert.memberId)],
+      staff: staffIdsActing(alerts),
+    });
   }
 
   /** Open alerts first, then Done, with who acted and when. */

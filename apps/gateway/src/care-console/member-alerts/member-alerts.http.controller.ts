@@ -3,11 +3,12 @@ import { MemberAlertsResponseDto } from '../care-console.response.dto';
 import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { alertsForView, withHistories, type LiaisonAlert } from '@carecircle/gateway/application';
+import { alertsForView, staffIdsActing, withHistories, type LiaisonAlert } from '@carecircle/gateway/application';
 import { historiesOf } from '../alert-histories';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { CareConsoleAccess } from '../care-console.access';
 import { memberIdOf } from '../care-console.params';
+import { PeopleNames } from '../people-names/people-names';
 import { ServicesClient } from '../services.client';
 import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
@@ -21,6 +22,7 @@ export class MemberAlertsHttpController {
     @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
+    private readonly names: PeopleNames,
   ) {}
 
   @Get()
@@ -41,7 +43,9 @@ export class MemberAlertsHttpController {
       'clinicianLiaison',
       `/api/liaison/members/${memberId}/alerts`,
     );
-    const shown = alertsForView(alerts, view);
-    return { memberId, view, alerts: withHistories(shown, await historiesOf(this.deps.sql, shown)).reverse() };
+    const copies = alertsForView(alerts, view);
+    const shown = withHistories(copies, await historiesOf(this.deps.sql, copies));
+    const names = await this.names.of(request, { members: [memberId], staff: staffIdsActing(shown) });
+    return { memberId, view, alerts: shown.reverse(), names };
   }
 }

@@ -1,6 +1,7 @@
 // Alerts: the cards (acknowledge, override with a reason, resolve), what needs attention on a home, and the inbox.
 import { api, getJson } from './api.js';
 import { $, el, focusHeading, messageOf, say, when } from './dom.js';
+import { learnNames, nameOf } from './people.js';
 import { refreshSoon, show, type Screen } from './shell.js';
 import type { ConsoleAlert, Home } from './types.js';
 
@@ -18,7 +19,7 @@ const DONE_ON_HOME = 5;
 const ITEM9_RULE = 'suicidal-ideation';
 
 export function memberLink(memberId: string): HTMLAnchorElement {
-  return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [memberId]);
+  return el('a', { href: '#/members/' + encodeURIComponent(memberId) }, [nameOf(memberId)]);
 }
 
 // What needs attention comes first on every home: open alerts, most severe then soonest to escalate
@@ -73,7 +74,7 @@ function lifecycle(alert: ConsoleAlert): HTMLElement {
     lines.push(
       (ack.outcome === 'overridden' ? 'Overridden' : 'Acknowledged') +
         ' by ' +
-        (ack.by || 'someone') +
+        nameOf(ack.by) +
         ', ' +
         when(ack.at) +
         (ack.outcome === 'overridden'
@@ -84,7 +85,8 @@ function lifecycle(alert: ConsoleAlert): HTMLElement {
     );
   else if (alert.state === 'acknowledged' || alert.status === 'acknowledged')
     lines.push('Acknowledged (who and when arrive in a moment)');
-  if (alert.resolved) lines.push('Resolved by ' + (alert.resolved.by || 'someone') + ', ' + when(alert.resolved.at));
+  if (ack && alert.overrideReason) lines.push('Reason: ' + alert.overrideReason);
+  if (alert.resolved) lines.push('Resolved by ' + nameOf(alert.resolved.by) + ', ' + when(alert.resolved.at));
   return lines.length
     ? el(
         'ul',
@@ -170,6 +172,7 @@ async function act(alert: ConsoleAlert, step: string, body: object, done: string
 
 async function loadInbox(): Promise<void> {
   const home = await getJson<Home>('/api/care-console/home');
+  learnNames(home.names);
   $('inbox').replaceChildren(
     ...(home.openAlerts
       ? needsAttention(home, 'inbox')

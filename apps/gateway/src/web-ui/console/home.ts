@@ -2,11 +2,13 @@
 import { getJson } from './api.js';
 import { memberLink, needsAttention } from './alerts.js';
 import { $, el, focusHeading, when } from './dom.js';
+import { learnNames, nameOf } from './people.js';
 import { show, type Screen } from './shell.js';
 import type { Home, HomeGroup } from './types.js';
 
 async function loadHome(): Promise<void> {
   const home = await getJson<Home>('/api/care-console/home');
+  learnNames(home.names);
   const body = $('home-body');
   if (home.role === 'facilitator') body.replaceChildren(...facilitatorHome(home));
   else if (home.role === 'clinician') body.replaceChildren(...clinicianHome(home));
@@ -33,7 +35,7 @@ function groupCard(group: HomeGroup): HTMLElement {
           {
             max: String(member.dose),
             value: String(Math.min(member.attended, member.dose)),
-            'aria-label': 'Dose progress of ' + member.memberId,
+            'aria-label': 'Dose progress of ' + nameOf(member.memberId),
           },
           [],
         ),

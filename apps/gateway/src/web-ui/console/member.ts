@@ -4,6 +4,8 @@ import { ApiError, getJson } from './api.js';
 import { alertCard } from './alerts.js';
 import { outcomeChart } from './charts.js';
 import { $, el, focusHeading, messageOf, say, when } from './dom.js';
+import { loadMedications } from './medications.js';
+import { learnNames, nameOf } from './people.js';
 import { refreshSoon, show, type Screen } from './shell.js';
 import { loadTimeline, onTimelineEntry, stopTimeline, timelineEntries } from './timeline.js';
 import type { ChartMarker, ConsoleAlert, InstrumentSeries, TimelineEntry } from './types.js';
@@ -41,10 +43,12 @@ function showItem9Flag(): void {
 }
 
 async function loadMemberAlerts(memberId: string): Promise<void> {
-  const body = await getJson<{ alerts: ConsoleAlert[] }>(
+  const body = await getJson<{ alerts: ConsoleAlert[]; names?: Record<string, string> }>(
     '/api/care-console/members/' + encodeURIComponent(memberId) + '/alerts',
   );
   if (shownMember !== memberId) return;
+  learnNames(body.names);
+  $('member-heading').textContent = nameOf(memberId);
   $('member-alerts').replaceChildren(
     ...(body.alerts.length ? body.alerts.map((alert) => alertCard(alert, 'member')) : [el('li', {}, ['No alerts.'])]),
   );
@@ -88,7 +92,11 @@ export const memberScreen: Screen = {
       }
       say(messageOf(error), true);
     }
-    const results = await Promise.allSettled([loadOutcomes(memberId), loadTimeline(memberId)]);
+    const results = await Promise.allSettled([
+      loadOutcomes(memberId),
+      loadMedications(memberId, () => shownMember === memberId),
+      loadTimeline(memberId),
+    ]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) say(messageOf(failed.reason), true);
     else if (shownMember === memberId) drawCharts(); // now with the timeline's marks

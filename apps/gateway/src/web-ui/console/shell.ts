@@ -1,6 +1,7 @@
 // The console's shell: one screen at a time, chosen by the URL's `#/…` route, and the navigation per role.
 // A screen is one module exporting a Screen and one entry in main.ts's list (plus its nav link in page.ts).
 import { $, messageOf, say } from './dom.js';
+import { forgetNames } from './people.js';
 import { claims, endSession, sessionRole, token } from './session.js';
 
 export interface Screen {
@@ -88,6 +89,7 @@ export function signedIn(): void {
 
 export function signOut(): void {
   endSession();
+  forgetNames();
   showSignIn();
   history.replaceState(null, '', location.pathname);
   say('Signed out.');

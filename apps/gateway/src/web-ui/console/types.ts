@@ -24,6 +24,8 @@ export interface ConsoleAlert {
   escalated?: { level: number; at: string } | null;
   acknowledged?: (AlertStep & { outcome: string; reasonGiven?: boolean }) | null;
   resolved?: AlertStep | null;
+  /** Why it was overridden: in a clinician's view only. */
+  overrideReason?: string | null;
 }
 
 export interface RosterMember {
@@ -55,6 +57,8 @@ export interface Home {
   openAlerts: ConsoleAlert[];
   doneAlerts: ConsoleAlert[];
   alertCounts?: Record<string, number>;
+  /** Names by id, for the people this answer shows. */
+  names?: Record<string, string>;
 }
 
 export interface AttendanceSheet {
@@ -132,4 +136,18 @@ export interface ChartMarker {
   kind: 'medication' | 'session';
   /** What it was, as the gateway worded it for this reader. */
   label: string;
+}
+
+/** A line of a member's medication list (clinicians only), in the order the console draws it. */
+export interface Medication {
+  medicationId: string;
+  status: string;
+  name: string;
+  dailyDose: number | null;
+  doseUnit: string;
+  frequency: string;
+  route: string;
+  classes: string[];
+  startedAt: string;
+  prescriberId: string;
 }

@@ -1,5 +1,14 @@
 import { handleCommand } from '@carecircle/platform/event-sourcing';
-import { alertDecider, alertStreamId, type AckOutcome, type AlertCommand } from '@carecircle/clinician-liaison/domain';
+import type { RecordedEvent } from '@carecircle/platform/event-store';
+import {
+  ALERT_STREAM_PREFIX,
+  alertDecider,
+  alertStreamId,
+  type AckOutcome,
+  type AlertCommand,
+  type AlertContent,
+  type SiblingStep,
+} from '@carecircle/clinician-liaison/domain';
 import type { LiaisonDeps, RequestContext } from '../liaison-deps';
 
 function run(deps: LiaisonDeps, command: Omit<AlertCommand, 'metadata'>, context: RequestContext) {
@@ -30,4 +39,28 @@ export function markAlertDelivered(deps: LiaisonDeps) {
 export function escalateAlert(deps: LiaisonDeps) {
   return (input: { alertId: string; level: number }, context: RequestContext) =>
     run(deps, { type: 'EscalateAlert', data: { ...input, escalation: deps.escalation } }, context);
+}
+
+/**
+ * One alert, one state: an acknowledgement or resolution taken on one recipient's copy is taken on each
+ * sibling copy too (same who, when and reason). Run by the processor in log order; a replay finds the
+ * siblings already there and changes nothing, and a followed step is never followed again.
+ */
+export async function followedBySiblings(deps: LiaisonDeps, recorded: RecordedEvent): Promise<void> {
+  if (!recorded.streamId.startsWith(ALERT_STREAM_PREFIX)) return;
+  if (recorded.type !== 'AlertAcknowledged' && recorded.type !== 'AlertResolved') return;
+  const step = { type: recorded.type, data: recorded.data } as SiblingStep;
+  if (step.data.viaAlertId) return;
+  const [raised] = await deps.store.readStream(recorded.streamId, { maxCount: 1 });
+  for (const siblingId of (raised?.data as Partial<AlertContent> | undefined)?.siblingIds ?? []) {
+    await handleCommand(deps.store, alertStreamId(siblingId), alertDecider, {
+      type: 'FollowSibling',
+      data: { alertId: siblingId, siblingId: step.data.alertId, step },
+      metadata: {
+        now: new Date(recorded.metadata.occurredAt),
+        correlationId: recorded.metadata.correlationId,
+        causationId: recorded.eventId,
+      },
+    });
+  }
 }

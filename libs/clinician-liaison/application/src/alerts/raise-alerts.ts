@@ -89,7 +89,7 @@ export function alertContents(
 ): AlertContent[] {
   const memberId = state.memberId!;
   const team = careTeamAt(state, at);
-  return finding.recipients.flatMap((role) =>
+  const copies: AlertContent[] = finding.recipients.flatMap((role) =>
     recipientsFor(team, finding, role, groupFacilitatorIds).map((recipientId) => {
       const perRecipient = role === 'prescriber' || finding.toEveryHolder === true;
       const dedupKey = `${finding.dedupKey}|${role}${perRecipient ? `:${recipientId}` : ''}`;
@@ -112,6 +112,11 @@ export function alertContents(
       };
     }),
   );
+  // Each recipient's copy, one alert: each knows the others so that they share one lifecycle.
+  return copies.map((copy) => ({
+    ...copy,
+    siblingIds: copies.filter((other) => other.alertId !== copy.alertId).map((other) => other.alertId),
+  }));
 }
 
 function recipientsFor(

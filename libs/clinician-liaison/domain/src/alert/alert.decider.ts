@@ -23,6 +23,9 @@ const notYours = () =>
     'Only a clinician the alert was sent or escalated to may act on it.',
   );
 
+const notASibling = () =>
+  domainError('rule-violation', 'liaison.alert-not-a-sibling', 'Only a copy of the same alert may be followed.');
+
 export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
   initialState: { status: 'none' },
   decide(command, state): readonly AlertEvent[] | DomainError {
@@ -87,6 +90,24 @@ export const alertDecider: Decider<AlertCommand, AlertEvent, AlertState> = {
             },
           },
         ];
+      }
+      case 'FollowSibling': {
+        // The link is checked here, not trusted from the caller: only a copy raised with this one is followed.
+        const { siblingId, step } = command.data;
+        if (!(state.content.siblingIds ?? []).includes(siblingId)) return notASibling();
+        if (step.type === 'AlertAcknowledged') {
+          if (state.status === 'acknowledged' || state.status === 'resolved') return [];
+          const { by, outcome, reason, acknowledgedAt } = step.data;
+          return [
+            {
+              type: 'AlertAcknowledged',
+              data: { alertId, memberId, by, outcome, reason, acknowledgedAt, viaAlertId: siblingId },
+            },
+          ];
+        }
+        if (state.status === 'resolved') return [];
+        const { by, reason, resolvedAt } = step.data;
+        return [{ type: 'AlertResolved', data: { alertId, memberId, by, reason, resolvedAt, viaAlertId: siblingId } }];
       }
       case 'ResolveAlert':
         if (!isAddressee(state, command.data.by)) return notYours();

@@ -1,6 +1,6 @@
 import { spec, type CommandMetadata } from '@carecircle/shared-kernel';
 import { defaultEscalationConfig as escalation } from '../rules/rule-config';
-import type { AlertContent, AlertEvent } from './alert';
+import type { AlertCommand, AlertContent, AlertEvent, SiblingStep } from './alert';
 import { alertDecider } from './alert.decider';
 
 const metadata: CommandMetadata = {
@@ -172,5 +172,95 @@ describe('alert lifecycle', () => {
       .given([raised, resolved])
       .when({ type: 'ResolveAlert', data: { alertId, by: 'clin_psy_01', reason: 'reviewed' }, metadata })
       .then([]);
+  });
+});
+
+describe('one alert, one state: a facilitator’s copy follows the psychiatrist’s', () => {
+  const facilitatorCopy = '6f1c3e0a-1111-4c2d-9e8f-000000000002';
+  const linked: AlertEvent = {
+    type: 'AlertRaised',
+    data: {
+      ...content,
+      alertId: facilitatorCopy,
+      recipientRole: 'facilitator',
+      recipientId: 'fac_01',
+      summary: 'A medication change: watch mood in group',
+      siblingIds: [alertId],
+      raisedAt: '2026-03-02T10:00:00.000Z',
+      escalationDueAt: '2026-03-02T10:30:00.000Z',
+    },
+  };
+  const onFacilitatorCopy = { alertId: facilitatorCopy, memberId: content.memberId };
+  const overridden: SiblingStep = {
+    type: 'AlertAcknowledged',
+    data: {
+      ...base,
+      by: 'clin_psy_01',
+      outcome: 'overridden',
+      reason: 'dose discussed today',
+      acknowledgedAt: '2026-03-02T10:05:00.000Z',
+    },
+  };
+  const follow = (step: SiblingStep, siblingId = alertId): AlertCommand => ({
+    type: 'FollowSibling',
+    data: { alertId: facilitatorCopy, siblingId, step },
+    metadata: { ...metadata, now: new Date('2026-03-02T11:00:00Z') },
+  });
+
+  it('is acknowledged by the same person, at the same time, with the same outcome and reason', () => {
+    then
+      .given([linked])
+      .when(follow(overridden))
+      .then([
+        {
+          type: 'AlertAcknowledged',
+          data: {
+            ...onFacilitatorCopy,
+            by: 'clin_psy_01',
+            outcome: 'overridden',
+            reason: 'dose discussed today',
+            acknowledgedAt: '2026-03-02T10:05:00.000Z',
+            viaAlertId: alertId,
+          },
+        },
+      ]);
+  });
+
+  it('is resolved with the sibling, and a step it already took changes nothing', () => {
+    const resolved: SiblingStep = {
+      type: 'AlertResolved',
+      data: { ...base, by: 'clin_psy_01', reason: null, resolvedAt: '2026-03-02T12:00:00.000Z' },
+    };
+    then
+      .given([linked])
+      .when(follow(resolved))
+      .then([
+        {
+          type: 'AlertResolved',
+          data: {
+            ...onFacilitatorCopy,
+            by: 'clin_psy_01',
+            reason: null,
+            resolvedAt: '2026-03-02T12:00:00.000Z',
+            viaAlertId: alertId,
+          },
+        },
+      ]);
+    const ownAck: AlertEvent = {
+      type: 'AlertAcknowledged',
+      data: { ...onFacilitatorCopy, by: 'fac_01', outcome: 'accepted', reason: null, acknowledgedAt: 'earlier' },
+    };
+    then.given([linked, ownAck]).when(follow(overridden)).then([]);
+  });
+
+  it('follows only a copy it was raised with', () => {
+    const result = alertDecider.decide(follow(overridden, '6f1c3e0a-1111-4c2d-9e8f-00000000dead'), {
+      status: 'raised',
+      content: { ...content, alertId: facilitatorCopy, siblingIds: [alertId] },
+      escalationLevel: 0,
+      escalatedTo: [],
+      deliveredVia: [],
+    });
+    expect(result).toMatchObject({ code: 'liaison.alert-not-a-sibling' });
   });
 });

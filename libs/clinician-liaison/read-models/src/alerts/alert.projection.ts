@@ -71,6 +71,8 @@ export interface AlertView {
   evidenceEventIds: string[];
   escalationLevel: number;
   raisedAt: string;
+  /** Why it was overridden, when it was: a clinician's words (a facilitator's view leaves it out). */
+  overrideReason: string | null;
 }
 
 const toView = (r: AlertRow): AlertView => ({
@@ -86,6 +88,7 @@ const toView = (r: AlertRow): AlertView => ({
   evidenceEventIds: r.evidenceEventIds,
   escalationLevel: r.escalationLevel,
   raisedAt: r.raisedAt.toISOString(),
+  overrideReason: r.ackOutcome === 'overridden' ? r.ackReason : null,
 });
 
 /** A clinician's inbox: alerts addressed to them (directly or by escalation), newest first. */

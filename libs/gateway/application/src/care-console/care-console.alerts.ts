@@ -14,12 +14,16 @@ export interface LiaisonAlert {
   evidenceEventIds?: readonly string[];
   escalationLevel: number;
   raisedAt: string;
+  /** The override's reason, when overridden (liaison leaves it out of a facilitator's view). */
+  overrideReason?: string | null;
 }
 
 /** An alert as the console shows it: whose copy, but not who exactly nor the evidence's event ids. */
-export type ConsoleAlert = Omit<LiaisonAlert, 'recipientId' | 'evidenceEventIds'> & {
+export type ConsoleAlert = Omit<LiaisonAlert, 'recipientId' | 'evidenceEventIds' | 'overrideReason'> & {
   /** Open: neither acknowledged nor resolved (so it may still escalate). */
   open: boolean;
+  /** A clinician's words: only ever in a clinician's view. */
+  overrideReason: string | null;
 };
 
 const OPEN = new Set(['raised', 'delivered']);
@@ -44,6 +48,7 @@ export function alertsForView(alerts: readonly LiaisonAlert[], view: ConsoleView
       escalationLevel: alert.escalationLevel,
       raisedAt: alert.raisedAt,
       open: OPEN.has(alert.status),
+      overrideReason: view === 'clinician' ? (alert.overrideReason ?? null) : null,
     }));
 }
 

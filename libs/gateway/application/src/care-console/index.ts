@@ -5,3 +5,4 @@ export * from './upstream-error';
 export * from './care-console.outcomes';
 export * from './care-console.distress';
 export * from './care-console.group-session';
+export * from './care-console.names';
