@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -9,8 +9,6 @@ import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/sche
 import type { FaultSystem } from './fault-system';
 
 const SCRATCH = 'faults_rebuild';
-/** Between two messages in kcat's output (no integration event contains it). */
-const RECORD_END = '\u001e';
 
 /**
  * Rebuilds a projection from zero with its own projection code, into empty copies of its tables in a
@@ -122,30 +120,48 @@ interface Envelope {
 
 /**
  * Every well-formed integration event on `topic`, in each partition's order, from offset zero to the
- * end it has now: kcat reads exactly that many messages (it joins no consumer group, so it starts at once).
+ * end it has now, read by a consumer group of its own.
  */
 async function readWholeTopic(brokers: string[], topic: string): Promise<Envelope[]> {
-  const admin = new Kafka({ clientId: 'faults-rebuild', brokers, logLevel: logLevel.NOTHING }).admin();
+  const kafka = new Kafka({ clientId: 'faults-rebuild', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
   await admin.connect();
-  const partitions = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const total = partitions.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  if (total === 0) return [];
-  const read = spawnSync(
-    process.env['KCAT_BIN'] ?? 'kcat',
-    ['-b', brokers.join(','), '-C', '-t', topic, '-o', 'beginning', '-c', String(total), '-q', '-D', RECORD_END],
-    { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: 60_000 },
-  );
-  const values = read.stdout.split(RECORD_END).slice(0, -1);
-  if (values.length !== total)
-    throw new Error(`kcat read ${values.length} of ${total} messages of ${topic}: ${read.stderr.slice(0, 500)}`);
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const remaining = new Map(ends.filter((p) => BigInt(p.high) > 0n).map((p) => [p.partition, BigInt(p.high)]));
   const events: Envelope[] = [];
-  for (const value of values) {
-    try {
-      const parsed = JSON.parse(value) as Envelope;
-      if (typeof parsed.eventId === 'string' && typeof parsed.type === 'string') events.push(parsed);
-    } catch {
-      // a poison message: the live consumer parks it, the rebuild skips it
-    }
+  if (remaining.size === 0) return events;
+  const consumer = kafka.consumer({ groupId: `faults-rebuild-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        const end = remaining.get(partition);
+        if (end === undefined || BigInt(message.offset) >= end) return;
+        try {
+          const parsed = JSON.parse(message.value?.toString() ?? '') as Envelope;
+          if (typeof parsed.eventId === 'string' && typeof parsed.type === 'string') events.push(parsed);
+        } catch {
+          // a poison message: the live consumer parks it, the rebuild skips it
+        }
+        if (BigInt(message.offset) + 1n >= end) {
+          remaining.delete(partition);
+          if (remaining.size === 0) finished();
+        }
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      done,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`reading ${topic} from zero took over 60 s`)), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect();
   }
   return events;
 }

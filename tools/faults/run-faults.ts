@@ -17,7 +17,7 @@
  * "problems" when it failed). Exit code 1 when any scenario failed.
  *
  * Sizes: the full run is 10,000 commands (2,000 member flows of 5 commands) and 30 s outages; `--quick`
- * (CI) is 40 flows and 5 s outages, every scenario still.
+ * (CI) is 30 flows (150 commands) and 5 s outages, every scenario still.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -44,7 +44,7 @@ const { values: flags } = parseArgs({
   },
 });
 const MEMBERS = positiveInteger(
-  flags.members ?? (flags.quick ? '40' : String(10_000 / COMMANDS_PER_MEMBER)),
+  flags.members ?? (flags.quick ? '30' : String(10_000 / COMMANDS_PER_MEMBER)),
   'members',
 );
 const OUTAGE_MS = positiveNumber(flags['outage-seconds'] ?? (flags.quick ? '5' : '30'), 'outage-seconds') * 1000;
