@@ -34,7 +34,10 @@ export class DomainErrorFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http' || !isDomainError(exception)) {
+    // A Kafka handler's error (the microservice inherits this filter) goes back to kafkajs as it is, so the
+    // message is redelivered: answered as HTTP it became a TypeError that stopped the consumer for good.
+    if (host.getType() !== 'http') throw exception;
+    if (!isDomainError(exception)) {
       super.catch(withoutQueryInRouteNotFound(exception), host);
       return;
     }

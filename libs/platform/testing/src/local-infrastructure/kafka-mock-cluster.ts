@@ -5,6 +5,8 @@ export interface KafkaCluster {
   brokers: string[];
   /** `mock` when this process started librdkafka's mock cluster, `external` when KAFKA_BROKERS named one. */
   kind: 'mock' | 'external';
+  /** The kcat process holding a mock cluster (a fault test freezes it to cut the broker off). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startKafka(env: NodeJS.ProcessEnv = process.env, brokers =
   return {
     brokers: bootstrap.split(','),
     kind: 'mock',
+    pid: child.pid,
     stop: () => stopChild(child, killOnExit),
   };
 }

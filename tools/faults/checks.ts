@@ -1,0 +1,193 @@
+import { Client } from 'pg';
+import { rosters, waitFor } from '@carecircle/platform/testing';
+import type { FaultService, FaultSystem } from './fault-system';
+import { FAULT_SERVICES } from './fault-system';
+import type { LoadResult } from './load';
+import { alertsDifferFromRebuild, rostersDifferFromRebuild } from './rebuild';
+
+/** Every checkpoint the services keep: the outbox relay's and each processor's/projection's, by table. */
+const CHECKPOINT_TABLES = [
+  'outbox_relay_checkpoint',
+  'liaison_processor_checkpoint',
+  'enrollment_process_checkpoint',
+  'scheduling_projection_checkpoint',
+] as const;
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads every checkpoint every `intervalMs` straight from PostgreSQL (not through the proxy, so it keeps
+ * watching while the services are cut off) and remembers any that moved backwards.
+ */
+export function watchCheckpoints(system: FaultSystem, intervalMs = 250) {
+  const last = new Map<string, bigint>();
+  const backwards: string[] = [];
+  let samples = 0;
+  let stopped = false;
+  const sample = async (service: FaultService, client: Client) => {
+    for (const table of CHECKPOINT_TABLES) {
+      const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
+      if (!exists.rows[0]?.t) continue;
+      const { rows } = await client.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+      for (const row of rows) {
+        const [keyColumn] = Object.keys(row);
+        if (row['position'] == null) continue;
+        const key = `${service}/${table}/${String(row[keyColumn!])}`;
+        const position = BigInt(row['position'] as string);
+        const before = last.get(key);
+        if (before !== undefined && position < before) backwards.push(`${key}: ${before} -> ${position}`);
+        last.set(key, position);
+      }
+    }
+  };
+  const loop = (async () => {
+    const clients = new Map<FaultService, Client>();
+    try {
+      for (const service of FAULT_SERVICES) {
+        const client = new Client({ connectionString: system.databaseUrl(service) });
+        client.on('error', () => undefined); // a dropped database ends the watch, not the suite
+        await client.connect();
+        clients.set(service, client);
+      }
+      while (!stopped) {
+        for (const [service, client] of clients) await sample(service, client).catch(() => undefined); // a sample lost is a gap, not a failure
+        samples++;
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    } finally {
+      for (const client of clients.values()) await client.end().catch(() => undefined);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return { backwards, samples, checkpoints: last.size };
+    },
+  };
+}
+
+export interface ScenarioOutcome {
+  accepted: number;
+  lost: number;
+  duplicateAlerts: number;
+  webhooksPerAlert: number;
+  /** Rows of liaison's alerts and scheduling's rosters that differ from their rebuild from zero. */
+  rebuildDiffers: number;
+  converged: boolean;
+  /** Why a scenario failed, in words (empty when it passed). */
+  problems: string[];
+}
+
+/**
+ * Waits (bounded) for every accepted command to reach every read model it feeds, then counts:
+ *  - lost: enrolments missing from enrollment's or scheduling's roster or unknown to clinician-liaison,
+ *    distress reports with no
+ *    acute-distress alert, alerts never pushed;
+ *  - duplicateAlerts: acute-distress alerts beyond one per report, and roster enrolments applied twice;
+ *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right);
+ *  - rebuildDiffers: rows of the live alerts and rosters unlike their rebuild from zero (rebuild.ts);
+ *  - converged: all of it reached within `timeoutMs`, no checkpoint moved backwards, and no replica the
+ *    scenario did not kill has exited (recovery without a restart).
+ */
+export async function checkScenario(
+  system: FaultSystem,
+  load: LoadResult,
+  checkpoints: { backwards: string[] },
+  timeoutMs: number,
+): Promise<ScenarioOutcome> {
+  const problems: string[] = [];
+  const groupIds = [...new Set(load.enrolments.map((e) => e.groupId))];
+  const distressMembers = new Set(load.distressReported);
+  const state = async () => {
+    const scheduled = await rosters(() => system.url('scheduling'), groupIds);
+    const onScheduling = new Set(scheduled.flatMap((r) => r.members.map((m) => m.memberId)));
+    const appliedTwice = scheduled.reduce((sum, r) => sum + Math.max(0, r.enrolmentsApplied - r.members.length), 0);
+    const onEnrollment = new Set<string>();
+    for (const groupId of groupIds) {
+      const response = await fetch(`${system.url('enrollment')}/api/enrollment/groups/${groupId}`);
+      const body = (await response.json()) as { roster?: { memberId: string }[] };
+      for (const member of body.roster ?? []) onEnrollment.add(member.memberId);
+    }
+    const alerts = await withClient(
+      system.databaseUrl('clinician-liaison'),
+      async (client) =>
+        (
+          await client.query<{ alert_id: string; member_id: string }>(
+            "SELECT alert_id::text, member_id FROM liaison_alert WHERE rule = 'acute-distress' AND member_id = ANY($1)",
+            [[...distressMembers]],
+          )
+        ).rows,
+    );
+    const liaisonKnows = await withClient(
+      system.databaseUrl('clinician-liaison'),
+      async (client) =>
+        new Set(
+          (
+            await client.query<{ member_id: string }>(
+              `SELECT DISTINCT data->>'memberId' AS member_id FROM event_store.events
+              WHERE type = 'ExternalFactRecorded' AND data->'fact'->>'kind' = 'group-joined'`,
+            )
+          ).rows.map((row) => row.member_id),
+        ),
+    );
+    const alertsByMember = new Map<string, number>();
+    for (const alert of alerts) alertsByMember.set(alert.member_id, (alertsByMember.get(alert.member_id) ?? 0) + 1);
+    const pushes = system.webhooks.counts();
+    const missing = {
+      enrollment: load.enrolments.filter((e) => !onEnrollment.has(e.memberId)).length,
+      scheduling: load.enrolments.filter((e) => !onScheduling.has(e.memberId)).length,
+      liaisonMembers: load.enrolments.filter((e) => !liaisonKnows.has(e.memberId)).length,
+      alerts: [...distressMembers].filter((m) => !alertsByMember.has(m)).length,
+      pushes: alerts.filter((a) => !pushes.has(a.alert_id)).length,
+    };
+    const duplicateAlerts = [...alertsByMember.values()].reduce((sum, n) => sum + n - 1, 0) + appliedTwice;
+    const webhooksPerAlert = alerts.reduce((max, a) => Math.max(max, pushes.get(a.alert_id) ?? 0), 0);
+    return { missing, duplicateAlerts, webhooksPerAlert, lost: Object.values(missing).reduce((a, b) => a + b, 0) };
+  };
+  let last: Awaited<ReturnType<typeof state>> | undefined;
+  let reached = true;
+  await waitFor(async () => (last = await state()).lost === 0, {
+    timeoutMs,
+    intervalMs: 500,
+    description: 'every accepted command to reach every read model',
+  }).catch((error: Error) => {
+    reached = false;
+    problems.push(error.message);
+  });
+  // Let late duplicates (a resent push, a redelivered event) show before counting them.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  last = await state();
+  if (last.lost > 0) problems.push(`lost: ${JSON.stringify(last.missing)}`);
+  if (last.duplicateAlerts > 0) problems.push(`${last.duplicateAlerts} duplicate alerts/enrolments`);
+  if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
+  if (load.failed.length > 0)
+    problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
+  const rebuildDiffers = (
+    await Promise.all([alertsDifferFromRebuild(system), rostersDifferFromRebuild(system)])
+  ).reduce((a, b) => a + b, 0);
+  if (rebuildDiffers > 0) problems.push(`${rebuildDiffers} read-model rows differ from their rebuild from zero`);
+  if (checkpoints.backwards.length > 0) problems.push(`checkpoints moved backwards: ${checkpoints.backwards[0]}`);
+  for (const service of FAULT_SERVICES)
+    for (const replica of system.replicas(service))
+      if ((await Promise.race([replica.exited, Promise.resolve('running')])) !== 'running')
+        problems.push(`${service} (pid ${replica.pid}) exited on its own:\n${replica.output().slice(-1500)}`);
+  const converged = reached && checkpoints.backwards.length === 0 && load.failed.length === 0;
+  return {
+    accepted: load.accepted,
+    lost: last.lost,
+    duplicateAlerts: last.duplicateAlerts,
+    webhooksPerAlert: last.webhooksPerAlert,
+    rebuildDiffers,
+    converged: converged && !problems.some((p) => p.includes('exited on its own')),
+    problems,
+  };
+}

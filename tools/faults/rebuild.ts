@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Topics } from '@carecircle/contracts';
+import type { AlertEvent } from '@carecircle/clinician-liaison/domain';
+import { liaisonReadModelEntities, projectAlertEvent } from '@carecircle/clinician-liaison/read-models';
+import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/scheduling/read-models';
+import type { FaultSystem } from './fault-system';
+
+const SCRATCH = 'faults_rebuild';
+
+/**
+ * Rebuilds a projection from zero with its own projection code, into empty copies of its tables in a
+ * scratch schema of the service's database, and counts the rows that differ from the live tables (both
+ * ways). 0 means the live read model equals its rebuild.
+ */
+async function rebuildAndCompare(
+  databaseUrl: string,
+  tables: readonly string[],
+  entities: DataSource['options']['entities'],
+  replay: (em: EntityManager) => Promise<void>,
+): Promise<number> {
+  const admin = new Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities,
+    // The projection's unqualified table names resolve to the scratch copies.
+    extra: { options: `-c search_path=${SCRATCH}`, max: 2 },
+  });
+  try {
+    await admin.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
+    await admin.query(`CREATE SCHEMA ${SCRATCH}`);
+    for (const table of tables)
+      await admin.query(
+        `CREATE TABLE ${SCRATCH}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
+      );
+    await dataSource.initialize();
+    await replay(dataSource.manager);
+    let differing = 0;
+    for (const table of tables) {
+      const { rows } = await admin.query<{ n: string }>(
+        `SELECT (SELECT count(*) FROM (SELECT * FROM public.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
+              + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT * FROM public.${table}) b) AS n`,
+      );
+      differing += Number(rows[0]!.n);
+    }
+    return differing;
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await admin.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+/** clinician-liaison's alerts, replayed from its event store's alert events from position zero. */
+export async function alertsDifferFromRebuild(system: FaultSystem): Promise<number> {
+  const url = system.databaseUrl('clinician-liaison');
+  return rebuildAndCompare(url, ['liaison_alert'], liaisonReadModelEntities, async (em) => {
+    const rows: { type: string; data: unknown }[] = await em.query(
+      `SELECT type, data FROM event_store.events
+        WHERE type IN ('AlertRaised', 'AlertDelivered', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved')
+        ORDER BY global_position`,
+    );
+    for (const row of rows)
+      await em.transaction((tx) => projectAlertEvent(tx, { type: row.type, data: row.data } as AlertEvent));
+  });
+}
+
+/**
+ * scheduling's rosters, replayed from enrollment's topic from offset zero (its source) with the inbox's
+ * rule: each event id applied once.
+ */
+export async function rostersDifferFromRebuild(system: FaultSystem): Promise<number> {
+  const events = await readWholeTopic(system.kafka.brokers, Topics.enrollment);
+  return rebuildAndCompare(
+    system.databaseUrl('scheduling'),
+    ['roster_entry', 'group_roster_summary'],
+    schedulingReadModelEntities,
+    async (em) => {
+      const seen = new Set<string>();
+      for (const event of events) {
+        if (seen.has(event.eventId)) continue;
+        seen.add(event.eventId);
+        if (event.type === 'MemberEnrolled') {
+          const { groupId, memberRole, enrolledAt } = event.payload as Record<string, string>;
+          await em.transaction((tx) =>
+            projectRosterFact(tx, {
+              type: 'MemberEnrolled',
+              memberId: event.subject,
+              groupId: groupId!,
+              memberRole: memberRole as 'patient',
+              enrolledAt: enrolledAt!,
+            }),
+          );
+        } else if (event.type === 'MemberWithdrew') {
+          const { groupId, withdrewAt } = event.payload as Record<string, string>;
+          await em.transaction((tx) =>
+            projectRosterFact(tx, {
+              type: 'MemberWithdrew',
+              memberId: event.subject,
+              groupId: groupId!,
+              withdrewAt: withdrewAt!,
+            }),
+          );
+        }
+      }
+    },
+  );
+}
+
+interface Envelope {
+  eventId: string;
+  type: string;
+  subject: string;
+  payload: unknown;
+}
+
+/**
+ * Every well-formed integration event on `topic`, in each partition's order, from offset zero to the
+ * end it has now, read by a consumer group of its own.
+ */
+async function readWholeTopic(brokers: string[], topic: string): Promise<Envelope[]> {
+  const kafka = new Kafka({ clientId: 'faults-rebuild', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const remaining = new Map(ends.filter((p) => BigInt(p.high) > 0n).map((p) => [p.partition, BigInt(p.high)]));
+  const events: Envelope[] = [];
+  if (remaining.size === 0) return events;
+  const consumer = kafka.consumer({ groupId: `faults-rebuild-${randomBytes(4).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        const end = remaining.get(partition);
+        if (end === undefined || BigInt(message.offset) >= end) return;
+        try {
+          const parsed = JSON.parse(message.value?.toString() ?? '') as Envelope;
+          if (typeof parsed.eventId === 'string' && typeof parsed.type === 'string') events.push(parsed);
+        } catch {
+          // a poison message: the live consumer parks it, the rebuild skips it
+        }
+        if (BigInt(message.offset) + 1n >= end) {
+          remaining.delete(partition);
+          if (remaining.size === 0) finished();
+        }
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      done,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`reading ${topic} from zero took over 60 s`)), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect();
+  }
+  return events;
+}
