@@ -101,7 +101,6 @@ describe('scheduling + enrollment → Kafka → clinician-liaison alerts and CDS
       startTimeoutMs: 60_000,
     });
   const liaisonApi = () => httpJson(() => liaison!.url);
-  const as = (clinician: string) => ({ 'x-clinician-id': clinician });
 
   async function sql<T extends object>(query: string, params: unknown[] = []): Promise<T[]> {
     const client = new Client({ connectionString: dbs.liaison!.url });
