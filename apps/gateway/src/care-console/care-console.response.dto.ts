@@ -11,6 +11,13 @@ const NAMES = {
     'Display names by id: the members shown (only those the reader may see, from their sealed identity; audited) and the staff who acted (from the staff directory). An id without a name is left out.',
   example: { [MEMBER_ID]: 'Ana Ruiz', fac_synthetic_sw_01: 'Sam Okafor' },
 } as const;
+/** A roster's names: the reader sees a neutral label for a member left out. */
+export const ROSTER_NAMES = {
+  ...NAMES,
+  description:
+    'Display names by member id, for the members of the roster the reader may see (their sealed identity, opened at the gateway and audited). A member without a name here is shown by a neutral label, never by id.',
+  example: { [MEMBER_ID]: 'Ana Ruiz' },
+} as const;
 
 export class AlertActionResponseDto {
   @ApiProperty({ format: 'uuid', example: '5f0c3d2e-8a41-4b6f-9c27-1e3d4a5b6c7d' })
@@ -234,6 +241,8 @@ export class AttendanceSheetResponseDto {
   session!: AttendanceSessionDto;
   @ApiProperty({ type: [AttendanceEntryDto] })
   members!: AttendanceEntryDto[];
+  @ApiProperty(ROSTER_NAMES)
+  names!: Record<string, string>;
 }
 
 export class AttendanceSavedResponseDto {

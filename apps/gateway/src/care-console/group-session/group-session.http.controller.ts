@@ -16,10 +16,14 @@ import { ApiConsoleErrors } from '../../fhir-http/api-responses';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { groupIdOf, memberIdOf, sessionIdOf } from '../care-console.params';
+import { PeopleNames } from '../people-names/people-names';
 import { ServicesClient } from '../services.client';
 import { GroupSessionResponseDto, MemberSessionNotesResponseDto } from './group-session.response.dto';
 
 const AUDITED_AS = ['Attendance', 'SessionNote'];
+
+/** The session as the facilitator reads it, with the names of its members they may see. */
+type NamedGroupSession = GroupSessionView & { names: Record<string, string> };
 
 /**
  * The facilitator's group session: roster, attendance, a short note per member and each member's dose,
@@ -35,6 +39,7 @@ export class GroupSessionHttpController {
     @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
+    private readonly names: PeopleNames,
   ) {}
 
   @Get('groups/:groupId/sessions/:sessionId/group-session')
@@ -50,12 +55,13 @@ export class GroupSessionHttpController {
     @Param('groupId') group: string,
     @Param('sessionId') session: string,
     @Req() request: Request,
-  ): Promise<GroupSessionView> {
+  ): Promise<NamedGroupSession> {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
-    return this.access.group(request, groupId, 'group.session-notes.read', 'R', AUDITED_AS, async () => {
-      const view = await this.load(request, groupId, sessionId);
-      return { memberIds: view.members.map((member) => member.memberId), value: view };
+    const view = await this.access.group(request, groupId, 'group.session-notes.read', 'R', AUDITED_AS, async () => {
+      const loaded = await this.load(request, groupId, sessionId);
+      return { memberIds: loaded.members.map((member) => member.memberId), value: loaded };
     });
+    return this.names.onRoster(request, view);
   }
 
   @Put('groups/:groupId/sessions/:sessionId/group-session')
@@ -103,20 +109,28 @@ export class GroupSessionHttpController {
     @Param('sessionId') session: string,
     @Body() body: unknown,
     @Req() request: Request,
-  ): Promise<GroupSessionView> {
+  ): Promise<NamedGroupSession> {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
-    return this.access.group(request, groupId, 'group.attendance.write', 'U', AUDITED_AS, async (naming) => {
-      const entries = groupSessionEntries(body, await this.load(request, groupId, sessionId));
-      if (!entries.ok) throw new BadRequestException(entries.message);
-      naming(entries.value.map((entry) => entry.memberId));
-      // One command in scheduling: the sheet is saved whole or refused whole.
-      await this.services.call(request, 'scheduling', `${this.sessionPath(groupId, sessionId)}/group-session`, {
-        method: 'PUT',
-        body: { entries: entries.value },
-      });
-      const after = await this.load(request, groupId, sessionId);
-      return { memberIds: after.members.map((member) => member.memberId), value: after };
-    });
+    const saved = await this.access.group(
+      request,
+      groupId,
+      'group.attendance.write',
+      'U',
+      AUDITED_AS,
+      async (naming) => {
+        const entries = groupSessionEntries(body, await this.load(request, groupId, sessionId));
+        if (!entries.ok) throw new BadRequestException(entries.message);
+        naming(entries.value.map((entry) => entry.memberId));
+        // One command in scheduling: the sheet is saved whole or refused whole.
+        await this.services.call(request, 'scheduling', `${this.sessionPath(groupId, sessionId)}/group-session`, {
+          method: 'PUT',
+          body: { entries: entries.value },
+        });
+        const after = await this.load(request, groupId, sessionId);
+        return { memberIds: after.members.map((member) => member.memberId), value: after };
+      },
+    );
+    return this.names.onRoster(request, saved);
   }
 
   @Get('members/:memberId/session-notes')

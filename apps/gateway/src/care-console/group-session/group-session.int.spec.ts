@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { chromium } from 'playwright-core';
+import { IdentityVault } from '@carecircle/gateway/application';
 import { startLocalTokenIssuer, type LocalTokenIssuer } from '@carecircle/platform/service-kit';
 import { SEEDED, seedMemberAccess } from '../../auth/testing/seed-member-access';
+import { readGatewayConfig } from '../../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../../testing/gateway-harness';
 
 const HUMAN_AUDIENCE = 'carecircle-gateway';
@@ -27,6 +29,9 @@ const UI_TIMEOUT_MS = 15_000;
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 /** Synthetic note text: it must reach scheduling and the screen, and nowhere else (audit, errors). */
 const NOTE = 'Spoke for the first time about the scan; calmer by the end.';
+/** Synthetic names, both sealed: the facilitator may see the first (in their group), not the second (not enrolled here). */
+const NAME = 'Ana Ruiz';
+const HIDDEN_NAME = 'Bo Lind';
 
 /**
  * Issue 17 item 4, the facilitator's group session through the gateway's real HTTP and PostgreSQL: who may
@@ -137,6 +142,15 @@ describe('care console group session: roster, attendance, notes and dose (real P
     });
     await seedMemberAccess(gateway.db.url);
     pool = new Pool({ connectionString: gateway.db.url, max: 2 });
+    const vault = new IdentityVault(readGatewayConfig().identityKey);
+    for (const [memberId, given, family] of [
+      [SEEDED.member, 'Ana', 'Ruiz'],
+      [SECOND_MEMBER, 'Bo', 'Lind'],
+    ] as const)
+      await pool.query(`INSERT INTO gateway.member_identity (member_id, sealed) VALUES ($1, $2)`, [
+        memberId,
+        vault.encrypt({ name: [{ given: [given], family }] }),
+      ]);
   }, 90_000);
 
   afterAll(async () => {
@@ -173,7 +187,7 @@ describe('care console group session: roster, attendance, notes and dose (real P
       )
     ).rows;
 
-  it('opens the session for its facilitator: every member with attendance, note and dose; audited', async () => {
+  it('opens the session for its facilitator: every member with attendance, note and dose, named where they may be; audited', async () => {
     const opened = await call(await as(SEEDED.facilitator, 'facilitator'), 'GET', sessionPath);
     expect(opened.status).toBe(200);
     expect(JSON.parse(opened.text)).toMatchObject({
@@ -183,7 +197,10 @@ describe('care console group session: roster, attendance, notes and dose (real P
         { memberId: SEEDED.member, status: null, note: '', dose: { attended: 1, dose: 6, doseReached: false } },
         { memberId: SECOND_MEMBER, status: null, note: '', dose: { attended: 0 } },
       ],
+      // Only the member of the facilitator's group: the other's sealed identity stays closed.
+      names: { [SEEDED.member]: NAME },
     });
+    expect(opened.text).not.toContain(HIDDEN_NAME);
     expect(await auditOf(SEEDED.facilitator)).toEqual([
       expect.objectContaining({
         action: 'R',
@@ -191,7 +208,28 @@ describe('care console group session: roster, attendance, notes and dose (real P
         resource_types: ['Attendance', 'SessionNote'],
         member_ids: [SEEDED.member, SECOND_MEMBER],
       }),
+      // The name opened, audited as a read of the member's identity.
+      expect.objectContaining({ action: 'R', outcome: '0', resource_types: ['Patient'], member_ids: [SEEDED.member] }),
     ]);
+  });
+
+  it('names the attendance sheet’s members the same way, audited', async () => {
+    const sheet = await call(
+      await as(SEEDED.facilitator, 'facilitator'),
+      'GET',
+      `/groups/${GROUP}/sessions/${SESSION}`,
+    );
+    expect(sheet.status).toBe(200);
+    expect(JSON.parse(sheet.text)).toMatchObject({
+      members: [{ memberId: SEEDED.member }, { memberId: SECOND_MEMBER }],
+      names: { [SEEDED.member]: NAME },
+    });
+    expect(sheet.text).not.toContain(HIDDEN_NAME);
+    expect((await auditOf(SEEDED.facilitator)).at(-1)).toMatchObject({
+      action: 'R',
+      resource_types: ['Patient'],
+      member_ids: [SEEDED.member],
+    });
   });
 
   it('refuses a facilitator of another group (403, audited) before anything reaches scheduling', async () => {
@@ -252,8 +290,12 @@ describe('care console group session: roster, attendance, notes and dose (real P
       },
       { memberId: SECOND_MEMBER, status: 'absent', note: '', dose: { attended: 0, dose: 6, doseReached: false } },
     ]);
+    expect(JSON.parse(saved.text).names).toEqual({ [SEEDED.member]: NAME });
     const audit = await auditOf(SEEDED.facilitator);
-    expect(audit.at(-1)).toMatchObject({ action: 'U', outcome: '0', member_ids: [SEEDED.member, SECOND_MEMBER] });
+    expect(audit.filter((row) => row.action === 'U').at(-1)).toMatchObject({
+      outcome: '0',
+      member_ids: [SEEDED.member, SECOND_MEMBER],
+    });
     expect(audit.map((row) => row.row).join('\n')).not.toContain('scan');
   });
 
@@ -293,7 +335,13 @@ describe('care console group session: roster, attendance, notes and dose (real P
         await page.locator('#gs-present-1').isChecked(),
       ]).toEqual([true, true]);
       await page.locator('#gs-present-0').uncheck();
-      await page.getByLabel(`Note about ${SECOND_MEMBER} (optional)`).fill(NOTE);
+      // Named where the facilitator may see the name, else a neutral label: never an id.
+      expect(await page.locator('#group-session-members legend').allTextContents()).toEqual([
+        NAME,
+        'Member 2 of the roster',
+      ]);
+      expect(await page.locator('#group-session-members').innerText()).not.toMatch(/mbr_|Bo Lind/);
+      await page.getByLabel('Note about Member 2 of the roster (optional)').fill(NOTE);
       await page.getByRole('button', { name: 'Save group session' }).click();
       await page.locator('#gs-dose-1', { hasText: 'Dose: 1 of 6 sessions' }).waitFor();
       expect(await dose(0)).toBe('Dose: 0 of 6 sessions');

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AttendanceEntryDto, AttendanceSessionDto } from '../care-console.response.dto';
+import { AttendanceEntryDto, AttendanceSessionDto, ROSTER_NAMES } from '../care-console.response.dto';
 
 export class GroupSessionDoseDto {
   @ApiProperty({ description: 'Sessions attended (in person or online).', example: 4 })
@@ -24,6 +24,8 @@ export class GroupSessionResponseDto {
   session!: AttendanceSessionDto;
   @ApiProperty({ type: [GroupSessionMemberDto] })
   members!: GroupSessionMemberDto[];
+  @ApiProperty(ROSTER_NAMES)
+  names!: Record<string, string>;
 }
 
 /** Scheduling's answer, passed on as it is. */

@@ -61,6 +61,17 @@ export class PeopleNames implements OnApplicationBootstrap {
     );
   }
 
+  /**
+   * A group's roster as read (attendance sheet, group session) with `names`: its members' names the caller
+   * may see, opened and audited only once the roster itself was allowed and loaded.
+   */
+  async onRoster<T extends { members: readonly { memberId: string }[] }>(
+    request: Request,
+    roster: T,
+  ): Promise<T & { names: Record<string, string> }> {
+    return { ...roster, names: await this.of(request, { members: roster.members.map((member) => member.memberId) }) };
+  }
+
   /** The signed-in person's own name, if the directory knows them. */
   async staffName(staffId: string): Promise<string | undefined> {
     const [row] = await sealedStaffNames(this.deps.sql, [staffId]);

@@ -24,6 +24,7 @@ import {
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
 import { groupIdOf, sessionIdOf } from '../care-console.params';
+import { PeopleNames } from '../people-names/people-names';
 import { ServicesClient } from '../services.client';
 import { Access, ApiHttpError } from '@carecircle/platform/service-kit';
 
@@ -37,6 +38,7 @@ export class SessionAttendanceHttpController {
     @Inject(CARE_CONSOLE_DEPS) private readonly deps: CareConsoleDeps,
     private readonly access: CareConsoleAccess,
     private readonly services: ServicesClient,
+    private readonly names: PeopleNames,
   ) {}
 
   @Get()
@@ -52,11 +54,12 @@ export class SessionAttendanceHttpController {
     @Param('groupId') group: string,
     @Param('sessionId') session: string,
     @Req() request: Request,
-  ): Promise<AttendanceSheet> {
+  ): Promise<AttendanceSheet & { names: Record<string, string> }> {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
-    return this.access.group(request, groupId, 'group.roster.read', 'R', ['Attendance'], () =>
+    const sheet = await this.access.group(request, groupId, 'group.roster.read', 'R', ['Attendance'], () =>
       this.loadAudited(request, groupId, sessionId),
     );
+    return this.names.onRoster(request, sheet);
   }
 
   @Put('attendance')
@@ -99,25 +102,33 @@ export class SessionAttendanceHttpController {
   ) {
     const [groupId, sessionId] = [groupIdOf(group), sessionIdOf(session)];
     // Audited once the writes are done, with their outcome: a refused entry or a refusal by scheduling is a failure.
-    return this.access.group(request, groupId, 'group.attendance.write', 'U', ['Attendance'], async (naming) => {
-      const sheet = await this.load(request, groupId, sessionId);
-      const writes = attendanceWrites(body, sheet);
-      if (!writes.ok) throw new UnprocessableEntityException(writes.message);
-      naming(writes.value.map((write) => write.memberId));
-      const path = `/api/scheduling/groups/${groupId}/sessions/${encodeURIComponent(sessionId)}/attendance`;
-      // One member at a time, as scheduling takes them: a refusal stops here and says which member.
-      for (const write of writes.value) {
-        await this.services.call(request, 'scheduling', path, {
-          method: write.kind === 'record' ? 'POST' : 'PUT',
-          body: { memberId: write.memberId, status: write.status },
-        });
-      }
-      const after = await this.load(request, groupId, sessionId);
-      return {
-        memberIds: after.members.map((member) => member.memberId),
-        value: { saved: writes.value.length, sheet: after },
-      };
-    });
+    const saved = await this.access.group(
+      request,
+      groupId,
+      'group.attendance.write',
+      'U',
+      ['Attendance'],
+      async (naming) => {
+        const sheet = await this.load(request, groupId, sessionId);
+        const writes = attendanceWrites(body, sheet);
+        if (!writes.ok) throw new UnprocessableEntityException(writes.message);
+        naming(writes.value.map((write) => write.memberId));
+        const path = `/api/scheduling/groups/${groupId}/sessions/${encodeURIComponent(sessionId)}/attendance`;
+        // One member at a time, as scheduling takes them: a refusal stops here and says which member.
+        for (const write of writes.value) {
+          await this.services.call(request, 'scheduling', path, {
+            method: write.kind === 'record' ? 'POST' : 'PUT',
+            body: { memberId: write.memberId, status: write.status },
+          });
+        }
+        const after = await this.load(request, groupId, sessionId);
+        return {
+          memberIds: after.members.map((member) => member.memberId),
+          value: { saved: writes.value.length, sheet: after },
+        };
+      },
+    );
+    return { ...saved, sheet: await this.names.onRoster(request, saved.sheet) };
   }
 
   private async loadAudited(request: Request, groupId: string, sessionId: string) {

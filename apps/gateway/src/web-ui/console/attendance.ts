@@ -1,6 +1,7 @@
 // A session's attendance sheet: each member's attendance, and reporting acute distress seen in the session.
 import { api, getJson } from './api.js';
 import { $, el, focusHeading, messageOf, say, when } from './dom.js';
+import { learnNames, rosterNameOf } from './people.js';
 import { show, type Screen } from './shell.js';
 import type { AttendanceSheet } from './types.js';
 
@@ -13,11 +14,13 @@ const STATUSES: readonly [string, string][] = [
 let current: AttendanceSheet | null = null;
 
 function renderSheet(sheet: AttendanceSheet): void {
+  learnNames(sheet.names);
   $('session-heading').textContent = 'Session of ' + when(sheet.session.startsAt) + ' · ' + sheet.groupId;
   $('session-meta').textContent = sheet.session.started
     ? 'Choose each member’s attendance, then save. Saved entries can be corrected.'
     : 'This session has not started yet: attendance can be taken once it has.';
   const members = sheet.members.map((member, index) => {
+    const who = rosterNameOf(member.memberId, index);
     const name = 'att-' + index;
     const options = STATUSES.map(([value, label]) => {
       const id = name + '-' + value;
@@ -27,9 +30,9 @@ function renderSheet(sheet: AttendanceSheet): void {
       return el('span', {}, [input, el('label', { for: id }, [label])]);
     });
     return el('fieldset', { class: 'attendance-member' }, [
-      el('legend', {}, [member.memberId + (member.status ? '' : ' (not yet recorded)')]),
+      el('legend', {}, [who + (member.status ? '' : ' (not yet recorded)')]),
       ...options,
-      distressControl(sheet, member.memberId, index),
+      distressControl(sheet, member.memberId, who, index),
     ]);
   });
   $('attendance-members').replaceChildren(
@@ -41,7 +44,7 @@ function renderSheet(sheet: AttendanceSheet): void {
 // Acute distress seen in the session: a button, then a confirmation (with an optional note) before
 // anything is sent; the attending psychiatrist is alerted at once. The report id is chosen when the
 // confirmation opens, so sending again after a failure is the same report, never a second one.
-function distressControl(sheet: AttendanceSheet, memberId: string, index: number): HTMLElement {
+function distressControl(sheet: AttendanceSheet, memberId: string, who: string, index: number): HTMLElement {
   const box = el('div', { class: 'distress' }, []);
   const open = el(
     'button',
@@ -64,7 +67,7 @@ function distressControl(sheet: AttendanceSheet, memberId: string, index: number
   const send = el('button', { type: 'button', class: 'danger' }, ['Send report']);
   const cancel = el('button', { type: 'button', class: 'secondary' }, ['Cancel']);
   const title = el('p', { id: 'distress-title-' + index, class: 'distress-title', tabindex: '-1' }, [
-    'Report acute distress for ' + memberId + '? Their attending psychiatrist is alerted now, as critical.',
+    'Report acute distress for ' + who + '? Their attending psychiatrist is alerted now, as critical.',
   ]);
   let reportId: string | null = null;
   panel.append(
@@ -97,7 +100,7 @@ function distressControl(sheet: AttendanceSheet, memberId: string, index: number
       });
       note.value = '';
       close();
-      say('Acute distress reported for ' + memberId + ': their attending psychiatrist has been alerted.');
+      say('Acute distress reported for ' + who + ': their attending psychiatrist has been alerted.');
     } catch (error) {
       say(messageOf(error), true);
     } finally {

@@ -2,6 +2,7 @@
 // progress towards the dose, saved in one go (scheduling takes the whole sheet or none of it).
 import { api, getJson } from './api.js';
 import { $, el, focusHeading, messageOf, say, when } from './dom.js';
+import { learnNames, rosterNameOf } from './people.js';
 import { show, type Screen } from './shell.js';
 
 interface GroupSessionMember {
@@ -15,6 +16,8 @@ interface GroupSession {
   groupId: string;
   session: { sessionId: string; startsAt: string; endsAt: string; status: string; started: boolean };
   members: GroupSessionMember[];
+  /** Names by member id, for the members the reader may see. */
+  names?: Record<string, string>;
 }
 
 /** Scheduling's limit for a note; the gateway refuses longer ones too. */
@@ -43,11 +46,13 @@ function doseText(member: GroupSessionMember): string {
 
 function render(view: GroupSession): void {
   current = view;
+  learnNames(view.names);
   $('group-session-heading').textContent = 'Group session of ' + when(view.session.startsAt) + ' · ' + view.groupId;
   $('group-session-meta').textContent = view.session.started
     ? 'Tick who is present, add a short note where it helps the care team, then save: the whole session is saved together.'
     : 'This session has not started yet: attendance and notes can be taken once it has.';
   const rows = view.members.map((member, index) => {
+    const who = rosterNameOf(member.memberId, index);
     const present = el('input', { type: 'checkbox', id: 'gs-present-' + index, 'data-member': member.memberId }, []);
     present.checked = member.status !== null && ATTENDED.includes(member.status);
     const note = el(
@@ -63,10 +68,10 @@ function render(view: GroupSession): void {
     note.value = member.note;
     if (!view.session.started) present.disabled = note.disabled = true;
     return el('fieldset', { class: 'group-session-member' }, [
-      el('legend', {}, [member.memberId]),
+      el('legend', {}, [who]),
       el('p', { class: 'dose', id: 'gs-dose-' + index }, [doseText(member)]),
       el('span', { class: 'present' }, [present, el('label', { for: 'gs-present-' + index }, ['Present'])]),
-      el('label', { for: 'gs-note-' + index }, ['Note about ' + member.memberId + ' (optional)']),
+      el('label', { for: 'gs-note-' + index }, ['Note about ' + who + ' (optional)']),
       note,
       el('p', { class: 'meta', id: 'gs-note-hint-' + index }, [
         'For the group’s facilitators and the member’s care team; up to ' + NOTE_MAX_LENGTH + ' characters.',

@@ -13,6 +13,14 @@ export function nameOf(id: string | null | undefined): string {
   return known.get(id) ?? id;
 }
 
+/**
+ * A roster member's name when an answer gave it, else a neutral label by their place on the roster: a
+ * member whose name the reader may not see is not shown by id either.
+ */
+export function rosterNameOf(memberId: string, index: number): string {
+  return known.get(memberId) ?? 'Member ' + (index + 1) + ' of the roster';
+}
+
 /** A signed-out console keeps no names. */
 export function forgetNames(): void {
   known.clear();

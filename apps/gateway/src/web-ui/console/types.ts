@@ -65,6 +65,8 @@ export interface AttendanceSheet {
   groupId: string;
   session: { sessionId: string; startsAt: string; started: boolean };
   members: { memberId: string; status?: string | null }[];
+  /** Names by member id, for the members the reader may see. */
+  names?: Record<string, string>;
 }
 
 export interface OutcomePoint {
