@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { liaisonMedication } from '../testing/services-stand-in';
+import { axeViolations } from './testing/axe';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -30,8 +31,6 @@ const GROUP = SEEDED.group;
 const SESSION = `${GROUP}-s02`;
 const DAY = 24 * 3_600_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
-
-type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
 
 /** A liaison copy of an alert about the seeded member; `due` is when it escalates (as raised). */
 function liaisonAlert(
@@ -329,18 +328,12 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       PHONE.width,
     );
 
-  /** axe's violations on the page, of any impact (every screen is held to zero): rule, impact, where. */
-  async function axeViolations(page: Page): Promise<string[]> {
-    // Evaluated through the DevTools protocol: the console's CSP (no inline scripts) stays as it is.
-    await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-    const result = await page.evaluate(() =>
-      (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
+  /** The id of the element that has the keyboard focus. */
+  const activeId = (page: Page) =>
+    page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
     );
-    return result.violations.map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-  }
 
   it('serves the console as typed ES modules under a build version, cached for good and charged to no rate limit', async () => {
     const page = await (await fetch(`${base}/`)).text();
@@ -366,6 +359,8 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await page.getByLabel('Demo user (development sign-in)').selectOption('lead');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#home-heading', { hasText: 'Programme overview' }).waitFor();
+    expect(await scrollsSideways(page)).toBe(false);
+    expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${base}/#/cohort`);
     await page.locator('#cohort-body table').first().waitFor();
     // The published figures beside the cells, their source named; PHQ-9's beside this cohort's own change
@@ -426,6 +421,12 @@ describe('the console’s homes open on the alerts that need attention, and fit 
       `${NAMES.member} (not yet recorded)`,
     ]);
     expect(await page.locator('#session').innerText()).not.toContain(SEEDED.member);
+    // By keyboard: the screen opens on its heading; Space chooses a member's attendance.
+    expect(await activeId(page)).toBe('session-heading');
+    await page.locator('#att-0-attended-online').focus();
+    await page.keyboard.press('Space');
+    expect(await page.locator('#att-0-attended-online').isChecked()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'console-session-390.png'), fullPage: true });
 
     // Every other screen a facilitator uses fits the phone too.
     for (const [route, ready] of [
@@ -501,16 +502,11 @@ describe('the console’s homes open on the alerts that need attention, and fit 
     await page.screenshot({ path: join(SCREENSHOTS, 'console-clinician-home-390.png'), fullPage: true });
 
     // By keyboard alone: a member link opens the member's page with focus on its heading; the timeline's
-    // filters toggle with Space; the page still fits the phone and axe finds nothing serious.
-    const activeId = () =>
-      page.evaluate(
-        () =>
-          (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
-      );
+    // filters toggle with Space; the page still fits the phone and axe finds nothing.
     await page.getByRole('list', { name: 'My care-team members' }).getByRole('link').first().focus();
     await page.keyboard.press('Enter');
     await page.locator('#timeline li[data-kind="treatment"]').first().waitFor();
-    expect(await activeId()).toBe('member-heading');
+    expect(await activeId(page)).toBe('member-heading');
     await expect(page.locator('#timeline li[data-kind="treatment"]').first().innerText()).resolves.toContain(
       'Sertraline, antidepressant (SSRI), started by',
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -14,6 +14,7 @@ import {
   type KafkaCluster,
   type TestDatabase,
 } from '@carecircle/platform/testing';
+import { axeViolations } from './testing/axe';
 
 // Run from the workspace root after `npm run build` (npm run test:e2e does both).
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
@@ -48,18 +49,6 @@ const TOPIC_OF: Record<string, string> = {
   AlertAcknowledged: Topics.clinicianLiaison,
   CareTeamMemberAssigned: Topics.clinicianLiaison,
 };
-
-type AxeResult = { violations: { id: string; impact: string | null; nodes: unknown[] }[] };
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run: () => Promise<AxeResult> } }).axe.run(),
-  );
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.nodes.length})`);
-}
 
 async function signIn(context: BrowserContext, baseUrl: string, username: string): Promise<Page> {
   const page = await context.newPage();
@@ -156,7 +145,6 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
       args: CHROMIUM_ARGS,
-      bypassCSP: true,
       viewport: { width: 1100, height: 1400 },
     });
   }, 120_000);
@@ -232,7 +220,7 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     expect(times.length).toBeGreaterThan(3);
     expect([...times].sort().reverse()).toEqual(times);
     expect(await facilitator.locator('#timeline li time').first().getAttribute('title')).toMatch(/^Recorded /);
-    expect(await seriousAxeViolations(facilitator)).toEqual([]);
+    expect(await axeViolations(facilitator)).toEqual([]);
     await facilitator.screenshot({ path: join(SCREENSHOTS, 'timeline-facilitator.png'), fullPage: true });
 
     // Filters: only alerts.
@@ -249,9 +237,9 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     // The override is one fact: shown on the alert it overrode, not again as an entry of its own.
     await expect(clinician.locator('#timeline li[data-type="AlertAcknowledged"]').count()).resolves.toBe(0);
     await clinician.locator('#timeline li.sev-warning', { hasText: 'Alert: antidepressant change' }).waitFor();
-    expect(await seriousAxeViolations(clinician)).toEqual([]);
+    expect(await axeViolations(clinician)).toEqual([]);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'timeline-clinician.png'), fullPage: true });
-    // On a 390 px phone: nothing scrolls sideways, still no serious axe finding.
+    // On a 390 px phone: nothing scrolls sideways, still no axe finding of any impact.
     for (const [page, who] of [
       [clinician, 'clinician'],
       [facilitator, 'facilitator'],
@@ -264,7 +252,7 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
               .documentElement.scrollWidth,
         ),
       ).toBeLessThanOrEqual(390);
-      expect(await seriousAxeViolations(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `timeline-${who}-390.png`), fullPage: true });
       await page.setViewportSize({ width: 1100, height: 1400 });
     }
@@ -298,7 +286,7 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
 
   it('works under its Content-Security-Policy (no violation), and signing out ends the session at the issuer', async () => {
     const baseUrl = gateway!.url;
-    // The test above bypasses the CSP to inject axe; this context keeps it.
+    // A fresh profile, watched for any CSP report from the first page on.
     const strictProfile = mkdtempSync(join(tmpdir(), 'cc-chromium-csp-'));
     const strict = await chromium.launchPersistentContext(strictProfile, {
       executablePath: '/usr/bin/chromium',

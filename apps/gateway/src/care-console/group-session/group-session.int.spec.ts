@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { IdentityVault } from '@carecircle/gateway/application';
 import { startLocalTokenIssuer, type LocalTokenIssuer } from '@carecircle/platform/service-kit';
 import { SEEDED, seedMemberAccess } from '../../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../../gateway.config';
+import { axeViolations } from '../../web-ui/testing/axe';
 import { startGatewayHarness, type GatewayHarness } from '../../testing/gateway-harness';
 
 const HUMAN_AUDIENCE = 'carecircle-gateway';
@@ -329,20 +330,32 @@ describe('care console group session: roster, attendance, notes and dose (real P
       const dose = (index: number) => page.locator(`#gs-dose-${index}`).textContent();
       expect([await dose(0), await dose(1)]).toEqual(['Dose: 1 of 6 sessions', 'Dose: 0 of 6 sessions']);
 
-      await page.getByRole('button', { name: 'Mark all present' }).click();
+      // By keyboard alone: the screen opens on its heading, then buttons with Enter, boxes with Space.
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement
+              ?.id,
+        ),
+      ).toBe('group-session-heading');
+      await page.getByRole('button', { name: 'Mark all present' }).focus();
+      await page.keyboard.press('Enter');
       expect([
         await page.locator('#gs-present-0').isChecked(),
         await page.locator('#gs-present-1').isChecked(),
       ]).toEqual([true, true]);
-      await page.locator('#gs-present-0').uncheck();
+      await page.locator('#gs-present-0').focus();
+      await page.keyboard.press('Space');
       // Named where the facilitator may see the name, else a neutral label: never an id.
       expect(await page.locator('#group-session-members legend').allTextContents()).toEqual([
         NAME,
         'Member 2 of the roster',
       ]);
       expect(await page.locator('#group-session-members').innerText()).not.toMatch(/mbr_|Bo Lind/);
-      await page.getByLabel('Note about Member 2 of the roster (optional)').fill(NOTE);
-      await page.getByRole('button', { name: 'Save group session' }).click();
+      await page.getByLabel('Note about Member 2 of the roster (optional)').focus();
+      await page.keyboard.type(NOTE);
+      await page.getByRole('button', { name: 'Save group session' }).focus();
+      await page.keyboard.press('Enter');
       await page.locator('#gs-dose-1', { hasText: 'Dose: 1 of 6 sessions' }).waitFor();
       expect(await dose(0)).toBe('Dose: 0 of 6 sessions');
       expect(await page.locator('#console-status').textContent()).toBe('Group session saved.');
@@ -366,11 +379,7 @@ describe('care console group session: roster, attendance, notes and dose (real P
           PHONE.width,
         ),
       ).toBe(false);
-      await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-      const axe = await page.evaluate(() =>
-        (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string }[] }> } }).axe.run(),
-      );
-      expect(axe.violations.map((violation) => violation.id)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'console-group-session-390.png'), fullPage: true });
     } finally {
