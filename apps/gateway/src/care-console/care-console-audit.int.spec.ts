@@ -141,14 +141,16 @@ describe('care console: writes audited with their outcome, and acute distress re
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  /** The newest audit row of this agent and operation. */
-  const lastAudit = async (agent: string, operation: string) =>
+  /** The newest audit rows of this agent and operation, oldest of them first. */
+  const lastAudits = async (agent: string, operation: string, count: number) =>
     (
       await pool!.query<{ action: string; outcome: string; resource_types: string[]; member_ids: string[] }>(
-        `SELECT action, outcome, resource_types, member_ids FROM gateway.audit_event WHERE agent = $1 AND operation = $2 ORDER BY seq DESC LIMIT 1`,
-        [agent, operation],
+        `SELECT action, outcome, resource_types, member_ids FROM gateway.audit_event WHERE agent = $1 AND operation = $2 ORDER BY seq DESC LIMIT $3`,
+        [agent, operation, count],
       )
-    ).rows[0];
+    ).rows.reverse();
+  /** The newest audit row of this agent and operation. */
+  const lastAudit = async (agent: string, operation: string) => (await lastAudits(agent, operation, 1))[0];
 
   describe('attendance', () => {
     const path = `/api/care-console/groups/${SEEDED.group}/sessions/${SESSION}/attendance`;
@@ -193,12 +195,11 @@ describe('care console: writes audited with their outcome, and acute distress re
       expect(received.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([
         { memberId: SEEDED.member, status: 'attended-in-person' },
       ]);
-      expect(await lastAudit(SEEDED.facilitator, operation)).toEqual({
-        action: 'U',
-        outcome: '0',
-        resource_types: ['Attendance'],
-        member_ids: [SEEDED.member],
-      });
+      expect(await lastAudits(SEEDED.facilitator, operation, 2)).toEqual([
+        { action: 'U', outcome: '0', resource_types: ['Attendance'], member_ids: [SEEDED.member] },
+        // The sheet answered names its member for the facilitator: opening that name is audited too.
+        { action: 'R', outcome: '0', resource_types: ['Patient'], member_ids: [SEEDED.member] },
+      ]);
     });
   });
 
