@@ -45,8 +45,9 @@ export function say(text: string, isError = false): void {
   tell('console-status', text, isError);
 }
 
+/** A date and time as people read them: the reader's locale, to the minute (seconds are noise here). */
 export function when(iso: string): string {
-  return new Date(iso).toLocaleString();
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function focusHeading(id: string): void {

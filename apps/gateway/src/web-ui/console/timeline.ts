@@ -1,5 +1,5 @@
 // A member's care timeline: filters by kind, and live updates read from the gateway's event stream.
-import { $, el, tell } from './dom.js';
+import { $, el, tell, when } from './dom.js';
 import { authHeaders, onSignedOut, token } from './session.js';
 import type { TimelineEntry } from './types.js';
 
@@ -51,16 +51,15 @@ function renderEntry(entry: TimelineEntry): HTMLLIElement {
   const badges: (HTMLElement | string)[] = [el('span', { class: 'badge' }, [kindLabel(entry.kind)]), ' '];
   if (entry.severity) badges.push(el('span', { class: 'badge sev' }, [entry.severity]), ' ');
   // When it happened; when it was recorded on hover (title), if the server knows.
-  const time = el('time', { datetime: entry.at }, [new Date(entry.at).toLocaleString()]);
-  if (entry.recordedAt) time.title = 'Recorded ' + new Date(entry.recordedAt).toLocaleString();
+  const time = el('time', { datetime: entry.at }, [when(entry.at)]);
+  if (entry.recordedAt) time.title = 'Recorded ' + when(entry.recordedAt);
   const item = el('li', { class: 'entry sev-' + severity, 'data-kind': entry.kind, 'data-type': entry.type }, [
     el('h4', {}, [...badges, entry.sentence]),
     el('p', { class: 'meta' }, [time, entry.redacted ? ' · some details are not shown to your role' : '']),
   ]);
   if (entry.alert) {
     const steps = entry.alert.steps.map(
-      (step) =>
-        step.state + ' ' + new Date(step.at).toLocaleString() + (step.level ? ' (level ' + step.level + ')' : ''),
+      (step) => step.state + ' ' + when(step.at) + (step.level ? ' (level ' + step.level + ')' : ''),
     );
     item.append(el('p', { class: 'lifecycle' }, ['Alert status: ' + entry.alert.status + ' — ' + steps.join(' → ')]));
   }
