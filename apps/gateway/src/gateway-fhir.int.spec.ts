@@ -6,6 +6,10 @@ import { Client } from 'pg';
 import { ACUTE_DISTRESS_CODING, Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
 import { waitFor } from '@carecircle/platform/testing';
+import { IdentityVault, pseudonymousStaffId } from '@carecircle/gateway/application';
+import { sqlOfPool } from '@carecircle/gateway/read-models';
+import { readGatewayConfig } from './gateway.config';
+import { recordStaffName, staffNamesOf } from './staff-directory/staff-directory';
 import { FHIR_JSON_TYPE as FHIR, startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
@@ -386,6 +390,37 @@ describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTT
       resourceId: byType['PatientRecorded']!['resourceId'],
     });
   }, 40_000);
+
+  it("keeps a MedicationRequest's requester display, sealed, as the prescriber's name; a name the directory has stays", async () => {
+    const token = await accessToken('system/*.cruds');
+    expect((await post('/fhir/R4/Patient/pat1', example('Patient-pat1'), token, 'PUT')).status).toBe(200);
+    const directory = { sql: sqlOfPool(sql), vault: new IdentityVault(readGatewayConfig().identityKey) };
+    const prescriber = pseudonymousStaffId(readGatewayConfig().identityKey, 'Practitioner/f007')!;
+    const renamed = pseudonymousStaffId(readGatewayConfig().identityKey, 'Practitioner/f008')!;
+    await recordStaffName(directory, renamed, 'Dr Known Already');
+    const order = example('MedicationRequest-medrx0311'); // requester Practitioner/f007, display "Patrick Pump"
+    expect((await post('/fhir/R4/MedicationRequest', order, token)).status).toBeLessThan(300);
+    const other = {
+      ...order,
+      id: 'medrx0311-f008',
+      requester: { reference: 'Practitioner/f008', display: 'Someone Else' },
+    };
+    expect((await post('/fhir/R4/MedicationRequest', other, token)).status).toBeLessThan(300);
+
+    expect(await staffNamesOf(directory, [prescriber, renamed])).toEqual({
+      [prescriber]: 'Patrick Pump',
+      [renamed]: 'Dr Known Already',
+    });
+    const sealed = await sql.query<{ sealed: string }>('SELECT sealed FROM gateway.staff_identity');
+    expect(JSON.stringify(sealed.rows)).not.toMatch(/Patrick|Pump|f007/);
+    // The name is for the directory only: nothing published about the orders names the prescriber.
+    const stored = await count('event_store.events');
+    await waitFor(() => published.length >= stored, {
+      timeoutMs: 20_000,
+      description: `all ${stored} ingested facts on ${Topics.gatewayIngest}`,
+    });
+    expect(published.map((m) => m.value).join('\n')).not.toMatch(/Patrick Pump|Someone Else/);
+  });
 
   it('lists Flag as taken in by its CapabilityStatement', async () => {
     const metadata = (await (await fetch(`${base}/fhir/R4/metadata`)).json()) as {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { PostgresEventStore, WrongExpectedVersionError, type LogAppendSignal } from '@carecircle/platform/event-store';
 import type { IdentityVault, IngestTransaction, IngestUnitOfWork } from '@carecircle/gateway/application';
+import { saveSealedStaffNameIfAbsent, sqlOfPool } from '@carecircle/gateway/read-models';
 import { PostgresMemberIdentities } from './postgres-member-identities';
 
 const MAX_ATTEMPTS = 5;
@@ -8,7 +9,8 @@ const RETRYABLE_SQLSTATES = new Set(['40001', '40P01', '23505']);
 
 /**
  * One PostgreSQL transaction per submission: an event store bound to the transaction's connection
- * (the adapter only issues single statements on whatever it is given), and the identity tables.
+ * (the adapter only issues single statements on whatever it is given), the identity tables and the
+ * sealed staff directory.
  * A concurrent append to the same member stream rolls everything back and runs the work again.
  */
 export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
@@ -26,7 +28,15 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
       try {
         await client.query('BEGIN');
         const store = new PostgresEventStore(client as unknown as Pool, { namedStatements: false });
-        const result = await work({ store, identities: new PostgresMemberIdentities(client, this.vault) });
+        const sealedName = (name: string) => this.vault.encrypt({ name: [{ text: name }] });
+        const result = await work({
+          store,
+          identities: new PostgresMemberIdentities(client, this.vault),
+          staffNames: {
+            recordIfUnnamed: (staffId, name) =>
+              saveSealedStaffNameIfAbsent(sqlOfPool(client), staffId, sealedName(name)),
+          },
+        });
         await client.query('COMMIT');
         this.appendSignal?.appended();
         return result;

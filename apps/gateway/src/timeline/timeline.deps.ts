@@ -1,4 +1,4 @@
-import type { AuditLog } from '@carecircle/gateway/application';
+import type { AuditLog, IdentityVault } from '@carecircle/gateway/application';
 import type { Sql } from '@carecircle/gateway/read-models';
 import type { Clock } from '@carecircle/shared-kernel';
 import type { DevIdentityProvider } from '../web-ui/dev-identity-provider';
@@ -8,6 +8,8 @@ export interface TimelineDeps {
   sql: Sql;
   audit: AuditLog;
   clock: Clock;
+  /** Opens the staff directory's names of the prescribers a reader may see (medication entries in full). */
+  vault: IdentityVault;
   /** The development issuer, only when `GATEWAY_DEV_IDP=true`. */
   devIdp?: DevIdentityProvider;
   /** How often the live stream looks for new entries. */

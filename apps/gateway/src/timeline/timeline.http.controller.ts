@@ -14,13 +14,21 @@ import { ApiConsoleErrors } from '../fhir-http/api-responses';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
-import { alertRecipientRolesShownTo, isShownTo, viewOf } from '@carecircle/gateway/domain';
+import {
+  alertRecipientRolesShownTo,
+  isShownTo,
+  staffIdsNamedFor,
+  viewOf,
+  type TimelineEntry,
+  type TimelineViewer,
+} from '@carecircle/gateway/domain';
 import {
   InvalidCursorError,
   latestTimelineChange,
   readTimeline,
   readTimelineChanges,
 } from '@carecircle/gateway/read-models';
+import { staffNamesOf } from '../staff-directory/staff-directory';
 import { TimelineReader } from './timeline-reader';
 import { TimelineQueryDto } from './timeline.request.dto';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
@@ -85,7 +93,7 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
       });
       return {
         memberId,
-        entries: page.entries.map((entry) => viewOf(entry, viewer)),
+        entries: await this.viewsOf(page.entries, viewer),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       };
     } catch (error) {
@@ -133,8 +141,9 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
       polling = true;
       try {
         const changes = await readTimelineChanges(this.deps.sql, memberId, last);
-        for (const entry of changes.entries.filter((candidate) => isShownTo(candidate, viewer)))
-          response.write(`event: entry\ndata: ${JSON.stringify(viewOf(entry, viewer))}\n\n`);
+        const shown = changes.entries.filter((candidate) => isShownTo(candidate, viewer));
+        for (const view of await this.viewsOf(shown, viewer))
+          response.write(`event: entry\ndata: ${JSON.stringify(view)}\n\n`);
         if (changes.entries.length) response.write(`id: ${changes.lastChange}\n\n`);
         last = changes.lastChange;
       } catch {
@@ -170,6 +179,12 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
     };
     this.streams.add(close);
     request.once('close', () => close());
+  }
+
+  /** The entries as this reader may see them, prescribers named where the reader sees medication detail. */
+  private async viewsOf(entries: readonly TimelineEntry[], viewer: TimelineViewer) {
+    const names = await staffNamesOf(this.deps, staffIdsNamedFor(entries, viewer));
+    return entries.map((entry) => viewOf(entry, viewer, names));
   }
 
   /** Open streams would hold the HTTP server open: end them before it closes. */

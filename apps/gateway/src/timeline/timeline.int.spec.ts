@@ -23,7 +23,12 @@ import {
   type TestDatabase,
 } from '@carecircle/platform/testing';
 import { DataSource } from 'typeorm';
+import { IdentityVault } from '@carecircle/gateway/application';
 import { AppModule } from '../app.module';
+import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
+import { readGatewayConfig } from '../gateway.config';
+import { recordStaffName } from '../staff-directory/staff-directory';
+import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { progressBar, runTimelineRebuild } from './rebuild-timeline';
 import { TIMELINE_SUBSCRIPTIONS } from './timeline-events.kafka.controller';
 
@@ -250,4 +255,133 @@ describe('gateway subscriptions', () => {
     await app.init();
     expect(() => assertEveryTopicHasHandler(server, [...TIMELINE_SUBSCRIPTIONS])).not.toThrow();
   }, 60_000);
+});
+
+/**
+ * Issue 17, a readable timeline: the care team reads the drug, its daily dose and who prescribed it by
+ * name; a facilitator the class only, unless the member shares treatment details. Real PostgreSQL and HTTP.
+ */
+describe('care timeline over HTTP: medication detail for the readers allowed it', () => {
+  const PRESCRIBER = 'clin_synthetic_prescriber_07';
+  const PRESCRIBER_NAME = 'Dr Ada Example';
+  /** A dose no date, id or count in the fixtures contains, so finding it anywhere in an answer means it leaked. */
+  const DOSE = 137.5;
+  const started = {
+    ...fixtures.MedicationChanged,
+    eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f77',
+    payload: {
+      ...fixtures.MedicationChanged.payload,
+      medicationId: 'med_synthetic_77',
+      prescriberId: PRESCRIBER,
+      dailyDose: DOSE,
+      doseUnit: 'mg/day' as const,
+    },
+  };
+  let gateway: GatewayHarness | undefined;
+  let pool: Pool | undefined;
+  let base = '';
+
+  beforeAll(async () => {
+    gateway = await startGatewayHarness({
+      database: 'gateway_timeline_http',
+      clients: [],
+      env: { GATEWAY_DEV_IDP: 'true' },
+    });
+    base = gateway.base;
+    // The facilitator leads the member's group; the demo psychiatrist is on the care team and prescribed the fixture.
+    await seedMemberAccess(gateway.db.url);
+    pool = new Pool({ connectionString: gateway.db.url, max: 2 });
+    const sql = sqlOfPool(pool);
+    await recordStaffName(
+      { sql, vault: new IdentityVault(readGatewayConfig().identityKey) },
+      PRESCRIBER,
+      PRESCRIBER_NAME,
+    );
+    await projectTimelineEvent(sql, started);
+  }, 90_000);
+
+  afterAll(async () => {
+    await pool?.end();
+    await gateway?.stop();
+  }, 30_000);
+
+  const tokenOf = async (username: 'clinician' | 'facilitator') => {
+    const signIn = await fetch(`${base}/dev-idp/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username }),
+    });
+    return ((await signIn.json()) as { access_token: string }).access_token;
+  };
+  const timelineOf = async (username: 'clinician' | 'facilitator') => {
+    const response = await fetch(`${base}/api/members/${SEEDED.member}/timeline`, {
+      headers: { authorization: `Bearer ${await tokenOf(username)}` },
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const body = JSON.parse(text) as { entries: { id: string; sentence: string; redacted: boolean }[] };
+    const sentence = (eventId: string) => body.entries.find((entry) => entry.id === eventId)?.sentence;
+    return { text, sentence };
+  };
+
+  it('tells the care team the drug, the daily dose and the prescriber by name (the directory’s, or the id)', async () => {
+    const { sentence } = await timelineOf('clinician');
+    expect(sentence(started.eventId)).toBe(
+      `Sertraline, antidepressant (SSRI), ${DOSE} mg/day, started by ${PRESCRIBER_NAME}`,
+    );
+    // The fixture's prescriber is the demo psychiatrist, named in the directory by the development sign-in.
+    expect(sentence(fixtures.MedicationChanged.eventId)).toBe(
+      'Sertraline, antidepressant (SSRI), 50 mg/day, started by Dr. Ines Brandt',
+    );
+  });
+
+  it('tells a facilitator the class only: the answer holds no drug name, dose or prescriber', async () => {
+    const { text, sentence } = await timelineOf('facilitator');
+    expect(sentence(started.eventId)).toBe('Antidepressant (SSRI) started');
+    expect(text).not.toMatch(/sertraline|36437|137\.5|mg\/day|dailyDose|doseUnit|prescriber|Ada Example|Ines Brandt/i);
+  });
+
+  it('keeps names out of the audit trail of those reads', async () => {
+    const audit = await pool!.query(`SELECT * FROM gateway.audit_event`);
+    expect(audit.rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(audit.rows)).not.toMatch(/Ada Example|Ines Brandt|sertraline/i);
+  });
+
+  it('follows the same rules on the live stream', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${base}/api/members/${SEEDED.member}/timeline/stream`, {
+      headers: { authorization: `Bearer ${await tokenOf('clinician')}` },
+      signal: controller.signal,
+    });
+    const changed = {
+      ...started,
+      eventId: '7a0c1e2f-1b2c-4d3e-8f4a-5b6c7d8e9f78',
+      payload: { ...started.payload, change: 'dose-changed' as const, dailyDose: 275 },
+    };
+    try {
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect((await reader.read()).value).toContain(': ready'); // subscribed: what is projected now is new
+      await projectTimelineEvent(sqlOfPool(pool!), changed);
+      // Bounded: the stream is aborted after 10 s, which ends the read loop with a clear failure.
+      const deadline = setTimeout(() => controller.abort(), 10_000);
+      let received = '';
+      while (!received.includes(changed.eventId)) {
+        const chunk = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+        if (chunk.done) throw new Error('the dose change did not reach the clinician’s live stream within 10 s');
+        received += chunk.value;
+      }
+      clearTimeout(deadline);
+      expect(received).toContain(`Sertraline, antidepressant (SSRI), dose changed to 275 mg/day by ${PRESCRIBER_NAME}`);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('tells a facilitator the detail once the member shares treatment details with facilitators', async () => {
+    await projectTimelineEvent(sqlOfPool(pool!), fixtures.MedicationSharingWithFacilitatorChanged);
+    const { sentence } = await timelineOf('facilitator');
+    expect(sentence(started.eventId)).toBe(
+      `Sertraline, antidepressant (SSRI), ${DOSE} mg/day, started by ${PRESCRIBER_NAME}`,
+    );
+  });
 });

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { IdentityVault } from '@carecircle/gateway/application';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
+import { readGatewayConfig } from '../gateway.config';
 import { PostgresAuditLog } from '../persistence/postgres-audit-log';
 import { DevIdentityProvider } from '../web-ui/dev-identity-provider';
 import { DevIdentityProviderHttpController } from '../web-ui/dev-identity-provider.http.controller';
@@ -34,6 +36,7 @@ import { TimelineHttpController } from './timeline.http.controller';
           sql: sqlOfPool(pool),
           audit: new PostgresAuditLog(pool),
           clock: systemClock,
+          vault: new IdentityVault(readGatewayConfig().identityKey),
           ...(config.devIdp ? { devIdp: await DevIdentityProvider.create(`${config.publicUrl}/dev-idp`) } : {}),
           streamPollMs: config.streamPollMs,
         };

@@ -14,7 +14,8 @@ export class TimelineEntryDto {
   @ApiProperty({ example: 'Distress reported in group' })
   title!: string;
   @ApiProperty({
-    description: 'One sentence a person reads, saying no more than this reader may see.',
+    description:
+      'One sentence a person reads, saying no more than this reader may see: readers of medication detail get the drug, its daily dose and the prescriber by name (the staff directory’s, else the staff id); others the class only.',
     example: 'Antidepressant (SSRI) started',
   })
   sentence!: string;

@@ -228,7 +228,9 @@ describe('the web UI in Chromium: the care timeline, redacted by role, updating 
     await expect(facilitator.locator('#timeline li[data-kind="treatment"]').count()).resolves.toBe(0);
 
     const clinician = await signIn(context!, baseUrl, 'clinician');
-    await clinician.locator('#timeline li', { hasText: 'Sertraline, antidepressant (SSRI), started by' }).waitFor();
+    await clinician
+      .locator('#timeline li', { hasText: 'Sertraline, antidepressant (SSRI), 50 mg/day, started by' })
+      .waitFor();
     // The care team sees every copy, its own with the lifecycle.
     const psychiatristCopy = clinician.locator('#timeline li.sev-critical', {
       hasText: 'Alert: antidepressant change',

@@ -3,8 +3,9 @@ import { defineEvent } from '../envelope';
 import { Topics } from '../topics';
 
 /**
- * Clinician liaison's integration events. Subject: the member (`mbr_…`). No drug names, doses,
- * free-text reasons or clinician contact details travel on the bus: ids, codes and classes only.
+ * Clinician liaison's integration events. Subject: the member (`mbr_…`). No drug names, free-text
+ * reasons or clinician contact details travel on the bus: ids, codes, classes and, for a medication,
+ * its daily dose as a number in one of two fixed units (never the order's text).
  */
 const instant = z.string().datetime({ offset: true });
 const clinicianId = z.string().min(1).max(64);
@@ -30,6 +31,8 @@ const drugClassSchema = z.enum([
   'antipsychotic',
   'other-cns-depressant',
 ]);
+/** A daily dose's unit: mg/day, or mcg/h for a fentanyl patch (its MME factor is per mcg/h). */
+const dailyDoseUnitSchema = z.enum(['mg/day', 'mcg/h']);
 const ruleSchema = z.enum([
   'antidepressant-change',
   'suicidal-ideation',
@@ -104,19 +107,30 @@ export const MedicationChanged = defineEvent({
   type: 'MedicationChanged',
   schemaVersion: 1,
   topic: Topics.clinicianLiaison,
-  payload: z.object({
-    medicationId: z.string().min(1).max(96),
-    change: z.enum(['started', 'dose-changed', 'stopped']),
-    /** RxNorm ingredient id when classified; null for unclassified drugs. */
-    rxnormIngredient: z
-      .string()
-      .regex(/^\d{1,10}$/)
-      .nullable(),
-    classes: z.array(drugClassSchema),
-    classified: z.boolean(),
-    prescriberId: clinicianId.nullable(),
-    changedAt: instant,
-  }),
+  payload: z
+    .object({
+      medicationId: z.string().min(1).max(96),
+      change: z.enum(['started', 'dose-changed', 'stopped']),
+      /** RxNorm ingredient id when classified; null for unclassified drugs. */
+      rxnormIngredient: z
+        .string()
+        .regex(/^\d{1,10}$/)
+        .nullable(),
+      classes: z.array(drugClassSchema),
+      classified: z.boolean(),
+      prescriberId: clinicianId.nullable(),
+      changedAt: instant,
+      /**
+       * The total daily dose after the change, in the unit MME factors use (mg/day; a fentanyl patch: mcg/h);
+       * null when liaison could not compute it, or on a stop. Absent from events published before doses were.
+       */
+      dailyDose: z.number().finite().nonnegative().nullable().optional(),
+      doseUnit: dailyDoseUnitSchema.nullable().optional(),
+    })
+    .refine((p) => (p.dailyDose ?? null) === null || (p.doseUnit ?? null) !== null, {
+      message: 'a daily dose needs its unit',
+      path: ['doseUnit'],
+    }),
 });
 
 export const TreatmentPlanUpdated = defineEvent({

@@ -74,6 +74,8 @@ export const clinicianLiaisonFixtures = {
       classified: true,
       prescriberId: 'clin_synthetic_psy_01',
       changedAt: '2026-03-10T09:00:00.000Z',
+      dailyDose: 50,
+      doseUnit: 'mg/day',
     },
   } satisfies EventOf<typeof MedicationChanged>,
   TreatmentPlanUpdated: {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Request } from 'express';
 import { displayNameOf } from '@carecircle/gateway/application';
-import { saveSealedStaffName, sealedMemberIdentities, sealedStaffNames } from '@carecircle/gateway/read-models';
+import { sealedMemberIdentities } from '@carecircle/gateway/read-models';
+import { recordStaffName, staffNamesOf } from '../../staff-directory/staff-directory';
 import { DEMO_USERS } from '../../web-ui/dev-identity-provider';
 import { CareConsoleAccess } from '../care-console.access';
 import { CARE_CONSOLE_DEPS, type CareConsoleDeps } from '../care-console.deps';
@@ -39,7 +40,7 @@ export class PeopleNames implements OnApplicationBootstrap {
 
   /** Keeps a staff member's name, sealed, under their staff id. */
   recordStaffName(staffId: string, name: string): Promise<void> {
-    return saveSealedStaffName(this.deps.sql, staffId, this.deps.vault.encrypt({ name: [{ text: name }] }));
+    return recordStaffName(this.deps, staffId, name);
   }
 
   /** `id → name` for the members the caller may see and the staff the directory knows; others are left out. */
@@ -48,17 +49,11 @@ export class PeopleNames implements OnApplicationBootstrap {
     ids: { members?: readonly string[]; staff?: readonly (string | null | undefined)[] },
   ): Promise<Record<string, string>> {
     const members = await this.access.membersNamedFor(request, ids.members ?? []);
-    const staff = [...new Set((ids.staff ?? []).filter((id): id is string => !!id))];
-    const sealed = [
-      ...(await sealedMemberIdentities(this.deps.sql, members)),
-      ...(await sealedStaffNames(this.deps.sql, staff)),
-    ];
-    return Object.fromEntries(
-      sealed.flatMap(({ id, sealed: value }) => {
-        const name = displayNameOf(this.deps.vault.decrypt<{ name?: unknown }>(value));
-        return name ? [[id, name]] : [];
-      }),
-    );
+    const memberNames = (await sealedMemberIdentities(this.deps.sql, members)).flatMap(({ id, sealed }) => {
+      const name = displayNameOf(this.deps.vault.decrypt<{ name?: unknown }>(sealed));
+      return name ? [[id, name] as const] : [];
+    });
+    return { ...Object.fromEntries(memberNames), ...(await staffNamesOf(this.deps, ids.staff ?? [])) };
   }
 
   /**
@@ -74,7 +69,7 @@ export class PeopleNames implements OnApplicationBootstrap {
 
   /** The signed-in person's own name, if the directory knows them. */
   async staffName(staffId: string): Promise<string | undefined> {
-    const [row] = await sealedStaffNames(this.deps.sql, [staffId]);
-    return row ? displayNameOf(this.deps.vault.decrypt<{ name?: unknown }>(row.sealed)) : undefined;
+    const names = await staffNamesOf(this.deps, [staffId]);
+    return Object.hasOwn(names, staffId) ? names[staffId] : undefined;
   }
 }

@@ -12,9 +12,17 @@ import {
 } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
 import { integrationMessage, type IntegrationContract, type OutgoingMessage } from '@carecircle/platform/messaging';
-import type { AlertEvent, CoordinationEvent, Medication } from '@carecircle/clinician-liaison/domain';
+import {
+  publishedDailyDose,
+  type AlertEvent,
+  type CoordinationEvent,
+  type Medication,
+} from '@carecircle/clinician-liaison/domain';
 
-/** What other services learn from clinician-liaison: ids, codes and classes, never drug names or free text. */
+/**
+ * What other services learn from clinician-liaison: ids, codes, classes and daily doses as numbers, never
+ * drug names or free text.
+ */
 export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | null {
   const event = { type: recorded.type, data: recorded.data } as AlertEvent | CoordinationEvent;
   const out = (contract: IntegrationContract, payload: object) =>
@@ -97,6 +105,7 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
         ...classFacts(classification),
         prescriberId: order.prescriberId,
         changedAt: startedAt,
+        ...publishedDailyDose(order),
       });
     }
     case 'MedicationDoseChanged':
@@ -108,6 +117,7 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
         classified: false,
         prescriberId: event.data.prescriberId,
         changedAt: event.data.changedAt,
+        ...publishedDailyDose(event.data),
       });
     case 'MedicationStopped':
       return out(MedicationChanged, {
@@ -118,6 +128,8 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
         classified: false,
         prescriberId: null,
         changedAt: event.data.stoppedAt,
+        dailyDose: null,
+        doseUnit: null,
       });
     case 'CbtCourseStarted':
       return out(TreatmentPlanUpdated, {

@@ -133,8 +133,24 @@ describe('clinician-liaison integration events (producer contract)', () => {
       classified: false,
       prescriberId: m.payload.prescriberId,
       changedAt: m.occurredAt,
+      dailyDose: 100,
+      doseUnit: 'mg/day',
     });
-    expect(JSON.stringify(doseChanged)).not.toMatch(/100|dailyDose/); // doses stay in liaison
+    expect(JSON.stringify(doseChanged)).not.toMatch(/daily"|frequency/); // the order's wording stays in liaison
+    // A dose liaison could not compute travels as nulls: what the EHR wrote ("1 tablet per dose") stays here.
+    const unknownDose = toIntegrationEvent(
+      recorded('MedicationDoseChanged', m.eventId, m.occurredAt, {
+        memberId,
+        medicationId: 'med_1',
+        dailyDose: null,
+        doseUnit: '1 tablet per dose',
+        frequency: 'BID (2/day)',
+        prescriberId: m.payload.prescriberId,
+        changedAt: m.occurredAt,
+      }),
+    );
+    expect(unknownDose?.value.payload).toMatchObject({ dailyDose: null, doseUnit: null });
+    expect(JSON.stringify(unknownDose)).not.toMatch(/tablet|BID/);
     const cbt = toIntegrationEvent(
       recorded('CbtCourseStarted', t.eventId, t.occurredAt, {
         memberId,

@@ -106,3 +106,29 @@ export function dailyDoseOf(
   if (perDay === 'unreadable') return { kind: 'unknown', reason: 'timing-unreadable', doseUnit: asSent, frequency };
   return { kind: 'known', dailyDose: round(dose.value * mg * perDay.perDay), doseUnit: 'mg/day', frequency };
 }
+
+/** The units a daily dose is published in (MedicationChanged): the two the MME factors use. */
+export type PublishedDoseUnit = 'mg/day' | 'mcg/h';
+
+const PUBLISHED_UNITS: Readonly<Record<string, PublishedDoseUnit>> = {
+  'mg/day': 'mg/day',
+  'mg/d': 'mg/day',
+  // The REST route's daily dose is a total per day in mg (its `doseUnit` names the mass unit only).
+  mg: 'mg/day',
+  ...Object.fromEntries([...MCG_PER_HOUR].map((unit) => [unit, 'mcg/h' as const])),
+};
+
+/**
+ * A medication's daily dose as other services may learn it: a number in mg/day or mcg/h, or nulls when
+ * it is unknown or in any other unit (the EHR's text, "2 tablet per dose", never leaves liaison).
+ */
+export function publishedDailyDose(medication: { dailyDose: number | null; doseUnit: string }): {
+  dailyDose: number | null;
+  doseUnit: PublishedDoseUnit | null;
+} {
+  const unit = PUBLISHED_UNITS[medication.doseUnit.trim().toLowerCase()];
+  const dose = medication.dailyDose;
+  return unit && dose !== null && Number.isFinite(dose) && dose >= 0
+    ? { dailyDose: dose, doseUnit: unit }
+    : { dailyDose: null, doseUnit: null };
+}

@@ -1,4 +1,4 @@
-import { administrationsPerDay, dailyDoseOf, TIMING_CODES_PER_DAY } from './daily-dose';
+import { administrationsPerDay, dailyDoseOf, publishedDailyDose, TIMING_CODES_PER_DAY } from './daily-dose';
 
 const mg = (value: number) => ({ value, unit: 'mg' });
 
@@ -89,5 +89,22 @@ describe('daily dose from a FHIR dosage', () => {
       reason: 'dose-unit',
     });
     expect(administrationsPerDay({})).toBe('none');
+  });
+});
+
+describe('the daily dose other services learn', () => {
+  it('publishes a known dose in mg/day or mcg/h, the REST route’s mg as mg/day', () => {
+    expect(publishedDailyDose({ dailyDose: 50, doseUnit: 'mg/day' })).toEqual({ dailyDose: 50, doseUnit: 'mg/day' });
+    expect(publishedDailyDose({ dailyDose: 100, doseUnit: 'mg' })).toEqual({ dailyDose: 100, doseUnit: 'mg/day' });
+    expect(publishedDailyDose({ dailyDose: 25, doseUnit: 'mcg/h' })).toEqual({ dailyDose: 25, doseUnit: 'mcg/h' });
+    expect(publishedDailyDose({ dailyDose: 12, doseUnit: 'ug/h' })).toEqual({ dailyDose: 12, doseUnit: 'mcg/h' });
+  });
+
+  it('publishes nulls for an unknown dose or any other unit: the order’s text stays here', () => {
+    const none = { dailyDose: null, doseUnit: null };
+    expect(publishedDailyDose({ dailyDose: null, doseUnit: '1 tablet per dose' })).toEqual(none);
+    expect(publishedDailyDose({ dailyDose: 2, doseUnit: 'tablet' })).toEqual(none);
+    expect(publishedDailyDose({ dailyDose: Number.NaN, doseUnit: 'mg/day' })).toEqual(none);
+    expect(publishedDailyDose({ dailyDose: 50, doseUnit: 'unknown' })).toEqual(none);
   });
 });

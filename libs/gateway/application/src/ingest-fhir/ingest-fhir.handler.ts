@@ -23,6 +23,7 @@ import type { IdentityReview, IdentityReviews } from '../identity/identity-revie
 import type { PatientIdentity, Registration } from '../identity/member-identities.port';
 import { ageInWholeYears } from './age-at-referral';
 import type { IngestTransaction, IngestUnitOfWork } from './ingest-unit-of-work.port';
+import { prescriberNameOf, type StaffName } from './prescriber-name';
 import { isRelayable } from './relayable-fact';
 
 /** `GATEWAY_BUNDLE_MAX_ENTRIES` when unset. */
@@ -68,6 +69,8 @@ interface Entry {
   failure?: { status: number; issues: FhirIssue[] };
   memberId?: string;
   result?: 'created' | 'updated' | 'unchanged' | 'ignored';
+  /** The prescriber's name the resource gives, for the sealed staff directory (never a fact). */
+  prescriberName?: StaffName;
 }
 
 const OK_STATUS = { created: '201 Created', updated: '200 OK', unchanged: '200 OK', ignored: '200 OK' } as const;
@@ -145,7 +148,8 @@ function readSubmission(
           undefined,
           scope,
           () => undefined,
-          (ref) => vault.staffId(ref),
+          (ref) => ref,
+          vault,
         ),
       ],
     };
@@ -170,7 +174,7 @@ function readSubmission(
   }
   const medication = medicationLookup(bundleEntries);
   const practitioner = practitionerLookup(bundleEntries);
-  const staffId: StaffIdLookup = (ref) => vault.staffId(practitioner(ref) ?? ref);
+  const staffReference = (ref: string) => practitioner(ref) ?? ref;
   return {
     bundleType: bundle.type,
     entries: bundleEntries.map((entry, index) => {
@@ -196,7 +200,8 @@ function readSubmission(
         entry.fullUrl,
         scope,
         medication,
-        staffId,
+        staffReference,
+        vault,
       );
     }),
   };
@@ -209,8 +214,11 @@ function toEntry(
   fullUrl: string | undefined,
   scope: IngestScope,
   medication: (ref: string) => CodeableConcept | undefined,
-  staffId: StaffIdLookup,
+  /** A practitioner reference as its staff id is made from it (a Bundle's `urn:uuid:` resolved). */
+  staffReference: (ref: string) => string,
+  vault: IdentityVault,
 ): Entry {
+  const staffId: StaffIdLookup = (ref) => vault.staffId(staffReference(ref));
   const inputIssues = fhirInputIssues(resource, at);
   // A resource with forbidden keys is not handed to the structure validation at all.
   const issues = inputIssues.length > 0 ? inputIssues : validateFhirResource(resource, at);
@@ -232,6 +240,8 @@ function toEntry(
       expression: at,
     });
   }
+  const prescriberName =
+    mapped.outcome === 'fact' ? prescriberNameOf(resource, staffReference, (ref) => vault.staffId(ref)) : undefined;
   return {
     at,
     fullUrl,
@@ -239,6 +249,7 @@ function toEntry(
     interaction,
     key,
     mapped,
+    ...(prescriberName ? { prescriberName } : {}),
     ...(issues.length > 0 ? { failure: { status: 400, issues } } : {}),
   };
 }
@@ -388,6 +399,9 @@ async function record(
         throw new FhirRequestError(409, [{ severity: 'error', code: 'conflict', text: outcome.error.message }]);
       continue;
     }
+    // Who prescribed, by the name the EHR gave: the care team's timeline reads it from the staff directory.
+    for (const { prescriberName } of memberEntries)
+      if (prescriberName) await tx.staffNames.recordIfUnnamed(prescriberName.staffId, prescriberName.name);
     const revisions = new Map(outcome.events.map((event) => [event.data.resourceKey, event.data.revision]));
     for (const entry of memberEntries) {
       // A Patient answers as an identity (registered, found or updated in the vault), as before.

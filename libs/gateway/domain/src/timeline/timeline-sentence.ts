@@ -45,26 +45,50 @@ const CHANGES: Readonly<Record<string, string>> = {
   stopped: 'stopped',
 };
 
-/** "Sertraline, antidepressant (SSRI), started by clin_…" for the care team; "Antidepressant (SSRI) started" otherwise. */
-function medicationSentence(p: Payload, audience: SentenceAudience): string {
+/** Staff display names by staff id (the sealed staff directory's), for the readers allowed to see who acted. */
+export type StaffNames = Readonly<Record<string, string>>;
+
+const DOSE_UNITS: ReadonlySet<unknown> = new Set(['mg/day', 'mcg/h']);
+
+/** "50 mg/day" when the event carries a daily dose (liaison publishes numbers in two units only). */
+function dailyDoseOf(p: Payload): string | undefined {
+  const dose = p['dailyDose'];
+  return typeof dose === 'number' && Number.isFinite(dose) && DOSE_UNITS.has(p['doseUnit'])
+    ? `${Math.round(dose * 100) / 100} ${str(p, 'doseUnit')}`
+    : undefined;
+}
+
+/** The person's name when the directory knows it, else their id (nothing better to show). */
+const staffName = (id: string, names: StaffNames): string => (Object.hasOwn(names, id) ? names[id] : undefined) ?? id;
+
+/**
+ * "Sertraline, antidepressant (SSRI), 50 mg/day, started by Dr Ada Example" for the care team (the prescriber
+ * by name when the directory knows them); "Antidepressant (SSRI) started" otherwise: no drug, dose or prescriber.
+ */
+function medicationSentence(p: Payload, audience: SentenceAudience, names: StaffNames): string {
   const ingredient = (p['rxnormIngredient'] as string | null | undefined) ?? null;
   const drugClass = drugClassOf((p['classes'] as string[] | undefined) ?? [], ingredient);
   const className = drugClass ? drugClassName(drugClass) : undefined;
   const change = CHANGES[str(p, 'change')] ?? words(str(p, 'change'));
   if (audience === 'minimum') return `${capitalised(className ?? 'a medicine')} ${change}`;
   const name = drugName(ingredient) ?? (ingredient ? `RxNorm ingredient ${ingredient}` : undefined);
-  const what = name
-    ? `${capitalised(name)}${className ? `, ${className},` : ''}`
-    : capitalised(className ?? 'A medicine not in the formulary');
-  const by = p['prescriberId'] ? ` by ${str(p, 'prescriberId')}` : '';
-  return `${what} ${change}${by}`;
+  const drug = name
+    ? [capitalised(name), ...(className ? [className] : [])]
+    : [capitalised(className ?? 'A medicine not in the formulary')];
+  const dose = dailyDoseOf(p);
+  const doseChanged = p['change'] === 'dose-changed';
+  const what = dose && !doseChanged ? [...drug, dose] : drug;
+  const happened = dose && doseChanged ? `dose changed to ${dose}` : change;
+  const by = p['prescriberId'] ? ` by ${staffName(str(p, 'prescriberId'), names)}` : '';
+  return what.length > 1 ? `${what.join(', ')}, ${happened}${by}` : `${what[0]} ${happened}${by}`;
 }
 
 /**
  * One sentence a person reads for a timeline entry: no field names, no raw dates, no codes. Built from the
  * full entry, it says no more than the audience may see (a facilitator's names the medicine's class only).
+ * `names`: staff names the reader may see (see `staffIdsNamedFor`); an id without one shows as the id.
  */
-export function sentenceOf(entry: TimelineEntry, audience: SentenceAudience): string {
+export function sentenceOf(entry: TimelineEntry, audience: SentenceAudience, names: StaffNames = {}): string {
   const p = entry.details as Payload;
   const fallback = audience === 'full' ? entry.title : entry.facilitatorView.title;
   switch (entry.type) {
@@ -139,7 +163,7 @@ export function sentenceOf(entry: TimelineEntry, audience: SentenceAudience): st
     case 'AlertResolved':
       return 'Alert resolved';
     case 'MedicationChanged':
-      return medicationSentence(p, audience);
+      return medicationSentence(p, audience, names);
     case 'TreatmentPlanUpdated':
       return `${p['plan'] === 'cbt-course' ? 'CBT course' : 'Palliative care plan'}: ${words(str(p, 'change'))}`;
     case 'CareTeamMemberAssigned': {

@@ -1,5 +1,5 @@
 import { evolve } from './timeline.evolve';
-import { viewOf } from './timeline.access';
+import { staffIdsNamedFor, viewOf } from './timeline.access';
 import { readableTime, sentenceOf } from './timeline-sentence';
 import type { TimelineSourceEvent } from './timeline-entry';
 import { TIMELINE_EVENT_TYPES } from './timeline.evolve';
@@ -37,6 +37,60 @@ describe('timeline sentences', () => {
     expect(viewOf(entry, FACILITATOR).sentence).toBe('Antidepressant (SSRI) started');
     expect(viewOf(entry, CLINICIAN).sentence).toContain('Sertraline');
     expect(viewOf(entry, { ...FACILITATOR, consentToShareMedication: true }).sentence).toContain('Sertraline');
+  });
+
+  it('gives the care team the daily dose and the prescriber by name, and a facilitator neither', () => {
+    const entry = medication({ dailyDose: 50, doseUnit: 'mg/day' });
+    const names = { clin_synthetic_psy_01: 'Dr Ada Example' };
+    expect(sentenceOf(entry, 'full', names)).toBe(
+      'Sertraline, antidepressant (SSRI), 50 mg/day, started by Dr Ada Example',
+    );
+    expect(sentenceOf(entry, 'full')).toBe(
+      'Sertraline, antidepressant (SSRI), 50 mg/day, started by clin_synthetic_psy_01',
+    );
+    expect(sentenceOf(entry, 'minimum', names)).toBe('Antidepressant (SSRI) started');
+    expect(viewOf(entry, CLINICIAN, names).sentence).toBe(
+      'Sertraline, antidepressant (SSRI), 50 mg/day, started by Dr Ada Example',
+    );
+    expect(viewOf(entry, { ...FACILITATOR, consentToShareMedication: true }, names).sentence).toContain(
+      '50 mg/day, started by Dr Ada Example',
+    );
+    // Even handed the names, a facilitator without the member's consent reads the class only.
+    const redacted = viewOf(entry, FACILITATOR, names);
+    expect(redacted.sentence).toBe('Antidepressant (SSRI) started');
+    expect(JSON.stringify(redacted)).not.toMatch(/sertraline|50|mg|Ada|clin_synthetic_psy_01|prescriber/i);
+  });
+
+  it('says a dose change with the new dose, a patch in mcg/h, and leaves out a dose the event does not carry', () => {
+    expect(sentenceOf(medication({ change: 'dose-changed', dailyDose: 100, doseUnit: 'mg/day' }), 'full')).toBe(
+      'Sertraline, antidepressant (SSRI), dose changed to 100 mg/day by clin_synthetic_psy_01',
+    );
+    expect(
+      sentenceOf(
+        medication({ rxnormIngredient: '4337', classes: ['opioid'], dailyDose: 12.5, doseUnit: 'mcg/h' }),
+        'full',
+      ),
+    ).toBe('Fentanyl, pain medicine (opioid), 12.5 mcg/h, started by clin_synthetic_psy_01');
+    expect(sentenceOf(medication({ dailyDose: null, doseUnit: null }), 'full')).toBe(
+      'Sertraline, antidepressant (SSRI), started by clin_synthetic_psy_01',
+    );
+    expect(sentenceOf(medication({ dailyDose: 2, doseUnit: 'tablet' }), 'full')).not.toMatch(/tablet|\b2\b/);
+    expect(sentenceOf(medication({ prescriberId: 'constructor' }), 'full', {})).toMatch(/by constructor$/);
+  });
+
+  it('looks up only the prescribers of medication changes the reader sees in full', () => {
+    const started = medication({});
+    const other = medication({ prescriberId: 'clin_synthetic_psy_02' });
+    const enrolled = evolve([], event('MemberEnrolled', { groupId: 'grp_x', referralId: 'r1' }))[0]!;
+    expect(staffIdsNamedFor([started, other, started, enrolled], CLINICIAN)).toEqual([
+      'clin_synthetic_psy_01',
+      'clin_synthetic_psy_02',
+    ]);
+    expect(staffIdsNamedFor([started, other], FACILITATOR)).toEqual([]);
+    expect(staffIdsNamedFor([started], { ...FACILITATOR, consentToShareMedication: true })).toEqual([
+      'clin_synthetic_psy_01',
+    ]);
+    expect(staffIdsNamedFor([medication({ prescriberId: null })], CLINICIAN)).toEqual([]);
   });
 
   it('derives the class from the ingredient when the event names none, and says "a medicine" only when nothing does', () => {

@@ -6,7 +6,7 @@ import type {
   TimelineSourceEvent,
   TimelineViewer,
 } from './timeline-entry';
-import { sentenceOf } from './timeline-sentence';
+import { sentenceOf, type StaffNames } from './timeline-sentence';
 
 /**
  * What the timeline keeps beside its entries: group rosters and facilitators (group events reach each
@@ -86,12 +86,33 @@ export interface TimelineEntryView {
   redacted: boolean;
 }
 
+/** The care team sees every entry in full; a facilitator treatment entries only, when the member consented. */
+function seesInFull(entry: TimelineEntry, viewer: TimelineViewer): boolean {
+  return viewer.role === 'clinician' || (viewer.consentToShareMedication && entry.kind === 'treatment');
+}
+
+/**
+ * The staff whose names these entries' sentences show this reader: the prescribers of the medication
+ * changes they see in full. Only these are looked up in the staff directory; a redacted entry names no one.
+ */
+export function staffIdsNamedFor(entries: readonly TimelineEntry[], viewer: TimelineViewer): string[] {
+  const ids = entries
+    .filter((entry) => entry.type === 'MedicationChanged' && seesInFull(entry, viewer))
+    .map((entry) => entry.details['prescriberId'])
+    .filter((id): id is string => typeof id === 'string' && id !== '');
+  return [...new Set(ids)];
+}
+
 /**
  * Redaction at read time: the care team sees everything; a facilitator the minimum-necessary view,
- * except treatment details when the member consented to share them.
+ * except treatment details when the member consented to share them. `names`: from `staffIdsNamedFor`.
  */
-export function viewOf(entry: TimelineEntry & { recordedAt?: string }, viewer: TimelineViewer): TimelineEntryView {
-  const full = viewer.role === 'clinician' || (viewer.consentToShareMedication && entry.kind === 'treatment');
+export function viewOf(
+  entry: TimelineEntry & { recordedAt?: string },
+  viewer: TimelineViewer,
+  names: StaffNames = {},
+): TimelineEntryView {
+  const full = seesInFull(entry, viewer);
   const shown = full ? { title: entry.title, details: entry.details } : entry.facilitatorView;
   return {
     id: entry.sourceEventId,
@@ -100,7 +121,7 @@ export function viewOf(entry: TimelineEntry & { recordedAt?: string }, viewer: T
     kind: entry.kind,
     type: entry.type,
     title: shown.title,
-    sentence: sentenceOf(entry, full ? 'full' : 'minimum'),
+    sentence: full ? sentenceOf(entry, 'full', names) : sentenceOf(entry, 'minimum'),
     ...(entry.recordedAt ? { recordedAt: entry.recordedAt } : {}),
     ...(entry.severity ? { severity: entry.severity } : {}),
     details: shown.details,

@@ -32,3 +32,11 @@ export async function saveSealedStaffName(sql: Sql, staffId: string, sealed: str
     [staffId, sealed],
   );
 }
+
+/** Records a staff member's sealed name unless the directory already has one for them (that one stays). */
+export async function saveSealedStaffNameIfAbsent(sql: Sql, staffId: string, sealed: string): Promise<void> {
+  await sql(`INSERT INTO gateway.staff_identity (staff_id, sealed) VALUES ($1, $2) ON CONFLICT (staff_id) DO NOTHING`, [
+    staffId,
+    sealed,
+  ]);
+}
