@@ -66,12 +66,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'postgres-unreachable',
-    // Opt-in until clinician-liaison's push lease is fixed: when the cut lands on the commit of a delivery
-    // pass's claim, the rows stay leased by a pass that never sends them, and the pushes wait out the
-    // whole lease (20 x LIAISON_PUSH_TIMEOUT_MS + 30 s = 130 s) before another pass takes them (seen in
-    // 1 of 3 quick runs: 3 of 30 alerts unpushed after 120 s). Fix: claims name their replica, and a
-    // replica takes back its own leased rows at its next pass (its passes are serial).
-    optIn: true,
+    // The cut may land on the commit of a push pass's claim: clinician-liaison then takes its own leased
+    // rows back at its next pass (claims name their replica), not after the lease.
     async fault(context) {
       await atProgress(context, 0.25);
       context.log(`PostgreSQL cut off for ${context.outageMs} ms at ${context.progress()} flows`);

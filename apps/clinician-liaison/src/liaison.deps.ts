@@ -29,6 +29,11 @@ export interface PushConfig {
   /** The attempt after which a push that still fails is parked for an operator. */
   maxAttempts: number;
   timeoutMs: number;
+  /**
+   * How long a claimed push is held by its replica: another replica takes it only after this (the holder
+   * died or lost its database). At least twice `timeoutMs`, since a send starts only with that much left.
+   */
+  leaseMs: number;
 }
 
 export const hasPushChannels = (config: PushConfig) =>
@@ -136,6 +141,10 @@ export const liaisonSettingsEnv = {
     'The attempt after which a push that still fails is parked for an operator.',
   ),
   LIAISON_PUSH_TIMEOUT_MS: nonNegative(5_000, 'How long one push attempt may take (ms).'),
+  LIAISON_PUSH_LEASE_MS: nonNegative(
+    30_000,
+    "How long a replica holds the pushes it claimed (ms): a dead replica's pushes go out after this. At least twice LIAISON_PUSH_TIMEOUT_MS.",
+  ),
   CARE_TIMELINE_BASE_URL: z
     .url()
     .default(DEFAULT_TIMELINE_BASE_URL)
@@ -214,5 +223,13 @@ function pushConfig(env: NodeJS.ProcessEnv, num: (name: LiaisonNumber) => number
     retryMaxMs: num('LIAISON_PUSH_RETRY_MAX_MS'),
     maxAttempts: Math.max(1, num('LIAISON_PUSH_MAX_ATTEMPTS')),
     timeoutMs: num('LIAISON_PUSH_TIMEOUT_MS'),
+    leaseMs: pushLeaseMs(num('LIAISON_PUSH_LEASE_MS'), num('LIAISON_PUSH_TIMEOUT_MS')),
   };
+}
+
+/** A lease shorter than two timeouts would let no send start, or let another replica claim one mid-send. */
+function pushLeaseMs(leaseMs: number, timeoutMs: number): number {
+  if (leaseMs <= 0 || leaseMs < 2 * timeoutMs)
+    throw new Error('LIAISON_PUSH_LEASE_MS must be above 0 and at least twice LIAISON_PUSH_TIMEOUT_MS');
+  return leaseMs;
 }

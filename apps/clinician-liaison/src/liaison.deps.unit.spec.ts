@@ -15,6 +15,7 @@ describe('clinician-liaison configuration from the environment', () => {
       retryMaxMs: 300_000,
       maxAttempts: 12,
       timeoutMs: 5_000,
+      leaseMs: 30_000,
     });
     expect(hasPushChannels(config.push)).toBe(false);
     expect(config.escalation).toEqual({ criticalAfterMinutes: 30, warningAfterMinutes: 1_440 });
@@ -43,6 +44,15 @@ describe('clinician-liaison configuration from the environment', () => {
     const shortSecret = { LIAISON_WEBHOOK_ENDPOINTS: hook, LIAISON_WEBHOOK_SECRET: 'short' };
     expect(() => liaisonConfigFromEnv(shortSecret)).toThrow(/LIAISON_WEBHOOK_SECRET/);
     expect(() => liaisonConfigFromEnv({ LIAISON_PUSH_RETRY_MAX_MS: '-1' })).toThrow(/LIAISON_PUSH_RETRY_MAX_MS/);
+  });
+
+  it('holds claimed pushes for a configurable lease of at least two push timeouts', () => {
+    expect(liaisonConfigFromEnv({ LIAISON_PUSH_LEASE_MS: '10000' }).push.leaseMs).toBe(10_000);
+    for (const tooShort of [
+      { LIAISON_PUSH_LEASE_MS: '9999' },
+      { LIAISON_PUSH_LEASE_MS: '0', LIAISON_PUSH_TIMEOUT_MS: '0' },
+    ])
+      expect(() => liaisonConfigFromEnv(tooShort)).toThrow(/^LIAISON_PUSH_LEASE_MS must be above 0 and at least twice/);
   });
 
   it('signs every push: a FHIR endpoint needs the secret as webhooks do', () => {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   fhirIfNoneExist,
+  leaseAllowsSend,
   markAlertDelivered,
   nextDeliveryStep,
   SIGNATURE_HEADER,
@@ -9,16 +12,21 @@ import {
   type AttemptOutcome,
   type LiaisonDeps,
 } from '@carecircle/clinician-liaison/application';
-import { claimDueDeliveries, recordDeliveryAttempt, type DueDelivery } from '@carecircle/clinician-liaison/read-models';
+import {
+  claimDueDeliveries,
+  recordDeliveryAttempt,
+  releaseDeliveryLeases,
+  type DueDelivery,
+} from '@carecircle/clinician-liaison/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import { hasPushChannels, LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 import { TIMER_POLL_MS } from '../processor/liaison-processor';
 import { startSerialPoller, type SerialPoller } from '@carecircle/platform/service-kit';
 
-/** FHIR channels are named after the resource type (`fhir:Communication`); webhooks after the role. */
 /** Rows claimed per pass. */
 const CLAIM_BATCH = 20;
 
+/** FHIR channels are named after the resource type (`fhir:Communication`); webhooks after the role. */
 export const isFhirChannel = (channel: string) => channel.startsWith('fhir:');
 
 /**
@@ -27,21 +35,31 @@ export const isFhirChannel = (channel: string) => channel.startsWith('fhir:');
  * conditional on the alert identifier). Only a 2xx marks a delivery done. A 5xx or no answer is retried
  * with jittered exponential backoff (`nextDeliveryStep`), so a receiver that is down delays delivery and
  * loses nothing; a 4xx, or the last attempt, parks the push and logs an error for operations.
- * Each pass claims its rows (`claimDueDeliveries`), so replicas share the queue and never send one push
- * twice at once; a restart picks up what is still pending from the table.
- * At least once (a crash mid-send resends after the lease): webhook receivers deduplicate on the alert
- * id, FHIR servers on `If-None-Exist`.
+ *
+ * Each pass claims its rows under this replica's id (`claimDueDeliveries`) for `leaseMs`, so replicas
+ * share the queue and never send one push twice: a send starts only while the lease outlasts it
+ * (`leaseAllowsSend`), and another replica takes a row only once the lease has ended. Passes are serial,
+ * so rows this replica still holds at the start of a pass were never sent (a claim whose answer was lost
+ * with the database, a pass that ran out of lease) and are taken back at once. A push sent whose outcome
+ * could not be written (the database went away) is remembered and written first at the next pass, before
+ * anything is claimed, so it is not sent again. Only a crash between a send and its record (or a database
+ * out of reach for longer than the lease while another replica reaches it) resends, once: webhook
+ * receivers deduplicate on the alert id, FHIR servers on `If-None-Exist`.
  */
 @Injectable()
 export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: SerialPoller | undefined;
   private readonly logger = createLogger('clinician-liaison');
+  /** Sent, outcome not yet written: by `alertId channel`. */
+  private readonly unrecorded = new Map<string, SentPush>();
 
   constructor(
     @Inject(LIAISON_DEPS) private readonly deps: LiaisonDeps,
     @Inject(PUSH_CONFIG) private readonly config: PushConfig,
     private readonly dataSource: DataSource,
     @Inject(TIMER_POLL_MS) private readonly pollMs: number,
+    /** Names this process's claims; a restarted process is another replica. */
+    readonly replicaId: string = newReplicaId(),
   ) {}
 
   onApplicationBootstrap(): void {
@@ -54,16 +72,39 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.timer?.stop();
+    if (!this.timer) return;
+    await this.timer.stop();
+    try {
+      // Rows claimed but not sent go back to the queue now, not after the lease; never one sent but unwritten.
+      await this.recordUnrecorded();
+      await releaseDeliveryLeases(this.dataSource.manager, this.replicaId, this.deps.clock.now());
+    } catch (error) {
+      this.logger.warn({ errorClass: (error as Error)?.name }, 'push leases not released; they pass with the lease');
+    }
   }
 
+  /** One pass (serial: the poller never overlaps two); returns how many pushes were attempted. */
   async deliverDue(): Promise<number> {
+    await this.recordUnrecorded();
     const now = this.deps.clock.now();
-    // The lease outlasts a pass of timed-out sends, so no other replica claims a row still being sent.
-    const leaseUntil = new Date(now.getTime() + CLAIM_BATCH * this.config.timeoutMs + 30_000);
-    const due = await claimDueDeliveries(this.dataSource.manager, now, leaseUntil, CLAIM_BATCH);
-    for (const delivery of due) await this.deliver(delivery);
-    return due.length;
+    const leaseUntil = new Date(now.getTime() + this.config.leaseMs);
+    const claim = { replica: this.replicaId, now, leaseUntil, limit: CLAIM_BATCH };
+    const due = await claimDueDeliveries(this.dataSource.manager, claim);
+    let attempted = 0;
+    for (const delivery of due) {
+      // The rest stay ours and are taken back by the next pass.
+      if (!leaseAllowsSend(this.deps.clock.now(), leaseUntil, this.config.timeoutMs)) break;
+      const sent = await this.send(delivery);
+      this.unrecorded.set(pushKey(sent), sent);
+      attempted++;
+      await this.record(sent);
+    }
+    return attempted;
+  }
+
+  /** Writes what earlier passes sent but could not write; throws (ending the pass) while the database is away. */
+  private async recordUnrecorded(): Promise<void> {
+    for (const sent of [...this.unrecorded.values()]) await this.record(sent);
   }
 
   private headers(delivery: DueDelivery, body: string, now: Date): Record<string, string> {
@@ -82,14 +123,15 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
     return { 'content-type': 'application/json', ...signature, 'x-carecircle-alert-id': delivery.alertId };
   }
 
-  private async deliver(delivery: DueDelivery): Promise<void> {
+  /** The HTTP part of an attempt: never throws, so its outcome is always known. */
+  private async send(delivery: DueDelivery): Promise<SentPush> {
     const body = JSON.stringify(delivery.payload);
-    const now = this.deps.clock.now();
+    const at = this.deps.clock.now();
     let outcome: AttemptOutcome;
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
-        headers: this.headers(delivery, body, now),
+        headers: this.headers(delivery, body, at),
         body,
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
@@ -98,7 +140,12 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
     } catch (caught) {
       outcome = { errorClass: (caught as Error)?.name ?? 'Error' }; // the class only: a message could carry the URL
     }
-    const attempt = delivery.attempts + 1;
+    return { alertId: delivery.alertId, channel: delivery.channel, attempt: delivery.attempts + 1, at, outcome };
+  }
+
+  /** Writes an attempt's outcome; again and again until it is written (each step is idempotent). */
+  private async record(sent: SentPush): Promise<void> {
+    const { alertId, channel, attempt, at: now, outcome } = sent;
     const step = nextDeliveryStep(outcome, attempt, {
       maxAttempts: this.config.maxAttempts,
       baseMs: this.config.retryBaseMs,
@@ -106,7 +153,6 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
     });
     const status = 'status' in outcome ? outcome.status : null;
     const error = 'errorClass' in outcome ? outcome.errorClass : null;
-    const { alertId, channel } = delivery;
     // The alert learns first (idempotent per channel); a crash before the log update re-sends once.
     if (step.kind === 'delivered')
       await markAlertDelivered(this.deps)(
@@ -115,6 +161,7 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
       );
     const nextAttemptAt = new Date(now.getTime() + (step.kind === 'retry' ? step.delayMs : 0));
     await recordDeliveryAttempt(this.dataSource.manager, {
+      replica: this.replicaId,
       alertId,
       channel,
       status,
@@ -123,6 +170,7 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
       nextAttemptAt,
       ...(step.kind === 'park' ? { parked: { at: now, reason: step.reason } } : {}),
     });
+    this.unrecorded.delete(pushKey(sent));
     if (step.kind === 'retry')
       this.logger.warn(
         { alertId, channel, status, errorClass: error, attempt, retryInMs: step.delayMs },
@@ -136,3 +184,18 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
       );
   }
 }
+
+/** One attempt made, with what came of it. */
+interface SentPush {
+  alertId: string;
+  channel: string;
+  /** 1-based. */
+  attempt: number;
+  at: Date;
+  outcome: AttemptOutcome;
+}
+
+const pushKey = (push: { alertId: string; channel: string }) => `${push.alertId} ${push.channel}`;
+
+/** The pod's host name for operators, made unique per process (a restart in the same pod is a new replica). */
+const newReplicaId = () => `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;

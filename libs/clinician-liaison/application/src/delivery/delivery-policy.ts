@@ -46,3 +46,13 @@ export function nextDeliveryStep(
     ),
   };
 }
+
+/**
+ * Whether a pass may still start a send under a lease ending at `leaseUntil`: only when the send ends,
+ * timed out at worst, a whole `timeoutMs` before the lease does (room for recording it and for replica
+ * clocks a little apart), so no other replica can claim a push while it is being sent. Rows left over are
+ * taken back by the same replica's next pass.
+ */
+export function leaseAllowsSend(now: Date, leaseUntil: Date, timeoutMs: number): boolean {
+  return leaseUntil.getTime() - now.getTime() >= 2 * timeoutMs;
+}

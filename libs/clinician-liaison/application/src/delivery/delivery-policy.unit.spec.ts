@@ -1,4 +1,4 @@
-import { nextDeliveryStep, type DeliveryRetryPolicy } from './delivery-policy';
+import { leaseAllowsSend, nextDeliveryStep, type DeliveryRetryPolicy } from './delivery-policy';
 
 const policy: DeliveryRetryPolicy = { maxAttempts: 5, baseMs: 1_000, maxMs: 5_000 };
 const highest = () => 0.999_999;
@@ -41,5 +41,17 @@ describe('nextDeliveryStep', () => {
       kind: 'park',
       reason: 'TimeoutError after 6 attempts',
     });
+  });
+});
+
+describe('leaseAllowsSend', () => {
+  const leaseUntil = new Date('2026-12-05T10:00:30Z');
+  const secondsBefore = (seconds: number) => new Date(leaseUntil.getTime() - seconds * 1_000);
+
+  it('starts a send only while it would end, timed out, a whole timeout before the lease does', () => {
+    expect(leaseAllowsSend(secondsBefore(30), leaseUntil, 5_000)).toBe(true);
+    expect(leaseAllowsSend(secondsBefore(10), leaseUntil, 5_000)).toBe(true);
+    expect(leaseAllowsSend(secondsBefore(9.999), leaseUntil, 5_000)).toBe(false);
+    expect(leaseAllowsSend(secondsBefore(-1), leaseUntil, 5_000)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import {
   enqueueDelivery,
   findDeliveries,
   recordDeliveryAttempt,
+  releaseDeliveryLeases,
 } from './delivery-log';
 
 jest.setTimeout(60_000);
@@ -19,7 +20,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1_000);
 
 /**
  * The push queue and the processor checkpoint on real PostgreSQL, with two connection pools standing in
- * for two replicas of clinician-liaison.
+ * for two replicas of clinician-liaison (each claim names its replica) and times passed in as the clock.
  */
 describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
   let db: TestDatabase;
@@ -58,37 +59,107 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     return alertIds;
   };
 
-  it('gives each due push to one replica only, however the two race', async () => {
+  const claim = (ds: DataSource, replica: string, now: Date, leaseUntil: Date, limit = 20) =>
+    claimDueDeliveries(ds.manager, { replica, now, leaseUntil, limit });
+  const ids = (claimed: { alertId: string }[]) => claimed.map((d) => d.alertId).sort();
+  const leaseHolders = async () =>
+    (
+      (await replicaA.query(
+        'SELECT leased_by, count(*)::int AS n FROM liaison_delivery WHERE leased_by IS NOT NULL GROUP BY leased_by ORDER BY leased_by',
+      )) as { leased_by: string; n: number }[]
+    ).map((r) => [r.leased_by, r.n]);
+
+  it("never gives one push to two replicas, however they race, a dead replica's expired leases too", async () => {
     const alertIds = await enqueue(60);
+    // A third replica claimed a third of them and died: its leases end at 30 s.
+    const orphaned = await claim(replicaA, 'replica-c', at(0), at(30));
     const claimedBy: Record<'a' | 'b', string[]> = { a: [], b: [] };
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 5; round++) {
+      const now = at(31 + round);
       const [a, b] = await Promise.all([
-        claimDueDeliveries(replicaA.manager, at(1), at(120), 10),
-        claimDueDeliveries(replicaB.manager, at(1), at(120), 10),
+        claim(replicaA, 'replica-a', now, at(120), 10),
+        claim(replicaB, 'replica-b', now, at(120), 10),
       ]);
       claimedBy.a.push(...a.map((d) => d.alertId));
       claimedBy.b.push(...b.map((d) => d.alertId));
+      // Each pass ends its leases by recording its attempts, as the deliverer does.
+      for (const [replica, claimed] of [
+        ['replica-a', a],
+        ['replica-b', b],
+      ] as const)
+        for (const d of claimed)
+          await recordDeliveryAttempt(replicaA.manager, {
+            replica,
+            alertId: d.alertId,
+            channel: d.channel,
+            status: 200,
+            error: null,
+            deliveredAt: now,
+            nextAttemptAt: now,
+          });
     }
     const all = [...claimedBy.a, ...claimedBy.b];
-    expect(all).toHaveLength(alertIds.length);
-    expect(new Set(all).size).toBe(alertIds.length); // no push claimed twice
+    expect(orphaned).toHaveLength(20);
+    expect(all.sort()).toEqual([...alertIds].sort()); // every push once, none twice
     expect(claimedBy.a.length).toBeGreaterThan(0);
     expect(claimedBy.b.length).toBeGreaterThan(0);
+    expect(await leaseHolders()).toEqual([]);
   });
 
-  it('holds a claimed push until its lease passes, then hands it out again (a replica died mid-send)', async () => {
+  it('gives a replica its own leased pushes back at once after its database connection was lost, and no one else', async () => {
+    const alertIds = await enqueue(3);
+    // The claim commits, and its answer is lost with the connection (the pass never sends them).
+    await claim(replicaA, 'replica-a', at(1), at(31));
+    await replicaA.destroy();
+    replicaA = await new DataSource({ type: 'postgres', url: db.url }).initialize();
+
+    expect(await claim(replicaB, 'replica-b', at(2), at(32))).toEqual([]);
+    const retaken = await claim(replicaA, 'replica-a', at(2), at(32));
+    expect(ids(retaken)).toEqual([...alertIds].sort());
+    expect(retaken.map((d) => d.attempts)).toEqual([0, 0, 0]);
+    expect(await leaseHolders()).toEqual([['replica-a', 3]]);
+    // Own rows come first, ahead of rows merely due.
+    const [due] = await enqueue(1);
+    expect(ids(await claim(replicaA, 'replica-a', at(3), at(33), 3))).toEqual([...alertIds].sort());
+    expect(ids(await claim(replicaB, 'replica-b', at(3), at(33)))).toEqual([due]);
+  });
+
+  it("takes another replica's lease only once it has ended (injected clock), and then that replica's late record keeps out", async () => {
     const [alertId] = await enqueue(1);
-    expect((await claimDueDeliveries(replicaA.manager, at(1), at(60))).map((d) => d.alertId)).toEqual([alertId]);
-    expect(await claimDueDeliveries(replicaB.manager, at(59), at(120))).toEqual([]);
-    expect((await claimDueDeliveries(replicaB.manager, at(61), at(120))).map((d) => [d.alertId, d.attempts])).toEqual([
+    expect(ids(await claim(replicaA, 'replica-a', at(1), at(31)))).toEqual([alertId]);
+    expect(await claim(replicaB, 'replica-b', at(30.999), at(61))).toEqual([]);
+    expect((await claim(replicaB, 'replica-b', at(31), at(61))).map((d) => [d.alertId, d.attempts])).toEqual([
       [alertId, 0],
     ]);
+    // replica-a's database comes back after its lease: its own claim and its failed attempt are no longer its.
+    expect(await claim(replicaA, 'replica-a', at(32), at(62))).toEqual([]);
+    const failed = { alertId: alertId!, channel: 'webhook:facilitator', status: 503, error: null, deliveredAt: null };
+    await recordDeliveryAttempt(replicaA.manager, { ...failed, replica: 'replica-a', nextAttemptAt: at(33) });
+    expect(await findDeliveries(replicaA.manager, alertId!)).toEqual([
+      expect.objectContaining({ attempts: 0, nextAttemptAt: at(61).toISOString() }),
+    ]);
+    expect(await leaseHolders()).toEqual([['replica-b', 1]]);
+    // A delivery is a fact whoever holds the row; written twice, it counts once.
+    const delivered = { ...failed, status: 200, deliveredAt: at(33), nextAttemptAt: at(33) };
+    await recordDeliveryAttempt(replicaA.manager, { ...delivered, replica: 'replica-a' });
+    await recordDeliveryAttempt(replicaB.manager, { ...delivered, replica: 'replica-b' });
+    expect(await findDeliveries(replicaA.manager, alertId!)).toEqual([
+      expect.objectContaining({ attempts: 1, deliveredAt: at(33).toISOString() }),
+    ]);
+    expect(await claim(replicaB, 'replica-b', at(3_600), at(3_630))).toEqual([]);
+  });
+
+  it("hands a shutting-down replica's unsent pushes back to the queue at once", async () => {
+    const alertIds = await enqueue(2);
+    await claim(replicaA, 'replica-a', at(1), at(31));
+    await releaseDeliveryLeases(replicaA.manager, 'replica-a', at(2));
+    expect(ids(await claim(replicaB, 'replica-b', at(2), at(32)))).toEqual([...alertIds].sort());
   });
 
   it('schedules a retry at the time given, and never hands out a delivered or parked push', async () => {
     const [retried, delivered, parked] = await enqueue(3);
-    await claimDueDeliveries(replicaA.manager, at(1), at(60));
-    const attempt = { channel: 'webhook:facilitator', error: null, nextAttemptAt: at(5) };
+    await claim(replicaA, 'replica-a', at(1), at(60));
+    const attempt = { replica: 'replica-a', channel: 'webhook:facilitator', error: null, nextAttemptAt: at(5) };
     await recordDeliveryAttempt(replicaA.manager, { ...attempt, alertId: retried!, status: 503, deliveredAt: null });
     await recordDeliveryAttempt(replicaA.manager, { ...attempt, alertId: delivered!, status: 200, deliveredAt: at(2) });
     await recordDeliveryAttempt(replicaA.manager, {
@@ -99,10 +170,11 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
       parked: { at: at(2), reason: 'rejected with 410' },
     });
 
-    expect(await claimDueDeliveries(replicaB.manager, at(4), at(60))).toEqual([]);
-    expect(
-      (await claimDueDeliveries(replicaB.manager, at(3_600), at(3_700))).map((d) => [d.alertId, d.attempts]),
-    ).toEqual([[retried, 1]]);
+    expect(await claim(replicaB, 'replica-b', at(4), at(60))).toEqual([]);
+    expect(await claim(replicaA, 'replica-a', at(4), at(60))).toEqual([]); // recorded: no longer its own
+    expect((await claim(replicaB, 'replica-b', at(3_600), at(3_700))).map((d) => [d.alertId, d.attempts])).toEqual([
+      [retried, 1],
+    ]);
     expect(await countParkedDeliveries(replicaB.manager)).toBe(1);
     expect(await findDeliveries(replicaB.manager, parked!)).toEqual([
       expect.objectContaining({

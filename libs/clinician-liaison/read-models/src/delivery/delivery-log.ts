@@ -35,25 +35,28 @@ export async function enqueueDelivery(
 }
 
 /**
- * Claims due pushes for one pass: each row's next attempt moves to `leaseUntil` in the same statement,
- * and rows another replica is claiming are skipped, so two replicas never send the same push at once.
- * A replica that dies mid-send leaves its rows to be claimed again once the lease has passed.
+ * Claims pushes for one pass of replica `replica` (its id for the life of the process): each row's next
+ * attempt moves to `leaseUntil` and names the replica in the same statement, and rows another replica is
+ * claiming are skipped, so two replicas never send the same push at once. Taken, own rows first:
+ *  - rows the replica itself still holds: its passes are serial, so they come from a pass that never got
+ *    to them (its claim's answer was lost with the database connection, or the lease ran short), and are
+ *    taken back at once;
+ *  - due rows, and rows whose lease has passed (their replica died or lost its database), by due time.
+ * Another replica's lease is never taken before it ends: after a crash, its rows wait the lease out.
  */
 export async function claimDueDeliveries(
   em: EntityManager,
-  now: Date,
-  leaseUntil: Date,
-  limit = 20,
+  claim: { replica: string; now: Date; leaseUntil: Date; limit?: number },
 ): Promise<DueDelivery[]> {
   const [rows]: [{ alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[], number] =
     await em.query(
-      `UPDATE liaison_delivery d SET next_attempt_at = $2
+      `UPDATE liaison_delivery d SET next_attempt_at = $2, leased_by = $4
      FROM (SELECT alert_id, channel FROM liaison_delivery
-           WHERE delivered_at IS NULL AND parked_at IS NULL AND next_attempt_at <= $1
-           ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+           WHERE delivered_at IS NULL AND parked_at IS NULL AND (next_attempt_at <= $1 OR leased_by = $4)
+           ORDER BY leased_by IS NOT DISTINCT FROM $4 DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
      WHERE d.alert_id = due.alert_id AND d.channel = due.channel
      RETURNING d.alert_id, d.channel, d.url, d.payload, d.attempts`,
-      [now, leaseUntil, limit],
+      [claim.now, claim.leaseUntil, claim.limit ?? 20, claim.replica],
     );
   return rows.map((r) => ({
     alertId: r.alert_id,
@@ -65,12 +68,16 @@ export async function claimDueDeliveries(
 }
 
 /**
- * Logs an attempt: `deliveredAt` for a 2xx answer; `parked` when it is given up on; otherwise the next
- * attempt is scheduled. The reason names a status or an error class, never a body.
+ * Logs an attempt by replica `replica` and ends its lease: `deliveredAt` for a 2xx answer; `parked` when
+ * it is given up on; otherwise the next attempt is scheduled. The reason names a status or an error class,
+ * never a body. A delivery is recorded whoever holds the row now (it happened); a failed attempt only
+ * while `replica` still holds it, so a late record (its database came back after the lease ended) never
+ * undoes another replica's claim. Recording the same attempt twice changes nothing the second time.
  */
 export async function recordDeliveryAttempt(
   em: EntityManager,
   attempt: {
+    replica: string;
     alertId: string;
     channel: string;
     status: number | null;
@@ -82,8 +89,8 @@ export async function recordDeliveryAttempt(
 ): Promise<void> {
   await em.query(
     `UPDATE liaison_delivery SET attempts = attempts + 1, last_status = $3, last_error = $4, delivered_at = $5, next_attempt_at = $6,
-       parked_at = $7, park_reason = $8
-     WHERE alert_id = $1 AND channel = $2 AND delivered_at IS NULL`,
+       parked_at = $7, park_reason = $8, leased_by = NULL
+     WHERE alert_id = $1 AND channel = $2 AND delivered_at IS NULL AND ($5::timestamptz IS NOT NULL OR leased_by = $9)`,
     [
       attempt.alertId,
       attempt.channel,
@@ -93,7 +100,19 @@ export async function recordDeliveryAttempt(
       attempt.nextAttemptAt,
       attempt.parked?.at ?? null,
       attempt.parked?.reason ?? null,
+      attempt.replica,
     ],
+  );
+}
+
+/**
+ * Hands back the rows `replica` holds but has not sent (a replica shutting down), due at `now`, so another
+ * replica takes them at its next pass instead of after the lease.
+ */
+export async function releaseDeliveryLeases(em: EntityManager, replica: string, now: Date): Promise<void> {
+  await em.query(
+    'UPDATE liaison_delivery SET leased_by = NULL, next_attempt_at = $2 WHERE leased_by = $1 AND delivered_at IS NULL',
+    [replica, now],
   );
 }
 
