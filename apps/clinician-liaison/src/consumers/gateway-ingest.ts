@@ -5,7 +5,12 @@ import type {
   MedicationClassification,
   MedicationOrder,
 } from '@carecircle/clinician-liaison/domain';
-import { classifyMedication, dailyDoseOf, type DosageTiming } from '@carecircle/clinician-liaison/domain';
+import {
+  classifyMedication,
+  dailyDoseOf,
+  UNKNOWN_EHR_PRESCRIBER,
+  type DosageTiming,
+} from '@carecircle/clinician-liaison/domain';
 
 /**
  * Pure mappings from the gateway's FHIR-derived ingest payloads to this service's commands.
@@ -22,9 +27,6 @@ interface Coding {
 
 /** The gateway's resource ids are UUIDs; the medication id is derived so every revision lands on the same medication. */
 export const gatewayMedicationId = (resourceId: string) => `gw-${resourceId}`;
-
-/** For an EHR order that names no practitioner: alerts for "the prescriber" go to this placeholder id. */
-export const GATEWAY_PRESCRIBER = 'ehr-prescriber-unknown';
 
 /** FHIR MedicationRequest/MedicationStatement statuses that end the medication. */
 const STOPPED = new Set(['stopped', 'cancelled', 'completed', 'entered-in-error']);
@@ -72,7 +74,7 @@ export function medicationIntent(payload: {
     doseUnit: daily.doseUnit,
     route: 'unknown',
     frequency: daily.frequency,
-    prescriberId: payload.requesterId ?? GATEWAY_PRESCRIBER,
+    prescriberId: payload.requesterId ?? UNKNOWN_EHR_PRESCRIBER,
   };
   return { kind: 'start', medicationId, order, classification };
 }

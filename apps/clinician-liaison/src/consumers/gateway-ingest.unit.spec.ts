@@ -17,10 +17,10 @@ import {
   palliativeCondition,
   palliativePlanIntent,
   periodEnd,
-  GATEWAY_PRESCRIBER,
   medicationIntent,
   RXNORM_SYSTEM,
 } from './gateway-ingest';
+import { UNKNOWN_EHR_PRESCRIBER } from '@carecircle/clinician-liaison/domain';
 
 const ordered = MedicationOrdered.schema.parse(gatewayFixtures.MedicationOrdered).payload;
 const statement = MedicationStatementRecorded.schema.parse(gatewayFixtures.MedicationStatementRecorded).payload;
@@ -46,9 +46,9 @@ describe('gateway ingest mappings', () => {
   it('names the prescriber by the staff id the gateway sent, or the placeholder when the EHR named nobody', () => {
     expect(medicationIntent(ordered)).toMatchObject({ order: { prescriberId: 'clin_8d2Qm1vXkT3sW9yLpA0bRg' } });
     expect(medicationIntent({ ...ordered, requesterId: undefined })).toMatchObject({
-      order: { prescriberId: GATEWAY_PRESCRIBER },
+      order: { prescriberId: UNKNOWN_EHR_PRESCRIBER },
     });
-    expect(medicationIntent(statement)).toMatchObject({ order: { prescriberId: GATEWAY_PRESCRIBER } });
+    expect(medicationIntent(statement)).toMatchObject({ order: { prescriberId: UNKNOWN_EHR_PRESCRIBER } });
   });
 
   it('keeps a product code the table does not know as unclassified, never dropped', () => {

@@ -109,7 +109,7 @@ describe('care console: names for the people a reader may see (real PostgreSQL, 
     await pool?.end();
     await gateway?.stop();
     await services?.stop();
-  }, 30_000);
+  }, 60_000);
 
   const tokenOf = async (username: string) => {
     const signIn = await fetch(`${base}/dev-idp/token`, {

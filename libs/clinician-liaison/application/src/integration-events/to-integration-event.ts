@@ -14,6 +14,7 @@ import type { RecordedEvent } from '@carecircle/platform/event-store';
 import { integrationMessage, type IntegrationContract, type OutgoingMessage } from '@carecircle/platform/messaging';
 import {
   publishedDailyDose,
+  UNKNOWN_EHR_PRESCRIBER,
   type AlertEvent,
   type CoordinationEvent,
   type Medication,
@@ -103,7 +104,7 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
         medicationId,
         change: 'started',
         ...classFacts(classification),
-        prescriberId: order.prescriberId,
+        prescriberId: publishedPrescriber(order.prescriberId),
         changedAt: startedAt,
         ...publishedDailyDose(order),
       });
@@ -112,10 +113,8 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
       return out(MedicationChanged, {
         medicationId: event.data.medicationId,
         change: 'dose-changed',
-        rxnormIngredient: null,
-        classes: [],
-        classified: false,
-        prescriberId: event.data.prescriberId,
+        ...classFacts(event.data.classification),
+        prescriberId: publishedPrescriber(event.data.prescriberId),
         changedAt: event.data.changedAt,
         ...publishedDailyDose(event.data),
       });
@@ -123,9 +122,7 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
       return out(MedicationChanged, {
         medicationId: event.data.medicationId,
         change: 'stopped',
-        rxnormIngredient: null,
-        classes: [],
-        classified: false,
+        ...classFacts(event.data.classification),
         prescriberId: null,
         changedAt: event.data.stoppedAt,
         dailyDose: null,
@@ -157,8 +154,13 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
   }
 }
 
-function classFacts(classification: Medication['classification']) {
-  return classification.status === 'classified'
+/** The placeholder for an EHR order without a practitioner is no one's id: the bus says "not known" (null). */
+const publishedPrescriber = (prescriberId: string): string | null =>
+  prescriberId === UNKNOWN_EHR_PRESCRIBER ? null : prescriberId;
+
+/** Undefined for dose changes and stops recorded before they carried the classification: published as unclassified. */
+function classFacts(classification: Medication['classification'] | undefined) {
+  return classification?.status === 'classified'
     ? { rxnormIngredient: classification.rxnormIngredient, classes: classification.classes, classified: true }
     : { rxnormIngredient: null, classes: [], classified: false };
 }

@@ -1,3 +1,4 @@
+import { UNKNOWN_EHR_PRESCRIBER } from '@carecircle/clinician-liaison/domain';
 import { allEventDefinitions, fixtures } from '@carecircle/contracts';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
 import { toIntegrationEvent } from './to-integration-event';
@@ -137,6 +138,61 @@ describe('clinician-liaison integration events (producer contract)', () => {
       doseUnit: 'mg/day',
     });
     expect(JSON.stringify(doseChanged)).not.toMatch(/daily"|frequency/); // the order's wording stays in liaison
+    // Changes recorded with the medication's classification name it on the bus, so the timeline can too.
+    const sertraline = {
+      status: 'classified',
+      ingredient: 'sertraline',
+      rxnormIngredient: '36437',
+      atc: 'N06AB06',
+      classes: ['ssri'],
+      mmeFactor: null,
+      serotonergicOpioid: false,
+    };
+    const classifiedChange = toIntegrationEvent(
+      recorded('MedicationDoseChanged', m.eventId, m.occurredAt, {
+        memberId,
+        medicationId: 'med_1',
+        dailyDose: 100,
+        doseUnit: 'mg',
+        frequency: 'daily',
+        prescriberId: m.payload.prescriberId,
+        changedAt: m.occurredAt,
+        classification: sertraline,
+      }),
+    );
+    expect(classifiedChange?.value.payload).toMatchObject({
+      change: 'dose-changed',
+      rxnormIngredient: '36437',
+      classes: ['ssri'],
+      classified: true,
+    });
+    const classifiedStop = toIntegrationEvent(
+      recorded('MedicationStopped', m.eventId, m.occurredAt, {
+        memberId,
+        medicationId: 'med_1',
+        stoppedAt: m.occurredAt,
+        classification: sertraline,
+      }),
+    );
+    expect(classifiedStop?.value.payload).toMatchObject({
+      change: 'stopped',
+      rxnormIngredient: '36437',
+      classes: ['ssri'],
+    });
+    expect(JSON.stringify([classifiedChange, classifiedStop])).not.toMatch(/sertraline|N06AB06/); // ids and classes only
+    // An EHR order that named no practitioner: the placeholder is nobody's id, so the bus says null.
+    const unnamed = toIntegrationEvent(
+      recorded('MedicationDoseChanged', m.eventId, m.occurredAt, {
+        memberId,
+        medicationId: 'med_1',
+        dailyDose: 100,
+        doseUnit: 'mg',
+        frequency: 'daily',
+        prescriberId: UNKNOWN_EHR_PRESCRIBER,
+        changedAt: m.occurredAt,
+      }),
+    );
+    expect(unnamed?.value.payload).toMatchObject({ prescriberId: null });
     // A dose liaison could not compute travels as nulls: what the EHR wrote ("1 tablet per dose") stays here.
     const unknownDose = toIntegrationEvent(
       recorded('MedicationDoseChanged', m.eventId, m.occurredAt, {

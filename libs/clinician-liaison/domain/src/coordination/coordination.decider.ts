@@ -126,7 +126,17 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         return [
           {
             type: 'MedicationDoseChanged',
-            data: { memberId, medicationId, dailyDose, doseUnit, frequency, prescriberId, changedAt: now },
+            data: {
+              memberId,
+              medicationId,
+              dailyDose,
+              doseUnit,
+              frequency,
+              prescriberId,
+              changedAt: now,
+              // Carried so that readers of the change alone (the bus, the timeline) can name what changed.
+              classification: medication.classification,
+            },
           },
         ];
       }
@@ -135,7 +145,15 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         if (!medication) return unknownMedication();
         if (medication.status === 'stopped') return [];
         return [
-          { type: 'MedicationStopped', data: { memberId, medicationId: command.data.medicationId, stoppedAt: now } },
+          {
+            type: 'MedicationStopped',
+            data: {
+              memberId,
+              medicationId: command.data.medicationId,
+              stoppedAt: now,
+              classification: medication.classification,
+            },
+          },
         ];
       }
       case 'StartCbtCourse':

@@ -162,7 +162,7 @@ describe('member coordination decider', () => {
     then
       .given([started])
       .when({ type: 'ChangeMedicationDose', data: change, metadata })
-      .then([{ type: 'MedicationDoseChanged', data: { ...change, changedAt: at } }]);
+      .then([{ type: 'MedicationDoseChanged', data: { ...change, changedAt: at, classification } }]);
     then
       .given([started])
       .when({ type: 'ChangeMedicationDose', data: { ...change, dailyDose: 50 }, metadata })
@@ -179,6 +179,16 @@ describe('member coordination decider', () => {
       .given([started, stopped])
       .when({ type: 'ChangeMedicationDose', data: change, metadata })
       .thenFails('liaison.medication-stopped');
+  });
+  it('stops a medication once, naming its classification for readers of the stop alone', () => {
+    const stop = { type: 'StopMedication', data: { memberId, medicationId: 'med_1' }, metadata } as const;
+    const stopped: CoordinationEvent = {
+      type: 'MedicationStopped',
+      data: { memberId, medicationId: 'med_1', stoppedAt: at, classification },
+    };
+    then.given([started]).when(stop).then([stopped]);
+    then.given([started, stopped]).when(stop).then([]);
+    then.given([]).when(stop).thenFails('liaison.medication-unknown');
   });
   it('records an external fact once per source event', () => {
     const fact = { kind: 'group-joined' as const, groupId: 'grp_1', at };

@@ -39,6 +39,9 @@ export interface MemberProfile {
   part2Consent: boolean;
 }
 
+/** The prescriber of an EHR order that names no practitioner: alerts for "the prescriber" go to this placeholder id. */
+export const UNKNOWN_EHR_PRESCRIBER = 'ehr-prescriber-unknown';
+
 export interface MedicationOrder {
   rxnormCode: string | null;
   name: string;
@@ -180,9 +183,11 @@ export type CoordinationEvent =
         frequency: string;
         prescriberId: string;
         changedAt: string;
+        /** The medication's classification when the change was decided (absent on events recorded before it was kept). */
+        classification?: MedicationClassification;
       }
     >
-  | Ev<'MedicationStopped', { medicationId: string; stoppedAt: string }>
+  | Ev<'MedicationStopped', { medicationId: string; stoppedAt: string; classification?: MedicationClassification }>
   | Ev<'CbtCourseStarted', { courseId: string; therapistId: string; startedAt: string }>
   | Ev<'PalliativePlanStarted', { planId: string; goalsOfCare: string; startedAt: string }>
   | Ev<'GoalsOfCareChanged', { planId: string; goalsOfCare: string; changedAt: string }>
