@@ -153,37 +153,57 @@ async function createShadows(sql: Sql): Promise<void> {
 }
 
 interface IndexOf {
+  table: string;
   name: string;
   definition: string;
-  /** `PRIMARY KEY (…)`/`UNIQUE (…)` when the index backs a constraint. */
-  constraint: string | null;
+  /** 'p'/'u' when the index backs a primary key or unique constraint. */
+  constraintType: string | null;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const CONSTRAINT_KINDS: Record<string, string> = { p: 'PRIMARY KEY', u: 'UNIQUE' };
 
-/** The live table's indexes and keys, rebuilt on the shadow under the shadow's names (building after the load is faster). */
-async function indexShadow(sql: Sql, table: string): Promise<string[]> {
+/**
+ * Gives the shadows the live tables' indexes and keys under shadow names, and their statistics. Built
+ * after the load (faster than maintaining them row by row), the statements shared out over `lanes`
+ * (connections) to run side by side; keys are attached to their finished unique indexes at the end.
+ * Answers each table's index names, to rename at the swap.
+ */
+async function indexShadows(sql: Sql, lanes: readonly Sql[]): Promise<Map<string, string[]>> {
   const indexes = await sql<IndexOf>(
-    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, pg_get_constraintdef(k.oid) AS constraint
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    `SELECT t.relname AS table, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, k.contype AS "constraintType"
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
        LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-      WHERE i.indrelid = $1::regclass ORDER BY c.relname`,
-    [`gateway.${table}`],
+      WHERE i.indrelid = ANY($1::regclass[]) ORDER BY t.relname = 'timeline_entry' DESC, t.relname, c.relname`,
+    [DERIVED_TABLES.map((table) => `gateway.${table}`)],
   );
+  const statements: string[] = [];
   for (const index of indexes) {
-    if (!IDENTIFIER.test(index.name)) throw new Error(`unexpected index name on gateway.${table}`);
-    if (index.constraint)
-      await sql(`ALTER TABLE gateway.${shadowOf(table)} ADD CONSTRAINT ${shadowOf(index.name)} ${index.constraint}`);
-    else
+    const kind = index.constraintType === null ? '' : CONSTRAINT_KINDS[index.constraintType];
+    if (!IDENTIFIER.test(index.name) || kind === undefined)
+      throw new Error(`unexpected index or constraint on gateway.${index.table}`);
+    statements.push(
+      index.definition.replace(
+        /^CREATE (UNIQUE )?INDEX \S+ ON \S+ /,
+        `CREATE $1INDEX ${shadowOf(index.name)} ON gateway.${shadowOf(index.table)} `,
+      ),
+    );
+  }
+  statements.push(...DERIVED_TABLES.map((table) => `ANALYZE gateway.${shadowOf(table)}`));
+  await Promise.all(
+    lanes.map(async (lane, at) => {
+      for (let i = at; i < statements.length; i += lanes.length) await lane(statements[i] ?? '');
+    }),
+  );
+  const names = new Map<string, string[]>(DERIVED_TABLES.map((table) => [table, []]));
+  for (const index of indexes) {
+    names.get(index.table)?.push(index.name);
+    if (index.constraintType !== null)
       await sql(
-        index.definition.replace(
-          /^CREATE (UNIQUE )?INDEX \S+ ON \S+ /,
-          `CREATE $1INDEX ${shadowOf(index.name)} ON gateway.${shadowOf(table)} `,
-        ),
+        `ALTER TABLE gateway.${shadowOf(index.table)} ADD CONSTRAINT ${shadowOf(index.name)} ${CONSTRAINT_KINDS[index.constraintType]} USING INDEX ${shadowOf(index.name)}`,
       );
   }
-  await sql(`ANALYZE gateway.${shadowOf(table)}`);
-  return indexes.map((index) => index.name);
+  return names;
 }
 
 /**
@@ -305,8 +325,7 @@ export async function rebuildTimeline(
     );
     await writeEntries(sql, state.takePending(false), false); // the alerts, as their last event left them
     await writeAccessFacts(sql, state);
-    const indexes = new Map<string, string[]>();
-    for (const table of DERIVED_TABLES) indexes.set(table, await indexShadow(sql, table));
+    const indexes = await indexShadows(sql, reader === sql ? [sql] : [sql, reader]);
 
     const upsertPage = afterPage((entries) => writeEntries(sql, entries, true), false);
     for (;;) {
