@@ -17,11 +17,9 @@
  * ids, the member's and the group's ids, and times shifted per copy. Its own database, dropped at the
  * end. Prints figures only; nothing here asserts a timing.
  */
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { fixtures } from '@carecircle/contracts';
 import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
 import {
   encodeCursor,
@@ -34,6 +32,7 @@ import {
   type Sql,
 } from '@carecircle/gateway/read-models';
 import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
+import { createLogger } from '@carecircle/platform/observability';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import {
   createTestDatabase,
@@ -49,32 +48,9 @@ import {
   type TestDatabase,
 } from '@carecircle/platform/testing';
 import { startGatewayHarness, type GatewayHarness } from '../src/testing/gateway-harness';
+import { syntheticMemberLife } from '../src/testing/synthetic-member-life';
 import { runTimelineRebuild } from '../src/timeline/rebuild-timeline';
 
-/** A member's life as the four services tell it: referral to enrolment, sessions, treatment, an alert's lifecycle, scores. */
-const LIFE = [
-  'GroupFormed',
-  'ReferralReceived',
-  'ScreeningCompleted',
-  'ConsentRecorded',
-  'MemberEnrolled',
-  'SessionScheduled',
-  'AttendanceRecorded',
-  'DoseReached',
-  'TherapeuticContactBooked',
-  'TherapeuticLoadChanged',
-  'MedicationChanged',
-  'CoordinationAlertRaised',
-  'AlertAcknowledged',
-  'AlertEscalated',
-  'AlertResolved',
-  'TreatmentPlanUpdated',
-  'MeasureRecorded',
-  'DeteriorationDetected',
-  'SuicidalIdeationReported',
-] as const;
-const FIXTURE_MEMBER = 'mbr_synthetic_0001';
-const FIXTURE_GROUP = 'grp_cancer_tuesday';
 const MEMBERS_PER_GROUP = 10;
 const DAY_MS = 86_400_000;
 const PAGE = 50;
@@ -100,26 +76,6 @@ if (flags.only !== undefined && flags.only !== 'rebuild') throw new Error('--onl
 type Figure =
   | { figure: string; events: number; entries: number; seconds: number; eventsPerSec: number }
   | { figure: string; runs: number; rows: number; p50: number; p99: number };
-
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
-
-/**
- * Copy `copy` of the fixture life for `memberId` in `groupId`: every UUID replaced by a fresh one (the
- * same within the copy, so an alert's lifecycle events still name their alert), every instant moved
- * `copy` days later.
- */
-function lifeOf(memberId: string, groupId: string, copy: number): TimelineSourceEvent[] {
-  const fresh = new Map<string, string>();
-  const text = JSON.stringify(LIFE.map((type) => fixtures[type]))
-    .split(FIXTURE_MEMBER)
-    .join(memberId)
-    .split(FIXTURE_GROUP)
-    .join(groupId)
-    .replace(UUID, (id) => fresh.get(id) ?? (fresh.set(id, randomUUID()), fresh.get(id)!))
-    .replace(INSTANT, (instant) => new Date(Date.parse(instant) + copy * DAY_MS).toISOString());
-  return JSON.parse(text) as TimelineSourceEvent[];
-}
 
 const round = round2;
 
@@ -152,7 +108,7 @@ async function projectMember(pool: Pool, memberId: string): Promise<Figure> {
       ])) < ENTRIES;
       copy++
     ) {
-      for (const event of lifeOf(memberId, 'grp_bench_solo', copy)) {
+      for (const event of syntheticMemberLife(memberId, 'grp_bench_solo', copy)) {
         await client.query('BEGIN');
         await projectTimelineEvent(sqlOfPool(client), event);
         await client.query('COMMIT');
@@ -192,7 +148,7 @@ async function fillSourceEvents(pool: Pool, total: number): Promise<void> {
   for (let member = 0; kept + batch.length < total; member++) {
     const memberId = `mbr_bench_${String(member).padStart(6, '0')}`;
     const groupId = `grp_bench_${String(Math.floor(member / MEMBERS_PER_GROUP)).padStart(5, '0')}`;
-    batch.push(...lifeOf(memberId, groupId, member % 365).slice(0, total - kept - batch.length));
+    batch.push(...syntheticMemberLife(memberId, groupId, member % 365).slice(0, total - kept - batch.length));
     if (batch.length >= 2_000) await flush();
   }
   if (batch.length) await flush();
@@ -200,7 +156,11 @@ async function fillSourceEvents(pool: Pool, total: number): Promise<void> {
 
 async function rebuild(db: TestDatabase, pool: Pool): Promise<Figure> {
   const started = performance.now();
-  const result = await runTimelineRebuild(db.url, process.stderr);
+  // Progress on stderr: stdout carries only the figures.
+  const result = await runTimelineRebuild(db.url, {
+    out: process.stderr,
+    logger: createLogger('gateway-timeline-rebuild', { destination: process.stderr }),
+  });
   const seconds = (performance.now() - started) / 1000;
   const entries = await count(sqlOfPool(pool), 'SELECT count(*) AS n FROM gateway.timeline_entry');
   return {

@@ -29,6 +29,7 @@ import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../gateway.config';
 import { recordStaffName } from '../staff-directory/staff-directory';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
+import { timelineSnapshot } from '../testing/timeline-snapshot';
 import { progressBar, runTimelineRebuild } from './rebuild-timeline';
 import { TIMELINE_SUBSCRIPTIONS } from './timeline-events.kafka.controller';
 
@@ -74,22 +75,7 @@ describe('care timeline read model (PostgreSQL)', () => {
     await db?.drop();
   });
 
-  /** Every derived row the readers and the access checks use; change numbers left out (a rebuild draws new ones). */
-  const snapshot = async () => {
-    const rows = async (query: string) => (await pool.query(query)).rows;
-    return {
-      entries: await rows(
-        `SELECT member_id, source_event_id, at, kind, alert_id, entry FROM gateway.timeline_entry ORDER BY member_id, source_event_id`,
-      ),
-      facilitators: await rows(
-        `SELECT group_id, facilitator_ids FROM gateway.timeline_group_facilitator ORDER BY group_id`,
-      ),
-      groupMembers: await rows(
-        `SELECT group_id, member_id FROM gateway.timeline_group_member ORDER BY group_id, member_id`,
-      ),
-      sharing: await rows(`SELECT member_id, share_medication FROM gateway.timeline_member_sharing ORDER BY member_id`),
-    };
-  };
+  const snapshot = () => timelineSnapshot(pool);
 
   it('projects each event exactly once through the inbox, and a rebuild from the kept events equals the live timeline', async () => {
     const inbox = new Inbox(dataSource);
@@ -135,8 +121,9 @@ describe('care timeline read model (PostgreSQL)', () => {
 
     const lines: string[] = [];
     const result = await runTimelineRebuild(db.url, {
-      write: (chunk: string) => lines.push(chunk),
-    } as unknown as NodeJS.WritableStream);
+      out: { write: (chunk: string) => lines.push(chunk) } as unknown as NodeJS.WritableStream,
+      logger: { info: () => undefined },
+    });
     expect(result).toEqual({ done: events.length, total: events.length });
     expect(lines.join('')).toContain('100%');
     expect(await snapshot()).toEqual(live);

@@ -9,4 +9,5 @@ export const timelineMigrations = [
   DropTimelineCareTeam1796428800001,
 ];
 export * from './timeline.projection';
+export * from './timeline.rebuild';
 export * from './timeline.queries';
