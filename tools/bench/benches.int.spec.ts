@@ -7,7 +7,7 @@ import { parseFigures, type BenchFigure } from '@carecircle/platform/testing';
 /** Each bench's figures that the docs table and the goals rely on. */
 const REQUIRED: Record<string, string[]> = {
   pipeline: ['eventsPerSec', 'hopP99Ms', 'hopP50Ms'],
-  cds: ['p99Ms', 'p50Ms'],
+  cds: ['p99Ms', 'p50Ms', 'orderToCardP50Ms', 'orderToCardMaxMs'],
   timeline: ['p99Ms', 'p50Ms', 'queryP99Ms'],
   rebuild: ['seconds'],
   'event-store': ['appendPerSec', 'minRatioToEmmett'],
@@ -70,7 +70,7 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
       expect([bench, present(bench)]).toEqual([bench, expect.arrayContaining(metrics)]);
   });
 
-  it('gives the pipeline and CDS figures their baselines, and the CDS p99 at 100 req/s its error and throttle counts', () => {
+  it('gives the pipeline and CDS figures their baselines, the CDS p99 at 100 req/s its error and throttle counts, and the order-to-card p50 its max', () => {
     const figure = (bench: string, metric: string) => figures.find((f) => f.bench === bench && f.metric === metric);
     for (const metric of ['eventsPerSec', 'hopP99Ms', 'hopP50Ms'])
       expect(figure('pipeline', metric)?.baseline).toEqual(expect.any(Number));
@@ -80,6 +80,12 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
       throttled: expect.any(Number),
       baseline: expect.any(Number),
     });
+    expect(figure('cds', 'orderToCardP50Ms')).toMatchObject({
+      orders: 2,
+      maxMs: expect.any(Number),
+      baseline: expect.any(Number),
+    });
+    expect(figure('cds', 'orderToCardMaxMs')).toMatchObject({ orders: 2, baseline: expect.any(Number) });
     expect(figure('event-store', 'minRatioToEmmett')).toMatchObject({
       value: null,
       reason: expect.stringContaining('--peer off'),
@@ -92,6 +98,7 @@ describe('npm run bench -- --json --quick (every benchmark at a tiny size)', () 
     const page = readFileSync(docs, 'utf8');
     expect(page).toMatch(/^# Benchmarks/);
     expect(page).toContain('| cds/p99Ms |');
+    expect(page).toContain('| cds/orderToCardP50Ms |');
     expect(page).toMatch(/Machine: \d+ CPUs/);
   });
 });
