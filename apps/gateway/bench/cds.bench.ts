@@ -31,7 +31,12 @@ import {
 } from '@carecircle/platform/testing';
 import { FHIR_JSON_TYPE, startGatewayHarness, type GatewayHarness } from '../src/testing/gateway-harness';
 import { freePort, startLiaisonBehindGateway, type LiaisonBehindGateway } from '../src/testing/liaison-behind-gateway';
-import { EHR_WRITE_SCOPE, measureOrderToCard, type OrderToCardTimings } from '../src/testing/order-to-card';
+import {
+  EHR_WRITE_SCOPE,
+  measureOrderToCard,
+  orderStages,
+  type OrderToCardTimings,
+} from '../src/testing/order-to-card';
 import { startStandInEhr, type StandInEhr } from '../src/testing/stand-in-ehr';
 
 const { values: flags } = parseArgs({
@@ -39,6 +44,8 @@ const { values: flags } = parseArgs({
     rates: { type: 'string', default: '50,100' },
     seconds: { type: 'string', default: '60' },
     orders: { type: 'string', default: '20' },
+    /** Also print where each order's time went (stage timestamps from the services' databases). */
+    'profile-orders': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -202,6 +209,9 @@ async function main(): Promise<void> {
       },
     });
     figures.push(...orderToCardFigures(orderTimings));
+    if (flags['profile-orders'])
+      for (const stages of await orderStages(gateway.db.url, liaison.db.url, orderTimings))
+        console.error(JSON.stringify({ orderStagesMs: stages }));
     for (const rate of RATES) {
       const jwts = await signedJwts(ehr, serviceUrl, Math.max(1, Math.round(rate * SECONDS)));
       const cds = await pacedHttp(rate, SECONDS, (index) => call(jwts[index]!));

@@ -37,6 +37,8 @@ export interface OrderToCardTimings {
   postMs: number[];
   /** patient-view calls made while waiting, all orders together. */
   polls: number;
+  /** Wall-clock start of each POST (ms since the epoch), for `orderStages`. */
+  postedAt: number[];
 }
 
 /** Synthetic, nameless member `index` of a run: each order goes to a member of its own, so each makes a new card. */
@@ -74,10 +76,11 @@ export async function measureOrderToCard(options: OrderToCardOptions): Promise<O
   }
   await waitForStandingOrders(options.liaisonDatabaseUrl, orders);
 
-  const timings: OrderToCardTimings = { orderToCardMs: [], postMs: [], polls: 0 };
+  const timings: OrderToCardTimings = { orderToCardMs: [], postMs: [], polls: 0, postedAt: [] };
   for (let index = 0; index < orders; index++) {
     const id = patientId(run, index);
     const started = performance.now();
+    timings.postedAt.push(Date.now());
     await accepted(send('POST', 'MedicationRequest', order(id, 'oxycodone', '7804', 5, 4)), 'the timed order');
     timings.postMs.push(performance.now() - started);
     for (;;) {
@@ -179,4 +182,67 @@ function order(id: string, name: string, rxnorm: string, mg: number, perDay: num
       },
     ],
   };
+}
+
+/** Where one order's time went, in ms from the start of its POST, from the timestamps the databases keep. */
+export interface OrderStages {
+  /** The gateway's ingest transaction began (its ResourceIngested `recorded_at`). */
+  gatewayIngest: number;
+  /** clinician-liaison's consumer began the inbox transaction for it (relay, Kafka and fetch before it). */
+  liaisonInbox: number;
+  /** The MedicationStarted its consumer appended. */
+  medicationStarted: number;
+  /** The first AlertRaised the liaison processor appended for it (the processor's poll before it). */
+  alertRaised: number;
+  /** The first patient-view answer with the card (the alert's projection and the CDS poll before it). */
+  cardSeen: number;
+}
+
+/**
+ * The stages of each timed order (the last `postedAt.length` MedicationRequests the gateway ingested), by
+ * the `recorded_at`/`processed_at` the services' own tables keep: each is a transaction's start on the
+ * database's clock, the same machine's clock as `postedAt`.
+ */
+export async function orderStages(
+  gatewayDatabaseUrl: string,
+  liaisonDatabaseUrl: string,
+  timings: OrderToCardTimings,
+): Promise<OrderStages[]> {
+  const ms = (at: Date | undefined, since: number) => (at ? Math.round((at.getTime() - since) * 10) / 10 : NaN);
+  const gateway = new Client({ connectionString: gatewayDatabaseUrl });
+  const liaison = new Client({ connectionString: liaisonDatabaseUrl });
+  await Promise.all([gateway.connect(), liaison.connect()]);
+  try {
+    const orders = (
+      await gateway.query<{ event_id: string; recorded_at: Date }>(
+        `SELECT event_id, recorded_at FROM event_store.events
+          WHERE type = 'ResourceIngested' AND data->'fact'->>'kind' = 'MedicationOrdered'
+          ORDER BY global_position DESC LIMIT $1`,
+        [timings.postedAt.length],
+      )
+    ).rows.reverse();
+    return await Promise.all(
+      orders.map(async (order, index) => {
+        const since = timings.postedAt[index]!;
+        const { rows } = await liaison.query<{ inbox: Date; started: Date; raised: Date }>(
+          `SELECT (SELECT min(processed_at) FROM processed_message WHERE event_id = $1) AS inbox,
+                  s.recorded_at AS started,
+                  (SELECT min(a.recorded_at) FROM event_store.events a
+                    WHERE a.type = 'AlertRaised' AND a.metadata->>'causationId' = s.event_id::text) AS raised
+             FROM event_store.events s
+            WHERE s.type = 'MedicationStarted' AND s.metadata->>'causationId' = $1::text`,
+          [order.event_id],
+        );
+        return {
+          gatewayIngest: ms(order.recorded_at, since),
+          liaisonInbox: ms(rows[0]?.inbox, since),
+          medicationStarted: ms(rows[0]?.started, since),
+          alertRaised: ms(rows[0]?.raised, since),
+          cardSeen: Math.round(timings.orderToCardMs[index]! * 10) / 10,
+        };
+      }),
+    );
+  } finally {
+    await Promise.all([gateway.end(), liaison.end()]);
+  }
 }
