@@ -12,14 +12,15 @@ let database: TestDatabase;
 const pools: Pool[] = [];
 const signals: LogAppendSignal[] = [];
 
-function replica(): { pool: Pool; signal: LogAppendSignal; store: PostgresEventStore } {
+/** `pollIntervalMs`: how long the replica's caught-up subscriptions wait when nothing wakes them. */
+function replica(pollIntervalMs?: number): { pool: Pool; signal: LogAppendSignal; store: PostgresEventStore } {
   const pool = new Pool({ connectionString: database.url, max: 4 });
   // The reconnect test terminates a backend on purpose (57P01).
   pool.on('error', () => undefined);
   const signal = new LogAppendSignal(pool, { crossProcess: true, relistenDelayMs: 50 });
   pools.push(pool);
   signals.push(signal);
-  return { pool, signal, store: new PostgresEventStore(pool, { appendSignal: signal }) };
+  return { pool, signal, store: new PostgresEventStore(pool, { appendSignal: signal, pollIntervalMs }) };
 }
 
 async function listening(pool: Pool): Promise<number | undefined> {
@@ -91,6 +92,26 @@ describe('LogAppendSignal', () => {
     const before = woken;
     await writer.store.appendToStream(uniqueStreamId('signal'), [newEvent()], ExpectedVersion.noStream);
     await waitFor(() => woken > before, { timeoutMs: 5_000, description: 'a wake-up through the new connection' });
+  });
+
+  it("wakes the store's subscriptions, here and in another replica, long before their next poll", async () => {
+    const writer = replica(60_000);
+    const other = replica(60_000);
+    const seen: { here: string[]; there: string[] } = { here: [], there: [] };
+    const head = (await writer.store.readAll()).at(-1)?.globalPosition;
+    const here = writer.store.subscribeToAll({ after: head, onEvent: async (e) => void seen.here.push(e.eventId) });
+    const there = other.store.subscribeToAll({ after: head, onEvent: async (e) => void seen.there.push(e.eventId) });
+    await waitFor(() => listening(other.pool), { timeoutMs: 5_000, description: 'the other replica to LISTEN' });
+    const event = newEvent();
+
+    await writer.store.appendToStream(uniqueStreamId('signal'), [event], ExpectedVersion.noStream);
+
+    await waitFor(() => seen.here.length === 1 && seen.there.length === 1, {
+      timeoutMs: 5_000,
+      description: 'both subscriptions to read the append without waiting out their 60 s poll',
+    });
+    await Promise.all([here.stop(), there.stop()]);
+    expect(seen).toEqual({ here: [event.eventId], there: [event.eventId] });
   });
 
   it('after close, notifies nobody else and holds no connection', async () => {

@@ -4,6 +4,11 @@ export interface PollingOptions {
   /** Wait between polls once caught up. */
   idleIntervalMs: number;
   batchSize: number;
+  /**
+   * Subscribes a listener to "the log has grown" (the store's `LogAppendSignal`) and returns its
+   * unsubscribe: the subscription then reads as soon as an append commits instead of at its next poll.
+   */
+  wakeOn?: (wake: () => void) => () => void;
 }
 
 export type ReadBatch = (after: bigint | undefined, maxCount: number) => Promise<RecordedEvent[]>;
@@ -11,7 +16,8 @@ export type ReadBatch = (after: bigint | undefined, maxCount: number) => Promise
 /**
  * A catch-up subscription built on a gapless `readAll`: it reads full batches back to back while
  * behind, then polls. Because `readAll` never returns a position lower than one it already returned,
- * following the last delivered position is enough to miss nothing.
+ * following the last delivered position is enough to miss nothing. With `wakeOn`, an append wakes it
+ * from the idle wait; one that comes while it reads or handles makes it read again without waiting.
  */
 export function startPollingSubscription(
   readBatch: ReadBatch,
@@ -20,19 +26,27 @@ export function startPollingSubscription(
 ): Subscription {
   let stopped = false;
   let wakeUp: (() => void) | undefined;
+  /** An append signalled since the last read began: that read may have missed it. */
+  let appendedSinceRead = false;
+  const unsubscribe = polling.wakeOn?.(() => {
+    appendedSinceRead = true;
+    wakeUp?.();
+  });
 
   const idle = () =>
     new Promise<void>((resolve) => {
+      if (appendedSinceRead) return resolve();
       const timer = setTimeout(resolve, polling.idleIntervalMs);
       wakeUp = () => {
         clearTimeout(timer);
         resolve();
       };
-    });
+    }).finally(() => (wakeUp = undefined));
 
   const run = async () => {
     let after = options.after;
     while (!stopped) {
+      appendedSinceRead = false;
       const batch = await readBatch(after, polling.batchSize);
       for (const event of batch) {
         if (stopped) return;
@@ -43,9 +57,11 @@ export function startPollingSubscription(
     }
   };
 
-  const running = run().catch((error: unknown) => {
-    if (!stopped) options.onError?.(error);
-  });
+  const running = run()
+    .catch((error: unknown) => {
+      if (!stopped) options.onError?.(error);
+    })
+    .finally(() => unsubscribe?.());
 
   return {
     stop: async () => {

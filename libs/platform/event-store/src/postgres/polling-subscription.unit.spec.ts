@@ -82,4 +82,82 @@ describe('startPollingSubscription', () => {
 
     expect(log.reads).toHaveLength(1);
   });
+
+  /** A stand-in for the store's LogAppendSignal: what `wakeOn` subscribed, and whether it let go. */
+  function signal(): { wakeOn: (wake: () => void) => () => void; appended(): void; listeners: number } {
+    const listeners = new Set<() => void>();
+    return {
+      wakeOn: (wake) => {
+        listeners.add(wake);
+        return () => listeners.delete(wake);
+      },
+      appended: () => listeners.forEach((wake) => wake()),
+      get listeners() {
+        return listeners.size;
+      },
+    };
+  }
+
+  it('reads at once when an append is signalled, not at its next poll, and lets go of the signal when stopped', async () => {
+    const log = logOf(1);
+    const appends = signal();
+    const delivered: bigint[] = [];
+    const subscription = startPollingSubscription(
+      log.read,
+      { onEvent: async (event) => void delivered.push(event.globalPosition) },
+      { idleIntervalMs: 60_000, batchSize: 10, wakeOn: appends.wakeOn },
+    );
+    await waitFor(() => delivered.length === 1, { timeoutMs: 2_000, description: 'the first event' });
+    log.append();
+    appends.appended();
+    await waitFor(() => delivered.length === 2, { timeoutMs: 2_000, description: 'the appended event, woken' });
+    expect(appends.listeners).toBe(1);
+    await subscription.stop();
+
+    expect(delivered).toEqual([1n, 2n]);
+    expect(appends.listeners).toBe(0);
+  });
+
+  it('reads again without waiting when an append was signalled while it was handling a batch', async () => {
+    const log = logOf(1);
+    const appends = signal();
+    const delivered: bigint[] = [];
+    const subscription = startPollingSubscription(
+      log.read,
+      {
+        onEvent: async (event) => {
+          delivered.push(event.globalPosition);
+          // Committed after the read that brought this event began: that read could not see it.
+          if (event.globalPosition === 1n) {
+            log.append();
+            appends.appended();
+          }
+        },
+      },
+      { idleIntervalMs: 60_000, batchSize: 10, wakeOn: appends.wakeOn },
+    );
+    await waitFor(() => delivered.length === 2, {
+      timeoutMs: 2_000,
+      description: 'the event appended during the handling of the first',
+    });
+    await subscription.stop();
+
+    expect(delivered).toEqual([1n, 2n]);
+  });
+
+  it('lets go of the signal when a read fails', async () => {
+    const appends = signal();
+    const errors: unknown[] = [];
+    startPollingSubscription(
+      async () => {
+        throw new Error('connection reset');
+      },
+      { onEvent: async () => undefined, onError: (error) => errors.push(error) },
+      { idleIntervalMs: 5, batchSize: 10, wakeOn: appends.wakeOn },
+    );
+    await waitFor(() => errors.length === 1 && appends.listeners === 0, {
+      timeoutMs: 2_000,
+      description: 'the failure to end the subscription and its listener',
+    });
+  });
 });

@@ -33,7 +33,7 @@ export interface PostgresEventStoreOptions {
   /** Prepare the hot statements once per connection. Default true; false where connections share one session (PGlite). */
   namedStatements?: boolean;
   /**
-   * Signalled after each append has committed (wakes the outbox relays). Only for a store over a pool:
+   * Signalled after each append has committed (wakes the outbox relays and this store's subscriptions). Only for a store over a pool:
    * over a client inside a caller's transaction, the caller signals once that transaction commits.
    */
   appendSignal?: LogAppendSignal;
@@ -114,9 +114,12 @@ export class PostgresEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
     this.lifecycle.assertOpen();
+    const signal = this.options.appendSignal;
     const subscription = startPollingSubscription((after, maxCount) => this.readGlobalLog(after, maxCount), options, {
       idleIntervalMs: this.options.pollIntervalMs ?? 50,
       batchSize: this.options.subscriptionBatchSize ?? 500,
+      // Processors follow the log as appends commit (here or in another replica); the poll stays as the fallback.
+      wakeOn: signal && ((wake) => signal.subscribe(wake)),
     });
     return this.lifecycle.track(subscription);
   }
