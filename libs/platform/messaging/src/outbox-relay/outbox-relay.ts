@@ -58,6 +58,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private stopping = false;
   private wakeUp?: () => void;
+  /** Woken since the current batch began reading: that read may have missed the append. */
+  private wokenDuringBatch = false;
   private readonly state: RelayStatus = { running: false, consecutiveFailures: 0 };
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -85,8 +87,9 @@ export class OutboxRelay {
     this.state.running = false;
   }
 
-  /** Skips the idle wait, e.g. right after a command appended events. */
+  /** Skips the idle wait, e.g. right after a command appended events; during a batch, the next one follows at once. */
   wake(): void {
+    this.wokenDuringBatch = true;
     this.wakeUp?.();
   }
 
@@ -144,10 +147,13 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let pause: number;
+      this.wokenDuringBatch = false;
       try {
         const batch = await this.relayOnce();
         this.recordSuccess(batch);
-        pause = batch.claimed && batch.read === this.batchSize ? 0 : this.idleIntervalMs; // catching up: no pause
+        // Catching up, or an append committed while the batch read: no pause.
+        const more = (batch.claimed && batch.read === this.batchSize) || this.wokenDuringBatch;
+        pause = more ? 0 : this.idleIntervalMs;
       } catch (error) {
         pause = this.recordFailure(error);
       }

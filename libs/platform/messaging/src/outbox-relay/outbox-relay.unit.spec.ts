@@ -164,6 +164,33 @@ describe('OutboxRelay', () => {
     expect(relay.status().running).toBe(false);
   });
 
+  it('relays an append woken while a batch was reading in the next batch, not after its idle wait', async () => {
+    const log = new MemoryLog([first]);
+    let reads = 0;
+    // The store wakes the relay it is read by (declared below, called only once the relay runs).
+    const { relay, published } = setUp([], {
+      idleIntervalMs: 60_000,
+      eventStore: {
+        readAll: async (options) => {
+          const batch = await log.readAll(options);
+          // Committed (and signalled) just after the first read took its snapshot: that read cannot see it.
+          if (++reads === 1) {
+            log.events.push(third);
+            relay.wake();
+          }
+          return batch;
+        },
+      },
+    });
+    relay.start();
+    await waitFor(() => published.flat().length === 2, {
+      timeoutMs: 2_000,
+      description: 'the event appended during the first batch, without waiting out the 60 s idle interval',
+    });
+    await relay.stop();
+    expect(published.flat().map((m) => m.value.eventId)).toEqual([first.eventId, third.eventId]);
+  });
+
   it('reports its lag: the checkpoint, the capped backlog and the age of the oldest pending event', async () => {
     const { relay } = setUp(events);
     await relay.relayOnce();
