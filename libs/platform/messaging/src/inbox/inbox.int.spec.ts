@@ -50,6 +50,28 @@ describe('Inbox (PostgreSQL)', () => {
     expect(await inbox.handleOnce('scheduling', eventId, writeRow(eventId))).toBe('processed');
   });
 
+  it('says when an event it processed has committed, and only then: not for a duplicate, not for a failure', async () => {
+    const committed: string[] = [];
+    let eventInFlight = '';
+    const signalling = new Inbox(database.dataSource, () => committed.push(eventInFlight));
+    const eventId = randomUUID();
+    const effect = async (tx: EntityManager) => {
+      eventInFlight = eventId;
+      await writeRow(eventId)(tx);
+      // Not yet: the row is not committed while the effect runs.
+      expect(committed).toEqual([]);
+    };
+    expect(await signalling.handleOnce('scheduling', eventId, effect)).toBe('processed');
+    expect(committed).toEqual([eventId]);
+    expect(await signalling.handleOnce('scheduling', eventId, effect)).toBe('duplicate');
+    await expect(
+      signalling.handleOnce('scheduling', randomUUID(), async () => {
+        throw new Error('projection failed');
+      }),
+    ).rejects.toThrow('projection failed');
+    expect(committed).toEqual([eventId]);
+  });
+
   it('lets exactly one of two concurrent deliveries of one event run its effect', async () => {
     const eventId = randomUUID();
     const outcomes = await Promise.all([1, 2, 3].map(() => inbox.handleOnce('scheduling', eventId, writeRow(eventId))));

@@ -11,10 +11,19 @@ export type InboxEffect = (tx: EntityManager) => Promise<void>;
  * the row back so a retry runs it again.
  */
 export class Inbox {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * `committed`: called once an event's transaction has committed. Give it the service's log-append
+   * signal: the effect's appends (in this transaction, or beside it on the pool) are readable to
+   * the relay and the processors only now, since the global log holds back positions while an older
+   * transaction, such as this one, is open.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly committed: () => void = () => undefined,
+  ) {}
 
-  handleOnce(consumer: string, eventId: string, effect: InboxEffect): Promise<InboxOutcome> {
-    return this.dataSource.transaction(async (tx) => {
+  async handleOnce(consumer: string, eventId: string, effect: InboxEffect): Promise<InboxOutcome> {
+    const outcome = await this.dataSource.transaction(async (tx): Promise<InboxOutcome> => {
       // A concurrent delivery of the same event waits on the primary key here, then sees no row inserted.
       const inserted: unknown[] = await tx.query(
         `INSERT INTO processed_message (consumer, event_id, processed_at) VALUES ($1, $2, now())
@@ -25,6 +34,8 @@ export class Inbox {
       await effect(tx);
       return 'processed';
     });
+    if (outcome === 'processed') this.committed();
+    return outcome;
   }
 
   async hasProcessed(consumer: string, eventId: string): Promise<boolean> {

@@ -156,7 +156,13 @@ export class MessagingModule {
           inject: [SERVICE_ENV],
         },
         { provide: KAFKA_PRODUCER, useFactory: (kafka: Kafka) => createProducer(kafka), inject: [KAFKA] },
-        { provide: Inbox, useFactory: (dataSource: DataSource) => new Inbox(dataSource), inject: [DataSource] },
+        {
+          provide: Inbox,
+          // Processed: the log is readable up to the effect's appends now; the relay and processors need not poll for them.
+          useFactory: (dataSource: DataSource, appendSignal: LogAppendSignal) =>
+            new Inbox(dataSource, () => appendSignal.appended()),
+          inject: [DataSource, LOG_APPEND_SIGNAL],
+        },
         {
           provide: IntegrationEventConsumer,
           useFactory: (inbox: Inbox, producer: Producer) =>
