@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
-import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
 import { DevIdentityProvider } from '../web-ui/dev-identity-provider';
 import { DevIdentityProviderHttpController } from '../web-ui/dev-identity-provider.http.controller';
 import { WebUiHttpController } from '../web-ui/web-ui.http.controller';
@@ -27,18 +27,19 @@ import { TimelineHttpController } from './timeline.http.controller';
     TimelineReader,
     {
       provide: TIMELINE_DEPS,
-      useFactory: async (dataSource: DataSource): Promise<TimelineDeps> => {
+      useFactory: async (dataSource: DataSource, auth: GatewayAuth): Promise<TimelineDeps> => {
         const config = readTimelineConfig();
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         return {
           sql: sqlOfPool(pool),
-          audit: new PostgresAuditLog(pool),
+          // The gateway's one audit writer: concurrent requests of every route share its batches.
+          audit: auth.audit,
           clock: systemClock,
           ...(config.devIdp ? { devIdp: await DevIdentityProvider.create(`${config.publicUrl}/dev-idp`) } : {}),
           streamPollMs: config.streamPollMs,
         };
       },
-      inject: [DataSource],
+      inject: [DataSource, GATEWAY_AUTH],
     },
   ],
 })
