@@ -28,7 +28,6 @@ import { IdentityReviewsHttpController } from './identity-reviews/identity-revie
 import { FHIR_READ_CONTROLLERS } from './fhir-read/fhir-read.http.controller';
 import { developmentFallbackNotices, readGatewayConfig } from './gateway.config';
 import { GATEWAY_DEPS, type GatewayDeps } from './gateway.deps';
-import { PostgresAuditLog } from './persistence/postgres-audit-log';
 import { PostgresIdentityReviews } from './persistence/postgres-identity-reviews';
 import { PostgresIngestUnitOfWork } from './persistence/postgres-ingest-unit-of-work';
 import { PostgresMemberIdentities } from './persistence/postgres-member-identities';
@@ -86,7 +85,7 @@ import { CareConsoleModule } from './care-console/care-console.module';
             maxBundleEntries: config.bundleMaxEntries,
           }),
           tokens,
-          audit: new PostgresAuditLog(pool),
+          audit: auth.audit,
           vault,
           clock,
           findMember: (reference) => new PostgresMemberIdentities(pool, vault).find([reference]),

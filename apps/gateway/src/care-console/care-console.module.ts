@@ -6,7 +6,7 @@ import { IdentityVault } from '@carecircle/gateway/application';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { readGatewayConfig } from '../gateway.config';
-import { PostgresAuditLog } from '../persistence/postgres-audit-log';
+import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
 import { TimelineModule } from '../timeline/timeline.module';
 import { AlertActionsHttpController } from './alert-actions/alert-actions.http.controller';
 import { CareConsoleAccess } from './care-console.access';
@@ -50,13 +50,13 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
     PeopleNames,
     {
       provide: CARE_CONSOLE_DEPS,
-      useFactory: (dataSource: DataSource): CareConsoleDeps => {
+      useFactory: (dataSource: DataSource, auth: GatewayAuth): CareConsoleDeps => {
         const config = readCareConsoleConfig();
         const gateway = readGatewayConfig();
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         return {
           sql: sqlOfPool(pool),
-          audit: new PostgresAuditLog(pool),
+          audit: auth.audit,
           vault: new IdentityVault(gateway.identityKey),
           devIdp: gateway.devIdp,
           clock: systemClock,
@@ -70,7 +70,7 @@ import { SessionAttendanceHttpController } from './session-attendance/session-at
           doseSessions: config.doseSessions,
         };
       },
-      inject: [DataSource],
+      inject: [DataSource, GATEWAY_AUTH],
     },
   ],
 })

@@ -1,12 +1,9 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-import { principalAllows, principalOfReader } from '@carecircle/gateway/application';
 import type { TimelineViewer } from '@carecircle/gateway/domain';
-import { medicationSharingOf } from '@carecircle/gateway/read-models';
-import { decideAccess } from '@carecircle/platform/access';
-import { AccessContext } from '@carecircle/platform/service-kit';
 import { GatewayAuthenticator, type Caller } from '../auth/gateway-authenticator';
 import { auditBase } from '../fhir-http/access.guard';
+import { timelineAccessFactsOf, timelineViewerOf } from './timeline-access-facts';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
 
 /** Who presents the token: a person (OIDC) or an integration client (SMART backend services). */
@@ -24,45 +21,30 @@ export class TimelineReader {
   constructor(
     @Inject(TIMELINE_DEPS) private readonly deps: TimelineDeps,
     private readonly authenticator: GatewayAuthenticator,
-    private readonly access: AccessContext,
   ) {}
 
-  /** The reader's view of `memberId`, or a 401/403 (audited either way). */
-  async authorize(request: Request, memberId: string): Promise<{ reader: Reader; viewer: TimelineViewer }> {
+  /**
+   * `read` run with the reader's view of `memberId`, or a 401/403 (audited either way). The access
+   * facts are one statement; the audit row of an allowed read is written while `read` queries.
+   */
+  async read<T>(request: Request, memberId: string, read: (viewer: TimelineViewer) => Promise<T>): Promise<T> {
     const reader = await this.authenticate(request);
     if (!reader) {
       await this.audit(request, 'anonymous', memberId, '4');
       throw new UnauthorizedException('A valid bearer access token is required');
     }
-    const viewer = await this.viewerFor(reader, memberId);
+    const facts = await timelineAccessFactsOf(this.deps.sql, memberId);
+    const viewer = timelineViewerOf(reader, memberId, facts, this.deps.clock.now());
     if (!viewer) {
       await this.audit(request, reader.id, memberId, '4');
       throw new ForbiddenException('This reader may not see this member');
     }
-    await this.audit(request, reader.id, memberId, '0');
-    return { reader, viewer };
-  }
-
-  private async viewerFor(reader: Reader, memberId: string): Promise<TimelineViewer | undefined> {
-    const relations = await this.access.relationships.memberRelations(memberId);
-    const decision = decideAccess(
-      principalOfReader(reader),
-      'member.timeline.read',
-      { kind: 'member', memberId, relations },
-      this.deps.clock.now(),
-    );
-    if (decision.effect === 'deny') return undefined;
-    if (
-      decision.effect === 'allow' &&
-      (reader.kind === 'human' ||
-        principalAllows({ clientId: reader.id, scope: reader.scope }, 'MedicationRequest', 'r'))
-    ) {
-      return { role: 'clinician' };
-    }
-    return {
-      role: 'facilitator',
-      consentToShareMedication: (await medicationSharingOf(this.deps.sql, memberId)) === true,
-    };
+    // Audit and query at once, but nothing is answered before the audit row is durable: a failed audit
+    // fails the read (no unaudited read leaves), and a failed query still waits for its audit row.
+    const [audited, answer] = await Promise.allSettled([this.audit(request, reader.id, memberId, '0'), read(viewer)]);
+    if (audited.status === 'rejected') throw audited.reason;
+    if (answer.status === 'rejected') throw answer.reason;
+    return answer.value;
   }
 
   /** Who presents the request's bearer token (dev IdP, the configured OIDC issuer, or a SMART client), or undefined; not audited here. */

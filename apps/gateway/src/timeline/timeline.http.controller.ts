@@ -80,26 +80,27 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @ApiHttpError(403, 'Not on the care team, not the member’s facilitator, or a programme lead', 'Access denied')
   async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto, @Req() request: Request) {
     const memberId = memberIdOf(id);
-    const { viewer } = await this.reader.authorize(request, memberId);
-    const alertRecipientRoles = alertRecipientRolesShownTo(viewer);
-    try {
-      const page = await readTimeline(this.deps.sql, memberId, {
-        ...(query.from ? { from: query.from } : {}),
-        ...(query.to ? { to: query.to } : {}),
-        ...(query.types ? { kinds: query.types } : {}),
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-        limit: query.limit ?? 50,
-        ...(alertRecipientRoles ? { alertRecipientRoles } : {}),
-      });
-      return {
-        memberId,
-        entries: await this.viewsOf(page.entries, viewer),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      };
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    return this.reader.read(request, memberId, async (viewer) => {
+      const alertRecipientRoles = alertRecipientRolesShownTo(viewer);
+      try {
+        const page = await readTimeline(this.deps.sql, memberId, {
+          ...(query.from ? { from: query.from } : {}),
+          ...(query.to ? { to: query.to } : {}),
+          ...(query.types ? { kinds: query.types } : {}),
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          limit: query.limit ?? 50,
+          ...(alertRecipientRoles ? { alertRecipientRoles } : {}),
+        });
+        return {
+          memberId,
+          entries: await this.viewsOf(page.entries, viewer),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        };
+      } catch (error) {
+        if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
+        throw error;
+      }
+    });
   }
 
   /**
@@ -124,10 +125,13 @@ export class TimelineHttpController implements BeforeApplicationShutdown {
   @ApiHttpError(403, 'The reader may not see this member', 'Access denied')
   async stream(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const memberId = memberIdOf(id);
-    const { viewer } = await this.reader.authorize(request, memberId);
     const resumeFrom = request.header('last-event-id');
-    let last =
-      resumeFrom && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestTimelineChange(this.deps.sql, memberId);
+    const { viewer, from } = await this.reader.read(request, memberId, async (allowedView) => ({
+      viewer: allowedView,
+      from:
+        resumeFrom && /^\d{1,18}$/.test(resumeFrom) ? resumeFrom : await latestTimelineChange(this.deps.sql, memberId),
+    }));
+    let last = from;
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store, no-transform',

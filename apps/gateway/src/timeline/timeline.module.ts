@@ -5,8 +5,8 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IdentityVault } from '@carecircle/gateway/application';
 import { sqlOfPool } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
+import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
 import { readGatewayConfig } from '../gateway.config';
-import { PostgresAuditLog } from '../persistence/postgres-audit-log';
 import { DevIdentityProvider } from '../web-ui/dev-identity-provider';
 import { DevIdentityProviderHttpController } from '../web-ui/dev-identity-provider.http.controller';
 import { WebUiHttpController } from '../web-ui/web-ui.http.controller';
@@ -29,19 +29,20 @@ import { TimelineHttpController } from './timeline.http.controller';
     TimelineReader,
     {
       provide: TIMELINE_DEPS,
-      useFactory: async (dataSource: DataSource): Promise<TimelineDeps> => {
+      useFactory: async (dataSource: DataSource, auth: GatewayAuth): Promise<TimelineDeps> => {
         const config = readTimelineConfig();
         const pool = (dataSource.driver as PostgresDriver).master as Pool;
         return {
           sql: sqlOfPool(pool),
-          audit: new PostgresAuditLog(pool),
+          // The gateway's one audit writer: concurrent requests of every route share its batches.
+          audit: auth.audit,
           clock: systemClock,
           vault: new IdentityVault(readGatewayConfig().identityKey),
           ...(config.devIdp ? { devIdp: await DevIdentityProvider.create(`${config.publicUrl}/dev-idp`) } : {}),
           streamPollMs: config.streamPollMs,
         };
       },
-      inject: [DataSource],
+      inject: [DataSource, GATEWAY_AUTH],
     },
   ],
 })

@@ -93,7 +93,12 @@ export {
   type RequestWithAccess,
 } from './access/access.decorator';
 export { AccessModule, AccessContext, type AccessModuleOptions, type MemberLookups } from './access/access.module';
-export { RelationshipStore } from './access/relationship-store';
+export {
+  MEMBER_RELATIONS_COLUMNS,
+  memberRelationsOf,
+  RelationshipStore,
+  type MemberRelationsRow,
+} from './access/relationship-store';
 export { RelationshipProjector } from './access/relationship-projector';
 export { ServiceAuditLog, type ServiceAuditEntry } from './access/service-audit-log';
 export { accessMigrations } from './access/access-migrations';

@@ -12,6 +12,35 @@ async function rows<Row>(db: Queryable, text: string, params: unknown[] = []): P
   return (Array.isArray(pgRows) ? pgRows : []) as Row[];
 }
 
+/** The row `MEMBER_RELATIONS_COLUMNS` selects. */
+export interface MemberRelationsRow {
+  care_team: { clinicianId: string; activeUntil: string | null }[];
+  facilitator_ids: string[];
+  emergency: { clinicianId: string; expiresAt: string }[];
+  withdrawn: boolean;
+}
+
+/**
+ * The select list of `memberRelations` (the member id is `$1`, nothing else is bound): a service that
+ * needs its own facts about the member next to these selects them in the same statement (one round trip,
+ * one snapshot) and reads the relations back with `memberRelationsOf`.
+ */
+export const MEMBER_RELATIONS_COLUMNS = `
+  COALESCE((SELECT json_agg(json_build_object('clinicianId', clinician_id, 'activeUntil', active_until)) FROM access.care_team WHERE member_id = $1), '[]') AS care_team,
+  COALESCE((SELECT array_agg(DISTINCT f) FROM access.group_member m JOIN access.group_facilitator g USING (group_id), unnest(g.facilitator_ids) AS f WHERE m.member_id = $1), '{}') AS facilitator_ids,
+  COALESCE((SELECT json_agg(json_build_object('clinicianId', clinician_id, 'expiresAt', expires_at)) FROM access.emergency_access WHERE member_id = $1), '[]') AS emergency,
+  EXISTS (SELECT 1 FROM access.withdrawn_member WHERE member_id = $1) AS withdrawn`;
+
+/** The relations in a row selected with `MEMBER_RELATIONS_COLUMNS`; none when there is no row. */
+export function memberRelationsOf(row: MemberRelationsRow | undefined): MemberRelations {
+  return {
+    careTeam: row?.care_team ?? [],
+    facilitatorIds: row?.facilitator_ids ?? [],
+    emergencyAccess: row?.emergency ?? [],
+    withdrawn: row?.withdrawn ?? false,
+  };
+}
+
 /**
  * The service's copy of who relates to whom (schema `access`). Facts are applied in the order their
  * events arrive on one partition; each is a set or a delete, so a redelivered batch changes nothing.
@@ -77,26 +106,8 @@ export class RelationshipStore {
 
   /** Everything the policy needs about one member, in one round trip. */
   async memberRelations(memberId: string): Promise<MemberRelations> {
-    const [row] = await rows<{
-      care_team: { clinicianId: string; activeUntil: string | null }[];
-      facilitator_ids: string[];
-      emergency: { clinicianId: string; expiresAt: string }[];
-      withdrawn: boolean;
-    }>(
-      this.db,
-      `SELECT
-         COALESCE((SELECT json_agg(json_build_object('clinicianId', clinician_id, 'activeUntil', active_until)) FROM access.care_team WHERE member_id = $1), '[]') AS care_team,
-         COALESCE((SELECT array_agg(DISTINCT f) FROM access.group_member m JOIN access.group_facilitator g USING (group_id), unnest(g.facilitator_ids) AS f WHERE m.member_id = $1), '{}') AS facilitator_ids,
-         COALESCE((SELECT json_agg(json_build_object('clinicianId', clinician_id, 'expiresAt', expires_at)) FROM access.emergency_access WHERE member_id = $1), '[]') AS emergency,
-         EXISTS (SELECT 1 FROM access.withdrawn_member WHERE member_id = $1) AS withdrawn`,
-      [memberId],
-    );
-    return {
-      careTeam: row?.care_team ?? [],
-      facilitatorIds: row?.facilitator_ids ?? [],
-      emergencyAccess: row?.emergency ?? [],
-      withdrawn: row?.withdrawn ?? false,
-    };
+    const [row] = await rows<MemberRelationsRow>(this.db, `SELECT ${MEMBER_RELATIONS_COLUMNS}`, [memberId]);
+    return memberRelationsOf(row);
   }
 
   async groupFacilitators(groupId: string): Promise<readonly string[]> {
