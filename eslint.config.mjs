@@ -30,7 +30,8 @@ const boundaries = {
       ],
     },
     { sourceTag: 'type:kernel', onlyDependOnLibsWithTags: [], bannedExternalImports: ['*'] },
-    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+    // Contracts may use the shared kernel's reference lists (it depends on nothing).
+    { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:kernel'] },
     { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:kernel'] },
     {
       sourceTag: 'type:application',

@@ -1,3 +1,4 @@
+import { DRUG_CLASSES } from '@carecircle/shared-kernel';
 import { z } from 'zod';
 import { defineEvent } from '../envelope';
 import { Topics } from '../topics';
@@ -18,19 +19,8 @@ const recipientRoleSchema = z.enum([
   'facilitator',
   'prescriber',
 ]);
-const drugClassSchema = z.enum([
-  'ssri',
-  'snri',
-  'tca',
-  'maoi',
-  'other-antidepressant',
-  'benzodiazepine',
-  'opioid',
-  'gabapentinoid',
-  'triptan',
-  'antipsychotic',
-  'other-cns-depressant',
-]);
+/** Exactly the shared terminology's classes (libs/shared-kernel): one list for the bus, liaison and the gateway. */
+const drugClassSchema = z.enum(DRUG_CLASSES);
 /** A daily dose's unit: mg/day, or mcg/h for a fentanyl patch (its MME factor is per mcg/h). */
 const dailyDoseUnitSchema = z.enum(['mg/day', 'mcg/h']);
 const ruleSchema = z.enum([

@@ -1,10 +1,10 @@
 import type { CoordinationState, ExternalFact, Medication } from '../coordination/coordination';
 import { ageRangeOn, careTeamAt, inPalliativeCohort, windowsOverlap } from '../coordination/coordination.decider';
+import type { DrugClass } from '@carecircle/shared-kernel';
 import {
   ANTIDEPRESSANT_CLASSES,
   CNS_DEPRESSANT_CLASSES,
   SEROTONERGIC_CLASSES,
-  type DrugClass,
 } from '../terminology/medication-terminology';
 import type { Finding, RuleInput, Severity } from './finding';
 import type { RuleConfig } from './rule-config';
