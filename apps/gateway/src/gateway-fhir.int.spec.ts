@@ -129,6 +129,21 @@ describe('gateway FHIR ingest, SMART auth and audit (real PostgreSQL, Kafka, HTT
     expect(new Set(published.map((m) => m.key))).toEqual(new Set([memberId]));
     expect(published.some((m) => m.value.includes('"type":"MedicationOrdered"'))).toBe(true);
     expect(published.map((m) => m.value).join('\n')).not.toMatch(new RegExp(`${family}|fc712d1f|urn:uuid`));
+    // Synthea names the prescriber only in the Bundle's Practitioner entry: that name is kept, sealed, for the care team.
+    const staff = await sql.query<{ staff_id: string; sealed: string }>(
+      'SELECT staff_id, sealed FROM gateway.staff_identity',
+    );
+    const directory = { sql: sqlOfPool(sql), vault: new IdentityVault(readGatewayConfig().identityKey) };
+    expect(
+      Object.values(
+        await staffNamesOf(
+          directory,
+          staff.rows.map((row) => row.staff_id),
+        ),
+      ),
+    ).toEqual(['Del Williamson']);
+    expect(JSON.stringify(staff.rows)).not.toMatch(/Williamson/);
+    expect(published.map((m) => m.value).join('\n')).not.toMatch(/Williamson/);
 
     const again = await post('/fhir/R4', bundle, token);
     expect(again.status).toBe(200);

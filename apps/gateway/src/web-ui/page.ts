@@ -33,6 +33,7 @@ export const webUiPage = (consoleScript: string) => `<!doctype html>
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,"><!-- no icon: spares each page load a 404 for /favicon.ico -->
   <title>CareCircle: care console</title>
   <link rel="stylesheet" href="/ui/timeline-ui.css">
 </head>

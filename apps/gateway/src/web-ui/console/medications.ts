@@ -22,12 +22,24 @@ const CLASS_NAMES: Readonly<Record<string, string>> = {
 
 const isClinician = () => (sessionRole() || claims().carecircle_role) === 'clinician';
 
+/** What liaison answers for a part of the order the EHR did not give. */
+const known = (value: string): string => (value && value !== 'unknown' ? value : '');
+
+/** "50 mg daily (oral)"; as much of it as the order gave, else "dose not given". */
+function doseLine(medication: Medication): string {
+  const dose =
+    medication.dailyDose === null ? known(medication.doseUnit) : medication.dailyDose + ' ' + medication.doseUnit;
+  const route = known(medication.route);
+  return [dose || 'dose not given', known(medication.frequency), route ? '(' + route + ')' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 function medicationItem(medication: Medication): HTMLLIElement {
-  const dose = medication.dailyDose === null ? 'dose not given' : medication.dailyDose + ' ' + medication.doseUnit;
   const classes = medication.classes.map((name) => CLASS_NAMES[name] ?? name).join(', ') || 'unclassified';
   return el('li', { 'data-medication-id': medication.medicationId, 'data-status': medication.status }, [
     el('h4', {}, [
-      medication.name + ' · ' + dose + ' ' + medication.frequency + ' (' + medication.route + ')',
+      medication.name + ' · ' + doseLine(medication),
       medication.status === 'stopped' ? el('span', { class: 'badge state' }, ['stopped']) : '',
     ]),
     el('p', { class: 'meta' }, [

@@ -24,6 +24,7 @@ import type { PatientIdentity, Registration } from '../identity/member-identitie
 import { ageInWholeYears } from './age-at-referral';
 import type { IngestTransaction, IngestUnitOfWork } from './ingest-unit-of-work.port';
 import { prescriberNameOf, type StaffName } from './prescriber-name';
+import { displayNameOf } from '../care-console/care-console.names';
 import { isRelayable } from './relayable-fact';
 
 /** `GATEWAY_BUNDLE_MAX_ENTRIES` when unset. */
@@ -175,6 +176,7 @@ function readSubmission(
   const medication = medicationLookup(bundleEntries);
   const practitioner = practitionerLookup(bundleEntries);
   const staffReference = (ref: string) => practitioner(ref) ?? ref;
+  const practitionerName = practitionerNameLookup(bundleEntries);
   return {
     bundleType: bundle.type,
     entries: bundleEntries.map((entry, index) => {
@@ -202,6 +204,7 @@ function readSubmission(
         medication,
         staffReference,
         vault,
+        practitionerName,
       );
     }),
   };
@@ -217,6 +220,8 @@ function toEntry(
   /** A practitioner reference as its staff id is made from it (a Bundle's `urn:uuid:` resolved). */
   staffReference: (ref: string) => string,
   vault: IdentityVault,
+  /** The name of a Practitioner the Bundle carries, by its `fullUrl`. */
+  practitionerName: (ref: string) => string | undefined = () => undefined,
 ): Entry {
   const staffId: StaffIdLookup = (ref) => vault.staffId(staffReference(ref));
   const inputIssues = fhirInputIssues(resource, at);
@@ -241,7 +246,9 @@ function toEntry(
     });
   }
   const prescriberName =
-    mapped.outcome === 'fact' ? prescriberNameOf(resource, staffReference, (ref) => vault.staffId(ref)) : undefined;
+    mapped.outcome === 'fact'
+      ? prescriberNameOf(resource, staffReference, (ref) => vault.staffId(ref), practitionerName)
+      : undefined;
   return {
     at,
     fullUrl,
@@ -531,6 +538,18 @@ function medicationLookup(entries: readonly BundleEntry[]): (reference: string) 
  * requesters): `Practitioner/<id>`, or by its first identifier when it has no id, so the staff id is
  * the same whichever way the EHR refers to it next time.
  */
+/** A Bundle's Practitioners' display names by `fullUrl`, for prescribers the EHR refers to without a display. */
+function practitionerNameLookup(entries: readonly BundleEntry[]): (reference: string) => string | undefined {
+  const names = new Map<string, string>();
+  for (const entry of entries) {
+    if (!isObject(entry) || typeof entry.fullUrl !== 'string' || !isObject(entry.resource)) continue;
+    if (entry.resource.resourceType !== 'Practitioner') continue;
+    const name = displayNameOf(entry.resource as { name?: unknown });
+    if (name) names.set(entry.fullUrl, name);
+  }
+  return (reference) => names.get(reference);
+}
+
 function practitionerLookup(entries: readonly BundleEntry[]): (reference: string) => string | undefined {
   const practitioners = new Map<string, string>();
   for (const entry of entries) {

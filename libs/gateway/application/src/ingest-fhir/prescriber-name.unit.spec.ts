@@ -31,6 +31,23 @@ describe('the prescriber name a MedicationRequest gives', () => {
     );
   });
 
+  it('is the name of the Practitioner the same Bundle carries when the requester has no display (as Synthea writes)', () => {
+    const inBundle = (reference: string) =>
+      reference === 'urn:uuid:p1' ? 'Practitioner?identifier=npi|510' : reference;
+    const names = (reference: string) => (reference === 'urn:uuid:p1' ? 'Elroy Brakus' : undefined);
+    expect(prescriberNameOf(order({ reference: 'urn:uuid:p1' }), inBundle, staffId, names)).toEqual({
+      staffId: staffId('Practitioner?identifier=npi|510'),
+      name: 'Elroy Brakus',
+    });
+    // The EHR's own display wins over the Bundle's entry.
+    expect(
+      prescriberNameOf(order({ reference: 'urn:uuid:p1', display: 'Dr E. Brakus' }), inBundle, staffId, names),
+    ).toMatchObject({
+      name: 'Dr E. Brakus',
+    });
+    expect(prescriberNameOf(order({ reference: 'urn:uuid:p2' }), asIs, staffId, names)).toBeUndefined();
+  });
+
   it('is nothing without a display, for a requester that is not a Practitioner, or for another resource', () => {
     expect(prescriberNameOf(order({ reference: 'Practitioner/f007' }), asIs, staffId)).toBeUndefined();
     expect(prescriberNameOf(order({ reference: 'Practitioner/f007', display: '  ' }), asIs, staffId)).toBeUndefined();

@@ -74,7 +74,7 @@ function medicationSentence(p: Payload, audience: SentenceAudience, names: Staff
   const name = drugName(ingredient) ?? (ingredient ? `RxNorm ingredient ${ingredient}` : undefined);
   const drug = name
     ? [capitalised(name), ...(className ? [className] : [])]
-    : [capitalised(className ?? 'A medicine not in the formulary')];
+    : [capitalised(className ?? 'another medicine (named in the medication list)')];
   const dose = dailyDoseOf(p);
   const doseChanged = p['change'] === 'dose-changed';
   const what = dose && !doseChanged ? [...drug, dose] : drug;

@@ -102,7 +102,7 @@ describe('timeline sentences', () => {
     );
     const unknown = medication({ rxnormIngredient: null, classes: [], classified: false, prescriberId: null });
     expect(sentenceOf(unknown, 'minimum')).toBe('A medicine started');
-    expect(sentenceOf(unknown, 'full')).toBe('A medicine not in the formulary started');
+    expect(sentenceOf(unknown, 'full')).toBe('Another medicine (named in the medication list) started');
     expect(sentenceOf(unknown, 'full')).not.toMatch(/unclassified/);
   });
 

@@ -99,8 +99,12 @@ function membersOf(event: TimelineSourceEvent, context: TimelineContext): readon
   return context.groupMembers;
 }
 
-/** When the fact happened, as its payload says (e.g. `acknowledgedAt`); the envelope's `occurredAt` otherwise. */
+/**
+ * When the fact happened, as its payload says (e.g. `acknowledgedAt`); the envelope's `occurredAt` otherwise.
+ * Attendance happened at its session, whenever the sheet was saved (`recordedAt` is shown on hover).
+ */
 const FACT_TIME_KEYS = [
+  'sessionStartsAt',
   'receivedAt',
   'screenedAt',
   'requiredAt',

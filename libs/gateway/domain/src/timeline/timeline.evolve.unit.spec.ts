@@ -83,6 +83,22 @@ describe('care timeline evolve', () => {
     expect(evolve([], event('SomethingNew', {}))).toEqual([]);
   });
 
+  it('dates attendance by its session, not by when the sheet was saved', () => {
+    const [entry] = evolve(
+      [],
+      event('AttendanceRecorded', {
+        memberId: member,
+        groupId: 'grp_1',
+        sessionId: 's1',
+        sessionStartsAt: '2026-02-03T18:00:00.000Z',
+        status: 'attended-in-person',
+        sessionsAttended: 1,
+        recordedAt: '2026-03-10T09:00:00.000Z',
+      }),
+    );
+    expect(entry!.at).toBe('2026-02-03T18:00:00.000Z');
+  });
+
   it('records the medication-sharing consent as a consent entry, once per change', () => {
     const sharing = (share: boolean, id: string) =>
       event(
