@@ -110,6 +110,8 @@ async function runScenario(server: string, scenario: Scenario): Promise<Scenario
     }
     phase('checked');
     if (watched.checkpoints === 0) outcome.problems.push('no checkpoint was ever seen: the watch watched nothing');
+    const unwatched = FAULT_SERVICES.filter((service) => !watched.services.has(service));
+    if (unwatched.length > 0) outcome.problems.push(`no checkpoint of ${unwatched.join(', ')} was ever seen`);
     outcome.problems.push(...context.problems);
     if (outcome.problems.length > 0) {
       const dir = join(ROOT, 'test-output', 'faults', scenario.name);
