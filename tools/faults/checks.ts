@@ -1,9 +1,15 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { rosters, waitFor } from '@carecircle/platform/testing';
 import type { FaultService, FaultSystem } from './fault-system';
 import { FAULT_SERVICES } from './fault-system';
 import type { LoadResult } from './load';
-import { alertsDifferFromRebuild, rostersDifferFromRebuild } from './rebuild';
+import {
+  alertsDifferFromRebuild,
+  outcomesDifferFromRebuild,
+  rostersDifferFromRebuild,
+  timelineDiffersFromRebuild,
+} from './rebuild';
 
 /** Every checkpoint the services keep: the outbox relay's and each processor's/projection's, by table. */
 const CHECKPOINT_TABLES = [
@@ -25,13 +31,44 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
 
 /**
  * Reads every checkpoint every `intervalMs` straight from PostgreSQL (not through the proxy, so it keeps
- * watching while the services are cut off) and remembers any that moved backwards.
+ * watching while the services are cut off), and every consumer group's committed offsets from the broker
+ * (the Kafka consumers' checkpoints: outcomes' and the gateway's read models are fed that way), and
+ * remembers any that moved backwards.
  */
 export function watchCheckpoints(system: FaultSystem, intervalMs = 250) {
   const last = new Map<string, bigint>();
   const backwards: string[] = [];
+  const watchedServices = new Set<FaultService>();
   let samples = 0;
   let stopped = false;
+  const remember = (key: string, position: bigint) => {
+    const before = last.get(key);
+    if (before !== undefined && position < before) backwards.push(`${key}: ${before} -> ${position}`);
+    last.set(key, position);
+  };
+  // Short requests and no retries: while the broker is frozen a sample is skipped, not the watch held.
+  const kafka = new Kafka({
+    clientId: 'faults-checkpoints',
+    brokers: system.kafka.brokers,
+    logLevel: logLevel.NOTHING,
+    requestTimeout: 2_000,
+    connectionTimeout: 2_000,
+    retry: { retries: 0 },
+  });
+  const sampleOffsets = async (admin: Admin) => {
+    const { groups } = await admin.listGroups();
+    for (const { groupId } of groups) {
+      if (groupId.startsWith('faults-')) continue; // the suite's own readers
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const service = FAULT_SERVICES.find((name) => groupId === name || groupId.startsWith(`${name}.`));
+        for (const { partition, offset } of partitions) {
+          if (Number(offset) < 0) continue; // nothing committed yet
+          if (service) watchedServices.add(service);
+          remember(`kafka/${groupId}/${topic}/${partition}`, BigInt(offset));
+        }
+      }
+    }
+  };
   const sample = async (service: FaultService, client: Client) => {
     for (const table of CHECKPOINT_TABLES) {
       const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table]);
@@ -40,16 +77,15 @@ export function watchCheckpoints(system: FaultSystem, intervalMs = 250) {
       for (const row of rows) {
         const [keyColumn] = Object.keys(row);
         if (row['position'] == null) continue;
-        const key = `${service}/${table}/${String(row[keyColumn!])}`;
-        const position = BigInt(row['position'] as string);
-        const before = last.get(key);
-        if (before !== undefined && position < before) backwards.push(`${key}: ${before} -> ${position}`);
-        last.set(key, position);
+        watchedServices.add(service);
+        remember(`${service}/${table}/${String(row[keyColumn!])}`, BigInt(row['position'] as string));
       }
     }
   };
   const loop = (async () => {
     const clients = new Map<FaultService, Client>();
+    const admin = kafka.admin();
+    let adminConnected = false;
     try {
       for (const service of FAULT_SERVICES) {
         const client = new Client({ connectionString: system.databaseUrl(service) });
@@ -59,18 +95,27 @@ export function watchCheckpoints(system: FaultSystem, intervalMs = 250) {
       }
       while (!stopped) {
         for (const [service, client] of clients) await sample(service, client).catch(() => undefined); // a sample lost is a gap, not a failure
+        try {
+          if (!adminConnected) await admin.connect();
+          adminConnected = true;
+          await sampleOffsets(admin);
+        } catch {
+          adminConnected = false;
+          await admin.disconnect().catch(() => undefined);
+        }
         samples++;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     } finally {
       for (const client of clients.values()) await client.end().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
     }
   })();
   return {
     stop: async () => {
       stopped = true;
       await loop;
-      return { backwards, samples, checkpoints: last.size };
+      return { backwards, samples, checkpoints: last.size, services: watchedServices };
     },
   };
 }
@@ -80,7 +125,7 @@ export interface ScenarioOutcome {
   lost: number;
   duplicateAlerts: number;
   webhooksPerAlert: number;
-  /** Rows of liaison's alerts and scheduling's rosters that differ from their rebuild from zero. */
+  /** Rows of liaison's alerts, scheduling's rosters, outcomes' cohort and the gateway's timeline unlike their rebuild from zero. */
   rebuildDiffers: number;
   converged: boolean;
   /** Why a scenario failed, in words (empty when it passed). */
@@ -90,11 +135,13 @@ export interface ScenarioOutcome {
 /**
  * Waits (bounded) for every accepted command to reach every read model it feeds, then counts:
  *  - lost: enrolments missing from enrollment's or scheduling's roster or unknown to clinician-liaison,
- *    distress reports with no
- *    acute-distress alert, alerts never pushed;
+ *    distress reports with no acute-distress alert, alerts never pushed, measures (outcomes' own and the
+ *    gateway's Observations) missing from outcomes' cohort read model, and accepted commands of any
+ *    service with no entry on the gateway's care timeline (found by the command's correlation id);
  *  - duplicateAlerts: acute-distress alerts beyond one per report, and roster enrolments applied twice;
  *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right);
- *  - rebuildDiffers: rows of the live alerts and rosters unlike their rebuild from zero (rebuild.ts);
+ *  - rebuildDiffers: rows of the live alerts, rosters, outcomes cohort and care timeline unlike their
+ *    rebuild from zero (rebuild.ts);
  *  - converged: all of it reached within `timeoutMs`, no checkpoint moved backwards, and no replica the
  *    scenario did not kill has exited (recovery without a restart).
  */
@@ -139,6 +186,34 @@ export async function checkScenario(
           ).rows.map((row) => row.member_id),
         ),
     );
+    const measuresFound = await withClient(system.databaseUrl('outcomes'), async (client) => {
+      const own = await client.query<{ id: string }>(
+        'SELECT measure_id::text AS id FROM outcome_measure WHERE measure_id::text = ANY($1)',
+        [load.measureIds],
+      );
+      // The gateway's Observations: outcomes recorded each as a measure under the EHR request's correlation id.
+      const ingested = await client.query<{ id: string }>(
+        `SELECT DISTINCT e.metadata->>'correlationId' AS id FROM event_store.events e
+           JOIN outcome_measure m ON m.measure_id::text = e.data->>'measureId'
+          WHERE e.type = 'MeasureRecorded' AND e.metadata->>'correlationId' = ANY($1)`,
+        [load.observations],
+      );
+      return { own: new Set(own.rows.map((r) => r.id)), ingested: new Set(ingested.rows.map((r) => r.id)) };
+    });
+    const onTimeline = await withClient(
+      system.databaseUrl('gateway'),
+      async (client) =>
+        new Set(
+          (
+            await client.query<{ id: string }>(
+              `SELECT DISTINCT s.body->>'correlationId' AS id FROM gateway.timeline_source_event s
+                 JOIN gateway.timeline_entry t ON t.source_event_id = s.event_id
+                WHERE s.body->>'correlationId' = ANY($1)`,
+              [load.commands.map((c) => c.correlationId)],
+            )
+          ).rows.map((row) => row.id),
+        ),
+    );
     const alertsByMember = new Map<string, number>();
     for (const alert of alerts) alertsByMember.set(alert.member_id, (alertsByMember.get(alert.member_id) ?? 0) + 1);
     const pushes = system.webhooks.counts();
@@ -148,10 +223,21 @@ export async function checkScenario(
       liaisonMembers: load.enrolments.filter((e) => !liaisonKnows.has(e.memberId)).length,
       alerts: [...distressMembers].filter((m) => !alertsByMember.has(m)).length,
       pushes: alerts.filter((a) => !pushes.has(a.alert_id)).length,
+      outcomesMeasures:
+        load.measureIds.filter((id) => !measuresFound.own.has(id)).length +
+        load.observations.filter((id) => !measuresFound.ingested.has(id)).length,
+      gatewayTimeline: load.commands.filter((c) => !onTimeline.has(c.correlationId)).length,
     };
+    const offTimeline = load.commands.filter((c) => !onTimeline.has(c.correlationId)).map((c) => c.kind);
     const duplicateAlerts = [...alertsByMember.values()].reduce((sum, n) => sum + n - 1, 0) + appliedTwice;
     const webhooksPerAlert = alerts.reduce((max, a) => Math.max(max, pushes.get(a.alert_id) ?? 0), 0);
-    return { missing, duplicateAlerts, webhooksPerAlert, lost: Object.values(missing).reduce((a, b) => a + b, 0) };
+    return {
+      missing,
+      offTimeline: [...new Set(offTimeline)],
+      duplicateAlerts,
+      webhooksPerAlert,
+      lost: Object.values(missing).reduce((a, b) => a + b, 0),
+    };
   };
   let last: Awaited<ReturnType<typeof state>> | undefined;
   let reached = true;
@@ -166,13 +252,21 @@ export async function checkScenario(
   // Let late duplicates (a resent push, a redelivered event) show before counting them.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   last = await state();
-  if (last.lost > 0) problems.push(`lost: ${JSON.stringify(last.missing)}`);
+  if (last.lost > 0)
+    problems.push(
+      `lost: ${JSON.stringify(last.missing)}${last.offTimeline.length > 0 ? ` (off the timeline: ${last.offTimeline.join(', ')})` : ''}`,
+    );
   if (last.duplicateAlerts > 0) problems.push(`${last.duplicateAlerts} duplicate alerts/enrolments`);
   if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
   if (load.failed.length > 0)
     problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
   const rebuildDiffers = (
-    await Promise.all([alertsDifferFromRebuild(system), rostersDifferFromRebuild(system)])
+    await Promise.all([
+      alertsDifferFromRebuild(system),
+      rostersDifferFromRebuild(system),
+      outcomesDifferFromRebuild(system),
+      timelineDiffersFromRebuild(system),
+    ])
   ).reduce((a, b) => a + b, 0);
   if (rebuildDiffers > 0) problems.push(`${rebuildDiffers} read-model rows differ from their rebuild from zero`);
   if (checkpoints.backwards.length > 0) problems.push(`checkpoints moved backwards: ${checkpoints.backwards[0]}`);

@@ -5,6 +5,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
 import type { AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { liaisonReadModelEntities, projectAlertEvent } from '@carecircle/clinician-liaison/read-models';
+import { rebuildTimeline, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectGroup, projectMeasure, type MeasureFact } from '@carecircle/outcomes/read-models';
 import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/scheduling/read-models';
 import type { FaultSystem } from './fault-system';
 
@@ -109,6 +111,94 @@ export async function rostersDifferFromRebuild(system: FaultSystem): Promise<num
       }
     },
   );
+}
+
+/**
+ * outcomes' cohort read model (measures and groups), replayed from its sources from offset zero with
+ * the inbox's rule (each event id applied once): its own topic's measures and scheduling's groups.
+ */
+export async function outcomesDifferFromRebuild(system: FaultSystem): Promise<number> {
+  const [measures, scheduling] = await Promise.all([
+    readWholeTopic(system.kafka.brokers, Topics.outcomes),
+    readWholeTopic(system.kafka.brokers, Topics.scheduling),
+  ]);
+  return rebuildAndCompare(
+    system.databaseUrl('outcomes'),
+    ['outcome_measure', 'cohort_group', 'member_session_attendance'],
+    [],
+    async (em) => {
+      const seen = new Set<string>();
+      for (const event of [...measures, ...scheduling]) {
+        if (seen.has(event.eventId)) continue;
+        seen.add(event.eventId);
+        const payload = event.payload as Record<string, unknown>;
+        if (event.type === 'MeasureRecorded' || event.type === 'MeasureCorrected')
+          await em.transaction((tx) => projectMeasure(tx, { ...payload, memberId: event.subject } as MeasureFact));
+        else if (event.type === 'GroupFormed' || event.type === 'GroupChanged')
+          await em.transaction((tx) =>
+            projectGroup(tx, {
+              groupId: String(payload['groupId']),
+              groupType: String(payload['groupType']),
+              condition: (payload['condition'] as string | undefined) ?? null,
+            }),
+          );
+      }
+    },
+  );
+}
+
+/** The care timeline's derived tables; `changed_seq` is left out (a rebuild draws change numbers afresh). */
+const TIMELINE_TABLES = {
+  timeline_entry: 'member_id, source_event_id, at, kind, alert_id, entry',
+  timeline_group_facilitator: '*',
+  timeline_group_member: '*',
+  timeline_member_sharing: '*',
+} as const;
+
+/**
+ * The gateway's care timeline against its own rebuild (`rebuildTimeline`, the one `npm run
+ * timeline:rebuild` runs: from the source events it kept, into shadow tables swapped in): the live tables
+ * are copied at a horizon (no writer in flight), rebuilt, and the rows compared both ways. When events
+ * arrived meanwhile (a late escalation), the comparison is taken again, at most three times.
+ */
+export async function timelineDiffersFromRebuild(system: FaultSystem): Promise<number> {
+  const url = system.databaseUrl('gateway');
+  const [client, reader] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
+  await client.connect();
+  await reader.connect();
+  try {
+    let differing = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await client.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
+      await client.query(`CREATE SCHEMA ${SCRATCH}`);
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE gateway.timeline_source_event IN SHARE MODE');
+      const horizon = async () =>
+        (
+          await client.query<{ n: string }>(
+            'SELECT coalesce(max(seq), 0)::text AS n FROM gateway.timeline_source_event',
+          )
+        ).rows[0]!.n;
+      const before = await horizon();
+      for (const [table, columns] of Object.entries(TIMELINE_TABLES))
+        await client.query(`CREATE TABLE ${SCRATCH}.${table} AS SELECT ${columns} FROM gateway.${table}`);
+      await client.query('COMMIT');
+      await rebuildTimeline(sqlOfPool(client), { reader: sqlOfPool(reader) });
+      differing = 0;
+      for (const [table, columns] of Object.entries(TIMELINE_TABLES)) {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT (SELECT count(*) FROM (SELECT ${columns} FROM gateway.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
+                + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT ${columns} FROM gateway.${table}) b) AS n`,
+        );
+        differing += Number(rows[0]!.n);
+      }
+      if (differing === 0 || (await horizon()) === before) break;
+    }
+    return differing;
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`).catch(() => undefined);
+    await Promise.all([client.end(), reader.end()]);
+  }
 }
 
 interface Envelope {

@@ -1,11 +1,13 @@
 /**
  * `npm run test:faults [-- --quick] [--json] [--only a,b] [--include name] [--members N] [--outage-seconds S]`
  *
- * The fault-injection suite (issue 14 item 5): the built services (dist/, `npm run build` first) as
+ * The fault-injection suite (issue 14 item 5): the five built services (dist/, `npm run build` first) as
  * separate processes on real PostgreSQL and librdkafka's mock Kafka cluster, a care-flow load through
  * them (referral, two consents and an enrolment in enrollment, reaching scheduling's and enrollment's
- * rosters and clinician-liaison over Kafka; then a distress report that raises an acute-distress alert
- * pushed to a local webhook receiver), and one fault per scenario while the load runs. PostgreSQL sits
+ * rosters and clinician-liaison over Kafka; a distress report that raises an acute-distress alert
+ * pushed to a local webhook receiver; a PHQ-9 recorded in outcomes; a PHQ-9 Observation the EHR sends
+ * the gateway, relayed to outcomes; every command's events reaching the gateway's care timeline), and
+ * one fault per scenario while the load runs. PostgreSQL sits
  * behind a TCP proxy (tcp-proxy.ts) that cuts or slows it; the broker is frozen (SIGSTOP of the mock
  * cluster's process), since Kafka clients reach each broker at the address it advertises, past any proxy.
  *
@@ -16,8 +18,8 @@
  * {"scenario","accepted","lost","duplicateAlerts","webhooksPerAlert","converged"} (+ "seconds", and
  * "problems" when it failed). Exit code 1 when any scenario failed.
  *
- * Sizes: the full run is 10,000 commands (2,000 member flows of 5 commands) and 30 s outages; `--quick`
- * (CI) is 30 flows (150 commands) and 5 s outages, every scenario still.
+ * Sizes: the full run is 10,000 commands (1,429 member flows of 7 commands) and 30 s outages; `--quick`
+ * (CI) is 30 flows (210 commands) and 5 s outages, every scenario still.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -44,7 +46,7 @@ const { values: flags } = parseArgs({
   },
 });
 const MEMBERS = positiveInteger(
-  flags.members ?? (flags.quick ? '30' : String(10_000 / COMMANDS_PER_MEMBER)),
+  flags.members ?? (flags.quick ? '30' : String(Math.ceil(10_000 / COMMANDS_PER_MEMBER))),
   'members',
 );
 const OUTAGE_MS = positiveNumber(flags['outage-seconds'] ?? (flags.quick ? '5' : '30'), 'outage-seconds') * 1000;
@@ -110,6 +112,8 @@ async function runScenario(server: string, scenario: Scenario): Promise<Scenario
     }
     phase('checked');
     if (watched.checkpoints === 0) outcome.problems.push('no checkpoint was ever seen: the watch watched nothing');
+    const unwatched = FAULT_SERVICES.filter((service) => !watched.services.has(service));
+    if (unwatched.length > 0) outcome.problems.push(`no checkpoint of ${unwatched.join(', ')} was ever seen`);
     outcome.problems.push(...context.problems);
     if (outcome.problems.length > 0) {
       const dir = join(ROOT, 'test-output', 'faults', scenario.name);

@@ -42,11 +42,12 @@ const forMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const SCENARIOS: Scenario[] = [
   {
     name: 'kill-9-each-service',
-    // enrollment holds the outbox relay the load depends on most: killing it is the relay's kill -9.
+    // Each service runs its own outbox relay in-process: killing enrollment (whose relay the load depends on
+    // most), outcomes or the gateway (which relays the EHR's FHIR) is also that relay's kill -9.
     async fault(context) {
       const restarts: Promise<unknown>[] = [];
       for (const [i, service] of FAULT_SERVICES.entries()) {
-        await atProgress(context, 0.15 * (i + 1));
+        await atProgress(context, 0.12 * (i + 1));
         const [victim] = context.system.replicas(service);
         context.log(`kill -9 ${service} (pid ${victim!.pid}) at ${context.progress()} flows`);
         await context.system.kill9(victim!);

@@ -25,6 +25,11 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let released = false;
+      // A checked-out client whose connection drops (database restart, network cut) emits 'error', which
+      // kills the process unless heard; the statement in flight fails anyway, so the submission answers 5xx.
+      let broken = false;
+      const onConnectionError = () => (broken = true);
+      client.on('error', onConnectionError);
       try {
         await client.query('BEGIN');
         const store = new PostgresEventStore(client as unknown as Pool, { namedStatements: false });
@@ -48,7 +53,8 @@ export class PostgresIngestUnitOfWork implements IngestUnitOfWork {
         if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
         throw error;
       } finally {
-        if (!released) client.release();
+        client.removeListener('error', onConnectionError);
+        if (!released) client.release(broken);
       }
     }
   }
