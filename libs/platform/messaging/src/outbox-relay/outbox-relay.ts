@@ -58,6 +58,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private stopping = false;
   private wakeUp?: () => void;
+  /** A wake() that came while a batch was in flight: its events may be after what the batch read. */
+  private wokenDuringBatch = false;
   private readonly state: RelayStatus = { running: false, consecutiveFailures: 0 };
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -87,7 +89,8 @@ export class OutboxRelay {
 
   /** Skips the idle wait, e.g. right after a command appended events. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenDuringBatch = true;
   }
 
   status(): RelayStatus {
@@ -144,10 +147,13 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let pause: number;
+      this.wokenDuringBatch = false;
       try {
         const batch = await this.relayOnce();
         this.recordSuccess(batch);
-        pause = batch.claimed && batch.read === this.batchSize ? 0 : this.idleIntervalMs; // catching up: no pause
+        // Catching up, or told of an append the batch may have missed: no pause.
+        const more = batch.read === this.batchSize || this.wokenDuringBatch;
+        pause = batch.claimed && more ? 0 : this.idleIntervalMs;
       } catch (error) {
         pause = this.recordFailure(error);
       }
