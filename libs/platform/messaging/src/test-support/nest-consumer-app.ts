@@ -16,7 +16,7 @@ const TOPIC_HANDLER = Symbol('topic handler');
  */
 export async function startNestTopicConsumer(
   handler: TopicHandler,
-  options: { brokers: string[]; groupId: string; partitionsConsumedConcurrently?: number },
+  options: { brokers: string[]; groupId: string; partitionsConsumedConcurrently?: number; maxWaitTimeInMs?: number },
 ): Promise<INestMicroservice> {
   @Controller()
   class TopicConsumerController {
@@ -38,7 +38,7 @@ export async function startNestTopicConsumer(
       brokers: options.brokers,
       groupId: options.groupId,
       logger: silentLogger,
-      consumer: { maxWaitTimeInMs: FETCH_WAIT_MS },
+      consumer: { maxWaitTimeInMs: options.maxWaitTimeInMs ?? FETCH_WAIT_MS },
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     }),
     logger: false,
