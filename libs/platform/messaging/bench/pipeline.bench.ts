@@ -7,13 +7,17 @@
  *   → kafka (a Nest Kafka consumer hands the message to its TopicHandler, the Inbox row is written)
  *   → read model (the effect upserts a per-member row in the inbox's transaction, committed)
  *
- *   npm run bench:pipeline [-- --events 10000 --writers 8 --rate 200 --seconds 20 --json]
+ *   npm run bench:pipeline [-- --events 10000 --writers 8 --rate 200 --seconds 20 --partitions-concurrently 4
+ *                            --fetch-wait-ms 100 --json]
  *
  * Two runs: a burst of `--events` appended by `--writers` concurrent writers (events/s from the first
  * append to the last read-model commit), then an open-loop load of `--rate` events/s for `--seconds`
  * (per-hop p50/p99). Baseline, same broker, same messages: plain kafkajs produce → consume (no
  * database), with the same concurrency and the same rate. Its own database and topics.
- * `--topic` publishes to a named topic instead (the memory bench aims it at the running services).
+ * The consumer is the services' (`kafkaConsumerServer`: eachBatch, `--partitions-concurrently`
+ * partitions at a time, the service default unless given); `--fetch-wait-ms` is both consumers'
+ * maxWaitTimeInMs (default: the services'). `--topic` publishes to a named topic instead (the memory
+ * bench aims it at the running services).
  * Prints figures only; nothing here asserts a timing.
  */
 import { performance } from 'node:perf_hooks';
@@ -43,6 +47,7 @@ import { KafkaDeadLetterPublisher } from '../src/consumer/dead-letter.publisher'
 import { on } from '../src/consumer/event-route';
 import { IntegrationEventConsumer } from '../src/consumer/integration-event-consumer';
 import { Inbox } from '../src/inbox/inbox';
+import { DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY } from '../src/kafka-client/nest-kafka-options';
 import { silentLogger } from '../src/logging/messaging-logger';
 import { KafkaMessagePublisher, type MessagePublisher } from '../src/outbox-relay/message-publisher';
 import { OutboxRelay } from '../src/outbox-relay/outbox-relay';
@@ -63,6 +68,8 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
     topic: { type: 'string' },
+    'partitions-concurrently': { type: 'string' },
+    'fetch-wait-ms': { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -71,6 +78,12 @@ const EVENTS = positiveInteger(flags.events, 'events');
 const WRITERS = positiveInteger(flags.writers, 'writers');
 const RATE = positiveNumber(flags.rate, 'rate');
 const SECONDS = positiveNumber(flags.seconds, 'seconds');
+/** The consumers' maxWaitTimeInMs, ours and the baseline's (the services' KAFKA_FETCH_MAX_WAIT_MS default). */
+const FETCH_WAIT = positiveInteger(flags['fetch-wait-ms'] ?? String(FETCH_WAIT_MS), 'fetch-wait-ms');
+const PARTITIONS_CONCURRENTLY = positiveInteger(
+  flags['partitions-concurrently'] ?? String(DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY),
+  'partitions-concurrently',
+);
 const BENCH = 'pipeline';
 const HOPS = ['append', 'outbox', 'kafka', 'readModel'] as const;
 const emit = figurePrinter(flags.json);
@@ -166,7 +179,12 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
   };
   let app: INestMicroservice | undefined;
   try {
-    app = await startNestTopicConsumer(handler, { brokers: bed.cluster.brokers, groupId: group });
+    app = await startNestTopicConsumer(handler, {
+      brokers: bed.cluster.brokers,
+      groupId: group,
+      partitionsConsumedConcurrently: PARTITIONS_CONCURRENTLY,
+      maxWaitTimeInMs: FETCH_WAIT,
+    });
   } catch (error) {
     await pool.end();
     throw error;
@@ -221,7 +239,7 @@ async function baseline(
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   let received = 0;
-  const consumer = kafka.consumer({ groupId: uniqueName('bench-baseline'), maxWaitTimeInMs: FETCH_WAIT_MS });
+  const consumer = kafka.consumer({ groupId: uniqueName('bench-baseline'), maxWaitTimeInMs: FETCH_WAIT });
   const mapper = enrollmentMapperTo(topic);
   const send = async (index: number) => {
     const event = newEnrollmentEvent(`mbr_base_${index}`);
@@ -310,6 +328,8 @@ async function main(): Promise<void> {
         events: EVENTS,
         writers: WRITERS,
         seconds: round2(run.seconds),
+        partitionsConcurrently: PARTITIONS_CONCURRENTLY,
+        fetchWaitMs: FETCH_WAIT,
       },
       {
         bench: BENCH,

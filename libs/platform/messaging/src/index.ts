@@ -37,6 +37,7 @@ export { dispatchToTopicHandlers } from './consumer/each-message-dispatcher';
 // Nest
 export * from './nest/kafka-topic-handler.decorator';
 export * from './nest/handler-coverage';
+export { BatchedServerKafka, kafkaConsumerServer } from './nest/batched-server-kafka';
 
 // Topic provisioning
 export * from './provisioning/provision-topics';

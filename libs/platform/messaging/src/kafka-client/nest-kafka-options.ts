@@ -3,6 +3,9 @@ import type { ConsumerConfig } from 'kafkajs';
 import { applyKafkajsNegativeTimeoutFix } from './kafkajs-negative-timeout.fix';
 import { PINNED_PRODUCER_CONFIG, kafkaClientConfig, type KafkaConnectionOptions } from './kafka-client.factory';
 
+/** Partitions a service consumer handles at the same time unless configured (KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY). */
+export const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
 /** What `ServerKafka` takes, with both fields present. */
 export interface KafkaMicroserviceOptions {
   transport: Transport.KAFKA;
@@ -16,6 +19,11 @@ export interface KafkaConsumerServerOptions extends KafkaConnectionOptions {
   consumer?: Omit<ConsumerConfig, 'groupId' | 'partitionAssigners'>;
   /** A brand-new group reads each topic from its start (default), so a new projection sees the retained history. */
   fromBeginning?: boolean;
+  /**
+   * Partitions handled at the same time (default `DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY`). Each holds a pooled database connection for its
+   * inbox transaction while it runs, and one partition's messages still run one after the other.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -39,8 +47,12 @@ export function kafkaMicroserviceOptions(options: KafkaConsumerServerOptions): K
       consumer: { ...options.consumer, groupId: options.groupId },
       producer: { ...PINNED_PRODUCER_CONFIG },
       subscribe: { fromBeginning: options.fromBeginning ?? true },
-      // One message at a time per partition and commit only what eachMessage resolved: the defaults, stated.
-      run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
+      // One message at a time per partition; commit only what was resolved after its handler finished.
+      run: {
+        autoCommit: true,
+        partitionsConsumedConcurrently:
+          options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
+      },
       parser: { keepBinary: true },
     },
   };

@@ -191,6 +191,39 @@ describe('OutboxRelay', () => {
     expect(published.flat().map((m) => m.value.eventId)).toEqual([first.eventId, third.eventId]);
   });
 
+  it('relays an event appended while a batch was in flight at once, without waiting out the idle pause', async () => {
+    const log = new MemoryLog([first]);
+    const publishedIds: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstBatchInFlight = false;
+    const { relay } = setUp([], {
+      eventStore: log,
+      batchSize: 100,
+      idleIntervalMs: 60_000,
+      publisher: {
+        publish: async (messages) => {
+          if (!firstBatchInFlight) {
+            firstBatchInFlight = true;
+            await gate;
+          }
+          publishedIds.push(...messages.map((m) => m.value.eventId));
+        },
+      },
+    });
+    relay.start();
+    await waitFor(() => firstBatchInFlight, { timeoutMs: 2_000, description: 'the first batch to be in flight' });
+    log.events.push(third); // appended (and its wake-up sent) after the batch read the log
+    relay.wake();
+    release();
+    await waitFor(() => publishedIds.length === 2, {
+      timeoutMs: 2_000,
+      description: `the second event relayed well before the 60 s idle pause (published ${publishedIds.length})`,
+    });
+    expect(publishedIds).toEqual([first.eventId, third.eventId]);
+    await relay.stop();
+  });
+
   it('reports its lag: the checkpoint, the capped backlog and the age of the oldest pending event', async () => {
     const { relay } = setUp(events);
     await relay.relayOnce();

@@ -3,8 +3,8 @@ import { Ctx, type KafkaContext } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { fromKafkaContext } from '../consumer/incoming-message';
 import type { TopicHandler } from '../consumer/topic-handler';
-import { kafkaMicroserviceOptions } from '../kafka-client/nest-kafka-options';
 import { silentLogger } from '../logging/messaging-logger';
+import { kafkaConsumerServer } from '../nest/batched-server-kafka';
 import { KafkaTopicHandler } from '../nest/kafka-topic-handler.decorator';
 import { FETCH_WAIT_MS } from './infrastructure';
 
@@ -16,7 +16,7 @@ const TOPIC_HANDLER = Symbol('topic handler');
  */
 export async function startNestTopicConsumer(
   handler: TopicHandler,
-  options: { brokers: string[]; groupId: string },
+  options: { brokers: string[]; groupId: string; partitionsConsumedConcurrently?: number; maxWaitTimeInMs?: number },
 ): Promise<INestMicroservice> {
   @Controller()
   class TopicConsumerController {
@@ -33,12 +33,13 @@ export async function startNestTopicConsumer(
     providers: [{ provide: TOPIC_HANDLER, useValue: handler }],
   }).compile();
   const app = moduleRef.createNestMicroservice({
-    ...kafkaMicroserviceOptions({
+    strategy: kafkaConsumerServer({
       clientId: options.groupId,
       brokers: options.brokers,
       groupId: options.groupId,
       logger: silentLogger,
-      consumer: { maxWaitTimeInMs: FETCH_WAIT_MS },
+      consumer: { maxWaitTimeInMs: options.maxWaitTimeInMs ?? FETCH_WAIT_MS },
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     }),
     logger: false,
   });

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { ServerKafka } from '@nestjs/microservices';
-import { kafkaMicroserviceOptions } from '@carecircle/platform/messaging';
+import type { ServerKafka } from '@nestjs/microservices';
+import { kafkaConsumerServer } from '@carecircle/platform/messaging';
 import { readKafkaSecurity } from '../config/kafka-security-env';
 import { pinoMessagingLogger } from './messaging.module';
 import { readEventSourcedServiceEnv } from './wiring-env';
@@ -11,22 +11,21 @@ import { readEventSourcedServiceEnv } from './wiring-env';
  */
 export function connectKafkaConsumer(app: INestApplication, service: string): ServerKafka {
   const env = readEventSourcedServiceEnv();
-  const server = new ServerKafka(
-    kafkaMicroserviceOptions({
-      clientId: service,
-      groupId: service,
-      brokers: env.KAFKA_BROKERS,
-      logger: pinoMessagingLogger(service),
-      ...readKafkaSecurity(),
-      // How long the group waits for a vanished member before giving its partitions to the others:
-      // also how long a restarted replica waits to rejoin after a crash.
-      consumer: {
-        sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
-        heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10),
-        maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS,
-      },
-    }).options,
-  );
+  const server = kafkaConsumerServer({
+    clientId: service,
+    groupId: service,
+    brokers: env.KAFKA_BROKERS,
+    logger: pinoMessagingLogger(service),
+    ...readKafkaSecurity(),
+    // How long the group waits for a vanished member before giving its partitions to the others:
+    // also how long a restarted replica waits to rejoin after a crash.
+    consumer: {
+      sessionTimeout: env.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.floor(env.KAFKA_SESSION_TIMEOUT_MS / 10),
+      maxWaitTimeInMs: env.KAFKA_FETCH_MAX_WAIT_MS,
+    },
+    partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+  });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   return server;
 }

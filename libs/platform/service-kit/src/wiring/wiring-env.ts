@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envVar, readServiceEnv } from '../config/service-env';
+import { DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY } from '@carecircle/platform/messaging';
+import { envVar, readServiceEnv, ServiceEnvError } from '../config/service-env';
 
 const positive = () => z.coerce.number({ error: 'must be a positive integer' }).int();
 const flag = (fallback: 'true' | 'false') =>
@@ -45,6 +46,13 @@ export const eventSourcedServiceEnv = {
     .describe(
       'Longest a consumer fetch waits for data. Short: a broker that answers only at the deadline delays each message by up to this much, and SIGTERM waits for the fetch in flight.',
     ),
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: positive()
+    .min(1)
+    .max(64)
+    .default(DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY)
+    .describe(
+      "Partitions a consumer handles at the same time (one partition's messages always one after the other). Each may hold two pooled connections (the inbox transaction and an event-store write), so at most half of DATABASE_POOL_MAX. 1 on embedded PGlite (one session).",
+    ),
   OUTBOX_RELAY_ENABLED: flag('true').describe(
     '`false` on replicas that only serve requests while a dedicated process relays (and in maintenance).',
   ),
@@ -53,7 +61,16 @@ export const eventSourcedServiceEnv = {
 
 /** The environment of a service that keeps events in PostgreSQL and talks to Kafka. */
 export function readEventSourcedServiceEnv(env: NodeJS.ProcessEnv = process.env) {
-  return readServiceEnv(eventSourcedServiceEnv, env);
+  const read = readServiceEnv(eventSourcedServiceEnv, env);
+  // PGlite serves one session: concurrent inbox transactions would only queue behind each other.
+  if (read.DATABASE_SINGLE_SESSION === 'true') return { ...read, KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: 1 };
+  // A partition's inbox transaction can wait on a second connection (an event-store write): with every
+  // connection held by a waiting transaction the consumer would stall until the connect timeout.
+  if (read.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY * 2 > read.DATABASE_POOL_MAX)
+    throw new ServiceEnvError([
+      'KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY must be at most half of DATABASE_POOL_MAX (each partition may hold two connections)',
+    ]);
+  return read;
 }
 
 export type EventSourcedServiceEnv = ReturnType<typeof readEventSourcedServiceEnv>;
