@@ -60,7 +60,11 @@ export const BENCHES: readonly BenchSpec[] = [
 
 /** Issue 15's goals, by `bench/metric`: what `npm run bench` writes beside each headline figure. */
 const GOALS: Record<string, { goal: string; met: (figure: BenchFigure) => boolean }> = {
-  'pipeline/eventsPerSec': { goal: '≥ 1,000 events/s sustained 60 s', met: (f) => (f.value ?? 0) >= 1000 },
+  // A burst of a few seconds is not the goal's 60 s: only a run that long can meet it.
+  'pipeline/eventsPerSec': {
+    goal: '≥ 1,000 events/s sustained 60 s',
+    met: (f) => (f.value ?? 0) >= 1000 && Number(f['seconds'] ?? 0) >= 60,
+  },
   'pipeline/hopP99Ms': { goal: '≤ 100 ms per hop at 200 events/s', met: (f) => f.value !== null && f.value <= 100 },
   'cds/p99Ms': {
     goal: '≤ 150 ms at 100 req/s, 0 errors, 0 throttled',
