@@ -29,7 +29,7 @@ export * from './consumer/handle-outcome';
 export * from './consumer/message-rejections';
 export * from './consumer/error-summary';
 export * from './consumer/dead-letter.publisher';
-export { DEFAULT_RETRY_POLICY, isTransientInfrastructureError, type RetryPolicy } from './consumer/retry-policy';
+export { DEFAULT_RETRY_POLICY, isTransientError, type RetryPolicy } from './consumer/retry-policy';
 export { TopicHandler, type TopicRoutes } from './consumer/topic-handler';
 export * from './consumer/integration-event-consumer';
 export { dispatchToTopicHandlers } from './consumer/each-message-dispatcher';

@@ -4,7 +4,7 @@ import type { DeadLetterPublisher } from './dead-letter.publisher';
 import { describeErrorSafely, type DescribeError } from './error-summary';
 import type { HandleOutcome } from './handle-outcome';
 import { sleep } from '../shared/backoff';
-import { isTransientInfrastructureError, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
+import { isTransientError, resolveRetryPolicy, type RetryPolicy } from './retry-policy';
 import { TopicHandler, type TopicHandlerContext, type TopicRoutes } from './topic-handler';
 
 export interface IntegrationEventConsumerOptions {
@@ -37,7 +37,7 @@ export class IntegrationEventConsumer {
       retry: resolveRetryPolicy(options.retry),
       sleep: options.sleep ?? sleep,
       describeError: options.describeError ?? describeErrorSafely,
-      isTransient: options.isTransient ?? isTransientInfrastructureError,
+      isTransient: options.isTransient ?? isTransientError,
       logger: options.logger ?? warningsToStderr,
       onOutcome: options.onOutcome ?? (() => undefined),
     };

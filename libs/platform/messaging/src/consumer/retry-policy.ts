@@ -1,3 +1,4 @@
+import { WrongExpectedVersionError } from '@carecircle/platform/event-store';
 import type { Backoff } from '../shared/backoff';
 import { errorCode } from './error-summary';
 
@@ -17,8 +18,10 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
 }
 
 /**
- * PostgreSQL connection/resource/shutdown classes and Node socket errors: the database is away, not
- * the message bad. Dead-lettering on these would empty a topic into the DLQ during an outage.
+ * Errors that say nothing against the message, so it is delivered again rather than dead-lettered:
+ * PostgreSQL connection/resource/shutdown classes and Node socket errors (the database is away; dead-lettering
+ * would empty a topic into the DLQ during an outage), and a stream another writer kept winning through every
+ * retry (partitions run in parallel: the next delivery decides on the newer state).
  */
 // 57014: a statement cancelled by statement_timeout (a slow server, not a bad message).
 const TRANSIENT_SQLSTATE = /^(08|53|57P0[1-3]|57014|40001|40P01)/;
@@ -32,7 +35,8 @@ const TRANSIENT_ERRNO = new Set([
   'EAI_AGAIN',
 ]);
 
-export function isTransientInfrastructureError(error: unknown): boolean {
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof WrongExpectedVersionError) return true;
   const code = errorCode(error);
   if (code && (TRANSIENT_SQLSTATE.test(code) || TRANSIENT_ERRNO.has(code))) return true;
   const message = error instanceof Error ? error.message : '';

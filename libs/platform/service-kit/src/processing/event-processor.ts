@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventStore, RecordedEvent, Subscription } from '@carecircle/platform/event-store';
-import { isTransientInfrastructureError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
+import { isTransientError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
 import { findParkedEvent, forgetParkedEvent, parkEvent, recordFailedReplay } from './parked-events';
 
 export interface EventProcessorLogger {
@@ -149,7 +149,7 @@ export class EventProcessor {
         return;
       } catch (error) {
         // An outage or a stop ends the subscription (resumed from the checkpoint); only the event's own failures count.
-        if (this.stopping || isTransientInfrastructureError(error)) throw error;
+        if (this.stopping || isTransientError(error)) throw error;
         if (attempt >= this.maxAttempts) return this.park(event, error, attempt);
         await new Promise((resolve) =>
           setTimeout(resolve, jitteredBackoffDelayMs(this.backoff, attempt, this.options.random)),
