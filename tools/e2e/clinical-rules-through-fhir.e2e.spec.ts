@@ -14,6 +14,7 @@ import {
   type KafkaCluster,
   type TestDatabase,
 } from '@carecircle/platform/testing';
+import { putTransaction } from '../../apps/gateway/src/testing/fhir-bundles';
 import { clientKeyPair, FHIR_JSON_TYPE, requestToken } from '../../apps/gateway/src/testing/gateway-harness';
 
 /**
@@ -100,7 +101,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   const barrier = async (patientId: string) => {
     const correlationId = `e2e-barrier-${randomUUID()}`;
     await fhirPost(
-      bundleOf({
+      putTransaction({
         ...medicationRequest(patientId, 'barrier', '312938', undefined),
         id: `${patientId}-barrier-${++sequence}`,
       }),
@@ -126,7 +127,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
 
   /** Sends the same FHIR again, then a barrier: the rule's alert is still there exactly `copies` times. */
   const expectOnceAfterResend = async (patientId: string, resources: Resource[], rule: string, copies = 1) => {
-    await fhirPost(bundleOf(...resources));
+    await fhirPost(putTransaction(...resources));
     await barrier(patientId);
     expect(ofRule(await communications(patientId), rule)).toHaveLength(copies);
   };
@@ -164,7 +165,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const subject = { reference: `Patient/${patientId}` };
     const signed = '2026-11-01T10:00:00Z';
     await fhirPost(
-      bundleOf(
+      putTransaction(
         {
           resourceType: 'ServiceRequest',
           id: `${patientId}-referral`,
@@ -222,7 +223,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   };
   const memberIds = new Map<string, string>();
   const admit = async (patient: { id: string; resources: Resource[] }) => {
-    await fhirPost(bundleOf(...patient.resources));
+    await fhirPost(putTransaction(...patient.resources));
     const memberId = await waitFor(
       // Patients are admitted one at a time: the member is the subject of the one care team not yet seen.
       () =>
@@ -322,7 +323,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const patient = newPatient('1981-03-14');
     await admit(patient);
     const answer = observation(patient.id, '44260-8', 2, new Date().toISOString(), 'item9-positive');
-    await fhirPost(bundleOf(answer));
+    await fhirPost(putTransaction(answer));
     const [alert] = await waitForRule(patient.id, 'suicidal-ideation');
     expect(alert!.priority).toBe(PRIORITY.critical);
     expect(alert!.recipient?.[0]?.identifier.value).toMatch(/^clin_/);
@@ -354,7 +355,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       await referAndPlace(patient.id);
     }
     for (const patient of [young, older])
-      await fhirPost(bundleOf(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
+      await fhirPost(putTransaction(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
     const youngCopies = await waitForRule(young.id, 'antidepressant-change', 2);
     expect(youngCopies.map((c) => c.priority)).toEqual([PRIORITY.critical, PRIORITY.critical]);
     expect(youngCopies.map((c) => c.recipient?.[0]?.identifier.value.slice(0, 4)).sort()).toEqual(['clin', 'fac_']);
@@ -371,11 +372,11 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   it('an opioid with a benzodiazepine: a warning to the prescriber, once; a benzodiazepine alone raises nothing', async () => {
     const patient = newPatient('1970-06-01');
     await admit(patient);
-    await fhirPost(bundleOf(medicationRequest(patient.id, 'lorazepam', '6470', { mg: 1, timesPerDay: 2 })));
+    await fhirPost(putTransaction(medicationRequest(patient.id, 'lorazepam', '6470', { mg: 1, timesPerDay: 2 })));
     await barrier(patient.id);
     expect(await communications(patient.id)).toEqual([]);
     const opioid = medicationRequest(patient.id, 'morphine', '7052', { mg: 5, timesPerDay: 4 });
-    await fhirPost(bundleOf(opioid));
+    await fhirPost(putTransaction(opioid));
     const alerts = await waitForRule(patient.id, 'opioid-cns-depressant', 2);
     expect(alerts.map((alert) => alert.priority)).toEqual([PRIORITY.warning, PRIORITY.warning]);
     // The prescriber's copy and the attending psychiatrist's (here the same person, each in their role).
@@ -389,8 +390,8 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
   it('a gabapentinoid added to an opioid at 70 (age from Patient.birthDate): the elderly severity, critical, and the same from CDS order-sign on a draftOrders Bundle', async () => {
     const patient = newPatient(yearsAgo(70));
     await admit(patient);
-    await fhirPost(bundleOf(medicationRequest(patient.id, 'morphine', '7052', { mg: 5, timesPerDay: 2 })));
-    await fhirPost(bundleOf(medicationRequest(patient.id, 'gabapentin', '25480', { mg: 300, timesPerDay: 3 })));
+    await fhirPost(putTransaction(medicationRequest(patient.id, 'morphine', '7052', { mg: 5, timesPerDay: 2 })));
+    await fhirPost(putTransaction(medicationRequest(patient.id, 'gabapentin', '25480', { mg: 300, timesPerDay: 3 })));
     const [alert] = await waitForRule(patient.id, 'gabapentinoid-combination');
     expect(alert!.priority).toBe(PRIORITY.critical);
     // CDS Hooks order-sign with the specification's draftOrders Bundle: the same rule, on a draft pregabalin.
@@ -420,13 +421,15 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const patient = newPatient('1965-09-09');
     await admit(patient);
     await fhirPost(
-      bundleOf(medicationRequest(patient.id, 'oxycodone', '7804', { mg: 30, every: { period: 6, periodUnit: 'h' } })),
+      putTransaction(
+        medicationRequest(patient.id, 'oxycodone', '7804', { mg: 30, every: { period: 6, periodUnit: 'h' } }),
+      ),
     );
     const alerts = await waitForRule(patient.id, 'opioid-dose');
     expect(alerts.map((a) => a.priority)).toContain(PRIORITY.warning);
     const unknown = newPatient('1966-10-10');
     await admit(unknown);
-    await fhirPost(bundleOf(medicationRequest(unknown.id, 'oxycodone', '7804', undefined)));
+    await fhirPost(putTransaction(medicationRequest(unknown.id, 'oxycodone', '7804', undefined)));
     const [info] = await waitForRule(unknown.id, 'opioid-dose');
     expect(info!.priority).toBe(PRIORITY.info);
   });
@@ -442,7 +445,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       appointment(patient.id, 'cbt-2', '228557008', base + 2 * DAY_MS),
       appointment(patient.id, 'palliative', '394806003', base + 3 * DAY_MS),
     ];
-    await fhirPost(bundleOf(...appointments));
+    await fhirPost(putTransaction(...appointments));
     const alerts = await waitForRule(patient.id, 'therapeutic-overload');
     expect(alerts.every((alert) => alert.priority === PRIORITY.warning)).toBe(true);
     const recipients = new Set(alerts.map((alert) => alert.recipient?.[0]?.identifier.value.slice(0, 4)));
@@ -480,7 +483,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       subject: { reference: `Patient/${patient.id}` },
       period: { start: new Date().toISOString() },
     };
-    await fhirPost(bundleOf(flag));
+    await fhirPost(putTransaction(flag));
     const [alert] = await waitForRule(patient.id, 'acute-distress');
     expect(alert!.priority).toBe(PRIORITY.critical);
     expect(alert!.recipient?.[0]?.identifier.value).toMatch(/^clin_/);
@@ -500,7 +503,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
       subject: { reference: `Patient/${patient.id}` },
       period: { start: new Date().toISOString().slice(0, 10) },
     };
-    await fhirPost(bundleOf(plan));
+    await fhirPost(putTransaction(plan));
     const alerts = await waitForRule(patient.id, 'palliative-transition');
     expect(alerts.every((alert) => alert.priority === PRIORITY.info)).toBe(true);
     expect(alerts.some((alert) => alert.recipient?.[0]?.identifier.value.startsWith('fac_'))).toBe(true);
@@ -511,7 +514,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const patient = newPatient(yearsAgo(30));
     const memberId = await admit(patient);
     await referAndPlace(patient.id);
-    await fhirPost(bundleOf(consent(patient.id, 'treatment', 'inactive')));
+    await fhirPost(putTransaction(consent(patient.id, 'treatment', 'inactive')));
     await waitFor(() => published.find((m) => m.event.type === 'MemberWithdrew' && m.event.subject === memberId), {
       timeoutMs: 30_000,
       description: `enrollment to withdraw Patient/${patient.id} from ${GROUP}`,
@@ -532,7 +535,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
         description: `clinician-liaison to learn that Patient/${patient.id} left ${GROUP}`,
       },
     );
-    await fhirPost(bundleOf(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
+    await fhirPost(putTransaction(medicationRequest(patient.id, 'sertraline', '36437', { mg: 50, timesPerDay: 1 })));
     await barrier(patient.id);
     expect(ofRule(await communications(patient.id), 'antidepressant-change')).toEqual([]);
   });
@@ -541,7 +544,7 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     const patient = newPatient('1979-07-07');
     await admit(patient);
     await fhirPost(
-      bundleOf(
+      putTransaction(
         observation(patient.id, '44261-6', 6, new Date().toISOString()),
         medicationRequest(patient.id, 'ibuprofen', '5640', { mg: 400, timesPerDay: 3 }),
         appointment(patient.id, 'cbt', '228557008', Date.now() + DAY_MS),
@@ -551,17 +554,6 @@ describe("coordination rules from the EHR's FHIR alone: FHIR in, FHIR Communicat
     expect(await communications(patient.id)).toEqual([]);
   });
 });
-
-function bundleOf(...resources: Resource[]) {
-  return {
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: resources.map((resource) => ({
-      resource,
-      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
-    })),
-  };
-}
 
 function observation(
   patientId: string,

@@ -8,6 +8,7 @@ import {
   type JsonResponse,
   type Enrolment,
 } from '@carecircle/platform/testing';
+import { putTransaction } from '../../apps/gateway/src/testing/fhir-bundles';
 import type { FaultSystem } from './fault-system';
 
 /**
@@ -224,12 +225,5 @@ function observationBundle(patientId: string) {
       valueInteger: 9,
     },
   ];
-  return {
-    resourceType: 'Bundle',
-    type: 'transaction',
-    entry: resources.map((resource) => ({
-      resource,
-      request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
-    })),
-  };
+  return putTransaction(...resources);
 }
