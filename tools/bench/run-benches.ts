@@ -35,8 +35,30 @@ export const BENCHES: readonly BenchSpec[] = [
   {
     name: 'pipeline',
     script: 'libs/platform/messaging/bench/pipeline.bench.ts',
-    args: ['--events', '10000', '--rate', '200', '--seconds', '20'],
-    quickArgs: ['--events', '100', '--rate', '50', '--seconds', '1'],
+    args: [
+      '--events',
+      '10000',
+      '--rate',
+      '200',
+      '--seconds',
+      '20',
+      '--sustained-rate',
+      '1200',
+      '--sustained-seconds',
+      '60',
+    ],
+    quickArgs: [
+      '--events',
+      '100',
+      '--rate',
+      '50',
+      '--seconds',
+      '1',
+      '--sustained-rate',
+      '50',
+      '--sustained-seconds',
+      '1',
+    ],
   },
   {
     name: 'timeline',
@@ -60,7 +82,7 @@ export const BENCHES: readonly BenchSpec[] = [
 
 /** Issue 15's goals, by `bench/metric`: what `npm run bench` writes beside each headline figure. */
 const GOALS: Record<string, { goal: string; met: (figure: BenchFigure) => boolean }> = {
-  // A burst of a few seconds is not the goal's 60 s: only a run that long can meet it.
+  // What the pipeline held over an offered load of at least 60 s (a burst of a few seconds cannot meet it).
   'pipeline/eventsPerSec': {
     goal: '≥ 1,000 events/s sustained 60 s',
     met: (f) => (f.value ?? 0) >= 1000 && Number(f['seconds'] ?? 0) >= 60,
@@ -164,7 +186,9 @@ function markdown(figures: readonly BenchFigure[], durations: Record<string, num
     '| --- | --- | --- | --- | --- | --- |',
     ...headline,
     '',
-    'Baselines: pipeline — plain kafkajs produce → consume of the same messages on the same broker (no database);',
+    'Baselines: pipeline — plain kafkajs produce → consume of the same messages on the same broker (no database): its burst rate',
+    'and its latency at the same rate. pipeline/eventsPerSec: 1,200 events/s offered for 60 s; the events divided by the time',
+    'from the first append to the last read-model commit (a pipeline that falls behind is measured by how fast it drains).',
     "cds — the gateway's `/health/live` at the same rate; timeline — the same first-page query without HTTP;",
     "event store — raw INSERT/SELECT of the same rows; `minRatioToEmmett` — Emmett's append from the peer script",
     '(`peer-event-store.mjs` from the shared peer benchmark beside the project, `../shared/bench`) in each repetition, with the same event count and writers (its events',

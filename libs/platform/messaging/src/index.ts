@@ -20,6 +20,7 @@ export { RelayMappingError } from './outbox-relay/outgoing-message.mapping';
 
 // Inbox
 export * from './inbox/inbox';
+export * from './inbox/inbox-transaction';
 
 // Consuming: parse → inbox → effect, retries, dead letters
 export * from './consumer/incoming-message';

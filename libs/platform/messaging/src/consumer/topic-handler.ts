@@ -1,5 +1,6 @@
 import type { Envelope, IntegrationEvent } from '@carecircle/contracts';
 import type { Inbox } from '../inbox/inbox';
+import { SharedTransactionAborted, sharedInboxTransaction } from '../inbox/inbox-transaction';
 import type { MessagingLogLevel, MessagingLogger } from '../logging/messaging-logger';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
 import { decodeMessage } from './decode-message';
@@ -71,6 +72,8 @@ export class TopicHandler {
     const parsed = this.parse(message.value);
     switch (parsed.kind) {
       case 'poison':
+        // Dead-lettered once, from its own transaction: not from a batch that may yet roll back.
+        if (sharedInboxTransaction()) throw new SharedTransactionAborted(parsed.error);
         return this.deadLetter(message, parsed.error, 0, parsed.envelope); // retrying cannot help
       case 'unrouted': {
         const { eventId, type } = parsed.envelope;
@@ -107,6 +110,8 @@ export class TopicHandler {
         const status = await inbox.handleOnce(consumerGroup, event.eventId, (tx) => route.effect(event, tx));
         return this.settle(message, { status, eventId: event.eventId, type: event.type, attempts: attempt });
       } catch (error) {
+        // Retries and dead letters happen once the batch is rolled back and this message runs alone.
+        if (error instanceof SharedTransactionAborted) throw error;
         if (attempt < retry.attempts) {
           this.log('warn', 'effect failed, retrying', message, {
             eventId: event.eventId,
@@ -158,6 +163,14 @@ export class TopicHandler {
       offset: message.offset,
       ...result,
     };
+    // In a batch, nothing is settled until its transaction commits.
+    const shared = sharedInboxTransaction();
+    if (shared) shared.onCommitted(() => this.report(message, outcome));
+    else this.report(message, outcome);
+    return outcome;
+  }
+
+  private report(message: IncomingKafkaMessage, outcome: HandleOutcome): void {
     const level = outcome.ignoredBecause === 'unknown' ? 'warn' : LOG_LEVEL[outcome.status];
     this.log(
       level,
@@ -171,7 +184,6 @@ export class TopicHandler {
       },
     );
     this.context.onOutcome(outcome);
-    return outcome;
   }
 
   private log(

@@ -1,14 +1,19 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { SharedTransactionAborted, sharedInboxTransaction, type SharedInboxTransaction } from './inbox-transaction';
 
 /** `duplicate`: this consumer had already handled the event; nothing was changed. */
 export type InboxOutcome = 'processed' | 'duplicate';
 
 export type InboxEffect = (tx: EntityManager) => Promise<void>;
 
+const CLAIM = `INSERT INTO processed_message (consumer, event_id, processed_at) VALUES ($1, $2, now())
+  ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`;
+
 /**
  * Exactly-once effects on top of at-least-once delivery: the inbox row and the effect commit in one
  * transaction, so a redelivered event finds its row and changes nothing, and a failed effect rolls
- * the row back so a retry runs it again.
+ * the row back so a retry runs it again. Inside a `SharedInboxTransaction` (a batch of one
+ * partition) the row and effect join that transaction instead, and a failure aborts the batch.
  */
 export class Inbox {
   /**
@@ -23,13 +28,11 @@ export class Inbox {
   ) {}
 
   async handleOnce(consumer: string, eventId: string, effect: InboxEffect): Promise<InboxOutcome> {
+    const shared = sharedInboxTransaction();
+    if (shared) return this.handleInShared(shared, consumer, eventId, effect);
     const outcome = await this.dataSource.transaction(async (tx): Promise<InboxOutcome> => {
       // A concurrent delivery of the same event waits on the primary key here, then sees no row inserted.
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO processed_message (consumer, event_id, processed_at) VALUES ($1, $2, now())
-         ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
-        [consumer, eventId],
-      );
+      const inserted: unknown[] = await tx.query(CLAIM, [consumer, eventId]);
       if (inserted.length === 0) return 'duplicate';
       await effect(tx);
       return 'processed';
@@ -44,5 +47,24 @@ export class Inbox {
       [consumer, eventId],
     );
     return rows.length > 0;
+  }
+
+  private async handleInShared(
+    shared: SharedInboxTransaction,
+    consumer: string,
+    eventId: string,
+    effect: InboxEffect,
+  ): Promise<InboxOutcome> {
+    try {
+      const tx = await shared.managerFor(this.dataSource);
+      const inserted: unknown[] = await tx.query(CLAIM, [consumer, eventId]);
+      if (inserted.length === 0) return 'duplicate';
+      await effect(tx);
+    } catch (error) {
+      // The transaction may be broken now: the batch is rolled back and this message retried on its own.
+      throw new SharedTransactionAborted(error);
+    }
+    shared.onCommitted(this.committed);
+    return 'processed';
   }
 }

@@ -6,6 +6,14 @@ import { PINNED_PRODUCER_CONFIG, kafkaClientConfig, type KafkaConnectionOptions 
 /** Partitions a service consumer handles at the same time unless configured (KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY). */
 export const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
+/**
+ * A service consumer's fetch maxWaitTimeInMs unless configured (KAFKA_FETCH_MAX_WAIT_MS). A broker
+ * answers as soon as data arrives, so this only paces idle polling and bounds shutdown (a consumer
+ * leaves once its fetch in flight returns); a broker that answers only at the deadline (librdkafka's
+ * mock cluster) delays each message by up to this much.
+ */
+export const DEFAULT_FETCH_MAX_WAIT_MS = 50;
+
 /** What `ServerKafka` takes, with both fields present. */
 export interface KafkaMicroserviceOptions {
   transport: Transport.KAFKA;
@@ -47,7 +55,7 @@ export function kafkaMicroserviceOptions(options: KafkaConsumerServerOptions): K
       consumer: { ...options.consumer, groupId: options.groupId },
       producer: { ...PINNED_PRODUCER_CONFIG },
       subscribe: { fromBeginning: options.fromBeginning ?? true },
-      // One message at a time per partition; commit only what was resolved after its handler finished.
+      // One partition's messages in order; commit only what was resolved after its handler finished.
       run: {
         autoCommit: true,
         partitionsConsumedConcurrently:

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { EventStore, RecordedEvent } from '@carecircle/platform/event-store';
 import { warningsToStderr, type MessagingLogger } from '../logging/messaging-logger';
-import { backoffDelayMs, type Backoff } from '../shared/backoff';
+import { backoffDelayMs, sleep, type Backoff } from '../shared/backoff';
 import type { MessagePublisher } from './message-publisher';
 import type { OutgoingMessage, OutgoingMessageMapper } from './outgoing-message';
 import type { RelayCheckpointStore } from './relay-checkpoint.store';
@@ -19,6 +19,14 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Wait when caught up (or while another replica relays). Default 200 ms; `wake()` cuts it short. */
   idleIntervalMs?: number;
+  /**
+   * Under load (appends arrived while a batch was being relayed), wait this long before the next
+   * read so that what arrives meanwhile goes out together, as a producer's `linger.ms`. Default 5 ms;
+   * 0 turns it off. A relay that was idle reads at once, so a lone event is not delayed.
+   */
+  lingerMs?: number;
+  /** The linger's wait; injectable for tests. */
+  sleep?: (ms: number) => Promise<void>;
   /** After a failed batch (broker down, mapper error): exponential, capped. Default 200 ms → 10 s. */
   backoff?: Partial<Backoff>;
   logger?: MessagingLogger;
@@ -42,6 +50,8 @@ export interface RelayStatus {
 }
 
 const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2 };
+/** librdkafka's and Kafka 4's producer default: a few milliseconds buy messages several times larger. */
+export const DEFAULT_LINGER_MS = 5;
 
 /**
  * Transactional outbox over the event store: the global log is the outbox. Reads from the checkpoint,
@@ -52,6 +62,7 @@ const DEFAULT_BACKOFF: Backoff = { initialDelayMs: 200, maxDelayMs: 10_000, mult
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly idleIntervalMs: number;
+  private readonly lingerMs: number;
   private readonly backoff: Backoff;
   private readonly logger: MessagingLogger;
   private readonly lagReader: RelayLagReader;
@@ -65,6 +76,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 100;
     this.idleIntervalMs = options.idleIntervalMs ?? 200;
+    this.lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.logger = options.logger ?? warningsToStderr;
     this.lagReader = new RelayLagReader(options.name, options.eventStore, options.checkpoints);
@@ -147,17 +159,22 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (!this.stopping) {
       let pause: number;
+      let linger = false;
       this.wokenDuringBatch = false;
       try {
         const batch = await this.relayOnce();
         this.recordSuccess(batch);
-        // Catching up, or an append committed while the batch read: no pause.
-        const more = (batch.claimed && batch.read === this.batchSize) || this.wokenDuringBatch;
-        pause = more ? 0 : this.idleIntervalMs;
+        const catchingUp = batch.claimed && batch.read === this.batchSize;
+        // Catching up, or an append committed while the batch read: no idle pause.
+        pause = catchingUp || this.wokenDuringBatch ? 0 : this.idleIntervalMs;
+        // Events are streaming in, not a backlog: let the next few gather into one publish.
+        linger = !catchingUp && this.wokenDuringBatch && batch.read > 0;
       } catch (error) {
         pause = this.recordFailure(error);
       }
-      if (pause > 0 && !this.stopping) await this.pause(pause);
+      if (this.stopping) break;
+      if (pause > 0) await this.pause(pause);
+      else if (linger && this.lingerMs > 0) await (this.options.sleep ?? sleep)(this.lingerMs);
     }
   }
 

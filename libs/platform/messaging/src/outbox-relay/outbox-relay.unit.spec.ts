@@ -224,6 +224,63 @@ describe('OutboxRelay', () => {
     await relay.stop();
   });
 
+  it('lingers before the next read while events stream in, so they go out in one publish', async () => {
+    const log = new MemoryLog([first]);
+    const fourth = recorded(newEnrollmentEvent('mbr_member_000c'), 13n);
+    const lingered: number[] = [];
+    let reads = 0;
+    const { relay, published } = setUp([], {
+      batchSize: 100,
+      idleIntervalMs: 60_000,
+      lingerMs: 7,
+      eventStore: {
+        readAll: async (options) => {
+          const batch = await log.readAll(options);
+          if (++reads === 1) {
+            log.events.push(third); // streaming: an append lands while the first batch is relayed
+            relay.wake();
+          }
+          return batch;
+        },
+      },
+      // During the linger another event arrives; the next read takes both.
+      sleep: async (ms) => {
+        lingered.push(ms);
+        if (lingered.length === 1) {
+          log.events.push(fourth);
+          relay.wake();
+        }
+      },
+    });
+    relay.start();
+    await waitFor(() => published.flat().length === 3, { timeoutMs: 2_000, description: 'the three events relayed' });
+    await relay.stop();
+    expect(published.map((batch) => batch.map((m) => m.value.eventId))).toEqual([
+      [first.eventId],
+      [third.eventId, fourth.eventId],
+    ]);
+    expect(lingered[0]).toBe(7);
+  });
+
+  it('relays a lone event to an idle relay at once, without lingering', async () => {
+    const log = new MemoryLog([]);
+    const lingered: number[] = [];
+    let reads = 0;
+    const { relay, published } = setUp([], {
+      eventStore: { readAll: async (options) => (reads++, log.readAll(options)) },
+      idleIntervalMs: 60_000,
+      lingerMs: 7,
+      sleep: async (ms) => void lingered.push(ms),
+    });
+    relay.start();
+    await waitFor(() => reads >= 1, { timeoutMs: 2_000, description: 'the relay to find nothing and idle' });
+    log.events.push(first);
+    relay.wake();
+    await waitFor(() => published.flat().length === 1, { timeoutMs: 2_000, description: 'the lone event relayed' });
+    await relay.stop();
+    expect(lingered).toEqual([]);
+  });
+
   it('reports its lag: the checkpoint, the capped backlog and the age of the oldest pending event', async () => {
     const { relay } = setUp(events);
     await relay.relayOnce();

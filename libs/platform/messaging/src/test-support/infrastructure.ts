@@ -10,6 +10,7 @@ import {
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { createKafka, createProducer } from '../kafka-client/kafka-client.factory';
+import { DEFAULT_FETCH_MAX_WAIT_MS } from '../kafka-client/nest-kafka-options';
 import { silentLogger } from '../logging/messaging-logger';
 import { messagingMigrations } from '../migrations/messaging-migrations';
 
@@ -74,8 +75,8 @@ export async function startMessagingTestBed(
   return { cluster, database, kafka, producer, stop };
 }
 
-/** Short fetch waits: a consumer disconnects only once its in-flight fetch returns (kafkajs default 5 s). */
-export const FETCH_WAIT_MS = 100;
+/** The services' fetch wait: a consumer disconnects only once its in-flight fetch returns (kafkajs default 5 s). */
+export const FETCH_WAIT_MS = DEFAULT_FETCH_MAX_WAIT_MS;
 
 /** Reads a topic from its start with a throwaway group until `count` messages arrived. */
 export async function readTopic(

@@ -188,6 +188,7 @@ export class MessagingModule {
                   publisher: new KafkaMessagePublisher(producer),
                   map: options.relay.map,
                   batchSize: env.RELAY_BATCH_SIZE,
+                  lingerMs: env.RELAY_LINGER_MS,
                   logger: pinoMessagingLogger(options.service),
                 })
               : null,

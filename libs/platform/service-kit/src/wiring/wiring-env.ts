@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY } from '@carecircle/platform/messaging';
+import {
+  DEFAULT_FETCH_MAX_WAIT_MS,
+  DEFAULT_LINGER_MS,
+  DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
+} from '@carecircle/platform/messaging';
 import { envVar, readServiceEnv, ServiceEnvError } from '../config/service-env';
 
 const positive = () => z.coerce.number({ error: 'must be a positive integer' }).int();
@@ -42,7 +46,7 @@ export const eventSourcedServiceEnv = {
   KAFKA_FETCH_MAX_WAIT_MS: positive()
     .min(10)
     .max(5_000)
-    .default(100)
+    .default(DEFAULT_FETCH_MAX_WAIT_MS)
     .describe(
       'Longest a consumer fetch waits for data. Short: a broker that answers only at the deadline delays each message by up to this much, and SIGTERM waits for the fetch in flight.',
     ),
@@ -57,6 +61,13 @@ export const eventSourcedServiceEnv = {
     '`false` on replicas that only serve requests while a dedicated process relays (and in maintenance).',
   ),
   RELAY_BATCH_SIZE: positive().min(1).max(5000).default(100).describe('Outbox messages the relay publishes per batch.'),
+  RELAY_LINGER_MS: positive()
+    .min(0)
+    .max(100)
+    .default(DEFAULT_LINGER_MS)
+    .describe(
+      "While events stream in, the relay waits this long before its next read so they go out in one publish (a producer's linger.ms). 0: off. An idle relay publishes a lone event at once.",
+    ),
 };
 
 /** The environment of a service that keeps events in PostgreSQL and talks to Kafka. */
