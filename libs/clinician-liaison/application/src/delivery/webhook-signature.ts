@@ -6,6 +6,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const SIGNATURE_HEADER = 'x-carecircle-signature';
 
+/**
+ * `true` on a push taken over from a replica that died holding it: that one may have been sent already
+ * (an HTTP push cannot be exactly-once across a crash). Receivers deduplicate on the alert id either way.
+ */
+export const POSSIBLE_DUPLICATE_HEADER = 'x-carecircle-possible-duplicate';
+
 /** How far a signature's timestamp may lie from the receiver's clock, either way: 5 minutes. */
 export const WEBHOOK_REPLAY_WINDOW_SECONDS = 300;
 

@@ -117,6 +117,8 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const retaken = await claim(replicaA, 'replica-a', at(2), at(32));
     expect(ids(retaken)).toEqual([...alertIds].sort());
     expect(retaken.map((d) => d.attempts)).toEqual([0, 0, 0]);
+    // Its own pass never sent them: not flagged.
+    expect(retaken.map((d) => d.possibleDuplicate)).toEqual([false, false, false]);
     expect(await leaseHolders()).toEqual([['replica-a', 3]]);
     // Own rows come first, ahead of rows merely due.
     const [due] = await enqueue(1);
@@ -128,9 +130,10 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const [alertId] = await enqueue(1);
     expect(ids(await claim(replicaA, 'replica-a', at(1), at(31)))).toEqual([alertId]);
     expect(await claim(replicaB, 'replica-b', at(30.999), at(61))).toEqual([]);
-    expect((await claim(replicaB, 'replica-b', at(31), at(61))).map((d) => [d.alertId, d.attempts])).toEqual([
-      [alertId, 0],
-    ]);
+    // replica-a may have sent it before it went quiet: the push is flagged as a possible duplicate.
+    expect(
+      (await claim(replicaB, 'replica-b', at(31), at(61))).map((d) => [d.alertId, d.attempts, d.possibleDuplicate]),
+    ).toEqual([[alertId, 0, true]]);
     // replica-a's database comes back after its lease: its own claim and its failed attempt are no longer its.
     expect(await claim(replicaA, 'replica-a', at(32), at(62))).toEqual([]);
     const failed = { alertId: alertId!, channel: 'webhook:facilitator', status: 503, error: null, deliveredAt: null };
@@ -153,7 +156,10 @@ describe('liaison delivery log and processor checkpoint (PostgreSQL)', () => {
     const alertIds = await enqueue(2);
     await claim(replicaA, 'replica-a', at(1), at(31));
     await releaseDeliveryLeases(replicaA.manager, 'replica-a', at(2));
-    expect(ids(await claim(replicaB, 'replica-b', at(2), at(32)))).toEqual([...alertIds].sort());
+    const handedOver = await claim(replicaB, 'replica-b', at(2), at(32));
+    expect(ids(handedOver)).toEqual([...alertIds].sort());
+    // Handed back unsent, not taken over: no flag.
+    expect(handedOver.map((d) => d.possibleDuplicate)).toEqual([false, false]);
   });
 
   it('schedules a retry at the time given, and never hands out a delivered or parked push', async () => {

@@ -20,6 +20,11 @@ export interface DueDelivery {
   url: string;
   payload: unknown;
   attempts: number;
+  /**
+   * Taken over from another replica whose lease ran out: that replica may have sent it just before it
+   * died, unrecorded, so this push may be a second one (receivers deduplicate on the alert id).
+   */
+  possibleDuplicate: boolean;
 }
 
 /** Queued in the processor's transaction with the AlertRaised projection: a replay queues nothing twice. */
@@ -48,22 +53,33 @@ export async function claimDueDeliveries(
   em: EntityManager,
   claim: { replica: string; now: Date; leaseUntil: Date; limit?: number },
 ): Promise<DueDelivery[]> {
-  const [rows]: [{ alert_id: string; channel: string; url: string; payload: unknown; attempts: number }[], number] =
-    await em.query(
-      `UPDATE liaison_delivery d SET next_attempt_at = $2, leased_by = $4
-     FROM (SELECT alert_id, channel FROM liaison_delivery
+  const [rows]: [
+    {
+      alert_id: string;
+      channel: string;
+      url: string;
+      payload: unknown;
+      attempts: number;
+      previous_lease: string | null;
+    }[],
+    number,
+  ] = await em.query(
+    `UPDATE liaison_delivery d SET next_attempt_at = $2, leased_by = $4
+     FROM (SELECT alert_id, channel, leased_by AS previous_lease FROM liaison_delivery
            WHERE delivered_at IS NULL AND parked_at IS NULL AND (next_attempt_at <= $1 OR leased_by = $4)
            ORDER BY leased_by IS NOT DISTINCT FROM $4 DESC, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
      WHERE d.alert_id = due.alert_id AND d.channel = due.channel
-     RETURNING d.alert_id, d.channel, d.url, d.payload, d.attempts`,
-      [claim.now, claim.leaseUntil, claim.limit ?? 20, claim.replica],
-    );
+     RETURNING d.alert_id, d.channel, d.url, d.payload, d.attempts, due.previous_lease`,
+    [claim.now, claim.leaseUntil, claim.limit ?? 20, claim.replica],
+  );
   return rows.map((r) => ({
     alertId: r.alert_id,
     channel: r.channel,
     url: r.url,
     payload: r.payload,
     attempts: r.attempts,
+    // A lease ends when its attempt is recorded: one still named here was never recorded.
+    possibleDuplicate: r.previous_lease !== null && r.previous_lease !== claim.replica,
   }));
 }
 
