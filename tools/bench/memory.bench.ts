@@ -202,6 +202,7 @@ async function main(): Promise<void> {
       'libs/platform/messaging/bench/pipeline.bench.ts',
       '--json',
       '--no-baseline',
+      '--no-sustained',
       '--topic',
       Topics.enrollment,
       '--events',
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
       writeFileSync(log, pipelineOutput());
       throw new Error(`the pipeline load failed (its output: ${log}):\n${pipelineOutput().slice(0, 1500)}`);
     }
-    const eventsPerSec = /"metric":"eventsPerSec","value":(\d+)/.exec(pipelineOutput())?.[1];
+    const eventsPerSec = /"metric":"burstEventsPerSec","value":(\d+)/.exec(pipelineOutput())?.[1];
     figures(idle, loaded, { eventsPerSec: eventsPerSec ? Number(eventsPerSec) : null }).forEach(
       figurePrinter(flags.json),
     );

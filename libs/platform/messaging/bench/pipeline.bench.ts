@@ -9,14 +9,15 @@
  *
  *   npm run bench:pipeline [-- --events 10000 --writers 8 --rate 200 --seconds 20 --sustained-rate 1200
  *                            --sustained-seconds 60 --partitions-concurrently 4 --fetch-wait-ms 50
- *                            --linger-ms 5 --json]
+ *                            --linger-ms 10 --json]
  *
  * Three runs: a burst of `--events` appended by `--writers` concurrent writers (`burstEventsPerSec`,
  * from the first append to the last read-model commit); an open-loop load of `--rate` events/s for
  * `--seconds` (per-hop p50/p99); and `--sustained-rate` events/s for `--sustained-seconds`
  * (`eventsPerSec`: what the pipeline held over that run, see `sustain`). Baseline, same broker, same
  * messages: plain kafkajs produce → consume (no database), its burst rate and its latency at `--rate`.
- * Its own database and topics. `--linger-ms` is the relay's (default: the services').
+ * Its own database and topics. `--linger-ms` is the relay's (default: the services'); `--no-sustained`
+ * skips the third run (the memory bench's load).
  * The consumer is the services' (`kafkaConsumerServer`: eachBatch, `--partitions-concurrently`
  * partitions at a time, the service default unless given); `--fetch-wait-ms` is both consumers'
  * maxWaitTimeInMs (default: the services'). `--topic` publishes to a named topic instead (the memory
@@ -76,6 +77,7 @@ const { values: flags } = parseArgs({
     'linger-ms': { type: 'string' },
     'sustained-rate': { type: 'string', default: '1200' },
     'sustained-seconds': { type: 'string', default: '60' },
+    'no-sustained': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -351,27 +353,33 @@ async function main(): Promise<void> {
     ) as Record<keyof typeof hops, ReturnType<typeof latencySummary>>;
     const worst = HOPS.reduce((a, b) => (summaries[b].p99 > summaries[a].p99 ? b : a));
     const worstP50 = HOPS.reduce((a, b) => (summaries[b].p50 > summaries[a].p50 ? b : a));
-    const sustained = await sustain(pipeline, SUSTAINED_RATE, SUSTAINED_SECONDS, 3_000_000);
+    const sustained = flags['no-sustained']
+      ? undefined
+      : await sustain(pipeline, SUSTAINED_RATE, SUSTAINED_SECONDS, 3_000_000);
 
     const base = flags['no-baseline'] ? undefined : await baseline(bed.kafka, bed);
     const withBaseline = (value: number | undefined) => (value === undefined ? {} : { baseline: value });
     const figures: BenchFigure[] = [
-      {
-        bench: BENCH,
-        metric: 'eventsPerSec',
-        value: sustained.eventsPerSec,
-        unit: 'events/s',
-        ...withBaseline(base?.eventsPerSec),
-        seconds: sustained.seconds,
-        events: sustained.events,
-        offeredRate: sustained.offeredRate,
-        achievedRate: sustained.achievedRate,
-        endToEndP50Ms: sustained.endToEnd.p50,
-        endToEndP99Ms: sustained.endToEnd.p99,
-        partitionsConcurrently: PARTITIONS_CONCURRENTLY,
-        fetchWaitMs: FETCH_WAIT,
-        lingerMs: LINGER,
-      },
+      ...(sustained === undefined
+        ? []
+        : [
+            {
+              bench: BENCH,
+              metric: 'eventsPerSec',
+              value: sustained.eventsPerSec,
+              unit: 'events/s',
+              ...withBaseline(base?.eventsPerSec),
+              seconds: sustained.seconds,
+              events: sustained.events,
+              offeredRate: sustained.offeredRate,
+              achievedRate: sustained.achievedRate,
+              endToEndP50Ms: sustained.endToEnd.p50,
+              endToEndP99Ms: sustained.endToEnd.p99,
+              partitionsConcurrently: PARTITIONS_CONCURRENTLY,
+              fetchWaitMs: FETCH_WAIT,
+              lingerMs: LINGER,
+            } satisfies BenchFigure,
+          ]),
       {
         bench: BENCH,
         metric: 'burstEventsPerSec',
