@@ -26,6 +26,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { applyKafkajsNegativeTimeoutFix } from '@carecircle/platform/messaging';
 import { databaseUrl, positiveInteger, positiveNumber, requirePostgresServer } from '@carecircle/platform/testing';
 import { checkScenario, watchCheckpoints, type ScenarioOutcome } from './checks';
 import { FAULT_SERVICES, killEverythingNow, startFaultSystem } from './fault-system';
@@ -129,6 +130,8 @@ async function runScenario(server: string, scenario: Scenario): Promise<Scenario
 }
 
 async function main(): Promise<void> {
+  // The suite's own kafkajs clients (checkpoint watch, poison producer, rebuild) get the services' fix.
+  applyKafkajsNegativeTimeoutFix();
   for (const app of FAULT_SERVICES)
     if (!existsSync(join(ROOT, 'dist', 'apps', app, 'src', 'main.js')))
       throw new Error(`dist/apps/${app} is missing: run \`npm run build\` first`);
