@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
-import { toIntegrationEvent, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
+import { coordinationUpcasters, toIntegrationEvent, type LiaisonDeps } from '@carecircle/clinician-liaison/application';
 import { liaisonReadModelEntities, liaisonReadModelMigrations } from '@carecircle/clinician-liaison/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import type { EventStore } from '@carecircle/platform/event-store';
@@ -43,7 +43,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Module({
   imports: [
-    PersistenceModule.forRoot({ migrations: liaisonReadModelMigrations, entities: liaisonReadModelEntities }),
+    PersistenceModule.forRoot({
+      migrations: liaisonReadModelMigrations,
+      entities: liaisonReadModelEntities,
+      upcasters: coordinationUpcasters,
+    }),
     MessagingModule.forRoot({
       service: 'clinician-liaison',
       publishes: [Topics.clinicianLiaison],
@@ -58,7 +62,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     // The name is runService's: tokens must name carecircle-clinician-liaison. Alerts lead to their member.
     AccessModule.forRoot({
       service: 'clinician-liaison',
-      lookups: (dataSource) => ({
+      lookups: ({ dataSource }) => ({
         alert: async (alertId) =>
           UUID.test(alertId) ? (await findAlert(dataSource.manager, alertId))?.memberId : undefined,
       }),

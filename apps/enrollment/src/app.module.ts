@@ -8,7 +8,7 @@ import {
 } from '@carecircle/enrollment/read-models';
 import { Topics } from '@carecircle/contracts';
 import { systemClock } from '@carecircle/platform/event-sourcing';
-import { PostgresEventStore, type EventStore } from '@carecircle/platform/event-store';
+import type { EventStore } from '@carecircle/platform/event-store';
 import {
   AccessModule,
   EVENT_STORE,
@@ -16,10 +16,7 @@ import {
   MessagingModule,
   OutboxRelayHealthContributor,
   PersistenceModule,
-  readEventSourcedServiceEnv,
 } from '@carecircle/platform/service-kit';
-import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ENROLLMENT_DEPS } from './enrollment.deps';
 import { ENROLLMENT_CONFIG, readEnrollmentConfig, type EnrollmentConfig } from './enrollment.config';
 import { ReferralsHttpController } from './referrals/referrals.http.controller';
@@ -31,14 +28,6 @@ import {
 } from './scheduling-events/scheduling-events.kafka.controller';
 import { SeatKeeperPoller } from './seat-keeper.poller';
 import { GatewayIngestKafkaController } from './gateway-ingest/gateway-ingest.kafka.controller';
-
-/** The event store on TypeORM's pool, as PersistenceModule builds it: the referral lookup reads a referral's first event. */
-function eventStoreOn(dataSource: DataSource): EventStore {
-  const pool = (dataSource.driver as PostgresDriver).master as Pool;
-  return new PostgresEventStore(pool, {
-    namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
-  });
-}
 
 @Module({
   imports: [
@@ -52,7 +41,7 @@ function eventStoreOn(dataSource: DataSource): EventStore {
     HealthModule.forRoot({ database: true, contributors: [OutboxRelayHealthContributor] }),
     AccessModule.forRoot({
       service: 'enrollment',
-      lookups: (dataSource) => ({ referral: referralMember(eventStoreOn(dataSource)) }),
+      lookups: ({ store }) => ({ referral: referralMember(store) }),
     }),
   ],
   controllers: [

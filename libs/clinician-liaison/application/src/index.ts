@@ -9,3 +9,4 @@ export * from './delivery/alert-fhir';
 export * from './delivery/webhook-signature';
 export * from './delivery/delivery-policy';
 export * from './medications/member-medications';
+export * from './coordination/coordination.upcasters';

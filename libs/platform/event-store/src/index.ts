@@ -5,3 +5,5 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { eventStoreMigrations, type MigrationClass } from './postgres/migrations';
 export { runMigrations, type RunMigrationsOptions } from './postgres/run-migrations';
 export type { EventStoreFactory, EventStoreUnderTest } from './contract/event-store.contract';
+export { SCHEMA_VERSION_KEY, UpcastError, UpcasterRegistry, type Upcaster } from './upcasting/upcasters';
+export { UpcastingEventStore } from './upcasting/upcasting-event-store';

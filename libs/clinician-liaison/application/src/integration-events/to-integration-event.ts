@@ -37,13 +37,8 @@ export function toIntegrationEvent(recorded: RecordedEvent): OutgoingMessage | n
       });
     // Care-team membership: every service's access to the member follows these.
     case 'CareTeamMemberAssigned': {
-      const { clinicianId, role, activeFrom } = event.data;
-      return out(CareTeamMemberAssigned, {
-        clinicianId,
-        role,
-        activeFrom,
-        activeUntil: event.data.activeUntil ?? null,
-      });
+      const { clinicianId, role, activeFrom, activeUntil } = event.data;
+      return out(CareTeamMemberAssigned, { clinicianId, role, activeFrom, activeUntil });
     }
     case 'CareTeamMemberEnded': {
       const { clinicianId, role, endedAt } = event.data;

@@ -1,6 +1,7 @@
 import { UNKNOWN_EHR_PRESCRIBER } from '@carecircle/clinician-liaison/domain';
 import { allEventDefinitions, fixtures } from '@carecircle/contracts';
-import type { RecordedEvent } from '@carecircle/platform/event-store';
+import { UpcasterRegistry, type RecordedEvent } from '@carecircle/platform/event-store';
+import { coordinationUpcasters } from '../coordination/coordination.upcasters';
 import { toIntegrationEvent } from './to-integration-event';
 
 const f = fixtures;
@@ -296,15 +297,17 @@ describe('clinician-liaison integration events (producer contract)', () => {
       activeUntil: '2026-06-30T00:00:00.000Z',
     });
     expect(JSON.stringify(assigned)).not.toContain('ehr.example');
-    // Recorded before planned ends were kept: open-ended.
+    // Recorded (schema v1) before planned ends were kept: the relay reads it upcast, open-ended.
     const older = toIntegrationEvent(
-      recorded('CareTeamMemberAssigned', eventId, at, {
-        memberId,
-        clinicianId: 'clin_psy_01',
-        role: 'physician',
-        endpoint: null,
-        activeFrom: at,
-      }),
+      new UpcasterRegistry(coordinationUpcasters).upcast(
+        recorded('CareTeamMemberAssigned', eventId, at, {
+          memberId,
+          clinicianId: 'clin_psy_01',
+          role: 'physician',
+          endpoint: null,
+          activeFrom: at,
+        }),
+      ),
     );
     expect(parse('CareTeamMemberAssigned', older!.value).payload).toMatchObject({ activeUntil: null });
     const ended = toIntegrationEvent(

@@ -225,14 +225,11 @@ export const coordinationDecider: Decider<CoordinationCommand, CoordinationEvent
         return { ...base, profile: { ...profile, birthDate: event.data.birthDate } };
       }
       case 'CareTeamMemberAssigned': {
-        const { clinicianId, role, endpoint, activeFrom } = event.data;
+        const { clinicianId, role, endpoint, activeFrom, activeUntil } = event.data;
         const others = endMembership(state, clinicianId, role, activeFrom);
         return {
           ...base,
-          careTeam: [
-            ...others,
-            { clinicianId, role, endpoint, activeFrom, activeTo: null, activeUntil: event.data.activeUntil ?? null },
-          ],
+          careTeam: [...others, { clinicianId, role, endpoint, activeFrom, activeTo: null, activeUntil }],
         };
       }
       case 'EmergencyAccessOpened': {

@@ -157,7 +157,7 @@ export type CoordinationEvent =
   | Ev<'MemberProfileRecorded', MemberProfile & { recordedAt: string }>
   /** The birth date from the EHR; a member without a profile gets the defaults (general cohort, palliative once a plan started, nothing shared). */
   | Ev<'MemberBirthDateRecorded', { birthDate: string; recordedAt: string }>
-  // `activeUntil` is absent from events recorded before planned ends were kept: open-ended.
+  // Schema version 2 (`activeUntil` null when open-ended); v1 events are upcast on read (coordination.upcasters.ts).
   | Ev<
       'CareTeamMemberAssigned',
       {
@@ -165,7 +165,7 @@ export type CoordinationEvent =
         role: CareTeamRole;
         endpoint: string | null;
         activeFrom: string;
-        activeUntil?: string | null;
+        activeUntil: string | null;
       }
     >
   | Ev<'CareTeamMemberEnded', { clinicianId: string; role: CareTeamRole; endedAt: string }>

@@ -9,8 +9,10 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import type { EventStore } from '@carecircle/platform/event-store';
 import type { Clock } from '@carecircle/shared-kernel';
 import { KAFKA, pinoMessagingLogger } from '../wiring/messaging.module';
+import { EVENT_STORE } from '../wiring/persistence.module';
 import { readEventSourcedServiceEnv } from '../wiring/wiring-env';
 import { RelationshipProjector } from './relationship-projector';
 import { RelationshipStore } from './relationship-store';
@@ -22,8 +24,8 @@ export type MemberLookups = Readonly<Record<string, (id: string) => Promise<stri
 export interface AccessModuleOptions {
   /** The service's name: the consumer group of its relationship projector is `<service>.access`. */
   service: string;
-  /** The service's lookups (see `@Access`'s `via`), read from its own database. */
-  lookups?: (dataSource: DataSource) => MemberLookups;
+  /** The service's lookups (see `@Access`'s `via`), read from its own database or event store. */
+  lookups?: (sources: { dataSource: DataSource; store: EventStore }) => MemberLookups;
   clock?: Clock;
 }
 
@@ -37,11 +39,12 @@ export class AccessContext {
 
   constructor(
     dataSource: DataSource,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(ACCESS_MODULE_OPTIONS) private readonly options: AccessModuleOptions,
   ) {
     this.relationships = new RelationshipStore(dataSource);
     this.audit = new ServiceAuditLog(dataSource);
-    this.lookups = options.lookups?.(dataSource) ?? {};
+    this.lookups = options.lookups?.({ dataSource, store }) ?? {};
   }
 
   readonly lookups: MemberLookups;

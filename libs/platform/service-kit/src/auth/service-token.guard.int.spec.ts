@@ -1,5 +1,4 @@
 import { Controller, Get, Module, NotFoundException, Param, Post, type INestApplication } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { generateKeyPair } from 'jose';
 import { Client } from 'pg';
 import { runMigrations } from '@carecircle/platform/event-store';
@@ -10,6 +9,7 @@ import { accessMigrations } from '../access/access-migrations';
 import { AccessModule } from '../access/access.module';
 import { bootstrapService } from '../bootstrap/bootstrap-service';
 import { HealthModule } from '../health/health.module';
+import { PersistenceModule } from '../wiring/persistence.module';
 import { CurrentCaller, Public, type Caller } from './caller';
 import { startLocalTokenIssuer, type LocalTokenIssuer } from './local-token-issuer';
 
@@ -73,10 +73,10 @@ describe('service token guard: tokens for this service only, then the access pol
   let openUrl: string;
   let sql: Client;
 
-  const moduleFor = (databaseUrl: string) => {
+  const moduleFor = () => {
     @Module({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl }),
+        PersistenceModule.forRoot(),
         AccessModule.forRoot({ service: 'auth-test', lookups: () => ({ alert: async (id) => ALERTS[id] }) }),
         HealthModule.forRoot(),
       ],
@@ -87,10 +87,10 @@ describe('service token guard: tokens for this service only, then the access pol
   };
 
   const start = (env: Record<string, string | undefined>) => {
-    process.env = { ...saved, ...env };
+    process.env = { ...saved, DATABASE_URL: db.url, KAFKA_BROKERS: '127.0.0.1:9', ...env };
     return bootstrapService({
       name: 'auth-test',
-      rootModule: moduleFor(db.url),
+      rootModule: moduleFor(),
       port: 0,
       logger: createLogger('auth-test', { destination: logs.stream, level: 'info' }),
     });

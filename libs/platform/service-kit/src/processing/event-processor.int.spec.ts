@@ -3,6 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   ExpectedVersion,
   PostgresEventStore,
+  SCHEMA_VERSION_KEY,
+  UpcasterRegistry,
+  UpcastingEventStore,
   eventStoreMigrations,
   runMigrations,
   type NewEvent,
@@ -181,5 +184,85 @@ describe('EventProcessor (PostgreSQL event store)', () => {
     expect(await listParkedEvents(dataSource.manager)).toEqual([]);
     expect(await handledTypes()).toContain('Poison');
     expect(await processor.replayParked(parked!.globalPosition)).toEqual({ outcome: 'not-parked' });
+  });
+});
+
+/**
+ * An event this release cannot read (written by a newer release, at a schema version it does not know) is
+ * parked at once, with no retries (it will read no better), and the processor goes on.
+ */
+describe('EventProcessor over an upcasting store', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let raw: PostgresEventStore;
+  let processor: EventProcessor | undefined;
+  const handled: RecordedEvent[] = [];
+  let checkpoint: bigint | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_processor_upcast');
+    await runMigrations(db.url, [...eventStoreMigrations, ...processingMigrations]);
+    dataSource = new DataSource({ type: 'postgres', url: db.url });
+    await dataSource.initialize();
+    raw = new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool);
+  });
+
+  afterAll(async () => {
+    await processor?.stop();
+    await raw?.close();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('parks an event from a newer release at once and handles the rest, upcast', async () => {
+    const upcasters = new UpcasterRegistry([
+      { type: 'PlanAgreed', fromVersion: 1, upcast: (data) => ({ ...data, reviewBy: null }) },
+    ]);
+    processor = new EventProcessor({
+      name: 'upcast-processor',
+      store: new UpcastingEventStore(raw, upcasters),
+      dataSource,
+      readCheckpoint: async () => checkpoint,
+      handle: async (recorded) => {
+        handled.push(recorded);
+        checkpoint = recorded.globalPosition;
+      },
+      skip: async (_tx, position) => void (checkpoint = position),
+      logger: { warn: () => undefined, error: () => undefined },
+      maxAttempts: 3,
+      backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+    });
+    await processor.start();
+
+    const newer = event('PlanAgreed', { planId: 'p-newer' });
+    newer.metadata[SCHEMA_VERSION_KEY] = '7';
+    for (const next of [event('PlanAgreed', { planId: 'p-old' }), newer, event('PlanAgreed', { planId: 'p-after' })])
+      await raw.appendToStream(`stream-${randomUUID()}`, [next], ExpectedVersion.any);
+
+    await waitFor(() => (handled.length === 2 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'the two readable events to be handled around the unreadable one',
+    });
+    expect(handled.map((e) => e.data)).toEqual([
+      { planId: 'p-old', reviewBy: null },
+      { planId: 'p-after', reviewBy: null },
+    ]);
+    expect(await listParkedEvents(dataSource.manager)).toEqual([
+      expect.objectContaining({
+        processor: 'upcast-processor',
+        eventId: newer.eventId,
+        eventType: 'PlanAgreed',
+        errorClass: 'UpcastError',
+        attempts: 1,
+      }),
+    ]);
+    expect(processor.status()).toMatchObject({ parkedSinceStart: 1 });
+
+    // The operator's replay reads it no better: it stays parked.
+    const [parked] = await listParkedEvents(dataSource.manager);
+    expect(await processor.replayParked(parked!.globalPosition)).toEqual({
+      outcome: 'failed',
+      errorClass: 'UpcastError',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventStore, RecordedEvent, Subscription } from '@carecircle/platform/event-store';
+import { UpcastError, type EventStore, type RecordedEvent, type Subscription } from '@carecircle/platform/event-store';
 import { isTransientError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
 import { findParkedEvent, forgetParkedEvent, parkEvent, recordFailedReplay } from './parked-events';
 
@@ -93,9 +93,10 @@ export class EventProcessor {
     const { name, dataSource, store } = this.options;
     const parked = await findParkedEvent(dataSource.manager, name, position);
     if (!parked) return { outcome: 'not-parked' };
-    const [event] = await store.readAll({ after: position - 1n, maxCount: 1 });
-    if (event?.globalPosition !== position) return { outcome: 'failed', errorClass: 'EventNotFound' };
     try {
+      // Read inside the try: an event this release still cannot read (`UpcastError`) stays parked.
+      const [event] = await store.readAll({ after: position - 1n, maxCount: 1 });
+      if (event?.globalPosition !== position) return { outcome: 'failed', errorClass: 'EventNotFound' };
       await (this.options.replay ?? this.options.handle)(event);
     } catch (error) {
       await recordFailedReplay(dataSource.manager, name, position, errorClass(error));
@@ -117,8 +118,19 @@ export class EventProcessor {
     this.subscription = this.options.store.subscribeToAll({
       after,
       onEvent: (event) => this.handleWithRetries(event),
-      onError: (error) => this.resubscribeLater(error),
+      onError: (error) => void this.recover(error),
     });
+  }
+
+  /** An event this release cannot read will never be read: it is parked at once and the rest go on. */
+  private async recover(error: unknown): Promise<void> {
+    if (!(error instanceof UpcastError) || this.stopping) return this.resubscribeLater(error);
+    try {
+      await this.park(error.event, error, 1);
+    } catch (parkError) {
+      return this.resubscribeLater(parkError);
+    }
+    await this.subscribe();
   }
 
   private resubscribeLater(error: unknown): void {
@@ -158,7 +170,11 @@ export class EventProcessor {
     }
   }
 
-  private async park(event: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+  private async park(
+    event: Pick<RecordedEvent, 'eventId' | 'type' | 'globalPosition'>,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     const { name, dataSource, clock } = this.options;
     await dataSource.transaction(async (tx) => {
       await parkEvent(tx, {

@@ -8,7 +8,11 @@ import {
   LogAppendSignal,
   PostgresEventStore,
   runMigrations,
+  UpcasterRegistry,
+  UpcastingEventStore,
+  type EventStore,
   type MigrationClass,
+  type Upcaster,
 } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import { accessMigrations } from '../access/access-migrations';
@@ -25,6 +29,11 @@ export interface PersistenceModuleOptions {
   migrations?: readonly MigrationClass[];
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: (Function | EntitySchema)[];
+  /**
+   * The service's upcasters, one per event type and schema version it has moved past (checked at boot):
+   * every read of the store is at the current versions, and every append is stamped with them.
+   */
+  upcasters?: readonly Upcaster[];
 }
 
 /**
@@ -72,11 +81,14 @@ export class PersistenceModule {
         },
         {
           provide: EVENT_STORE,
-          useFactory: (dataSource: DataSource, appendSignal: LogAppendSignal) =>
-            new PostgresEventStore(poolOf(dataSource), {
+          useFactory: (dataSource: DataSource, appendSignal: LogAppendSignal): EventStore => {
+            const store = new PostgresEventStore(poolOf(dataSource), {
               namedStatements: readEventSourcedServiceEnv().DATABASE_SINGLE_SESSION !== 'true',
               appendSignal,
-            }),
+            });
+            const upcasters = options.upcasters ?? [];
+            return upcasters.length > 0 ? new UpcastingEventStore(store, new UpcasterRegistry(upcasters)) : store;
+          },
           inject: [DataSource, LOG_APPEND_SIGNAL],
         },
         PersistenceLifecycle,
