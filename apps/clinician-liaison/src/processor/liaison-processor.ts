@@ -4,6 +4,7 @@ import type { RecordedEvent } from '@carecircle/platform/event-store';
 import {
   EventProcessor,
   EventProcessorRegistry,
+  leasePoolOf,
   startSerialPoller,
   type SerialPoller,
 } from '@carecircle/platform/service-kit';
@@ -58,6 +59,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
         handle: (event) => this.process(event),
         skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
         logger: this.logger,
+        leasePool: leasePoolOf(dataSource),
       }),
     );
   }

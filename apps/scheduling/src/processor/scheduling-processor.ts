@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RecordedEvent } from '@carecircle/platform/event-store';
-import { EventProcessor, EventProcessorRegistry } from '@carecircle/platform/service-kit';
+import { EventProcessor, EventProcessorRegistry, leasePoolOf } from '@carecircle/platform/service-kit';
 import { createLogger } from '@carecircle/platform/observability';
 import { reassessLoadAfterSessionChange, type SchedulingDeps } from '@carecircle/scheduling/application';
 import type { GroupEvent } from '@carecircle/scheduling/domain';
@@ -48,6 +48,7 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
         skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
         replay: (event) => this.process(event, { afterCheckpoint: true }),
         logger: createLogger('scheduling'),
+        leasePool: leasePoolOf(dataSource),
       }),
     );
   }

@@ -122,6 +122,7 @@ export {
   type ReplayOutcome,
 } from './processing/event-processor';
 export { EventProcessorRegistry } from './processing/event-processor-registry';
+export { leasePoolOf, ProcessorLease } from './processing/processor-lease';
 export { startSerialPoller, type SerialPoller } from './processing/serial-poller';
 export { ProcessingModule, type ProcessingModuleOptions } from './processing/processing.module';
 export {

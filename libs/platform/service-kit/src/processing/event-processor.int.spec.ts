@@ -266,3 +266,105 @@ describe('EventProcessor over an upcasting store', () => {
     });
   });
 });
+
+/**
+ * Two replicas of one processor: one holds the lease and follows the log, the other stands by; when the
+ * holder's lease connection is cut (as by a crash or a network cut) or it stops, the standby takes over
+ * from the checkpoint.
+ */
+describe('EventProcessor lease: one active replica', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+  const replicas: Record<'a' | 'b', EventProcessor | undefined> = { a: undefined, b: undefined };
+  const handledBy: { replica: string; type: string }[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('event_processor_lease');
+    await runMigrations(db.url, [...eventStoreMigrations, ...processingMigrations]);
+    dataSource = new DataSource({ type: 'postgres', url: db.url });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE lease_checkpoint (name text PRIMARY KEY, position bigint NOT NULL)');
+    store = new PostgresEventStore((dataSource.driver as PostgresDriver).master as Pool, { pollIntervalMs: 20 });
+  });
+
+  afterAll(async () => {
+    for (const replica of Object.values(replicas)) await replica?.stop();
+    await store?.close();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const replica = (name: 'a' | 'b') =>
+    new EventProcessor({
+      name: 'leased-processor',
+      store,
+      dataSource,
+      readCheckpoint: async () => {
+        const [row]: { position: string }[] = await dataSource.query(
+          "SELECT position::text AS position FROM lease_checkpoint WHERE name = 'p'",
+        );
+        return row ? BigInt(row.position) : undefined;
+      },
+      handle: async (recorded) => {
+        await dataSource.transaction(async (tx) => {
+          await tx.query(
+            `INSERT INTO lease_checkpoint (name, position) VALUES ('p', $1)
+             ON CONFLICT (name) DO UPDATE SET position = GREATEST(lease_checkpoint.position, EXCLUDED.position)`,
+            [recorded.globalPosition.toString()],
+          );
+        });
+        handledBy.push({ replica: name, type: recorded.type });
+      },
+      skip: async () => undefined,
+      logger: { warn: () => undefined, error: () => undefined },
+      leasePool: (dataSource.driver as PostgresDriver).master as Pool,
+      standbyRetryMs: 100,
+    });
+
+  const appendAndAwait = async (types: string[]) => {
+    for (const type of types) await store.appendToStream(`stream-${randomUUID()}`, [event(type)], ExpectedVersion.any);
+    await waitFor(() => types.every((type) => handledBy.some((h) => h.type === type)), {
+      timeoutMs: 20_000,
+      description: `${types.join(', ')} to be handled by the active replica`,
+    });
+  };
+  const whoHandled = (types: string[]) => [
+    ...new Set(handledBy.filter((h) => types.includes(h.type)).map((h) => h.replica)),
+  ];
+
+  it('runs on one replica at a time and moves to the standby when the lease connection is cut or the holder stops', async () => {
+    replicas.a = replica('a');
+    await replicas.a.start();
+    replicas.b = replica('b');
+    await replicas.b.start();
+    expect(replicas.a.status()).toMatchObject({ running: true, active: true });
+    expect(replicas.b.status()).toMatchObject({ running: true, active: false });
+
+    await appendAndAwait(['First1', 'First2', 'First3']);
+    expect(whoHandled(['First1', 'First2', 'First3'])).toEqual(['a']);
+
+    // The holder's lease connection ends, as in a crash or a cut: the server frees the lock.
+    await dataSource.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()`,
+    );
+    await waitFor(() => replicas.b!.status().active, {
+      timeoutMs: 10_000,
+      description: 'the standby to take the lease once the holder lost it',
+    });
+    expect(replicas.a.status().active).toBe(false);
+    await appendAndAwait(['Second1', 'Second2']);
+    expect(whoHandled(['Second1', 'Second2'])).toEqual(['b']);
+
+    // The holder stops (a rollout): the other, standing by since it lost the lease, takes over.
+    await replicas.b.stop();
+    await waitFor(() => replicas.a!.status().active, {
+      timeoutMs: 10_000,
+      description: 'the first replica to take the lease back once the holder stopped',
+    });
+    await appendAndAwait(['Third1']);
+    expect(whoHandled(['Third1'])).toEqual(['a']);
+    // Every event handled, none of the later ones twice.
+    expect(handledBy.filter((h) => h.type.startsWith('Second') || h.type === 'Third1')).toHaveLength(3);
+  });
+});

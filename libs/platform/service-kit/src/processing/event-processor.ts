@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { UpcastError, type EventStore, type RecordedEvent, type Subscription } from '@carecircle/platform/event-store';
 import { isTransientError, jitteredBackoffDelayMs, type Backoff } from '@carecircle/platform/messaging';
+import type { Pool } from 'pg';
+import { ProcessorLease } from './processor-lease';
 import { findParkedEvent, forgetParkedEvent, parkEvent, recordFailedReplay } from './parked-events';
 
 export interface EventProcessorLogger {
@@ -31,6 +33,13 @@ export interface EventProcessorOptions {
   backoff?: Partial<Backoff>;
   clock?: () => Date;
   random?: () => number;
+  /**
+   * Where the processor's lease comes from (`leasePoolOf`): with one, a single replica runs it at a time
+   * and the others stand by, trying again every `standbyRetryMs`. Without, every instance runs it.
+   */
+  leasePool?: Pick<Pool, 'connect'>;
+  /** Default 2 s. */
+  standbyRetryMs?: number;
 }
 
 export type ReplayOutcome =
@@ -38,6 +47,8 @@ export type ReplayOutcome =
 
 export interface EventProcessorStatus {
   running: boolean;
+  /** Holds the lease and follows the log; false while another replica does (a standby). */
+  active: boolean;
   /** Consecutive failures of the subscription (an outage); 0 once an event is handled again. */
   consecutiveFailures: number;
   lastErrorClass?: string;
@@ -59,25 +70,72 @@ export class EventProcessor {
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
   private readonly maxAttempts: number;
-  private readonly state: EventProcessorStatus = { running: false, consecutiveFailures: 0, parkedSinceStart: 0 };
+  private readonly state: EventProcessorStatus = {
+    running: false,
+    active: false,
+    consecutiveFailures: 0,
+    parkedSinceStart: 0,
+  };
+  private readonly lease: ProcessorLease | undefined;
+  private standbyTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EventProcessorOptions) {
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.lease = options.leasePool && new ProcessorLease(options.leasePool, options.name);
   }
 
   async start(): Promise<void> {
     this.stopping = false;
     this.state.running = true;
-    await this.subscribe();
+    await this.lead();
   }
 
   /** Resolves once no event is being handled. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.standbyTimer);
     await this.subscription?.stop();
+    await this.lease?.release();
     this.state.running = false;
+    this.state.active = false;
+  }
+
+  /** Follows the log once it holds the lease (at once without one); otherwise stands by and tries again. */
+  private async lead(): Promise<void> {
+    if (this.stopping) return;
+    let leading = true;
+    try {
+      if (this.lease) leading = await this.lease.tryAcquire((error) => void this.standDown(error));
+    } catch (error) {
+      leading = false;
+      this.options.logger.warn({ processor: this.options.name, errorClass: errorClass(error) }, 'lease not taken');
+    }
+    if (!leading) {
+      this.standbyTimer = setTimeout(() => void this.lead(), this.options.standbyRetryMs ?? 2_000);
+      this.standbyTimer.unref();
+      return;
+    }
+    this.state.active = true;
+    await this.subscribe();
+  }
+
+  /** The lease's connection ended: another replica may be taking over, so this one stops and stands by. */
+  private async standDown(error: unknown): Promise<void> {
+    this.state.active = false;
+    clearTimeout(this.retryTimer);
+    this.options.logger.warn(
+      { processor: this.options.name, errorClass: errorClass(error) },
+      'processor lease lost; standing by',
+    );
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+    if (!this.stopping) {
+      this.standbyTimer = setTimeout(() => void this.lead(), this.options.standbyRetryMs ?? 2_000);
+      this.standbyTimer.unref();
+    }
   }
 
   get name(): string {
@@ -107,7 +165,7 @@ export class EventProcessor {
   }
 
   private async subscribe(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || !this.state.active) return;
     let after: bigint | undefined;
     try {
       after = await this.options.readCheckpoint();
