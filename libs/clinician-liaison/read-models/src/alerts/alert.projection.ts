@@ -46,6 +46,8 @@ export async function projectAlertEvent(tx: EntityManager, event: AlertEvent): P
       });
       break;
     case 'AlertEscalated':
+      // Levels only rise: a replica replaying behind another never takes an alert back a level.
+      if (event.data.level <= row.escalationLevel) return;
       row.escalationLevel = event.data.level;
       row.escalationDueAt = event.data.nextEscalationDueAt ? new Date(event.data.nextEscalationDueAt) : null;
       if (event.data.escalatedTo && !row.addressees.includes(event.data.escalatedTo))
