@@ -11,6 +11,8 @@ import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/sche
 import type { FaultSystem } from './fault-system';
 
 const SCRATCH = 'faults_rebuild';
+/** The live tables as they were at the comparison's snapshot. */
+const LIVE_COPY = 'faults_live';
 
 /**
  * Rebuilds a projection from zero with its own projection code, into empty copies of its tables in a
@@ -21,7 +23,13 @@ async function rebuildAndCompare(
   databaseUrl: string,
   tables: readonly string[],
   entities: DataSource['options']['entities'],
-  replay: (em: EntityManager) => Promise<void>,
+  replay: (em: EntityManager, horizon: string | undefined) => Promise<void>,
+  /**
+   * For a projection whose checkpoint commits with its rows: reads the checkpoint, which is then the horizon
+   * the replay stops at, in the snapshot the live rows are copied in, so a processor still catching up (or
+   * a late escalation) compares with the events it has applied, not those it has yet to.
+   */
+  checkpoint?: (admin: Client) => Promise<string | undefined>,
 ): Promise<number> {
   const admin = new Client({ connectionString: databaseUrl });
   await admin.connect();
@@ -33,26 +41,35 @@ async function rebuildAndCompare(
     extra: { options: `-c search_path=${SCRATCH}`, max: 2 },
   });
   try {
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
-    await admin.query(`CREATE SCHEMA ${SCRATCH}`);
+    for (const schema of [SCRATCH, LIVE_COPY]) {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(`CREATE SCHEMA ${schema}`);
+    }
     for (const table of tables)
       await admin.query(
         `CREATE TABLE ${SCRATCH}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
       );
+    // The live rows and the checkpoint they were applied up to, in one snapshot.
+    await admin.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const horizon = await checkpoint?.(admin);
+    for (const table of tables)
+      await admin.query(`CREATE TABLE ${LIVE_COPY}.${table} AS SELECT * FROM public.${table}`);
+    await admin.query('COMMIT');
     await dataSource.initialize();
-    await replay(dataSource.manager);
+    await replay(dataSource.manager, horizon);
     let differing = 0;
     for (const table of tables) {
       const { rows } = await admin.query<{ n: string }>(
-        `SELECT (SELECT count(*) FROM (SELECT * FROM public.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
-              + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT * FROM public.${table}) b) AS n`,
+        `SELECT (SELECT count(*) FROM (SELECT * FROM ${LIVE_COPY}.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
+              + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT * FROM ${LIVE_COPY}.${table}) b) AS n`,
       );
       differing += Number(rows[0]!.n);
     }
     return differing;
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`).catch(() => undefined);
+    for (const schema of [SCRATCH, LIVE_COPY])
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await admin.end();
   }
 }
@@ -60,15 +77,28 @@ async function rebuildAndCompare(
 /** clinician-liaison's alerts, replayed from its event store's alert events from position zero. */
 export async function alertsDifferFromRebuild(system: FaultSystem): Promise<number> {
   const url = system.databaseUrl('clinician-liaison');
-  return rebuildAndCompare(url, ['liaison_alert'], liaisonReadModelEntities, async (em) => {
-    const rows: { type: string; data: unknown }[] = await em.query(
-      `SELECT type, data FROM event_store.events
-        WHERE type IN ('AlertRaised', 'AlertDelivered', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved')
-        ORDER BY global_position`,
-    );
-    for (const row of rows)
-      await em.transaction((tx) => projectAlertEvent(tx, { type: row.type, data: row.data } as AlertEvent));
-  });
+  return rebuildAndCompare(
+    url,
+    ['liaison_alert'],
+    liaisonReadModelEntities,
+    async (em, horizon) => {
+      const rows: { type: string; data: unknown }[] = await em.query(
+        `SELECT type, data FROM event_store.events
+          WHERE type IN ('AlertRaised', 'AlertDelivered', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved')
+            AND ($1::bigint IS NULL OR global_position <= $1::bigint)
+          ORDER BY global_position`,
+        [horizon ?? null],
+      );
+      for (const row of rows)
+        await em.transaction((tx) => projectAlertEvent(tx, { type: row.type, data: row.data } as AlertEvent));
+    },
+    async (admin) =>
+      (
+        await admin.query<{ position: string }>(
+          "SELECT position::text AS position FROM liaison_processor_checkpoint WHERE processor = 'liaison-processor'",
+        )
+      ).rows[0]?.position,
+  );
 }
 
 /**
