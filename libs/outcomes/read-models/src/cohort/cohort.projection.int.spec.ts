@@ -95,6 +95,25 @@ describe('cohort projection', () => {
     ]);
   });
 
+  it('replaces an original that arrives after its correction (replayed from the dead-letter topic)', async () => {
+    const baseline = phq9('mbr_synthetic_0003', 'baseline', 21, '2026-01-05T10:00:00.000Z');
+    const correction = { ...baseline, measureId: randomUUID(), total: 19, correctsMeasureId: baseline.measureId };
+    await record(correction);
+    await record(baseline);
+
+    expect(await findCohortMembers(dataSource.manager, { instrument: 'phq-9' })).toEqual(
+      expect.arrayContaining([{ memberId: 'mbr_synthetic_0003', baseline: 19, followUp: null, sessionsAttended: 0 }]),
+    );
+    const rows = await dataSource.query(
+      'SELECT measure_id, superseded_by FROM outcome_measure WHERE member_id = $1 ORDER BY total',
+      ['mbr_synthetic_0003'],
+    );
+    expect(rows).toEqual([
+      { measure_id: correction.measureId, superseded_by: null },
+      { measure_id: baseline.measureId, superseded_by: correction.measureId },
+    ]);
+  });
+
   it('keeps one row per group, the latest description replacing the one before', async () => {
     await group('grp_synthetic_a', 'disease-specific', 'cancer');
     await group('grp_synthetic_b', 'general-emotional-support', null);

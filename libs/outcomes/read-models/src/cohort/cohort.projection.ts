@@ -18,10 +18,22 @@ export interface MeasureFact {
  * mark commit together; each write is also idempotent on its own key.
  */
 export async function projectMeasure(tx: EntityManager, fact: MeasureFact): Promise<void> {
+  // An original that arrives after its correction (one replayed from the dead-letter topic) is replaced at once.
   await tx.query(
-    `INSERT INTO outcome_measure (measure_id, member_id, instrument, total, point, administered_at, group_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (measure_id) DO NOTHING`,
-    [fact.measureId, fact.memberId, fact.instrument, fact.total, fact.point, fact.administeredAt, fact.groupId],
+    `INSERT INTO outcome_measure (measure_id, member_id, instrument, total, point, administered_at, group_id, corrects_measure_id, superseded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+       (SELECT c.measure_id FROM outcome_measure c WHERE c.corrects_measure_id = $1 ORDER BY c.measure_id LIMIT 1))
+     ON CONFLICT (measure_id) DO NOTHING`,
+    [
+      fact.measureId,
+      fact.memberId,
+      fact.instrument,
+      fact.total,
+      fact.point,
+      fact.administeredAt,
+      fact.groupId,
+      fact.correctsMeasureId ?? null,
+    ],
   );
   if (fact.correctsMeasureId) {
     await tx.query('UPDATE outcome_measure SET superseded_by = $1 WHERE measure_id = $2', [
