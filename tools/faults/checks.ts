@@ -269,12 +269,13 @@ export async function checkScenario(
   if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
   if (load.failed.length > 0)
     problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
-  const differing = {
-    alerts: await alertsDifferFromRebuild(system),
-    rosters: await rostersDifferFromRebuild(system),
-    outcomes: await outcomesDifferFromRebuild(system),
-    timeline: await timelineDiffersFromRebuild(system),
-  };
+  const [alertRows, rosterRows, outcomeRows, timelineRows] = await Promise.all([
+    alertsDifferFromRebuild(system),
+    rostersDifferFromRebuild(system),
+    outcomesDifferFromRebuild(system),
+    timelineDiffersFromRebuild(system),
+  ]);
+  const differing = { alerts: alertRows, rosters: rosterRows, outcomes: outcomeRows, timeline: timelineRows };
   const rebuildDiffers = Object.values(differing).reduce((a, b) => a + b, 0);
   if (rebuildDiffers > 0)
     problems.push(
