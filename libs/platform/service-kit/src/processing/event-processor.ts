@@ -112,13 +112,17 @@ export class EventProcessor {
       leading = false;
       this.options.logger.warn({ processor: this.options.name, errorClass: errorClass(error) }, 'lease not taken');
     }
-    if (!leading) {
-      this.standbyTimer = setTimeout(() => void this.lead(), this.options.standbyRetryMs ?? 2_000);
-      this.standbyTimer.unref();
-      return;
-    }
+    if (!leading) return this.standBy();
+    // Stopped while the lease was being taken: give it back rather than hold it past the stop.
+    if (this.stopping) return this.lease?.release();
     this.state.active = true;
     await this.subscribe();
+  }
+
+  private standBy(): void {
+    if (this.stopping) return;
+    this.standbyTimer = setTimeout(() => void this.lead(), this.options.standbyRetryMs ?? 2_000);
+    this.standbyTimer.unref();
   }
 
   /** The lease's connection ended: another replica may be taking over, so this one stops and stands by. */
@@ -132,10 +136,7 @@ export class EventProcessor {
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.stop();
-    if (!this.stopping) {
-      this.standbyTimer = setTimeout(() => void this.lead(), this.options.standbyRetryMs ?? 2_000);
-      this.standbyTimer.unref();
-    }
+    this.standBy();
   }
 
   get name(): string {

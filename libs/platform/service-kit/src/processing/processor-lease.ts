@@ -22,25 +22,25 @@ export class ProcessorLease {
     private readonly heartbeatMs = 2_000,
   ) {}
 
-  get held(): boolean {
-    return this.client !== undefined;
-  }
-
   /** True when this process now holds the lease; `onLost` runs once if its connection later ends. */
   async tryAcquire(onLost: (error: unknown) => void): Promise<boolean> {
     if (this.client) return true;
     const client = await this.pool.connect();
-    let acquired = false;
+    let acquired: boolean;
     try {
       const { rows } = await client.query<{ acquired: boolean }>(
         `SELECT pg_try_advisory_lock(hashtextextended('event-processor:' || $1, 0)) AS acquired`,
         [this.name],
       );
       acquired = rows[0]?.acquired === true;
-    } finally {
-      if (!acquired) client.release();
+    } catch (error) {
+      client.release(error as Error); // a broken connection leaves the pool
+      throw error;
     }
-    if (!acquired) return false;
+    if (!acquired) {
+      client.release();
+      return false;
+    }
     this.client = client;
     const lost = (error: unknown) => {
       if (this.client !== client) return;
