@@ -5,10 +5,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
 import type { AlertEvent } from '@carecircle/clinician-liaison/domain';
 import { liaisonReadModelEntities, projectAlertEvent } from '@carecircle/clinician-liaison/read-models';
-import { rebuildTimeline, sqlOfPool } from '@carecircle/gateway/read-models';
+import { rebuildTimeline } from '@carecircle/gateway/read-models';
 import { projectGroup, projectMeasure, type MeasureFact } from '@carecircle/outcomes/read-models';
 import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/scheduling/read-models';
 import type { FaultSystem } from './fault-system';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 const SCRATCH = 'faults_rebuild';
 /** The live tables as they were at the comparison's snapshot. */

@@ -28,10 +28,8 @@ import {
   projectTimelineEvent,
   readTimeline,
   readTimelineChanges,
-  sqlOfPool,
-  type Sql,
 } from '@carecircle/gateway/read-models';
-import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
+import { eventStoreMigrations, runMigrations, sqlOfPool, type Sql } from '@carecircle/platform/event-store';
 import { createLogger } from '@carecircle/platform/observability';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import {

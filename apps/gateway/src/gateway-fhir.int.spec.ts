@@ -7,10 +7,11 @@ import { ACUTE_DISTRESS_CODING, Topics } from '@carecircle/contracts';
 import { createKafka } from '@carecircle/platform/messaging';
 import { waitFor } from '@carecircle/platform/testing';
 import { IdentityVault, pseudonymousStaffId } from '@carecircle/gateway/application';
-import { sqlOfPool } from '@carecircle/gateway/read-models';
+
 import { readGatewayConfig } from './gateway.config';
 import { recordStaffName, staffNamesOf } from './staff-directory/staff-directory';
 import { FHIR_JSON_TYPE as FHIR, startGatewayHarness, type GatewayHarness } from './testing/gateway-harness';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 const DATA = resolve(__dirname, '../../../../shared/data');
 const SYNTHEA = `${DATA}/synthea/r4-bundles/Alberto_Atencio_fc712d1f-5a2e-4407-9c55-a2a2bad623c2.json`;

@@ -10,7 +10,7 @@ import {
   RemoteKeySets,
   SmartTokenService,
 } from '@carecircle/gateway/application';
-import { sqlOfPool, useAssertionOnce } from '@carecircle/gateway/read-models';
+import { useAssertionOnce } from '@carecircle/gateway/read-models';
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { AccessGuard } from '../fhir-http/access.guard';
 import { readGatewayConfig } from '../gateway.config';
@@ -20,6 +20,7 @@ import { PostgresMemberIdentities } from '../persistence/postgres-member-identit
 import { GATEWAY_AUTH, type GatewayAuth } from './gateway-auth';
 import { GatewayAuthenticator } from './gateway-authenticator';
 import { InternalTokens, SERVICE_AUDIENCES } from './internal-tokens';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /**
  * The SMART token service (signing key from `GATEWAY_SIGNING_KEY`, used assertions in PostgreSQL, so

@@ -5,7 +5,8 @@ import {
   type AlertHistory,
   type ConsoleAlert,
 } from '@carecircle/gateway/application';
-import { sourceEventsByPayload, type Sql } from '@carecircle/gateway/read-models';
+import { sourceEventsByPayload } from '@carecircle/gateway/read-models';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /**
  * Who acted on each alert and when, from liaison's events the gateway keeps. Only the ids of the reader's

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
 import { IdentityVault, type LiaisonAlert } from '@carecircle/gateway/application';
-import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent } from '@carecircle/gateway/read-models';
 import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { liaisonMedication, startServicesStandIn, type ServicesStandIn } from '../testing/services-stand-in';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 const MEMBER_NAME = 'Ana Ruiz';
 const OTHER_NAME = 'Ben Osei';

@@ -1,6 +1,7 @@
 import type { AuditLog, IdentityVault } from '@carecircle/gateway/application';
-import type { Sql } from '@carecircle/gateway/read-models';
+
 import type { Clock } from '@carecircle/shared-kernel';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** What the care console's controllers need. */
 export interface CareConsoleDeps {

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IdentityVault } from '@carecircle/gateway/application';
-import { sqlOfPool } from '@carecircle/gateway/read-models';
+
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { readGatewayConfig } from '../gateway.config';
 import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
@@ -24,6 +24,7 @@ import { ServicesClient } from './services.client';
 import { SignedInPersonHttpController } from './signed-in-person/signed-in-person.http.controller';
 import { SmartLaunchHttpController } from './smart-launch/smart-launch.http.controller';
 import { SessionAttendanceHttpController } from './session-attendance/session-attendance.http.controller';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /**
  * The web UI's backend: facilitators', clinicians' and programme leads' views over scheduling,

@@ -1,12 +1,8 @@
 import type { Pool } from 'pg';
 import { fhirReader, type FhirReader, type IdentityVault } from '@carecircle/gateway/application';
-import {
-  sourceEventsByIds,
-  sourceEventsByPayload,
-  sourceEventsBySubjects,
-  sqlOfPool,
-} from '@carecircle/gateway/read-models';
+import { sourceEventsByIds, sourceEventsByPayload, sourceEventsBySubjects } from '@carecircle/gateway/read-models';
 import type { GatewayDeps } from '../gateway.deps';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /**
  * Member id → the EHR's Patient id, from the sealed identities (only the `id` field is read; names

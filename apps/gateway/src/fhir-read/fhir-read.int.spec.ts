@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import type { Bundle, CapabilityStatement, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent } from '@carecircle/gateway/read-models';
 import { GATEWAY_DEPS, type GatewayDeps } from '../gateway.deps';
 import { FHIR_JSON_TYPE, startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 const DATA = resolve(__dirname, '../../../../../shared/data');
 const PATIENT = JSON.parse(readFileSync(`${DATA}/fhir-examples/Patient-pat1.json`, 'utf8')) as { id: string };

@@ -1,7 +1,12 @@
 import type { Pool } from 'pg';
-import { PostgresEventStore, WrongExpectedVersionError, type LogAppendSignal } from '@carecircle/platform/event-store';
+import {
+  PostgresEventStore,
+  WrongExpectedVersionError,
+  type LogAppendSignal,
+  sqlOfPool,
+} from '@carecircle/platform/event-store';
 import type { IdentityVault, IngestTransaction, IngestUnitOfWork } from '@carecircle/gateway/application';
-import { saveSealedStaffNameIfAbsent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { saveSealedStaffNameIfAbsent } from '@carecircle/gateway/read-models';
 import { PostgresMemberIdentities } from './postgres-member-identities';
 
 const MAX_ATTEMPTS = 5;

@@ -1,5 +1,6 @@
 import { displayNameOf, type IdentityVault } from '@carecircle/gateway/application';
-import { saveSealedStaffName, sealedStaffNames, type Sql } from '@carecircle/gateway/read-models';
+import { saveSealedStaffName, sealedStaffNames } from '@carecircle/gateway/read-models';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** The sealed staff directory (gateway.staff_identity): staff ids to names, sealed with the identity key. */
 export interface StaffDirectory {

@@ -5,10 +5,14 @@ import {
   projectTimelineEvent,
   readTimeline,
   rebuildTimeline,
+} from '@carecircle/gateway/read-models';
+import {
+  eventStoreMigrations,
+  RebuildAlreadyRunningError,
+  runMigrations,
   sqlOfPool,
   type RebuildProgress,
-} from '@carecircle/gateway/read-models';
-import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
+} from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
 import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
 import { syntheticMemberLife } from '../testing/synthetic-member-life';
@@ -102,7 +106,7 @@ describe('timeline rebuild (PostgreSQL)', () => {
       expect(result).toEqual({ done: kept, total: kept });
       expect(pages[0]).toEqual({ done: 0, total: 12 * 19 + ALERT_RAISED + 1 });
       expect(readDuringRebuild).toBeGreaterThan(0);
-      expect(secondRebuild).toEqual(new Error('another timeline rebuild is running'));
+      expect(secondRebuild).toEqual(new RebuildAlreadyRunningError('timeline'));
     } finally {
       await inFlight.query('ROLLBACK').catch(() => undefined);
       await Promise.all([rebuilder, reader, inFlight].map((client) => client.end()));
@@ -126,9 +130,7 @@ describe('timeline rebuild (PostgreSQL)', () => {
       await referencePool.end();
       await reference.drop();
     }
-    const shadows = await pool.query(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'gateway' AND tablename LIKE '%_rebuild'`,
-    );
+    const shadows = await pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`);
     expect(shadows.rows).toEqual([]);
   });
 

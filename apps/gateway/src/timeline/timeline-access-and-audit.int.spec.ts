@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
 import type { AuditRecord } from '@carecircle/gateway/application';
 import type { TimelineViewer } from '@carecircle/gateway/domain';
-import { medicationSharingOf, projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { medicationSharingOf, projectTimelineEvent } from '@carecircle/gateway/read-models';
 import { relationshipFactsOf } from '@carecircle/platform/access';
 import { RelationshipStore } from '@carecircle/platform/service-kit';
 import type { Caller } from '../auth/gateway-authenticator';
@@ -10,6 +10,7 @@ import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { PostgresAuditLog } from '../persistence/postgres-audit-log';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { timelineAccessFactsOf, timelineViewerOf } from './timeline-access-facts';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /**
  * A timeline read decides access from one statement (relationships and the member's medication-sharing

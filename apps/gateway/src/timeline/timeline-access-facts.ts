@@ -1,9 +1,10 @@
 import { principalAllows, principalOfReader } from '@carecircle/gateway/application';
 import type { TimelineViewer } from '@carecircle/gateway/domain';
-import type { Sql } from '@carecircle/gateway/read-models';
+
 import { decideAccess, type MemberRelations } from '@carecircle/platform/access';
 import { MEMBER_RELATIONS_COLUMNS, memberRelationsOf, type MemberRelationsRow } from '@carecircle/platform/service-kit';
 import type { Caller } from '../auth/gateway-authenticator';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** Everything a timeline read's access decision needs about the member. */
 export interface TimelineAccessFacts {

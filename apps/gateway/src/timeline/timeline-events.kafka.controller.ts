@@ -8,7 +8,7 @@ import {
   Topics,
 } from '@carecircle/contracts';
 import { isTimelineEventType } from '@carecircle/gateway/domain';
-import { projectTimelineEvent, sqlOf } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent } from '@carecircle/gateway/read-models';
 import {
   fromKafkaContext,
   IntegrationEventConsumer,
@@ -18,6 +18,7 @@ import {
   type TopicHandler,
   type TopicRoutes,
 } from '@carecircle/platform/messaging';
+import { sqlOf } from '@carecircle/platform/event-store';
 
 /** The topics the gateway consumes for the care timeline; a test proves each has exactly one handler. */
 export const TIMELINE_SUBSCRIPTIONS = [

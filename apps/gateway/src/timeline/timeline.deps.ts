@@ -1,7 +1,8 @@
 import type { AuditLog, IdentityVault } from '@carecircle/gateway/application';
-import type { Sql } from '@carecircle/gateway/read-models';
+
 import type { Clock } from '@carecircle/shared-kernel';
 import type { DevIdentityProvider } from '../web-ui/dev-identity-provider';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** What the timeline's controllers need. */
 export interface TimelineDeps {

@@ -10,9 +10,8 @@ import {
   projectTimelineEvent,
   readTimeline,
   readTimelineChanges,
-  sqlOfPool,
 } from '@carecircle/gateway/read-models';
-import { eventStoreMigrations, runMigrations } from '@carecircle/platform/event-store';
+import { eventStoreMigrations, runMigrations, sqlOfPool } from '@carecircle/platform/event-store';
 import { assertEveryTopicHasHandler, Inbox, messagingMigrations } from '@carecircle/platform/messaging';
 import { connectKafkaConsumer } from '@carecircle/platform/service-kit';
 import {
@@ -30,7 +29,7 @@ import { readGatewayConfig } from '../gateway.config';
 import { recordStaffName } from '../staff-directory/staff-directory';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { timelineSnapshot } from '../testing/timeline-snapshot';
-import { progressBar, runTimelineRebuild } from './rebuild-timeline';
+import { runTimelineRebuild } from './rebuild-timeline';
 import { TIMELINE_SUBSCRIPTIONS } from './timeline-events.kafka.controller';
 
 const MEMBER = 'mbr_synthetic_0001';
@@ -205,10 +204,6 @@ describe('care timeline read model (PostgreSQL)', () => {
         client.release();
       }
     }
-  });
-
-  it('draws a progress bar', () => {
-    expect(progressBar({ done: 5, total: 10 })).toBe(`[${'#'.repeat(15)}${'.'.repeat(15)}]  50% 5/10 events`);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { IdentityVault } from '@carecircle/gateway/application';
-import { sqlOfPool } from '@carecircle/gateway/read-models';
+
 import { systemClock } from '@carecircle/platform/event-sourcing';
 import { GATEWAY_AUTH, type GatewayAuth } from '../auth/gateway-auth';
 import { readGatewayConfig } from '../gateway.config';
@@ -15,6 +15,7 @@ import { TimelineReader } from './timeline-reader';
 import { readTimelineConfig } from './timeline.config';
 import { TIMELINE_DEPS, type TimelineDeps } from './timeline.deps';
 import { TimelineHttpController } from './timeline.http.controller';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /** The care timeline: its Kafka consumer, its API (JSON and server-sent events) and the web UI at `/`. */
 @Module({

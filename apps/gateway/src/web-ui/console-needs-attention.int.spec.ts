@@ -6,12 +6,13 @@ import { Pool } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { fixtures } from '@carecircle/contracts';
 import { IdentityVault, type LiaisonAlert } from '@carecircle/gateway/application';
-import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent } from '@carecircle/gateway/read-models';
 import { SEEDED, seedMemberAccess } from '../auth/testing/seed-member-access';
 import { readGatewayConfig } from '../gateway.config';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness';
 import { liaisonMedication } from '../testing/services-stand-in';
 import { axeViolations } from './testing/axe';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 const CHROMIUM_ARGS = [
   '--headless',

@@ -7,3 +7,4 @@ export { runMigrations, type RunMigrationsOptions } from './postgres/run-migrati
 export type { EventStoreFactory, EventStoreUnderTest } from './contract/event-store.contract';
 export { SCHEMA_VERSION_KEY, UpcastError, UpcasterRegistry, type Upcaster } from './upcasting/upcasters';
 export { UpcastingEventStore } from './upcasting/upcasting-event-store';
+export * from './projection';

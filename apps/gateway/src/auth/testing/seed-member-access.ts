@@ -1,8 +1,9 @@
 import { Pool } from 'pg';
 import { fixtures } from '@carecircle/contracts';
-import { projectTimelineEvent, sqlOfPool } from '@carecircle/gateway/read-models';
+import { projectTimelineEvent } from '@carecircle/gateway/read-models';
 import { relationshipFactsOf } from '@carecircle/platform/access';
 import { RelationshipStore } from '@carecircle/platform/service-kit';
+import { sqlOfPool } from '@carecircle/platform/event-store';
 
 /** Who may see whom after `seedMemberAccess`: ids from the contract fixtures, plus a second group and member nobody above may see. */
 export const SEEDED = {

@@ -1,4 +1,4 @@
-import type { Sql } from '../timeline/timeline.projection';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /**
  * Records a client assertion as used; true the first time, false for a replay (any replica, one

@@ -1,4 +1,4 @@
-import type { Sql } from '../timeline/timeline.projection';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /**
  * Who leads which group, as the gateway learnt it from the events (the timeline's tables); care teams

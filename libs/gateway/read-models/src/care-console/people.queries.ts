@@ -1,4 +1,4 @@
-import type { Sql } from '../timeline/timeline.projection';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** The sealed identity of each member that has one (sealed: opening it is the caller's decision, audited). */
 export async function sealedMemberIdentities(

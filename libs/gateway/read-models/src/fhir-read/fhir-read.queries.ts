@@ -1,5 +1,5 @@
 import type { TimelineSourceEvent } from '@carecircle/gateway/domain';
-import type { Sql } from '../timeline/timeline.projection';
+import { type Sql } from '@carecircle/platform/event-store';
 
 /** A kept integration event with its place in the store and when it was received. */
 export type StoredSourceEvent = TimelineSourceEvent & { seq: string; receivedAt: string };

@@ -1,5 +1,5 @@
 import type { TimelineEntry, TimelineKind } from '@carecircle/gateway/domain';
-import type { Sql } from './timeline.projection';
+import { type Sql } from '@carecircle/platform/event-store';
 
 export interface TimelineQuery {
   from?: string;

@@ -1,6 +1,14 @@
 import type { AccessFact, TimelineEntry, TimelineSourceEvent } from '@carecircle/gateway/domain';
-import { applyTimelineEvent, type Sql, type TimelineState } from './timeline.projection';
+import {
+  rebuildIntoShadows,
+  shadowSchemaOf,
+  type FoldRange,
+  type RebuildProgress,
+  type Sql,
+} from '@carecircle/platform/event-store';
+import { applyTimelineEvent, type TimelineState } from './timeline.projection';
 
+const PROJECTION = 'timeline';
 /** The tables derived from `timeline_source_event`: what a rebuild replaces. */
 const DERIVED_TABLES = [
   'timeline_entry',
@@ -8,17 +16,7 @@ const DERIVED_TABLES = [
   'timeline_group_member',
   'timeline_member_sharing',
 ] as const;
-const SHADOW_SUFFIX = '_rebuild';
-const shadowOf = (name: string) => `${name}${SHADOW_SUFFIX}`;
-/** Catch-up rounds before the swap stop once a round finds fewer new events than this. */
-const SMALL_CATCH_UP = 200;
-/** Advisory lock (namespace, key) held for a whole rebuild: two rebuilds would share the shadow tables. */
-const REBUILD_LOCK = [0x7469_6d65, 0x7265_6231] as const; // 'time', 'reb1'
-
-export interface RebuildProgress {
-  done: number;
-  total: number;
-}
+const shadowOf = (table: string) => `${shadowSchemaOf(PROJECTION)}.${table}`;
 
 /**
  * The rebuild's fold state in memory: group rosters, facilitators and consents in full (small), the
@@ -104,7 +102,7 @@ async function writeEntries(sql: Sql, entries: readonly TimelineEntry[], upsert:
     entry,
   }));
   await sql(
-    `INSERT INTO gateway.${shadowOf('timeline_entry')} (member_id, source_event_id, at, kind, alert_id, entry)
+    `INSERT INTO ${shadowOf('timeline_entry')} (member_id, source_event_id, at, kind, alert_id, entry)
      SELECT member_id, source_event_id, at, kind, alert_id, entry FROM ${ENTRY_ROWS}` +
       (upsert
         ? ` ON CONFLICT (member_id, source_event_id) DO UPDATE SET entry = excluded.entry, changed_seq = nextval('gateway.timeline_change_seq')`
@@ -116,15 +114,15 @@ async function writeEntries(sql: Sql, entries: readonly TimelineEntry[], upsert:
 /** Rewrites the shadow access tables from memory (a few rows per group and member). */
 async function writeAccessFacts(sql: Sql, state: MemoryTimeline): Promise<void> {
   await sql(
-    `TRUNCATE gateway.${shadowOf('timeline_group_facilitator')}, gateway.${shadowOf('timeline_group_member')}, gateway.${shadowOf('timeline_member_sharing')}`,
+    `TRUNCATE ${shadowOf('timeline_group_facilitator')}, ${shadowOf('timeline_group_member')}, ${shadowOf('timeline_member_sharing')}`,
   );
   await sql(
-    `INSERT INTO gateway.${shadowOf('timeline_group_facilitator')} (group_id, facilitator_ids)
+    `INSERT INTO ${shadowOf('timeline_group_facilitator')} (group_id, facilitator_ids)
      SELECT key, ARRAY(SELECT jsonb_array_elements_text(value)) FROM jsonb_each($1::jsonb)`,
     [JSON.stringify(Object.fromEntries(state.facilitators))],
   );
   await sql(
-    `INSERT INTO gateway.${shadowOf('timeline_group_member')} (group_id, member_id)
+    `INSERT INTO ${shadowOf('timeline_group_member')} (group_id, member_id)
      SELECT r.group_id, r.member_id FROM jsonb_to_recordset($1::jsonb) AS r(group_id text, member_id text)`,
     [
       JSON.stringify(
@@ -135,103 +133,37 @@ async function writeAccessFacts(sql: Sql, state: MemoryTimeline): Promise<void> 
     ],
   );
   await sql(
-    `INSERT INTO gateway.${shadowOf('timeline_member_sharing')} (member_id, share_medication)
+    `INSERT INTO ${shadowOf('timeline_member_sharing')} (member_id, share_medication)
      SELECT key, value::boolean FROM jsonb_each_text($1::jsonb)`,
     [JSON.stringify(Object.fromEntries(state.sharing))],
   );
   state.factsChanged = false;
 }
 
-/** Empty copies of the derived tables (columns, defaults, checks; indexes come after the load). */
-async function createShadows(sql: Sql): Promise<void> {
-  for (const table of DERIVED_TABLES) {
-    await sql(`DROP TABLE IF EXISTS gateway.${shadowOf(table)}`); // left by a rebuild that failed
-    await sql(
-      `CREATE TABLE gateway.${shadowOf(table)} (LIKE gateway.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
-    );
-  }
-}
-
-interface IndexOf {
-  table: string;
-  name: string;
-  definition: string;
-  /** 'p'/'u' when the index backs a primary key or unique constraint. */
-  constraintType: string | null;
-}
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const CONSTRAINT_KINDS: Record<string, string> = { p: 'PRIMARY KEY', u: 'UNIQUE' };
-
 /**
- * Gives the shadows the live tables' indexes and keys under shadow names, and their statistics. Built
- * after the load (faster than maintaining them row by row), the statements shared out over `lanes`
- * (connections) to run side by side; keys are attached to their finished unique indexes at the end.
- * Answers each table's index names, to rename at the swap.
+ * The last kept position, read while no writer of the source log is in flight (in the caller's
+ * transaction, which keeps that lock until it ends): every event at or below it is committed, every later
+ * one gets a higher position (positions are drawn under the writers' lock).
  */
-async function indexShadows(sql: Sql, lanes: readonly Sql[]): Promise<Map<string, string[]>> {
-  const indexes = await sql<IndexOf>(
-    `SELECT t.relname AS table, c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, k.contype AS "constraintType"
-       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-       LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
-      WHERE i.indrelid = ANY($1::regclass[]) ORDER BY t.relname = 'timeline_entry' DESC, t.relname, c.relname`,
-    [DERIVED_TABLES.map((table) => `gateway.${table}`)],
-  );
-  const statements: string[] = [];
-  for (const index of indexes) {
-    const kind = index.constraintType === null ? '' : CONSTRAINT_KINDS[index.constraintType];
-    if (!IDENTIFIER.test(index.name) || kind === undefined)
-      throw new Error(`unexpected index or constraint on gateway.${index.table}`);
-    statements.push(
-      index.definition.replace(
-        /^CREATE (UNIQUE )?INDEX \S+ ON \S+ /,
-        `CREATE $1INDEX ${shadowOf(index.name)} ON gateway.${shadowOf(index.table)} `,
-      ),
-    );
-  }
-  statements.push(...DERIVED_TABLES.map((table) => `ANALYZE gateway.${shadowOf(table)}`));
-  await Promise.all(
-    lanes.map(async (lane, at) => {
-      for (let i = at; i < statements.length; i += lanes.length) await lane(statements[i] ?? '');
-    }),
-  );
-  const names = new Map<string, string[]>(DERIVED_TABLES.map((table) => [table, []]));
-  for (const index of indexes) {
-    names.get(index.table)?.push(index.name);
-    if (index.constraintType !== null)
-      await sql(
-        `ALTER TABLE gateway.${shadowOf(index.table)} ADD CONSTRAINT ${shadowOf(index.name)} ${CONSTRAINT_KINDS[index.constraintType]} USING INDEX ${shadowOf(index.name)}`,
-      );
-  }
-  return names;
-}
-
-/**
- * The last kept position, read while no writer of the source log is in flight: every event at or below
- * it is committed, every later one gets a higher position (positions are drawn under the writers' lock).
- * In a transaction of its own unless `inTransaction` (the swap keeps the lock until it commits).
- */
-async function horizon(sql: Sql, inTransaction = false): Promise<string> {
-  if (!inTransaction) await sql('BEGIN');
+async function horizon(sql: Sql): Promise<string> {
   await sql(`LOCK TABLE gateway.timeline_source_event IN SHARE MODE`);
   const [row] = await sql<{ position: string }>(
     `SELECT coalesce(max(seq), 0)::text AS position FROM gateway.timeline_source_event`,
   );
-  if (!inTransaction) await sql('COMMIT');
   return row?.position ?? '0';
 }
 
 type SourceRow = { position: string; body: TimelineSourceEvent };
 
 /**
- * Folds the kept events after `after` up to `until` into `state`, a page at a time, calling `afterPage`
- * (which writes the page's entries) after each. Three steps overlap: the next page is read on `reader`
- * while this one is folded and the previous one written. Answers how many events were folded.
+ * Folds the kept events in `range` into `state`, a page at a time, calling `afterPage` (which writes the
+ * page's entries) after each. Three steps overlap: the next page is read on `reader` while this one is
+ * folded and the previous one written. Answers how many events were folded.
  */
 async function foldRange(
   reader: Sql,
   state: MemoryTimeline,
-  range: { after: string; until: string },
+  range: FoldRange,
   batchSize: number,
   afterPage: (events: number) => Promise<void>,
 ): Promise<number> {
@@ -277,82 +209,49 @@ export interface RebuildOptions {
 
 /**
  * Rebuilds every derived table from the kept source events, in the order they were received, without
- * holding up readers or the live path:
- *  1. fold the events up to a horizon in memory, with the live path's own `applyTimelineEvent`, and
- *     write the entries into shadow tables with one multi-row INSERT per page;
- *  2. index the shadows, then fold what arrived meanwhile (rounds until little is left);
- *  3. in one short transaction that holds off the live path's writers, fold the last arrivals and
- *     swap the shadows in for the derived tables (drop and rename).
- * Each event is folded exactly once: the live path keeps an event and applies it in one transaction,
- * so after the swap it applies every later event to the rebuilt tables, and every earlier one is in them.
- * Change numbers are drawn afresh, so open live streams resend from the start.
+ * holding up readers or the live path (`rebuildIntoShadows`). The fold runs in memory with the live
+ * path's own `applyTimelineEvent`; the first load writes each page's settled entries with one multi-row
+ * INSERT into unindexed shadows (alerts, which later events change, once at its end), and the catch-up
+ * upserts. The horizon is the last kept source event: the live path keeps an event and applies it in one
+ * transaction. Change numbers are drawn afresh, so open live streams resend from the start.
  *
  * `sql` must be bound to one connection outside any transaction (the rebuild opens its own).
  */
 export async function rebuildTimeline(
   sql: Sql,
-  { reader = sql, onProgress = () => undefined, batchSize = 2_000 }: RebuildOptions = {},
+  { reader = sql, onProgress, batchSize = 2_000 }: RebuildOptions = {},
 ): Promise<RebuildProgress> {
-  const [{ locked } = { locked: false }] = await sql<{ locked: boolean }>(
-    `SELECT pg_try_advisory_lock($1, $2) AS locked`,
-    [...REBUILD_LOCK],
-  );
-  if (!locked) throw new Error('another timeline rebuild is running');
   const state = new MemoryTimeline();
-  try {
-    await createShadows(sql);
-    let position = await horizon(sql);
-    const [{ total } = { total: '0' }] = await sql<{ total: string }>(
-      `SELECT count(*)::text AS total FROM gateway.timeline_source_event WHERE seq <= $1::bigint`,
-      [position],
-    );
-    const progress: RebuildProgress = { done: 0, total: Number(total) };
-    await onProgress({ ...progress });
-    const afterPage =
-      (write: (entries: TimelineEntry[]) => Promise<void>, settledOnly: boolean) => async (events: number) => {
-        await write(state.takePending(settledOnly));
-        progress.done += events;
-        progress.total = Math.max(progress.total, progress.done);
-        await onProgress({ ...progress });
-      };
-
-    await foldRange(
-      reader,
-      state,
-      { after: '0', until: position },
-      batchSize,
-      afterPage((entries) => writeEntries(sql, entries, false), true),
-    );
-    await writeEntries(sql, state.takePending(false), false); // the alerts, as their last event left them
-    await writeAccessFacts(sql, state);
-    const indexes = await indexShadows(sql, reader === sql ? [sql] : [sql, reader]);
-
-    const upsertPage = afterPage((entries) => writeEntries(sql, entries, true), false);
-    for (;;) {
-      const next = await horizon(sql);
-      const arrived = await foldRange(reader, state, { after: position, until: next }, batchSize, upsertPage);
-      position = next;
-      if (arrived < SMALL_CATCH_UP) break;
-    }
-
-    await sql('BEGIN');
-    const last = await horizon(sql, true);
-    await foldRange(reader, state, { after: position, until: last }, batchSize, upsertPage);
-    if (state.factsChanged) await writeAccessFacts(sql, state);
-    await sql(`DROP TABLE ${DERIVED_TABLES.map((table) => `gateway.${table}`).join(', ')}`);
-    for (const table of DERIVED_TABLES) {
-      await sql(`ALTER TABLE gateway.${shadowOf(table)} RENAME TO ${table}`);
-      for (const index of indexes.get(table) ?? [])
-        await sql(`ALTER INDEX gateway.${shadowOf(index)} RENAME TO ${index}`);
-    }
-    await sql('COMMIT');
-    return progress;
-  } catch (error) {
-    await sql('ROLLBACK').catch(() => undefined); // outside a transaction, only a warning
-    for (const table of DERIVED_TABLES)
-      await sql(`DROP TABLE IF EXISTS gateway.${shadowOf(table)}`).catch(() => undefined);
-    throw error;
-  } finally {
-    await sql(`SELECT pg_advisory_unlock($1, $2)`, [...REBUILD_LOCK]).catch(() => undefined);
-  }
+  let loaded = false;
+  return rebuildIntoShadows(
+    sql,
+    {
+      name: PROJECTION,
+      schema: 'gateway',
+      tables: DERIVED_TABLES,
+      indexes: 'after-load',
+      horizon,
+      count: async (countSql, until) => {
+        const [{ total } = { total: '0' }] = await countSql<{ total: string }>(
+          `SELECT count(*)::text AS total FROM gateway.timeline_source_event WHERE seq <= $1::bigint`,
+          [until],
+        );
+        return Number(total);
+      },
+      fold: (range, page) =>
+        foldRange(reader, state, range, batchSize, async (events) => {
+          // The load leaves alerts pending (a later event may change them); the catch-up upserts all.
+          await writeEntries(sql, state.takePending(!loaded), loaded);
+          await page(events);
+        }),
+      flush: async (stage) => {
+        if (stage === 'loaded') {
+          await writeEntries(sql, state.takePending(false), false); // the alerts, as their last event left them
+          await writeAccessFacts(sql, state);
+          loaded = true;
+        } else if (state.factsChanged) await writeAccessFacts(sql, state);
+      },
+    },
+    { onProgress, indexLanes: reader === sql ? [] : [reader] },
+  );
 }
