@@ -20,6 +20,7 @@ import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liai
 import {
   enqueueDelivery,
   findDueEscalations,
+  LIAISON_PROCESSOR,
   projectAlertEvent,
   readProcessorCheckpoint,
   saveProcessorCheckpoint,
@@ -27,7 +28,6 @@ import {
 import { createLogger } from '@carecircle/platform/observability';
 import { LIAISON_DEPS, PUSH_CONFIG, type PushConfig } from '../liaison.deps';
 
-const PROCESSOR = 'liaison-processor';
 export const TIMER_POLL_MS = Symbol('TIMER_POLL_MS');
 
 /**
@@ -52,12 +52,12 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
   ) {
     this.processor = registry.register(
       new EventProcessor({
-        name: PROCESSOR,
+        name: LIAISON_PROCESSOR,
         store: deps.store,
         dataSource,
-        readCheckpoint: () => readProcessorCheckpoint(dataSource.manager, PROCESSOR),
+        readCheckpoint: () => readProcessorCheckpoint(dataSource.manager, LIAISON_PROCESSOR),
         handle: (event) => this.process(event),
-        skip: (tx, position) => saveProcessorCheckpoint(tx, PROCESSOR, position),
+        skip: (tx, position) => saveProcessorCheckpoint(tx, LIAISON_PROCESSOR, position),
         logger: this.logger,
         leasePool: leasePoolOf(dataSource),
       }),
@@ -87,7 +87,7 @@ export class LiaisonProcessor implements OnApplicationBootstrap, BeforeApplicati
         await projectAlertEvent(tx, event);
         if (event.type === 'AlertRaised') await this.queuePushes(tx, event.data);
       }
-      await saveProcessorCheckpoint(tx, PROCESSOR, recorded.globalPosition);
+      await saveProcessorCheckpoint(tx, LIAISON_PROCESSOR, recorded.globalPosition);
     });
   }
 

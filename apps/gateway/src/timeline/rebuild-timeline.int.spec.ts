@@ -14,7 +14,7 @@ import {
   type RebuildProgress,
 } from '@carecircle/platform/event-store';
 import { messagingMigrations } from '@carecircle/platform/messaging';
-import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
+import { backendPid, createTestDatabase, waitForLockWait, type TestDatabase } from '@carecircle/platform/testing';
 import { syntheticMemberLife } from '../testing/synthetic-member-life';
 import { timelineSnapshot } from '../testing/timeline-snapshot';
 import { runTimelineRebuild } from './rebuild-timeline';
@@ -63,9 +63,7 @@ describe('timeline rebuild (PostgreSQL)', () => {
 
     const [rebuilder, reader, inFlight] = [new Client(db.url), new Client(db.url), new Client(db.url)];
     await Promise.all([rebuilder, reader, inFlight].map((client) => client.connect()));
-    const [{ pid }] = (await rebuilder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [
-      { pid: number },
-    ];
+    const pid = await backendPid(rebuilder);
     const pages: RebuildProgress[] = [];
     let readDuringRebuild = 0;
     let secondRebuild: unknown;
@@ -87,16 +85,7 @@ describe('timeline rebuild (PostgreSQL)', () => {
         },
       });
       // The rebuild waits for the open transaction before it takes the horizon: commit it then.
-      await waitFor(
-        async () =>
-          (
-            await pool.query<{ wait: string | null }>(
-              'SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1',
-              [pid],
-            )
-          ).rows[0]?.wait === 'Lock',
-        { timeoutMs: 20_000, description: 'the rebuild to wait for the open live transaction' },
-      );
+      await waitForLockWait(pool, pid, 'the rebuild to wait for the open live transaction');
       await inFlight.query('COMMIT');
       const result = await rebuilding;
 

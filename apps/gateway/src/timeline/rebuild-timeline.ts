@@ -3,6 +3,7 @@ import { rebuildTimeline } from '@carecircle/gateway/read-models';
 import { createLogger } from '@carecircle/platform/observability';
 import {
   reportRebuild,
+  runRebuildFromEnvironment,
   sqlOfPool,
   type RebuildProgress,
   type RebuildReporting,
@@ -37,15 +38,4 @@ export async function runTimelineRebuild(
   }
 }
 
-// `node dist/apps/gateway/src/timeline/rebuild-timeline.js` with DATABASE_URL set (the gateway's database).
-if (require.main === module) {
-  const url = process.env['DATABASE_URL'];
-  if (!url) {
-    console.error('DATABASE_URL is required (the gateway database)');
-    process.exit(2);
-  }
-  runTimelineRebuild(url).catch((error: unknown) => {
-    console.error(`timeline rebuild failed: ${error instanceof Error ? error.name : 'error'}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runRebuildFromEnvironment(runTimelineRebuild, 'timeline');

@@ -9,10 +9,10 @@ import {
   claimProjectionPosition,
   projectUpcomingSessions,
   readProjectionCheckpoint,
+  UPCOMING_SESSIONS,
 } from '@carecircle/scheduling/read-models';
 import { SCHEDULING_DEPS } from '../scheduling.deps';
 
-const PROJECTION = 'upcoming-sessions';
 /** The group events the facilitators' schedule is made of; every other event leaves it as it is. */
 const PROJECTED: ReadonlySet<string> = new Set([
   'GroupFormed',
@@ -40,12 +40,12 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
   ) {
     this.processor = registry.register(
       new EventProcessor({
-        name: PROJECTION,
+        name: UPCOMING_SESSIONS,
         store: deps.store,
         dataSource,
-        readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, PROJECTION),
+        readCheckpoint: () => readProjectionCheckpoint(dataSource.manager, UPCOMING_SESSIONS),
         handle: (event) => this.process(event),
-        skip: async (tx, position) => void (await claimProjectionPosition(tx, PROJECTION, position)),
+        skip: async (tx, position) => void (await claimProjectionPosition(tx, UPCOMING_SESSIONS, position)),
         replay: (event) => this.process(event, { afterCheckpoint: true }),
         logger: createLogger('scheduling'),
         leasePool: leasePoolOf(dataSource),
@@ -87,7 +87,7 @@ export class SchedulingProcessor implements OnApplicationBootstrap, BeforeApplic
       );
     }
     await this.dataSource.transaction(async (tx) => {
-      if (afterCheckpoint || (await claimProjectionPosition(tx, PROJECTION, recorded.globalPosition)))
+      if (afterCheckpoint || (await claimProjectionPosition(tx, UPCOMING_SESSIONS, recorded.globalPosition)))
         await projectUpcomingSessions(tx, event);
     });
   }

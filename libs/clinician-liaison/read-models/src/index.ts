@@ -6,6 +6,7 @@ import { LeaseLiaisonDeliveriesPerReplica1797000000000 } from './delivery/migrat
 
 export * from './alerts/alert.entity';
 export * from './alerts/alert.projection';
+export * from './alerts/alert.rebuild';
 export * from './alerts/migrations/1764500000000-create-liaison-alerts';
 export * from './delivery/delivery-log';
 export * from './delivery/migrations/1764600000000-create-liaison-deliveries';

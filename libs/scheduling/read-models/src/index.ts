@@ -3,6 +3,7 @@ export * from './roster/roster.projection';
 export * from './roster/roster.queries';
 export * from './roster/migrations/1764200000000-create-roster';
 export * from './upcoming-sessions/upcoming-sessions.projection';
+export * from './upcoming-sessions/upcoming-sessions.rebuild';
 export * from './upcoming-sessions/migrations/1764300000000-create-upcoming-sessions';
 export * from './load-reassessment/pending-load-reassessment';
 export * from './load-reassessment/migrations/1764400000000-create-pending-load-reassessment';

@@ -148,6 +148,9 @@ export async function findDueEscalations(
   return rows.map((r) => ({ alertId: r.alert_id, nextLevel: r.escalation_level + 1 }));
 }
 
+/** The processor that projects the alerts, with its checkpoint in the same transaction. */
+export const LIAISON_PROCESSOR = 'liaison-processor';
+
 export async function readProcessorCheckpoint(em: EntityManager, processor: string): Promise<bigint | undefined> {
   const rows: { position: string }[] = await em.query(
     'SELECT position FROM liaison_processor_checkpoint WHERE processor = $1',

@@ -8,5 +8,6 @@ export {
   type ShadowProjection,
   type ShadowRebuildOptions,
 } from './shadow-rebuild';
-export { foldLog } from './log-fold';
+export { countLogEvents, foldLog, logShadowProjection, type LogProjection, type LogRebuildOptions } from './log-fold';
+export { runLogRebuild, runRebuildFromEnvironment, type LogRebuildCommand } from './run-log-rebuild';
 export { progressBar, reportRebuild, type RebuildLogFields, type RebuildReporting } from './rebuild-report';

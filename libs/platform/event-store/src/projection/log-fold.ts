@@ -1,5 +1,7 @@
 import type { EventStore, RecordedEvent } from '../event-store.port';
-import type { FoldRange } from './shadow-rebuild';
+import type { Sql } from './sql';
+import type { EntityManager } from 'typeorm';
+import { shadowSchemaOf, type FoldRange, type RebuildProgress, type ShadowProjection } from './shadow-rebuild';
 
 /**
  * Folds a service's own log over `range` (global positions) a page at a time, read through the store's
@@ -39,4 +41,68 @@ export async function foldLog(
   } finally {
     await next.catch(() => undefined);
   }
+}
+
+/** How many events the PostgreSQL event store's log holds up to `until`: a log fold's progress total. */
+export async function countLogEvents(sql: Sql, until: string): Promise<number> {
+  const [row] = await sql<{ events: string }>(
+    'SELECT count(*)::text AS events FROM event_store.events WHERE global_position <= $1::bigint',
+    [until],
+  );
+  return Number(row?.events ?? 0);
+}
+
+export interface LogProjection {
+  /** See `ShadowProjection`: the rebuild's name, the live schema and tables, and the live path's horizon. */
+  name: string;
+  schema: string;
+  tables: readonly string[];
+  horizon: ShadowProjection['horizon'];
+  /** The service's own log, read through its upcasters. */
+  store: Pick<EventStore, 'readAll'>;
+  /** Runs the page transactions that write the shadow rows. */
+  writer: Pick<EntityManager, 'transaction'>;
+  /** The live path's own projection of one event; its unqualified table names reach the shadows. */
+  apply(tx: EntityManager, event: RecordedEvent): Promise<void>;
+  pageSize?: number;
+}
+
+/**
+ * A read model of a service's own log (PostgreSQL event store) as a `ShadowProjection`: each page of the
+ * log is applied in one transaction with the live path's own projection, its unqualified table names
+ * resolving to the shadow schema for that transaction only. The shadows are keyed before the load: the
+ * live statements rely on their keys.
+ */
+export function logShadowProjection(projection: LogProjection): ShadowProjection {
+  const { name, schema, tables, horizon, store, writer, apply, pageSize } = projection;
+  return {
+    name,
+    schema,
+    tables,
+    indexes: 'before-load',
+    horizon,
+    count: countLogEvents,
+    fold: (range, page) =>
+      foldLog(
+        store,
+        range,
+        (events) =>
+          writer.transaction(async (tx) => {
+            await tx.query(`SET LOCAL search_path TO ${shadowSchemaOf(name)}`);
+            for (const event of events) await apply(tx, event);
+          }),
+        page,
+        pageSize,
+      ),
+  };
+}
+
+/** What a service's rebuild of a read model of its own log takes: its store, a writer and progress. */
+export interface LogRebuildOptions {
+  /** The service's own log, read through its upcasters. */
+  store: Pick<EventStore, 'readAll'>;
+  /** Writes the shadow rows, a page a transaction, with the live path's projection. */
+  writer: Pick<EntityManager, 'transaction'>;
+  onProgress?: (progress: RebuildProgress) => void | Promise<void>;
+  pageSize?: number;
 }

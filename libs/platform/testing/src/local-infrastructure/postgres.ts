@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { waitFor } from '../wait-for';
 
 export const DEFAULT_LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -108,4 +109,26 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
 
 function assertIdentifier(name: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a safe database name: ${name}`);
+}
+
+/** The backend id of a connection, to watch it from another (`waitForLockWait`). */
+export async function backendPid(client: { query(text: string): Promise<{ rows: unknown[] }> }): Promise<number> {
+  const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+  return (rows[0] as { pid: number }).pid;
+}
+
+/** Waits until the backend `pid` is blocked on a lock (for a test that holds one open on purpose). */
+export async function waitForLockWait(
+  observer: { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> },
+  pid: number,
+  description: string,
+): Promise<void> {
+  await waitFor(
+    async () =>
+      (
+        (await observer.query('SELECT wait_event_type AS wait FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0] as
+          { wait: string | null } | undefined
+      )?.wait === 'Lock',
+    { timeoutMs: 20_000, description },
+  );
 }

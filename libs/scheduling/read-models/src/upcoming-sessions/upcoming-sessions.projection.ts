@@ -1,6 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { GroupEvent } from '@carecircle/scheduling/domain';
 
+/** The projection's name: its checkpoint row. */
+export const UPCOMING_SESSIONS = 'upcoming-sessions';
+
 /**
  * Folds one of scheduling's own group events into the facilitators' schedule, inside the caller's
  * transaction, the one that claims the event's position (`claimProjectionPosition`): rows and
