@@ -163,7 +163,10 @@ async function inTransaction<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Empty copies of the live tables (columns, defaults, checks, storage); a shadow schema left by a failed rebuild goes first. */
+/**
+ * Empty copies of the live tables (columns, defaults, generated columns, checks, storage); a shadow schema left by a
+ * failed rebuild goes first. Without INCLUDING GENERATED a generated column would come back as a plain one.
+ */
 async function createShadows(sql: Sql, schema: string, shadow: string, tables: readonly string[]): Promise<void> {
   // LIKE copies no foreign keys, and a key into a live table would stop its drop at the swap.
   const [{ keys } = { keys: '0' }] = await sql<{ keys: string }>(
@@ -175,7 +178,7 @@ async function createShadows(sql: Sql, schema: string, shadow: string, tables: r
   await sql(`CREATE SCHEMA ${shadow}`);
   for (const table of tables)
     await sql(
-      `CREATE TABLE ${shadow}.${table} (LIKE ${schema}.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
+      `CREATE TABLE ${shadow}.${table} (LIKE ${schema}.${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE)`,
     );
 }
 
