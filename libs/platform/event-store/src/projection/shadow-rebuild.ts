@@ -168,12 +168,21 @@ async function inTransaction<T>(sql: Sql, work: () => Promise<T>): Promise<T> {
  * failed rebuild goes first. Without INCLUDING GENERATED a generated column would come back as a plain one.
  */
 async function createShadows(sql: Sql, schema: string, shadow: string, tables: readonly string[]): Promise<void> {
-  // LIKE copies no foreign keys, and a key into a live table would stop its drop at the swap.
-  const [{ keys } = { keys: '0' }] = await sql<{ keys: string }>(
-    `SELECT count(*)::text AS keys FROM pg_constraint WHERE contype = 'f' AND (conrelid = ANY($1::regclass[]) OR confrelid = ANY($1::regclass[]))`,
+  // Refused before any work, not at the swap: LIKE copies no foreign keys (and a key into a live table
+  // would stop its drop), a sequence the live table owns goes with its drop, an identity column comes
+  // back plain, and a key attached with USING INDEX is never deferrable.
+  const [refused] = await sql<{ reason: string }>(
+    `SELECT reason FROM (
+       SELECT 'a foreign key touches the tables' AS reason FROM pg_constraint
+        WHERE contype = 'f' AND (conrelid = ANY($1::regclass[]) OR confrelid = ANY($1::regclass[]))
+       UNION ALL SELECT 'a deferrable key' FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND condeferrable
+       UNION ALL SELECT 'a serial or identity column' FROM pg_attribute a
+        WHERE a.attrelid = ANY($1::regclass[]) AND a.attnum > 0 AND NOT a.attisdropped
+          AND (a.attidentity <> '' OR pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) IS NOT NULL)
+     ) r LIMIT 1`,
     [tables.map((table) => `${schema}.${table}`)],
   );
-  if (keys !== '0') throw new Error(`${shadow}: a foreign key touches the tables; a shadow rebuild cannot swap them`);
+  if (refused) throw new Error(`${shadow}: ${refused.reason}; a shadow rebuild cannot swap these tables`);
   await sql(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`);
   await sql(`CREATE SCHEMA ${shadow}`);
   for (const table of tables)
@@ -214,11 +223,20 @@ async function indexShadows(
     if (definition === index.definition) throw new Error(`unexpected index definition on ${schema}.${index.table}`);
     statements.push(definition);
   }
-  await Promise.all(
+  // Every lane stops after a failure and is awaited: none may still be indexing once the rebuild has failed.
+  let failed = false;
+  const results = await Promise.allSettled(
     lanes.map(async (lane, at) => {
-      for (let i = at; i < statements.length; i += lanes.length) await lane(statements[i] ?? '');
+      try {
+        for (let i = at; i < statements.length && !failed; i += lanes.length) await lane(statements[i] ?? '');
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }),
   );
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
   for (const index of indexes)
     if (index.constraintType !== null)
       await sql(
