@@ -525,11 +525,7 @@ describe('rebuildIntoShadows (PostgreSQL)', () => {
     const before = await damageLiveTable();
     const constraintsBefore = await constraintsOfBalance(pool);
 
-    await expect(quietRebuild()).rejects.toThrow(
-      new RegExp(
-        `^${SHADOW}: (a foreign key touches the tables|a serial or identity column|a deferrable key); a shadow rebuild cannot swap these tables$`,
-      ),
-    );
+    await expect(quietRebuild()).rejects.toThrow(`${SHADOW}: ${reason}; a shadow rebuild cannot swap these tables`);
 
     expect(await balances(pool)).toEqual(before);
     expect(await constraintsOfBalance(pool)).toEqual(constraintsBefore);
