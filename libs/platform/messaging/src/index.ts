@@ -21,6 +21,7 @@ export { RelayMappingError } from './outbox-relay/outgoing-message.mapping';
 // Inbox
 export * from './inbox/inbox';
 export * from './inbox/inbox-transaction';
+export * from './inbox/kept-message-projection';
 
 // Consuming: parse → inbox → effect, retries, dead letters
 export * from './consumer/incoming-message';

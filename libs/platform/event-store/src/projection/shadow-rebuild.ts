@@ -34,6 +34,8 @@ export interface ShadowProjection {
    * live path's writers off until the commit, taking its locks in the order the live path does.
    */
   horizon(sql: Sql, swapping: boolean): Promise<string>;
+  /** Refuses a rebuild that cannot be right (its source does not reach back to zero), before any work. */
+  preflight?(sql: Sql): Promise<void>;
   /** How many events there are up to `until`: the progress bar's total. */
   count(sql: Sql, until: string): Promise<number>;
   /** Folds the source events in `range`, in order, into the shadow tables, calling `page(events)` after each page. Answers the events folded. */
@@ -109,6 +111,7 @@ export async function rebuildIntoShadows(
   );
   if (!locked) throw new RebuildAlreadyRunningError(name);
   try {
+    await projection.preflight?.(sql);
     await createShadows(sql, schema, shadow, tables);
     const index = () => indexShadows(sql, [sql, ...indexLanes], schema, shadow, tables);
     if (projection.indexes === 'before-load') await index();

@@ -29,6 +29,11 @@ export interface TopicRoutes {
   routes: EventRoute[];
   /** Types on this topic the consumer knowingly does not handle; any other unrouted type is logged as a warning. */
   ignore?: string[];
+  /**
+   * Keep each routed event with its inbox row (`kept_message`): set on a topic that feeds a read model
+   * rebuilt from zero (`keptMessageProjection`), since the broker's retention ends.
+   */
+  keep?: boolean;
 }
 
 type ParsedMessage =
@@ -52,10 +57,11 @@ const LOG_LEVEL: Record<HandleStatus, MessagingLogLevel> = {
 export class TopicHandler {
   private readonly routes = new Map<string, EventRoute>();
   private readonly ignored: ReadonlySet<string>;
+  private readonly keep: boolean;
 
   constructor(
     readonly topic: string,
-    { routes, ignore = [] }: TopicRoutes,
+    { routes, ignore = [], keep = false }: TopicRoutes,
     private readonly context: TopicHandlerContext,
   ) {
     for (const route of routes) {
@@ -64,6 +70,7 @@ export class TopicHandler {
       this.routes.set(route.type, route);
     }
     this.ignored = new Set(ignore);
+    this.keep = keep;
   }
 
   async handle(message: IncomingKafkaMessage): Promise<HandleOutcome> {
@@ -107,7 +114,8 @@ export class TopicHandler {
     const { consumerGroup, inbox, retry } = this.context;
     for (let attempt = 1; ; attempt++) {
       try {
-        const status = await inbox.handleOnce(consumerGroup, event.eventId, (tx) => route.effect(event, tx));
+        const kept = this.keep ? { topic: this.topic, type: event.type, body: event } : undefined;
+        const status = await inbox.handleOnce(consumerGroup, event.eventId, (tx) => route.effect(event, tx), kept);
         return this.settle(message, { status, eventId: event.eventId, type: event.type, attempts: attempt });
       } catch (error) {
         // Retries and dead letters happen once the batch is rolled back and this message runs alone.

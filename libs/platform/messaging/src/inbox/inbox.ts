@@ -6,8 +6,24 @@ export type InboxOutcome = 'processed' | 'duplicate';
 
 export type InboxEffect = (tx: EntityManager) => Promise<void>;
 
+/** A consumed event kept beside its inbox row, for the rebuild of the read model it feeds. */
+export interface KeptMessage {
+  topic: string;
+  type: string;
+  body: object;
+}
+
 const CLAIM = `INSERT INTO processed_message (consumer, event_id, processed_at) VALUES ($1, $2, now())
   ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`;
+/** The claim and the kept event in one round trip: kept only when claimed. */
+const CLAIM_AND_KEEP = `WITH claimed AS (${CLAIM})
+  INSERT INTO kept_message (consumer, event_id, topic, type, body)
+  SELECT $1, event_id, $3, $4, $5::jsonb FROM claimed RETURNING event_id`;
+
+const claim = (tx: EntityManager, consumer: string, eventId: string, kept: KeptMessage | undefined) =>
+  kept
+    ? tx.query(CLAIM_AND_KEEP, [consumer, eventId, kept.topic, kept.type, JSON.stringify(kept.body)])
+    : tx.query(CLAIM, [consumer, eventId]);
 
 /**
  * Exactly-once effects on top of at-least-once delivery: the inbox row and the effect commit in one
@@ -27,12 +43,13 @@ export class Inbox {
     private readonly committed: () => void = () => undefined,
   ) {}
 
-  async handleOnce(consumer: string, eventId: string, effect: InboxEffect): Promise<InboxOutcome> {
+  /** `kept`: the event, kept with its inbox row (`kept_message`) when its topic feeds a rebuildable read model. */
+  async handleOnce(consumer: string, eventId: string, effect: InboxEffect, kept?: KeptMessage): Promise<InboxOutcome> {
     const shared = sharedInboxTransaction();
-    if (shared) return this.handleInShared(shared, consumer, eventId, effect);
+    if (shared) return this.handleInShared(shared, consumer, eventId, effect, kept);
     const outcome = await this.dataSource.transaction(async (tx): Promise<InboxOutcome> => {
       // A concurrent delivery of the same event waits on the primary key here, then sees no row inserted.
-      const inserted: unknown[] = await tx.query(CLAIM, [consumer, eventId]);
+      const inserted: unknown[] = await claim(tx, consumer, eventId, kept);
       if (inserted.length === 0) return 'duplicate';
       await effect(tx);
       return 'processed';
@@ -54,10 +71,11 @@ export class Inbox {
     consumer: string,
     eventId: string,
     effect: InboxEffect,
+    kept: KeptMessage | undefined,
   ): Promise<InboxOutcome> {
     try {
       const tx = await shared.managerFor(this.dataSource);
-      const inserted: unknown[] = await tx.query(CLAIM, [consumer, eventId]);
+      const inserted: unknown[] = await claim(tx, consumer, eventId, kept);
       if (inserted.length === 0) return 'duplicate';
       await effect(tx);
     } catch (error) {
