@@ -1,7 +1,7 @@
 import { coordinationUpcasters } from '@carecircle/clinician-liaison/application';
 import { liaisonReadModelEntities, rebuildAlerts } from '@carecircle/clinician-liaison/read-models';
 import {
-  runLogRebuild,
+  runRebuildCommand,
   runRebuildFromEnvironment,
   type RebuildProgress,
   type RebuildReporting,
@@ -17,7 +17,7 @@ export function runAlertsRebuild(
   databaseUrl: string,
   reporting: Partial<RebuildReporting> = {},
 ): Promise<RebuildProgress> {
-  return runLogRebuild(
+  return runRebuildCommand(
     databaseUrl,
     {
       what: 'liaison alerts',

@@ -1,6 +1,6 @@
 import { rebuildUpcomingSessions, schedulingReadModelEntities } from '@carecircle/scheduling/read-models';
 import {
-  runLogRebuild,
+  runRebuildCommand,
   runRebuildFromEnvironment,
   type RebuildProgress,
   type RebuildReporting,
@@ -16,11 +16,10 @@ export function runUpcomingSessionsRebuild(
   databaseUrl: string,
   reporting: Partial<RebuildReporting> = {},
 ): Promise<RebuildProgress> {
-  return runLogRebuild(
+  return runRebuildCommand(
     databaseUrl,
     {
       what: 'upcoming sessions',
-      upcasters: [],
       entities: schedulingReadModelEntities,
       rebuild: rebuildUpcomingSessions,
     },

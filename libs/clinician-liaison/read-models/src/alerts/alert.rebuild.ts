@@ -2,7 +2,7 @@ import { ALERT_STREAM_PREFIX, type AlertEvent } from '@carecircle/clinician-liai
 import {
   logShadowProjection,
   rebuildIntoShadows,
-  type LogRebuildOptions,
+  type ServiceRebuildOptions,
   type RebuildProgress,
   type Sql,
 } from '@carecircle/platform/event-store';
@@ -19,7 +19,7 @@ import { LIAISON_PROCESSOR, projectAlertEvent } from './alert.projection';
  */
 export async function rebuildAlerts(
   sql: Sql,
-  { store, writer, onProgress, pageSize }: LogRebuildOptions,
+  { store, writer, onProgress, pageSize }: ServiceRebuildOptions,
 ): Promise<RebuildProgress> {
   const projection = logShadowProjection({
     name: 'liaison_alerts',

@@ -8,6 +8,12 @@ export {
   type ShadowProjection,
   type ShadowRebuildOptions,
 } from './shadow-rebuild';
-export { countLogEvents, foldLog, logShadowProjection, type LogProjection, type LogRebuildOptions } from './log-fold';
-export { runLogRebuild, runRebuildFromEnvironment, type LogRebuildCommand } from './run-log-rebuild';
+export {
+  countLogEvents,
+  foldLog,
+  logShadowProjection,
+  type LogProjection,
+  type ServiceRebuildOptions,
+} from './log-fold';
+export { runRebuildCommand, runRebuildFromEnvironment, type RebuildCommand } from './run-rebuild-command';
 export { progressBar, reportRebuild, type RebuildLogFields, type RebuildReporting } from './rebuild-report';

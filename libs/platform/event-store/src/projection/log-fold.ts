@@ -97,12 +97,12 @@ export function logShadowProjection(projection: LogProjection): ShadowProjection
   };
 }
 
-/** What a service's rebuild of a read model of its own log takes: its store, a writer and progress. */
-export interface LogRebuildOptions {
-  /** The service's own log, read through its upcasters. */
+/** What a service's rebuild of one of its read models takes (`runRebuildCommand` gives it). */
+export interface ServiceRebuildOptions {
+  /** The service's own log, read through its upcasters (for a read model of that log). */
   store: Pick<EventStore, 'readAll'>;
-  /** Writes the shadow rows, a page a transaction, with the live path's projection. */
-  writer: Pick<EntityManager, 'transaction'>;
+  /** Reads a kept source and writes the shadow rows, a page a transaction, with the live path's projection. */
+  writer: Pick<EntityManager, 'transaction' | 'query'>;
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   pageSize?: number;
 }

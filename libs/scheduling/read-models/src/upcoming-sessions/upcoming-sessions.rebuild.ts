@@ -2,7 +2,7 @@ import type { GroupEvent } from '@carecircle/scheduling/domain';
 import {
   logShadowProjection,
   rebuildIntoShadows,
-  type LogRebuildOptions,
+  type ServiceRebuildOptions,
   type RebuildProgress,
   type Sql,
 } from '@carecircle/platform/event-store';
@@ -18,7 +18,7 @@ import { projectUpcomingSessions, UPCOMING_SESSIONS } from './upcoming-sessions.
  */
 export async function rebuildUpcomingSessions(
   sql: Sql,
-  { store, writer, onProgress, pageSize }: LogRebuildOptions,
+  { store, writer, onProgress, pageSize }: ServiceRebuildOptions,
 ): Promise<RebuildProgress> {
   const projection = logShadowProjection({
     name: 'upcoming_sessions',

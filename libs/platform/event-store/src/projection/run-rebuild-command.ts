@@ -3,29 +3,30 @@ import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { UpcasterRegistry, type Upcaster } from '../upcasting/upcasters';
 import { UpcastingEventStore } from '../upcasting/upcasting-event-store';
-import type { LogRebuildOptions } from './log-fold';
+import type { ServiceRebuildOptions } from './log-fold';
 import { reportRebuild, type RebuildReporting } from './rebuild-report';
 import type { RebuildProgress } from './shadow-rebuild';
 import { sqlOfPool, type Sql } from './sql';
 
-export interface LogRebuildCommand {
+export interface RebuildCommand {
   /** Names the read model in the progress lines: "liaison alerts". */
   what: string;
-  /** The service's upcasters, so the log is read as the live path reads it. */
-  upcasters: readonly Upcaster[];
+  /** The service's upcasters, so its log is read as the live path reads it. Default none. */
+  upcasters?: readonly Upcaster[];
   /** The TypeORM entities the projection's writes use. */
   entities: DataSource['options']['entities'];
-  rebuild(sql: Sql, options: LogRebuildOptions): Promise<RebuildProgress>;
+  rebuild(sql: Sql, options: ServiceRebuildOptions): Promise<RebuildProgress>;
 }
 
 /**
- * An operator's rebuild of a read model of a service's own log, from the service's database URL: one
- * connection for the rebuild's own statements, a pool for reading the log, one for the shadow writes;
+ * An operator's rebuild of one of a service's read models, from the service's database URL: one
+ * connection for the rebuild's own statements, a pool for reading the service's log, one for reading a
+ * kept source and the shadow writes;
  * a progress bar and progress log lines (`reportRebuild`). Every connection ends, whatever happens.
  */
-export async function runLogRebuild(
+export async function runRebuildCommand(
   databaseUrl: string,
-  { what, upcasters, entities, rebuild }: LogRebuildCommand,
+  { what, upcasters = [], entities, rebuild }: RebuildCommand,
   reporting: RebuildReporting,
 ): Promise<RebuildProgress> {
   const application_name = `${what.replace(/\W+/g, '-')}-rebuild`;
