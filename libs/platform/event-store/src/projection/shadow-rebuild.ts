@@ -49,6 +49,8 @@ export interface ShadowRebuildOptions {
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
   /** More connections (outside any transaction) to build the shadows' indexes side by side. */
   indexLanes?: readonly Sql[];
+  /** Awaited once the shadows have caught up, just before the swap's transaction begins. */
+  beforeSwap?: () => void | Promise<void>;
 }
 
 /** Catch-up rounds before the swap end once a round finds fewer new events than this. */
@@ -99,7 +101,7 @@ interface IndexRow {
 export async function rebuildIntoShadows(
   sql: Sql,
   projection: ShadowProjection,
-  { onProgress = () => undefined, indexLanes = [] }: ShadowRebuildOptions = {},
+  { onProgress = () => undefined, indexLanes = [], beforeSwap }: ShadowRebuildOptions = {},
 ): Promise<RebuildProgress> {
   const { name, schema, tables } = projection;
   for (const identifier of [name, schema, ...tables])
@@ -136,6 +138,7 @@ export async function rebuildIntoShadows(
       if (arrived < SMALL_CATCH_UP) break;
     }
 
+    await beforeSwap?.();
     await sql('BEGIN');
     const last = await projection.horizon(sql, true);
     await projection.fold({ after: position, until: last }, page);

@@ -18,7 +18,7 @@ export interface KeptMessageProjection {
   pageSize?: number;
 }
 
-type KeptRow = { seq: string; type: string; body: unknown };
+type KeptRow = { position: string; type: string; body: unknown };
 
 /**
  * A read model fed by other services' topics as a `ShadowProjection`, rebuilt from the events its inbox
@@ -71,7 +71,7 @@ export function keptMessageProjection(projection: KeptMessageProjection): Shadow
       let folded = 0;
       for (;;) {
         const rows: KeptRow[] = await writer.query(
-          `SELECT seq::text AS seq, type, body FROM kept_message
+          `SELECT seq::text AS position, type, body FROM kept_message
             WHERE consumer = $1 AND topic = ANY($2) AND seq > $3::bigint AND seq <= $4::bigint ORDER BY seq LIMIT $5`,
           [consumer, topics, after, range.until, pageSize],
         );
@@ -85,7 +85,7 @@ export function keptMessageProjection(projection: KeptMessageProjection): Shadow
             if (route) await route.effect(route.parse(row.body), tx);
           }
         });
-        after = last.seq;
+        after = last.position;
         folded += rows.length;
         await page(rows.length);
       }
