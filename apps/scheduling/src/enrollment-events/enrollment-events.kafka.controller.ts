@@ -8,7 +8,7 @@ import {
   on,
   type TopicHandler,
 } from '@carecircle/platform/messaging';
-import { projectRosterFact, recordPendingLoadReassessment } from '@carecircle/scheduling/read-models';
+import { projectRosterEvent, recordPendingLoadReassessment } from '@carecircle/scheduling/read-models';
 
 /** The topics scheduling consumes; its tests prove each has exactly one handler. */
 export const SCHEDULING_SUBSCRIPTIONS = [Topics.enrollment, Topics.gatewayIngest] as const;
@@ -27,14 +27,8 @@ export class EnrollmentEventsKafkaController {
     this.enrollment = consumer.forTopic(Topics.enrollment, {
       routes: [
         on(MemberEnrolled, async (event, tx) => {
-          const { groupId, memberRole, enrolledAt } = event.payload;
-          await projectRosterFact(tx, {
-            type: 'MemberEnrolled',
-            memberId: event.subject,
-            groupId,
-            memberRole,
-            enrolledAt,
-          });
+          const { groupId, enrolledAt } = event.payload;
+          await projectRosterEvent(tx, event);
           await recordPendingLoadReassessment(tx, {
             memberId: event.subject,
             groupId,
@@ -46,7 +40,7 @@ export class EnrollmentEventsKafkaController {
         }),
         on(MemberWithdrew, async (event, tx) => {
           const { groupId, withdrewAt } = event.payload;
-          await projectRosterFact(tx, { type: 'MemberWithdrew', memberId: event.subject, groupId, withdrewAt });
+          await projectRosterEvent(tx, event);
           await recordPendingLoadReassessment(tx, {
             memberId: event.subject,
             groupId,
@@ -71,6 +65,8 @@ export class EnrollmentEventsKafkaController {
         'OfferExpired',
         'WaitlistLeft',
       ],
+      // The roster is rebuilt from the events kept here (`rebuildRoster`): the topic's retention ends.
+      keep: true,
     });
   }
 

@@ -1,6 +1,7 @@
 export * from './roster/roster-entry.entity';
 export * from './roster/roster.projection';
 export * from './roster/roster.queries';
+export * from './roster/roster.rebuild';
 export * from './roster/migrations/1764200000000-create-roster';
 export * from './upcoming-sessions/upcoming-sessions.projection';
 export * from './upcoming-sessions/upcoming-sessions.rebuild';

@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { MemberEnrolled, MemberWithdrew, type EventOf } from '@carecircle/contracts';
+import { on, type EventRoute } from '@carecircle/platform/messaging';
 import { evolveRosterEntry, type RosterEntry, type RosterFact } from '@carecircle/scheduling/domain';
 import { GroupRosterSummaryRow, RosterEntryRow } from './roster-entry.entity';
 
@@ -20,6 +22,31 @@ export async function projectRosterFact(tx: EntityManager, fact: RosterFact): Pr
      ON CONFLICT (group_id) DO UPDATE SET ${counter} = group_roster_summary.${counter} + 1`,
     [fact.groupId],
   );
+}
+
+export type RosterEvent = EventOf<typeof MemberEnrolled> | EventOf<typeof MemberWithdrew>;
+
+/**
+ * The roster's part of one of enrollment's events. The live route runs it before its other effects and
+ * the rebuild runs it alone (`rosterRoutes`), so the two fold an event with the same code.
+ */
+export function projectRosterEvent(tx: EntityManager, event: RosterEvent): Promise<void> {
+  return projectRosterFact(tx, rosterFactOf(event));
+}
+
+/** The roster's projection only: the rebuild runs these in its shadow schema, where no other table resolves. */
+export const rosterRoutes: readonly EventRoute[] = [
+  on(MemberEnrolled, (event, tx) => projectRosterEvent(tx, event)),
+  on(MemberWithdrew, (event, tx) => projectRosterEvent(tx, event)),
+];
+
+function rosterFactOf(event: RosterEvent): RosterFact {
+  if (event.type === 'MemberEnrolled') {
+    const { groupId, memberRole, enrolledAt } = event.payload;
+    return { type: 'MemberEnrolled', memberId: event.subject, groupId, memberRole, enrolledAt };
+  }
+  const { groupId, withdrewAt } = event.payload;
+  return { type: 'MemberWithdrew', memberId: event.subject, groupId, withdrewAt };
 }
 
 export interface GroupRoster {
