@@ -24,6 +24,7 @@ import {
 } from '@carecircle/platform/testing';
 import { AppModule } from './app.module';
 import { OUTCOMES_SUBSCRIPTIONS } from './outcomes-events/outcomes-events.kafka.controller';
+import { runCohortRebuild } from './outcomes-events/rebuild-cohort';
 
 jest.setTimeout(120_000);
 
@@ -259,6 +260,44 @@ describe('outcomes service (HTTP, Kafka, PostgreSQL)', () => {
         },
       ],
     });
+
+    // The consumer kept every cohort event it handled (51 from scheduling, the 20 measures from its own topic), and
+    // a rebuild from them while the service runs gives the cohort's tables as the live path wrote them.
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const cohortTables = async () =>
+        Promise.all(
+          [
+            'SELECT * FROM outcome_measure ORDER BY measure_id',
+            'SELECT * FROM member_session_attendance ORDER BY member_id, group_id, session_id',
+            'SELECT * FROM cohort_group ORDER BY group_id',
+          ].map(async (query) => (await client.query(query)).rows),
+        );
+      const keptCounts = async () =>
+        (
+          await client.query<{ topic: string; n: number }>(
+            "SELECT topic, count(*)::int AS n FROM kept_message WHERE consumer = 'outcomes' GROUP BY topic ORDER BY topic",
+          )
+        ).rows;
+      await waitFor(async () => (await keptCounts()).reduce((sum, row) => sum + row.n, 0) === 71, {
+        timeoutMs: 30_000,
+        description: 'outcomes to keep the 51 scheduling events and 20 measures it handled',
+      });
+      expect(await keptCounts()).toEqual([
+        { topic: Topics.outcomes, n: 20 },
+        { topic: Topics.scheduling, n: 51 },
+      ]);
+      const liveTables = await cohortTables();
+      const silent = {
+        out: { write: () => true } as unknown as NodeJS.WritableStream,
+        logger: { info: () => undefined },
+      };
+      expect(await runCohortRebuild(db.url, silent)).toEqual({ done: 71, total: 71 });
+      expect(await cohortTables()).toEqual(liveTables);
+    } finally {
+      await client.end();
+    }
   });
 
   it('records a correction as a new measure referencing the old one, and the cohort report uses it', async () => {

@@ -1,27 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, type KafkaContext } from '@nestjs/microservices';
-import {
-  AttendanceCorrected,
-  AttendanceRecorded,
-  GroupChanged,
-  GroupFormed,
-  MeasureCorrected,
-  MeasureRecorded,
-  Topics,
-} from '@carecircle/contracts';
+import { Topics } from '@carecircle/contracts';
 import {
   fromKafkaContext,
   IntegrationEventConsumer,
   KafkaTopicHandler,
-  on,
   type TopicHandler,
 } from '@carecircle/platform/messaging';
-import { projectAttendance, projectGroup, projectMeasure } from '@carecircle/outcomes/read-models';
+import { cohortMeasureRoutes, cohortSchedulingRoutes } from '@carecircle/outcomes/read-models';
 
 /** The topics outcomes consumes; its tests prove each has exactly one handler. */
 export const OUTCOMES_SUBSCRIPTIONS = [Topics.outcomes, Topics.scheduling, Topics.gatewayIngest] as const;
-
-const ATTENDED = new Set(['attended-in-person', 'attended-online']);
 
 /**
  * Cohort reports read a projection fed through the inbox: outcomes' own measures (from its topic, so
@@ -33,28 +22,14 @@ export class CohortEventsKafkaController {
   private readonly scheduling: TopicHandler;
 
   constructor(consumer: IntegrationEventConsumer) {
+    // Kept (`keep`): the cohort is rebuilt from zero from these events (`rebuildCohort`, `cohort:rebuild`).
     this.outcomes = consumer.forTopic(Topics.outcomes, {
-      routes: [
-        on(MeasureRecorded, (event, tx) => projectMeasure(tx, { ...event.payload, memberId: event.subject })),
-        on(MeasureCorrected, (event, tx) => projectMeasure(tx, { ...event.payload, memberId: event.subject })),
-      ],
+      routes: [...cohortMeasureRoutes],
       ignore: ['ImprovementDetected', 'DeteriorationDetected', 'SuicidalIdeationReported'],
+      keep: true,
     });
     this.scheduling = consumer.forTopic(Topics.scheduling, {
-      routes: [
-        on(AttendanceRecorded, (event, tx) =>
-          projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) }),
-        ),
-        on(AttendanceCorrected, (event, tx) =>
-          projectAttendance(tx, { ...event.payload, attended: ATTENDED.has(event.payload.status) }),
-        ),
-        on(GroupFormed, (event, tx) =>
-          projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null }),
-        ),
-        on(GroupChanged, (event, tx) =>
-          projectGroup(tx, { ...event.payload, condition: event.payload.condition ?? null }),
-        ),
-      ],
+      routes: [...cohortSchedulingRoutes],
       ignore: [
         'GroupClosed',
         'SessionScheduled',
@@ -70,6 +45,7 @@ export class CohortEventsKafkaController {
         'SchedulingConflictResolved',
         'TherapeuticOverloadResolved',
       ],
+      keep: true,
     });
   }
 
