@@ -8,6 +8,7 @@ import {
   alertsDifferFromRebuild,
   outcomesDifferFromRebuild,
   rostersDifferFromRebuild,
+  sessionsDifferFromRebuild,
   timelineDiffersFromRebuild,
 } from './rebuild';
 
@@ -127,7 +128,7 @@ export interface ScenarioOutcome {
   webhooksPerAlert: number;
   /** Pushes flagged as possible duplicates: taken over from a replica killed while it held them. */
   possibleDuplicatePushes: number;
-  /** Rows of liaison's alerts, scheduling's rosters, outcomes' cohort and the gateway's timeline unlike their rebuild from zero. */
+  /** Rows of liaison's alerts, scheduling's rosters and sessions, outcomes' cohort and the gateway's timeline unlike their rebuild. */
   rebuildDiffers: number;
   converged: boolean;
   /** Why a scenario failed, in words (empty when it passed). */
@@ -143,8 +144,8 @@ export interface ScenarioOutcome {
  *  - duplicateAlerts: acute-distress alerts beyond one per report, and roster enrolments applied twice;
  *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right), not counting pushes
  *    flagged as possible duplicates (taken over from a killed replica): those are reported apart;
- *  - rebuildDiffers: rows of the live alerts, rosters, outcomes cohort and care timeline unlike their
- *    rebuild from zero (rebuild.ts);
+ *  - rebuildDiffers: rows of the live alerts, rosters, upcoming sessions, outcomes cohort and care timeline
+ *    unlike their rebuild from zero by their own rebuild commands (rebuild.ts);
  *  - converged: all of it reached within `timeoutMs`, no checkpoint moved backwards, and no replica the
  *    scenario did not kill has exited (recovery without a restart).
  */
@@ -269,13 +270,20 @@ export async function checkScenario(
   if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
   if (load.failed.length > 0)
     problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
-  const [alertRows, rosterRows, outcomeRows, timelineRows] = await Promise.all([
+  const [alertRows, sessionRows, rosterRows, outcomeRows, timelineRows] = await Promise.all([
     alertsDifferFromRebuild(system),
+    sessionsDifferFromRebuild(system),
     rostersDifferFromRebuild(system),
     outcomesDifferFromRebuild(system),
     timelineDiffersFromRebuild(system),
   ]);
-  const differing = { alerts: alertRows, rosters: rosterRows, outcomes: outcomeRows, timeline: timelineRows };
+  const differing = {
+    alerts: alertRows,
+    sessions: sessionRows,
+    rosters: rosterRows,
+    outcomes: outcomeRows,
+    timeline: timelineRows,
+  };
   const rebuildDiffers = Object.values(differing).reduce((a, b) => a + b, 0);
   if (rebuildDiffers > 0)
     problems.push(

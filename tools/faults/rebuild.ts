@@ -1,288 +1,185 @@
-import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
 import { Topics } from '@carecircle/contracts';
-import type { AlertEvent } from '@carecircle/clinician-liaison/domain';
-import { liaisonReadModelEntities, projectAlertEvent } from '@carecircle/clinician-liaison/read-models';
+import { coordinationUpcasters } from '@carecircle/clinician-liaison/application';
+import { LIAISON_PROCESSOR, liaisonReadModelEntities, rebuildAlerts } from '@carecircle/clinician-liaison/read-models';
 import { rebuildTimeline } from '@carecircle/gateway/read-models';
-import { projectGroup, projectMeasure, type MeasureFact } from '@carecircle/outcomes/read-models';
-import { projectRosterFact, schedulingReadModelEntities } from '@carecircle/scheduling/read-models';
+import { COHORT_CONSUMER, COHORT_TOPICS, rebuildCohort } from '@carecircle/outcomes/read-models';
+import { runRebuildCommand, sqlOfPool, type RebuildReporting } from '@carecircle/platform/event-store';
+import {
+  rebuildRoster,
+  rebuildUpcomingSessions,
+  ROSTER_CONSUMER,
+  schedulingReadModelEntities,
+  UPCOMING_SESSIONS,
+} from '@carecircle/scheduling/read-models';
 import type { FaultSystem } from './fault-system';
-import { sqlOfPool } from '@carecircle/platform/event-store';
 
-const SCRATCH = 'faults_rebuild';
-/** The live tables as they were at the comparison's snapshot. */
-const LIVE_COPY = 'faults_live';
+/** Progress of a rebuild run by the checks: nothing printed. */
+const QUIET: RebuildReporting = {
+  out: { write: () => true } as unknown as NodeJS.WritableStream,
+  logger: { info: () => undefined },
+};
 
-/**
- * Rebuilds a projection from zero with its own projection code, into empty copies of its tables in a
- * scratch schema of the service's database, and counts the rows that differ from the live tables (both
- * ways). 0 means the live read model equals its rebuild.
- */
-async function rebuildAndCompare(
-  databaseUrl: string,
-  tables: readonly string[],
-  entities: DataSource['options']['entities'],
-  replay: (em: EntityManager, horizon: string | undefined) => Promise<void>,
+interface ReadModelRebuild {
+  /** Names the schema the live tables are copied into (two checks may share a database). */
+  name: string;
+  /** The live tables (schema-qualified) and the columns compared (`*`, or all but numbers a rebuild draws afresh). */
+  tables: Record<string, string>;
   /**
-   * For a projection whose checkpoint commits with its rows: reads the checkpoint, which is then the horizon
-   * the replay stops at, in the snapshot the live rows are copied in, so a processor still catching up (or
-   * a late escalation) compares with the events it has applied, not those it has yet to.
+   * The live path's horizon, read in the copy's REPEATABLE READ transaction (taking the lock it needs): the
+   * copied rows hold exactly the events up to it.
    */
-  checkpoint?: (admin: Client) => Promise<string | undefined>,
-): Promise<number> {
-  const admin = new Client({ connectionString: databaseUrl });
-  await admin.connect();
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: databaseUrl,
-    entities,
-    // The projection's unqualified table names resolve to the scratch copies.
-    extra: { options: `-c search_path=${SCRATCH}`, max: 2 },
-  });
-  try {
-    for (const schema of [SCRATCH, LIVE_COPY]) {
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.query(`CREATE SCHEMA ${schema}`);
-    }
-    for (const table of tables)
-      await admin.query(
-        `CREATE TABLE ${SCRATCH}.${table} (LIKE public.${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`,
-      );
-    // The live rows and the checkpoint they were applied up to, in one snapshot.
-    await admin.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-    const horizon = await checkpoint?.(admin);
-    for (const table of tables)
-      await admin.query(`CREATE TABLE ${LIVE_COPY}.${table} AS SELECT * FROM public.${table}`);
-    await admin.query('COMMIT');
-    await dataSource.initialize();
-    await replay(dataSource.manager, horizon);
-    let differing = 0;
-    for (const table of tables) {
-      const { rows } = await admin.query<{ n: string }>(
-        `SELECT (SELECT count(*) FROM (SELECT * FROM ${LIVE_COPY}.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
-              + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT * FROM ${LIVE_COPY}.${table}) b) AS n`,
-      );
-      differing += Number(rows[0]!.n);
-    }
-    return differing;
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    for (const schema of [SCRATCH, LIVE_COPY])
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await admin.end();
-  }
-}
-
-/** clinician-liaison's alerts, replayed from its event store's alert events from position zero. */
-export async function alertsDifferFromRebuild(system: FaultSystem): Promise<number> {
-  const url = system.databaseUrl('clinician-liaison');
-  return rebuildAndCompare(
-    url,
-    ['liaison_alert'],
-    liaisonReadModelEntities,
-    async (em, horizon) => {
-      const rows: { type: string; data: unknown }[] = await em.query(
-        `SELECT type, data FROM event_store.events
-          WHERE type IN ('AlertRaised', 'AlertDelivered', 'AlertAcknowledged', 'AlertEscalated', 'AlertResolved')
-            AND ($1::bigint IS NULL OR global_position <= $1::bigint)
-          ORDER BY global_position`,
-        [horizon ?? null],
-      );
-      for (const row of rows)
-        await em.transaction((tx) => projectAlertEvent(tx, { type: row.type, data: row.data } as AlertEvent));
-    },
-    async (admin) =>
-      (
-        await admin.query<{ position: string }>(
-          "SELECT position::text AS position FROM liaison_processor_checkpoint WHERE processor = 'liaison-processor'",
-        )
-      ).rows[0]?.position,
-  );
+  horizon(client: Client): Promise<string>;
+  /** The read model's own rebuild command, run against the live database (it swaps the rebuilt tables in). */
+  rebuild(url: string): Promise<unknown>;
 }
 
 /**
- * scheduling's rosters, replayed from enrollment's topic from offset zero (its source) with the inbox's
- * rule: each event id applied once.
+ * A read model against its own rebuild from zero, the one its operator command runs: the live tables are
+ * copied at the live path's horizon, the read model is rebuilt (and swapped in), and the rows compared both
+ * ways. When the horizon moved meanwhile (a late escalation), the comparison is taken again, at most three
+ * times.
  */
-export async function rostersDifferFromRebuild(system: FaultSystem): Promise<number> {
-  const events = await readWholeTopic(system.kafka.brokers, Topics.enrollment);
-  return rebuildAndCompare(
-    system.databaseUrl('scheduling'),
-    ['roster_entry', 'group_roster_summary'],
-    schedulingReadModelEntities,
-    async (em) => {
-      const seen = new Set<string>();
-      for (const event of events) {
-        if (seen.has(event.eventId)) continue;
-        seen.add(event.eventId);
-        if (event.type === 'MemberEnrolled') {
-          const { groupId, memberRole, enrolledAt } = event.payload as Record<string, string>;
-          await em.transaction((tx) =>
-            projectRosterFact(tx, {
-              type: 'MemberEnrolled',
-              memberId: event.subject,
-              groupId: groupId!,
-              memberRole: memberRole as 'patient',
-              enrolledAt: enrolledAt!,
-            }),
-          );
-        } else if (event.type === 'MemberWithdrew') {
-          const { groupId, withdrewAt } = event.payload as Record<string, string>;
-          await em.transaction((tx) =>
-            projectRosterFact(tx, {
-              type: 'MemberWithdrew',
-              memberId: event.subject,
-              groupId: groupId!,
-              withdrewAt: withdrewAt!,
-            }),
-          );
-        }
-      }
-    },
-  );
-}
-
-/**
- * outcomes' cohort read model (measures and groups), replayed from its sources from offset zero with
- * the inbox's rule (each event id applied once): its own topic's measures and scheduling's groups.
- */
-export async function outcomesDifferFromRebuild(system: FaultSystem): Promise<number> {
-  const [measures, scheduling] = await Promise.all([
-    readWholeTopic(system.kafka.brokers, Topics.outcomes),
-    readWholeTopic(system.kafka.brokers, Topics.scheduling),
-  ]);
-  return rebuildAndCompare(
-    system.databaseUrl('outcomes'),
-    ['outcome_measure', 'cohort_group', 'member_session_attendance'],
-    [],
-    async (em) => {
-      const seen = new Set<string>();
-      for (const event of [...measures, ...scheduling]) {
-        if (seen.has(event.eventId)) continue;
-        seen.add(event.eventId);
-        const payload = event.payload as Record<string, unknown>;
-        if (event.type === 'MeasureRecorded' || event.type === 'MeasureCorrected')
-          await em.transaction((tx) => projectMeasure(tx, { ...payload, memberId: event.subject } as MeasureFact));
-        else if (event.type === 'GroupFormed' || event.type === 'GroupChanged')
-          await em.transaction((tx) =>
-            projectGroup(tx, {
-              groupId: String(payload['groupId']),
-              groupType: String(payload['groupType']),
-              condition: (payload['condition'] as string | undefined) ?? null,
-            }),
-          );
-      }
-    },
-  );
-}
-
-/** The care timeline's derived tables; `changed_seq` is left out (a rebuild draws change numbers afresh). */
-const TIMELINE_TABLES = {
-  timeline_entry: 'member_id, source_event_id, at, kind, alert_id, entry',
-  timeline_group_facilitator: '*',
-  timeline_group_member: '*',
-  timeline_member_sharing: '*',
-} as const;
-
-/**
- * The gateway's care timeline against its own rebuild (`rebuildTimeline`, the one `npm run
- * timeline:rebuild` runs: from the source events it kept, into shadow tables swapped in): the live tables
- * are copied at a horizon (no writer in flight), rebuilt, and the rows compared both ways. When events
- * arrived meanwhile (a late escalation), the comparison is taken again, at most three times.
- */
-export async function timelineDiffersFromRebuild(system: FaultSystem): Promise<number> {
-  const url = system.databaseUrl('gateway');
-  const [client, reader] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
+async function differsFromItsRebuild(url: string, readModel: ReadModelRebuild): Promise<number> {
+  const client = new Client({ connectionString: url });
   await client.connect();
-  await reader.connect();
+  // The live tables as they were at the comparison's snapshot.
+  const LIVE_COPY = `faults_live_${readModel.name}`;
+  const copyOf = (table: string) => `${LIVE_COPY}.${table.replace('.', '__')}`;
   try {
     let differing = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
-      await client.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`);
-      await client.query(`CREATE SCHEMA ${SCRATCH}`);
-      await client.query('BEGIN');
-      await client.query('LOCK TABLE gateway.timeline_source_event IN SHARE MODE');
-      const horizon = async () =>
-        (
-          await client.query<{ n: string }>(
-            'SELECT coalesce(max(seq), 0)::text AS n FROM gateway.timeline_source_event',
-          )
-        ).rows[0]!.n;
-      const before = await horizon();
-      for (const [table, columns] of Object.entries(TIMELINE_TABLES))
-        await client.query(`CREATE TABLE ${SCRATCH}.${table} AS SELECT ${columns} FROM gateway.${table}`);
+      await client.query(`DROP SCHEMA IF EXISTS ${LIVE_COPY} CASCADE`);
+      await client.query(`CREATE SCHEMA ${LIVE_COPY}`);
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const before = await readModel.horizon(client);
+      for (const [table, columns] of Object.entries(readModel.tables))
+        await client.query(`CREATE TABLE ${copyOf(table)} AS SELECT ${columns} FROM ${table}`);
       await client.query('COMMIT');
-      await rebuildTimeline(sqlOfPool(client), { reader: sqlOfPool(reader) });
+      await readModel.rebuild(url);
       differing = 0;
-      for (const [table, columns] of Object.entries(TIMELINE_TABLES)) {
+      for (const [table, columns] of Object.entries(readModel.tables)) {
         const { rows } = await client.query<{ n: string }>(
-          `SELECT (SELECT count(*) FROM (SELECT ${columns} FROM gateway.${table} EXCEPT ALL SELECT * FROM ${SCRATCH}.${table}) a)
-                + (SELECT count(*) FROM (SELECT * FROM ${SCRATCH}.${table} EXCEPT ALL SELECT ${columns} FROM gateway.${table}) b) AS n`,
+          `SELECT (SELECT count(*) FROM (SELECT ${columns} FROM ${table} EXCEPT ALL SELECT * FROM ${copyOf(table)}) a)
+                + (SELECT count(*) FROM (SELECT * FROM ${copyOf(table)} EXCEPT ALL SELECT ${columns} FROM ${table}) b) AS n`,
         );
         differing += Number(rows[0]!.n);
       }
-      if (differing === 0 || (await horizon()) === before) break;
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      const after = await readModel.horizon(client);
+      await client.query('COMMIT');
+      if (differing === 0 || after === before) break;
     }
     return differing;
   } finally {
-    await client.query(`DROP SCHEMA IF EXISTS ${SCRATCH} CASCADE`).catch(() => undefined);
-    await Promise.all([client.end(), reader.end()]);
+    await client.query(`DROP SCHEMA IF EXISTS ${LIVE_COPY} CASCADE`).catch(() => undefined);
+    await client.end();
   }
 }
 
-interface Envelope {
-  eventId: string;
-  type: string;
-  subject: string;
-  payload: unknown;
+const firstValue = async (client: Client, text: string, params: unknown[] = []) =>
+  String(Object.values((await client.query(text, params)).rows[0] ?? { none: '0' })[0] ?? '0');
+
+/** clinician-liaison's alert inbox against `alerts:rebuild` (from its own log, up to the processor's checkpoint). */
+export function alertsDifferFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('clinician-liaison'), {
+    name: 'alerts',
+    tables: { 'public.liaison_alert': '*' },
+    horizon: (client) =>
+      firstValue(client, 'SELECT position FROM liaison_processor_checkpoint WHERE processor = $1', [LIAISON_PROCESSOR]),
+    rebuild: (url) =>
+      runRebuildCommand(
+        url,
+        {
+          what: 'liaison alerts',
+          upcasters: coordinationUpcasters,
+          entities: liaisonReadModelEntities,
+          rebuild: rebuildAlerts,
+        },
+        QUIET,
+      ),
+  });
+}
+
+/** scheduling's upcoming sessions against `sessions:rebuild` (from its own log, up to the projection's checkpoint). */
+export function sessionsDifferFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('scheduling'), {
+    name: 'sessions',
+    tables: { 'public.schedule_session': '*', 'public.schedule_group_facilitator': '*' },
+    horizon: (client) =>
+      firstValue(client, 'SELECT position FROM scheduling_projection_checkpoint WHERE projection = $1', [
+        UPCOMING_SESSIONS,
+      ]),
+    rebuild: (url) =>
+      runRebuildCommand(
+        url,
+        { what: 'upcoming sessions', entities: schedulingReadModelEntities, rebuild: rebuildUpcomingSessions },
+        QUIET,
+      ),
+  });
+}
+
+/** The last event a consumer's inbox kept of `topics`, read once no inbox transaction is in flight. */
+const keptHorizon = (consumer: string, topics: readonly string[]) => async (client: Client) => {
+  await client.query('LOCK TABLE kept_message IN SHARE MODE');
+  return firstValue(
+    client,
+    'SELECT coalesce(max(seq), 0)::text FROM kept_message WHERE consumer = $1 AND topic = ANY($2)',
+    [consumer, topics],
+  );
+};
+
+/** scheduling's rosters against `roster:rebuild` (from the enrollment events its inbox kept). */
+export function rostersDifferFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('scheduling'), {
+    name: 'roster',
+    tables: { 'public.roster_entry': '*', 'public.group_roster_summary': '*' },
+    horizon: keptHorizon(ROSTER_CONSUMER, [Topics.enrollment]),
+    rebuild: (url) =>
+      runRebuildCommand(
+        url,
+        { what: 'scheduling roster', entities: schedulingReadModelEntities, rebuild: rebuildRoster },
+        QUIET,
+      ),
+  });
+}
+
+/** outcomes' cohort (measures, groups, attendance) against `cohort:rebuild` (from the events its inbox kept). */
+export function outcomesDifferFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('outcomes'), {
+    name: 'cohort',
+    tables: { 'public.outcome_measure': '*', 'public.cohort_group': '*', 'public.member_session_attendance': '*' },
+    horizon: keptHorizon(COHORT_CONSUMER, COHORT_TOPICS),
+    rebuild: (url) => runRebuildCommand(url, { what: 'outcomes cohort', entities: [], rebuild: rebuildCohort }, QUIET),
+  });
 }
 
 /**
- * Every well-formed integration event on `topic`, in each partition's order, from offset zero to the
- * end it has now, read by a consumer group of its own.
+ * The gateway's care timeline against `timeline:rebuild` (from the source events it kept); `changed_seq` is
+ * left out (a rebuild draws change numbers afresh).
  */
-async function readWholeTopic(brokers: string[], topic: string): Promise<Envelope[]> {
-  const kafka = new Kafka({ clientId: 'faults-rebuild', brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const remaining = new Map(ends.filter((p) => BigInt(p.high) > 0n).map((p) => [p.partition, BigInt(p.high)]));
-  const events: Envelope[] = [];
-  if (remaining.size === 0) return events;
-  const consumer = kafka.consumer({ groupId: `faults-rebuild-${randomBytes(4).toString('hex')}` });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let finished: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (finished = resolve));
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const end = remaining.get(partition);
-        if (end === undefined || BigInt(message.offset) >= end) return;
-        try {
-          const parsed = JSON.parse(message.value?.toString() ?? '') as Envelope;
-          if (typeof parsed.eventId === 'string' && typeof parsed.type === 'string') events.push(parsed);
-        } catch {
-          // a poison message: the live consumer parks it, the rebuild skips it
-        }
-        if (BigInt(message.offset) + 1n >= end) {
-          remaining.delete(partition);
-          if (remaining.size === 0) finished();
-        }
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      done,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`reading ${topic} from zero took over 60 s`)), 60_000);
-      }),
-    ]).finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-  }
-  return events;
+export function timelineDiffersFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('gateway'), {
+    name: 'timeline',
+    tables: {
+      'gateway.timeline_entry': 'member_id, source_event_id, at, kind, alert_id, entry',
+      'gateway.timeline_group_facilitator': '*',
+      'gateway.timeline_group_member': '*',
+      'gateway.timeline_member_sharing': '*',
+    },
+    horizon: async (client) => {
+      await client.query('LOCK TABLE gateway.timeline_source_event IN SHARE MODE');
+      return firstValue(client, 'SELECT coalesce(max(seq), 0)::text FROM gateway.timeline_source_event');
+    },
+    rebuild: async (url) => {
+      const [client, reader] = [new Client({ connectionString: url }), new Client({ connectionString: url })];
+      try {
+        await client.connect();
+        await reader.connect();
+        await rebuildTimeline(sqlOfPool(client), { reader: sqlOfPool(reader) });
+      } finally {
+        await Promise.allSettled([client.end(), reader.end()]);
+      }
+    },
+  });
 }
