@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * opened before (offered already, catalogued before seat keeping, or first seen through a change) is
  * recorded opened; a pending one is newly formed.
  */
-export class GroupOpeningsApart1764600000000 implements MigrationInterface {
-  name = 'GroupOpeningsApart1764600000000';
+export class GroupOpeningsApart1797300000000 implements MigrationInterface {
+  name = 'GroupOpeningsApart1797300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('CREATE TABLE enrollment_group_opened (group_id text PRIMARY KEY)');
