@@ -42,7 +42,10 @@ export class CatalogueGroupRow {
   @Column({ type: 'boolean', default: false })
   closed!: boolean;
 
-  /** False from GroupFormed until its seats were offered to members waiting on full groups of its kind. */
-  @Column({ name: 'waitlists_opened', type: 'boolean', default: true })
-  waitlistsOpened!: boolean;
+  /**
+   * First catalogued from GroupFormed: its seats are to be offered once to members waiting on full groups of
+   * its kind. The seat keeper records that it did in `enrollment_group_opened`, apart from what the topic writes.
+   */
+  @Column({ name: 'newly_formed', type: 'boolean', default: false })
+  newlyFormed!: boolean;
 }

@@ -32,7 +32,9 @@ describe('group catalogue projection', () => {
     await dataSource?.destroy();
     await db?.drop();
   });
-  beforeEach(() => dataSource.query('TRUNCATE enrollment_group_catalogue, enrollment_process_checkpoint'));
+  beforeEach(() =>
+    dataSource.query('TRUNCATE enrollment_group_catalogue, enrollment_group_opened, enrollment_process_checkpoint'),
+  );
 
   const apply = (fact: CatalogueFact) => dataSource.transaction((tx) => projectCatalogueFact(tx, fact));
   const row = (groupId: string) => dataSource.getRepository(CatalogueGroupRow).findOneByOrFail({ groupId });
@@ -97,7 +99,8 @@ describe('group catalogue projection', () => {
     await apply(changed({ ...description('grp_synthetic_a'), seats: 12 }));
     await catalogue.markOpened('grp_synthetic_a');
     const before = await row('grp_synthetic_a');
-    expect(before).toMatchObject({ seats: 12, waitlistsOpened: true });
+    expect(before).toMatchObject({ seats: 12, newlyFormed: true });
+    expect(await catalogue.pending()).toEqual([]);
 
     await apply(changed({ ...description('grp_synthetic_a'), seats: 12 }));
     await apply(formed({ ...description('grp_synthetic_a'), seats: 12 }));
@@ -127,7 +130,7 @@ describe('group catalogue projection', () => {
 
   it('does not offer the seats of a group first seen through a change (only GroupFormed marks a new group)', async () => {
     await apply(changed(description('grp_synthetic_c')));
-    expect(await row('grp_synthetic_c')).toMatchObject({ waitlistsOpened: true, seats: 8 });
+    expect(await row('grp_synthetic_c')).toMatchObject({ newlyFormed: false, seats: 8 });
     expect(await catalogue.pending()).toEqual([]);
   });
 

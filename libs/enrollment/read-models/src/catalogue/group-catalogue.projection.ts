@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { GroupChanged, GroupClosed, GroupFormed, type EventOf } from '@carecircle/contracts';
 import type { CatalogueGroup } from '@carecircle/enrollment/domain';
+import { on, type EventRoute } from '@carecircle/platform/messaging';
 import { CatalogueGroupRow } from './catalogue-group.entity';
 
 /** What the catalogue learns from scheduling: a group's whole current description, or its closing. */
@@ -18,7 +20,7 @@ export async function projectCatalogueFact(tx: EntityManager, fact: CatalogueFac
       const { group } = fact;
       await tx.query(
         `INSERT INTO enrollment_group_catalogue
-           (group_id, group_type, condition, stage, seats, openness, modality, cadence, age_min, age_max, facilitator_ids, first_session_at, waitlists_opened)
+           (group_id, group_type, condition, stage, seats, openness, modality, cadence, age_min, age_max, facilitator_ids, first_session_at, newly_formed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (group_id) DO UPDATE SET
            group_type = EXCLUDED.group_type, condition = EXCLUDED.condition, stage = EXCLUDED.stage, seats = EXCLUDED.seats,
@@ -37,7 +39,7 @@ export async function projectCatalogueFact(tx: EntityManager, fact: CatalogueFac
           group.ageBand.max,
           JSON.stringify(group.facilitatorIds),
           group.firstSessionAt,
-          fact.formed !== true,
+          fact.formed === true,
         ],
       );
       return;
@@ -47,6 +49,37 @@ export async function projectCatalogueFact(tx: EntityManager, fact: CatalogueFac
       return;
   }
 }
+
+function describedGroup(event: EventOf<typeof GroupFormed> | EventOf<typeof GroupChanged>) {
+  const { groupId, groupType, condition, stage, seats, openness, modality, cadence, ageBand, facilitatorIds } =
+    event.payload;
+  return {
+    groupId,
+    groupType,
+    ...(condition ? { condition } : {}),
+    ...(stage ? { stage } : {}),
+    seats,
+    openness,
+    modality,
+    cadence,
+    ageBand,
+    facilitatorIds,
+    firstSessionAt: event.payload.firstSessionAt,
+  };
+}
+
+/**
+ * Scheduling's group events as the catalogue's projection, and nothing else: the live topic handler and
+ * the rebuild (`rebuildGroupCatalogue`, where these run against the shadow table) share them.
+ */
+export const groupCatalogueRoutes: readonly EventRoute[] = [
+  // A new group: the seat keeper offers its seats to members waiting on full groups of its kind.
+  on(GroupFormed, (event, tx) =>
+    projectCatalogueFact(tx, { type: 'GroupDescribed', group: describedGroup(event), formed: true }),
+  ),
+  on(GroupChanged, (event, tx) => projectCatalogueFact(tx, { type: 'GroupDescribed', group: describedGroup(event) })),
+  on(GroupClosed, (event, tx) => projectCatalogueFact(tx, { type: 'GroupClosed', groupId: event.payload.groupId })),
+];
 
 /** The catalogue as the application's `GroupCatalogue` port reads it. */
 export class TypeOrmGroupCatalogue {
@@ -66,12 +99,20 @@ export class TypeOrmGroupCatalogue {
     return (
       await this.dataSource
         .getRepository(CatalogueGroupRow)
-        .find({ where: { waitlistsOpened: false }, order: { groupId: 'ASC' } })
+        .createQueryBuilder('g')
+        .where('g.newly_formed')
+        .andWhere('NOT EXISTS (SELECT 1 FROM enrollment_group_opened o WHERE o.group_id = g.group_id)')
+        .orderBy('g.group_id', 'ASC')
+        .getMany()
     ).map(toGroup);
   }
 
+  /** Kept apart from the catalogue's rows: a rebuild of the catalogue from scheduling's events leaves it be. */
   async markOpened(groupId: string): Promise<void> {
-    await this.dataSource.getRepository(CatalogueGroupRow).update({ groupId }, { waitlistsOpened: true });
+    await this.dataSource.query(
+      'INSERT INTO enrollment_group_opened (group_id) VALUES ($1) ON CONFLICT (group_id) DO NOTHING',
+      [groupId],
+    );
   }
 }
 
