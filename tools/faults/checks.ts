@@ -6,6 +6,7 @@ import { FAULT_SERVICES } from './fault-system';
 import type { LoadResult } from './load';
 import {
   alertsDifferFromRebuild,
+  catalogueDiffersFromRebuild,
   outcomesDifferFromRebuild,
   rostersDifferFromRebuild,
   sessionsDifferFromRebuild,
@@ -128,7 +129,7 @@ export interface ScenarioOutcome {
   webhooksPerAlert: number;
   /** Pushes flagged as possible duplicates: taken over from a replica killed while it held them. */
   possibleDuplicatePushes: number;
-  /** Rows of liaison's alerts, scheduling's rosters and sessions, outcomes' cohort and the gateway's timeline unlike their rebuild. */
+  /** Rows of every rebuildable read model unlike its rebuild from zero. */
   rebuildDiffers: number;
   converged: boolean;
   /** Why a scenario failed, in words (empty when it passed). */
@@ -144,8 +145,8 @@ export interface ScenarioOutcome {
  *  - duplicateAlerts: acute-distress alerts beyond one per report, and roster enrolments applied twice;
  *  - webhooksPerAlert: the most pushes any alert received (exactly 1 is right), not counting pushes
  *    flagged as possible duplicates (taken over from a killed replica): those are reported apart;
- *  - rebuildDiffers: rows of the live alerts, rosters, upcoming sessions, outcomes cohort and care timeline
- *    unlike their rebuild from zero by their own rebuild commands (rebuild.ts);
+ *  - rebuildDiffers: rows of the live alerts, rosters, upcoming sessions, group catalogue, outcomes cohort
+ *    and care timeline unlike their rebuild from zero by their own rebuild commands (rebuild.ts);
  *  - converged: all of it reached within `timeoutMs`, no checkpoint moved backwards, and no replica the
  *    scenario did not kill has exited (recovery without a restart).
  */
@@ -270,10 +271,11 @@ export async function checkScenario(
   if (last.webhooksPerAlert > 1) problems.push(`an alert was pushed ${last.webhooksPerAlert} times`);
   if (load.failed.length > 0)
     problems.push(`${load.failed.length} member flows never accepted, e.g. ${load.failed[0]!.error.slice(0, 300)}`);
-  const [alertRows, sessionRows, rosterRows, outcomeRows, timelineRows] = await Promise.all([
+  const [alertRows, sessionRows, rosterRows, catalogueRows, outcomeRows, timelineRows] = await Promise.all([
     alertsDifferFromRebuild(system),
     sessionsDifferFromRebuild(system),
     rostersDifferFromRebuild(system),
+    catalogueDiffersFromRebuild(system),
     outcomesDifferFromRebuild(system),
     timelineDiffersFromRebuild(system),
   ]);
@@ -281,6 +283,7 @@ export async function checkScenario(
     alerts: alertRows,
     sessions: sessionRows,
     rosters: rosterRows,
+    catalogue: catalogueRows,
     outcomes: outcomeRows,
     timeline: timelineRows,
   };

@@ -1,5 +1,10 @@
 import { Client } from 'pg';
 import { Topics } from '@carecircle/contracts';
+import {
+  ENROLLMENT_CONSUMER,
+  enrollmentReadModelEntities,
+  rebuildGroupCatalogue,
+} from '@carecircle/enrollment/read-models';
 import { coordinationUpcasters } from '@carecircle/clinician-liaison/application';
 import { LIAISON_PROCESSOR, liaisonReadModelEntities, rebuildAlerts } from '@carecircle/clinician-liaison/read-models';
 import { rebuildTimeline } from '@carecircle/gateway/read-models';
@@ -151,6 +156,21 @@ export function outcomesDifferFromRebuild(system: FaultSystem): Promise<number> 
     tables: { 'public.outcome_measure': '*', 'public.cohort_group': '*', 'public.member_session_attendance': '*' },
     horizon: keptHorizon(COHORT_CONSUMER, COHORT_TOPICS),
     rebuild: (url) => runRebuildCommand(url, { what: 'outcomes cohort', entities: [], rebuild: rebuildCohort }, QUIET),
+  });
+}
+
+/** enrollment's group catalogue against `catalogue:rebuild` (from the scheduling events its inbox kept). */
+export function catalogueDiffersFromRebuild(system: FaultSystem): Promise<number> {
+  return differsFromItsRebuild(system.databaseUrl('enrollment'), {
+    name: 'catalogue',
+    tables: { 'public.enrollment_group_catalogue': '*' },
+    horizon: keptHorizon(ENROLLMENT_CONSUMER, [Topics.scheduling]),
+    rebuild: (url) =>
+      runRebuildCommand(
+        url,
+        { what: 'group catalogue', entities: enrollmentReadModelEntities, rebuild: rebuildGroupCatalogue },
+        QUIET,
+      ),
   });
 }
 
