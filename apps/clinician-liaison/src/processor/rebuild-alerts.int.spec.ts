@@ -7,7 +7,7 @@ import {
   PostgresEventStore,
   runMigrations,
 } from '@carecircle/platform/event-store';
-import { createTestDatabase, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
 import { runAlertsRebuild } from './rebuild-alerts';
 
 /** `npm run alerts:rebuild`: from a database URL, a progress bar and log lines of counts and rates only. */
@@ -26,7 +26,8 @@ describe('alerts:rebuild', () => {
     const pool = new Pool({ connectionString: db.url, max: 2 });
     const alertId = randomUUID();
     try {
-      const { lastGlobalPosition } = await new PostgresEventStore(pool).appendToStream(
+      const store = new PostgresEventStore(pool);
+      const { lastGlobalPosition } = await store.appendToStream(
         `alert-${alertId}`,
         [
           {
@@ -52,7 +53,12 @@ describe('alerts:rebuild', () => {
         ],
         ExpectedVersion.noStream,
       );
-      // The processor has applied the event (its checkpoint) but the inbox row was lost: the rebuild restores it.
+      // The processor has read the event (readable once no older transaction on the server is open) and
+      // applied it (its checkpoint), but the inbox row was lost: the rebuild restores it.
+      await waitFor(async () => (await store.readAll({ after: lastGlobalPosition - 1n })).length === 1, {
+        timeoutMs: 10_000,
+        description: 'the appended event to be readable from the log',
+      });
       await pool.query(
         `INSERT INTO liaison_processor_checkpoint (processor, position) VALUES ('liaison-processor', $1)`,
         [lastGlobalPosition.toString()],

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@carecircle/platform/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@carecircle/platform/testing';
 import { Pool } from 'pg';
 import { newEvent, uniqueStreamId } from '../contract/contract-fixtures';
 import { ExpectedVersion, type EventStore, type RecordedEvent } from '../event-store.port';
@@ -26,7 +26,11 @@ beforeAll(async () => {
   const streams = [uniqueStreamId('fold_a'), uniqueStreamId('fold_b'), uniqueStreamId('fold_c')];
   for (let index = 0; index < 11; index++)
     await store.appendToStream(streams[index % 3] ?? '', [newEvent('Counted', { index })], ExpectedVersion.any);
-  log = await store.readAll();
+  // The log holds positions back while an older transaction anywhere on the server is open.
+  log = await waitFor(async () => ((await store.readAll()).length === 11 ? store.readAll() : undefined), {
+    timeoutMs: 20_000,
+    description: 'the 11 appended events to be readable from the log',
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -31,7 +31,9 @@ export interface TopicRoutes {
   ignore?: string[];
   /**
    * Keep each routed event with its inbox row (`kept_message`): set on a topic that feeds a read model
-   * rebuilt from zero (`keptMessageProjection`), since the broker's retention ends.
+   * rebuilt from zero (`keptMessageProjection`), since the broker's retention ends. Turning it on for a
+   * topic already consumed needs a migration that adds a newer `kept_message_start` row: the rebuild's
+   * refusal of events handled before keeping began goes by the latest start.
    */
   keep?: boolean;
 }

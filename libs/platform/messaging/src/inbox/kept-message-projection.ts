@@ -42,7 +42,7 @@ export function keptMessageProjection(projection: KeptMessageProjection): Shadow
     preflight: async (sql) => {
       const [early] = await sql(
         `SELECT 1 FROM processed_message WHERE consumer = $1
-            AND processed_at < (SELECT min(started_at) FROM kept_message_start) LIMIT 1`,
+            AND processed_at < (SELECT max(started_at) FROM kept_message_start) LIMIT 1`,
         [consumer],
       );
       if (early)

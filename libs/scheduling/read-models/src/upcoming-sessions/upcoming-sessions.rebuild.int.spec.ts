@@ -11,7 +11,13 @@ import {
   type RebuildProgress,
   type RecordedEvent,
 } from '@carecircle/platform/event-store';
-import { backendPid, createTestDatabase, waitForLockWait, type TestDatabase } from '@carecircle/platform/testing';
+import {
+  backendPid,
+  createTestDatabase,
+  waitFor,
+  waitForLockWait,
+  type TestDatabase,
+} from '@carecircle/platform/testing';
 import { schedulingReadModelEntities, schedulingReadModelMigrations } from '../index';
 import { claimProjectionPosition, projectUpcomingSessions, UPCOMING_SESSIONS } from './upcoming-sessions.projection';
 import { rebuildUpcomingSessions } from './upcoming-sessions.rebuild';
@@ -77,8 +83,11 @@ describe('upcoming sessions rebuild (PostgreSQL)', () => {
       [{ eventId: randomUUID(), type: event.type, data: event.data, metadata }],
       ExpectedVersion.any,
     );
-    const [recorded] = await store.readAll({ after: lastGlobalPosition - 1n, maxCount: 1 });
-    return recorded!;
+    // The log holds a position back while an older transaction anywhere on the server is open.
+    return waitFor(async () => (await store.readAll({ after: lastGlobalPosition - 1n, maxCount: 1 }))[0], {
+      timeoutMs: 10_000,
+      description: 'the appended event to be readable from the log',
+    });
   };
   /** The processor's transaction for one event. */
   const project = async (tx: EntityManager, event: RecordedEvent) => {
