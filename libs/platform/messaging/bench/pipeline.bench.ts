@@ -9,13 +9,14 @@
  *
  *   npm run bench:pipeline [-- --events 10000 --writers 8 --rate 200 --seconds 20 --sustained-rate 1200
  *                            --sustained-seconds 60 --partitions-concurrently 4 --fetch-wait-ms 50
- *                            --linger-ms 10 --json]
+ *                            --linger-ms 10 --keep --json]
  *
  * Three runs: a burst of `--events` appended by `--writers` concurrent writers (`burstEventsPerSec`,
  * from the first append to the last read-model commit); an open-loop load of `--rate` events/s for
  * `--seconds` (per-hop p50/p99); and `--sustained-rate` events/s for `--sustained-seconds`
  * (`eventsPerSec`: what the pipeline held over that run, see `sustain`). Baseline, same broker, same
  * messages: plain kafkajs produce → consume (no database), its burst rate and its latency at `--rate`.
+ * `--keep`: the consumer keeps each event with its inbox row, as a topic feeding a rebuildable read model does.
  * Its own database and topics. `--linger-ms` is the relay's (default: the services'); `--no-sustained`
  * skips the third run (the memory bench's load).
  * The consumer is the services' (`kafkaConsumerServer`: eachBatch, `--partitions-concurrently`
@@ -79,6 +80,8 @@ const { values: flags } = parseArgs({
     'sustained-seconds': { type: 'string', default: '60' },
     'no-sustained': { type: 'boolean', default: false },
     'no-baseline': { type: 'boolean', default: false },
+    // The consumer keeps each event with its inbox row (`keep: true`), as a topic feeding a rebuildable read model does.
+    keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -176,6 +179,7 @@ async function startPipeline(bed: MessagingTestBed, topic: string): Promise<Pipe
     },
   });
   const handler = consumer.forTopic(topic, {
+    keep: flags.keep,
     routes: [
       on(MemberEnrolled, async (event, tx) => {
         timings.stamp(event.eventId, 'received');
