@@ -13,11 +13,17 @@ export interface PollingOptions {
 
 export type ReadBatch = (after: bigint | undefined, maxCount: number) => Promise<RecordedEvent[]>;
 
+/** The first follow-up read after a signalled append; each next one waits twice as long, up to the poll. */
+const FOLLOW_UP_FIRST_MS = 10;
+
 /**
  * A catch-up subscription built on a gapless `readAll`: it reads full batches back to back while
  * behind, then polls. Because `readAll` never returns a position lower than one it already returned,
  * following the last delivered position is enough to miss nothing. With `wakeOn`, an append wakes it
  * from the idle wait; one that comes while it reads or handles makes it read again without waiting.
+ * A signalled append may not be readable yet: the log holds a position back while an older transaction
+ * anywhere on the server is open. So after a signal it also reads again at growing intervals (10 ms,
+ * doubling) until they reach the poll interval, rather than waiting out a whole poll for it.
  */
 export function startPollingSubscription(
   readBatch: ReadBatch,
@@ -33,10 +39,10 @@ export function startPollingSubscription(
     wakeUp?.();
   });
 
-  const idle = () =>
+  const idle = (waitMs: number) =>
     new Promise<void>((resolve) => {
       if (appendedSinceRead) return resolve();
-      const timer = setTimeout(resolve, polling.idleIntervalMs);
+      const timer = setTimeout(resolve, waitMs);
       wakeUp = () => {
         clearTimeout(timer);
         resolve();
@@ -45,7 +51,10 @@ export function startPollingSubscription(
 
   const run = async () => {
     let after = options.after;
+    /** The wait before the next follow-up read of a signalled append; undefined: none due. */
+    let followUpMs: number | undefined;
     while (!stopped) {
+      if (appendedSinceRead) followUpMs = FOLLOW_UP_FIRST_MS;
       appendedSinceRead = false;
       const batch = await readBatch(after, polling.batchSize);
       for (const event of batch) {
@@ -53,7 +62,11 @@ export function startPollingSubscription(
         await options.onEvent(event);
         after = event.globalPosition;
       }
-      if (batch.length < polling.batchSize && !stopped) await idle();
+      if (batch.length < polling.batchSize && !stopped) {
+        const waitMs = followUpMs ?? polling.idleIntervalMs;
+        followUpMs = followUpMs !== undefined && followUpMs * 2 < polling.idleIntervalMs ? followUpMs * 2 : undefined;
+        await idle(waitMs);
+      }
     }
   };
 

@@ -49,6 +49,39 @@ describe('startPollingSubscription', () => {
     expect(log.reads.slice(0, 4)).toEqual([2n, 4n, 6n, 7n]);
   });
 
+  it('reads a signalled append the log held back soon after it becomes readable, not at the next poll', async () => {
+    const log = logOf(1);
+    let readable = 1; // the log holds later positions back (an older transaction is open)
+    const heldBack: ReadBatch = async (after, maxCount) =>
+      (await log.read(after, maxCount)).filter((event) => event.globalPosition <= BigInt(readable));
+    let signal: () => void = () => undefined;
+    const delivered: bigint[] = [];
+    const subscription = startPollingSubscription(
+      heldBack,
+      { onEvent: async (event) => void delivered.push(event.globalPosition) },
+      {
+        idleIntervalMs: 60_000,
+        batchSize: 10,
+        wakeOn: (wake) => ((signal = wake), () => undefined),
+      },
+    );
+    try {
+      await waitFor(() => delivered.length === 1, { timeoutMs: 2_000, description: 'the first event' });
+      log.append();
+      signal(); // committed, but not readable yet
+      await waitFor(() => log.reads.length >= 3, { timeoutMs: 2_000, description: 'the read the signal woke' });
+      expect(delivered).toEqual([1n]);
+      readable = 2; // the older transaction ended: no further signal comes
+      await waitFor(() => delivered.length === 2, {
+        timeoutMs: 5_000,
+        description: 'the held-back event, read by a follow-up long before the 60 s poll',
+      });
+    } finally {
+      await subscription.stop();
+    }
+    expect(delivered).toEqual([1n, 2n]);
+  });
+
   it('reports a failed read once and ends', async () => {
     const errors: unknown[] = [];
     let reads = 0;
